@@ -1,0 +1,155 @@
+"""The trusted kernel: re-verify a certificate from the file alone.
+
+Imports only the standard library, python-flint, sympy's parser, certify.errors and
+certify.certificates (a test enforces this). It never imports a finder or certifier: it rebuilds
+the map from its canonical description and re-checks every atomic fact at the recorded
+precision, then checks that the facts imply the certificate's verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from certify.certificates import VERDICTS, interval_parse
+from certify.checker import facts as F
+from certify.checker.semantics import Program, workprec
+from certify.errors import CertifyError
+
+__all__ = ["CheckResult", "check"]
+
+MAX_PREC = 1 << 16
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    verdict: str
+    facts: int
+    message: str
+
+
+def check(cert: dict) -> CheckResult:
+    """Re-verify every fact of a certificate and that they imply its verdict."""
+    verdict = cert.get("verdict")
+    try:
+        if verdict not in VERDICTS:
+            raise F.Failure(f"unknown verdict {verdict!r}")
+        prog = Program.from_canonical(cert["map"]["canonical"])
+        prec = int(cert.get("precision", 64))
+        if not 16 <= prec <= MAX_PREC:
+            raise F.Failure(f"precision {prec} out of range")
+        with workprec(prec):
+            n = _check(prog, cert)
+    except F.Failure as e:
+        return CheckResult(False, str(verdict), 0, str(e))
+    except CertifyError as e:
+        return CheckResult(False, str(verdict), 0, f"malformed certificate: {e}")
+    except (KeyError, TypeError, ValueError, IndexError) as e:
+        return CheckResult(False, str(verdict), 0, f"malformed certificate: {type(e).__name__} {e}")
+    if verdict == "undecided":
+        return CheckResult(True, verdict, n, "undecided: nothing is claimed; " + cert.get("reason", ""))
+    return CheckResult(True, verdict, n, f"all {n} facts hold and imply the verdict '{verdict}'")
+
+
+def _check(prog: Program, cert: dict) -> int:
+    claim = cert["claim"]
+    kind, p = claim["kind"], int(claim["p"])
+    if kind not in ("period", "orbits") or p < 1:
+        raise F.Failure(f"unknown claim {claim!r}")
+    domain = interval_parse(claim["domain"]) if claim.get("domain") else None
+    evidence = cert.get("evidence", [])
+    region, cycle, cover, li_yorke = None, None, None, None
+    for i, fact in enumerate(evidence):
+        kind_f = fact.get("fact")
+        try:
+            if kind_f == "region":
+                region = F.fact_region(prog, fact, domain)
+            elif kind_f == "cycle_exact":
+                cycle = F.fact_cycle_exact(prog, fact, p)
+            elif kind_f == "cycle_krawczyk":
+                cycle = F.fact_cycle_krawczyk(prog, fact, p)
+            elif kind_f == "li_yorke":
+                li_yorke = F.fact_li_yorke(prog, fact)
+            elif kind_f in ("cover_pl", "cover_ball"):
+                if region is None or region == "empty":
+                    raise F.Failure("a cover needs a non-empty region fact before it")
+                if interval_parse(fact["region"]) != region:
+                    raise F.Failure("cover region differs from the proved region")
+                if int(fact["p"]) != p:
+                    raise F.Failure("cover period differs from the claim")
+                if kind_f == "cover_pl":
+                    orbits, continuum = F.fact_cover_pl(prog, fact, region, p)
+                    cover = ("pl", [[(x, x) for x in o] for o in orbits], continuum)
+                else:
+                    roots = F.fact_cover_ball(prog, fact, region, p)
+                    cover = ("ball", roots, False)
+            else:
+                raise F.Failure(f"unknown fact kind {kind_f!r}")
+        except F.Failure as e:
+            raise F.Failure(f"fact {i} ({kind_f}): {e}") from None
+    verdict = cert["verdict"]
+    if verdict == "undecided":
+        return len(evidence)
+    if kind == "period":
+        _implies_period(cert, verdict, p, domain, region, cycle, cover, li_yorke)
+    else:
+        _implies_orbits(prog, cert, p, region, cover)
+    return len(evidence)
+
+
+def _boxes(cert_intervals):
+    return [interval_parse(b) for b in cert_intervals]
+
+
+def _implies_period(cert, verdict, p, domain, region, cycle, cover, li_yorke):
+    if verdict == "proved":
+        if cycle is None:
+            raise F.Failure("verdict proved needs a cycle fact")
+        orbit = _boxes(cert["orbit"])
+        if orbit != cycle:
+            raise F.Failure("the certificate's orbit differs from the proved cycle")
+        if min(orbit) != orbit[0]:
+            raise F.Failure("the orbit must start at its leftmost point")
+        if domain is not None and not all(domain[0] <= lo and hi <= domain[1] for lo, hi in orbit):
+            raise F.Failure("the proved orbit is not inside the claimed domain")
+        if p == 3 and li_yorke is None:
+            raise F.Failure("a period-3 proof must carry its Li-Yorke witness")
+        return
+    # refuted
+    if region == "empty":
+        return  # no periodic points at all
+    if cover is None:
+        raise F.Failure("verdict refuted needs a region and a complete cover")
+    _, found, continuum = cover
+    if found or continuum:
+        raise F.Failure(f"the cover finds points of minimal period {p}, contradicting 'refuted'")
+
+
+def _implies_orbits(prog, cert, p, region, cover):
+    if cert["verdict"] != "proved":
+        raise F.Failure("an orbit list is either proved complete or undecided")
+    if cert.get("complete") is not True:
+        raise F.Failure("a proved orbit list must say complete: true")
+    claimed = cert["orbits"]
+    if region == "empty":
+        if claimed or int(cert["count"]) != 0:
+            raise F.Failure("no periodic points exist but orbits are listed")
+        return
+    if cover is None:
+        raise F.Failure("an orbit list needs a region and a complete cover")
+    kind, found, continuum = cover
+    if continuum:
+        if cert.get("count") != "continuum":
+            raise F.Failure("the cover finds a continuum of periodic points; count must say so")
+        return
+    if int(cert["count"]) != len(claimed):
+        raise F.Failure("count differs from the number of listed orbits")
+    if kind == "pl":
+        got = sorted(tuple(_boxes(o)) for o in claimed)
+        want = sorted(tuple(o) for o in found)
+        if got != want:
+            raise F.Failure(f"listed orbits differ from the {len(want)} orbits the cover proves")
+        return
+    F.orbits_from_roots(prog, found, claimed, p)
+    if len(found) != p * len(claimed):
+        raise F.Failure("listed orbits do not use every root of minimal period p")

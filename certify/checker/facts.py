@@ -1,0 +1,386 @@
+"""One verifier per kind of atomic fact. Each returns what the fact establishes or raises Failure.
+
+Part of the trusted kernel. Ball tests here are "certainly true" tests: a fact holds only if arb
+proves it at the certificate's precision; anything undecidable is a failure of the fact.
+"""
+
+from __future__ import annotations
+
+from flint import arb, arb_mat, fmpq
+
+from certify.certificates import interval_parse, q_parse, q_str
+from certify.checker.regions import pl_region, polynomial_escape_radius
+from certify.checker.semantics import NotExact, Program, _interval, eval_ball, eval_exact, eval_range, workprec
+
+
+class Failure(Exception):
+    """An atomic fact does not hold (or could not be verified)."""
+
+
+def divisors(n: int) -> list[int]:
+    return [d for d in range(1, n + 1) if n % d == 0]
+
+
+# ----------------------------------------------------------------------------- ball primitives
+
+def _lt(a: arb, q) -> bool:
+    """a < q certainly, q exact rational."""
+    return a < arb(q)
+
+
+def _gt(a: arb, q) -> bool:
+    return a > arb(q)
+
+
+def image(prog: Program, X: arb, n: int = 1) -> arb:
+    for _ in range(n):
+        X = eval_ball(prog, X)
+    return X
+
+
+def krawczyk_cycle(prog: Program, boxes) -> bool:
+    """K(X) in int(X) for F(x)_i = f(x_i) - x_{i+1 mod p}: a unique zero, i.e. one p-cycle in the boxes."""
+    p = len(boxes)
+    X = [_interval(lo, hi) for lo, hi in boxes]
+    M = [arb((lo + hi) / 2) for lo, hi in boxes]
+    F = [eval_ball(prog, M[i]) - M[(i + 1) % p] for i in range(p)]
+    dX = [eval_ball(prog, Xi, deriv=True)[1] for Xi in X]
+    dM = [eval_ball(prog, Mi, deriv=True)[1] for Mi in M]
+    if not all(d.is_finite() for d in dX + dM):
+        return False
+    J = [[arb(0)] * p for _ in range(p)]
+    for i in range(p):
+        J[i][i] += dM[i].mid()
+        J[i][(i + 1) % p] -= 1
+    try:
+        inv = arb_mat(J).inv()
+    except ZeroDivisionError:
+        return False
+    C = [[inv[i, j].mid() for j in range(p)] for i in range(p)]
+    for i in range(p):
+        s1 = sum((C[i][k] * F[k] for k in range(p)), arb(0))
+        s2 = arb(0)
+        for j in range(p):
+            cj = C[i][j] * dX[j] - C[i][(j - 1) % p]  # (C J(X))_{ij}
+            s2 += ((1 if i == j else 0) - cj) * (X[j] - M[j])
+        K = M[i] - s1 + s2
+        lo, hi = boxes[i]
+        if not (_gt(K, lo) and _lt(K, hi)):
+            return False
+    return True
+
+
+def krawczyk_iterate(prog: Program, lo, hi, q: int):
+    """Krawczyk operator K(X) for g = f^q - id on X = [lo, hi] (1D); None if undefined."""
+    X = _interval(lo, hi)
+    M = arb((lo + hi) / 2)
+    gm = image(prog, M, q) - M
+    Y, d = X, arb(1)
+    for _ in range(q):
+        Y, dy = eval_ball(prog, Y, deriv=True)
+        d = d * dy
+    gX = d - 1
+    if not gX.is_finite() or gX.mid() == 0:
+        return None
+    C = 1 / gX.mid()
+    C = C.mid()
+    return M - C * gm + (1 - C * gX) * (X - M)
+
+
+def unique_root(prog: Program, lo, hi, q: int) -> bool:
+    """K(X) in int(X): f^q(x) = x has exactly one solution in [lo, hi]."""
+    K = krawczyk_iterate(prog, lo, hi, q)
+    return K is not None and _gt(K, lo) and _lt(K, hi)
+
+
+def no_root_newton(prog: Program, lo, hi, q: int) -> bool:
+    """K(X) misses X: f^q(x) = x has no solution in [lo, hi]."""
+    K = krawczyk_iterate(prog, lo, hi, q)
+    return K is not None and (_lt(K, lo) or _gt(K, hi))
+
+
+def leaves_or_misses(prog: Program, lo, hi, q: int, R) -> bool:
+    """No x in [lo, hi] has f^j(x) in R for j = 1..q and f^q(x) in [lo, hi]."""
+    RL, RU = arb(R[0]).lower(), arb(R[1]).upper()
+    Y = _interval(lo, hi)
+    for _ in range(q):
+        Y = eval_ball(prog, Y)
+        if Y < RL or Y > RU:
+            return True
+        lo_y = Y.lower() if Y.lower() > RL else RL
+        hi_y = Y.upper() if Y.upper() < RU else RU
+        Y = lo_y.union(hi_y)
+    return _lt(Y, lo) or _gt(Y, hi)
+
+
+def disjoint_image(prog: Program, lo, hi, d: int) -> bool:
+    """f^d([lo, hi]) is disjoint from [lo, hi]: no point of the box is fixed by f^d."""
+    Y = image(prog, _interval(lo, hi), d)
+    return _lt(Y, lo) or _gt(Y, hi)
+
+
+# ----------------------------------------------------------------------------- facts
+
+def fact_region(prog: Program, fact: dict, claim_domain):
+    """Per (the periodic points relevant to the claim) lies in the returned (lo, hi), or "empty"."""
+    method = fact.get("method")
+    region = fact.get("region")
+    if method == "invariant_domain":
+        lo, hi = interval_parse(region)
+        if claim_domain != (lo, hi):
+            raise Failure("invariant_domain region differs from the claim's domain")
+        pl = prog.pl()
+        if pl is not None:
+            img = _pl_image(pl, lo, hi)
+            ok = img[0] >= lo and img[1] <= hi
+        else:
+            Y = eval_ball(prog, _interval(lo, hi))
+            ok = Y.lower() >= arb(lo).upper() and Y.upper() <= arb(hi).lower()
+            ok = ok or _pieces_invariant(prog, lo, hi)
+        if not ok:
+            raise Failure(f"f([{q_str(lo)}, {q_str(hi)}]) is not proved to lie in the domain")
+        return lo, hi
+    if claim_domain is not None:
+        raise Failure("the claim is restricted to a domain but the region is not the invariant domain")
+    if method == "piecewise_linear":
+        pl = prog.pl()
+        if pl is None:
+            raise Failure("region method piecewise_linear on a map that is not piecewise linear")
+        S = pl_region(pl, int(fact["rounds"]))
+        if S == "empty":
+            if region != "empty":
+                raise Failure("rules give an empty region but the certificate names one")
+            return "empty"
+        if region == "empty":
+            raise Failure("region claimed empty but the rules do not show it")
+        lo, hi = interval_parse(region)
+        if S[0] is None or S[1] is None or S[0] < lo or S[1] > hi:
+            raise Failure("the region rules do not confine periodic points to the stated region")
+        return lo, hi
+    if method == "bounded_image":
+        lo, hi = interval_parse(region)
+        rng = eval_range(prog)
+        if rng is None or not (rng[0] >= arb(lo) and rng[1] <= arb(hi)):
+            raise Failure("f(R) is not proved to lie in the stated region")
+        return lo, hi
+    if method == "polynomial_escape":
+        lo, hi = interval_parse(region)
+        M = polynomial_escape_radius(prog)
+        if M is None or not (lo <= -M and hi >= M):
+            raise Failure("|f(x)| > |x| beyond the region is not established by the Cauchy bound")
+        return lo, hi
+    raise Failure(f"unknown region method {method!r}")
+
+
+def _pieces_invariant(prog: Program, lo, hi, pieces: int = 64) -> bool:
+    """f([lo, hi]) in [lo, hi] by evaluating on a fixed uniform subdivision."""
+    L, U = arb(lo).upper(), arb(hi).lower()
+    step = (hi - lo) / pieces
+    for k in range(pieces):
+        Y = eval_ball(prog, _interval(lo + k * step, lo + (k + 1) * step))
+        if not (Y.lower() >= L and Y.upper() <= U):
+            return False
+    return True
+
+
+def _pl_image(pl, lo, hi):
+    pts = [lo, hi] + [t for t in pl.breaks if lo < t < hi]
+    vals = [pl(t) for t in pts]
+    return min(vals), max(vals)
+
+
+def fact_cycle_exact(prog: Program, fact: dict, p: int):
+    """f(x_i) = x_{i+1 mod p} exactly and the x_i are distinct: an orbit of minimal period p."""
+    pts = [q_parse(s) for s in fact["points"]]
+    if len(pts) != p:
+        raise Failure(f"cycle has {len(pts)} points, expected {p}")
+    if len(set(pts)) != p:
+        raise Failure("cycle points are not distinct")
+    try:
+        for i, xi in enumerate(pts):
+            if eval_exact(prog, xi) != pts[(i + 1) % p]:
+                raise Failure(f"f({q_str(xi)}) != {q_str(pts[(i + 1) % p])}")
+    except NotExact:
+        raise Failure("exact cycle on a map that cannot be evaluated exactly") from None
+    return [(x, x) for x in pts]
+
+
+def fact_cycle_krawczyk(prog: Program, fact: dict, p: int):
+    """Krawczyk on the cyclic system: exactly one p-cycle with x_i in box i; disjoint boxes."""
+    boxes = [interval_parse(b) for b in fact["boxes"]]
+    if len(boxes) != p:
+        raise Failure(f"cycle has {len(boxes)} boxes, expected {p}")
+    order = sorted(boxes)
+    for a, b in zip(order, order[1:]):
+        if not a[1] < b[0]:
+            raise Failure("cycle boxes are not pairwise disjoint, so the period is not proved minimal")
+    if not krawczyk_cycle(prog, boxes):
+        raise Failure("Krawczyk test K(X) in int(X) fails for the cycle boxes")
+    return boxes
+
+
+def fact_li_yorke(prog: Program, fact: dict):
+    """f^3(a) <= a < f(a) < f^2(a), or the reverse: Li-Yorke's condition at the rational a."""
+    a = q_parse(fact["a"])
+    try:
+        y1 = eval_exact(prog, a)
+        y2 = eval_exact(prog, y1)
+        y3 = eval_exact(prog, y2)
+        up = y3 <= a < y1 < y2
+        down = y3 >= a > y1 > y2
+    except NotExact:
+        A = arb(a)
+        y1 = eval_ball(prog, A)
+        y2 = eval_ball(prog, y1)
+        y3 = eval_ball(prog, y2)
+        up = (y3 <= A) and (A < y1) and (y1 < y2)
+        down = (y3 >= A) and (A > y1) and (y1 > y2)
+    if not (up or down):
+        raise Failure(f"Li-Yorke inequalities do not hold at a = {fact['a']}")
+    return "increasing" if up else "decreasing"
+
+
+def fact_cover_pl(prog: Program, fact: dict, region, p: int):
+    """Cells tile the region; on each f^p is affine or the orbit leaves the region: all solutions.
+
+    Returns (orbits of minimal period p as exact points, continuum flag).
+    """
+    pl = prog.pl()
+    if pl is None:
+        raise Failure("cover_pl on a map that is not piecewise linear")
+    cells = [(q_parse(c[0]), q_parse(c[1])) for c in fact["cells"]]
+    _check_tiling(cells, region)
+    RL, RU = region
+    points, continuum = set(), False
+    for lo, hi in cells:
+        A, B = fmpq(1), fmpq(0)  # f^j(x) = A x + B on the cell
+        u, v = lo, hi
+        left = False
+        for _ in range(p):
+            k = pl.affine_on(min(u, v), max(u, v))
+            if k is None:
+                raise Failure(f"f^j is not affine on cell [{q_str(lo)}, {q_str(hi)}]")
+            s, c = pl.slopes[k], pl.icepts[k]
+            A, B, u, v = s * A, s * B + c, s * u + c, s * v + c
+            if max(u, v) < RL or min(u, v) > RU:
+                left = True
+                break
+        if left:
+            continue
+        if A == 1:
+            if B == 0:
+                continuum = continuum or _continuum_has_period(pl, lo, hi, p)
+            continue
+        x = B / (1 - A)
+        if lo <= x <= hi and _min_period(pl, x, p) == p:
+            points.add(x)
+    return _orbits_from_points(pl, points, p), continuum
+
+
+def _continuum_has_period(pl, lo, hi, p) -> bool:
+    """f^p = id on [lo, hi]: some point there has minimal period exactly p."""
+    for d in divisors(p)[:-1]:
+        u, v = lo, hi
+        for _ in range(d):
+            u, v = pl(u), pl(v)
+        if u == lo and v == hi:
+            return False  # f^d is affine on the cell and fixes both ends: f^d = id there
+    return True
+
+
+def _min_period(f, x, p) -> int:
+    y, n = f(x), 1
+    while y != x and n < p:
+        y, n = f(y), n + 1
+    return n
+
+
+def _orbits_from_points(f, points, p):
+    orbits, seen = [], set()
+    for x in sorted(points):
+        if x in seen:
+            continue
+        orb = [x]
+        for _ in range(p - 1):
+            orb.append(f(orb[-1]))
+        if set(orb) - points:
+            raise Failure("an orbit leaves the set of solutions (inconsistent cover)")
+        seen.update(orb)
+        orbits.append(orb)
+    return orbits
+
+
+def _check_tiling(cells, region):
+    if not cells:
+        raise Failure("empty cover")
+    if cells[0][0] != region[0] or cells[-1][1] != region[1]:
+        raise Failure("cover does not span the region")
+    for (a, b), (c, _) in zip(cells, cells[1:]):
+        if b != c:
+            raise Failure(f"cover has a gap or overlap at {q_str(b)}")
+    for a, b in cells:
+        if not a < b:
+            raise Failure(f"empty cell [{q_str(a)}, {q_str(b)}]")
+
+
+def fact_cover_ball(prog: Program, fact: dict, region, p: int):
+    """Cells tile the region; each is excluded or holds exactly one solution of known minimal period.
+
+    Returns (root boxes of minimal period p, sorted, and the orbits they form).
+    """
+    rows = fact["cells"]
+    cells = [(q_parse(r[0]), q_parse(r[1])) for r in rows]
+    _check_tiling(cells, region)
+    roots = []
+    for (lo, hi), row in zip(cells, rows):
+        tag = row[2]
+        where = f"cell [{row[0]}, {row[1]}]"
+        if tag == "x":
+            if not leaves_or_misses(prog, lo, hi, p, region):
+                raise Failure(f"{where}: exclusion by iteration not proved")
+        elif tag == "n":
+            if not no_root_newton(prog, lo, hi, p):
+                raise Failure(f"{where}: Newton exclusion not proved")
+        elif tag == "r":
+            q = int(row[3])
+            tl, th = interval_parse(row[4])
+            if not (lo <= tl < th <= hi) or p % q:
+                raise Failure(f"{where}: malformed root cell")
+            if not (unique_root(prog, lo, hi, p) and unique_root(prog, tl, th, p)):
+                raise Failure(f"{where}: uniqueness of the solution of f^{p}(x) = x not proved")
+            if q < p and not unique_root(prog, tl, th, q):
+                raise Failure(f"{where}: the solution is not proved fixed by f^{q}")
+            for d in divisors(q)[:-1]:
+                if not disjoint_image(prog, tl, th, d):
+                    raise Failure(f"{where}: the solution is not proved to have minimal period {q}")
+            if q == p:
+                roots.append((tl, th))
+        else:
+            raise Failure(f"{where}: unknown tag {tag!r}")
+    return roots
+
+
+def orbits_from_roots(prog: Program, roots, orbits_claimed, p: int):
+    """Each claimed orbit is a cycle of root boxes under f: f(box_i) meets box_{i+1} and no other."""
+    from bisect import bisect_left, bisect_right
+
+    roots = sorted(roots)
+    los = [r[0] for r in roots]
+    index = {r: i for i, r in enumerate(roots)}
+    used = set()
+    for orb in orbits_claimed:
+        boxes = [interval_parse(b) for b in orb]
+        if len(boxes) != p:
+            raise Failure(f"an orbit has {len(boxes)} points, expected {p}")
+        for i, b in enumerate(boxes):
+            if b not in index or index[b] in used:
+                raise Failure(f"orbit box [{q_str(b[0])}, {q_str(b[1])}] is not an unused root cell")
+            used.add(index[b])
+            Y = eval_ball(prog, _interval(*b))
+            lo_i = max(0, bisect_left(los, Y.lower().fmpq()) - 1)
+            hi_i = bisect_right(los, Y.upper().fmpq())
+            hits = [j for j in range(lo_i, hi_i) if not (_lt(Y, roots[j][0]) or _gt(Y, roots[j][1]))]
+            if hits != [index[boxes[(i + 1) % p]]]:
+                raise Failure(f"f maps orbit box {i} onto {len(hits)} root boxes, not its successor alone")
+    if len(used) != len(roots):
+        raise Failure(f"{len(roots) - len(used)} root boxes of minimal period {p} belong to no orbit")

@@ -1,0 +1,174 @@
+"""Bounded regions that provably hold every periodic point of a map on the real line.
+
+Part of the trusted kernel. Each rule below is a lemma about a periodic orbit P (finite, f(P) = P)
+and a continuous V : R -> R; q is the point of P where V is largest:
+  (i)   V(f(q)) <= V(q)          so  max_P V <= sup{ V(x)    : x in S, V(f(x)) <= V(x) }
+  (ii)  q = f(w) with w in P     so  max_P V <= sup{ V(f(w)) : w in S, V(f(w)) >= V(w) }
+  (iii) P is contained in f^{-1}(P), so P lies in hull{ x in S : f(x) in S }
+for any S already known to contain every periodic point. With V = x, -x and |x| these give upper,
+lower and two-sided bounds. For piecewise-linear f every set above is a finite union of
+intervals computed exactly, so `pl_region` is a proof, re-run identically by the checker.
+
+For polynomials of degree d >= 2, |f(x)| > |x| whenever |x| exceeds the Cauchy bound of
+f(x)^2 - x^2; the point of P with the largest |x| then forces P into [-M, M].
+"""
+
+from __future__ import annotations
+
+from flint import fmpq, fmpq_poly
+
+from certify.checker.semantics import PL, Program, eval_exact
+
+_GRID = 2 ** 24  # regions are rounded outward to this dyadic grid so their size stays small
+
+
+def _affine_sub(s, c, lo, hi, A, B):
+    """{x in [lo, hi] : A <= s*x + c <= B} as (l, h), or None if empty. None bounds are infinite."""
+    l, h = lo, hi
+    if s == 0:
+        if (A is not None and c < A) or (B is not None and c > B):
+            return None
+        return l, h
+    lower_arg, upper_arg = (A, B) if s > 0 else (B, A)
+    if lower_arg is not None:
+        t = (lower_arg - c) / s
+        l = t if l is None or t > l else l
+    if upper_arg is not None:
+        t = (upper_arg - c) / s
+        h = t if h is None or t < h else h
+    if l is not None and h is not None and l > h:
+        return None
+    return l, h
+
+
+def _sign_pieces(pl: PL, S):
+    """Pieces of f inside S, split at 0 and at zeros of f: (l, h, s, c, sign of x, sign of f)."""
+    L, U = S
+    for lo, hi, s, c in pl.pieces():
+        l = L if lo is None or (L is not None and L > lo) else lo
+        h = U if hi is None or (U is not None and U < hi) else hi
+        if l is not None and h is not None and l > h:
+            continue
+        cuts = {0}
+        if s != 0:
+            cuts.add(-c / s)
+        inner = sorted(t for t in cuts if (l is None or t > l) and (h is None or t < h))
+        ends = [l, *inner, h]
+        for a, b in zip(ends, ends[1:]):
+            if a is None and b is None:
+                probe = fmpq(0)
+            elif a is None:
+                probe = b - 1
+            elif b is None:
+                probe = a + 1
+            else:
+                probe = (a + b) / 2
+            yield a, b, s, c, (1 if probe >= 0 else -1), (1 if s * probe + c >= 0 else -1)
+
+
+def _sup_bound_rule(pl: PL, S, mode: str, rule: str):
+    best = "empty"
+    for a, b, s, c, sx, sf in _sign_pieces(pl, S):
+        e1 = {"x": 1, "-x": -1}.get(mode, sx)
+        e2 = {"x": 1, "-x": -1}.get(mode, sf)
+        coef, const = e2 * s - e1, e2 * c
+        if rule == "i":
+            j = _affine_sub(coef, const, a, b, None, 0)
+            if j is None:
+                continue
+            end = j[1] if e1 > 0 else j[0]
+            bound = None if end is None else e1 * end
+        else:
+            j = _affine_sub(coef, const, a, b, 0, None)
+            if j is None:
+                continue
+            slope = e2 * s
+            if slope == 0:
+                bound = e2 * c
+            else:
+                end = j[1] if slope > 0 else j[0]
+                bound = None if end is None else e2 * (s * end + c)
+        if best == "empty":
+            best = bound
+        elif best is not None:
+            best = None if bound is None else max(best, bound)
+    return best
+
+
+def _min_bound(a, b):
+    """Smaller of two upper bounds where None is +inf and 'empty' is -inf."""
+    if a == "empty" or b == "empty":
+        return "empty"
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+def _round_out(S):
+    L, U = S
+    if L is not None:
+        L = fmpq((L * _GRID).floor(), _GRID)
+    if U is not None:
+        U = fmpq(-((-U * _GRID).floor()), _GRID)
+    return L, U
+
+
+def refine(pl: PL, S):
+    """One round of rules (i)-(iii) for V = x, -x, |x|: a smaller S, or "empty"."""
+    L, U = S
+    bx = _min_bound(_sup_bound_rule(pl, S, "x", "i"), _sup_bound_rule(pl, S, "x", "ii"))
+    bn = _min_bound(_sup_bound_rule(pl, S, "-x", "i"), _sup_bound_rule(pl, S, "-x", "ii"))
+    ba = _min_bound(_sup_bound_rule(pl, S, "abs", "i"), _sup_bound_rule(pl, S, "abs", "ii"))
+    if "empty" in (bx, bn, ba):
+        return "empty"
+    for ub in (bx, ba):
+        if ub is not None and (U is None or ub < U):
+            U = ub
+    for lb in (bn, ba):
+        if lb is not None and (L is None or -lb > L):
+            L = -lb
+    if L is not None and U is not None and L > U:
+        return "empty"
+    hull = None
+    for lo, hi, s, c in pl.pieces():
+        l = L if lo is None or (L is not None and L > lo) else lo
+        h = U if hi is None or (U is not None and U < hi) else hi
+        if l is not None and h is not None and l > h:
+            continue
+        j = _affine_sub(s, c, l, h, L, U)
+        if j is None:
+            continue
+        hull = j if hull is None else (
+            None if hull[0] is None or j[0] is None else min(hull[0], j[0]),
+            None if hull[1] is None or j[1] is None else max(hull[1], j[1]))
+    if hull is None:
+        return "empty"
+    return _round_out(hull)
+
+
+def pl_region(pl: PL, rounds: int):
+    """Apply `refine` `rounds` times starting from the whole line: (L, U), None ends, or "empty"."""
+    S = (None, None)
+    for _ in range(rounds):
+        S = refine(pl, S)
+        if S == "empty":
+            return S
+    return S
+
+
+def cauchy_bound(poly: fmpq_poly) -> fmpq:
+    """1 + max |a_i / a_n|: every complex root of poly has modulus below it."""
+    coeffs = poly.coeffs()
+    lead = abs(coeffs[-1])
+    return 1 + max((abs(a) / lead for a in coeffs[:-1]), default=fmpq(0))
+
+
+def polynomial_escape_radius(prog: Program):
+    """M with |f(x)| > |x| for all |x| > M, for a polynomial map of degree >= 2; else None."""
+    f = eval_exact(prog, fmpq_poly([0, 1]))
+    if not isinstance(f, fmpq_poly) or f.degree() < 2:
+        return None
+    g = f * f - fmpq_poly([0, 0, 1])
+    return cauchy_bound(g)

@@ -1,0 +1,712 @@
+"""What a map *is*: a canonical map description compiled to a straight-line program.
+
+Part of the trusted kernel: imports only the standard library, python-flint, sympy's parser and
+certify.errors. The certifiers use these evaluators too, so finder and checker agree by
+construction on the function being studied; everything clever lives outside this module.
+
+A program is a tuple of instructions; instruction k computes slot k from earlier slots:
+  ("x",) ("const", q) ("pi",) ("add", i, j, ...) ("mul", i, j, ...) ("pow", i, n)
+  ("max", i, j) ("min", i, j) ("abs", i) and unary ("tanh"|"exp"|"log"|"atan"|"sqrt"|"sin"|"cos", i).
+The last slot is f(x).
+
+Evaluators (all over the same program):
+  eval_exact   exact value at a rational (or polynomial) argument, when the map is algebraic;
+  eval_ball    arb enclosure of f(X) and, optionally, of {f'(t): t in X} (one-sided derivatives
+               hulled at kinks, so the mean-value inclusion f(y)-f(x) in f'(X)(y-x) holds for
+               every continuous piecewise-C^1 map);
+  eval_range   extended-real enclosure of f(R), the image of the whole line (None if unbounded);
+  PL           the exact piecewise-linear table of a map built from affine pieces, max, min, abs.
+"""
+
+from __future__ import annotations
+
+import re
+from tokenize import TokenError
+from bisect import bisect_right
+
+import sympy
+from flint import arb, ctx, fmpq
+from sympy.parsing.sympy_parser import parse_expr
+
+from certify.errors import CertifyError
+
+X = sympy.Symbol("x")
+
+MONOTONE = ("tanh", "exp", "log", "atan", "sqrt")  # increasing on their domains
+UNARY = MONOTONE + ("sin", "cos", "abs")
+ACTIVATIONS = ("relu", "leaky_relu", "hardtanh", "identity", "tanh", "sigmoid")
+
+_SYMPY_FUNCS = {
+    sympy.tanh: "tanh",
+    sympy.exp: "exp",
+    sympy.log: "log",
+    sympy.atan: "atan",
+    sympy.sin: "sin",
+    sympy.cos: "cos",
+    sympy.Abs: "abs",
+}
+# Names a canonical expression may contain; anything else is refused before sympy sees it.
+_CANON_NAMES = {"x", "Max", "Min", "Abs", "tanh", "exp", "log", "atan", "sin", "cos", "sqrt", "pi", "E"}
+_TOKEN = re.compile(r"\s*(?:([A-Za-z_][A-Za-z_0-9]*)|(\d+)|(\*\*|[-+*/(),]))")
+
+
+class NotExact(Exception):
+    """The program uses a transcendental operation; exact evaluation is impossible."""
+
+
+class NotPL(Exception):
+    """The program is not piecewise linear (a product of non-constants, a power, a transcendental)."""
+
+
+def workprec(prec: int):
+    """Context manager setting flint's working precision (bits) for the kernel's ball arithmetic."""
+    return ctx.workprec(prec)
+
+
+# ----------------------------------------------------------------------------- building programs
+
+class _Builder:
+    def __init__(self):
+        self.code: list[tuple] = []
+        self.index: dict[tuple, int] = {}
+
+    def emit(self, ins: tuple) -> int:
+        k = self.index.get(ins)
+        if k is None:
+            k = self.index[ins] = len(self.code)
+            self.code.append(ins)
+        return k
+
+    def const(self, q) -> int:
+        return self.emit(("const", fmpq(q)))
+
+
+def _from_sympy(expr, b: _Builder) -> int:
+    if expr == X:
+        return b.emit(("x",))
+    if expr.is_Rational:
+        return b.const(fmpq(int(expr.p), int(expr.q)))
+    if expr is sympy.pi:
+        return b.emit(("pi",))
+    if expr is sympy.E:
+        return b.emit(("exp", b.const(1)))
+    if expr.is_Add or expr.is_Mul:
+        args = sorted(_from_sympy(a, b) for a in expr.args)
+        return b.emit(("add" if expr.is_Add else "mul", *args))
+    if expr.is_Pow:
+        base, e = expr.args
+        k = _from_sympy(base, b)
+        if e.is_Integer:
+            return b.emit(("pow", k, int(e)))
+        if e == sympy.Rational(1, 2):
+            return b.emit(("sqrt", k))
+        if e == sympy.Rational(-1, 2):
+            return b.emit(("pow", b.emit(("sqrt", k)), -1))
+        raise CertifyError(f"unsupported power {expr}: only integer exponents and square roots")
+    if isinstance(expr, (sympy.Max, sympy.Min)):
+        op = "max" if isinstance(expr, sympy.Max) else "min"
+        args = [_from_sympy(a, b) for a in expr.args]
+        acc = args[0]
+        for a in args[1:]:
+            acc = b.emit((op, *sorted((acc, a))))
+        return acc
+    name = _SYMPY_FUNCS.get(expr.func)
+    if name is not None:
+        return b.emit((name, _from_sympy(expr.args[0], b)))
+    if expr.free_symbols - {X}:
+        raise CertifyError(f"unknown symbol(s) {sorted(map(str, expr.free_symbols - {X}))}: "
+                           "a map is an expression in x alone; give parameters values")
+    raise CertifyError(f"unsupported or discontinuous function {expr.func.__name__} in the map")
+
+
+def parse_canonical_expr(text: str):
+    """Parse a canonical expression string (exact rationals, whitelisted functions) with sympy.
+
+    The string is tokenised first and any name outside the whitelist is refused, so no
+    certificate can make the parser evaluate arbitrary Python.
+    """
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise CertifyError(f"canonical expression has an unexpected character at {pos}: {text[pos:pos + 10]!r}")
+        if m.group(1) and m.group(1) not in _CANON_NAMES:
+            raise CertifyError(f"canonical expression uses the unknown name {m.group(1)!r}")
+        pos = m.end()
+    names = {n: getattr(sympy, n) for n in ("Max", "Min", "Abs", "tanh", "exp", "log", "atan",
+                                             "sin", "cos", "sqrt", "pi", "E")}
+    glob = {"Integer": sympy.Integer, "Symbol": sympy.Symbol, "Rational": sympy.Rational}
+    try:
+        return parse_expr(text, local_dict={"x": X, **names}, global_dict=glob)
+    except (SyntaxError, TypeError, ValueError, TokenError) as e:
+        raise CertifyError(f"canonical expression does not parse: {e}") from None
+
+
+def _activation(b: _Builder, act: str, u: int, slope) -> int:
+    if act == "identity":
+        return u
+    if act == "relu":
+        return b.emit(("max", *sorted((u, b.const(0)))))
+    if act == "leaky_relu":
+        pos = b.emit(("max", *sorted((u, b.const(0)))))
+        neg = b.emit(("min", *sorted((u, b.const(0)))))
+        return b.emit(("add", *sorted((pos, b.emit(("mul", *sorted((b.const(slope), neg))))))))
+    if act == "hardtanh":
+        inner = b.emit(("min", *sorted((u, b.const(1)))))
+        return b.emit(("max", *sorted((inner, b.const(-1)))))
+    if act == "tanh":
+        return b.emit(("tanh", u))
+    if act == "sigmoid":
+        e = b.emit(("exp", b.emit(("mul", *sorted((b.const(-1), u))))))
+        return b.emit(("pow", b.emit(("add", *sorted((b.const(1), e)))), -1))
+    raise CertifyError(f"unknown activation {act!r}; choose one of {', '.join(ACTIVATIONS)}")
+
+
+def _from_rnn1d(spec: dict, b: _Builder) -> int:
+    def q(s):
+        return _q(s)
+
+    w, bias, a = ([q(v) for v in spec[k]] for k in ("w", "b", "a"))
+    if not (len(w) == len(bias) == len(a)) or not w:
+        raise CertifyError("rnn1d weights w, b, a must be non-empty and of equal length")
+    slope = q(spec.get("slope", "1/100"))
+    x = b.emit(("x",))
+    terms = []
+    for wi, bi, ai in zip(w, bias, a):
+        if ai == 0:
+            continue
+        lin = b.emit(("add", *sorted((b.emit(("mul", *sorted((b.const(wi), x)))), b.const(bi)))))
+        act = _activation(b, spec["activation"], lin, slope)
+        terms.append(b.emit(("mul", *sorted((b.const(ai), act)))))
+    out = b.emit(("add", b.const(q(spec.get("c", "0"))), *terms)) if terms else b.const(q(spec.get("c", "0")))
+    if spec.get("output_activation"):
+        out = _activation(b, spec["output_activation"], out, slope)
+    return out
+
+
+def _q(s) -> fmpq:
+    if isinstance(s, int) and not isinstance(s, bool):
+        return fmpq(s)
+    if isinstance(s, str) and re.fullmatch(r"-?\d+(/\d+)?", s):
+        num, _, den = s.partition("/")
+        if den and int(den) == 0:
+            raise CertifyError(f"zero denominator in {s!r}")
+        return fmpq(int(num), int(den or 1))
+    raise CertifyError(f"{s!r} is not an exact rational 'p' or 'p/q'")
+
+
+class Program:
+    """A compiled map: straight-line code over exact/ball/range/PL semantics."""
+
+    __slots__ = ("code", "_pl")
+
+    def __init__(self, code):
+        self.code = tuple(code)
+        self._pl = False
+
+    @classmethod
+    def from_canonical(cls, canon: dict) -> "Program":
+        """Compile {"kind": "expr", "expr": ...} or {"kind": "rnn1d", ...} into a program."""
+        b = _Builder()
+        if not isinstance(canon, dict) or canon.get("kind") not in ("expr", "rnn1d"):
+            raise CertifyError("canonical map must be {'kind': 'expr'|'rnn1d', ...}")
+        if canon["kind"] == "expr":
+            _from_sympy(parse_canonical_expr(canon["expr"]), b)
+        else:
+            _from_rnn1d(canon, b)
+        return cls(b.code)
+
+    @classmethod
+    def from_sympy(cls, expr) -> "Program":
+        b = _Builder()
+        _from_sympy(expr, b)
+        return cls(b.code)
+
+    def pl(self) -> "PL | None":
+        """The exact piecewise-linear table, or None when the map is not piecewise linear."""
+        if self._pl is False:
+            try:
+                self._pl = _pl_table(self.code)
+            except NotPL:
+                self._pl = None
+        return self._pl
+
+    def is_polynomial(self) -> bool:
+        return all(ins[0] in ("x", "const", "add", "mul") or (ins[0] == "pow" and ins[2] >= 0)
+                   for ins in self.code)
+
+    def __call__(self, q):
+        return eval_exact(self, q)
+
+
+# ----------------------------------------------------------------------------- exact evaluation
+
+def eval_exact(prog: Program, v):
+    """f(v) exactly, for v an fmpq (or an fmpq_poly when the program is a polynomial)."""
+    s = []
+    for ins in prog.code:
+        op = ins[0]
+        if op == "x":
+            r = v
+        elif op == "const":
+            r = ins[1]
+        elif op == "add":
+            r = s[ins[1]]
+            for k in ins[2:]:
+                r = r + s[k]
+        elif op == "mul":
+            r = s[ins[1]]
+            for k in ins[2:]:
+                r = r * s[k]
+        elif op == "pow":
+            r = s[ins[1]] ** ins[2]
+        elif op == "max":
+            r = max(s[ins[1]], s[ins[2]])
+        elif op == "min":
+            r = min(s[ins[1]], s[ins[2]])
+        elif op == "abs":
+            r = abs(s[ins[1]])
+        else:
+            raise NotExact(op)
+        s.append(r)
+    return s[-1]
+
+
+# ----------------------------------------------------------------------------- ball evaluation
+
+def _hull(a: arb, b: arb) -> arb:
+    return a.union(b)
+
+
+def _interval(lo, hi) -> arb:
+    """Ball enclosing the exact interval [lo, hi] (lo, hi fmpq or arb) at the working precision."""
+    return arb(lo).union(arb(hi))
+
+
+def _sq(v: arb) -> arb:
+    """Enclosure of {t^2 : t in v}, never negative."""
+    if v.rad() == 0:
+        return v * v
+    a, b = v.abs_lower(), v.abs_upper()
+    return _hull(a * a, b * b)
+
+
+def _mono(fn: str, v: arb) -> arb:
+    """Increasing fn on v by its endpoints (tight on wide balls, where arb's own would blow up)."""
+    if v.rad() == 0:
+        return getattr(v, fn)()
+    return _hull(getattr(v.lower(), fn)(), getattr(v.upper(), fn)())
+
+
+def _ipow(v: arb, n: int) -> arb:
+    if n == 0:
+        return arb(1)
+    if n < 0:
+        return 1 / _ipow(v, -n)
+    if v.rad() == 0:
+        return v ** n
+    if n % 2 == 0:
+        a, b = v.abs_lower(), v.abs_upper()
+        return _hull(a ** n, b ** n)
+    return _hull(v.lower() ** n, v.upper() ** n)
+
+
+def _bmax(a: arb, b: arb) -> arb:
+    lo = a.lower() if a.lower() >= b.lower() else b.lower()
+    hi = a.upper() if a.upper() >= b.upper() else b.upper()
+    return _hull(lo, hi)
+
+
+def _bmin(a: arb, b: arb) -> arb:
+    return -_bmax(-a, -b)
+
+
+def eval_ball(prog: Program, x: arb, deriv: bool = False):
+    """Enclosure of f(X) (and of f'(X) when deriv) in ball arithmetic at the working precision.
+
+    Max, min and abs are evaluated from endpoints; where a kink may lie inside X the derivative
+    enclosure is the hull of both one-sided derivatives, which keeps the mean-value inclusion
+    valid for continuous piecewise-smooth maps.
+    """
+    vs: list[arb] = []
+    ds: list[arb] = []
+    zero, one = arb(0), arb(1)
+    for ins in prog.code:
+        op = ins[0]
+        d = zero
+        if op == "x":
+            v, d = x, one
+        elif op == "const":
+            v = arb(ins[1])
+        elif op == "pi":
+            v = arb.pi()
+        elif op == "add":
+            v = vs[ins[1]]
+            if deriv:
+                d = ds[ins[1]]
+            for k in ins[2:]:
+                v = v + vs[k]
+                if deriv:
+                    d = d + ds[k]
+        elif op == "mul":
+            v = vs[ins[1]]
+            if deriv:
+                d = ds[ins[1]]
+            for k in ins[2:]:
+                if deriv:
+                    d = d * vs[k] + v * ds[k]
+                v = v * vs[k]
+        elif op == "pow":
+            u, n = vs[ins[1]], ins[2]
+            v = _ipow(u, n)
+            if deriv:
+                d = n * _ipow(u, n - 1) * ds[ins[1]] if n != 0 else zero
+        elif op in ("max", "min"):
+            a, b = vs[ins[1]], vs[ins[2]]
+            first = (a > b) if op == "max" else (a < b)
+            second = (b > a) if op == "max" else (b < a)
+            if first:
+                v = a
+                d = ds[ins[1]] if deriv else zero
+            elif second:
+                v = b
+                d = ds[ins[2]] if deriv else zero
+            else:
+                v = _bmax(a, b) if op == "max" else _bmin(a, b)
+                if deriv:
+                    d = _hull(ds[ins[1]], ds[ins[2]])
+        elif op == "abs":
+            u = vs[ins[1]]
+            du = ds[ins[1]] if deriv else zero
+            if u > 0:
+                v, d = u, du
+            elif u < 0:
+                v, d = -u, -du
+            else:
+                v = _hull(arb(0), u.abs_upper())
+                d = _hull(du, -du)
+        elif op in MONOTONE:
+            u = vs[ins[1]]
+            v = _mono(op, u)
+            if deriv:
+                du = ds[ins[1]]
+                if op == "tanh":
+                    d = (1 - _sq(v)) * du
+                elif op == "exp":
+                    d = v * du
+                elif op == "log":
+                    d = du / u
+                elif op == "atan":
+                    d = du / (1 + _sq(u))
+                else:  # sqrt
+                    d = du / (2 * v)
+        elif op == "sin":
+            u = vs[ins[1]]
+            v = u.sin()
+            if deriv:
+                d = u.cos() * ds[ins[1]]
+        elif op == "cos":
+            u = vs[ins[1]]
+            v = u.cos()
+            if deriv:
+                d = -u.sin() * ds[ins[1]]
+        else:
+            raise CertifyError(f"unknown instruction {op!r}")
+        vs.append(v)
+        ds.append(d)
+    return (vs[-1], ds[-1]) if deriv else vs[-1]
+
+
+# ----------------------------------------------------------------------------- image of the whole line
+
+_INF, _NINF = arb.pos_inf(), arb.neg_inf()
+
+
+def _fin(v: arb) -> bool:
+    return v.is_finite()
+
+
+def _emul(a: arb, b: arb, lower: bool) -> arb:
+    if a == 0 or b == 0:  # exact zeros: the convention 0 * inf = 0 of extended interval products
+        return arb(0)
+    if _fin(a) and _fin(b):
+        r = a * b
+        return r.lower() if lower else r.upper()
+    return _INF if (a > 0) == (b > 0) else _NINF
+
+
+def _eadd(a: arb, b: arb, lower: bool) -> arb:
+    if not (_fin(a) and _fin(b)):
+        return a if not _fin(a) else b
+    r = a + b
+    return r.lower() if lower else r.upper()
+
+
+_LIMITS = {  # value at -inf, value at +inf (None: keep arb's own)
+    "tanh": (-1, 1),
+    "exp": (0, None),
+    "atan": ("-pi/2", "pi/2"),
+    "log": (None, None),
+    "sqrt": (None, None),
+}
+
+
+def _emono(fn: str, e: arb, lower: bool) -> arb:
+    if _fin(e):
+        r = getattr(e, fn)()
+        if not r.is_finite():
+            return r
+        return r.lower() if lower else r.upper()
+    lim = _LIMITS[fn][1 if e > 0 else 0]
+    if lim is None:
+        return e  # exp, log, sqrt: +inf -> +inf (log, sqrt of -inf are refused below)
+    if isinstance(lim, str):
+        half = arb.pi() / 2
+        r = half if lim == "pi/2" else -half
+        return r.lower() if lower else r.upper()
+    return arb(lim)
+
+
+def eval_range(prog: Program):
+    """Exact-endpoint enclosure (lo, hi) of f(R), the image of the whole real line, or None.
+
+    None means the enclosure is unbounded or undefined (e.g. log of a negative number); it
+    proves nothing about f. Endpoints are exact arbs.
+    """
+    s: list[tuple[arb, arb]] = []
+    for ins in prog.code:
+        op = ins[0]
+        if op == "x":
+            r = (_NINF, _INF)
+        elif op in ("const", "pi"):
+            c = arb(ins[1]) if op == "const" else arb.pi()
+            r = (c.lower(), c.upper())
+        elif op == "add":
+            lo, hi = s[ins[1]]
+            for k in ins[2:]:
+                lo, hi = _eadd(lo, s[k][0], True), _eadd(hi, s[k][1], False)
+            r = (lo, hi)
+        elif op == "mul":
+            lo, hi = s[ins[1]]
+            for k in ins[2:]:
+                c, d = s[k]
+                ends = [(p, q) for p in (lo, hi) for q in (c, d)]
+                los = [_emul(p, q, True) for p, q in ends]
+                his = [_emul(p, q, False) for p, q in ends]
+                lo, hi = min(los, key=_key), max(his, key=_key)
+            r = (lo, hi)
+        elif op == "pow":
+            (lo, hi), n = s[ins[1]], ins[2]
+            if n < 0:
+                if not (lo > 0 or hi < 0):
+                    return None
+                a, b = (lo, hi) if lo > 0 else (-hi, -lo)
+                ra = (1 / a) if _fin(a) else arb(0)
+                rb = (1 / b) if _fin(b) else arb(0)
+                inv = (rb.lower(), ra.upper())
+                r = inv if lo > 0 else (-inv[1], -inv[0])
+                if -n != 1:
+                    r = _epow(r, -n)
+            else:
+                r = _epow((lo, hi), n)
+        elif op in ("max", "min"):
+            (a, b), (c, d) = s[ins[1]], s[ins[2]]
+            pick = max if op == "max" else min
+            r = (pick(a, c, key=_key), pick(b, d, key=_key))
+        elif op == "abs":
+            lo, hi = s[ins[1]]
+            if lo >= 0:
+                r = (lo, hi)
+            elif hi <= 0:
+                r = (-hi, -lo)
+            else:
+                r = (arb(0), max(-lo, hi, key=_key))
+        elif op in MONOTONE:
+            lo, hi = s[ins[1]]
+            if op in ("log", "sqrt") and not lo >= 0:
+                return None
+            r = (_emono(op, lo, True), _emono(op, hi, False))
+        elif op in ("sin", "cos"):
+            lo, hi = s[ins[1]]
+            if _fin(lo) and _fin(hi):
+                v = getattr(_hull(lo, hi), op)()
+                r = (v.lower(), v.upper())
+            else:
+                r = (arb(-1), arb(1))
+        else:
+            raise CertifyError(f"unknown instruction {op!r}")
+        if r[0].is_nan() or r[1].is_nan():
+            return None
+        s.append(r)
+    lo, hi = s[-1]
+    if not (_fin(lo) and _fin(hi)):
+        return None
+    return lo, hi
+
+
+def _key(v: arb):
+    """Total order key for exact arbs including infinities (used only on exact endpoints)."""
+    if not _fin(v):
+        return (1 if v > 0 else -1, 0)
+    return (0, v.mid().fmpq())
+
+
+def _epow(r, n):
+    lo, hi = r
+    if n == 1:
+        return r
+    if n % 2 == 0:
+        if lo >= 0:
+            a, b = lo, hi
+        elif hi <= 0:
+            a, b = -hi, -lo
+        else:
+            a, b = arb(0), max(-lo, hi, key=_key)
+        return (_epow1(a, n, True), _epow1(b, n, False))
+    return (_epow1(lo, n, True), _epow1(hi, n, False))
+
+
+def _epow1(e, n, lower):
+    if not _fin(e):
+        return e if (e > 0 or n % 2) else _INF
+    r = e ** n
+    return r.lower() if lower else r.upper()
+
+
+# ----------------------------------------------------------------------------- piecewise-linear tables
+
+class PL:
+    """Exact continuous piecewise-linear f: breaks t_1 < ... < t_m, f = s_k x + c_k on piece k.
+
+    Piece 0 is (-inf, t_1], piece k is [t_k, t_{k+1}], piece m is [t_m, +inf).
+    """
+
+    __slots__ = ("breaks", "slopes", "icepts")
+
+    def __init__(self, breaks, slopes, icepts):
+        self.breaks, self.slopes, self.icepts = breaks, slopes, icepts
+
+    def piece(self, x) -> int:
+        return bisect_right(self.breaks, x)
+
+    def __call__(self, x: fmpq) -> fmpq:
+        k = bisect_right(self.breaks, x)
+        return self.slopes[k] * x + self.icepts[k]
+
+    def affine_on(self, lo, hi):
+        """Index of the piece on which f is affine over [lo, hi], or None if a break lies inside."""
+        k = bisect_right(self.breaks, lo)
+        if k < len(self.breaks) and self.breaks[k] < hi:
+            return None
+        return k
+
+    def pieces(self):
+        """(lo, hi, slope, intercept) per piece; lo = None is -inf, hi = None is +inf."""
+        ends = [None, *self.breaks, None]
+        return [(ends[k], ends[k + 1], self.slopes[k], self.icepts[k]) for k in range(len(self.slopes))]
+
+
+def _basis_to_table(alpha, beta, kinks) -> PL:
+    """f = alpha + beta x + sum gamma relu(x - t)  ->  sorted table (zero jumps dropped)."""
+    merged: dict = {}
+    for t, g in kinks:
+        merged[t] = merged.get(t, 0) + g
+    breaks, slopes, icepts = [], [beta], [alpha]
+    for t in sorted(merged):
+        g = merged[t]
+        if g == 0:
+            continue
+        breaks.append(t)
+        slopes.append(slopes[-1] + g)
+        icepts.append(icepts[-1] - g * t)
+    return PL(breaks, slopes, icepts)
+
+
+def _table_to_basis(tab: PL):
+    kinks = [(t, tab.slopes[j + 1] - tab.slopes[j]) for j, t in enumerate(tab.breaks)]
+    return (tab.icepts[0], tab.slopes[0], kinks)
+
+
+def _relu_basis(f):
+    """relu of a PL function given in the relu basis."""
+    alpha, beta, kinks = f
+    if not kinks:
+        if beta == 0:
+            return (max(alpha, fmpq(0)), fmpq(0), [])
+        t = -alpha / beta
+        if beta > 0:
+            return (fmpq(0), fmpq(0), [(t, beta)])
+        return (alpha, beta, [(t, -beta)])
+    tab = _basis_to_table(alpha, beta, kinks)
+    ends = [None, *tab.breaks, None]
+    new_breaks, new_slopes, new_icepts = [], [], []
+    for k, (s, c) in enumerate(zip(tab.slopes, tab.icepts)):
+        lo, hi = ends[k], ends[k + 1]
+        cuts = [lo]
+        if s != 0:
+            z = -c / s
+            if (lo is None or z > lo) and (hi is None or z < hi):
+                cuts.append(z)
+        cuts.append(hi)
+        for a, b in zip(cuts, cuts[1:]):
+            probe = (a + b) / 2 if a is not None and b is not None else (
+                (b - 1) if a is None and b is not None else (a + 1) if a is not None else fmpq(0))
+            positive = s * probe + c > 0
+            if a is not None:
+                new_breaks.append(a)
+            new_slopes.append(s if positive else fmpq(0))
+            new_icepts.append(c if positive else fmpq(0))
+    # new_breaks repeats interior cut points as piece starts; rebuild through the basis
+    kinks = [(t, new_slopes[j + 1] - new_slopes[j]) for j, t in enumerate(new_breaks)]
+    return (new_icepts[0], new_slopes[0], kinks)
+
+
+def _pl_table(code) -> PL:
+    vals = []  # each: ("c", q) or ("f", alpha, beta, kinks)
+    for ins in code:
+        op = ins[0]
+        if op == "x":
+            r = (fmpq(0), fmpq(1), [])
+        elif op == "const":
+            r = (ins[1], fmpq(0), [])
+        elif op == "add":
+            alpha, beta, kinks = fmpq(0), fmpq(0), []
+            for k in ins[1:]:
+                a, b, ks = vals[k]
+                alpha, beta = alpha + a, beta + b
+                kinks.extend(ks)
+            r = (alpha, beta, kinks)
+        elif op == "mul":
+            factor, f = fmpq(1), None
+            for k in ins[1:]:
+                a, b, ks = vals[k]
+                if b == 0 and not ks:
+                    factor *= a
+                elif f is None:
+                    f = vals[k]
+                else:
+                    raise NotPL("product of non-constant factors")
+            if f is None:
+                r = (factor, fmpq(0), [])
+            else:
+                r = (factor * f[0], factor * f[1], [(t, factor * g) for t, g in f[2]])
+        elif op == "pow" and ins[2] == 1:
+            r = vals[ins[1]]
+        elif op in ("max", "min"):
+            u, v = vals[ins[1]], vals[ins[2]]
+            diff = (u[0] - v[0], u[1] - v[1], u[2] + [(t, -g) for t, g in v[2]])
+            rd = _relu_basis(diff)
+            if op == "max":  # max(u, v) = v + relu(u - v)
+                r = (v[0] + rd[0], v[1] + rd[1], v[2] + rd[2])
+            else:  # min(u, v) = u - relu(u - v)
+                r = (u[0] - rd[0], u[1] - rd[1], u[2] + [(t, -g) for t, g in rd[2]])
+        elif op == "abs":
+            u = vals[ins[1]]
+            rd = _relu_basis(u)  # |u| = 2 relu(u) - u
+            r = (2 * rd[0] - u[0], 2 * rd[1] - u[1], [(t, 2 * g) for t, g in rd[2]] + [(t, -g) for t, g in u[2]])
+        elif op == "pow" and ins[2] == 0:
+            r = (fmpq(1), fmpq(0), [])
+        else:
+            raise NotPL(op)
+        vals.append(r)
+    return _basis_to_table(*vals[-1])

@@ -1,0 +1,85 @@
+"""1D maps from user specs: classical families, formulas in x, and RNN weight files.
+
+A `Map` holds the spec as given, a sympy expression in x with exact rational parameters, and the
+canonical description the certificate stores (and the checker compiles). Decimal parameters are
+the exact decimals they spell (r=3.83 is 383/100); JSON numbers are the exact binary doubles they
+denote.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import sympy
+
+from certify.checker.semantics import Program
+from certify.errors import CertifyError
+from certify.maps.families import FAMILIES, build_family, split_call
+from certify.maps.formulas import X, expr_to_canonical, parse_formula
+from certify.maps.weights import load_weights, rnn1d_from_mapping, rnn1d_inline
+
+__all__ = ["Map", "parse_map", "X", "FAMILIES"]
+
+
+@dataclass(frozen=True)
+class Map:
+    """A map f: R -> R. `canonical` is what certificates store; `program` what evaluators run."""
+
+    given: str
+    canonical: dict
+    expr: sympy.Expr = field(compare=False)
+    program: Program = field(compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        """'piecewise-linear', 'polynomial' or 'smooth' (piecewise smooth, ball arithmetic)."""
+        if self.program.pl() is not None:
+            return "piecewise-linear"
+        if self.program.is_polynomial():
+            return "polynomial"
+        return "smooth"
+
+    def formula(self) -> str:
+        return sympy.sstr(self.expr)
+
+
+def parse_map(spec: str) -> Map:
+    """Build a Map from a family call, a formula in x, or a .json/.npz weights file path."""
+    if not isinstance(spec, str) or not spec.strip():
+        raise CertifyError("empty map spec: give a family like 'logistic(r=4)', a formula in x, or a weights file")
+    spec = spec.strip()
+    if spec.lower().endswith((".json", ".npz")) or os.path.isfile(spec):
+        canonical = load_weights(spec)
+        return _from_rnn1d(spec, canonical)
+    name, args = split_call(spec)
+    if name == "rnn1d":
+        return _from_rnn1d(spec, rnn1d_inline(args))
+    if name in FAMILIES:
+        expr = build_family(name, args)
+    else:
+        expr = parse_formula(spec)
+    canonical = expr_to_canonical(expr)
+    return Map(spec, canonical, expr, Program.from_canonical(canonical))
+
+
+def _from_rnn1d(given: str, canonical: dict) -> Map:
+    program = Program.from_canonical(canonical)
+    expr = _rnn1d_expr(canonical)
+    return Map(given, canonical, expr, program)
+
+
+def _rnn1d_expr(c: dict):
+    from certify.maps.weights import activation_expr, rational
+
+    terms = [rational(a) * activation_expr(c["activation"], rational(w) * X + rational(b), c.get("slope"))
+             for w, b, a in zip(c["w"], c["b"], c["a"])]
+    out = sympy.Add(rational(c["c"]), *terms)
+    if c.get("output_activation"):
+        out = activation_expr(c["output_activation"], out, c.get("slope"))
+    return out
+
+
+def rnn1d_canonical(**kw) -> dict:
+    """Canonical rnn1d description from Python values (numbers, lists), validated."""
+    return rnn1d_from_mapping(kw, source="arguments")

@@ -1,0 +1,70 @@
+"""Classical families: logistic, tent, skew tent (border-collision normal form), 1D PLRNN."""
+
+from __future__ import annotations
+
+import sympy
+
+from certify.errors import CertifyError
+from certify.maps.formulas import X, parse_number
+
+FAMILIES = {
+    # name: (parameter names, builder, description)
+    "logistic": (("r",), lambda r: r * X * (1 - X), "r x (1 - x)"),
+    "tent": (("s",), lambda s: s * sympy.Min(X, 1 - X), "s min(x, 1 - x)"),
+    "skew_tent": (("aL", "aR", "mu"), lambda aL, aR, mu: mu + aL * sympy.Min(X, 0) + aR * sympy.Max(X, 0),
+                  "mu + aL x (x <= 0), mu + aR x (x >= 0)"),
+    "plrnn1d": (("a", "w", "h"), lambda a, w, h: a * X + w * sympy.Max(X, 0) + h, "a z + w relu(z) + h"),
+}
+
+
+def split_call(spec: str):
+    """'name(arg, k=v)' -> (name, [args]) when the whole spec is one call; else (None, None)."""
+    i = spec.find("(")
+    name = spec[:i].strip()
+    if i <= 0 or not name.isidentifier() or not spec.endswith(")"):
+        return None, None
+    depth = 0
+    for j, ch in enumerate(spec[i:], start=i):
+        depth += ch in "([" and 1 or 0
+        depth -= ch in ")]" and 1 or 0
+        if depth == 0 and j != len(spec) - 1:
+            return None, None  # the first parenthesis closes before the end: a formula
+    body = spec[i + 1:-1]
+    args, depth, cur = [], 0, ""
+    for ch in body:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            args.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        args.append(cur.strip())
+    return name, args
+
+
+def build_family(name: str, args: list[str]):
+    """The family's expression in x with the given exact parameter values."""
+    params, builder, desc = FAMILIES[name]
+    values: dict[str, object] = {}
+    for k, arg in enumerate(args):
+        key, eq, val = arg.partition("=")
+        if eq:
+            key = key.strip()
+            if key not in params:
+                raise CertifyError(f"{name} has no parameter {key!r}; its parameters are {', '.join(params)}")
+        else:
+            if k >= len(params):
+                raise CertifyError(f"{name} takes {len(params)} parameter(s): {', '.join(params)}")
+            key, val = params[k], arg
+        if key in values:
+            raise CertifyError(f"parameter {key} given twice")
+        values[key] = parse_number(val.strip(), f"parameter {key}")
+    missing = [p for p in params if p not in values]
+    if missing:
+        raise CertifyError(f"{name} needs a value for {', '.join(missing)}, e.g. {name}({params[0]}=...)"
+                           f" (f(x) = {desc})")
+    return sympy.sympify(builder(*(values[p] for p in params)))

@@ -1,0 +1,111 @@
+"""Formulas in x: whitelisted tokens, exact decimals, continuity checks; canonical strings."""
+
+from __future__ import annotations
+
+import re
+from tokenize import TokenError
+
+import sympy
+from sympy.parsing.sympy_parser import (convert_xor, parse_expr, rationalize,
+                                        standard_transformations)
+
+from certify.errors import CertifyError
+
+X = sympy.Symbol("x")
+
+
+def _relu(u):
+    return sympy.Max(0, u)
+
+
+def _leaky_relu(u, s=sympy.Rational(1, 100)):
+    return sympy.Max(0, u) + s * sympy.Min(0, u)
+
+
+def _hardtanh(u):
+    return sympy.Max(-1, sympy.Min(1, u))
+
+
+def _sigmoid(u):
+    return 1 / (1 + sympy.exp(-u))
+
+
+FUNCTIONS = {
+    "relu": _relu, "leaky_relu": _leaky_relu, "hardtanh": _hardtanh, "sigmoid": _sigmoid,
+    "tanh": sympy.tanh, "exp": sympy.exp, "log": sympy.log, "atan": sympy.atan,
+    "sin": sympy.sin, "cos": sympy.cos, "sqrt": sympy.sqrt,
+    "abs": sympy.Abs, "Abs": sympy.Abs, "max": sympy.Max, "Max": sympy.Max,
+    "min": sympy.Min, "Min": sympy.Min, "pi": sympy.pi, "E": sympy.E,
+}
+DISCONTINUOUS = {"floor", "ceiling", "ceil", "sign", "sgn", "Heaviside", "heaviside", "frac",
+                 "Mod", "mod", "round", "Piecewise", "step"}
+_TOKEN = re.compile(r"\s*(?:([A-Za-z_][A-Za-z_0-9]*)|(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)"
+                    r"|(\*\*|[-+*/^(),]))")
+
+
+def tokens_ok(text: str, allowed: set[str], what: str) -> None:
+    """Refuse any character or name outside the formula language before sympy parses it."""
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            rest = text[pos:].strip()
+            if not rest:
+                return
+            raise CertifyError(f"malformed {what}: unexpected {rest[:12]!r} at position {pos}")
+        name = m.group(1)
+        if name and name not in allowed:
+            if name in DISCONTINUOUS:
+                raise CertifyError(f"{name} is discontinuous: certify needs a continuous map")
+            raise CertifyError(f"unknown name {name!r} in {what}: use x and the functions "
+                               f"{', '.join(sorted(set(FUNCTIONS) - {'pi', 'E'}))}; give parameters values")
+        pos = m.end()
+
+
+def parse_number(text: str, what: str):
+    """An exact real constant: decimals are exact decimals, p/q exact, sqrt(2) etc. allowed."""
+    tokens_ok(text, set(FUNCTIONS), what)
+    try:
+        v = parse_expr(text, local_dict=dict(FUNCTIONS),
+                       transformations=standard_transformations + (rationalize, convert_xor))
+    except (SyntaxError, TypeError, ValueError, AttributeError, ZeroDivisionError, TokenError) as e:
+        raise CertifyError(f"malformed {what} {text!r}: {e}") from None
+    v = sympy.sympify(v)
+    if v.free_symbols or not v.is_real or v.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
+        raise CertifyError(f"{what} {text!r} is not a finite real number")
+    return v
+
+
+def parse_formula(text: str):
+    """A continuous map given as a formula in x (sympy syntax, ^ or ** for powers)."""
+    tokens_ok(text, set(FUNCTIONS) | {"x"}, "formula")
+    try:
+        expr = parse_expr(text, local_dict={"x": X, **FUNCTIONS},
+                          transformations=standard_transformations + (rationalize, convert_xor))
+    except (SyntaxError, TypeError, ValueError, AttributeError, ZeroDivisionError, TokenError) as e:
+        raise CertifyError(f"malformed formula {text!r}: {type(e).__name__}") from None
+    expr = sympy.sympify(expr)
+    if not isinstance(expr, sympy.Expr):
+        raise CertifyError(f"formula {text!r} is not an expression in x")
+    check_continuous(expr)
+    return expr
+
+
+def check_continuous(expr) -> None:
+    """Refuse maps with a pole on the real line (a rational function with a real denominator root)."""
+    if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise CertifyError("the map is not finite everywhere")
+    for node in sympy.preorder_traversal(expr):
+        if node.is_Pow and node.exp.is_negative and node.base.has(X):
+            base = node.base
+            if base.is_polynomial(X):
+                roots = sympy.Poly(base, X).count_roots()
+                if roots:
+                    raise CertifyError(f"discontinuous map: {sympy.sstr(base)} vanishes on the real line")
+
+
+def expr_to_canonical(expr) -> dict:
+    """The certificate's canonical form of a formula map: sympy's string of the exact expression."""
+    if expr.has(sympy.Float):
+        raise CertifyError("internal: a float reached a canonical expression")
+    return {"kind": "expr", "expr": sympy.sstr(expr)}

@@ -1,0 +1,161 @@
+"""RNN weight files (JSON or .npz) and inline rnn1d(...) specs -> canonical rnn1d descriptions.
+
+f(x) = sum_i a_i act(w_i x + b_i) + c, optionally followed by an output activation.
+JSON numbers are the exact binary doubles they denote; strings are exact rationals or decimals.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from fractions import Fraction
+
+import sympy
+
+from certify.certificates import q_str
+from certify.checker.semantics import ACTIVATIONS
+from certify.errors import CertifyError
+from certify.maps.formulas import _hardtanh, _leaky_relu, _relu, _sigmoid, parse_number
+
+KEYS = {"model", "activation", "output_activation", "slope", "w", "b", "a", "c"}
+
+
+def rational(v) -> sympy.Rational:
+    """Canonical 'p/q' string (or int) -> sympy Rational."""
+    return sympy.Rational(str(v))
+
+
+def exact(v, what: str) -> Fraction:
+    """A weight as an exact rational: floats exactly as binary doubles, strings as written."""
+    if isinstance(v, bool):
+        raise CertifyError(f"{what} is a boolean, not a number")
+    if isinstance(v, int):
+        return Fraction(v)
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise CertifyError(f"{what} is {v}: weights must be finite")
+        return Fraction(v)
+    if hasattr(v, "item") and not isinstance(v, str):  # numpy scalar
+        return exact(v.item(), what)
+    if isinstance(v, str):
+        s = v.strip().lower()
+        if s in ("nan", "inf", "+inf", "-inf", "infinity", "-infinity"):
+            raise CertifyError(f"{what} is {v}: weights must be finite")
+        num = parse_number(v, what)
+        if not num.is_Rational:
+            raise CertifyError(f"{what} = {v!r} is not rational")
+        return Fraction(int(num.p), int(num.q))
+    raise CertifyError(f"{what} = {v!r} is not a number")
+
+
+def _vector(d, key):
+    v = d.get(key)
+    if v is None:
+        raise CertifyError(f"rnn1d weights need {key!r} (a list of numbers)")
+    if hasattr(v, "tolist"):
+        v = v.tolist()
+    if not isinstance(v, (list, tuple)):
+        v = [v]
+    return [q_str(_fq(exact(x, f"{key}[{i}]"))) for i, x in enumerate(v)]
+
+
+def _fq(fr: Fraction):
+    from flint import fmpq
+    return fmpq(fr.numerator, fr.denominator)
+
+
+def _name(d, key, default=None):
+    v = d.get(key, default)
+    if hasattr(v, "item"):
+        v = v.item()
+    if v is None or v == "" or v == "none":
+        return None
+    if not isinstance(v, str) or v not in ACTIVATIONS:
+        raise CertifyError(f"unknown {key} {v!r}; choose one of {', '.join(ACTIVATIONS)}")
+    return v
+
+
+def rnn1d_from_mapping(d: dict, source: str) -> dict:
+    """Validate a weights mapping and return the canonical rnn1d description."""
+    unknown = set(d) - KEYS
+    if unknown:
+        raise CertifyError(f"unknown key(s) {sorted(unknown)} in {source}; expected {sorted(KEYS)}")
+    model = d.get("model", "rnn1d")
+    if hasattr(model, "item"):
+        model = model.item()
+    if model != "rnn1d":
+        raise CertifyError(f"model {model!r} in {source} is not supported; use 'rnn1d'")
+    act = _name(d, "activation")
+    if act is None:
+        raise CertifyError(f"{source} needs an 'activation' ({', '.join(ACTIVATIONS)})")
+    w, b, a = _vector(d, "w"), _vector(d, "b"), _vector(d, "a")
+    if not (len(w) == len(b) == len(a)):
+        raise CertifyError(f"weight lengths differ in {source}: w has {len(w)}, b {len(b)}, a {len(a)}")
+    if not w:
+        raise CertifyError(f"{source} has no hidden units")
+    c = d.get("c", 0)
+    if hasattr(c, "tolist"):
+        c = c.tolist()
+        c = c[0] if isinstance(c, list) and len(c) == 1 else c
+    canon = {"kind": "rnn1d", "activation": act, "w": w, "b": b, "a": a,
+             "c": q_str(_fq(exact(c, "c")))}
+    out = _name(d, "output_activation")
+    if out:
+        canon["output_activation"] = out
+    if "leaky_relu" in (act, out):
+        canon["slope"] = q_str(_fq(exact(d.get("slope", "1/100"), "slope")))
+    return canon
+
+
+def load_weights(path: str) -> dict:
+    """Read a .json or .npz weights file into a canonical rnn1d description."""
+    try:
+        if path.lower().endswith(".npz"):
+            import numpy as np
+            with np.load(path, allow_pickle=False) as z:
+                d = {k: z[k] for k in z.files}
+        else:
+            with open(path, encoding="utf-8") as fh:
+                d = json.load(fh)
+    except FileNotFoundError:
+        raise CertifyError(f"no such file: {path}") from None
+    except (OSError, ValueError) as e:
+        raise CertifyError(f"cannot read weights {path}: {e}") from None
+    if not isinstance(d, dict):
+        raise CertifyError(f"{path} must hold an object with keys activation, w, b, a, c")
+    return rnn1d_from_mapping(d, path)
+
+
+def rnn1d_inline(args: list[str]) -> dict:
+    """rnn1d(activation=relu, w=[...], b=[...], a=[...], c=0) -> canonical description."""
+    d = {}
+    for arg in args:
+        key, eq, val = arg.partition("=")
+        if not eq:
+            raise CertifyError(f"rnn1d arguments are key=value, got {arg!r}")
+        key, val = key.strip(), val.strip()
+        if val.startswith("["):
+            if not val.endswith("]"):
+                raise CertifyError(f"unbalanced list for {key}")
+            inner = val[1:-1].strip()
+            d[key] = [s.strip() for s in inner.split(",")] if inner else []
+        else:
+            d[key] = val
+    return rnn1d_from_mapping(d, "rnn1d(...)")
+
+
+def activation_expr(name: str, u, slope=None):
+    """The activation as a sympy expression (same meaning as the kernel's program)."""
+    if name == "identity":
+        return u
+    if name == "relu":
+        return _relu(u)
+    if name == "leaky_relu":
+        return _leaky_relu(u, rational(slope or "1/100"))
+    if name == "hardtanh":
+        return _hardtanh(u)
+    if name == "tanh":
+        return sympy.tanh(u)
+    if name == "sigmoid":
+        return _sigmoid(u)
+    raise CertifyError(f"unknown activation {name!r}")
