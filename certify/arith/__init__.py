@@ -1,0 +1,133 @@
+"""Certifier-side arithmetic: precision policy, three-valued comparisons, float evaluation.
+
+Ball semantics live in the kernel (certify.checker.semantics); this layer decides *which*
+precision to try next and reads ball comparisons as true / false / unknown. Float evaluation
+(numpy) is for finders only: it proposes, it never proves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from flint import arb, fmpq
+
+from certify.checker.semantics import Program, workprec
+
+__all__ = ["Budget", "tri_lt", "tri_le", "workprec", "to_fmpq", "float_map", "dyadic"]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How hard to try before saying undecided."""
+
+    start_prec: int = 64
+    max_prec: int = 1024
+    max_cells: int = 400_000
+    seconds: float = 120.0
+
+    def precisions(self):
+        """64, 128, 256, ... up to max_prec."""
+        p = self.start_prec
+        while p <= self.max_prec:
+            yield p
+            p *= 2
+
+
+def tri_lt(a: arb, b: arb):
+    """a < b: True if certainly, False if certainly not (a >= b), None if the balls overlap."""
+    if a < b:
+        return True
+    if a >= b:
+        return False
+    return None
+
+
+def tri_le(a: arb, b: arb):
+    if a <= b:
+        return True
+    if a > b:
+        return False
+    return None
+
+
+def to_fmpq(x: float) -> fmpq:
+    """The exact binary rational a double denotes."""
+    n, d = float(x).as_integer_ratio()
+    return fmpq(n, d)
+
+
+def dyadic(q: fmpq, bits: int, up: bool) -> fmpq:
+    """q rounded down (or up) to a multiple of 2^-bits: short exact endpoints for certificates."""
+    scale = 1 << bits
+    n = (q * scale).floor()
+    if up and fmpq(n, scale) < q:
+        n += 1
+    return fmpq(n, scale)
+
+
+_NP = {
+    "tanh": np.tanh, "exp": np.exp, "log": np.log, "atan": np.arctan, "sqrt": np.sqrt,
+    "sin": np.sin, "cos": np.cos, "abs": np.abs,
+}
+_DNP = {  # derivative of the unary op, given its argument u and value v
+    "tanh": lambda u, v: 1 - v * v, "exp": lambda u, v: v, "log": lambda u, v: 1 / u,
+    "atan": lambda u, v: 1 / (1 + u * u), "sqrt": lambda u, v: 0.5 / v,
+    "sin": lambda u, v: np.cos(u), "cos": lambda u, v: -np.sin(u), "abs": lambda u, v: np.sign(u),
+}
+
+
+def _const(q: fmpq) -> float:
+    return float(arb(q).mid()) if abs(q.p) > 2 ** 1000 or q.q > 2 ** 1000 else int(q.p) / int(q.q)
+
+
+def float_map(prog: Program, deriv: bool = False):
+    """A numpy-vectorised float version of the map, or of (f, f') when deriv (untrusted; for finders)."""
+    code = prog.code
+    consts = {k: _const(ins[1]) for k, ins in enumerate(code) if ins[0] == "const"}
+
+    def f(xs):
+        xs = np.asarray(xs, dtype=float)
+        s, ds = [], []
+        zero = np.zeros_like(xs)
+        with np.errstate(all="ignore"):
+            for k, ins in enumerate(code):
+                op, d = ins[0], zero
+                if op == "x":
+                    r, d = xs, np.ones_like(xs)
+                elif op == "const":
+                    r = consts[k]
+                elif op == "pi":
+                    r = np.pi
+                elif op == "add":
+                    r, d = s[ins[1]], ds[ins[1]]
+                    for j in ins[2:]:
+                        r, d = r + s[j], d + ds[j]
+                elif op == "mul":
+                    r, d = s[ins[1]], ds[ins[1]]
+                    for j in ins[2:]:
+                        r, d = r * s[j], (d * s[j] + r * ds[j]) if deriv else d
+                elif op == "pow":
+                    u, n = s[ins[1]], float(ins[2])
+                    r = np.power(u, n)
+                    if deriv:
+                        d = n * np.power(u, n - 1) * ds[ins[1]]
+                elif op in ("max", "min"):
+                    u, v = s[ins[1]], s[ins[2]]
+                    first = (u >= v) if op == "max" else (u <= v)
+                    r = np.where(first, u, v)
+                    if deriv:
+                        d = np.where(first, ds[ins[1]], ds[ins[2]])
+                else:
+                    u = s[ins[1]]
+                    r = _NP[op](u)
+                    if deriv:
+                        d = _DNP[op](u, r) * ds[ins[1]]
+                s.append(r)
+                ds.append(d)
+        out = np.broadcast_to(s[-1], xs.shape).astype(float)
+        if deriv:
+            return out, np.broadcast_to(ds[-1], xs.shape).astype(float)
+        return out
+
+    return f

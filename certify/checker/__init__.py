@@ -70,6 +70,10 @@ def _check(prog: Program, cert: dict) -> int:
                 cycle = F.fact_cycle_krawczyk(prog, fact, p)
             elif kind_f == "li_yorke":
                 li_yorke = F.fact_li_yorke(prog, fact)
+            elif kind_f == "roots_count":
+                if int(fact["p"]) != p or domain is not None:
+                    raise F.Failure("roots_count must match the claim's period and has no domain")
+                cover = ("count", F.fact_roots_count(prog, fact, p), False)
             elif kind_f in ("cover_pl", "cover_ball"):
                 if region is None or region == "empty":
                     raise F.Failure("a cover needs a non-empty region fact before it")
@@ -144,7 +148,7 @@ def _implies_orbits(prog, cert, p, region, cover):
         return
     if int(cert["count"]) != len(claimed):
         raise F.Failure("count differs from the number of listed orbits")
-    if kind == "pl":
+    if kind in ("pl", "count"):
         got = sorted(tuple(_boxes(o)) for o in claimed)
         want = sorted(tuple(o) for o in found)
         if got != want:

@@ -6,7 +6,7 @@ proves it at the certificate's precision; anything undecidable is a failure of t
 
 from __future__ import annotations
 
-from flint import arb, arb_mat, fmpq
+from flint import arb, arb_mat, fmpq, fmpq_poly
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.regions import pl_region, polynomial_escape_radius
@@ -38,8 +38,8 @@ def image(prog: Program, X: arb, n: int = 1) -> arb:
     return X
 
 
-def krawczyk_cycle(prog: Program, boxes) -> bool:
-    """K(X) in int(X) for F(x)_i = f(x_i) - x_{i+1 mod p}: a unique zero, i.e. one p-cycle in the boxes."""
+def krawczyk_cycle_operator(prog: Program, boxes):
+    """Krawczyk operator K(X) (a list of balls) for F(x)_i = f(x_i) - x_{i+1 mod p}; None if undefined."""
     p = len(boxes)
     X = [_interval(lo, hi) for lo, hi in boxes]
     M = [arb((lo + hi) / 2) for lo, hi in boxes]
@@ -47,7 +47,7 @@ def krawczyk_cycle(prog: Program, boxes) -> bool:
     dX = [eval_ball(prog, Xi, deriv=True)[1] for Xi in X]
     dM = [eval_ball(prog, Mi, deriv=True)[1] for Mi in M]
     if not all(d.is_finite() for d in dX + dM):
-        return False
+        return None
     J = [[arb(0)] * p for _ in range(p)]
     for i in range(p):
         J[i][i] += dM[i].mid()
@@ -55,19 +55,27 @@ def krawczyk_cycle(prog: Program, boxes) -> bool:
     try:
         inv = arb_mat(J).inv()
     except ZeroDivisionError:
-        return False
+        return None
     C = [[inv[i, j].mid() for j in range(p)] for i in range(p)]
+    K = []
     for i in range(p):
         s1 = sum((C[i][k] * F[k] for k in range(p)), arb(0))
         s2 = arb(0)
         for j in range(p):
             cj = C[i][j] * dX[j] - C[i][(j - 1) % p]  # (C J(X))_{ij}
             s2 += ((1 if i == j else 0) - cj) * (X[j] - M[j])
-        K = M[i] - s1 + s2
-        lo, hi = boxes[i]
-        if not (_gt(K, lo) and _lt(K, hi)):
-            return False
-    return True
+        K.append(M[i] - s1 + s2)
+    return K
+
+
+def inside(K, boxes) -> bool:
+    """Each ball K_i lies in the interior of box i."""
+    return K is not None and all(k is not None and _gt(k, lo) and _lt(k, hi) for k, (lo, hi) in zip(K, boxes))
+
+
+def krawczyk_cycle(prog: Program, boxes) -> bool:
+    """K(X) in int(X) for the cyclic system: exactly one p-cycle with x_i in box i."""
+    return inside(krawczyk_cycle_operator(prog, boxes), boxes)
 
 
 def krawczyk_iterate(prog: Program, lo, hi, q: int):
@@ -89,14 +97,13 @@ def krawczyk_iterate(prog: Program, lo, hi, q: int):
 
 def unique_root(prog: Program, lo, hi, q: int) -> bool:
     """K(X) in int(X): f^q(x) = x has exactly one solution in [lo, hi]."""
-    K = krawczyk_iterate(prog, lo, hi, q)
-    return K is not None and _gt(K, lo) and _lt(K, hi)
+    return inside([krawczyk_iterate(prog, lo, hi, q)], [(lo, hi)])
 
 
 def no_root_newton(prog: Program, lo, hi, q: int) -> bool:
     """K(X) misses X: f^q(x) = x has no solution in [lo, hi]."""
     K = krawczyk_iterate(prog, lo, hi, q)
-    return K is not None and (_lt(K, lo) or _gt(K, hi))
+    return K is not None and K.is_finite() and (_lt(K, lo) or _gt(K, hi))
 
 
 def leaves_or_misses(prog: Program, lo, hi, q: int, R) -> bool:
@@ -269,15 +276,15 @@ def fact_cover_pl(prog: Program, fact: dict, region, p: int):
             continue
         if A == 1:
             if B == 0:
-                continuum = continuum or _continuum_has_period(pl, lo, hi, p)
+                continuum = continuum or continuum_has_period(pl, lo, hi, p)
             continue
         x = B / (1 - A)
-        if lo <= x <= hi and _min_period(pl, x, p) == p:
+        if lo <= x <= hi and min_period(pl, x, p) == p:
             points.add(x)
-    return _orbits_from_points(pl, points, p), continuum
+    return orbits_from_points(pl, points, p), continuum
 
 
-def _continuum_has_period(pl, lo, hi, p) -> bool:
+def continuum_has_period(pl, lo, hi, p) -> bool:
     """f^p = id on [lo, hi]: some point there has minimal period exactly p."""
     for d in divisors(p)[:-1]:
         u, v = lo, hi
@@ -288,14 +295,14 @@ def _continuum_has_period(pl, lo, hi, p) -> bool:
     return True
 
 
-def _min_period(f, x, p) -> int:
+def min_period(f, x, p) -> int:
     y, n = f(x), 1
     while y != x and n < p:
         y, n = f(y), n + 1
     return n
 
 
-def _orbits_from_points(f, points, p):
+def orbits_from_points(f, points, p):
     orbits, seen = [], set()
     for x in sorted(points):
         if x in seen:
@@ -377,6 +384,8 @@ def orbits_from_roots(prog: Program, roots, orbits_claimed, p: int):
                 raise Failure(f"orbit box [{q_str(b[0])}, {q_str(b[1])}] is not an unused root cell")
             used.add(index[b])
             Y = eval_ball(prog, _interval(*b))
+            if not Y.is_finite():
+                raise Failure(f"image of orbit box {i} is not finite")
             lo_i = max(0, bisect_left(los, Y.lower().fmpq()) - 1)
             hi_i = bisect_right(los, Y.upper().fmpq())
             hits = [j for j in range(lo_i, hi_i) if not (_lt(Y, roots[j][0]) or _gt(Y, roots[j][1]))]
@@ -384,3 +393,53 @@ def orbits_from_roots(prog: Program, roots, orbits_claimed, p: int):
                 raise Failure(f"f maps orbit box {i} onto {len(hits)} root boxes, not its successor alone")
     if len(used) != len(roots):
         raise Failure(f"{len(roots) - len(used)} root boxes of minimal period {p} belong to no orbit")
+
+
+def orbit_enclosures(prog: Program, box, d: int):
+    """Exact intervals enclosing x, f(x), ..., f^(d-1)(x) for every x in box (ball images)."""
+    out = [tuple(box)]
+    Y = _interval(*box)
+    for _ in range(d - 1):
+        Y = eval_ball(prog, Y)
+        if not Y.is_finite():
+            raise Failure("an orbit enclosure is not finite")
+        out.append((Y.lower().fmpq(), Y.upper().fmpq()))
+    return out
+
+
+def fact_roots_count(prog: Program, fact: dict, p: int):
+    """Disjoint enclosures of deg(f)^p distinct solutions of f^p(x) = x: all of them, all real.
+
+    f^p(x) - x is a polynomial of degree deg(f)^p (deg f >= 2), so it has no other root, real or
+    complex. Each listed entry is an orbit of period d | p: a box with a unique solution of
+    f^d(x) = x and the images of that box. Returns the orbits of minimal period p (enclosures).
+    """
+    try:
+        f = eval_exact(prog, fmpq_poly([0, 1]))
+    except NotExact:
+        raise Failure("roots_count needs a polynomial map") from None
+    if not isinstance(f, fmpq_poly) or f.degree() < 2:
+        raise Failure("roots_count needs a polynomial map of degree >= 2")
+    degree = f.degree() ** p
+    allboxes, orbits, total = [], [], 0
+    for entry in fact["orbits"]:
+        d = int(entry["period"])
+        box = interval_parse(entry["box"])
+        if d < 1 or p % d:
+            raise Failure(f"orbit period {d} does not divide {p}")
+        if not unique_root(prog, *box, d):
+            raise Failure(f"no proved solution of f^{d}(x) = x in [{entry['box']['lo']}, {entry['box']['hi']}]")
+        encl = orbit_enclosures(prog, box, d)
+        if min(encl) != encl[0]:
+            raise Failure("an orbit's box must hold its leftmost point")
+        allboxes.extend(encl)
+        total += d
+        if d == p:
+            orbits.append(encl)
+    allboxes.sort()
+    for a, b in zip(allboxes, allboxes[1:]):
+        if not a[1] < b[0]:
+            raise Failure(f"enclosures overlap near {float(a[1]):.6g}: the solutions are not proved distinct")
+    if total != degree:
+        raise Failure(f"{total} solutions listed, but f^{p}(x) - x has degree {degree}")
+    return orbits

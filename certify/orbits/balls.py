@@ -1,0 +1,221 @@
+"""Ball-arithmetic certification of periodic orbits of smooth (or piecewise-smooth) maps.
+
+- `certify_cycle`: a float cycle -> boxes on which the kernel's cyclic Krawczyk test passes.
+- `ball_cover`: subdivide a region holding every periodic point into cells that are excluded
+  (the orbit leaves the region or misses the cell; or the Krawczyk image misses the cell) or hold
+  exactly one solution of f^p(x) = x whose minimal period is decided. Cells that no test decides
+  down to the precision's resolution are reported as stuck (the verdict is then undecided).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from flint import arb, fmpq
+
+from certify.arith import Budget, dyadic, to_fmpq, workprec
+from certify.checker import facts as K
+from certify.checker.semantics import Program, eval_ball
+
+
+_SPLIT = fmpq(1173, 2048)  # ~0.5728
+
+
+@dataclass
+class BallCover:
+    prec: int
+    rows: list = field(default_factory=list)     # [lo, hi, tag, (q, tight box)]
+    roots: list = field(default_factory=list)    # tight boxes of minimal period p
+    stuck: list = field(default_factory=list)    # (lo, hi, why)
+    cells: int = 0
+
+
+def _disjoint(boxes) -> bool:
+    order = sorted(boxes)
+    return all(a[1] < b[0] for a, b in zip(order, order[1:]))
+
+
+def _hull_boxes(Ks):
+    return [(k.lower().fmpq(), k.upper().fmpq()) for k in Ks]
+
+
+def tighten_cycle(prog: Program, boxes, rounds: int = 12):
+    """Shrink verified cycle boxes to the hull of their Krawczyk image while the test still passes."""
+    for _ in range(rounds):
+        Kb = K.krawczyk_cycle_operator(prog, boxes)
+        if not K.inside(Kb, boxes):
+            break
+        new = _hull_boxes(Kb)
+        if not K.krawczyk_cycle(prog, new):
+            break
+        shrink = max(b[1] - b[0] for b in new) / max(b[1] - b[0] for b in boxes)
+        boxes = new
+        if shrink > fmpq(1, 2):
+            break
+    return boxes
+
+
+def certify_cycle(prog: Program, cycle, budget: Budget):
+    """Float cycle -> (boxes, precision) proved by the cyclic Krawczyk test, or None."""
+    for prec in budget.precisions():
+        with workprec(prec):
+            for rel in (1e-12, 1e-9, 1e-6, 1e-4, 1e-2):
+                boxes = []
+                for x in cycle:
+                    r = dyadic(to_fmpq(rel * (1 + abs(x))), 60, up=True)
+                    c = to_fmpq(x)
+                    boxes.append((c - r, c + r))
+                if not _disjoint(boxes):
+                    continue
+                if K.krawczyk_cycle(prog, boxes):
+                    return tighten_cycle(prog, boxes), prec
+    return None
+
+
+def li_yorke_witness(prog: Program, boxes):
+    """A rational a near the period-3 orbit with f^3(a) <= a < f(a) < f^2(a) (or reversed)."""
+    # boxes are in orbit order, leftmost first: 0 -> 1 -> 2. If box 1 < box 2 the orbit goes
+    # up from the leftmost point (witness there); otherwise it goes down from the rightmost.
+    up = boxes[1][1] < boxes[2][0]
+    lo, hi = boxes[0] if up else boxes[1]
+    for a in (lo, hi, (lo + hi) / 2):
+        try:
+            K.fact_li_yorke(prog, {"a": f"{a.p}/{a.q}"})
+            return a
+        except K.Failure:
+            continue
+    return None
+
+
+def _classify(prog: Program, T, p: int):
+    """Minimal period of the unique solution of f^p(x) = x in T, or None if undecided."""
+    for d in K.divisors(p)[:-1]:
+        if K.disjoint_image(prog, *T, d):
+            continue
+        if K.unique_root(prog, *T, d):
+            if all(K.disjoint_image(prog, *T, e) for e in K.divisors(d)[:-1]):
+                return d
+        return None
+    return p
+
+
+def newton_point(prog: Program, c: fmpq, q: int, prec: int, iters: int = 40) -> fmpq:
+    """Untrusted Newton polish of a solution of f^q(x) = x at the working precision."""
+    for _ in range(iters):
+        y, d = arb(c), arb(1)
+        for _ in range(q):
+            y, dy = eval_ball(prog, y, deriv=True)
+            d = d * dy
+        g, dg = (y - arb(c)).mid(), (d - 1).mid()
+        if not (g.is_finite() and dg.is_finite()) or dg == 0:
+            return c
+        step = (g / dg).mid().fmpq()
+        c = c - step
+        if abs(step) <= (abs(c) + 1) * fmpq(1, 2 ** (prec - 8)):
+            break
+    return c
+
+
+def root_box_near(prog: Program, c: fmpq, q: int, prec: int, within=None):
+    """A small box around a Newton-polished c holding exactly one solution of f^q(x) = x, or None.
+
+    Boxes of growing radius are tried until the kernel's uniqueness test passes; `within`
+    (lo, hi) clips the box and caps its size at half of that interval.
+    """
+    c = newton_point(prog, c, q, prec)
+    if within is not None and not within[0] < c < within[1]:
+        return None
+    scale = abs(c) + fmpq(1, 2 ** 20)
+    for bits in (prec - 16, (3 * prec) // 4, prec // 2, prec // 4):
+        r = scale * fmpq(1, 2 ** max(bits, 1))
+        box = (dyadic(c - r, prec + 24, up=False), dyadic(c + r, prec + 24, up=True))
+        if within is not None:
+            box = (max(box[0], within[0]), min(box[1], within[1]))
+            if box[1] - box[0] >= (within[1] - within[0]) / 2:
+                return None
+        if K.unique_root(prog, *box, q):
+            return box
+    return None
+
+
+def tight_root_box(prog: Program, lo, hi, q: int, prec: int):
+    """A small box inside [lo, hi] around its unique solution of f^q(x) = x ([lo, hi] if none passes)."""
+    Kx = K.krawczyk_iterate(prog, lo, hi, q)
+    c = Kx.mid().fmpq() if Kx is not None and Kx.is_finite() else (lo + hi) / 2
+    return root_box_near(prog, c, q, prec, within=(lo, hi)) or (lo, hi)
+
+
+def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, deadline: float) -> BallCover:
+    """Cover `region` by decided cells for f^p(x) = x at precision `prec` (see module docstring)."""
+    RL, RU = region
+    cov = BallCover(prec)
+    stack = [(RL, RU)]
+    min_width = (RU - RL) * fmpq(1, 2 ** max(8, prec // 2 - 8))
+    with workprec(prec):
+        while stack:
+            lo, hi = stack.pop()
+            cov.cells += 1
+            if K.leaves_or_misses(prog, lo, hi, p, region):
+                cov.rows.append([lo, hi, "x"])
+                continue
+            Kx = K.krawczyk_iterate(prog, lo, hi, p)
+            if Kx is not None and Kx.is_finite():
+                if K._gt(Kx, lo) and K._lt(Kx, hi):
+                    T = tight_root_box(prog, lo, hi, p, prec)
+                    q = _classify(prog, T, p)
+                    if q is None:
+                        cov.stuck.append((lo, hi, "minimal period of a solution not decided"))
+                        cov.rows.append([lo, hi, "?"])
+                    else:
+                        cov.rows.append([lo, hi, "r", q, T])
+                        if q == p:
+                            cov.roots.append(T)
+                    continue
+                if K._lt(Kx, lo) or K._gt(Kx, hi):
+                    cov.rows.append([lo, hi, "n"])
+                    continue
+            if hi - lo < min_width or cov.cells > budget.max_cells or time.monotonic() > deadline:
+                why = ("precision resolution reached (a tangency or a multiple root?)"
+                       if hi - lo < min_width else "cell or time budget exhausted")
+                cov.stuck.append((lo, hi, why))
+                cov.rows.append([lo, hi, "?"])
+                continue
+            # off-centre split: split points then avoid simple rationals, where roots of
+            # f^p(x) = x often sit (a root on a cell boundary defeats the uniqueness test)
+            mid = lo + (hi - lo) * _SPLIT
+            stack.append((mid, hi))
+            stack.append((lo, mid))
+    return cov
+
+
+def orbits_from_roots(prog: Program, roots, p: int):
+    """Group root boxes of minimal period p into orbits by the image of each box (leftmost first)."""
+    from bisect import bisect_left, bisect_right
+
+    roots = sorted(roots)
+    los = [r[0] for r in roots]
+    succ = {}
+    for i, (lo, hi) in enumerate(roots):
+        Y = eval_ball(prog, K._interval(lo, hi))
+        if not Y.is_finite():
+            return None
+        a = max(0, bisect_left(los, Y.lower().fmpq()) - 1)
+        b = bisect_right(los, Y.upper().fmpq())
+        hits = [j for j in range(a, b) if not (K._lt(Y, roots[j][0]) or K._gt(Y, roots[j][1]))]
+        if len(hits) != 1:
+            return None
+        succ[i] = hits[0]
+    orbits, seen = [], set()
+    for i in range(len(roots)):
+        if i in seen:
+            continue
+        orb, j = [], i
+        while j not in seen:
+            seen.add(j)
+            orb.append(roots[j])
+            j = succ[j]
+        if len(orb) != p or j != i:
+            return None
+        orbits.append(orb)
+    return orbits

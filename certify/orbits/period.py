@@ -1,0 +1,279 @@
+"""Verdicts on periodic orbits: `certify_period` (is there a point of minimal period p?) and
+`certify_orbits` (every orbit of minimal period p, proven complete).
+
+Both return a certificate dict (see docs/certificates.md). A proved or refuted certificate has
+passed the kernel's checker before it is returned; if the checker disagrees (a bug), the verdict
+is downgraded to undecided with the checker's message, never printed as proved.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+
+import flint
+import mpmath
+import sympy
+from flint import fmpq
+
+from certify import __version__
+from certify.arith import Budget, dyadic, workprec
+from certify.certificates import SCHEMA, interval, q_str
+from certify.checker import check
+from certify.checker.facts import _pieces_invariant, _pl_image
+from certify.checker.regions import polynomial_escape_radius
+from certify.checker.semantics import eval_ball, eval_range, _interval
+from certify.errors import CertifyError
+from certify.maps import Map
+from certify.orbits import balls, pl as plmod
+from certify.orbits.counting import count_certificate
+from certify.orbits.finder import candidate_cycles
+from certify.orbits.consequences import consequences
+
+DEFAULT_WINDOW = (fmpq(-10), fmpq(10))
+
+
+def versions() -> dict:
+    return {"certify": __version__, "python-flint": flint.__version__, "sympy": sympy.__version__,
+            "mpmath": mpmath.__version__, "python": platform.python_version()}
+
+
+def _cert(m: Map, claim: dict, verdict: str, prec: int, evidence: list, **extra) -> dict:
+    cert = {"schema": SCHEMA,
+            "map": {"given": m.given, "canonical": m.canonical, "class": m.kind},
+            "claim": claim, "verdict": verdict, "precision": prec, "evidence": evidence,
+            "versions": versions()}
+    cert.update(extra)
+    return cert
+
+
+def _gate(cert: dict) -> dict:
+    """Run the kernel's checker on a proved/refuted certificate; downgrade it if the check fails."""
+    if cert["verdict"] == "undecided":
+        return cert
+    res = check(cert)
+    if res.ok:
+        return cert
+    bad = dict(cert)
+    bad.update(verdict="undecided", reason=f"internal self-check failed ({res.message}); please report")
+    for k in ("orbit", "orbits", "count", "complete", "consequences"):
+        bad.pop(k, None)
+    return bad
+
+
+def _claim(kind: str, p: int, domain) -> dict:
+    return {"kind": kind, "p": p, "domain": interval(*domain) if domain else None}
+
+
+# ----------------------------------------------------------------------------- regions
+
+def find_region(m: Map, domain, budget: Budget):
+    """A fact confining every relevant periodic point: (fact, region | "empty" | None, reason)."""
+    prog = m.program
+    pl = prog.pl()
+    if domain is not None:
+        lo, hi = domain
+        fact = {"fact": "region", "method": "invariant_domain", "region": interval(lo, hi)}
+        if pl is not None:
+            img = _pl_image(pl, lo, hi)
+            if img[0] >= lo and img[1] <= hi:
+                return fact, (lo, hi), ""
+            bad = img[0] if img[0] < lo else img[1]
+            raise CertifyError(f"domain [{q_str(lo)}, {q_str(hi)}] is not invariant: f reaches {q_str(bad)}")
+        with workprec(budget.start_prec):
+            whole = eval_ball(prog, _interval(lo, hi))
+            if (whole.lower() >= flint.arb(lo).upper() and whole.upper() <= flint.arb(hi).lower()) or \
+                    _pieces_invariant(prog, lo, hi):
+                return fact, (lo, hi), ""
+            for k in range(257):
+                t = lo + (hi - lo) * fmpq(k, 256)
+                y = eval_ball(prog, flint.arb(t))
+                if y < flint.arb(lo) or y > flint.arb(hi):
+                    raise CertifyError(f"domain [{q_str(lo)}, {q_str(hi)}] is not invariant: "
+                                       f"f({q_str(t)}) = {y.mid().str(10, radius=False)}")
+        return None, None, "f(domain) in domain could not be proved (try a slightly larger domain)"
+    if pl is not None:
+        region, rounds = plmod.find_region(pl)
+        if region is None:
+            return None, None, ("no bounded region holding the periodic points was found from the map's "
+                                "tails; pass --domain LO,HI with f([LO,HI]) in [LO,HI]")
+        fact = {"fact": "region", "method": "piecewise_linear", "rounds": rounds,
+                "region": "empty" if region == "empty" else interval(*region)}
+        return fact, region, ""
+    if prog.is_polynomial():
+        M = polynomial_escape_radius(prog)
+        if M is not None:
+            M = dyadic(M, 8, up=True)
+            return ({"fact": "region", "method": "polynomial_escape", "region": interval(-M, M)},
+                    (-M, M), "")
+    with workprec(budget.start_prec):
+        rng = eval_range(prog)
+    if rng is not None:
+        lo = dyadic(rng[0].fmpq(), 32, up=False)
+        hi = dyadic(rng[1].fmpq(), 32, up=True)
+        if hi == lo:
+            hi = lo + fmpq(1, 2 ** 32)
+        return {"fact": "region", "method": "bounded_image", "region": interval(lo, hi)}, (lo, hi), ""
+    return None, None, ("the map is neither piecewise linear, polynomial nor bounded, so certify cannot "
+                        "bound its periodic points on the whole line; pass --domain LO,HI")
+
+
+# ----------------------------------------------------------------------------- period
+
+def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> dict:
+    """Prove or refute: f has a point of minimal period p (in `domain`, if given, else on R)."""
+    if not isinstance(p, int) or p < 1:
+        raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
+    claim = _claim("period", p, domain)
+    fact, region, reason = find_region(m, domain, budget)
+    pl = m.program.pl()
+    if pl is not None:
+        if region is None:
+            return _cert(m, claim, "undecided", 64, [], reason=reason)
+        if region == "empty":
+            return _gate(_cert(m, claim, "refuted", 64, [fact], consequences=[
+                "f has no periodic points at all (every orbit escapes)"]))
+        cover = plmod.enumerate_cover(pl, region, p)
+        orbit = cover.orbits[0] if cover.orbits else (
+            plmod.continuum_orbit(pl, cover.continuum[0], p) if cover.continuum else None)
+        if orbit is not None:
+            evidence = [{"fact": "cycle_exact", "points": [q_str(x) for x in orbit]}]
+            if p == 3:
+                a = orbit[0] if orbit[1] < orbit[2] else orbit[1]
+                evidence.append({"fact": "li_yorke", "a": q_str(a)})
+            return _gate(_cert(m, claim, "proved", 64, evidence, orbit=[interval(x, x) for x in orbit],
+                               consequences=consequences(p)))
+        evidence = [fact, {"fact": "cover_pl", "p": p, "region": interval(*region),
+                           "cells": [[q_str(a), q_str(b)] for a, b in cover.cells]}]
+        return _gate(_cert(m, claim, "refuted", 64, evidence))
+    return _period_balls(m, p, domain, claim, fact, region, reason, budget)
+
+
+def _proved_cycle(m, p, claim, boxes, prec):
+    evidence = [{"fact": "cycle_krawczyk", "boxes": [interval(*b) for b in boxes]}]
+    if p == 3:
+        with workprec(prec):
+            a = balls.li_yorke_witness(m.program, boxes)
+        if a is None:
+            return None
+        evidence.append({"fact": "li_yorke", "a": q_str(a)})
+    return _gate(_cert(m, claim, "proved", prec, evidence, orbit=[interval(*b) for b in boxes],
+                       consequences=consequences(p)))
+
+
+def _rotate_leftmost(boxes):
+    i = boxes.index(min(boxes))
+    return boxes[i:] + boxes[:i]
+
+
+def _period_balls(m, p, domain, claim, fact, region, reason, budget):
+    prog = m.program
+    window = region if region not in (None, "empty") else (domain or DEFAULT_WINDOW)
+    for cyc in candidate_cycles(prog, window, p)[:8]:
+        got = balls.certify_cycle(prog, cyc, budget)
+        if got is None:
+            continue
+        boxes, prec = got
+        if domain is not None and not all(domain[0] <= lo and hi <= domain[1] for lo, hi in boxes):
+            continue
+        cert = _proved_cycle(m, p, claim, _rotate_leftmost(boxes), prec)
+        if cert is not None and cert["verdict"] == "proved":
+            return cert
+    if region is None:
+        return _cert(m, claim, "undecided", budget.start_prec, [],
+                     reason=f"no orbit of period {p} was found by search and {reason}")
+    if region == "empty":
+        return _gate(_cert(m, claim, "refuted", budget.start_prec, [fact]))
+    cover = _cover(prog, region, p, budget)
+    if cover.roots:
+        orbits = balls.orbits_from_roots(prog, cover.roots, p)
+        for orb in orbits or []:
+            with workprec(cover.prec):
+                if balls.K.krawczyk_cycle(prog, orb):
+                    cert = _proved_cycle(m, p, claim, balls.tighten_cycle(prog, orb), cover.prec)
+                    if cert is not None and cert["verdict"] == "proved":
+                        return cert
+            mids = [float((lo + hi) / 2) for lo, hi in orb]
+            got = balls.certify_cycle(prog, mids, budget)
+            if got is not None:
+                cert = _proved_cycle(m, p, claim, _rotate_leftmost(got[0]), got[1])
+                if cert is not None and cert["verdict"] == "proved":
+                    return cert
+        return _cert(m, claim, "undecided", cover.prec, [],
+                     reason=f"solutions of minimal period {p} exist but no cycle could be certified")
+    if cover.stuck:
+        return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover))
+    evidence = [fact, _cover_fact(cover, p, region)]
+    return _gate(_cert(m, claim, "refuted", cover.prec, evidence))
+
+
+def _cover(prog, region, p, budget):
+    deadline = time.monotonic() + budget.seconds
+    cover = None
+    for prec in budget.precisions():
+        cover = balls.ball_cover(prog, region, p, prec, budget, deadline)
+        if not cover.stuck or time.monotonic() > deadline:
+            break
+    return cover
+
+
+def _stuck_reason(cover) -> str:
+    lo, hi, why = cover.stuck[0]
+    where = float((lo + hi) / 2)
+    return (f"{len(cover.stuck)} cell(s) undecided at precision {cover.prec} bits, first near x = {where:.12g}: "
+            f"{why}")
+
+
+def _cover_fact(cover, p, region) -> dict:
+    rows = []
+    for r in cover.rows:
+        row = [q_str(r[0]), q_str(r[1]), r[2]]
+        if r[2] == "r":
+            row += [r[3], interval(*r[4])]
+        rows.append(row)
+    return {"fact": "cover_ball", "p": p, "region": interval(*region), "cells": rows}
+
+
+# ----------------------------------------------------------------------------- orbits
+
+def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> dict:
+    """Every orbit of minimal period p (in `domain`, if given, else on R), with a completeness proof."""
+    if not isinstance(p, int) or p < 1:
+        raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
+    claim = _claim("orbits", p, domain)
+    fact, region, reason = find_region(m, domain, budget)
+    if region is None:
+        return _cert(m, claim, "undecided", 64, [], reason=reason, complete=False)
+    if region == "empty":
+        return _gate(_cert(m, claim, "proved", 64, [fact], count=0, orbits=[], complete=True))
+    pl = m.program.pl()
+    if pl is not None:
+        cover = plmod.enumerate_cover(pl, region, p)
+        evidence = [fact, {"fact": "cover_pl", "p": p, "region": interval(*region),
+                           "cells": [[q_str(a), q_str(b)] for a, b in cover.cells]}]
+        if cover.continuum:
+            return _gate(_cert(m, claim, "proved", 64, evidence, count="continuum", orbits=[],
+                               complete=True))
+        orbits = [[interval(x, x) for x in o] for o in cover.orbits]
+        return _gate(_cert(m, claim, "proved", 64, evidence, count=len(orbits), orbits=orbits,
+                           complete=True))
+    if domain is None and m.program.is_polynomial():
+        counted = count_certificate(m.program, region, p, budget)
+        if counted is not None:
+            fact_c, orbits, prec = counted
+            return _gate(_cert(m, claim, "proved", prec, [fact_c], count=len(orbits),
+                               orbits=[[interval(*b) for b in o] for o in orbits], complete=True))
+    cover = _cover(m.program, region, p, budget)
+    if cover.stuck:
+        return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover), complete=False)
+    with workprec(cover.prec):
+        orbits = balls.orbits_from_roots(m.program, cover.roots, p)
+    if orbits is None:
+        return _cert(m, claim, "undecided", cover.prec, [], complete=False,
+                     reason="root boxes too wide to tell which orbit each point belongs to")
+    evidence = [fact, _cover_fact(cover, p, region)]
+    return _gate(_cert(m, claim, "proved", cover.prec, evidence, count=len(orbits),
+                       orbits=[[interval(*b) for b in o] for o in orbits], complete=True))
+
+
+__all__ = ["certify_period", "certify_orbits", "find_region", "versions"]

@@ -1,0 +1,113 @@
+"""Exact enumeration of periodic points of piecewise-linear maps with rational data.
+
+Splits the region into cells on which every iterate f^j (j <= p) is affine, dropping a cell as
+soon as its image leaves the region (no periodic point can be there). On a surviving cell f^p is
+A x + B, so f^p(x) = x is one exact linear equation. The cells become the `cover_pl` fact, which
+the kernel re-checks cell by cell.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from flint import fmpq
+
+from certify.checker.facts import continuum_has_period, min_period, orbits_from_points, divisors
+from certify.checker.regions import refine
+from certify.checker.semantics import PL
+
+
+@dataclass
+class PLCover:
+    cells: list          # (lo, hi) tiling the region
+    orbits: list         # orbits of minimal period p, each a list of exact points, leftmost first
+    continuum: list      # cells where f^p = id and some point has minimal period p
+
+
+def find_region(pl: PL, max_rounds: int = 60):
+    """Rounds of the kernel's region rules until the region is bounded and stops shrinking much.
+
+    Returns (region, rounds) with region (L, U), "empty", or None when no bound was found.
+    """
+    S, rounds = (None, None), 0
+    prev_width = None
+    while rounds < max_rounds:
+        S = refine(pl, S)
+        rounds += 1
+        if S == "empty":
+            return S, rounds
+        if S[0] is not None and S[1] is not None:
+            width = S[1] - S[0]
+            if prev_width is not None and width > prev_width * fmpq(9, 10):
+                return S, rounds
+            prev_width = width
+    if S[0] is None or S[1] is None:
+        return None, rounds
+    return S, rounds
+
+
+def enumerate_cover(pl: PL, region, p: int) -> PLCover:
+    """All solutions of f^p(x) = x in the region, exactly, with the cells that prove completeness."""
+    RL, RU = region
+    delta = (RU - RL) / 1024 if RU > RL else fmpq(1, 1024)
+    guard_lo, guard_hi = RL - delta, RU + delta
+    breaks = pl.breaks
+    cuts = [RL] + [t for t in breaks if RL < t < RU] + [RU]
+    live = [(a, b, fmpq(1), fmpq(0)) for a, b in zip(cuts, cuts[1:]) if a < b]
+    if not live:  # a one-point region
+        live = [(RL, RU, fmpq(1), fmpq(0))]
+    done = []
+    for _ in range(p):
+        nxt = []
+        for lo, hi, A, B in live:
+            u, v = A * lo + B, A * hi + B
+            ilo, ihi = (u, v) if u <= v else (v, u)
+            # split the image at f's breaks and at the guard points, pull the splits back
+            inner = breaks[bisect_right(breaks, ilo):bisect_left(breaks, ihi)]
+            marks = sorted(set(inner) | {t for t in (guard_lo, guard_hi) if ilo < t < ihi})
+            if A != 0 and marks:
+                pts = sorted((t - B) / A for t in marks)
+            else:
+                pts = []
+            ends = [lo, *pts, hi]
+            for a, b in zip(ends, ends[1:]):
+                ua, ub = A * a + B, A * b + B
+                k = pl.affine_on(min(ua, ub), max(ua, ub))
+                s, c = pl.slopes[k], pl.icepts[k]
+                A2, B2 = s * A, s * B + c
+                wa, wb = A2 * a + B2, A2 * b + B2
+                if max(wa, wb) < RL or min(wa, wb) > RU:
+                    done.append((a, b))
+                else:
+                    nxt.append((a, b, A2, B2))
+        live = nxt
+    points, continuum = set(), []
+    for lo, hi, A, B in live:
+        done.append((lo, hi))
+        if A == 1:
+            if B == 0 and continuum_has_period(pl, lo, hi, p):
+                continuum.append((lo, hi))
+            continue
+        x = B / (1 - A)
+        if lo <= x <= hi and min_period(pl, x, p) == p:
+            points.add(x)
+    done.sort()
+    return PLCover(done, orbits_from_points(pl, points, p), continuum)
+
+
+def continuum_orbit(pl: PL, cell, p: int):
+    """A rational point of minimal period p inside a cell where f^p = id, with its orbit."""
+    lo, hi = cell
+    for k in range(1, 64):
+        x = lo + (hi - lo) * fmpq(k, 64 + 1)
+        if min_period(pl, x, p) == p:
+            orb = [x]
+            for _ in range(p - 1):
+                orb.append(pl(orb[-1]))
+            i = orb.index(min(orb))
+            return orb[i:] + orb[:i]
+    return None
+
+
+__all__ = ["PLCover", "find_region", "enumerate_cover", "continuum_orbit", "divisors"]
