@@ -19,7 +19,7 @@ from certify.maps.families import FAMILIES, build_family, split_call
 from certify.maps.formulas import X, expr_to_canonical, parse_formula
 from certify.maps.weights import load_weights, rnn1d_from_mapping, rnn1d_inline
 
-__all__ = ["Map", "parse_map", "X", "FAMILIES"]
+__all__ = ["Map", "parse_map", "from_weights", "X", "FAMILIES"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,6 @@ def _rnn1d_expr(c: dict):
     return out
 
 
-def rnn1d_canonical(**kw) -> dict:
-    """Canonical rnn1d description from Python values (numbers, lists), validated."""
-    return rnn1d_from_mapping(kw, source="arguments")
+def from_weights(weights: dict, given: str = "rnn1d(weights)") -> Map:
+    """A Map from an in-memory weights mapping (keys as in a JSON weights file), validated."""
+    return _from_rnn1d(given, rnn1d_from_mapping(weights, source=given))

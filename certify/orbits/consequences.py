@@ -44,8 +44,9 @@ def consequences(p: int) -> list[str]:
     if m > 1:
         r = rho(m)
         scale = f"(1/{2 ** k}) " if k else ""
+        poly = f"z^{m} - 2z{'' if m == 3 else f'^{m - 2}'} - 1"
         out.append(f"topological entropy h_top >= {scale}log(rho_{m}) ~= {float(mpmath.log(r)) / 2 ** k:.6f}, "
-                   f"rho_{m} ~= {r:.6f} the largest root of z^{m} - 2z^{m - 2} - 1")
+                   f"rho_{m} ~= {r:.6f} the largest root of {poly}")
     else:
         out.append("no positive-entropy consequence: periods that are powers of 2 allow zero entropy")
     return out

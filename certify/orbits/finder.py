@@ -85,17 +85,19 @@ def periodic_points(prog: Program, window, p: int, max_points: int = 20_000_000)
 
     def F(x):
         y = x
-        for _ in range(p):
-            y = f(y)
+        with np.errstate(all="ignore"):
+            for _ in range(p):
+                y = f(y)
         return y
 
     fd = float_map(prog, deriv=True)
 
     def FD(x):
         y, d = x, np.ones_like(x)
-        for _ in range(p):
-            y, dy = fd(y)
-            d = d * dy
+        with np.errstate(all="ignore"):
+            for _ in range(p):
+                y, dy = fd(y)
+                d = d * dy
         return y, d
 
     xs = np.linspace(lo, hi, 4097)
@@ -118,7 +120,8 @@ def periodic_points(prog: Program, window, p: int, max_points: int = 20_000_000)
             xs = np.concatenate([xs, new])[order]
             Fx = np.concatenate([Fx, Fn])[order]
             Dx = np.concatenate([Dx, Dn])[order]
-    gx = F(xs) - xs
+    with np.errstate(all="ignore"):
+        gx = F(xs) - xs
     ok = np.isfinite(gx)
     idx = np.nonzero(ok[:-1] & ok[1:] & (np.sign(gx[:-1]) * np.sign(gx[1:]) <= 0))[0]
     a, b, ga = xs[idx].copy(), xs[idx + 1].copy(), gx[idx]

@@ -1,0 +1,126 @@
+"""The `certify` command: parse, call, print. Exit codes: 0 proved/refuted or check passed,
+1 check failed, 2 bad input (one line on stderr), 3 undecided."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from certify import __version__
+from certify.arith import Budget
+from certify.certificates import dumps, read, write_atomic
+from certify.errors import CertifyError
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_UNDECIDED = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise CertifyError(message)
+
+
+def _period(text: str) -> int:
+    try:
+        p = int(text)
+    except ValueError:
+        raise CertifyError(f"--period must be a whole number >= 1, got {text!r}") from None
+    if p < 1:
+        raise CertifyError(f"--period must be >= 1, got {p}")
+    return p
+
+
+def _domain(text: str):
+    from certify.maps.formulas import parse_number
+
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise CertifyError(f"--domain takes LO,HI (two numbers), got {text!r}")
+    lo, hi = (parse_number(s.strip(), "--domain bound") for s in parts)
+    if not (lo.is_Rational and hi.is_Rational):
+        raise CertifyError("--domain bounds must be rational numbers")
+    from flint import fmpq
+    lo, hi = fmpq(int(lo.p), int(lo.q)), fmpq(int(hi.p), int(hi.q))
+    if not lo < hi:
+        raise CertifyError(f"--domain needs LO < HI, got {text!r}")
+    return lo, hi
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = _Parser(prog="certify", description="Rigorous verdicts on periodic orbits and chaos of 1D maps, "
+                                             "with certificates an independent checker re-verifies.")
+    ap.add_argument("--version", action="version", version=f"certify {__version__}")
+    sub = ap.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
+    for name, help_ in (("period", "prove or refute: a point of minimal period P exists"),
+                        ("orbits", "every orbit of minimal period P, proven complete")):
+        sp = sub.add_parser(name, help=help_)
+        sp.add_argument("map", help="a family like 'logistic(r=3.83)', a formula in x, or a weights file")
+        sp.add_argument("--period", "-p", required=True, help="the period P >= 1")
+        sp.add_argument("--domain", help="LO,HI: work on an interval f maps into itself (default: all of R)")
+        sp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
+        sp.add_argument("--out", help="write the certificate to this file (atomically)")
+        sp.add_argument("--max-prec", type=int, default=1024, help="largest precision in bits (default 1024)")
+        sp.add_argument("--timeout", type=float, default=120.0, help="seconds before saying undecided")
+    cp = sub.add_parser("check", help="re-verify a certificate file independently")
+    cp.add_argument("file")
+    cp.add_argument("--json", action="store_true", help="print the result as JSON")
+    return ap
+
+
+def main(argv=None) -> int:
+    try:
+        return _main(argv)
+    except CertifyError as e:
+        print(f"certify: error: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("certify: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv) -> int:
+    args = _parser().parse_args(argv)
+    if args.cmd == "check":
+        from certify.checker import check
+
+        cert = read(args.file)
+        res = check(cert)
+        if args.json:
+            print(json.dumps({"ok": res.ok, "verdict": res.verdict, "facts": res.facts,
+                              "message": res.message}, sort_keys=True))
+        else:
+            print(("OK: " if res.ok else "FAILED: ") + res.message)
+        return EXIT_OK if res.ok else EXIT_FAILED
+
+    from certify.maps import parse_map
+    from certify.orbits.period import certify_orbits, certify_period
+    from certify.report.text import render
+
+    p = _period(args.period)
+    domain = _domain(args.domain) if args.domain else None
+    if args.max_prec < 64:
+        raise CertifyError("--max-prec must be at least 64 bits")
+    if args.timeout <= 0:
+        raise CertifyError("--timeout must be positive")
+    budget = Budget(max_prec=args.max_prec, seconds=args.timeout)
+    m = parse_map(args.map)
+    run = certify_period if args.cmd == "period" else certify_orbits
+    cert = run(m, p, domain=domain, budget=budget)
+    text = dumps(cert)
+    if args.out:
+        write_atomic(args.out, text)
+    if args.json:
+        sys.stdout.write(text)
+    else:
+        checked = None
+        if cert["verdict"] != "undecided":
+            checked = f"{len(cert['evidence'])} fact(s) re-verified by the independent checker " \
+                      f"at {cert['precision']} bits"
+        print(render(cert, checked))
+        if args.out:
+            print(f"written  {args.out}  (re-check with: certify check {args.out})")
+    return EXIT_UNDECIDED if cert["verdict"] == "undecided" else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

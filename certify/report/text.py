@@ -1,0 +1,114 @@
+"""Plain-text rendering of certificates and check results (the CLI prints these)."""
+
+from __future__ import annotations
+
+from certify.certificates import interval_parse, q_parse
+
+_REGION_METHOD = {
+    "piecewise_linear": "exact tail rules for piecewise-linear maps ({rounds} rounds)",
+    "polynomial_escape": "|f(x)| > |x| outside it (Cauchy bound of f(x)^2 - x^2)",
+    "bounded_image": "it contains f(R), the image of the whole line",
+    "invariant_domain": "the given domain, proved invariant: f(D) in D",
+}
+
+
+def _dec(lo, hi) -> str:
+    if lo == hi:
+        s = f"{float(lo):.17g}"
+        return s + ("" if lo.q == 1 else f"  (= {lo.p}/{lo.q})" if lo.q < 10 ** 6 else "  (exact)")
+    return f"{float((lo + hi) / 2):.17g}  (width {float(hi - lo):.1e})"
+
+
+def _where(claim) -> str:
+    dom = claim.get("domain")
+    if not dom:
+        return "on R"
+    lo, hi = interval_parse(dom)
+    return f"in [{float(lo):.6g}, {float(hi):.6g}]"
+
+
+def _header(cert) -> list[str]:
+    m = cert["map"]
+    can = m["canonical"]
+    if can["kind"] == "expr":
+        formula = can["expr"]
+    else:
+        formula = f"rnn1d width {len(can['w'])}, activation {can['activation']}" + (
+            f", output {can['output_activation']}" if can.get("output_activation") else "")
+    return [f"map      {m['given']}", f"         f(x) = {formula}   [{m['class']}]"]
+
+
+def _proof(cert) -> list[str]:
+    lines = []
+    for fact in cert.get("evidence", []):
+        kind = fact["fact"]
+        if kind == "region":
+            reg = fact["region"]
+            if reg == "empty":
+                lines.append("region   f has no periodic points at all (exact tail rules)")
+                continue
+            lo, hi = interval_parse(reg)
+            how = _REGION_METHOD[fact["method"]].format(rounds=fact.get("rounds"))
+            lines.append(f"region   [{float(lo):.6g}, {float(hi):.6g}] holds every periodic point: {how}")
+        elif kind == "cover_pl":
+            lines.append(f"cover    {len(fact['cells'])} cells on which f^{fact['p']} is affine or the orbit "
+                         "leaves the region: every solution of f^p(x) = x, exactly")
+        elif kind == "cover_ball":
+            tags = [c[2] for c in fact["cells"]]
+            lines.append(f"cover    {len(tags)} cells: {tags.count('x') + tags.count('n')} excluded, "
+                         f"{tags.count('r')} with one certified solution (Krawczyk)")
+        elif kind == "roots_count":
+            n = sum(int(e["period"]) for e in fact["orbits"])
+            lines.append(f"complete {n} distinct solutions certified = degree of f^{fact['p']}(x) - x: "
+                         "no other solution, real or complex")
+        elif kind == "cycle_exact":
+            lines.append("cycle    f(x_i) = x_(i+1) exactly in rational arithmetic; points distinct")
+        elif kind == "cycle_krawczyk":
+            lines.append("cycle    Krawczyk K(X) in int(X) for the cyclic system; boxes disjoint")
+        elif kind == "li_yorke":
+            a = q_parse(fact["a"])
+            lines.append(f"witness  a = {float(a):.17g}: f^3(a) <= a < f(a) < f^2(a) (or reversed), "
+                         "the Li-Yorke condition")
+    return lines
+
+
+def render(cert: dict, checked: str | None = None) -> str:
+    """Human-readable summary of a period or orbits certificate."""
+    claim = cert["claim"]
+    p = claim["p"]
+    out = _header(cert)
+    verdict = cert["verdict"]
+    if claim["kind"] == "period":
+        what = f"a point of minimal period {p} exists {_where(claim)}"
+        if verdict == "proved":
+            out.append(f"verdict  PROVED: {what}")
+        elif verdict == "refuted":
+            out.append(f"verdict  REFUTED: no point of minimal period {p} exists {_where(claim)}")
+        else:
+            out.append(f"verdict  UNDECIDED whether {what}")
+        for i, b in enumerate(cert.get("orbit", [])):
+            lo, hi = interval_parse(b)
+            out.append(f"{'orbit' if i == 0 else '':8} x{i} = {_dec(lo, hi)}")
+    else:
+        if verdict == "proved":
+            count = cert["count"]
+            if count == "continuum":
+                out.append(f"verdict  PROVED: a continuum of points of minimal period {p} {_where(claim)}")
+            else:
+                out.append(f"verdict  PROVED: exactly {count} orbit(s) of minimal period {p} {_where(claim)}"
+                           " (list complete)")
+            for orb in cert.get("orbits", [])[:5]:
+                pts = ", ".join(f"{float(interval_parse(b)[0]):.10g}" for b in orb[:6])
+                out.append(f"         {{{pts}{', ...' if len(orb) > 6 else ''}}}")
+            if len(cert.get("orbits", [])) > 5:
+                out.append(f"         ... {len(cert['orbits']) - 5} more (use --json for all)")
+        else:
+            out.append(f"verdict  UNDECIDED: the orbits of minimal period {p} {_where(claim)}")
+    if verdict == "undecided":
+        out.append(f"reason   {cert.get('reason', '')}")
+    out += _proof(cert)
+    for i, c in enumerate(cert.get("consequences", [])):
+        out.append(f"{'implies' if i == 0 else '':8} - {c}")
+    if checked:
+        out.append(f"check    {checked}")
+    return "\n".join(out)
