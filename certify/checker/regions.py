@@ -15,6 +15,8 @@ f(x)^2 - x^2; the point of P with the largest |x| then forces P into [-M, M].
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from flint import fmpq, fmpq_poly
 
 from certify.checker.semantics import PL, Program, eval_exact
@@ -41,22 +43,38 @@ def _affine_sub(s, c, lo, hi, A, B):
     return l, h
 
 
-def _sign_pieces(pl: PL, S):
-    """Pieces of f inside S, split at 0 and at zeros of f: (l, h, s, c, sign of x, sign of f)."""
+def _pieces_in(pl: PL, S):
+    """(lo, hi, slope, intercept) of the pieces of f meeting S, clipped to S (None = infinite)."""
     L, U = S
-    for lo, hi, s, c in pl.pieces():
+    k0 = 0 if L is None else bisect_right(pl.breaks, L)
+    k1 = len(pl.breaks) if U is None else bisect_left(pl.breaks, U)
+    ends = pl.breaks
+    for k in range(k0, k1 + 1):
+        lo = ends[k - 1] if k > 0 else None
+        hi = ends[k] if k < len(ends) else None
         l = L if lo is None or (L is not None and L > lo) else lo
         h = U if hi is None or (U is not None and U < hi) else hi
         if l is not None and h is not None and l > h:
             continue
-        cuts = {0}
+        yield l, h, pl.slopes[k], pl.icepts[k]
+
+
+def _sign_pieces(pl: PL, S):
+    """Pieces of f inside S, split at 0 and at zeros of f: (l, h, s, c, sign of x, sign of f)."""
+    zero = fmpq(0)
+    for l, h, s, c in _pieces_in(pl, S):
+        inner = []
+        if (l is None or l < 0) and (h is None or h > 0):
+            inner.append(zero)
         if s != 0:
-            cuts.add(-c / s)
-        inner = sorted(t for t in cuts if (l is None or t > l) and (h is None or t < h))
+            z = -c / s
+            if (l is None or z > l) and (h is None or z < h) and z != 0:
+                inner.append(z)
+        inner.sort()
         ends = [l, *inner, h]
         for a, b in zip(ends, ends[1:]):
             if a is None and b is None:
-                probe = fmpq(0)
+                probe = zero
             elif a is None:
                 probe = b - 1
             elif b is None:
@@ -66,11 +84,17 @@ def _sign_pieces(pl: PL, S):
             yield a, b, s, c, (1 if probe >= 0 else -1), (1 if s * probe + c >= 0 else -1)
 
 
-def _sup_bound_rule(pl: PL, S, mode: str, rule: str):
+def _sup_bound_rule(pl: PL, S, V, rule: str):
+    """Upper bound on max_P V from rule (i) or (ii); None is +inf, "empty" means no candidate.
+
+    V = (alpha, beta) is the continuous function alpha*x for x >= 0 and -beta*x for x < 0;
+    (1, -1) is x, (-1, 1) is -x, (1, 1) is |x|.
+    """
+    alpha, beta = V
     best = "empty"
     for a, b, s, c, sx, sf in _sign_pieces(pl, S):
-        e1 = {"x": 1, "-x": -1}.get(mode, sx)
-        e2 = {"x": 1, "-x": -1}.get(mode, sf)
+        e1 = alpha if sx > 0 else -beta  # V(x) = e1 * x on this piece
+        e2 = alpha if sf > 0 else -beta  # V(f(x)) = e2 * (s x + c)
         coef, const = e2 * s - e1, e2 * c
         if rule == "i":
             j = _affine_sub(coef, const, a, b, None, 0)
@@ -95,6 +119,19 @@ def _sup_bound_rule(pl: PL, S, mode: str, rule: str):
     return best
 
 
+def _weights(pl: PL):
+    """Lyapunov functions tried: x, -x, |x| and, when both tails reverse sign, the weighted |x|
+    balancing the two tail slopes (so the two-step tail gain decides)."""
+    Vs = [(fmpq(1), fmpq(-1)), (fmpq(-1), fmpq(1)), (fmpq(1), fmpq(1))]
+    sl, sr = pl.slopes[0], pl.slopes[-1]
+    if sl < 0 and sr < 0:
+        w = sl / sr  # beta ~ sqrt(|sl| / |sr|), a dyadic so the checker computes the same
+        beta = fmpq(int((w * 2 ** 40).floor().isqrt()), 2 ** 20)
+        if beta > 0:
+            Vs.append((fmpq(1), beta))
+    return Vs
+
+
 def _min_bound(a, b):
     """Smaller of two upper bounds where None is +inf and 'empty' is -inf."""
     if a == "empty" or b == "empty":
@@ -116,27 +153,28 @@ def _round_out(S):
 
 
 def refine(pl: PL, S):
-    """One round of rules (i)-(iii) for V = x, -x, |x|: a smaller S, or "empty"."""
+    """One round of rules (i)-(iii) for each Lyapunov function of `_weights`: a smaller S, or "empty"."""
     L, U = S
-    bx = _min_bound(_sup_bound_rule(pl, S, "x", "i"), _sup_bound_rule(pl, S, "x", "ii"))
-    bn = _min_bound(_sup_bound_rule(pl, S, "-x", "i"), _sup_bound_rule(pl, S, "-x", "ii"))
-    ba = _min_bound(_sup_bound_rule(pl, S, "abs", "i"), _sup_bound_rule(pl, S, "abs", "ii"))
-    if "empty" in (bx, bn, ba):
-        return "empty"
-    for ub in (bx, ba):
-        if ub is not None and (U is None or ub < U):
-            U = ub
-    for lb in (bn, ba):
-        if lb is not None and (L is None or -lb > L):
-            L = -lb
+    for alpha, beta in _weights(pl):
+        V = (alpha, beta)
+        bound = _min_bound(_sup_bound_rule(pl, S, V, "i"), _sup_bound_rule(pl, S, V, "ii"))
+        if bound == "empty":
+            return "empty"
+        if bound is None:
+            continue
+        if beta < 0:  # V = x
+            U = bound if U is None or bound < U else U
+        elif alpha < 0:  # V = -x
+            L = -bound if L is None or -bound > L else L
+        else:  # V >= 0 is a weighted |x|: alpha x <= bound (x >= 0), -beta x <= bound (x < 0)
+            if bound < 0:
+                return "empty"
+            U = bound / alpha if U is None or bound / alpha < U else U
+            L = -bound / beta if L is None or -bound / beta > L else L
     if L is not None and U is not None and L > U:
         return "empty"
     hull = None
-    for lo, hi, s, c in pl.pieces():
-        l = L if lo is None or (L is not None and L > lo) else lo
-        h = U if hi is None or (U is not None and U < hi) else hi
-        if l is not None and h is not None and l > h:
-            continue
+    for l, h, s, c in _pieces_in(pl, (L, U)):
         j = _affine_sub(s, c, l, h, L, U)
         if j is None:
             continue

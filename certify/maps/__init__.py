@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import sympy
 
@@ -28,8 +29,15 @@ class Map:
 
     given: str
     canonical: dict
-    expr: sympy.Expr = field(compare=False)
     program: Program = field(compare=False, repr=False)
+
+    @cached_property
+    def expr(self) -> sympy.Expr:
+        """The map as a sympy expression in x (built on demand; large for wide networks)."""
+        if self.canonical["kind"] == "rnn1d":
+            return _rnn1d_expr(self.canonical)
+        from certify.checker.semantics import parse_canonical_expr
+        return parse_canonical_expr(self.canonical["expr"])
 
     @property
     def kind(self) -> str:
@@ -60,13 +68,11 @@ def parse_map(spec: str) -> Map:
     else:
         expr = parse_formula(spec)
     canonical = expr_to_canonical(expr)
-    return Map(spec, canonical, expr, Program.from_canonical(canonical))
+    return Map(spec, canonical, Program.from_canonical(canonical))
 
 
 def _from_rnn1d(given: str, canonical: dict) -> Map:
-    program = Program.from_canonical(canonical)
-    expr = _rnn1d_expr(canonical)
-    return Map(given, canonical, expr, program)
+    return Map(given, canonical, Program.from_canonical(canonical))
 
 
 def _rnn1d_expr(c: dict):
