@@ -55,7 +55,8 @@ def _gate(cert: dict) -> dict:
     if res.ok:
         return cert
     bad = dict(cert)
-    bad.update(verdict="undecided", reason=f"internal self-check failed ({res.message}); please report")
+    bad.update(verdict="undecided", evidence=[],
+               reason=f"internal self-check failed ({res.message}); please report")
     for k in ("orbit", "orbits", "count", "complete", "consequences"):
         bad.pop(k, None)
     return bad

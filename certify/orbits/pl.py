@@ -39,7 +39,7 @@ def find_region(pl: PL, max_rounds: int = 60):
             return S, rounds
         if S[0] is not None and S[1] is not None:
             width = S[1] - S[0]
-            if prev_width is not None and width > prev_width * fmpq(9, 10):
+            if prev_width is not None and width >= prev_width * fmpq(9, 10):
                 return S, rounds
             prev_width = width
     if S[0] is None or S[1] is None:

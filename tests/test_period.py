@@ -1,0 +1,135 @@
+"""Period verdicts: proved with a cycle, refuted with a complete enumeration, undecided at tangencies."""
+
+import numpy as np
+import pytest
+from flint import fmpq
+from hypothesis import given, settings
+
+from certify.arith import Budget
+from certify.certificates import interval_parse, q_parse
+from certify.checker import check
+from certify.errors import CertifyError
+from certify.maps import from_weights, parse_map
+from certify.orbits.finder import candidate_cycles
+from certify.orbits.period import certify_orbits, certify_period
+
+from strategies import rnn1d_weights
+
+
+def verdict(spec, p, **kw):
+    cert = certify_period(parse_map(spec), p, **kw)
+    assert check(cert).ok
+    return cert
+
+
+def test_logistic_383_has_period_3():
+    """logistic r = 383/100 > 1 + sqrt(8) has a period-3 orbit, with a Li-Yorke witness."""
+    cert = verdict("logistic(r=383/100)", 3)
+    assert cert["verdict"] == "proved"
+    orbit = [interval_parse(b) for b in cert["orbit"]]
+    assert orbit[0] == min(orbit) and len(orbit) == 3
+    assert any(f["fact"] == "li_yorke" for f in cert["evidence"])
+
+
+def test_logistic_38_has_no_period_3():
+    """logistic r = 3.8 < 1 + sqrt(8): no point of minimal period 3 exists."""
+    assert verdict("logistic(r=3.8)", 3)["verdict"] == "refuted"
+
+
+def test_tent_8_5_has_no_period_3():
+    """tent s = 8/5 < golden ratio: no point of minimal period 3 (exact, piecewise linear)."""
+    cert = verdict("tent(s=8/5)", 3)
+    assert cert["verdict"] == "refuted"
+    assert [f["fact"] for f in cert["evidence"]] == ["region", "cover_pl"]
+
+
+def test_tent_golden_ratio_turning_point_is_period_3():
+    """tent s = 17/10 > golden ratio has period 3; the exact orbit satisfies f(x_i) = x_(i+1)."""
+    cert = verdict("tent(s=17/10)", 3)
+    assert cert["verdict"] == "proved"
+    pts = [q_parse(b["lo"]) for b in cert["orbit"]]
+    f = parse_map("tent(s=17/10)").program
+    assert [f(x) for x in pts] == pts[1:] + pts[:1]
+
+
+def test_tent_slope_2_orbit_2_7():
+    """tent s = 2 has the period-3 orbit {2/7, 4/7, 6/7} among its (complete) orbits."""
+    cert = certify_orbits(parse_map("tent(s=2)"), 3)
+    assert check(cert).ok and cert["count"] == 2
+    orbits = [[q_parse(b["lo"]) for b in o] for o in cert["orbits"]]
+    assert [fmpq(2, 7), fmpq(4, 7), fmpq(6, 7)] in orbits
+
+
+def test_smooth_tanh_family_neighbour_refuted():
+    """3 tanh(3x) - 9/2 tanh(x - 1/2) + 1/3 (past the window) has no period-3 point."""
+    assert verdict("3*tanh(3*x) - 9/2*tanh(x-1/2) + 1/3", 3)["verdict"] == "refuted"
+
+
+def test_smooth_tanh_family_refuted_with_cover():
+    """3 tanh(2x + 1/2) - 5/2 tanh(x - 1) has no period-3 point (bounded image, ball cover)."""
+    cert = verdict("3*tanh(2*x+1/2) - 5/2*tanh(x-1)", 3)
+    assert cert["verdict"] == "refuted"
+    assert cert["evidence"][0]["method"] == "bounded_image"
+
+
+def test_smooth_map_with_period_3_proved_by_krawczyk():
+    """3 tanh(3x) - 4 tanh(x - 1/2) + 1/3 has a period-3 orbit, proved on the cyclic system."""
+    cert = verdict("3*tanh(3*x) - 4*tanh(x-1/2) + 1/3", 3)
+    assert cert["verdict"] == "proved"
+    assert cert["evidence"][0]["fact"] == "cycle_krawczyk"
+
+
+def test_tangent_fixed_point_is_undecided_not_wrong():
+    """tanh(x) has a non-hyperbolic fixed point at 0: certify says undecided, with a reason."""
+    cert = certify_period(parse_map("tanh(x)"), 3, budget=Budget(max_prec=128, seconds=5))
+    assert cert["verdict"] == "undecided" and cert["reason"]
+
+
+def test_domain_must_be_invariant():
+    """--domain [0, 1/2] is not invariant for logistic r = 4: a one-line input error."""
+    with pytest.raises(CertifyError, match="not invariant"):
+        certify_period(parse_map("logistic(r=4)"), 3, domain=(fmpq(0), fmpq(1, 2)))
+
+
+def test_domain_claim_is_recorded():
+    """On the invariant domain [0, 1] the tent map s = 2 has period 3, and the claim says so."""
+    cert = verdict("tent(s=2)", 3, domain=(fmpq(0), fmpq(1)))
+    assert cert["verdict"] == "proved" and cert["claim"]["domain"] == {"lo": "0", "hi": "1"}
+
+
+def test_no_periodic_points_at_all():
+    """x + 1 + relu(x)/2 has no periodic points: refuted from an empty region."""
+    cert = verdict("x + 1 + relu(x)/2", 2)
+    assert cert["verdict"] == "refuted" and cert["evidence"][0]["region"] == "empty"
+
+
+def test_period_must_be_positive_integer():
+    """Period 0 is refused."""
+    with pytest.raises(CertifyError):
+        certify_period(parse_map("tent(s=2)"), 0)
+
+
+@given(w=rnn1d_weights(activations=("relu", "hardtanh", "leaky_relu"), width=(1, 5)))
+@settings(max_examples=40, deadline=None)
+def test_pl_verdict_agrees_with_float_search(w):
+    """When a float search finds a clear 3-cycle of a PL net, certify proves period 3 (never refutes)."""
+    m = from_weights(w)
+    cert = certify_period(m, 3)
+    assert check(cert).ok
+    if cert["verdict"] == "refuted":
+        assert not candidate_cycles(m.program, (-200, 200), 3, grid=40001)
+
+
+def test_random_he_relu_nets_never_contradict_floats():
+    """On 60 He-initialised ReLU nets of width 16, refuted nets have no float 3-cycle."""
+    rng = np.random.default_rng(7)
+    k, seen = 16, {"proved": 0, "refuted": 0, "undecided": 0}
+    for _ in range(60):
+        m = from_weights({"activation": "relu", "w": rng.normal(0, 2 ** .5, k).tolist(),
+                          "b": rng.normal(0, 2 ** .5, k).tolist(), "a": rng.normal(0, (2 / k) ** .5, k).tolist(),
+                          "c": 0.0})
+        cert = certify_period(m, 3)
+        seen[cert["verdict"]] += 1
+        if cert["verdict"] == "refuted":
+            assert not candidate_cycles(m.program, (-100, 100), 3, grid=40001)
+    assert seen["undecided"] == 0
