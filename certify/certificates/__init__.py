@@ -48,8 +48,8 @@ def q_parse(s) -> fmpq:
         raise CertifyError(f"certificate number {s!r} is not an exact rational string")
     if isinstance(s, int):
         return fmpq(s)
-    if not _RATIONAL.match(s):
-        raise CertifyError(f"certificate number {s!r} is not of the form 'p' or 'p/q'")
+    if not _RATIONAL.match(s) or s.endswith("/0"):
+        raise CertifyError(f"certificate number {s!r} is not of the form 'p' or 'p/q' (q > 0)")
     f = Fraction(s)
     return fmpq(f.numerator, f.denominator)
 
@@ -108,6 +108,9 @@ def write_atomic(path: str, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Regenerate every committed certificate (run from the repository root: bash proofs/make.sh).
+# Each line: certificate file, then the certify command that produces it.
+set -euo pipefail
+cd "$(dirname "$0")"
+gen() { local out=$1; shift; certify "$@" --out "$out" >/dev/null || [ $? -eq 3 ]; echo "wrote proofs/$out"; }
+gen logistic_r383_period3.cert.json   period "logistic(r=383/100)" --period 3
+gen logistic_r4_period3.cert.json     period "logistic(r=4)" --period 3
+gen logistic_r38_no_period3.cert.json period "logistic(r=3.8)" --period 3
+gen logistic_r4_orbits_p10.cert.json  orbits "logistic(r=4)" --period 10
+gen tent_s2_orbits_p3.cert.json       orbits "tent(s=2)" --period 3
+gen tent_s8_5_no_period3.cert.json    period "tent(s=8/5)" --period 3
+gen relu_tent_net_period3.cert.json   period relu_tent_net.json --period 3
+gen tanh_family_period3.cert.json     period "3*tanh(3*x) - 4*tanh(x-1/2) + 1/3" --period 3
+gen tanh_family_no_period3.cert.json  period "3*tanh(3*x) - 9/2*tanh(x-1/2) + 1/3" --period 3

@@ -1,0 +1,93 @@
+"""The certify command: exit codes, one-line errors, JSON and atomic output."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from certify.cli import main
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "certify.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_period_proved_exit_0(capsys):
+    """A proved verdict exits 0 and names the verdict and consequences."""
+    assert main(["period", "logistic(r=383/100)", "--period", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "PROVED" in out and "Li-Yorke" in out and "Sharkovsky" in out
+
+
+def test_period_refuted_exit_0(capsys):
+    """A refuted verdict exits 0."""
+    assert main(["period", "tent(s=8/5)", "--period", "3"]) == 0
+    assert "REFUTED" in capsys.readouterr().out
+
+
+def test_undecided_exit_3(capsys):
+    """An undecided verdict exits 3 and gives the reason."""
+    assert main(["period", "tanh(x)", "--period", "3", "--max-prec", "128", "--timeout", "5"]) == 3
+    assert "reason" in capsys.readouterr().out
+
+
+def test_json_out_and_check(tmp_path, capsys):
+    """--json prints the certificate, --out writes the same bytes, and check passes on it (exit 0)."""
+    out = tmp_path / "cert.json"
+    assert main(["period", "tent(s=2)", "--period", "3", "--json", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert json.loads(printed)["verdict"] == "proved"
+    assert out.read_text() == printed
+    assert main(["check", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("OK")
+
+
+def test_check_tampered_exit_1(tmp_path, capsys):
+    """A tampered certificate fails the check: exit 1 and the failing fact."""
+    out = tmp_path / "cert.json"
+    main(["period", "tent(s=2)", "--period", "3", "--out", str(out)])
+    cert = json.loads(out.read_text())
+    cert["evidence"][0]["points"][0] = "1/3"
+    out.write_text(json.dumps(cert))
+    capsys.readouterr()
+    assert main(["check", str(out)]) == 1
+    assert "FAILED: fact 0 (cycle_exact)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["period", "x*", "--period", "3"], "malformed formula"),
+    (["period", "foo(r=1)", "--period", "3"], "unknown name"),
+    (["period", "rnn1d(activation=swish, w=[1], b=[0], a=[1])", "-p", "3"], "unknown activation"),
+    (["period", "rnn1d(activation=relu, w=[inf], b=[0], a=[1])", "-p", "3"], "finite"),
+    (["period", "rnn1d(activation=relu, w=[1,2], b=[0], a=[1])", "-p", "3"], "lengths differ"),
+    (["period", "floor(x)", "-p", "3"], "discontinuous"),
+    (["period", "tent(s=2)", "--period", "3.5"], "whole number"),
+    (["period", "tent(s=2)", "--period", "0"], ">= 1"),
+    (["period", "tent(s=2)", "-p", "3", "--domain", "1,0"], "LO < HI"),
+    (["period", "logistic(r=4)", "-p", "3", "--domain", "0,1/2"], "not invariant"),
+    (["check", "no-such-file.json"], "cannot read"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_input_one_line_exit_2(args, message):
+    """Bad input: exit 2, one line on stderr naming the problem, no traceback, nothing on stdout."""
+    r = run(*args)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.count("\n") == 1 and message in r.stderr and "Traceback" not in r.stderr
+    assert r.stdout == ""
+
+
+def test_out_not_written_on_bad_input(tmp_path):
+    """Nothing is written when the input is bad."""
+    out = tmp_path / "cert.json"
+    r = run("period", "x*", "-p", "3", "--out", str(out))
+    assert r.returncode == 2 and not out.exists()
+    assert not [f for f in os.listdir(tmp_path) if f.startswith(".certify-")]
+
+
+def test_check_non_certificate_exit_2(tmp_path):
+    """A JSON file that is not a certificate is an input error, not a failed check."""
+    f = tmp_path / "x.json"
+    f.write_text("[1, 2]")
+    assert run("check", str(f)).returncode == 2
