@@ -84,38 +84,38 @@ def _sign_pieces(pl: PL, S):
             yield a, b, s, c, (1 if probe >= 0 else -1), (1 if s * probe + c >= 0 else -1)
 
 
-def _sup_bound_rule(pl: PL, S, V, rule: str):
-    """Upper bound on max_P V from rule (i) or (ii); None is +inf, "empty" means no candidate.
+def _sup_bounds(pl: PL, S, V):
+    """Upper bounds on max_P V from rules (i) and (ii); None is +inf, "empty" means no candidate.
 
     V = (alpha, beta) is the continuous function alpha*x for x >= 0 and -beta*x for x < 0;
     (1, -1) is x, (-1, 1) is -x, (1, 1) is |x|.
     """
     alpha, beta = V
-    best = "empty"
+    best = ["empty", "empty"]
+
+    def add(k, bound):
+        b = best[k]
+        if b == "empty":
+            best[k] = bound
+        elif b is not None:
+            best[k] = None if bound is None else max(b, bound)
+
     for a, b, s, c, sx, sf in _sign_pieces(pl, S):
         e1 = alpha if sx > 0 else -beta  # V(x) = e1 * x on this piece
         e2 = alpha if sf > 0 else -beta  # V(f(x)) = e2 * (s x + c)
         coef, const = e2 * s - e1, e2 * c
-        if rule == "i":
-            j = _affine_sub(coef, const, a, b, None, 0)
-            if j is None:
-                continue
+        j = _affine_sub(coef, const, a, b, None, 0)  # (i): V(f(x)) <= V(x)
+        if j is not None:
             end = j[1] if e1 > 0 else j[0]
-            bound = None if end is None else e1 * end
-        else:
-            j = _affine_sub(coef, const, a, b, 0, None)
-            if j is None:
-                continue
+            add(0, None if end is None else e1 * end)
+        j = _affine_sub(coef, const, a, b, 0, None)  # (ii): V(f(w)) >= V(w)
+        if j is not None:
             slope = e2 * s
             if slope == 0:
-                bound = e2 * c
+                add(1, e2 * c)
             else:
                 end = j[1] if slope > 0 else j[0]
-                bound = None if end is None else e2 * (s * end + c)
-        if best == "empty":
-            best = bound
-        elif best is not None:
-            best = None if bound is None else max(best, bound)
+                add(1, None if end is None else e2 * (s * end + c))
     return best
 
 
@@ -157,7 +157,7 @@ def refine(pl: PL, S):
     L, U = S
     for alpha, beta in _weights(pl):
         V = (alpha, beta)
-        bound = _min_bound(_sup_bound_rule(pl, S, V, "i"), _sup_bound_rule(pl, S, V, "ii"))
+        bound = _min_bound(*_sup_bounds(pl, S, V))
         if bound == "empty":
             return "empty"
         if bound is None:

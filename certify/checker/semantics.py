@@ -78,7 +78,9 @@ class _Builder:
         return k
 
     def const(self, q) -> int:
-        return self.emit(("const", fmpq(q)))
+        # constants are not deduplicated: hashing an fmpq is slow and sharing them saves nothing
+        self.code.append(("const", fmpq(q)))
+        return len(self.code) - 1
 
 
 def _from_sympy(expr, b: _Builder) -> int:
@@ -608,12 +610,15 @@ class PL:
 
 def _basis_to_table(alpha, beta, kinks) -> PL:
     """f = alpha + beta x + sum gamma relu(x - t)  ->  sorted table (zero jumps dropped)."""
-    merged: dict = {}
+    kinks = sorted(kinks, key=lambda tg: tg[0])
+    merged = []
     for t, g in kinks:
-        merged[t] = merged.get(t, 0) + g
+        if merged and merged[-1][0] == t:
+            merged[-1][1] += g
+        else:
+            merged.append([t, g])
     breaks, slopes, icepts = [], [beta], [alpha]
-    for t in sorted(merged):
-        g = merged[t]
+    for t, g in merged:
         if g == 0:
             continue
         breaks.append(t)

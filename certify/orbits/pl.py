@@ -26,25 +26,23 @@ class PLCover:
 
 
 def find_region(pl: PL, max_rounds: int = 60):
-    """Rounds of the kernel's region rules until the region is bounded and stops shrinking much.
+    """Rounds of the kernel's region rules until the region is bounded and stops shrinking fast.
 
     Returns (region, rounds) with region (L, U), "empty", or None when no bound was found.
     """
-    S, rounds = (None, None), 0
-    prev_width = None
-    while rounds < max_rounds:
+    S, prev_width = (None, None), None
+    for rounds in range(1, max_rounds + 1):
         S = refine(pl, S)
-        rounds += 1
         if S == "empty":
             return S, rounds
         if S[0] is not None and S[1] is not None:
             width = S[1] - S[0]
-            if prev_width is not None and width >= prev_width * fmpq(9, 10):
+            if prev_width is not None and width >= prev_width / 2:
                 return S, rounds
             prev_width = width
     if S[0] is None or S[1] is None:
-        return None, rounds
-    return S, rounds
+        return None, max_rounds
+    return S, max_rounds
 
 
 def enumerate_cover(pl: PL, region, p: int) -> PLCover:
