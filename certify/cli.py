@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 
 from certify import __version__
@@ -16,6 +17,12 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_UNDECIDED = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
+    """One-line errors; a map such as "-2*tanh(x)" is a positional argument, not an option."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self._negative_number_matcher = re.compile(r"^-(?!-)(?!p\d*$)(?!h$)")
+
     def error(self, message):
         raise CertifyError(message)
 

@@ -47,6 +47,7 @@ def certs():
         "count": certify_orbits(parse_map("logistic(r=4)"), 4),
         "pl_orbits": certify_orbits(parse_map("tent(s=2)"), 4),
         "cover_orbits": certify_orbits(parse_map("2*tanh(2*x)"), 1),
+        "monotone": certify_period(parse_map("tanh(x)"), 3),
     }
 
 
@@ -86,9 +87,12 @@ def _mutations(cert):
             f["cells"][j][2] = "x"
         elif kind == "roots_count":
             f["orbits"].pop()
+        elif kind == "monotone":
+            f["direction"] = "decreasing"
         yield f"{kind} changed", c
     c = copy.deepcopy(cert)
-    c["claim"]["p"] = cert["claim"]["p"] + 1
+    monotone = any(f["fact"] == "monotone" for f in cert["evidence"])
+    c["claim"]["p"] = 1 if monotone else cert["claim"]["p"] + 1  # a monotone map has every p >= 2 refuted
     yield "claimed period changed", c
     c = copy.deepcopy(cert)
     c["map"]["canonical"] = parse_map("tent(s=3/2)").canonical
@@ -108,7 +112,7 @@ def _mutations(cert):
 
 
 @pytest.mark.parametrize("name", ["pl_proved", "pl_refuted", "ball_proved", "ball_refuted", "count",
-                                  "pl_orbits", "cover_orbits"])
+                                  "pl_orbits", "cover_orbits", "monotone"])
 def test_tampered_certificates_are_rejected(certs, name):
     """Changing any number, the claim, the map or the verdict makes the check fail with a message."""
     for what, bad in _mutations(certs[name]):

@@ -29,8 +29,15 @@ def test_period_refuted_exit_0(capsys):
 
 def test_undecided_exit_3(capsys):
     """An undecided verdict exits 3 and gives the reason."""
-    assert main(["period", "tanh(x)", "--period", "3", "--max-prec", "128", "--timeout", "5"]) == 3
+    assert main(["period", "logistic(r=1+sqrt(8))", "--period", "3", "--domain", "0,1",
+                 "--max-prec", "256", "--timeout", "10"]) == 3
     assert "reason" in capsys.readouterr().out
+
+
+def test_formula_starting_with_minus(capsys):
+    """A map written with a leading minus is a map, not an option."""
+    assert main(["period", "-2*tanh(x)", "-p", "3"]) == 0
+    assert "REFUTED" in capsys.readouterr().out
 
 
 def test_json_out_and_check(tmp_path, capsys):

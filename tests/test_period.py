@@ -79,10 +79,34 @@ def test_smooth_map_with_period_3_proved_by_krawczyk():
     assert cert["evidence"][0]["fact"] == "cycle_krawczyk"
 
 
-def test_tangent_fixed_point_is_undecided_not_wrong():
-    """tanh(x) has a non-hyperbolic fixed point at 0: certify says undecided, with a reason."""
-    cert = certify_period(parse_map("tanh(x)"), 3, budget=Budget(max_prec=128, seconds=5))
-    assert cert["verdict"] == "undecided" and cert["reason"]
+def test_tangency_is_undecided_not_wrong():
+    """At r = 1 + sqrt(8) the period-3 orbit is born in a tangency: undecided, located at the orbit."""
+    cert = certify_period(parse_map("logistic(r=1+sqrt(8))"), 3, domain=(fmpq(0), fmpq(1)),
+                          budget=Budget(max_prec=256, seconds=10))
+    assert cert["verdict"] == "undecided" and "tangency" in cert["reason"]
+
+
+def test_monotone_map_has_only_fixed_points():
+    """tanh(x) is increasing (with a non-hyperbolic fixed point at 0): no period 3, by monotonicity."""
+    cert = verdict("tanh(x)", 3)
+    assert cert["verdict"] == "refuted" and cert["evidence"][1]["fact"] == "monotone"
+
+
+def test_decreasing_map_has_no_period_3():
+    """-2 tanh(x) is decreasing: f^2 is increasing, so no period 3."""
+    cert = verdict("-2*tanh(x)", 3)
+    assert cert["verdict"] == "refuted" and cert["evidence"][1]["direction"] == "decreasing"
+
+
+def test_fixed_point_on_domain_end_is_listed():
+    """logistic r = 3.8 on [0, 1]: both fixed points, 0 (a domain end) and 14/19, are listed."""
+    cert = certify_orbits(parse_map("logistic(r=3.8)"), 1, domain=(fmpq(0), fmpq(1)))
+    assert check(cert).ok and cert["count"] == 2
+
+
+def test_domain_refutation_with_fixed_point_on_its_end():
+    """logistic r = 3.8 has no period 3 in [0, 1], although 0 is a fixed point on the boundary."""
+    assert verdict("logistic(r=3.8)", 3, domain=(fmpq(0), fmpq(1)))["verdict"] == "refuted"
 
 
 def test_domain_must_be_invariant():

@@ -70,6 +70,11 @@ def _check(prog: Program, cert: dict) -> int:
                 cycle = F.fact_cycle_krawczyk(prog, fact, p)
             elif kind_f == "li_yorke":
                 li_yorke = F.fact_li_yorke(prog, fact)
+            elif kind_f == "monotone":
+                if region is None or region == "empty" or interval_parse(fact["region"]) != region:
+                    raise F.Failure("monotone needs the proved region before it")
+                F.fact_monotone(prog, fact, region, p)
+                cover = ("monotone", [], False)
             elif kind_f == "roots_count":
                 if int(fact["p"]) != p or domain is not None:
                     raise F.Failure("roots_count must match the claim's period and has no domain")
@@ -77,15 +82,19 @@ def _check(prog: Program, cert: dict) -> int:
             elif kind_f in ("cover_pl", "cover_ball"):
                 if region is None or region == "empty":
                     raise F.Failure("a cover needs a non-empty region fact before it")
-                if interval_parse(fact["region"]) != region:
-                    raise F.Failure("cover region differs from the proved region")
+                covered = interval_parse(fact["region"])
                 if int(fact["p"]) != p:
                     raise F.Failure("cover period differs from the claim")
                 if kind_f == "cover_pl":
+                    if covered != region:
+                        raise F.Failure("cover region differs from the proved region")
                     orbits, continuum = F.fact_cover_pl(prog, fact, region, p)
                     cover = ("pl", [[(x, x) for x in o] for o in orbits], continuum)
                 else:
-                    roots = F.fact_cover_ball(prog, fact, region, p)
+                    # a ball cover may tile a wider interval, so no solution sits on its boundary
+                    if not (covered[0] <= region[0] and region[1] <= covered[1]):
+                        raise F.Failure("cover region does not contain the proved region")
+                    roots = F.fact_cover_ball(prog, fact, covered, p)
                     cover = ("ball", roots, False)
             else:
                 raise F.Failure(f"unknown fact kind {kind_f!r}")
@@ -95,7 +104,7 @@ def _check(prog: Program, cert: dict) -> int:
     if verdict == "undecided":
         return len(evidence)
     if kind == "period":
-        _implies_period(cert, verdict, p, domain, region, cycle, cover, li_yorke)
+        _implies_period(prog, cert, verdict, p, domain, region, cycle, cover, li_yorke)
     else:
         _implies_orbits(prog, cert, p, region, cover)
     return len(evidence)
@@ -105,7 +114,7 @@ def _boxes(cert_intervals):
     return [interval_parse(b) for b in cert_intervals]
 
 
-def _implies_period(cert, verdict, p, domain, region, cycle, cover, li_yorke):
+def _implies_period(prog, cert, verdict, p, domain, region, cycle, cover, li_yorke):
     if verdict == "proved":
         if cycle is None:
             raise F.Failure("verdict proved needs a cycle fact")
@@ -124,7 +133,9 @@ def _implies_period(cert, verdict, p, domain, region, cycle, cover, li_yorke):
         return  # no periodic points at all
     if cover is None:
         raise F.Failure("verdict refuted needs a region and a complete cover")
-    _, found, continuum = cover
+    kind, found, continuum = cover
+    if kind == "ball":
+        found = [b for b in found if F.root_in_region(prog, b, p, region) is not False]
     if found or continuum:
         raise F.Failure(f"the cover finds points of minimal period {p}, contradicting 'refuted'")
 
@@ -148,12 +159,14 @@ def _implies_orbits(prog, cert, p, region, cover):
         return
     if int(cert["count"]) != len(claimed):
         raise F.Failure("count differs from the number of listed orbits")
+    if kind == "monotone":
+        if claimed or int(cert["count"]) != 0:
+            raise F.Failure("a monotone map has no orbit of this period, but orbits are listed")
+        return
     if kind in ("pl", "count"):
         got = sorted(tuple(_boxes(o)) for o in claimed)
         want = sorted(tuple(o) for o in found)
         if got != want:
             raise F.Failure(f"listed orbits differ from the {len(want)} orbits the cover proves")
         return
-    F.orbits_from_roots(prog, found, claimed, p)
-    if len(found) != p * len(claimed):
-        raise F.Failure("listed orbits do not use every root of minimal period p")
+    F.orbits_from_roots(prog, found, claimed, p, region)

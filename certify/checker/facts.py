@@ -179,13 +179,27 @@ def fact_region(prog: Program, fact: dict, claim_domain):
     raise Failure(f"unknown region method {method!r}")
 
 
+def image_bounds(prog: Program, lo, hi):
+    """Exact-endpoint enclosure (lower, upper) of f([lo, hi]).
+
+    Where f' has a certain sign on [lo, hi], f is monotone there and f([lo, hi]) is spanned by the
+    values at the two exact endpoints, which is tighter than the ball image (a ball of [0, d]
+    cannot keep its lower end exactly at 0).
+    """
+    Y, d = eval_ball(prog, _interval(lo, hi), deriv=True)
+    if d >= 0 or d <= 0:
+        a, b = eval_ball(prog, arb(lo)), eval_ball(prog, arb(hi))
+        return min(a.lower(), b.lower()), max(a.upper(), b.upper())
+    return Y.lower(), Y.upper()
+
+
 def _pieces_invariant(prog: Program, lo, hi, pieces: int = 64) -> bool:
-    """f([lo, hi]) in [lo, hi] by evaluating on a fixed uniform subdivision."""
-    L, U = arb(lo).upper(), arb(hi).lower()
+    """f([lo, hi]) in [lo, hi], by image bounds on a fixed uniform subdivision."""
+    L, U = arb(lo), arb(hi)
     step = (hi - lo) / pieces
     for k in range(pieces):
-        Y = eval_ball(prog, _interval(lo + k * step, lo + (k + 1) * step))
-        if not (Y.lower() >= L and Y.upper() <= U):
+        ylo, yhi = image_bounds(prog, lo + k * step, lo + (k + 1) * step)
+        if not (ylo >= L and yhi <= U):
             return False
     return True
 
@@ -369,13 +383,33 @@ def fact_cover_ball(prog: Program, fact: dict, region, p: int):
     return roots
 
 
-def orbits_from_roots(prog: Program, roots, orbits_claimed, p: int):
-    """Each claimed orbit is a cycle of root boxes under f: f(box_i) meets box_{i+1} and no other."""
+def successors(prog: Program, roots):
+    """For sorted disjoint root boxes: index of the only box f(box_i) meets, or None if not unique."""
     from bisect import bisect_left, bisect_right
 
-    roots = sorted(roots)
     los = [r[0] for r in roots]
+    out = []
+    for lo, hi in roots:
+        Y = eval_ball(prog, _interval(lo, hi))
+        if not Y.is_finite():
+            out.append(None)
+            continue
+        a = max(0, bisect_left(los, Y.lower().fmpq()) - 1)
+        b = bisect_right(los, Y.upper().fmpq())
+        hits = [j for j in range(a, b) if not (_lt(Y, roots[j][0]) or _gt(Y, roots[j][1]))]
+        out.append(hits[0] if len(hits) == 1 else None)
+    return out
+
+
+def orbits_from_roots(prog: Program, roots, orbits_claimed, p: int, region):
+    """The claimed orbits are exactly the cycles of root boxes (of minimal period p) meeting the region.
+
+    f(box_i) must meet box_{i+1} and no other root box; each orbit lies in the region; every root
+    box meeting the region belongs to exactly one claimed orbit.
+    """
+    roots = sorted(roots)
     index = {r: i for i, r in enumerate(roots)}
+    succ = successors(prog, roots)
     used = set()
     for orb in orbits_claimed:
         boxes = [interval_parse(b) for b in orb]
@@ -383,18 +417,15 @@ def orbits_from_roots(prog: Program, roots, orbits_claimed, p: int):
             raise Failure(f"an orbit has {len(boxes)} points, expected {p}")
         for i, b in enumerate(boxes):
             if b not in index or index[b] in used:
-                raise Failure(f"orbit box [{q_str(b[0])}, {q_str(b[1])}] is not an unused root cell")
+                raise Failure(f"orbit box [{q_str(b[0])}, {q_str(b[1])}] is not an unused root box")
+            if root_in_region(prog, b, p, region) is not True:
+                raise Failure("an orbit point is not proved to lie in the region")
             used.add(index[b])
-            Y = eval_ball(prog, _interval(*b))
-            if not Y.is_finite():
-                raise Failure(f"image of orbit box {i} is not finite")
-            lo_i = max(0, bisect_left(los, Y.lower().fmpq()) - 1)
-            hi_i = bisect_right(los, Y.upper().fmpq())
-            hits = [j for j in range(lo_i, hi_i) if not (_lt(Y, roots[j][0]) or _gt(Y, roots[j][1]))]
-            if hits != [index[boxes[(i + 1) % p]]]:
-                raise Failure(f"f maps orbit box {i} onto {len(hits)} root boxes, not its successor alone")
-    if len(used) != len(roots):
-        raise Failure(f"{len(roots) - len(used)} root boxes of minimal period {p} belong to no orbit")
+            if succ[index[b]] != index.get(boxes[(i + 1) % p]):
+                raise Failure(f"f does not map orbit box {i} onto its successor alone")
+    meeting = {i for i, b in enumerate(roots) if root_in_region(prog, b, p, region) is not False}
+    if meeting - used:
+        raise Failure(f"{len(meeting - used)} root box(es) of minimal period {p} belong to no listed orbit")
 
 
 def orbit_enclosures(prog: Program, box, d: int):
@@ -445,3 +476,54 @@ def fact_roots_count(prog: Program, fact: dict, p: int):
     if total != degree:
         raise Failure(f"{total} solutions listed, but f^{p}(x) - x has degree {degree}")
     return orbits
+
+
+def fact_monotone(prog: Program, fact: dict, region, p: int):
+    """f' >= 0 (or <= 0) on every cell of a tiling of the region: no point of minimal period p.
+
+    If f is non-decreasing on a set holding a periodic orbit, the orbit's least point x has
+    f(x) >= x and then f^n(x) >= f(x) for all n, so x is fixed: only period 1. If f is
+    non-increasing there, f^2 is non-decreasing: only periods 1 and 2.
+    """
+    direction = fact["direction"]
+    if direction not in ("increasing", "decreasing"):
+        raise Failure(f"unknown direction {direction!r}")
+    if p < (2 if direction == "increasing" else 3):
+        raise Failure(f"a {direction} map can have period {p}")
+    cells = [(q_parse(c[0]), q_parse(c[1])) for c in fact["cells"]]
+    _check_tiling(cells, region)
+    for lo, hi in cells:
+        d = eval_ball(prog, _interval(lo, hi), deriv=True)[1]
+        if not (d >= 0 if direction == "increasing" else d <= 0):
+            raise Failure(f"f' is not proved {'>= 0' if direction == 'increasing' else '<= 0'} "
+                          f"on [{q_str(lo)}, {q_str(hi)}]")
+
+
+def root_in_region(prog: Program, box, q: int, region):
+    """Whether the unique solution of f^q(x) = x in box lies in the region (None: undecided).
+
+    A box across a region end e is decided by g = f^q - id: g(e) exactly 0 means the solution is
+    e; otherwise a certain sign change of g between e and one end of the box locates it.
+    """
+    lo, hi = box
+    RL, RU = region
+    if RL <= lo and hi <= RU:
+        return True
+    if hi < RL or lo > RU:
+        return False
+    if lo < RL and hi > RU:
+        return None
+    e, inside_above = (RL, True) if lo < RL else (RU, False)
+
+    def g(t):
+        return image(prog, arb(t), q) - arb(t)
+
+    ge = g(e)
+    if ge.is_exact() and ge == 0:
+        return True
+    gl, gh = g(lo), g(hi)
+    if (ge > 0 and gh < 0) or (ge < 0 and gh > 0):
+        return inside_above  # the solution is in (e, hi]
+    if (ge > 0 and gl < 0) or (ge < 0 and gl > 0):
+        return not inside_above  # the solution is in [lo, e)
+    return None

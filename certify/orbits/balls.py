@@ -25,6 +25,7 @@ _SPLIT = fmpq(1173, 2048)  # ~0.5728
 @dataclass
 class BallCover:
     prec: int
+    region: tuple = ()                           # the interval the cells tile
     rows: list = field(default_factory=list)     # [lo, hi, tag, (q, tight box)]
     roots: list = field(default_factory=list)    # tight boxes of minimal period p
     stuck: list = field(default_factory=list)    # (lo, hi, why)
@@ -146,6 +147,14 @@ def tight_root_box(prog: Program, lo, hi, q: int, prec: int):
     return root_box_near(prog, c, q, prec, within=(lo, hi)) or (lo, hi)
 
 
+def widen(region):
+    """The region grown by 2^-10 of its width on each side, with dyadic ends: a ball cover tiles
+    this, so that solutions on the region's boundary (a fixed point at a domain end) are interior."""
+    RL, RU = region
+    eps = (RU - RL) / 1024 + fmpq(1, 2 ** 30)
+    return dyadic(RL - eps, 40, up=False), dyadic(RU + eps, 40, up=True)
+
+
 def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, deadline: float) -> BallCover:
     """Cover `region` by decided cells for f^p(x) = x at precision `prec` (see module docstring)."""
     RL, RU = region
@@ -189,23 +198,15 @@ def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, deadlin
     return cov
 
 
-def orbits_from_roots(prog: Program, roots, p: int):
-    """Group root boxes of minimal period p into orbits by the image of each box (leftmost first)."""
-    from bisect import bisect_left, bisect_right
+def orbits_from_roots(prog: Program, roots, p: int, region):
+    """Group root boxes of minimal period p into orbits (leftmost first) and keep those in region.
 
+    None when a box's image meets several boxes or an orbit straddles the region's boundary.
+    """
     roots = sorted(roots)
-    los = [r[0] for r in roots]
-    succ = {}
-    for i, (lo, hi) in enumerate(roots):
-        Y = eval_ball(prog, K._interval(lo, hi))
-        if not Y.is_finite():
-            return None
-        a = max(0, bisect_left(los, Y.lower().fmpq()) - 1)
-        b = bisect_right(los, Y.upper().fmpq())
-        hits = [j for j in range(a, b) if not (K._lt(Y, roots[j][0]) or K._gt(Y, roots[j][1]))]
-        if len(hits) != 1:
-            return None
-        succ[i] = hits[0]
+    succ = K.successors(prog, roots)
+    if None in succ:
+        return None
     orbits, seen = [], set()
     for i in range(len(roots)):
         if i in seen:
@@ -217,5 +218,30 @@ def orbits_from_roots(prog: Program, roots, p: int):
             j = succ[j]
         if len(orb) != p or j != i:
             return None
-        orbits.append(orb)
+        where = [K.root_in_region(prog, b, p, region) for b in orb]
+        if all(w is True for w in where):
+            orbits.append(orb)
+        elif any(w is None for w in where):
+            return None
     return orbits
+
+
+def monotone_cells(prog: Program, region, prec: int, max_cells: int = 4096):
+    """('increasing' | 'decreasing', cells) if f' has one sign on a tiling of the region, else None."""
+    RL, RU = region
+    for direction in ("increasing", "decreasing"):
+        stack, cells = [(RL, RU)], []
+        with workprec(prec):
+            while stack and len(cells) + len(stack) <= max_cells:
+                lo, hi = stack.pop()
+                d = eval_ball(prog, K._interval(lo, hi), deriv=True)[1]
+                if d >= 0 if direction == "increasing" else d <= 0:
+                    cells.append((lo, hi))
+                    continue
+                if d < 0 if direction == "increasing" else d > 0:
+                    break  # certainly the other direction somewhere: give up on this one
+                mid = lo + (hi - lo) * _SPLIT
+                stack += [(mid, hi), (lo, mid)]
+        if not stack and cells:
+            return direction, cells
+    return None

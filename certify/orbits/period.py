@@ -185,9 +185,15 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
                      reason=f"no orbit of period {p} was found by search and {reason}")
     if region == "empty":
         return _gate(_cert(m, claim, "refuted", budget.start_prec, [fact]))
+    mono = _monotone_fact(prog, region, p, budget)
+    if mono is not None:
+        return _gate(_cert(m, claim, "refuted", budget.start_prec, [fact, mono]))
     cover = _cover(prog, region, p, budget)
-    if cover.roots:
-        orbits = balls.orbits_from_roots(prog, cover.roots, p)
+    with workprec(cover.prec):
+        relevant = [b for b in cover.roots if balls.K.root_in_region(prog, b, p, region) is not False]
+    if relevant:
+        with workprec(cover.prec):
+            orbits = balls.orbits_from_roots(prog, cover.roots, p, region)
         for orb in orbits or []:
             with workprec(cover.prec):
                 if balls.K.krawczyk_cycle(prog, orb):
@@ -204,15 +210,28 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
                      reason=f"solutions of minimal period {p} exist but no cycle could be certified")
     if cover.stuck:
         return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover))
-    evidence = [fact, _cover_fact(cover, p, region)]
+    evidence = [fact, _cover_fact(cover, p)]
     return _gate(_cert(m, claim, "refuted", cover.prec, evidence))
+
+
+def _monotone_fact(prog, region, p, budget):
+    """A `monotone` fact refuting period p >= 2 (increasing) or p >= 3 (decreasing), or None."""
+    if p < 2:
+        return None
+    got = balls.monotone_cells(prog, region, budget.start_prec)
+    if got is None or (got[0] == "decreasing" and p < 3):
+        return None
+    direction, cells = got
+    return {"fact": "monotone", "direction": direction, "region": interval(*region),
+            "cells": [[q_str(a), q_str(b)] for a, b in sorted(cells)]}
 
 
 def _cover(prog, region, p, budget):
     deadline = time.monotonic() + budget.seconds
-    cover = None
+    cover, wide = None, balls.widen(region)
     for prec in budget.precisions():
-        cover = balls.ball_cover(prog, region, p, prec, budget, deadline)
+        cover = balls.ball_cover(prog, wide, p, prec, budget, deadline)
+        cover.region = wide
         if not cover.stuck or time.monotonic() > deadline:
             break
     return cover
@@ -225,14 +244,14 @@ def _stuck_reason(cover) -> str:
             f"{why}")
 
 
-def _cover_fact(cover, p, region) -> dict:
+def _cover_fact(cover, p) -> dict:
     rows = []
     for r in cover.rows:
         row = [q_str(r[0]), q_str(r[1]), r[2]]
         if r[2] == "r":
             row += [r[3], interval(*r[4])]
         rows.append(row)
-    return {"fact": "cover_ball", "p": p, "region": interval(*region), "cells": rows}
+    return {"fact": "cover_ball", "p": p, "region": interval(*cover.region), "cells": rows}
 
 
 # ----------------------------------------------------------------------------- orbits
@@ -258,6 +277,10 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
         orbits = [[interval(x, x) for x in o] for o in cover.orbits]
         return _gate(_cert(m, claim, "proved", 64, evidence, count=len(orbits), orbits=orbits,
                            complete=True))
+    mono = _monotone_fact(m.program, region, p, budget)
+    if mono is not None:
+        return _gate(_cert(m, claim, "proved", budget.start_prec, [fact, mono], count=0, orbits=[],
+                           complete=True))
     if domain is None and m.program.is_polynomial():
         counted = count_certificate(m.program, region, p, budget)
         if counted is not None:
@@ -268,11 +291,11 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
     if cover.stuck:
         return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover), complete=False)
     with workprec(cover.prec):
-        orbits = balls.orbits_from_roots(m.program, cover.roots, p)
+        orbits = balls.orbits_from_roots(m.program, cover.roots, p, region)
     if orbits is None:
         return _cert(m, claim, "undecided", cover.prec, [], complete=False,
                      reason="root boxes too wide to tell which orbit each point belongs to")
-    evidence = [fact, _cover_fact(cover, p, region)]
+    evidence = [fact, _cover_fact(cover, p)]
     return _gate(_cert(m, claim, "proved", cover.prec, evidence, count=len(orbits),
                        orbits=[[interval(*b) for b in o] for o in orbits], complete=True))
 

@@ -57,6 +57,9 @@ def _proof(cert) -> list[str]:
             tags = [c[2] for c in fact["cells"]]
             lines.append(f"cover    {len(tags)} cells: {tags.count('x') + tags.count('n')} excluded, "
                          f"{tags.count('r')} with one certified solution (Krawczyk)")
+        elif kind == "monotone":
+            lines.append(f"monotone f is {fact['direction']} on the region ({len(fact['cells'])} cells with "
+                         f"f' of one sign): only periods {'1' if fact['direction'] == 'increasing' else '1 and 2'}")
         elif kind == "roots_count":
             n = sum(int(e["period"]) for e in fact["orbits"])
             lines.append(f"complete {n} distinct solutions certified = degree of f^{fact['p']}(x) - x: "
@@ -98,7 +101,7 @@ def render(cert: dict, checked: str | None = None) -> str:
                 out.append(f"verdict  PROVED: exactly {count} orbit(s) of minimal period {p} {_where(claim)}"
                            " (list complete)")
             for orb in cert.get("orbits", [])[:5]:
-                pts = ", ".join(f"{float(interval_parse(b)[0]):.10g}" for b in orb[:6])
+                pts = ", ".join(f"{float(sum(interval_parse(b)) / 2):.10g}" for b in orb[:6])
                 out.append(f"         {{{pts}{', ...' if len(orb) > 6 else ''}}}")
             if len(cert.get("orbits", [])) > 5:
                 out.append(f"         ... {len(cert['orbits']) - 5} more (use --json for all)")
