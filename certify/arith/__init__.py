@@ -81,8 +81,48 @@ def _const(q: fmpq) -> float:
     return float(arb(q).mid()) if abs(q.p) > 2 ** 1000 or q.q > 2 ** 1000 else int(q.p) / int(q.q)
 
 
+_ACT = {  # activation and its derivative, in floats
+    "identity": (lambda u, s: u, lambda u, s: np.ones_like(u)),
+    "relu": (lambda u, s: np.maximum(u, 0), lambda u, s: (u > 0).astype(float)),
+    "leaky_relu": (lambda u, s: np.where(u > 0, u, s * u), lambda u, s: np.where(u > 0, 1.0, s)),
+    "hardtanh": (lambda u, s: np.clip(u, -1, 1), lambda u, s: (np.abs(u) < 1).astype(float)),
+    "tanh": (lambda u, s: np.tanh(u), lambda u, s: 1 - np.tanh(u) ** 2),
+    "sigmoid": (lambda u, s: 0.5 * (1 + np.tanh(u / 2)), lambda u, s: 0.25 / np.cosh(u / 2) ** 2),
+}
+
+
+def _rnn1d_float(canon: dict, deriv: bool):
+    """f(x) = a . act(w x + b) + c as one matrix product per call (rnn1d maps)."""
+    w, b, a = (np.array([_const(fmpq(*_pq(v))) for v in canon[k]]) for k in ("w", "b", "a"))
+    c = _const(fmpq(*_pq(canon["c"])))
+    slope = _const(fmpq(*_pq(canon.get("slope", "1/100"))))
+    act, dact = _ACT[canon["activation"]]
+    out = canon.get("output_activation")
+
+    def f(xs):
+        xs = np.asarray(xs, dtype=float)
+        with np.errstate(all="ignore"):
+            u = np.multiply.outer(xs, w) + b
+            y = act(u, slope) @ a + c
+            dy = (dact(u, slope) * w) @ a if deriv else None
+            if out:
+                if deriv:
+                    dy = dy * _ACT[out][1](y, slope)
+                y = _ACT[out][0](y, slope)
+        return (y, dy) if deriv else y
+
+    return f
+
+
+def _pq(v):
+    num, _, den = str(v).partition("/")
+    return int(num), int(den or 1)
+
+
 def float_map(prog: Program, deriv: bool = False):
     """A numpy-vectorised float version of the map, or of (f, f') when deriv (untrusted; for finders)."""
+    if prog.canonical is not None and prog.canonical.get("kind") == "rnn1d":
+        return _rnn1d_float(prog.canonical, deriv)
     code = prog.code
     consts = {k: _const(ins[1]) for k, ins in enumerate(code) if ins[0] == "const"}
 

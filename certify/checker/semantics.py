@@ -145,42 +145,51 @@ def parse_canonical_expr(text: str):
 
 
 def _activation(b: _Builder, act: str, u: int, slope) -> int:
+    code = b.code
+
+    def put(ins):
+        code.append(ins)
+        return len(code) - 1
+
     if act == "identity":
         return u
     if act == "relu":
-        return b.emit(("max", *sorted((u, b.const(0)))))
+        return put(("max", u, b.const(0)))
     if act == "leaky_relu":
-        pos = b.emit(("max", *sorted((u, b.const(0)))))
-        neg = b.emit(("min", *sorted((u, b.const(0)))))
-        return b.emit(("add", *sorted((pos, b.emit(("mul", *sorted((b.const(slope), neg))))))))
+        pos = put(("max", u, b.const(0)))
+        neg = put(("min", u, b.const(0)))
+        return put(("add", pos, put(("mul", b.const(slope), neg))))
     if act == "hardtanh":
-        inner = b.emit(("min", *sorted((u, b.const(1)))))
-        return b.emit(("max", *sorted((inner, b.const(-1)))))
+        return put(("max", put(("min", u, b.const(1))), b.const(-1)))
     if act == "tanh":
-        return b.emit(("tanh", u))
+        return put(("tanh", u))
     if act == "sigmoid":
-        e = b.emit(("exp", b.emit(("mul", *sorted((b.const(-1), u))))))
-        return b.emit(("pow", b.emit(("add", *sorted((b.const(1), e)))), -1))
+        e = put(("exp", put(("mul", b.const(-1), u))))
+        return put(("pow", put(("add", b.const(1), e)), -1))
     raise CertifyError(f"unknown activation {act!r}; choose one of {', '.join(ACTIVATIONS)}")
 
 
 def _from_rnn1d(spec: dict, b: _Builder) -> int:
-    def q(s):
-        return _q(s)
-
-    w, bias, a = ([q(v) for v in spec[k]] for k in ("w", "b", "a"))
+    w, bias, a = ([_q(v) for v in spec[k]] for k in ("w", "b", "a"))
     if not (len(w) == len(bias) == len(a)) or not w:
         raise CertifyError("rnn1d weights w, b, a must be non-empty and of equal length")
-    slope = q(spec.get("slope", "1/100"))
+    slope = _q(spec.get("slope", "1/100"))
     x = b.emit(("x",))
+    code = b.code
     terms = []
-    for wi, bi, ai in zip(w, bias, a):
+    for wi, bi, ai in zip(w, bias, a):  # no sharing is possible between units: append directly
         if ai == 0:
             continue
-        lin = b.emit(("add", *sorted((b.emit(("mul", *sorted((b.const(wi), x)))), b.const(bi)))))
-        act = _activation(b, spec["activation"], lin, slope)
-        terms.append(b.emit(("mul", *sorted((b.const(ai), act)))))
-    out = b.emit(("add", b.const(q(spec.get("c", "0"))), *terms)) if terms else b.const(q(spec.get("c", "0")))
+        cw = b.const(wi)
+        code.append(("mul", cw, x))
+        cb = b.const(bi)
+        code.append(("add", len(code) - 2, cb))
+        act = _activation(b, spec["activation"], len(code) - 1, slope)
+        ca = b.const(ai)
+        code.append(("mul", ca, act))
+        terms.append(len(code) - 1)
+    c = b.const(_q(spec.get("c", "0")))
+    out = b.emit(("add", c, *terms)) if terms else c
     if spec.get("output_activation"):
         out = _activation(b, spec["output_activation"], out, slope)
     return out
@@ -200,11 +209,12 @@ def _q(s) -> fmpq:
 class Program:
     """A compiled map: straight-line code over exact/ball/range/PL semantics."""
 
-    __slots__ = ("code", "_pl")
+    __slots__ = ("code", "_pl", "canonical")
 
-    def __init__(self, code):
+    def __init__(self, code, canonical=None):
         self.code = tuple(code)
         self._pl = False
+        self.canonical = canonical
 
     @classmethod
     def from_canonical(cls, canon: dict) -> "Program":
@@ -216,7 +226,7 @@ class Program:
             _from_sympy(parse_canonical_expr(canon["expr"]), b)
         else:
             _from_rnn1d(canon, b)
-        return cls(b.code)
+        return cls(b.code, canon)
 
     @classmethod
     def from_sympy(cls, expr) -> "Program":

@@ -32,7 +32,7 @@ def candidate_cycles(prog: Program, window, p: int, grid: int = 20001, limit: in
         return []
     a, b = xs[idx].copy(), xs[idx + 1].copy()
     ga = gx[idx]
-    for _ in range(60):
+    for _ in range(36):
         m = 0.5 * (a + b)
         gm = g(m)
         left = np.sign(gm) * np.sign(ga) <= 0

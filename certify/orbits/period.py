@@ -47,11 +47,11 @@ def _cert(m: Map, claim: dict, verdict: str, prec: int, evidence: list, **extra)
     return cert
 
 
-def _gate(cert: dict) -> dict:
+def _gate(cert: dict, m: Map) -> dict:
     """Run the kernel's checker on a proved/refuted certificate; downgrade it if the check fails."""
     if cert["verdict"] == "undecided":
         return cert
-    res = check(cert)
+    res = check(cert, program=m.program)
     if res.ok:
         return cert
     bad = dict(cert)
@@ -60,6 +60,10 @@ def _gate(cert: dict) -> dict:
     for k in ("orbit", "orbits", "count", "complete", "consequences"):
         bad.pop(k, None)
     return bad
+
+
+def _gate_cert(m: Map, *args, **kw) -> dict:
+    return _gate(_cert(m, *args, **kw), m)
 
 
 def _claim(kind: str, p: int, domain) -> dict:
@@ -132,8 +136,8 @@ def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
         if region is None:
             return _cert(m, claim, "undecided", 64, [], reason=reason)
         if region == "empty":
-            return _gate(_cert(m, claim, "refuted", 64, [fact], consequences=[
-                "f has no periodic points at all (every orbit escapes)"]))
+            return _gate_cert(m, claim, "refuted", 64, [fact], consequences=[
+                "f has no periodic points at all (every orbit escapes)"])
         cover = plmod.enumerate_cover(pl, region, p)
         orbit = cover.orbits[0] if cover.orbits else (
             plmod.continuum_orbit(pl, cover.continuum[0], p) if cover.continuum else None)
@@ -142,11 +146,11 @@ def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
             if p == 3:
                 a = orbit[0] if orbit[1] < orbit[2] else orbit[1]
                 evidence.append({"fact": "li_yorke", "a": q_str(a)})
-            return _gate(_cert(m, claim, "proved", 64, evidence, orbit=[interval(x, x) for x in orbit],
-                               consequences=consequences(p)))
+            return _gate_cert(m, claim, "proved", 64, evidence, orbit=[interval(x, x) for x in orbit],
+                               consequences=consequences(p))
         evidence = [fact, {"fact": "cover_pl", "p": p, "region": interval(*region),
                            "cells": [[q_str(a), q_str(b)] for a, b in cover.cells]}]
-        return _gate(_cert(m, claim, "refuted", 64, evidence))
+        return _gate_cert(m, claim, "refuted", 64, evidence)
     return _period_balls(m, p, domain, claim, fact, region, reason, budget)
 
 
@@ -158,8 +162,8 @@ def _proved_cycle(m, p, claim, boxes, prec):
         if a is None:
             return None
         evidence.append({"fact": "li_yorke", "a": q_str(a)})
-    return _gate(_cert(m, claim, "proved", prec, evidence, orbit=[interval(*b) for b in boxes],
-                       consequences=consequences(p)))
+    return _gate_cert(m, claim, "proved", prec, evidence, orbit=[interval(*b) for b in boxes],
+                       consequences=consequences(p))
 
 
 def _rotate_leftmost(boxes):
@@ -184,10 +188,10 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
         return _cert(m, claim, "undecided", budget.start_prec, [],
                      reason=f"no orbit of period {p} was found by search and {reason}")
     if region == "empty":
-        return _gate(_cert(m, claim, "refuted", budget.start_prec, [fact]))
+        return _gate_cert(m, claim, "refuted", budget.start_prec, [fact])
     mono = _monotone_fact(prog, region, p, budget)
     if mono is not None:
-        return _gate(_cert(m, claim, "refuted", budget.start_prec, [fact, mono]))
+        return _gate_cert(m, claim, "refuted", budget.start_prec, [fact, mono])
     cover = _cover(prog, region, p, budget)
     with workprec(cover.prec):
         relevant = [b for b in cover.roots if balls.K.root_in_region(prog, b, p, region) is not False]
@@ -211,7 +215,7 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
     if cover.stuck:
         return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover))
     evidence = [fact, _cover_fact(cover, p)]
-    return _gate(_cert(m, claim, "refuted", cover.prec, evidence))
+    return _gate_cert(m, claim, "refuted", cover.prec, evidence)
 
 
 def _monotone_fact(prog, region, p, budget):
@@ -265,28 +269,28 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
     if region is None:
         return _cert(m, claim, "undecided", 64, [], reason=reason, complete=False)
     if region == "empty":
-        return _gate(_cert(m, claim, "proved", 64, [fact], count=0, orbits=[], complete=True))
+        return _gate_cert(m, claim, "proved", 64, [fact], count=0, orbits=[], complete=True)
     pl = m.program.pl()
     if pl is not None:
         cover = plmod.enumerate_cover(pl, region, p)
         evidence = [fact, {"fact": "cover_pl", "p": p, "region": interval(*region),
                            "cells": [[q_str(a), q_str(b)] for a, b in cover.cells]}]
         if cover.continuum:
-            return _gate(_cert(m, claim, "proved", 64, evidence, count="continuum", orbits=[],
-                               complete=True))
+            return _gate_cert(m, claim, "proved", 64, evidence, count="continuum", orbits=[],
+                               complete=True)
         orbits = [[interval(x, x) for x in o] for o in cover.orbits]
-        return _gate(_cert(m, claim, "proved", 64, evidence, count=len(orbits), orbits=orbits,
-                           complete=True))
+        return _gate_cert(m, claim, "proved", 64, evidence, count=len(orbits), orbits=orbits,
+                           complete=True)
     mono = _monotone_fact(m.program, region, p, budget)
     if mono is not None:
-        return _gate(_cert(m, claim, "proved", budget.start_prec, [fact, mono], count=0, orbits=[],
-                           complete=True))
+        return _gate_cert(m, claim, "proved", budget.start_prec, [fact, mono], count=0, orbits=[],
+                           complete=True)
     if domain is None and m.program.is_polynomial():
         counted = count_certificate(m.program, region, p, budget)
         if counted is not None:
             fact_c, orbits, prec = counted
-            return _gate(_cert(m, claim, "proved", prec, [fact_c], count=len(orbits),
-                               orbits=[[interval(*b) for b in o] for o in orbits], complete=True))
+            return _gate_cert(m, claim, "proved", prec, [fact_c], count=len(orbits),
+                               orbits=[[interval(*b) for b in o] for o in orbits], complete=True)
     cover = _cover(m.program, region, p, budget)
     if cover.stuck:
         return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover), complete=False)
@@ -296,8 +300,8 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
         return _cert(m, claim, "undecided", cover.prec, [], complete=False,
                      reason="root boxes too wide to tell which orbit each point belongs to")
     evidence = [fact, _cover_fact(cover, p)]
-    return _gate(_cert(m, claim, "proved", cover.prec, evidence, count=len(orbits),
-                       orbits=[[interval(*b) for b in o] for o in orbits], complete=True))
+    return _gate_cert(m, claim, "proved", cover.prec, evidence, count=len(orbits),
+                       orbits=[[interval(*b) for b in o] for o in orbits], complete=True)
 
 
 __all__ = ["certify_period", "certify_orbits", "find_region", "versions"]
