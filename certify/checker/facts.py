@@ -10,7 +10,7 @@ from flint import arb, arb_mat, fmpq, fmpq_poly
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.regions import pl_region, polynomial_escape_radius
-from certify.checker.semantics import NotExact, Program, _interval, eval_ball, eval_exact, eval_range, workprec
+from certify.checker.semantics import NotExact, Program, ball_of, eval_ball, eval_exact, eval_range
 
 
 class Failure(Exception):
@@ -23,12 +23,12 @@ def divisors(n: int) -> list[int]:
 
 # ----------------------------------------------------------------------------- ball primitives
 
-def _lt(a: arb, q) -> bool:
+def below(a: arb, q) -> bool:
     """a < q certainly, q exact rational."""
     return a < arb(q)
 
 
-def _gt(a: arb, q) -> bool:
+def above(a: arb, q) -> bool:
     return a > arb(q)
 
 
@@ -41,7 +41,7 @@ def image(prog: Program, X: arb, n: int = 1) -> arb:
 def krawczyk_cycle_operator(prog: Program, boxes):
     """Krawczyk operator K(X) (a list of balls) for F(x)_i = f(x_i) - x_{i+1 mod p}; None if undefined."""
     p = len(boxes)
-    X = [_interval(lo, hi) for lo, hi in boxes]
+    X = [ball_of(lo, hi) for lo, hi in boxes]
     M = [arb((lo + hi) / 2) for lo, hi in boxes]
     F = [eval_ball(prog, M[i]) - M[(i + 1) % p] for i in range(p)]
     dX = [eval_ball(prog, Xi, deriv=True)[1] for Xi in X]
@@ -70,7 +70,7 @@ def krawczyk_cycle_operator(prog: Program, boxes):
 
 def inside(K, boxes) -> bool:
     """Each ball K_i lies in the interior of box i."""
-    return K is not None and all(k is not None and _gt(k, lo) and _lt(k, hi) for k, (lo, hi) in zip(K, boxes))
+    return K is not None and all(k is not None and above(k, lo) and below(k, hi) for k, (lo, hi) in zip(K, boxes))
 
 
 def krawczyk_cycle(prog: Program, boxes) -> bool:
@@ -80,7 +80,7 @@ def krawczyk_cycle(prog: Program, boxes) -> bool:
 
 def krawczyk_iterate(prog: Program, lo, hi, q: int):
     """Krawczyk operator K(X) for g = f^q - id on X = [lo, hi] (1D); None if undefined."""
-    X = _interval(lo, hi)
+    X = ball_of(lo, hi)
     M = arb((lo + hi) / 2)
     gm = image(prog, M, q) - M
     Y, d = X, arb(1)
@@ -103,13 +103,13 @@ def unique_root(prog: Program, lo, hi, q: int) -> bool:
 def no_root_newton(prog: Program, lo, hi, q: int) -> bool:
     """K(X) misses X: f^q(x) = x has no solution in [lo, hi]."""
     K = krawczyk_iterate(prog, lo, hi, q)
-    return K is not None and K.is_finite() and (_lt(K, lo) or _gt(K, hi))
+    return K is not None and K.is_finite() and (below(K, lo) or above(K, hi))
 
 
 def leaves_or_misses(prog: Program, lo, hi, q: int, R) -> bool:
     """No x in [lo, hi] has f^j(x) in R for j = 1..q and f^q(x) in [lo, hi]."""
     RL, RU = arb(R[0]).lower(), arb(R[1]).upper()
-    Y = _interval(lo, hi)
+    Y = ball_of(lo, hi)
     for _ in range(q):
         Y = eval_ball(prog, Y)
         if Y < RL or Y > RU:
@@ -117,13 +117,13 @@ def leaves_or_misses(prog: Program, lo, hi, q: int, R) -> bool:
         lo_y = Y.lower() if Y.lower() > RL else RL
         hi_y = Y.upper() if Y.upper() < RU else RU
         Y = lo_y.union(hi_y)
-    return _lt(Y, lo) or _gt(Y, hi)
+    return below(Y, lo) or above(Y, hi)
 
 
 def disjoint_image(prog: Program, lo, hi, d: int) -> bool:
     """f^d([lo, hi]) is disjoint from [lo, hi]: no point of the box is fixed by f^d."""
-    Y = image(prog, _interval(lo, hi), d)
-    return _lt(Y, lo) or _gt(Y, hi)
+    Y = image(prog, ball_of(lo, hi), d)
+    return below(Y, lo) or above(Y, hi)
 
 
 # ----------------------------------------------------------------------------- facts
@@ -136,15 +136,7 @@ def fact_region(prog: Program, fact: dict, claim_domain):
         lo, hi = interval_parse(region)
         if claim_domain != (lo, hi):
             raise Failure("invariant_domain region differs from the claim's domain")
-        pl = prog.pl()
-        if pl is not None:
-            img = _pl_image(pl, lo, hi)
-            ok = img[0] >= lo and img[1] <= hi
-        else:
-            Y = eval_ball(prog, _interval(lo, hi))
-            ok = Y.lower() >= arb(lo).upper() and Y.upper() <= arb(hi).lower()
-            ok = ok or _pieces_invariant(prog, lo, hi)
-        if not ok:
+        if not domain_invariant(prog, lo, hi):
             raise Failure(f"f([{q_str(lo)}, {q_str(hi)}]) is not proved to lie in the domain")
         return lo, hi
     if claim_domain is not None:
@@ -179,6 +171,15 @@ def fact_region(prog: Program, fact: dict, claim_domain):
     raise Failure(f"unknown region method {method!r}")
 
 
+def domain_invariant(prog: Program, lo, hi) -> bool:
+    """f([lo, hi]) in [lo, hi]: exactly for PL maps, else by image bounds on 64 subintervals."""
+    pl = prog.pl()
+    if pl is not None:
+        img = pl_image(pl, lo, hi)
+        return img[0] >= lo and img[1] <= hi
+    return pieces_invariant(prog, lo, hi)
+
+
 def image_bounds(prog: Program, lo, hi):
     """Exact-endpoint enclosure (lower, upper) of f([lo, hi]).
 
@@ -186,14 +187,14 @@ def image_bounds(prog: Program, lo, hi):
     values at the two exact endpoints, which is tighter than the ball image (a ball of [0, d]
     cannot keep its lower end exactly at 0).
     """
-    Y, d = eval_ball(prog, _interval(lo, hi), deriv=True)
+    Y, d = eval_ball(prog, ball_of(lo, hi), deriv=True)
     if d >= 0 or d <= 0:
         a, b = eval_ball(prog, arb(lo)), eval_ball(prog, arb(hi))
         return min(a.lower(), b.lower()), max(a.upper(), b.upper())
     return Y.lower(), Y.upper()
 
 
-def _pieces_invariant(prog: Program, lo, hi, pieces: int = 64) -> bool:
+def pieces_invariant(prog: Program, lo, hi, pieces: int = 64) -> bool:
     """f([lo, hi]) in [lo, hi], by image bounds on a fixed uniform subdivision."""
     L, U = arb(lo), arb(hi)
     step = (hi - lo) / pieces
@@ -204,7 +205,8 @@ def _pieces_invariant(prog: Program, lo, hi, pieces: int = 64) -> bool:
     return True
 
 
-def _pl_image(pl, lo, hi):
+def pl_image(pl, lo, hi):
+    """Exact (min, max) of a PL map over [lo, hi]: at the ends and the breaks inside."""
     pts = [lo, hi] + [t for t in pl.breaks if lo < t < hi]
     vals = [pl(t) for t in pts]
     return min(vals), max(vals)
@@ -390,13 +392,13 @@ def successors(prog: Program, roots):
     los = [r[0] for r in roots]
     out = []
     for lo, hi in roots:
-        Y = eval_ball(prog, _interval(lo, hi))
+        Y = eval_ball(prog, ball_of(lo, hi))
         if not Y.is_finite():
             out.append(None)
             continue
         a = max(0, bisect_left(los, Y.lower().fmpq()) - 1)
         b = bisect_right(los, Y.upper().fmpq())
-        hits = [j for j in range(a, b) if not (_lt(Y, roots[j][0]) or _gt(Y, roots[j][1]))]
+        hits = [j for j in range(a, b) if not (below(Y, roots[j][0]) or above(Y, roots[j][1]))]
         out.append(hits[0] if len(hits) == 1 else None)
     return out
 
@@ -431,7 +433,7 @@ def orbits_from_roots(prog: Program, roots, orbits_claimed, p: int, region):
 def orbit_enclosures(prog: Program, box, d: int):
     """Exact intervals enclosing x, f(x), ..., f^(d-1)(x) for every x in box (ball images)."""
     out = [tuple(box)]
-    Y = _interval(*box)
+    Y = ball_of(*box)
     for _ in range(d - 1):
         Y = eval_ball(prog, Y)
         if not Y.is_finite():
@@ -493,7 +495,7 @@ def fact_monotone(prog: Program, fact: dict, region, p: int):
     cells = [(q_parse(c[0]), q_parse(c[1])) for c in fact["cells"]]
     _check_tiling(cells, region)
     for lo, hi in cells:
-        d = eval_ball(prog, _interval(lo, hi), deriv=True)[1]
+        d = eval_ball(prog, ball_of(lo, hi), deriv=True)[1]
         if not (d >= 0 if direction == "increasing" else d <= 0):
             raise Failure(f"f' is not proved {'>= 0' if direction == 'increasing' else '<= 0'} "
                           f"on [{q_str(lo)}, {q_str(hi)}]")

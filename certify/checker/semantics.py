@@ -290,7 +290,7 @@ def _hull(a: arb, b: arb) -> arb:
     return a.union(b)
 
 
-def _interval(lo, hi) -> arb:
+def ball_of(lo, hi) -> arb:
     """Ball enclosing the exact interval [lo, hi] (lo, hi fmpq or arb) at the working precision."""
     return arb(lo).union(arb(hi))
 

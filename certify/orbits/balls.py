@@ -170,7 +170,7 @@ def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, deadlin
                 continue
             Kx = K.krawczyk_iterate(prog, lo, hi, p)
             if Kx is not None and Kx.is_finite():
-                if K._gt(Kx, lo) and K._lt(Kx, hi):
+                if K.above(Kx, lo) and K.below(Kx, hi):
                     T = tight_root_box(prog, lo, hi, p, prec)
                     q = _classify(prog, T, p)
                     if q is None:
@@ -181,7 +181,7 @@ def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, deadlin
                         if q == p:
                             cov.roots.append(T)
                     continue
-                if K._lt(Kx, lo) or K._gt(Kx, hi):
+                if K.below(Kx, lo) or K.above(Kx, hi):
                     cov.rows.append([lo, hi, "n"])
                     continue
             if hi - lo < min_width or cov.cells > budget.max_cells or time.monotonic() > deadline:
@@ -234,7 +234,7 @@ def monotone_cells(prog: Program, region, prec: int, max_cells: int = 4096):
         with workprec(prec):
             while stack and len(cells) + len(stack) <= max_cells:
                 lo, hi = stack.pop()
-                d = eval_ball(prog, K._interval(lo, hi), deriv=True)[1]
+                d = eval_ball(prog, K.ball_of(lo, hi), deriv=True)[1]
                 if d >= 0 if direction == "increasing" else d <= 0:
                     cells.append((lo, hi))
                     continue

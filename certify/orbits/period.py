@@ -20,9 +20,9 @@ from certify import __version__
 from certify.arith import Budget, dyadic, workprec
 from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import check
-from certify.checker.facts import _pieces_invariant, _pl_image
+from certify.checker.facts import domain_invariant, pl_image
 from certify.checker.regions import polynomial_escape_radius
-from certify.checker.semantics import eval_ball, eval_range, _interval
+from certify.checker.semantics import eval_ball, eval_range
 from certify.errors import CertifyError
 from certify.maps import Map
 from certify.orbits import balls, pl as plmod
@@ -79,17 +79,13 @@ def find_region(m: Map, domain, budget: Budget):
     if domain is not None:
         lo, hi = domain
         fact = {"fact": "region", "method": "invariant_domain", "region": interval(lo, hi)}
-        if pl is not None:
-            img = _pl_image(pl, lo, hi)
-            if img[0] >= lo and img[1] <= hi:
-                return fact, (lo, hi), ""
-            bad = img[0] if img[0] < lo else img[1]
-            raise CertifyError(f"domain [{q_str(lo)}, {q_str(hi)}] is not invariant: f reaches {q_str(bad)}")
         with workprec(budget.start_prec):
-            whole = eval_ball(prog, _interval(lo, hi))
-            if (whole.lower() >= flint.arb(lo).upper() and whole.upper() <= flint.arb(hi).lower()) or \
-                    _pieces_invariant(prog, lo, hi):
+            if domain_invariant(prog, lo, hi):
                 return fact, (lo, hi), ""
+            if pl is not None:
+                img = pl_image(pl, lo, hi)
+                bad = img[0] if img[0] < lo else img[1]
+                raise CertifyError(f"domain [{q_str(lo)}, {q_str(hi)}] is not invariant: f reaches {q_str(bad)}")
             for k in range(257):
                 t = lo + (hi - lo) * fmpq(k, 256)
                 y = eval_ball(prog, flint.arb(t))
