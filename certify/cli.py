@@ -66,12 +66,19 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--domain", help="LO,HI: work on an interval f maps into itself (default: all of R)")
         sp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
         sp.add_argument("--out", help="write the certificate to this file (atomically)")
+        sp.add_argument("--plot", help="write a cobweb plot of the orbit(s) to this .svg file")
         sp.add_argument("--max-prec", type=int, default=1024, help="largest precision in bits (default 1024)")
         sp.add_argument("--timeout", type=float, default=120.0, help="seconds before saying undecided")
     cp = sub.add_parser("check", help="re-verify a certificate file independently")
     cp.add_argument("file")
     cp.add_argument("--json", action="store_true", help="print the result as JSON")
     return ap
+
+
+def _progress(text: str) -> None:
+    """A status line on the terminal, overwritten in place (only when stderr is a terminal)."""
+    sys.stderr.write("\r\033[K certify: " + text)
+    sys.stderr.flush()
 
 
 def main(argv=None) -> int:
@@ -109,13 +116,21 @@ def _main(argv) -> int:
         raise CertifyError("--max-prec must be at least 64 bits")
     if args.timeout <= 0:
         raise CertifyError("--timeout must be positive")
-    budget = Budget(max_prec=args.max_prec, seconds=args.timeout)
+    budget = Budget(max_prec=args.max_prec, seconds=args.timeout,
+                    progress=_progress if sys.stderr.isatty() else None)
+    if args.plot and not args.plot.lower().endswith(".svg"):
+        raise CertifyError("--plot writes SVG: give a file name ending in .svg")
     m = parse_map(args.map)
     run = certify_period if args.cmd == "period" else certify_orbits
     cert = run(m, p, domain=domain, budget=budget)
+    if budget.progress is not None:
+        sys.stderr.write("\r\033[K")
     text = dumps(cert)
     if args.out:
         write_atomic(args.out, text)
+    if args.plot:
+        from certify.report.plot import cobweb_svg
+        write_atomic(args.plot, cobweb_svg(m.program, cert, f"{m.given}: {cert['verdict']} (period {p})"))
     if args.json:
         sys.stdout.write(text)
     else:
@@ -126,6 +141,8 @@ def _main(argv) -> int:
         print(render(cert, checked))
         if args.out:
             print(f"written  {args.out}  (re-check with: certify check {args.out})")
+        if args.plot:
+            print(f"plot     {args.plot}")
     return EXIT_UNDECIDED if cert["verdict"] == "undecided" else EXIT_OK
 
 

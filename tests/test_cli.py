@@ -98,3 +98,17 @@ def test_check_non_certificate_exit_2(tmp_path):
     f = tmp_path / "x.json"
     f.write_text("[1, 2]")
     assert run("check", str(f)).returncode == 2
+
+
+def test_plot_writes_svg_cobweb(tmp_path, capsys):
+    """--plot writes an SVG with the map's graph and one cobweb path per orbit."""
+    svg = tmp_path / "cobweb.svg"
+    assert main(["orbits", "tent(s=2)", "-p", "3", "--domain", "0,1", "--plot", str(svg)]) == 0
+    text = svg.read_text()
+    assert text.startswith("<svg") and text.count('stroke-width="1.2"') == 2
+
+
+def test_plot_needs_svg_name():
+    """--plot with another extension is a one-line input error."""
+    r = run("period", "tent(s=2)", "-p", "3", "--plot", "x.png")
+    assert r.returncode == 2 and "svg" in r.stderr

@@ -8,6 +8,7 @@ precision to try next and reads ball comparisons as true / false / unknown. Floa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, Optional
 
 import numpy as np
 from flint import arb, fmpq
@@ -25,6 +26,11 @@ class Budget:
     max_prec: int = 1024
     max_cells: int = 400_000
     seconds: float = 120.0
+    progress: Optional[Callable[[str], None]] = None  # called with short status lines on long work
+
+    def report(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress(text)
 
     def precisions(self):
         """64, 128, 256, ... up to max_prec."""

@@ -165,6 +165,8 @@ def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, deadlin
         while stack:
             lo, hi = stack.pop()
             cov.cells += 1
+            if cov.cells % 5000 == 0:
+                budget.report(f"period {p}: {cov.cells} cells, {len(cov.roots)} solutions ({prec} bits)")
             if K.leaves_or_misses(prog, lo, hi, p, region):
                 cov.rows.append([lo, hi, "x"])
                 continue

@@ -40,10 +40,13 @@ def count_certificate(prog: Program, window, p: int, budget: Budget):
     for prec in budget.precisions():
         if prec < start:
             continue
+        total = sum(len(v) for v in groups.values())
         with workprec(prec):
             entries, encl, ok = [], [], True
             for d in sorted(groups):
                 for x0 in groups[d]:
+                    if len(entries) % 250 == 0:
+                        budget.report(f"period {p}: {len(entries)}/{total} orbits certified ({prec} bits)")
                     box = root_box_near(prog, to_fmpq(x0), d, prec)
                     if box is None:
                         ok = False
