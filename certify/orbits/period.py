@@ -20,6 +20,7 @@ from certify import __version__
 from certify.arith import Budget, dyadic, workprec
 from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import check
+from certify.checker import facts as K
 from certify.checker.facts import domain_invariant, pl_image
 from certify.checker.regions import polynomial_escape_radius
 from certify.checker.semantics import eval_ball, eval_range
@@ -190,13 +191,13 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
         return _gate_cert(m, claim, "refuted", budget.start_prec, [fact, mono])
     cover = _cover(prog, region, p, budget)
     with workprec(cover.prec):
-        relevant = [b for b in cover.roots if balls.K.root_in_region(prog, b, p, region) is not False]
+        relevant = [b for b in cover.roots if K.root_in_region(prog, b, p, region) is not False]
     if relevant:
         with workprec(cover.prec):
             orbits = balls.orbits_from_roots(prog, cover.roots, p, region)
         for orb in orbits or []:
             with workprec(cover.prec):
-                if balls.K.krawczyk_cycle(prog, orb):
+                if K.krawczyk_cycle(prog, orb):
                     cert = _proved_cycle(m, p, claim, balls.tighten_cycle(prog, orb), cover.prec)
                     if cert is not None and cert["verdict"] == "proved":
                         return cert
