@@ -92,6 +92,7 @@ def test_bad_specs_are_refused(spec, message):
     ({"activation": "relu", "w": [1], "b": [0], "a": [1], "bias": [0]}, "unknown key"),
     ({"w": [1], "b": [0], "a": [1]}, "needs an 'activation'"),
     ({"model": "lstm", "activation": "relu", "w": [1], "b": [0], "a": [1]}, "not supported"),
+    ({"activation": "relu", "slope": "1/10", "w": [1], "b": [0], "a": [1]}, "only meaningful with leaky_relu"),
 ])
 def test_bad_weights_are_refused(weights, message):
     """NaN/inf weights, mismatched lengths, unknown activations or keys raise CertifyError."""

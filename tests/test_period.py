@@ -157,3 +157,16 @@ def test_random_he_relu_nets_never_contradict_floats():
         if cert["verdict"] == "refuted":
             assert not candidate_cycles(m.program, (-100, 100), 3, grid=40001)
     assert seen["undecided"] == 0
+
+
+def test_unbounded_periodic_set_still_proves_a_cycle():
+    """-x has a continuum of 2-cycles (no bounded region exists): period 2 is still proved exactly."""
+    cert = verdict("-x", 2)
+    assert cert["verdict"] == "proved" and cert["evidence"][0]["fact"] == "cycle_exact"
+
+
+def test_log_and_sqrt_need_a_domain():
+    """sqrt(x) is not defined on all of R: without --domain it is an input error, with one it works."""
+    with pytest.raises(CertifyError, match="not defined on all of R"):
+        certify_period(parse_map("sqrt(x)"), 1)
+    assert verdict("sqrt(x)", 1, domain=(fmpq(1, 4), fmpq(4)))["verdict"] == "proved"

@@ -104,6 +104,9 @@ def rnn1d_from_mapping(d: dict, source: str) -> dict:
         canon["output_activation"] = out
     if "leaky_relu" in (act, out):
         canon["slope"] = q_str(_fq(exact(d.get("slope", "1/100"), "slope")))
+    elif d.get("slope") is not None:
+        raise CertifyError(f"'slope' is only meaningful with leaky_relu, but {source} uses {act}"
+                           + (f" and {out}" if out else ""))
     return canon
 
 

@@ -229,8 +229,18 @@ def orbits_from_roots(prog: Program, roots, p: int, region):
 
 
 def monotone_cells(prog: Program, region, prec: int, max_cells: int = 4096):
-    """('increasing' | 'decreasing', cells) if f' has one sign on a tiling of the region, else None."""
+    """('increasing' | 'decreasing', cells) if f' has one sign on a tiling of the region, else None.
+
+    A float look at f' first skips maps that visibly turn (both signs of f' on a grid).
+    """
     RL, RU = region
+    import numpy as np
+
+    from certify.arith import float_map
+    _, d = float_map(prog, deriv=True)(np.linspace(float(RL), float(RU), 2001))
+    scale = float(np.max(np.abs(d))) if d.size and np.isfinite(d).all() else 0.0
+    if scale > 0 and d.max() > 1e-9 * scale and d.min() < -1e-9 * scale:
+        return None
     for direction in ("increasing", "decreasing"):
         stack, cells = [(RL, RU)], []
         with workprec(prec):

@@ -93,7 +93,9 @@ def find_region(m: Map, domain, budget: Budget):
                 if y < flint.arb(lo) or y > flint.arb(hi):
                     raise CertifyError(f"domain [{q_str(lo)}, {q_str(hi)}] is not invariant: "
                                        f"f({q_str(t)}) = {y.mid().str(10, radius=False)}")
-        return None, None, "f(domain) in domain could not be proved (try a slightly larger domain)"
+        return None, None, ("f(domain) in domain could not be proved in ball arithmetic (an end of the "
+                            "domain may be reached exactly, e.g. at a critical point); try a slightly larger "
+                            "invariant domain, or none")
     if pl is not None:
         region, rounds = plmod.find_region(pl)
         if region is None:
@@ -122,16 +124,30 @@ def find_region(m: Map, domain, budget: Budget):
 
 # ----------------------------------------------------------------------------- period
 
+def _require_whole_line(m: Map, domain) -> None:
+    """Maps with log or sqrt of a non-constant are not defined on all of R: a domain is needed."""
+    if domain is None and any(ins[0] in ("log", "sqrt") and m.program.code[ins[1]][0] != "const"
+                              for ins in m.program.code):
+        raise CertifyError("log and sqrt are not defined on all of R: pass --domain LO,HI on which the map "
+                           "is defined and which it maps into itself")
+
+
 def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> dict:
     """Prove or refute: f has a point of minimal period p (in `domain`, if given, else on R)."""
     if not isinstance(p, int) or p < 1:
         raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
+    _require_whole_line(m, domain)
     claim = _claim("period", p, domain)
     fact, region, reason = find_region(m, domain, budget)
     pl = m.program.pl()
     if pl is not None:
         if region is None:
-            return _cert(m, claim, "undecided", 64, [], reason=reason)
+            for cyc in candidate_cycles(m.program, domain or DEFAULT_WINDOW, p):
+                orbit = plmod.exact_cycle_from_float(pl, cyc, p)
+                if orbit is not None:
+                    return _pl_proved(m, p, claim, orbit)
+            return _cert(m, claim, "undecided", 64, [], reason=f"no orbit of period {p} was found by search "
+                                                               f"and {reason}")
         if region == "empty":
             return _gate_cert(m, claim, "refuted", 64, [fact], consequences=[
                 "f has no periodic points at all (every orbit escapes)"])
@@ -139,16 +155,21 @@ def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
         orbit = cover.orbits[0] if cover.orbits else (
             plmod.continuum_orbit(pl, cover.continuum[0], p) if cover.continuum else None)
         if orbit is not None:
-            evidence = [{"fact": "cycle_exact", "points": [q_str(x) for x in orbit]}]
-            if p == 3:
-                a = orbit[0] if orbit[1] < orbit[2] else orbit[1]
-                evidence.append({"fact": "li_yorke", "a": q_str(a)})
-            return _gate_cert(m, claim, "proved", 64, evidence, orbit=[interval(x, x) for x in orbit],
-                               consequences=consequences(p))
+            return _pl_proved(m, p, claim, orbit)
         evidence = [fact, {"fact": "cover_pl", "p": p, "region": interval(*region),
                            "cells": [[q_str(a), q_str(b)] for a, b in cover.cells]}]
         return _gate_cert(m, claim, "refuted", 64, evidence)
     return _period_balls(m, p, domain, claim, fact, region, reason, budget)
+
+
+def _pl_proved(m, p, claim, orbit):
+    """Certificate for an exact orbit (leftmost first) of a PL map."""
+    evidence = [{"fact": "cycle_exact", "points": [q_str(x) for x in orbit]}]
+    if p == 3:
+        a = orbit[0] if orbit[1] < orbit[2] else orbit[1]
+        evidence.append({"fact": "li_yorke", "a": q_str(a)})
+    return _gate_cert(m, claim, "proved", 64, evidence, orbit=[interval(x, x) for x in orbit],
+                      consequences=consequences(p))
 
 
 def _proved_cycle(m, p, claim, boxes, prec):
@@ -239,7 +260,8 @@ def _cover(prog, region, p, budget):
 
 
 def _stuck_reason(cover) -> str:
-    lo, hi, why = cover.stuck[0]
+    budget = [s for s in cover.stuck if "budget" in s[2]]
+    lo, hi, why = (budget or cover.stuck)[0]
     where = float((lo + hi) / 2)
     return (f"{len(cover.stuck)} cell(s) undecided at precision {cover.prec} bits, first near x = {where:.12g}: "
             f"{why}")
@@ -261,6 +283,7 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
     """Every orbit of minimal period p (in `domain`, if given, else on R), with a completeness proof."""
     if not isinstance(p, int) or p < 1:
         raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
+    _require_whole_line(m, domain)
     claim = _claim("orbits", p, domain)
     fact, region, reason = find_region(m, domain, budget)
     if region is None:

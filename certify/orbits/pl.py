@@ -94,6 +94,31 @@ def enumerate_cover(pl: PL, region, p: int) -> PLCover:
     return PLCover(done, orbits_from_points(pl, points, p), continuum)
 
 
+def exact_cycle_from_float(pl: PL, cycle, p: int):
+    """Lift a float p-cycle to an exact one: solve f^p(x) = x along its itinerary of pieces.
+
+    Returns the exact orbit (leftmost first) if it checks out in rational arithmetic, else None.
+    """
+    from certify.arith import to_fmpq
+
+    x0 = to_fmpq(cycle[0])
+    A, B = fmpq(1), fmpq(0)
+    for x in cycle:
+        k = pl.piece(to_fmpq(x))
+        A, B = pl.slopes[k] * A, pl.slopes[k] * B + pl.icepts[k]
+    if A != 1:
+        x0 = B / (1 - A)
+    if min_period(pl, x0, p) != p:
+        return None
+    orb = [x0]
+    for _ in range(p - 1):
+        orb.append(pl(orb[-1]))
+    if pl(orb[-1]) != x0:
+        return None
+    i = orb.index(min(orb))
+    return orb[i:] + orb[:i]
+
+
 def continuum_orbit(pl: PL, cell, p: int):
     """A rational point of minimal period p inside a cell where f^p = id, with its orbit."""
     lo, hi = cell
