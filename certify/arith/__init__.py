@@ -27,6 +27,7 @@ class Budget:
     max_cells: int = 400_000
     seconds: float = 120.0
     progress: Optional[Callable[[str], None]] = None  # called with short status lines on long work
+    self_check: bool = True  # re-run the kernel checker on every proved/refuted certificate
 
     def report(self, text: str) -> None:
         if self.progress is not None:

@@ -48,9 +48,13 @@ def _cert(m: Map, claim: dict, verdict: str, prec: int, evidence: list, **extra)
     return cert
 
 
-def _gate(cert: dict, m: Map) -> dict:
-    """Run the kernel's checker on a proved/refuted certificate; downgrade it if the check fails."""
-    if cert["verdict"] == "undecided":
+def _gate(cert: dict, m: Map, budget: Budget) -> dict:
+    """Run the kernel's checker on a proved/refuted certificate; downgrade it if the check fails.
+
+    Skipped when the budget says self_check=False (benchmarks of the certifier alone); the
+    certificate is then exactly as trustworthy as `certify check` finds it later.
+    """
+    if cert["verdict"] == "undecided" or not budget.self_check:
         return cert
     res = check(cert, program=m.program)
     if res.ok:
@@ -63,8 +67,8 @@ def _gate(cert: dict, m: Map) -> dict:
     return bad
 
 
-def _gate_cert(m: Map, *args, **kw) -> dict:
-    return _gate(_cert(m, *args, **kw), m)
+def _gate_cert(m: Map, budget: Budget, *args, **kw) -> dict:
+    return _gate(_cert(m, *args, **kw), m, budget)
 
 
 def _claim(kind: str, p: int, domain) -> dict:
@@ -145,34 +149,34 @@ def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
             for cyc in candidate_cycles(m.program, domain or DEFAULT_WINDOW, p):
                 orbit = plmod.exact_cycle_from_float(pl, cyc, p)
                 if orbit is not None:
-                    return _pl_proved(m, p, claim, orbit)
+                    return _pl_proved(m, p, claim, orbit, budget)
             return _cert(m, claim, "undecided", 64, [], reason=f"no orbit of period {p} was found by search "
                                                                f"and {reason}")
         if region == "empty":
-            return _gate_cert(m, claim, "refuted", 64, [fact], consequences=[
+            return _gate_cert(m, budget, claim, "refuted", 64, [fact], consequences=[
                 "f has no periodic points at all (every orbit escapes)"])
         cover = plmod.enumerate_cover(pl, region, p)
         orbit = cover.orbits[0] if cover.orbits else (
             plmod.continuum_orbit(pl, cover.continuum[0], p) if cover.continuum else None)
         if orbit is not None:
-            return _pl_proved(m, p, claim, orbit)
+            return _pl_proved(m, p, claim, orbit, budget)
         evidence = [fact, {"fact": "cover_pl", "p": p, "region": interval(*region),
                            "cells": [[q_str(a), q_str(b)] for a, b in cover.cells]}]
-        return _gate_cert(m, claim, "refuted", 64, evidence)
+        return _gate_cert(m, budget, claim, "refuted", 64, evidence)
     return _period_balls(m, p, domain, claim, fact, region, reason, budget)
 
 
-def _pl_proved(m, p, claim, orbit):
+def _pl_proved(m, p, claim, orbit, budget):
     """Certificate for an exact orbit (leftmost first) of a PL map."""
     evidence = [{"fact": "cycle_exact", "points": [q_str(x) for x in orbit]}]
     if p == 3:
         a = orbit[0] if orbit[1] < orbit[2] else orbit[1]
         evidence.append({"fact": "li_yorke", "a": q_str(a)})
-    return _gate_cert(m, claim, "proved", 64, evidence, orbit=[interval(x, x) for x in orbit],
+    return _gate_cert(m, budget, claim, "proved", 64, evidence, orbit=[interval(x, x) for x in orbit],
                       consequences=consequences(p))
 
 
-def _proved_cycle(m, p, claim, boxes, prec):
+def _proved_cycle(m, p, claim, boxes, prec, budget):
     evidence = [{"fact": "cycle_krawczyk", "boxes": [interval(*b) for b in boxes]}]
     if p == 3:
         with workprec(prec):
@@ -180,7 +184,7 @@ def _proved_cycle(m, p, claim, boxes, prec):
         if a is None:
             return None
         evidence.append({"fact": "li_yorke", "a": q_str(a)})
-    return _gate_cert(m, claim, "proved", prec, evidence, orbit=[interval(*b) for b in boxes],
+    return _gate_cert(m, budget, claim, "proved", prec, evidence, orbit=[interval(*b) for b in boxes],
                        consequences=consequences(p))
 
 
@@ -199,17 +203,17 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
         boxes, prec = got
         if domain is not None and not all(domain[0] <= lo and hi <= domain[1] for lo, hi in boxes):
             continue
-        cert = _proved_cycle(m, p, claim, _rotate_leftmost(boxes), prec)
+        cert = _proved_cycle(m, p, claim, _rotate_leftmost(boxes), prec, budget)
         if cert is not None and cert["verdict"] == "proved":
             return cert
     if region is None:
         return _cert(m, claim, "undecided", budget.start_prec, [],
                      reason=f"no orbit of period {p} was found by search and {reason}")
     if region == "empty":
-        return _gate_cert(m, claim, "refuted", budget.start_prec, [fact])
+        return _gate_cert(m, budget, claim, "refuted", budget.start_prec, [fact])
     mono = _monotone_fact(prog, region, p, budget)
     if mono is not None:
-        return _gate_cert(m, claim, "refuted", budget.start_prec, [fact, mono])
+        return _gate_cert(m, budget, claim, "refuted", budget.start_prec, [fact, mono])
     cover = _cover(prog, region, p, budget)
     with workprec(cover.prec):
         relevant = [b for b in cover.roots if K.root_in_region(prog, b, p, region) is not False]
@@ -219,13 +223,13 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
         for orb in orbits or []:
             with workprec(cover.prec):
                 if K.krawczyk_cycle(prog, orb):
-                    cert = _proved_cycle(m, p, claim, balls.tighten_cycle(prog, orb), cover.prec)
+                    cert = _proved_cycle(m, p, claim, balls.tighten_cycle(prog, orb), cover.prec, budget)
                     if cert is not None and cert["verdict"] == "proved":
                         return cert
             mids = [float((lo + hi) / 2) for lo, hi in orb]
             got = balls.certify_cycle(prog, mids, budget)
             if got is not None:
-                cert = _proved_cycle(m, p, claim, _rotate_leftmost(got[0]), got[1])
+                cert = _proved_cycle(m, p, claim, _rotate_leftmost(got[0]), got[1], budget)
                 if cert is not None and cert["verdict"] == "proved":
                     return cert
         return _cert(m, claim, "undecided", cover.prec, [],
@@ -233,7 +237,7 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
     if cover.stuck:
         return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover))
     evidence = [fact, _cover_fact(cover, p)]
-    return _gate_cert(m, claim, "refuted", cover.prec, evidence)
+    return _gate_cert(m, budget, claim, "refuted", cover.prec, evidence)
 
 
 def _monotone_fact(prog, region, p, budget):
@@ -289,27 +293,27 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
     if region is None:
         return _cert(m, claim, "undecided", 64, [], reason=reason, complete=False)
     if region == "empty":
-        return _gate_cert(m, claim, "proved", 64, [fact], count=0, orbits=[], complete=True)
+        return _gate_cert(m, budget, claim, "proved", 64, [fact], count=0, orbits=[], complete=True)
     pl = m.program.pl()
     if pl is not None:
         cover = plmod.enumerate_cover(pl, region, p)
         evidence = [fact, {"fact": "cover_pl", "p": p, "region": interval(*region),
                            "cells": [[q_str(a), q_str(b)] for a, b in cover.cells]}]
         if cover.continuum:
-            return _gate_cert(m, claim, "proved", 64, evidence, count="continuum", orbits=[],
+            return _gate_cert(m, budget, claim, "proved", 64, evidence, count="continuum", orbits=[],
                                complete=True)
         orbits = [[interval(x, x) for x in o] for o in cover.orbits]
-        return _gate_cert(m, claim, "proved", 64, evidence, count=len(orbits), orbits=orbits,
+        return _gate_cert(m, budget, claim, "proved", 64, evidence, count=len(orbits), orbits=orbits,
                            complete=True)
     mono = _monotone_fact(m.program, region, p, budget)
     if mono is not None:
-        return _gate_cert(m, claim, "proved", budget.start_prec, [fact, mono], count=0, orbits=[],
+        return _gate_cert(m, budget, claim, "proved", budget.start_prec, [fact, mono], count=0, orbits=[],
                            complete=True)
     if domain is None and m.program.is_polynomial():
         counted = count_certificate(m.program, region, p, budget)
         if counted is not None:
             fact_c, orbits, prec = counted
-            return _gate_cert(m, claim, "proved", prec, [fact_c], count=len(orbits),
+            return _gate_cert(m, budget, claim, "proved", prec, [fact_c], count=len(orbits),
                                orbits=[[interval(*b) for b in o] for o in orbits], complete=True)
     cover = _cover(m.program, region, p, budget)
     if cover.stuck:
@@ -320,7 +324,7 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
         return _cert(m, claim, "undecided", cover.prec, [], complete=False,
                      reason="root boxes too wide to tell which orbit each point belongs to")
     evidence = [fact, _cover_fact(cover, p)]
-    return _gate_cert(m, claim, "proved", cover.prec, evidence, count=len(orbits),
+    return _gate_cert(m, budget, claim, "proved", cover.prec, evidence, count=len(orbits),
                        orbits=[[interval(*b) for b in o] for o in orbits], complete=True)
 
 
