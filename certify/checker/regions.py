@@ -59,76 +59,79 @@ def _pieces_in(pl: PL, S):
         yield l, h, pl.slopes[k], pl.icepts[k]
 
 
+_ZERO, _ONE = fmpq(0), fmpq(1)
+
+
 def _sign_pieces(pl: PL, S):
     """Pieces of f inside S, split at 0 and at zeros of f: (l, h, s, c, sign of x, sign of f)."""
-    zero = fmpq(0)
     for l, h, s, c in _pieces_in(pl, S):
-        inner = []
+        cuts = []
         if (l is None or l < 0) and (h is None or h > 0):
-            inner.append(zero)
+            cuts.append(_ZERO)
         if s != 0:
             z = -c / s
             if (l is None or z > l) and (h is None or z < h) and z != 0:
-                inner.append(z)
-        inner.sort()
-        ends = [l, *inner, h]
-        for a, b in zip(ends, ends[1:]):
-            if a is None and b is None:
-                probe = zero
-            elif a is None:
-                probe = b - 1
-            elif b is None:
-                probe = a + 1
+                if cuts and z < 0:
+                    cuts.insert(0, z)
+                else:
+                    cuts.append(z)
+        a = l
+        for b in cuts + [h]:
+            if a is None:
+                probe = _ZERO if b is None else b - _ONE
             else:
-                probe = (a + b) / 2
+                probe = a + _ONE if b is None else (a + b) / 2
             yield a, b, s, c, (1 if probe >= 0 else -1), (1 if s * probe + c >= 0 else -1)
+            a = b
 
 
-def _sup_bounds(pl: PL, S, V):
-    """Upper bounds on max_P V from rules (i) and (ii); None is +inf, "empty" means no candidate.
+def _sup_bounds(pl: PL, S, Vs):
+    """For each V in Vs, upper bounds on max_P V from rules (i) and (ii), in one pass over f's pieces.
 
     V = (alpha, beta) is the continuous function alpha*x for x >= 0 and -beta*x for x < 0;
-    (1, -1) is x, (-1, 1) is -x, (1, 1) is |x|.
+    (1, -1) is x, (-1, 1) is -x, (1, 1) is |x|. A bound is None for +inf and "empty" when no
+    point of S can be the maximiser.
     """
-    alpha, beta = V
-    best = ["empty", "empty"]
+    best = [["empty", "empty"] for _ in Vs]
 
-    def add(k, bound):
-        b = best[k]
+    def add(k, r, bound):
+        b = best[k][r]
         if b == "empty":
-            best[k] = bound
+            best[k][r] = bound
         elif b is not None:
-            best[k] = None if bound is None else max(b, bound)
+            best[k][r] = None if bound is None else max(b, bound)
 
     for a, b, s, c, sx, sf in _sign_pieces(pl, S):
-        e1 = alpha if sx > 0 else -beta  # V(x) = e1 * x on this piece
-        e2 = alpha if sf > 0 else -beta  # V(f(x)) = e2 * (s x + c)
-        coef, const = e2 * s - e1, e2 * c
-        j = _affine_sub(coef, const, a, b, None, 0)  # (i): V(f(x)) <= V(x)
-        if j is not None:
-            end = j[1] if e1 > 0 else j[0]
-            add(0, None if end is None else e1 * end)
-        j = _affine_sub(coef, const, a, b, 0, None)  # (ii): V(f(w)) >= V(w)
-        if j is not None:
-            slope = e2 * s
-            if slope == 0:
-                add(1, e2 * c)
-            else:
-                end = j[1] if slope > 0 else j[0]
-                add(1, None if end is None else e2 * (s * end + c))
+        for k, (alpha, beta) in enumerate(Vs):
+            e1 = alpha if sx > 0 else -beta  # V(x) = e1 * x on this piece
+            e2 = alpha if sf > 0 else -beta  # V(f(x)) = e2 * (s x + c)
+            coef, const = e2 * s - e1, e2 * c
+            j = _affine_sub(coef, const, a, b, None, 0)  # (i): V(f(x)) <= V(x)
+            if j is not None:
+                end = j[1] if e1 > 0 else j[0]
+                add(k, 0, None if end is None else e1 * end)
+            j = _affine_sub(coef, const, a, b, 0, None)  # (ii): V(f(w)) >= V(w)
+            if j is not None:
+                slope = e2 * s
+                if slope == 0:
+                    add(k, 1, e2 * c)
+                else:
+                    end = j[1] if slope > 0 else j[0]
+                    add(k, 1, None if end is None else e2 * (s * end + c))
     return best
 
 
 def _weights(pl: PL):
-    """Lyapunov functions tried: x, -x, |x| and, when both tails reverse sign, the weighted |x|
-    balancing the two tail slopes (so the two-step tail gain decides)."""
-    Vs = [(fmpq(1), fmpq(-1)), (fmpq(-1), fmpq(1)), (fmpq(1), fmpq(1))]
+    """Lyapunov functions tried: x and -x always; |x| when one tail reverses sign; when both do,
+    the weighted |x| balancing the two tail slopes (so the two-step tail gain decides)."""
+    Vs = [(fmpq(1), fmpq(-1)), (fmpq(-1), fmpq(1))]
     sl, sr = pl.slopes[0], pl.slopes[-1]
     if sl < 0 and sr < 0:
         w = sl / sr  # beta ~ sqrt(|sl| / |sr|), a dyadic so the checker computes the same
         beta = fmpq(int((w * 2 ** 40).floor().isqrt()), 2 ** 20)
-        if beta > 0:
-            Vs.append((fmpq(1), beta))
+        Vs.append((fmpq(1), beta if beta > 0 else fmpq(1)))
+    elif sl < 0 or sr < 0:
+        Vs.append((fmpq(1), fmpq(1)))
     return Vs
 
 
@@ -155,9 +158,9 @@ def _round_out(S):
 def refine(pl: PL, S):
     """One round of rules (i)-(iii) for each Lyapunov function of `_weights`: a smaller S, or "empty"."""
     L, U = S
-    for alpha, beta in _weights(pl):
-        V = (alpha, beta)
-        bound = _min_bound(*_sup_bounds(pl, S, V))
+    Vs = _weights(pl)
+    for (alpha, beta), rules in zip(Vs, _sup_bounds(pl, S, Vs)):
+        bound = _min_bound(*rules)
         if bound == "empty":
             return "empty"
         if bound is None:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import math
-from fractions import Fraction
-
 import sympy
+from flint import fmpq
 
 from certify.certificates import q_str
 from certify.checker.semantics import ACTIVATIONS
@@ -25,16 +24,16 @@ def rational(v) -> sympy.Rational:
     return sympy.Rational(str(v))
 
 
-def exact(v, what: str) -> Fraction:
-    """A weight as an exact rational: floats exactly as binary doubles, strings as written."""
+def exact(v, what: str) -> tuple[int, int]:
+    """A weight as an exact rational (p, q): floats exactly as binary doubles, strings as written."""
     if isinstance(v, bool):
         raise CertifyError(f"{what} is a boolean, not a number")
     if isinstance(v, int):
-        return Fraction(v)
+        return (v, 1)
     if isinstance(v, float):
         if not math.isfinite(v):
             raise CertifyError(f"{what} is {v}: weights must be finite")
-        return Fraction(v)
+        return v.as_integer_ratio()
     if hasattr(v, "item") and not isinstance(v, str):  # numpy scalar
         return exact(v.item(), what)
     if isinstance(v, str):
@@ -44,7 +43,7 @@ def exact(v, what: str) -> Fraction:
         num = parse_number(v, what)
         if not num.is_Rational:
             raise CertifyError(f"{what} = {v!r} is not rational")
-        return Fraction(int(num.p), int(num.q))
+        return (int(num.p), int(num.q))
     raise CertifyError(f"{what} = {v!r} is not a number")
 
 
@@ -59,9 +58,8 @@ def _vector(d, key):
     return [q_str(_fq(exact(x, f"{key}[{i}]"))) for i, x in enumerate(v)]
 
 
-def _fq(fr: Fraction):
-    from flint import fmpq
-    return fmpq(fr.numerator, fr.denominator)
+def _fq(pq: tuple[int, int]):
+    return fmpq(*pq)
 
 
 def _name(d, key, default=None):

@@ -62,10 +62,15 @@ def enumerate_cover(pl: PL, region, p: int) -> PLCover:
             u, v = A * lo + B, A * hi + B
             ilo, ihi = (u, v) if u <= v else (v, u)
             # split the image at f's breaks and at the guard points, pull the splits back
-            inner = breaks[bisect_right(breaks, ilo):bisect_left(breaks, ihi)]
-            marks = sorted(set(inner) | {t for t in (guard_lo, guard_hi) if ilo < t < ihi})
+            marks = breaks[bisect_right(breaks, ilo):bisect_left(breaks, ihi)]
+            guards = [t for t in (guard_lo, guard_hi) if ilo < t < ihi]
+            if guards:  # merge without hashing fmpq (slow): sort, then drop repeats
+                merged = sorted(marks + guards)
+                marks = [t for i, t in enumerate(merged) if i == 0 or t != merged[i - 1]]
             if A != 0 and marks:
-                pts = sorted((t - B) / A for t in marks)
+                pts = [(t - B) / A for t in marks]
+                if A < 0:
+                    pts.reverse()
             else:
                 pts = []
             ends = [lo, *pts, hi]
