@@ -128,21 +128,21 @@ def find_region(m: Map, domain, budget: Budget):
 
 # ----------------------------------------------------------------------------- period
 
-def _require_whole_line(m: Map, domain) -> None:
-    """Maps with log or sqrt of a non-constant are not defined on all of R: a domain is needed."""
+def _start(kind: str, m: Map, p: int, domain, budget: Budget):
+    """Validate the request and find the region: (claim, region fact, region, reason)."""
+    if not isinstance(p, int) or p < 1:
+        raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
+    # maps with log or sqrt of a non-constant are not defined on all of R: a domain is needed
     if domain is None and any(ins[0] in ("log", "sqrt") and m.program.code[ins[1]][0] != "const"
                               for ins in m.program.code):
         raise CertifyError("log and sqrt are not defined on all of R: pass --domain LO,HI on which the map "
                            "is defined and which it maps into itself")
+    return (_claim(kind, p, domain), *find_region(m, domain, budget))
 
 
 def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> dict:
     """Prove or refute: f has a point of minimal period p (in `domain`, if given, else on R)."""
-    if not isinstance(p, int) or p < 1:
-        raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
-    _require_whole_line(m, domain)
-    claim = _claim("period", p, domain)
-    fact, region, reason = find_region(m, domain, budget)
+    claim, fact, region, reason = _start("period", m, p, domain, budget)
     pl = m.program.pl()
     if pl is not None:
         if region is None:
@@ -285,11 +285,7 @@ def _cover_fact(cover, p) -> dict:
 
 def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> dict:
     """Every orbit of minimal period p (in `domain`, if given, else on R), with a completeness proof."""
-    if not isinstance(p, int) or p < 1:
-        raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
-    _require_whole_line(m, domain)
-    claim = _claim("orbits", p, domain)
-    fact, region, reason = find_region(m, domain, budget)
+    claim, fact, region, reason = _start("orbits", m, p, domain, budget)
     if region is None:
         return _cert(m, claim, "undecided", 64, [], reason=reason, complete=False)
     if region == "empty":
