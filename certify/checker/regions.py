@@ -105,18 +105,26 @@ def _sup_bounds(pl: PL, S, Vs):
         for k, (alpha, beta) in enumerate(Vs):
             e1 = alpha if sx > 0 else -beta  # V(x) = e1 * x on this piece
             e2 = alpha if sf > 0 else -beta  # V(f(x)) = e2 * (s x + c)
+            # V(f(x)) - V(x) = coef*x + const; (i) is where it is <= 0, (ii) where it is >= 0:
+            # two complementary half-lines of [a, b], split at t (None: all or nothing).
             coef, const = e2 * s - e1, e2 * c
-            j = _affine_sub(coef, const, a, b, None, 0)  # (i): V(f(x)) <= V(x)
-            if j is not None:
-                end = j[1] if e1 > 0 else j[0]
+            if coef == 0:
+                ji = (a, b) if const <= 0 else None
+                jii = (a, b) if const >= 0 else None
+            else:
+                t = -const / coef
+                below = None if (a is not None and t < a) else (a, t if b is None or t < b else b)
+                above = None if (b is not None and t > b) else (t if a is None or t > a else a, b)
+                ji, jii = (below, above) if coef > 0 else (above, below)
+            if ji is not None:
+                end = ji[1] if e1 > 0 else ji[0]
                 add(k, 0, None if end is None else e1 * end)
-            j = _affine_sub(coef, const, a, b, 0, None)  # (ii): V(f(w)) >= V(w)
-            if j is not None:
+            if jii is not None:
                 slope = e2 * s
                 if slope == 0:
                     add(k, 1, e2 * c)
                 else:
-                    end = j[1] if slope > 0 else j[0]
+                    end = jii[1] if slope > 0 else jii[0]
                     add(k, 1, None if end is None else e2 * (s * end + c))
     return best
 
