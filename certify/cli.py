@@ -37,20 +37,42 @@ def _period(text: str) -> int:
     return p
 
 
-def _domain(text: str):
+def _domain(text: str, option: str = "--domain"):
+    from flint import fmpq
+
     from certify.maps.formulas import parse_number
 
     parts = text.split(",")
     if len(parts) != 2:
-        raise CertifyError(f"--domain takes LO,HI (two numbers), got {text!r}")
-    lo, hi = (parse_number(s.strip(), "--domain bound") for s in parts)
+        raise CertifyError(f"{option} takes LO,HI (two numbers), got {text!r}")
+    lo, hi = (parse_number(s.strip(), f"{option} bound") for s in parts)
     if not (lo.is_Rational and hi.is_Rational):
-        raise CertifyError("--domain bounds must be rational numbers")
-    from flint import fmpq
+        raise CertifyError(f"{option} bounds must be rational numbers")
     lo, hi = fmpq(int(lo.p), int(lo.q)), fmpq(int(hi.p), int(hi.q))
     if not lo < hi:
-        raise CertifyError(f"--domain needs LO < HI, got {text!r}")
+        raise CertifyError(f"{option} needs LO < HI, got {text!r}")
     return lo, hi
+
+
+def _threshold(args, p: int) -> int:
+    from certify.maps import parse_family
+    from certify.report.text import render_onset
+    from certify.thresholds import certify_onset
+
+    rng = _domain(args.range, "--range")
+    fam = parse_family(args.map, args.param)
+    cert = certify_onset(fam, p, rng, digits=args.digits,
+                         budget=Budget(progress=_progress if sys.stderr.isatty() else None))
+    text = dumps(cert)
+    if args.out:
+        write_atomic(args.out, text)
+    if args.json:
+        sys.stdout.write(text)
+    else:
+        print(render_onset(cert))
+        if args.out:
+            print(f"written  {args.out}  (re-check with: certify check {args.out})")
+    return EXIT_UNDECIDED if cert["verdict"] == "undecided" else EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,6 +91,14 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--plot", help="write a cobweb plot of the orbit(s) to this .svg file")
         sp.add_argument("--max-prec", type=int, default=1024, help="largest precision in bits (default 1024)")
         sp.add_argument("--timeout", type=float, default=120.0, help="seconds before saying undecided")
+    tp = sub.add_parser("threshold", help="the least parameter in a range with a point of minimal period P")
+    tp.add_argument("map", help="a family with one free parameter, e.g. 'logistic(r)' or 'x^2 - c'")
+    tp.add_argument("--param", required=True, help="the parameter's name, e.g. r")
+    tp.add_argument("--period", "-p", default="3", help="the period P >= 1 (default 3)")
+    tp.add_argument("--range", required=True, help="A,B: the parameter range searched")
+    tp.add_argument("--digits", type=int, default=30, help="width of the onset enclosure: 10^-digits (default 30)")
+    tp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
+    tp.add_argument("--out", help="write the certificate to this file (atomically)")
     cp = sub.add_parser("check", help="re-verify a certificate file independently")
     cp.add_argument("file")
     cp.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -115,6 +145,8 @@ def _main(argv) -> int:
     from certify.report.text import render
 
     p = _period(args.period)
+    if args.cmd == "threshold":
+        return _threshold(args, p)
     domain = _domain(args.domain) if args.domain else None
     if args.max_prec < 64:
         raise CertifyError("--max-prec must be at least 64 bits")

@@ -112,3 +112,24 @@ def test_plot_needs_svg_name():
     """--plot with another extension is a one-line input error."""
     r = run("period", "tent(s=2)", "-p", "3", "--plot", "x.png")
     assert r.returncode == 2 and "svg" in r.stderr
+
+
+def test_threshold_command(tmp_path, capsys):
+    """certify threshold prints the exact onset and writes a certificate that checks."""
+    out = tmp_path / "onset.json"
+    assert main(["threshold", "logistic(r)", "--param", "r", "--period", "3", "--range", "3.5,4",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "1 + 2*sqrt(2)" in text and "r**2 - 2*r - 7" in text
+    assert main(["check", str(out)]) == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (["threshold", "logistic(r)", "--param", "r", "--range", "4,3"], "LO < HI"),
+    (["threshold", "tanh(x)", "--param", "r", "--range", "0,1"], "does not appear"),
+    (["threshold", "logistic(r)", "--param", "r", "--range", "3"], "two numbers"),
+])
+def test_threshold_bad_input(args, message):
+    """Threshold input errors: one line, exit 2."""
+    r = run(*args)
+    assert r.returncode == 2 and message in r.stderr and r.stderr.count("\n") == 1

@@ -61,8 +61,13 @@ def check(cert: dict, program: Program | None = None) -> CheckResult:
 def _check(prog: Program, cert: dict) -> int:
     claim = cert["claim"]
     kind, p = claim["kind"], int(claim["p"])
+    if kind == "onset":
+        from certify.checker.thresholds import check_onset
+        return check_onset(prog, cert)
     if kind not in ("period", "orbits") or p < 1:
         raise F.Failure(f"unknown claim {claim!r}")
+    if prog.has_param():
+        raise F.Failure("a family with a free parameter is not a map: give the parameter a value")
     domain = interval_parse(claim["domain"]) if claim.get("domain") else None
     evidence = cert.get("evidence", [])
     region, cycle, cover, li_yorke = None, None, None, None

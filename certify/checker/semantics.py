@@ -66,9 +66,10 @@ def workprec(prec: int):
 # ----------------------------------------------------------------------------- building programs
 
 class _Builder:
-    def __init__(self):
+    def __init__(self, param=None):
         self.code: list[tuple] = []
         self.index: dict[tuple, int] = {}
+        self.param = param  # the sympy Symbol of a family's parameter, or None
 
     def emit(self, ins: tuple) -> int:
         k = self.index.get(ins)
@@ -86,6 +87,8 @@ class _Builder:
 def _from_sympy(expr, b: _Builder) -> int:
     if expr == X:
         return b.emit(("x",))
+    if b.param is not None and expr == b.param:
+        return b.emit(("param",))
     if expr.is_Rational:
         return b.const(fmpq(int(expr.p), int(expr.q)))
     if expr is sympy.pi:
@@ -115,13 +118,13 @@ def _from_sympy(expr, b: _Builder) -> int:
     name = _SYMPY_FUNCS.get(expr.func)
     if name is not None:
         return b.emit((name, _from_sympy(expr.args[0], b)))
-    if expr.free_symbols - {X}:
-        raise CertifyError(f"unknown symbol(s) {sorted(map(str, expr.free_symbols - {X}))}: "
+    if expr.free_symbols - {X, b.param}:
+        raise CertifyError(f"unknown symbol(s) {sorted(map(str, expr.free_symbols - {X, b.param}))}: "
                            "a map is an expression in x alone; give parameters values")
     raise CertifyError(f"unsupported or discontinuous function {expr.func.__name__} in the map")
 
 
-def parse_canonical_expr(text: str):
+def parse_canonical_expr(text: str, param: str | None = None):
     """Parse a canonical expression string (exact rationals, whitelisted functions) with sympy.
 
     The string is tokenised first and any name outside the whitelist is refused, so no
@@ -132,14 +135,17 @@ def parse_canonical_expr(text: str):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             raise CertifyError(f"canonical expression has an unexpected character at {pos}: {text[pos:pos + 10]!r}")
-        if m.group(1) and m.group(1) not in _CANON_NAMES:
+        if m.group(1) and m.group(1) not in _CANON_NAMES and m.group(1) != param:
             raise CertifyError(f"canonical expression uses the unknown name {m.group(1)!r}")
         pos = m.end()
     names = {n: getattr(sympy, n) for n in ("Max", "Min", "Abs", "tanh", "exp", "log", "atan",
                                              "sin", "cos", "sqrt", "pi", "E")}
     glob = {"Integer": sympy.Integer, "Symbol": sympy.Symbol, "Rational": sympy.Rational}
+    local = {"x": X, **names}
+    if param is not None:
+        local[param] = sympy.Symbol(param)
     try:
-        return parse_expr(text, local_dict={"x": X, **names}, global_dict=glob)
+        return parse_expr(text, local_dict=local, global_dict=glob)
     except (SyntaxError, TypeError, ValueError, TokenError) as e:
         raise CertifyError(f"canonical expression does not parse: {e}") from None
 
@@ -217,16 +223,33 @@ class Program:
         self.canonical = canonical
 
     @classmethod
-    def from_canonical(cls, canon: dict) -> "Program":
-        """Compile {"kind": "expr", "expr": ...} or {"kind": "rnn1d", ...} into a program."""
-        b = _Builder()
+    def from_canonical(cls, canon: dict, value=None) -> "Program":
+        """Compile {"kind": "expr", "expr": ...} or {"kind": "rnn1d", ...} into a program.
+
+        A family ({"kind": "expr", "expr": ..., "param": "r"}) compiles with a ("param",)
+        instruction, or, given an exact `value`, as the map at that parameter value.
+        """
         if not isinstance(canon, dict) or canon.get("kind") not in ("expr", "rnn1d"):
             raise CertifyError("canonical map must be {'kind': 'expr'|'rnn1d', ...}")
+        name = canon.get("param")
+        if name is not None and not (isinstance(name, str) and name.isidentifier()
+                                     and name not in _CANON_NAMES and canon["kind"] == "expr"):
+            raise CertifyError(f"bad family parameter {name!r}")
+        if value is not None and name is None:
+            raise CertifyError("a parameter value was given for a map without a parameter")
+        sym = sympy.Symbol(name) if name else None
+        b = _Builder(None if value is not None else sym)
         if canon["kind"] == "expr":
-            _from_sympy(parse_canonical_expr(canon["expr"]), b)
+            expr = parse_canonical_expr(canon["expr"], name)
+            if value is not None:
+                expr = expr.subs(sym, sympy.Rational(int(value.p), int(value.q)))
+            _from_sympy(expr, b)
         else:
             _from_rnn1d(canon, b)
-        return cls(b.code, canon)
+        return cls(b.code, canon if value is None else None)
+
+    def has_param(self) -> bool:
+        return any(ins[0] == "param" for ins in self.code)
 
     @classmethod
     def from_sympy(cls, expr) -> "Program":
@@ -253,13 +276,18 @@ class Program:
 
 # ----------------------------------------------------------------------------- exact evaluation
 
-def eval_exact(prog: Program, v):
-    """f(v) exactly, for v an fmpq (or an fmpq_poly when the program is a polynomial)."""
+def eval_exact(prog: Program, v, param=None):
+    """f(v) exactly, for v an fmpq (or a polynomial, when the program is one); `param` is the
+    value (or polynomial variable) of a family's parameter."""
     s = []
     for ins in prog.code:
         op = ins[0]
         if op == "x":
             r = v
+        elif op == "param":
+            if param is None:
+                raise NotExact("param")
+            r = param
         elif op == "const":
             r = ins[1]
         elif op == "add":

@@ -20,7 +20,7 @@ from certify.maps.families import FAMILIES, build_family, split_call
 from certify.maps.formulas import X, expr_to_canonical, parse_formula
 from certify.maps.weights import load_weights, rnn1d_from_mapping, rnn1d_inline
 
-__all__ = ["Map", "parse_map", "from_weights", "X", "FAMILIES"]
+__all__ = ["Map", "Family", "parse_map", "parse_family", "from_weights", "X", "FAMILIES"]
 
 
 @dataclass(frozen=True)
@@ -89,3 +89,45 @@ def _rnn1d_expr(c: dict):
 def from_weights(weights: dict, given: str = "rnn1d(weights)") -> Map:
     """A Map from an in-memory weights mapping (keys as in a JSON weights file), validated."""
     return _from_rnn1d(given, rnn1d_from_mapping(weights, source=given))
+
+
+@dataclass(frozen=True)
+class Family:
+    """A one-parameter family f_r(x): a formula or classical family with one symbol left free."""
+
+    given: str
+    param: str
+    canonical: dict
+    expr: sympy.Expr = field(compare=False)
+    program: Program = field(compare=False, repr=False)
+
+    def at(self, value) -> Map:
+        """The map at an exact parameter value (an fmpq)."""
+        from certify.certificates import q_str
+        sub = self.expr.subs(sympy.Symbol(self.param), sympy.Rational(int(value.p), int(value.q)))
+        canonical = expr_to_canonical(sympy.sympify(sub))
+        return Map(f"{self.given} at {self.param}={q_str(value)}", canonical, Program.from_canonical(canonical))
+
+    def is_polynomial(self) -> bool:
+        return all(ins[0] in ("x", "param", "const", "add", "mul") or (ins[0] == "pow" and ins[2] >= 0)
+                   for ins in self.program.code)
+
+
+_RESERVED = {"x", "pi", "E"} | set(FAMILIES)
+
+
+def parse_family(spec: str, param: str) -> Family:
+    """A family from 'logistic(r)' or a formula in x and the parameter (e.g. 'r*x*(1-x)')."""
+    from certify.maps.formulas import FUNCTIONS
+    if not (isinstance(param, str) and param.isidentifier()) or param in _RESERVED or param in FUNCTIONS:
+        raise CertifyError(f"--param must be a plain name other than x and the function names, got {param!r}")
+    spec = (spec or "").strip()
+    name, args = split_call(spec)
+    if name in FAMILIES:
+        expr = build_family(name, args, free=param)
+    else:
+        expr = parse_formula(spec, free=param)
+    if sympy.Symbol(param) not in expr.free_symbols:
+        raise CertifyError(f"the parameter {param!r} does not appear in the map {spec!r}")
+    canonical = expr_to_canonical(expr, free=param)
+    return Family(spec, param, canonical, expr, Program.from_canonical(canonical))

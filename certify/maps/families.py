@@ -46,8 +46,9 @@ def split_call(spec: str):
     return name, args
 
 
-def build_family(name: str, args: list[str]):
-    """The family's expression in x with the given exact parameter values."""
+def build_family(name: str, args: list[str], free: str | None = None):
+    """The family's expression in x with the given exact parameter values (`free`: a parameter
+    left symbolic, given by its own name, as in logistic(r))."""
     params, builder, desc = FAMILIES[name]
     values: dict[str, object] = {}
     for k, arg in enumerate(args):
@@ -62,7 +63,15 @@ def build_family(name: str, args: list[str]):
             key, val = params[k], arg
         if key in values:
             raise CertifyError(f"parameter {key} given twice")
-        values[key] = parse_number(val.strip(), f"parameter {key}")
+        if free is not None and val.strip() == free:
+            values[key] = sympy.Symbol(free)
+        elif val.strip().isidentifier() and val.strip() not in ("pi", "E"):
+            hint = f"but --param is {free!r}" if free else "give it a value, e.g. " + f"{key}=4"
+            raise CertifyError(f"{name}'s parameter {key} is the symbol {val.strip()!r}: {hint}")
+        else:
+            values[key] = parse_number(val.strip(), f"parameter {key}")
+    if free is not None and not args:
+        values[params[0]] = sympy.Symbol(free)  # logistic() with --param r: r left free
     missing = [p for p in params if p not in values]
     if missing:
         raise CertifyError(f"{name} needs a value for {', '.join(missing)}, e.g. {name}({params[0]}=...)"

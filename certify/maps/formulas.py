@@ -76,11 +76,13 @@ def parse_number(text: str, what: str):
     return v
 
 
-def parse_formula(text: str):
-    """A continuous map given as a formula in x (sympy syntax, ^ or ** for powers)."""
-    tokens_ok(text, set(FUNCTIONS) | {"x"}, "formula")
+def parse_formula(text: str, free: str | None = None):
+    """A continuous map given as a formula in x (sympy syntax, ^ or ** for powers); `free` names
+    a parameter that may appear as a symbol (a family)."""
+    extra = {free: sympy.Symbol(free)} if free else {}
+    tokens_ok(text, set(FUNCTIONS) | {"x"} | set(extra), "formula")
     try:
-        expr = parse_expr(text, local_dict={"x": X, **FUNCTIONS},
+        expr = parse_expr(text, local_dict={"x": X, **FUNCTIONS, **extra},
                           transformations=standard_transformations + (rationalize, convert_xor))
     except (SyntaxError, TypeError, ValueError, AttributeError, ZeroDivisionError, TokenError) as e:
         raise CertifyError(f"malformed formula {text!r}: {type(e).__name__}") from None
@@ -104,8 +106,11 @@ def check_continuous(expr) -> None:
                     raise CertifyError(f"discontinuous map: {sympy.sstr(base)} vanishes on the real line")
 
 
-def expr_to_canonical(expr) -> dict:
+def expr_to_canonical(expr, free: str | None = None) -> dict:
     """The certificate's canonical form of a formula map: sympy's string of the exact expression."""
     if expr.has(sympy.Float):
         raise CertifyError("internal: a float reached a canonical expression")
-    return {"kind": "expr", "expr": sympy.sstr(expr)}
+    canon = {"kind": "expr", "expr": sympy.sstr(expr)}
+    if free:
+        canon["param"] = free
+    return canon

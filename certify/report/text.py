@@ -115,3 +115,42 @@ def render(cert: dict, checked: str | None = None) -> str:
     if checked:
         out.append(f"check    {checked}")
     return "\n".join(out)
+
+
+def render_onset(cert: dict) -> str:
+    """Human-readable summary of an onset (threshold) certificate."""
+    claim = cert["claim"]
+    lo_r, hi_r = interval_parse(claim["range"])
+    name, p = claim["param"], claim["p"]
+    out = [f"family   {cert['map']['given']}   ({name} in [{float(lo_r):.6g}, {float(hi_r):.6g}])",
+           f"         f(x) = {cert['map']['canonical']['expr']}"]
+    v = cert["verdict"]
+    if v == "proved":
+        lo, hi = interval_parse(cert["onset"])
+        digits = cert.get("digits", 30)
+        out.append(f"verdict  PROVED: points of minimal period {p} first appear at {name} = {name}*")
+        if lo == hi:
+            out.append(f"onset    {name}* = {cert.get('exact')} (already at the start of the range)")
+        else:
+            from flint import arb, ctx
+            with ctx.workprec(int(digits * 3.33) + 32):
+                mid = arb((lo + hi) / 2).str(min(digits, 60), radius=False)
+            out.append(f"onset    {name}* in [lo, hi] of width {float(hi - lo):.1e}: {mid}"
+                       + ("..." if digits > 60 else ""))
+            if cert.get("exact"):
+                out.append(f"exact    {name}* = {cert['exact']}")
+            out.append(f"minpoly  {cert['minpoly']}")
+            out.append(f"proof    no point of minimal period {p} for any {name} in [{float(lo_r):.6g}, {name}*): "
+                       f"the real roots of Phi_{p}(., {name}) can only change at roots of disc * lc, the "
+                       f"only one below the cycle's parameter is {name}*, and none exist at {name} = "
+                       f"{float(lo_r):.6g}")
+        cyc = next((f for f in cert["evidence"] if f["fact"] == "cycle_at"), None)
+        if cyc:
+            out.append(f"         a {p}-cycle is certified at {name} = {float(q_parse(cyc['value'])):.12g} "
+                       f"({cyc['cycle']['fact']}), and persists down to {name}*")
+    elif v == "refuted":
+        out.append(f"verdict  REFUTED: no point of minimal period {p} for any {name} in the range "
+                   f"(disc * lc has no real root there and none exist at its start)")
+    else:
+        out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
+    return "\n".join(out)

@@ -1,0 +1,166 @@
+"""Onset of a period in a one-parameter family: the least parameter in a range with a point of
+minimal period p, certified and, for polynomial families, exact.
+
+Method (polynomial families; see certify/checker/thresholds.py for the lemma it rests on): the
+real roots of B(r) = disc_x(Phi_p) * lc_x(Phi_p) in the range cut it into intervals on which the
+number of points of minimal period p is constant; an exact real-root count at one rational point
+per interval finds the first interval where they exist. Its left end r* is a root of an
+irreducible factor m of B: the certificate gives m, an isolating interval of width 10^-digits,
+the closed form when m has degree <= 4, and a certified p-cycle at a parameter v > r* with no
+other root of B in (r*, v].
+"""
+
+from __future__ import annotations
+
+import sympy
+from flint import fmpq, fmpq_poly
+
+from certify.arith import Budget, dyadic
+from certify.certificates import SCHEMA, interval, q_str
+from certify.checker import check
+from certify.checker.thresholds import at_param, bifurcation_poly, count_real_roots, dynatomic, to_sympy
+from certify.errors import CertifyError
+from certify.maps import Family
+from certify.orbits.period import certify_period, versions
+
+__all__ = ["certify_onset"]
+
+
+def _q(v) -> fmpq:
+    v = sympy.Rational(v)
+    return fmpq(int(v.p), int(v.q))
+
+
+def _cert(fam: Family, p: int, rng, verdict: str, evidence, prec: int = 64, **extra) -> dict:
+    cert = {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical, "class": "polynomial family"},
+            "claim": {"kind": "onset", "p": p, "param": fam.param, "range": interval(*rng)},
+            "verdict": verdict, "precision": prec, "evidence": evidence, "versions": versions()}
+    cert.update(extra)
+    return cert
+
+
+def _gate(cert: dict, budget: Budget) -> dict:
+    if cert["verdict"] == "undecided" or not budget.self_check:
+        return cert
+    res = check(cert)
+    if res.ok:
+        return cert
+    bad = {k: v for k, v in cert.items() if k not in ("onset", "exact", "minpoly")}
+    bad.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message}); please report")
+    return bad
+
+
+def _cycle_fact(fam: Family, value: fmpq, p: int, budget: Budget):
+    """(cycle fact, precision) for the map at `value`, or None if no p-cycle is proved there."""
+    c = certify_period(fam.at(value), p, budget=budget)
+    if c["verdict"] != "proved":
+        return None
+    cyc = next(f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk"))
+    return {"fact": "cycle_at", "value": q_str(value), "cycle": cyc}, c["precision"]
+
+
+def _isolate(m: fmpq_poly, lo: fmpq, hi: fmpq, width: fmpq):
+    """Shrink [lo, hi] (one root of m inside, m(lo), m(hi) != 0) by bisection to width <= `width`."""
+    slo = m(lo) > 0
+    while hi - lo > width:
+        mid = (lo + hi) / 2
+        vm = m(mid)
+        if vm == 0:  # a rational root: keep it strictly inside
+            eps = min(width, hi - lo) / 4
+            return mid - eps, mid + eps
+        if (vm > 0) == slo:
+            lo = mid
+        else:
+            hi = mid
+    return lo, hi
+
+
+def _closed_form(m_sym: sympy.Poly, lo: fmpq, hi: fmpq, param: str):
+    """A radical expression for the root of m in (lo, hi) (degree <= 4), as a canonical string."""
+    if m_sym.degree() > 4:
+        return None
+    mid = float((lo + hi) / 2)
+    for root in sympy.roots(m_sym, filter=None).keys():
+        val = complex(sympy.N(root, 50))
+        if abs(val.imag) < 1e-30 and abs(val.real - mid) <= float(hi - lo) + 1e-30:
+            text = sympy.sstr(sympy.nsimplify(sympy.radsimp(root)))
+            return text if "I" not in text else None
+    return None
+
+
+def certify_onset(fam: Family, p: int, rng, digits: int = 30, budget: Budget = Budget()) -> dict:
+    """The least parameter in rng = (A, B) at which f has a point of minimal period p, certified."""
+    A, B = rng
+    if not isinstance(p, int) or p < 1:
+        raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
+    if not A < B:
+        raise CertifyError("--range needs A < B")
+    if not 1 <= digits <= 2000:
+        raise CertifyError("--digits must be between 1 and 2000")
+    if not fam.is_polynomial():
+        raise CertifyError("exact onsets are computed for polynomial families for now; this family is not "
+                           "polynomial in x and the parameter")
+    phi = dynatomic(fam.program, p)
+    bif = bifurcation_poly(phi)
+    if count_real_roots(at_param(phi, A)) != 0:
+        got = _cycle_fact(fam, A, p, budget)
+        if got is None:
+            return _cert(fam, p, rng, "undecided", [],
+                         reason=f"period {p} seems present at the range's start but no cycle was proved there")
+        fact, prec = got
+        return _gate(_cert(fam, p, rng, "proved", [fact], prec, onset=interval(A, A), exact=q_str(A),
+                           minpoly=None, digits=digits), budget)
+    P = to_sympy(bif).sqf_part()
+    cuts = sorted(((_q(a), _q(b)) for (a, b), _ in P.intervals(inf=sympy.Rational(int(A.p), int(A.q)),
+                                                                 sup=sympy.Rational(int(B.p), int(B.q)))))
+    for j, (a, b) in enumerate(cuts):
+        nxt = cuts[j + 1][0] if j + 1 < len(cuts) else B
+        sample = (b + nxt) / 2 if nxt > b else b
+        if count_real_roots(at_param(phi, sample)) == 0:
+            continue
+        return _proved(fam, p, rng, phi, bif, (max(a, A), b), nxt, digits, budget)
+    if not cuts:
+        fact = {"fact": "no_onset"}
+        return _gate(_cert(fam, p, rng, "refuted", [fact]), budget)
+    return _cert(fam, p, rng, "undecided", [],
+                 reason=f"no parameter interval of the range has period {p} points; whether isolated "
+                        f"bifurcation values do is not decided")
+
+
+def _proved(fam, p, rng, phi, bif, iso, nxt, digits, budget):
+    A, B = rng
+    a, b = iso
+    r = sympy.Symbol(fam.param)
+    factors = sympy.factor_list(to_sympy(bif, r))[1]
+    lo, hi = a, b
+    if lo == hi:  # rational root: open the interval slightly, inside the gap to its neighbours
+        eps = min(fmpq(1, 10 ** digits), (nxt - hi) / 4, (lo - A) / 4)
+        lo, hi = lo - eps, hi + eps
+    m = None
+    for fac, _ in factors:
+        fp = fmpq_poly([_q(c) for c in reversed(sympy.Poly(fac, r).all_coeffs())])
+        if fp.degree() >= 1 and count_real_roots(fp, lo, hi) >= 1:
+            m = fp
+            break
+    if m is None or m(lo) == 0 or m(hi) == 0:
+        return _cert(fam, p, rng, "undecided", [], reason="could not isolate the onset root of B(r) (is it "
+                                                           "the range's start?)")
+    lo, hi = _isolate(m, lo, hi, fmpq(1, 10 ** digits))
+    # existence at a parameter comfortably past the onset but before the next root of B
+    got = None
+    for frac in (fmpq(1, 2), fmpq(1, 8), fmpq(1, 64), fmpq(1, 1024)):
+        v = dyadic(hi + (nxt - hi) * frac, 64, up=True)
+        if not hi <= v <= min(nxt, B) or (v == nxt and nxt != B):
+            continue
+        got = _cycle_fact(fam, v, p, budget)
+        if got is not None:
+            break
+    if got is None:
+        return _cert(fam, p, rng, "undecided", [],
+                     reason=f"the onset is isolated but no period-{p} cycle was proved past it")
+    cyc, prec = got
+    m_sym = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(m.coeffs())], r)
+    alg = {"fact": "onset_algebraic", "minpoly": [q_str(c) for c in m.coeffs()], "isolating": interval(lo, hi)}
+    exact = _closed_form(m_sym, lo, hi, fam.param)
+    return _gate(_cert(fam, p, rng, "proved", [alg, cyc], prec, onset=interval(lo, hi), exact=exact,
+                       minpoly=sympy.sstr(m_sym.monic().as_expr()), digits=digits), budget)

@@ -1,0 +1,115 @@
+"""Onset of a period in polynomial families: exact algebraic thresholds, certified on both sides."""
+
+import copy
+
+import pytest
+from flint import fmpq
+
+from certify.certificates import interval_parse
+from certify.checker import check
+from certify.errors import CertifyError
+from certify.maps import parse_family, parse_map
+from certify.orbits.period import certify_period
+from certify.thresholds import certify_onset
+
+
+def onset(spec, param, p, a, b, digits=30):
+    cert = certify_onset(parse_family(spec, param), p, (fmpq(*a), fmpq(*b)), digits=digits)
+    assert check(cert).ok
+    return cert
+
+
+def test_logistic_period3_onset_is_1_plus_sqrt8():
+    """The logistic family gains period 3 at r = 1 + 2 sqrt(2), root of r^2 - 2r - 7 (FIELD.md)."""
+    cert = onset("logistic(r)", "r", 3, (7, 2), (4, 1))
+    assert cert["verdict"] == "proved" and cert["exact"] == "1 + 2*sqrt(2)"
+    assert cert["minpoly"] == "r**2 - 2*r - 7"
+    lo, hi = interval_parse(cert["onset"])
+    from flint import arb, ctx
+    with ctx.workprec(200):
+        root = 1 + 2 * arb(2).sqrt()
+        assert root > lo and root < hi
+    assert hi - lo <= fmpq(1, 10 ** 30)
+
+
+def test_onset_to_1000_digits():
+    """The enclosure width follows --digits (1000 digits here)."""
+    lo, hi = interval_parse(onset("logistic(r)", "r", 3, (7, 2), (4, 1), digits=1000)["onset"])
+    assert hi - lo <= fmpq(1, 10 ** 1000)
+
+
+def test_logistic_period4_is_born_at_1_plus_sqrt6():
+    """Period 4 appears at the second period doubling, r = 1 + sqrt(6)."""
+    assert onset("logistic(r)", "r", 4, (3, 1), (4, 1))["exact"] == "1 + sqrt(6)"
+
+
+def test_quadratic_family_rational_onset():
+    """x^2 - c gains period 3 at c = 7/4 exactly."""
+    cert = onset("x^2 - c", "c", 3, (0, 1), (2, 1))
+    assert cert["exact"] == "7/4" and cert["minpoly"] == "c - 7/4"
+
+
+def test_period5_onset_agrees_with_period_verdicts():
+    """Below the certified period-5 onset (3.73817...) period 5 is refuted, above it proved."""
+    cert = onset("logistic(r)", "r", 5, (7, 2), (4, 1))
+    lo, hi = interval_parse(cert["onset"])
+    assert 3.7381 < float(lo) < 3.7382
+    below, above = lo - fmpq(1, 10 ** 4), hi + fmpq(1, 10 ** 4)
+    for r, want in ((below, "refuted"), (above, "proved")):
+        assert certify_period(parse_map(f"logistic(r={r.p}/{r.q})"), 5)["verdict"] == want
+
+
+def test_no_period3_below_the_window_is_refuted():
+    """On [3, 3.8] the logistic family never has period 3: refuted for the whole range."""
+    assert onset("logistic(r)", "r", 3, (3, 1), (19, 5))["verdict"] == "refuted"
+
+
+def test_onset_at_range_start():
+    """If period 3 is present at the start of the range, the onset is that start."""
+    cert = onset("logistic(r)", "r", 3, (39, 10), (4, 1))
+    assert cert["verdict"] == "proved" and cert["onset"] == {"lo": "39/10", "hi": "39/10"}
+
+
+@pytest.mark.parametrize("edit", ["minpoly", "isolating", "cycle_value", "exact", "onset"])
+def test_tampered_onset_rejected(edit):
+    """Changing the minpoly, the interval, the cycle's parameter, the exact form or the onset fails."""
+    cert = onset("logistic(r)", "r", 3, (7, 2), (4, 1))
+    bad = copy.deepcopy(cert)
+    alg, cyc = bad["evidence"]
+    if edit == "minpoly":
+        alg["minpoly"] = ["-5", "-2", "1"]
+    elif edit == "isolating":  # an interval that misses r* = 3.8284...
+        alg["isolating"]["hi"] = "3828/1000"
+        bad["onset"]["hi"] = "3828/1000"
+    elif edit == "cycle_value":
+        cyc["value"] = "3/1"
+    elif edit == "exact":
+        bad["exact"] = "1 + sqrt(8) + 1/10**40"
+    else:
+        bad["onset"] = {"lo": "3", "hi": "4"}
+    assert not check(bad).ok
+
+
+@pytest.mark.parametrize("spec, param, rng, message", [
+    ("tanh(x)", "r", ((0, 1), (1, 1)), "does not appear"),
+    ("logistic(r)", "q", ((3, 1), (4, 1)), "but --param is 'q'"),
+    ("g*tanh(x)", "g", ((0, 1), (2, 1)), "polynomial families"),
+    ("logistic(r)", "x", ((3, 1), (4, 1)), "plain name"),
+])
+def test_bad_threshold_input(spec, param, rng, message):
+    """A parameter not in the map, a clash, a non-polynomial family, a reserved name: one-line errors."""
+    with pytest.raises(CertifyError, match=message):
+        certify_onset(parse_family(spec, param), 3, tuple(fmpq(*v) for v in rng))
+
+
+def test_reversed_range_refused():
+    """An empty or reversed range is an input error."""
+    with pytest.raises(CertifyError, match="A < B"):
+        certify_onset(parse_family("logistic(r)", "r"), 3, (fmpq(4), fmpq(3)))
+
+
+def test_family_is_not_a_map_for_the_checker():
+    """A period certificate whose canonical map still has a free parameter is rejected."""
+    cert = certify_period(parse_map("logistic(r=4)"), 3)
+    cert["map"]["canonical"] = {"kind": "expr", "expr": "r*x*(1 - x)", "param": "r"}
+    assert not check(cert).ok
