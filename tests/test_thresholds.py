@@ -113,3 +113,9 @@ def test_family_is_not_a_map_for_the_checker():
     cert = certify_period(parse_map("logistic(r=4)"), 3)
     cert["map"]["canonical"] = {"kind": "expr", "expr": "r*x*(1 - x)", "param": "r"}
     assert not check(cert).ok
+
+
+def test_elimination_budget_is_undecided_not_a_hang():
+    """Period 7 of a quadratic family needs a degree-126 discriminant: undecided with the reason."""
+    cert = certify_onset(parse_family("logistic(r)", "r"), 7, (fmpq(7, 2), fmpq(4)))
+    assert cert["verdict"] == "undecided" and "degree-126" in cert["reason"]

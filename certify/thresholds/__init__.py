@@ -26,6 +26,16 @@ from certify.orbits.period import certify_period, versions
 __all__ = ["certify_onset"]
 
 
+MAX_DEGREE = 64  # x-degree of Phi_p beyond which the discriminant takes minutes (p = 7: 126)
+
+
+def _dynatomic_degree(fam: Family, p: int) -> int:
+    """deg_x Phi_p = sum_{d | p} mu(p/d) deg(f)^d, for deg(f) the x-degree of the family."""
+    from certify.checker.thresholds import mobius
+    d = sympy.Poly(fam.expr, sympy.Symbol("x")).degree()
+    return sum(mobius(p // k) * d ** k for k in range(1, p + 1) if p % k == 0)
+
+
 def _q(v) -> fmpq:
     v = sympy.Rational(v)
     return fmpq(int(v.p), int(v.q))
@@ -100,6 +110,11 @@ def certify_onset(fam: Family, p: int, rng, digits: int = 30, budget: Budget = B
     if not fam.is_polynomial():
         raise CertifyError("exact onsets are computed for polynomial families for now; this family is not "
                            "polynomial in x and the parameter")
+    degree = _dynatomic_degree(fam, p)
+    if degree > MAX_DEGREE:
+        return _cert(fam, p, rng, "undecided", [],
+                     reason=f"exact elimination would need the discriminant of a degree-{degree} polynomial "
+                            f"(this version stops above {MAX_DEGREE}: p = 6 for quadratic maps)")
     phi = dynatomic(fam.program, p)
     bif = bifurcation_poly(phi)
     if count_real_roots(at_param(phi, A)) != 0:
