@@ -75,6 +75,33 @@ def _threshold(args, p: int) -> int:
     return EXIT_UNDECIDED if cert["verdict"] == "undecided" else EXIT_OK
 
 
+def _lyapunov(args) -> int:
+    from certify.dynamics import lyapunov
+    from certify.maps import parse_map
+    from certify.report.text import render_lyapunov
+
+    p = _period(args.orbit_period)
+    if args.steps < 100:
+        raise CertifyError("--steps must be at least 100")
+    x0 = None
+    if args.x0 is not None:
+        try:
+            x0 = float(args.x0)
+        except ValueError:
+            raise CertifyError(f"--x0 must be a number, got {args.x0!r}") from None
+    m = parse_map(args.map)
+    cert = lyapunov(m, p, x0=x0, steps=args.steps,
+                    budget=Budget(progress=_progress if sys.stderr.isatty() else None))
+    text = dumps(cert)
+    if args.out:
+        write_atomic(args.out, text)
+    if args.json:
+        sys.stdout.write(text)
+    else:
+        print(render_lyapunov(cert))
+    return EXIT_UNDECIDED if cert["verdict"] == "undecided" else EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="certify", description="Rigorous verdicts on periodic orbits and chaos of 1D maps, "
                                              "with certificates an independent checker re-verifies.")
@@ -99,6 +126,13 @@ def _parser() -> argparse.ArgumentParser:
     tp.add_argument("--digits", type=int, default=30, help="width of the onset enclosure: 10^-digits (default 30)")
     tp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     tp.add_argument("--out", help="write the certificate to this file (atomically)")
+    lp = sub.add_parser("lyapunov", help="exponents of every certified orbit of period P, and of a typical orbit")
+    lp.add_argument("map")
+    lp.add_argument("--orbit-period", "-p", default="1", help="period of the certified orbits (default 1)")
+    lp.add_argument("--x0", help="start of the typical orbit (default: a generic point of the region)")
+    lp.add_argument("--steps", type=int, default=100_000, help="length of the typical orbit (default 100000)")
+    lp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
+    lp.add_argument("--out", help="write the certificate to this file (atomically)")
     cp = sub.add_parser("check", help="re-verify a certificate file independently")
     cp.add_argument("file")
     cp.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -144,6 +178,8 @@ def _main(argv) -> int:
     from certify.orbits.period import certify_orbits, certify_period
     from certify.report.text import render
 
+    if args.cmd == "lyapunov":
+        return _lyapunov(args)
     p = _period(args.period)
     if args.cmd == "threshold":
         return _threshold(args, p)

@@ -82,6 +82,11 @@ def _check(prog: Program, cert: dict) -> int:
                 cycle = F.fact_cycle_krawczyk(prog, fact, p)
             elif kind_f == "li_yorke":
                 li_yorke = F.fact_li_yorke(prog, fact)
+            elif kind_f == "constant_slope":
+                slope = F.fact_constant_slope(prog, fact)
+                typical = cert.get("typical") or {}
+                if typical.get("status") == "proved" and typical.get("value") != f"log({fact['s']})":
+                    raise F.Failure("the proved typical exponent must be log of the constant slope")
             elif kind_f == "monotone":
                 if region is None or region == "empty" or interval_parse(fact["region"]) != region:
                     raise F.Failure("monotone needs the proved region before it")
@@ -113,6 +118,9 @@ def _check(prog: Program, cert: dict) -> int:
         except F.Failure as e:
             raise F.Failure(f"fact {i} ({kind_f}): {e}") from None
     verdict = cert["verdict"]
+    typical = cert.get("typical") or {}
+    if typical.get("status") == "proved" and not any(f.get("fact") == "constant_slope" for f in evidence):
+        raise F.Failure("a typical exponent marked proved needs a constant_slope fact")
     if verdict == "undecided":
         return len(evidence)
     if kind == "period":
@@ -180,5 +188,7 @@ def _implies_orbits(prog, cert, p, region, cover):
         want = sorted(tuple(o) for o in found)
         if got != want:
             raise F.Failure(f"listed orbits differ from the {len(want)} orbits the cover proves")
-        return
-    F.orbits_from_roots(prog, found, claimed, p, region)
+    else:
+        F.orbits_from_roots(prog, found, claimed, p, region)
+    if "exponents" in cert:
+        F.verify_exponents(prog, [_boxes(o) for o in claimed], cert["exponents"])

@@ -529,3 +529,40 @@ def root_in_region(prog: Program, box, q: int, region):
     if (ge > 0 and gl < 0) or (ge < 0 and gl > 0):
         return not inside_above  # the solution is in [lo, e)
     return None
+
+
+def cycle_exponent(prog: Program, boxes):
+    """(lambda, multiplier) balls: (1/p) sum log|f'(X_i)| and prod f'(X_i) over an orbit's boxes."""
+    ds = [eval_ball(prog, ball_of(lo, hi), deriv=True)[1] for lo, hi in boxes]
+    mult = arb(1)
+    for d in ds:
+        mult = mult * d
+    if not mult.is_finite() or mult.contains(0):
+        return None, mult
+    return abs(mult).log() / len(boxes), mult
+
+
+def verify_exponents(prog: Program, orbits, exponents) -> None:
+    """Each stated exponent interval contains the orbit's Lyapunov exponent; stated stability holds."""
+    if len(exponents) != len(orbits):
+        raise Failure("one exponent entry per listed orbit is required")
+    for i, (boxes, e) in enumerate(zip(orbits, exponents)):
+        lam, mult = cycle_exponent(prog, boxes)
+        lo, hi = interval_parse(e["exponent"])
+        if lam is None or not (lam >= arb(lo).upper() and lam <= arb(hi).lower()):
+            raise Failure(f"orbit {i}: the exponent is not proved to lie in [{e['exponent']['lo']}, "
+                          f"{e['exponent']['hi']}]")
+        stable = e.get("stable")
+        if stable is True and not abs(mult) < 1:
+            raise Failure(f"orbit {i}: |multiplier| < 1 (attracting) is not proved")
+        if stable is False and not abs(mult) > 1:
+            raise Failure(f"orbit {i}: |multiplier| > 1 (repelling) is not proved")
+
+
+def fact_constant_slope(prog: Program, fact: dict):
+    """|f'| = s on every piece of a PL map: every orbit avoiding the breaks has exponent log s."""
+    pl = prog.pl()
+    s = q_parse(fact["s"])
+    if pl is None or s <= 0 or any(abs(t) != s for t in pl.slopes):
+        raise Failure(f"the map does not have |slope| = {fact['s']} on every piece")
+    return s

@@ -154,3 +154,29 @@ def render_onset(cert: dict) -> str:
     else:
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
     return "\n".join(out)
+
+
+def render_lyapunov(cert: dict) -> str:
+    """Exponents of the certified orbits (proved) and of a typical orbit (estimate or proved)."""
+    out = _header(cert)
+    p = cert["claim"]["p"]
+    if cert["verdict"] == "proved" and "exponents" in cert:
+        out.append(f"orbits   {cert['count']} orbit(s) of minimal period {p}, list complete; exponents proved:")
+        for orb, e in zip(cert["orbits"], cert["exponents"]):
+            lo, hi = interval_parse(e["exponent"])
+            x = float(sum(interval_parse(orb[0])) / 2)
+            kind = {True: "attracting", False: "repelling", None: "stability undecided"}[e["stable"]]
+            out.append(f"         x0 = {x:<.10g}: lambda = {float((lo + hi) / 2):.12g} (width {float(hi - lo):.1e}), {kind}")
+    else:
+        out.append(f"orbits   {cert['verdict'].upper()}: {cert.get('reason', 'no exponents')}")
+    t = cert.get("typical") or {}
+    if t.get("status") == "proved":
+        out.append(f"typical  lambda = {t['value']} (proved: {t['method']})")
+    elif t.get("value") is not None:
+        out.append(f"typical  lambda ~= {t['value']:.6f} +/- {t['stderr']:.1e}  (ESTIMATE; drift {t['drift']:.1e}; "
+                   f"x0 = {t['x0']:.10g}, {t['steps']} steps)")
+        out.append(f"         tau_pred = ln 2 / lambda ~= {0.6931471805599453 / t['value']:.2f} steps (estimate)"
+                   if t["value"] > 0 else "         lambda <= 0: the orbit is not chaotic (no predictability horizon)")
+    else:
+        out.append(f"typical  no estimate: {t.get('method', '')}")
+    return "\n".join(out)
