@@ -56,20 +56,22 @@ def _domain(text: str, option: str = "--domain"):
 
 def _threshold(args, p: int) -> int:
     from certify.maps import parse_family
-    from certify.report.text import render_onset
-    from certify.thresholds import certify_onset
+    from certify.report.text import render_onset, render_windows
+    from certify.thresholds import certify_onset, certify_windows
 
     rng = _domain(args.range, "--range")
     fam = parse_family(args.map, args.param)
-    cert = certify_onset(fam, p, rng, digits=args.digits,
-                         budget=Budget(progress=_progress if sys.stderr.isatty() else None))
+    run, render = ((certify_onset, render_onset) if args.cmd == "threshold"
+                   else (certify_windows, render_windows))
+    cert = run(fam, p, rng, digits=args.digits,
+               budget=Budget(progress=_progress if sys.stderr.isatty() else None))
     text = dumps(cert)
     if args.out:
         write_atomic(args.out, text)
     if args.json:
         sys.stdout.write(text)
     else:
-        print(render_onset(cert))
+        print(render(cert))
         if args.out:
             print(f"written  {args.out}  (re-check with: certify check {args.out})")
     return EXIT_UNDECIDED if cert["verdict"] == "undecided" else EXIT_OK
@@ -126,6 +128,14 @@ def _parser() -> argparse.ArgumentParser:
     tp.add_argument("--digits", type=int, default=30, help="width of the onset enclosure: 10^-digits (default 30)")
     tp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     tp.add_argument("--out", help="write the certificate to this file (atomically)")
+    wp = sub.add_parser("windows", help="the parameters in a range with points of minimal period P")
+    wp.add_argument("map", help="a family with one free parameter, e.g. 'logistic(r)'")
+    wp.add_argument("--param", required=True, help="the parameter's name")
+    wp.add_argument("--period", "-p", default="3", help="the period P >= 1 (default 3)")
+    wp.add_argument("--range", required=True, help="A,B: the parameter range")
+    wp.add_argument("--digits", type=int, default=30, help="width of the enclosures of window ends: 10^-digits")
+    wp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
+    wp.add_argument("--out", help="write the certificate to this file (atomically)")
     lp = sub.add_parser("lyapunov", help="exponents of every certified orbit of period P, and of a typical orbit")
     lp.add_argument("map")
     lp.add_argument("--orbit-period", "-p", default="1", help="period of the certified orbits (default 1)")
@@ -181,7 +191,7 @@ def _main(argv) -> int:
     if args.cmd == "lyapunov":
         return _lyapunov(args)
     p = _period(args.period)
-    if args.cmd == "threshold":
+    if args.cmd in ("threshold", "windows"):
         return _threshold(args, p)
     domain = _domain(args.domain) if args.domain else None
     if args.max_prec < 64:

@@ -16,3 +16,4 @@ gen tanh_family_no_period3.cert.json  period "3*tanh(3*x) - 9/2*tanh(x-1/2) + 1/
 gen logistic_period3_onset.cert.json  threshold "logistic(r)" --param r --period 3 --range 3.5,4 --digits 100
 gen logistic_period5_onset.cert.json  threshold "logistic(r)" --param r --period 5 --range 3.5,4 --digits 100
 gen quadratic_period3_onset.cert.json threshold "x^2 - c" --param c --period 3 --range 0,2
+gen logistic_period5_windows.cert.json  windows "logistic(r)" --param r --period 5 --range 3.5,4

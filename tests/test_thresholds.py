@@ -119,3 +119,37 @@ def test_elimination_budget_is_undecided_not_a_hang():
     """Period 7 of a quadratic family needs a degree-126 discriminant: undecided with the reason."""
     cert = certify_onset(parse_family("logistic(r)", "r"), 7, (fmpq(7, 2), fmpq(4)))
     assert cert["verdict"] == "undecided" and "degree-126" in cert["reason"]
+
+
+def test_logistic_period5_window_and_orbit_counts():
+    """Period 5 exists in [3.5, 4] exactly from 3.7381724 on, with 2, 4 and 6 orbits (6 = necklace(5) at r = 4)."""
+    from certify.thresholds import certify_windows
+    cert = certify_windows(parse_family("logistic(r)", "r"), 5, (fmpq(7, 2), fmpq(4)), digits=20)
+    assert check(cert).ok
+    (w,) = cert["windows"]
+    assert 3.73817 < float(interval_parse(w["from"])[0]) < 3.73818 and w["to"] == {"lo": "4", "hi": "4"}
+    assert w["orbits"] == [2, 4, 6]
+
+
+def test_windows_with_a_root_at_the_range_start():
+    """Period 2 of the logistic family on [0, 4]: a single window from the period doubling r = 3."""
+    from certify.thresholds import certify_windows
+    cert = certify_windows(parse_family("logistic(r)", "r"), 2, (fmpq(0), fmpq(4)), digits=10)
+    assert check(cert).ok
+    (w,) = cert["windows"]
+    assert w["from"] == {"lo": "3", "hi": "3"} and w["orbits"] == [1]
+
+
+@pytest.mark.parametrize("edit", ["count", "root", "window"])
+def test_tampered_windows_rejected(edit):
+    """A changed orbit count, root interval or window is rejected."""
+    from certify.thresholds import certify_windows
+    cert = certify_windows(parse_family("x^2 - c", "c"), 4, (fmpq(-1), fmpq(2)), digits=10)
+    bad = copy.deepcopy(cert)
+    if edit == "count":
+        bad["windows"][0]["orbits"][-1] += 1
+    elif edit == "root":
+        bad["evidence"][0]["roots"][0] = {"lo": "0", "hi": "1"}
+    else:
+        bad["windows"][0]["from"] = {"lo": "1", "hi": "1"}
+    assert not check(bad).ok

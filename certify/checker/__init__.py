@@ -64,6 +64,9 @@ def _check(prog: Program, cert: dict) -> int:
     if kind == "onset":
         from certify.checker.thresholds import check_onset
         return check_onset(prog, cert)
+    if kind == "windows":
+        from certify.checker.thresholds import check_windows
+        return check_windows(prog, cert)
     if kind not in ("period", "orbits") or p < 1:
         raise F.Failure(f"unknown claim {claim!r}")
     if prog.has_param():

@@ -206,3 +206,79 @@ def _onset_at_start(prog, cert, facts, p, A) -> int:
 def _constant(text: str):
     from certify.checker.semantics import parse_canonical_expr
     return parse_canonical_expr(text)
+
+
+def check_windows(prog: Program, cert: dict) -> int:
+    """Verify a windows certificate: the real roots of B in the range are isolated in the listed
+    intervals, each gap between them has the stated (exact) number of period-p points, and the
+    windows are the maximal runs of gaps where that number is positive."""
+    from certify.certificates import interval_parse, q_parse, q_str
+    from certify.checker import facts as F
+
+    claim, canon = cert["claim"], cert["map"]["canonical"]
+    p = int(claim["p"])
+    if claim.get("param") != canon.get("param") or not prog.has_param() or p < 1:
+        raise F.Failure("a windows claim needs a family whose parameter the claim names")
+    A, Bend = interval_parse(claim["range"])
+    if not A < Bend:
+        raise F.Failure("empty parameter range")
+    if cert["verdict"] == "undecided":
+        return 0
+    (fact,) = cert["evidence"]
+    if fact.get("fact") != "parameter_partition":
+        raise F.Failure("a windows certificate rests on one parameter_partition fact")
+    phi = dynatomic(prog, p)
+    bif = bifurcation_poly(phi)
+    roots = [interval_parse(r) for r in fact["roots"]]
+    for (a, b), (c, d) in zip(roots, roots[1:]):
+        if not b < c:
+            raise F.Failure("root intervals must be sorted and disjoint")
+    if roots and not (A <= roots[0][0] and roots[-1][1] <= Bend):
+        raise F.Failure("a root interval leaves the range")
+    if count_real_roots(bif, A, Bend) != len(roots):
+        raise F.Failure(f"B(r) has {count_real_roots(bif, A, Bend)} real roots in the range, "
+                        f"not {len(roots)}")
+    for a, b in roots:
+        if count_real_roots(bif, a, b) != 1:
+            raise F.Failure("a root interval does not hold exactly one root of B(r)")
+    ends = [A] + [x for r in roots for x in r] + [Bend]
+    gaps = [(ends[2 * i], ends[2 * i + 1]) for i in range(len(roots) + 1)]
+    samples = fact["samples"]
+    if len(samples) != len(gaps):
+        raise F.Failure("one sample per gap between root intervals is required")
+    counts = []
+    for (g0, g1), (s, n) in zip(gaps, samples):
+        if s is None:  # only an empty gap (a root interval touching the range's end) has no sample
+            if g0 != g1 or int(n) != 0:
+                raise F.Failure("a non-empty gap has no sample")
+            counts.append(0)
+            continue
+        s = q_parse(s)
+        if not (g0 < s < g1 or (g0 == s == A and (not roots or A < roots[0][0])) or
+                (g1 == s == Bend and (not roots or roots[-1][1] < Bend))):
+            raise F.Failure("a sample lies outside its gap")
+        if count_real_roots(at_param(phi, s)) != int(n):
+            raise F.Failure(f"Phi_{p}(x, {q_str(s)}) has not {n} real roots")
+        counts.append(int(n))
+    want, want_orbits = [], []
+    i = 0
+    while i < len(gaps):
+        if counts[i] > 0:
+            j = i
+            while j + 1 < len(gaps) and counts[j + 1] > 0:
+                j += 1
+            left = (A, A) if i == 0 else roots[i - 1]
+            right = (Bend, Bend) if j == len(gaps) - 1 else roots[j]
+            want.append((left, right))
+            want_orbits.append([c // p for c in counts[i:j + 1]])
+            i = j + 1
+        else:
+            i += 1
+    got = [(interval_parse(w["from"]), interval_parse(w["to"])) for w in cert["windows"]]
+    orbits = [w.get("orbits") for w in cert["windows"]]
+    if got != want:
+        raise F.Failure("the stated windows are not the runs of gaps with period-p points")
+    if orbits != want_orbits:
+        raise F.Failure("the stated orbit counts differ from the exact counts")
+    return 1
+

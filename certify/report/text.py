@@ -180,3 +180,31 @@ def render_lyapunov(cert: dict) -> str:
     else:
         out.append(f"typical  no estimate: {t.get('method', '')}")
     return "\n".join(out)
+
+
+def render_windows(cert: dict) -> str:
+    """The parameter windows with points of minimal period p, and the orbit counts inside them."""
+    claim = cert["claim"]
+    lo_r, hi_r = interval_parse(claim["range"])
+    name, p = claim["param"], claim["p"]
+    out = [f"family   {cert['map']['given']}   ({name} in [{float(lo_r):.6g}, {float(hi_r):.6g}])",
+           f"         f(x) = {cert['map']['canonical']['expr']}"]
+    if cert["verdict"] != "proved":
+        out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
+        return "\n".join(out)
+    ws = cert["windows"]
+    out.append(f"verdict  PROVED: points of minimal period {p} exist exactly for {name} in "
+               + (" and ".join(f"[{_end(w['from'])}, {_end(w['to'])}]" for w in ws) if ws else "no part of the range")
+               + " (up to the finitely many window ends themselves)")
+    for w in ws:
+        out.append(f"         from {_end(w['from'])} to {_end(w['to'])}: number of {p}-orbits by sub-interval "
+                   f"{w['orbits']}")
+    fact = cert["evidence"][0]
+    out.append(f"proof    {len(fact['roots'])} real roots of disc * lc isolated to 1e-{cert.get('digits', 30)}; "
+               f"exact count of period-{p} points at one parameter in each gap between them")
+    return "\n".join(out)
+
+
+def _end(iv) -> str:
+    lo, hi = interval_parse(iv)
+    return f"{float(lo):.12g}" if lo == hi else f"{float((lo + hi) / 2):.12g}"

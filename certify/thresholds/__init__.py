@@ -23,7 +23,7 @@ from certify.errors import CertifyError
 from certify.maps import Family
 from certify.orbits.period import certify_period, versions
 
-__all__ = ["certify_onset"]
+__all__ = ["certify_onset", "certify_windows"]
 
 
 MAX_DEGREE = 64  # x-degree of Phi_p beyond which the discriminant takes minutes (p = 7: 126)
@@ -179,3 +179,71 @@ def _proved(fam, p, rng, phi, bif, iso, nxt, digits, budget):
     exact = _closed_form(m_sym, lo, hi, fam.param)
     return _gate(_cert(fam, p, rng, "proved", [alg, cyc], prec, onset=interval(lo, hi), exact=exact,
                        minpoly=sympy.sstr(m_sym.monic().as_expr()), digits=digits), budget)
+
+
+def certify_windows(fam: Family, p: int, rng, digits: int = 30, budget: Budget = Budget()) -> dict:
+    """The parameters in rng = (A, B) with points of minimal period p, as windows with certified ends.
+
+    The real roots of B(r) are isolated to 10^-digits; in each gap between them the number of
+    real roots of Phi_p (points of minimal period p) is counted exactly at one rational sample.
+    """
+    A, B = rng
+    if not isinstance(p, int) or p < 1:
+        raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
+    if not A < B:
+        raise CertifyError("--range needs A < B")
+    if not fam.is_polynomial():
+        raise CertifyError("windows are computed for polynomial families for now; this family is not "
+                           "polynomial in x and the parameter")
+    claim = {"kind": "windows", "p": p, "param": fam.param, "range": interval(A, B)}
+
+    def cert_of(verdict, evidence, **extra):
+        c = {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical,
+                                       "class": "polynomial family"},
+             "claim": claim, "verdict": verdict, "precision": 64, "evidence": evidence, "versions": versions()}
+        c.update(extra)
+        return c
+
+    degree = _dynatomic_degree(fam, p)
+    if degree > MAX_DEGREE:
+        return cert_of("undecided", [], reason=f"exact elimination would need the discriminant of a degree-"
+                                               f"{degree} polynomial (this version stops above {MAX_DEGREE})")
+    phi = dynatomic(fam.program, p)
+    bif = bifurcation_poly(phi)
+    eps = sympy.Rational(1, 10 ** digits)
+    P = to_sympy(bif).sqf_part()
+    roots = sorted((_q(a), _q(b)) for (a, b), _ in P.intervals(eps=eps, inf=sympy.Rational(int(A.p), int(A.q)),
+                                                             sup=sympy.Rational(int(B.p), int(B.q))))
+    roots = [(max(a, A), min(b, B)) for a, b in roots]
+    ends = [A] + [x for r in roots for x in r] + [B]
+    samples, counts = [], []
+    for i in range(len(roots) + 1):
+        g0, g1 = ends[2 * i], ends[2 * i + 1]
+        if g1 > g0:
+            s = (g0 + g1) / 2
+            n = count_real_roots(at_param(phi, s))
+            samples.append([q_str(s), n])
+        else:  # a root at an end of the range leaves an empty gap
+            n = 0
+            samples.append([None, 0])
+        counts.append(n)
+    windows, i = [], 0
+    while i < len(counts):
+        if counts[i] > 0:
+            j = i
+            while j + 1 < len(counts) and counts[j + 1] > 0:
+                j += 1
+            left = (A, A) if i == 0 else roots[i - 1]
+            right = (B, B) if j == len(counts) - 1 else roots[j]
+            windows.append({"from": interval(*left), "to": interval(*right),
+                            "orbits": [c // p for c in counts[i:j + 1]]})
+            i = j + 1
+        else:
+            i += 1
+    fact = {"fact": "parameter_partition", "roots": [interval(*r) for r in roots], "samples": samples}
+    cert = cert_of("proved", [fact], windows=windows, digits=digits)
+    if budget.self_check:
+        res = check(cert)
+        if not res.ok:
+            return cert_of("undecided", [], reason=f"internal self-check failed ({res.message})")
+    return cert
