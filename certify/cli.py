@@ -77,6 +77,39 @@ def _threshold(args, p: int) -> int:
     return EXIT_UNDECIDED if cert["verdict"] == "undecided" else EXIT_OK
 
 
+def _gains(text: str):
+    parts = text.split(":")
+    try:
+        vals = [float(v) for v in parts]
+    except ValueError:
+        raise CertifyError(f"--gain takes a number or START:STOP:STEP, got {text!r}") from None
+    if len(vals) == 1:
+        return vals
+    if len(vals) != 3 or vals[2] <= 0 or vals[1] < vals[0]:
+        raise CertifyError(f"--gain START:STOP:STEP needs STEP > 0 and STOP >= START, got {text!r}")
+    n = int(round((vals[1] - vals[0]) / vals[2]))
+    return [round(vals[0] + i * vals[2], 12) for i in range(n + 1)]
+
+
+def _audit(args) -> int:
+    from certify.ensembles.audit import Audit, run_audit
+    from certify.report.text import render_audit
+
+    try:
+        widths = [int(w) for w in args.widths.split(",")]
+    except ValueError:
+        raise CertifyError(f"--widths takes comma-separated whole numbers, got {args.widths!r}") from None
+    audit = Audit(args.activation, args.init, widths, _gains(args.gain), args.samples, args.seed,
+                  period=_period(args.period), protocol=args.protocol, bias=args.bias,
+                  first_layer=args.first_layer, output_activation=args.output_activation)
+    summary = run_audit(audit, args.out, workers=args.workers,
+                        progress=_progress if sys.stderr.isatty() else None)
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+    print(render_audit(summary))
+    return EXIT_OK
+
+
 def _lyapunov(args) -> int:
     from certify.dynamics import lyapunov
     from certify.maps import parse_map
@@ -136,6 +169,22 @@ def _parser() -> argparse.ArgumentParser:
     wp.add_argument("--digits", type=int, default=30, help="width of the enclosures of window ends: 10^-digits")
     wp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     wp.add_argument("--out", help="write the certificate to this file (atomically)")
+    ap2 = sub.add_parser("audit", help="decide period P for many randomly initialised RNN maps (resumable)")
+    ap2.add_argument("--activation", default="relu")
+    ap2.add_argument("--init", default="he", help="he, he_uniform, xavier, xavier_uniform, lecun, pytorch, "
+                                                  "notebook-glorot")
+    ap2.add_argument("--bias", default="pytorch", help="pytorch (U(+-1/sqrt(fan_in))), zero, scheme, normal:STD, "
+                                                       "uniform:A")
+    ap2.add_argument("--widths", default="2,4,8,16,32,64", help="comma-separated widths")
+    ap2.add_argument("--gain", default="1", help="a gain, or START:STOP:STEP (inclusive)")
+    ap2.add_argument("--samples", type=int, default=1000, help="networks per width and gain")
+    ap2.add_argument("--seed", type=int, default=0)
+    ap2.add_argument("--period", "-p", default="3")
+    ap2.add_argument("--protocol", help="also run a published grid detector: grid163 or grid163-unit")
+    ap2.add_argument("--first-layer", default="random", choices=("random", "ones"))
+    ap2.add_argument("--output-activation")
+    ap2.add_argument("--workers", type=int, help="processes (default: all cores)")
+    ap2.add_argument("--out", required=True, help="folder for audit.json, results.jsonl, summary.json")
     lp = sub.add_parser("lyapunov", help="exponents of every certified orbit of period P, and of a typical orbit")
     lp.add_argument("map")
     lp.add_argument("--orbit-period", "-p", default="1", help="period of the certified orbits (default 1)")
@@ -190,6 +239,8 @@ def _main(argv) -> int:
 
     if args.cmd == "lyapunov":
         return _lyapunov(args)
+    if args.cmd == "audit":
+        return _audit(args)
     p = _period(args.period)
     if args.cmd in ("threshold", "windows"):
         return _threshold(args, p)

@@ -208,3 +208,26 @@ def render_windows(cert: dict) -> str:
 def _end(iv) -> str:
     lo, hi = interval_parse(iv)
     return f"{float(lo):.12g}" if lo == hi else f"{float((lo + hi) / 2):.12g}"
+
+
+def render_audit(summary: dict) -> str:
+    """Per-cell certified chaos probabilities with exact 95% intervals (and the protocol's, if run)."""
+    p = summary["period"]
+    prot = summary.get("protocol")
+    head = f"{'width':>6} {'gain':>6} {'n':>7} {'proved':>7} {'refuted':>8} {'undec':>6} {'p (certified)':>14} {'95% CI':>17}"
+    if prot:
+        head += f" {prot + ' p':>14} {'disagree':>8}"
+    out = [f"certified points of minimal period {p}" + (" (Li-Yorke chaos)" if p == 3 else "") + " per cell", head]
+    for r in summary["rows"]:
+        line = (f"{r['width']:>6} {r['gain']:>6g} {r['n']:>7} {r['proved']:>7} {r['refuted']:>8} {r['undecided']:>6} "
+                f"{r['p']:>14.4f} [{r['ci95'][0]:.4f}, {r['ci95'][1]:.4f}]")
+        if prot:
+            line += f" {r['protocol_p']:>14.4f} {r['disagreements']:>8}"
+        out.append(line)
+    for g, t in summary["width_homogeneity"].items():
+        out.append(f"gain {g}: same probability at every width? chi2 = {t['chi2']:.3g}, dof {t['dof']}, "
+                   f"p-value {t['p_value']:.3g}")
+    if summary["rows"]:
+        out.append(f"law      {summary['rows'][0]['law']}")
+    out.append("files    audit.json (laws, seed), results.jsonl (one line per network), summary.json")
+    return "\n".join(out)
