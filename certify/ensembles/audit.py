@@ -44,8 +44,25 @@ def decide(task):
     if cert["verdict"] == "undecided":
         line["reason"] = cert.get("reason", "")[:200]
     if protocol:
-        line["protocol_detected"] = detect(protocol, weights)
+        line["protocol_detected"] = flagged = detect(protocol, weights)
+        if flagged != (cert["verdict"] == "proved") and cert["verdict"] != "undecided":
+            line["disagreement"] = _why(weights, cert["verdict"], period, budget)
     return line
+
+
+def _why(weights: dict, verdict: str, period: int, budget) -> str:
+    """The certified reason a grid detector disagrees with the verdict on one network."""
+    from certify.maps import from_weights
+    from certify.orbits.period import certify_period
+
+    if verdict == "proved":
+        return f"certified period-{period} orbit that the grid missed"
+    m = from_weights(weights)
+    for q in (2, 4, 1):
+        if q != period and certify_period(m, q, budget=budget)["verdict"] == "proved":
+            return (f"flagged, but no point of period {period} exists (refuted); a certified period-{q} orbit "
+                    f"is what the grid counted")
+    return f"flagged, but no point of period {period} exists (refuted): a grid artefact"
 
 
 class Audit:
@@ -64,6 +81,14 @@ class Audit:
         self.samples, self.seed, self.period, self.protocol, self.budget = samples, seed, period, protocol, budget
         if protocol:
             detect(protocol, self.laws[0].sample(network_rng(seed, 1, 0, 0)))
+
+    @classmethod
+    def from_header(cls, header: dict) -> "Audit":
+        """The audit an audit.json describes (to re-run or check part of a committed audit)."""
+        law = header["law_parameters"][0]
+        return cls(law["activation"], law["init"], header["widths"], header["gains"], header["samples"],
+                   header["seed"], period=header["period"], protocol=header.get("protocol"), bias=law["bias"],
+                   first_layer=law["first_layer"], output_activation=law["output_activation"])
 
     def tasks(self):
         for law in self.laws:
@@ -134,9 +159,13 @@ def summarise(out: str) -> dict:
     with open(os.path.join(out, "audit.json"), encoding="utf-8") as fh:
         header = json.load(fh)
     cells: dict = {}
+    reasons: dict = {}
     with open(os.path.join(out, "results.jsonl"), encoding="utf-8") as fh:
         for raw in fh:
             r = json.loads(raw)
+            if "disagreement" in r:
+                why = r["disagreement"]
+                reasons[why] = reasons.get(why, 0) + 1
             c = cells.setdefault((r["width"], r["gain"]), {"n": 0, "proved": 0, "refuted": 0, "undecided": 0,
                                                            "protocol_detected": 0, "disagree": 0})
             c["n"] += 1
@@ -163,7 +192,7 @@ def summarise(out: str) -> dict:
                            "hypothesis": "the certified chaos probability is the same at every width"}
     summary = {"seed": header["seed"], "period": header["period"], "protocol": header.get("protocol"),
                "complete": sum(r["n"] for r in rows) == header["samples"] * len(header["widths"]) * len(header["gains"]),
-               "rows": rows, "width_homogeneity": tests,
+               "rows": rows, "width_homogeneity": tests, "disagreement_reasons": reasons,
                "statistic": "p = proved / n (certified period-p points, i.e. Li-Yorke chaos for p = 3); "
                             "ci95 = Clopper-Pearson exact 95% interval"}
     write_atomic(os.path.join(out, "summary.json"), json.dumps(summary, sort_keys=True, indent=1) + "\n")

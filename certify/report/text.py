@@ -229,5 +229,8 @@ def render_audit(summary: dict) -> str:
                    f"p-value {t['p_value']:.3g}")
     if summary["rows"]:
         out.append(f"law      {summary['rows'][0]['law']}")
+    reasons = summary.get("disagreement_reasons") or {}
+    for why, n in sorted(reasons.items(), key=lambda kv: -kv[1])[:5]:
+        out.append(f"disagree {n} x {why}")
     out.append("files    audit.json (laws, seed), results.jsonl (one line per network), summary.json")
     return "\n".join(out)
