@@ -185,6 +185,8 @@ def _parser() -> argparse.ArgumentParser:
     ap2.add_argument("--output-activation")
     ap2.add_argument("--workers", type=int, help="processes (default: all cores)")
     ap2.add_argument("--out", required=True, help="folder for audit.json, results.jsonl, summary.json")
+    rp = sub.add_parser("report", help="Markdown + HTML report with plots for an audit folder")
+    rp.add_argument("folder")
     lp = sub.add_parser("lyapunov", help="exponents of every certified orbit of period P, and of a typical orbit")
     lp.add_argument("map")
     lp.add_argument("--orbit-period", "-p", default="1", help="period of the certified orbits (default 1)")
@@ -241,6 +243,11 @@ def _main(argv) -> int:
         return _lyapunov(args)
     if args.cmd == "audit":
         return _audit(args)
+    if args.cmd == "report":
+        from certify.report.audit import write_report
+        for name in write_report(args.folder):
+            print(f"written  {args.folder.rstrip('/')}/{name}")
+        return EXIT_OK
     p = _period(args.period)
     if args.cmd in ("threshold", "windows"):
         return _threshold(args, p)

@@ -109,3 +109,21 @@ def test_committed_audit_reproduces(folder):
     assert len(lines) == header["samples"] * len(header["widths"]) * len(header["gains"])
     for task, line in zip(list(audit.tasks())[:12], lines[:12]):
         assert json.dumps(decide(task), sort_keys=True) == line
+
+
+def test_report_writes_markdown_html_and_plots(tmp_path):
+    """certify report: report.md/.html and one SVG per gain and per width of a gain sweep."""
+    from certify.report.audit import write_report
+    run_audit(small_audit(gains=[1.0, 2.0], samples=10), str(tmp_path / "a"), workers=1)
+    files = write_report(str(tmp_path / "a"))
+    assert {"report.md", "report.html", "probability_vs_width_gain1.svg", "probability_vs_gain_width2.svg"} <= set(files)
+    md = (tmp_path / "a" / "report.md").read_text()
+    assert "Clopper" in md and "| 2 | 1 | 10 |" in md and "certify period net.json" in md
+    assert (tmp_path / "a" / "probability_vs_width_gain1.svg").read_text().startswith("<svg")
+
+
+def test_report_on_empty_folder_is_input_error(tmp_path):
+    """A folder without an audit is a one-line input error."""
+    from certify.report.audit import write_report
+    with pytest.raises(CertifyError, match="no finished audit"):
+        write_report(str(tmp_path))
