@@ -16,7 +16,7 @@ from dataclasses import asdict
 
 from certify import __version__
 from certify.arith import Budget
-from certify.certificates import dumps, write_atomic
+from certify.certificates import write_atomic
 from certify.ensembles.laws import Law, network_rng
 from certify.ensembles.protocols import detect
 from certify.ensembles.stats import clopper_pearson, homogeneity
@@ -40,7 +40,7 @@ def decide(task):
     cert = certify_period(from_weights(weights, given=f"audit net {law.width}/{gi}/{index}"), period, budget=budget)
     cert.pop("versions", None)  # keep the digest independent of library versions
     line = {"width": law.width, "gain": law.gain, "index": index, "verdict": cert["verdict"],
-            "digest": hashlib.sha256(dumps(cert).encode()).hexdigest()[:16]}
+            "digest": hashlib.sha256(json.dumps(cert, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]}
     if cert["verdict"] == "undecided":
         line["reason"] = cert.get("reason", "")[:200]
     if protocol:

@@ -55,7 +55,15 @@ def _vector(d, key):
         v = v.tolist()
     if not isinstance(v, (list, tuple)):
         v = [v]
-    return [q_str(_fq(exact(x, f"{key}[{i}]"))) for i, x in enumerate(v)]
+    return [_pq_str(exact(x, f"{key}[{i}]")) for i, x in enumerate(v)]
+
+
+def _pq_str(pq: tuple[int, int]) -> str:
+    """Canonical "p/q" of a pair; float ratios are already in lowest terms, others are reduced."""
+    n, d = pq
+    if d != 1 and math.gcd(n, d) != 1:
+        return q_str(_fq(pq))
+    return str(n) if d == 1 else f"{n}/{d}"
 
 
 def _fq(pq: tuple[int, int]):
