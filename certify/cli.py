@@ -110,6 +110,31 @@ def _audit(args) -> int:
     return EXIT_OK
 
 
+def _entropy(args) -> int:
+    from certify.dynamics.entropy import entropy_bounds
+    from certify.maps import parse_map
+
+    if args.timeout <= 0:
+        raise CertifyError("--timeout must be positive")
+    m = parse_map(args.map)
+    cert = entropy_bounds(m, _domain(args.domain) if args.domain else None, budget=Budget(seconds=args.timeout))
+    text = dumps(cert)
+    if args.out:
+        write_atomic(args.out, text)
+    if args.json:
+        sys.stdout.write(text)
+    elif cert["verdict"] == "proved":
+        b = cert["bounds"]
+        from certify.certificates import q_parse
+        print(f"map      {m.given}   [{m.kind}]")
+        print(f"verdict  PROVED: {float(q_parse(b['lo'])):.6f} <= h_top <= {float(q_parse(b['hi'])):.6f}")
+        print(f"lower    {b['lo_exact']}: {b['lo_method']}")
+        print(f"upper    {b['hi_exact']}: {b['hi_method']}")
+    else:
+        print(f"verdict  UNDECIDED: {cert.get('reason', '')}")
+    return EXIT_UNDECIDED if cert["verdict"] == "undecided" else EXIT_OK
+
+
 def _lyapunov(args) -> int:
     from certify.dynamics import lyapunov
     from certify.maps import parse_map
@@ -185,6 +210,12 @@ def _parser() -> argparse.ArgumentParser:
     ap2.add_argument("--output-activation")
     ap2.add_argument("--workers", type=int, help="processes (default: all cores)")
     ap2.add_argument("--out", required=True, help="folder for audit.json, results.jsonl, summary.json")
+    ep = sub.add_parser("entropy", help="certified bounds [lo, hi] on the topological entropy (PL maps)")
+    ep.add_argument("map")
+    ep.add_argument("--domain", help="LO,HI: an invariant interval (default: found from the map)")
+    ep.add_argument("--timeout", type=float, default=5.0, help="seconds spent sharpening the bounds")
+    ep.add_argument("--json", action="store_true")
+    ep.add_argument("--out")
     rp = sub.add_parser("report", help="Markdown + HTML report with plots for an audit folder")
     rp.add_argument("folder")
     lp = sub.add_parser("lyapunov", help="exponents of every certified orbit of period P, and of a typical orbit")
@@ -243,6 +274,8 @@ def _main(argv) -> int:
         return _lyapunov(args)
     if args.cmd == "audit":
         return _audit(args)
+    if args.cmd == "entropy":
+        return _entropy(args)
     if args.cmd == "report":
         from certify.report.audit import write_report
         for name in write_report(args.folder):

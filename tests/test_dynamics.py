@@ -59,3 +59,46 @@ def test_proved_typical_needs_constant_slope():
     cert = lyapunov(parse_map("logistic(r=4)"), 1, steps=2000)
     cert["typical"] = {"status": "proved", "value": "log(2)"}
     assert not check(cert).ok
+
+
+def _bounds(cert):
+    from certify.certificates import q_parse
+    return float(q_parse(cert["bounds"]["lo"])), float(q_parse(cert["bounds"]["hi"]))
+
+
+def test_tent_entropy_bounds_bracket_log_s():
+    """For tent maps h_top = log s: the certified [lo, hi] contains it (s = 2 exactly, s = 3/2 and 17/10)."""
+    from certify.dynamics.entropy import entropy_bounds
+    from certify.arith import Budget
+    for s, exact in (("2", True), ("3/2", False), ("17/10", False)):
+        cert = entropy_bounds(parse_map(f"tent(s={s})"), budget=Budget(seconds=1))
+        assert check(cert).ok
+        lo, hi = _bounds(cert)
+        h = math.log(eval(s))
+        assert lo - 1e-12 <= h <= hi + 1e-12
+        if exact:
+            assert math.isclose(lo, h, abs_tol=1e-9) and math.isclose(hi, h, abs_tol=1e-9)
+
+
+def test_contraction_has_zero_entropy():
+    """x/2 + 1/4 contracts to a point: h_top = 0, proved."""
+    from certify.dynamics.entropy import entropy_bounds
+    cert = entropy_bounds(parse_map("x/2 + 1/4"))
+    assert cert["verdict"] == "proved" and _bounds(cert) == (0.0, 0.0) and check(cert).ok
+
+
+def test_tampered_entropy_rejected():
+    """A lap count, a horseshoe interval or a bound changed is rejected."""
+    from certify.dynamics.entropy import entropy_bounds
+    from certify.arith import Budget
+    cert = entropy_bounds(parse_map("tent(s=3/2)"), budget=Budget(seconds=1))
+    for edit in ("laps", "shoe", "hi"):
+        bad = copy.deepcopy(cert)
+        facts = {f["fact"]: f for f in bad["evidence"]}
+        if edit == "laps":
+            facts["laps"]["count"] -= 1
+        elif edit == "shoe":
+            facts["horseshoe"]["intervals"].append({"lo": "0", "hi": "1"})
+        else:
+            bad["bounds"]["hi"] = "0"
+        assert not check(bad).ok

@@ -64,6 +64,9 @@ def _check(prog: Program, cert: dict) -> int:
     if kind == "onset":
         from certify.checker.thresholds import check_onset
         return check_onset(prog, cert)
+    if kind == "entropy":
+        from certify.checker.entropy import check_entropy
+        return check_entropy(prog, cert)
     if kind == "windows":
         from certify.checker.thresholds import check_windows
         return check_windows(prog, cert)
