@@ -260,20 +260,8 @@ def check_windows(prog: Program, cert: dict) -> int:
         if count_real_roots(at_param(phi, s)) != int(n):
             raise F.Failure(f"Phi_{p}(x, {q_str(s)}) has not {n} real roots")
         counts.append(int(n))
-    want, want_orbits = [], []
-    i = 0
-    while i < len(gaps):
-        if counts[i] > 0:
-            j = i
-            while j + 1 < len(gaps) and counts[j + 1] > 0:
-                j += 1
-            left = (A, A) if i == 0 else roots[i - 1]
-            right = (Bend, Bend) if j == len(gaps) - 1 else roots[j]
-            want.append((left, right))
-            want_orbits.append([c // p for c in counts[i:j + 1]])
-            i = j + 1
-        else:
-            i += 1
+    runs = windows_from_counts(roots, counts, A, Bend, p)
+    want, want_orbits = [(a, b) for a, b, _ in runs], [o for _, _, o in runs]
     got = [(interval_parse(w["from"]), interval_parse(w["to"])) for w in cert["windows"]]
     orbits = [w.get("orbits") for w in cert["windows"]]
     if got != want:
@@ -282,3 +270,20 @@ def check_windows(prog: Program, cert: dict) -> int:
         raise F.Failure("the stated orbit counts differ from the exact counts")
     return 1
 
+
+
+def windows_from_counts(roots, counts, A, B, p: int):
+    """Maximal runs of gaps with a positive count: (left end enclosure, right end enclosure, orbits)."""
+    out, i = [], 0
+    while i < len(counts):
+        if counts[i] > 0:
+            j = i
+            while j + 1 < len(counts) and counts[j + 1] > 0:
+                j += 1
+            left = (A, A) if i == 0 else roots[i - 1]
+            right = (B, B) if j == len(counts) - 1 else roots[j]
+            out.append((left, right, [c // p for c in counts[i:j + 1]]))
+            i = j + 1
+        else:
+            i += 1
+    return out

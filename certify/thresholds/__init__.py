@@ -18,7 +18,8 @@ from flint import fmpq, fmpq_poly
 from certify.arith import Budget, dyadic
 from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import check
-from certify.checker.thresholds import at_param, bifurcation_poly, count_real_roots, dynatomic, to_sympy
+from certify.checker.thresholds import (at_param, bifurcation_poly, count_real_roots, dynatomic, to_sympy,
+                                        windows_from_counts)
 from certify.errors import CertifyError
 from certify.maps import Family
 from certify.orbits.period import certify_period, versions
@@ -227,19 +228,8 @@ def certify_windows(fam: Family, p: int, rng, digits: int = 30, budget: Budget =
             n = 0
             samples.append([None, 0])
         counts.append(n)
-    windows, i = [], 0
-    while i < len(counts):
-        if counts[i] > 0:
-            j = i
-            while j + 1 < len(counts) and counts[j + 1] > 0:
-                j += 1
-            left = (A, A) if i == 0 else roots[i - 1]
-            right = (B, B) if j == len(counts) - 1 else roots[j]
-            windows.append({"from": interval(*left), "to": interval(*right),
-                            "orbits": [c // p for c in counts[i:j + 1]]})
-            i = j + 1
-        else:
-            i += 1
+    windows = [{"from": interval(*left), "to": interval(*right), "orbits": orbits}
+               for left, right, orbits in windows_from_counts(roots, counts, A, B, p)]
     fact = {"fact": "parameter_partition", "roots": [interval(*r) for r in roots], "samples": samples}
     cert = cert_of("proved", [fact], windows=windows, digits=digits)
     if budget.self_check:
