@@ -65,6 +65,11 @@ def _threshold(args, p: int) -> int:
                    else (certify_windows, render_windows))
     cert = run(fam, p, rng, digits=args.digits,
                budget=Budget(progress=_progress if sys.stderr.isatty() else None))
+    return _emit(args, cert, render)
+
+
+def _emit(args, cert: dict, render) -> int:
+    """Write --out, print the JSON (--json) or the rendered text, and give the verdict's exit code."""
     text = dumps(cert)
     if args.out:
         write_atomic(args.out, text)
@@ -113,26 +118,13 @@ def _audit(args) -> int:
 def _entropy(args) -> int:
     from certify.dynamics.entropy import entropy_bounds
     from certify.maps import parse_map
+    from certify.report.text import render_entropy
 
     if args.timeout <= 0:
         raise CertifyError("--timeout must be positive")
     m = parse_map(args.map)
     cert = entropy_bounds(m, _domain(args.domain) if args.domain else None, budget=Budget(seconds=args.timeout))
-    text = dumps(cert)
-    if args.out:
-        write_atomic(args.out, text)
-    if args.json:
-        sys.stdout.write(text)
-    elif cert["verdict"] == "proved":
-        b = cert["bounds"]
-        from certify.certificates import q_parse
-        print(f"map      {m.given}   [{m.kind}]")
-        print(f"verdict  PROVED: {float(q_parse(b['lo'])):.6f} <= h_top <= {float(q_parse(b['hi'])):.6f}")
-        print(f"lower    {b['lo_exact']}: {b['lo_method']}")
-        print(f"upper    {b['hi_exact']}: {b['hi_method']}")
-    else:
-        print(f"verdict  UNDECIDED: {cert.get('reason', '')}")
-    return EXIT_UNDECIDED if cert["verdict"] == "undecided" else EXIT_OK
+    return _emit(args, cert, render_entropy)
 
 
 def _lyapunov(args) -> int:
@@ -152,14 +144,7 @@ def _lyapunov(args) -> int:
     m = parse_map(args.map)
     cert = lyapunov(m, p, x0=x0, steps=args.steps,
                     budget=Budget(progress=_progress if sys.stderr.isatty() else None))
-    text = dumps(cert)
-    if args.out:
-        write_atomic(args.out, text)
-    if args.json:
-        sys.stdout.write(text)
-    else:
-        print(render_lyapunov(cert))
-    return EXIT_UNDECIDED if cert["verdict"] == "undecided" else EXIT_OK
+    return _emit(args, cert, render_lyapunov)
 
 
 def _parser() -> argparse.ArgumentParser:

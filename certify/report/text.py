@@ -234,3 +234,16 @@ def render_audit(summary: dict) -> str:
         out.append(f"disagree {n} x {why}")
     out.append("files    audit.json (laws, seed), results.jsonl (one line per network), summary.json")
     return "\n".join(out)
+
+
+def render_entropy(cert: dict) -> str:
+    """Certified entropy bounds with the counts they rest on."""
+    out = _header(cert)
+    if cert["verdict"] != "proved":
+        out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
+        return "\n".join(out)
+    b = cert["bounds"]
+    out.append(f"verdict  PROVED: {float(q_parse(b['lo'])):.6f} <= h_top <= {float(q_parse(b['hi'])):.6f}")
+    out.append(f"lower    {b['lo_exact']}: {b['lo_method']}")
+    out.append(f"upper    {b['hi_exact']}: {b['hi_method']}")
+    return "\n".join(out)
