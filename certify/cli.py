@@ -115,6 +115,26 @@ def _audit(args) -> int:
     return EXIT_OK
 
 
+def _gradients(args) -> int:
+    from flint import fmpq
+
+    from certify.dynamics.gradients import gradient_svg, gradients
+    from certify.maps import parse_map
+    from certify.maps.formulas import parse_number
+    from certify.report.text import render_gradients
+
+    x0 = parse_number(args.x0, "--x0")
+    if not x0.is_Rational:
+        raise CertifyError("--x0 must be a rational number")
+    if args.plot and not args.plot.lower().endswith(".svg"):
+        raise CertifyError("--plot writes SVG: give a file name ending in .svg")
+    m = parse_map(args.map)
+    cert = gradients(m, fmpq(int(x0.p), int(x0.q)), args.horizon)
+    if args.plot and cert["verdict"] == "proved":
+        write_atomic(args.plot, gradient_svg(cert, f"{m.given}: log|dx_T/dx_0|"))
+    return _emit(args, cert, render_gradients)
+
+
 def _entropy(args) -> int:
     from certify.dynamics.entropy import entropy_bounds
     from certify.maps import parse_map
@@ -189,6 +209,13 @@ def _parser() -> argparse.ArgumentParser:
     ap2.add_argument("--output-activation")
     ap2.add_argument("--workers", type=int, help="processes (default: all cores)")
     ap2.add_argument("--out", required=True, help="folder for audit.json, results.jsonl, summary.json")
+    gp = sub.add_parser("gradients", help="certified BPTT factors d x_T / d x_0 along an orbit, growth vs lambda")
+    gp.add_argument("map")
+    gp.add_argument("--x0", required=True, help="the orbit's start (an exact number, e.g. 0.3 or 3/10)")
+    gp.add_argument("--horizon", type=int, default=2000, help="the largest T (default 2000)")
+    gp.add_argument("--plot", help="write log|dx_T/dx_0| against T to this .svg file")
+    gp.add_argument("--json", action="store_true")
+    gp.add_argument("--out")
     ep = sub.add_parser("entropy", help="certified bounds [lo, hi] on the topological entropy (PL maps)")
     ep.add_argument("map")
     ep.add_argument("--domain", help="LO,HI: an invariant interval (default: found from the map)")
@@ -255,6 +282,8 @@ def _main(argv) -> int:
         return _audit(args)
     if args.cmd == "entropy":
         return _entropy(args)
+    if args.cmd == "gradients":
+        return _gradients(args)
     if args.cmd == "report":
         from certify.report.audit import write_report
         for name in write_report(args.folder):

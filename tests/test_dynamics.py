@@ -102,3 +102,31 @@ def test_tampered_entropy_rejected():
         else:
             bad["bounds"]["hi"] = "0"
         assert not check(bad).ok
+
+
+def test_gradients_explode_at_rate_lambda_on_chaos():
+    """logistic r = 4: certified log|dx_T/dx_0| grows at ~log 2 per step (Theorem 2)."""
+    from flint import fmpq
+    from certify.dynamics.gradients import gradients
+    cert = gradients(parse_map("logistic(r=4)"), fmpq(3, 10), 400)
+    assert check(cert).ok and cert["regime"].startswith("exploding")
+    assert abs(cert["growth_rate"] - math.log(2)) < 0.02
+
+
+def test_gradients_vanish_on_an_attracting_cycle():
+    """logistic r = 3.2: gradients decay at the attracting 2-cycle's exponent log(0.16)/2 (Theorem 1)."""
+    from flint import fmpq
+    from certify.dynamics.gradients import gradients
+    cert = gradients(parse_map("logistic(r=3.2)"), fmpq(3, 10), 300)
+    assert check(cert).ok and cert["regime"].startswith("vanishing")
+    assert abs(cert["growth_rate"] - math.log(0.16) / 2) < 0.01
+
+
+def test_tampered_gradient_rejected():
+    """A changed certified value is rejected."""
+    from flint import fmpq
+    from certify.dynamics.gradients import gradients
+    cert = gradients(parse_map("tent(s=2)"), fmpq(1, 3) + fmpq(1, 10 ** 9), 50)
+    bad = copy.deepcopy(cert)
+    bad["evidence"][0]["log_abs"][-1] = {"lo": "0", "hi": "1"}
+    assert check(cert).ok and not check(bad).ok

@@ -64,6 +64,13 @@ def _check(prog: Program, cert: dict) -> int:
     if kind == "onset":
         from certify.checker.thresholds import check_onset
         return check_onset(prog, cert)
+    if kind == "gradients":
+        if cert["verdict"] == "proved":
+            for fact in cert.get("evidence", []):
+                if fact.get("fact") != "gradient_values":
+                    raise F.Failure("a gradients certificate holds gradient_values facts only")
+                F.fact_gradient_values(prog, fact)
+        return len(cert.get("evidence", []))
     if kind == "entropy":
         from certify.checker.entropy import check_entropy
         return check_entropy(prog, cert)

@@ -566,3 +566,27 @@ def fact_constant_slope(prog: Program, fact: dict):
     if pl is None or s <= 0 or any(abs(t) != s for t in pl.slopes):
         raise Failure(f"the map does not have |slope| = {fact['s']} on every piece")
     return s
+
+
+def gradient_logs(prog: Program, x0, horizon: int):
+    """Balls enclosing log|d x_t / d x_0| = sum_{s<t} log|f'(x_s)| for t = 1..horizon (None once 0 is possible)."""
+    X, D, out = arb(x0), arb(1), []
+    for _ in range(horizon):
+        X, d = eval_ball(prog, X, deriv=True)
+        D = D * d
+        out.append(abs(D).log() if D.is_finite() and not D.contains(0) else None)
+    return out
+
+
+def fact_gradient_values(prog: Program, fact: dict):
+    """Each stated interval contains log|d x_T / d x_0| along the orbit of the rational x0."""
+    x0 = q_parse(fact["x0"])
+    ts = [int(t) for t in fact["T"]]
+    if not ts or ts != sorted(set(ts)) or ts[0] < 1:
+        raise Failure("checkpoints must be increasing positive integers")
+    logs = gradient_logs(prog, x0, ts[-1])
+    for t, iv in zip(ts, fact["log_abs"]):
+        lo, hi = interval_parse(iv)
+        v = logs[t - 1]
+        if v is None or not (v >= arb(lo).upper() and v <= arb(hi).lower()):
+            raise Failure(f"log|dx_{t}/dx_0| is not proved to lie in [{iv['lo']}, {iv['hi']}]")

@@ -247,3 +247,23 @@ def render_entropy(cert: dict) -> str:
     out.append(f"lower    {b['lo_exact']}: {b['lo_method']}")
     out.append(f"upper    {b['hi_exact']}: {b['hi_method']}")
     return "\n".join(out)
+
+
+def render_gradients(cert: dict) -> str:
+    """Certified gradient factors at the horizon, the fitted growth rate and the regime."""
+    out = _header(cert)
+    c = cert["claim"]
+    out.append(f"orbit    x0 = {c['x0']}, horizon T = {c['horizon']}")
+    lam = cert["lambda"]
+    if cert["verdict"] != "proved":
+        out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
+        return "\n".join(out)
+    fact = cert["evidence"][0]
+    lo, hi = interval_parse(fact["log_abs"][-1])
+    out.append(f"gradient log|dx_T/dx_0| certified at {len(fact['T'])} checkpoints ({cert['precision']} bits); "
+               f"at T = {fact['T'][-1]}: {float((lo + hi) / 2):.6g} (width {float(hi - lo):.1e})")
+    lam_txt = f"{lam['value']:.6g} +/- {lam['stderr']:.1e}" if lam.get("value") is not None else "n/a"
+    out.append(f"growth   {cert['growth_rate']:.6g} +/- {cert['stderr']:.1e} per step (fit, ESTIMATE) vs lambda "
+               f"{lam_txt} (typical-orbit ESTIMATE)")
+    out.append(f"regime   {cert['regime']}")
+    return "\n".join(out)
