@@ -135,6 +135,53 @@ def _gradients(args) -> int:
     return _emit(args, cert, render_gradients)
 
 
+def _forcing(args) -> int:
+    """tau_pred = ln 2 / lambda: proved when lambda is (constant-slope PL maps), else an estimate."""
+    import math
+
+    from certify.dynamics import typical_estimate
+    from certify.maps import parse_map
+
+    m = parse_map(args.map)
+    pl = m.program.pl()
+    slopes = {abs(s) for s in pl.slopes} if pl is not None else set()
+    if len(slopes) == 1 and next(iter(slopes)) > 1:
+        s = next(iter(slopes))
+        lam = {"status": "proved", "value": math.log(float(s)), "exact": f"log({s.p}/{s.q})" if s.q != 1 else f"log({s.p})",
+               "method": "|f'| = s on every piece"}
+        tau = {"status": "proved", "value": math.log(2) / lam["value"], "exact": f"log(2)/{lam['exact']}"}
+    else:
+        x0 = float(args.x0) if args.x0 else 0.2718281828
+        lam = typical_estimate(m, x0, steps=args.steps)
+        v, se = lam.get("value"), lam.get("stderr")
+        if v is None or v <= 0:
+            tau = {"status": "estimate", "value": None,
+                   "method": "lambda <= 0 (or no estimate): no finite predictability horizon"}
+        else:
+            tau = {"status": "estimate", "value": math.log(2) / v, "stderr": math.log(2) * se / v ** 2,
+                   "method": "ln 2 / lambda with lambda a typical-orbit estimate; stderr by the delta method"}
+    out = {"map": m.given, "lambda": lam, "tau_pred": tau}
+    if args.json:
+        print(json.dumps(out, sort_keys=True, indent=1))
+    else:
+        lv = lam.get("value")
+        if lam["status"] == "proved":
+            lam_txt = f"{lam['exact']} (PROVED: {lam['method']})"
+        elif lv is None:
+            lam_txt = "n/a (ESTIMATE failed)"
+        else:
+            lam_txt = f"{lv:.6g} +/- {lam['stderr']:.1e} (ESTIMATE)"
+        print(f"map      {m.given}   [{m.kind}]")
+        print(f"lambda   {lam_txt}")
+        if tau.get("value") is None:
+            print(f"tau_pred none: {tau['method']}")
+        else:
+            err = f" +/- {tau['stderr']:.2g}" if tau.get("stderr") is not None else ""
+            print(f"tau_pred {tau['value']:.4g}{err} steps ({tau['status'].upper()}): the sparse teacher-forcing "
+                  f"interval of Mikhaeil et al.")
+    return EXIT_OK
+
+
 def _entropy(args) -> int:
     from certify.dynamics.entropy import entropy_bounds
     from certify.maps import parse_map
@@ -216,6 +263,11 @@ def _parser() -> argparse.ArgumentParser:
     gp.add_argument("--plot", help="write log|dx_T/dx_0| against T to this .svg file")
     gp.add_argument("--json", action="store_true")
     gp.add_argument("--out")
+    fp = sub.add_parser("forcing-interval", help="predictability time ln 2 / lambda_max and its status")
+    fp.add_argument("map")
+    fp.add_argument("--x0", help="start of the typical orbit (default: a generic point)")
+    fp.add_argument("--steps", type=int, default=100_000)
+    fp.add_argument("--json", action="store_true")
     ep = sub.add_parser("entropy", help="certified bounds [lo, hi] on the topological entropy (PL maps)")
     ep.add_argument("map")
     ep.add_argument("--domain", help="LO,HI: an invariant interval (default: found from the map)")
@@ -284,6 +336,8 @@ def _main(argv) -> int:
         return _entropy(args)
     if args.cmd == "gradients":
         return _gradients(args)
+    if args.cmd == "forcing-interval":
+        return _forcing(args)
     if args.cmd == "report":
         from certify.report.audit import write_report
         for name in write_report(args.folder):

@@ -133,3 +133,20 @@ def test_threshold_bad_input(args, message):
     """Threshold input errors: one line, exit 2."""
     r = run(*args)
     assert r.returncode == 2 and message in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_forcing_interval_proved_for_tent_estimated_for_logistic(capsys):
+    """tau_pred = ln 2 / lambda: proved (= 1 step) for the slope-2 tent, an estimate for logistic r = 4."""
+    assert main(["forcing-interval", "tent(s=2)", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["tau_pred"]["status"] == "proved" and abs(out["tau_pred"]["value"] - 1) < 1e-12
+    assert main(["forcing-interval", "logistic(r=4)", "--json", "--steps", "20000"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["tau_pred"]["status"] == "estimate" and abs(out["tau_pred"]["value"] - 1) < 0.02
+
+
+def test_gradients_cli_and_plot(tmp_path, capsys):
+    """certify gradients prints the regime and writes the SVG plot."""
+    svg = tmp_path / "g.svg"
+    assert main(["gradients", "logistic(r=4)", "--x0", "3/10", "--horizon", "200", "--plot", str(svg)]) == 0
+    assert "exploding" in capsys.readouterr().out and svg.read_text().startswith("<svg")
