@@ -106,7 +106,8 @@ def _audit(args) -> int:
         raise CertifyError(f"--widths takes comma-separated whole numbers, got {args.widths!r}") from None
     audit = Audit(args.activation, args.init, widths, _gains(args.gain), args.samples, args.seed,
                   period=_period(args.period), protocol=args.protocol, bias=args.bias,
-                  first_layer=args.first_layer, output_activation=args.output_activation)
+                  first_layer=args.first_layer, output_activation=args.output_activation,
+                  budget=Budget(seconds=30, self_check=not args.no_self_check))
     summary = run_audit(audit, args.out, workers=args.workers,
                         progress=_progress if sys.stderr.isatty() else None)
     if sys.stderr.isatty():
@@ -255,6 +256,8 @@ def _parser() -> argparse.ArgumentParser:
     ap2.add_argument("--first-layer", default="random", choices=("random", "ones"))
     ap2.add_argument("--output-activation")
     ap2.add_argument("--workers", type=int, help="processes (default: all cores)")
+    ap2.add_argument("--no-self-check", action="store_true",
+                     help="skip the kernel re-check of each verdict (faster; re-check any network later)")
     ap2.add_argument("--out", required=True, help="folder for audit.json, results.jsonl, summary.json")
     gp = sub.add_parser("gradients", help="certified BPTT factors d x_T / d x_0 along an orbit, growth vs lambda")
     gp.add_argument("map")
