@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import numpy as np
-from flint import fmpq
 
 from certify.arith import Budget, float_map, workprec
 from certify.certificates import interval, interval_parse, q_str
@@ -21,7 +20,7 @@ from certify.checker.facts import cycle_exponent
 from certify.maps import Map
 from certify.orbits.period import certify_orbits
 
-__all__ = ["lyapunov", "typical_estimate"]
+__all__ = ["lyapunov", "typical_estimate", "ensemble_estimate"]
 
 
 def typical_estimate(m: Map, x0: float, steps: int = 100_000, transient: int = 1_000, batches: int = 20) -> dict:
@@ -46,6 +45,36 @@ def typical_estimate(m: Map, x0: float, steps: int = 100_000, transient: int = 1
             "transient": transient,
             "method": f"float64 orbit of x0, mean of log|f'(x_t)| over {steps} steps after {transient}; "
                       f"stderr from {batches} batch means; drift = |first half - second half|"}
+
+
+def ensemble_estimate(m: Map, window, orbits: int = 100, steps: int = 10_000, transient: int = 1_000,
+                      seed: int = 0) -> dict:
+    """Float estimate of lambda from `orbits` random starts (uniform in the window), run as one array.
+
+    Each orbit's mean of log|f'| after the transient is one sample; the estimate is their mean and
+    the error bar their standard error. Orbits that leave the finite range are dropped and counted.
+    """
+    f = float_map(m.program, deriv=True)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(float(window[0]), float(window[1]), orbits)
+    acc = np.zeros(orbits)
+    with np.errstate(all="ignore"):
+        for _ in range(transient):
+            x = f(x)[0]
+        for _ in range(steps):
+            y, d = f(x)
+            acc += np.log(np.abs(d))
+            x = y
+    per = acc / steps
+    ok = np.isfinite(per)
+    if ok.sum() < 2:
+        return {"status": "estimate", "value": None, "stderr": None,
+                "method": "ensemble of float orbits; too few stayed finite"}
+    return {"status": "estimate", "value": float(per[ok].mean()), "stderr": float(per[ok].std(ddof=1) / np.sqrt(ok.sum())),
+            "orbits": int(ok.sum()), "dropped": int((~ok).sum()), "steps": steps, "transient": transient,
+            "window": [float(window[0]), float(window[1])], "seed": seed,
+            "method": f"{int(ok.sum())} float64 orbits from uniform random starts, {steps} steps each after "
+                      f"{transient}; mean of per-orbit means of log|f'|, stderr across orbits"}
 
 
 def lyapunov(m: Map, period: int = 1, x0: float | None = None, steps: int = 100_000,
@@ -74,9 +103,10 @@ def lyapunov(m: Map, period: int = 1, x0: float | None = None, steps: int = 100_
         cert["typical"] = {"status": "proved", "value": f"log({q_str(s)})", "stderr": None,
                            "method": "|f'| = s on every piece: every orbit avoiding the breakpoints has "
                                      "exponent log s"}
+    elif x0 is not None:
+        cert["typical"] = typical_estimate(m, x0, steps)
     else:
-        start = x0 if x0 is not None else _default_start(cert)
-        cert["typical"] = typical_estimate(m, start, steps)
+        cert["typical"] = ensemble_estimate(m, _window(cert), orbits=100, steps=max(steps // 100, 100))
     if cert["verdict"] != "undecided" and budget.self_check:
         res = check(cert)
         if not res.ok:
@@ -85,10 +115,10 @@ def lyapunov(m: Map, period: int = 1, x0: float | None = None, steps: int = 100_
     return cert
 
 
-def _default_start(cert: dict) -> float:
-    """A generic start: an irrational-looking point inside the region, if one was proved."""
+def _window(cert: dict):
+    """Where random starts are drawn: the proved region holding the periodic points, else the orbits' hull."""
     for f in cert.get("evidence", []):
         if f.get("fact") == "region" and f.get("region") not in (None, "empty"):
-            lo, hi = interval_parse(f["region"])
-            return float(lo + (hi - lo) * fmpq(2718281, 10 ** 7))
-    return 0.2718281828
+            return interval_parse(f["region"])
+    pts = [float(sum(interval_parse(b)) / 2) for o in cert.get("orbits", []) for b in o]
+    return (min(pts), max(pts)) if len(pts) > 1 and max(pts) > min(pts) else (0.0, 1.0)

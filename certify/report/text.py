@@ -173,8 +173,9 @@ def render_lyapunov(cert: dict) -> str:
     if t.get("status") == "proved":
         out.append(f"typical  lambda = {t['value']} (proved: {t['method']})")
     elif t.get("value") is not None:
-        out.append(f"typical  lambda ~= {t['value']:.6f} +/- {t['stderr']:.1e}  (ESTIMATE; drift {t['drift']:.1e}; "
-                   f"x0 = {t['x0']:.10g}, {t['steps']} steps)")
+        how = (f"drift {t['drift']:.1e}; x0 = {t['x0']:.10g}, {t['steps']} steps" if "x0" in t
+               else f"{t['orbits']} random orbits x {t['steps']} steps")
+        out.append(f"typical  lambda ~= {t['value']:.6f} +/- {t['stderr']:.1e}  (ESTIMATE; {how})")
         out.append(f"         tau_pred = ln 2 / lambda ~= {0.6931471805599453 / t['value']:.2f} steps (estimate)"
                    if t["value"] > 0 else "         lambda <= 0: the orbit is not chaotic (no predictability horizon)")
     else:
