@@ -93,7 +93,7 @@ def test_tampered_onset_rejected(edit):
 @pytest.mark.parametrize("spec, param, rng, message", [
     ("tanh(x)", "r", ((0, 1), (1, 1)), "does not appear"),
     ("logistic(r)", "q", ((3, 1), (4, 1)), "but --param is 'q'"),
-    ("g*tanh(x)", "g", ((0, 1), (2, 1)), "polynomial families"),
+    ("g*tanh(x)", "g", ((0, 1), (2, 1)), "neither"),
     ("logistic(r)", "x", ((3, 1), (4, 1)), "plain name"),
 ])
 def test_bad_threshold_input(spec, param, rng, message):
@@ -153,3 +153,35 @@ def test_tampered_windows_rejected(edit):
     else:
         bad["windows"][0]["from"] = {"lo": "1", "hi": "1"}
     assert not check(bad).ok
+
+
+def test_tent_period3_onset_is_the_golden_ratio():
+    """The tent family gains period 3 at s = (1 + sqrt 5)/2, root of s^2 - s - 1 (FIELD.md)."""
+    cert = onset("tent(s)", "s", 3, (11, 10), (2, 1))
+    assert cert["verdict"] == "proved" and cert["minpoly"] == "s**2 - s - 1"
+    assert sympy_equal(cert["exact"], "(1 + sqrt(5))/2")
+
+
+def sympy_equal(a, b):
+    import sympy
+    return sympy.simplify(sympy.sympify(a) - sympy.sympify(b)) == 0
+
+
+def test_pl_family_without_critical_parameter_is_refuted():
+    """A skew tent family with no critical parameter in range and no period 3 at its start: refuted."""
+    cert = onset("skew_tent(aL=1/2, aR=-2, mu=m)", "m", 3, (1, 10), (2, 1))
+    assert cert["verdict"] == "refuted"
+
+
+def test_tampered_pl_onset_rejected():
+    """Changing the refutation point or the isolating interval of a PL onset is rejected."""
+    cert = onset("tent(s)", "s", 3, (11, 10), (2, 1))
+    for edit in ("point", "interval"):
+        bad = copy.deepcopy(cert)
+        f = bad["evidence"][0]
+        if edit == "point":
+            f["refuted_at"][1]["value"] = "17/10"
+        else:
+            f["isolating"] = {"lo": "3/2", "hi": "8/5"}
+            bad["onset"] = {"lo": "3/2", "hi": "8/5"}
+        assert not check(bad).ok

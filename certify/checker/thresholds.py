@@ -112,7 +112,6 @@ def check_onset(prog: Program, cert: dict) -> int:
     """Verify an onset certificate: its facts, and that they imply the stated onset. Returns #facts."""
     from certify.certificates import interval_parse, q_parse
     from certify.checker import facts as F
-    from certify.checker.semantics import ball_of, eval_ball
 
     claim, canon = cert["claim"], cert["map"]["canonical"]
     p = int(claim["p"])
@@ -122,15 +121,37 @@ def check_onset(prog: Program, cert: dict) -> int:
     if not A < Bend:
         raise F.Failure("empty parameter range")
     facts = {f.get("fact"): f for f in cert.get("evidence", [])}
-    if set(facts) - {"onset_algebraic", "cycle_at", "no_onset"} or len(facts) != len(cert.get("evidence", [])):
-        raise F.Failure("onset evidence must be onset_algebraic / cycle_at / no_onset, each at most once")
+    if set(facts) - {"onset_algebraic", "onset_pl", "cycle_at", "no_onset"} or len(facts) != len(cert.get("evidence", [])):
+        raise F.Failure("onset evidence must be onset_algebraic / onset_pl / cycle_at / no_onset, each at most once")
+    if cert["verdict"] == "undecided":
+        return 0
+    if "onset_pl" in facts:
+        if cert["verdict"] != "proved":
+            raise F.Failure("onset_pl supports proved onsets only")
+        return check_onset_pl(prog, cert, facts, p, A, Bend)
+    if "no_onset" in facts and "refuted_at" in facts["no_onset"]:  # PL family: none in the whole range
+        if cert["verdict"] != "refuted":
+            raise F.Failure("fact no_onset implies the verdict refuted")
+        fam = pl_family(prog, A, Bend)
+        if fam is None:
+            raise F.Failure("the family is not PL with fixed breakpoints")
+        P = pl_critical(fam, p)
+        if count_real_roots(P, A, Bend) - (1 if P(A) == 0 else 0) != 0:
+            raise F.Failure("fact no_onset: a critical parameter lies in (A, B]")
+        (sample,) = facts["no_onset"]["refuted_at"]
+        if q_parse(sample["value"]) != A:
+            raise F.Failure("fact no_onset: the refutation must be at A")
+        _refuted_at(canon, A, p, sample["evidence"])
+        return 1
+    verdict = cert["verdict"]
+    if verdict == "proved" and "onset_algebraic" not in facts:
+        return _onset_at_start(prog, cert, facts, p, A)
+    if not _is_polynomial(prog):
+        raise F.Failure("algebraic onset facts need a polynomial family")
     phi = dynatomic(prog, p)
     bif = bifurcation_poly(phi)
     if bif.is_zero():
         raise F.Failure("the bifurcation polynomial vanishes identically")
-    verdict = cert["verdict"]
-    if verdict == "proved" and "onset_algebraic" not in facts:
-        return _onset_at_start(prog, cert, facts, p, A)
     if count_real_roots(at_param(phi, A)) != 0:
         raise F.Failure(f"Phi_{p}(x, A) has real roots: period {p} is present at the start of the range")
     if verdict == "undecided":
@@ -160,18 +181,13 @@ def check_onset(prog: Program, cert: dict) -> int:
     _cycle_at(canon, cyc, p)
     if interval_parse(cert["onset"]) != (lo, hi):
         raise F.Failure("the stated onset differs from the isolating interval")
-    if cert.get("exact") is not None:
-        mp = minpoly_of(cert["exact"])
-        if mp.monic() != to_sympy(m).monic():
-            raise F.Failure("the exact form's minimal polynomial is not the certificate's minpoly")
-        from certify.checker.semantics import workprec
-        bits = 128 + 4 * max(lo.q.bit_length(), hi.q.bit_length(), abs(lo.p).bit_length(), abs(hi.p).bit_length())
-        with workprec(bits):  # enough bits to separate the value from ends 10^-digits apart
-            val = eval_ball(Program.from_sympy(_constant(cert["exact"])), ball_of(0, 0))
-            inside = val > lo and val < hi
-        if not inside:
-            raise F.Failure("the exact form does not lie in the isolating interval")
+    _check_exact(cert, m, lo, hi)
     return len(facts)
+
+
+def _is_polynomial(prog: Program) -> bool:
+    return all(ins[0] in ("x", "param", "const", "add", "mul") or (ins[0] == "pow" and ins[2] >= 0)
+               for ins in prog.code)
 
 
 def _cycle_at(canon: dict, cyc: dict, p: int) -> None:
@@ -287,3 +303,208 @@ def windows_from_counts(roots, counts, A, B, p: int):
         else:
             i += 1
     return out
+
+
+# ----------------------------------------------------------------------------- piecewise-linear families
+
+def pl_family(prog: Program, A, B):
+    """(breaks, slopes, icepts) of a family that is PL in x with breakpoints independent of the
+    parameter r in [A, B]; slopes and intercepts are fmpq_polys in r. None if not of that form."""
+    X1 = fmpq_poly([0, 1])
+
+    def const(q):
+        return fmpq_poly([q])
+
+    def sign_on_range(poly):
+        """+1 / -1 when poly keeps a strict sign on [A, B], else 0."""
+        if poly.is_zero():
+            return 0
+        if poly.degree() > 0 and count_real_roots(poly, A, B) > 0:
+            return 0
+        v = poly(A)
+        return 1 if v > 0 else -1
+
+    def relu(f):
+        alpha, beta, kinks = f
+        if kinks:
+            return None  # relu of a kinked function: not handled for families
+        if beta.is_zero():
+            sg = sign_on_range(alpha)
+            if sg == 0 and not alpha.is_zero():
+                return None
+            return (alpha if sg > 0 else const(0), const(0), [])
+        sg = sign_on_range(beta)
+        if sg == 0:
+            return None
+        # the kink t = -alpha/beta must be a constant rational
+        r0 = A
+        t = -alpha(r0) / beta(r0)
+        if not (alpha + beta * const(t)).is_zero():
+            return None
+        if sg > 0:
+            return (const(0), const(0), [(t, beta)])
+        return (alpha, beta, [(t, -beta)])
+
+    vals = []
+    for ins in prog.code:
+        op = ins[0]
+        if op == "x":
+            r = (const(0), const(1), [])
+        elif op == "param":
+            r = (X1, const(0), [])
+        elif op == "const":
+            r = (const(ins[1]), const(0), [])
+        elif op == "add":
+            alpha, beta, kinks = const(0), const(0), []
+            for k in ins[1:]:
+                a, b, ks = vals[k]
+                alpha, beta, kinks = alpha + a, beta + b, kinks + ks
+            r = (alpha, beta, kinks)
+        elif op == "mul":
+            factor, f = const(1), None
+            for k in ins[1:]:
+                a, b, ks = vals[k]
+                if b.is_zero() and not ks:
+                    factor = factor * a
+                elif f is None:
+                    f = vals[k]
+                else:
+                    return None
+            r = (factor, const(0), []) if f is None else (factor * f[0], factor * f[1], [(t, factor * g) for t, g in f[2]])
+        elif op in ("max", "min"):
+            u, v = vals[ins[1]], vals[ins[2]]
+            rd = relu((u[0] - v[0], u[1] - v[1], u[2] + [(t, -g) for t, g in v[2]]))
+            if rd is None:
+                return None
+            if op == "max":
+                r = (v[0] + rd[0], v[1] + rd[1], v[2] + rd[2])
+            else:
+                r = (u[0] - rd[0], u[1] - rd[1], u[2] + [(t, -g) for t, g in rd[2]])
+        elif op == "pow" and ins[2] == 1:
+            r = vals[ins[1]]
+        else:
+            return None
+        vals.append(r)
+    alpha, beta, kinks = vals[-1]
+    merged = {}
+    order = []
+    for t, g in kinks:
+        if t not in merged:
+            order.append(t)
+            merged[t] = const(0)
+        merged[t] = merged[t] + g
+    breaks, slopes, icepts = [], [beta], [alpha]
+    for t in sorted(order):
+        g = merged[t]
+        if g.is_zero():
+            continue
+        breaks.append(t)
+        slopes.append(slopes[-1] + g)
+        icepts.append(icepts[-1] - g * const(t))
+    return breaks, slopes, icepts
+
+
+def pl_critical(fam, p: int) -> fmpq_poly:
+    """Product of the critical polynomials of period p: for every itinerary of pieces, 1 - A_w(r),
+    and the border-collision (orbit point at a break) and coincidence (two orbit points equal)
+    numerators. Off its roots the set of period-p orbits changes continuously, so existence of a
+    point of minimal period p is constant on each gap between them."""
+    import itertools
+
+    breaks, slopes, icepts = fam
+    prod = fmpq_poly([1])
+    seen = set()
+    for word in itertools.product(range(len(slopes)), repeat=p):
+        A, Bc = fmpq_poly([1]), fmpq_poly([0])
+        partial = [(A, Bc)]
+        for k in word:
+            A, Bc = slopes[k] * A, slopes[k] * Bc + icepts[k]
+            partial.append((A, Bc))
+        D = fmpq_poly([1]) - A
+        if D.is_zero():
+            continue
+        nums = [Aj * Bc + Bj * D for Aj, Bj in partial[:p]]  # x_j = nums[j] / D
+        cands = [D]
+        for j, k in enumerate(word):
+            for t in ([breaks[k - 1]] if k > 0 else []) + ([breaks[k]] if k < len(breaks) else []):
+                cands.append(nums[j] - fmpq_poly([t]) * D)
+        for i in range(p):
+            for j in range(i + 1, p):
+                cands.append(nums[i] - nums[j])
+        for c in cands:
+            if c.is_zero() or c.degree() < 1:
+                continue
+            c = c / c.coeffs()[-1]  # monic, to deduplicate
+            key = tuple(c.coeffs())
+            if key not in seen:
+                seen.add(key)
+                prod = prod * c
+    return prod
+
+
+def _refuted_at(canon: dict, value, p: int, evidence) -> None:
+    """The map at parameter `value` has no point of minimal period p (an embedded refutation)."""
+    from certify.certificates import SCHEMA
+    from certify.checker import check
+    from certify.checker import facts as F
+    from certify.checker.semantics import parse_canonical_expr
+
+    name = canon["param"]
+    expr = parse_canonical_expr(canon["expr"], name).subs(sympy.Symbol(name), sympy.Rational(int(value.p), int(value.q)))
+    sub = {"schema": SCHEMA, "map": {"canonical": {"kind": "expr", "expr": sympy.sstr(expr)}},
+           "claim": {"kind": "period", "p": p, "domain": None}, "verdict": "refuted", "precision": 64,
+           "evidence": evidence}
+    res = check(sub)
+    if not res.ok:
+        raise F.Failure(f"refutation at {name} = {value}: {res.message}")
+
+
+def check_onset_pl(prog: Program, cert: dict, facts: dict, p: int, A, Bend) -> int:
+    """Onset in a PL family: r* is the only critical root in (A, v]; refuted at A and inside (A, r*)."""
+    from certify.certificates import interval_parse, q_parse
+    from certify.checker import facts as F
+
+    canon = cert["map"]["canonical"]
+    fam = pl_family(prog, A, Bend)
+    if fam is None:
+        raise F.Failure("the family is neither polynomial nor PL with fixed breakpoints")
+    P = pl_critical(fam, p)
+    f, cyc = facts["onset_pl"], facts.get("cycle_at")
+    if cyc is None:
+        raise F.Failure("a proved onset needs a cycle_at fact")
+    lo, hi = interval_parse(f["isolating"])
+    m = fmpq_poly([q_parse(c) for c in f["minpoly"]])
+    v = q_parse(cyc["value"])
+    if not (A < lo < hi <= v <= Bend) or m.degree() < 1 or not (P % m).is_zero():
+        raise F.Failure("fact onset_pl: bad interval, or the minpoly does not divide the critical polynomial")
+    if m(lo) == 0 or m(hi) == 0 or count_real_roots(m, lo, hi) != 1:
+        raise F.Failure("fact onset_pl: the minpoly has not exactly one root inside the interval")
+    at_A = 1 if P(A) == 0 else 0
+    if count_real_roots(P, A, v) - at_A != 1:
+        raise F.Failure("fact onset_pl: the critical polynomial has other roots in (A, v]")
+    samples = [(q_parse(s["value"]), s["evidence"]) for s in f["refuted_at"]]
+    if len(samples) != 2 or samples[0][0] != A or not (A < samples[1][0] < lo):
+        raise F.Failure("fact onset_pl: refutations are needed at A and at one point of (A, lo)")
+    for value, evidence in samples:
+        _refuted_at(canon, value, p, evidence)
+    _cycle_at(canon, cyc, p)
+    if interval_parse(cert["onset"]) != (lo, hi):
+        raise F.Failure("the stated onset differs from the isolating interval")
+    _check_exact(cert, m, lo, hi)
+    return len(facts)
+
+
+def _check_exact(cert: dict, m: fmpq_poly, lo, hi) -> None:
+    from certify.checker import facts as F
+    from certify.checker.semantics import ball_of, eval_ball, workprec
+
+    if cert.get("exact") is None:
+        return
+    if minpoly_of(cert["exact"]).monic() != to_sympy(m).monic():
+        raise F.Failure("the exact form's minimal polynomial is not the certificate's minpoly")
+    bits = 128 + 4 * max(lo.q.bit_length(), hi.q.bit_length(), abs(lo.p).bit_length(), abs(hi.p).bit_length())
+    with workprec(bits):
+        val = eval_ball(Program.from_sympy(_constant(cert["exact"])), ball_of(0, 0))
+        inside = val > lo and val < hi
+    if not inside:
+        raise F.Failure("the exact form does not lie in the isolating interval")

@@ -109,8 +109,7 @@ def certify_onset(fam: Family, p: int, rng, digits: int = 30, budget: Budget = B
     if not 1 <= digits <= 2000:
         raise CertifyError("--digits must be between 1 and 2000")
     if not fam.is_polynomial():
-        raise CertifyError("exact onsets are computed for polynomial families for now; this family is not "
-                           "polynomial in x and the parameter")
+        return _onset_pl(fam, p, rng, digits, budget)
     degree = _dynatomic_degree(fam, p)
     if degree > MAX_DEGREE:
         return _cert(fam, p, rng, "undecided", [],
@@ -237,3 +236,72 @@ def certify_windows(fam: Family, p: int, rng, digits: int = 30, budget: Budget =
         if not res.ok:
             return cert_of("undecided", [], reason=f"internal self-check failed ({res.message})")
     return cert
+
+
+def _onset_pl(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
+    """Onset in a family PL in x with parameter-independent breakpoints (tent(s), skew tents, ...)."""
+    from certify.checker.thresholds import pl_critical, pl_family
+
+    A, B = rng
+    fam_pl = pl_family(fam.program, A, B)
+    if fam_pl is None:
+        raise CertifyError("exact onsets are computed for polynomial families and for families that are "
+                           "piecewise linear in x with breakpoints independent of the parameter; this is neither")
+    if len(fam_pl[1]) ** p > 4096:
+        return _cert(fam, p, rng, "undecided", [], reason=f"{len(fam_pl[1])}^{p} itineraries: too many for this version")
+    at_A = _period_fact(fam, A, p, budget)
+    if at_A is None:
+        return _cert(fam, p, rng, "undecided", [], reason="no verdict for the map at the start of the range")
+    if at_A[0] == "proved":
+        fact = {"fact": "cycle_at", "value": q_str(A), "cycle": at_A[1][0]}
+        return _gate(_cert(fam, p, rng, "proved", [fact], onset=interval(A, A), exact=q_str(A), minpoly=None,
+                           digits=digits), budget)
+    P = pl_critical(fam_pl, p)
+    S = to_sympy(P).sqf_part()
+    roots = sorted((_q(a), _q(b)) for (a, b), _ in S.intervals(inf=sympy.Rational(int(A.p), int(A.q)),
+                                                              sup=sympy.Rational(int(B.p), int(B.q))))
+    roots = [(max(a, A), b) for a, b in roots if not (a == b == A)]
+    if not roots:  # existence is constant on the range, and refuted at A
+        if P(B) == 0:
+            return _cert(fam, p, rng, "undecided", [], reason="the only critical parameter is the range's end")
+        fact = {"fact": "no_onset", "refuted_at": [{"value": q_str(A), "evidence": at_A[1]}]}
+        return _gate(_cert(fam, p, rng, "refuted", [fact]), budget)
+    a, b = roots[0]
+    nxt = roots[1][0] if len(roots) > 1 else B
+    v = (b + nxt) / 2 if nxt > b else b
+    after = _period_fact(fam, v, p, budget)
+    if after is None or after[0] != "proved":
+        return _cert(fam, p, rng, "undecided", [],
+                     reason=f"period {p} does not appear at the first critical parameter of the range; narrow "
+                            f"--range to start after {float(b):.6g}")
+    r = sympy.Symbol(fam.param)
+    m = None
+    for fac, _ in sympy.factor_list(to_sympy(P, r))[1]:
+        fp = fmpq_poly([_q(c) for c in reversed(sympy.Poly(fac, r).all_coeffs())])
+        if fp.degree() >= 1 and count_real_roots(fp, a, b) >= 1:
+            m = fp
+            break
+    lo, hi = (a, b) if a < b else (a - (a - A) / 4, a + (nxt - a) / 4)
+    if m is None or m(lo) == 0 or m(hi) == 0:
+        return _cert(fam, p, rng, "undecided", [], reason="could not isolate the onset among the critical parameters")
+    lo, hi = _isolate(m, lo, hi, fmpq(1, 10 ** digits))
+    inside = _period_fact(fam, (A + lo) / 2, p, budget)
+    if inside is None or inside[0] != "refuted":
+        return _cert(fam, p, rng, "undecided", [], reason="no refutation before the onset")
+    cyc = {"fact": "cycle_at", "value": q_str(v), "cycle": after[1][0]}
+    alg = {"fact": "onset_pl", "minpoly": [q_str(c) for c in m.coeffs()], "isolating": interval(lo, hi),
+           "refuted_at": [{"value": q_str(A), "evidence": at_A[1]}, {"value": q_str((A + lo) / 2), "evidence": inside[1]}]}
+    m_sym = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(m.coeffs())], r)
+    exact = _closed_form(m_sym, lo, hi, fam.param)
+    return _gate(_cert(fam, p, rng, "proved", [alg, cyc], 64, onset=interval(lo, hi), exact=exact,
+                       minpoly=sympy.sstr(m_sym.monic().as_expr()), digits=digits), budget)
+
+
+def _period_fact(fam: Family, value: fmpq, p: int, budget: Budget):
+    """(verdict, evidence) of `certify period` for the map at `value`, or None if undecided."""
+    c = certify_period(fam.at(value), p, budget=budget)
+    if c["verdict"] == "undecided":
+        return None
+    if c["verdict"] == "proved":
+        return "proved", [f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk")]
+    return "refuted", c["evidence"]
