@@ -17,3 +17,4 @@ gen logistic_period3_onset.cert.json  threshold "logistic(r)" --param r --period
 gen logistic_period5_onset.cert.json  threshold "logistic(r)" --param r --period 5 --range 3.5,4 --digits 100
 gen quadratic_period3_onset.cert.json threshold "x^2 - c" --param c --period 3 --range 0,2
 gen logistic_period5_windows.cert.json  windows "logistic(r)" --param r --period 5 --range 3.5,4
+gen tent_period3_onset.cert.json      threshold "tent(s)" --param s --period 3 --range 1.1,2
