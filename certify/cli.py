@@ -235,7 +235,9 @@ def _parser() -> argparse.ArgumentParser:
                         ("windows", "the parameters in a range with points of minimal period P")):
         tp = sub.add_parser(name, help=help_)
         tp.add_argument("map", help="a family with one free parameter, e.g. 'logistic(r)' or 'x^2 - c'")
-        tp.add_argument("--param", required=True, help="the parameter's name, e.g. r")
+        tp.add_argument("--param", "--scale", dest="param", required=True,
+                        help="the parameter's name, e.g. r; for a weights file, the name of a gain multiplying "
+                             "every weight and bias")
         tp.add_argument("--period", "-p", default="3", help="the period P >= 1 (default 3)")
         tp.add_argument("--range", required=True, help="A,B: the parameter range")
         tp.add_argument("--digits", type=int, default=30, help="enclosure width 10^-digits (default 30)")

@@ -185,3 +185,22 @@ def test_tampered_pl_onset_rejected():
             f["isolating"] = {"lo": "3/2", "hi": "8/5"}
             bad["onset"] = {"lo": "3/2", "hi": "8/5"}
         assert not check(bad).ok
+
+
+def test_relu_network_gain_threshold():
+    """The width-2 ReLU tent net scaled by a gain g is the tent map of slope 2 g^2: period 3 from g = sqrt(phi/2)."""
+    import math
+    cert = certify_onset(parse_family("proofs/relu_tent_net.json" if __import__("os").path.exists(
+        "proofs/relu_tent_net.json") else str(__import__("pathlib").Path(__file__).resolve().parent.parent /
+                                             "proofs" / "relu_tent_net.json"), "gain"), 3, (fmpq(1, 2), fmpq(2)))
+    assert check(cert).ok and cert["verdict"] == "proved"
+    lo, hi = interval_parse(cert["onset"])
+    g = math.sqrt((1 + math.sqrt(5)) / 4)
+    assert float(lo) <= g <= float(hi) + 1e-12 and "note" in cert  # the claim starts after earlier critical gains
+
+
+def test_tent_period5_onset():
+    """The tent family gains period 5 at s = 1.5128764, a root of s^4 - s^3 - s^2 + s - 1."""
+    cert = onset("tent(s)", "s", 5, (11, 10), (2, 1))
+    assert cert["minpoly"] == "s**4 - s**3 - s**2 + s - 1"
+    assert abs(float(interval_parse(cert["onset"])[0]) - 1.5128764) < 1e-6

@@ -135,8 +135,8 @@ def check_onset(prog: Program, cert: dict) -> int:
         fam = pl_family(prog, A, Bend)
         if fam is None:
             raise F.Failure("the family is not PL with fixed breakpoints")
-        P = pl_critical(fam, p)
-        if count_real_roots(P, A, Bend) - (1 if P(A) == 0 else 0) != 0:
+        crit = pl_critical(fam, p)
+        if critical_root_count(crit, A, Bend) - sum(1 for g in crit if g(A) == 0) != 0:
             raise F.Failure("fact no_onset: a critical parameter lies in (A, B]")
         (sample,) = facts["no_onset"]["refuted_at"]
         if q_parse(sample["value"]) != A:
@@ -404,16 +404,18 @@ def pl_family(prog: Program, A, B):
     return breaks, slopes, icepts
 
 
-def pl_critical(fam, p: int) -> fmpq_poly:
-    """Product of the critical polynomials of period p: for every itinerary of pieces, 1 - A_w(r),
-    and the border-collision (orbit point at a break) and coincidence (two orbit points equal)
-    numerators. Off its roots the set of period-p orbits changes continuously, so existence of a
-    point of minimal period p is constant on each gap between them."""
+def pl_critical(fam, p: int) -> list:
+    """The distinct monic irreducible factors (fmpq_polys in r) of the critical polynomials of
+    period p: for every itinerary of pieces, 1 - A_w(r), the border-collision numerators (an orbit
+    point at a break) and the coincidence numerators (two orbit points equal). Off their roots
+    the set of period-p orbits changes continuously, so existence of a point of minimal period p is
+    constant on each gap between them. Distinct irreducibles have no common root."""
     import itertools
 
+    from flint import fmpz_poly
+
     breaks, slopes, icepts = fam
-    prod = fmpq_poly([1])
-    seen = set()
+    factors: dict = {}
     for word in itertools.product(range(len(slopes)), repeat=p):
         A, Bc = fmpq_poly([1]), fmpq_poly([0])
         partial = [(A, Bc)]
@@ -434,12 +436,18 @@ def pl_critical(fam, p: int) -> fmpq_poly:
         for c in cands:
             if c.is_zero() or c.degree() < 1:
                 continue
-            c = c / c.coeffs()[-1]  # monic, to deduplicate
-            key = tuple(c.coeffs())
-            if key not in seen:
-                seen.add(key)
-                prod = prod * c
-    return prod
+            num = fmpz_poly([int(v) for v in (c * c.denom()).numer().coeffs()])
+            for f, _ in num.factor()[1]:
+                if f.degree() >= 1:
+                    g = fmpq_poly([fmpq(int(v)) for v in f.coeffs()])
+                    g = g / g.coeffs()[-1]
+                    factors.setdefault(tuple(g.coeffs()), g)
+    return [factors[k] for k in sorted(factors)]
+
+
+def critical_root_count(factors, lo, hi) -> int:
+    """Number of distinct real roots of the critical factors in [lo, hi]."""
+    return sum(count_real_roots(f, lo, hi) for f in factors)
 
 
 def _refuted_at(canon: dict, value, p: int, evidence) -> None:
@@ -468,19 +476,20 @@ def check_onset_pl(prog: Program, cert: dict, facts: dict, p: int, A, Bend) -> i
     fam = pl_family(prog, A, Bend)
     if fam is None:
         raise F.Failure("the family is neither polynomial nor PL with fixed breakpoints")
-    P = pl_critical(fam, p)
+    crit = pl_critical(fam, p)
     f, cyc = facts["onset_pl"], facts.get("cycle_at")
     if cyc is None:
         raise F.Failure("a proved onset needs a cycle_at fact")
     lo, hi = interval_parse(f["isolating"])
     m = fmpq_poly([q_parse(c) for c in f["minpoly"]])
     v = q_parse(cyc["value"])
-    if not (A < lo < hi <= v <= Bend) or m.degree() < 1 or not (P % m).is_zero():
-        raise F.Failure("fact onset_pl: bad interval, or the minpoly does not divide the critical polynomial")
+    monic = m / m.coeffs()[-1] if m.degree() >= 1 else m
+    if not (A < lo < hi <= v <= Bend) or m.degree() < 1 or all(monic != g for g in crit):
+        raise F.Failure("fact onset_pl: bad interval, or the minpoly is not a critical factor")
     if m(lo) == 0 or m(hi) == 0 or count_real_roots(m, lo, hi) != 1:
         raise F.Failure("fact onset_pl: the minpoly has not exactly one root inside the interval")
-    at_A = 1 if P(A) == 0 else 0
-    if count_real_roots(P, A, v) - at_A != 1:
+    at_A = sum(1 for g in crit if g(A) == 0)
+    if critical_root_count(crit, A, v) - at_A != 1:
         raise F.Failure("fact onset_pl: the critical polynomial has other roots in (A, v]")
     samples = [(q_parse(s["value"]), s["evidence"]) for s in f["refuted_at"]]
     if len(samples) != 2 or samples[0][0] != A or not (A < samples[1][0] < lo):

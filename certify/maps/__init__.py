@@ -123,7 +123,9 @@ def parse_family(spec: str, param: str) -> Family:
         raise CertifyError(f"--param must be a plain name other than x and the function names, got {param!r}")
     spec = (spec or "").strip()
     name, args = split_call(spec)
-    if name in FAMILIES:
+    if spec.lower().endswith((".json", ".npz")) or os.path.isfile(spec):
+        expr = gain_family(load_weights(spec), sympy.Symbol(param))
+    elif name in FAMILIES:
         expr = build_family(name, args, free=param)
     else:
         expr = parse_formula(spec, free=param)
@@ -131,3 +133,18 @@ def parse_family(spec: str, param: str) -> Family:
         raise CertifyError(f"the parameter {param!r} does not appear in the map {spec!r}")
     canonical = expr_to_canonical(expr, free=param)
     return Family(spec, param, canonical, expr, Program.from_canonical(canonical))
+
+
+def gain_family(canon: dict, g) -> sympy.Expr:
+    """The network with every weight and bias multiplied by the gain g (a sympy symbol):
+    sum (g a_i) act((g w_i) x + g b_i) + g c. For ReLU-type activations the kinks -b_i/w_i do not
+    move with g, so the family is piecewise linear with fixed breakpoints."""
+    from certify.maps.weights import activation_expr, rational
+
+    terms = [g * rational(a) * activation_expr(canon["activation"], g * rational(w) * X + g * rational(b),
+                                               canon.get("slope"))
+             for w, b, a in zip(canon["w"], canon["b"], canon["a"])]
+    out = sympy.Add(g * rational(canon["c"]), *terms)
+    if canon.get("output_activation"):
+        out = activation_expr(canon["output_activation"], out, canon.get("slope"))
+    return out

@@ -140,10 +140,17 @@ def render_onset(cert: dict) -> str:
             if cert.get("exact"):
                 out.append(f"exact    {name}* = {cert['exact']}")
             out.append(f"minpoly  {cert['minpoly']}")
-            out.append(f"proof    no point of minimal period {p} for any {name} in [{float(lo_r):.6g}, {name}*): "
-                       f"the real roots of Phi_{p}(., {name}) can only change at roots of disc * lc, the "
-                       f"only one below the cycle's parameter is {name}*, and none exist at {name} = "
-                       f"{float(lo_r):.6g}")
+            if any(f["fact"] == "onset_pl" for f in cert["evidence"]):
+                out.append(f"proof    no point of minimal period {p} for any {name} in [{float(lo_r):.6g}, {name}*): "
+                           f"period-{p} orbits can only appear at roots of the critical polynomial of the "
+                           f"itineraries (border collisions, degeneracies), the only one below the cycle's "
+                           f"parameter is {name}*, and exact refutations hold at {name} = {float(lo_r):.6g} "
+                           f"and between")
+            else:
+                out.append(f"proof    no point of minimal period {p} for any {name} in [{float(lo_r):.6g}, {name}*): "
+                           f"the real roots of Phi_{p}(., {name}) can only change at roots of disc * lc, the "
+                           f"only one below the cycle's parameter is {name}*, and none exist at {name} = "
+                           f"{float(lo_r):.6g}")
         cyc = next((f for f in cert["evidence"] if f["fact"] == "cycle_at"), None)
         if cyc:
             out.append(f"         a {p}-cycle is certified at {name} = {float(q_parse(cyc['value'])):.12g} "

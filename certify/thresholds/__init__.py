@@ -95,7 +95,8 @@ def _closed_form(m_sym: sympy.Poly, lo: fmpq, hi: fmpq, param: str):
         val = complex(sympy.N(root, 50))
         if abs(val.imag) < 1e-30 and abs(val.real - mid) <= float(hi - lo) + 1e-30:
             text = sympy.sstr(sympy.nsimplify(sympy.radsimp(root)))
-            return text if "I" not in text else None
+            # only short radicals: a user reads them, and the kernel re-derives their minimal polynomial
+            return text if "I" not in text and len(text) <= 60 else None
     return None
 
 
@@ -256,31 +257,47 @@ def _onset_pl(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
         fact = {"fact": "cycle_at", "value": q_str(A), "cycle": at_A[1][0]}
         return _gate(_cert(fam, p, rng, "proved", [fact], onset=interval(A, A), exact=q_str(A), minpoly=None,
                            digits=digits), budget)
-    P = pl_critical(fam_pl, p)
-    S = to_sympy(P).sqf_part()
-    roots = sorted((_q(a), _q(b)) for (a, b), _ in S.intervals(inf=sympy.Rational(int(A.p), int(A.q)),
-                                                              sup=sympy.Rational(int(B.p), int(B.q))))
-    roots = [(max(a, A), b) for a, b in roots if not (a == b == A)]
+    crit = pl_critical(fam_pl, p)
+    sA, sB = sympy.Rational(int(A.p), int(A.q)), sympy.Rational(int(B.p), int(B.q))
+    roots = []  # (lo, hi, factor): disjoint isolating intervals of the critical roots in [A, B]
+    for g in crit:
+        for (a, b), _ in to_sympy(g).intervals(inf=sA, sup=sB):
+            roots.append((_q(a), _q(b), g))
+    roots = _separate(sorted(roots, key=lambda t: (t[0], t[1])))
+    roots = [(max(a, A), b, g) for a, b, g in roots if not (a == b == A)]
     if not roots:  # existence is constant on the range, and refuted at A
-        if P(B) == 0:
+        if any(g(B) == 0 for g in crit):
             return _cert(fam, p, rng, "undecided", [], reason="the only critical parameter is the range's end")
         fact = {"fact": "no_onset", "refuted_at": [{"value": q_str(A), "evidence": at_A[1]}]}
         return _gate(_cert(fam, p, rng, "refuted", [fact]), budget)
-    a, b = roots[0]
-    nxt = roots[1][0] if len(roots) > 1 else B
-    v = (b + nxt) / 2 if nxt > b else b
-    after = _period_fact(fam, v, p, budget)
-    if after is None or after[0] != "proved":
-        return _cert(fam, p, rng, "undecided", [],
-                     reason=f"period {p} does not appear at the first critical parameter of the range; narrow "
-                            f"--range to start after {float(b):.6g}")
-    r = sympy.Symbol(fam.param)
-    m = None
-    for fac, _ in sympy.factor_list(to_sympy(P, r))[1]:
-        fp = fmpq_poly([_q(c) for c in reversed(sympy.Poly(fac, r).all_coeffs())])
-        if fp.degree() >= 1 and count_real_roots(fp, a, b) >= 1:
-            m = fp
+    # gaps between critical parameters: the first one (after root j-1) where period p exists
+    after, j = None, 0
+    for j in range(len(roots)):
+        b_j = roots[j][1]
+        nxt = roots[j + 1][0] if j + 1 < len(roots) else B
+        v = (b_j + nxt) / 2 if nxt > b_j else b_j
+        after = _period_fact(fam, v, p, budget)
+        if after is not None and after[0] == "proved":
             break
+        after = None
+        if j >= 63:
+            break
+    if after is None:
+        return _cert(fam, p, rng, "undecided", [], reason=f"period {p} was not found after any of the first "
+                                                           f"{min(len(roots), 64)} critical parameters of the range")
+    note = None
+    if j > 0:  # the claim starts inside the gap before the onset (refuted there by an exact verdict)
+        g0, g1 = roots[j - 1][1], roots[j][0]
+        A = dyadic((g0 + g1) / 2, 64, up=False) if g1 > g0 else g0
+        rng = (A, B)
+        at_A = _period_fact(fam, A, p, budget)
+        if at_A is None or at_A[0] != "refuted":
+            return _cert(fam, p, rng, "undecided", [], reason="no refutation just before the onset")
+        note = (f"the claim starts at {float(A):.6g}: from {float(roots[0][0]):.6g} up to there period {p} is absent "
+                f"on every interval between critical parameters, but whether it exists at those isolated "
+                f"critical values themselves is not decided")
+    a, b, m = roots[j]
+    r = sympy.Symbol(fam.param)
     lo, hi = (a, b) if a < b else (a - (a - A) / 4, a + (nxt - a) / 4)
     if m is None or m(lo) == 0 or m(hi) == 0:
         return _cert(fam, p, rng, "undecided", [], reason="could not isolate the onset among the critical parameters")
@@ -293,8 +310,32 @@ def _onset_pl(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
            "refuted_at": [{"value": q_str(A), "evidence": at_A[1]}, {"value": q_str((A + lo) / 2), "evidence": inside[1]}]}
     m_sym = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(m.coeffs())], r)
     exact = _closed_form(m_sym, lo, hi, fam.param)
-    return _gate(_cert(fam, p, rng, "proved", [alg, cyc], 64, onset=interval(lo, hi), exact=exact,
+    cert = _gate(_cert(fam, p, rng, "proved", [alg, cyc], 64, onset=interval(lo, hi), exact=exact,
                        minpoly=sympy.sstr(m_sym.monic().as_expr()), digits=digits), budget)
+    if note:
+        cert["note"] = note
+    return cert
+
+
+def _separate(roots):
+    """Refine isolating intervals of roots of distinct factors until they are pairwise disjoint."""
+    out = list(roots)
+    for _ in range(200):
+        clash = next((i for i in range(len(out) - 1) if out[i][1] >= out[i + 1][0]), None)
+        if clash is None:
+            return out
+        for i in (clash, clash + 1):
+            a, b, g = out[i]
+            if a < b:
+                mid = (a + b) / 2
+                if g(mid) == 0:
+                    out[i] = (mid, mid, g)
+                elif count_real_roots(g, a, mid) == 1:
+                    out[i] = (a, mid, g)
+                else:
+                    out[i] = (mid, b, g)
+        out.sort(key=lambda t: (t[0], t[1]))
+    return out
 
 
 def _period_fact(fam: Family, value: fmpq, p: int, budget: Budget):
