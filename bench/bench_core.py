@@ -30,6 +30,7 @@ import numpy as np
 
 from certify.arith import Budget
 from certify.checker import check
+from certify.checker.thresholds import mobius
 from certify.maps import from_weights, parse_map
 from certify.orbits.period import certify_orbits, certify_period, versions
 
@@ -199,18 +200,6 @@ def bench_tanh(k: int, want: int, max_tries: int, seed: int, log) -> dict:
         "max_s": max(proof_times, default=float("nan")),
         "reproved": proof_verdicts["proved"], "refute_median_s": median(refute_times),
     }
-
-
-def mobius(n: int) -> int:
-    m, d = 1, 2
-    while d * d <= n:
-        if n % d == 0:
-            n //= d
-            if n % d == 0:
-                return 0
-            m = -m
-        d += 1
-    return -m if n > 1 else m
 
 
 def necklaces(p: int) -> int:

@@ -204,3 +204,21 @@ def test_tent_period5_onset():
     cert = onset("tent(s)", "s", 5, (11, 10), (2, 1))
     assert cert["minpoly"] == "s**4 - s**3 - s**2 + s - 1"
     assert abs(float(interval_parse(cert["onset"])[0]) - 1.5128764) < 1e-6
+
+
+def test_tampered_refuted_onset_rejected():
+    """A refuted onset (logistic, period 3 on [3, 3.8]) stretched over the onset at 3.828 is rejected."""
+    cert = onset("logistic(r)", "r", 3, (3, 1), (19, 5))
+    bad = copy.deepcopy(cert)
+    bad["claim"]["range"]["hi"] = "39/10"
+    assert cert["verdict"] == "refuted" and not check(bad).ok
+
+
+def test_tampered_pl_refuted_onset_rejected():
+    """A PL-family refutation whose embedded exact refutation at A is damaged is rejected."""
+    cert = onset("skew_tent(aL=1/2, aR=-2, mu=m)", "m", 3, (1, 10), (2, 1))
+    bad = copy.deepcopy(cert)
+    embedded = bad["evidence"][0]["refuted_at"][0]["evidence"]
+    cover = next(f for f in embedded if f["fact"] == "cover_pl")
+    cover["cells"] = cover["cells"][:-1]  # the embedded exact refutation no longer covers its region
+    assert cert["verdict"] == "refuted" and not check(bad).ok

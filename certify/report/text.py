@@ -117,13 +117,20 @@ def render(cert: dict, checked: str | None = None) -> str:
     return "\n".join(out)
 
 
+def _family_header(cert: dict) -> list[str]:
+    """The family, its parameter range and its formula."""
+    claim = cert["claim"]
+    lo, hi = interval_parse(claim["range"])
+    return [f"family   {cert['map']['given']}   ({claim['param']} in [{float(lo):.6g}, {float(hi):.6g}])",
+            f"         f(x) = {cert['map']['canonical']['expr']}"]
+
+
 def render_onset(cert: dict) -> str:
     """Human-readable summary of an onset (threshold) certificate."""
     claim = cert["claim"]
     lo_r, hi_r = interval_parse(claim["range"])
     name, p = claim["param"], claim["p"]
-    out = [f"family   {cert['map']['given']}   ({name} in [{float(lo_r):.6g}, {float(hi_r):.6g}])",
-           f"         f(x) = {cert['map']['canonical']['expr']}"]
+    out = _family_header(cert)
     v = cert["verdict"]
     if v == "proved":
         lo, hi = interval_parse(cert["onset"])
@@ -195,8 +202,7 @@ def render_windows(cert: dict) -> str:
     claim = cert["claim"]
     lo_r, hi_r = interval_parse(claim["range"])
     name, p = claim["param"], claim["p"]
-    out = [f"family   {cert['map']['given']}   ({name} in [{float(lo_r):.6g}, {float(hi_r):.6g}])",
-           f"         f(x) = {cert['map']['canonical']['expr']}"]
+    out = _family_header(cert)
     if cert["verdict"] != "proved":
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
         return "\n".join(out)
