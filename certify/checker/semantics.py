@@ -267,7 +267,8 @@ class Program:
         return self._pl
 
     def is_polynomial(self) -> bool:
-        return all(ins[0] in ("x", "const", "add", "mul") or (ins[0] == "pow" and ins[2] >= 0)
+        """Polynomial in x (and in the parameter, for a family)."""
+        return all(ins[0] in ("x", "param", "const", "add", "mul") or (ins[0] == "pow" and ins[2] >= 0)
                    for ins in self.code)
 
     def __call__(self, q):

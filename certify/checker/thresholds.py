@@ -108,18 +108,27 @@ def minpoly_of(text: str) -> sympy.Poly:
     return sympy.Poly(sympy.minimal_polynomial(expr, _R), _R)
 
 
-def check_onset(prog: Program, cert: dict) -> int:
-    """Verify an onset certificate: its facts, and that they imply the stated onset. Returns #facts."""
-    from certify.certificates import interval_parse, q_parse
+def _family_claim(prog: Program, cert: dict, what: str):
+    """(canonical map, p, A, B) of a claim about a one-parameter family, validated."""
+    from certify.certificates import interval_parse
     from certify.checker import facts as F
 
     claim, canon = cert["claim"], cert["map"]["canonical"]
     p = int(claim["p"])
     if claim.get("param") != canon.get("param") or not prog.has_param() or p < 1:
-        raise F.Failure("an onset claim needs a family whose parameter the claim names")
+        raise F.Failure(f"{what} claim needs a family whose parameter the claim names")
     A, Bend = interval_parse(claim["range"])
     if not A < Bend:
         raise F.Failure("empty parameter range")
+    return canon, p, A, Bend
+
+
+def check_onset(prog: Program, cert: dict) -> int:
+    """Verify an onset certificate: its facts, and that they imply the stated onset. Returns #facts."""
+    from certify.certificates import interval_parse, q_parse
+    from certify.checker import facts as F
+
+    canon, p, A, Bend = _family_claim(prog, cert, "an onset")
     facts = {f.get("fact"): f for f in cert.get("evidence", [])}
     if set(facts) - {"onset_algebraic", "onset_pl", "cycle_at", "no_onset"} or len(facts) != len(cert.get("evidence", [])):
         raise F.Failure("onset evidence must be onset_algebraic / onset_pl / cycle_at / no_onset, each at most once")
@@ -146,7 +155,7 @@ def check_onset(prog: Program, cert: dict) -> int:
     verdict = cert["verdict"]
     if verdict == "proved" and "onset_algebraic" not in facts:
         return _onset_at_start(prog, cert, facts, p, A)
-    if not _is_polynomial(prog):
+    if not prog.is_polynomial():
         raise F.Failure("algebraic onset facts need a polynomial family")
     phi = dynatomic(prog, p)
     bif = bifurcation_poly(phi)
@@ -183,11 +192,6 @@ def check_onset(prog: Program, cert: dict) -> int:
         raise F.Failure("the stated onset differs from the isolating interval")
     _check_exact(cert, m, lo, hi)
     return len(facts)
-
-
-def _is_polynomial(prog: Program) -> bool:
-    return all(ins[0] in ("x", "param", "const", "add", "mul") or (ins[0] == "pow" and ins[2] >= 0)
-               for ins in prog.code)
 
 
 def _cycle_at(canon: dict, cyc: dict, p: int) -> None:
@@ -231,13 +235,7 @@ def check_windows(prog: Program, cert: dict) -> int:
     from certify.certificates import interval_parse, q_parse, q_str
     from certify.checker import facts as F
 
-    claim, canon = cert["claim"], cert["map"]["canonical"]
-    p = int(claim["p"])
-    if claim.get("param") != canon.get("param") or not prog.has_param() or p < 1:
-        raise F.Failure("a windows claim needs a family whose parameter the claim names")
-    A, Bend = interval_parse(claim["range"])
-    if not A < Bend:
-        raise F.Failure("empty parameter range")
+    canon, p, A, Bend = _family_claim(prog, cert, "a windows")
     if cert["verdict"] == "undecided":
         return 0
     (fact,) = cert["evidence"]
