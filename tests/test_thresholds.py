@@ -93,11 +93,12 @@ def test_tampered_onset_rejected(edit):
 @pytest.mark.parametrize("spec, param, rng, message", [
     ("tanh(x)", "r", ((0, 1), (1, 1)), "does not appear"),
     ("logistic(r)", "q", ((3, 1), (4, 1)), "but --param is 'q'"),
-    ("g*tanh(x)", "g", ((0, 1), (2, 1)), "neither"),
+    ("sqrt(g)*x*(1-x)", "g", ((-2, 1), (-1, 1)), "not defined"),
+    ("x + 1/g", "g", ((0, 1), (1, 1)), "not defined"),
     ("logistic(r)", "x", ((3, 1), (4, 1)), "plain name"),
 ])
 def test_bad_threshold_input(spec, param, rng, message):
-    """A parameter not in the map, a clash, a non-polynomial family, a reserved name: one-line errors."""
+    """A parameter not in the map, a clash, a range where the map is undefined, a reserved name: one-line errors."""
     with pytest.raises(CertifyError, match=message):
         certify_onset(parse_family(spec, param), 3, tuple(fmpq(*v) for v in rng))
 

@@ -126,8 +126,9 @@ def _pq(v):
     return int(num), int(den or 1)
 
 
-def float_map(prog: Program, deriv: bool = False):
-    """A numpy-vectorised float version of the map, or of (f, f') when deriv (untrusted; for finders)."""
+def float_map(prog: Program, deriv: bool = False, param: float | None = None):
+    """A numpy-vectorised float version of the map, or of (f, f') when deriv (untrusted; for finders).
+    A family's parameter takes the float value `param`."""
     if prog.canonical is not None and prog.canonical.get("kind") == "rnn1d":
         return _rnn1d_float(prog.canonical, deriv)
     code = prog.code
@@ -146,6 +147,8 @@ def float_map(prog: Program, deriv: bool = False):
                     r = consts[k]
                 elif op == "pi":
                     r = np.pi
+                elif op == "param":
+                    r = float(param)
                 elif op == "add":
                     r, d = s[ins[1]], ds[ins[1]]
                     for j in ins[2:]:

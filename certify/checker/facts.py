@@ -348,10 +348,30 @@ def _check_tiling(cells, region):
             raise Failure(f"empty cell [{q_str(a)}, {q_str(b)}]")
 
 
-def fact_cover_ball(prog: Program, fact: dict, region, p: int):
+def excluded_in_piece(fam: Program, a, b, lo, hi, p: int) -> bool:
+    """f_r^p(x) != x for all x in [lo, hi] and r in [a, b], by the mean-value form centred at
+    (c, m), the midpoints: F(x, r) = F(c, m) + F_x(xi, m) (x - c) + F_r(x, eta) (r - m), with
+    F = f^p - id. Centring in both variables keeps first-order effects exact, so a piece of
+    parameters may be much wider than its distance to a tangency."""
+    c, m = (lo + hi) / 2, (a + b) / 2
+    at_m, at_R = fam.at_ball(m, m), fam.at_ball(a, b)
+    X, one = ball_of(lo, hi), arb(1)
+    Fc = image(at_m, arb(c), p) - arb(c)
+    Y, dY = X, one
+    Z, dZ = X, arb(0)
+    for _ in range(p):
+        Y, dy = eval_ball(at_m, Y, deriv=True)
+        dY = dY * dy
+        Z, dZ = eval_ball(at_R, Z, deriv=True, seed=(dZ, one))
+    val = Fc + (dY - 1) * (X - arb(c)) + dZ * (ball_of(a, b) - arb(m))
+    return val.is_finite() and (val > 0 or val < 0)
+
+
+def fact_cover_ball(prog: Program, fact: dict, region, p: int, extra=None):
     """Cells tile the region; each is excluded or holds exactly one solution of known minimal period.
 
-    Returns (root boxes of minimal period p, sorted, and the orbits they form).
+    `extra` maps further exclusion tags to their tests (lo, hi) -> bool. Returns the root boxes
+    of minimal period p, sorted.
     """
     rows = fact["cells"]
     cells = [(q_parse(r[0]), q_parse(r[1])) for r in rows]
@@ -380,6 +400,9 @@ def fact_cover_ball(prog: Program, fact: dict, region, p: int):
                     raise Failure(f"{where}: the solution is not proved to have minimal period {q}")
             if q == p:
                 roots.append((tl, th))
+        elif extra and tag in extra:
+            if not extra[tag](lo, hi):
+                raise Failure(f"{where}: exclusion {tag!r} not proved")
         else:
             raise Failure(f"{where}: unknown tag {tag!r}")
     return roots

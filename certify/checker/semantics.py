@@ -251,6 +251,11 @@ class Program:
     def has_param(self) -> bool:
         return any(ins[0] == "param" for ins in self.code)
 
+    def at_ball(self, lo, hi) -> "Program":
+        """The family with its parameter ranging over [lo, hi] (exact rationals): ball and range
+        evaluation then enclose f_r(X) for every r in [lo, hi] at once; exact evaluation refuses."""
+        return Program(tuple(("ball", lo, hi) if ins[0] == "param" else ins for ins in self.code))
+
     @classmethod
     def from_sympy(cls, expr) -> "Program":
         b = _Builder()
@@ -362,23 +367,28 @@ def _bmin(a: arb, b: arb) -> arb:
     return -_bmax(-a, -b)
 
 
-def eval_ball(prog: Program, x: arb, deriv: bool = False):
+def eval_ball(prog: Program, x: arb, deriv: bool = False, seed=None):
     """Enclosure of f(X) (and of f'(X) when deriv) in ball arithmetic at the working precision.
 
     Max, min and abs are evaluated from endpoints; where a kink may lie inside X the derivative
     enclosure is the hull of both one-sided derivatives, which keeps the mean-value inclusion
-    valid for continuous piecewise-smooth maps.
+    valid for continuous piecewise-smooth maps. With seed = (dx, dr) the derivative is the
+    directional one, f_x dx + f_r dr, for a family whose parameter is a ball (chain rule along
+    iterates: the parameter-derivative of f^n is carried in dx).
     """
     vs: list[arb] = []
     ds: list[arb] = []
     zero, one = arb(0), arb(1)
+    dx, dr = seed if seed is not None else (one, zero)
     for ins in prog.code:
         op = ins[0]
         d = zero
         if op == "x":
-            v, d = x, one
+            v, d = x, dx
         elif op == "const":
             v = arb(ins[1])
+        elif op == "ball":
+            v, d = ball_of(ins[1], ins[2]), dr
         elif op == "pi":
             v = arb.pi()
         elif op == "add":
@@ -519,8 +529,8 @@ def eval_range(prog: Program):
         op = ins[0]
         if op == "x":
             r = (_NINF, _INF)
-        elif op in ("const", "pi"):
-            c = arb(ins[1]) if op == "const" else arb.pi()
+        elif op in ("const", "pi", "ball"):
+            c = arb(ins[1]) if op == "const" else arb.pi() if op == "pi" else ball_of(ins[1], ins[2])
             r = (c.lower(), c.upper())
         elif op == "add":
             lo, hi = s[ins[1]]

@@ -13,7 +13,7 @@ roots of Phi_p(., r) is constant and all of them have minimal period p.
 from __future__ import annotations
 
 import sympy
-from flint import fmpq, fmpq_mpoly_ctx, fmpq_poly
+from flint import arb, fmpq, fmpq_mpoly_ctx, fmpq_poly
 
 from certify.checker.semantics import Program, eval_exact
 
@@ -130,10 +130,14 @@ def check_onset(prog: Program, cert: dict) -> int:
 
     canon, p, A, Bend = _family_claim(prog, cert, "an onset")
     facts = {f.get("fact"): f for f in cert.get("evidence", [])}
-    if set(facts) - {"onset_algebraic", "onset_pl", "cycle_at", "no_onset"} or len(facts) != len(cert.get("evidence", [])):
-        raise F.Failure("onset evidence must be onset_algebraic / onset_pl / cycle_at / no_onset, each at most once")
+    if set(facts) - {"onset_algebraic", "onset_pl", "cycle_at", "no_onset", "param_cover"} \
+            or len(facts) != len(cert.get("evidence", [])):
+        raise F.Failure("onset evidence must be onset_algebraic / onset_pl / cycle_at / no_onset / param_cover, "
+                        "each at most once")
     if cert["verdict"] == "undecided":
         return 0
+    if "param_cover" in facts:
+        return check_onset_cover(prog, cert, facts, p, A, Bend)
     if "onset_pl" in facts:
         if cert["verdict"] != "proved":
             raise F.Failure("onset_pl supports proved onsets only")
@@ -499,6 +503,72 @@ def check_onset_pl(prog: Program, cert: dict, facts: dict, p: int, A, Bend) -> i
         raise F.Failure("the stated onset differs from the isolating interval")
     _check_exact(cert, m, lo, hi)
     return len(facts)
+
+
+def fact_param_cover(prog: Program, fact: dict, p: int, A, E) -> None:
+    """For every parameter r in [A, E], f_r has no point of minimal period p.
+
+    The region encloses f_r(R) for all r in [A, E] at once (range evaluation with the parameter
+    as an interval), so it holds every periodic point of every f_r. The pieces tile [A, E]; on
+    each, a ball cover evaluated with the parameter as a ball (every test then holds for each r in
+    the piece simultaneously) excludes every cell or finds in it a unique solution of f^p(x) = x
+    of a smaller period; tag "m" excludes a cell by the mean-value form in (x, r) (see
+    facts.excluded_in_piece). Each piece states its own working precision.
+    """
+    from certify.certificates import interval_parse
+    from certify.checker import facts as F
+    from certify.checker.semantics import eval_range, workprec
+
+    region = interval_parse(fact["region"])
+    rng = eval_range(prog.at_ball(A, E))
+    if rng is None or not (rng[0] >= arb(region[0]) and rng[1] <= arb(region[1])):
+        raise F.Failure("fact param_cover: f_r(R) is not proved to lie in the region for every r of the range")
+    pieces = fact["pieces"]
+    spans = [interval_parse(pc["param"]) for pc in pieces]
+    F._check_tiling(spans, (A, E))
+    for pc, (a, b) in zip(pieces, spans):
+        prec = int(pc["prec"])
+        if not 16 <= prec <= 16384:
+            raise F.Failure(f"fact param_cover: precision {prec} out of range")
+        with workprec(prec):
+            mean_value = {"m": lambda lo, hi, a=a, b=b: F.excluded_in_piece(prog, a, b, lo, hi, p)}
+            roots = F.fact_cover_ball(prog.at_ball(a, b), {"cells": pc["cells"]}, region, p, mean_value)
+        if roots:
+            raise F.Failure(f"fact param_cover: the piece [{pc['param']['lo']}, {pc['param']['hi']}] "
+                            f"holds points of minimal period {p}")
+
+
+def check_onset_cover(prog: Program, cert: dict, facts: dict, p: int, A, Bend) -> int:
+    """Onset by a parameter cover: no period p on [A, lo], a p-cycle at hi (or none on [A, B])."""
+    from certify.certificates import interval_parse, q_parse
+    from certify.checker import facts as F
+
+    cover = facts["param_cover"]
+    if cert.get("exact") is not None or cert.get("minpoly") is not None:
+        raise F.Failure("a parameter cover proves an enclosure, not an exact value")
+    if cert["verdict"] == "refuted":
+        if set(facts) != {"param_cover"}:
+            raise F.Failure("a refuted onset by parameter cover holds the cover only")
+        fact_param_cover(prog, cover, p, A, Bend)
+        return 1
+    if cert["verdict"] != "proved" or set(facts) != {"param_cover", "cycle_at"}:
+        raise F.Failure("a proved onset by parameter cover needs param_cover and cycle_at")
+    lo, hi = interval_parse(cert["onset"])
+    if not A < lo < hi <= Bend or q_parse(facts["cycle_at"]["value"]) != hi:
+        raise F.Failure("the onset must be [lo, hi] with A < lo < hi <= B and the cycle at hi")
+    _check_width(cert, lo, hi)
+    fact_param_cover(prog, cover, p, A, lo)
+    _cycle_at(cert["map"]["canonical"], facts["cycle_at"], p)
+    return 2
+
+
+def _check_width(cert: dict, lo, hi) -> None:
+    """The enclosure is as narrow as the stated number of digits promises."""
+    from certify.checker import facts as F
+
+    digits = cert.get("digits")
+    if digits is not None and hi - lo > fmpq(1, 10 ** int(digits)):
+        raise F.Failure(f"the onset enclosure is wider than 10^-{digits}")
 
 
 def _check_exact(cert: dict, m: fmpq_poly, lo, hi) -> None:

@@ -105,6 +105,8 @@ class Family:
         """The map at an exact parameter value (an fmpq)."""
         from certify.certificates import q_str
         sub = self.expr.subs(sympy.Symbol(self.param), sympy.Rational(int(value.p), int(value.q)))
+        if sub.has(sympy.I, sympy.zoo, sympy.nan, sympy.oo):
+            raise CertifyError(f"the map {self.given!r} is not defined (real) at {self.param} = {q_str(value)}")
         canonical = expr_to_canonical(sympy.sympify(sub))
         return Map(f"{self.given} at {self.param}={q_str(value)}", canonical, Program.from_canonical(canonical))
 

@@ -20,6 +20,7 @@ from certify.checker.semantics import Program, eval_ball
 
 
 _SPLIT = fmpq(1173, 2048)  # ~0.5728
+_SPLITS = (_SPLIT, fmpq(875, 2048), fmpq(1429, 2048), fmpq(619, 2048))
 
 
 @dataclass
@@ -155,8 +156,10 @@ def widen(region):
     return dyadic(RL - eps, 40, up=False), dyadic(RU + eps, 40, up=True)
 
 
-def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, deadline: float) -> BallCover:
-    """Cover `region` by decided cells for f^p(x) = x at precision `prec` (see module docstring)."""
+def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, deadline: float,
+               extra=None) -> BallCover:
+    """Cover `region` by decided cells for f^p(x) = x at precision `prec` (see module docstring).
+    `extra` = (tag, test): a further exclusion test (lo, hi) -> bool tried before Krawczyk."""
     RL, RU = region
     cov = BallCover(prec)
     stack = [(RL, RU)]
@@ -169,6 +172,9 @@ def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, deadlin
                 budget.report(f"period {p}: {cov.cells} cells, {len(cov.roots)} solutions ({prec} bits)")
             if K.leaves_or_misses(prog, lo, hi, p, region):
                 cov.rows.append([lo, hi, "x"])
+                continue
+            if extra is not None and extra[1](lo, hi):
+                cov.rows.append([lo, hi, extra[0]])
                 continue
             Kx = K.krawczyk_iterate(prog, lo, hi, p)
             if Kx is not None and Kx.is_finite():
@@ -186,6 +192,11 @@ def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, deadlin
                 if K.below(Kx, lo) or K.above(Kx, hi):
                     cov.rows.append([lo, hi, "n"])
                     continue
+                around = _around(Kx, lo, hi)
+                if around is not None:  # a cell around the root's enclosure, whatever the split points
+                    t1, t2 = around
+                    stack += [(t2, hi), (t1, t2), (lo, t1)]
+                    continue
             if hi - lo < min_width or cov.cells > budget.max_cells or time.monotonic() > deadline:
                 why = ("precision resolution reached (a tangency or a multiple root?)"
                        if hi - lo < min_width else "cell or time budget exhausted")
@@ -194,10 +205,47 @@ def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, deadlin
                 continue
             # off-centre split: split points then avoid simple rationals, where roots of
             # f^p(x) = x often sit (a root on a cell boundary defeats the uniqueness test)
-            mid = lo + (hi - lo) * _SPLIT
+            mid = _split_point(prog, lo, hi, p, Kx)
             stack.append((mid, hi))
             stack.append((lo, mid))
     return cov
+
+
+def _around(Kx, lo: fmpq, hi: fmpq):
+    """(t1, t2) with lo < t1 < t2 < hi, a cell three times as wide as the Krawczyk image Kx, or None
+    when Kx is not well inside [lo, hi] or not much narrower than it.
+
+    A root that moves with a parameter ball is a small interval rather than a point; if every
+    split point cut it, no cell would hold it whole. Centring a cell on Kx avoids that."""
+    k_lo, k_hi = Kx.lower().fmpq(), Kx.upper().fmpq()
+    wk = k_hi - k_lo
+    if not wk > 0:
+        return None
+    bits = max(0, int(wk.q).bit_length() - int(wk.p).bit_length() + 4)
+    t1, t2 = dyadic(k_lo - wk, bits, up=False), dyadic(k_hi + wk, bits, up=True)
+    if lo < t1 < t2 < hi and t2 - t1 < (hi - lo) / 2:
+        return t1, t2
+    return None
+
+
+def _split_point(prog: Program, lo: fmpq, hi: fmpq, p: int, Kx) -> fmpq:
+    """A split point of [lo, hi]: off-centre, dyadic about 2^-12 of the cell's width (short
+    endpoints in certificates), and when possible outside the Krawczyk image Kx, which holds every
+    solution of f^p(x) = x in the cell, or else proved not to be a solution. A root that moves with a parameter ball is an interval,
+    and a split point inside it would leave no cell able to hold it whole."""
+    w = hi - lo
+    bits = max(0, int(w.q).bit_length() - int(w.p).bit_length()) + 12
+    cands = [t for t in (dyadic(lo + w * f, bits, up=False) for f in _SPLITS) if lo < t < hi]
+    if not cands:
+        return lo + w * _SPLIT
+    if Kx is not None and Kx.is_finite():
+        for t in cands:
+            if K.below(Kx, t - w / 64) or K.above(Kx, t + w / 64):
+                return t
+    for t in cands:
+        if K.disjoint_image(prog, t, t, p):  # t is no solution, for any parameter of the ball
+            return t
+    return cands[0]
 
 
 def orbits_from_roots(prog: Program, roots, p: int, region):
@@ -252,7 +300,7 @@ def monotone_cells(prog: Program, region, prec: int, max_cells: int = 4096):
                     continue
                 if d < 0 if direction == "increasing" else d > 0:
                     break  # certainly the other direction somewhere: give up on this one
-                mid = lo + (hi - lo) * _SPLIT
+                mid = _split_point(prog, lo, hi, p, Kx)
                 stack += [(mid, hi), (lo, mid)]
         if not stack and cells:
             return direction, cells

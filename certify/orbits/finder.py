@@ -8,14 +8,14 @@ from certify.arith import float_map
 from certify.checker.semantics import Program
 
 
-def candidate_cycles(prog: Program, window, p: int, grid: int = 20001, limit: int = 64):
+def candidate_cycles(prog: Program, window, p: int, grid: int = 20001, limit: int = 64, param=None):
     """Float p-cycles (lists of p floats, leftmost first) from sign changes of f^p(x) - x.
 
     Roots are polished by vectorised bisection; cycles whose points are not clearly distinct
     (a fixed point of a lower iterate) are dropped. Sorted by how far the cycle's multiplier is
     from 1 (well-conditioned first).
     """
-    f = float_map(prog)
+    f = float_map(prog, param=param)
     lo, hi = (float(window[0]), float(window[1]))
     xs = np.linspace(lo, hi, grid)
 

@@ -236,7 +236,7 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
                      reason=f"solutions of minimal period {p} exist but no cycle could be certified")
     if cover.stuck:
         return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover))
-    evidence = [fact, _cover_fact(cover, p)]
+    evidence = [fact, cover_fact(cover, p)]
     return _gate_cert(m, budget, claim, "refuted", cover.prec, evidence)
 
 
@@ -271,7 +271,7 @@ def _stuck_reason(cover) -> str:
             f"{why}")
 
 
-def _cover_fact(cover, p) -> dict:
+def cover_fact(cover, p) -> dict:
     rows = []
     for r in cover.rows:
         row = [q_str(r[0]), q_str(r[1]), r[2]]
@@ -319,7 +319,7 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
     if orbits is None:
         return _cert(m, claim, "undecided", cover.prec, [], complete=False,
                      reason="root boxes too wide to tell which orbit each point belongs to")
-    evidence = [fact, _cover_fact(cover, p)]
+    evidence = [fact, cover_fact(cover, p)]
     return _gate_cert(m, budget, claim, "proved", cover.prec, evidence, count=len(orbits),
                        orbits=[[interval(*b) for b in o] for o in orbits], complete=True)
 

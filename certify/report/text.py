@@ -125,6 +125,29 @@ def _family_header(cert: dict) -> list[str]:
             f"         f(x) = {cert['map']['canonical']['expr']}"]
 
 
+def _has(cert: dict, fact: str) -> bool:
+    return any(f.get("fact") == fact for f in cert.get("evidence", []))
+
+
+def _pieces(cert: dict) -> str:
+    cover = next(f for f in cert["evidence"] if f["fact"] == "param_cover")
+    cells = sum(len(pc["cells"]) for pc in cover["pieces"])
+    return (f"{len(cover['pieces'])} parameter intervals, each refuted for all its parameters at once "
+            f"by a ball cover of {cells} cells in all")
+
+
+def _onset_reason(cert: dict, name: str, p: int, lo_r) -> str:
+    """Why the period is absent below the onset, by the certificate's method."""
+    if _has(cert, "param_cover"):
+        return _pieces(cert)
+    if _has(cert, "onset_pl"):
+        return (f"period-{p} orbits can only appear at roots of the critical polynomial of the itineraries "
+                f"(border collisions, degeneracies), the only one below the cycle's parameter is {name}*, and "
+                f"exact refutations hold at {name} = {float(lo_r):.6g} and between")
+    return (f"the real roots of Phi_{p}(., {name}) can only change at roots of disc * lc, the only one below "
+            f"the cycle's parameter is {name}*, and none exist at {name} = {float(lo_r):.6g}")
+
+
 def render_onset(cert: dict) -> str:
     """Human-readable summary of an onset (threshold) certificate."""
     claim = cert["claim"]
@@ -146,25 +169,20 @@ def render_onset(cert: dict) -> str:
                        + ("..." if digits > 60 else ""))
             if cert.get("exact"):
                 out.append(f"exact    {name}* = {cert['exact']}")
-            out.append(f"minpoly  {cert['minpoly']}")
-            if any(f["fact"] == "onset_pl" for f in cert["evidence"]):
-                out.append(f"proof    no point of minimal period {p} for any {name} in [{float(lo_r):.6g}, {name}*): "
-                           f"period-{p} orbits can only appear at roots of the critical polynomial of the "
-                           f"itineraries (border collisions, degeneracies), the only one below the cycle's "
-                           f"parameter is {name}*, and exact refutations hold at {name} = {float(lo_r):.6g} "
-                           f"and between")
-            else:
-                out.append(f"proof    no point of minimal period {p} for any {name} in [{float(lo_r):.6g}, {name}*): "
-                           f"the real roots of Phi_{p}(., {name}) can only change at roots of disc * lc, the "
-                           f"only one below the cycle's parameter is {name}*, and none exist at {name} = "
-                           f"{float(lo_r):.6g}")
+            if cert.get("minpoly"):
+                out.append(f"minpoly  {cert['minpoly']}")
+            out.append(f"proof    no point of minimal period {p} for any {name} in [{float(lo_r):.6g}, {name}*): "
+                       + _onset_reason(cert, name, p, lo_r))
         cyc = next((f for f in cert["evidence"] if f["fact"] == "cycle_at"), None)
-        if cyc:
+        if cyc and lo != hi:
+            tail = (f"so {name}* lies in (lo, hi]" if _has(cert, "param_cover")
+                    else f"and persists down to {name}*")
             out.append(f"         a {p}-cycle is certified at {name} = {float(q_parse(cyc['value'])):.12g} "
-                       f"({cyc['cycle']['fact']}), and persists down to {name}*")
+                       f"({cyc['cycle']['fact']}), {tail}")
     elif v == "refuted":
-        out.append(f"verdict  REFUTED: no point of minimal period {p} for any {name} in the range "
-                   f"(disc * lc has no real root there and none exist at its start)")
+        why = (f"{_pieces(cert)}" if _has(cert, "param_cover")
+               else "disc * lc has no real root there and none exist at its start")
+        out.append(f"verdict  REFUTED: no point of minimal period {p} for any {name} in the range ({why})")
     else:
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
     return "\n".join(out)

@@ -12,6 +12,8 @@ other root of B in (r*, v].
 
 from __future__ import annotations
 
+import math
+
 import sympy
 from flint import fmpq, fmpq_poly
 
@@ -42,8 +44,17 @@ def _q(v) -> fmpq:
     return fmpq(int(v.p), int(v.q))
 
 
+def _class(fam: Family) -> str:
+    return "polynomial family" if fam.is_polynomial() else \
+        "piecewise-linear family" if fam.program.pl() is not None or _is_pl_family(fam) else "smooth family"
+
+
+def _is_pl_family(fam: Family) -> bool:
+    return all(ins[0] not in ("tanh", "exp", "log", "atan", "sqrt", "sin", "cos", "pi") for ins in fam.program.code)
+
+
 def _cert(fam: Family, p: int, rng, verdict: str, evidence, prec: int = 64, **extra) -> dict:
-    cert = {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical, "class": "polynomial family"},
+    cert = {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical, "class": _class(fam)},
             "claim": {"kind": "onset", "p": p, "param": fam.param, "range": interval(*rng)},
             "verdict": verdict, "precision": prec, "evidence": evidence, "versions": versions()}
     cert.update(extra)
@@ -109,6 +120,7 @@ def certify_onset(fam: Family, p: int, rng, digits: int = 30, budget: Budget = B
         raise CertifyError("--range needs A < B")
     if not 1 <= digits <= 2000:
         raise CertifyError("--digits must be between 1 and 2000")
+    fam.at(A), fam.at(B)  # refuses a range where the map is not defined at an end
     if not fam.is_polynomial():
         return _onset_pl(fam, p, rng, digits, budget)
     degree = _dynatomic_degree(fam, p)
@@ -246,8 +258,7 @@ def _onset_pl(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
     A, B = rng
     fam_pl = pl_family(fam.program, A, B)
     if fam_pl is None:
-        raise CertifyError("exact onsets are computed for polynomial families and for families that are "
-                           "piecewise linear in x with breakpoints independent of the parameter; this is neither")
+        return _onset_cover(fam, p, rng, digits, budget)
     if len(fam_pl[1]) ** p > 4096:
         return _cert(fam, p, rng, "undecided", [], reason=f"{len(fam_pl[1])}^{p} itineraries: too many for this version")
     at_A = _period_fact(fam, A, p, budget)
@@ -346,3 +357,50 @@ def _period_fact(fam: Family, value: fmpq, p: int, budget: Budget):
     if c["verdict"] == "proved":
         return "proved", [f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk")]
     return "refuted", c["evidence"]
+
+
+def _onset_cover(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
+    """Onset in a family with no exact route (smooth maps): an enclosure by a parameter cover."""
+    import time
+
+    from certify.thresholds import cover as C
+
+    A, B = rng
+    region = C.region_of(fam, A, B)
+    if region is None:
+        return _cert(fam, p, rng, "undecided", [], reason="f_r(R) is not proved bounded for every r of the range, "
+                                                           "so no region holds all periodic points")
+    at_A = _period_fact(fam, A, p, budget)
+    if at_A is not None and at_A[0] == "proved":
+        fact = {"fact": "cycle_at", "value": q_str(A), "cycle": at_A[1][0]}
+        return _gate(_cert(fam, p, rng, "proved", [fact], onset=interval(A, A), exact=q_str(A), minpoly=None,
+                           digits=digits), budget)
+    deadline = time.monotonic() + budget.seconds
+    budget.report(f"period {p}: scanning {fam.param} in [{float(A):.6g}, {float(B):.6g}] in floats")
+    found = C.first_cycle(fam, p, A, B, region)
+    if found is None:
+        fact, why = C.refute_on(fam, p, A, B, region, lambda a, b: fmpq(0), budget, deadline)
+        if fact is None:
+            return _cert(fam, p, rng, "undecided", [], reason=f"no period-{p} cycle was found in the range; {why}")
+        return _gate(_cert(fam, p, rng, "refuted", [fact], digits=digits), budget)
+    fold = C.fold_point(fam, p, found[1][0], found[0], digits)
+    if fold is None or not A < fold.r < B:
+        return _cert(fam, p, rng, "undecided", [], reason=f"the period-{p} cycle near {fam.param} = {found[0]:.12g} is "
+                                                           f"not born in a saddle-node this version can locate")
+    bits = math.ceil((digits + 1) * math.log2(10)) + 4
+    w = fmpq(1, 10 ** digits)
+    lo, hi = dyadic(fold.r - w / 4, bits, up=False), dyadic(fold.r + w / 4, bits, up=True)
+    prec = 2 * bits + 64
+    budget.report(f"period {p}: fold at {fam.param} ~ {float(fold.r):.15g}; proving the cycle just past it")
+    boxes = C.cycle_past_fold(fam, fold, hi, p, prec)
+    if boxes is None or not A < lo:
+        return _cert(fam, p, rng, "undecided", [], reason=f"no period-{p} cycle was proved just past the located "
+                                                           f"fold {fam.param} ~ {float(fold.r):.15g}")
+    cyc = {"fact": "cycle_at", "value": q_str(hi), "cycle": {"fact": "cycle_krawczyk",
+                                                             "boxes": [interval(*b) for b in boxes]}}
+    fact, why = C.refute_on(fam, p, A, lo, region, lambda a, b: fold.r - b, budget, deadline)
+    if fact is None:
+        return _cert(fam, p, rng, "undecided", [], reason=f"period {p} appears near {fam.param} ~ {float(fold.r):.15g} "
+                                                           f"but its absence before that was not proved: {why}")
+    return _gate(_cert(fam, p, rng, "proved", [fact, cyc], prec, onset=interval(lo, hi), exact=None, minpoly=None,
+                       digits=digits, method="parameter cover (balls) + Krawczyk cycle past the fold"), budget)
