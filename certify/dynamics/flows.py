@@ -258,7 +258,7 @@ def lyapunov_spectrum(flow: Flow | str, params=None, *, dt: float | None = None,
         half = lyapunov_spectrum(flow, p, dt=dt / 2, horizon=horizon, transient=transient, orbits=orbits,
                                  blocks=blocks, qr_every=2 * qr_every, seed=seed, step_check=False)
         h = half["lambda_max"]
-        d = h["value"] - value[0]
+        d = float(h["value"] - value[0])
         comb = math.hypot(h["stderr"], float(se[0]))
         out["step_check"] = {"dt_half": dt / 2, "lambda_max": h["value"], "stderr": h["stderr"],
                              "difference": d, "combined_stderr": comb, "ok": bool(abs(d) <= 3 * comb),
