@@ -136,6 +136,53 @@ def _gradients(args) -> int:
     return _emit(args, cert, render_gradients)
 
 
+def _flow_or_map(args, flow_only: tuple) -> bool:
+    """True for a flow (--flow), False for a map; refuses both, neither, or flow options on a map."""
+    if args.flow is not None and args.map is not None:
+        raise CertifyError("give a MAP or --flow NAME, not both")
+    if args.flow is None and args.map is None:
+        raise CertifyError("give a MAP, or --flow NAME for a continuous-time system (lorenz, rossler, duffing)")
+    if args.flow is None:
+        given = [o for o in flow_only if getattr(args, o.lstrip("-").replace("-", "_")) not in (None, False)]
+        if given:
+            raise CertifyError(f"{given[0]} applies to --flow only")
+    return args.flow is not None
+
+
+def _flow_estimate(args) -> dict:
+    from certify.dynamics.flows import get_flow, lyapunov_spectrum
+
+    orbits = 32 if args.orbits is None else args.orbits
+    if orbits < 1:
+        raise CertifyError(f"--orbits must be >= 1, got {orbits}")
+    return lyapunov_spectrum(get_flow(args.flow), args.params, dt=args.dt, horizon=args.horizon,
+                             transient=args.transient, orbits=orbits, seed=args.seed or 0,
+                             step_check=not args.no_step_check)
+
+
+def _flow_forcing(args) -> int:
+    """tau_pred of a flow: an estimate, in time units and in steps of --dt-sample; --reported audited."""
+    from certify.dynamics.flows import predictability, reported_audit
+    from certify.report.text import render_flow
+
+    if args.dt_sample is None:
+        raise CertifyError("--flow needs --dt-sample DT, the sampling step of the data (tau in steps = "
+                           "tau in time / DT; the paper's step is not stated, so there is no default)")
+    if not args.dt_sample > 0:
+        raise CertifyError(f"--dt-sample must be positive, got {args.dt_sample:g}")
+    if args.reported is not None and not args.reported > 0:
+        raise CertifyError(f"--reported must be a positive number of steps, got {args.reported:g}")
+    res = _flow_estimate(args)
+    res["tau_pred"] = predictability(res["lambda_max"], args.dt_sample)
+    if args.reported is not None:
+        res["reported"] = reported_audit(args.reported, args.dt_sample, res["lambda_max"])
+    print(json.dumps(res, sort_keys=True, indent=1) if args.json else render_flow(res))
+    return EXIT_OK
+
+
+_FLOW_OPTIONS = ("--params", "--horizon", "--dt", "--transient", "--orbits", "--seed", "--no-step-check")
+
+
 def _forcing(args) -> int:
     """tau_pred = ln 2 / lambda: proved when lambda is (constant-slope PL maps), else an estimate."""
     import math
@@ -143,6 +190,8 @@ def _forcing(args) -> int:
     from certify.dynamics import typical_estimate
     from certify.maps import parse_map
 
+    if _flow_or_map(args, _FLOW_OPTIONS + ("--dt-sample", "--reported")):
+        return _flow_forcing(args)
     m = parse_map(args.map)
     pl = m.program.pl()
     slopes = {abs(s) for s in pl.slopes} if pl is not None else set()
@@ -153,7 +202,7 @@ def _forcing(args) -> int:
         tau = {"status": "proved", "value": math.log(2) / lam["value"], "exact": f"log(2)/{lam['exact']}"}
     else:
         x0 = float(args.x0) if args.x0 else 0.2718281828
-        lam = typical_estimate(m, x0, steps=args.steps)
+        lam = typical_estimate(m, x0, steps=args.steps or 100_000)
         v, se = lam.get("value"), lam.get("stderr")
         if v is None or v <= 0:
             tau = {"status": "estimate", "value": None,
@@ -200,6 +249,16 @@ def _lyapunov(args) -> int:
     from certify.maps import parse_map
     from certify.report.text import render_lyapunov
 
+    if _flow_or_map(args, _FLOW_OPTIONS):
+        from certify.report.text import render_flow
+
+        if args.out or args.x0 is not None or args.steps is not None or args.orbit_period != "1":
+            raise CertifyError("--out, --x0, --steps and --orbit-period apply to maps; a flow's exponents "
+                               "are estimates (no certificate): use --json")
+        res = _flow_estimate(args)
+        print(json.dumps(res, sort_keys=True, indent=1) if args.json else render_flow(res))
+        return EXIT_OK
+    args.steps = 100_000 if args.steps is None else args.steps
     p = _period(args.orbit_period)
     if args.steps < 100:
         raise CertifyError("--steps must be at least 100")
@@ -213,6 +272,18 @@ def _lyapunov(args) -> int:
     cert = lyapunov(m, p, x0=x0, steps=args.steps,
                     budget=Budget(progress=_progress if sys.stderr.isatty() else None))
     return _emit(args, cert, render_lyapunov)
+
+
+def _flow_arguments(p) -> None:
+    p.add_argument("--flow", help="a continuous-time system instead of a map: lorenz, rossler or duffing "
+                                  "(Lyapunov exponents by Benettin's QR method, an estimate)")
+    p.add_argument("--params", help="with --flow: NAME=VALUE,... overriding the defaults (e.g. rho=28,beta=8/3)")
+    p.add_argument("--horizon", type=float, help="with --flow: time units per orbit after the transient")
+    p.add_argument("--dt", type=float, help="with --flow: the RK4 integration step")
+    p.add_argument("--transient", type=float, help="with --flow: time units discarded first")
+    p.add_argument("--orbits", type=int, help="with --flow: initial conditions run together (default 32)")
+    p.add_argument("--seed", type=int, help="with --flow: seed of the initial conditions (default 0)")
+    p.add_argument("--no-step-check", action="store_true", help="with --flow: skip the dt/2 re-run")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -269,10 +340,15 @@ def _parser() -> argparse.ArgumentParser:
     gp.add_argument("--json", action="store_true")
     gp.add_argument("--out")
     fp = sub.add_parser("forcing-interval", help="predictability time ln 2 / lambda_max and its status")
-    fp.add_argument("map")
+    fp.add_argument("map", nargs="?", help="a 1D map (or use --flow)")
     fp.add_argument("--x0", help="start of the typical orbit (default: a generic point)")
-    fp.add_argument("--steps", type=int, default=100_000)
+    fp.add_argument("--steps", type=int, help="length of the typical orbit (default 100000)")
     fp.add_argument("--json", action="store_true")
+    _flow_arguments(fp)
+    fp.add_argument("--dt-sample", type=float, help="with --flow (required): the sampling step of the data; "
+                                                    "tau in steps = tau in time / DT")
+    fp.add_argument("--reported", type=float, help="with --flow: a reported tau_pred in steps, audited against "
+                                                   "the estimate")
     ep = sub.add_parser("entropy", help="certified bounds [lo, hi] on the topological entropy (PL maps)")
     ep.add_argument("map")
     ep.add_argument("--domain", help="LO,HI: an invariant interval (default: found from the map)")
@@ -282,10 +358,11 @@ def _parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="Markdown + HTML report with plots for an audit folder")
     rp.add_argument("folder")
     lp = sub.add_parser("lyapunov", help="exponents of every certified orbit of period P, and of a typical orbit")
-    lp.add_argument("map")
+    lp.add_argument("map", nargs="?", help="a 1D map (or use --flow)")
     lp.add_argument("--orbit-period", "-p", default="1", help="period of the certified orbits (default 1)")
     lp.add_argument("--x0", help="start of the typical orbit (default: a generic point of the region)")
-    lp.add_argument("--steps", type=int, default=100_000, help="length of the typical orbit (default 100000)")
+    lp.add_argument("--steps", type=int, help="length of the typical orbit (default 100000)")
+    _flow_arguments(lp)
     lp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     lp.add_argument("--out", help="write the certificate to this file (atomically)")
     cp = sub.add_parser("check", help="re-verify a certificate file independently")

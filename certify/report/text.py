@@ -299,3 +299,42 @@ def render_gradients(cert: dict) -> str:
                f"{lam_txt} (typical-orbit ESTIMATE)")
     out.append(f"regime   {cert['regime']}")
     return "\n".join(out)
+
+
+def render_flow(res: dict) -> str:
+    """A flow's Lyapunov spectrum estimate, with tau_pred and a reported-value audit when present."""
+    lam, sc, lv = res["lambda_max"], res.get("step_check"), res["liouville"]
+    pars = ", ".join(f"{k}={v:.10g}" for k, v in res["params"].items())
+    out = [f"flow       {res['flow']}({pars}): {res['equations']}",
+           f"lambda_max {lam['value']:.6g} +/- {lam['stderr']:.2g} per time unit (ESTIMATE)",
+           "spectrum   " + ", ".join(f"{s['value']:.6g} +/- {s['stderr']:.1g}" for s in res["spectrum"]),
+           f"method     {lam['method']}",
+           f"liouville  sum {lv['sum']:.6g} vs mean divergence {lv['mean_divergence']:.6g} "
+           f"({'exact: div f is constant' if lv['exact'] else 'consistency check'}); "
+           f"difference {lv['difference']:.1e}"]
+    if sc is not None:
+        verdict = "within" if sc["ok"] else "BEYOND (take a smaller --dt or a longer --horizon)"
+        out.append(f"step check dt/2 = {sc['dt_half']:g}: lambda_max {sc['lambda_max']:.6g} +/- {sc['stderr']:.2g}; "
+                   f"difference {sc['difference']:.1e}, {verdict} 3 combined stderr")
+    tau = res.get("tau_pred")
+    if tau is not None:
+        if tau["time"] is None:
+            out.append(f"tau_pred   none: {tau['note']}")
+        else:
+            steps = (f" = {tau['steps']:.4g} +/- {tau['stderr']:.2g} steps of dt_sample = {tau['dt_sample']:g}"
+                     if tau["steps"] is not None else " (give --dt-sample for steps)")
+            out.append(f"tau_pred   ln 2 / lambda_max = {tau['time']:.4g} +/- {tau['time_stderr']:.2g} time units"
+                       f"{steps} (ESTIMATE)")
+            if tau.get("note"):
+                out.append(f"           {tau['note']}")
+    rep = res.get("reported")
+    if rep is not None:
+        line = (f"reported   {rep['steps']:g} steps at dt_sample = {rep['dt_sample']:g} implies lambda_max = "
+                f"{rep['lambda_time']:.4g} per time unit ({rep['lambda_per_step']:.4g} per step)")
+        if rep.get("implied_dt_sample") is not None:
+            z = f"{abs(rep['z']):.1f} stderr from" if rep.get("z") is not None else "vs"
+            line += (f": {rep['ratio_to_computed']:.3g}x the computed value ({z} it); the computed lambda gives "
+                     f"{rep['steps']:g} steps at dt_sample = {rep['implied_dt_sample']:.4g} +/- "
+                     f"{rep['implied_dt_sample_stderr']:.1g}")
+        out.append(line)
+    return "\n".join(out)
