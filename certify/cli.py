@@ -286,6 +286,77 @@ def _flow_arguments(p) -> None:
     p.add_argument("--no-step-check", action="store_true", help="with --flow: skip the dt/2 re-run")
 
 
+def _rational(text: str, option: str):
+    """An exact rational command-line number (decimals are exact: 1e-12 is 10^-12)."""
+    from flint import fmpq
+
+    from certify.maps.formulas import parse_number
+
+    v = parse_number(text, option)
+    if not v.is_Rational:
+        raise CertifyError(f"{option} must be a rational number, got {text!r}")
+    return fmpq(int(v.p), int(v.q))
+
+
+def _robustness(args) -> int:
+    from certify.dynamics.robustness import persistence, robustness
+    from certify.maps import parse_map
+    from certify.report.text import render_robustness
+    from certify.certificates import q_parse
+
+    if args.timeout <= 0:
+        raise CertifyError("--timeout must be positive")
+    if args.persistence is not None and args.persistence < 1:
+        raise CertifyError("--persistence needs a positive number of samples")
+    deltas = [_rational(d.strip(), "--delta") for d in args.delta.split(",")] if args.delta else None
+    if deltas and any(d < 0 for d in deltas):
+        raise CertifyError("--delta values must be >= 0")
+    m = parse_map(args.map)
+    if m.canonical.get("kind") != "rnn1d":
+        raise CertifyError("the robustness radius is defined for networks: give a weights file or rnn1d(...)")
+    if args.persistence and m.program.pl() is None:
+        raise CertifyError("the persistence experiment needs a piecewise-linear network (exact verdicts)")
+    cert = robustness(m, seconds=args.timeout, seed=args.seed)
+    if args.persistence:
+        if deltas is None:
+            r = cert.get("radius") or {}
+            lo = q_parse(r["lo"]) if r.get("lo") not in (None, "0") else None
+            deltas = [lo, 4 * lo, 16 * lo] if lo else []
+            if r.get("hi") not in (None, "0"):
+                deltas.append(q_parse(r["hi"]))
+        if deltas:
+            cert["experiment"] = persistence(m, sorted(set(deltas)), args.persistence, args.seed)
+    return _emit(args, cert, render_robustness)
+
+
+def _oscillations(args) -> int:
+    from certify.dynamics.oscillations import laps_svg, oscillations
+    from certify.maps import parse_map
+    from certify.report.text import render_oscillations
+
+    if args.plot and not args.plot.lower().endswith(".svg"):
+        raise CertifyError("--plot writes SVG: give a file name ending in .svg")
+    if args.timeout <= 0:
+        raise CertifyError("--timeout must be positive")
+    m = parse_map(args.map)
+    cert = oscillations(m, args.upto, max_odd=args.max_odd, seconds=args.timeout)
+    if args.plot and cert["verdict"] == "proved":
+        write_atomic(args.plot, laps_svg(cert, f"{m.given}: log laps(f^t)"))
+    return _emit(args, cert, render_oscillations)
+
+
+def _scrambling(args) -> int:
+    from certify.dynamics.scrambling import scrambling
+    from certify.maps import parse_map
+    from certify.report.text import render_scrambling
+
+    x, y = _rational(args.x, "--x"), _rational(args.y, "--y")
+    eps, delta = _rational(args.eps, "--eps"), _rational(args.delta, "--delta")
+    m = parse_map(args.map)
+    cert = scrambling(m, x, y, eps, delta, args.horizon)
+    return _emit(args, cert, render_scrambling)
+
+
 def _parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="certify", description="Rigorous verdicts on periodic orbits and chaos of 1D maps, "
                                              "with certificates an independent checker re-verifies.")
@@ -365,6 +436,32 @@ def _parser() -> argparse.ArgumentParser:
     _flow_arguments(lp)
     lp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     lp.add_argument("--out", help="write the certificate to this file (atomically)")
+    rb = sub.add_parser("robustness", help="certified radius [lo, hi] of period 3 under weight perturbations")
+    rb.add_argument("map", help="a weights file or rnn1d(...)")
+    rb.add_argument("--timeout", type=float, default=30.0, help="seconds for the upper-bound search (default 30)")
+    rb.add_argument("--seed", type=int, default=0)
+    rb.add_argument("--persistence", type=int, help="also run the persistence experiment with N samples per delta")
+    rb.add_argument("--delta", help="comma-separated perturbation sizes for the experiment (default: lo, 4 lo, "
+                                    "16 lo, hi)")
+    rb.add_argument("--json", action="store_true")
+    rb.add_argument("--out")
+    op = sub.add_parser("oscillations", help="exact lap counts of f^t (PL maps), growth vs rho_p and entropy")
+    op.add_argument("map")
+    op.add_argument("--upto", type=int, default=12, help="largest t (default 12)")
+    op.add_argument("--max-odd", type=int, default=15, help="largest odd period tried for rho_p (default 15)")
+    op.add_argument("--timeout", type=float, default=10.0, help="seconds per period search (default 10)")
+    op.add_argument("--plot", help="write log laps against t to this .svg file")
+    op.add_argument("--json", action="store_true")
+    op.add_argument("--out")
+    sc = sub.add_parser("scrambling", help="times t <= H at which two orbits are eps-close and delta-apart")
+    sc.add_argument("map")
+    sc.add_argument("--x", required=True, help="first start (exact: 1/3, 0.3)")
+    sc.add_argument("--y", required=True, help="second start (e.g. 1/3+1e-12)")
+    sc.add_argument("--eps", required=True)
+    sc.add_argument("--delta", required=True)
+    sc.add_argument("--horizon", type=int, default=200)
+    sc.add_argument("--json", action="store_true")
+    sc.add_argument("--out")
     cp = sub.add_parser("check", help="re-verify a certificate file independently")
     cp.add_argument("file")
     cp.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -418,6 +515,12 @@ def _main(argv) -> int:
         return _entropy(args)
     if args.cmd == "gradients":
         return _gradients(args)
+    if args.cmd == "robustness":
+        return _robustness(args)
+    if args.cmd == "oscillations":
+        return _oscillations(args)
+    if args.cmd == "scrambling":
+        return _scrambling(args)
     if args.cmd == "forcing-interval":
         return _forcing(args)
     if args.cmd == "report":

@@ -74,6 +74,15 @@ def _check(prog: Program, cert: dict) -> int:
     if kind == "entropy":
         from certify.checker.entropy import check_entropy
         return check_entropy(prog, cert)
+    if kind == "oscillations":
+        from certify.checker.entropy import check_oscillations
+        return check_oscillations(prog, cert)
+    if kind == "scrambling":
+        from certify.checker.scrambling import check_scrambling
+        return check_scrambling(prog, cert)
+    if kind == "robustness":
+        from certify.checker.robust import check_robustness
+        return check_robustness(prog, cert)
     if kind == "windows":
         from certify.checker.thresholds import check_windows
         return check_windows(prog, cert)

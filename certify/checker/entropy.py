@@ -16,10 +16,13 @@ from certify.checker.semantics import PL
 
 
 def affine_cells(pl: PL, lo: fmpq, hi: fmpq, n: int, max_cells: int = 2_000_000):
-    """Cells (a, b, A, B) tiling [lo, hi] on which f^n(x) = A x + B, by exact composition."""
+    """Cells (a, b, A, B) tiling [lo, hi] on which f^n(x) = A x + B, by exact composition.
+
+    `pl` may also be a list of n tables f_1, ..., f_n: the cells are then those of f_n o ... o f_1.
+    """
     cells = [(lo, hi, fmpq(1), fmpq(0))]
-    breaks = pl.breaks
-    for _ in range(n):
+    for pl in (pl if isinstance(pl, list) else [pl] * n):
+        breaks = pl.breaks
         nxt = []
         for a, b, A, B in cells:
             u, v = A * a + B, A * b + B
@@ -111,3 +114,57 @@ def check_entropy(prog, cert) -> int:
     if b.get("hi_exact") != f"log({count})/{n}" or b.get("lo_exact") != f"log({k})/{m}":
         raise F.Failure("the exact forms of the bounds differ from the verified counts")
     return len(facts)
+
+
+def _embedded(cert: dict, sub: dict, what: str) -> None:
+    """An embedded certificate about the same map passes the whole kernel check."""
+    from certify.checker import check
+    from certify.checker import facts as F
+
+    if sub.get("map", {}).get("canonical") != cert["map"]["canonical"]:
+        raise F.Failure(f"the embedded {what} certificate is about another map")
+    res = check(sub)
+    if not res.ok or sub.get("verdict") != "proved":
+        raise F.Failure(f"embedded {what} certificate: {res.message if not res.ok else 'not proved'}")
+
+
+def check_oscillations(prog, cert) -> int:
+    """Verify an oscillations certificate: f(I) in I, the exact lap count of f^t on I for every listed t,
+    and the embedded odd-period and entropy certificates (re-checked in full)."""
+    from certify.certificates import interval_parse
+    from certify.checker import facts as F
+
+    pl = prog.pl()
+    if pl is None:
+        raise F.Failure("lap counts are certified for piecewise-linear maps")
+    I = interval_parse(cert["claim"]["interval"])
+    img = F.pl_image(pl, *I)
+    if not (I[0] <= img[0] and img[1] <= I[1]):
+        raise F.Failure("f(I) is not inside I")
+    ts = []
+    for fact in cert["evidence"]:
+        kind = fact["fact"]
+        if kind == "laps":
+            n = int(fact["n"])
+            if not 1 <= n <= 64:
+                raise F.Failure("lap counts are checked for 1 <= t <= 64")
+            count = len(laps(affine_cells(pl, *I, n)))
+            if count != int(fact["count"]):
+                raise F.Failure(f"fact laps: f^{n} has {count} laps on I, not {fact['count']}")
+            ts.append(n)
+        elif kind == "odd_period":
+            sub = fact["certificate"]
+            p = int(fact["p"])
+            if p < 3 or p % 2 == 0 or sub["claim"].get("kind") != "period" or int(sub["claim"]["p"]) != p:
+                raise F.Failure("odd_period needs a period certificate for an odd p >= 3")
+            _embedded(cert, sub, f"period-{p}")
+        elif kind == "entropy":
+            sub = fact["certificate"]
+            if sub["claim"].get("kind") != "entropy" or sub["claim"]["interval"] != cert["claim"]["interval"]:
+                raise F.Failure("the embedded entropy certificate is not about I")
+            _embedded(cert, sub, "entropy")
+        else:
+            raise F.Failure(f"unknown fact kind {kind!r}")
+    if cert["verdict"] == "proved" and ts != list(range(1, int(cert["claim"]["upto"]) + 1)):
+        raise F.Failure("a laps fact is needed for every t = 1..upto, in order")
+    return len(cert["evidence"])

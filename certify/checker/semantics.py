@@ -175,26 +175,36 @@ def _activation(b: _Builder, act: str, u: int, slope) -> int:
     raise CertifyError(f"unknown activation {act!r}; choose one of {', '.join(ACTIVATIONS)}")
 
 
-def _from_rnn1d(spec: dict, b: _Builder) -> int:
+def _from_rnn1d(spec: dict, b: _Builder, radius=None) -> int:
+    """Compile an rnn1d description; with `radius` (an fmpq >= 0) every weight w, b, a, c becomes
+    the ball [v - radius, v + radius] (at the working precision): the program then encloses the
+    outputs of every network within `radius` of the given one, for eval_ball only."""
     w, bias, a = ([_q(v) for v in spec[k]] for k in ("w", "b", "a"))
     if not (len(w) == len(bias) == len(a)) or not w:
         raise CertifyError("rnn1d weights w, b, a must be non-empty and of equal length")
     slope = _q(spec.get("slope", "1/100"))
     x = b.emit(("x",))
     code = b.code
+
+    def weight(v) -> int:
+        if radius is None:
+            return b.const(v)
+        code.append(("const", ball_of(v - radius, v + radius)))
+        return len(code) - 1
+
     terms = []
     for wi, bi, ai in zip(w, bias, a):  # no sharing is possible between units: append directly
-        if ai == 0:
+        if ai == 0 and radius is None:
             continue
-        cw = b.const(wi)
+        cw = weight(wi)
         code.append(("mul", cw, x))
-        cb = b.const(bi)
+        cb = weight(bi)
         code.append(("add", len(code) - 2, cb))
         act = _activation(b, spec["activation"], len(code) - 1, slope)
-        ca = b.const(ai)
+        ca = weight(ai)
         code.append(("mul", ca, act))
         terms.append(len(code) - 1)
-    c = b.const(_q(spec.get("c", "0")))
+    c = weight(_q(spec.get("c", "0")))
     out = b.emit(("add", c, *terms)) if terms else c
     if spec.get("output_activation"):
         out = _activation(b, spec["output_activation"], out, slope)

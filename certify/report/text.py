@@ -338,3 +338,89 @@ def render_flow(res: dict) -> str:
                      f"{rep['implied_dt_sample_stderr']:.1g}")
         out.append(line)
     return "\n".join(out)
+
+
+def render_robustness(cert: dict) -> str:
+    """Certified radius [lo, hi] of period 3 under weight perturbations, and the experiment if run."""
+    out = _header(cert)
+    if cert["verdict"] == "undecided":
+        out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
+    else:
+        r = cert["radius"]
+        lo = q_parse(r["lo"])
+        hi = None if r["hi"] is None else q_parse(r["hi"])
+        out.append(f"radius   [{float(lo):.6g}, {'unknown' if hi is None else f'{float(hi):.6g}'}]  "
+                   f"(max-norm over every w, b, a, c)")
+        for fact in cert["evidence"]:
+            if fact["fact"] == "li_yorke_box":
+                out.append(f"lower    PROVED: every network within {float(q_parse(fact['delta'])):.6g} satisfies "
+                           f"Li-Yorke at a = {fact['a']} (~{float(q_parse(fact['a'])):.6g}), verified in ball "
+                           f"arithmetic over the whole box ({fact['pieces']} pieces): points of every period")
+            else:
+                d = float(q_parse(fact["delta"]))
+                who = "the network itself has" if d == 0 else f"a network at distance {d:.6g} has"
+                out.append(f"upper    PROVED: {who} no point of period 3 (embedded refutation, re-checked)")
+        if r["hi"] is None:
+            out.append("upper    unknown: no refuted neighbour was found along the directions tried")
+    exp = cert.get("experiment")
+    if exp:
+        out.append(f"experiment ({exp['samples']} samples per delta, seed {exp['seed']}; fixed points searched "
+                   f"in J = [{float(q_parse(exp['J']['lo'])):.4g}, {float(q_parse(exp['J']['hi'])):.4g}])")
+        out.append("  delta        recurrent f: period 3 proved/refuted/undecided   "
+                   "composition f3.f2.f1: Li-Yorke-ordered fixed point found")
+        for row in exp["rows"]:
+            rc, cp = row["recurrent_period3"], row["composition_witness"]
+            out.append(f"  {float(q_parse(row['delta'])):<12.6g} {rc['proved']:>4}/{rc['refuted']}/{rc['undecided']:<40}"
+                       f"{cp['found']:>4} of {exp['samples']}")
+        out.append(f"  ({exp['status']})")
+    return "\n".join(out)
+
+
+def render_oscillations(cert: dict) -> str:
+    """Exact lap counts of f^t, the fitted growth (estimate), rho_p and the entropy bounds."""
+    out = _header(cert)
+    if cert["verdict"] != "proved":
+        out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
+        return "\n".join(out)
+    lo, hi = interval_parse(cert["claim"]["interval"])
+    out.append(f"interval I = [{float(lo):.6g}, {float(hi):.6g}] (f(I) in I, exact)")
+    laps = [(f["n"], f["count"]) for f in cert["evidence"] if f["fact"] == "laps"]
+    out.append("laps     PROVED (exact): " + ", ".join(f"t={t}: {c}" for t, c in laps))
+    g = cert["growth"]
+    if g["rate"] is not None:
+        out.append(f"growth   log laps(f^t) ~ {g['rate']} t, stderr {g['stderr']} (ESTIMATE: least-squares fit)")
+    op = cert["odd_period"]
+    if op["p"] is not None:
+        out.append(f"rho_p    PROVED period {op['p']} (least odd period >= 3; refuted: {op['refuted_before'] or 'none'})"
+                   f" => h_top >= log rho_{op['p']} = {op['log_rho']}")
+    else:
+        out.append(f"rho_p    no odd period in 3..{op['searched_upto']} proved (refuted: {op['refuted_before']})")
+    for f in cert["evidence"]:
+        if f["fact"] == "entropy":
+            b = f["certificate"]["bounds"]
+            out.append(f"entropy  PROVED: {float(q_parse(b['lo'])):.6f} <= h_top <= {float(q_parse(b['hi'])):.6f}"
+                       f"  ({b['lo_exact']} .. {b['hi_exact']})")
+    return "\n".join(out)
+
+
+def render_scrambling(cert: dict) -> str:
+    """First times at which the two orbits are eps-close and delta-apart (finite horizon)."""
+    out = _header(cert)
+    c = cert["claim"]
+    out.append(f"pair     x = {c['x']}, y = {c['y']}; eps = {c['eps']}, delta = {c['delta']}, horizon {c['horizon']}")
+    if cert["verdict"] == "undecided":
+        out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
+        return "\n".join(out)
+    s, f = cert["statement"], cert["evidence"][0]
+    out.append(f"times    |f^t x - f^t y| < eps at {len(f['close'])} times, > delta at {len(f['apart'])} times "
+               f"(complete lists, {s['arithmetic']})")
+    if cert["verdict"] == "proved":
+        out.append(f"verdict  PROVED: close at t = {s['first_close']} (first), apart at t = {s['first_apart_after']} "
+                   f"(first after it)")
+        again = s["close_again_after"]
+        out.append("again    " + (f"close again at t = {again}" if again is not None
+                                  else f"not close again by t = {c['horizon']}"))
+    else:
+        out.append("verdict  REFUTED: no time with distance < eps is followed by one with distance > delta")
+    out.append(f"scope    {s['scope']}")
+    return "\n".join(out)

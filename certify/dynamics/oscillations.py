@@ -1,0 +1,152 @@
+"""Oscillations of f^t (Sanford et al.'s expressivity claim): exact lap counts of f^t on an
+invariant interval for t = 1..T (piecewise-linear maps), against rho_p from the least odd period
+certified and the certified entropy bounds. The lap counts are facts; the growth rate fitted to
+them is an estimate with its standard error.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from certify.arith import Budget
+from certify.certificates import SCHEMA, interval
+from certify.checker import check
+from certify.checker.entropy import affine_cells, laps
+from certify.dynamics.entropy import entropy_bounds, invariant_interval
+from certify.errors import CertifyError
+from certify.maps import Map
+from certify.orbits.period import certify_period, versions
+
+
+def rho(p: int) -> float:
+    """Largest real root of z^p - 2 z^(p-2) - 1 (a float, for display and comparison)."""
+    roots = np.roots([1, 0, -2] + [0] * (p - 3) + [-1])
+    return float(max(r.real for r in roots if abs(r.imag) < 1e-9))
+
+
+def least_odd_period(m: Map, max_odd: int, seconds: float):
+    """(p, proved period certificate) for the least odd p in 3..max_odd with period p proved, with the
+    odd periods refuted before it; (None, None, refuted) if none is proved (or one is undecided)."""
+    refuted = []
+    for p in range(3, max_odd + 1, 2):
+        cert = certify_period(m, p, budget=Budget(seconds=seconds))
+        if cert["verdict"] == "proved":
+            return p, cert, refuted
+        if cert["verdict"] != "refuted":
+            break
+        refuted.append(p)
+    return None, None, refuted
+
+
+def fit_rate(ts, counts):
+    """Least-squares slope of log laps against t over the second half of the range, with its stderr."""
+    t = np.array(ts, dtype=float)
+    y = np.log(np.array(counts, dtype=float))
+    keep = t >= t[len(t) // 2] if len(t) >= 6 else np.ones_like(t, dtype=bool)
+    if keep.sum() < 2:
+        return None, None
+    A = np.vstack([t[keep], np.ones(keep.sum())]).T
+    coef, *_ = np.linalg.lstsq(A, y[keep], rcond=None)
+    resid = y[keep] - A @ coef
+    dof = max(int(keep.sum()) - 2, 1)
+    spread = ((t[keep] - t[keep].mean()) ** 2).sum()
+    return float(coef[0]), float(math.sqrt((resid @ resid) / dof / spread))
+
+
+def oscillations(m: Map, upto: int = 12, max_odd: int = 15, max_cells: int = 400_000,
+                 seconds: float = 10.0) -> dict:
+    """Certificate of the lap counts of f^t on an invariant interval, t = 1..upto, with rho_p and entropy."""
+    pl = m.program.pl()
+    if pl is None:
+        raise CertifyError("lap counts are exact for piecewise-linear maps only (ReLU, leaky ReLU, hard-tanh, "
+                           "max/min/abs formulas)")
+    if not 1 <= upto <= 64:
+        raise CertifyError("--upto must be between 1 and 64")
+    if max_odd < 3:
+        raise CertifyError("--max-odd must be at least 3")
+    I = invariant_interval(m)
+    claim = {"kind": "oscillations", "p": 0, "interval": None, "upto": upto}
+    base = {"schema": SCHEMA, "map": {"given": m.given, "canonical": m.canonical, "class": m.kind},
+            "claim": claim, "precision": 128, "versions": versions()}
+    if I is None:
+        return {**base, "verdict": "undecided", "evidence": [],
+                "reason": "no invariant interval holding the dynamics was found"}
+    claim["interval"] = interval(*I)
+    evidence = []
+    for t in range(1, upto + 1):
+        try:
+            cells = affine_cells(pl, *I, t, max_cells=max_cells)
+        except ValueError:
+            return {**base, "verdict": "undecided", "evidence": evidence,
+                    "reason": f"f^{t} has more than {max_cells} affine cells on I; lower --upto"}
+        evidence.append({"fact": "laps", "n": t, "count": len(laps(cells))})
+    counts = [f["count"] for f in evidence]
+    rate, stderr = fit_rate(range(1, upto + 1), counts)
+    p, pcert, refuted = least_odd_period(m, max_odd, seconds)
+    if pcert is not None:
+        evidence.append({"fact": "odd_period", "p": p, "certificate": pcert})
+    ent = entropy_bounds(m, I, budget=Budget(seconds=min(seconds, 3.0)))
+    if ent["verdict"] == "proved":
+        evidence.append({"fact": "entropy", "certificate": ent})
+    cert = {**base, "verdict": "proved", "evidence": evidence,
+            "growth": {"status": "estimate",
+                       "rate": None if rate is None else f"{rate:.6g}",
+                       "stderr": None if stderr is None else f"{stderr:.2g}",
+                       "method": "least-squares slope of log laps(f^t) against t over the second half of "
+                                 "t = 1..upto (the counts are exact; the slope is a fit)"},
+            "odd_period": {"p": p, "refuted_before": refuted, "searched_upto": max_odd,
+                           "log_rho": None if p is None else f"{math.log(rho(p)):.6f}",
+                           "statement": None if p is None else
+                           f"h_top >= log rho_{p}, rho_{p} the largest root of z^{p} - 2 z^{p - 2} - 1 "
+                           "(Block-Guckenheimer-Misiurewicz-Young), so laps(f^t) grow at least like rho^t"}}
+    res = check(cert)
+    if not res.ok:
+        return {**base, "verdict": "undecided", "evidence": [],
+                "reason": f"internal self-check failed ({res.message}); please report"}
+    return cert
+
+
+def laps_svg(cert: dict, title: str) -> str:
+    """log laps(f^t) against t, the line t log rho_p and the entropy upper bound, as SVG (display only)."""
+    from certify.certificates import q_parse
+    from certify.report.plot import _esc
+
+    facts = [f for f in cert["evidence"] if f["fact"] == "laps"]
+    ts = [f["n"] for f in facts]
+    ys = [math.log(f["count"]) for f in facts]
+    lr = cert["odd_period"]["log_rho"]
+    lines = []
+    if lr is not None:
+        lines.append((float(lr), "#d62728", f"t log rho_{cert['odd_period']['p']}"))
+    ent = [f["certificate"] for f in cert["evidence"] if f["fact"] == "entropy"]
+    if ent:
+        lines.append((float(q_parse(ent[0]["bounds"]["hi"])), "#2ca02c", "t h_hi (entropy upper bound)"))
+    W, H, P = 620, 380, 56
+    y1 = max(ys + [s * ts[-1] for s, _, _ in lines] + [1.0])
+
+    def sx(t):
+        return P + (t - ts[0]) / max(ts[-1] - ts[0], 1) * (W - 2 * P)
+
+    def sy(v):
+        return H - P - v / y1 * (H - 2 * P)
+
+    path = " ".join(f"{'M' if i == 0 else 'L'}{sx(t):.1f},{sy(v):.1f}" for i, (t, v) in enumerate(zip(ts, ys)))
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" '
+           f'font-size="12">', f'<rect width="{W}" height="{H}" fill="white"/>',
+           f'<text x="{P}" y="22" font-size="14">{_esc(title)}</text>',
+           f'<rect x="{P}" y="{P}" width="{W - 2 * P}" height="{H - 2 * P}" fill="none" stroke="#999"/>']
+    for s, colour, _ in lines:
+        out.append(f'<line x1="{sx(ts[0]):.1f}" y1="{sy(s * ts[0]):.1f}" x2="{sx(ts[-1]):.1f}" '
+                   f'y2="{sy(s * ts[-1]):.1f}" stroke="{colour}" stroke-dasharray="5 4"/>')
+    out.append(f'<path d="{path}" fill="none" stroke="#1f4e9c" stroke-width="1.6"/>')
+    out += [f'<circle cx="{sx(t):.1f}" cy="{sy(v):.1f}" r="2.5" fill="#1f4e9c"/>' for t, v in zip(ts, ys)]
+    legend = "; ".join(f"{name} ({colour})" for _, colour, name in lines)
+    out.append(f'<text x="{P}" y="{H - 30}">t from {ts[0]} to {ts[-1]}; log laps from 0 to {y1:.4g}</text>')
+    out.append(f'<text x="{P}" y="{H - 12}">blue: exact log laps(f^t); {_esc(legend)}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+__all__ = ["oscillations", "laps_svg", "rho", "fit_rate", "least_odd_period"]
