@@ -79,6 +79,17 @@ def test_fixed_point_on_a_kink_is_undecided_but_not_on_a_dead_unit():
     assert cycle_stability(smooth, [[Q(0)]])[0] is True
 
 
+def test_boundary_cycle_certificate_claims_no_stability():
+    """A fixed point on a kink is certified as a cycle with stability undecided; claiming 'stable' is rejected."""
+    cert = lyapunov_plrnn(net({"kind": "plrnn", "A": ["1/2"], "W": [[1]], "h": [0]}), 1, spectrum=False)
+    fact = cert["evidence"][0]
+    assert fact["points"] == [["0"]] and fact["stable"] is None and fact["exponents"] is None
+    assert "switching boundary" in fact["reason"] and check(cert).ok
+    bad = copy.deepcopy(cert)
+    bad["evidence"][0]["stable"] = True
+    assert not check(bad).ok
+
+
 def test_eigenvalue_minus_one_and_a_continuum():
     """z -> -z: the fixed point 0 has eigenvalue -1 (undecided); every other point has period 2 (no complete list)."""
     n = net({"kind": "plrnn", "A": ["-1"], "W": [[0]], "h": [0]})

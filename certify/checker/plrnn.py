@@ -300,7 +300,7 @@ def check_plrnn(cert: dict) -> int:
     if cert["verdict"] != "proved" or not evidence:
         raise Failure("a PLRNN cycle list is proved (with at least one fact) or undecided")
     periods = cert["periods"]
-    if [int(r["p"]) for r in periods] != list(range(1, P + 1)):
+    if len(periods) != P or [int(r["p"]) for r in periods] != list(range(1, P + 1)):
         raise Failure(f"periods must list 1..{P} in order")
     for r in periods:
         q = int(r["p"])
