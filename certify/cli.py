@@ -262,6 +262,9 @@ def _lyapunov(args) -> int:
     p = _period(args.orbit_period)
     if args.steps < 100:
         raise CertifyError("--steps must be at least 100")
+    from certify.maps.plrnn import is_plrnn_file
+    if is_plrnn_file(args.map):
+        return _lyapunov_plrnn(args, p)
     x0 = None
     if args.x0 is not None:
         try:
@@ -357,6 +360,30 @@ def _scrambling(args) -> int:
     return _emit(args, cert, render_scrambling)
 
 
+def _lyapunov_plrnn(args, p: int) -> int:
+    """An n-dimensional PLRNN file: certified cycles of period 1..P, and a spectrum estimate (--spectrum)."""
+    import math
+
+    from certify.dynamics.plrnn import lyapunov_plrnn
+    from certify.maps.plrnn import load_plrnn
+    from certify.report.text import render_plrnn
+
+    net = load_plrnn(args.map)
+    z0 = None
+    if args.x0 is not None:
+        try:
+            z0 = [float(v) for v in args.x0.split(",")]
+        except ValueError:
+            raise CertifyError(f"--x0 for a PLRNN takes {net.n} comma-separated numbers, got {args.x0!r}") from None
+        if len(z0) != net.n or not all(math.isfinite(v) for v in z0):
+            raise CertifyError(f"--x0 for a PLRNN takes {net.n} comma-separated finite numbers, got {args.x0!r}")
+    cert = lyapunov_plrnn(net, p, spectrum=args.spectrum, z0=z0, steps=args.steps,
+                          budget=Budget(progress=_progress if sys.stderr.isatty() else None))
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+    return _emit(args, cert, render_plrnn)
+
+
 def _parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="certify", description="Rigorous verdicts on periodic orbits and chaos of 1D maps, "
                                              "with certificates an independent checker re-verifies.")
@@ -429,10 +456,14 @@ def _parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="Markdown + HTML report with plots for an audit folder")
     rp.add_argument("folder")
     lp = sub.add_parser("lyapunov", help="exponents of every certified orbit of period P, and of a typical orbit")
-    lp.add_argument("map", nargs="?", help="a 1D map (or use --flow)")
-    lp.add_argument("--orbit-period", "-p", default="1", help="period of the certified orbits (default 1)")
-    lp.add_argument("--x0", help="start of the typical orbit (default: a generic point of the region)")
+    lp.add_argument("map", nargs="?", help="a 1D map or a PLRNN file (or use --flow)")
+    lp.add_argument("--orbit-period", "-p", default="1",
+                    help="period of the certified orbits (default 1); for a PLRNN file, every period 1..P")
+    lp.add_argument("--x0", help="start of the typical orbit (default: a generic point of the region); "
+                                   "for a PLRNN file, n comma-separated numbers")
     lp.add_argument("--steps", type=int, help="length of the typical orbit (default 100000)")
+    lp.add_argument("--spectrum", action="store_true",
+                    help="PLRNN file: also estimate the Lyapunov spectrum of a typical orbit (QR method)")
     _flow_arguments(lp)
     lp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     lp.add_argument("--out", help="write the certificate to this file (atomically)")

@@ -40,6 +40,8 @@ def check(cert: dict, program: Program | None = None) -> CheckResult:
             raise F.Failure(f"unknown verdict {verdict!r}")
         if program is not None and program.canonical is cert["map"]["canonical"]:
             prog = program
+        elif isinstance(cert["map"]["canonical"], dict) and cert["map"]["canonical"].get("kind") == "plrnn":
+            prog = None  # an n-dimensional PLRNN: verified by certify.checker.plrnn, not a 1D program
         else:
             prog = Program.from_canonical(cert["map"]["canonical"])
         prec = int(cert.get("precision", 64))
@@ -61,6 +63,11 @@ def check(cert: dict, program: Program | None = None) -> CheckResult:
 def _check(prog: Program, cert: dict) -> int:
     claim = cert["claim"]
     kind, p = claim["kind"], int(claim["p"])
+    if (kind == "plrnn_cycles") != (prog is None):
+        raise F.Failure("a plrnn_cycles claim needs a plrnn map, and a plrnn map that claim")
+    if kind == "plrnn_cycles":
+        from certify.checker.plrnn import check_plrnn
+        return check_plrnn(cert)
     if kind == "onset":
         from certify.checker.thresholds import check_onset
         return check_onset(prog, cert)

@@ -132,6 +132,8 @@ def load_weights(path: str) -> dict:
         raise CertifyError(f"cannot read weights {path}: {e}") from None
     if not isinstance(d, dict):
         raise CertifyError(f"{path} must hold an object with keys activation, w, b, a, c")
+    if d.get("kind") == "plrnn":
+        raise CertifyError(f"{path} is an n-dimensional PLRNN: use certify lyapunov {path} -p P --spectrum")
     return rnn1d_from_mapping(d, path)
 
 

@@ -424,3 +424,56 @@ def render_scrambling(cert: dict) -> str:
         out.append("verdict  REFUTED: no time with distance < eps is followed by one with distance > delta")
     out.append(f"scope    {s['scope']}")
     return "\n".join(out)
+
+
+def _vec(v, digits: int = 6) -> str:
+    return "(" + ", ".join(f"{float(q_parse(x)):.{digits}g}" for x in v) + ")"
+
+
+def render_plrnn(cert: dict, shown: int = 8) -> str:
+    """Certified cycles of an n-dimensional PLRNN by period, and the spectrum estimate."""
+    m = cert["map"]
+    out = [f"map      {m['given']}",
+           f"         z -> A z + W relu(z) + h, dimension {m['dimension']}   [{m['class']}]"]
+    facts = [f for f in cert.get("evidence", []) if f["fact"] == "cycle_plrnn"]
+    if cert["verdict"] == "undecided" and not facts:
+        out.append(f"cycles   UNDECIDED: {cert.get('reason', '')}")
+    for row in cert.get("periods", []) if cert["verdict"] == "proved" else []:
+        p = row["p"]
+        mine = [f for f in facts if f["p"] == p]
+        how = (f"list complete: all {2 ** (m['dimension'] * p)} itineraries solved exactly" if row["complete"]
+               else f"list NOT complete: {row['reason']}")
+        out.append(f"period {p:<2} {row['count']} cycle(s); {how}")
+        for f in mine[:shown]:
+            kind = {True: "attracting", False: "repelling", None: "stability undecided"}[f["stable"]]
+            if f.get("exponents") is None:
+                lams = f"no exponents ({f.get('reason', 'not enclosed')})"
+            else:
+                lams = "lambda = " + ", ".join(
+                    "-inf" if e == "-inf" else f"{float(sum(interval_parse(e)) / 2):.6g}" for e in f["exponents"])
+            itin = ",".join(f["itinerary"])
+            out.append(f"         z0 = {_vec(f['points'][0])} orthants {itin}: {kind}; {lams}")
+        if len(mine) > shown:
+            out.append(f"         ... and {len(mine) - shown} more (--json lists all)")
+    s = cert.get("spectrum")
+    if s is not None:
+        if s.get("values") is None:
+            out.append(f"spectrum no estimate: {s['method']}")
+        else:
+            vals = ", ".join(v if se is None else f"{float(v):.4g} +/- {float(se):.1e}"
+                             for v, se in zip(s["values"], s["stderr"]))
+            out.append(f"spectrum {vals}  (ESTIMATE; QR method, {s['steps']} steps after {s['transient']}, "
+                       f"z0 = ({', '.join(s['z0'])}))")
+            lmax = float(s["values"][0])
+            if float(s.get("final_norm", 0)) > 1e6:
+                out.append(f"         the orbit grows without visible bound (max |z_i| = {s['final_norm']} at the end): "
+                           f"these are escape rates, not exponents of an attractor")
+            elif lmax > 0:
+                out.append(f"         tau_pred = ln 2 / lambda_max ~= {0.6931471805599453 / lmax:.2f} steps (estimate)")
+    if cert["verdict"] == "proved":
+        n = len(cert["evidence"])
+        out.append(f"verdict  PROVED: {len(facts)} cycle(s); {n} fact(s) re-verified by the independent checker "
+                   f"at {cert['precision']} bits")
+    elif facts or cert.get("evidence") == []:
+        out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
+    return "\n".join(out)

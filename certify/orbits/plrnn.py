@@ -1,0 +1,115 @@
+"""Certified cycles of an n-dimensional PLRNN: exact itinerary solving, enumeration, float search.
+
+A cycle with a given itinerary of orthants solves a linear system (certify.checker.plrnn.cycle_of);
+its solution is a cycle only when every point lies in its claimed orthant and the points are
+distinct. Two ways to propose itineraries:
+- enumeration of all 2^(n p) itineraries (when n p <= cap): then the list of p-cycles is complete,
+  unless some itinerary has a singular, consistent system (a possible continuum);
+- float search: the symbol sequences of float orbits from random starts, cut into windows of
+  length p. Attracting cycles show up as the orbit's eventual itinerary; repelling ones as the
+  pieces a chaotic orbit shadows. Nothing proposed this way is claimed complete.
+Every cycle found either way is confirmed exactly by the kernel before it is listed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from certify.arith import dyadic
+from certify.certificates import interval, q_str
+from certify.checker.plrnn import (follow_itinerary, canonical_cycle, cycle_of, cycle_stability,
+                                   enumerate_cycles, pattern)
+from certify.maps.plrnn import PLRNN
+
+__all__ = ["float_orbits", "search_cycles", "cycle_fact", "certify_cycles", "ENUMERATION_CAP"]
+
+ENUMERATION_CAP = 16  # enumerate all itineraries of period p only when n p <= 16 (65536 itineraries)
+
+
+def float_orbits(net: PLRNN, starts: int = 64, transient: int = 500, steps: int = 2000, seed: int = 0):
+    """Float orbits (after a transient) from random starts, as an array (steps, starts, n); diverged dropped."""
+    a, W, h = net.floats()
+    rng = np.random.default_rng(seed)
+    scale = max(1.0, 2 * float(np.abs(h).max()))
+    Z = rng.normal(0.0, scale, (starts, net.n))
+    out = np.empty((steps, starts, net.n))
+    with np.errstate(all="ignore"):
+        for _ in range(transient):
+            Z = Z * a + np.maximum(Z, 0) @ W.T + h
+        for t in range(steps):
+            out[t] = Z
+            Z = Z * a + np.maximum(Z, 0) @ W.T + h
+    ok = np.all(np.isfinite(out), axis=(0, 2)) & (np.abs(out).max(axis=(0, 2)) < 1e100)
+    return out[:, ok, :]
+
+
+def search_cycles(net: PLRNN, p: int, orbits=None, limit: int = 20_000) -> set:
+    """Cycles of minimal period p whose itineraries occur as windows of float orbits, confirmed exactly."""
+    if orbits is None:
+        orbits = float_orbits(net)
+    sym = (orbits > 0).astype(np.uint8)
+    seen, found = set(), set()
+    for k in range(sym.shape[1]):
+        col = [row.tobytes() for row in sym[:, k, :]]  # the orthant of each point
+        for t in range(len(col) - p + 1):
+            w = tuple(col[t:t + p])
+            r = min(w[i:] + w[:i] for i in range(p))  # one representative per cyclic rotation
+            if r in seen:
+                continue
+            seen.add(r)
+            if len(seen) > limit:
+                return found
+            itin = [tuple(c) for c in r]
+            kind, z0 = cycle_of(net.model, itin)
+            if kind == "point":
+                pts = follow_itinerary(net.model, z0, itin)
+                if pts is not None and len({tuple(z) for z in pts}) == p:
+                    found.add(canonical_cycle(pts))
+    return found
+
+
+def cycle_fact(net: PLRNN, cyc) -> dict:
+    """The cycle_plrnn fact of a canonical cycle, with stability and exponents at the current precision."""
+    pts = [list(z) for z in cyc]
+    stable, exps, reason = cycle_stability(net.model, pts)
+    fact = {"fact": "cycle_plrnn", "p": len(pts), "points": [[q_str(v) for v in z] for z in pts],
+            "itinerary": ["".join(map(str, pattern(z))) for z in pts], "stable": stable,
+            "exponents": None if exps is None else
+            [e if e == "-inf" else interval(dyadic(e.lower().fmpq(), 48, up=False), dyadic(e.upper().fmpq(), 48, up=True))
+             for e in exps]}
+    if reason:
+        fact["reason"] = reason
+    return fact
+
+
+def certify_cycles(net: PLRNN, P: int, cap: int = ENUMERATION_CAP, seed: int = 0, progress=None):
+    """Cycles of every minimal period 1..P: (canonical cycles by period, enumeration facts, period rows).
+
+    A period's list is complete only when all 2^(n p) itineraries were solved (n p <= cap) and none
+    had a singular, consistent system; otherwise it holds what the float search found, with a reason.
+    """
+    orbits = None
+    by_period, enums, rows = {}, [], []
+    for p in range(1, P + 1):
+        if net.n * p <= cap:
+            if progress:
+                progress(f"period {p}: solving all 2^{net.n * p} itineraries exactly")
+            found, singular = enumerate_cycles(net.model, p)
+            if not singular:
+                enums.append({"fact": "enumeration_plrnn", "p": p, "itineraries": 2 ** (net.n * p)})
+                by_period[p] = found
+                rows.append({"p": p, "count": len(found), "complete": True})
+                continue
+            reason = (f"itinerary {','.join(singular[0])} (and {len(singular) - 1} more) has a singular, "
+                      f"consistent cycle system: a continuum of periodic points is possible")
+        else:
+            reason = (f"n p = {net.n * p} > {cap}: the 2^{net.n * p} itineraries were not enumerated; "
+                      f"cycles found by float search only")
+        if orbits is None:
+            orbits = float_orbits(net, seed=seed)
+        if progress:
+            progress(f"period {p}: float search")
+        found = search_cycles(net, p, orbits)
+        by_period[p] = found
+        rows.append({"p": p, "count": len(found), "complete": False, "reason": reason})
+    return by_period, enums, rows
