@@ -99,3 +99,16 @@ def test_workers_option_is_for_local_engines(cluster, tmp_path):
     """--workers with a running scheduler is an input error (the cluster decides its size)."""
     with pytest.raises(CertifyError, match="--workers sets local processes"):
         run_audit(small_audit(), str(tmp_path / "a"), scheduler=cluster, workers=2)
+
+
+def test_lost_cluster_is_one_line(tmp_path):
+    """A cluster that goes away mid-run: a CertifyError saying to re-run, the written lines kept whole."""
+    cluster = engines.local_cluster(1)
+    try:
+        with pytest.raises(CertifyError, match="lost the dask cluster"):
+            run_audit(small_audit(), str(tmp_path), scheduler=cluster.scheduler_address, chunk=4,
+                      progress=lambda text: cluster.close())
+    finally:
+        cluster.close()
+    data = (tmp_path / "results.jsonl").read_bytes()
+    assert data.endswith(b"\n") and data.count(b"\n") % 4 == 0

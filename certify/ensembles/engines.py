@@ -13,7 +13,7 @@ import logging
 import os
 import pathlib
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import islice
 
 from certify.errors import CertifyError
@@ -108,6 +108,24 @@ def _probe(distributed, address: str, seconds: float) -> None:
                        "start one with `dask scheduler` or use --scheduler local-cluster")
 
 
+class _Remote:
+    """A dask future whose loss (scheduler gone, cluster shut down) is a one-line error."""
+
+    def __init__(self, future):
+        self._future = future
+
+    def result(self):
+        try:
+            return self._future.result()
+        except (CancelledError, asyncio.CancelledError) as e:
+            why = " ".join(str(e).split())[:160]
+            raise CertifyError(f"lost the dask cluster ({why}); the lines written so far are kept: "
+                               "re-run the same command to resume") from None
+
+    def cancel(self):
+        return self._future.cancel()
+
+
 def local_cluster(n: int):
     """A dask LocalCluster of n single-threaded worker processes on loopback, without dashboard."""
     return _distributed().LocalCluster(
@@ -141,7 +159,7 @@ class DaskEngine:
             self.close()
             raise
         self.workers = len(self._client.scheduler_info()["workers"])
-        self.slots = 4 * self.workers
+        self.slots = 4 * max(1, self.workers)  # never 0: workers may come and go
 
     def _same_code(self, address: str, seconds: float) -> None:
         """The scheduler and every worker run this very certify (else digests could differ)."""
@@ -162,7 +180,7 @@ class DaskEngine:
                                    f"worker ({INSTALL_HINT})")
 
     def submit(self, fn, unit):
-        return self._client.submit(fn, unit, pure=False)
+        return _Remote(self._client.submit(fn, unit, pure=False))
 
     def close(self):
         client, cluster = getattr(self, "_client", None), self._cluster
