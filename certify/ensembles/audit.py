@@ -1,8 +1,9 @@
 """Audits of random-initialisation claims: every sampled network decided rigorously.
 
-Results stream to OUT/results.jsonl (one line per network, in a fixed order), so an interrupted
-audit resumes where it stopped without recomputing, losing or duplicating a line, and the same
-seed gives byte-identical files. OUT/summary.json holds per-cell counts, Clopper-Pearson
+The networks are decided by an engine (local processes or a dask cluster, see engines.py) and
+this driver alone writes: results stream to OUT/results.jsonl (one line per network, in a fixed
+order), so an interrupted audit resumes where it stopped without recomputing, losing or
+duplicating a line, and the same seed gives byte-identical files whatever the engine. OUT/summary.json holds per-cell counts, Clopper-Pearson
 intervals, the protocol's detections when one ran, and a homogeneity test across widths.
 """
 
