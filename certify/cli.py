@@ -108,7 +108,7 @@ def _audit(args) -> int:
                   period=_period(args.period), protocol=args.protocol, bias=args.bias,
                   first_layer=args.first_layer, output_activation=args.output_activation,
                   budget=Budget(seconds=30, self_check=not args.no_self_check))
-    summary = run_audit(audit, args.out, workers=args.workers,
+    summary = run_audit(audit, args.out, workers=args.workers, scheduler=args.scheduler,
                         progress=_progress if sys.stderr.isatty() else None)
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
@@ -427,6 +427,8 @@ def _parser() -> argparse.ArgumentParser:
     ap2.add_argument("--first-layer", default="random", choices=("random", "ones"))
     ap2.add_argument("--output-activation")
     ap2.add_argument("--workers", type=int, help="processes (default: all cores)")
+    ap2.add_argument("--scheduler", help="run on a dask cluster: tcp://HOST:PORT of a running scheduler, or "
+                                         "local-cluster[:N] (N local dask workers); default: local processes")
     ap2.add_argument("--no-self-check", action="store_true",
                      help="skip the kernel re-check of each verdict (faster; re-check any network later)")
     ap2.add_argument("--out", required=True, help="folder for audit.json, results.jsonl, summary.json")

@@ -1,8 +1,9 @@
 """Audits of random-initialisation claims: every sampled network decided rigorously.
 
-Results stream to OUT/results.jsonl (one line per network, in a fixed order), so an interrupted
-audit resumes where it stopped without recomputing, losing or duplicating a line, and the same
-seed gives byte-identical files. OUT/summary.json holds per-cell counts, Clopper-Pearson
+The networks are decided by an engine (local processes or a dask cluster, see engines.py) and
+this driver alone writes: results stream to OUT/results.jsonl (one line per network, in a fixed
+order), so an interrupted audit resumes where it stopped without recomputing, losing or
+duplicating a line, and the same seed gives byte-identical files whatever the engine. OUT/summary.json holds per-cell counts, Clopper-Pearson
 intervals, the protocol's detections when one ran, and a homogeneity test across widths.
 """
 
@@ -11,18 +12,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
+import threading
 from dataclasses import asdict
 
 from certify import __version__
 from certify.arith import Budget
 from certify.certificates import write_atomic
+from certify.ensembles.engines import in_order, open_engine
 from certify.ensembles.laws import Law, network_rng
 from certify.ensembles.protocols import detect
 from certify.ensembles.stats import clopper_pearson, homogeneity
 from certify.errors import CertifyError
 
-__all__ = ["Audit", "run_audit", "decide", "network"]
+__all__ = ["Audit", "run_audit", "decide", "decide_chunk", "network"]
+
+CHUNK = 16  # networks per work unit (the same units go to every engine)
 
 
 def network(law: Law, seed: int, gain_index: int, index: int) -> dict:
@@ -116,9 +120,23 @@ def _read_done(path: str) -> int:
     return keep.count(b"\n")
 
 
-def run_audit(audit: Audit, out: str, workers: int | None = None, progress=None) -> dict:
-    """Run (or resume) an audit into the folder `out`; returns the summary."""
-    os.makedirs(out, exist_ok=True)
+_ONE_AT_A_TIME = threading.Lock()
+
+
+def decide_chunk(tasks: list) -> list:
+    """Worker: one work unit (consecutive tasks) -> their results lines, in order."""
+    with _ONE_AT_A_TIME:  # flint.ctx is process-global: never two decisions at once in one process
+        return [decide(t) for t in tasks]
+
+
+def run_audit(audit: Audit, out: str, workers: int | None = None, progress=None, scheduler: str | None = None,
+              chunk: int = CHUNK) -> dict:
+    """Run (or resume) an audit into the folder `out`; returns the summary.
+
+    The work goes to local processes (`workers`, default every core) or to the dask cluster at
+    `scheduler` ('tcp://host:port' or 'local-cluster[:N]'), in units of `chunk` networks; the
+    lines are written here, in task order, so the files do not depend on where they were computed.
+    """
     header_path, results = os.path.join(out, "audit.json"), os.path.join(out, "results.jsonl")
     header = audit.header()
     if os.path.exists(header_path):
@@ -126,31 +144,28 @@ def run_audit(audit: Audit, out: str, workers: int | None = None, progress=None)
             old = json.load(fh)
         if {k: v for k, v in old.items() if k != "certify"} != {k: v for k, v in header.items() if k != "certify"}:
             raise CertifyError(f"{out} holds a different audit (other laws, seed or samples); use a new --out")
-    else:
-        write_atomic(header_path, json.dumps(header, sort_keys=True, indent=1) + "\n")
-    done = _read_done(results)
     tasks = list(audit.tasks())
     total = len(tasks)
-    todo = tasks[done:]
-    workers = workers or os.cpu_count() or 1
-    with open(results, "a", encoding="utf-8") as fh:
-        if workers == 1:
-            stream = map(decide, todo)
-            pool = None
-        else:
-            pool = ProcessPoolExecutor(max_workers=workers)
-            stream = pool.map(decide, todo, chunksize=8)
-        try:
-            for n, line in enumerate(stream, start=done + 1):
-                fh.write(json.dumps(line, sort_keys=True) + "\n")
-                if n % 50 == 0 or n == total:
-                    fh.flush()
+    engine = open_engine(scheduler, workers)  # before anything is written: a bad scheduler leaves no trace
+    try:
+        os.makedirs(out, exist_ok=True)
+        if not os.path.exists(header_path):
+            write_atomic(header_path, json.dumps(header, sort_keys=True, indent=1) + "\n")
+        done = _read_done(results)
+        units = [tasks[i:i + chunk] for i in range(done, total, chunk)]
+        with open(results, "a", encoding="utf-8") as fh:
+            n, synced = done, done
+            for lines in in_order(engine, decide_chunk, units):
+                fh.write("".join(json.dumps(line, sort_keys=True) + "\n" for line in lines))
+                fh.flush()
+                n += len(lines)
+                if n - synced >= 50 or n == total:
                     os.fsync(fh.fileno())
-                    if progress:
-                        progress(f"{n}/{total} networks decided")
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+                    synced = n
+                if progress:
+                    progress(f"{n}/{total} networks decided")
+    finally:
+        engine.close()
     return summarise(out)
 
 
