@@ -19,3 +19,4 @@ gen quadratic_period3_onset.cert.json threshold "x^2 - c" --param c --period 3 -
 gen logistic_period5_windows.cert.json  windows "logistic(r)" --param r --period 5 --range 3.5,4
 gen tent_period3_onset.cert.json      threshold "tent(s)" --param s --period 3 --range 1.1,2
 gen plrnn2d_cycles.cert.json      lyapunov plrnn2d.json -p 6
+gen tanh_family_period3_onset.cert.json  threshold "3*tanh(3*x) - g*tanh(x-1/2) + 1/3" --param g --period 3 --range 3,4 --digits 30
