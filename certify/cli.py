@@ -68,6 +68,17 @@ def _threshold(args, p: int) -> int:
     return _emit(args, cert, render)
 
 
+def _chaos_onset(args) -> int:
+    from certify.maps import parse_family
+    from certify.report.text import render_chaos_onset
+    from certify.thresholds.chaos import PERIODS, certify_chaos_onset
+
+    periods = PERIODS if args.periods is None else tuple(_period(v) for v in args.periods.split(","))
+    cert = certify_chaos_onset(parse_family(args.map, args.param), _domain(args.range, "--range"), periods,
+                               budget=Budget(progress=_progress if sys.stderr.isatty() else None))
+    return _emit(args, cert, render_chaos_onset)
+
+
 def _emit(args, cert: dict, render) -> int:
     """Write --out, print the JSON (--json) or the rendered text, and give the verdict's exit code."""
     text = dumps(cert)
@@ -412,6 +423,14 @@ def _parser() -> argparse.ArgumentParser:
         tp.add_argument("--digits", type=int, default=30, help="enclosure width 10^-digits (default 30)")
         tp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
         tp.add_argument("--out", help="write the certificate to this file (atomically)")
+    co = sub.add_parser("chaos-onset", help="certified upper bound on where topological entropy becomes positive")
+    co.add_argument("map", help="a family with one free parameter, e.g. 'logistic(r)'")
+    co.add_argument("--param", "--scale", dest="param", required=True, help="the parameter's name")
+    co.add_argument("--range", required=True, help="A,B: the parameter range")
+    co.add_argument("--periods", default=None,
+                    help="periods (not powers of 2) whose birth to look for (default 3,5,6,10,12,20,24,48)")
+    co.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
+    co.add_argument("--out", help="write the certificate to this file (atomically)")
     ap2 = sub.add_parser("audit", help="decide period P for many randomly initialised RNN maps (resumable)")
     ap2.add_argument("--activation", default="relu")
     ap2.add_argument("--init", default="he", help="he, he_uniform, xavier, xavier_uniform, lecun, pytorch, "
@@ -556,6 +575,8 @@ def _main(argv) -> int:
         return _scrambling(args)
     if args.cmd == "forcing-interval":
         return _forcing(args)
+    if args.cmd == "chaos-onset":
+        return _chaos_onset(args)
     if args.cmd == "report":
         from certify.report.audit import write_report
         for name in write_report(args.folder):

@@ -62,6 +62,9 @@ def check(cert: dict, program: Program | None = None) -> CheckResult:
 
 def _check(prog: Program, cert: dict) -> int:
     claim = cert["claim"]
+    if claim.get("kind") == "chaos_onset":
+        from certify.checker.thresholds import check_chaos_onset
+        return check_chaos_onset(prog, cert)
     kind, p = claim["kind"], int(claim["p"])
     if (kind == "plrnn_cycles") != (prog is None):
         raise F.Failure("a plrnn_cycles claim needs a plrnn map, and a plrnn map that claim")

@@ -562,6 +562,32 @@ def check_onset_cover(prog: Program, cert: dict, facts: dict, p: int, A, Bend) -
     return 2
 
 
+def check_chaos_onset(prog: Program, cert: dict) -> int:
+    """h_top(f_U) > 0 at the stated upper bound U: a cycle whose period is not a power of 2 there
+    (Misiurewicz; Block, Guckenheimer, Misiurewicz, Young). No lower bound is certified."""
+    from certify.certificates import interval_parse, q_parse
+    from certify.checker import facts as F
+
+    claim, canon = cert["claim"], cert["map"]["canonical"]
+    if claim.get("param") != canon.get("param") or not prog.has_param():
+        raise F.Failure("a chaos-onset claim needs a family whose parameter the claim names")
+    A, B = interval_parse(claim["range"])
+    if cert.get("lower") is not None:
+        raise F.Failure("this checker certifies no lower bound on the chaos onset")
+    if cert["verdict"] == "undecided":
+        return 0
+    if cert["verdict"] != "proved" or [f.get("fact") for f in cert["evidence"]] != ["cycle_at"]:
+        raise F.Failure("a chaos onset is proved by one cycle_at fact")
+    p, fact = int(cert["period"]), cert["evidence"][0]
+    U = q_parse(cert["upper"])
+    if p < 3 or p & (p - 1) == 0:
+        raise F.Failure(f"period {p} is a power of 2: it does not imply positive entropy")
+    if q_parse(fact["value"]) != U or not A <= U <= B:
+        raise F.Failure("the cycle must be at the stated upper bound, inside the range")
+    _cycle_at(canon, fact, p)
+    return 1
+
+
 def _check_width(cert: dict, lo, hi) -> None:
     """The enclosure is as narrow as the stated number of digits promises."""
     from certify.checker import facts as F

@@ -477,3 +477,21 @@ def render_plrnn(cert: dict, shown: int = 8) -> str:
     elif facts or cert.get("evidence") == []:
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
     return "\n".join(out)
+
+
+def render_chaos_onset(cert: dict) -> str:
+    """Upper bound on the chaos onset (proved), the lower side (not certified), an estimate if any."""
+    name = cert["claim"]["param"]
+    out = _family_header(cert)
+    if cert["verdict"] == "proved":
+        U = float(q_parse(cert["upper"]))
+        out.append(f"verdict  PROVED: h_top > 0 at {name} = {U:.12g} (a cycle of period {cert['period']}, not a power "
+                   f"of 2, is certified there; Misiurewicz): the chaos onset {name}_c is <= {U:.12g} where "
+                   f"orbits persist as {name} grows (e.g. the logistic family, Milnor-Thurston)")
+    else:
+        out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
+    out.append(f"lower    not certified: {cert['lower_reason']}")
+    est = cert.get("estimate")
+    if est:
+        out.append(f"estimate {name}_c ~= {est['value']} (ESTIMATE: {est['method']})")
+    return "\n".join(out)

@@ -1,0 +1,76 @@
+"""Onset of chaos (positive topological entropy) in a one-parameter family of interval maps.
+
+An interval map has positive entropy iff it has a periodic point whose period is not a power of
+2 (Misiurewicz 1979; Block, Guckenheimer, Misiurewicz, Young 1980). So a certified cycle of such a
+period at a parameter U proves h_top(f_U) > 0, an upper bound on the chaos onset where periodic
+orbits persist as the parameter grows (the logistic family: Milnor–Thurston monotonicity). Floats
+look for the earliest birth of periods 3·2^k, 5·2^k, ... in the range; certify_period proves one
+just past it. The lower side (zero entropy below) needs the period-doubling cascade's structure
+(every period a power of 2), which this version does not certify: it says so, and gives the
+literature value of the Feigenbaum point for the logistic family as an estimate.
+"""
+
+from __future__ import annotations
+
+from flint import fmpq
+
+from certify.arith import Budget, dyadic, to_fmpq
+from certify.certificates import SCHEMA, interval, q_str
+from certify.checker import check
+from certify.errors import CertifyError
+from certify.maps import Family
+from certify.orbits.period import certify_period, versions
+from certify.thresholds import cover as C
+
+PERIODS = (3, 5, 6, 10, 12, 20, 24, 48)  # not powers of 2; later 3*2^k are born nearer the cascade's end
+FEIGENBAUM_POINT = "3.56994567187094490184"  # logistic family, literature value (not certified here)
+
+
+def not_power_of_two(p: int) -> bool:
+    return p >= 3 and p & (p - 1) != 0
+
+
+def certify_chaos_onset(fam: Family, rng, periods=PERIODS, budget: Budget = Budget()) -> dict:
+    """A certified upper bound U on the chaos onset in rng: h_top(f_U) > 0, with the cycle that
+    proves it; the lower side undecided (with the reason) and, for the logistic family, the
+    literature estimate of the Feigenbaum point."""
+    A, B = rng
+    if not A < B:
+        raise CertifyError("--range needs A < B")
+    if not periods or not all(isinstance(p, int) and not_power_of_two(p) for p in periods):
+        raise CertifyError("--periods must be integers >= 3 that are not powers of 2")
+    fam.at(A), fam.at(B)
+    region = C.region_of(fam, A, B)
+    window = region if region is not None else (fmpq(-10), fmpq(10))
+    births = []
+    for p in periods:
+        budget.report(f"chaos onset: looking for the birth of period {p} in floats")
+        found = C.first_cycle(fam, p, A, B, window)
+        if found is not None:
+            births.append((found[0], p))
+    births.sort()
+    cert = {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical},
+            "claim": {"kind": "chaos_onset", "param": fam.param, "range": interval(A, B)},
+            "versions": versions(), "lower": None,
+            "lower_reason": "zero entropy below the onset (every period a power of 2) is not certified by "
+                            "this version"}
+    if fam.canonical.get("expr") == f"{fam.param}*x*(1 - x)":
+        cert["estimate"] = {"value": FEIGENBAUM_POINT, "status": "estimate",
+                            "method": "literature value of the Feigenbaum point (end of the period-doubling "
+                                      "cascade), not certified"}
+    for r, p in births[:4]:
+        for k in range(12):  # just past the birth, then further in: the cycle must be proved hyperbolic
+            v = dyadic(to_fmpq(r) + (B - A) * fmpq(1, 2 ** (40 - 3 * k)), 64, up=True)
+            if not A <= v <= B:
+                break
+            c = certify_period(fam.at(v), p, budget=budget)
+            if c["verdict"] == "proved":
+                cyc = next(f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk"))
+                cert.update(verdict="proved", precision=c["precision"], upper=q_str(v), period=p,
+                            evidence=[{"fact": "cycle_at", "value": q_str(v), "cycle": cyc}])
+                if budget.self_check and not check(cert).ok:
+                    break
+                return cert
+    cert.update(verdict="undecided", precision=64, evidence=[], upper=None,
+                reason=f"no cycle of period {', '.join(map(str, periods))} was proved in the range")
+    return cert

@@ -1,0 +1,44 @@
+"""Chaos onset: a certified upper bound from a cycle whose period is not a power of 2."""
+
+import copy
+
+import pytest
+from flint import fmpq
+
+from certify.certificates import q_parse
+from certify.checker import check
+from certify.errors import CertifyError
+from certify.maps import parse_family
+from certify.thresholds.chaos import FEIGENBAUM_POINT, certify_chaos_onset
+
+
+@pytest.fixture(scope="module")
+def logistic_chaos():
+    return certify_chaos_onset(parse_family("logistic(r)", "r"), (fmpq(7, 2), fmpq(4)), periods=(6, 12, 24))
+
+
+def test_logistic_upper_bound_lies_just_above_the_feigenbaum_point(logistic_chaos):
+    """A 24-cycle is certified at some r in (3.56994, 3.575): h_top > 0 there, and no lower bound is claimed."""
+    cert = logistic_chaos
+    assert cert["verdict"] == "proved" and cert["period"] == 24 and check(cert).ok
+    assert float(FEIGENBAUM_POINT) < float(q_parse(cert["upper"])) < 3.575
+    assert cert["lower"] is None and cert["estimate"]["status"] == "estimate"
+
+
+def test_tampered_chaos_onsets_are_rejected(logistic_chaos):
+    """A power-of-2 period, a moved bound, a claimed lower bound: all rejected."""
+    for edit in ("period", "upper", "lower"):
+        bad = copy.deepcopy(logistic_chaos)
+        if edit == "period":
+            bad["period"] = 16
+        elif edit == "upper":
+            bad["upper"] = "357/100"
+        else:
+            bad["lower"] = "357/100"
+        assert not check(bad).ok, edit
+
+
+def test_powers_of_two_are_refused():
+    """Period 4 cannot witness positive entropy: one-line error."""
+    with pytest.raises(CertifyError, match="powers of 2"):
+        certify_chaos_onset(parse_family("logistic(r)", "r"), (fmpq(3), fmpq(4)), periods=(4,))
