@@ -60,7 +60,7 @@ def _threshold(args, p: int) -> int:
     from certify.thresholds import certify_onset, certify_windows
 
     rng = _domain(args.range, "--range")
-    fam = parse_family(args.map, args.param)
+    fam = parse_family(args.map, args.param, args.group)
     run, render = ((certify_onset, render_onset) if args.cmd == "threshold"
                    else (certify_windows, render_windows))
     cert = run(fam, p, rng, digits=args.digits,
@@ -74,7 +74,7 @@ def _chaos_onset(args) -> int:
     from certify.thresholds.chaos import PERIODS, certify_chaos_onset
 
     periods = PERIODS if args.periods is None else tuple(_period(v) for v in args.periods.split(","))
-    cert = certify_chaos_onset(parse_family(args.map, args.param), _domain(args.range, "--range"), periods,
+    cert = certify_chaos_onset(parse_family(args.map, args.param, args.group), _domain(args.range, "--range"), periods,
                                budget=Budget(progress=_progress if sys.stderr.isatty() else None))
     return _emit(args, cert, render_chaos_onset)
 
@@ -418,6 +418,9 @@ def _parser() -> argparse.ArgumentParser:
         tp.add_argument("--param", "--scale", dest="param", required=True,
                         help="the parameter's name, e.g. r; for a weights file, the name of a gain multiplying "
                              "every weight and bias")
+        tp.add_argument("--group", help="with a weights file: the weight groups the gain multiplies, a comma "
+                                        "list of w, b, a, c (input weights, hidden biases, output weights, "
+                                        "output bias; default all)")
         tp.add_argument("--period", "-p", default="3", help="the period P >= 1 (default 3)")
         tp.add_argument("--range", required=True, help="A,B: the parameter range")
         tp.add_argument("--digits", type=int, default=30, help="enclosure width 10^-digits (default 30)")
@@ -427,6 +430,7 @@ def _parser() -> argparse.ArgumentParser:
     co.add_argument("map", help="a family with one free parameter, e.g. 'logistic(r)'")
     co.add_argument("--param", "--scale", dest="param", required=True, help="the parameter's name")
     co.add_argument("--range", required=True, help="A,B: the parameter range")
+    co.add_argument("--group", help="with a weights file: the weight groups the gain multiplies (w, b, a, c)")
     co.add_argument("--periods", default=None,
                     help="periods (not powers of 2) whose birth to look for (default 3,5,6,10,12,20,24,48)")
     co.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")

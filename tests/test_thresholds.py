@@ -188,12 +188,13 @@ def test_tampered_pl_onset_rejected():
         assert not check(bad).ok
 
 
+TENT_NET = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "proofs" / "relu_tent_net.json")
+
+
 def test_relu_network_gain_threshold():
     """The width-2 ReLU tent net scaled by a gain g is the tent map of slope 2 g^2: period 3 from g = sqrt(phi/2)."""
     import math
-    cert = certify_onset(parse_family("proofs/relu_tent_net.json" if __import__("os").path.exists(
-        "proofs/relu_tent_net.json") else str(__import__("pathlib").Path(__file__).resolve().parent.parent /
-                                             "proofs" / "relu_tent_net.json"), "gain"), 3, (fmpq(1, 2), fmpq(2)))
+    cert = certify_onset(parse_family(TENT_NET, "gain"), 3, (fmpq(1, 2), fmpq(2)))
     assert check(cert).ok and cert["verdict"] == "proved"
     lo, hi = interval_parse(cert["onset"])
     g = math.sqrt((1 + math.sqrt(5)) / 4)
@@ -223,3 +224,19 @@ def test_tampered_pl_refuted_onset_rejected():
     cover = next(f for f in embedded if f["fact"] == "cover_pl")
     cover["cells"] = cover["cells"][:-1]  # the embedded exact refutation no longer covers its region
     assert cert["verdict"] == "refuted" and not check(bad).ok
+
+
+def test_gain_on_output_weights_only():
+    """Scaling only the tent net's output layer (a, c) by g gives slope 2g: period 3 from g = phi/2 exactly."""
+    cert = certify_onset(parse_family(TENT_NET, "gain", "a,c"), 3, (fmpq(1, 2), fmpq(2)))
+    assert check(cert).ok and cert["exact"] == "1/4 + sqrt(5)/4"
+
+
+@pytest.mark.parametrize("spec, group, message", [
+    ("logistic(r)", "a", "applies to weights files"),
+    (TENT_NET, "w,q", "comma list of w, b, a, c"),
+])
+def test_bad_weight_groups(spec, group, message):
+    """A group on a formula family, an unknown group name: one-line errors."""
+    with pytest.raises(CertifyError, match=message):
+        parse_family(spec, "gain", group)

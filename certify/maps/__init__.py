@@ -117,15 +117,22 @@ class Family:
 _RESERVED = {"x", "pi", "E"} | set(FAMILIES)
 
 
-def parse_family(spec: str, param: str) -> Family:
-    """A family from 'logistic(r)' or a formula in x and the parameter (e.g. 'r*x*(1-x)')."""
+GROUPS = ("w", "b", "a", "c")  # input weights, hidden biases, output weights, output bias
+
+
+def parse_family(spec: str, param: str, group: str | None = None) -> Family:
+    """A family from 'logistic(r)' or a formula in x and the parameter (e.g. 'r*x*(1-x)'); for a
+    weights file, the gain `param` multiplying the weight groups in `group` (default: all)."""
     from certify.maps.formulas import FUNCTIONS
     if not (isinstance(param, str) and param.isidentifier()) or param in _RESERVED or param in FUNCTIONS:
         raise CertifyError(f"--param must be a plain name other than x and the function names, got {param!r}")
     spec = (spec or "").strip()
     name, args = split_call(spec)
-    if spec.lower().endswith((".json", ".npz")) or os.path.isfile(spec):
-        expr = gain_family(load_weights(spec), sympy.Symbol(param))
+    is_file = spec.lower().endswith((".json", ".npz")) or os.path.isfile(spec)
+    if group is not None and not is_file:
+        raise CertifyError("--group applies to weights files (a gain on some weight groups)")
+    if is_file:
+        expr = gain_family(load_weights(spec), sympy.Symbol(param), _groups(group))
     elif name in FAMILIES:
         expr = build_family(name, args, free=param)
     else:
@@ -136,16 +143,28 @@ def parse_family(spec: str, param: str) -> Family:
     return Family(spec, param, canonical, expr, Program.from_canonical(canonical))
 
 
-def gain_family(canon: dict, g) -> sympy.Expr:
-    """The network with every weight and bias multiplied by the gain g (a sympy symbol):
-    sum (g a_i) act((g w_i) x + g b_i) + g c. For ReLU-type activations the kinks -b_i/w_i do not
-    move with g, so the family is piecewise linear with fixed breakpoints."""
+def _groups(text: str | None) -> frozenset:
+    if text is None:
+        return frozenset(GROUPS)
+    names = frozenset(t.strip() for t in text.split(","))
+    if not names or not names <= set(GROUPS):
+        raise CertifyError(f"--group takes a comma list of w, b, a, c (input weights, hidden biases, output "
+                           f"weights, output bias), got {text!r}")
+    return names
+
+
+def gain_family(canon: dict, g, groups=frozenset(GROUPS)) -> sympy.Expr:
+    """The network with the weight groups in `groups` (all by default) multiplied by the gain g (a
+    sympy symbol): sum (g a_i) act((g w_i) x + g b_i) + g c. For ReLU-type activations the kinks
+    -b_i/w_i do not move when w and b are scaled together, so the family is then piecewise linear
+    with fixed breakpoints."""
     from certify.maps.weights import activation_expr, rational
 
-    terms = [g * rational(a) * activation_expr(canon["activation"], g * rational(w) * X + g * rational(b),
-                                               canon.get("slope"))
+    k = {name: (g if name in groups else 1) for name in GROUPS}
+    terms = [k["a"] * rational(a) * activation_expr(canon["activation"], k["w"] * rational(w) * X + k["b"] * rational(b),
+                                                    canon.get("slope"))
              for w, b, a in zip(canon["w"], canon["b"], canon["a"])]
-    out = sympy.Add(g * rational(canon["c"]), *terms)
+    out = sympy.Add(k["c"] * rational(canon["c"]), *terms)
     if canon.get("output_activation"):
         out = activation_expr(canon["output_activation"], out, canon.get("slope"))
     return out
