@@ -170,3 +170,11 @@ def test_log_and_sqrt_need_a_domain():
     with pytest.raises(CertifyError, match="not defined on all of R"):
         certify_period(parse_map("sqrt(x)"), 1)
     assert verdict("sqrt(x)", 1, domain=(fmpq(1, 4), fmpq(4)))["verdict"] == "proved"
+
+
+def test_monotone_map_refuted_after_subdividing():
+    """tanh(x) + tanh(3x - 1) tanh(x + 1)/4 is increasing, which the kernel sees only on subdivided cells: no period 3."""
+    cert = certify_period(parse_map("tanh(x) + tanh(3*x - 1)*tanh(x+1)/4"), 3)
+    assert cert["verdict"] == "refuted" and [f["fact"] for f in cert["evidence"]] == ["region", "monotone"]
+    assert len(next(f for f in cert["evidence"] if f["fact"] == "monotone")["cells"]) > 1
+    assert check(cert).ok

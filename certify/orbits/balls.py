@@ -228,16 +228,22 @@ def _around(Kx, lo: fmpq, hi: fmpq):
     return None
 
 
-def _split_point(prog: Program, lo: fmpq, hi: fmpq, p: int, Kx) -> fmpq:
-    """A split point of [lo, hi]: off-centre, dyadic about 2^-12 of the cell's width (short
-    endpoints in certificates), and when possible outside the Krawczyk image Kx, which holds every
-    solution of f^p(x) = x in the cell, or else proved not to be a solution. A root that moves with a parameter ball is an interval,
-    and a split point inside it would leave no cell able to hold it whole."""
+def _split_candidates(lo: fmpq, hi: fmpq) -> list:
+    """Off-centre split points of [lo, hi], dyadic about 2^-12 of the cell's width (short
+    endpoints in certificates)."""
     w = hi - lo
     bits = max(0, int(w.q).bit_length() - int(w.p).bit_length()) + 12
     cands = [t for t in (dyadic(lo + w * f, bits, up=False) for f in _SPLITS) if lo < t < hi]
-    if not cands:
-        return lo + w * _SPLIT
+    return cands or [lo + w * _SPLIT]
+
+
+def _split_point(prog: Program, lo: fmpq, hi: fmpq, p: int, Kx) -> fmpq:
+    """A split point of [lo, hi], when possible outside the Krawczyk image Kx (which holds every
+    solution of f^p(x) = x in the cell) or else proved not to be a solution. A root that moves
+    with a parameter ball is an interval, and a split point inside it would leave no cell able to
+    hold it whole."""
+    cands = _split_candidates(lo, hi)
+    w = hi - lo
     if Kx is not None and Kx.is_finite():
         for t in cands:
             if K.below(Kx, t - w / 64) or K.above(Kx, t + w / 64):
@@ -300,7 +306,7 @@ def monotone_cells(prog: Program, region, prec: int, max_cells: int = 4096):
                     continue
                 if d < 0 if direction == "increasing" else d > 0:
                     break  # certainly the other direction somewhere: give up on this one
-                mid = _split_point(prog, lo, hi, p, Kx)
+                mid = _split_candidates(lo, hi)[0]
                 stack += [(mid, hi), (lo, mid)]
         if not stack and cells:
             return direction, cells
