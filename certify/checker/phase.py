@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 from math import gcd, lcm
+from typing import NamedTuple
 
 import sympy
 from flint import fmpq, fmpq_mpoly_ctx
@@ -102,8 +103,19 @@ def _representatives(npieces: int, p: int):
             yield w
 
 
-def period3_words(fam):
-    """[(word, D, [(a, P), ...])] for every non-constant itinerary of length 3 up to rotation."""
+class Word(NamedTuple):
+    """An itinerary's conditions: D, the side conditions (a, P), Q = D (x_1 - x_0) at x_0 = C / D,
+    and for each irreducible factor e of Q the exponents k and cofactors R with P = e^k R."""
+
+    word: tuple
+    D: object
+    Q: object
+    conds: list
+    fixed: list
+
+
+def period3_words(fam) -> list:
+    """The conditions of every non-constant itinerary of length 3, one per rotation class."""
     ctx, breaks, slopes, icepts = fam
     one, zero = ctx.from_dict({(0, 0): 1}), ctx.from_dict({})
     out = []
@@ -121,7 +133,21 @@ def period3_words(fam):
             if k < len(breaks):  # x_j <= t_k
                 a, b = -Aj, breaks[k] - Bj
                 conds.append((a, a * C + b * D))
-        out.append((w, D, conds))
+        Q = (partial[1][0] - one) * C + partial[1][1] * D
+        fixed = []
+        if not Q.is_zero():
+            for e, _ in Q.factor()[1]:
+                if e.is_constant():
+                    continue
+                split = []
+                for _, P in conds:
+                    k, R = 0, P
+                    while not R.is_zero() and divmod(R, e)[1].is_zero():
+                        k, R = k + 1, divmod(R, e)[0]
+                    split.append((k, R))
+                if any(k for k, _ in split):
+                    fixed.append((normalize(e), split))
+        out.append(Word(w, D, Q, conds, fixed))
     return out
 
 
@@ -140,8 +166,8 @@ def normalize(g):
 def boundary_factors(words) -> list:
     """The distinct irreducible non-constant factors of every D and P, normalized, sorted by text."""
     seen = {}
-    for _, D, conds in words:
-        for g in [D] + [P for _, P in conds]:
+    for wd in words:
+        for g in [wd.D] + [P for _, P in wd.conds]:
             if g.is_zero() or g.is_constant():
                 continue
             for f, _ in g.factor()[1]:
@@ -218,18 +244,30 @@ def box_sign(g, box) -> int:
 def cell_period3(words, box) -> str:
     """'P' (a point of minimal period 3 for every parameter of the box), 'N' (none for any), or 'U'."""
     every_fails = True
-    for _, D, conds in words:
-        sd = box_sign(D, box)
-        sa = [box_sign(a, box) for a, _ in conds]
-        sp = [box_sign(P, box) for _, P in conds]
+    for wd in words:
+        sd = box_sign(wd.D, box)
+        sp = [box_sign(P, box) for _, P in wd.conds]
         if sd != 0 and all(s == sd for s in sp):
             return "P"
         if sd != 0 and any(s == -sd for s in sp):
             continue
-        if any(sa[i] * sa[j] < 0 and sp[i] * sp[j] < 0 for i in range(len(conds)) for j in range(i)):
+        sa = [box_sign(a, box) for a, _ in wd.conds]
+        if any(sa[i] * sa[j] < 0 and sp[i] * sp[j] < 0 for i in range(len(sa)) for j in range(i)):
+            continue
+        if sd != 0 and any(_fails_both_sides(split, sd, box) for _, split in wd.fixed):
             continue
         every_fails = False
     return "N" if every_fails else "U"
+
+
+def _fails_both_sides(split, sd: int, box) -> bool:
+    """With P_j = e^k_j R_j and D of sign sd on the box: where e > 0 some P_j D < 0 (a j with
+    sign(R_j) = -sd), where e < 0 some P_j D < 0 (a j with (-1)^k_j sign(R_j) = -sd), and where
+    e = 0 the candidate is a fixed point (e divides Q): no point of minimal period 3 anywhere."""
+    signs = [box_sign(R, box) for _, R in split]
+    plus = any(r == -sd for r in signs if r)
+    minus = any((-1) ** k * r == -sd for (k, _), r in zip(split, signs) if r)
+    return plus and minus
 
 
 def cell_chaos(conds, box) -> str:
@@ -305,11 +343,11 @@ def check_phase(cert: dict) -> int:
     stated = facts["itinerary_conditions"]["words"]
     if len(stated) != len(words):
         raise F.Failure(f"fact itinerary_conditions: {len(words)} itineraries up to rotation, not {len(stated)}")
-    for (w, D, conds), s in zip(words, stated):
-        if list(s["word"]) != list(w) or poly_parse(s["D"], ctx) != D or len(s["P"]) != len(conds) \
-                or any(poly_parse(t, ctx) != P for t, (_, P) in zip(s["P"], conds)):
-            raise F.Failure(f"fact itinerary_conditions: the conditions of itinerary {list(w)} differ from the "
-                            f"family's")
+    for wd, s in zip(words, stated):
+        if list(s["word"]) != list(wd.word) or poly_parse(s["D"], ctx) != wd.D or poly_parse(s["Q"], ctx) != wd.Q \
+                or len(s["P"]) != len(wd.conds) or any(poly_parse(t, ctx) != P for t, (_, P) in zip(s["P"], wd.conds)):
+            raise F.Failure(f"fact itinerary_conditions: the conditions of itinerary {list(wd.word)} differ from "
+                            f"the family's")
     bound = boundary_factors(words)
     got = facts["itinerary_conditions"]["boundary"]
     if len(got) != len(bound) or any(poly_parse(t, ctx) != g for t, g in zip(got, bound)):

@@ -74,9 +74,9 @@ def certify_phase(fam: Family2, rng, grid: int = 16, depth: int = 5, budget: Bud
         {"fact": "itinerary_conditions", "pieces": {"breaks": [q_str(t) for t in pl[1]],
                                                     "slopes": [poly_str(s) for s in pl[2]],
                                                     "icepts": [poly_str(c) for c in pl[3]]},
-         "words": [{"word": list(w), "name": "".join(names[k] for k in w), "D": poly_str(D),
-                    "a": [poly_str(a) for a, _ in conds], "P": [poly_str(P) for _, P in conds]}
-                   for w, D, conds in words],
+         "words": [{"word": list(wd.word), "name": "".join(names[k] for k in wd.word), "D": poly_str(wd.D),
+                    "Q": poly_str(wd.Q), "a": [poly_str(a) for a, _ in wd.conds],
+                    "P": [poly_str(P) for _, P in wd.conds]} for wd in words],
          "boundary": [poly_str(g) for g in bound]},
         {"fact": "chaos_conditions", "cases": None if chaos is None else [[poly_str(g) for g in case]
                                                                            for case in chaos]},
