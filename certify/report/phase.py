@@ -96,6 +96,17 @@ def _zero_segments(text: str, names, xr, yr, n: int = 240):
     return segs
 
 
+def _column_runs(marked):
+    """Runs of vertically adjacent cells of one level and column: (level, i, j_first, j_last)."""
+    runs = []
+    for lv, i, j in sorted(marked):
+        if runs and runs[-1][:2] == (lv, i) and runs[-1][3] == j - 1:
+            runs[-1] = (lv, i, runs[-1][2], j)
+        else:
+            runs.append((lv, i, j, j))
+    return runs
+
+
 def _masks(cells, grid: int, depth: int):
     """Boolean rasters (finest cells, at most 1024 per side) of the undecided cells and of the
     neighbourhood of the robust-chaos cells: where each kind of curve is drawn."""
@@ -145,18 +156,14 @@ def phase_svg(cert: dict) -> str:
            f'<text x="{_PAD}" y="24" font-size="14">{_esc(cert["map"]["given"])}: period 3 and robust chaos, '
            f'certified cell by cell</text>']
     cells = next(f for f in cert["evidence"] if f["fact"] == "phase_cells")["cells"]
-    hatch = []
-    out.append('<g shape-rendering="crispEdges">')
-    for level, i, j, cls in cells:
-        n = grid << level
-        w = _S / n
-        x, y = _PAD + i * w, _PAD + _S - (j + 1) * w
-        out.append(f'<rect x="{x:.2f}" y="{y:.2f}" width="{w + 0.05:.2f}" height="{w + 0.05:.2f}" '
-                   f'fill="{_COLOURS[cls[0]]}"/>')
-        if cls.endswith("C"):
-            hatch.append(f'<rect x="{x:.2f}" y="{y:.2f}" width="{w + 0.05:.2f}" height="{w + 0.05:.2f}" '
-                         f'fill="url(#hatch)"/>')
-    out += hatch
+    out.append(f'<g shape-rendering="crispEdges"><rect x="{_PAD}" y="{_PAD}" width="{_S}" height="{_S}" '
+               f'fill="{_COLOURS["N"]}"/>')
+    for key, fill in (("P", _COLOURS["P"]), ("U", _COLOURS["U"]), ("C", "url(#hatch)")):
+        marked = [(lv, i, j) for lv, i, j, cls in cells if (cls.endswith("C") if key == "C" else cls[0] == key)]
+        for lv, i, j0, j1 in _column_runs(marked):
+            w = _S / (grid << lv)
+            out.append(f'<rect x="{_PAD + i * w:.2f}" y="{_PAD + _S - (j1 + 1) * w:.2f}" width="{w:.2f}" '
+                       f'height="{(j1 - j0 + 1) * w:.2f}" fill="{fill}"/>')
     out.append("</g>")
     itin = next(f for f in cert["evidence"] if f["fact"] == "itinerary_conditions")
     undecided, chaotic = _masks(cells, grid, int(claim["depth"]))
