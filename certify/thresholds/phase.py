@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import time
 
-from flint import fmpq
-
 from certify.arith import Budget
 from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import check
@@ -97,8 +95,3 @@ def certify_phase(fam: Family2, rng, grid: int = 16, depth: int = 5, budget: Bud
             cert.update(verdict="undecided", reason=f"internal self-check failed ({res.message}); please report")
     return cert
 
-
-def fraction(cert: dict, cls: str) -> fmpq:
-    """The exact area fraction of a class ('P', 'N', 'U' or 'C') stated by the certificate."""
-    from certify.certificates import q_parse
-    return q_parse(cert["areas"][cls])
