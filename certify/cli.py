@@ -79,6 +79,45 @@ def _chaos_onset(args) -> int:
     return _emit(args, cert, render_chaos_onset)
 
 
+def _phase(args) -> int:
+    from flint import fmpq
+
+    from certify.maps import parse_family2
+    from certify.maps.formulas import parse_number
+    from certify.report.phase import phase_svg, render_phase
+    from certify.thresholds.phase import certify_phase
+
+    parts = args.range.split(",")
+    if len(parts) != 4:
+        raise CertifyError(f"--range takes X0,X1,Y0,Y1 (four numbers), got {args.range!r}")
+    vals = [parse_number(s.strip(), "--range bound") for s in parts]
+    if not all(v.is_Rational for v in vals):
+        raise CertifyError("--range bounds must be rational numbers")
+    x0, x1, y0, y1 = (fmpq(int(v.p), int(v.q)) for v in vals)
+    if args.out and not args.out.lower().endswith(".svg"):
+        raise CertifyError("--out writes the SVG diagram: give a file name ending in .svg (the certificate "
+                           "goes to --cert)")
+    fam = parse_family2(args.map, args.x, args.y)
+    cert = certify_phase(fam, ((x0, x1), (y0, y1)), grid=args.grid, depth=args.depth,
+                         budget=Budget(seconds=args.timeout, progress=_progress if sys.stderr.isatty() else None))
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+    text = dumps(cert)
+    if args.cert:
+        write_atomic(args.cert, text)
+    if args.out:
+        write_atomic(args.out, phase_svg(cert))
+    if args.json:
+        sys.stdout.write(text)
+    else:
+        print(render_phase(cert))
+        if args.out:
+            print(f"plot     {args.out}")
+        if args.cert:
+            print(f"written  {args.cert}  (re-check with: certify check {args.cert})")
+    return EXIT_UNDECIDED if cert["verdict"] == "undecided" else EXIT_OK
+
+
 def _emit(args, cert: dict, render) -> int:
     """Write --out, print the JSON (--json) or the rendered text, and give the verdict's exit code."""
     text = dumps(cert)
@@ -435,6 +474,20 @@ def _parser() -> argparse.ArgumentParser:
                     help="periods (not powers of 2) whose birth to look for (default 3,5,6,10,12,20,24,48)")
     co.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     co.add_argument("--out", help="write the certificate to this file (atomically)")
+
+
+    ph = sub.add_parser("phase", help="phase diagram of a two-parameter PL family: period 3, robust chaos, "
+                                      "exact boundary curves")
+    ph.add_argument("map", help="a family with two free parameters, e.g. 'skew_tent(aL, aR, 1)'")
+    ph.add_argument("--x", required=True, help="the horizontal parameter's name")
+    ph.add_argument("--y", required=True, help="the vertical parameter's name")
+    ph.add_argument("--range", required=True, help="X0,X1,Y0,Y1: the parameter rectangle")
+    ph.add_argument("--grid", type=int, default=16, help="cells per side before refinement (default 16)")
+    ph.add_argument("--depth", type=int, default=5, help="times an undecided cell may be split (default 5)")
+    ph.add_argument("--timeout", type=float, default=120.0, help="seconds of refinement (default 120)")
+    ph.add_argument("--out", help="write the phase diagram to this .svg file")
+    ph.add_argument("--cert", help="write the certificate to this file (atomically)")
+    ph.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     ap2 = sub.add_parser("audit", help="decide period P for many randomly initialised RNN maps (resumable)")
     ap2.add_argument("--activation", default="relu")
     ap2.add_argument("--init", default="he", help="he, he_uniform, xavier, xavier_uniform, lecun, pytorch, "
@@ -567,6 +620,8 @@ def _main(argv) -> int:
         return _lyapunov(args)
     if args.cmd == "audit":
         return _audit(args)
+    if args.cmd == "phase":
+        return _phase(args)
     if args.cmd == "entropy":
         return _entropy(args)
     if args.cmd == "gradients":

@@ -42,6 +42,8 @@ def check(cert: dict, program: Program | None = None) -> CheckResult:
             prog = program
         elif isinstance(cert["map"]["canonical"], dict) and cert["map"]["canonical"].get("kind") == "plrnn":
             prog = None  # an n-dimensional PLRNN: verified by certify.checker.plrnn, not a 1D program
+        elif cert["claim"].get("kind") == "phase":
+            prog = None  # a two-parameter family: verified by certify.checker.phase
         else:
             prog = Program.from_canonical(cert["map"]["canonical"])
         prec = int(cert.get("precision", 64))
@@ -66,6 +68,9 @@ def _check(prog: Program, cert: dict) -> int:
         from certify.checker.thresholds import check_chaos_onset
         return check_chaos_onset(prog, cert)
     kind, p = claim["kind"], int(claim["p"])
+    if kind == "phase":
+        from certify.checker.phase import check_phase
+        return check_phase(cert)
     if (kind == "plrnn_cycles") != (prog is None):
         raise F.Failure("a plrnn_cycles claim needs a plrnn map, and a plrnn map that claim")
     if kind == "plrnn_cycles":

@@ -124,26 +124,28 @@ def _from_sympy(expr, b: _Builder) -> int:
     raise CertifyError(f"unsupported or discontinuous function {expr.func.__name__} in the map")
 
 
-def parse_canonical_expr(text: str, param: str | None = None):
+def parse_canonical_expr(text: str, param: str | tuple | None = None):
     """Parse a canonical expression string (exact rationals, whitelisted functions) with sympy.
 
     The string is tokenised first and any name outside the whitelist is refused, so no
-    certificate can make the parser evaluate arbitrary Python.
+    certificate can make the parser evaluate arbitrary Python. `param` names a family's
+    parameter, or is a tuple of names (a two-parameter family).
     """
+    params = (param,) if isinstance(param, str) else tuple(param or ())
     pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             raise CertifyError(f"canonical expression has an unexpected character at {pos}: {text[pos:pos + 10]!r}")
-        if m.group(1) and m.group(1) not in _CANON_NAMES and m.group(1) != param:
+        if m.group(1) and m.group(1) not in _CANON_NAMES and m.group(1) not in params:
             raise CertifyError(f"canonical expression uses the unknown name {m.group(1)!r}")
         pos = m.end()
     names = {n: getattr(sympy, n) for n in ("Max", "Min", "Abs", "tanh", "exp", "log", "atan",
                                              "sin", "cos", "sqrt", "pi", "E")}
     glob = {"Integer": sympy.Integer, "Symbol": sympy.Symbol, "Rational": sympy.Rational}
     local = {"x": X, **names}
-    if param is not None:
-        local[param] = sympy.Symbol(param)
+    for name in params:
+        local[name] = sympy.Symbol(name)
     try:
         return parse_expr(text, local_dict=local, global_dict=glob)
     except (SyntaxError, TypeError, ValueError, TokenError) as e:

@@ -20,7 +20,8 @@ from certify.maps.families import FAMILIES, build_family, split_call
 from certify.maps.formulas import X, expr_to_canonical, parse_formula
 from certify.maps.weights import load_weights, rnn1d_from_mapping, rnn1d_inline
 
-__all__ = ["Map", "Family", "parse_map", "parse_family", "from_weights", "X", "FAMILIES"]
+__all__ = ["Map", "Family", "Family2", "parse_map", "parse_family", "parse_family2", "from_weights", "X",
+           "FAMILIES"]
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,40 @@ def parse_family(spec: str, param: str, group: str | None = None) -> Family:
         raise CertifyError(f"the parameter {param!r} does not appear in the map {spec!r}")
     canonical = expr_to_canonical(expr, free=param)
     return Family(spec, param, canonical, expr, Program.from_canonical(canonical))
+
+
+@dataclass(frozen=True)
+class Family2:
+    """A two-parameter family f_{p,q}(x): `params` = (p, q), the horizontal and vertical axes of a
+    phase diagram. Its canonical form is {"kind": "expr", "expr": ..., "params": [p, q]}."""
+
+    given: str
+    params: tuple
+    canonical: dict
+    expr: sympy.Expr = field(compare=False)
+
+
+def parse_family2(spec: str, xname: str, yname: str) -> Family2:
+    """A family with two free parameters, e.g. 'skew_tent(aL, aR, 1)' or 'a*x + w*relu(x) + 1'."""
+    from certify.maps.formulas import FUNCTIONS
+    for opt, name in (("--x", xname), ("--y", yname)):
+        if not (isinstance(name, str) and name.isidentifier()) or name in _RESERVED or name in FUNCTIONS:
+            raise CertifyError(f"{opt} must be a plain name other than x and the function names, got {name!r}")
+    if xname == yname:
+        raise CertifyError("--x and --y must name two different parameters")
+    spec = (spec or "").strip()
+    if spec.lower().endswith((".json", ".npz")) or os.path.isfile(spec):
+        raise CertifyError("a phase diagram needs a family with two named parameters, not a weights file")
+    name, args = split_call(spec)
+    if name in FAMILIES:
+        expr = build_family(name, args, free=(xname, yname))
+    else:
+        expr = parse_formula(spec, free=(xname, yname))
+    for opt, p in (("--x", xname), ("--y", yname)):
+        if sympy.Symbol(p) not in expr.free_symbols:
+            raise CertifyError(f"the parameter {p!r} ({opt}) does not appear in the map {spec!r}")
+    canonical = {"kind": "expr", "expr": expr_to_canonical(expr)["expr"], "params": [xname, yname]}
+    return Family2(spec, (xname, yname), canonical, expr)
 
 
 def _groups(text: str | None) -> frozenset:

@@ -48,8 +48,9 @@ def split_call(spec: str):
 
 def build_family(name: str, args: list[str], free: str | None = None):
     """The family's expression in x with the given exact parameter values (`free`: a parameter
-    left symbolic, given by its own name, as in logistic(r))."""
+    left symbolic, given by its own name, as in logistic(r); or a tuple of such names)."""
     params, builder, desc = FAMILIES[name]
+    frees = (free,) if isinstance(free, str) else tuple(free or ())
     values: dict[str, object] = {}
     for k, arg in enumerate(args):
         key, eq, val = arg.partition("=")
@@ -63,14 +64,16 @@ def build_family(name: str, args: list[str], free: str | None = None):
             key, val = params[k], arg
         if key in values:
             raise CertifyError(f"parameter {key} given twice")
-        if free is not None and val.strip() == free:
-            values[key] = sympy.Symbol(free)
+        if val.strip() in frees:
+            values[key] = sympy.Symbol(val.strip())
         elif val.strip().isidentifier() and val.strip() not in ("pi", "E"):
-            hint = f"but --param is {free!r}" if free else "give it a value, e.g. " + f"{key}=4"
+            hint = (f"but --param is {free!r}" if isinstance(free, str) else
+                    f"but the free parameters are {' and '.join(frees)}" if frees else
+                    "give it a value, e.g. " + f"{key}=4")
             raise CertifyError(f"{name}'s parameter {key} is the symbol {val.strip()!r}: {hint}")
         else:
             values[key] = parse_number(val.strip(), f"parameter {key}")
-    if free is not None and not args:
+    if isinstance(free, str) and not args:
         values[params[0]] = sympy.Symbol(free)  # logistic() with --param r: r left free
     missing = [p for p in params if p not in values]
     if missing:

@@ -78,8 +78,8 @@ def parse_number(text: str, what: str):
 
 def parse_formula(text: str, free: str | None = None):
     """A continuous map given as a formula in x (sympy syntax, ^ or ** for powers); `free` names
-    a parameter that may appear as a symbol (a family)."""
-    extra = {free: sympy.Symbol(free)} if free else {}
+    a parameter that may appear as a symbol (a family), or is a tuple of such names."""
+    extra = {n: sympy.Symbol(n) for n in ((free,) if isinstance(free, str) else (free or ()))}
     tokens_ok(text, set(FUNCTIONS) | {"x"} | set(extra), "formula")
     try:
         expr = parse_expr(text, local_dict={"x": X, **FUNCTIONS, **extra},
