@@ -178,3 +178,12 @@ def test_monotone_map_refuted_after_subdividing():
     assert cert["verdict"] == "refuted" and [f["fact"] for f in cert["evidence"]] == ["region", "monotone"]
     assert len(next(f for f in cert["evidence"] if f["fact"] == "monotone")["cells"]) > 1
     assert check(cert).ok
+
+
+def test_identity_tail_holds_only_fixed_points():
+    """tent(s=1) = min(x, 1-x) is the identity on x <= 1/2: no point of period 3, which the kernel re-proves."""
+    cert = certify_period(parse_map("tent(s=1)"), 3)
+    assert cert["verdict"] == "refuted" and cert["evidence"][0].get("nonfixed") is True
+    assert check(cert).ok
+    bad = dict(cert, claim=dict(cert["claim"], p=1))  # the fixed-tail rule says nothing about fixed points
+    assert not check(bad).ok

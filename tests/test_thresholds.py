@@ -240,3 +240,9 @@ def test_bad_weight_groups(spec, group, message):
     """A group on a formula family, an unknown group name: one-line errors."""
     with pytest.raises(CertifyError, match=message):
         parse_family(spec, "gain", group)
+
+
+def test_tent_onset_from_slope_one():
+    """From s = 1, where min(x, 1-x) has a half-line of fixed points, the period-3 onset is still the golden ratio."""
+    cert = certify_onset(parse_family("tent(s)", "s"), 3, (fmpq(1), fmpq(2)))
+    assert cert["verdict"] == "proved" and cert["exact"] == "1/2 + sqrt(5)/2" and check(cert).ok

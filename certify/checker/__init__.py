@@ -112,7 +112,7 @@ def _check(prog: Program, cert: dict) -> int:
         kind_f = fact.get("fact")
         try:
             if kind_f == "region":
-                region = F.fact_region(prog, fact, domain)
+                region = F.fact_region(prog, fact, domain, p)
             elif kind_f == "cycle_exact":
                 cycle = F.fact_cycle_exact(prog, fact, p)
             elif kind_f == "cycle_krawczyk":

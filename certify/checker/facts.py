@@ -128,7 +128,7 @@ def disjoint_image(prog: Program, lo, hi, d: int) -> bool:
 
 # ----------------------------------------------------------------------------- facts
 
-def fact_region(prog: Program, fact: dict, claim_domain):
+def fact_region(prog: Program, fact: dict, claim_domain, p: int = 1):
     """Per (the periodic points relevant to the claim) lies in the returned (lo, hi), or "empty"."""
     method = fact.get("method")
     region = fact.get("region")
@@ -145,7 +145,10 @@ def fact_region(prog: Program, fact: dict, claim_domain):
         pl = prog.pl()
         if pl is None:
             raise Failure("region method piecewise_linear on a map that is not piecewise linear")
-        S = pl_region(pl, int(fact["rounds"]))
+        nonfixed = bool(fact.get("nonfixed", False))
+        if nonfixed and p < 2:
+            raise Failure("a region without fixed tails holds periodic points of minimal period >= 2 only")
+        S = pl_region(pl, int(fact["rounds"]), nonfixed)
         if S == "empty":
             if region != "empty":
                 raise Failure("rules give an empty region but the certificate names one")

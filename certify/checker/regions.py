@@ -5,7 +5,8 @@ and a continuous V : R -> R; q is the point of P where V is largest:
   (i)   V(f(q)) <= V(q)          so  max_P V <= sup{ V(x)    : x in S, V(f(x)) <= V(x) }
   (ii)  q = f(w) with w in P     so  max_P V <= sup{ V(f(w)) : w in S, V(f(w)) >= V(w) }
   (iii) P is contained in f^{-1}(P), so P lies in hull{ x in S : f(x) in S }
-for any S already known to contain every periodic point. With V = x, -x and |x| these give upper,
+for any S already known to contain every periodic point (of the minimal period claimed: for
+periods >= 2, a tail on which f is the identity holds none, see `fixed_tails`). With V = x, -x and |x| these give upper,
 lower and two-sided bounds. For piecewise-linear f every set above is a finite union of
 intervals computed exactly, so `pl_region` is a proof, re-run identically by the checker.
 
@@ -197,9 +198,22 @@ def refine(pl: PL, S):
     return _round_out(hull)
 
 
-def pl_region(pl: PL, rounds: int):
-    """Apply `refine` `rounds` times starting from the whole line: (L, U), None ends, or "empty"."""
-    S = (None, None)
+def fixed_tails(pl: PL):
+    """(L, U) holding every point that is not fixed: f(x) = x on a tail piece (slope 1, intercept
+    0) makes the whole tail, its break included, fixed points; "empty" when f is the identity."""
+    ident = [s == 1 and c == 0 for s, c in zip(pl.slopes, pl.icepts)]
+    if not pl.breaks:
+        return "empty" if ident[0] else (None, None)
+    return (pl.breaks[0] if ident[0] else None, pl.breaks[-1] if ident[-1] else None)
+
+
+def pl_region(pl: PL, rounds: int, nonfixed: bool = False):
+    """Apply `refine` `rounds` times starting from the whole line, or, when `nonfixed` (the claim
+    is about points of minimal period >= 2, which are not fixed), from `fixed_tails`: (L, U),
+    None ends, or "empty"."""
+    S = fixed_tails(pl) if nonfixed else (None, None)
+    if S == "empty":
+        return S
     for _ in range(rounds):
         S = refine(pl, S)
         if S == "empty":

@@ -77,8 +77,8 @@ def _claim(kind: str, p: int, domain) -> dict:
 
 # ----------------------------------------------------------------------------- regions
 
-def find_region(m: Map, domain, budget: Budget):
-    """A fact confining every relevant periodic point: (fact, region | "empty" | None, reason)."""
+def find_region(m: Map, domain, budget: Budget, p: int = 1):
+    """A fact confining every periodic point of minimal period p: (fact, region | "empty" | None, reason)."""
     prog = m.program
     pl = prog.pl()
     if domain is not None:
@@ -102,11 +102,16 @@ def find_region(m: Map, domain, budget: Budget):
                             "invariant domain, or none")
     if pl is not None:
         region, rounds = plmod.find_region(pl)
+        nonfixed = region is None and p >= 2  # an identity tail: its points are fixed, not of period p
+        if nonfixed:
+            region, rounds = plmod.find_region(pl, nonfixed=True)
         if region is None:
             return None, None, ("no bounded region holding the periodic points was found from the map's "
                                 "tails; pass --domain LO,HI with f([LO,HI]) in [LO,HI]")
         fact = {"fact": "region", "method": "piecewise_linear", "rounds": rounds,
                 "region": "empty" if region == "empty" else interval(*region)}
+        if nonfixed:
+            fact["nonfixed"] = True
         return fact, region, ""
     if prog.is_polynomial():
         M = polynomial_escape_radius(prog)
@@ -137,7 +142,7 @@ def _start(kind: str, m: Map, p: int, domain, budget: Budget):
                               for ins in m.program.code):
         raise CertifyError("log and sqrt are not defined on all of R: pass --domain LO,HI on which the map "
                            "is defined and which it maps into itself")
-    return (_claim(kind, p, domain), *find_region(m, domain, budget))
+    return (_claim(kind, p, domain), *find_region(m, domain, budget, p))
 
 
 def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> dict:
@@ -154,6 +159,8 @@ def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
                                                                f"and {reason}")
         if region == "empty":
             return _gate_cert(m, budget, claim, "refuted", 64, [fact], consequences=[
+                "f has no periodic points of minimal period >= 2 (the tails where f is the identity hold "
+                "only fixed points)" if fact.get("nonfixed") else
                 "f has no periodic points at all (every orbit escapes)"])
         cover = plmod.enumerate_cover(pl, region, p)
         orbit = cover.orbits[0] if cover.orbits else (

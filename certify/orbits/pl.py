@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flint import fmpq
 
 from certify.checker.facts import continuum_has_period, min_period, orbits_from_points, divisors
-from certify.checker.regions import refine
+from certify.checker.regions import fixed_tails, refine
 from certify.checker.semantics import PL
 
 
@@ -25,12 +25,15 @@ class PLCover:
     continuum: list      # cells where f^p = id and some point has minimal period p
 
 
-def find_region(pl: PL, max_rounds: int = 60):
-    """Rounds of the kernel's region rules until the region is bounded and stops shrinking fast.
+def find_region(pl: PL, max_rounds: int = 60, nonfixed: bool = False):
+    """Rounds of the kernel's region rules until the region is bounded and stops shrinking fast
+    (from `fixed_tails` when `nonfixed`: for points of minimal period >= 2).
 
     Returns (region, rounds) with region (L, U), "empty", or None when no bound was found.
     """
-    S, prev_width = (None, None), None
+    S, prev_width = fixed_tails(pl) if nonfixed else (None, None), None
+    if S == "empty":
+        return S, 0
     for rounds in range(1, max_rounds + 1):
         S = refine(pl, S)
         if S == "empty":

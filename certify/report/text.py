@@ -45,7 +45,9 @@ def _proof(cert) -> list[str]:
         if kind == "region":
             reg = fact["region"]
             if reg == "empty":
-                lines.append("region   f has no periodic points at all (exact tail rules)")
+                lines.append("region   f has no periodic points of minimal period >= 2 (exact tail rules; "
+                             "f is the identity on a tail)" if fact.get("nonfixed") else
+                             "region   f has no periodic points at all (exact tail rules)")
                 continue
             lo, hi = interval_parse(reg)
             how = _REGION_METHOD[fact["method"]].format(rounds=fact.get("rounds"))
