@@ -10,7 +10,7 @@ from certify.checker import check
 from certify.errors import CertifyError
 from certify.maps import parse_family, parse_map
 from certify.orbits.period import certify_period
-from certify.thresholds import certify_onset
+from certify.thresholds import certify_onset, certify_windows
 
 
 def onset(spec, param, p, a, b, digits=30):
@@ -246,3 +246,23 @@ def test_tent_onset_from_slope_one():
     """From s = 1, where min(x, 1-x) has a half-line of fixed points, the period-3 onset is still the golden ratio."""
     cert = certify_onset(parse_family("tent(s)", "s"), 3, (fmpq(1), fmpq(2)))
     assert cert["verdict"] == "proved" and cert["exact"] == "1/2 + sqrt(5)/2" and check(cert).ok
+
+
+def test_pl_windows_of_the_tent_family():
+    """Period 5 exists in the tent family exactly from s = 1.5128764 (root of s^4 - s^3 - s^2 + s - 1) to 2."""
+    cert = certify_windows(parse_family("tent(s)", "s"), 5, (fmpq(1), fmpq(2)), digits=20)
+    assert cert["verdict"] == "proved" and check(cert).ok
+    (w,) = cert["windows"]
+    lo, hi = interval_parse(w["from"])
+    assert lo < fmpq(15128764, 10 ** 7) < hi + fmpq(1, 10 ** 7) and interval_parse(w["to"]) == (2, 2)
+    for edit in ("window", "sample", "root"):
+        bad = copy.deepcopy(cert)
+        fact = bad["evidence"][0]
+        if edit == "window":
+            bad["windows"][0]["from"] = {"lo": "3/2", "hi": "3/2"}
+        elif edit == "sample":
+            s = next(s for s in fact["samples"] if s and s["verdict"] == "refuted")
+            s["verdict"], s["evidence"] = "proved", fact["samples"][-1]["evidence"]
+        else:
+            del fact["roots"][0]
+        assert not check(bad).ok, edit

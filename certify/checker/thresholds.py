@@ -243,22 +243,13 @@ def check_windows(prog: Program, cert: dict) -> int:
     if cert["verdict"] == "undecided":
         return 0
     (fact,) = cert["evidence"]
+    if fact.get("fact") == "critical_partition":
+        return _check_windows_pl(prog, cert, fact, canon, p, A, Bend)
     if fact.get("fact") != "parameter_partition":
-        raise F.Failure("a windows certificate rests on one parameter_partition fact")
+        raise F.Failure("a windows certificate rests on one parameter_partition (or critical_partition) fact")
     phi = dynatomic(prog, p)
     bif = bifurcation_poly(phi)
-    roots = [interval_parse(r) for r in fact["roots"]]
-    for (a, b), (c, d) in zip(roots, roots[1:]):
-        if not b < c:
-            raise F.Failure("root intervals must be sorted and disjoint")
-    if roots and not (A <= roots[0][0] and roots[-1][1] <= Bend):
-        raise F.Failure("a root interval leaves the range")
-    if count_real_roots(bif, A, Bend) != len(roots):
-        raise F.Failure(f"B(r) has {count_real_roots(bif, A, Bend)} real roots in the range, "
-                        f"not {len(roots)}")
-    for a, b in roots:
-        if count_real_roots(bif, a, b) != 1:
-            raise F.Failure("a root interval does not hold exactly one root of B(r)")
+    roots = _root_intervals(fact, [bif], A, Bend, "B(r)")
     ends = [A] + [x for r in roots for x in r] + [Bend]
     gaps = [(ends[2 * i], ends[2 * i + 1]) for i in range(len(roots) + 1)]
     samples = fact["samples"]
@@ -288,6 +279,68 @@ def check_windows(prog: Program, cert: dict) -> int:
         raise F.Failure("the stated orbit counts differ from the exact counts")
     return 1
 
+
+
+def _root_intervals(fact: dict, polys, A, Bend, name: str):
+    """The fact's sorted disjoint root intervals, checked to hold each exactly one of the distinct
+    real roots of the polys (pairwise coprime) in [A, B], and all of them."""
+    from certify.certificates import interval_parse
+    from certify.checker import facts as F
+
+    roots = [interval_parse(r) for r in fact["roots"]]
+    for (a, b), (c, d) in zip(roots, roots[1:]):
+        if not b < c:
+            raise F.Failure("root intervals must be sorted and disjoint")
+    if roots and not (A <= roots[0][0] and roots[-1][1] <= Bend):
+        raise F.Failure("a root interval leaves the range")
+    total = sum(count_real_roots(g, A, Bend) for g in polys)
+    if total != len(roots):
+        raise F.Failure(f"{name} has {total} real roots in the range, not {len(roots)}")
+    for a, b in roots:
+        if sum(count_real_roots(g, a, b) for g in polys) != 1:
+            raise F.Failure(f"a root interval does not hold exactly one root of {name}")
+    return roots
+
+
+def _check_windows_pl(prog, cert, fact, canon, p, A, Bend) -> int:
+    """Windows of a PL family: existence of period p is constant between critical parameters; one
+    exact verdict per gap (an embedded cycle or refutation) decides it."""
+    from certify.certificates import interval_parse, q_parse
+    from certify.checker import facts as F
+
+    fam = pl_family(prog, A, Bend)
+    if fam is None:
+        raise F.Failure("the family is neither polynomial nor PL with fixed breakpoints")
+    roots = _root_intervals(fact, pl_critical(fam, p), A, Bend, "the critical polynomial")
+    ends = [A] + [x for r in roots for x in r] + [Bend]
+    gaps = [(ends[2 * i], ends[2 * i + 1]) for i in range(len(roots) + 1)]
+    samples = fact["samples"]
+    if len(samples) != len(gaps):
+        raise F.Failure("one sample per gap between root intervals is required")
+    present = []
+    for (g0, g1), smp in zip(gaps, samples):
+        if smp is None:
+            if g0 != g1:
+                raise F.Failure("a non-empty gap has no sample")
+            present.append(0)
+            continue
+        v = q_parse(smp["value"])
+        if not (g0 < v < g1 or (g0 == v == A and (not roots or A < roots[0][0])) or
+                (g1 == v == Bend and (not roots or roots[-1][1] < Bend))):
+            raise F.Failure("a sample lies outside its gap")
+        if smp["verdict"] == "proved":
+            _cycle_at(canon, {"value": smp["value"], "cycle": smp["evidence"][0]}, p)
+            present.append(1)
+        elif smp["verdict"] == "refuted":
+            _refuted_at(canon, v, p, smp["evidence"])
+            present.append(0)
+        else:
+            raise F.Failure("each sample needs a proved or refuted verdict")
+    want = [(a, b) for a, b, _ in windows_from_counts(roots, present, A, Bend, 1)]
+    got = [(interval_parse(w["from"]), interval_parse(w["to"])) for w in cert["windows"]]
+    if got != want:
+        raise F.Failure("the stated windows are not the runs of gaps with period-p points")
+    return 1
 
 
 def windows_from_counts(roots, counts, A, B, p: int):

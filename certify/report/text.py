@@ -231,11 +231,17 @@ def render_windows(cert: dict) -> str:
                + (" and ".join(f"[{_end(w['from'])}, {_end(w['to'])}]" for w in ws) if ws else "no part of the range")
                + " (up to the finitely many window ends themselves)")
     for w in ws:
-        out.append(f"         from {_end(w['from'])} to {_end(w['to'])}: number of {p}-orbits by sub-interval "
-                   f"{w['orbits']}")
+        if w["orbits"] is not None:
+            out.append(f"         from {_end(w['from'])} to {_end(w['to'])}: number of {p}-orbits by sub-interval "
+                       f"{w['orbits']}")
     fact = cert["evidence"][0]
-    out.append(f"proof    {len(fact['roots'])} real roots of disc * lc isolated to 1e-{cert.get('digits', 30)}; "
-               f"exact count of period-{p} points at one parameter in each gap between them")
+    if fact["fact"] == "critical_partition":
+        out.append(f"proof    {len(fact['roots'])} critical parameters (border collisions, degeneracies of the "
+                   f"period-{p} itineraries) isolated to 1e-{cert.get('digits', 30)}; an exact period-{p} verdict "
+                   f"at one parameter in each gap between them")
+    else:
+        out.append(f"proof    {len(fact['roots'])} real roots of disc * lc isolated to 1e-{cert.get('digits', 30)}; "
+                   f"exact count of period-{p} points at one parameter in each gap between them")
     return "\n".join(out)
 
 

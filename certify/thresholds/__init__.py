@@ -205,18 +205,17 @@ def certify_windows(fam: Family, p: int, rng, digits: int = 30, budget: Budget =
         raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
     if not A < B:
         raise CertifyError("--range needs A < B")
-    if not fam.is_polynomial():
-        raise CertifyError("windows are computed for polynomial families for now; this family is not "
-                           "polynomial in x and the parameter")
     claim = {"kind": "windows", "p": p, "param": fam.param, "range": interval(A, B)}
 
     def cert_of(verdict, evidence, **extra):
         c = {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical,
-                                       "class": "polynomial family"},
+                                       "class": _class(fam)},
              "claim": claim, "verdict": verdict, "precision": 64, "evidence": evidence, "versions": versions()}
         c.update(extra)
         return c
 
+    if not fam.is_polynomial():
+        return _windows_pl(fam, p, rng, digits, budget, cert_of)
     degree = _dynatomic_degree(fam, p)
     if degree > MAX_DEGREE:
         return cert_of("undecided", [], reason=f"exact elimination would need the discriminant of a degree-"
@@ -404,3 +403,51 @@ def _onset_cover(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
                                                            f"but its absence before that was not proved: {why}")
     return _gate(_cert(fam, p, rng, "proved", [fact, cyc], prec, onset=interval(lo, hi), exact=None, minpoly=None,
                        digits=digits, method="parameter cover (balls) + Krawczyk cycle past the fold"), budget)
+
+
+def _windows_pl(fam: Family, p: int, rng, digits: int, budget: Budget, cert_of) -> dict:
+    """Windows of a family PL in x with fixed breakpoints: the critical parameters isolated to
+    10^-digits, and one exact period verdict in each gap between them."""
+    from certify.checker.thresholds import pl_critical, pl_family
+
+    A, B = rng
+    fam_pl = pl_family(fam.program, A, B)
+    if fam_pl is None:
+        raise CertifyError("windows are computed for polynomial families and for families piecewise linear in x "
+                           "with breakpoints independent of the parameter; this is neither")
+    if len(fam_pl[1]) ** p > 4096:
+        return cert_of("undecided", [], reason=f"{len(fam_pl[1])}^{p} itineraries: too many for this version")
+    crit = pl_critical(fam_pl, p)
+    sA, sB = sympy.Rational(int(A.p), int(A.q)), sympy.Rational(int(B.p), int(B.q))
+    roots = [(_q(a), _q(b), g) for g in crit for (a, b), _ in to_sympy(g).intervals(inf=sA, sup=sB)]
+    roots = _separate(sorted(roots, key=lambda t: (t[0], t[1])))
+    width = fmpq(1, 10 ** digits)
+    iso = []
+    for a, b, g in roots:
+        if a == b:  # a rational critical value: an exact point enclosure
+            iso.append((a, b))
+        else:
+            iso.append(_isolate(g, a, b, width))
+    ends = [A] + [x for r in iso for x in r] + [B]
+    samples, present = [], []
+    for i in range(len(iso) + 1):
+        g0, g1 = ends[2 * i], ends[2 * i + 1]
+        if g1 == g0:
+            samples.append(None)
+            present.append(0)
+            continue
+        v = (g0 + g1) / 2
+        got = _period_fact(fam, v, p, budget)
+        if got is None:
+            return cert_of("undecided", [], reason=f"no verdict for the map at {fam.param} = {float(v):.12g}")
+        samples.append({"value": q_str(v), "verdict": got[0], "evidence": got[1]})
+        present.append(1 if got[0] == "proved" else 0)
+    windows = [{"from": interval(*left), "to": interval(*right), "orbits": None}
+               for left, right, _ in windows_from_counts(iso, present, A, B, 1)]
+    fact = {"fact": "critical_partition", "roots": [interval(*r) for r in iso], "samples": samples}
+    cert = cert_of("proved", [fact], windows=windows, digits=digits)
+    if budget.self_check:
+        res = check(cert)
+        if not res.ok:
+            return cert_of("undecided", [], reason=f"internal self-check failed ({res.message})")
+    return cert
