@@ -88,20 +88,63 @@ def test_contraction_has_zero_entropy():
 
 
 def test_tampered_entropy_rejected():
-    """A lap count, a horseshoe interval or a bound changed is rejected."""
+    """A changed graph vector, ratio or partition point, or a bound moved inside, is rejected."""
     from certify.dynamics.entropy import entropy_bounds
     from certify.arith import Budget
     cert = entropy_bounds(parse_map("tent(s=3/2)"), budget=Budget(seconds=1))
-    for edit in ("laps", "shoe", "hi"):
+    assert check(cert).ok
+    for edit in ("v", "mu", "point", "hi", "lo"):
         bad = copy.deepcopy(cert)
         facts = {f["fact"]: f for f in bad["evidence"]}
-        if edit == "laps":
-            facts["laps"]["count"] -= 1
-        elif edit == "shoe":
-            facts["horseshoe"]["intervals"].append({"lo": "0", "hi": "1"})
+        if edit == "v":
+            facts["graph_upper"]["v"][0] = 1
+        elif edit == "mu":
+            facts["graph_lower"]["mu"] = "3/2"
+        elif edit == "point":
+            facts["graph_upper"]["points"][1] = "1/3"
         else:
-            bad["bounds"]["hi"] = "0"
-        assert not check(bad).ok
+            bad["bounds"][edit] = "0" if edit == "hi" else "1/2"
+        assert not check(bad).ok, edit
+
+
+def test_laps_and_horseshoe_certificates_still_check():
+    """A certificate from lap counts and a horseshoe (the form used when f has flat pieces) checks."""
+    from certify.arith import Budget
+    from certify.dynamics.entropy import entropy_bounds
+    cert = entropy_bounds(parse_map("max(0, min(3*x, 1, 3 - 3*x))"), budget=Budget(seconds=1), tolerance=0.2)
+    assert cert["verdict"] == "proved" and check(cert).ok
+    assert {f["fact"] for f in cert["evidence"]} == {"laps", "horseshoe"}
+
+
+def test_rho_odd_lower_bound_is_golden_mean_for_p3():
+    """rho_3 is the golden mean: the certified lower bound a satisfies phi - 2^-40 <= a < phi."""
+    from certify.dynamics.entropy import rho_odd
+    phi = (1 + 5 ** 0.5) / 2
+    a = float(rho_odd(3))
+    assert phi - 2 ** -39 <= a <= phi
+
+
+def test_smooth_entropy_logistic_period3_and_lipschitz():
+    """logistic r = 3.83: log phi <= lo (period 3 in I, BGMY) and hi = (1/n) log sup|(f^n)'| < log 3.83."""
+    from certify.dynamics.entropy import entropy_bounds
+    cert = entropy_bounds(parse_map("logistic(r=3.83)"))
+    assert check(cert).ok
+    lo, hi = _bounds(cert)
+    assert math.log((1 + 5 ** 0.5) / 2) - 1e-9 <= lo <= hi < math.log(3.83)
+    for edit in ("rho", "s", "domain", "cell"):
+        bad = copy.deepcopy(cert)
+        facts = {f["fact"]: f for f in bad["evidence"]}
+        if edit == "rho":
+            facts["odd_period"]["rho_lower"] = "13/8"  # above the golden mean
+            bad["bounds"]["lo_exact"] = "log(13/8)"
+        elif edit == "s":
+            facts["lipschitz"]["s"] = "2"
+            bad["bounds"]["hi_exact"] = f"log(2)/{facts['lipschitz']['n']}"
+        elif edit == "domain":
+            facts["odd_period"]["certificate"]["claim"]["domain"] = None
+        else:
+            facts["lipschitz"]["cells"].pop()
+        assert not check(bad).ok, edit
 
 
 def test_gradients_explode_at_rate_lambda_on_chaos():

@@ -185,12 +185,18 @@ def image_bounds(prog: Program, lo, hi):
 
     Where f' has a certain sign on [lo, hi], f is monotone there and f([lo, hi]) is spanned by the
     values at the two exact endpoints, which is tighter than the ball image (a ball of [0, d]
-    cannot keep its lower end exactly at 0).
+    cannot keep its lower end exactly at 0). Elsewhere both the ball image and the mean-value form
+    enclose f([lo, hi]), so their intersection does.
     """
     Y, d = eval_ball(prog, ball_of(lo, hi), deriv=True)
     if d >= 0 or d <= 0:
         a, b = eval_ball(prog, arb(lo)), eval_ball(prog, arb(hi))
         return min(a.lower(), b.lower()), max(a.upper(), b.upper())
+    # mean-value form f(m) + f'(X)(X - m), m the exact midpoint: its overestimate is quadratic in the width
+    mid = (lo + hi) / 2
+    Z = eval_ball(prog, arb(mid)) + d * (ball_of(lo, hi) - arb(mid))
+    if Z.is_finite() and Y.is_finite():
+        return max(Y.lower(), Z.lower()), min(Y.upper(), Z.upper())
     return Y.lower(), Y.upper()
 
 
