@@ -498,7 +498,7 @@ def _parser() -> argparse.ArgumentParser:
                                                     "tau in steps = tau in time / DT")
     fp.add_argument("--reported", type=float, help="with --flow: a reported tau_pred in steps, audited against "
                                                    "the estimate")
-    ep = sub.add_parser("entropy", help="certified bounds [lo, hi] on the topological entropy (PL maps)")
+    ep = sub.add_parser("entropy", help="certified bounds [lo, hi] on the topological entropy of f on an invariant interval")
     ep.add_argument("map")
     ep.add_argument("--domain", help="LO,HI: an invariant interval (default: found from the map)")
     ep.add_argument("--timeout", type=float, default=5.0, help="seconds spent sharpening the bounds")
