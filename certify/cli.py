@@ -179,11 +179,55 @@ def _gradients(args) -> int:
         raise CertifyError("--x0 must be a rational number")
     if args.plot and not args.plot.lower().endswith(".svg"):
         raise CertifyError("--plot writes SVG: give a file name ending in .svg")
-    m = parse_map(args.map)
-    cert = gradients(m, fmpq(int(x0.p), int(x0.q)), args.horizon)
+    family, value, y0, m = None, None, None, None
+    if args.param is None:
+        if args.at or args.loss or args.target_x0:
+            raise CertifyError("--at, --loss and --target-x0 need --param NAME")
+        m = parse_map(args.map)
+    else:
+        family, value = _gradient_family(args)
+        if args.target_x0:
+            if not args.loss:
+                raise CertifyError("--target-x0 sets the loss's targets: it needs --loss")
+            y0 = _rational(args.target_x0, "--target-x0")
+    cert = gradients(m, fmpq(int(x0.p), int(x0.q)), args.horizon, family=family, value=value, loss=args.loss, y0=y0)
     if args.plot and cert["verdict"] == "proved":
-        write_atomic(args.plot, gradient_svg(cert, f"{m.given}: log|dx_T/dx_0|"))
+        write_atomic(args.plot, gradient_svg(cert, f"{cert['map']['given']}: log|dx_T/dx_0|"))
     return _emit(args, cert, render_gradients)
+
+
+def _rational(text: str, option: str):
+    from flint import fmpq
+
+    from certify.maps.formulas import parse_number
+
+    v = parse_number(text, option)
+    if not v.is_Rational:
+        raise CertifyError(f"{option} must be a rational number")
+    return fmpq(int(v.p), int(v.q))
+
+
+def _gradient_family(args):
+    """(family, value) for `gradients --param`: a weight of an rnn1d network (its own value unless --at),
+    or a family's free parameter at --at."""
+    from certify.maps import parse_family, weight_family
+
+    name = args.param
+    if re.fullmatch(r"[wba][1-9]\d*|c", name) and _map_kind(args.map) == "rnn1d":
+        fam, value = weight_family(args.map, name)
+        return fam, _rational(args.at, "--at") if args.at else value
+    if not args.at:
+        raise CertifyError(f"--param {name} needs --at VALUE (the parameter value of the orbit)")
+    return parse_family(args.map, name), _rational(args.at, "--at")
+
+
+def _map_kind(spec: str):
+    """'rnn1d' when the spec is a network (weights file or rnn1d(...)), else None, without failing."""
+    from certify.maps import parse_map
+    try:
+        return parse_map(spec).canonical["kind"]
+    except CertifyError:
+        return None
 
 
 def _flow_or_map(args, flow_only: tuple) -> bool:
@@ -513,6 +557,11 @@ def _parser() -> argparse.ArgumentParser:
     gp.add_argument("--x0", required=True, help="the orbit's start (an exact number, e.g. 0.3 or 3/10)")
     gp.add_argument("--horizon", type=int, default=2000, help="the largest T (default 2000)")
     gp.add_argument("--plot", help="write log|dx_T/dx_0| against T to this .svg file")
+    gp.add_argument("--param", help="also d x_T/d NAME: a family's free parameter (with --at), or a weight "
+                                    "w<i>, b<i>, a<i> or c of an rnn1d network")
+    gp.add_argument("--at", help="with --param: the parameter's exact value (a network weight: default its own)")
+    gp.add_argument("--loss", action="store_true", help="with --param: the gradient of L_T = (1/T) sum (x_t - y_t)^2")
+    gp.add_argument("--target-x0", help="with --loss: start y0 of the target orbit y_t (default x0 + 1/1000)")
     gp.add_argument("--json", action="store_true")
     gp.add_argument("--out")
     fp = sub.add_parser("forcing-interval", help="predictability time ln 2 / lambda_max and its status")
@@ -525,7 +574,7 @@ def _parser() -> argparse.ArgumentParser:
                                                     "tau in steps = tau in time / DT")
     fp.add_argument("--reported", type=float, help="with --flow: a reported tau_pred in steps, audited against "
                                                    "the estimate")
-    ep = sub.add_parser("entropy", help="certified bounds [lo, hi] on the topological entropy (PL maps)")
+    ep = sub.add_parser("entropy", help="certified bounds [lo, hi] on the topological entropy of f on an invariant interval")
     ep.add_argument("map")
     ep.add_argument("--domain", help="LO,HI: an invariant interval (default: found from the map)")
     ep.add_argument("--timeout", type=float, default=5.0, help="seconds spent sharpening the bounds")

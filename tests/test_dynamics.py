@@ -33,7 +33,7 @@ def test_attracting_two_cycle():
 def test_typical_logistic4_estimate_is_log2():
     """The typical-orbit estimate for logistic r = 4 is log 2 within a few standard errors; labelled estimate."""
     t = lyapunov(parse_map("logistic(r=4)"), 1, steps=50_000)["typical"]
-    assert t["status"] == "estimate" and abs(t["value"] - math.log(2)) < 6 * t["stderr"] + 1e-3
+    assert t["status"] == "estimate" and abs(float(t["value"]) - math.log(2)) < 6 * float(t["stderr"]) + 1e-3
 
 
 def test_tent_typical_exponent_is_proved():
@@ -88,20 +88,63 @@ def test_contraction_has_zero_entropy():
 
 
 def test_tampered_entropy_rejected():
-    """A lap count, a horseshoe interval or a bound changed is rejected."""
+    """A changed graph vector, ratio or partition point, or a bound moved inside, is rejected."""
     from certify.dynamics.entropy import entropy_bounds
     from certify.arith import Budget
     cert = entropy_bounds(parse_map("tent(s=3/2)"), budget=Budget(seconds=1))
-    for edit in ("laps", "shoe", "hi"):
+    assert check(cert).ok
+    for edit in ("v", "mu", "point", "hi", "lo"):
         bad = copy.deepcopy(cert)
         facts = {f["fact"]: f for f in bad["evidence"]}
-        if edit == "laps":
-            facts["laps"]["count"] -= 1
-        elif edit == "shoe":
-            facts["horseshoe"]["intervals"].append({"lo": "0", "hi": "1"})
+        if edit == "v":
+            facts["graph_upper"]["v"][0] = 1
+        elif edit == "mu":
+            facts["graph_lower"]["mu"] = "3/2"
+        elif edit == "point":
+            facts["graph_upper"]["points"][1] = "1/3"
         else:
-            bad["bounds"]["hi"] = "0"
-        assert not check(bad).ok
+            bad["bounds"][edit] = "0" if edit == "hi" else "1/2"
+        assert not check(bad).ok, edit
+
+
+def test_laps_and_horseshoe_certificates_still_check():
+    """A certificate from lap counts and a horseshoe (the form used when f has flat pieces) checks."""
+    from certify.arith import Budget
+    from certify.dynamics.entropy import entropy_bounds
+    cert = entropy_bounds(parse_map("max(0, min(3*x, 1, 3 - 3*x))"), budget=Budget(seconds=1), tolerance=0.2)
+    assert cert["verdict"] == "proved" and check(cert).ok
+    assert {f["fact"] for f in cert["evidence"]} == {"laps", "horseshoe"}
+
+
+def test_rho_odd_lower_bound_is_golden_mean_for_p3():
+    """rho_3 is the golden mean: the certified lower bound a satisfies phi - 2^-40 <= a < phi."""
+    from certify.dynamics.entropy import rho_odd
+    phi = (1 + 5 ** 0.5) / 2
+    a = float(rho_odd(3))
+    assert phi - 2 ** -39 <= a <= phi
+
+
+def test_smooth_entropy_logistic_period3_and_lipschitz():
+    """logistic r = 3.83: log phi <= lo (period 3 in I, BGMY) and hi = (1/n) log sup|(f^n)'| < log 3.83."""
+    from certify.dynamics.entropy import entropy_bounds
+    cert = entropy_bounds(parse_map("logistic(r=3.83)"))
+    assert check(cert).ok
+    lo, hi = _bounds(cert)
+    assert math.log((1 + 5 ** 0.5) / 2) - 1e-9 <= lo <= hi < math.log(3.83)
+    for edit in ("rho", "s", "domain", "cell"):
+        bad = copy.deepcopy(cert)
+        facts = {f["fact"]: f for f in bad["evidence"]}
+        if edit == "rho":
+            facts["odd_period"]["rho_lower"] = "13/8"  # above the golden mean
+            bad["bounds"]["lo_exact"] = "log(13/8)"
+        elif edit == "s":
+            facts["lipschitz"]["s"] = "2"
+            bad["bounds"]["hi_exact"] = f"log(2)/{facts['lipschitz']['n']}"
+        elif edit == "domain":
+            facts["odd_period"]["certificate"]["claim"]["domain"] = None
+        else:
+            facts["lipschitz"]["cells"].pop()
+        assert not check(bad).ok, edit
 
 
 def test_gradients_explode_at_rate_lambda_on_chaos():
@@ -110,7 +153,7 @@ def test_gradients_explode_at_rate_lambda_on_chaos():
     from certify.dynamics.gradients import gradients
     cert = gradients(parse_map("logistic(r=4)"), fmpq(3, 10), 400)
     assert check(cert).ok and cert["regime"].startswith("exploding")
-    assert abs(cert["growth_rate"] - math.log(2)) < 0.02
+    assert abs(float(cert["growth_rate"]) - math.log(2)) < 0.02
 
 
 def test_gradients_vanish_on_an_attracting_cycle():
@@ -119,7 +162,7 @@ def test_gradients_vanish_on_an_attracting_cycle():
     from certify.dynamics.gradients import gradients
     cert = gradients(parse_map("logistic(r=3.2)"), fmpq(3, 10), 300)
     assert check(cert).ok and cert["regime"].startswith("vanishing")
-    assert abs(cert["growth_rate"] - math.log(0.16) / 2) < 0.01
+    assert abs(float(cert["growth_rate"]) - math.log(0.16) / 2) < 0.01
 
 
 def test_tampered_gradient_rejected():

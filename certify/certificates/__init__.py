@@ -28,6 +28,7 @@ __all__ = [
     "loads",
     "write_atomic",
     "read",
+    "decimals",
 ]
 
 SCHEMA = "certify/1"
@@ -67,6 +68,22 @@ def interval_parse(d) -> tuple[fmpq, fmpq]:
     if lo > hi:
         raise CertifyError(f"interval with lo > hi: {d!r}")
     return lo, hi
+
+
+def decimals(obj):
+    """An estimate block with every float written as a decimal string ("0.6931471806", "-inf").
+
+    Estimates are not exact numbers, so they travel as strings (certificates hold no JSON floats);
+    dicts and lists are converted recursively, everything else is kept.
+    """
+    if isinstance(obj, float):
+        return "nan" if obj != obj else "inf" if obj == float("inf") else "-inf" if obj == -float("inf") \
+            else format(obj, ".10g")
+    if isinstance(obj, dict):
+        return {k: decimals(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [decimals(v) for v in obj]
+    return obj
 
 
 def dumps(cert: dict) -> str:

@@ -81,10 +81,19 @@ def _check(prog: Program, cert: dict) -> int:
         return check_onset(prog, cert)
     if kind == "gradients":
         if cert["verdict"] == "proved":
-            for fact in cert.get("evidence", []):
-                if fact.get("fact") != "gradient_values":
-                    raise F.Failure("a gradients certificate holds gradient_values facts only")
-                F.fact_gradient_values(prog, fact)
+            prog = F.gradient_program(prog, claim)
+            kinds = [fact.get("fact") for fact in cert.get("evidence", [])]
+            if "gradient_values" not in kinds or not set(kinds) <= {"gradient_values", "param_gradient_values"}:
+                raise F.Failure("a gradients certificate holds gradient_values (and param_gradient_values) facts")
+            if ("param_gradient_values" in kinds or "param_gradient" in cert) and claim.get("param") is None:
+                raise F.Failure("parameter gradients need the claim to name the parameter and its value")
+            if "param_gradient" in cert and "param_gradient_values" not in kinds:
+                raise F.Failure("a param_gradient entry needs a param_gradient_values fact")
+            for fact in cert["evidence"]:
+                if fact["fact"] == "gradient_values":
+                    F.fact_gradient_values(prog, fact)
+                else:
+                    F.fact_param_gradient_values(prog, fact)
         return len(cert.get("evidence", []))
     if kind == "entropy":
         from certify.checker.entropy import check_entropy

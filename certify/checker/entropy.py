@@ -1,9 +1,13 @@
-"""Topological entropy bounds for piecewise-linear maps on an invariant interval I (kernel).
+"""Topological entropy bounds on an invariant interval I (kernel).
 
 Upper: h(f|I) <= (1/n) log laps(f^n|I) for every n, since lap numbers are submultiplicative and
 h = lim (1/n) log laps(f^n) (Misiurewicz-Szlenk). Lower: if J_1..J_k are intervals with pairwise
 disjoint interiors on each of which f^n is monotone and f^n(J_i) contains every J_j, then
-h(f|I) >= (1/n) log k (a k-horseshoe of f^n).
+h(f|I) >= (1/n) log k (a k-horseshoe of f^n). Graphs of a partition of I into cells on which f is
+strictly monotone: h <= log rho(transition graph) and h >= log rho(f-covering graph), rho bounded
+by Collatz-Wielandt ratios of a stated vector. Smooth maps: h >= log rho_p from a point of odd
+period p in I (Block-Guckenheimer-Misiurewicz-Young), h <= (1/n) log sup|(f^n)'| (Lipschitz).
+See docs/mathematics.md section 6.
 """
 
 from __future__ import annotations
@@ -62,8 +66,72 @@ def image(cells, a, b):
     return min(vals), max(vals)
 
 
+def graph_edges(pl: PL, points, cover: bool):
+    """Edges i -> j of the interval graph of the cells A_i = [points[i], points[i+1]] under f.
+
+    f must be strictly monotone on every cell (else ValueError). cover=False: f(A_i) and A_j overlap in
+    more than a point (the transition graph, for upper bounds); cover=True: f(A_i) contains A_j (the
+    f-covering graph, for lower bounds). Exact rational arithmetic on the PL table.
+    """
+    edges = []
+    m = len(points) - 1
+    for i in range(m):
+        a, b = points[i], points[i + 1]
+        signs = {(A > 0) - (A < 0) for _, _, A, _ in affine_cells(pl, a, b, 1)}
+        if len(signs) != 1 or 0 in signs:
+            raise ValueError(f"f is not strictly monotone on cell {i}")
+        ya, yb = pl(a), pl(b)
+        u, w = min(ya, yb), max(ya, yb)
+        for j in range(max(bisect_right(points, u) - 1, 0), min(bisect_left(points, w), m)):
+            lo, hi = points[j], points[j + 1]
+            if (u <= lo and hi <= w) if cover else (max(lo, u) < min(hi, w)):
+                edges.append((i, j))
+    return edges
+
+
+def perron_bound(edges, v, upper: bool):
+    """Collatz-Wielandt: max_i (Tv)_i / v_i (upper; v > 0) or min over v_i > 0 (lower; v >= 0, v != 0),
+    an exact rational bound on the spectral radius of the 0-1 matrix T with the given edges."""
+    if upper and any(x <= 0 for x in v) or not upper and (any(x < 0 for x in v) or not any(v)):
+        raise ValueError("the vector must be positive (upper) or non-negative and non-zero (lower)")
+    tv = [0] * len(v)
+    for i, j in edges:
+        tv[i] += v[j]
+    ratios = [fmpq(t, x) for t, x in zip(tv, v) if x > 0]
+    return max(ratios) if upper else min(ratios)
+
+
+def rho_odd_below(p: int, a) -> bool:
+    """a < rho_p, the largest root of z^p - 2 z^(p-2) - 1 (its only positive root; g < 0 on (0, rho_p))."""
+    return a > 0 and a ** p - 2 * a ** (p - 2) - 1 < 0
+
+
+def _lipschitz_log(prog, lo, hi, fact):
+    """(1/n) log s, after checking |(f^n)'| <= s on every listed cell tiling [lo, hi] (ball chain rule)."""
+    from flint import arb
+
+    from certify.certificates import interval_parse, q_parse
+    from certify.checker import facts as F
+    from certify.checker.semantics import ball_of, eval_ball
+
+    n, s = int(fact["n"]), q_parse(fact["s"])
+    cells = [interval_parse(c) for c in fact["cells"]]
+    if not 1 <= n <= 16 or s < 1 or not cells or cells[0][0] != lo or cells[-1][1] != hi or any(
+            cells[k][1] != cells[k + 1][0] for k in range(len(cells) - 1)):
+        raise F.Failure("fact lipschitz: cells must tile I, 1 <= n <= 16 and s >= 1")
+    for a, b in cells:
+        X, D = ball_of(a, b), arb(1)
+        for _ in range(n):
+            X, d = eval_ball(prog, X, deriv=True)
+            D = D * d
+        if not abs(D) <= arb(s):
+            raise F.Failure(f"fact lipschitz: |(f^{n})'| <= {fact['s']} is not proved on [{a}, {b}]")
+    return arb(s).log() / n, f"log({fact['s']})/{n}"
+
+
 def check_entropy(prog, cert) -> int:
-    """Verify an entropy certificate: invariance of I, the lap count, the horseshoe, the bounds."""
+    """Verify an entropy certificate: invariance of I, each bound's fact, and that the stated decimal
+    bounds lie outside [the best lower value, the best upper value] in the right direction."""
     from flint import arb, ctx
 
     from certify.certificates import interval_parse, q_parse
@@ -72,30 +140,83 @@ def check_entropy(prog, cert) -> int:
     if cert["verdict"] == "undecided":
         return 0
     pl = prog.pl()
-    if pl is None:
-        raise F.Failure("entropy bounds are certified for piecewise-linear maps")
     lo, hi = interval_parse(cert["claim"]["interval"])
-    img = F.pl_image(pl, lo, hi)
-    if not (lo <= hi and lo <= img[0] and img[1] <= hi):
-        raise F.Failure("f(I) is not inside I")
-    facts = {f["fact"]: f for f in cert["evidence"]}
-    lap = facts.get("laps")
-    shoe = facts.get("horseshoe") or {"n": 1, "intervals": None}  # absent: the trivial lower bound 0
-    if lap is None:
-        raise F.Failure("an entropy certificate needs a laps fact")
-    n = int(lap["n"])
-    count = len(laps(affine_cells(pl, lo, hi, n)))
-    if count != int(lap["count"]):
-        raise F.Failure(f"fact laps: f^{n} has {count} laps on I, not {lap['count']}")
+    if pl is not None:
+        img = F.pl_image(pl, lo, hi)
+        if not (lo <= hi and lo <= img[0] and img[1] <= hi):
+            raise F.Failure("f(I) is not inside I")
+    elif not (lo < hi and F.pieces_invariant(prog, lo, hi, int(cert["claim"].get("pieces", 64)))):
+        raise F.Failure("f(I) inside I is not proved (ball images of the claim's pieces)")
+    lowers, uppers = [(arb(0), "log(1)/1")], []  # h >= 0 always
+    with ctx.workprec(max(ctx.prec, 128)):
+        for fact in cert["evidence"]:
+            kind = fact["fact"]
+            if kind in ("laps", "horseshoe", "graph_upper", "graph_lower") and pl is None:
+                raise F.Failure(f"fact {kind} is checked for piecewise-linear maps only")
+            if kind == "laps":
+                n = int(fact["n"])
+                count = len(laps(affine_cells(pl, lo, hi, n)))
+                if count != int(fact["count"]):
+                    raise F.Failure(f"fact laps: f^{n} has {count} laps on I, not {fact['count']}")
+                uppers.append((arb(count).log() / n, f"log({count})/{n}"))
+            elif kind == "horseshoe":
+                m, k = _horseshoe(pl, lo, hi, fact)
+                lowers.append((arb(k).log() / m, f"log({k})/{m}"))
+            elif kind in ("graph_upper", "graph_lower"):
+                upper = kind == "graph_upper"
+                pts = [q_parse(t) for t in fact["points"]]
+                if len(pts) < 2 or pts[0] != lo or pts[-1] != hi or any(x >= y for x, y in zip(pts, pts[1:])):
+                    raise F.Failure(f"fact {kind}: the points must increase from lo to hi of I")
+                v = [int(x) for x in fact["v"]]
+                if len(v) != len(pts) - 1:
+                    raise F.Failure(f"fact {kind}: one vector entry per cell")
+                try:
+                    mu = perron_bound(graph_edges(pl, pts, cover=not upper), v, upper)
+                except ValueError as e:
+                    raise F.Failure(f"fact {kind}: {e}") from None
+                if mu != q_parse(fact["mu"]):
+                    raise F.Failure(f"fact {kind}: the Collatz-Wielandt ratio is {mu}, not {fact['mu']}")
+                if upper or mu > 0:
+                    (uppers if upper else lowers).append((arb(mu).log(), f"log({fact['mu']})"))
+            elif kind == "odd_period":
+                p, a = int(fact["p"]), q_parse(fact["rho_lower"])
+                sub = fact["certificate"]
+                if p < 3 or p % 2 == 0 or sub["claim"].get("kind") != "period" or int(sub["claim"]["p"]) != p:
+                    raise F.Failure("odd_period needs a period certificate for an odd p >= 3")
+                if sub["claim"].get("domain") != cert["claim"]["interval"]:
+                    raise F.Failure("odd_period: the period certificate must be about the domain I")
+                _embedded(cert, sub, f"period-{p}")
+                if not rho_odd_below(p, a):
+                    raise F.Failure(f"odd_period: {fact['rho_lower']} is not below rho_{p}")
+                lowers.append((arb(a).log(), f"log({fact['rho_lower']})"))
+            elif kind == "lipschitz":
+                uppers.append(_lipschitz_log(prog, lo, hi, fact))
+            else:
+                raise F.Failure(f"unknown fact kind {kind!r}")
+        if not uppers:
+            raise F.Failure("an entropy certificate needs an upper-bound fact (laps, graph_upper or lipschitz)")
+        b = cert["bounds"]
+        low = dict((e, v) for v, e in lowers).get(b.get("lo_exact"))
+        up = dict((e, v) for v, e in uppers).get(b.get("hi_exact"))
+        if low is None or up is None:
+            raise F.Failure("the exact forms of the bounds are not those of a verified fact")
+        if not (up <= arb(q_parse(b["hi"])) and low >= arb(q_parse(b["lo"]))):
+            raise F.Failure(f"the stated bounds do not contain {b['lo_exact']} and {b['hi_exact']}")
+    return len(cert["evidence"])
+
+
+def _horseshoe(pl, lo, hi, shoe):
+    """(n, k) of a verified k-horseshoe of f^n inside I."""
+    from certify.certificates import interval_parse
+    from certify.checker import facts as F
+
     m = int(shoe["n"])
-    js = sorted(interval_parse(j) for j in shoe["intervals"] or [])
-    if shoe["intervals"] is None:
-        pass
-    elif not js or any(not (a < b) for a, b in js) or any(js[i][1] > js[i + 1][0] for i in range(len(js) - 1)):
+    js = sorted(interval_parse(j) for j in shoe["intervals"])
+    if not js or any(not (a < b) for a, b in js) or any(js[i][1] > js[i + 1][0] for i in range(len(js) - 1)):
         raise F.Failure("fact horseshoe: the intervals must be non-empty with disjoint interiors")
-    if js and (js[0][0] < lo or js[-1][1] > hi):
+    if js[0][0] < lo or js[-1][1] > hi:
         raise F.Failure("fact horseshoe: an interval leaves I")
-    u, v = (js[0][0], js[-1][1]) if js else (lo, hi)
+    u, v = js[0][0], js[-1][1]
     for a, b in js:
         sub = affine_cells(pl, a, b, m)
         signs = {(A > 0) - (A < 0) for _, _, A, _ in sub}
@@ -104,16 +225,7 @@ def check_entropy(prog, cert) -> int:
         ya, yb = sub[0][2] * a + sub[0][3], sub[-1][2] * b + sub[-1][3]
         if not (min(ya, yb) <= u and max(ya, yb) >= v):
             raise F.Failure("fact horseshoe: an interval's image does not cover all of them")
-    k = max(len(js), 1)
-    b = cert["bounds"]
-    with ctx.workprec(128):
-        up = arb(count).log() / n
-        low = arb(k).log() / m
-        if not (up <= arb(q_parse(b["hi"])) and low >= arb(q_parse(b["lo"]))):
-            raise F.Failure("the stated bounds do not contain log(laps)/n and log(k)/m")
-    if b.get("hi_exact") != f"log({count})/{n}" or b.get("lo_exact") != f"log({k})/{m}":
-        raise F.Failure("the exact forms of the bounds differ from the verified counts")
-    return len(facts)
+    return m, len(js)
 
 
 def _embedded(cert: dict, sub: dict, what: str) -> None:

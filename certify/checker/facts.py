@@ -188,12 +188,18 @@ def image_bounds(prog: Program, lo, hi):
 
     Where f' has a certain sign on [lo, hi], f is monotone there and f([lo, hi]) is spanned by the
     values at the two exact endpoints, which is tighter than the ball image (a ball of [0, d]
-    cannot keep its lower end exactly at 0).
+    cannot keep its lower end exactly at 0). Elsewhere both the ball image and the mean-value form
+    enclose f([lo, hi]), so their intersection does.
     """
     Y, d = eval_ball(prog, ball_of(lo, hi), deriv=True)
     if d >= 0 or d <= 0:
         a, b = eval_ball(prog, arb(lo)), eval_ball(prog, arb(hi))
         return min(a.lower(), b.lower()), max(a.upper(), b.upper())
+    # mean-value form f(m) + f'(X)(X - m), m the exact midpoint: its overestimate is quadratic in the width
+    mid = (lo + hi) / 2
+    Z = eval_ball(prog, arb(mid)) + d * (ball_of(lo, hi) - arb(mid))
+    if Z.is_finite() and Y.is_finite():
+        return max(Y.lower(), Z.lower()), min(Y.upper(), Z.upper())
     return Y.lower(), Y.upper()
 
 
@@ -600,19 +606,78 @@ def gradient_logs(prog: Program, x0, horizon: int):
     for _ in range(horizon):
         X, d = eval_ball(prog, X, deriv=True)
         D = D * d
-        out.append(abs(D).log() if D.is_finite() and not D.contains(0) else None)
+        out.append(_log_abs(D))
     return out
+
+
+def gradient_program(prog: Program, claim: dict) -> Program:
+    """The map a gradients claim is about: the family at its claimed parameter value (the parameter a
+    point ball, so that eval_ball can seed d/dtheta), or the map itself when the claim names none."""
+    name = claim.get("param")
+    if name is None:
+        if prog.has_param():
+            raise Failure("a family with a free parameter is not a map: give the parameter a value")
+        return prog
+    if (prog.canonical or {}).get("param") != name or not prog.has_param():
+        raise Failure(f"the claim's parameter {name!r} is not the family's parameter")
+    v = q_parse(claim["value"])
+    return prog.at_ball(v, v)
+
+
+def _log_abs(v: arb):
+    return abs(v).log() if v.is_finite() and not v.contains(0) else None
+
+
+def param_gradient_logs(prog: Program, x0, y0, horizon: int, loss: bool):
+    """Balls enclosing log|dx_t/dtheta| and (loss) log|dL_t/dtheta| for t = 1..horizon (None where 0
+    is possible), with L_t = (1/t) sum_{s=1..t} (x_s - y_s)^2.
+
+    `prog` is a family whose parameter theta is a point ball (Program.at_ball(v, v)). Forward mode:
+    x_0 = x0 does not depend on theta and dx_{s+1}/dtheta = f_x(x_s) dx_s/dtheta + f_theta(x_s), which is
+    eval_ball's directional derivative with seed (dx_s/dtheta, 1). The targets y_s (the orbit of y0 at
+    the same theta) are data, independent of theta: dL_t/dtheta = (2/t) sum (x_s - y_s) dx_s/dtheta.
+    """
+    X, S, Y, G, one = arb(x0), arb(0), arb(y0), arb(0), arb(1)
+    dx, dL = [], []
+    for t in range(1, horizon + 1):
+        X, S = eval_ball(prog, X, deriv=True, seed=(S, one))
+        dx.append(_log_abs(S))
+        if loss:
+            Y = eval_ball(prog, Y)
+            G = G + (X - Y) * S
+            dL.append(_log_abs(2 * G / t))
+    return dx, dL
+
+
+def _check_logs(name: str, ts, stated, logs) -> None:
+    if len(stated) != len(ts):
+        raise Failure(f"one {name} interval per checkpoint is required")
+    for t, iv in zip(ts, stated):
+        lo, hi = interval_parse(iv)
+        v = logs[t - 1]
+        if v is None or not (v >= arb(lo).upper() and v <= arb(hi).lower()):
+            raise Failure(f"log|{name.format(t=t)}| is not proved to lie in [{iv['lo']}, {iv['hi']}]")
+
+
+def _checkpoints(fact: dict) -> list:
+    ts = [int(t) for t in fact["T"]]
+    if not ts or ts != sorted(set(ts)) or ts[0] < 1:
+        raise Failure("checkpoints must be increasing positive integers")
+    return ts
+
+
+def fact_param_gradient_values(prog: Program, fact: dict):
+    """Each stated interval contains log|dx_T/dtheta| (and log|dL_T/dtheta|) along the orbit of x0, the
+    loss measured against the orbit of y0; `prog` is the family at its point-ball parameter."""
+    ts = _checkpoints(fact)
+    loss = fact.get("log_abs_dL") is not None
+    dx, dL = param_gradient_logs(prog, q_parse(fact["x0"]), q_parse(fact["y0"]), ts[-1], loss)
+    _check_logs("dx_{t}/dtheta", ts, fact["log_abs_dx"], dx)
+    if loss:
+        _check_logs("dL_{t}/dtheta", ts, fact["log_abs_dL"], dL)
 
 
 def fact_gradient_values(prog: Program, fact: dict):
     """Each stated interval contains log|d x_T / d x_0| along the orbit of the rational x0."""
-    x0 = q_parse(fact["x0"])
-    ts = [int(t) for t in fact["T"]]
-    if not ts or ts != sorted(set(ts)) or ts[0] < 1:
-        raise Failure("checkpoints must be increasing positive integers")
-    logs = gradient_logs(prog, x0, ts[-1])
-    for t, iv in zip(ts, fact["log_abs"]):
-        lo, hi = interval_parse(iv)
-        v = logs[t - 1]
-        if v is None or not (v >= arb(lo).upper() and v <= arb(hi).lower()):
-            raise Failure(f"log|dx_{t}/dx_0| is not proved to lie in [{iv['lo']}, {iv['hi']}]")
+    ts = _checkpoints(fact)
+    _check_logs("dx_{t}/dx_0", ts, fact["log_abs"], gradient_logs(prog, q_parse(fact["x0"]), ts[-1]))

@@ -6,7 +6,8 @@
 - Typical orbits: an *estimate* from a float orbit (log-sums, never raw products): transient
   dropped, batch means give a standard error, first-half vs second-half gives a drift diagnostic.
   For PL maps with constant |slope| s it is instead *proved* to be log s (every orbit that avoids
-  the breakpoints, i.e. all but countably many).
+  the breakpoints, i.e. all but countably many). In certificates an estimate's numbers are decimal
+  strings (certify.certificates.decimals): certificates hold no JSON floats.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from certify.arith import Budget, float_map, workprec
-from certify.certificates import interval, interval_parse, q_str
+from certify.certificates import decimals, interval, interval_parse, q_str
 from certify.checker import check
 from certify.checker.facts import cycle_exponent
 from certify.maps import Map
@@ -104,9 +105,9 @@ def lyapunov(m: Map, period: int = 1, x0: float | None = None, steps: int = 100_
                            "method": "|f'| = s on every piece: every orbit avoiding the breakpoints has "
                                      "exponent log s"}
     elif x0 is not None:
-        cert["typical"] = typical_estimate(m, x0, steps)
+        cert["typical"] = decimals(typical_estimate(m, x0, steps))
     else:
-        cert["typical"] = ensemble_estimate(m, _window(cert), orbits=100, steps=max(steps // 100, 100))
+        cert["typical"] = decimals(ensemble_estimate(m, _window(cert), orbits=100, steps=max(steps // 100, 100)))
     if cert["verdict"] != "undecided" and budget.self_check:
         res = check(cert)
         if not res.ok:

@@ -1,16 +1,19 @@
-"""Certified bounds on the topological entropy of piecewise-linear maps (see checker/entropy.py)."""
+"""Certified bounds on the topological entropy of interval maps (see checker/entropy.py)."""
 
 from __future__ import annotations
 
+import math
 import time
 
+import numpy as np
 from flint import arb, ctx, fmpq
 
-from certify.arith import Budget, dyadic
-from certify.certificates import SCHEMA, interval, q_str
+from certify.arith import Budget, dyadic, float_map, to_fmpq, workprec
+from certify.certificates import SCHEMA, interval, q_parse, q_str
 from certify.checker import check
-from certify.checker.entropy import affine_cells, laps
-from certify.checker.facts import pl_image
+from certify.checker.entropy import affine_cells, laps, rho_odd_below
+from certify.checker.facts import image_bounds, pieces_invariant, pl_image
+from certify.checker.semantics import ball_of, eval_ball
 from certify.errors import CertifyError
 from certify.maps import Map
 from certify.orbits import pl as plmod
@@ -42,12 +45,15 @@ def horseshoe(cells, candidates: int = 24):
 
     Targets tried: the images of the laps with the longest images.
     """
-    ls = []
-    for a, b, sgn in laps(cells):
-        if sgn == 0:
-            continue
-        vals = [A * x + B for x0, x1, A, B in cells if a <= x0 and x1 <= b for x in (x0, x1)]
-        ls.append((a, b, min(vals), max(vals)))
+    runs = []  # maximal runs of cells with one non-zero slope sign: f^n strictly monotone on each
+    for a, b, A, B in cells:
+        sgn = (A > 0) - (A < 0)
+        if runs and sgn != 0 and runs[-1][2] == sgn and runs[-1][1] == a:
+            runs[-1][1] = b
+            runs[-1][3] += [A * a + B, A * b + B]
+        elif sgn != 0:
+            runs.append([a, b, sgn, [A * a + B, A * b + B]])
+    ls = [(a, b, min(vals), max(vals)) for a, b, _, vals in runs]
     best = []
     for _, _, u, v in sorted(ls, key=lambda L: L[2] - L[3])[:candidates]:
         chosen = [(a, b) for a, b, lo, hi in ls if u <= a and b <= v and lo <= u and hi >= v]
@@ -56,11 +62,70 @@ def horseshoe(cells, candidates: int = 24):
     return best
 
 
+def perron_vector(edges, k: int, upper: bool, eta: float = 1e-3):
+    """A float vector for perron_bound: positive with T v <= (1 + eta) rho v (upper), or the Perron
+    vector with negligible entries zeroed (lower). Floats only: the kernel's exact ratio decides."""
+    if not edges:
+        return np.ones(k) if upper else None
+    src, dst = np.array([e[0] for e in edges]), np.array([e[1] for e in edges])
+
+    def T(x):
+        y = np.zeros(k)
+        np.add.at(y, src, x[dst])
+        return y
+    v = np.ones(k)
+    for _ in range(5000):  # power iteration on T + I (aperiodic, same Perron vector)
+        w = T(v) + v
+        w /= w.max()
+        done = np.allclose(w, v, rtol=1e-12, atol=1e-14)
+        v = w
+        if done:
+            break
+    rho = max(float((T(v)[v > 1e-9]).max() / v[v > 1e-9].max()) if (v > 1e-9).any() else 0.0,
+              float(np.max(T(v) / np.where(v > 1e-9, v, np.inf))))
+    if not upper:
+        return np.where(v >= 2.0 ** -20, v, 0.0) if rho > 0 else None
+    mu = max(rho, 1e-12) * (1 + eta)
+    x, acc = np.ones(k), np.ones(k)  # acc = sum_k (T/mu)^k 1: T acc = mu (acc - 1 + x_next) <= mu acc
+    for _ in range(200_000):
+        x = T(x) / mu
+        if x.max() <= 0.5:
+            break
+        acc += x
+    return acc
+
+
+def _graph_fact(pl, points, upper: bool):
+    """The graph_upper / graph_lower fact for the cells between `points`, or None (f not strictly
+    monotone on a cell, or no useful vector)."""
+    from certify.checker.entropy import graph_edges, perron_bound
+    try:
+        edges = graph_edges(pl, points, cover=not upper)
+    except ValueError:
+        return None
+    v = perron_vector(edges, len(points) - 1, upper)
+    if v is None:
+        return None
+    scale = 2.0 ** 40 / v.max()
+    vi = [int(t * scale) + (1 if upper else 0) for t in v]
+    if not upper and not any(vi):
+        return None
+    mu = perron_bound(edges, vi, upper)
+    return {"fact": "graph_upper" if upper else "graph_lower", "points": [q_str(t) for t in points],
+            "v": vi, "mu": q_str(mu)}
+
+
 def entropy_bounds(m: Map, domain=None, budget: Budget = Budget(seconds=5), tolerance: float = 0.01) -> dict:
-    """Certified [lo, hi] on h_top(f|I) for a PL map, with the lap count and horseshoe behind it."""
+    """Certified [lo, hi] on h_top(f|I) for a map on an invariant interval I.
+
+    Piecewise-linear maps: exact lap counts of f^n, and the graphs of the partition of I into the laps
+    of f^n (h <= log rho(transition graph), h >= log rho(covering graph)), sharpened with n until
+    hi - lo < tolerance or the time budget ends; k-horseshoes when f has flat pieces. Other maps:
+    see smooth_entropy_bounds.
+    """
     pl = m.program.pl()
     if pl is None:
-        raise CertifyError("entropy bounds are certified for piecewise-linear maps for now")
+        return smooth_entropy_bounds(m, domain, budget)
     I = invariant_interval(m, domain)
     claim = {"kind": "entropy", "interval": None, "p": 0}
 
@@ -72,42 +137,67 @@ def entropy_bounds(m: Map, domain=None, budget: Budget = Budget(seconds=5), tole
         return c
 
     if I is None:
-        return cert_of("undecided", reason="no invariant interval holding the dynamics was found; pass --domain")
+        return cert_of("undecided", reason="no invariant interval holding the dynamics was found "
+                                           "(orbits escape to infinity?); pass --domain")
     claim["interval"] = interval(*I)
     deadline = time.monotonic() + budget.seconds
-    best_up, best_lo = None, None
+    best_up, best_lo = None, None  # (value, fact, exact, method)
+    graphs = I[0] < I[1]
     n = 1
     while time.monotonic() < deadline and n <= 60:
         try:
             cells = affine_cells(pl, *I, n, max_cells=200_000)
         except ValueError:
             break
-        count = len(laps(cells))
-        up = (n, count)
-        if best_up is None or _log_ratio(count, n) < _log_ratio(best_up[1], best_up[0]):
-            best_up = up
-        shoe = horseshoe(cells)
-        if len(shoe) >= 2 and (best_lo is None or _log_ratio(len(shoe), n) > _log_ratio(len(best_lo[1]), best_lo[0])):
-            best_lo = (n, shoe)
-        gap = _log_ratio(best_up[1], best_up[0]) - (_log_ratio(len(best_lo[1]), best_lo[0]) if best_lo else 0)
-        if gap < tolerance:
+        ls = laps(cells)
+        count = len(ls)
+        cand_up = [(_log_ratio(count, n), {"fact": "laps", "n": n, "count": count}, f"log({count})/{n}",
+                    f"laps of f^{n} on I: h <= log(laps)/n (Misiurewicz-Szlenk)")]
+        cand_lo = []
+        points = [a for a, _, _ in ls] + [ls[-1][1]]
+        gu = _graph_fact(pl, points, True) if graphs and count <= 20_000 else None
+        if gu is None:
+            graphs = False  # f has a flat piece on I (or I is a point): horseshoes instead
+        else:
+            cand_up.append((math.log(float(q_parse(gu["mu"]))), gu, f"log({gu['mu']})",
+                            f"transition graph of the {count} laps of f^{n} under f: h <= log rho <= log mu "
+                            "(Collatz-Wielandt)"))
+            gl = _graph_fact(pl, points, False)
+            if gl is not None and q_parse(gl["mu"]) > 1:
+                cand_lo.append((math.log(float(q_parse(gl["mu"]))), gl, f"log({gl['mu']})",
+                                f"f-covering graph of the {count} laps of f^{n}: h >= log rho >= log mu "
+                                "(Collatz-Wielandt)"))
+        if not graphs and len(cells) <= 5000:
+            shoe = horseshoe(cells)
+            if len(shoe) >= 2:
+                cand_lo.append((_log_ratio(len(shoe), n),
+                                {"fact": "horseshoe", "n": n, "intervals": [interval(a, b) for a, b in shoe]},
+                                f"log({len(shoe)})/{n}",
+                                f"a {len(shoe)}-horseshoe of f^{n} (laps covering each other)"))
+        for c in cand_up:
+            if best_up is None or c[0] < best_up[0]:
+                best_up = c
+        for c in cand_lo:
+            if best_lo is None or c[0] > best_lo[0]:
+                best_lo = c
+        if best_up[0] - (best_lo[0] if best_lo else 0.0) < tolerance:
             break
         n += 1
-    (n_up, count) = best_up
-    (n_lo, shoe) = best_lo if best_lo is not None else (1, [])
+    if best_lo is None:
+        best_lo = (0.0, None, "log(1)/1", "none found: the trivial bound h >= 0")
+    return _finish(cert_of, best_lo, best_up, budget)
+
+
+def _finish(cert_of, best_lo, best_up, budget, **extra):
+    """The proved certificate from the best lower and upper candidates (value, fact, exact, method)."""
     with ctx.workprec(128):
-        hi = (arb(count).log() / n_up).upper().fmpq()
-        lo = (arb(len(shoe)).log() / n_lo).lower().fmpq() if len(shoe) > 1 else fmpq(0)
+        hi = _exact_log(best_up[2]).upper().fmpq()
+        lo = max(_exact_log(best_lo[2]).lower().fmpq(), fmpq(0))
     hi, lo = dyadic(hi, 40, up=True), dyadic(lo, 40, up=False)
-    evidence = [{"fact": "laps", "n": n_up, "count": count}]
-    if len(shoe) >= 2:
-        evidence.append({"fact": "horseshoe", "n": n_lo, "intervals": [interval(a, b) for a, b in shoe]})
-    bounds = {"lo": q_str(lo), "hi": q_str(hi), "lo_exact": f"log({max(len(shoe), 1)})/{n_lo}",
-              "hi_exact": f"log({count})/{n_up}",
-              "lo_method": (f"a {len(shoe)}-horseshoe of f^{n_lo} (laps covering each other)" if len(shoe) >= 2
-                            else "none found: the trivial bound h >= 0"),
-              "hi_method": f"laps of f^{n_up} on I: h <= log(laps)/n (Misiurewicz-Szlenk)"}
-    cert = cert_of("proved", evidence, bounds=bounds)
+    evidence = [f for f in (best_up[1], best_lo[1]) if f is not None]
+    bounds = {"lo": q_str(lo), "hi": q_str(hi), "lo_exact": best_lo[2], "hi_exact": best_up[2],
+              "lo_method": best_lo[3], "hi_method": best_up[3]}
+    cert = cert_of("proved", evidence, bounds=bounds, **extra)
     if budget.self_check:
         res = check(cert)
         if not res.ok:
@@ -115,6 +205,145 @@ def entropy_bounds(m: Map, domain=None, budget: Budget = Budget(seconds=5), tole
     return cert
 
 
+def _exact_log(text: str) -> arb:
+    """The ball of "log(q)" or "log(q)/n" (q a rational string)."""
+    body, _, n = text.partition(")/")
+    return arb(q_parse(body[len("log("):].rstrip(")"))).log() / int(n or 1)
+
+
+def rho_odd(p: int, bits: int = 40) -> fmpq:
+    """A rational a < rho_p (largest root of z^p - 2 z^(p-2) - 1), within 2^-bits, by exact bisection."""
+    lo, hi = fmpq(1), fmpq(2)
+    while hi - lo > fmpq(1, 1 << bits):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if rho_odd_below(p, mid) else (lo, mid)
+    return lo
+
+
+def smooth_invariant_interval(m: Map, domain=None):
+    """(I, pieces): an interval with f(I) in I proved by ball images of `pieces` equal parts, or None.
+
+    Candidates: the domain; else the hull of float orbits (rounded outward to simple rationals, then
+    widened a little), which for f(I) = I maps (logistic r = 4 on [0, 1]) lands on the exact ends."""
+    from fractions import Fraction
+    prog = m.program
+    if domain is not None:
+        cands = [domain]
+    else:
+        f = float_map(prog)
+        x = np.linspace(-3, 3, 601) + 0.001 * np.sqrt(2)  # generic starts (not on fixed points)
+        with np.errstate(all="ignore"):
+            for _ in range(500):
+                x = f(x)
+                x = x[np.isfinite(x) & (np.abs(x) < 1e6)]
+            if not x.size:
+                return None
+            a, b = float(x.min()), float(x.max())
+            for _ in range(60):  # grow the attractor's hull until f maps it into itself (in floats)
+                y = f(np.linspace(a, b, 4001))
+                y = y[np.isfinite(y)]
+                na, nb = min(a, float(y.min())), max(b, float(y.max()))
+                if (na, nb) == (a, b) or nb - na > 1e6:
+                    break
+                a, b = na, nb
+        cands = []
+        for den in (10, 1000, 10 ** 6):
+            lo, hi = Fraction(a).limit_denominator(den), Fraction(b).limit_denominator(den)
+            cands.append((fmpq(lo.numerator, lo.denominator), fmpq(hi.numerator, hi.denominator)))
+        w = max(b - a, 1e-9)
+        lo, hi = to_fmpq(a - 1e-9 * w), to_fmpq(b + 1e-9 * w)
+        with workprec(128):
+            for _ in range(8):  # grow by the ball image of I (plus a margin) until f(I) lies inside
+                ends = [image_bounds(prog, u, v) for u, v in _tiling((lo, hi), 64)]
+                ya, yb = min(e[0] for e in ends), max(e[1] for e in ends)
+                if not (ya.is_finite() and yb.is_finite()):
+                    break
+                margin = dyadic((hi - lo) / 10 ** 9, 60, up=True)
+                lo, hi = min(lo, dyadic(ya.fmpq(), 60, up=False) - margin), max(hi, dyadic(yb.fmpq(), 60, up=True) + margin)
+                cands.append((lo, hi))
+    good = []
+    for lo, hi in cands:
+        if lo < hi:
+            for pieces in (64, 256, 1024):
+                with workprec(128):
+                    if pieces_invariant(prog, lo, hi, pieces):
+                        good.append(((lo, hi), pieces))
+                        break
+    if good:
+        return min(good, key=lambda g: g[0][1] - g[0][0])
+    if domain is not None:
+        raise CertifyError("the domain is not proved invariant (f(I) in I) by ball arithmetic")
+    return None
+
+
+def smooth_entropy_bounds(m: Map, domain=None, budget: Budget = Budget(seconds=5)) -> dict:
+    """Certified [lo, hi] on h_top(f|I) for a smooth (non-PL) map on an invariant interval I.
+
+    lo: log rho_p for the least odd p <= 15 with a proved point of period p in I (BGMY; p = 3 gives
+    log of the golden mean); hi: (1/n) log sup_I |(f^n)'| for the best n <= 3, the sup bounded in ball
+    arithmetic on a tiling of I (h <= max(0, log Lip)).
+    """
+    from certify.orbits.period import certify_period
+    claim = {"kind": "entropy", "interval": None, "p": 0}
+
+    def cert_of(verdict, evidence=(), **extra):
+        c = {"schema": SCHEMA, "map": {"given": m.given, "canonical": m.canonical, "class": m.kind},
+             "claim": claim, "verdict": verdict, "precision": 128, "evidence": list(evidence),
+             "versions": versions()}
+        c.update(extra)
+        return c
+
+    found = smooth_invariant_interval(m, domain)
+    if found is None:
+        return cert_of("undecided", reason="no invariant interval was proved; pass --domain LO,HI")
+    I, pieces = found
+    claim.update(interval=interval(*I), pieces=pieces)
+    deadline = time.monotonic() + budget.seconds
+    best_up = None
+    for n in (1, 2, 3):
+        cells = _tiling(I, 512)
+        s = fmpq(1)
+        with workprec(128):
+            for a, b in cells:
+                X, D = ball_of(a, b), arb(1)
+                for _ in range(n):
+                    X, d = eval_ball(m.program, X, deriv=True)
+                    D = D * d
+                if not D.is_finite():
+                    s = None
+                    break
+                s = max(s, abs(D).upper().fmpq())
+        if s is None:
+            continue
+        s = dyadic(s, 20, up=True)
+        val = math.log(float(s)) / n
+        if best_up is None or val < best_up[0]:
+            best_up = (val, {"fact": "lipschitz", "n": n, "s": q_str(s), "cells": [interval(a, b) for a, b in cells]},
+                       f"log({q_str(s)})/{n}", f"|(f^{n})'| <= {float(s):.6g} on I: h <= (1/{n}) log sup|(f^{n})'| "
+                                               "(Lipschitz bound)")
+        if time.monotonic() > deadline:
+            break
+    if best_up is None:
+        return cert_of("undecided", reason="no finite bound on |f'| over I")
+    best_lo = (0.0, None, "log(1)/1", "none found: the trivial bound h >= 0")
+    for p in range(3, 16, 2):
+        if time.monotonic() > deadline:
+            break
+        sub = certify_period(m, p, domain=I, budget=Budget(seconds=max(deadline - time.monotonic(), 0.5)))
+        if sub["verdict"] == "proved":
+            a = rho_odd(p)
+            best_lo = (math.log(float(a)), {"fact": "odd_period", "p": p, "rho_lower": q_str(a), "certificate": sub},
+                       f"log({q_str(a)})", f"a point of period {p} in I (certified): h >= log rho_{p} "
+                                           "(Block-Guckenheimer-Misiurewicz-Young)")
+            break
+    return _finish(cert_of, best_lo, best_up, budget)
+
+
+def _tiling(I, k: int):
+    lo, hi = I
+    pts = [lo + (hi - lo) * fmpq(j, k) for j in range(k + 1)]
+    return list(zip(pts, pts[1:]))
+
+
 def _log_ratio(k: int, n: int) -> float:
-    import math
     return math.log(k) / n

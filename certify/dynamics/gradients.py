@@ -1,4 +1,5 @@
-"""BPTT gradient factors d x_T / d x_0 = prod f'(x_t) along an orbit (Mikhaeil et al., Theorems 1-2).
+"""BPTT gradient factors d x_T / d x_0 = prod f'(x_t) along an orbit (Mikhaeil et al., Theorems 1-2),
+and parameter gradients d x_T / d theta and dL_T / d theta of a squared loss along it (forward mode).
 
 The orbit of a rational x0 and the product are enclosed in ball arithmetic, at a precision raised
 with the horizon so that chaotic orbits stay tightly enclosed (about horizon * lambda / ln 2 bits
@@ -13,55 +14,88 @@ import math
 import numpy as np
 from flint import fmpq
 
-from certify.arith import Budget, to_fmpq, workprec
-from certify.certificates import SCHEMA, interval, q_str
+from certify.arith import Budget, dyadic, to_fmpq, workprec
+from certify.certificates import SCHEMA, decimals, interval, q_str
 from certify.checker import check
-from certify.checker.facts import gradient_logs
+from certify.checker.facts import gradient_logs, param_gradient_logs
 from certify.dynamics import typical_estimate
 from certify.errors import CertifyError
-from certify.maps import Map
+from certify.maps import Family, Map
 from certify.orbits.period import versions
 
 
-def gradients(m: Map, x0, horizon: int = 2000, points: int = 100, budget: Budget = Budget()) -> dict:
-    """Certified log|d x_T/d x_0| at checkpoints T <= horizon, the fitted growth rate, and the regime."""
+def gradients(m: Map | None, x0, horizon: int = 2000, points: int = 100, budget: Budget = Budget(),
+              family: Family | None = None, value=None, loss: bool = False, y0=None) -> dict:
+    """Certified log|d x_T/d x_0| at checkpoints T <= horizon, the fitted growth rate, and the regime.
+
+    With a `family` and an exact parameter `value` (then `m` may be None: the map is the family at
+    the value) also log|d x_T/d theta| by forward-mode propagation, and with `loss` the gradient of
+    L_T = (1/T) sum_{t=1..T} (x_t - y_t)^2 w.r.t. theta, the targets y_t being the orbit of y0
+    (default x0 + 1/1000) at the same parameter: certified at the checkpoints, growth fitted (estimate).
+    """
     if horizon < 2:
         raise CertifyError("--horizon must be at least 2")
+    if loss and family is None:
+        raise CertifyError("--loss needs --param (the loss gradient is taken w.r.t. a parameter)")
     x0 = x0 if isinstance(x0, fmpq) else to_fmpq(float(x0))
+    if family is not None:
+        m = family.at(value)
+        prog = family.program.at_ball(value, value)
+        y0 = x0 + fmpq(1, 1000) if y0 is None else y0
+    else:
+        prog = m.program
     lam = typical_estimate(m, float(x0), steps=max(horizon, 1000), transient=0)
     rate = max(lam["value"] or 0.0, 0.0)
     ts = sorted(set(np.linspace(1, horizon, min(points, horizon)).round().astype(int).tolist()))
-    prec, logs = 64 + int(horizon * (rate / math.log(2) + 0.5)), None
+    prec, logs, plogs = 64 + int(horizon * (rate / math.log(2) + 0.5)), None, None
     while prec <= 1 << 16:
         with workprec(prec):
-            vals = gradient_logs(m.program, x0, horizon)
-            if all(v is not None and v.rad() < 1e-6 for v in (vals[t - 1] for t in ts)):
-                logs = [(vals[t - 1].lower().fmpq(), vals[t - 1].upper().fmpq()) for t in ts]
+            vals = gradient_logs(prog, x0, horizon)
+            pvals = param_gradient_logs(prog, x0, y0, horizon, loss) if family is not None else None
+            if all(_tight(vals[t - 1]) for t in ts) and (pvals is None or _tight_series(pvals, ts)):
+                logs = [_iv(vals[t - 1]) for t in ts]
+                plogs = pvals and [(t, _iv(pvals[0][t - 1]), _iv(pvals[1][t - 1]) if loss else None)
+                                   for t in ts if all(s[t - 1] is not None for s in pvals if s)]
                 break
         prec *= 2
     claim = {"kind": "gradients", "p": 0, "x0": q_str(x0), "horizon": horizon}
-    base = {"schema": SCHEMA, "map": {"given": m.given, "canonical": m.canonical, "class": m.kind},
-            "claim": claim, "versions": versions(), "lambda": lam}
+    canonical, given = m.canonical, m.given
+    if family is not None:
+        claim.update(param=family.param, value=q_str(value))
+        canonical, given = family.canonical, f"{family.given} at {family.param}={q_str(value)}"
+    base = {"schema": SCHEMA, "map": {"given": given, "canonical": canonical, "class": m.kind},
+            "claim": claim, "versions": versions(), "lambda": decimals(lam)}
     if logs is None:
         return {**base, "verdict": "undecided", "precision": prec // 2, "evidence": [],
                 "reason": "the orbit enclosure could not be kept tight (f' = 0 on the orbit, or escape)"}
-    mids = np.array([float((lo + hi) / 2) for lo, hi in logs])
-    T = np.array(ts, dtype=float)
-    half = T >= T[len(T) // 2]
-    A = np.vstack([T[half], np.ones(half.sum())]).T
-    coef, *_ = np.linalg.lstsq(A, mids[half], rcond=None)
-    resid = mids[half] - A @ coef
-    dof = max(half.sum() - 2, 1)
-    stderr = float(math.sqrt((resid @ resid) / dof / ((T[half] - T[half].mean()) ** 2).sum()))
-    slope = float(coef[0])
+    slope, stderr = _fit(ts, logs)
     regime = ("exploding: exponential growth (chaotic orbit, Theorem 2)" if slope > 3 * stderr + 1e-3 else
               "vanishing: exponential decay (stable fixed point or cycle, Theorem 1)" if slope < -3 * stderr - 1e-3
               else "sub-exponential (neither growth nor decay detected, Theorem 3)")
-    fact = {"fact": "gradient_values", "x0": q_str(x0), "T": ts, "log_abs": [interval(lo, hi) for lo, hi in logs]}
-    cert = {**base, "verdict": "proved", "precision": prec, "evidence": [fact],
-            "growth_rate": slope, "stderr": stderr, "regime": regime,
+    evidence = [{"fact": "gradient_values", "x0": q_str(x0), "T": ts, "log_abs": [interval(*v) for v in logs]}]
+    cert = {**base, "verdict": "proved", "precision": prec, "evidence": evidence,
+            "growth_rate": decimals(slope), "stderr": decimals(stderr), "regime": regime,
             "growth_method": "least squares slope of the certified log|dx_T/dx_0| over the second half of "
                              "the checkpoints (an estimate; the values themselves are certified)"}
+    if family is not None:
+        pts = [t for t, _, _ in plogs]
+        evidence.append({"fact": "param_gradient_values", "x0": q_str(x0), "y0": q_str(y0), "T": pts,
+                         "log_abs_dx": [interval(*dx) for _, dx, _ in plogs],
+                         "log_abs_dL": [interval(*dl) for _, _, dl in plogs] if loss else None})
+        series = [dl if loss else dx for _, dx, dl in plogs]
+        pslope, perr = _fit(pts, series) if len(pts) >= 4 else (float("nan"), float("nan"))
+        what = "dL_T/d" + family.param if loss else f"dx_T/d{family.param}"
+        cert["param_gradient"] = {
+            "status": "estimate", "param": family.param, "value": q_str(value), "series": what,
+            "loss": (f"L_T = (1/T) sum_(t=1..T) (x_t - y_t)^2, y_t the orbit of y0 = {q_str(y0)} at the same "
+                     f"{family.param}" if loss else None),
+            "growth_rate": decimals(pslope), "stderr": decimals(perr),
+            "regime": ("exploding: grows like exp(lambda T) (chaotic orbit, Theorem 2)"
+                       if pslope > 3 * perr + 1e-3 else "bounded: no exponential growth (stable cycle)"),
+            "at_horizon": interval(*series[-1]) if pts and pts[-1] == horizon else None,
+            "method": f"forward-mode d/d{family.param} in ball arithmetic along the orbit (certified at "
+                      f"{len(pts)} checkpoints); growth = least squares slope of log|{what}| over the second half "
+                      "of the checkpoints (an estimate)"}
     if budget.self_check:
         res = check(cert)
         if not res.ok:
@@ -70,13 +104,41 @@ def gradients(m: Map, x0, horizon: int = 2000, points: int = 100, budget: Budget
     return cert
 
 
+def _tight(v) -> bool:
+    return v is not None and v.rad() < 1e-6
+
+
+def _tight_series(pvals, ts) -> bool:
+    """Every non-null enclosure tight, and the last checkpoint enclosed (a blow-up shows there)."""
+    return all(s[ts[-1] - 1] is not None and all(s[t - 1] is None or _tight(s[t - 1]) for t in ts)
+               for s in pvals if s)
+
+
+def _iv(v):
+    """The ball's ends rounded outward to multiples of 2^-48 (short exact strings)."""
+    return dyadic(v.lower().fmpq(), 48, up=False), dyadic(v.upper().fmpq(), 48, up=True)
+
+
+def _fit(ts, logs):
+    """Least-squares slope of the interval midpoints against T over the second half, and its stderr."""
+    mids = np.array([float((lo + hi) / 2) for lo, hi in logs])
+    T = np.array(ts, dtype=float)
+    half = T >= T[len(T) // 2]
+    A = np.vstack([T[half], np.ones(half.sum())]).T
+    coef, *_ = np.linalg.lstsq(A, mids[half], rcond=None)
+    resid = mids[half] - A @ coef
+    dof = max(half.sum() - 2, 1)
+    stderr = float(math.sqrt((resid @ resid) / dof / ((T[half] - T[half].mean()) ** 2).sum()))
+    return float(coef[0]), stderr
+
+
 def gradient_svg(cert: dict, title: str) -> str:
     """log|dx_T/dx_0| against T with the line of slope lambda (estimate), as SVG."""
     from certify.certificates import interval_parse
     fact = cert["evidence"][0]
     ts = fact["T"]
     ys = [float(sum(interval_parse(iv)) / 2) for iv in fact["log_abs"]]
-    lam = cert["lambda"].get("value") or 0.0
+    lam = float(cert["lambda"].get("value") or 0.0)
     W, H, P = 620, 380, 56
     y0, y1 = min(ys + [0.0]), max(ys + [lam * ts[-1], 0.0])
     y0, y1 = (y0 - 1, y1 + 1) if y1 == y0 else (y0, y1)

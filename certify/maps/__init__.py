@@ -9,6 +9,7 @@ denote.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -20,8 +21,8 @@ from certify.maps.families import FAMILIES, build_family, split_call
 from certify.maps.formulas import X, expr_to_canonical, parse_formula
 from certify.maps.weights import load_weights, rnn1d_from_mapping, rnn1d_inline
 
-__all__ = ["Map", "Family", "Family2", "parse_map", "parse_family", "parse_family2", "from_weights", "X",
-           "FAMILIES"]
+__all__ = ["Map", "Family", "Family2", "parse_map", "parse_family", "parse_family2", "weight_family",
+           "from_weights", "X", "FAMILIES"]
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,16 @@ def _from_rnn1d(given: str, canonical: dict) -> Map:
     return Map(given, canonical, Program.from_canonical(canonical))
 
 
-def _rnn1d_expr(c: dict):
+def _rnn1d_expr(c: dict, free: str | None = None):
+    """The network as a sympy expression; `free` ("w3", "b1", "a2", "c") leaves that weight a symbol."""
     from certify.maps.weights import activation_expr, rational
 
-    terms = [rational(a) * activation_expr(c["activation"], rational(w) * X + rational(b), c.get("slope"))
-             for w, b, a in zip(c["w"], c["b"], c["a"])]
-    out = sympy.Add(rational(c["c"]), *terms)
+    def val(v, name):
+        return sympy.Symbol(free) if name == free else rational(v)
+
+    terms = [val(a, f"a{i}") * activation_expr(c["activation"], val(w, f"w{i}") * X + val(b, f"b{i}"), c.get("slope"))
+             for i, (w, b, a) in enumerate(zip(c["w"], c["b"], c["a"]), start=1)]
+    out = sympy.Add(val(c["c"], "c"), *terms)
     if c.get("output_activation"):
         out = activation_expr(c["output_activation"], out, c.get("slope"))
     return out
@@ -142,6 +147,25 @@ def parse_family(spec: str, param: str, group: str | None = None) -> Family:
         raise CertifyError(f"the parameter {param!r} does not appear in the map {spec!r}")
     canonical = expr_to_canonical(expr, free=param)
     return Family(spec, param, canonical, expr, Program.from_canonical(canonical))
+
+
+def weight_family(spec: str, name: str):
+    """(Family, value): the rnn1d network of `spec` with the one weight `name` left free (w_i, b_i, a_i
+    of neuron i = 1..N, or the output bias c), and that weight's own exact value."""
+    from flint import fmpq
+
+    from certify.maps.weights import rational
+    m = parse_map(spec)
+    c = m.canonical
+    if c["kind"] != "rnn1d":
+        raise CertifyError(f"{spec!r} is not an rnn1d network, so it has no weight {name!r}")
+    hit = re.fullmatch(r"([wba])([1-9]\d*)", name)
+    if name != "c" and (hit is None or int(hit.group(2)) > len(c["w"])):
+        raise CertifyError(f"--param {name!r}: name a weight w1..w{len(c['w'])}, b1.., a1.. or c")
+    v = rational(c["c"] if name == "c" else c[hit.group(1)][int(hit.group(2)) - 1])
+    expr = _rnn1d_expr(c, free=name)
+    canonical = expr_to_canonical(expr, free=name)
+    return Family(spec, name, canonical, expr, Program.from_canonical(canonical)), fmpq(int(v.p), int(v.q))
 
 
 @dataclass(frozen=True)

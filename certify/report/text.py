@@ -207,11 +207,12 @@ def render_lyapunov(cert: dict) -> str:
     if t.get("status") == "proved":
         out.append(f"typical  lambda = {t['value']} (proved: {t['method']})")
     elif t.get("value") is not None:
-        how = (f"drift {t['drift']:.1e}; x0 = {t['x0']:.10g}, {t['steps']} steps" if "x0" in t
+        v = float(t["value"])
+        how = (f"drift {float(t['drift']):.1e}; x0 = {float(t['x0']):.10g}, {t['steps']} steps" if "x0" in t
                else f"{t['orbits']} random orbits x {t['steps']} steps")
-        out.append(f"typical  lambda ~= {t['value']:.6f} +/- {t['stderr']:.1e}  (ESTIMATE; {how})")
-        out.append(f"         tau_pred = ln 2 / lambda ~= {0.6931471805599453 / t['value']:.2f} steps (estimate)"
-                   if t["value"] > 0 else "         lambda <= 0: the orbit is not chaotic (no predictability horizon)")
+        out.append(f"typical  lambda ~= {v:.6f} +/- {float(t['stderr']):.1e}  (ESTIMATE; {how})")
+        out.append(f"         tau_pred = ln 2 / lambda ~= {0.6931471805599453 / v:.2f} steps (estimate)"
+                   if v > 0 else "         lambda <= 0: the orbit is not chaotic (no predictability horizon)")
     else:
         out.append(f"typical  no estimate: {t.get('method', '')}")
     return "\n".join(out)
@@ -302,10 +303,23 @@ def render_gradients(cert: dict) -> str:
     lo, hi = interval_parse(fact["log_abs"][-1])
     out.append(f"gradient log|dx_T/dx_0| certified at {len(fact['T'])} checkpoints ({cert['precision']} bits); "
                f"at T = {fact['T'][-1]}: {float((lo + hi) / 2):.6g} (width {float(hi - lo):.1e})")
-    lam_txt = f"{lam['value']:.6g} +/- {lam['stderr']:.1e}" if lam.get("value") is not None else "n/a"
-    out.append(f"growth   {cert['growth_rate']:.6g} +/- {cert['stderr']:.1e} per step (fit, ESTIMATE) vs lambda "
-               f"{lam_txt} (typical-orbit ESTIMATE)")
+    lam_txt = (f"{float(lam['value']):.6g} +/- {float(lam['stderr']):.1e}" if lam.get("value") is not None
+               else "n/a")
+    out.append(f"growth   {float(cert['growth_rate']):.6g} +/- {float(cert['stderr']):.1e} per step (fit, ESTIMATE) "
+               f"vs lambda {lam_txt} (typical-orbit ESTIMATE)")
     out.append(f"regime   {cert['regime']}")
+    pg = cert.get("param_gradient")
+    if pg:
+        pf = next(f for f in cert["evidence"] if f["fact"] == "param_gradient_values")
+        key = "log_abs_dL" if pf["log_abs_dL"] is not None else "log_abs_dx"
+        lo, hi = interval_parse(pf[key][-1])
+        out.append(f"param    {pg['param']} = {pg['value']}: log|{pg['series']}| certified at {len(pf['T'])} "
+                   f"checkpoints; at T = {pf['T'][-1]}: {float((lo + hi) / 2):.6g} (width {float(hi - lo):.1e})")
+        if pg["loss"]:
+            out.append(f"loss     {pg['loss']}")
+        out.append(f"growth   {float(pg['growth_rate']):.6g} +/- {float(pg['stderr']):.1e} per step (fit, ESTIMATE) "
+                   f"vs lambda {lam_txt}")
+        out.append(f"regime   {pg['regime']}")
     return "\n".join(out)
 
 
