@@ -178,3 +178,11 @@ def test_network_draws_are_unchanged():
     assert network(Law("relu", "notebook-glorot", 2, 1.0), 0, 0, 0)["c"] == 0.0
     header = json.loads(open("proofs/audits/notebook-width2/audit.json").read())
     assert Audit.from_header(header).header()["laws"] == header["laws"]
+
+
+def test_clopper_pearson_for_large_counts():
+    """Clopper-Pearson bounds for thousands of successes (mpmath's betainc failed there) bracket k/n tightly."""
+    from certify.ensembles.stats import clopper_pearson
+    lo, hi = clopper_pearson(1475, 10000)
+    assert 0.1406 < lo < 0.1475 < hi < 0.1547
+    assert clopper_pearson(0, 2000)[1] == pytest.approx(1 - 0.025 ** (1 / 2000), rel=1e-6)
