@@ -186,3 +186,16 @@ def test_clopper_pearson_for_large_counts():
     lo, hi = clopper_pearson(1475, 10000)
     assert 0.1406 < lo < 0.1475 < hi < 0.1547
     assert clopper_pearson(0, 2000)[1] == pytest.approx(1 - 0.025 ** (1 / 2000), rel=1e-6)
+
+
+def test_report_shows_the_fit(tmp_path):
+    """certify report on a gain sweep: a thresholds table labelled estimate, and the fitted curve on the plot."""
+    from certify.arith import Budget
+    from certify.report.audit import write_report
+    a = Audit("relu", "he", [8], [1.0, 2.0, 4.0], 40, 1, budget=Budget(seconds=30, self_check=False))
+    s = run_audit(a, str(tmp_path / "a"), workers=1)
+    assert any("model" in t for t in s["gain_thresholds"])
+    write_report(str(tmp_path / "a"))
+    md = (tmp_path / "a" / "report.md").read_text()
+    assert "## Fitted gain thresholds (estimates)" in md and "profile-likelihood" in md
+    assert "stroke-dasharray" in (tmp_path / "a" / "probability_vs_gain_width8.svg").read_text()
