@@ -146,20 +146,46 @@ def _gains(text: str):
     return [round(vals[0] + i * vals[2], 12) for i in range(n + 1)]
 
 
+def _levels(text: str):
+    try:
+        levels = [float(v) for v in text.split(",")]
+    except ValueError:
+        levels = []
+    if not levels or not all(0 < v < 1 for v in levels):
+        raise CertifyError(f"--levels takes comma-separated probabilities strictly between 0 and 1, got {text!r}")
+    return levels
+
+
 def _audit(args) -> int:
     from certify.ensembles.audit import Audit, run_audit
     from certify.report.text import render_audit
 
-    try:
-        widths = [int(w) for w in args.widths.split(",")]
-    except ValueError:
-        raise CertifyError(f"--widths takes comma-separated whole numbers, got {args.widths!r}") from None
-    audit = Audit(args.activation, args.init, widths, _gains(args.gain), args.samples, args.seed,
-                  period=_period(args.period), protocol=args.protocol, bias=args.bias,
-                  first_layer=args.first_layer, output_activation=args.output_activation,
-                  budget=Budget(seconds=30, self_check=not args.no_self_check))
+    from certify.ensembles.presets import AUDIT_KEYS, preset
+
+    opts = dict(activation="relu", init="he", bias="pytorch", first_layer="random", output_activation=None,
+                output_bias=True, widths=[2, 4, 8, 16, 32, 64], samples=1000, protocol=None)
+    notes = None
+    if args.preset:  # a named configuration; options given explicitly still win
+        p = preset(args.preset)
+        opts.update({k: p[k] for k in AUDIT_KEYS if k in p})
+        notes = {"name": args.preset, **{k: p[k] for k in ("reported_percent", "table_row", "source")}}
+    if args.widths is not None:
+        try:
+            opts["widths"] = [int(w) for w in args.widths.split(",")]
+        except ValueError:
+            raise CertifyError(f"--widths takes comma-separated whole numbers, got {args.widths!r}") from None
+    if args.output_bias is not None:
+        opts["output_bias"] = args.output_bias == "added"
+    for k in ("activation", "init", "bias", "first_layer", "output_activation", "samples", "protocol"):
+        if getattr(args, k) is not None:
+            opts[k] = getattr(args, k)
+    audit = Audit(opts["activation"], opts["init"], opts["widths"], _gains(args.gain), opts["samples"], args.seed,
+                  period=_period(args.period), protocol=opts["protocol"], bias=opts["bias"],
+                  first_layer=opts["first_layer"], output_activation=opts["output_activation"],
+                  budget=Budget(seconds=30, self_check=not args.no_self_check), output_bias=opts["output_bias"],
+                  preset=notes)
     summary = run_audit(audit, args.out, workers=args.workers, scheduler=args.scheduler,
-                        progress=_progress if sys.stderr.isatty() else None)
+                        progress=_progress if sys.stderr.isatty() else None, levels=_levels(args.levels))
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     print(render_audit(summary))
@@ -533,24 +559,32 @@ def _parser() -> argparse.ArgumentParser:
     ph.add_argument("--cert", help="write the certificate to this file (atomically)")
     ph.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     ap2 = sub.add_parser("audit", help="decide period P for many randomly initialised RNN maps (resumable)")
-    ap2.add_argument("--activation", default="relu")
-    ap2.add_argument("--init", default="he", help="he, he_uniform, xavier, xavier_uniform, lecun, pytorch, "
-                                                  "notebook-glorot")
-    ap2.add_argument("--bias", default="pytorch", help="pytorch (U(+-1/sqrt(fan_in))), zero, scheme, normal:STD, "
-                                                       "uniform:A")
-    ap2.add_argument("--widths", default="2,4,8,16,32,64", help="comma-separated widths")
+    ap2.add_argument("--preset", help="a named configuration (sets the options below; explicit ones win): "
+                                      "notebook-ones-he, notebook-he, notebook-he-uniform, "
+                                      "notebook-normal-k-truncnormal, notebook-glorot, each also with -depth2")
+    ap2.add_argument("--activation", help="hidden activation (default relu)")
+    ap2.add_argument("--init", help="he (default), he_uniform, xavier, xavier_uniform, lecun, pytorch, "
+                                    "notebook-glorot, notebook-normal-k")
+    ap2.add_argument("--bias", help="pytorch (default; U(+-1/sqrt(fan_in))), zero, scheme, normal:STD, uniform:A, "
+                                    "uniform:LO:HI, truncnormal:STD:A")
+    ap2.add_argument("--widths", help="comma-separated widths (default 2,4,8,16,32,64)")
     ap2.add_argument("--gain", default="1", help="a gain, or START:STOP:STEP (inclusive)")
-    ap2.add_argument("--samples", type=int, default=1000, help="networks per width and gain")
+    ap2.add_argument("--samples", type=int, help="networks per width and gain (default 1000)")
     ap2.add_argument("--seed", type=int, default=0)
     ap2.add_argument("--period", "-p", default="3")
     ap2.add_argument("--protocol", help="also run a published grid detector: grid163 or grid163-unit")
-    ap2.add_argument("--first-layer", default="random", choices=("random", "ones"))
+    ap2.add_argument("--first-layer", choices=("random", "ones"), help="random (default) or ones (w_i = 1)")
     ap2.add_argument("--output-activation")
+    ap2.add_argument("--output-bias", choices=("added", "dropped"),
+                     help="dropped: the output bias is drawn but not added (c = 0); default added")
     ap2.add_argument("--workers", type=int, help="processes (default: all cores)")
     ap2.add_argument("--scheduler", help="run on a dask cluster: tcp://HOST:PORT of a running scheduler, or "
                                          "local-cluster[:N] (N local dask workers); default: local processes")
     ap2.add_argument("--no-self-check", action="store_true",
                      help="skip the kernel re-check of each verdict (faster; re-check any network later)")
+    ap2.add_argument("--levels", default="0.1,0.5,0.9",
+                     help="with a gain sweep: fit the gains where the certified probability crosses these levels "
+                          "(an estimate; default 0.1,0.5,0.9)")
     ap2.add_argument("--out", required=True, help="folder for audit.json, results.jsonl, summary.json")
     gp = sub.add_parser("gradients", help="certified BPTT factors d x_T / d x_0 along an orbit, growth vs lambda")
     gp.add_argument("map")

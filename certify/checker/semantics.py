@@ -20,6 +20,7 @@ Evaluators (all over the same program):
 
 from __future__ import annotations
 
+import math
 import re
 from tokenize import TokenError
 from bisect import bisect_right
@@ -47,6 +48,7 @@ _SYMPY_FUNCS = {
 }
 # Names a canonical expression may contain; anything else is refused before sympy sees it.
 _CANON_NAMES = {"x", "Max", "Min", "Abs", "tanh", "exp", "log", "atan", "sin", "cos", "sqrt", "pi", "E"}
+_RATIONAL_STR = re.compile(r"-?\d+(/\d+)?")
 _TOKEN = re.compile(r"\s*(?:([A-Za-z_][A-Za-z_0-9]*)|(\d+)|(\*\*|[-+*/(),]))")
 
 
@@ -216,7 +218,7 @@ def _from_rnn1d(spec: dict, b: _Builder, radius=None) -> int:
 def _q(s) -> fmpq:
     if isinstance(s, int) and not isinstance(s, bool):
         return fmpq(s)
-    if isinstance(s, str) and re.fullmatch(r"-?\d+(/\d+)?", s):
+    if isinstance(s, str) and _RATIONAL_STR.fullmatch(s):
         num, _, den = s.partition("/")
         if den and int(den) == 0:
             raise CertifyError(f"zero denominator in {s!r}")
@@ -669,9 +671,20 @@ class PL:
         return [(ends[k], ends[k + 1], self.slopes[k], self.icepts[k]) for k in range(len(self.slopes))]
 
 
+def float_key(q) -> float:
+    """A float that is monotone in the exact rational q (correctly rounded; +-inf beyond the range):
+    for sorting and bisecting fast, always followed by exact comparisons."""
+    try:
+        return float(q)
+    except OverflowError:
+        return math.inf if q > 0 else -math.inf
+
+
 def _basis_to_table(alpha, beta, kinks) -> PL:
     """f = alpha + beta x + sum gamma relu(x - t)  ->  sorted table (zero jumps dropped)."""
-    kinks = sorted(kinks, key=lambda tg: tg[0])
+    kinks = sorted(kinks, key=lambda tg: float_key(tg[0]))  # fast, and exact but for float ties
+    if any(kinks[j][0] > kinks[j + 1][0] for j in range(len(kinks) - 1)):
+        kinks.sort(key=lambda tg: tg[0])  # rounding tied or swapped two kinks: sort exactly
     merged = []
     for t, g in kinks:
         if merged and merged[-1][0] == t:

@@ -19,6 +19,7 @@ from certify import __version__
 from certify.arith import Budget
 from certify.certificates import write_atomic
 from certify.ensembles.engines import in_order, open_engine
+from certify.ensembles.fit import LEVELS, gain_thresholds
 from certify.ensembles.laws import Law, network_rng
 from certify.ensembles.protocols import detect
 from certify.ensembles.stats import clopper_pearson, homogeneity
@@ -73,16 +74,19 @@ class Audit:
     """One audit: a grid of cells (width x gain), `samples` networks each."""
 
     def __init__(self, activation, init, widths, gains, samples, seed, period=3, protocol=None,
-                 bias="pytorch", first_layer="random", output_activation=None, budget=Budget(seconds=30)):
+                 bias="pytorch", first_layer="random", output_activation=None, budget=Budget(seconds=30),
+                 output_bias=True, preset=None):
         if samples < 1 or not widths or not gains:
             raise CertifyError("an audit needs at least one width, one gain and one sample")
         if any(k < 1 for k in widths) or any(not (g > 0) for g in gains):
             raise CertifyError("widths must be >= 1 and gains > 0")
-        self.laws = [Law(activation, init, k, g, bias, first_layer, output_activation) for g in gains for k in widths]
+        self.laws = [Law(activation, init, k, g, bias, first_layer, output_activation, output_bias)
+                     for g in gains for k in widths]
         for law in self.laws:
             law.describe()  # validates init and bias names early
         self.gains, self.widths = list(gains), list(widths)
         self.samples, self.seed, self.period, self.protocol, self.budget = samples, seed, period, protocol, budget
+        self.preset = preset  # {"name", "reported_percent", "table_row", "source"} of a named configuration
         if protocol:
             detect(protocol, self.laws[0].sample(network_rng(seed, 1, 0, 0)))
 
@@ -92,7 +96,8 @@ class Audit:
         law = header["law_parameters"][0]
         return cls(law["activation"], law["init"], header["widths"], header["gains"], header["samples"],
                    header["seed"], period=header["period"], protocol=header.get("protocol"), bias=law["bias"],
-                   first_layer=law["first_layer"], output_activation=law["output_activation"])
+                   first_layer=law["first_layer"], output_activation=law["output_activation"],
+                   output_bias=law.get("output_bias", True), preset=header.get("preset"))
 
     def tasks(self):
         for law in self.laws:
@@ -101,10 +106,20 @@ class Audit:
                 yield (law, self.seed, gi, i, self.period, self.protocol, self.budget)
 
     def header(self) -> dict:
-        return {"certify": __version__, "seed": self.seed, "period": self.period, "protocol": self.protocol,
+        extra = {"preset": self.preset} if self.preset else {}
+        return extra | {"certify": __version__, "seed": self.seed, "period": self.period, "protocol": self.protocol,
                 "samples": self.samples, "widths": self.widths, "gains": self.gains,
                 "laws": {f"{law.width}/{law.gain:g}": law.describe() for law in self.laws},
-                "law_parameters": [asdict(law) for law in self.laws]}
+                "law_parameters": [_parameters(law) for law in self.laws],
+                "self_check": self.budget.self_check}
+
+
+def _parameters(law: Law) -> dict:
+    """The law's fields; output_bias only when it is not the default (headers of older audits stay valid)."""
+    d = asdict(law)
+    if d["output_bias"]:
+        del d["output_bias"]
+    return d
 
 
 def _read_done(path: str) -> int:
@@ -130,19 +145,21 @@ def decide_chunk(tasks: list) -> list:
 
 
 def run_audit(audit: Audit, out: str, workers: int | None = None, progress=None, scheduler: str | None = None,
-              chunk: int = CHUNK) -> dict:
+              chunk: int = CHUNK, levels=LEVELS) -> dict:
     """Run (or resume) an audit into the folder `out`; returns the summary.
 
     The work goes to local processes (`workers`, default every core) or to the dask cluster at
     `scheduler` ('tcp://host:port' or 'local-cluster[:N]'), in units of `chunk` networks; the
     lines are written here, in task order, so the files do not depend on where they were computed.
+    `levels`: the probabilities whose crossing gains are fitted when the audit spans several gains.
     """
     header_path, results = os.path.join(out, "audit.json"), os.path.join(out, "results.jsonl")
-    header = audit.header()
+    header, old = audit.header(), None
     if os.path.exists(header_path):
         with open(header_path, encoding="utf-8") as fh:
             old = json.load(fh)
-        if {k: v for k, v in old.items() if k != "certify"} != {k: v for k, v in header.items() if k != "certify"}:
+        same = ("certify", "self_check")  # may change between runs of one audit
+        if {k: v for k, v in old.items() if k not in same} != {k: v for k, v in header.items() if k not in same}:
             raise CertifyError(f"{out} holds a different audit (other laws, seed or samples); use a new --out")
     tasks = list(audit.tasks())
     total = len(tasks)
@@ -152,6 +169,9 @@ def run_audit(audit: Audit, out: str, workers: int | None = None, progress=None,
         if not os.path.exists(header_path):
             write_atomic(header_path, json.dumps(header, sort_keys=True, indent=1) + "\n")
         done = _read_done(results)
+        if old is not None and done < total and old.get("self_check") not in (None, "mixed", header["self_check"]):
+            old["self_check"] = "mixed"  # resumed with the other setting: some verdicts were re-checked, some not
+            write_atomic(header_path, json.dumps(old, sort_keys=True, indent=1) + "\n")
         units = [tasks[i:i + chunk] for i in range(done, total, chunk)]
         with open(results, "a", encoding="utf-8") as fh:
             n, synced = done, done
@@ -166,11 +186,12 @@ def run_audit(audit: Audit, out: str, workers: int | None = None, progress=None,
                     progress(f"{n}/{total} networks decided")
     finally:
         engine.close()
-    return summarise(out)
+    return summarise(out, levels)
 
 
-def summarise(out: str) -> dict:
-    """summary.json from results.jsonl: counts, Clopper-Pearson intervals, homogeneity across widths."""
+def summarise(out: str, levels=LEVELS) -> dict:
+    """summary.json from results.jsonl: counts, Clopper-Pearson intervals, homogeneity across widths,
+    and, for a sweep over several gains, fitted gain thresholds (estimates, see fit.py)."""
     with open(os.path.join(out, "audit.json"), encoding="utf-8") as fh:
         header = json.load(fh)
     cells: dict = {}
@@ -210,5 +231,10 @@ def summarise(out: str) -> dict:
                "rows": rows, "width_homogeneity": tests, "disagreement_reasons": reasons,
                "statistic": "p = proved / n (certified period-p points, i.e. Li-Yorke chaos for p = 3); "
                             "ci95 = Clopper-Pearson exact 95% interval"}
+    for key in ("self_check", "preset"):
+        if key in header:
+            summary[key] = header[key]
+    if len(header["gains"]) > 1:
+        summary["gain_thresholds"] = gain_thresholds(rows, levels)
     write_atomic(os.path.join(out, "summary.json"), json.dumps(summary, sort_keys=True, indent=1) + "\n")
     return summary

@@ -15,8 +15,8 @@ import numpy as np
 
 from certify.errors import CertifyError
 
-INITS = ("he", "he_uniform", "xavier", "xavier_uniform", "lecun", "pytorch", "notebook-glorot")
-BIASES = ("pytorch", "zero", "normal:STD", "uniform:A", "scheme")
+INITS = ("he", "he_uniform", "xavier", "xavier_uniform", "lecun", "pytorch", "notebook-glorot", "notebook-normal-k")
+BIASES = ("pytorch", "zero", "normal:STD", "uniform:A", "uniform:LO:HI", "truncnormal:STD:A", "scheme")
 
 
 def _weight_law(init: str, fan_in: int, fan_out: int, gain: float, k: int):
@@ -35,6 +35,8 @@ def _weight_law(init: str, fan_in: int, fan_out: int, gain: float, k: int):
         return "uniform", gain / math.sqrt(fan_in)
     if init == "notebook-glorot":
         return "normal", gain * 2 / (k + 1)
+    if init == "notebook-normal-k":  # the Chaos_RNNs notebooks' 'normal_k': std 1 / fan_out
+        return "normal", gain / fan_out
     raise CertifyError(f"unknown --init {init!r}; choose one of {', '.join(INITS)}")
 
 
@@ -45,14 +47,30 @@ def _bias_law(bias: str, init: str, fan_in: int, gain: float, k: int):
         return "uniform", 1 / math.sqrt(fan_in)
     if bias == "scheme":  # the same law as the layer's weights
         return _weight_law(init, fan_in, 1 if fan_in == k else k, gain, k)
-    kind, _, val = bias.partition(":")
+    kind, *vals = bias.split(":")
     try:
-        v = float(val)
+        v = [float(t) for t in vals]
     except ValueError:
-        v = -1.0
-    if kind in ("normal", "uniform") and v >= 0 and math.isfinite(v):
-        return kind, v
-    raise CertifyError(f"unknown --bias {bias!r}; use pytorch, zero, scheme, normal:STD or uniform:A")
+        v = []
+    if v and all(math.isfinite(t) for t in v):
+        if kind in ("normal", "uniform") and len(v) == 1 and v[0] >= 0:
+            return kind, v[0]
+        if kind == "uniform" and len(v) == 2 and v[0] < v[1]:
+            return "uniform_ab", (v[0], v[1])  # U(LO, HI)
+        if kind == "truncnormal" and len(v) == 2 and v[0] > 0 and v[1] > 0:
+            return "truncnormal", (v[0], v[1])  # N(0, STD^2) conditioned on [-A, A]
+    raise CertifyError(f"unknown --bias {bias!r}; use pytorch, zero, scheme, normal:STD, uniform:A, uniform:LO:HI "
+                       f"or truncnormal:STD:A")
+
+
+def _truncnormal(rng: np.random.Generator, std: float, bound: float, n: int) -> np.ndarray:
+    """n draws of N(0, std^2) conditioned on [-bound, bound], by rejection (redraw what falls outside)."""
+    x = rng.normal(0.0, std, n)
+    out = np.abs(x) > bound
+    while out.any():
+        x[out] = rng.normal(0.0, std, int(out.sum()))
+        out = np.abs(x) > bound
+    return x
 
 
 @dataclass(frozen=True)
@@ -66,28 +84,26 @@ class Law:
     bias: str = "pytorch"
     first_layer: str = "random"  # or "ones": w_i = 1 (the random-walk family)
     output_activation: str | None = None
+    output_bias: bool = True  # False: c is drawn (the random stream advances) but not added (c = 0)
 
     def layers(self):
         k = self.width
         if self.init == "notebook-glorot":  # every parameter (2/(k+1)) N(0,1); output bias drawn, not added
             law = _weight_law(self.init, 1, k, self.gain, k)
-            return {"w": law, "b": law, "a": law, "c": ("drawn-not-added", law[1])}
+            return {"w": law, "b": law, "a": law, "c": ("drawn-not-added", law)}
+        c = _bias_law(self.bias, self.init, k, self.gain, k)
         return {"w": _weight_law(self.init, 1, k, self.gain, k), "b": _bias_law(self.bias, self.init, 1, self.gain, k),
-                "a": _weight_law(self.init, k, 1, self.gain, k), "c": _bias_law(self.bias, self.init, k, self.gain, k)}
+                "a": _weight_law(self.init, k, 1, self.gain, k), "c": c if self.output_bias else ("drawn-not-added", c)}
 
     def describe(self) -> str:
         parts = []
         for name, (kind, v) in self.layers().items():
             if name == "w" and self.first_layer == "ones":
                 parts.append("w_i = 1")
-            elif kind == "zero":
-                parts.append(f"{name} = 0")
-            elif kind == "normal":
-                parts.append(f"{name} ~ N(0, {v:.6g}^2)")
-            elif kind == "uniform":
-                parts.append(f"{name} ~ U(-{v:.6g}, {v:.6g})")
+            elif kind == "drawn-not-added":
+                parts.append(f"{name} drawn ~ {_law_text(*v)} but not added (c = 0)")
             else:
-                parts.append(f"{name} drawn ~ N(0, {v:.6g}^2) but not added (c = 0)")
+                parts.append(f"{name} = 0" if kind == "zero" else f"{name} ~ {_law_text(kind, v)}")
         out = f", output {self.output_activation}" if self.output_activation else ""
         return (f"rnn1d width {self.width}, activation {self.activation}{out}; init {self.init}, gain {self.gain:g}, "
                 f"bias {self.bias}: " + "; ".join(parts) + " (float64, taken as exact binary rationals)")
@@ -98,15 +114,8 @@ class Law:
         out = {}
         for name, (kind, v) in self.layers().items():
             n = k if name in ("w", "b", "a") else 1
-            if kind in ("normal", "drawn-not-added"):
-                x = rng.normal(0.0, v, n)
-            elif kind == "uniform":
-                x = rng.uniform(-v, v, n)
-            else:
-                x = np.zeros(n)
-            if kind == "drawn-not-added":
-                x = np.zeros(n)
-            out[name] = x
+            x = _draw(rng, *v, n) if kind == "drawn-not-added" else _draw(rng, kind, v, n)
+            out[name] = np.zeros(n) if kind == "drawn-not-added" else x
         if self.first_layer == "ones":
             out["w"] = np.ones(k)
         weights = {"activation": self.activation, "w": out["w"].tolist(), "b": out["b"].tolist(),
@@ -114,6 +123,30 @@ class Law:
         if self.output_activation:
             weights["output_activation"] = self.output_activation
         return weights
+
+
+def _law_text(kind, v) -> str:
+    if kind == "zero":
+        return "0"
+    if kind == "normal":
+        return f"N(0, {v:.6g}^2)"
+    if kind == "uniform":
+        return f"U(-{v:.6g}, {v:.6g})"
+    if kind == "uniform_ab":
+        return f"U({v[0]:.6g}, {v[1]:.6g})"
+    return f"N(0, {v[0]:.6g}^2) truncated to [-{v[1]:.6g}, {v[1]:.6g}]"
+
+
+def _draw(rng: np.random.Generator, kind, v, n: int) -> np.ndarray:
+    if kind == "normal":
+        return rng.normal(0.0, v, n)
+    if kind == "uniform":
+        return rng.uniform(-v, v, n)
+    if kind == "uniform_ab":
+        return rng.uniform(v[0], v[1], n)
+    if kind == "truncnormal":
+        return _truncnormal(rng, v[0], v[1], n)
+    return np.zeros(n)
 
 
 def network_rng(seed: int, width: int, gain_index: int, index: int) -> np.random.Generator:

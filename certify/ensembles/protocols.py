@@ -1,9 +1,11 @@
 """Published grid-based chaos detectors, reproduced as coded (floats; they prove nothing).
 
 grid163 (the Chaos_RNNs notebooks, FIELD.md section 2): F0 = f(x) on 163 equally spaced points of
-[-2, 2] ([-1, 1] for the depth notebooks); F3 = f(f(f(F0))) -- as coded this is f^4(x); count
-sign changes of x - F0 and of x - F3 between neighbouring grid points; "chaotic" when the count
-for F3 exceeds the count for F0.
+[-2, 2] ([-1, 1] for grid163-unit, the depth notebooks' window); F3 = f(f(f(F0))) -- as coded
+this is f^4(x). For y = F0 and y = F3 the notebooks count the neighbours (i-1, i), i = 1..161,
+where (x - y) changes sign strictly (product < 0; the last pair (161, 162) is not looked at), plus
+the interior points i = 1..161 where x - y is exactly 0 with strictly opposite signs on both sides;
+"chaotic" when the count for F3 exceeds the count for F0.
 """
 
 from __future__ import annotations
@@ -40,9 +42,12 @@ def detect(protocol: str, weights: dict) -> bool:
     with np.errstate(all="ignore"):
         F0 = f(x)
         F3 = f(f(f(F0)))
+        return _crossings(x, F3) > _crossings(x, F0)
 
-    def changes(y):
-        s = np.sign(x - y)
-        return int(np.count_nonzero(s[1:] != s[:-1]))
 
-    return changes(F3) > changes(F0)
+def _crossings(x, y) -> int:
+    """The notebooks' count of sign changes of x - y (see the module docstring)."""
+    d = x - y
+    strict = np.count_nonzero(d[:-2] * d[1:-1] < 0)
+    through_zero = np.count_nonzero((d[1:-1] == 0) & (d[:-2] * d[2:] < 0))
+    return int(strict + through_zero)

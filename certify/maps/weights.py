@@ -55,7 +55,14 @@ def _vector(d, key):
         v = v.tolist()
     if not isinstance(v, (list, tuple)):
         v = [v]
-    return [_pq_str(exact(x, f"{key}[{i}]")) for i, x in enumerate(v)]
+    out = []
+    for i, x in enumerate(v):
+        if type(x) is float and math.isfinite(x):  # the common case: as_integer_ratio is in lowest terms
+            n, d = x.as_integer_ratio()
+            out.append(str(n) if d == 1 else f"{n}/{d}")
+        else:
+            out.append(_pq_str(exact(x, f"{key}[{i}]")))
+    return out
 
 
 def _pq_str(pq: tuple[int, int]) -> str:

@@ -167,8 +167,9 @@ def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
             plmod.continuum_orbit(pl, cover.continuum[0], p) if cover.continuum else None)
         if orbit is not None:
             return _pl_proved(m, p, claim, orbit, budget)
+        ends = [q_str(a) for a, _ in cover.cells] + [q_str(cover.cells[-1][1])]  # the cells tile the region
         evidence = [fact, {"fact": "cover_pl", "p": p, "region": interval(*region),
-                           "cells": [[q_str(a), q_str(b)] for a, b in cover.cells]}]
+                           "cells": [[u, v] for u, v in zip(ends, ends[1:])]}]
         return _gate_cert(m, budget, claim, "refuted", 64, evidence)
     return _period_balls(m, p, domain, claim, fact, region, reason, budget)
 
@@ -300,8 +301,9 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
     pl = m.program.pl()
     if pl is not None:
         cover = plmod.enumerate_cover(pl, region, p)
+        ends = [q_str(a) for a, _ in cover.cells] + [q_str(cover.cells[-1][1])]  # the cells tile the region
         evidence = [fact, {"fact": "cover_pl", "p": p, "region": interval(*region),
-                           "cells": [[q_str(a), q_str(b)] for a, b in cover.cells]}]
+                           "cells": [[u, v] for u, v in zip(ends, ends[1:])]}]
         if cover.continuum:
             return _gate_cert(m, budget, claim, "proved", 64, evidence, count="continuum", orbits=[],
                                complete=True)

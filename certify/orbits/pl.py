@@ -15,7 +15,7 @@ from flint import fmpq
 
 from certify.checker.facts import continuum_has_period, min_period, orbits_from_points, divisors
 from certify.checker.regions import fixed_tails, refine
-from certify.checker.semantics import PL
+from certify.checker.semantics import PL, float_key
 
 
 @dataclass
@@ -48,12 +48,43 @@ def find_region(pl: PL, max_rounds: int = 60, nonfixed: bool = False):
     return S, max_rounds
 
 
+class _Breaks:
+    """f's sorted breaks with a float shadow: exact bisection, most comparisons done in floats.
+
+    float_key is monotone, so the float bisection lands next to the exact index (on it unless
+    rounding ties breaks); the exact comparisons that follow move it to the exact answer.
+    """
+
+    def __init__(self, breaks):
+        self.t, self.f, self.n = breaks, [float_key(t) for t in breaks], len(breaks)
+
+    def right(self, x) -> int:
+        """bisect_right(breaks, x): the number of breaks <= x."""
+        t, k = self.t, bisect_right(self.f, float_key(x))
+        while k > 0 and t[k - 1] > x:
+            k -= 1
+        while k < self.n and t[k] <= x:
+            k += 1
+        return k
+
+    def left(self, x) -> int:
+        """bisect_left(breaks, x): the number of breaks < x."""
+        t, k = self.t, bisect_left(self.f, float_key(x))
+        while k > 0 and t[k - 1] >= x:
+            k -= 1
+        while k < self.n and t[k] < x:
+            k += 1
+        return k
+
+
 def enumerate_cover(pl: PL, region, p: int) -> PLCover:
     """All solutions of f^p(x) = x in the region, exactly, with the cells that prove completeness."""
     RL, RU = region
     delta = (RU - RL) / 1024 if RU > RL else fmpq(1, 1024)
-    guard_lo, guard_hi = RL - delta, RU + delta
-    breaks = pl.breaks
+    breaks, slopes, icepts = pl.breaks, pl.slopes, pl.icepts
+    bk = _Breaks(breaks)
+    # the guard points, each with the index of the piece just right of it
+    guards = [(g, bk.right(g)) for g in (RL - delta, RU + delta)]
     cuts = [RL] + [t for t in breaks if RL < t < RU] + [RU]
     live = [(a, b, fmpq(1), fmpq(0)) for a, b in zip(cuts, cuts[1:]) if a < b]
     if not live:  # a one-point region
@@ -64,29 +95,29 @@ def enumerate_cover(pl: PL, region, p: int) -> PLCover:
         for lo, hi, A, B in live:
             u, v = A * lo + B, A * hi + B
             ilo, ihi = (u, v) if u <= v else (v, u)
-            # split the image at f's breaks and at the guard points, pull the splits back
-            marks = breaks[bisect_right(breaks, ilo):bisect_left(breaks, ihi)]
-            guards = [t for t in (guard_lo, guard_hi) if ilo < t < ihi]
-            if guards:  # merge without hashing fmpq (slow): sort, then drop repeats
-                merged = sorted(marks + guards)
-                marks = [t for i, t in enumerate(merged) if i == 0 or t != merged[i - 1]]
-            if A != 0 and marks:
-                pts = [(t - B) / A for t in marks]
-                if A < 0:
-                    pts.reverse()
+            # split the image [ilo, ihi] at f's breaks and at the guard points: the points in
+            # increasing order, each with the index of f's piece just right of it
+            i0, i1 = bk.right(ilo), bk.left(ihi)
+            cut = [(breaks[i], i + 1) for i in range(i0, i1)]
+            for g, kg in reversed(guards):  # the upper guard first: inserting it leaves the lower's index
+                if ilo < g < ihi and not (kg > 0 and breaks[kg - 1] == g):  # a guard on a break is the break
+                    cut.insert(kg - i0, (g, kg))
+            if A == 0 or not cut:
+                pieces, ends, images = [i0], [lo, hi], [u, v]
             else:
-                pts = []
-            ends = [lo, *pts, hi]
-            for a, b in zip(ends, ends[1:]):
-                ua, ub = A * a + B, A * b + B
-                k = pl.affine_on(min(ua, ub), max(ua, ub))
-                s, c = pl.slopes[k], pl.icepts[k]
-                A2, B2 = s * A, s * B + c
-                wa, wb = A2 * a + B2, A2 * b + B2
-                if max(wa, wb) < RL or min(wa, wb) > RU:
-                    done.append((a, b))
+                pieces = [i0] + [k for _, k in cut]  # piece of each sub-interval of the image, ascending
+                if A < 0:
+                    cut.reverse()
+                    pieces.reverse()
+                ends = [lo, *[(t - B) / A for t, _ in cut], hi]
+                images = [u, *[t for t, _ in cut], v]  # A * end + B exactly: a cut is the image of its preimage
+            for j, k in enumerate(pieces):
+                s, c = slopes[k], icepts[k]
+                wa, wb = s * images[j] + c, s * images[j + 1] + c  # f^(i+1) at the cell's ends
+                if (wa < RL and wb < RL) or (wa > RU and wb > RU):
+                    done.append((ends[j], ends[j + 1]))
                 else:
-                    nxt.append((a, b, A2, B2))
+                    nxt.append((ends[j], ends[j + 1], s * A, s * B + c))
         live = nxt
     points, continuum = set(), []
     for lo, hi, A, B in live:

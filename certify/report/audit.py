@@ -13,8 +13,12 @@ from certify.errors import CertifyError
 _W, _H, _PAD = 620, 380, 56
 
 
-def _plot(points_by_series, xs_label: str, title: str, log2x: bool) -> str:
-    """A small SVG: one or more series of (x, p, lo, hi) with error bars (lo/hi may be None)."""
+def _plot(points_by_series, xs_label: str, title: str, log2x: bool, fit=None) -> str:
+    """A small SVG: one or more series of (x, p, lo, hi) with error bars (lo/hi may be None).
+
+    fit: optional (curve, marks): a fitted curve [(x, p)] drawn dashed, and per level a mark
+    (gain, level, ci_lo, ci_hi) drawn as a point with a horizontal 95% bar (None ends are open).
+    """
     xs = [x for s in points_by_series.values() for x, *_ in s]
     ys = [v for s in points_by_series.values() for _, p, lo, hi in s for v in (p, hi if hi is not None else p)]
     if not xs:
@@ -55,8 +59,48 @@ def _plot(points_by_series, xs_label: str, title: str, log2x: bool) -> str:
             out.append(f'<circle cx="{sx(x):.1f}" cy="{sy(p):.1f}" r="3.5" fill="{c}"/>')
         out.append(f'<rect x="{_W - _PAD - 190}" y="{_PAD + 18 * i - 10}" width="10" height="10" fill="{c}"/>'
                    f'<text x="{_W - _PAD - 175}" y="{_PAD + 18 * i}">{html.escape(name)}</text>')
+    if fit:
+        curve, marks = fit
+        x_lo, x_hi = min(xs), max(xs)
+        path = " ".join(f"{'M' if j == 0 else 'L'}{sx(x):.1f},{sy(min(p, y1)):.1f}" for j, (x, p) in enumerate(curve))
+        out.append(f'<path d="{path}" fill="none" stroke="#555" stroke-width="1.2" stroke-dasharray="5,3"/>')
+        for g, level, lo, hi in marks:
+            a = sx(max(lo if lo is not None else x_lo, x_lo))
+            b = sx(min(hi if hi is not None else x_hi, x_hi))
+            if level <= y1:
+                out.append(f'<line x1="{a:.1f}" y1="{sy(level):.1f}" x2="{b:.1f}" y2="{sy(level):.1f}" '
+                           f'stroke="#555" stroke-width="3" opacity="0.5"/>')
+                if g is not None and x_lo <= g <= x_hi:
+                    out.append(f'<circle cx="{sx(g):.1f}" cy="{sy(level):.1f}" r="3" fill="white" stroke="#555"/>')
+        n = len(points_by_series)
+        out.append(f'<line x1="{_W - _PAD - 190}" y1="{_PAD + 18 * n - 5}" x2="{_W - _PAD - 180}" '
+                   f'y2="{_PAD + 18 * n - 5}" stroke="#555" stroke-dasharray="5,3"/>'
+                   f'<text x="{_W - _PAD - 175}" y="{_PAD + 18 * n}">logistic fit, thresholds (estimate)</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _g(v) -> str:
+    return "-" if v is None else f"{v:.4g}"
+
+
+def _fit_overlay(summary: dict, width: int, gains):
+    """(curve, marks) of the fitted logistic curve of one width, or None when nothing was fitted."""
+    import math
+
+    from certify.ensembles.fit import logistic
+
+    ts = [t for t in summary.get("gain_thresholds") or [] if t["width"] == width]
+    model = next((t["model"] for t in ts if "model" in t), None)
+    if not ts:
+        return None
+    lo, hi = min(gains), max(gains)
+    curve = []
+    if model is not None:
+        curve = [(g, logistic(model["alpha"], model["beta"], g))
+                 for g in (lo * math.exp(j / 100 * math.log(hi / lo)) for j in range(101))]
+    marks = [(t.get("gain"), t["level"], *(t.get("ci95") or (None, None))) for t in ts if t.get("ci95")]
+    return (curve, marks) if curve or marks else None
 
 
 def write_report(folder: str) -> list[str]:
@@ -89,7 +133,8 @@ def write_report(folder: str) -> list[str]:
             if prot:
                 series[f"protocol {prot}"] = [(r["gain"], r["protocol_p"], None, None) for r in cells]
             name = f"probability_vs_gain_width{k}.svg"
-            write_atomic(os.path.join(folder, name), _plot(series, "gain", f"P(period {p}) vs gain, width {k}", False))
+            write_atomic(os.path.join(folder, name), _plot(series, "gain", f"P(period {p}) vs gain, width {k}", False,
+                                                           _fit_overlay(summary, k, header["gains"])))
             plots.append(name)
     md = [f"# Audit: certified period-{p} probability of random 1D RNN maps", "",
           f"Seed {header['seed']}, {header['samples']} networks per cell, certify {header['certify']}. "
@@ -107,6 +152,22 @@ def write_report(folder: str) -> list[str]:
     md += ["", "## Is the probability independent of width?", ""]
     for g, t in summary["width_homogeneity"].items():
         md.append(f"- gain {g}: chi-square {t['chi2']:.3g} on {t['dof']} degrees of freedom, p-value {t['p_value']:.3g}")
+    if summary.get("gain_thresholds"):
+        md += ["", "## Fitted gain thresholds (estimates)", "",
+               "Where the certified probability crosses each level. **Estimate**: " + summary["gain_thresholds"][0][
+                   "method"] + " (per width). The counts are certified; the curve and the crossing gains are "
+                               "statistics of a model. `-` = none, or an interval end beyond the searched range.",
+               "", "| width | level | gain | 95% CI | fit deviance (dof, p) | note |", "|---|---|---|---|---|---|"]
+        for t in summary["gain_thresholds"]:
+            ci = t.get("ci95")
+            gof = t.get("goodness_of_fit")
+            gof_s = "-" if not gof else (f"{gof['deviance']:.3g} ({gof['dof']}, "
+                                         f"{'-' if gof['p_value'] is None else format(gof['p_value'], '.3g')})")
+            md.append(f"| {t['width']} | {t['level']:g} | {_g(t.get('gain'))} | "
+                      f"{'-' if ci is None else f'[{_g(ci[0])}, {_g(ci[1])}]'} | {gof_s} | {t.get('note', '')} |")
+    if "self_check" in summary:
+        md += ["", f"Kernel self-check of each verdict during the run: **{summary['self_check']}** "
+                   "(false: re-check any network with `certify check`, see below)."]
     if summary.get("disagreement_reasons"):
         md += ["", "## Where the protocol and the certified verdicts disagree", ""]
         md += [f"- {n} x {why}" for why, n in sorted(summary["disagreement_reasons"].items(), key=lambda kv: -kv[1])]

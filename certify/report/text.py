@@ -268,13 +268,42 @@ def render_audit(summary: dict) -> str:
     for g, t in summary["width_homogeneity"].items():
         out.append(f"gain {g}: same probability at every width? chi2 = {t['chi2']:.3g}, dof {t['dof']}, "
                    f"p-value {t['p_value']:.3g}")
+    out += threshold_lines(summary.get("gain_thresholds"))
+    if summary.get("preset"):
+        pr = summary["preset"]
+        out.append(f"preset   {pr['name']}: {pr['table_row']}; reported {pr['reported_percent']:g} % chaos; "
+                   f"{pr['source']}")
     if summary["rows"]:
         out.append(f"law      {summary['rows'][0]['law']}")
+    if "self_check" in summary:
+        out.append("checked  " + {True: "every verdict re-checked by the kernel (self-check on)",
+                                   False: "verdicts not re-checked by the kernel (--no-self-check); "
+                                          "re-check any network with certify check",
+                                   "mixed": "some verdicts re-checked by the kernel, some not (resumed with the "
+                                            "other self-check setting)"}[summary["self_check"]])
     reasons = summary.get("disagreement_reasons") or {}
     for why, n in sorted(reasons.items(), key=lambda kv: -kv[1])[:5]:
         out.append(f"disagree {n} x {why}")
     out.append("files    audit.json (laws, seed), results.jsonl (one line per network), summary.json")
     return "\n".join(out)
+
+
+def _g(v) -> str:
+    return "-" if v is None else f"{v:.4g}"
+
+
+def threshold_lines(thresholds) -> list[str]:
+    """The fitted gain thresholds (estimates) as a table, one line per width and level."""
+    if not thresholds:
+        return []
+    out = ["fitted gain where P(certified) crosses each level (ESTIMATE: logistic fit in log gain, maximum "
+           "likelihood, 95% profile-likelihood interval; '-' = none / beyond the grid)",
+           f"{'width':>6} {'level':>6} {'gain':>8} {'95% CI':>19}  note"]
+    for t in thresholds:
+        ci = t.get("ci95")
+        ci_s = "-" if ci is None else f"[{_g(ci[0])}, {_g(ci[1])}]"
+        out.append(f"{t['width']:>6} {t['level']:>6g} {_g(t.get('gain')):>8} {ci_s:>19}  {t.get('note', '')}")
+    return out
 
 
 def render_entropy(cert: dict) -> str:
