@@ -307,19 +307,21 @@ def _forcing(args) -> int:
     """tau_pred = ln 2 / lambda: proved when lambda is (constant-slope PL maps), else an estimate."""
     import math
 
-    from certify.dynamics import typical_estimate
+    from certify.certificates import q_parse
+    from certify.dynamics import lyapunov, typical_estimate
     from certify.maps import parse_map
 
     if _flow_or_map(args, _FLOW_OPTIONS + ("--dt-sample", "--reported")):
         return _flow_forcing(args)
     m = parse_map(args.map)
-    pl = m.program.pl()
-    slopes = {abs(s) for s in pl.slopes} if pl is not None else set()
-    if len(slopes) == 1 and next(iter(slopes)) > 1:
-        s = next(iter(slopes))
-        lam = {"status": "proved", "value": math.log(float(s)), "exact": f"log({s.p}/{s.q})" if s.q != 1 else f"log({s.p})",
-               "method": "|f'| = s on every piece"}
-        tau = {"status": "proved", "value": math.log(2) / lam["value"], "exact": f"log(2)/{lam['exact']}"}
+    typical = lyapunov(m, 1, steps=args.steps or 100_000)["typical"] if m.program.pl() is not None else {}
+    if typical.get("status") == "proved":  # value "log(s)"
+        slope = q_parse(typical["value"][4:-1])
+        lam = {"status": "proved", "value": math.log(float(slope)), "exact": typical["value"],
+               "method": typical["method"]}
+        tau = ({"status": "proved", "value": math.log(2) / lam["value"], "exact": f"log(2)/{lam['exact']}"}
+               if slope > 1 else {"status": "proved", "value": None,
+                                  "method": "lambda <= 0 (proved): no finite predictability horizon"})
     else:
         x0 = float(args.x0) if args.x0 else 0.2718281828
         lam = typical_estimate(m, x0, steps=args.steps or 100_000)

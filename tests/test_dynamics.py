@@ -173,3 +173,16 @@ def test_tampered_gradient_rejected():
     bad = copy.deepcopy(cert)
     bad["evidence"][0]["log_abs"][-1] = {"lo": "0", "hi": "1"}
     assert check(cert).ok and not check(bad).ok
+
+
+def test_constant_slope_on_the_invariant_interval_proves_lambda():
+    """The ReLU tent net has slopes 0 off [0, 1] but |slope| 2 on it: lambda = log 2 proved for orbits in I."""
+    from pathlib import Path
+    net = str(Path(__file__).resolve().parent.parent / "proofs" / "relu_tent_net.json")
+    cert = lyapunov(parse_map(net), 1)
+    assert cert["typical"]["status"] == "proved" and cert["typical"]["value"] == "log(2)"
+    fact = next(f for f in cert["evidence"] if f["fact"] == "constant_slope")
+    assert fact["interval"] == {"lo": "0", "hi": "1"} and check(cert).ok
+    bad = copy.deepcopy(cert)
+    next(f for f in bad["evidence"] if f["fact"] == "constant_slope")["interval"] = {"lo": "-1", "hi": "1"}
+    assert not check(bad).ok  # slope 0 on [-1, 0]

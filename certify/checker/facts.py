@@ -592,11 +592,24 @@ def verify_exponents(prog: Program, orbits, exponents) -> None:
 
 
 def fact_constant_slope(prog: Program, fact: dict):
-    """|f'| = s on every piece of a PL map: every orbit avoiding the breaks has exponent log s."""
+    """|f'| = s on every piece of a PL map (or, with "interval" I, on every piece meeting I, where
+    f(I) is in I exactly): every orbit (in I) avoiding the breaks has exponent log s."""
     pl = prog.pl()
     s = q_parse(fact["s"])
-    if pl is None or s <= 0 or any(abs(t) != s for t in pl.slopes):
-        raise Failure(f"the map does not have |slope| = {fact['s']} on every piece")
+    if pl is None or s <= 0:
+        raise Failure("constant_slope needs a piecewise-linear map and s > 0")
+    slopes = pl.slopes
+    if fact.get("interval") is not None:
+        lo, hi = interval_parse(fact["interval"])
+        img = pl_image(pl, lo, hi) if lo < hi else None
+        if img is None or img[0] < lo or img[1] > hi:
+            raise Failure("constant_slope: f(I) is not inside I")
+        ends = [None] + list(pl.breaks) + [None]
+        slopes = [t for k, t in enumerate(pl.slopes)
+                  if (ends[k] is None or ends[k] < hi) and (ends[k + 1] is None or ends[k + 1] > lo)]
+    if any(abs(t) != s for t in slopes):
+        raise Failure(f"the map does not have |slope| = {fact['s']} on every piece" +
+                      (" meeting I" if fact.get("interval") is not None else ""))
     return s
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from certify.arith import Budget, float_map, workprec
 from certify.certificates import decimals, interval, interval_parse, q_str
 from certify.checker import check
-from certify.checker.facts import cycle_exponent
+from certify.checker.facts import cycle_exponent, pl_image
 from certify.maps import Map
 from certify.orbits.period import certify_orbits
 
@@ -96,14 +96,18 @@ def lyapunov(m: Map, period: int = 1, x0: float | None = None, steps: int = 100_
                              "stable": stable})
         if None not in exps:
             cert["exponents"] = exps
-    pl = m.program.pl()
-    slopes = {abs(s) for s in pl.slopes} if pl is not None else set()
-    if len(slopes) == 1 and next(iter(slopes)) > 0:
-        s = next(iter(slopes))
-        cert.setdefault("evidence", []).append({"fact": "constant_slope", "s": q_str(s)})
+    slope = _constant_slope(m, cert)
+    if slope is not None:
+        s, I = slope
+        fact = {"fact": "constant_slope", "s": q_str(s)}
+        where = "every piece"
+        if I is not None:
+            fact["interval"] = interval(*I)
+            where = f"every piece meeting the invariant interval I = [{q_str(I[0])}, {q_str(I[1])}]"
+        cert.setdefault("evidence", []).append(fact)
         cert["typical"] = {"status": "proved", "value": f"log({q_str(s)})", "stderr": None,
-                           "method": "|f'| = s on every piece: every orbit avoiding the breakpoints has "
-                                     "exponent log s"}
+                           "method": f"|f'| = s on {where}: every orbit{' in I' if I else ''} avoiding the "
+                                     f"breakpoints has exponent log s"}
     elif x0 is not None:
         cert["typical"] = decimals(typical_estimate(m, x0, steps))
     else:
@@ -114,6 +118,31 @@ def lyapunov(m: Map, period: int = 1, x0: float | None = None, steps: int = 100_
             cert = {k: v for k, v in cert.items() if k not in ("exponents", "orbits", "count", "complete")}
             cert.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message})")
     return cert
+
+
+def _constant_slope(m: Map, cert: dict):
+    """(s, I): |f'| = s on every piece (I None), or on every piece meeting the proved region I when
+    f(I) is in I (the typical orbit of I); None otherwise."""
+    pl = m.program.pl()
+    if pl is None:
+        return None
+    slopes = {abs(s) for s in pl.slopes}
+    if len(slopes) == 1 and next(iter(slopes)) > 0:
+        return next(iter(slopes)), None
+    region = next((interval_parse(f["region"]) for f in cert.get("evidence", [])
+                   if f.get("fact") == "region" and f.get("region") not in (None, "empty")), None)
+    if region is None or not region[0] < region[1]:
+        return None
+    img = pl_image(pl, *region)
+    if img[0] < region[0] or img[1] > region[1]:
+        return None
+    lo, hi = region
+    ends = [None] + list(pl.breaks) + [None]
+    inside = {abs(t) for k, t in enumerate(pl.slopes)
+              if (ends[k] is None or ends[k] < hi) and (ends[k + 1] is None or ends[k + 1] > lo)}
+    if len(inside) == 1 and next(iter(inside)) > 0:
+        return next(iter(inside)), region
+    return None
 
 
 def _window(cert: dict):
