@@ -20,6 +20,17 @@ from certify.orbits import pl as plmod
 from certify.orbits.period import versions
 
 
+def _cert_maker(m: Map, claim: dict):
+    """cert_of(verdict, evidence, **extra): an entropy certificate for m with this (mutable) claim."""
+    def cert_of(verdict, evidence=(), **extra):
+        c = {"schema": SCHEMA, "map": {"given": m.given, "canonical": m.canonical, "class": m.kind},
+             "claim": claim, "verdict": verdict, "precision": 128, "evidence": list(evidence),
+             "versions": versions()}
+        c.update(extra)
+        return c
+    return cert_of
+
+
 def invariant_interval(m: Map, domain=None):
     """An interval I with f(I) in I holding the dynamics: the domain, or the PL region grown by f."""
     pl = m.program.pl()
@@ -128,13 +139,7 @@ def entropy_bounds(m: Map, domain=None, budget: Budget = Budget(seconds=5), tole
         return smooth_entropy_bounds(m, domain, budget)
     I = invariant_interval(m, domain)
     claim = {"kind": "entropy", "interval": None, "p": 0}
-
-    def cert_of(verdict, evidence=(), **extra):
-        c = {"schema": SCHEMA, "map": {"given": m.given, "canonical": m.canonical, "class": m.kind},
-             "claim": claim, "verdict": verdict, "precision": 128, "evidence": list(evidence),
-             "versions": versions()}
-        c.update(extra)
-        return c
+    cert_of = _cert_maker(m, claim)
 
     if I is None:
         return cert_of("undecided", reason="no invariant interval holding the dynamics was found "
@@ -285,13 +290,7 @@ def smooth_entropy_bounds(m: Map, domain=None, budget: Budget = Budget(seconds=5
     """
     from certify.orbits.period import certify_period
     claim = {"kind": "entropy", "interval": None, "p": 0}
-
-    def cert_of(verdict, evidence=(), **extra):
-        c = {"schema": SCHEMA, "map": {"given": m.given, "canonical": m.canonical, "class": m.kind},
-             "claim": claim, "verdict": verdict, "precision": 128, "evidence": list(evidence),
-             "versions": versions()}
-        c.update(extra)
-        return c
+    cert_of = _cert_maker(m, claim)
 
     found = smooth_invariant_interval(m, domain)
     if found is None:

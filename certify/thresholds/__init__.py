@@ -67,7 +67,7 @@ def _gate(cert: dict, budget: Budget) -> dict:
     res = check(cert)
     if res.ok:
         return cert
-    bad = {k: v for k, v in cert.items() if k not in ("onset", "exact", "minpoly")}
+    bad = {k: v for k, v in cert.items() if k not in ("onset", "exact", "minpoly", "windows")}
     bad.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message}); please report")
     return bad
 
@@ -242,12 +242,7 @@ def certify_windows(fam: Family, p: int, rng, digits: int = 30, budget: Budget =
     windows = [{"from": interval(*left), "to": interval(*right), "orbits": orbits}
                for left, right, orbits in windows_from_counts(roots, counts, A, B, p)]
     fact = {"fact": "parameter_partition", "roots": [interval(*r) for r in roots], "samples": samples}
-    cert = cert_of("proved", [fact], windows=windows, digits=digits)
-    if budget.self_check:
-        res = check(cert)
-        if not res.ok:
-            return cert_of("undecided", [], reason=f"internal self-check failed ({res.message})")
-    return cert
+    return _gate(cert_of("proved", [fact], windows=windows, digits=digits), budget)
 
 
 def _onset_pl(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
@@ -445,9 +440,4 @@ def _windows_pl(fam: Family, p: int, rng, digits: int, budget: Budget, cert_of) 
     windows = [{"from": interval(*left), "to": interval(*right), "orbits": None}
                for left, right, _ in windows_from_counts(iso, present, A, B, 1)]
     fact = {"fact": "critical_partition", "roots": [interval(*r) for r in iso], "samples": samples}
-    cert = cert_of("proved", [fact], windows=windows, digits=digits)
-    if budget.self_check:
-        res = check(cert)
-        if not res.ok:
-            return cert_of("undecided", [], reason=f"internal self-check failed ({res.message})")
-    return cert
+    return _gate(cert_of("proved", [fact], windows=windows, digits=digits), budget)
