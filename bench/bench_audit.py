@@ -9,6 +9,7 @@ jobs on the cores slow every figure down).
 
     python bench/bench_audit.py [--n 2000] [--width 64] [--save run.json] [--baseline old.json]
                                 [--only 2-off]
+    python bench/bench_audit.py --scaling 2,8,32,128,512,1024 --n 100    # per-network cost vs width
 """
 
 from __future__ import annotations
@@ -57,7 +58,11 @@ def main(argv=None):
     ap.add_argument("--save", help="write the figures (networks/s per configuration) to this JSON file")
     ap.add_argument("--baseline", help="a JSON file written by --save: print now/baseline ratios")
     ap.add_argument("--only", help="comma-separated configurations to run, e.g. 2-off,2-on (default: all four)")
+    ap.add_argument("--scaling", help="instead: per-network cost at these widths, e.g. 2,8,32,128,512,1024 "
+                                      "(1 process, self-check on and off, --n networks each)")
     args = ap.parse_args(argv)
+    if args.scaling:
+        return scaling([int(w) for w in args.scaling.split(",")], args.n)
     base = {}
     if args.baseline:
         with open(args.baseline, encoding="utf-8") as fh:
@@ -104,6 +109,24 @@ def main(argv=None):
                        "figures": figures,
                        "unit": "networks per second"}, fh, indent=1, sort_keys=True)
             fh.write("\n")
+
+
+def scaling(widths, n):
+    """Per-network cost (ms, 1 process) of exact verdicts as the width grows, self-check off and on."""
+    print(f"He ReLU, bias U(+-1/sqrt(fan_in)), seed 20261122, N = {n} per width, 1 process; load average {_load()}")
+    print(f"{'width':>6} {'ms/net (off)':>13} {'ms/net (on)':>12} {'grid163 ms/net':>15}  verdicts")
+    for width in widths:
+        off = timed_run(n, width, 1, False)
+        on = timed_run(n, width, 1, True)
+        audit = Audit("relu", "he", [width], [1.0], n, 20261122)
+        nets = [network(audit.laws[0], 20261122, 0, i) for i in range(n)]
+        t0 = time.perf_counter()
+        for w in nets:
+            detect("grid163", w)
+        grid = time.perf_counter() - t0
+        row = on[2]
+        print(f"{width:6d} {1000 * off[0] / n:13.2f} {1000 * on[0] / n:12.2f} {1000 * grid / n:15.3f}  "
+              f"proved {row['proved']} refuted {row['refuted']} undecided {row['undecided']}")
 
 
 if __name__ == "__main__":
