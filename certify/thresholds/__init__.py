@@ -254,7 +254,10 @@ def _onset_pl(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
     if fam_pl is None:
         return _onset_cover(fam, p, rng, digits, budget)
     if len(fam_pl[1]) ** p > 4096:
-        return _cert(fam, p, rng, "undecided", [], reason=f"{len(fam_pl[1])}^{p} itineraries: too many for this version")
+        return _cert(fam, p, rng, "undecided", [], reason=f"{len(fam_pl[1])} pieces give {len(fam_pl[1])}^{p} "
+                                                           f"itineraries: too many for the exact critical polynomial "
+                                                           f"(this version stops at 4096: 16 pieces for p = 3); "
+                                                           f"certify period decides single gains exactly")
     at_A = _period_fact(fam, A, p, budget)
     if at_A is None:
         return _cert(fam, p, rng, "undecided", [], reason="no verdict for the map at the start of the range")
