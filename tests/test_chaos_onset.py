@@ -26,7 +26,7 @@ def test_logistic_upper_bound_lies_just_above_the_feigenbaum_point(logistic_chao
 
 
 def test_tampered_chaos_onsets_are_rejected(logistic_chaos):
-    """A power-of-2 period, a moved bound, a claimed lower bound: all rejected."""
+    """A power-of-2 period, a moved bound, a lower bound the logistic family cannot back: all rejected."""
     for edit in ("period", "upper", "lower"):
         bad = copy.deepcopy(logistic_chaos)
         if edit == "period":
@@ -42,3 +42,13 @@ def test_powers_of_two_are_refused():
     """Period 4 cannot witness positive entropy: one-line error."""
     with pytest.raises(CertifyError, match="powers of 2"):
         certify_chaos_onset(parse_family("logistic(r)", "r"), (fmpq(3), fmpq(4)), periods=(4,))
+
+
+def test_tent_chaos_onset_is_enclosed_from_both_sides():
+    """tent(s): h = 0 for s <= 1 (|slope| <= 1, proved exactly) and h > 0 just above 1 (a certified cycle)."""
+    cert = certify_chaos_onset(parse_family("tent(s)", "s"), (fmpq(1, 2), fmpq(2)), periods=(6, 12, 24))
+    assert cert["verdict"] == "proved" and cert["lower"] == "1" and check(cert).ok
+    assert 1 < float(q_parse(cert["upper"])) < 1.1
+    bad = copy.deepcopy(cert)
+    bad["lower"] = "11/10"  # slope 11/10 > 1 there
+    assert not check(bad).ok

@@ -617,7 +617,8 @@ def check_onset_cover(prog: Program, cert: dict, facts: dict, p: int, A, Bend) -
 
 def check_chaos_onset(prog: Program, cert: dict) -> int:
     """h_top(f_U) > 0 at the stated upper bound U: a cycle whose period is not a power of 2 there
-    (Misiurewicz; Block, Guckenheimer, Misiurewicz, Young). No lower bound is certified."""
+    (Misiurewicz; Block, Guckenheimer, Misiurewicz, Young); and, when a lower bound L is stated,
+    h_top(f_r) = 0 for r in [A, L] because |slope| <= 1 on every piece (PL families)."""
     from certify.certificates import interval_parse, q_parse
     from certify.checker import facts as F
 
@@ -626,7 +627,7 @@ def check_chaos_onset(prog: Program, cert: dict) -> int:
         raise F.Failure("a chaos-onset claim needs a family whose parameter the claim names")
     A, B = interval_parse(claim["range"])
     if cert.get("lower") is not None:
-        raise F.Failure("this checker certifies no lower bound on the chaos onset")
+        _check_lipschitz_one(prog, A, q_parse(cert["lower"]), B)
     if cert["verdict"] == "undecided":
         return 0
     if cert["verdict"] != "proved" or [f.get("fact") for f in cert["evidence"]] != ["cycle_at"]:
@@ -639,6 +640,32 @@ def check_chaos_onset(prog: Program, cert: dict) -> int:
         raise F.Failure("the cycle must be at the stated upper bound, inside the range")
     _cycle_at(canon, fact, p)
     return 1
+
+
+def _check_lipschitz_one(prog: Program, A, L, B) -> None:
+    """|slope| <= 1 on every piece of the PL family for every parameter in [A, L] (exact Sturm
+    counts): then h_top(f_r) = 0 on every compact invariant set (h <= max(0, log Lip))."""
+    from certify.checker import facts as F
+
+    fam = pl_family(prog, A, B)
+    if fam is None or not A < L <= B:
+        raise F.Failure("a lower bound on the chaos onset needs a PL family with fixed breakpoints and A < L <= B")
+    for s in fam[1]:
+        if not _nonnegative_on(fmpq_poly([1]) - s * s, A, L):
+            raise F.Failure("a slope exceeds 1 in absolute value below the stated lower bound")
+
+
+def _nonnegative_on(g: fmpq_poly, A, L) -> bool:
+    """g >= 0 on [A, L], exactly: g is checked at A, L, both ends of an isolating interval of each
+    real root inside, and one point of every gap between them (where g has no root)."""
+    if g.degree() < 1:
+        return g(A) >= 0
+    to_q = lambda v: fmpq(int(sympy.Rational(v).p), int(sympy.Rational(v).q))  # noqa: E731
+    ivs = to_sympy(g).sqf_part().intervals(inf=sympy.Rational(int(A.p), int(A.q)),
+                                           sup=sympy.Rational(int(L.p), int(L.q)))
+    pts = sorted({A, L} | {to_q(v) for (a, b), _ in ivs for v in (a, b)})
+    pts = [t for t in pts if A <= t <= L]
+    return all(g(t) >= 0 for t in pts) and all(g((a + b) / 2) >= 0 for a, b in zip(pts, pts[1:]))
 
 
 def _check_width(cert: dict, lo, hi) -> None:

@@ -541,7 +541,10 @@ def render_chaos_onset(cert: dict) -> str:
                    f"orbits persist as {name} grows (e.g. the logistic family, Milnor-Thurston)")
     else:
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
-    out.append(f"lower    not certified: {cert['lower_reason']}")
+    if cert.get("lower") is not None:
+        out.append(f"lower    PROVED: {name}_c >= {float(q_parse(cert['lower'])):.12g}: {cert['lower_reason']}")
+    else:
+        out.append(f"lower    not certified: {cert['lower_reason']}")
     est = cert.get("estimate")
     if est:
         out.append(f"estimate {name}_c ~= {est['value']} (ESTIMATE: {est['method']})")

@@ -12,7 +12,8 @@ literature value of the Feigenbaum point for the logistic family as an estimate.
 
 from __future__ import annotations
 
-from flint import fmpq
+import sympy
+from flint import fmpq, fmpq_poly
 
 from certify.arith import Budget, dyadic, to_fmpq
 from certify.certificates import SCHEMA, interval, q_str
@@ -28,6 +29,28 @@ FEIGENBAUM_POINT = "3.56994567187094490184"  # logistic family, literature value
 
 def not_power_of_two(p: int) -> bool:
     return p >= 3 and p & (p - 1) != 0
+
+
+def lipschitz_end(fam: Family, A: fmpq, B: fmpq):
+    """For a family PL in x with fixed breakpoints: the largest L in [A, B] with |slope| <= 1 on
+    every piece for all parameters in [A, L] (an exact root of some slope^2 - 1, or B), or None."""
+    from certify.checker.thresholds import pl_family, to_sympy
+
+    fam_pl = pl_family(fam.program, A, B)
+    if fam_pl is None or any(s(A) ** 2 > 1 for s in fam_pl[1]):
+        return None
+    ends = [B]
+    sA, sB = (sympy.Rational(int(v.p), int(v.q)) for v in (A, B))
+    for s in fam_pl[1]:
+        g = fmpq_poly([1]) - s * s
+        if g.degree() >= 1:
+            for (a, b), _ in to_sympy(g).intervals(inf=sA, sup=sB):
+                if a == b and fmpq(int(sympy.Rational(a).p), int(sympy.Rational(a).q)) > A:
+                    ends.append(fmpq(int(sympy.Rational(a).p), int(sympy.Rational(a).q)))
+                elif a != b:
+                    ends.append(fmpq(int(sympy.Rational(a).p), int(sympy.Rational(a).q)))  # a rational below the root
+    L = min(ends)
+    return L if L > A else None
 
 
 def certify_chaos_onset(fam: Family, rng, periods=PERIODS, budget: Budget = Budget()) -> dict:
@@ -53,7 +76,11 @@ def certify_chaos_onset(fam: Family, rng, periods=PERIODS, budget: Budget = Budg
             "claim": {"kind": "chaos_onset", "param": fam.param, "range": interval(A, B)},
             "versions": versions(), "lower": None,
             "lower_reason": "zero entropy below the onset (every period a power of 2) is not certified by "
-                            "this version"}
+                            "this version, except where |f'| <= 1 (PL families)"}
+    L = lipschitz_end(fam, A, B)
+    if L is not None:
+        cert.update(lower=q_str(L), lower_reason=f"|f'| <= 1 on every piece for every {fam.param} in "
+                                                 f"[{q_str(A)}, {q_str(L)}]: h_top = 0 there (h <= max(0, log Lip))")
     if fam.canonical.get("expr") == f"{fam.param}*x*(1 - x)":
         cert["estimate"] = {"value": FEIGENBAUM_POINT, "status": "estimate",
                             "method": "literature value of the Feigenbaum point (end of the period-doubling "
