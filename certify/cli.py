@@ -63,8 +63,10 @@ def _threshold(args, p: int) -> int:
     fam = parse_family(args.map, args.param, args.group)
     run, render = ((certify_onset, render_onset) if args.cmd == "threshold"
                    else (certify_windows, render_windows))
+    if args.timeout <= 0:
+        raise CertifyError("--timeout must be positive")
     cert = run(fam, p, rng, digits=args.digits,
-               budget=Budget(progress=_progress if sys.stderr.isatty() else None))
+               budget=Budget(seconds=args.timeout, progress=_progress if sys.stderr.isatty() else None))
     return _emit(args, cert, render)
 
 
@@ -535,6 +537,8 @@ def _parser() -> argparse.ArgumentParser:
         tp.add_argument("--period", "-p", default="3", help="the period P >= 1 (default 3)")
         tp.add_argument("--range", required=True, help="A,B: the parameter range")
         tp.add_argument("--digits", type=int, default=30, help="enclosure width 10^-digits (default 30)")
+        tp.add_argument("--timeout", type=float, default=120.0,
+                        help="seconds for a parameter cover (smooth families) before saying undecided (default 120)")
         tp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
         tp.add_argument("--out", help="write the certificate to this file (atomically)")
     co = sub.add_parser("chaos-onset", help="certified upper bound on where topological entropy becomes positive")
