@@ -22,3 +22,4 @@ gen plrnn2d_cycles.cert.json      lyapunov plrnn2d.json -p 6
 gen tanh_family_period3_onset.cert.json  threshold "3*tanh(3*x) - g*tanh(x-1/2) + 1/3" --param g --period 3 --range 3,4 --digits 30
 gen tent_s17_10_entropy.cert.json     entropy "tent(s=17/10)"
 gen logistic_r4_lyapunov.cert.json    lyapunov "logistic(r=4)" -p 1
+gen he_relu16_gain_onset.cert.json    threshold he_relu16_net.json --scale gain --period 3 --range 1/2,1 --digits 30

@@ -266,3 +266,38 @@ def test_pl_windows_of_the_tent_family():
         else:
             del fact["roots"][0]
         assert not check(bad).ok, edit
+
+
+HE16 = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "proofs" / "he_relu16_net.json")
+
+
+def test_feasible_itineraries_contain_every_period3_orbit():
+    """Pruned itineraries keep every actual 3-orbit's: at sampled gains, each exact orbit's pieces are a kept word."""
+    from bisect import bisect_left
+
+    from certify.checker.thresholds import itineraries, pl_family, transitions
+    from certify.orbits.period import certify_orbits
+
+    fam = parse_family(HE16, "gain")
+    A, B = fmpq(1, 2), fmpq(1)
+    breaks = pl_family(fam.program, A, B)[0]
+    words = set(itineraries(transitions(pl_family(fam.program, A, B), A, B), 3))
+    assert len(words) < 17 ** 3 / 4  # the pruning matters
+    seen = 0
+    for g in (fmpq(97, 100), fmpq(99, 100), fmpq(1)):
+        cert = certify_orbits(fam.at(g), 3)
+        assert cert["verdict"] == "proved"
+        for orbit in cert["orbits"]:
+            pts = [sum(interval_parse(b)) / 2 for b in orbit]
+            word = tuple(bisect_left(breaks, x) for x in pts)
+            assert any(tuple(word[(i + k) % 3] for k in range(3)) in words for i in range(3))
+            seen += 1
+    assert seen > 0
+
+
+def test_gain_threshold_of_a_width16_he_relu_net():
+    """A width-16 He ReLU net: the gain where period 3 appears is an exact critical root, re-checked."""
+    cert = certify_onset(parse_family(HE16, "gain"), 3, (fmpq(1, 2), fmpq(1)), digits=20)
+    assert cert["verdict"] == "proved" and check(cert).ok
+    lo, hi = interval_parse(cert["onset"])
+    assert 0.96 < float(lo) < 0.97 and hi - lo <= fmpq(1, 10 ** 20)

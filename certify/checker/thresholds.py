@@ -148,7 +148,7 @@ def check_onset(prog: Program, cert: dict) -> int:
         fam = pl_family(prog, A, Bend)
         if fam is None:
             raise F.Failure("the family is not PL with fixed breakpoints")
-        crit = pl_critical(fam, p)
+        crit = pl_critical(fam, p, A, Bend)
         if critical_root_count(crit, A, Bend) - sum(1 for g in crit if g(A) == 0) != 0:
             raise F.Failure("fact no_onset: a critical parameter lies in (A, B]")
         (sample,) = facts["no_onset"]["refuted_at"]
@@ -311,7 +311,7 @@ def _check_windows_pl(prog, cert, fact, canon, p, A, Bend) -> int:
     fam = pl_family(prog, A, Bend)
     if fam is None:
         raise F.Failure("the family is neither polynomial nor PL with fixed breakpoints")
-    roots = _root_intervals(fact, pl_critical(fam, p), A, Bend, "the critical polynomial")
+    roots = _root_intervals(fact, pl_critical(fam, p, A, Bend), A, Bend, "the critical polynomial")
     ends = [A] + [x for r in roots for x in r] + [Bend]
     gaps = [(ends[2 * i], ends[2 * i + 1]) for i in range(len(roots) + 1)]
     samples = fact["samples"]
@@ -459,19 +459,85 @@ def pl_family(prog: Program, A, B):
     return breaks, slopes, icepts
 
 
-def pl_critical(fam, p: int) -> list:
-    """The distinct monic irreducible factors (fmpq_polys in r) of the critical polynomials of
-    period p: for every itinerary of pieces, 1 - A_w(r), the border-collision numerators (an orbit
-    point at a break) and the coincidence numerators (two orbit points equal). Off their roots
-    the set of period-p orbits changes continuously, so existence of a point of minimal period p is
-    constant on each gap between them. Distinct irreducibles have no common root."""
-    import itertools
+MAX_ITINERARIES = 60000
 
+
+def transitions(fam, A, B) -> list:
+    """succ[k]: the pieces j that f_r maps some point of piece k into, for some r in [A, B] (a ball
+    enclosure of the image of each piece over x and r, so a superset). An itinerary that uses a
+    missing transition is never followed by any orbit of any f_r, r in [A, B]."""
+    from certify.checker.semantics import ball_of, workprec
+
+    breaks, slopes, icepts = fam
+    n = len(slopes)
+    with workprec(128):
+        R = ball_of(A, B)
+
+        def at(poly):
+            return sum((arb(c) * R ** i for i, c in enumerate(poly.coeffs())), arb(0))
+
+        succ = []
+        for k in range(n):
+            lo = breaks[k - 1] if k > 0 else None
+            hi = breaks[k] if k < n - 1 else None
+            s, c = at(slopes[k]), at(icepts[k])
+            ends = [v for v in (lo, hi) if v is not None]
+            vals = [s * arb(t) + c for t in ends]
+            ylo = min((v.lower() for v in vals), default=None, key=lambda b: b.mid()) if vals else None
+            yhi = max((v.upper() for v in vals), default=None, key=lambda b: b.mid()) if vals else None
+            if lo is None or hi is None:  # a tail: unbounded image unless the slope is certainly 0
+                if not (s.is_exact() and s == 0):
+                    grows_up = (s > 0 and hi is None) or (s < 0 and lo is None)
+                    grows_down = (s > 0 and lo is None) or (s < 0 and hi is None)
+                    if not (s > 0 or s < 0):
+                        grows_up = grows_down = True
+                    if lo is None and hi is None:
+                        grows_up = grows_down = True
+                    ylo = None if grows_down else ylo
+                    yhi = None if grows_up else yhi
+                else:
+                    ylo, yhi = c.lower(), c.upper()
+            row = []
+            for j in range(n):
+                jlo = breaks[j - 1] if j > 0 else None
+                jhi = breaks[j] if j < n - 1 else None
+                # dropped only when the image is certainly below or certainly above piece j
+                if not ((yhi is not None and jlo is not None and yhi < arb(jlo)) or
+                        (ylo is not None and jhi is not None and ylo > arb(jhi))):
+                    row.append(j)
+            succ.append(row)
+    return succ
+
+
+def itineraries(succ, p: int):
+    """Every word (k_0..k_{p-1}) with k_i -> k_{i+1} and k_{p-1} -> k_0 allowed by succ."""
+    allowed = [set(r) for r in succ]
+    stack = [(k,) for k in range(len(succ))]
+    while stack:
+        w = stack.pop()
+        if len(w) == p:
+            if w[0] in allowed[w[-1]]:
+                yield w
+            continue
+        stack.extend(w + (j,) for j in succ[w[-1]])
+
+
+def count_itineraries(fam, p: int, A, B) -> int:
+    return sum(1 for _ in itineraries(transitions(fam, A, B), p))
+
+
+def pl_critical(fam, p: int, A, B) -> list:
+    """The distinct monic irreducible factors (fmpq_polys in r) of the critical polynomials of
+    period p: for every itinerary of pieces that some f_r, r in [A, B], can follow (`transitions`),
+    1 - A_w(r), the border-collision numerators (an orbit point at a break) and the coincidence
+    numerators (two orbit points equal). Off their roots the set of period-p orbits changes
+    continuously, so existence of a point of minimal period p is constant on each gap between
+    them. Distinct irreducibles have no common root."""
     from flint import fmpz_poly
 
     breaks, slopes, icepts = fam
     factors: dict = {}
-    for word in itertools.product(range(len(slopes)), repeat=p):
+    for word in itineraries(transitions(fam, A, B), p):
         A, Bc = fmpq_poly([1]), fmpq_poly([0])
         partial = [(A, Bc)]
         for k in word:
@@ -531,7 +597,7 @@ def check_onset_pl(prog: Program, cert: dict, facts: dict, p: int, A, Bend) -> i
     fam = pl_family(prog, A, Bend)
     if fam is None:
         raise F.Failure("the family is neither polynomial nor PL with fixed breakpoints")
-    crit = pl_critical(fam, p)
+    crit = pl_critical(fam, p, A, Bend)
     f, cyc = facts["onset_pl"], facts.get("cycle_at")
     if cyc is None:
         raise F.Failure("a proved onset needs a cycle_at fact")

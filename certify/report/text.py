@@ -120,11 +120,14 @@ def render(cert: dict, checked: str | None = None) -> str:
 
 
 def _family_header(cert: dict) -> list[str]:
-    """The family, its parameter range and its formula."""
+    """The family, its parameter range and its formula (abridged when long: the certificate has it)."""
     claim = cert["claim"]
     lo, hi = interval_parse(claim["range"])
+    expr = cert["map"]["canonical"]["expr"]
+    if len(expr) > 160:
+        expr = f"{expr[:120]} ... ({len(expr)} characters in all; the certificate holds the whole formula)"
     return [f"family   {cert['map']['given']}   ({claim['param']} in [{float(lo):.6g}, {float(hi):.6g}])",
-            f"         f(x) = {cert['map']['canonical']['expr']}"]
+            f"         f(x) = {expr}"]
 
 
 def _has(cert: dict, fact: str) -> bool:
@@ -172,7 +175,9 @@ def render_onset(cert: dict) -> str:
             if cert.get("exact"):
                 out.append(f"exact    {name}* = {cert['exact']}")
             if cert.get("minpoly"):
-                out.append(f"minpoly  {cert['minpoly']}")
+                mp = cert["minpoly"]
+                out.append(f"minpoly  {mp}" if len(mp) <= 160 else
+                           f"minpoly  {mp[:100]} ... ({len(mp)} characters; the certificate holds it)")
             out.append(f"proof    no point of minimal period {p} for any {name} in [{float(lo_r):.6g}, {name}*): "
                        + _onset_reason(cert, name, p, lo_r))
         cyc = next((f for f in cert["evidence"] if f["fact"] == "cycle_at"), None)
@@ -181,6 +186,8 @@ def render_onset(cert: dict) -> str:
                     else f"and persists down to {name}*")
             out.append(f"         a {p}-cycle is certified at {name} = {float(q_parse(cyc['value'])):.12g} "
                        f"({cyc['cycle']['fact']}), {tail}")
+        if cert.get("note"):
+            out.append(f"note     {cert['note']}")
     elif v == "refuted":
         why = (f"{_pieces(cert)}" if _has(cert, "param_cover")
                else "disc * lc has no real root there and none exist at its start")

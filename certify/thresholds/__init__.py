@@ -247,17 +247,19 @@ def certify_windows(fam: Family, p: int, rng, digits: int = 30, budget: Budget =
 
 def _onset_pl(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
     """Onset in a family PL in x with parameter-independent breakpoints (tent(s), skew tents, ...)."""
-    from certify.checker.thresholds import pl_critical, pl_family
+    from certify.checker.thresholds import MAX_ITINERARIES, count_itineraries, pl_critical, pl_family
 
     A, B = rng
     fam_pl = pl_family(fam.program, A, B)
     if fam_pl is None:
         return _onset_cover(fam, p, rng, digits, budget)
-    if len(fam_pl[1]) ** p > 4096:
-        return _cert(fam, p, rng, "undecided", [], reason=f"{len(fam_pl[1])} pieces give {len(fam_pl[1])}^{p} "
-                                                           f"itineraries: too many for the exact critical polynomial "
-                                                           f"(this version stops at 4096: 16 pieces for p = 3); "
-                                                           f"certify period decides single gains exactly")
+    words = count_itineraries(fam_pl, p, A, B)
+    if words > MAX_ITINERARIES:
+        return _cert(fam, p, rng, "undecided", [], reason=f"{len(fam_pl[1])} pieces give {words} feasible "
+                                                           f"itineraries of length {p}: too many for the exact "
+                                                           f"critical polynomial (this version stops at "
+                                                           f"{MAX_ITINERARIES}); certify period decides single "
+                                                           f"parameters exactly")
     at_A = _period_fact(fam, A, p, budget)
     if at_A is None:
         return _cert(fam, p, rng, "undecided", [], reason="no verdict for the map at the start of the range")
@@ -265,22 +267,16 @@ def _onset_pl(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
         fact = {"fact": "cycle_at", "value": q_str(A), "cycle": at_A[1][0]}
         return _gate(_cert(fam, p, rng, "proved", [fact], onset=interval(A, A), exact=q_str(A), minpoly=None,
                            digits=digits), budget)
-    crit = pl_critical(fam_pl, p)
-    sA, sB = sympy.Rational(int(A.p), int(A.q)), sympy.Rational(int(B.p), int(B.q))
-    roots = []  # (lo, hi, factor): disjoint isolating intervals of the critical roots in [A, B]
-    for g in crit:
-        for (a, b), _ in to_sympy(g).intervals(inf=sA, sup=sB):
-            roots.append((_q(a), _q(b), g))
-    roots = _separate(sorted(roots, key=lambda t: (t[0], t[1])))
-    roots = [(max(a, A), b, g) for a, b, g in roots if not (a == b == A)]
+    crit, roots = _critical_roots(fam_pl, p, A, B)
     if not roots:  # existence is constant on the range, and refuted at A
         if any(g(B) == 0 for g in crit):
             return _cert(fam, p, rng, "undecided", [], reason="the only critical parameter is the range's end")
         fact = {"fact": "no_onset", "refuted_at": [{"value": q_str(A), "evidence": at_A[1]}]}
         return _gate(_cert(fam, p, rng, "refuted", [fact]), budget)
-    # gaps between critical parameters: the first one (after root j-1) where period p exists
+    # gaps between critical parameters: the first one (after root j-1) where period p exists,
+    # starting where floats see the birth (many pieces give many critical parameters)
     after, j = None, 0
-    for j in range(len(roots)):
+    for j in range(_first_gap_near_birth(fam, p, A, B, roots), len(roots)):
         b_j = roots[j][1]
         nxt = roots[j + 1][0] if j + 1 < len(roots) else B
         v = (b_j + nxt) / 2 if nxt > b_j else b_j
@@ -301,9 +297,14 @@ def _onset_pl(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
         at_A = _period_fact(fam, A, p, budget)
         if at_A is None or at_A[0] != "refuted":
             return _cert(fam, p, rng, "undecided", [], reason="no refutation just before the onset")
-        note = (f"the claim starts at {float(A):.6g}: from {float(roots[0][0]):.6g} up to there period {p} is absent "
-                f"on every interval between critical parameters, but whether it exists at those isolated "
-                f"critical values themselves is not decided")
+        note = (f"the claim starts at {float(A):.6g}: before it, period {p} was not decided on every interval "
+                f"between critical parameters (use certify windows on the range to see them all)")
+        fam_pl = pl_family(fam.program, A, B)
+        crit, roots = _critical_roots(fam_pl, p, A, B)  # over the narrowed range, as the checker will
+        j = 0
+        if not roots or not roots[0][1] < v or (len(roots) > 1 and not v < roots[1][0]):
+            return _cert(fam, p, rng, "undecided", [], reason="the onset's critical parameter changed with the range")
+        nxt = roots[1][0] if len(roots) > 1 else B
     a, b, m = roots[j]
     r = sympy.Symbol(fam.param)
     lo, hi = (a, b) if a < b else (a - (a - A) / 4, a + (nxt - a) / 4)
@@ -323,6 +324,38 @@ def _onset_pl(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
     if note:
         cert["note"] = note
     return cert
+
+
+def _critical_roots(fam_pl, p: int, A, B):
+    """(critical factors, [(lo, hi, factor)]): disjoint isolating intervals of their roots in (A, B]."""
+    from certify.checker.thresholds import pl_critical
+
+    crit = pl_critical(fam_pl, p, A, B)
+    sA, sB = sympy.Rational(int(A.p), int(A.q)), sympy.Rational(int(B.p), int(B.q))
+    roots = []
+    eps = sympy.Rational(1, 2 ** 40) if len(crit) > 16 else None  # many factors: tight intervals at once
+    for g in crit:
+        for (a, b), _ in to_sympy(g).intervals(inf=sA, sup=sB, eps=eps):
+            roots.append((_q(a), _q(b), g))
+    roots = _separate(sorted(roots, key=lambda t: (t[0], t[1])))
+    return crit, [(max(a, A), b, g) for a, b, g in roots if not (a == b == A)]
+
+
+def _first_gap_near_birth(fam: Family, p: int, A, B, roots) -> int:
+    """Index of the gap (after root j-1) just before where floats see a p-cycle born; 0 if unseen."""
+    from certify.orbits import pl as plmod
+    from certify.thresholds import cover as C
+
+    if len(roots) < 8:
+        return 0
+    region, _ = plmod.find_region(fam.at(B).program.pl())
+    window = region if region not in (None, "empty") else (fmpq(-10), fmpq(10))
+    found = C.first_cycle(fam, p, A, B, window)
+    if found is None:
+        return 0
+    r1 = found[0]
+    j = next((i for i, (a, b, _) in enumerate(roots) if float(b) >= r1), len(roots))
+    return max(0, j - 1)
 
 
 def _separate(roots):
@@ -406,16 +439,17 @@ def _onset_cover(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
 def _windows_pl(fam: Family, p: int, rng, digits: int, budget: Budget, cert_of) -> dict:
     """Windows of a family PL in x with fixed breakpoints: the critical parameters isolated to
     10^-digits, and one exact period verdict in each gap between them."""
-    from certify.checker.thresholds import pl_critical, pl_family
+    from certify.checker.thresholds import MAX_ITINERARIES, count_itineraries, pl_critical, pl_family
 
     A, B = rng
     fam_pl = pl_family(fam.program, A, B)
     if fam_pl is None:
         raise CertifyError("windows are computed for polynomial families and for families piecewise linear in x "
                            "with breakpoints independent of the parameter; this is neither")
-    if len(fam_pl[1]) ** p > 4096:
-        return cert_of("undecided", [], reason=f"{len(fam_pl[1])}^{p} itineraries: too many for this version")
-    crit = pl_critical(fam_pl, p)
+    if count_itineraries(fam_pl, p, A, B) > MAX_ITINERARIES:
+        return cert_of("undecided", [], reason=f"more than {MAX_ITINERARIES} feasible itineraries of length {p}: "
+                                               f"too many for this version")
+    crit = pl_critical(fam_pl, p, A, B)
     sA, sB = sympy.Rational(int(A.p), int(A.q)), sympy.Rational(int(B.p), int(B.q))
     roots = [(_q(a), _q(b), g) for g in crit for (a, b), _ in to_sympy(g).intervals(inf=sA, sup=sB)]
     roots = _separate(sorted(roots, key=lambda t: (t[0], t[1])))
