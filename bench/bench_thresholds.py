@@ -57,6 +57,7 @@ def digits_right(x: float, lo: fmpq, hi: fmpq) -> float:
     return float("inf") if e == 0 else max(0.0, -math.log10(e))
 
 
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 CASES = (  # family, parameter, p, digits, target seconds, range, float grid window
     ("logistic(r)", "r", 3, 1000, 1.0, (fmpq(7, 2), fmpq(4)), (0, 1)),
     ("logistic(r)", "r", 5, 100, 10.0, (fmpq(7, 2), fmpq(4)), (0, 1)),
@@ -64,7 +65,9 @@ CASES = (  # family, parameter, p, digits, target seconds, range, float grid win
     ("logistic(r)", "r", 6, 30, None, (fmpq(7, 2), fmpq(4)), (0, 1)),
     ("tent(s)", "s", 3, 30, None, (fmpq(11, 10), fmpq(2)), (0, 1)),
     ("3*tanh(3*x) - g*tanh(x-1/2) + 1/3", "g", 3, 30, 10.0, (fmpq(3), fmpq(4)), (-7, 8)),
+    (str(ROOT / "proofs" / "he_relu16_net.json"), "gain", 3, 30, None, (fmpq(1, 2), fmpq(1)), (-10, 10)),
 )
+WIDE = (str(ROOT / "bench" / "he_relu64_net.json"), "gain", 3, 30, None, (fmpq(1, 2), fmpq(1)), (-10, 10))
 
 
 def run_case(spec, param, p, digits, target, rng, window):
@@ -89,15 +92,17 @@ def run_case(spec, param, p, digits, target, rng, window):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.parse_args(argv)
+    ap.add_argument("--wide", action="store_true", help="also a width-64 He ReLU net's gain onset (~90 s)")
+    args = ap.parse_args(argv)
     print("certified onset of period p; float baseline: 60-step bisection with a 20,001-point sign-change "
           "grid detector")
     print(f"{'family':34} {'p':>2} {'digits':>6} {'method':>15} {'certify':>9} {'target':>8} {'check':>8} "
           f"{'float':>8} {'float digits':>13}  onset")
-    for case in CASES:
+    for case in CASES + ((WIDE,) if args.wide else ()):
         r = run_case(*case)
         tgt = "-" if r["target_s"] is None else f"{r['target_s']:.1f} s"
-        print(f"{r['spec'][:34]:34} {r['p']:2d} {r['digits']:6d} {r['method']:>15} {r['certify_s']:8.3f}s {tgt:>8} "
+        name = r['spec'].rsplit('/', 1)[-1] if r['spec'].endswith('.json') else r['spec']
+        print(f"{name[:34]:34} {r['p']:2d} {r['digits']:6d} {r['method']:>15} {r['certify_s']:8.3f}s {tgt:>8} "
               f"{r['check_s']:7.3f}s {r['float_s']:7.3f}s {r['float_digits_right']:13.1f}  "
               f"{r['onset']:.15f} {r['exact'] or ''} ({r['verdict']}, check {'ok' if r['check_ok'] else 'FAILED'})")
 
