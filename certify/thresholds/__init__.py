@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 import sympy
-from flint import fmpq, fmpq_poly
+from flint import ctx, fmpq, fmpq_poly
 
 from certify.arith import Budget, dyadic
 from certify.certificates import SCHEMA, interval, q_str
@@ -331,14 +331,39 @@ def _critical_roots(fam_pl, p: int, A, B):
     from certify.checker.thresholds import pl_critical
 
     crit = pl_critical(fam_pl, p, A, B)
-    sA, sB = sympy.Rational(int(A.p), int(A.q)), sympy.Rational(int(B.p), int(B.q))
-    roots = []
-    eps = sympy.Rational(1, 2 ** 40) if len(crit) > 16 else None  # many factors: tight intervals at once
-    for g in crit:
-        for (a, b), _ in to_sympy(g).intervals(inf=sA, sup=sB, eps=eps):
-            roots.append((_q(a), _q(b), g))
+    roots = [iv + (g,) for g in crit for iv in _real_roots_in(g, A, B)]
     roots = _separate(sorted(roots, key=lambda t: (t[0], t[1])))
     return crit, [(max(a, A), b, g) for a, b, g in roots if not (a == b == A)]
+
+
+def _real_roots_in(g: fmpq_poly, A, B) -> list:
+    """Disjoint rational intervals (a, b), each with exactly one real root of the irreducible g, for
+    its roots in [A, B] (certified enclosures from flint's complex_roots, clipped at A and B by exact
+    signs; a == b for a rational root). Untrusted here: the checker recounts with Sturm sequences."""
+    if g.degree() == 1:
+        r = -g.coeffs()[0] / g.coeffs()[1]
+        return [(r, r)] if A <= r <= B else []
+    out = []
+    with ctx.workprec(128):
+        for z, _ in g.complex_roots():
+            if not z.imag.is_zero():
+                continue
+            a, b = z.real.lower().fmpq(), z.real.upper().fmpq()
+            if b < A or a > B:
+                continue
+            if a < A:  # the root is in (A, b] iff g changes sign there (it is simple: g irreducible)
+                if g(A) == 0 or (g(A) > 0) == (g(b) > 0):
+                    continue
+                a = A
+            if b > B:
+                if g(B) == 0:
+                    a = b = B
+                elif (g(a) > 0) == (g(B) > 0):
+                    continue
+                else:
+                    b = B
+            out.append((a, b))
+    return out
 
 
 def _first_gap_near_birth(fam: Family, p: int, A, B, roots) -> int:
