@@ -249,16 +249,19 @@ def test_tent_onset_from_slope_one():
 
 
 def test_pl_windows_of_the_tent_family():
-    """Period 5 exists in the tent family exactly from s = 1.5128764 (root of s^4 - s^3 - s^2 + s - 1) to 2."""
+    """Period 5 exists in the tent family exactly from s = 1.5128764 (root of s^4 - s^3 - s^2 + s - 1) to 2; tampering is rejected."""
     cert = certify_windows(parse_family("tent(s)", "s"), 5, (fmpq(1), fmpq(2)), digits=20)
     assert cert["verdict"] == "proved" and check(cert).ok
     (w,) = cert["windows"]
     lo, hi = interval_parse(w["from"])
     assert lo < fmpq(15128764, 10 ** 7) < hi + fmpq(1, 10 ** 7) and interval_parse(w["to"]) == (2, 2)
-    for edit in ("window", "sample", "root"):
+    for edit in ("window", "sample", "root", "factor"):
         bad = copy.deepcopy(cert)
         fact = bad["evidence"][0]
-        if edit == "window":
+        if edit == "factor":  # the root interval attributed to a factor without a root there
+            fact["factors"][0] = next(k for k in range(len(fact["factors"]) + 50) if k != fact["factors"][0]
+                                      and k not in fact["factors"])
+        elif edit == "window":
             bad["windows"][0]["from"] = {"lo": "3/2", "hi": "3/2"}
         elif edit == "sample":
             s = next(s for s in fact["samples"] if s and s["verdict"] == "refuted")

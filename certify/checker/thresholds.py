@@ -296,6 +296,16 @@ def _root_intervals(fact: dict, polys, A, Bend, name: str):
     total = sum(count_real_roots(g, A, Bend) for g in polys)
     if total != len(roots):
         raise F.Failure(f"{name} has {total} real roots in the range, not {len(roots)}")
+    owners = fact.get("factors")
+    if owners is not None:
+        # each interval holds a root of its stated factor; the intervals are disjoint and as many as
+        # all the roots in the range, so each holds exactly one root of the whole product
+        if len(owners) != len(roots):
+            raise F.Failure("one factor index per root interval is required")
+        for (a, b), k in zip(roots, owners):
+            if not 0 <= int(k) < len(polys) or count_real_roots(polys[int(k)], a, b) < 1:
+                raise F.Failure(f"a root interval holds no root of its factor of {name}")
+        return roots
     for a, b in roots:
         if sum(count_real_roots(g, a, b) for g in polys) != 1:
             raise F.Failure(f"a root interval does not hold exactly one root of {name}")

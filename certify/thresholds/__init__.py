@@ -326,14 +326,15 @@ def _onset_pl(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
     return cert
 
 
-def _critical_roots(fam_pl, p: int, A, B):
-    """(critical factors, [(lo, hi, factor)]): disjoint isolating intervals of their roots in (A, B]."""
+def _critical_roots(fam_pl, p: int, A, B, keep_start: bool = False):
+    """(critical factors, [(lo, hi, factor)]): disjoint isolating intervals of their roots in (A, B]
+    (in [A, B] with keep_start)."""
     from certify.checker.thresholds import pl_critical
 
     crit = pl_critical(fam_pl, p, A, B)
     roots = [iv + (g,) for g in crit for iv in _real_roots_in(g, A, B)]
     roots = _separate(sorted(roots, key=lambda t: (t[0], t[1])))
-    return crit, [(max(a, A), b, g) for a, b, g in roots if not (a == b == A)]
+    return crit, [(max(a, A), b, g) for a, b, g in roots if keep_start or not (a == b == A)]
 
 
 def _real_roots_in(g: fmpq_poly, A, B) -> list:
@@ -386,7 +387,7 @@ def _first_gap_near_birth(fam: Family, p: int, A, B, roots) -> int:
 def _separate(roots):
     """Refine isolating intervals of roots of distinct factors until they are pairwise disjoint."""
     out = list(roots)
-    for _ in range(200):
+    for _ in range(200 + 50 * len(out)):
         clash = next((i for i in range(len(out) - 1) if out[i][1] >= out[i + 1][0]), None)
         if clash is None:
             return out
@@ -464,7 +465,7 @@ def _onset_cover(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
 def _windows_pl(fam: Family, p: int, rng, digits: int, budget: Budget, cert_of) -> dict:
     """Windows of a family PL in x with fixed breakpoints: the critical parameters isolated to
     10^-digits, and one exact period verdict in each gap between them."""
-    from certify.checker.thresholds import MAX_ITINERARIES, count_itineraries, pl_critical, pl_family
+    from certify.checker.thresholds import MAX_ITINERARIES, count_itineraries, pl_family
 
     A, B = rng
     fam_pl = pl_family(fam.program, A, B)
@@ -474,10 +475,10 @@ def _windows_pl(fam: Family, p: int, rng, digits: int, budget: Budget, cert_of) 
     if count_itineraries(fam_pl, p, A, B) > MAX_ITINERARIES:
         return cert_of("undecided", [], reason=f"more than {MAX_ITINERARIES} feasible itineraries of length {p}: "
                                                f"too many for this version")
-    crit = pl_critical(fam_pl, p, A, B)
-    sA, sB = sympy.Rational(int(A.p), int(A.q)), sympy.Rational(int(B.p), int(B.q))
-    roots = [(_q(a), _q(b), g) for g in crit for (a, b), _ in to_sympy(g).intervals(inf=sA, sup=sB)]
-    roots = _separate(sorted(roots, key=lambda t: (t[0], t[1])))
+    crit, roots = _critical_roots(fam_pl, p, A, B, keep_start=True)
+    if any(r[1] >= s[0] for r, s in zip(roots, roots[1:])):
+        return cert_of("undecided", [], reason="the critical parameters could not be separated")
+    index = {tuple(g.coeffs()): k for k, g in enumerate(crit)}
     width = fmpq(1, 10 ** digits)
     iso = []
     for a, b, g in roots:
@@ -501,5 +502,6 @@ def _windows_pl(fam: Family, p: int, rng, digits: int, budget: Budget, cert_of) 
         present.append(1 if got[0] == "proved" else 0)
     windows = [{"from": interval(*left), "to": interval(*right), "orbits": None}
                for left, right, _ in windows_from_counts(iso, present, A, B, 1)]
-    fact = {"fact": "critical_partition", "roots": [interval(*r) for r in iso], "samples": samples}
+    fact = {"fact": "critical_partition", "roots": [interval(*r) for r in iso], "samples": samples,
+            "factors": [index[tuple(g.coeffs())] for _, _, g in roots]}
     return _gate(cert_of("proved", [fact], windows=windows, digits=digits), budget)
