@@ -250,22 +250,13 @@ def check_windows(prog: Program, cert: dict) -> int:
     phi = dynatomic(prog, p)
     bif = bifurcation_poly(phi)
     roots = _root_intervals(fact, [bif], A, Bend, "B(r)")
-    ends = [A] + [x for r in roots for x in r] + [Bend]
-    gaps = [(ends[2 * i], ends[2 * i + 1]) for i in range(len(roots) + 1)]
-    samples = fact["samples"]
-    if len(samples) != len(gaps):
-        raise F.Failure("one sample per gap between root intervals is required")
     counts = []
-    for (g0, g1), (s, n) in zip(gaps, samples):
-        if s is None:  # only an empty gap (a root interval touching the range's end) has no sample
-            if g0 != g1 or int(n) != 0:
-                raise F.Failure("a non-empty gap has no sample")
+    for s, (_, n) in _gap_samples(roots, fact["samples"], A, Bend, lambda smp: smp[0]):
+        if s is None:
+            if int(n) != 0:
+                raise F.Failure("an empty gap cannot hold period-p points")
             counts.append(0)
             continue
-        s = q_parse(s)
-        if not (g0 < s < g1 or (g0 == s == A and (not roots or A < roots[0][0])) or
-                (g1 == s == Bend and (not roots or roots[-1][1] < Bend))):
-            raise F.Failure("a sample lies outside its gap")
         if count_real_roots(at_param(phi, s)) != int(n):
             raise F.Failure(f"Phi_{p}(x, {q_str(s)}) has not {n} real roots")
         counts.append(int(n))
@@ -279,6 +270,33 @@ def check_windows(prog: Program, cert: dict) -> int:
         raise F.Failure("the stated orbit counts differ from the exact counts")
     return 1
 
+
+
+def _gap_samples(roots, samples, A, Bend, value_of):
+    """(sample value or None, sample) for each gap between the root intervals, checked: one sample
+    per gap, strictly inside it (or at a range end no root interval touches); None only for an
+    empty gap (a root interval touching the range's end)."""
+    from certify.certificates import q_parse
+    from certify.checker import facts as F
+
+    ends = [A] + [x for r in roots for x in r] + [Bend]
+    gaps = [(ends[2 * i], ends[2 * i + 1]) for i in range(len(roots) + 1)]
+    if len(samples) != len(gaps):
+        raise F.Failure("one sample per gap between root intervals is required")
+    out = []
+    for (g0, g1), smp in zip(gaps, samples):
+        text = value_of(smp)
+        if text is None:
+            if g0 != g1:
+                raise F.Failure("a non-empty gap has no sample")
+            out.append((None, smp))
+            continue
+        v = q_parse(text)
+        if not (g0 < v < g1 or (g0 == v == A and (not roots or A < roots[0][0])) or
+                (g1 == v == Bend and (not roots or roots[-1][1] < Bend))):
+            raise F.Failure("a sample lies outside its gap")
+        out.append((v, smp))
+    return out
 
 
 def _root_intervals(fact: dict, polys, A, Bend, name: str):
@@ -322,22 +340,11 @@ def _check_windows_pl(prog, cert, fact, canon, p, A, Bend) -> int:
     if fam is None:
         raise F.Failure("the family is neither polynomial nor PL with fixed breakpoints")
     roots = _root_intervals(fact, pl_critical(fam, p, A, Bend), A, Bend, "the critical polynomial")
-    ends = [A] + [x for r in roots for x in r] + [Bend]
-    gaps = [(ends[2 * i], ends[2 * i + 1]) for i in range(len(roots) + 1)]
-    samples = fact["samples"]
-    if len(samples) != len(gaps):
-        raise F.Failure("one sample per gap between root intervals is required")
     present = []
-    for (g0, g1), smp in zip(gaps, samples):
-        if smp is None:
-            if g0 != g1:
-                raise F.Failure("a non-empty gap has no sample")
+    for v, smp in _gap_samples(roots, fact["samples"], A, Bend, lambda smp: smp and smp["value"]):
+        if v is None:
             present.append(0)
             continue
-        v = q_parse(smp["value"])
-        if not (g0 < v < g1 or (g0 == v == A and (not roots or A < roots[0][0])) or
-                (g1 == v == Bend and (not roots or roots[-1][1] < Bend))):
-            raise F.Failure("a sample lies outside its gap")
         if smp["verdict"] == "proved":
             _cycle_at(canon, {"value": smp["value"], "cycle": smp["evidence"][0]}, p)
             present.append(1)

@@ -44,17 +44,22 @@ def _q(v) -> fmpq:
     return fmpq(int(v.p), int(v.q))
 
 
-def _class(fam: Family) -> str:
+def _class(fam: Family, rng) -> str:
+    from certify.checker.thresholds import pl_family
     return "polynomial family" if fam.is_polynomial() else \
-        "piecewise-linear family" if fam.program.pl() is not None or _is_pl_family(fam) else "smooth family"
+        "piecewise-linear family" if pl_family(fam.program, *rng) is not None else "other family"
 
 
-def _is_pl_family(fam: Family) -> bool:
-    return all(ins[0] not in ("tanh", "exp", "log", "atan", "sqrt", "sin", "cos", "pi") for ins in fam.program.code)
+def _at_start(fam: Family, p: int, rng, digits: int, at_A, budget: Budget) -> dict:
+    """The onset is the range's start A itself: a cycle is proved there (at_A from _period_fact)."""
+    A = rng[0]
+    fact = {"fact": "cycle_at", "value": q_str(A), "cycle": at_A[1][0]}
+    return _gate(_cert(fam, p, rng, "proved", [fact], onset=interval(A, A), exact=q_str(A), minpoly=None,
+                       digits=digits), budget)
 
 
 def _cert(fam: Family, p: int, rng, verdict: str, evidence, prec: int = 64, **extra) -> dict:
-    cert = {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical, "class": _class(fam)},
+    cert = {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical, "class": _class(fam, rng)},
             "claim": {"kind": "onset", "p": p, "param": fam.param, "range": interval(*rng)},
             "verdict": verdict, "precision": prec, "evidence": evidence, "versions": versions()}
     cert.update(extra)
@@ -209,7 +214,7 @@ def certify_windows(fam: Family, p: int, rng, digits: int = 30, budget: Budget =
 
     def cert_of(verdict, evidence, **extra):
         c = {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical,
-                                       "class": _class(fam)},
+                                       "class": _class(fam, rng)},
              "claim": claim, "verdict": verdict, "precision": 64, "evidence": evidence, "versions": versions()}
         c.update(extra)
         return c
@@ -264,9 +269,7 @@ def _onset_pl(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
     if at_A is None:
         return _cert(fam, p, rng, "undecided", [], reason="no verdict for the map at the start of the range")
     if at_A[0] == "proved":
-        fact = {"fact": "cycle_at", "value": q_str(A), "cycle": at_A[1][0]}
-        return _gate(_cert(fam, p, rng, "proved", [fact], onset=interval(A, A), exact=q_str(A), minpoly=None,
-                           digits=digits), budget)
+        return _at_start(fam, p, rng, digits, at_A, budget)
     crit, roots = _critical_roots(fam_pl, p, A, B)
     if not roots:  # existence is constant on the range, and refuted at A
         if any(g(B) == 0 for g in crit):
@@ -428,9 +431,7 @@ def _onset_cover(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
                                                            "so no region holds all periodic points")
     at_A = _period_fact(fam, A, p, budget)
     if at_A is not None and at_A[0] == "proved":
-        fact = {"fact": "cycle_at", "value": q_str(A), "cycle": at_A[1][0]}
-        return _gate(_cert(fam, p, rng, "proved", [fact], onset=interval(A, A), exact=q_str(A), minpoly=None,
-                           digits=digits), budget)
+        return _at_start(fam, p, rng, digits, at_A, budget)
     deadline = time.monotonic() + budget.seconds
     budget.report(f"period {p}: scanning {fam.param} in [{float(A):.6g}, {float(B):.6g}] in floats")
     found = C.first_cycle(fam, p, A, B, region)
