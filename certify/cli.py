@@ -17,23 +17,48 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_UNDECIDED = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
-    """One-line errors; a map such as "-2*tanh(x)" is a positional argument, not an option."""
+    """One-line errors; a map such as "-2*tanh(x)" or "-hardtanh(x)" is a positional argument, not an
+    option: an argument with one leading dash is an option only when it is one of the parser's
+    options exactly, or a short option with digits attached ("-p3", "-p=3"). Long options are never
+    abbreviated (so no map can be read as one)."""
 
     def __init__(self, *a, **kw):
+        kw["allow_abbrev"] = False
         super().__init__(*a, **kw)
-        self._negative_number_matcher = re.compile(r"^-(?!-)(?!p\d*$)(?!h$)")
+
+    def _parse_optional(self, arg_string):
+        if arg_string.startswith("-") and not arg_string.startswith("--") and len(arg_string) > 1 \
+                and arg_string not in self._option_string_actions \
+                and not (arg_string[:2] in self._option_string_actions and _ATTACHED.fullmatch(arg_string[2:])):
+            return None  # a map (or a negative number): positional
+        return super()._parse_optional(arg_string)
 
     def error(self, message):
         raise CertifyError(message)
 
 
+_ATTACHED = re.compile(r"=?[0-9]+")
+
+
+def _one_line(text: str, limit: int = 500) -> str:
+    """A message as one bounded line: whitespace runs (newlines included) become one space, characters
+    the terminal may not take are escaped, and the tail beyond `limit` characters is cut."""
+    text = " ".join(str(text).split())
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[:limit] + " [...]"
+
+
 def _period(text: str) -> int:
-    try:
-        p = int(text)
-    except ValueError:
-        raise CertifyError(f"--period must be a whole number >= 1, got {text!r}") from None
+    from certify.certificates.limits import MAX_PERIOD
+
+    text = text.strip()
+    if not re.fullmatch(r"-?[0-9]{1,12}", text):  # ASCII digits: int() would take '٣' and '1_000' too
+        raise CertifyError(f"--period must be a whole number >= 1, got {_one_line(repr(text), 40)}")
+    p = int(text)
     if p < 1:
         raise CertifyError(f"--period must be >= 1, got {p}")
+    if p > MAX_PERIOD:
+        raise CertifyError(f"--period {p} is beyond the limit {MAX_PERIOD}")
     return p
 
 
@@ -241,7 +266,7 @@ def _gradient_family(args):
     from certify.maps import parse_family, weight_family
 
     name = args.param
-    if re.fullmatch(r"[wba][1-9]\d*|c", name) and _map_kind(args.map) == "rnn1d":
+    if re.fullmatch(r"[wba][1-9][0-9]*|c", name) and _map_kind(args.map) == "rnn1d":
         fam, value = weight_family(args.map, name)
         return fam, _rational(args.at, "--at") if args.at else value
     if not args.at:
@@ -676,7 +701,7 @@ def main(argv=None) -> int:
     try:
         return _main(argv)
     except CertifyError as e:
-        print(f"certify: error: {e}", file=sys.stderr)
+        print(f"certify: error: {_one_line(e)}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("certify: interrupted", file=sys.stderr)
@@ -687,19 +712,37 @@ def main(argv=None) -> int:
         return 0
 
 
+def _check(args) -> int:
+    """certify check: exit 0 when every fact holds, 1 when one fails or the certificate is malformed
+    (one line on stdout), 2 when the file is not a certificate at all (one line on stderr)."""
+    from certify.certificates import Unreadable
+    from certify.checker import CheckResult, check
+
+    try:
+        cert = read(args.file)
+    except Unreadable:
+        raise
+    except CertifyError as e:  # JSON a certificate may not hold (duplicate keys, NaN, floats, limits)
+        res = CheckResult(False, "none", 0, f"malformed certificate: {e}")
+    else:
+        try:
+            res = check(cert)
+        except Exception as e:  # noqa: BLE001 -- the kernel reports defects itself; a crash is still a failure
+            res = CheckResult(False, str(cert.get("verdict")), 0,
+                              f"malformed certificate: the checker stopped on it ({type(e).__name__}: {e})")
+    message = _one_line(res.message)
+    if args.json:
+        print(json.dumps({"ok": res.ok, "verdict": _one_line(res.verdict, 40), "facts": res.facts,
+                          "message": message}, sort_keys=True))
+    else:
+        print(("OK: " if res.ok else "FAILED: ") + message)
+    return EXIT_OK if res.ok else EXIT_FAILED
+
+
 def _main(argv) -> int:
     args = _parser().parse_args(argv)
     if args.cmd == "check":
-        from certify.checker import check
-
-        cert = read(args.file)
-        res = check(cert)
-        if args.json:
-            print(json.dumps({"ok": res.ok, "verdict": res.verdict, "facts": res.facts,
-                              "message": res.message}, sort_keys=True))
-        else:
-            print(("OK: " if res.ok else "FAILED: ") + res.message)
-        return EXIT_OK if res.ok else EXIT_FAILED
+        return _check(args)
 
     from certify.maps import parse_map
     from certify.orbits.period import certify_orbits, certify_period

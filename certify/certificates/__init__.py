@@ -11,10 +11,10 @@ import json
 import os
 import re
 import tempfile
-from fractions import Fraction
 
 from flint import fmpq
 
+from certify.certificates.limits import (MAX_DIGITS, MAX_FILE_BYTES, MAX_STRING_CHARS, json_shape)
 from certify.errors import CertifyError
 
 __all__ = [
@@ -28,13 +28,24 @@ __all__ = [
     "loads",
     "write_atomic",
     "read",
+    "read_json",
+    "json_loads",
+    "Unreadable",
     "decimals",
 ]
 
 SCHEMA = "certify/1"
 VERDICTS = ("proved", "refuted", "undecided")
 
-_RATIONAL = re.compile(r"^-?\d+(/\d+)?$")
+_RATIONAL = re.compile(r"-?[0-9]+(?:/[0-9]+)?")  # ASCII digits only: `\d` matches other scripts too
+
+
+_TEN_TO_MAX = 10 ** MAX_DIGITS
+
+
+class Unreadable(CertifyError):
+    """The input is not a certificate at all: unreadable, too large, not UTF-8, not JSON, not an object
+    with the certify schema (`certify check` exits 2, where a malformed certificate exits 1)."""
 
 
 def q_str(q) -> str:
@@ -44,15 +55,31 @@ def q_str(q) -> str:
 
 
 def q_parse(s) -> fmpq:
-    """Canonical rational string (or int) -> fmpq; rejects floats and anything inexact."""
+    """Canonical rational string (or int) -> fmpq; rejects floats and anything inexact.
+
+    ASCII digits only, at most MAX_DIGITS of them in the numerator and in the denominator.
+    """
     if isinstance(s, bool) or not isinstance(s, (str, int)):
-        raise CertifyError(f"certificate number {s!r} is not an exact rational string")
+        raise CertifyError(f"certificate number {_short(s)} is not an exact rational string")
     if isinstance(s, int):
+        if s.bit_length() > 4 * MAX_DIGITS or abs(s) >= _TEN_TO_MAX:
+            raise CertifyError(f"certificate number has more than {MAX_DIGITS} digits")
         return fmpq(s)
-    if not _RATIONAL.match(s) or s.endswith("/0"):
-        raise CertifyError(f"certificate number {s!r} is not of the form 'p' or 'p/q' (q > 0)")
-    f = Fraction(s)
-    return fmpq(f.numerator, f.denominator)
+    if len(s) > 2 * MAX_DIGITS + 2 or not _RATIONAL.fullmatch(s):
+        raise CertifyError(f"certificate number {_short(s)} is not of the form 'p' or 'p/q' (q > 0) with at "
+                           f"most {MAX_DIGITS} ASCII digits each")
+    num, _, den = s.partition("/")
+    if len(num.lstrip("-")) > MAX_DIGITS or len(den) > MAX_DIGITS:
+        raise CertifyError(f"certificate number {_short(s)} has more than {MAX_DIGITS} digits")
+    if den and int(den) == 0:
+        raise CertifyError(f"certificate number {_short(s)} has a zero denominator")
+    return fmpq(int(num), int(den or 1))
+
+
+def _short(v, n: int = 60) -> str:
+    """repr of v cut to n characters (error messages stay one short line whatever the input)."""
+    r = repr(v) if not isinstance(v, (dict, list)) else type(v).__name__
+    return r if len(r) <= n else r[:n] + "..."
 
 
 def interval(lo, hi) -> dict:
@@ -63,10 +90,10 @@ def interval(lo, hi) -> dict:
 def interval_parse(d) -> tuple[fmpq, fmpq]:
     """{"lo", "hi"} -> (lo, hi) as fmpq, requiring lo <= hi."""
     if not isinstance(d, dict) or set(d) != {"lo", "hi"}:
-        raise CertifyError(f"malformed interval {d!r}")
+        raise CertifyError(f"malformed interval {_short(d)}")
     lo, hi = q_parse(d["lo"]), q_parse(d["hi"])
     if lo > hi:
-        raise CertifyError(f"interval with lo > hi: {d!r}")
+        raise CertifyError(f"interval with lo > hi: {_short(d['lo'])} > {_short(d['hi'])}")
     return lo, hi
 
 
@@ -91,28 +118,95 @@ def dumps(cert: dict) -> str:
     return json.dumps(cert, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
-def loads(text: str) -> dict:
-    """Parse certificate JSON; floats are refused (a certificate holds exact rationals only)."""
+def json_loads(text: str, what: str = "certificate", floats: bool = False):
+    """Strict JSON: within the limits (depth, values, digits, string length), no duplicate keys, no
+    NaN or Infinity, and no floats unless `floats` (weights files hold floats; certificates never).
 
-    def no_float(s):
-        raise CertifyError(f"certificate contains the float {s}; only exact rationals are allowed")
+    A text that is not JSON raises Unreadable; JSON a certificate may not hold raises CertifyError.
+    """
+    json_shape(text, what)
+
+    def pairs(items):
+        d = dict(items)
+        if len(d) != len(items):
+            seen = set()
+            dup = next(k for k, _ in items if k in seen or seen.add(k))
+            raise CertifyError(f"{what} repeats the key {_short(dup)} in one object")
+        return d
+
+    def constant(name):
+        raise CertifyError(f"{what} contains {name}; numbers must be finite")
+
+    def integer(digits):
+        if len(digits.lstrip("-")) > MAX_DIGITS:
+            raise CertifyError(f"{what} contains an integer with more than {MAX_DIGITS} digits")
+        return int(digits)
+
+    def real(digits):
+        if not floats:
+            raise CertifyError(f"{what} contains the float {digits[:30]}; only exact rationals are allowed")
+        if len(digits) > MAX_DIGITS:
+            raise CertifyError(f"{what} contains a number with more than {MAX_DIGITS} characters")
+        return float(digits)
 
     try:
-        cert = json.loads(text, parse_float=no_float)
+        value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_int=integer,
+                           parse_float=real)
     except json.JSONDecodeError as e:
-        raise CertifyError(f"certificate is not valid JSON: {e}") from None
+        raise Unreadable(f"{what} is not valid JSON: {e}") from None
+    except RecursionError:  # json_shape bounds the depth, so this is a guard only
+        raise CertifyError(f"{what} is nested too deeply") from None
+    _strings_within_limit(value, what)
+    return value
+
+
+def _strings_within_limit(value, what: str) -> None:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if len(v) > MAX_STRING_CHARS:
+                raise CertifyError(f"{what} holds a string longer than {MAX_STRING_CHARS} characters")
+        elif isinstance(v, dict):
+            stack.extend(v)
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+
+
+def loads(text: str) -> dict:
+    """Parse certificate JSON (strict: see json_loads); floats are refused (exact rationals only)."""
+    cert = json_loads(text, "certificate")
     if not isinstance(cert, dict) or cert.get("schema") != SCHEMA:
-        raise CertifyError(f"not a certify certificate (expected schema {SCHEMA!r})")
+        raise Unreadable(f"not a certify certificate (expected a JSON object with schema {SCHEMA!r})")
     return cert
 
 
-def read(path: str) -> dict:
-    """Read and parse a certificate file."""
+def read_json(path: str, what: str, floats: bool = False):
+    """Read a JSON file strictly: at most MAX_FILE_BYTES bytes (refused beyond, without reading
+    further), strict UTF-8, then json_loads."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            return loads(fh.read())
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise Unreadable(f"cannot read {path}: no such file") from None
     except OSError as e:
-        raise CertifyError(f"cannot read {path}: {e.strerror}") from None
+        raise Unreadable(f"cannot read {path}: {e.strerror or e}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise Unreadable(f"{path} is larger than {MAX_FILE_BYTES} bytes, the limit for a {what}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise Unreadable(f"{path} is not UTF-8 text (byte {e.start})") from None
+    return json_loads(text, what, floats)
+
+
+def read(path: str) -> dict:
+    """Read and parse a certificate file (strictly; see read_json)."""
+    cert = read_json(path, "certificate")
+    if not isinstance(cert, dict) or cert.get("schema") != SCHEMA:
+        raise Unreadable(f"{path} is not a certify certificate (expected a JSON object with schema {SCHEMA!r})")
+    return cert
 
 
 def write_atomic(path: str, text: str) -> None:

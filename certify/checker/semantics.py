@@ -1,7 +1,7 @@
 """What a map *is*: a canonical map description compiled to a straight-line program.
 
-Part of the trusted kernel: imports only the standard library, python-flint, sympy's parser and
-certify.errors. The certifiers use these evaluators too, so finder and checker agree by
+Part of the trusted kernel: imports only the standard library, python-flint, sympy's parser,
+certify.errors and certify.certificates (exact rationals and the input limits). The certifiers use these evaluators too, so finder and checker agree by
 construction on the function being studied; everything clever lives outside this module.
 
 A program is a tuple of instructions; instruction k computes slot k from earlier slots:
@@ -29,6 +29,8 @@ import sympy
 from flint import arb, ctx, fmpq
 from sympy.parsing.sympy_parser import parse_expr
 
+from certify.certificates import q_parse
+from certify.certificates.limits import MAX_EXPONENT, MAX_WIDTH, check_expression
 from certify.errors import CertifyError
 
 X = sympy.Symbol("x")
@@ -48,8 +50,8 @@ _SYMPY_FUNCS = {
 }
 # Names a canonical expression may contain; anything else is refused before sympy sees it.
 _CANON_NAMES = {"x", "Max", "Min", "Abs", "tanh", "exp", "log", "atan", "sin", "cos", "sqrt", "pi", "E"}
-_RATIONAL_STR = re.compile(r"-?\d+(/\d+)?")
-_TOKEN = re.compile(r"\s*(?:([A-Za-z_][A-Za-z_0-9]*)|(\d+)|(\*\*|[-+*/(),]))")
+_CANON_FUNCTIONS = frozenset(_CANON_NAMES - {"x", "pi", "E"})
+_TOKEN = re.compile(r"[ \t]*(?:([A-Za-z_][A-Za-z_0-9]*)|([0-9]+)|(\*\*|[-+*/(),]))")  # ASCII only
 
 
 class NotExact(Exception):
@@ -104,6 +106,8 @@ def _from_sympy(expr, b: _Builder) -> int:
         base, e = expr.args
         k = _from_sympy(base, b)
         if e.is_Integer:
+            if abs(e) > MAX_EXPONENT:
+                raise CertifyError(f"exponent {e} is beyond {MAX_EXPONENT} in absolute value")
             return b.emit(("pow", k, int(e)))
         if e == sympy.Rational(1, 2):
             return b.emit(("sqrt", k))
@@ -130,17 +134,24 @@ def parse_canonical_expr(text: str, param: str | tuple | None = None):
     """Parse a canonical expression string (exact rationals, whitelisted functions) with sympy.
 
     The string is tokenised first and any name outside the whitelist is refused, so no
-    certificate can make the parser evaluate arbitrary Python. `param` names a family's
-    parameter, or is a tuple of names (a two-parameter family).
+    certificate can make the parser evaluate arbitrary Python; then the input limits are checked
+    (length, nesting, exponents, degree, digits: certify.certificates.limits.check_expression), so
+    no certificate can make sympy hang or exhaust memory. `param` names a family's parameter, or is
+    a tuple of names (a two-parameter family).
     """
     params = (param,) if isinstance(param, str) else tuple(param or ())
+    if not isinstance(text, str):
+        raise CertifyError("canonical expression must be a string")
+    if not all(isinstance(p, str) and p.isidentifier() for p in params):
+        raise CertifyError("canonical parameter names must be identifiers")
+    check_expression(text, "canonical expression", frozenset({"x", *params}), _CANON_FUNCTIONS)
     pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             raise CertifyError(f"canonical expression has an unexpected character at {pos}: {text[pos:pos + 10]!r}")
         if m.group(1) and m.group(1) not in _CANON_NAMES and m.group(1) not in params:
-            raise CertifyError(f"canonical expression uses the unknown name {m.group(1)!r}")
+            raise CertifyError(f"canonical expression uses the unknown name {m.group(1)[:40]!r}")
         pos = m.end()
     names = {n: getattr(sympy, n) for n in ("Max", "Min", "Abs", "tanh", "exp", "log", "atan",
                                              "sin", "cos", "sqrt", "pi", "E")}
@@ -150,8 +161,8 @@ def parse_canonical_expr(text: str, param: str | tuple | None = None):
         local[name] = sympy.Symbol(name)
     try:
         return parse_expr(text, local_dict=local, global_dict=glob)
-    except (SyntaxError, TypeError, ValueError, TokenError) as e:
-        raise CertifyError(f"canonical expression does not parse: {e}") from None
+    except (SyntaxError, TypeError, ValueError, TokenError, AttributeError, ZeroDivisionError) as e:
+        raise CertifyError(f"canonical expression does not parse: {type(e).__name__}") from None
 
 
 def _activation(b: _Builder, act: str, u: int, slope) -> int:
@@ -183,9 +194,14 @@ def _from_rnn1d(spec: dict, b: _Builder, radius=None) -> int:
     """Compile an rnn1d description; with `radius` (an fmpq >= 0) every weight w, b, a, c becomes
     the ball [v - radius, v + radius] (at the working precision): the program then encloses the
     outputs of every network within `radius` of the given one, for eval_ball only."""
-    w, bias, a = ([_q(v) for v in spec[k]] for k in ("w", "b", "a"))
-    if not (len(w) == len(bias) == len(a)) or not w:
+    lists = [spec.get(k) for k in ("w", "b", "a")]
+    if not all(isinstance(v, list) for v in lists):
+        raise CertifyError("rnn1d weights w, b, a must be lists of exact rationals")
+    if not (len(lists[0]) == len(lists[1]) == len(lists[2])) or not lists[0]:
         raise CertifyError("rnn1d weights w, b, a must be non-empty and of equal length")
+    if len(lists[0]) > MAX_WIDTH:
+        raise CertifyError(f"rnn1d network wider than {MAX_WIDTH} units")
+    w, bias, a = ([_q(v) for v in vs] for vs in lists)
     slope = _q(spec.get("slope", "1/100"))
     x = b.emit(("x",))
     code = b.code
@@ -216,14 +232,8 @@ def _from_rnn1d(spec: dict, b: _Builder, radius=None) -> int:
 
 
 def _q(s) -> fmpq:
-    if isinstance(s, int) and not isinstance(s, bool):
-        return fmpq(s)
-    if isinstance(s, str) and _RATIONAL_STR.fullmatch(s):
-        num, _, den = s.partition("/")
-        if den and int(den) == 0:
-            raise CertifyError(f"zero denominator in {s!r}")
-        return fmpq(int(num), int(den or 1))
-    raise CertifyError(f"{s!r} is not an exact rational 'p' or 'p/q'")
+    """An exact rational 'p' or 'p/q' (or an int): ASCII digits, within the digit limit."""
+    return q_parse(s)
 
 
 class Program:

@@ -15,6 +15,7 @@ from functools import cached_property
 
 import sympy
 
+from certify.certificates.limits import MAX_SPEC_CHARS
 from certify.checker.semantics import Program
 from certify.errors import CertifyError
 from certify.maps.families import FAMILIES, build_family, split_call
@@ -56,9 +57,7 @@ class Map:
 
 def parse_map(spec: str) -> Map:
     """Build a Map from a family call, a formula in x, or a .json/.npz weights file path."""
-    if not isinstance(spec, str) or not spec.strip():
-        raise CertifyError("empty map spec: give a family like 'logistic(r=4)', a formula in x, or a weights file")
-    spec = spec.strip()
+    spec = _spec_text(spec)
     if spec.lower().endswith((".json", ".npz")) or os.path.isfile(spec):
         canonical = load_weights(spec)
         return _from_rnn1d(spec, canonical)
@@ -71,6 +70,15 @@ def parse_map(spec: str) -> Map:
         expr = parse_formula(spec)
     canonical = expr_to_canonical(expr)
     return Map(spec, canonical, Program.from_canonical(canonical))
+
+
+def _spec_text(spec) -> str:
+    """The spec without surrounding whitespace, refused when empty or beyond MAX_SPEC_CHARS."""
+    if not isinstance(spec, str) or not spec.strip():
+        raise CertifyError("empty map spec: give a family like 'logistic(r=4)', a formula in x, or a weights file")
+    if len(spec) > MAX_SPEC_CHARS:
+        raise CertifyError(f"the map spec is longer than {MAX_SPEC_CHARS} characters: put a network in a weights file")
+    return spec.strip()
 
 
 def _from_rnn1d(given: str, canonical: dict) -> Map:
@@ -132,7 +140,7 @@ def parse_family(spec: str, param: str, group: str | None = None) -> Family:
     from certify.maps.formulas import FUNCTIONS
     if not (isinstance(param, str) and param.isidentifier()) or param in _RESERVED or param in FUNCTIONS:
         raise CertifyError(f"--param must be a plain name other than x and the function names, got {param!r}")
-    spec = (spec or "").strip()
+    spec = _spec_text(spec)
     name, args = split_call(spec)
     is_file = spec.lower().endswith((".json", ".npz")) or os.path.isfile(spec)
     if group is not None and not is_file:
@@ -159,7 +167,7 @@ def weight_family(spec: str, name: str):
     c = m.canonical
     if c["kind"] != "rnn1d":
         raise CertifyError(f"{spec!r} is not an rnn1d network, so it has no weight {name!r}")
-    hit = re.fullmatch(r"([wba])([1-9]\d*)", name)
+    hit = re.fullmatch(r"([wba])([1-9][0-9]{0,5})", name)
     if name != "c" and (hit is None or int(hit.group(2)) > len(c["w"])):
         raise CertifyError(f"--param {name!r}: name a weight w1..w{len(c['w'])}, b1.., a1.. or c")
     v = rational(c["c"] if name == "c" else c[hit.group(1)][int(hit.group(2)) - 1])
@@ -187,7 +195,7 @@ def parse_family2(spec: str, xname: str, yname: str) -> Family2:
             raise CertifyError(f"{opt} must be a plain name other than x and the function names, got {name!r}")
     if xname == yname:
         raise CertifyError("--x and --y must name two different parameters")
-    spec = (spec or "").strip()
+    spec = _spec_text(spec)
     if spec.lower().endswith((".json", ".npz")) or os.path.isfile(spec):
         raise CertifyError("a phase diagram needs a family with two named parameters, not a weights file")
     name, args = split_call(spec)

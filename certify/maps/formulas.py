@@ -9,6 +9,7 @@ import sympy
 from sympy.parsing.sympy_parser import (convert_xor, parse_expr, rationalize,
                                         standard_transformations)
 
+from certify.certificates.limits import MAX_DIGITS, MAX_EXPR_CHARS, check_expression
 from certify.errors import CertifyError
 
 X = sympy.Symbol("x")
@@ -37,29 +38,37 @@ FUNCTIONS = {
     "abs": sympy.Abs, "Abs": sympy.Abs, "max": sympy.Max, "Max": sympy.Max,
     "min": sympy.Min, "Min": sympy.Min, "pi": sympy.pi, "E": sympy.E,
 }
+_CALLABLE = frozenset(set(FUNCTIONS) - {"pi", "E"})
 DISCONTINUOUS = {"floor", "ceiling", "ceil", "sign", "sgn", "Heaviside", "heaviside", "frac",
                  "Mod", "mod", "round", "Piecewise", "step"}
-_TOKEN = re.compile(r"\s*(?:([A-Za-z_][A-Za-z_0-9]*)|(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)"
+# ASCII only (`\d` and `\s` would admit other scripts' digits and spaces)
+_TOKEN = re.compile(r"[ \t]*(?:([A-Za-z_][A-Za-z_0-9]*)|([0-9]+\.?[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)"
                     r"|(\*\*|[-+*/^(),]))")
+_PARSE_ERRORS = (SyntaxError, TypeError, ValueError, AttributeError, ZeroDivisionError, TokenError, RecursionError,
+                 OverflowError)
 
 
 def tokens_ok(text: str, allowed: set[str], what: str) -> None:
-    """Refuse any character or name outside the formula language before sympy parses it."""
+    """Refuse any character or name outside the formula language, and any formula beyond the input
+    limits (length, nesting, exponents, degree, digits: certificates.limits), before sympy parses it."""
+    if len(text) > MAX_EXPR_CHARS:
+        raise CertifyError(f"{what} is longer than {MAX_EXPR_CHARS} characters")
     pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             rest = text[pos:].strip()
             if not rest:
-                return
+                break
             raise CertifyError(f"malformed {what}: unexpected {rest[:12]!r} at position {pos}")
         name = m.group(1)
         if name and name not in allowed:
             if name in DISCONTINUOUS:
                 raise CertifyError(f"{name} is discontinuous: certify needs a continuous map")
-            raise CertifyError(f"unknown name {name!r} in {what}: use x and the functions "
+            raise CertifyError(f"unknown name {name[:40]!r} in {what}: use x and the functions "
                                f"{', '.join(sorted(set(FUNCTIONS) - {'pi', 'E'}))}; give parameters values")
         pos = m.end()
+    check_expression(text, what, frozenset(allowed - set(FUNCTIONS)), _CALLABLE)
 
 
 def parse_number(text: str, what: str):
@@ -68,11 +77,11 @@ def parse_number(text: str, what: str):
     try:
         v = parse_expr(text, local_dict=dict(FUNCTIONS),
                        transformations=standard_transformations + (rationalize, convert_xor))
-    except (SyntaxError, TypeError, ValueError, AttributeError, ZeroDivisionError, TokenError) as e:
-        raise CertifyError(f"malformed {what} {text!r}: {e}") from None
+    except _PARSE_ERRORS as e:
+        raise CertifyError(f"malformed {what} {_cut(text)}: {type(e).__name__}") from None
     v = sympy.sympify(v)
     if v.free_symbols or not v.is_real or v.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
-        raise CertifyError(f"{what} {text!r} is not a finite real number")
+        raise CertifyError(f"{what} {_cut(text)} is not a finite real number")
     return v
 
 
@@ -84,11 +93,11 @@ def parse_formula(text: str, free: str | None = None):
     try:
         expr = parse_expr(text, local_dict={"x": X, **FUNCTIONS, **extra},
                           transformations=standard_transformations + (rationalize, convert_xor))
-    except (SyntaxError, TypeError, ValueError, AttributeError, ZeroDivisionError, TokenError) as e:
-        raise CertifyError(f"malformed formula {text!r}: {type(e).__name__}") from None
+    except _PARSE_ERRORS as e:
+        raise CertifyError(f"malformed formula {_cut(text)}: {type(e).__name__}") from None
     expr = sympy.sympify(expr)
     if not isinstance(expr, sympy.Expr):
-        raise CertifyError(f"formula {text!r} is not an expression in x")
+        raise CertifyError(f"formula {_cut(text)} is not an expression in x")
     check_continuous(expr)
     return expr
 
@@ -110,7 +119,19 @@ def expr_to_canonical(expr, free: str | None = None) -> dict:
     """The certificate's canonical form of a formula map: sympy's string of the exact expression."""
     if expr.has(sympy.Float):
         raise CertifyError("internal: a float reached a canonical expression")
-    canon = {"kind": "expr", "expr": sympy.sstr(expr)}
+    try:
+        text = sympy.sstr(expr)
+    except ValueError:  # Python refuses to print an integer of more than 4300 digits
+        raise CertifyError(f"the map holds a number with more than {MAX_DIGITS} digits") from None
+    if len(text) > MAX_EXPR_CHARS:
+        raise CertifyError(f"the map's canonical form is longer than {MAX_EXPR_CHARS} characters (the limit "
+                           "for certificates); a network is stored compactly as rnn1d(...) or a weights file")
+    canon = {"kind": "expr", "expr": text}
     if free:
         canon["param"] = free
     return canon
+
+
+def _cut(text: str, n: int = 60) -> str:
+    """repr of a user's text cut to n characters, for error messages."""
+    return repr(text) if len(text) <= n else repr(text[:n]) + "..."

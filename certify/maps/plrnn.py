@@ -9,12 +9,12 @@ is re-read by the kernel (certify.checker.plrnn).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from certify.certificates import q_str
+from certify.certificates import q_str, read_json
+from certify.certificates.limits import MAX_PLRNN_DIM
 from certify.checker.plrnn import Model, parse_plrnn
 from certify.errors import CertifyError
 from certify.maps.weights import exact
@@ -61,11 +61,13 @@ def plrnn_from_mapping(d: dict, source: str) -> PLRNN:
         raise CertifyError(f"{source} must hold an object with keys kind, A, W, h")
     unknown = set(d) - KEYS
     if unknown:
-        raise CertifyError(f"unknown key(s) {sorted(unknown)} in {source}; expected {sorted(KEYS)}")
+        raise CertifyError(f"unknown key(s) {sorted(map(str, unknown))[:5]} in {source}; expected {sorted(KEYS)}")
     if d.get("kind") != "plrnn":
         raise CertifyError(f"{source}: 'kind' must be 'plrnn'")
     A, W, h = _list(d, "A", source), _list(d, "W", source), _list(d, "h", source)
     n = len(A)
+    if n > MAX_PLRNN_DIM:
+        raise CertifyError(f"{source}: dimension {n} is beyond the input limit {MAX_PLRNN_DIM}")
     if all(isinstance(r, list) for r in A):  # a diagonal matrix
         if len(A) != n or any(len(r) != n for r in A):
             raise CertifyError(f"{source}: A given as a matrix must be square")
@@ -85,13 +87,7 @@ def plrnn_from_mapping(d: dict, source: str) -> PLRNN:
 
 
 def _read(path: str):
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-    except FileNotFoundError:
-        raise CertifyError(f"no such file: {path}") from None
-    except (OSError, ValueError) as e:
-        raise CertifyError(f"cannot read {path}: {e}") from None
+    return read_json(path, "PLRNN file", floats=True)
 
 
 def is_plrnn_file(path: str) -> bool:

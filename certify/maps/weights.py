@@ -6,12 +6,12 @@ JSON numbers are the exact binary doubles they denote; strings are exact rationa
 
 from __future__ import annotations
 
-import json
 import math
 import sympy
 from flint import fmpq
 
-from certify.certificates import q_str
+from certify.certificates import q_str, read_json
+from certify.certificates.limits import MAX_BITS, MAX_DIGITS, MAX_FILE_BYTES, MAX_WIDTH
 from certify.checker.semantics import ACTIVATIONS
 from certify.errors import CertifyError
 from certify.maps.formulas import _hardtanh, _leaky_relu, _relu, _sigmoid, parse_number
@@ -29,6 +29,8 @@ def exact(v, what: str) -> tuple[int, int]:
     if isinstance(v, bool):
         raise CertifyError(f"{what} is a boolean, not a number")
     if isinstance(v, int):
+        if v.bit_length() > MAX_BITS:
+            raise CertifyError(f"{what} has more than {MAX_DIGITS} digits")
         return (v, 1)
     if isinstance(v, float):
         if not math.isfinite(v):
@@ -42,9 +44,14 @@ def exact(v, what: str) -> tuple[int, int]:
             raise CertifyError(f"{what} is {v}: weights must be finite")
         num = parse_number(v, what)
         if not num.is_Rational:
-            raise CertifyError(f"{what} = {v!r} is not rational")
+            raise CertifyError(f"{what} = {_short(v)} is not rational")
         return (int(num.p), int(num.q))
-    raise CertifyError(f"{what} = {v!r} is not a number")
+    raise CertifyError(f"{what} = {_short(v)} is not a number")
+
+
+def _short(v, n: int = 40) -> str:
+    r = repr(v) if not isinstance(v, (dict, list, tuple)) else type(v).__name__
+    return r if len(r) <= n else r[:n] + "..."
 
 
 def _vector(d, key):
@@ -55,6 +62,9 @@ def _vector(d, key):
         v = v.tolist()
     if not isinstance(v, (list, tuple)):
         v = [v]
+    if len(v) > MAX_WIDTH:
+        raise CertifyError(f"{key!r} has {len(v)} entries: networks wider than {MAX_WIDTH} units are beyond "
+                           "the input limit")
     out = []
     for i, x in enumerate(v):
         if type(x) is float and math.isfinite(x):  # the common case: as_integer_ratio is in lowest terms
@@ -84,7 +94,7 @@ def _name(d, key, default=None):
     if v is None or v == "" or v == "none":
         return None
     if not isinstance(v, str) or v not in ACTIVATIONS:
-        raise CertifyError(f"unknown {key} {v!r}; choose one of {', '.join(ACTIVATIONS)}")
+        raise CertifyError(f"unknown {key} {_short(v)}; choose one of {', '.join(ACTIVATIONS)}")
     return v
 
 
@@ -92,12 +102,12 @@ def rnn1d_from_mapping(d: dict, source: str) -> dict:
     """Validate a weights mapping and return the canonical rnn1d description."""
     unknown = set(d) - KEYS
     if unknown:
-        raise CertifyError(f"unknown key(s) {sorted(unknown)} in {source}; expected {sorted(KEYS)}")
+        raise CertifyError(f"unknown key(s) {_short(sorted(unknown, key=str))} in {source}; expected {sorted(KEYS)}")
     model = d.get("model", "rnn1d")
     if hasattr(model, "item"):
         model = model.item()
     if model != "rnn1d":
-        raise CertifyError(f"model {model!r} in {source} is not supported; use 'rnn1d'")
+        raise CertifyError(f"model {_short(model)} in {source} is not supported; use 'rnn1d'")
     act = _name(d, "activation")
     if act is None:
         raise CertifyError(f"{source} needs an 'activation' ({', '.join(ACTIVATIONS)})")
@@ -124,24 +134,35 @@ def rnn1d_from_mapping(d: dict, source: str) -> dict:
 
 
 def load_weights(path: str) -> dict:
-    """Read a .json or .npz weights file into a canonical rnn1d description."""
-    try:
-        if path.lower().endswith(".npz"):
-            import numpy as np
-            with np.load(path, allow_pickle=False) as z:
-                d = {k: z[k] for k in z.files}
-        else:
-            with open(path, encoding="utf-8") as fh:
-                d = json.load(fh)
-    except FileNotFoundError:
-        raise CertifyError(f"no such file: {path}") from None
-    except (OSError, ValueError) as e:
-        raise CertifyError(f"cannot read weights {path}: {e}") from None
+    """Read a .json or .npz weights file into a canonical rnn1d description (within the input limits:
+    file size, JSON depth and digits, network width)."""
+    if path.lower().endswith(".npz"):
+        d = _load_npz(path)
+    else:
+        d = read_json(path, "weights file", floats=True)
     if not isinstance(d, dict):
         raise CertifyError(f"{path} must hold an object with keys activation, w, b, a, c")
     if d.get("kind") == "plrnn":
         raise CertifyError(f"{path} is an n-dimensional PLRNN: use certify lyapunov {path} -p P --spectrum")
     return rnn1d_from_mapping(d, path)
+
+
+def _load_npz(path: str) -> dict:
+    import os
+    import zipfile
+
+    import numpy as np
+    try:
+        if os.path.getsize(path) > MAX_FILE_BYTES:
+            raise CertifyError(f"{path} is larger than {MAX_FILE_BYTES} bytes, the limit for a weights file")
+        with np.load(path, allow_pickle=False) as z:
+            if sum(m.file_size for m in z.zip.infolist()) > MAX_FILE_BYTES:  # a zip bomb is refused unopened
+                raise CertifyError(f"{path} holds arrays larger than {MAX_FILE_BYTES} bytes in all")
+            return {k: z[k] for k in z.files}
+    except FileNotFoundError:
+        raise CertifyError(f"no such file: {path}") from None
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
+        raise CertifyError(f"cannot read weights {path}: {type(e).__name__}: {str(e)[:100]}") from None
 
 
 def rnn1d_inline(args: list[str]) -> dict:
@@ -150,11 +171,18 @@ def rnn1d_inline(args: list[str]) -> dict:
     for arg in args:
         key, eq, val = arg.partition("=")
         if not eq:
-            raise CertifyError(f"rnn1d arguments are key=value, got {arg!r}")
+            raise CertifyError(f"rnn1d arguments are key=value, got {_short(arg)}")
         key, val = key.strip(), val.strip()
+        if key in d:
+            raise CertifyError(f"rnn1d(...) gives {_short(key)} twice")
+        if key not in KEYS:
+            raise CertifyError(f"rnn1d(...) has no argument {_short(key)}; expected {', '.join(sorted(KEYS))}")
         if val.startswith("["):
             if not val.endswith("]"):
                 raise CertifyError(f"unbalanced list for {key}")
+            if val.count(",") >= MAX_WIDTH:
+                raise CertifyError(f"{key!r} has more than {MAX_WIDTH} entries: networks wider than {MAX_WIDTH} "
+                                   "units are beyond the input limit")
             inner = val[1:-1].strip()
             d[key] = [s.strip() for s in inner.split(",")] if inner else []
         else:
