@@ -174,12 +174,31 @@ def _strings_within_limit(value, what: str) -> None:
             stack.extend(v)
 
 
+_SHAPE = (("map", dict), ("claim", dict), ("evidence", list), ("verdict", str), ("precision", int))
+
+
+def _top_level(cert: dict) -> dict:
+    """The top-level fields every certificate has, with their JSON types (what the checker indexes
+    first), so a wrong type is named here rather than found deep inside a fact check."""
+    for key, kind in _SHAPE:
+        if key in cert and (not isinstance(cert[key], kind) or isinstance(cert[key], bool)):
+            raise CertifyError(f"'{key}' must be a JSON {_JSON_NAMES[kind]}")
+    if isinstance(cert.get("map"), dict) and "canonical" in cert["map"] and not isinstance(cert["map"]["canonical"], dict):
+        raise CertifyError("'map.canonical' must be a JSON object")
+    if isinstance(cert.get("evidence"), list) and not all(isinstance(f, dict) for f in cert["evidence"]):
+        raise CertifyError("every entry of 'evidence' must be a JSON object (one fact)")
+    return cert
+
+
+_JSON_NAMES = {dict: "object", list: "array", str: "string", int: "integer"}
+
+
 def loads(text: str) -> dict:
     """Parse certificate JSON (strict: see json_loads); floats are refused (exact rationals only)."""
     cert = json_loads(text, "certificate")
     if not isinstance(cert, dict) or cert.get("schema") != SCHEMA:
         raise Unreadable(f"not a certify certificate (expected a JSON object with schema {SCHEMA!r})")
-    return cert
+    return _top_level(cert)
 
 
 def read_json(path: str, what: str, floats: bool = False):
@@ -206,7 +225,7 @@ def read(path: str) -> dict:
     cert = read_json(path, "certificate")
     if not isinstance(cert, dict) or cert.get("schema") != SCHEMA:
         raise Unreadable(f"{path} is not a certify certificate (expected a JSON object with schema {SCHEMA!r})")
-    return cert
+    return _top_level(cert)
 
 
 def write_atomic(path: str, text: str) -> None:

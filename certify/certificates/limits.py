@@ -41,12 +41,27 @@ MAX_SMOOTH_DEPTH = 3              # nested tanh, exp, log, atan, sin, cos, sqrt,
 MAX_EXPONENT = 1000               # |n| in u**n
 MAX_DEGREE = 100                  # degree in x (and parameters) of a map's polynomial part
 MAX_WIDTH = 4096                  # hidden units of an rnn1d network
-MAX_PERIOD = 10_000               # a period P given on the command line or claimed by a certificate
 MAX_PLRNN_DIM = 64                # dimension n of a PLRNN
+MAX_PERIOD = 1000                 # a period P given on the command line or claimed by a certificate
+
+# Evidence counts the kernel bounds before it works (certify/checker/limits.py: bounded(...));
+# each is far above what certify itself writes (in brackets)
+MAX_KRAWCZYK_PERIOD = 256         # boxes of one cycle_krawczyk fact: a p x p ball matrix is inverted [<= 48]
+MAX_ROUNDS = 1000                 # rounds of the piecewise-linear region rules [<= 60]
+MAX_STEPS = 2_000_000             # map evaluations one fact may ask for: cells x p, pieces x cells x p, ...
+MAX_HORIZON = 100_000             # T of gradient checkpoints, scrambling horizons [<= 100,000]
+MAX_LAP_STEPS = 64                # n of laps / horseshoe facts, upto of oscillations [<= 64]
+MAX_CELLS = 400_000               # affine cells of f^n the kernel composes [certifier: 400,000]
+MAX_PIECES = 4096                 # subintervals of an invariance or Li-Yorke-box check [<= 4096]
+MAX_DYNATOMIC_DEGREE = 64         # x-degree deg(f)^p of the dynatomic polynomial [certifier: 64]
+MAX_ITINERARIES = 60_000          # itineraries of a PL family enumerated for critical parameters [60,000]
+MAX_RADICALS = 8                  # sqrt and fractional powers in an exact onset form (minimal polynomial)
 
 __all__ = ["MAX_FILE_BYTES", "MAX_JSON_DEPTH", "MAX_JSON_VALUES", "MAX_STRING_CHARS", "MAX_DIGITS", "MAX_BITS",
            "MAX_ROOT_DIGITS", "MAX_SPEC_CHARS", "MAX_EXPR_CHARS", "MAX_PAREN_DEPTH", "MAX_CALL_DEPTH",
-           "MAX_SMOOTH_DEPTH", "MAX_EXPONENT", "MAX_DEGREE", "MAX_WIDTH", "MAX_PERIOD", "MAX_PLRNN_DIM",
+           "MAX_SMOOTH_DEPTH", "MAX_EXPONENT", "MAX_DEGREE", "MAX_WIDTH", "MAX_PLRNN_DIM", "MAX_PERIOD",
+           "MAX_KRAWCZYK_PERIOD", "MAX_ROUNDS", "MAX_STEPS", "MAX_HORIZON", "MAX_LAP_STEPS", "MAX_CELLS", "MAX_PIECES",
+           "MAX_DYNATOMIC_DEGREE", "MAX_ITINERARIES", "MAX_RADICALS",
            "json_shape", "check_expression"]
 
 
