@@ -28,8 +28,11 @@ MAX_STRING_CHARS = 65_536         # one JSON string
 # Numbers (certificates, specs, weights)
 MAX_DIGITS = 4000                 # decimal digits of an integer, a numerator or a denominator
 MAX_BITS = MAX_DIGITS * math.log2(10)  # the same bound on log2 of a numerator or denominator
-MAX_ROOT_DIGITS = 400             # digits of a number under a root (sympy factors it: slow beyond)
+MAX_ROOT_DIGITS = 400             # digits of the numbers under a root (sympy factors them: slow beyond)
+MAX_CONST_ARG_DIGITS = 300        # digits of the numbers in a constant argument of tanh, exp, log, ...
+                                  # (sympy evaluates such a constant numerically, at that many digits)
 _ROOT_BITS = MAX_ROOT_DIGITS * math.log2(10)
+_CONST_ARG_BITS = MAX_CONST_ARG_DIGITS * math.log2(10)
 
 # Map specs and canonical expressions
 MAX_SPEC_CHARS = 100_000          # a whole map spec (rnn1d(...) lists included)
@@ -58,7 +61,7 @@ MAX_ITINERARIES = 60_000          # itineraries of a PL family enumerated for cr
 MAX_RADICALS = 8                  # sqrt and fractional powers in an exact onset form (minimal polynomial)
 
 __all__ = ["MAX_FILE_BYTES", "MAX_JSON_DEPTH", "MAX_JSON_VALUES", "MAX_STRING_CHARS", "MAX_DIGITS", "MAX_BITS",
-           "MAX_ROOT_DIGITS", "MAX_SPEC_CHARS", "MAX_EXPR_CHARS", "MAX_PAREN_DEPTH", "MAX_CALL_DEPTH",
+           "MAX_ROOT_DIGITS", "MAX_CONST_ARG_DIGITS", "MAX_SPEC_CHARS", "MAX_EXPR_CHARS", "MAX_PAREN_DEPTH", "MAX_CALL_DEPTH",
            "MAX_SMOOTH_DEPTH", "MAX_EXPONENT", "MAX_DEGREE", "MAX_WIDTH", "MAX_PLRNN_DIM", "MAX_PERIOD",
            "MAX_KRAWCZYK_PERIOD", "MAX_ROUNDS", "MAX_STEPS", "MAX_HORIZON", "MAX_LAP_STEPS", "MAX_CELLS", "MAX_PIECES",
            "MAX_DYNATOMIC_DEGREE", "MAX_ITINERARIES", "MAX_RADICALS",
@@ -108,6 +111,14 @@ class _Node:
     def __init__(self, const, val=None, bits=0.0, deg=0, calls=0, smooth=0, has_log=False):
         self.const, self.val, self.bits, self.deg = const, val, bits, deg
         self.calls, self.smooth, self.has_log = calls, smooth, has_log
+
+
+_TEN_TO_MAX = 10 ** MAX_DIGITS
+
+
+def _too_many_digits(q: Fraction) -> bool:
+    """The numerator or the denominator of q has more than MAX_DIGITS digits (exactly)."""
+    return abs(q.numerator) >= _TEN_TO_MAX or q.denominator >= _TEN_TO_MAX
 
 
 def _height(q: Fraction) -> float:
@@ -230,7 +241,9 @@ class _Guard:
                 return _Node(True)
             if v in self.names:
                 return _Node(False, deg=1)
-            return _Node(True)  # a function name used as a value: sympy refuses it
+            if v in self.functions:
+                self.bad(f"{v} is a function: call it, as in {v}(x)")
+            return _Node(True)
         if v == "(":
             self.enter()
             a = self.expr()
@@ -245,7 +258,7 @@ class _Guard:
                 (exp and abs(int(exp)) > MAX_DIGITS):
             self.fail(f"the number {_cut(text)} has more than {MAX_DIGITS} digits")
         q = Fraction(text)
-        if _height(q) >= MAX_BITS:
+        if _too_many_digits(q):
             self.fail(f"the number {_cut(text)} has more than {MAX_DIGITS} digits")
         return _Node(True, q, _height(q))
 
@@ -276,8 +289,10 @@ class _Guard:
         if name in ("exp", "sigmoid") and any(a.has_log for a in args):
             self.fail(f"{name} of an expression with log is not supported (sympy turns exp(n*log(b)) into "
                       "b**n); write the power instead")
-        if name == "sqrt" and any(a.const and a.bits > _ROOT_BITS for a in args):
-            self.fail(f"a root of a number with more than {MAX_ROOT_DIGITS} digits")
+        if name == "sqrt" and any(a.bits > _ROOT_BITS for a in args):
+            self.fail(f"a root of numbers with more than {MAX_ROOT_DIGITS} digits")
+        if smooth and const and sum(a.bits for a in args) > _CONST_ARG_BITS:
+            self.fail(f"{name} of a constant with more than {MAX_CONST_ARG_DIGITS} digits")
         node.val = self.value(name, [a.val for a in args])
         return node
 
@@ -312,7 +327,7 @@ class _Guard:
     def check(self, node: _Node) -> _Node:
         if node.deg > MAX_DEGREE:
             self.fail(f"degree above {MAX_DEGREE}")
-        if node.bits >= MAX_BITS and (node.const or node.val is not None):
+        if (_too_many_digits(node.val) if node.val is not None else node.const and node.bits >= MAX_BITS):
             self.fail(f"a number with more than {MAX_DIGITS} digits")
         return node
 
@@ -347,9 +362,11 @@ class _Guard:
         if (a.val is None or n.denominator != 1) and max(abs(n.numerator), n.denominator) > MAX_EXPONENT:
             self.fail(f"exponent {_cut(n)} is beyond {MAX_EXPONENT} in absolute value")
         k = max(1, math.ceil(abs(n)))
-        if n.denominator != 1 and a.const and a.bits > _ROOT_BITS:
-            self.fail(f"a root of a number with more than {MAX_ROOT_DIGITS} digits")
-        bits = a.bits * k
+        if n.denominator != 1 and a.bits > _ROOT_BITS:
+            self.fail(f"a root of numbers with more than {MAX_ROOT_DIGITS} digits")
+        if a.bits > 0 and k > MAX_BITS:  # compared as integers: k may be far beyond a float
+            self.fail(f"a power that would have more than {MAX_DIGITS} digits")
+        bits = a.bits * k if a.bits > 0 else 0.0
         if bits >= MAX_BITS:
             self.fail(f"a power that would have more than {MAX_DIGITS} digits")
         val = None

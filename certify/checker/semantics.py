@@ -30,7 +30,7 @@ from flint import arb, ctx, fmpq
 from sympy.parsing.sympy_parser import parse_expr
 
 from certify.certificates import q_parse
-from certify.certificates.limits import MAX_EXPONENT, MAX_WIDTH, check_expression
+from certify.certificates.limits import MAX_EXPONENT, MAX_EXPR_CHARS, MAX_WIDTH, check_expression
 from certify.errors import CertifyError
 
 X = sympy.Symbol("x")
@@ -144,7 +144,8 @@ def parse_canonical_expr(text: str, param: str | tuple | None = None):
         raise CertifyError("canonical expression must be a string")
     if not all(isinstance(p, str) and p.isidentifier() for p in params):
         raise CertifyError("canonical parameter names must be identifiers")
-    check_expression(text, "canonical expression", frozenset({"x", *params}), _CANON_FUNCTIONS)
+    if len(text) > MAX_EXPR_CHARS:
+        raise CertifyError(f"canonical expression is longer than {MAX_EXPR_CHARS} characters")
     pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
@@ -153,6 +154,7 @@ def parse_canonical_expr(text: str, param: str | tuple | None = None):
         if m.group(1) and m.group(1) not in _CANON_NAMES and m.group(1) not in params:
             raise CertifyError(f"canonical expression uses the unknown name {m.group(1)[:40]!r}")
         pos = m.end()
+    check_expression(text, "canonical expression", frozenset({"x", *params}), _CANON_FUNCTIONS)
     names = {n: getattr(sympy, n) for n in ("Max", "Min", "Abs", "tanh", "exp", "log", "atan",
                                              "sin", "cos", "sqrt", "pi", "E")}
     glob = {"Integer": sympy.Integer, "Symbol": sympy.Symbol, "Rational": sympy.Rational}

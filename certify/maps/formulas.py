@@ -77,9 +77,9 @@ def parse_number(text: str, what: str):
     try:
         v = parse_expr(text, local_dict=dict(FUNCTIONS),
                        transformations=standard_transformations + (rationalize, convert_xor))
+        v = sympy.sympify(v)
     except _PARSE_ERRORS as e:
         raise CertifyError(f"malformed {what} {_cut(text)}: {type(e).__name__}") from None
-    v = sympy.sympify(v)
     if v.free_symbols or not v.is_real or v.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
         raise CertifyError(f"{what} {_cut(text)} is not a finite real number")
     return v
@@ -93,9 +93,9 @@ def parse_formula(text: str, free: str | None = None):
     try:
         expr = parse_expr(text, local_dict={"x": X, **FUNCTIONS, **extra},
                           transformations=standard_transformations + (rationalize, convert_xor))
+        expr = sympy.sympify(expr)
     except _PARSE_ERRORS as e:
         raise CertifyError(f"malformed formula {_cut(text)}: {type(e).__name__}") from None
-    expr = sympy.sympify(expr)
     if not isinstance(expr, sympy.Expr):
         raise CertifyError(f"formula {_cut(text)} is not an expression in x")
     check_continuous(expr)

@@ -7,6 +7,8 @@ JSON numbers are the exact binary doubles they denote; strings are exact rationa
 from __future__ import annotations
 
 import math
+import re
+from fractions import Fraction
 import sympy
 from flint import fmpq
 
@@ -41,12 +43,21 @@ def exact(v, what: str) -> tuple[int, int]:
     if isinstance(v, str):
         s = v.strip().lower()
         if s in ("nan", "inf", "+inf", "-inf", "infinity", "-infinity"):
-            raise CertifyError(f"{what} is {v}: weights must be finite")
+            raise CertifyError(f"{what} is {_short(v)}: weights must be finite")
+        plain = _PLAIN.fullmatch(s)
+        if plain and len(s) <= MAX_DIGITS and len(plain.group(1) or "") <= 5:  # fast path: no sympy needed
+            q = Fraction(s)
+            if max(abs(q.numerator), q.denominator).bit_length() <= MAX_BITS:
+                return (q.numerator, q.denominator)
         num = parse_number(v, what)
         if not num.is_Rational:
             raise CertifyError(f"{what} = {_short(v)} is not rational")
         return (int(num.p), int(num.q))
     raise CertifyError(f"{what} = {_short(v)} is not a number")
+
+
+# a plain decimal (exponent group 1) or p/q, ASCII digits: read exactly without sympy
+_PLAIN = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e([-+]?[0-9]+))?|-?[0-9]+/[0-9]*[1-9][0-9]*")
 
 
 def _short(v, n: int = 40) -> str:

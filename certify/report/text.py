@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from certify.certificates import interval_parse, q_parse
 
 _REGION_METHOD = {
@@ -12,11 +14,19 @@ _REGION_METHOD = {
 }
 
 
+def _float(v) -> float:
+    """float(v), or +-inf when v is beyond the float range (an exact map may have huge values)."""
+    try:
+        return float(v)
+    except OverflowError:
+        return math.inf if v > 0 else -math.inf
+
+
 def _dec(lo, hi) -> str:
     if lo == hi:
-        s = f"{float(lo):.17g}"
+        s = f"{_float(lo):.17g}"
         return s + ("" if lo.q == 1 else f"  (= {lo.p}/{lo.q})" if lo.q < 10 ** 6 else "  (exact)")
-    return f"{float((lo + hi) / 2):.17g}  (width {float(hi - lo):.1e})"
+    return f"{_float((lo + hi) / 2):.17g}  (width {_float(hi - lo):.1e})"
 
 
 def _where(claim) -> str:
@@ -24,7 +34,7 @@ def _where(claim) -> str:
     if not dom:
         return "on R"
     lo, hi = interval_parse(dom)
-    return f"in [{float(lo):.6g}, {float(hi):.6g}]"
+    return f"in [{_float(lo):.6g}, {_float(hi):.6g}]"
 
 
 def _header(cert) -> list[str]:
@@ -51,7 +61,7 @@ def _proof(cert) -> list[str]:
                 continue
             lo, hi = interval_parse(reg)
             how = _REGION_METHOD[fact["method"]].format(rounds=fact.get("rounds"))
-            lines.append(f"region   [{float(lo):.6g}, {float(hi):.6g}] holds every periodic point: {how}")
+            lines.append(f"region   [{_float(lo):.6g}, {_float(hi):.6g}] holds every periodic point: {how}")
         elif kind == "cover_pl":
             lines.append(f"cover    {len(fact['cells'])} cells on which f^{fact['p']} is affine or the orbit "
                          "leaves the region: every solution of f^p(x) = x, exactly")
@@ -72,7 +82,7 @@ def _proof(cert) -> list[str]:
             lines.append("cycle    Krawczyk K(X) in int(X) for the cyclic system; boxes disjoint")
         elif kind == "li_yorke":
             a = q_parse(fact["a"])
-            lines.append(f"witness  a = {float(a):.17g}: f^3(a) <= a < f(a) < f^2(a) (or reversed), "
+            lines.append(f"witness  a = {_float(a):.17g}: f^3(a) <= a < f(a) < f^2(a) (or reversed), "
                          "the Li-Yorke condition")
     return lines
 
@@ -103,7 +113,7 @@ def render(cert: dict, checked: str | None = None) -> str:
                 out.append(f"verdict  PROVED: exactly {count} orbit(s) of minimal period {p} {_where(claim)}"
                            " (list complete)")
             for orb in cert.get("orbits", [])[:5]:
-                pts = ", ".join(f"{float(sum(interval_parse(b)) / 2):.10g}" for b in orb[:6])
+                pts = ", ".join(f"{_float(sum(interval_parse(b)) / 2):.10g}" for b in orb[:6])
                 out.append(f"         {{{pts}{', ...' if len(orb) > 6 else ''}}}")
             if len(cert.get("orbits", [])) > 5:
                 out.append(f"         ... {len(cert['orbits']) - 5} more (use --json for all)")
@@ -126,7 +136,7 @@ def _family_header(cert: dict) -> list[str]:
     expr = cert["map"]["canonical"]["expr"]
     if len(expr) > 160:
         expr = f"{expr[:120]} ... ({len(expr)} characters in all; the certificate holds the whole formula)"
-    return [f"family   {cert['map']['given']}   ({claim['param']} in [{float(lo):.6g}, {float(hi):.6g}])",
+    return [f"family   {cert['map']['given']}   ({claim['param']} in [{_float(lo):.6g}, {_float(hi):.6g}])",
             f"         f(x) = {expr}"]
 
 
@@ -148,9 +158,9 @@ def _onset_reason(cert: dict, name: str, p: int, lo_r) -> str:
     if _has(cert, "onset_pl"):
         return (f"period-{p} orbits can only appear at roots of the critical polynomial of the itineraries "
                 f"(border collisions, degeneracies), the only one below the cycle's parameter is {name}*, and "
-                f"exact refutations hold at {name} = {float(lo_r):.6g} and between")
+                f"exact refutations hold at {name} = {_float(lo_r):.6g} and between")
     return (f"the real roots of Phi_{p}(., {name}) can only change at roots of disc * lc, the only one below "
-            f"the cycle's parameter is {name}*, and none exist at {name} = {float(lo_r):.6g}")
+            f"the cycle's parameter is {name}*, and none exist at {name} = {_float(lo_r):.6g}")
 
 
 def render_onset(cert: dict) -> str:
@@ -170,7 +180,7 @@ def render_onset(cert: dict) -> str:
             from flint import arb, ctx
             with ctx.workprec(int(digits * 3.33) + 32):
                 mid = arb((lo + hi) / 2).str(min(digits, 60), radius=False)
-            out.append(f"onset    {name}* in [lo, hi] of width {float(hi - lo):.1e}: {mid}"
+            out.append(f"onset    {name}* in [lo, hi] of width {_float(hi - lo):.1e}: {mid}"
                        + ("..." if digits > 60 else ""))
             if cert.get("exact"):
                 out.append(f"exact    {name}* = {cert['exact']}")
@@ -178,13 +188,13 @@ def render_onset(cert: dict) -> str:
                 mp = cert["minpoly"]
                 out.append(f"minpoly  {mp}" if len(mp) <= 160 else
                            f"minpoly  {mp[:100]} ... ({len(mp)} characters; the certificate holds it)")
-            out.append(f"proof    no point of minimal period {p} for any {name} in [{float(lo_r):.6g}, {name}*): "
+            out.append(f"proof    no point of minimal period {p} for any {name} in [{_float(lo_r):.6g}, {name}*): "
                        + _onset_reason(cert, name, p, lo_r))
         cyc = next((f for f in cert["evidence"] if f["fact"] == "cycle_at"), None)
         if cyc and lo != hi:
             tail = (f"so {name}* lies in (lo, hi]" if _has(cert, "param_cover")
                     else f"and persists down to {name}*")
-            out.append(f"         a {p}-cycle is certified at {name} = {float(q_parse(cyc['value'])):.12g} "
+            out.append(f"         a {p}-cycle is certified at {name} = {_float(q_parse(cyc['value'])):.12g} "
                        f"({cyc['cycle']['fact']}), {tail}")
         if cert.get("note"):
             out.append(f"note     {cert['note']}")
@@ -205,19 +215,19 @@ def render_lyapunov(cert: dict) -> str:
         out.append(f"orbits   {cert['count']} orbit(s) of minimal period {p}, list complete; exponents proved:")
         for orb, e in zip(cert["orbits"], cert["exponents"]):
             lo, hi = interval_parse(e["exponent"])
-            x = float(sum(interval_parse(orb[0])) / 2)
+            x = _float(sum(interval_parse(orb[0])) / 2)
             kind = {True: "attracting", False: "repelling", None: "stability undecided"}[e["stable"]]
-            out.append(f"         x0 = {x:<.10g}: lambda = {float((lo + hi) / 2):.12g} (width {float(hi - lo):.1e}), {kind}")
+            out.append(f"         x0 = {x:<.10g}: lambda = {_float((lo + hi) / 2):.12g} (width {_float(hi - lo):.1e}), {kind}")
     else:
         out.append(f"orbits   {cert['verdict'].upper()}: {cert.get('reason', 'no exponents')}")
     t = cert.get("typical") or {}
     if t.get("status") == "proved":
         out.append(f"typical  lambda = {t['value']} (proved: {t['method']})")
     elif t.get("value") is not None:
-        v = float(t["value"])
-        how = (f"drift {float(t['drift']):.1e}; x0 = {float(t['x0']):.10g}, {t['steps']} steps" if "x0" in t
+        v = _float(t["value"])
+        how = (f"drift {_float(t['drift']):.1e}; x0 = {_float(t['x0']):.10g}, {t['steps']} steps" if "x0" in t
                else f"{t['orbits']} random orbits x {t['steps']} steps")
-        out.append(f"typical  lambda ~= {v:.6f} +/- {float(t['stderr']):.1e}  (ESTIMATE; {how})")
+        out.append(f"typical  lambda ~= {v:.6f} +/- {_float(t['stderr']):.1e}  (ESTIMATE; {how})")
         out.append(f"         tau_pred = ln 2 / lambda ~= {0.6931471805599453 / v:.2f} steps (estimate)"
                    if v > 0 else "         lambda <= 0: the orbit is not chaotic (no predictability horizon)")
     else:
@@ -255,7 +265,7 @@ def render_windows(cert: dict) -> str:
 
 def _end(iv) -> str:
     lo, hi = interval_parse(iv)
-    return f"{float(lo):.12g}" if lo == hi else f"{float((lo + hi) / 2):.12g}"
+    return f"{_float(lo):.12g}" if lo == hi else f"{_float((lo + hi) / 2):.12g}"
 
 
 def render_audit(summary: dict) -> str:
@@ -320,7 +330,7 @@ def render_entropy(cert: dict) -> str:
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
         return "\n".join(out)
     b = cert["bounds"]
-    out.append(f"verdict  PROVED: {float(q_parse(b['lo'])):.6f} <= h_top <= {float(q_parse(b['hi'])):.6f}")
+    out.append(f"verdict  PROVED: {_float(q_parse(b['lo'])):.6f} <= h_top <= {_float(q_parse(b['hi'])):.6f}")
     out.append(f"lower    {b['lo_exact']}: {b['lo_method']}")
     out.append(f"upper    {b['hi_exact']}: {b['hi_method']}")
     return "\n".join(out)
@@ -338,10 +348,10 @@ def render_gradients(cert: dict) -> str:
     fact = cert["evidence"][0]
     lo, hi = interval_parse(fact["log_abs"][-1])
     out.append(f"gradient log|dx_T/dx_0| certified at {len(fact['T'])} checkpoints ({cert['precision']} bits); "
-               f"at T = {fact['T'][-1]}: {float((lo + hi) / 2):.6g} (width {float(hi - lo):.1e})")
-    lam_txt = (f"{float(lam['value']):.6g} +/- {float(lam['stderr']):.1e}" if lam.get("value") is not None
+               f"at T = {fact['T'][-1]}: {_float((lo + hi) / 2):.6g} (width {_float(hi - lo):.1e})")
+    lam_txt = (f"{_float(lam['value']):.6g} +/- {_float(lam['stderr']):.1e}" if lam.get("value") is not None
                else "n/a")
-    out.append(f"growth   {float(cert['growth_rate']):.6g} +/- {float(cert['stderr']):.1e} per step (fit, ESTIMATE) "
+    out.append(f"growth   {_float(cert['growth_rate']):.6g} +/- {_float(cert['stderr']):.1e} per step (fit, ESTIMATE) "
                f"vs lambda {lam_txt} (typical-orbit ESTIMATE)")
     out.append(f"regime   {cert['regime']}")
     pg = cert.get("param_gradient")
@@ -350,10 +360,10 @@ def render_gradients(cert: dict) -> str:
         key = "log_abs_dL" if pf["log_abs_dL"] is not None else "log_abs_dx"
         lo, hi = interval_parse(pf[key][-1])
         out.append(f"param    {pg['param']} = {pg['value']}: log|{pg['series']}| certified at {len(pf['T'])} "
-                   f"checkpoints; at T = {pf['T'][-1]}: {float((lo + hi) / 2):.6g} (width {float(hi - lo):.1e})")
+                   f"checkpoints; at T = {pf['T'][-1]}: {_float((lo + hi) / 2):.6g} (width {_float(hi - lo):.1e})")
         if pg["loss"]:
             out.append(f"loss     {pg['loss']}")
-        out.append(f"growth   {float(pg['growth_rate']):.6g} +/- {float(pg['stderr']):.1e} per step (fit, ESTIMATE) "
+        out.append(f"growth   {_float(pg['growth_rate']):.6g} +/- {_float(pg['stderr']):.1e} per step (fit, ESTIMATE) "
                    f"vs lambda {lam_txt}")
         out.append(f"regime   {pg['regime']}")
     return "\n".join(out)
@@ -407,15 +417,15 @@ def render_robustness(cert: dict) -> str:
         r = cert["radius"]
         lo = q_parse(r["lo"])
         hi = None if r["hi"] is None else q_parse(r["hi"])
-        out.append(f"radius   [{float(lo):.6g}, {'unknown' if hi is None else f'{float(hi):.6g}'}]  "
+        out.append(f"radius   [{_float(lo):.6g}, {'unknown' if hi is None else f'{_float(hi):.6g}'}]  "
                    f"(max-norm over every w, b, a, c)")
         for fact in cert["evidence"]:
             if fact["fact"] == "li_yorke_box":
-                out.append(f"lower    PROVED: every network within {float(q_parse(fact['delta'])):.6g} satisfies "
-                           f"Li-Yorke at a = {fact['a']} (~{float(q_parse(fact['a'])):.6g}), verified in ball "
+                out.append(f"lower    PROVED: every network within {_float(q_parse(fact['delta'])):.6g} satisfies "
+                           f"Li-Yorke at a = {fact['a']} (~{_float(q_parse(fact['a'])):.6g}), verified in ball "
                            f"arithmetic over the whole box ({fact['pieces']} pieces): points of every period")
             else:
-                d = float(q_parse(fact["delta"]))
+                d = _float(q_parse(fact["delta"]))
                 who = "the network itself has" if d == 0 else f"a network at distance {d:.6g} has"
                 out.append(f"upper    PROVED: {who} no point of period 3 (embedded refutation, re-checked)")
         if r["hi"] is None:
@@ -423,12 +433,12 @@ def render_robustness(cert: dict) -> str:
     exp = cert.get("experiment")
     if exp:
         out.append(f"experiment ({exp['samples']} samples per delta, seed {exp['seed']}; fixed points searched "
-                   f"in J = [{float(q_parse(exp['J']['lo'])):.4g}, {float(q_parse(exp['J']['hi'])):.4g}])")
+                   f"in J = [{_float(q_parse(exp['J']['lo'])):.4g}, {_float(q_parse(exp['J']['hi'])):.4g}])")
         out.append("  delta        recurrent f: period 3 proved/refuted/undecided   "
                    "composition f3.f2.f1: Li-Yorke-ordered fixed point found")
         for row in exp["rows"]:
             rc, cp = row["recurrent_period3"], row["composition_witness"]
-            out.append(f"  {float(q_parse(row['delta'])):<12.6g} {rc['proved']:>4}/{rc['refuted']}/{rc['undecided']:<40}"
+            out.append(f"  {_float(q_parse(row['delta'])):<12.6g} {rc['proved']:>4}/{rc['refuted']}/{rc['undecided']:<40}"
                        f"{cp['found']:>4} of {exp['samples']}")
         out.append(f"  ({exp['status']})")
     return "\n".join(out)
@@ -441,7 +451,7 @@ def render_oscillations(cert: dict) -> str:
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
         return "\n".join(out)
     lo, hi = interval_parse(cert["claim"]["interval"])
-    out.append(f"interval I = [{float(lo):.6g}, {float(hi):.6g}] (f(I) in I, exact)")
+    out.append(f"interval I = [{_float(lo):.6g}, {_float(hi):.6g}] (f(I) in I, exact)")
     laps = [(f["n"], f["count"]) for f in cert["evidence"] if f["fact"] == "laps"]
     out.append("laps     PROVED (exact): " + ", ".join(f"t={t}: {c}" for t, c in laps))
     g = cert["growth"]
@@ -456,7 +466,7 @@ def render_oscillations(cert: dict) -> str:
     for f in cert["evidence"]:
         if f["fact"] == "entropy":
             b = f["certificate"]["bounds"]
-            out.append(f"entropy  PROVED: {float(q_parse(b['lo'])):.6f} <= h_top <= {float(q_parse(b['hi'])):.6f}"
+            out.append(f"entropy  PROVED: {_float(q_parse(b['lo'])):.6f} <= h_top <= {_float(q_parse(b['hi'])):.6f}"
                        f"  ({b['lo_exact']} .. {b['hi_exact']})")
     return "\n".join(out)
 
@@ -485,7 +495,7 @@ def render_scrambling(cert: dict) -> str:
 
 
 def _vec(v, digits: int = 6) -> str:
-    return "(" + ", ".join(f"{float(q_parse(x)):.{digits}g}" for x in v) + ")"
+    return "(" + ", ".join(f"{_float(q_parse(x)):.{digits}g}" for x in v) + ")"
 
 
 def render_plrnn(cert: dict, shown: int = 8) -> str:
@@ -508,7 +518,7 @@ def render_plrnn(cert: dict, shown: int = 8) -> str:
                 lams = f"no exponents ({f.get('reason', 'not enclosed')})"
             else:
                 lams = "lambda = " + ", ".join(
-                    "-inf" if e == "-inf" else f"{float(sum(interval_parse(e)) / 2):.6g}" for e in f["exponents"])
+                    "-inf" if e == "-inf" else f"{_float(sum(interval_parse(e)) / 2):.6g}" for e in f["exponents"])
             itin = ",".join(f["itinerary"])
             out.append(f"         z0 = {_vec(f['points'][0])} orthants {itin}: {kind}; {lams}")
         if len(mine) > shown:
@@ -518,12 +528,12 @@ def render_plrnn(cert: dict, shown: int = 8) -> str:
         if s.get("values") is None:
             out.append(f"spectrum no estimate: {s['method']}")
         else:
-            vals = ", ".join(v if se is None else f"{float(v):.4g} +/- {float(se):.1e}"
+            vals = ", ".join(v if se is None else f"{_float(v):.4g} +/- {_float(se):.1e}"
                              for v, se in zip(s["values"], s["stderr"]))
             out.append(f"spectrum {vals}  (ESTIMATE; QR method, {s['steps']} steps after {s['transient']}, "
                        f"z0 = ({', '.join(s['z0'])}))")
-            lmax = float(s["values"][0])
-            if float(s.get("final_norm", 0)) > 1e6:
+            lmax = _float(s["values"][0])
+            if _float(s.get("final_norm", 0)) > 1e6:
                 out.append(f"         the orbit grows without visible bound (max |z_i| = {s['final_norm']} at the end): "
                            f"these are escape rates, not exponents of an attractor")
             elif lmax > 0:
@@ -542,14 +552,14 @@ def render_chaos_onset(cert: dict) -> str:
     name = cert["claim"]["param"]
     out = _family_header(cert)
     if cert["verdict"] == "proved":
-        U = float(q_parse(cert["upper"]))
+        U = _float(q_parse(cert["upper"]))
         out.append(f"verdict  PROVED: h_top > 0 at {name} = {U:.12g} (a cycle of period {cert['period']}, not a power "
                    f"of 2, is certified there; Misiurewicz): the chaos onset {name}_c is <= {U:.12g} where "
                    f"orbits persist as {name} grows (e.g. the logistic family, Milnor-Thurston)")
     else:
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
     if cert.get("lower") is not None:
-        out.append(f"lower    PROVED: {name}_c >= {float(q_parse(cert['lower'])):.12g}: {cert['lower_reason']}")
+        out.append(f"lower    PROVED: {name}_c >= {_float(q_parse(cert['lower'])):.12g}: {cert['lower_reason']}")
     else:
         out.append(f"lower    not certified: {cert['lower_reason']}")
     est = cert.get("estimate")
