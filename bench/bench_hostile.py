@@ -62,6 +62,15 @@ def _expr(text: str) -> bytes:
     return _with("tent_s8_5_no_period3.cert.json", _set(["map", "canonical", "expr"], text))
 
 
+def _terms(template: str, limit: int = 10_000) -> str:
+    """A sum of distinct terms, as long as the expression limit allows."""
+    out, k = [], 2
+    while len(" + ".join(out + [template.format(k=k)])) <= limit:
+        out.append(template.format(k=k))
+        k += 1
+    return " + ".join(out)
+
+
 def cases():
     """(name, kind, bytes or a path): kind 'input' for the reading layer, 'kernel' for evidence counts."""
     head = b'{"schema": "certify/1", "x": '
@@ -99,10 +108,9 @@ def cases():
     yield "expr exp(10**6*log(x))", "input", _expr("exp(1000000*log(x))")
     yield "expr sqrt of a 4000-digit number", "input", _expr(f"sqrt({'7' * 3999})*x")
     yield "expr 60k characters", "input", _expr("+".join(["x"] * 30000))
-    yield "expr 10k chars of Max terms (largest allowed)", "input", _expr(
-        " + ".join(f"{k}*Max(0, x - 1/{k})" for k in range(2, 600))[:9990].rsplit(" + ", 1)[0])
-    yield "expr 10k chars of depth-3 tanh/exp chains", "input", _expr(
-        " + ".join(f"tanh(1/(1 + exp(-tanh(x + 1/{k}))))" for k in range(2, 400))[:9990].rsplit(" + ", 1)[0])
+    yield "expr 10k chars of Max terms (largest allowed)", "input", _expr(_terms("{k}*Max(0, x - 1/{k})"))
+    yield "expr 10k chars of depth-3 tanh/exp chains", "input", _expr(_terms("tanh(1/(1 + exp(-tanh(x + 1/{k}))))"))
+    yield "expr 10k chars of tanh terms", "input", _expr(_terms("{k}*tanh(x/{k} - 1/3)"))
     yield "rnn1d 5000 units", "input", _with("relu_tent_net_period3.cert.json", lambda c: c["map"]["canonical"].update(
         w=["1"] * 5000, b=["0"] * 5000, a=["1"] * 5000))
     yield "precision 10**100", "input", _with("tent_s8_5_no_period3.cert.json", _set(["precision"], 10**100))
@@ -112,6 +120,8 @@ def cases():
         lambda c: (c["claim"].update(p=10**6), c["evidence"][1].update(p=10**6)))
     yield "onset digits 10**9", "kernel", _with("logistic_period3_onset.cert.json", _set(["digits"], 10**9))
     yield "oscillations upto 10**6", "kernel", _oscillations(10**6)
+    yield "param-cover onset digits 10**9", "kernel", _with("tanh_family_period3_onset.cert.json",
+                                                            _set(["digits"], 10**9))
 
 
 def _oscillations(upto):
