@@ -694,3 +694,34 @@ def fact_gradient_values(prog: Program, fact: dict):
     """Each stated interval contains log|d x_T / d x_0| along the orbit of the rational x0."""
     ts = _checkpoints(fact)
     _check_logs("dx_{t}/dx_0", ts, fact["log_abs"], gradient_logs(prog, q_parse(fact["x0"]), ts[-1]))
+
+
+def check_gradients(prog: Program, cert: dict) -> int:
+    """A gradients certificate is proved (its facts enclose log|dx_T/dx_0|, and with a parameter
+    log|dx_T/dtheta| and log|dL_T/dtheta|, along the orbit of the claim's x0) or undecided."""
+    claim, verdict = cert["claim"], cert["verdict"]
+    evidence = cert.get("evidence", [])
+    if verdict == "refuted":
+        raise Failure("a gradients certificate is proved or undecided, never refuted")
+    if verdict == "undecided":
+        if evidence or "param_gradient" in cert:
+            raise Failure("an undecided gradients certificate carries no facts")
+        return 0
+    prog = gradient_program(prog, claim)
+    kinds = [fact.get("fact") for fact in evidence]
+    if "gradient_values" not in kinds or not set(kinds) <= {"gradient_values", "param_gradient_values"}:
+        raise Failure("a gradients certificate holds gradient_values (and param_gradient_values) facts")
+    if ("param_gradient_values" in kinds or "param_gradient" in cert) and claim.get("param") is None:
+        raise Failure("parameter gradients need the claim to name the parameter and its value")
+    if "param_gradient" in cert and "param_gradient_values" not in kinds:
+        raise Failure("a param_gradient entry needs a param_gradient_values fact")
+    for fact in evidence:
+        if q_parse(fact["x0"]) != q_parse(claim["x0"]):
+            raise Failure("the facts are about another starting point than the claim's x0")
+        if int(fact["T"][-1]) > int(claim["horizon"]):
+            raise Failure("a checkpoint lies beyond the claim's horizon")
+        if fact["fact"] == "gradient_values":
+            fact_gradient_values(prog, fact)
+        else:
+            fact_param_gradient_values(prog, fact)
+    return len(evidence)

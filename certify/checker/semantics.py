@@ -532,11 +532,12 @@ def _emono(fn: str, e: arb, lower: bool) -> arb:
     return arb(lim)
 
 
-def eval_range(prog: Program):
+def eval_range(prog: Program, bounded: bool = True):
     """Exact-endpoint enclosure (lo, hi) of f(R), the image of the whole real line, or None.
 
-    None means the enclosure is unbounded or undefined (e.g. log of a negative number); it
-    proves nothing about f. Endpoints are exact arbs.
+    None means the enclosure is unbounded (unless `bounded` is False: the ends may then be
+    infinite) or undefined (e.g. log of a negative number); it proves nothing about f. Endpoints
+    are exact arbs.
     """
     s: list[tuple[arb, arb]] = []
     for ins in prog.code:
@@ -604,7 +605,7 @@ def eval_range(prog: Program):
             return None
         s.append(r)
     lo, hi = s[-1]
-    if not (_fin(lo) and _fin(hi)):
+    if bounded and not (_fin(lo) and _fin(hi)):
         return None
     return lo, hi
 

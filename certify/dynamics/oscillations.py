@@ -13,6 +13,7 @@ import numpy as np
 from certify.arith import Budget
 from certify.certificates import SCHEMA, interval
 from certify.checker import check
+from certify.checker.consequences import rho as rho_enclosure
 from certify.checker.entropy import affine_cells, laps
 from certify.dynamics.entropy import entropy_bounds, invariant_interval
 from certify.errors import CertifyError
@@ -22,8 +23,7 @@ from certify.orbits.period import certify_period, versions
 
 def rho(p: int) -> float:
     """Largest real root of z^p - 2 z^(p-2) - 1 (a float, for display and comparison)."""
-    roots = np.roots([1, 0, -2] + [0] * (p - 3) + [-1])
-    return float(max(r.real for r in roots if abs(r.imag) < 1e-9))
+    return float(rho_enclosure(p).mid())
 
 
 def least_odd_period(m: Map, max_odd: int, seconds: float):

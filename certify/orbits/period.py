@@ -21,6 +21,7 @@ from certify.arith import Budget, dyadic, workprec
 from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import check
 from certify.checker import facts as K
+from certify.checker.consequences import NO_NONFIXED_POINTS, NO_PERIODIC_POINTS, consequences
 from certify.checker.facts import domain_invariant, pl_image
 from certify.checker.regions import polynomial_escape_radius
 from certify.checker.semantics import eval_ball, eval_range
@@ -29,7 +30,6 @@ from certify.maps import Map
 from certify.orbits import balls, pl as plmod
 from certify.orbits.counting import count_certificate
 from certify.orbits.finder import candidate_cycles
-from certify.orbits.consequences import consequences
 
 DEFAULT_WINDOW = (fmpq(-10), fmpq(10))
 
@@ -159,9 +159,7 @@ def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
                                                                f"and {reason}")
         if region == "empty":
             return _gate_cert(m, budget, claim, "refuted", 64, [fact], consequences=[
-                "f has no periodic points of minimal period >= 2 (the tails where f is the identity hold "
-                "only fixed points)" if fact.get("nonfixed") else
-                "f has no periodic points at all (every orbit escapes)"])
+                NO_NONFIXED_POINTS if fact.get("nonfixed") else NO_PERIODIC_POINTS])
         cover = plmod.enumerate_cover(pl, region, p)
         orbit = cover.orbits[0] if cover.orbits else (
             plmod.continuum_orbit(pl, cover.continuum[0], p) if cover.continuum else None)
@@ -218,7 +216,8 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
         return _cert(m, claim, "undecided", budget.start_prec, [],
                      reason=f"no orbit of period {p} was found by search and {reason}")
     if region == "empty":
-        return _gate_cert(m, budget, claim, "refuted", budget.start_prec, [fact])
+        return _gate_cert(m, budget, claim, "refuted", budget.start_prec, [fact], consequences=[
+            NO_NONFIXED_POINTS if fact.get("nonfixed") else NO_PERIODIC_POINTS])
     mono = _monotone_fact(prog, region, p, budget)
     if mono is not None:
         return _gate_cert(m, budget, claim, "refuted", budget.start_prec, [fact, mono])
@@ -291,6 +290,11 @@ def cover_fact(cover, p) -> dict:
 
 # ----------------------------------------------------------------------------- orbits
 
+def _listed(orbits) -> list:
+    """Orbits (lists of boxes, leftmost first) as certificate intervals, in increasing order."""
+    return [[interval(*b) for b in o] for o in sorted(orbits)]
+
+
 def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> dict:
     """Every orbit of minimal period p (in `domain`, if given, else on R), with a completeness proof."""
     claim, fact, region, reason = _start("orbits", m, p, domain, budget)
@@ -319,7 +323,7 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
         if counted is not None:
             fact_c, orbits, prec = counted
             return _gate_cert(m, budget, claim, "proved", prec, [fact_c], count=len(orbits),
-                               orbits=[[interval(*b) for b in o] for o in orbits], complete=True)
+                               orbits=_listed(orbits), complete=True)
     cover = _cover(m.program, region, p, budget)
     if cover.stuck:
         return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover), complete=False)
@@ -330,7 +334,7 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
                      reason="root boxes too wide to tell which orbit each point belongs to")
     evidence = [fact, cover_fact(cover, p)]
     return _gate_cert(m, budget, claim, "proved", cover.prec, evidence, count=len(orbits),
-                       orbits=[[interval(*b) for b in o] for o in orbits], complete=True)
+                       orbits=_listed(orbits), complete=True)
 
 
 __all__ = ["certify_period", "certify_orbits", "find_region", "versions"]
