@@ -660,10 +660,42 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--horizon", type=int, default=200)
     sc.add_argument("--json", action="store_true")
     sc.add_argument("--out")
-    cp = sub.add_parser("check", help="re-verify a certificate file independently")
-    cp.add_argument("file")
-    cp.add_argument("--json", action="store_true", help="print the result as JSON")
+    cp = sub.add_parser("check", help="re-verify certificate files independently and say what they prove")
+    cp.add_argument("files", nargs="+", metavar="FILE")
+    cp.add_argument("--expect-map", metavar="SPEC",
+                    help="fail unless the certificate is about this map (a spec as for the other commands)")
+    cp.add_argument("--expect-claim", metavar="KIND[:P]",
+                    help="fail unless the claim is of this kind (and period), e.g. period:3, orbits:10, entropy")
+    cp.add_argument("--json", action="store_true", help="print the results as JSON (one object per line)")
     return ap
+
+
+def _check(args) -> int:
+    """Check each file; exit 0 if all pass, 1 if any fails, 2 if a file cannot be read as a certificate."""
+    from certify.report.text import render_check
+    from certify.verify import verify
+
+    codes = []
+    for path in args.files:
+        try:
+            v = verify(read(path), expect_map=args.expect_map, expect_claim=args.expect_claim)
+        except CertifyError as e:
+            if len(args.files) == 1:
+                raise
+            print(json.dumps({"file": path, "ok": False, "error": str(e)}) if args.json else
+                  f"UNREADABLE {path}: {e}")
+            codes.append(EXIT_INPUT)
+            continue
+        r = v.result
+        if args.json:
+            print(json.dumps({"file": path, "ok": r.ok, "verdict": r.verdict, "facts": r.facts,
+                              "message": r.message, "statement": r.statement, "map": v.map_line,
+                              "claim": v.claim_line, "given": v.given,
+                              "informational": list(r.informational)}, sort_keys=True))
+        else:
+            print(render_check(path, v, brief=len(args.files) > 1))
+        codes.append(EXIT_OK if r.ok else EXIT_FAILED)
+    return EXIT_FAILED if EXIT_FAILED in codes else EXIT_INPUT if EXIT_INPUT in codes else EXIT_OK
 
 
 def _progress(text: str) -> None:
@@ -690,16 +722,7 @@ def main(argv=None) -> int:
 def _main(argv) -> int:
     args = _parser().parse_args(argv)
     if args.cmd == "check":
-        from certify.checker import check
-
-        cert = read(args.file)
-        res = check(cert)
-        if args.json:
-            print(json.dumps({"ok": res.ok, "verdict": res.verdict, "facts": res.facts,
-                              "message": res.message}, sort_keys=True))
-        else:
-            print(("OK: " if res.ok else "FAILED: ") + res.message)
-        return EXIT_OK if res.ok else EXIT_FAILED
+        return _check(args)
 
     from certify.maps import parse_map
     from certify.orbits.period import certify_orbits, certify_period

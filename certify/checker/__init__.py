@@ -78,6 +78,9 @@ KINDS: dict[str, Kind] = {
                        _k("statement")),
     "robustness": Kind(_legacy("robust:check_robustness"), _k("p", "norm"), _k("radius"), _k("experiment")),
 }
+_CANONICAL_KEYS = {"expr": _k("kind", "expr", "param", "params"),
+                   "rnn1d": _k("kind", "activation", "w", "b", "a", "c", "output_activation", "slope"),
+                   "plrnn": _k("kind", "A", "W", "h")}
 # claim keys a kind may omit
 _OPTIONAL_CLAIM = {"gradients": _k("param", "value"), "entropy": _k("pieces")}
 
@@ -122,6 +125,11 @@ def _envelope(cert) -> Kind:
         raise F.Failure(f"map field(s) {sorted(set(m) - MAP_KEYS)} are not part of a certificate")
     if not isinstance(m.get("given", ""), str):
         raise F.Failure("map.given must be a string")
+    if "class" not in m:
+        raise F.Failure("map.class is missing")
+    canon = m["canonical"]
+    if not isinstance(canon, dict) or set(canon) - _CANONICAL_KEYS.get(canon.get("kind"), frozenset()):
+        raise F.Failure(f"the canonical map has keys outside those of its kind: {sorted(canon) if isinstance(canon, dict) else canon!r}")
     if cert.get("verdict") not in VERDICTS:
         raise F.Failure(f"unknown verdict {cert.get('verdict')!r}")
     if cert["verdict"] == "undecided" and not isinstance(cert.get("reason", ""), str):
@@ -167,7 +175,7 @@ def check(cert: dict, program: Program | None = None) -> CheckResult:
         with workprec(prec):
             if prog is not None:
                 _continuity(prog, cert)
-            if cert["map"].get("class") is not None and cert["map"]["class"] != map_class(prog, cert):
+            if cert["map"]["class"] != map_class(prog, cert):
                 raise F.Failure(f"map.class {cert['map']['class']!r} is not the class of the canonical map")
             st = kind.derive(prog, cert)
     except F.Failure as e:

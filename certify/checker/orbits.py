@@ -57,10 +57,9 @@ class _Proof:
         self.slope = None       # (s, interval or None) from a constant_slope fact
 
 
-def _verify(prog, cert: dict, p: int, domain) -> _Proof:
+def _verify(prog, evidence: list, p: int, domain) -> _Proof:
     if prog.has_param():
         raise F.Failure("a family with a free parameter is not a map: give the parameter a value")
-    evidence = cert.get("evidence")
     if not isinstance(evidence, list):
         raise F.Failure("evidence must be a list of facts")
     pr = _Proof()
@@ -126,7 +125,7 @@ def _verify(prog, cert: dict, p: int, domain) -> _Proof:
 
 
 def _orbit_text(boxes) -> str:
-    shown = ", ".join(f"x{i} = {iv(b)}" for i, b in enumerate(boxes[:8]))
+    shown = ", ".join(f"x{i} {iv(b)}" for i, b in enumerate(boxes[:8]))
     return shown + (f", ... ({len(boxes)} points)" if len(boxes) > 8 else "")
 
 
@@ -136,6 +135,18 @@ def _consequences_of(cert: dict, want: list) -> list:
     if (got if got is not None else []) != want or (got is not None and not want):
         raise F.Failure("the stated consequences are not the ones the verdict implies")
     return want
+
+
+def _no_facts(cert: dict) -> None:
+    if cert["evidence"]:
+        raise F.Failure("an undecided certificate claims nothing and carries no facts")
+
+
+def _domain_checked(pr: _Proof, domain) -> None:
+    """A claim on a domain D needs f(D) in D proved (the invariant_domain region fact): the theorems
+    behind a refutation and behind the consequences are about f on D."""
+    if domain is not None and pr.region != domain:
+        raise F.Failure("a claim on a domain needs the fact f(D) in D (region method invariant_domain)")
 
 
 def _absent(cert: dict, *names) -> None:
@@ -149,12 +160,14 @@ def period(prog, cert: dict) -> Statement:
     """Whether f has a point of minimal period P (on R, or on the claim's invariant domain)."""
     claim = cert["claim"]
     p, domain = claim_period(claim), claim_domain(claim)
-    pr = _verify(prog, cert, p, domain)
+    pr = _verify(prog, cert.get("evidence"), p, domain)
     n, verdict = len(cert["evidence"]), cert["verdict"]
     on = "on R" if domain is None else f"on [{num(domain[0])}, {num(domain[1])}]"
     if verdict == "undecided":
         _absent(cert, "orbit", "consequences")
+        _no_facts(cert)
         return Statement(f"undecided: nothing is claimed about period {p} {on}", n)
+    _domain_checked(pr, domain)
     if verdict == "proved":
         if pr.cycle is not None:
             orbit = [interval_parse(b) for b in cert.get("orbit", [])]
@@ -176,13 +189,17 @@ def period(prog, cert: dict) -> Statement:
         lines += [f"hence {c}" for c in _consequences_of(cert, consequences(p))]
         return Statement("\n".join(lines), n)
     _absent(cert, "orbit")
+    note = _refutation(prog, pr, p)
+    _consequences_of(cert, [note] if note else [])
+    return Statement(f"f has no point of minimal period {p} {on}" + (f": {note}" if note else ""), n)
+
+
+def _refutation(prog, pr: _Proof, p: int) -> str:
+    """Check that the verified facts refute period p; the consequence an empty region adds, or ""."""
     if pr.cycle is not None or pr.forced_by is not None:
         raise F.Failure("a refutation carries a proved cycle of the period it refutes")
     if pr.region == "empty":
-        note = NO_NONFIXED_POINTS if pr.nonfixed else NO_PERIODIC_POINTS
-        _consequences_of(cert, [note])
-        return Statement(f"f has no point of minimal period {p} {on}: {note}", n)
-    _consequences_of(cert, [])
+        return NO_NONFIXED_POINTS if pr.nonfixed else NO_PERIODIC_POINTS
     if pr.cover is None:
         raise F.Failure("verdict refuted needs a region and a complete cover")
     kind, found, continuum = pr.cover
@@ -190,7 +207,13 @@ def period(prog, cert: dict) -> Statement:
         found = [b for b in found if F.root_in_region(prog, b, p, pr.region) is not False]
     if found or continuum:
         raise F.Failure(f"the cover finds points of minimal period {p}, contradicting 'refuted'")
-    return Statement(f"f has no point of minimal period {p} {on}", n)
+    return ""
+
+
+def refutes(prog, evidence: list, p: int) -> None:
+    """The evidence (region and cover facts) proves that the map has no point of minimal period p
+    on R; raises Failure otherwise. For refutations embedded in other certificates."""
+    _refutation(prog, _verify(prog, evidence, p, None), p)
 
 
 def _exponents_text(prog, cert: dict, orbits: list, p: int) -> list:
@@ -200,7 +223,7 @@ def _exponents_text(prog, cert: dict, orbits: list, p: int) -> list:
         raise F.Failure("each exponent entry is {period: P, exponent, stable}")
     F.verify_exponents(prog, orbits, exps)
     kinds = {True: "attracting", False: "repelling", None: "stability not claimed"}
-    return [f"orbit {i}: Lyapunov exponent in {iv(e['exponent'])}, {kinds[e['stable']]}" for i, e in enumerate(exps)]
+    return [f"orbit {i}: Lyapunov exponent {iv(e['exponent'])}, {kinds[e['stable']]}" for i, e in enumerate(exps)]
 
 
 def _typical_text(cert: dict, pr: _Proof) -> list:
@@ -225,17 +248,21 @@ def orbits(prog, cert: dict) -> Statement:
     """The complete list of orbits of minimal period P (on R, or on the claim's invariant domain)."""
     claim = cert["claim"]
     p, domain = claim_period(claim), claim_domain(claim)
-    pr = _verify(prog, cert, p, domain)
+    pr = _verify(prog, cert.get("evidence"), p, domain)
     n, on = len(cert["evidence"]), "on R" if domain is None else f"on [{num(domain[0])}, {num(domain[1])}]"
     if pr.cycle is not None or pr.forced_by is not None or pr.li_yorke is not None:
         raise F.Failure("an orbit list is proved by a region and a cover, not by cycle facts")
     if cert["verdict"] == "undecided":
-        _absent(cert, "orbits", "count", "exponents", "typical")
+        _absent(cert, "orbits", "count", "exponents")
+        _no_facts(cert)
+        if cert.get("typical") is not None and cert["typical"].get("status") != "estimate":
+            raise F.Failure("an undecided orbit list carries only an estimated typical exponent")
         if cert.get("complete", False) is not False:
             raise F.Failure("an undecided orbit list is not complete")
         return Statement(f"undecided: nothing is claimed about the orbits of minimal period {p} {on}", n)
     if cert["verdict"] != "proved":
         raise F.Failure("an orbit list is either proved complete or undecided")
+    _domain_checked(pr, domain)
     if cert.get("complete") is not True:
         raise F.Failure("a proved orbit list must say complete: true")
     claimed = cert.get("orbits")

@@ -11,6 +11,7 @@ field can be displayed as certified without the kernel having looked at it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Callable
 
 from flint import fmpq
@@ -48,23 +49,28 @@ INFORMATIONAL = frozenset({"versions", "reason"})
 MAP_KEYS = frozenset({"given", "canonical", "class", "dimension"})
 
 
-def num(q: fmpq, digits: int = 12) -> str:
-    """An exact rational for reading: itself when short, else a decimal marked approximate."""
+def _decimal(q: fmpq, up: bool, sig: int = 12) -> str:
+    """q rounded down (or up) to about `sig` significant decimal digits, as a decimal string."""
+    if q == 0:
+        return "0"
+    mag = len(str(abs(q.p))) - len(str(q.q))
+    k = sig - mag
+    scaled = q * fmpq(10) ** k if k >= 0 else q / fmpq(10) ** (-k)
+    n = int(-((-scaled).floor())) if up else int(scaled.floor())
+    d = Decimal(n).scaleb(-k).normalize()
+    return format(d, "f") if -6 <= mag <= 15 else format(d, "E")
+
+
+def num(q: fmpq) -> str:
+    """An exact rational for reading: itself when short, else ~ and a 12-digit decimal."""
     s = q_str(q)
-    if len(s) <= 16:
-        return s
-    return f"~{float(q):.{digits}g}"
+    return s if len(s) <= 16 else "~" + _decimal(q, up=False)
 
 
 def iv(d) -> str:
-    """An interval {"lo", "hi"} for reading: the point when degenerate, else [lo, hi]."""
+    """An interval {"lo", "hi"} for reading: "= q" when degenerate, else "in [a, b]" with decimal
+    ends rounded outward, so the displayed interval contains the exact one."""
     lo, hi = interval_parse(d)
     if lo == hi:
-        return num(lo)
-    return f"[{num(lo)}, {num(hi)}]"
-
-
-def where(domain) -> str:
-    """'on R' or 'on [lo, hi]' for a claim's domain (None or an interval dict)."""
-    return "on R" if domain is None else f"on [{iv({'lo': domain['lo'], 'hi': domain['lo']})}, " \
-                                          f"{iv({'lo': domain['hi'], 'hi': domain['hi']})}]"
+        return "= " + num(lo)
+    return f"in [{_decimal(lo, up=False)}, {_decimal(hi, up=True)}]"

@@ -18,9 +18,10 @@ from flint import fmpq
 
 from certify import __version__
 from certify.arith import Budget, dyadic, workprec
-from certify.certificates import SCHEMA, interval, q_str
+from certify.certificates import SCHEMA, interval, interval_parse, q_str
 from certify.checker import check
 from certify.checker import facts as K
+from certify.checker.continuity import discontinuity
 from certify.checker.consequences import NO_NONFIXED_POINTS, NO_PERIODIC_POINTS, consequences
 from certify.checker.facts import domain_invariant, pl_image
 from certify.checker.regions import polynomial_escape_radius
@@ -137,11 +138,11 @@ def _start(kind: str, m: Map, p: int, domain, budget: Budget):
     """Validate the request and find the region: (claim, region fact, region, reason)."""
     if not isinstance(p, int) or p < 1:
         raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
-    # maps with log or sqrt of a non-constant are not defined on all of R: a domain is needed
-    if domain is None and any(ins[0] in ("log", "sqrt") and m.program.code[ins[1]][0] != "const"
-                              for ins in m.program.code):
-        raise CertifyError("log and sqrt are not defined on all of R: pass --domain LO,HI on which the map "
-                           "is defined and which it maps into itself")
+    with workprec(budget.start_prec):
+        why = discontinuity(m.program, domain)
+    if why is not None:
+        raise CertifyError(why + ("; pass --domain LO,HI on which f is continuous and which it maps into itself"
+                                  if domain is None else ""))
     return (_claim(kind, p, domain), *find_region(m, domain, budget, p))
 
 
@@ -172,9 +173,20 @@ def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
     return _period_balls(m, p, domain, claim, fact, region, reason, budget)
 
 
+def _domain_facts(m: Map, claim, prec: int) -> list:
+    """A cycle on a domain D comes with the fact f(D) in D (the consequences are theorems about f on D);
+    without it the kernel refuses the certificate, and the verdict is undecided."""
+    if claim["domain"] is None:
+        return []
+    with workprec(prec):
+        if not domain_invariant(m.program, *interval_parse(claim["domain"])):
+            return []
+    return [{"fact": "region", "method": "invariant_domain", "region": claim["domain"]}]
+
+
 def _pl_proved(m, p, claim, orbit, budget):
     """Certificate for an exact orbit (leftmost first) of a PL map."""
-    evidence = [{"fact": "cycle_exact", "points": [q_str(x) for x in orbit]}]
+    evidence = _domain_facts(m, claim, 64) + [{"fact": "cycle_exact", "points": [q_str(x) for x in orbit]}]
     if p == 3:
         a = orbit[0] if orbit[1] < orbit[2] else orbit[1]
         evidence.append({"fact": "li_yorke", "a": q_str(a)})
@@ -183,7 +195,7 @@ def _pl_proved(m, p, claim, orbit, budget):
 
 
 def _proved_cycle(m, p, claim, boxes, prec, budget):
-    evidence = [{"fact": "cycle_krawczyk", "boxes": [interval(*b) for b in boxes]}]
+    evidence = _domain_facts(m, claim, prec) + [{"fact": "cycle_krawczyk", "boxes": [interval(*b) for b in boxes]}]
     if p == 3:
         with workprec(prec):
             a = balls.li_yorke_witness(m.program, boxes)

@@ -556,3 +556,24 @@ def render_chaos_onset(cert: dict) -> str:
     if est:
         out.append(f"estimate {name}_c ~= {est['value']} (ESTIMATE: {est['method']})")
     return "\n".join(out)
+
+
+def render_check(path: str, v, brief: bool = False) -> str:
+    """The outcome of `certify check` for one file: the proved statement in words (what the
+    kernel derived), the map and claim it is about, and the fields it did not verify."""
+    r = v.result
+    if brief:
+        first = r.statement.splitlines()[0] if r.ok and r.statement else r.message
+        return f"{'OK    ' if r.ok else 'FAILED'} {path}: {first}"
+    if not r.ok:
+        return f"FAILED: {r.message}\nfile     {path}\nclaim    {v.claim_line}\nmap      {v.map_line}"
+    out = [f"OK: {r.message}", f"file     {path}", f"map      {v.map_line}", f"claim    {v.claim_line}",
+           f"verdict  {r.verdict.upper()}"]
+    lines = r.statement.splitlines()
+    out += [f"{'proves' if i == 0 else '':8} {line}" for i, line in enumerate(lines)] if r.verdict != "undecided" \
+        else [f"reason   {r.message.split('; ', 1)[-1]}"]
+    if r.informational:
+        given = {"matches": "denotes the canonical map", "not checked": "not re-read here"}.get(v.given, v.given)
+        notes = [f"map.given ({given})" if f == "map.given" else f for f in r.informational]
+        out.append(f"not verified (informational): {', '.join(notes)}")
+    return "\n".join(out)
