@@ -105,8 +105,7 @@ def discontinuity(prog: Program, domain=None) -> str | None:
         if ok is None:
             ok = _holds_balls(prefix, need, domain)
         if not ok:
-            what = {"pow": f"the denominator of a power {ins[2]}", "log": "the argument of log",
-                    "sqrt": "the argument of sqrt"}[ins[0]]
+            what = "the argument of " + ins[0] if ins[0] != "pow" else f"the base of a power {ins[2]}"
             where = "on R" if domain is None else f"on [{domain[0]}, {domain[1]}]"
             return f"{what} is not proved {_NEEDS[need]} {where}, so f is not proved continuous there"
     return None

@@ -22,7 +22,7 @@ from certify.certificates import SCHEMA, interval, interval_parse, q_str
 from certify.checker import check
 from certify.checker import facts as K
 from certify.checker.continuity import discontinuity
-from certify.checker.consequences import NO_NONFIXED_POINTS, NO_PERIODIC_POINTS, consequences
+from certify.checker.consequences import NO_NONFIXED_POINTS, NO_PERIODIC_POINTS, consequences, forces
 from certify.checker.facts import domain_invariant, pl_image
 from certify.checker.regions import polynomial_escape_radius
 from certify.checker.semantics import eval_ball, eval_range
@@ -147,7 +147,34 @@ def _start(kind: str, m: Map, p: int, domain, budget: Budget):
 
 
 def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> dict:
-    """Prove or refute: f has a point of minimal period p (in `domain`, if given, else on R)."""
+    """Prove or refute: f has a point of minimal period p (in `domain`, if given, else on R).
+
+    When the direct route is undecided, a proved orbit of a period q that comes before p in
+    Sharkovsky's order (3 forces every period) proves period p (f continuous on R or on the
+    invariant domain)."""
+    cert = _certify_period_direct(m, p, domain, budget)
+    if cert["verdict"] != "undecided":
+        return cert
+    for q in FORCING_PERIODS:
+        if q == p or not forces(q, p):
+            continue
+        sub = _certify_period_direct(m, q, domain, budget)
+        if sub["verdict"] != "proved":
+            continue
+        cycle = next(f for f in sub["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk"))
+        evidence = [f for f in sub["evidence"] if f["fact"] == "region"] + [
+            {"fact": "forcing", "p": q, "cycle": cycle}]
+        forced = _gate_cert(m, budget, _claim("period", p, domain), "proved", sub["precision"], evidence,
+                            consequences=consequences(p))
+        if forced["verdict"] == "proved":
+            return forced
+    return cert
+
+
+FORCING_PERIODS = (3, 5, 7)  # tried, in this order, when period p is not decided directly
+
+
+def _certify_period_direct(m: Map, p: int, domain, budget: Budget) -> dict:
     claim, fact, region, reason = _start("period", m, p, domain, budget)
     pl = m.program.pl()
     if pl is not None:

@@ -70,6 +70,9 @@ def _proof(cert) -> list[str]:
             lines.append("cycle    f(x_i) = x_(i+1) exactly in rational arithmetic; points distinct")
         elif kind == "cycle_krawczyk":
             lines.append("cycle    Krawczyk K(X) in int(X) for the cyclic system; boxes disjoint")
+        elif kind == "forcing":
+            lines.append(f"forcing  a proved orbit of minimal period {fact['p']} forces period "
+                         f"{cert['claim']['p']} (Sharkovsky's theorem; f is continuous)")
         elif kind == "li_yorke":
             a = q_parse(fact["a"])
             lines.append(f"witness  a = {float(a):.17g}: f^3(a) <= a < f(a) < f^2(a) (or reversed), "

@@ -14,6 +14,7 @@ gen period_ball_refuted.json     period "logistic(r=3.8)" -p 3
 gen period_monotone_refuted.json period "tanh(x)+1/2" -p 2
 gen period_domain_proved.json    period "logistic(r=383/100)" -p 2 --domain 0,1
 gen period_undecided.json        period "tanh(x)" -p 1 --max-prec 64
+gen period_forced.json          period "3*tanh(3*x) - 4*tanh(x-1/2) + 1/3" -p 40
 gen orbits_count.json            orbits "logistic(r=4)" -p 4
 gen orbits_pl.json               orbits "tent(s=2)" -p 4
 gen orbits_ball.json             orbits "2*tanh(2*x)" -p 1
