@@ -10,6 +10,7 @@ layer adds three bindings outside the kernel, each of which can only turn a pass
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, replace
 
@@ -28,6 +29,7 @@ class Verification:
     given: str
     claim_line: str
     map_line: str
+    given_spec: str = ""
 
     @property
     def ok(self) -> bool:
@@ -112,16 +114,26 @@ def _claim_line(cert: dict) -> str:
 
 
 def _map_line(cert: dict) -> str:
+    """The canonical map for reading: a formula, a small network written out, or a wide network's
+    width, activation and the digest of its canonical form."""
+    import hashlib
+
     m = cert.get("map") or {}
     c = m.get("canonical") or {}
     if c.get("kind") == "expr":
         name = ", ".join(c.get("params") or ([c["param"]] if c.get("param") else []))
         text = f"f(x) = {c.get('expr')}" + (f"  (parameters: {name})" if name else "")
-    elif c.get("kind") == "rnn1d":
-        text = f"rnn1d width {len(c.get('w', []))}, activation {c.get('activation')}" + (
-            f", output {c['output_activation']}" if c.get("output_activation") else "")
+    elif c.get("kind") == "rnn1d" and len(c.get("w", [])) <= 4:
+        import sympy
+
+        from certify.checker.semantics import Program
+        from certify.maps import Map
+        text = f"f(x) = {sympy.sstr(Map('', c, Program.from_canonical(c)).expr)}"
     else:
-        text = f"{c.get('kind')} map"
+        digest = hashlib.sha256(json.dumps(c, sort_keys=True).encode()).hexdigest()[:16]
+        what = f"rnn1d width {len(c.get('w', []))}, activation {c.get('activation')}" if c.get("kind") == "rnn1d" \
+            else f"{c.get('kind')} map"
+        text = f"{what}, canonical digest {digest}"
     return text + (f"   [{m['class']}]" if m.get("class") else "")
 
 
@@ -129,6 +141,8 @@ def verify(cert: dict, expect_map: str | None = None, expect_claim: str | None =
     """Check a certificate in the kernel and bind it to the spec it names and to the user's
     expectations (a mismatch fails the check, with the reason)."""
     res = check(cert)
+    if not res.ok:
+        return Verification(res, "not checked", _readable(_claim_line, cert), _readable(_map_line, cert))
     given = _given_binding(cert) if res.ok else "not checked"
     fail = None
     if res.ok and given == "differs":
@@ -149,4 +163,14 @@ def verify(cert: dict, expect_map: str | None = None, expect_claim: str | None =
                 f"could not prove that the certificate's map is {expect_map!r} (canonical forms differ)"
     if fail is not None:
         res = replace(res, ok=False, message=fail)
-    return Verification(res, given, _claim_line(cert), _map_line(cert))
+    spec = (cert.get("map") or {}).get("given") if isinstance(cert, dict) else None
+    return Verification(res, given, _readable(_claim_line, cert), _readable(_map_line, cert),
+                        spec if isinstance(spec, str) else "")
+
+
+def _readable(render, cert) -> str:
+    """A line about a certificate that may be malformed (then the line says so)."""
+    try:
+        return render(cert)
+    except (CertifyError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return "(malformed)"

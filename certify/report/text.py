@@ -570,13 +570,15 @@ def render_check(path: str, v, brief: bool = False) -> str:
         return f"{'OK    ' if r.ok else 'FAILED'} {path}: {first}"
     if not r.ok:
         return f"FAILED: {r.message}\nfile     {path}\nclaim    {v.claim_line}\nmap      {v.map_line}"
-    out = [f"OK: {r.message}", f"file     {path}", f"map      {v.map_line}", f"claim    {v.claim_line}",
-           f"verdict  {r.verdict.upper()}"]
+    given = {"matches": "denotes the canonical map", "not checked": "not re-read here"}.get(v.given, v.given)
+    out = [f"OK: {r.message}", f"file     {path}", f"map      {v.map_line}"]
+    if "map.given" in r.informational:
+        out.append(f"given    {v.given_spec}  ({given})")
+    out += [f"claim    {v.claim_line}", f"verdict  {r.verdict.upper()}"]
     lines = r.statement.splitlines()
     out += [f"{'proves' if i == 0 else '':8} {line}" for i, line in enumerate(lines)] if r.verdict != "undecided" \
         else [f"reason   {r.message.split('; ', 1)[-1]}"]
-    if r.informational:
-        given = {"matches": "denotes the canonical map", "not checked": "not re-read here"}.get(v.given, v.given)
-        notes = [f"map.given ({given})" if f == "map.given" else f for f in r.informational]
+    notes = [f for f in r.informational if f != "map.given"]
+    if notes:
         out.append(f"not verified (informational): {', '.join(notes)}")
     return "\n".join(out)
