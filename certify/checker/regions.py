@@ -47,6 +47,10 @@ def _affine_sub(s, c, lo, hi, A, B):
 def _pieces_in(pl: PL, S):
     """(lo, hi, slope, intercept) of the pieces of f meeting S, clipped to S (None = infinite)."""
     L, U = S
+    if L is not None and L == U:  # a one-point region, possibly a break: the piece to its right
+        k = bisect_right(pl.breaks, L)
+        yield L, L, pl.slopes[k], pl.icepts[k]
+        return
     k0 = 0 if L is None else bisect_right(pl.breaks, L)
     k1 = len(pl.breaks) if U is None else bisect_left(pl.breaks, U)
     ends = pl.breaks

@@ -122,15 +122,15 @@ def enumerate_cover(pl: PL, region, p: int) -> PLCover:
     points, continuum = set(), []
     for lo, hi, A, B in live:
         done.append((lo, hi))
-        if A == 1:
+        if A == 1 and lo < hi:  # f^p = id on the cell (B = 0) or no solution there
             if B == 0 and continuum_has_period(pl, lo, hi, p):
                 continuum.append((lo, hi))
             continue
-        x = B / (1 - A)
-        if lo <= x <= hi and min_period(pl, x, p) == p:
+        x = lo if lo == hi else B / (1 - A)  # a one-point cell (one-point region): its point
+        if lo <= x <= hi and A * x + B == x and min_period(pl, x, p) == p:
             points.add(x)
     done.sort()
-    return PLCover(done, orbits_from_points(pl, points, p), continuum)
+    return PLCover(done, orbits_from_points(pl, points, p, continuum), continuum)
 
 
 def exact_cycle_from_float(pl: PL, cycle, p: int):
