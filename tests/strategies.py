@@ -31,7 +31,8 @@ SMALL = tuple(Fraction(s) for s in ("0", "1", "-1", "2", "-2", "1/2", "-1/2", "3
 PL_ACTIVATIONS = ("relu", "leaky_relu", "hardtanh", "identity")
 LEAKY_SLOPES = tuple(Fraction(s) for s in ("1/100", "1/2", "0", "1", "-1/2", "2", "-1"))
 _KINKS = {"identity": (), "relu": (0,), "leaky_relu": (0,), "hardtanh": (-1, 1)}
-TWEAKS = ("none", "fixed_on_break", "identity_piece", "negation_piece", "constant_piece", "zero_unit")
+TWEAKS = ("none", "fixed_on_break", "cycle_on_break", "identity_piece", "negation_piece", "constant_piece",
+          "zero_unit")
 
 
 def small_rationals():
@@ -78,7 +79,8 @@ def degenerate_pl_nets(draw, activations=PL_ACTIVATIONS, width=(1, 4), output=Tr
 
     Weights come from `small_rationals` (0 included: zero weights, constant units); then some
     units share a break (coincident breaks), and one tweak of the sum before the output
-    activation: c shifted so a break is a fixed point, a and c rescaled so one piece is the
+    activation: c shifted so a break is a fixed point, a and c rescaled so a break lies on a
+    2-cycle (t -> u -> t, u a break or a small rational) or so that one piece is the
     identity (slope 1, intercept 0) or has slope -1, all of a piece's units silenced (constant
     piece), or a unit zeroed. Keys: activation, w, b, a, c, and slope / output_activation when used.
     """
@@ -102,6 +104,15 @@ def degenerate_pl_nets(draw, activations=PL_ACTIVATIONS, width=(1, 4), output=Tr
     if tweak == "fixed_on_break" and breaks:
         t = draw(st.sampled_from(breaks))
         net["c"] += t - _hidden(net, t)
+    elif tweak == "cycle_on_break" and breaks:  # a and c rescaled so that t -> s -> t, t a break
+        t = draw(st.sampled_from(breaks))
+        u = draw(st.sampled_from(breaks + list(SMALL)))
+        h0 = _hidden({**net, "c": Fraction(0)}, t) - _hidden({**net, "c": Fraction(0)}, u)
+        if u != t and h0 != 0:
+            scale = (u - t) / h0
+            net["a"] = a = [scale * ai for ai in a]
+            net["c"] = Fraction(0)
+            net["c"] = u - _hidden(net, t)
     elif tweak in ("identity_piece", "negation_piece", "constant_piece"):
         u, v = _piece_points(breaks, draw(st.integers(0, len(breaks))))
         s = (_hidden(net, v) - _hidden(net, u)) / (v - u)

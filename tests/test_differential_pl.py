@@ -139,8 +139,20 @@ def _settings(default):
 PERIODS = st.integers(1, 5)
 
 
-def _domain_case(net, p, lo, hi):
+def _domain_case(net, p, lo, hi, point=None):
+    """Compare on the invariant hull of [lo, hi] (certify must refuse [lo, hi] if there is none), or on
+    the one-point domain {x}, x = point(fixed points of f)."""
     f = oracle_net(net)
+    if point is not None:  # a one-point domain {x}, x a fixed point (isolated or in a continuum)
+        fixed = periodic_points(f, 1)
+        xs = sorted(fixed.points) + [e for piece in fixed.continuum for e in piece if e is not None]
+        xs += [(lo + hi) / 2 for lo, hi in fixed.continuum if lo is not None and hi is not None]
+        xs += [(hi if lo is None else lo) + (1 if lo is not None else -1) for lo, hi in fixed.continuum
+               if (lo is None) != (hi is None)]
+        if xs:
+            x = point(xs)
+            compare(net, p, (x, x))
+            return
     lo, hi = min(lo, hi), max(lo, hi)
     dom = invariant_hull(f, lo, hi)
     if dom is None:  # not invariant: certify must refuse the domain
@@ -159,11 +171,20 @@ def test_differential_whole_line(net, p):
     assert_decided_on_line(net, p)
 
 
+DOMAINS = st.tuples(small_rationals(), small_rationals(), st.sampled_from(("interval",) * 4 + ("point",)), st.data())
+
+
+def _domain_of(net, p, domain):
+    lo, hi, kind, data = domain
+    point = (lambda xs: data.draw(st.sampled_from(xs))) if kind == "point" else None
+    _domain_case(net, p, lo, hi, point)
+
+
 @_settings(80)
-@given(degenerate_pl_nets(), PERIODS, small_rationals(), small_rationals())
-def test_differential_invariant_domain(net, p, lo, hi):
-    """Points of minimal period p in an invariant interval: certify's verdicts equal exact enumeration."""
-    _domain_case(net, p, lo, hi)
+@given(degenerate_pl_nets(), PERIODS, DOMAINS)
+def test_differential_invariant_domain(net, p, domain):
+    """Points of minimal period p in an invariant interval (or fixed point): certify's verdicts equal exact enumeration."""
+    _domain_of(net, p, domain)
 
 
 @pytest.mark.slow
@@ -176,10 +197,10 @@ def test_differential_whole_line_slow(net, p):
 
 @pytest.mark.slow
 @_settings(2000)
-@given(degenerate_pl_nets(), PERIODS, small_rationals(), small_rationals())
-def test_differential_invariant_domain_slow(net, p, lo, hi):
-    """Points of minimal period p in an invariant interval (many examples): certify agrees with the oracle."""
-    _domain_case(net, p, lo, hi)
+@given(degenerate_pl_nets(), PERIODS, DOMAINS)
+def test_differential_invariant_domain_slow(net, p, domain):
+    """Points of minimal period p in an invariant interval or fixed point (many examples): certify agrees with the oracle."""
+    _domain_of(net, p, domain)
 
 
 # ----------------------------------------------------------------------------- regressions
@@ -251,3 +272,21 @@ REGRESSIONS = [
 def test_degenerate_regressions(net, p):
     """Constant tails, identity pieces, fixed points on breaks, coincident breaks, zero weights: certify agrees with the oracle."""
     compare(net, p)
+
+
+DOMAIN_REGRESSIONS = [  # (net, p, domain)
+    (_net("identity", ["1"], ["0"], ["1"]), 1, ("0", "0")),               # f = id on {0}: one fixed point, no continuum
+    (_net("hardtanh", ["1"], ["0"], ["1"]), 1, ("1/2", "1/2")),           # inside hardtanh's identity piece
+    (_net("hardtanh", ["1"], ["0"], ["1"]), 1, ("1", "2")),               # touches the identity piece at its end
+    (_net("relu", ["1"], ["0"], ["-2"]), 1, ("0", "0")),                  # a one-point domain on the break
+    (_net("relu", ["-1"], ["1"], ["-1/2"], "1"), 1, ("1", "3")),          # constant tail, fixed point on the end
+    (_net("relu", ["-3"], ["1"], ["1/3"], "-1/2"), 2, ("-1/2", "1")),     # continuum with a cycle on its end
+    (_net("identity", ["3"], ["-2"], ["-1/3"], "-2/3", output_activation="hardtanh"), 2, ("-1", "1")),
+    (_net("identity", ["1"], ["0"], ["-1"]), 2, ("0", "0")),              # -x on {0}: no 2-cycle
+]
+
+
+@pytest.mark.parametrize("net,p,domain", DOMAIN_REGRESSIONS)
+def test_degenerate_domain_regressions(net, p, domain):
+    """One-point domains, domains ending on a continuum or a break: certify agrees with the oracle."""
+    compare(net, p, (Fraction(domain[0]), Fraction(domain[1])))

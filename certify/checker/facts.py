@@ -320,11 +320,14 @@ def continuum_has_period(pl, lo, hi, p) -> bool:
     return True
 
 
-def min_period(f, x, p) -> int:
-    y, n = f(x), 1
-    while y != x and n < p:
-        y, n = f(y), n + 1
-    return n
+def min_period(f, x, p):
+    """The least n <= p with f^n(x) = x, or None when there is none (x need not be periodic)."""
+    y = x
+    for n in range(1, p + 1):
+        y = f(y)
+        if y == x:
+            return n
+    return None
 
 
 def orbits_from_points(f, points, p, continuum=()):
