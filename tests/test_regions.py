@@ -6,7 +6,7 @@ import pytest
 from flint import fmpq
 from hypothesis import HealthCheck, given, settings
 
-from certify.checker.regions import _pieces_in, fixed_tails, pl_region, refine
+from certify.checker.regions import _affine_sub, _pieces_in, fixed_tails, pl_region, refine
 from certify.maps import parse_map
 from certify.orbits.pl import find_region
 from oracle_pl import Net, periodic_points
@@ -108,6 +108,42 @@ def test_zero_slope_everywhere():
     """A constant map c: the rules shrink R to the one point {c}."""
     region, _ = find_region(pl_of("rnn1d(activation=relu, w=[0], b=[1], a=[2], c=-1)"))
     assert region == (1, 1)
+
+
+def test_affine_sub_constant_piece():
+    """(iii) on a constant piece: the whole piece when its value is in [A, B], else nothing."""
+    assert _affine_sub(fmpq(0), fmpq(2), fmpq(-1), fmpq(1), fmpq(0), fmpq(2)) == (-1, 1)
+    assert _affine_sub(fmpq(0), fmpq(3), None, fmpq(1), fmpq(0), fmpq(2)) is None
+    assert _affine_sub(fmpq(0), fmpq(0), None, None, fmpq(0), fmpq(0)) == (None, None)
+
+
+def test_identity_tail_not_cut_by_whole_line_rules():
+    """From S = R, (i)-(iii) keep an identity tail (its points are fixed): the region stays unbounded."""
+    pl = pl_of("relu(x) + relu(-x)")
+    S = pl_region(pl, 10)
+    assert S != "empty" and S[1] is None and S[0] <= 0
+
+
+def test_weighted_abs_rule_on_sign_swapping_tails():
+    """-2x (both tails reverse sign, two-step gain 4): the weighted |x| rule bounds the region around 0."""
+    region, _ = find_region(pl_of("-2*x + 0*relu(x)"))
+    assert region not in (None, "empty") and _inside(fmpq(0), region)
+
+
+def test_gain_one_tails_stay_unbounded():
+    """-x has a continuum of 2-cycles reaching infinity: no bounded region exists, none is claimed."""
+    assert find_region(pl_of("-x + 0*relu(x)"))[0] is None
+
+
+def test_rounding_keeps_a_non_dyadic_fixed_point():
+    """A constant map 1/3: the region, rounded outward to 2^-24, still holds the fixed point 1/3."""
+    region, _ = find_region(pl_of("rnn1d(activation=relu, w=[0], b=[1], a=[1/3], c=0)"))
+    assert region not in (None, "empty") and _inside(fmpq(1, 3), region)
+
+
+def test_empty_region_only_without_orbits():
+    """x + 1 on the whole line (slope 1, intercept 1) has no periodic points: the rules say "empty"."""
+    assert find_region(pl_of("x + 1 + 0*relu(x)"))[0] == "empty"
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
