@@ -265,6 +265,11 @@ REGRESSIONS = [
     (_net("relu", ["0"], ["1"], ["2"], "-1"), 1),                          # w = 0: constant 1
     (_net("relu", ["0", "1"], ["0", "0"], ["3", "0"]), 1),                 # a = 0, w = 0: constant 0
     (_net("hardtanh", ["0", "-2"], ["-3", "0"], ["1", "1"], "1"), 2),
+    # found by the differential test
+    (_net("relu", ["3/2"], ["1/2"], ["1"], "-1/3"), 1),                   # constant left tail, fixed -1/3 on the break
+    (_net("hardtanh", ["1/2"], ["-1"], ["-1"], "-1"), 1),                 # fixed 0 on a break of hardtanh
+    (_net("leaky_relu", ["-1", "3", "-3/2"], ["-1/3", "-1/2", "1/4"], ["0", "2/5", "-2/15"], "-3/2",
+          slope="-1"), 2),                                                 # a 2-cycle beside a continuum
 ]
 
 
@@ -281,7 +286,9 @@ DOMAIN_REGRESSIONS = [  # (net, p, domain)
     (_net("relu", ["1"], ["0"], ["-2"]), 1, ("0", "0")),                  # a one-point domain on the break
     (_net("relu", ["-1"], ["1"], ["-1/2"], "1"), 1, ("1", "3")),          # constant tail, fixed point on the end
     (_net("relu", ["-3"], ["1"], ["1/3"], "-1/2"), 2, ("-1/2", "1")),     # continuum with a cycle on its end
-    (_net("identity", ["3"], ["-2"], ["-1/3"], "-2/3", output_activation="hardtanh"), 2, ("-1", "1")),
+    (_net("identity", ["3"], ["-2"], ["-1/3"], "-2/3", output_activation="hardtanh"), 2, ("-2", "1")),  # hardtanh(-x):
+    # f^2 = id on [-1, 1], the 2-cycle {-1, 1} found beside it (was "an orbit leaves the set of solutions")
+    (_net("hardtanh", ["-1/3"], ["1/3"], ["-3"], "1"), 1, ("-2", "-2")),  # {-2} inside an identity piece
     (_net("identity", ["1"], ["0"], ["-1"]), 2, ("0", "0")),              # -x on {0}: no 2-cycle
 ]
 

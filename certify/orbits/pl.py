@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from certify.checker.facts import continuum_has_period, min_period, orbits_from_points, divisors
+from certify.checker.facts import Failure, continuum_has_period, min_period, orbits_from_points, divisors
 from certify.checker.regions import fixed_tails, refine
 from certify.checker.semantics import PL, float_key
 
@@ -133,6 +133,23 @@ def enumerate_cover(pl: PL, region, p: int) -> PLCover:
     return PLCover(done, orbits_from_points(pl, points, p, continuum), continuum)
 
 
+def window_orbit(pl: PL, p: int, window):
+    """An exact orbit of minimal period p (leftmost first) found by exact enumeration on the window
+    widened to hold every break of f, or None. A search, not a completeness proof: the window need
+    not hold every periodic point (an inconsistent grouping then just means nothing was found).
+    """
+    lo, hi = window
+    if pl.breaks:
+        lo, hi = min(lo, pl.breaks[0] - 1), max(hi, pl.breaks[-1] + 1)
+    try:
+        cover = enumerate_cover(pl, (lo, hi), p)
+    except Failure:
+        return None
+    if cover.orbits:
+        return cover.orbits[0]
+    return continuum_orbit(pl, cover.continuum[0], p) if cover.continuum else None
+
+
 def exact_cycle_from_float(pl: PL, cycle, p: int):
     """Lift a float p-cycle to an exact one: solve f^p(x) = x along its itinerary of pieces.
 
@@ -172,4 +189,4 @@ def continuum_orbit(pl: PL, cell, p: int):
     return None
 
 
-__all__ = ["PLCover", "find_region", "enumerate_cover", "continuum_orbit", "divisors"]
+__all__ = ["PLCover", "find_region", "enumerate_cover", "window_orbit", "continuum_orbit", "divisors"]
