@@ -283,7 +283,7 @@ def fact_cover_pl(prog: Program, fact: dict, region, p: int):
     cells = [(q_parse(c[0]), q_parse(c[1])) for c in fact["cells"]]
     _check_tiling(cells, region)
     RL, RU = region
-    points, continuum = set(), False
+    points, continuum = set(), []
     for lo, hi in cells:
         A, B = fmpq(1), fmpq(0)  # f^j(x) = A x + B on the cell
         u, v = lo, hi
@@ -299,14 +299,14 @@ def fact_cover_pl(prog: Program, fact: dict, region, p: int):
                 break
         if left:
             continue
-        if A == 1:
-            if B == 0:
-                continuum = continuum or continuum_has_period(pl, lo, hi, p)
+        if A == 1 and lo < hi:  # f^p = id on the cell (B = 0) or no solution there
+            if B == 0 and continuum_has_period(pl, lo, hi, p):
+                continuum.append((lo, hi))
             continue
-        x = B / (1 - A)
-        if lo <= x <= hi and min_period(pl, x, p) == p:
+        x = lo if lo == hi else B / (1 - A)  # a one-point cell (one-point region): its point
+        if lo <= x <= hi and A * x + B == x and min_period(pl, x, p) == p:
             points.add(x)
-    return orbits_from_points(pl, points, p), continuum
+    return orbits_from_points(pl, points, p, continuum), bool(continuum)
 
 
 def continuum_has_period(pl, lo, hi, p) -> bool:
@@ -320,14 +320,23 @@ def continuum_has_period(pl, lo, hi, p) -> bool:
     return True
 
 
-def min_period(f, x, p) -> int:
-    y, n = f(x), 1
-    while y != x and n < p:
-        y, n = f(y), n + 1
-    return n
+def min_period(f, x, p):
+    """The least n <= p with f^n(x) = x, or None when there is none (x need not be periodic)."""
+    y = x
+    for n in range(1, p + 1):
+        y = f(y)
+        if y == x:
+            return n
+    return None
 
 
-def orbits_from_points(f, points, p):
+def orbits_from_points(f, points, p, continuum=()):
+    """The orbits of the isolated solutions `points` of minimal period p, each from its leftmost point.
+
+    The solutions of minimal period p form an f-invariant set, so every orbit point must be one
+    of `points` or lie in a `continuum` cell (f^p = id there); anything else means the cover
+    missed a solution.
+    """
     orbits, seen = [], set()
     for x in sorted(points):
         if x in seen:
@@ -335,8 +344,10 @@ def orbits_from_points(f, points, p):
         orb = [x]
         for _ in range(p - 1):
             orb.append(f(orb[-1]))
-        if set(orb) - points:
+        if any(y not in points and not any(lo <= y <= hi for lo, hi in continuum) for y in orb):
             raise Failure("an orbit leaves the set of solutions (inconsistent cover)")
+        i = orb.index(min(orb))
+        orb = orb[i:] + orb[:i]
         seen.update(orb)
         orbits.append(orb)
     return orbits

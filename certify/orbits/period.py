@@ -178,7 +178,10 @@ def _certify_period_direct(m: Map, p: int, domain, budget: Budget) -> dict:
     claim, fact, region, reason = _start("period", m, p, domain, budget)
     pl = m.program.pl()
     if pl is not None:
-        if region is None:
+        if region is None:  # no completeness proof; an exact search on a window first, then floats
+            orbit = plmod.window_orbit(pl, p, domain or DEFAULT_WINDOW)
+            if orbit is not None:
+                return _pl_proved(m, p, claim, orbit, budget)
             for cyc in candidate_cycles(m.program, domain or DEFAULT_WINDOW, p):
                 orbit = plmod.exact_cycle_from_float(pl, cyc, p)
                 if orbit is not None:

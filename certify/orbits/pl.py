@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from certify.checker.facts import continuum_has_period, min_period, orbits_from_points, divisors
+from certify.checker.facts import Failure, continuum_has_period, min_period, orbits_from_points, divisors
 from certify.checker.regions import fixed_tails, refine
 from certify.checker.semantics import PL, float_key
 
@@ -122,15 +122,32 @@ def enumerate_cover(pl: PL, region, p: int) -> PLCover:
     points, continuum = set(), []
     for lo, hi, A, B in live:
         done.append((lo, hi))
-        if A == 1:
+        if A == 1 and lo < hi:  # f^p = id on the cell (B = 0) or no solution there
             if B == 0 and continuum_has_period(pl, lo, hi, p):
                 continuum.append((lo, hi))
             continue
-        x = B / (1 - A)
-        if lo <= x <= hi and min_period(pl, x, p) == p:
+        x = lo if lo == hi else B / (1 - A)  # a one-point cell (one-point region): its point
+        if lo <= x <= hi and A * x + B == x and min_period(pl, x, p) == p:
             points.add(x)
     done.sort()
-    return PLCover(done, orbits_from_points(pl, points, p), continuum)
+    return PLCover(done, orbits_from_points(pl, points, p, continuum), continuum)
+
+
+def window_orbit(pl: PL, p: int, window):
+    """An exact orbit of minimal period p (leftmost first) found by exact enumeration on the window
+    widened to hold every break of f, or None. A search, not a completeness proof: the window need
+    not hold every periodic point (an inconsistent grouping then just means nothing was found).
+    """
+    lo, hi = window
+    if pl.breaks:
+        lo, hi = min(lo, pl.breaks[0] - 1), max(hi, pl.breaks[-1] + 1)
+    try:
+        cover = enumerate_cover(pl, (lo, hi), p)
+    except Failure:
+        return None
+    if cover.orbits:
+        return cover.orbits[0]
+    return continuum_orbit(pl, cover.continuum[0], p) if cover.continuum else None
 
 
 def exact_cycle_from_float(pl: PL, cycle, p: int):
@@ -172,4 +189,4 @@ def continuum_orbit(pl: PL, cell, p: int):
     return None
 
 
-__all__ = ["PLCover", "find_region", "enumerate_cover", "continuum_orbit", "divisors"]
+__all__ = ["PLCover", "find_region", "enumerate_cover", "window_orbit", "continuum_orbit", "divisors"]
