@@ -18,7 +18,7 @@ gen period_forced.json          period "3*tanh(3*x) - 4*tanh(x-1/2) + 1/3" -p 40
 gen orbits_count.json            orbits "logistic(r=4)" -p 4
 gen orbits_pl.json               orbits "tent(s=2)" -p 4
 gen orbits_ball.json             orbits "2*tanh(2*x)" -p 1
-gen orbits_nonfixed_empty.json   orbits "min(x,1)" -p 2
+gen orbits_nonfixed_empty.json   orbits "x" -p 2
 gen lyapunov_estimate.json       lyapunov "logistic(r=3.2)" -p 2 --steps 2000
 gen lyapunov_slope.json          lyapunov "tent(s=2)" -p 1 --steps 2000
 gen onset_algebraic.json         threshold "logistic(r)" --param r -p 3 --range 3.5,4 --digits 20
