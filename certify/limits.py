@@ -26,6 +26,8 @@ import threading
 import time
 from contextlib import contextmanager
 
+from certify.errors import CertifyError
+
 __all__ = ["REASON", "TimeLimit", "time_limit", "guard", "checkpoint", "check_timeout"]
 
 REASON = "time limit (machine-dependent)"
@@ -92,9 +94,9 @@ def _signals_usable() -> bool:
 
 
 def check_timeout(seconds) -> None:
-    """A ValueError unless seconds is None (no guard) or a positive finite number."""
+    """CertifyError unless seconds is None (no guard) or a positive finite number."""
     if seconds is not None and not (isinstance(seconds, (int, float)) and 0 < seconds < float("inf")):
-        raise ValueError(f"timeout must be a positive number of seconds or None, got {seconds!r}")
+        raise CertifyError(f"the timeout must be a positive number of seconds (or none), got {seconds!r}")
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from certify.certificates import dumps, q_parse
 from certify.checker import check
 from certify.cli import main
 from certify.dynamics.entropy import entropy_bounds
+from certify.errors import CertifyError
 from certify.maps import parse_map
 from certify.orbits import pl as plmod
 from certify.orbits.period import certify_orbits, certify_period
@@ -134,8 +135,8 @@ def test_nested_guards_outer_fires_through_inner():
 
 
 def test_timeout_must_be_positive():
-    """timeout= takes a positive number of seconds or None."""
-    with pytest.raises(ValueError):
+    """timeout= takes a positive number of seconds or None (else CertifyError, the user-error type)."""
+    with pytest.raises(CertifyError):
         certify_period(parse_map("tent(s=2)"), 3, timeout=0)
 
 

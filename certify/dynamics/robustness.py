@@ -167,6 +167,7 @@ def upper_bound(m: Map, start: fmpq, a, budget: Budget = Budget(), seed: int = 0
     best, tries = None, [0]
 
     def at(d, t):
+        limits.checkpoint()
         tries[0] += 1
         return _refuted(m, [v + t * s for v, s in zip(theta, d)], sub)
 
