@@ -129,13 +129,13 @@ def _phase(args) -> int:
     text = dumps(cert)
     if args.cert:
         write_atomic(args.cert, text)
-    if args.out:
+    if args.out and cert["evidence"]:
         write_atomic(args.out, phase_svg(cert))
     if args.json:
         sys.stdout.write(text)
     else:
         print(render_phase(cert))
-        if args.out:
+        if args.out and cert["evidence"]:
             print(f"plot     {args.out}")
         if args.cert:
             print(f"written  {args.cert}  (re-check with: certify check {args.cert})")

@@ -61,7 +61,7 @@ def test_enumeration_budget_bounds_live_cells():
 
 def test_period_over_budget_still_proved_by_search():
     """Over the enumeration budget a period is still proved by an exact cycle found by search."""
-    cert = certify_period(parse_map("tent(s=2)"), 20, budget=Budget(max_pl_cells=2000))
+    cert = certify_period(parse_map("tent(s=2)"), 10, budget=Budget(max_pl_cells=200))
     assert cert["verdict"] == "proved" and check(cert).ok
 
 
@@ -145,3 +145,33 @@ def test_cli_max_cells_and_timeout(capsys):
     assert main(["orbits", "tent(s=2)", "-p", "40", "--max-cells", "5000"]) == 3
     assert "budget: more than 5,000 cells" in capsys.readouterr().out
     assert main(["orbits", "tent(s=2)", "-p", "3", "--timeout", "0"]) == 2
+
+
+def test_phase_refinement_budget_is_deterministic_and_noted():
+    """A phase diagram stops splitting at its cell budget, the same way every time, and says so; it still checks."""
+    from flint import fmpq
+
+    from certify.maps import parse_family2
+    from certify.thresholds.phase import certify_phase
+
+    fam = parse_family2("skew_tent(aL, aR, 1)", "aL", "aR")
+    rng = ((fmpq(-3), fmpq(3)), (fmpq(-3), fmpq(3)))
+    runs = [certify_phase(fam, rng, grid=8, depth=4, budget=Budget(max_cells=200)) for _ in range(2)]
+    assert "budget: more than 200 cells classified" in runs[0]["note"] and check(runs[0]).ok
+    assert dumps(runs[0]) == dumps(runs[1])
+    late = certify_phase(fam, rng, grid=256, depth=10, budget=Budget(max_cells=10 ** 12), timeout=0.05)
+    assert late["verdict"] == "undecided" and late["reason"].startswith(limits.REASON)
+
+
+def test_parameter_cover_budget_names_its_count():
+    """A parameter cover (smooth family onset) that runs out of cells is undecided, naming the budget."""
+    from flint import fmpq
+
+    from certify.maps import parse_family
+    from certify.thresholds import certify_onset
+
+    fam = parse_family("3*tanh(3*x) - g*tanh(x-1/2) + 1/3", "g")
+    runs = [certify_onset(fam, 3, (fmpq(3), fmpq(7, 2)), budget=Budget(max_cells=2000)) for _ in range(2)]
+    assert runs[0]["verdict"] == "undecided"
+    assert "parameter cover: budget: more than 2,000 cells" in runs[0]["reason"]
+    assert dumps(runs[0]) == dumps(runs[1])
