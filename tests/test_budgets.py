@@ -61,7 +61,10 @@ def test_enumeration_budget_bounds_live_cells():
 
 def test_period_over_budget_still_proved_by_search():
     """Over the enumeration budget a period is still proved by an exact cycle found by search."""
-    cert = certify_period(parse_map("tent(s=2)"), 10, budget=Budget(max_pl_cells=200))
+    m = parse_map("tent(s=2)")
+    with pytest.raises(OverBudget):
+        plmod.enumerate_cover(m.program.pl(), (q_parse("0"), q_parse("1")), 10, max_cells=200)
+    cert = certify_period(m, 10, budget=Budget(max_pl_cells=200))
     assert cert["verdict"] == "proved" and check(cert).ok
 
 
