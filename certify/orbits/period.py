@@ -157,7 +157,7 @@ def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget(), timeo
                                           reason=why))
 
 
-def _pl_search(m: Map, p: int, window, budget: Budget):
+def _pl_search(m: Map, p: int, window):
     """The exact orbit of a float p-cycle of a PL map lifted to rationals, or None (a search, no proof)."""
     pl = m.program.pl()
     for cyc in candidate_cycles(m.program, window, p):
@@ -172,7 +172,7 @@ def _certify_period(m: Map, p: int, domain, budget: Budget) -> dict:
     pl = m.program.pl()
     if pl is not None:
         if region is None:
-            orbit = _pl_search(m, p, domain or DEFAULT_WINDOW, budget)
+            orbit = _pl_search(m, p, domain or DEFAULT_WINDOW)
             if orbit is not None:
                 return _pl_proved(m, p, claim, orbit, budget)
             return _cert(m, claim, "undecided", 64, [], reason=f"no orbit of period {p} was found by search "
@@ -185,7 +185,7 @@ def _certify_period(m: Map, p: int, domain, budget: Budget) -> dict:
         try:
             cover = plmod.enumerate_cover(pl, region, p, budget.max_pl_cells)
         except OverBudget as e:  # too many cells for a refutation: an orbit found by search still proves
-            orbit = _pl_search(m, p, region, budget)
+            orbit = _pl_search(m, p, region)
             if orbit is not None:
                 return _pl_proved(m, p, claim, orbit, budget)
             return _cert(m, claim, "undecided", 64, [], reason=f"{e} in the exact enumeration of f^{p} on the "
