@@ -71,7 +71,7 @@ KINDS: dict[str, Kind] = {
     "plrnn_cycles": Kind(_legacy("plrnn:check_plrnn"), _k("p"), _k("periods"), _k("spectrum"), compiled=False),
     "gradients": Kind(_legacy("facts:check_gradients"), _k("p", "x0", "horizon", "param", "value"),
                       _k("param_gradient"), _k("growth_method", "growth_rate", "lambda", "regime", "stderr")),
-    "entropy": Kind(_legacy("entropy:check_entropy"), _k("p", "interval", "pieces"), _k("bounds")),
+    "entropy": Kind(_legacy("entropy:check_entropy"), _k("p", "interval", "pieces"), _k("bounds"), _k("note")),
     "oscillations": Kind(_legacy("entropy:check_oscillations"), _k("p", "interval", "upto"), _k("odd_period"),
                          _k("growth")),
     "scrambling": Kind(_legacy("scrambling:check_scrambling"), _k("p", "x", "y", "eps", "delta", "horizon"),

@@ -8,8 +8,8 @@ is downgraded to undecided with the checker's message, never printed as proved.
 
 from __future__ import annotations
 
+import dataclasses
 import platform
-import time
 
 import flint
 import mpmath
@@ -17,7 +17,8 @@ import sympy
 from flint import fmpq
 
 from certify import __version__
-from certify.arith import Budget, dyadic, workprec
+from certify import limits
+from certify.arith import Budget, OverBudget, dyadic, over_budget, workprec
 from certify.certificates import SCHEMA, interval, interval_parse, q_str
 from certify.checker import check
 from certify.checker import facts as K
@@ -29,7 +30,7 @@ from certify.checker.semantics import eval_ball, eval_range
 from certify.errors import CertifyError
 from certify.maps import Map
 from certify.orbits import balls, pl as plmod
-from certify.orbits.counting import count_certificate
+from certify.orbits.counting import count_certificate, polynomial_degree
 from certify.orbits.finder import candidate_cycles
 
 DEFAULT_WINDOW = (fmpq(-10), fmpq(10))
@@ -146,12 +147,24 @@ def _start(kind: str, m: Map, p: int, domain, budget: Budget):
     return (_claim(kind, p, domain), *find_region(m, domain, budget, p))
 
 
-def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> dict:
+def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget(), timeout: float | None = None) -> dict:
     """Prove or refute: f has a point of minimal period p (in `domain`, if given, else on R).
 
     When the direct route is undecided, a proved orbit of a period q that comes before p in
     Sharkovsky's order (3 forces every period) proves period p (f continuous on R or on the
-    invariant domain)."""
+    invariant domain). `budget` bounds the work (the verdict is the same on every machine);
+    `timeout` (seconds, None: none) is the outer guard: when it fires the result is undecided,
+    "time limit (machine-dependent)".
+    """
+    return limits.guard(timeout, lambda: _certify_period(m, p, domain, budget),
+                        lambda why: _cert(m, _claim("period", p, domain), "undecided", budget.start_prec, [],
+                                          reason=why))
+
+
+FORCING_PERIODS = (3, 5, 7)  # tried, in this order, when period p is not decided directly
+
+
+def _certify_period(m: Map, p: int, domain, budget: Budget) -> dict:
     cert = _certify_period_direct(m, p, domain, budget)
     if cert["verdict"] != "undecided":
         return cert
@@ -171,7 +184,14 @@ def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
     return cert
 
 
-FORCING_PERIODS = (3, 5, 7)  # tried, in this order, when period p is not decided directly
+def _pl_search(m: Map, p: int, window):
+    """The exact orbit of a float p-cycle of a PL map lifted to rationals, or None (a search, no proof)."""
+    pl = m.program.pl()
+    for cyc in candidate_cycles(m.program, window, p):
+        orbit = plmod.exact_cycle_from_float(pl, cyc, p)
+        if orbit is not None:
+            return orbit
+    return None
 
 
 def _certify_period_direct(m: Map, p: int, domain, budget: Budget) -> dict:
@@ -179,19 +199,22 @@ def _certify_period_direct(m: Map, p: int, domain, budget: Budget) -> dict:
     pl = m.program.pl()
     if pl is not None:
         if region is None:  # no completeness proof; an exact search on a window first, then floats
-            orbit = plmod.window_orbit(pl, p, domain or DEFAULT_WINDOW)
+            orbit = plmod.window_orbit(pl, p, domain or DEFAULT_WINDOW) or _pl_search(m, p, domain or DEFAULT_WINDOW)
             if orbit is not None:
                 return _pl_proved(m, p, claim, orbit, budget)
-            for cyc in candidate_cycles(m.program, domain or DEFAULT_WINDOW, p):
-                orbit = plmod.exact_cycle_from_float(pl, cyc, p)
-                if orbit is not None:
-                    return _pl_proved(m, p, claim, orbit, budget)
             return _cert(m, claim, "undecided", 64, [], reason=f"no orbit of period {p} was found by search "
                                                                f"and {reason}")
         if region == "empty":
             return _gate_cert(m, budget, claim, "refuted", 64, [fact], consequences=[
                 NO_NONFIXED_POINTS if fact.get("nonfixed") else NO_PERIODIC_POINTS])
-        cover = plmod.enumerate_cover(pl, region, p)
+        try:
+            cover = plmod.enumerate_cover(pl, region, p, budget.max_pl_cells)
+        except OverBudget as e:  # too many cells for a refutation: an orbit found by search still proves
+            orbit = _pl_search(m, p, region)
+            if orbit is not None:
+                return _pl_proved(m, p, claim, orbit, budget)
+            return _cert(m, claim, "undecided", 64, [], reason=f"{e} in the exact enumeration of f^{p} on the "
+                                                               f"region, and no orbit of period {p} was found by search")
         orbit = cover.orbits[0] if cover.orbits else (
             plmod.continuum_orbit(pl, cover.continuum[0], p) if cover.continuum else None)
         if orbit is not None:
@@ -284,7 +307,7 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
         return _cert(m, claim, "undecided", cover.prec, [],
                      reason=f"solutions of minimal period {p} exist but no cycle could be certified")
     if cover.stuck:
-        return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover))
+        return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover, budget))
     evidence = [fact, cover_fact(cover, p)]
     return _gate_cert(m, budget, claim, "refuted", cover.prec, evidence)
 
@@ -302,20 +325,27 @@ def _monotone_fact(prog, region, p, budget):
 
 
 def _cover(prog, region, p, budget):
-    deadline = time.monotonic() + budget.seconds
-    cover, wide = None, balls.widen(region)
+    """A ball cover of the widened region at precisions 64, 128, ... until no cell is stuck or the
+    cells of all the attempts reach budget.max_cells."""
+    cover, wide, used = None, balls.widen(region), 0
     for prec in budget.precisions():
-        cover = balls.ball_cover(prog, wide, p, prec, budget, deadline)
+        if cover is not None and used >= budget.max_cells:
+            break
+        cover = balls.ball_cover(prog, wide, p, prec, dataclasses.replace(budget, max_cells=budget.max_cells - used))
+        used += cover.cells
         cover.region = wide
-        if not cover.stuck or time.monotonic() > deadline:
+        if not cover.stuck:
             break
     return cover
 
 
-def _stuck_reason(cover) -> str:
-    budget = [s for s in cover.stuck if "budget" in s[2]]
-    lo, hi, why = (budget or cover.stuck)[0]
+def _stuck_reason(cover, budget: Budget) -> str:
+    over = [s for s in cover.stuck if s[2] == balls.CELL_BUDGET]
+    lo, hi, why = (over or cover.stuck)[0]
     where = float((lo + hi) / 2)
+    if over:
+        return (f"{over_budget(budget.max_cells)} (a ball cover, over the precisions up to {cover.prec} bits): "
+                f"{len(cover.stuck)} cell(s) undecided, first near x = {where:.12g}")
     return (f"{len(cover.stuck)} cell(s) undecided at precision {cover.prec} bits, first near x = {where:.12g}: "
             f"{why}")
 
@@ -337,8 +367,32 @@ def _listed(orbits) -> list:
     return [[interval(*b) for b in o] for o in sorted(orbits)]
 
 
-def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> dict:
-    """Every orbit of minimal period p (in `domain`, if given, else on R), with a completeness proof."""
+def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget(), timeout: float | None = None) -> dict:
+    """Every orbit of minimal period p (in `domain`, if given, else on R), with a completeness proof.
+
+    `budget` bounds the work (the verdict is the same on every machine); `timeout` (seconds, None:
+    none) is the outer guard: when it fires the result is undecided, "time limit (machine-dependent)".
+    """
+    return limits.guard(timeout, lambda: _certify_orbits(m, p, domain, budget),
+                        lambda why: _cert(m, _claim("orbits", p, domain), "undecided", budget.start_prec, [],
+                                          reason=why, complete=False))
+
+
+def _too_many_roots(m: Map, p: int, budget: Budget):
+    """The reason to refuse a complete list up front, for a polynomial of degree d >= 2 on R whose
+    f^p(x) = x has d^p solutions (with multiplicity, complex ones too) beyond the cell budget; else None."""
+    from certify.checker.thresholds import mobius
+
+    d = polynomial_degree(m.program)
+    if d < 2 or d ** p <= budget.max_cells:
+        return None
+    orbits = sum(mobius(p // e) * d ** e for e in K.divisors(p)) // p
+    return (f"{over_budget(budget.max_cells)}: f^{p}(x) = x has degree {d}^{p} = {d ** p:,}, so up to {orbits:,} "
+            f"orbits of minimal period {p} (all of them real for maps such as logistic(r=4)), each needing its "
+            f"own cell; pass --domain LO,HI to cover a smaller invariant interval, or raise --max-cells")
+
+
+def _certify_orbits(m: Map, p: int, domain, budget: Budget) -> dict:
     claim, fact, region, reason = _start("orbits", m, p, domain, budget)
     if region is None:
         return _cert(m, claim, "undecided", 64, [], reason=reason, complete=False)
@@ -346,7 +400,11 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
         return _gate_cert(m, budget, claim, "proved", 64, [fact], count=0, orbits=[], complete=True)
     pl = m.program.pl()
     if pl is not None:
-        cover = plmod.enumerate_cover(pl, region, p)
+        try:
+            cover = plmod.enumerate_cover(pl, region, p, budget.max_pl_cells)
+        except OverBudget as e:
+            return _cert(m, claim, "undecided", 64, [], complete=False,
+                         reason=f"{e} in the exact enumeration of f^{p} on the region")
         ends = [q_str(a) for a, _ in cover.cells] + [q_str(cover.cells[-1][1])]  # the cells tile the region
         evidence = [fact, {"fact": "cover_pl", "p": p, "region": interval(*region),
                            "cells": [[u, v] for u, v in zip(ends, ends[1:])]}]
@@ -361,6 +419,9 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
         return _gate_cert(m, budget, claim, "proved", budget.start_prec, [fact, mono], count=0, orbits=[],
                            complete=True)
     if domain is None and m.program.is_polynomial():
+        refuse = _too_many_roots(m, p, budget)
+        if refuse is not None:
+            return _cert(m, claim, "undecided", budget.start_prec, [], reason=refuse, complete=False)
         counted = count_certificate(m.program, region, p, budget)
         if counted is not None:
             fact_c, orbits, prec = counted
@@ -368,7 +429,7 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
                                orbits=_listed(orbits), complete=True)
     cover = _cover(m.program, region, p, budget)
     if cover.stuck:
-        return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover), complete=False)
+        return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover, budget), complete=False)
     with workprec(cover.prec):
         orbits = balls.orbits_from_roots(m.program, cover.roots, p, region)
     if orbits is None:

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
+from certify.arith import OverBudget
 from certify.checker.facts import Failure, continuum_has_period, min_period, orbits_from_points, divisors
 from certify.checker.regions import fixed_tails, refine
 from certify.checker.semantics import PL, float_key
+from certify.limits import checkpoint
 
 
 @dataclass
@@ -77,8 +79,10 @@ class _Breaks:
         return k
 
 
-def enumerate_cover(pl: PL, region, p: int) -> PLCover:
-    """All solutions of f^p(x) = x in the region, exactly, with the cells that prove completeness."""
+def enumerate_cover(pl: PL, region, p: int, max_cells: int | None = None) -> PLCover:
+    """All solutions of f^p(x) = x in the region, exactly, with the cells that prove completeness.
+
+    OverBudget when the cells (finished and live) would exceed max_cells (None: no limit)."""
     RL, RU = region
     delta = (RU - RL) / 1024 if RU > RL else fmpq(1, 1024)
     breaks, slopes, icepts = pl.breaks, pl.slopes, pl.icepts
@@ -93,6 +97,9 @@ def enumerate_cover(pl: PL, region, p: int) -> PLCover:
     for _ in range(p):
         nxt = []
         for lo, hi, A, B in live:
+            if max_cells is not None and len(done) + len(nxt) > max_cells:  # work budget (Budget.max_cells)
+                raise OverBudget(max_cells)
+            checkpoint()  # the outer time guard (certify.limits) where signals cannot interrupt
             u, v = A * lo + B, A * hi + B
             ilo, ihi = (u, v) if u <= v else (v, u)
             # split the image [ilo, ihi] at f's breaks and at the guard points: the points in
