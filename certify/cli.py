@@ -79,6 +79,30 @@ def _domain(text: str, option: str = "--domain"):
     return lo, hi
 
 
+def _budget(args, **kw) -> Budget:
+    """The work budget of a command from its options (--max-cells, ...), with the progress line on a
+    terminal. Work budgets make verdicts machine-independent; --timeout (see _timeout) does not."""
+    if getattr(args, "max_cells", None) is not None:
+        if args.max_cells < 1:
+            raise CertifyError(f"--max-cells must be at least 1, got {args.max_cells}")
+        kw["max_cells"] = kw["max_pl_cells"] = args.max_cells
+    return Budget(progress=_progress if sys.stderr.isatty() else None, **kw)
+
+
+def _timeout(args):
+    """--timeout SECONDS: the outer guard (None: none); on firing the verdict is undecided, reason
+    "time limit (machine-dependent)" (certify.limits)."""
+    t = args.timeout
+    if t is not None and not (0 < t < float("inf")):
+        raise CertifyError("--timeout must be a positive number of seconds")
+    return t
+
+
+def _clear_progress() -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+
+
 def _threshold(args, p: int) -> int:
     from certify.maps import parse_family
     from certify.report.text import render_onset, render_windows
@@ -88,10 +112,8 @@ def _threshold(args, p: int) -> int:
     fam = parse_family(args.map, args.param, args.group)
     run, render = ((certify_onset, render_onset) if args.cmd == "threshold"
                    else (certify_windows, render_windows))
-    if args.timeout <= 0:
-        raise CertifyError("--timeout must be positive")
-    cert = run(fam, p, rng, digits=args.digits,
-               budget=Budget(seconds=args.timeout, progress=_progress if sys.stderr.isatty() else None))
+    cert = run(fam, p, rng, digits=args.digits, budget=_budget(args), timeout=_timeout(args))
+    _clear_progress()
     return _emit(args, cert, render)
 
 
@@ -102,7 +124,8 @@ def _chaos_onset(args) -> int:
 
     periods = PERIODS if args.periods is None else tuple(_period(v) for v in args.periods.split(","))
     cert = certify_chaos_onset(parse_family(args.map, args.param, args.group), _domain(args.range, "--range"), periods,
-                               budget=Budget(progress=_progress if sys.stderr.isatty() else None))
+                               budget=_budget(args), timeout=_timeout(args))
+    _clear_progress()
     return _emit(args, cert, render_chaos_onset)
 
 
@@ -125,20 +148,19 @@ def _phase(args) -> int:
         raise CertifyError("--out writes the SVG diagram: give a file name ending in .svg (the certificate "
                            "goes to --cert)")
     fam = parse_family2(args.map, args.x, args.y)
-    cert = certify_phase(fam, ((x0, x1), (y0, y1)), grid=args.grid, depth=args.depth,
-                         budget=Budget(seconds=args.timeout, progress=_progress if sys.stderr.isatty() else None))
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\033[K")
+    cert = certify_phase(fam, ((x0, x1), (y0, y1)), grid=args.grid, depth=args.depth, budget=_budget(args),
+                         timeout=_timeout(args))
+    _clear_progress()
     text = dumps(cert)
     if args.cert:
         write_atomic(args.cert, text)
-    if args.out:
+    if args.out and cert["evidence"]:
         write_atomic(args.out, phase_svg(cert))
     if args.json:
         sys.stdout.write(text)
     else:
         print(render_phase(cert))
-        if args.out:
+        if args.out and cert["evidence"]:
             print(f"plot     {args.out}")
         if args.cert:
             print(f"written  {args.cert}  (re-check with: certify check {args.cert})")
@@ -209,7 +231,7 @@ def _audit(args) -> int:
     audit = Audit(opts["activation"], opts["init"], opts["widths"], _gains(args.gain), opts["samples"], args.seed,
                   period=_period(args.period), protocol=opts["protocol"], bias=opts["bias"],
                   first_layer=opts["first_layer"], output_activation=opts["output_activation"],
-                  budget=Budget(seconds=30, self_check=not args.no_self_check), output_bias=opts["output_bias"],
+                  budget=Budget(self_check=not args.no_self_check), output_bias=opts["output_bias"],
                   preset=notes)
     summary = run_audit(audit, args.out, workers=args.workers, scheduler=args.scheduler,
                         progress=_progress if sys.stderr.isatty() else None, levels=_levels(args.levels))
@@ -386,10 +408,12 @@ def _entropy(args) -> int:
     from certify.maps import parse_map
     from certify.report.text import render_entropy
 
-    if args.timeout <= 0:
-        raise CertifyError("--timeout must be positive")
+    if args.depth < 1:
+        raise CertifyError(f"--depth must be at least 1, got {args.depth}")
     m = parse_map(args.map)
-    cert = entropy_bounds(m, _domain(args.domain) if args.domain else None, budget=Budget(seconds=args.timeout))
+    cert = entropy_bounds(m, _domain(args.domain) if args.domain else None, budget=_budget(args, lap_depth=args.depth),
+                          timeout=_timeout(args))
+    _clear_progress()
     return _emit(args, cert, render_entropy)
 
 
@@ -456,8 +480,8 @@ def _robustness(args) -> int:
     from certify.report.text import render_robustness
     from certify.certificates import q_parse
 
-    if args.timeout <= 0:
-        raise CertifyError("--timeout must be positive")
+    if args.searches < 1:
+        raise CertifyError(f"--searches must be at least 1, got {args.searches}")
     if args.persistence is not None and args.persistence < 1:
         raise CertifyError("--persistence needs a positive number of samples")
     deltas = [_rational(d.strip(), "--delta") for d in args.delta.split(",")] if args.delta else None
@@ -468,7 +492,8 @@ def _robustness(args) -> int:
         raise CertifyError("the robustness radius is defined for networks: give a weights file or rnn1d(...)")
     if args.persistence and m.program.pl() is None:
         raise CertifyError("the persistence experiment needs a piecewise-linear network (exact verdicts)")
-    cert = robustness(m, seconds=args.timeout, seed=args.seed)
+    cert = robustness(m, seed=args.seed, budget=_budget(args, searches=args.searches), timeout=_timeout(args))
+    _clear_progress()
     if args.persistence:
         if deltas is None:
             r = cert.get("radius") or {}
@@ -488,10 +513,9 @@ def _oscillations(args) -> int:
 
     if args.plot and not args.plot.lower().endswith(".svg"):
         raise CertifyError("--plot writes SVG: give a file name ending in .svg")
-    if args.timeout <= 0:
-        raise CertifyError("--timeout must be positive")
     m = parse_map(args.map)
-    cert = oscillations(m, args.upto, max_odd=args.max_odd, seconds=args.timeout)
+    cert = oscillations(m, args.upto, max_odd=args.max_odd, budget=_budget(args), timeout=_timeout(args))
+    _clear_progress()
     if args.plot and cert["verdict"] == "proved":
         write_atomic(args.plot, laps_svg(cert, f"{m.given}: log laps(f^t)"))
     return _emit(args, cert, render_oscillations)
@@ -548,7 +572,8 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--out", help="write the certificate to this file (atomically)")
         sp.add_argument("--plot", help="write a cobweb plot of the orbit(s) to this .svg file")
         sp.add_argument("--max-prec", type=int, default=1024, help="largest precision in bits (default 1024)")
-        sp.add_argument("--timeout", type=float, default=120.0, help="seconds before saying undecided")
+        _limit_arguments(sp, "cells of the cover of the region: a ball cover over all its precisions, or the "
+                             "exact enumeration of f^P for piecewise-linear maps")
     for name, help_ in (("threshold", "the least parameter in a range with a point of minimal period P"),
                         ("windows", "the parameters in a range with points of minimal period P")):
         tp = sub.add_parser(name, help=help_)
@@ -562,8 +587,8 @@ def _parser() -> argparse.ArgumentParser:
         tp.add_argument("--period", "-p", default="3", help="the period P >= 1 (default 3)")
         tp.add_argument("--range", required=True, help="A,B: the parameter range")
         tp.add_argument("--digits", type=int, default=30, help="enclosure width 10^-digits (default 30)")
-        tp.add_argument("--timeout", type=float, default=120.0,
-                        help="seconds for a parameter cover (smooth families) before saying undecided (default 120)")
+        _limit_arguments(tp, "cells of a cover of the region (each period verdict), and of a parameter cover "
+                             "(smooth families) over all its pieces")
         tp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
         tp.add_argument("--out", help="write the certificate to this file (atomically)")
     co = sub.add_parser("chaos-onset", help="certified upper bound on where topological entropy becomes positive")
@@ -573,6 +598,7 @@ def _parser() -> argparse.ArgumentParser:
     co.add_argument("--group", help="with a weights file: the weight groups the gain multiplies (w, b, a, c)")
     co.add_argument("--periods", default=None,
                     help="periods (not powers of 2) whose birth to look for (default 3,5,6,10,12,20,24,48)")
+    _limit_arguments(co, "cells of the cover of the region of each period verdict")
     co.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     co.add_argument("--out", help="write the certificate to this file (atomically)")
 
@@ -585,7 +611,8 @@ def _parser() -> argparse.ArgumentParser:
     ph.add_argument("--range", required=True, help="X0,X1,Y0,Y1: the parameter rectangle")
     ph.add_argument("--grid", type=int, default=16, help="cells per side before refinement (default 16)")
     ph.add_argument("--depth", type=int, default=5, help="times an undecided cell may be split (default 5)")
-    ph.add_argument("--timeout", type=float, default=120.0, help="seconds of refinement (default 120)")
+    _limit_arguments(ph, "cells classified; past it undecided cells are no longer split (a note says so)",
+                     "400,000")
     ph.add_argument("--out", help="write the phase diagram to this .svg file")
     ph.add_argument("--cert", help="write the certificate to this file (atomically)")
     ph.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
@@ -642,7 +669,10 @@ def _parser() -> argparse.ArgumentParser:
     ep = sub.add_parser("entropy", help="certified bounds [lo, hi] on the topological entropy of f on an invariant interval")
     ep.add_argument("map")
     ep.add_argument("--domain", help="LO,HI: an invariant interval (default: found from the map)")
-    ep.add_argument("--timeout", type=float, default=5.0, help="seconds spent sharpening the bounds")
+    ep.add_argument("--depth", type=int, default=60,
+                    help="PL maps: the largest n whose laps of f^n sharpen the bounds (default 60)")
+    _limit_arguments(ep, "PL maps: affine cells of f^n; smooth maps: cells of each odd-period search (1/16 of it)",
+                     "100,000 for PL maps, 400,000 for smooth maps")
     ep.add_argument("--json", action="store_true")
     ep.add_argument("--out")
     rp = sub.add_parser("report", help="Markdown + HTML report with plots for an audit folder")
@@ -661,7 +691,9 @@ def _parser() -> argparse.ArgumentParser:
     lp.add_argument("--out", help="write the certificate to this file (atomically)")
     rb = sub.add_parser("robustness", help="certified radius [lo, hi] of period 3 under weight perturbations")
     rb.add_argument("map", help="a weights file or rnn1d(...)")
-    rb.add_argument("--timeout", type=float, default=30.0, help="seconds for the upper-bound search (default 30)")
+    rb.add_argument("--searches", type=int, default=500,
+                    help="neighbours the upper-bound search tries to refute (default 500)")
+    rb.add_argument("--timeout", type=float, default=None, help=_TIMEOUT_HELP)
     rb.add_argument("--seed", type=int, default=0)
     rb.add_argument("--persistence", type=int, help="also run the persistence experiment with N samples per delta")
     rb.add_argument("--delta", help="comma-separated perturbation sizes for the experiment (default: lo, 4 lo, "
@@ -672,7 +704,7 @@ def _parser() -> argparse.ArgumentParser:
     op.add_argument("map")
     op.add_argument("--upto", type=int, default=12, help="largest t (default 12)")
     op.add_argument("--max-odd", type=int, default=15, help="largest odd period tried for rho_p (default 15)")
-    op.add_argument("--timeout", type=float, default=10.0, help="seconds per period search (default 10)")
+    _limit_arguments(op, "affine cells of f^t, and cells of each period search and of the entropy bounds")
     op.add_argument("--plot", help="write log laps against t to this .svg file")
     op.add_argument("--json", action="store_true")
     op.add_argument("--out")
@@ -685,10 +717,89 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--horizon", type=int, default=200)
     sc.add_argument("--json", action="store_true")
     sc.add_argument("--out")
-    cp = sub.add_parser("check", help="re-verify a certificate file independently")
-    cp.add_argument("file")
-    cp.add_argument("--json", action="store_true", help="print the result as JSON")
+    cp = sub.add_parser("check", help="re-verify certificate files independently and say what they prove")
+    cp.add_argument("files", nargs="+", metavar="FILE")
+    cp.add_argument("--expect-map", metavar="SPEC",
+                    help="fail unless the certificate is about this map (a spec as for the other commands)")
+    cp.add_argument("--expect-claim", metavar="KIND[:P]",
+                    help="fail unless the claim is of this kind (and period), e.g. period:3, orbits:10, entropy")
+    cp.add_argument("--json", action="store_true", help="print the results as JSON (one object per line)")
     return ap
+
+
+def _check(args) -> int:
+    """Check each file; exit 0 if all pass, 1 if any fails or is malformed, 2 if a file cannot be read
+    as a certificate at all (missing, too large, not UTF-8, not JSON, not a certificate object).
+
+    A file the readers refuse (duplicate keys, NaN, floats, numbers or nesting beyond the limits,
+    wrong top-level types) and a kernel that stops on a certificate both give one FAILED line:
+    nothing a file holds can produce a traceback."""
+    import dataclasses
+
+    from certify.certificates import Unreadable
+    from certify.report.text import render_check
+    from certify.verify import verify
+
+    codes = []
+    for path in args.files:
+        try:
+            cert = read(path)
+        except Unreadable as e:
+            if len(args.files) == 1:
+                raise
+            print(json.dumps({"file": path, "ok": False, "error": _one_line(e)}) if args.json else
+                  f"UNREADABLE {path}: {_one_line(e)}")
+            codes.append(EXIT_INPUT)
+            continue
+        except CertifyError as e:  # JSON a certificate may not hold
+            codes.append(_malformed(args, path, f"malformed certificate: {e}"))
+            continue
+        try:
+            v = verify(cert, expect_map=args.expect_map, expect_claim=args.expect_claim)
+        except CertifyError as e:
+            if str(e).startswith("--expect-map"):
+                raise  # the user's option is bad input, not the certificate
+            codes.append(_malformed(args, path, f"malformed certificate: {e}"))
+            continue
+        except Exception as e:  # noqa: BLE001 -- the kernel reports defects itself; a crash is still a failure
+            codes.append(_malformed(args, path, f"malformed certificate: the checker stopped on it "
+                                                f"({type(e).__name__}: {e})"))
+            continue
+        r = v.result
+        if args.json:
+            print(json.dumps({"file": path, "ok": r.ok, "verdict": _one_line(r.verdict, 40), "facts": r.facts,
+                              "message": _one_line(r.message), "statement": r.statement, "map": v.map_line,
+                              "claim": v.claim_line, "given": v.given,
+                              "informational": list(r.informational)}, sort_keys=True))
+        else:
+            if not r.ok:  # each line of the report stays one line, whatever the file holds
+                v = dataclasses.replace(v, result=dataclasses.replace(r, message=_one_line(r.message)),
+                                        claim_line=_one_line(v.claim_line), map_line=_one_line(v.map_line))
+            print(render_check(path, v, brief=len(args.files) > 1))
+        codes.append(EXIT_OK if r.ok else EXIT_FAILED)
+    return EXIT_FAILED if EXIT_FAILED in codes else EXIT_INPUT if EXIT_INPUT in codes else EXIT_OK
+
+
+def _malformed(args, path: str, message: str) -> int:
+    """One FAILED line (or JSON object) for a certificate that cannot be checked as written."""
+    message = _one_line(message)
+    if args.json:
+        print(json.dumps({"file": path, "ok": False, "verdict": None, "facts": 0, "message": message},
+                         sort_keys=True))
+    else:
+        print(f"FAILED: {message}" if len(args.files) == 1 else f"FAILED {path}: {message}")
+    return EXIT_FAILED
+
+
+_TIMEOUT_HELP = ("outer guard: stop after SECONDS of wall-clock time with an undecided verdict, reason "
+                 "'time limit (machine-dependent)' (default: none; the work budgets bound every run)")
+
+
+def _limit_arguments(p, cells: str, default: str = "400,000 for ball arithmetic, 100,000 for exact "
+                                                   "piecewise-linear enumerations") -> None:
+    """--max-cells (a work budget: the same verdict on every machine) and --timeout (the outer guard)."""
+    p.add_argument("--max-cells", type=int, default=None, help=f"work budget: {cells} (default {default})")
+    p.add_argument("--timeout", type=float, default=None, help=_TIMEOUT_HELP)
 
 
 def _progress(text: str) -> None:
@@ -710,33 +821,6 @@ def main(argv=None) -> int:
         import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-
-
-def _check(args) -> int:
-    """certify check: exit 0 when every fact holds, 1 when one fails or the certificate is malformed
-    (one line on stdout), 2 when the file is not a certificate at all (one line on stderr)."""
-    from certify.certificates import Unreadable
-    from certify.checker import CheckResult, check
-
-    try:
-        cert = read(args.file)
-    except Unreadable:
-        raise
-    except CertifyError as e:  # JSON a certificate may not hold (duplicate keys, NaN, floats, limits)
-        res = CheckResult(False, "none", 0, f"malformed certificate: {e}")
-    else:
-        try:
-            res = check(cert)
-        except Exception as e:  # noqa: BLE001 -- the kernel reports defects itself; a crash is still a failure
-            res = CheckResult(False, str(cert.get("verdict")), 0,
-                              f"malformed certificate: the checker stopped on it ({type(e).__name__}: {e})")
-    message = _one_line(res.message)
-    if args.json:
-        print(json.dumps({"ok": res.ok, "verdict": _one_line(res.verdict, 40), "facts": res.facts,
-                          "message": message}, sort_keys=True))
-    else:
-        print(("OK: " if res.ok else "FAILED: ") + message)
-    return EXIT_OK if res.ok else EXIT_FAILED
 
 
 def _main(argv) -> int:
@@ -779,17 +863,14 @@ def _main(argv) -> int:
     domain = _domain(args.domain) if args.domain else None
     if args.max_prec < 64:
         raise CertifyError("--max-prec must be at least 64 bits")
-    if args.timeout <= 0:
-        raise CertifyError("--timeout must be positive")
-    budget = Budget(max_prec=args.max_prec, seconds=args.timeout,
-                    progress=_progress if sys.stderr.isatty() else None)
+    budget = _budget(args, max_prec=args.max_prec)
+    timeout = _timeout(args)
     if args.plot and not args.plot.lower().endswith(".svg"):
         raise CertifyError("--plot writes SVG: give a file name ending in .svg")
     m = parse_map(args.map)
     run = certify_period if args.cmd == "period" else certify_orbits
-    cert = run(m, p, domain=domain, budget=budget)
-    if budget.progress is not None:
-        sys.stderr.write("\r\033[K")
+    cert = run(m, p, domain=domain, budget=budget, timeout=timeout)
+    _clear_progress()
     text = dumps(cert)
     if args.out:
         write_atomic(args.out, text)

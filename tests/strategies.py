@@ -82,3 +82,124 @@ def hostile_specs():
     formula = _expression(leaf)
     minus = st.builds(lambda s: "-" + s, st.one_of(formula, family))
     return st.one_of(tokens, deep, unbalanced, family, rnn, raw, formula, minus)
+
+
+# ----------------------------------------------------------------------------- degenerate PL networks
+
+SMALL = tuple(Fraction(s) for s in ("0", "1", "-1", "2", "-2", "1/2", "-1/2", "3", "-3", "1/3", "-1/3",
+                                    "3/2", "-3/2", "4", "-4"))
+PL_ACTIVATIONS = ("relu", "leaky_relu", "hardtanh", "identity")
+LEAKY_SLOPES = tuple(Fraction(s) for s in ("1/100", "1/2", "0", "1", "-1/2", "2", "-1"))
+_KINKS = {"identity": (), "relu": (0,), "leaky_relu": (0,), "hardtanh": (-1, 1)}
+TWEAKS = ("none", "fixed_on_break", "cycle_on_break", "identity_piece", "negation_piece", "constant_piece",
+          "zero_unit")
+
+
+def small_rationals():
+    """0, +-1, +-2, +-1/2, +-3, +-1/3, +-3/2, +-4 (shrinking towards 0)."""
+    return st.sampled_from(SMALL)
+
+
+def _act(name, u, slope):
+    if name == "relu":
+        return max(u, Fraction(0))
+    if name == "leaky_relu":
+        return u if u >= 0 else slope * u
+    if name == "hardtanh":
+        return min(max(u, Fraction(-1)), Fraction(1))
+    return u
+
+
+def _hidden(net, x):
+    """The network before its output activation: sum a act(w x + b) + c."""
+    return sum((a * _act(net["activation"], w * x + b, net.get("slope")) for w, b, a in
+                zip(net["w"], net["b"], net["a"])), net["c"])
+
+
+def _hidden_breaks(net):
+    return sorted({(k - b) / w for w, b in zip(net["w"], net["b"]) if w != 0 for k in _KINKS[net["activation"]]})
+
+
+def _piece_points(breaks, k):
+    """Two distinct points of the k-th piece between sorted breaks (k = 0 the left tail)."""
+    ends = [None, *breaks, None]
+    lo, hi = ends[k], ends[k + 1]
+    if lo is None and hi is None:
+        return Fraction(0), Fraction(1)
+    if lo is None:
+        return hi - 1, hi
+    if hi is None:
+        return lo, lo + 1
+    return lo, hi
+
+
+@st.composite
+def degenerate_pl_nets(draw, activations=PL_ACTIVATIONS, width=(1, 4), output=True):
+    """rnn1d weight dicts with Fraction entries, biased to degenerate cases.
+
+    Weights come from `small_rationals` (0 included: zero weights, constant units); then some
+    units share a break (coincident breaks), and one tweak of the sum before the output
+    activation: c shifted so a break is a fixed point, a and c rescaled so a break lies on a
+    2-cycle (t -> u -> t, u a break or a small rational) or so that one piece is the
+    identity (slope 1, intercept 0) or has slope -1, all of a piece's units silenced (constant
+    piece), or a unit zeroed. Keys: activation, w, b, a, c, and slope / output_activation when used.
+    """
+    k = draw(st.integers(*width))
+    act = draw(st.sampled_from(activations))
+    w = [draw(small_rationals()) for _ in range(k)]
+    b = [draw(small_rationals()) for _ in range(k)]
+    a = [draw(small_rationals()) for _ in range(k)]
+    net = {"activation": act, "w": w, "b": b, "a": a, "c": draw(small_rationals())}
+    out = draw(st.sampled_from((None, None, None, "relu", "hardtanh", "leaky_relu", "identity"))) if output else None
+    if out is not None:
+        net["output_activation"] = out
+    if "leaky_relu" in (act, out):
+        net["slope"] = draw(st.sampled_from(LEAKY_SLOPES))
+    if k >= 2 and draw(st.booleans()):  # coincident breaks: unit j's break moved onto unit i's
+        i, j = draw(st.permutations(range(k)))[:2]
+        if w[i] != 0 and w[j] != 0:
+            b[j] = b[i] * w[j] / w[i]
+    tweak = draw(st.sampled_from(TWEAKS))
+    breaks = _hidden_breaks(net)
+    if tweak == "fixed_on_break" and breaks:
+        t = draw(st.sampled_from(breaks))
+        net["c"] += t - _hidden(net, t)
+    elif tweak == "cycle_on_break" and breaks:  # a and c rescaled so that t -> s -> t, t a break
+        t = draw(st.sampled_from(breaks))
+        u = draw(st.sampled_from(breaks + list(SMALL)))
+        h0 = _hidden({**net, "c": Fraction(0)}, t) - _hidden({**net, "c": Fraction(0)}, u)
+        if u != t and h0 != 0:
+            scale = (u - t) / h0
+            net["a"] = a = [scale * ai for ai in a]
+            net["c"] = Fraction(0)
+            net["c"] = u - _hidden(net, t)
+    elif tweak in ("identity_piece", "negation_piece", "constant_piece"):
+        u, v = _piece_points(breaks, draw(st.integers(0, len(breaks))))
+        s = (_hidden(net, v) - _hidden(net, u)) / (v - u)
+        if tweak == "constant_piece":  # silence every unit that is not constant on the piece
+            for i in range(k):
+                if _act(act, w[i] * u + b[i], net.get("slope")) != _act(act, w[i] * v + b[i], net.get("slope")):
+                    a[i] = Fraction(0)
+        elif s != 0:
+            target = Fraction(1) if tweak == "identity_piece" else Fraction(-1)
+            scale = target / s
+            net["a"] = a = [scale * ai for ai in a]
+            net["c"] *= scale
+            net["c"] += target * u - _hidden(net, u)  # g(u) = target * u; identity: g = x on the piece
+    elif tweak == "zero_unit":
+        i = draw(st.integers(0, k - 1))
+        (w if draw(st.booleans()) else a)[i] = Fraction(0)
+    return net
+
+
+def rnn1d_spec(net) -> str:
+    """The inline spec `rnn1d(activation=..., w=[...], ...)` of a weight dict with Fraction entries."""
+    def vec(xs):
+        return "[" + ", ".join(str(x) for x in xs) + "]"
+    parts = [f"activation={net['activation']}", f"w={vec(net['w'])}", f"b={vec(net['b'])}",
+             f"a={vec(net['a'])}", f"c={net['c']}"]
+    if net.get("slope") is not None:
+        parts.append(f"slope={net['slope']}")
+    if net.get("output_activation"):
+        parts.append(f"output_activation={net['output_activation']}")
+    return "rnn1d(" + ", ".join(parts) + ")"

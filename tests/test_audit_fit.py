@@ -63,7 +63,7 @@ def test_no_success_means_nothing_to_fit():
 def test_gain_sweep_summary_has_thresholds_and_self_check(tmp_path):
     """An audit over several gains writes gain_thresholds and the self-check setting into summary.json."""
     from certify.arith import Budget
-    a = Audit("relu", "he", [2], [1.0, 3.0, 5.0], 30, 1, budget=Budget(seconds=30, self_check=False))
+    a = Audit("relu", "he", [2], [1.0, 3.0, 5.0], 30, 1, budget=Budget(self_check=False))
     s = run_audit(a, str(tmp_path / "a"), workers=1, levels=[0.05])
     assert s["self_check"] is False and [t["level"] for t in s["gain_thresholds"]] == [0.05]
     assert json.loads((tmp_path / "a" / "summary.json").read_text())["gain_thresholds"][0]["width"] == 2
@@ -192,7 +192,7 @@ def test_report_shows_the_fit(tmp_path):
     """certify report on a gain sweep: a thresholds table labelled estimate, and the fitted curve on the plot."""
     from certify.arith import Budget
     from certify.report.audit import write_report
-    a = Audit("relu", "he", [8], [1.0, 2.0, 4.0], 40, 1, budget=Budget(seconds=30, self_check=False))
+    a = Audit("relu", "he", [8], [1.0, 2.0, 4.0], 40, 1, budget=Budget(self_check=False))
     s = run_audit(a, str(tmp_path / "a"), workers=1)
     assert any("model" in t for t in s["gain_thresholds"])
     write_report(str(tmp_path / "a"))

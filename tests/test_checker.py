@@ -144,8 +144,8 @@ def test_serialisation_is_deterministic(certs):
 
 def test_canonical_expression_cannot_run_code():
     """A certificate whose map string smuggles Python is refused before sympy sees it."""
-    cert = {"schema": SCHEMA, "map": {"canonical": {"kind": "expr", "expr": "__import__('os').getcwd()"}},
-            "claim": {"kind": "period", "p": 1}, "verdict": "proved", "precision": 64, "evidence": []}
+    cert = {"schema": SCHEMA, "map": {"canonical": {"kind": "expr", "expr": "__import__('os').getcwd()"}, "class": "smooth"},
+            "claim": {"kind": "period", "p": 1, "domain": None}, "verdict": "proved", "precision": 64, "evidence": []}
     res = check(cert)
     assert not res.ok and "unknown name" in res.message
 

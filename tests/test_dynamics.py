@@ -71,7 +71,7 @@ def test_tent_entropy_bounds_bracket_log_s():
     from certify.dynamics.entropy import entropy_bounds
     from certify.arith import Budget
     for s, exact in (("2", True), ("3/2", False), ("17/10", False)):
-        cert = entropy_bounds(parse_map(f"tent(s={s})"), budget=Budget(seconds=1))
+        cert = entropy_bounds(parse_map(f"tent(s={s})"), budget=Budget())
         assert check(cert).ok
         lo, hi = _bounds(cert)
         h = math.log(eval(s))
@@ -91,7 +91,7 @@ def test_tampered_entropy_rejected():
     """A changed graph vector, ratio or partition point, or a bound moved inside, is rejected."""
     from certify.dynamics.entropy import entropy_bounds
     from certify.arith import Budget
-    cert = entropy_bounds(parse_map("tent(s=3/2)"), budget=Budget(seconds=1))
+    cert = entropy_bounds(parse_map("tent(s=3/2)"), budget=Budget())
     assert check(cert).ok
     for edit in ("v", "mu", "point", "hi", "lo"):
         bad = copy.deepcopy(cert)
@@ -111,7 +111,7 @@ def test_laps_and_horseshoe_certificates_still_check():
     """A certificate from lap counts and a horseshoe (the form used when f has flat pieces) checks."""
     from certify.arith import Budget
     from certify.dynamics.entropy import entropy_bounds
-    cert = entropy_bounds(parse_map("max(0, min(3*x, 1, 3 - 3*x))"), budget=Budget(seconds=1), tolerance=0.2)
+    cert = entropy_bounds(parse_map("max(0, min(3*x, 1, 3 - 3*x))"), budget=Budget(), tolerance=0.2)
     assert cert["verdict"] == "proved" and check(cert).ok
     assert {f["fact"] for f in cert["evidence"]} == {"laps", "horseshoe"}
 

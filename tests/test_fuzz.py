@@ -53,11 +53,17 @@ def run_cli(args) -> tuple[int, str, str]:
 
 
 def one_line(code: int, out: str, err: str) -> None:
-    """The exit code's one line: on stderr for exit 2, on stdout otherwise; nothing else, no traceback."""
-    text = err if code == 2 else out
-    assert text.count("\n") == 1 and text.endswith("\n"), (code, out[:300], err[:300])
-    assert (out if code == 2 else err) == "", (code, out[:300], err[:300])
+    """Exit 2: exactly one line, on stderr. Exit 1: one FAILED line on stdout, then at most the
+    report's context lines (file, claim, map), each one line. Never a traceback."""
     assert "Traceback" not in out + err
+    if code == 2:
+        assert err.count("\n") == 1 and err.endswith("\n") and out == "", (code, out[:300], err[:300])
+        return
+    assert err == "", (code, out[:300], err[:300])
+    lines = out.splitlines()
+    if code == 1:
+        assert lines and lines[0].startswith("FAILED") and len(lines) <= 4, (code, out[:600])
+        assert all(line.startswith(("file ", "claim ", "map ")) for line in lines[1:]), out[:600]
 
 
 # ----------------------------------------------------------------------------- map specs
@@ -211,7 +217,8 @@ def _check_file(data: bytes) -> None:
 @settings(max_examples=120, **SETTINGS)
 @given(hostile_certificates())
 def test_check_hostile_certificates_one_line(data):
-    """certify check on a mutated certificate exits 0, 1 or 2 with exactly one line and no traceback."""
+    """certify check on a mutated certificate exits 0, 1 or 2: one error line (and the report's context
+    lines on a failure), no traceback."""
     _check_file(data)
 
 

@@ -82,7 +82,7 @@ def test_smooth_map_with_period_3_proved_by_krawczyk():
 def test_tangency_is_undecided_not_wrong():
     """At r = 1 + sqrt(8) the period-3 orbit is born in a tangency: undecided, located at the orbit."""
     cert = certify_period(parse_map("logistic(r=1+sqrt(8))"), 3, domain=(fmpq(0), fmpq(1)),
-                          budget=Budget(max_prec=256, seconds=10))
+                          budget=Budget(max_prec=256))
     assert cert["verdict"] == "undecided" and "tangency" in cert["reason"]
 
 
@@ -167,7 +167,7 @@ def test_unbounded_periodic_set_still_proves_a_cycle():
 
 def test_log_and_sqrt_need_a_domain():
     """sqrt(x) is not defined on all of R: without --domain it is an input error, with one it works."""
-    with pytest.raises(CertifyError, match="not defined on all of R"):
+    with pytest.raises(CertifyError, match="not proved (positive|non-negative)"):
         certify_period(parse_map("sqrt(x)"), 1)
     assert verdict("sqrt(x)", 1, domain=(fmpq(1, 4), fmpq(4)))["verdict"] == "proved"
 

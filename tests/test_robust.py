@@ -25,7 +25,7 @@ NET = str(pathlib.Path(__file__).resolve().parent.parent / "proofs" / "relu_tent
 
 @pytest.fixture(scope="module")
 def robust_cert():
-    return robustness(parse_map(NET), seconds=20)
+    return robustness(parse_map(NET))
 
 
 def _rejected(cert, mutate):
@@ -101,7 +101,7 @@ def test_robustness_tampering_is_rejected(robust_cert):
 def test_network_without_period_3_has_radius_zero():
     """A ReLU tent of slope 8/5 (< golden ratio) has no period 3: radius [0, 0], refuted, re-checked."""
     m = from_weights({"activation": "relu", "w": [1, 1], "b": [0, "-1/2"], "a": ["8/5", "-16/5"], "c": 0})
-    cert = robustness(m, seconds=5)
+    cert = robustness(m)
     assert cert["verdict"] == "refuted" and cert["radius"]["hi"] == "0"
     assert check(cert).ok
     assert _rejected(cert, lambda c: c["radius"].update(hi="1/10", lo="1/10"))
@@ -119,7 +119,7 @@ def test_persistence_below_radius_keeps_period_3(robust_cert):
 
 @pytest.fixture(scope="module")
 def tent_laps():
-    return oscillations(parse_map("tent(s=2)"), upto=10, max_odd=5, seconds=5)
+    return oscillations(parse_map("tent(s=2)"), upto=10, max_odd=5)
 
 
 def test_tent_laps_are_powers_of_two(tent_laps):
@@ -154,7 +154,7 @@ def test_oscillations_tampering_is_rejected(tent_laps):
 
 def test_tent_below_golden_ratio_uses_period_5():
     """Tent slope 8/5 has no period 3; the least odd period is 5 and laps grow faster than rho_5^t."""
-    cert = oscillations(parse_map("tent(s=8/5)"), upto=12, max_odd=7, seconds=5)
+    cert = oscillations(parse_map("tent(s=8/5)"), upto=12, max_odd=7)
     assert cert["odd_period"]["p"] == 5 and cert["odd_period"]["refuted_before"] == [3]
     counts = [f["count"] for f in cert["evidence"] if f["fact"] == "laps"]
     assert counts[-1] >= rho(5) ** 12

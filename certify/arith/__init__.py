@@ -15,17 +15,29 @@ from flint import arb, fmpq
 
 from certify.checker.semantics import Program, workprec
 
-__all__ = ["Budget", "tri_lt", "tri_le", "workprec", "to_fmpq", "float_map", "dyadic"]
+__all__ = ["Budget", "OverBudget", "over_budget", "tri_lt", "tri_le", "workprec", "to_fmpq", "float_map", "dyadic"]
 
 
 @dataclass(frozen=True)
 class Budget:
-    """How hard to try before saying undecided."""
+    """How much work to do before saying undecided.
 
-    start_prec: int = 64
-    max_prec: int = 1024
-    max_cells: int = 400_000
-    seconds: float = 120.0
+    Every limit counts work (cells, precision bits, lap depth, searches), never seconds, so the same
+    call gives the same verdict and a byte-identical certificate on any machine under any load. A
+    limit that runs out makes the verdict undecided with a reason naming it and its count
+    ("budget: more than 400,000 cells"). Wall-clock time is only an outer guard, outside the
+    Budget (certify.limits; `--timeout`, `timeout=`).
+    """
+
+    start_prec: int = 64        # first precision of ball arithmetic, in bits
+    max_prec: int = 1024        # last precision of the escalation 64, 128, ..., in bits
+    max_cells: int = 400_000    # cells of one cover: a ball cover over all its precisions, a parameter
+    #                             cover over all its pieces, a phase diagram's refinement
+    max_pl_cells: int = 100_000  # cells of an exact piecewise-linear enumeration (f^p for period and orbits,
+    #                             finished and live; f^n for lap counts): their exact rationals grow with the
+    #                             iterate (about 4 KB a cell at depth 20), so this also bounds the memory
+    lap_depth: int = 60         # entropy of piecewise-linear maps: the largest n whose laps of f^n are used
+    searches: int = 500         # robustness: neighbours the upper-bound search tries to refute
     progress: Optional[Callable[[str], None]] = None  # called with short status lines on long work
     self_check: bool = True  # re-run the kernel checker on every proved/refuted certificate
 
@@ -39,6 +51,19 @@ class Budget:
         while p <= self.max_prec:
             yield p
             p *= 2
+
+
+class OverBudget(Exception):
+    """A work budget ran out; the message names it and its count, e.g. "budget: more than 400,000 cells"."""
+
+    def __init__(self, count: int, what: str = "cells"):
+        super().__init__(over_budget(count, what))
+        self.count, self.what = count, what
+
+
+def over_budget(count: int, what: str = "cells") -> str:
+    """The reason text of an exhausted work budget: "budget: more than 400,000 cells"."""
+    return f"budget: more than {count:,} {what}"
 
 
 def tri_lt(a: arb, b: arb):

@@ -45,7 +45,7 @@ MAX_EXPONENT = 1000               # |n| in u**n
 MAX_DEGREE = 100                  # degree in x (and parameters) of a map's polynomial part
 MAX_WIDTH = 4096                  # hidden units of an rnn1d network
 MAX_PLRNN_DIM = 64                # dimension n of a PLRNN
-MAX_PERIOD = 1000                 # a period P given on the command line or claimed by a certificate
+MAX_PERIOD = 4096                 # a period P on the command line or in a claim (the kernel: orbits.claim_period)
 
 # Evidence counts the kernel bounds before it works (certify/checker/limits.py: bounded(...));
 # each is far above what certify itself writes (in brackets)

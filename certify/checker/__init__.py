@@ -1,240 +1,192 @@
-"""The trusted kernel: re-verify a certificate from the file alone.
+"""The trusted kernel: re-verify a certificate from the file alone and say what it proves.
 
-Imports only the standard library, python-flint, sympy's parser, certify.errors and
-certify.certificates (a test enforces this). It never imports a finder or certifier: it rebuilds
-the map from its canonical description and re-checks every atomic fact at the recorded
-precision, then checks that the facts imply the certificate's verdict.
+Imports only the standard library, python-flint, sympy (parser, exact root counts), certify.errors
+and certify.certificates (a test enforces this). It never imports a finder or certifier: it
+rebuilds the map from its canonical description, checks that the map is continuous where the
+claim needs it, re-checks every atomic fact at the recorded precision, and derives from the facts
+the statement they prove. Each claim kind has one function doing that (`KINDS`); every top-level
+field of a certificate is either bound by that function (re-derived or re-verified from the facts)
+or listed as informational (never verified, never printed as verified); any other field is
+refused.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from certify.certificates import VERDICTS, interval_parse
+from certify.certificates import SCHEMA, VERDICTS, interval_parse, q_parse
 from certify.checker import facts as F
+from certify.checker import orbits as O
+from certify.checker.continuity import discontinuity
 from certify.checker.semantics import Program, workprec
+from certify.checker.statement import ENVELOPE, INFORMATIONAL, MAP_KEYS, Kind, Statement
 from certify.errors import CertifyError
 
-__all__ = ["CheckResult", "check"]
+__all__ = ["CheckResult", "check", "KINDS", "map_class"]
 
 MAX_PREC = 1 << 16
 
 
 @dataclass(frozen=True)
 class CheckResult:
+    """The outcome of a check: `statement` says in words what a passing certificate proves;
+    `informational` names the top-level fields present that the kernel did not verify."""
+
     ok: bool
     verdict: str
     facts: int
     message: str
+    statement: str = ""
+    informational: tuple = ()
+
+
+def _legacy(name: str):
+    """A claim kind still verified by its module's check_* function (returns the number of facts)."""
+
+    def derive(prog, cert):
+        import importlib
+        module, func = name.split(":")
+        fn = getattr(importlib.import_module(f"certify.checker.{module}"), func)
+        n = fn(cert) if module in ("phase", "plrnn") else fn(prog, cert)
+        kind = cert["claim"]["kind"]
+        return Statement(f"{kind} certificate: facts verified ({cert['verdict']})", n)
+
+    return derive
+
+
+def _k(*names):
+    return frozenset(names)
+
+
+KINDS: dict[str, Kind] = {
+    "period": Kind(O.period, _k("p", "domain"), _k("orbit", "consequences")),
+    "orbits": Kind(O.orbits, _k("p", "domain"), _k("orbits", "count", "complete", "exponents", "typical")),
+    "onset": Kind(_legacy("thresholds:check_onset"), _k("p", "param", "range"),
+                  _k("onset", "exact", "minpoly", "digits"), _k("note", "method")),
+    "windows": Kind(_legacy("thresholds:check_windows"), _k("p", "param", "range"), _k("windows", "digits")),
+    "chaos_onset": Kind(_legacy("thresholds:check_chaos_onset"), _k("param", "range"),
+                        _k("upper", "period", "lower"), _k("lower_reason", "estimate")),
+    "phase": Kind(_legacy("phase:check_phase"), _k("p", "params", "range", "grid", "depth"),
+                  _k("areas", "boundary_near"), _k("note"), compiled=False),
+    "plrnn_cycles": Kind(_legacy("plrnn:check_plrnn"), _k("p"), _k("periods"), _k("spectrum"), compiled=False),
+    "gradients": Kind(_legacy("facts:check_gradients"), _k("p", "x0", "horizon", "param", "value"),
+                      _k("param_gradient"), _k("growth_method", "growth_rate", "lambda", "regime", "stderr")),
+    "entropy": Kind(_legacy("entropy:check_entropy"), _k("p", "interval", "pieces"), _k("bounds"), _k("note")),
+    "oscillations": Kind(_legacy("entropy:check_oscillations"), _k("p", "interval", "upto"), _k("odd_period"),
+                         _k("growth")),
+    "scrambling": Kind(_legacy("scrambling:check_scrambling"), _k("p", "x", "y", "eps", "delta", "horizon"),
+                       _k("statement")),
+    "robustness": Kind(_legacy("robust:check_robustness"), _k("p", "norm"), _k("radius"), _k("experiment")),
+}
+_CANONICAL_KEYS = {"expr": _k("kind", "expr", "param", "params"),
+                   "rnn1d": _k("kind", "activation", "w", "b", "a", "c", "output_activation", "slope"),
+                   "plrnn": _k("kind", "A", "W", "h")}
+# claim keys a kind may omit
+_OPTIONAL_CLAIM = {"gradients": _k("param", "value"), "entropy": _k("pieces")}
+
+
+def map_class(prog: Program | None, cert: dict) -> str:
+    """The class of the certificate's map, derived from its canonical form (and the claim)."""
+    canon, claim = cert["map"]["canonical"], cert["claim"]
+    if canon.get("kind") == "plrnn":
+        return "piecewise-linear"
+    if claim["kind"] == "phase":
+        return "two-parameter piecewise-linear family"
+    if prog.has_param() and isinstance(claim.get("range"), dict):
+        from certify.checker.thresholds import pl_family
+        if prog.is_polynomial():
+            return "polynomial family"
+        return "piecewise-linear family" if pl_family(prog, *interval_parse(claim["range"])) is not None \
+            else "other family"
+    if prog.has_param() and claim.get("value") is not None:
+        prog = Program.from_canonical(canon, q_parse(claim["value"]))
+    if prog.pl() is not None:
+        return "piecewise-linear"
+    return "polynomial" if prog.is_polynomial() else "smooth"
+
+
+def _envelope(cert) -> Kind:
+    """Check the certificate's shape against its claim kind; return the kind."""
+    if not isinstance(cert, dict) or cert.get("schema") != SCHEMA:
+        raise F.Failure(f"not a certify certificate (expected schema {SCHEMA!r})")
+    claim, m = cert.get("claim"), cert.get("map")
+    if not isinstance(claim, dict) or not isinstance(m, dict) or "canonical" not in m:
+        raise F.Failure("a certificate has a claim object and a map object with a canonical form")
+    kind = KINDS.get(claim.get("kind"))
+    if kind is None:
+        raise F.Failure(f"unknown claim kind {claim.get('kind')!r}")
+    keys = set(claim) - {"kind"}
+    if not kind.claim - _OPTIONAL_CLAIM.get(claim["kind"], frozenset()) <= keys <= kind.claim:
+        raise F.Failure(f"a {claim['kind']} claim has the keys {sorted(kind.claim)}, got {sorted(keys)}")
+    extra = set(cert) - ENVELOPE - kind.fields - kind.info
+    if extra:
+        raise F.Failure(f"field(s) {sorted(extra)} do not belong to a {claim['kind']} certificate")
+    if set(m) - MAP_KEYS:
+        raise F.Failure(f"map field(s) {sorted(set(m) - MAP_KEYS)} are not part of a certificate")
+    if not isinstance(m.get("given", ""), str):
+        raise F.Failure("map.given must be a string")
+    if "class" not in m:
+        raise F.Failure("map.class is missing")
+    canon = m["canonical"]
+    if not isinstance(canon, dict) or set(canon) - _CANONICAL_KEYS.get(canon.get("kind"), frozenset()):
+        raise F.Failure(f"the canonical map has keys outside those of its kind: {sorted(canon) if isinstance(canon, dict) else canon!r}")
+    if cert.get("verdict") not in VERDICTS:
+        raise F.Failure(f"unknown verdict {cert.get('verdict')!r}")
+    if cert["verdict"] == "undecided" and not isinstance(cert.get("reason", ""), str):
+        raise F.Failure("reason must be a string")
+    return kind
+
+
+def _continuity(prog: Program, cert: dict) -> None:
+    """The map is continuous where the claim needs it: on R, or on the claim's domain or interval,
+    for every parameter of the claim's range (or at the claim's parameter value)."""
+    claim = cert["claim"]
+    if prog.has_param():
+        if isinstance(claim.get("range"), dict):
+            prog = prog.at_ball(*interval_parse(claim["range"]))
+        elif claim.get("value") is not None:
+            v = q_parse(claim["value"])
+            prog = prog.at_ball(v, v)
+        else:
+            return  # the claim kind refuses a family without a parameter value
+    dom = claim.get("domain") or claim.get("interval")
+    why = discontinuity(prog, interval_parse(dom) if dom else None)
+    if why is not None:
+        raise F.Failure(why)
 
 
 def check(cert: dict, program: Program | None = None) -> CheckResult:
-    """Re-verify every fact of a certificate and that they imply its verdict.
+    """Re-verify every fact of a certificate, bind its fields to them, and derive its statement.
 
     `program` may pass the kernel's own compilation of this very certificate's canonical map
     (the certifiers do, to avoid compiling twice); anything else is refused.
     """
-    verdict = cert.get("verdict")
+    verdict = cert.get("verdict") if isinstance(cert, dict) else None
     try:
-        if verdict not in VERDICTS:
-            raise F.Failure(f"unknown verdict {verdict!r}")
-        if program is not None and program.canonical is cert["map"]["canonical"]:
-            prog = program
-        elif isinstance(cert["map"]["canonical"], dict) and cert["map"]["canonical"].get("kind") == "plrnn":
-            prog = None  # an n-dimensional PLRNN: verified by certify.checker.plrnn, not a 1D program
-        elif cert["claim"].get("kind") == "phase":
-            prog = None  # a two-parameter family: verified by certify.checker.phase
-        else:
-            prog = Program.from_canonical(cert["map"]["canonical"])
-        prec = int(cert.get("precision", 64))
-        if not 16 <= prec <= MAX_PREC:
-            raise F.Failure(f"precision {prec} out of range")
+        kind = _envelope(cert)
+        prec = cert.get("precision", 64)
+        if isinstance(prec, bool) or not isinstance(prec, int) or not 16 <= prec <= MAX_PREC:
+            raise F.Failure(f"precision {prec!r} out of range")
+        prog = None
+        if kind.compiled:
+            canon = cert["map"]["canonical"]
+            prog = program if program is not None and program.canonical is canon else \
+                Program.from_canonical(canon)
         with workprec(prec):
-            n = _check(prog, cert)
+            if prog is not None:
+                _continuity(prog, cert)
+            if cert["map"]["class"] != map_class(prog, cert):
+                raise F.Failure(f"map.class {cert['map']['class']!r} is not the class of the canonical map")
+            st = kind.derive(prog, cert)
     except F.Failure as e:
         return CheckResult(False, str(verdict), 0, str(e))
     except CertifyError as e:
         return CheckResult(False, str(verdict), 0, f"malformed certificate: {e}")
-    except (KeyError, TypeError, ValueError, IndexError) as e:
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ZeroDivisionError) as e:
         return CheckResult(False, str(verdict), 0, f"malformed certificate: {type(e).__name__} {e}")
+    info = tuple(sorted(set(cert) & (kind.info | INFORMATIONAL)) + (["map.given"] if "given" in cert["map"] else []))
     if verdict == "undecided":
-        return CheckResult(True, verdict, n, "undecided: nothing is claimed; " + cert.get("reason", ""))
-    return CheckResult(True, verdict, n, f"all {n} facts hold and imply the verdict '{verdict}'")
-
-
-def _check(prog: Program, cert: dict) -> int:
-    claim = cert["claim"]
-    if claim.get("kind") == "chaos_onset":
-        from certify.checker.thresholds import check_chaos_onset
-        return check_chaos_onset(prog, cert)
-    kind, p = claim["kind"], int(claim["p"])
-    if kind == "phase":
-        from certify.checker.phase import check_phase
-        return check_phase(cert)
-    if (kind == "plrnn_cycles") != (prog is None):
-        raise F.Failure("a plrnn_cycles claim needs a plrnn map, and a plrnn map that claim")
-    if kind == "plrnn_cycles":
-        from certify.checker.plrnn import check_plrnn
-        return check_plrnn(cert)
-    if kind == "onset":
-        from certify.checker.thresholds import check_onset
-        return check_onset(prog, cert)
-    if kind == "gradients":
-        if cert["verdict"] == "proved":
-            prog = F.gradient_program(prog, claim)
-            kinds = [fact.get("fact") for fact in cert.get("evidence", [])]
-            if "gradient_values" not in kinds or not set(kinds) <= {"gradient_values", "param_gradient_values"}:
-                raise F.Failure("a gradients certificate holds gradient_values (and param_gradient_values) facts")
-            if ("param_gradient_values" in kinds or "param_gradient" in cert) and claim.get("param") is None:
-                raise F.Failure("parameter gradients need the claim to name the parameter and its value")
-            if "param_gradient" in cert and "param_gradient_values" not in kinds:
-                raise F.Failure("a param_gradient entry needs a param_gradient_values fact")
-            for fact in cert["evidence"]:
-                if fact["fact"] == "gradient_values":
-                    F.fact_gradient_values(prog, fact)
-                else:
-                    F.fact_param_gradient_values(prog, fact)
-        return len(cert.get("evidence", []))
-    if kind == "entropy":
-        from certify.checker.entropy import check_entropy
-        return check_entropy(prog, cert)
-    if kind == "oscillations":
-        from certify.checker.entropy import check_oscillations
-        return check_oscillations(prog, cert)
-    if kind == "scrambling":
-        from certify.checker.scrambling import check_scrambling
-        return check_scrambling(prog, cert)
-    if kind == "robustness":
-        from certify.checker.robust import check_robustness
-        return check_robustness(prog, cert)
-    if kind == "windows":
-        from certify.checker.thresholds import check_windows
-        return check_windows(prog, cert)
-    if kind not in ("period", "orbits") or p < 1:
-        raise F.Failure(f"unknown claim {claim!r}")
-    if prog.has_param():
-        raise F.Failure("a family with a free parameter is not a map: give the parameter a value")
-    domain = interval_parse(claim["domain"]) if claim.get("domain") else None
-    evidence = cert.get("evidence", [])
-    region, cycle, cover, li_yorke = None, None, None, None
-    for i, fact in enumerate(evidence):
-        kind_f = fact.get("fact")
-        try:
-            if kind_f == "region":
-                region = F.fact_region(prog, fact, domain, p)
-            elif kind_f == "cycle_exact":
-                cycle = F.fact_cycle_exact(prog, fact, p)
-            elif kind_f == "cycle_krawczyk":
-                cycle = F.fact_cycle_krawczyk(prog, fact, p)
-            elif kind_f == "li_yorke":
-                li_yorke = F.fact_li_yorke(prog, fact)
-            elif kind_f == "constant_slope":
-                slope = F.fact_constant_slope(prog, fact)
-                typical = cert.get("typical") or {}
-                if typical.get("status") == "proved" and typical.get("value") != f"log({fact['s']})":
-                    raise F.Failure("the proved typical exponent must be log of the constant slope")
-            elif kind_f == "monotone":
-                if region is None or region == "empty" or interval_parse(fact["region"]) != region:
-                    raise F.Failure("monotone needs the proved region before it")
-                F.fact_monotone(prog, fact, region, p)
-                cover = ("monotone", [], False)
-            elif kind_f == "roots_count":
-                if int(fact["p"]) != p or domain is not None:
-                    raise F.Failure("roots_count must match the claim's period and has no domain")
-                cover = ("count", F.fact_roots_count(prog, fact, p), False)
-            elif kind_f in ("cover_pl", "cover_ball"):
-                if region is None or region == "empty":
-                    raise F.Failure("a cover needs a non-empty region fact before it")
-                covered = interval_parse(fact["region"])
-                if int(fact["p"]) != p:
-                    raise F.Failure("cover period differs from the claim")
-                if kind_f == "cover_pl":
-                    if covered != region:
-                        raise F.Failure("cover region differs from the proved region")
-                    orbits, continuum = F.fact_cover_pl(prog, fact, region, p)
-                    cover = ("pl", [[(x, x) for x in o] for o in orbits], continuum)
-                else:
-                    # a ball cover may tile a wider interval, so no solution sits on its boundary
-                    if not (covered[0] <= region[0] and region[1] <= covered[1]):
-                        raise F.Failure("cover region does not contain the proved region")
-                    roots = F.fact_cover_ball(prog, fact, covered, p)
-                    cover = ("ball", roots, False)
-            else:
-                raise F.Failure(f"unknown fact kind {kind_f!r}")
-        except F.Failure as e:
-            raise F.Failure(f"fact {i} ({kind_f}): {e}") from None
-    verdict = cert["verdict"]
-    typical = cert.get("typical") or {}
-    if typical.get("status") == "proved" and not any(f.get("fact") == "constant_slope" for f in evidence):
-        raise F.Failure("a typical exponent marked proved needs a constant_slope fact")
-    if verdict == "undecided":
-        return len(evidence)
-    if kind == "period":
-        _implies_period(prog, cert, verdict, p, domain, region, cycle, cover, li_yorke)
-    else:
-        _implies_orbits(prog, cert, p, region, cover)
-    return len(evidence)
-
-
-def _boxes(cert_intervals):
-    return [interval_parse(b) for b in cert_intervals]
-
-
-def _implies_period(prog, cert, verdict, p, domain, region, cycle, cover, li_yorke):
-    if verdict == "proved":
-        if cycle is None:
-            raise F.Failure("verdict proved needs a cycle fact")
-        orbit = _boxes(cert["orbit"])
-        if orbit != cycle:
-            raise F.Failure("the certificate's orbit differs from the proved cycle")
-        if min(orbit) != orbit[0]:
-            raise F.Failure("the orbit must start at its leftmost point")
-        if domain is not None and not all(domain[0] <= lo and hi <= domain[1] for lo, hi in orbit):
-            raise F.Failure("the proved orbit is not inside the claimed domain")
-        if p == 3 and li_yorke is None:
-            raise F.Failure("a period-3 proof must carry its Li-Yorke witness")
-        return
-    # refuted
-    if region == "empty":
-        return  # no periodic points at all
-    if cover is None:
-        raise F.Failure("verdict refuted needs a region and a complete cover")
-    kind, found, continuum = cover
-    if kind == "ball":
-        found = [b for b in found if F.root_in_region(prog, b, p, region) is not False]
-    if found or continuum:
-        raise F.Failure(f"the cover finds points of minimal period {p}, contradicting 'refuted'")
-
-
-def _implies_orbits(prog, cert, p, region, cover):
-    if cert["verdict"] != "proved":
-        raise F.Failure("an orbit list is either proved complete or undecided")
-    if cert.get("complete") is not True:
-        raise F.Failure("a proved orbit list must say complete: true")
-    claimed = cert["orbits"]
-    if region == "empty":
-        if claimed or int(cert["count"]) != 0:
-            raise F.Failure("no periodic points exist but orbits are listed")
-        return
-    if cover is None:
-        raise F.Failure("an orbit list needs a region and a complete cover")
-    kind, found, continuum = cover
-    if continuum:
-        if cert.get("count") != "continuum":
-            raise F.Failure("the cover finds a continuum of periodic points; count must say so")
-        return
-    if int(cert["count"]) != len(claimed):
-        raise F.Failure("count differs from the number of listed orbits")
-    if kind == "monotone":
-        if claimed or int(cert["count"]) != 0:
-            raise F.Failure("a monotone map has no orbit of this period, but orbits are listed")
-        return
-    if kind in ("pl", "count"):
-        got = sorted(tuple(_boxes(o)) for o in claimed)
-        want = sorted(tuple(o) for o in found)
-        if got != want:
-            raise F.Failure(f"listed orbits differ from the {len(want)} orbits the cover proves")
-    else:
-        F.orbits_from_roots(prog, found, claimed, p, region)
-    if "exponents" in cert:
-        F.verify_exponents(prog, [_boxes(o) for o in claimed], cert["exponents"])
+        return CheckResult(True, verdict, st.facts, "undecided: nothing is claimed; " + cert.get("reason", ""),
+                           st.text, info)
+    return CheckResult(True, verdict, st.facts, f"all {st.facts} facts hold and imply the verdict '{verdict}'",
+                       st.text, info)

@@ -283,7 +283,7 @@ def fact_cover_pl(prog: Program, fact: dict, region, p: int):
     cells = [(q_parse(c[0]), q_parse(c[1])) for c in fact["cells"]]
     _check_tiling(cells, region)
     RL, RU = region
-    points, continuum = set(), False
+    points, continuum = set(), []
     for lo, hi in cells:
         A, B = fmpq(1), fmpq(0)  # f^j(x) = A x + B on the cell
         u, v = lo, hi
@@ -299,14 +299,14 @@ def fact_cover_pl(prog: Program, fact: dict, region, p: int):
                 break
         if left:
             continue
-        if A == 1:
-            if B == 0:
-                continuum = continuum or continuum_has_period(pl, lo, hi, p)
+        if A == 1 and lo < hi:  # f^p = id on the cell (B = 0) or no solution there
+            if B == 0 and continuum_has_period(pl, lo, hi, p):
+                continuum.append((lo, hi))
             continue
-        x = B / (1 - A)
-        if lo <= x <= hi and min_period(pl, x, p) == p:
+        x = lo if lo == hi else B / (1 - A)  # a one-point cell (one-point region): its point
+        if lo <= x <= hi and A * x + B == x and min_period(pl, x, p) == p:
             points.add(x)
-    return orbits_from_points(pl, points, p), continuum
+    return orbits_from_points(pl, points, p, continuum), bool(continuum)
 
 
 def continuum_has_period(pl, lo, hi, p) -> bool:
@@ -320,14 +320,23 @@ def continuum_has_period(pl, lo, hi, p) -> bool:
     return True
 
 
-def min_period(f, x, p) -> int:
-    y, n = f(x), 1
-    while y != x and n < p:
-        y, n = f(y), n + 1
-    return n
+def min_period(f, x, p):
+    """The least n <= p with f^n(x) = x, or None when there is none (x need not be periodic)."""
+    y = x
+    for n in range(1, p + 1):
+        y = f(y)
+        if y == x:
+            return n
+    return None
 
 
-def orbits_from_points(f, points, p):
+def orbits_from_points(f, points, p, continuum=()):
+    """The orbits of the isolated solutions `points` of minimal period p, each from its leftmost point.
+
+    The solutions of minimal period p form an f-invariant set, so every orbit point must be one
+    of `points` or lie in a `continuum` cell (f^p = id there); anything else means the cover
+    missed a solution.
+    """
     orbits, seen = [], set()
     for x in sorted(points):
         if x in seen:
@@ -335,8 +344,10 @@ def orbits_from_points(f, points, p):
         orb = [x]
         for _ in range(p - 1):
             orb.append(f(orb[-1]))
-        if set(orb) - points:
+        if any(y not in points and not any(lo <= y <= hi for lo, hi in continuum) for y in orb):
             raise Failure("an orbit leaves the set of solutions (inconsistent cover)")
+        i = orb.index(min(orb))
+        orb = orb[i:] + orb[:i]
         seen.update(orb)
         orbits.append(orb)
     return orbits
@@ -694,3 +705,34 @@ def fact_gradient_values(prog: Program, fact: dict):
     """Each stated interval contains log|d x_T / d x_0| along the orbit of the rational x0."""
     ts = _checkpoints(fact)
     _check_logs("dx_{t}/dx_0", ts, fact["log_abs"], gradient_logs(prog, q_parse(fact["x0"]), ts[-1]))
+
+
+def check_gradients(prog: Program, cert: dict) -> int:
+    """A gradients certificate is proved (its facts enclose log|dx_T/dx_0|, and with a parameter
+    log|dx_T/dtheta| and log|dL_T/dtheta|, along the orbit of the claim's x0) or undecided."""
+    claim, verdict = cert["claim"], cert["verdict"]
+    evidence = cert.get("evidence", [])
+    if verdict == "refuted":
+        raise Failure("a gradients certificate is proved or undecided, never refuted")
+    if verdict == "undecided":
+        if evidence or "param_gradient" in cert:
+            raise Failure("an undecided gradients certificate carries no facts")
+        return 0
+    prog = gradient_program(prog, claim)
+    kinds = [fact.get("fact") for fact in evidence]
+    if "gradient_values" not in kinds or not set(kinds) <= {"gradient_values", "param_gradient_values"}:
+        raise Failure("a gradients certificate holds gradient_values (and param_gradient_values) facts")
+    if ("param_gradient_values" in kinds or "param_gradient" in cert) and claim.get("param") is None:
+        raise Failure("parameter gradients need the claim to name the parameter and its value")
+    if "param_gradient" in cert and "param_gradient_values" not in kinds:
+        raise Failure("a param_gradient entry needs a param_gradient_values fact")
+    for fact in evidence:
+        if q_parse(fact["x0"]) != q_parse(claim["x0"]):
+            raise Failure("the facts are about another starting point than the claim's x0")
+        if int(fact["T"][-1]) > int(claim["horizon"]):
+            raise Failure("a checkpoint lies beyond the claim's horizon")
+        if fact["fact"] == "gradient_values":
+            fact_gradient_values(prog, fact)
+        else:
+            fact_param_gradient_values(prog, fact)
+    return len(evidence)

@@ -1,17 +1,48 @@
 """Bounded regions that provably hold every periodic point of a map on the real line.
 
-Part of the trusted kernel. Each rule below is a lemma about a periodic orbit P (finite, f(P) = P)
-and a continuous V : R -> R; q is the point of P where V is largest:
-  (i)   V(f(q)) <= V(q)          so  max_P V <= sup{ V(x)    : x in S, V(f(x)) <= V(x) }
-  (ii)  q = f(w) with w in P     so  max_P V <= sup{ V(f(w)) : w in S, V(f(w)) >= V(w) }
-  (iii) P is contained in f^{-1}(P), so P lies in hull{ x in S : f(x) in S }
-for any S already known to contain every periodic point (of the minimal period claimed: for
-periods >= 2, a tail on which f is the identity holds none, see `fixed_tails`). With V = x, -x and |x| these give upper,
-lower and two-sided bounds. For piecewise-linear f every set above is a finite union of
-intervals computed exactly, so `pl_region` is a proof, re-run identically by the checker.
+Part of the trusted kernel. Throughout, f : R -> R is continuous, P is a periodic orbit (a finite
+nonempty set with f(P) = P), and a *region* is a closed interval S = [L, U] (None for an infinite
+end; L = U is allowed and is the one-point set {L}) or "empty" (no such P at all). A region
+*holds the orbits of a class* (all periodic orbits, or those of minimal period >= 2) when every
+point of every such orbit lies in it.
 
-For polynomials of degree d >= 2, |f(x)| > |x| whenever |x| exceeds the Cauchy bound of
-f(x)^2 - x^2; the point of P with the largest |x| then forces P into [-M, M].
+Rules for piecewise-linear f (the `PL` table: breaks t_1 < ... < t_m, f = s_k x + c_k on the
+closed piece k; the table is all the rules read):
+
+(R0) Pieces. `_pieces_in(f, S)` lists the pieces of f meeting S, clipped to S, as closed
+     intervals covering S, each with the slope and intercept of f on it; a one-point S = [L, L]
+     is one degenerate piece [L, L] (with either neighbouring formula when L is a break: f is
+     continuous, so both give f(L)). Nothing else may be assumed of a piece: it can have slope 0
+     (a constant piece or tail), slope 1 and intercept 0 (identity), or zero length (L = U).
+
+(R1) Lyapunov rules. Hypotheses: S holds the orbits of the class; V : R -> R continuous; P an orbit
+     of the class; q in P with V(q) = max_P V. Then
+       (i)   f(q) in P, so V(f(q)) <= V(q):  max_P V <= sup{ V(x) : x in S, V(f(x)) <= V(x) };
+       (ii)  q = f(w) for some w in P (f(P) = P), V(f(w)) = V(q) >= V(w):
+                                             max_P V <= sup{ V(f(w)) : w in S, V(f(w)) >= V(w) };
+     the sup of the empty set is -inf: then no orbit of the class exists ("empty"). `refine` uses
+     V(x) = alpha x (x >= 0), -beta x (x < 0): V = x (1, -1) bounds P above, V = -x (-1, 1) below,
+     a weighted |x| (1, beta > 0) on both sides, where V >= 0 makes a negative bound "empty".
+     The sets are computed on each piece of (R0), split at 0 and at the zero of f, where V(x) and
+     V(f(x)) are affine in x, so each set is a finite union of closed intervals and each sup is
+     attained at an end (or is +inf on an unbounded one).
+(R2) Preimage rule. Hypotheses: S holds the orbits of the class. Every x in P has f(x) in P, so
+     in S: P lies in hull{ x in S : f(x) in S }, computed exactly per piece by `_affine_sub` (a
+     constant piece is all in or all out).
+(R3) Rounding. The result of a round is widened outward to the grid 2^-24 (a superset still holds
+     the orbits); L > U after (R1) means "empty".
+(R4) Fixed tails. Hypothesis: f = id (slope 1, intercept 0) on the tail piece (-inf, t_1] (or
+     [t_m, +inf)). Every point of that closed tail is fixed, so no orbit of minimal period >= 2
+     meets it and S = [t_1, +inf) (or (-inf, t_m]) holds those orbits; if f = id on all of R no
+     such orbit exists ("empty"). Valid only for claims about minimal period p >= 2: the kernel
+     refuses a `nonfixed` region for p = 1.
+(R5) `pl_region(f, n, nonfixed)`: n rounds of (R1)-(R3) from S = R (which holds every orbit), or
+     from (R4) when `nonfixed`. By induction every round's S holds the orbits of the class, so the
+     result does; the checker re-runs the same rounds and compares.
+
+For polynomials of degree d >= 2 (R6): f(x)^2 - x^2 has degree 2d > 2 and a positive leading
+coefficient, so it is positive for |x| > M, M its Cauchy bound: |f(x)| > |x| there. The point q of
+P with the largest |x| has |f(q)| <= |q| (f(q) in P), so |q| <= M and P lies in [-M, M].
 """
 
 from __future__ import annotations
@@ -47,6 +78,10 @@ def _affine_sub(s, c, lo, hi, A, B):
 def _pieces_in(pl: PL, S):
     """(lo, hi, slope, intercept) of the pieces of f meeting S, clipped to S (None = infinite)."""
     L, U = S
+    if L is not None and L == U:  # a one-point region, possibly a break: the piece to its right
+        k = bisect_right(pl.breaks, L)
+        yield L, L, pl.slopes[k], pl.icepts[k]
+        return
     k0 = 0 if L is None else bisect_right(pl.breaks, L)
     k1 = len(pl.breaks) if U is None else bisect_left(pl.breaks, U)
     ends = pl.breaks

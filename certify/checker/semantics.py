@@ -1,8 +1,9 @@
 """What a map *is*: a canonical map description compiled to a straight-line program.
 
 Part of the trusted kernel: imports only the standard library, python-flint, sympy's parser,
-certify.errors and certify.certificates (exact rationals and the input limits). The certifiers use these evaluators too, so finder and checker agree by
-construction on the function being studied; everything clever lives outside this module.
+certify.errors and certify.certificates (exact rationals and the input limits). The certifiers
+use these evaluators too, so finder and checker agree by construction on the function being
+studied; everything clever lives outside this module.
 
 A program is a tuple of instructions; instruction k computes slot k from earlier slots:
   ("x",) ("const", q) ("pi",) ("add", i, j, ...) ("mul", i, j, ...) ("pow", i, n)
@@ -544,11 +545,12 @@ def _emono(fn: str, e: arb, lower: bool) -> arb:
     return arb(lim)
 
 
-def eval_range(prog: Program):
+def eval_range(prog: Program, bounded: bool = True):
     """Exact-endpoint enclosure (lo, hi) of f(R), the image of the whole real line, or None.
 
-    None means the enclosure is unbounded or undefined (e.g. log of a negative number); it
-    proves nothing about f. Endpoints are exact arbs.
+    None means the enclosure is unbounded (unless `bounded` is False: the ends may then be
+    infinite) or undefined (e.g. log of a negative number); it proves nothing about f. Endpoints
+    are exact arbs.
     """
     s: list[tuple[arb, arb]] = []
     for ins in prog.code:
@@ -616,7 +618,7 @@ def eval_range(prog: Program):
             return None
         s.append(r)
     lo, hi = s[-1]
-    if not (_fin(lo) and _fin(hi)):
+    if bounded and not (_fin(lo) and _fin(hi)):
         return None
     return lo, hi
 

@@ -590,19 +590,13 @@ def critical_root_count(factors, lo, hi) -> int:
 
 def _refuted_at(canon: dict, value, p: int, evidence) -> None:
     """The map at parameter `value` has no point of minimal period p (an embedded refutation)."""
-    from certify.certificates import SCHEMA
-    from certify.checker import check
     from certify.checker import facts as F
-    from certify.checker.semantics import parse_canonical_expr
+    from certify.checker.orbits import refutes
 
-    name = canon["param"]
-    expr = parse_canonical_expr(canon["expr"], name).subs(sympy.Symbol(name), sympy.Rational(int(value.p), int(value.q)))
-    sub = {"schema": SCHEMA, "map": {"canonical": {"kind": "expr", "expr": sympy.sstr(expr)}},
-           "claim": {"kind": "period", "p": p, "domain": None}, "verdict": "refuted", "precision": 64,
-           "evidence": evidence}
-    res = check(sub)
-    if not res.ok:
-        raise F.Failure(f"refutation at {name} = {value}: {res.message}")
+    try:
+        refutes(Program.from_canonical(canon, value=value), evidence, p)
+    except F.Failure as e:
+        raise F.Failure(f"refutation at {canon['param']} = {value}: {e}") from None
 
 
 def check_onset_pl(prog: Program, cert: dict, facts: dict, p: int, A, Bend) -> int:

@@ -17,6 +17,7 @@ import numpy as np
 from certify.arith import Budget, float_map, workprec
 from certify.certificates import decimals, interval, interval_parse, q_str
 from certify.checker import check
+from certify.checker.orbits import typical_proved
 from certify.checker.facts import cycle_exponent, pl_image
 from certify.maps import Map
 from certify.orbits.period import certify_orbits
@@ -97,17 +98,13 @@ def lyapunov(m: Map, period: int = 1, x0: float | None = None, steps: int = 100_
         if None not in exps:
             cert["exponents"] = exps
     slope = _constant_slope(m, cert)
-    if slope is not None:
+    if slope is not None and cert["verdict"] != "undecided":  # an undecided certificate carries no facts
         s, I = slope
         fact = {"fact": "constant_slope", "s": q_str(s)}
-        where = "every piece"
         if I is not None:
             fact["interval"] = interval(*I)
-            where = f"every piece meeting the invariant interval I = [{q_str(I[0])}, {q_str(I[1])}]"
-        cert.setdefault("evidence", []).append(fact)
-        cert["typical"] = {"status": "proved", "value": f"log({q_str(s)})", "stderr": None,
-                           "method": f"|f'| = s on {where}: every orbit{' in I' if I else ''} avoiding the "
-                                     f"breakpoints has exponent log s"}
+        cert["evidence"].append(fact)
+        cert["typical"] = typical_proved(s, I)
     elif x0 is not None:
         cert["typical"] = decimals(typical_estimate(m, x0, steps))
     else:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
-import time
 
 import numpy as np
 from flint import arb, ctx, fmpq
 
-from certify.arith import Budget, dyadic, float_map, to_fmpq, workprec
+from certify import limits
+from certify.arith import Budget, dyadic, float_map, over_budget, to_fmpq, workprec
 from certify.certificates import SCHEMA, interval, q_parse, q_str
 from certify.checker import check
 from certify.checker.entropy import affine_cells, laps, rho_odd_below
@@ -126,33 +127,48 @@ def _graph_fact(pl, points, upper: bool):
             "v": vi, "mu": q_str(mu)}
 
 
-def entropy_bounds(m: Map, domain=None, budget: Budget = Budget(seconds=5), tolerance: float = 0.01) -> dict:
+GRAPH_LAPS = 20_000  # the largest partition (laps of f^n) whose transition and covering graphs are built
+
+
+def entropy_bounds(m: Map, domain=None, budget: Budget = Budget(), tolerance: float = 0.01,
+                   timeout: float | None = None) -> dict:
     """Certified [lo, hi] on h_top(f|I) for a map on an invariant interval I.
 
     Piecewise-linear maps: exact lap counts of f^n, and the graphs of the partition of I into the laps
     of f^n (h <= log rho(transition graph), h >= log rho(covering graph)), sharpened with n until
-    hi - lo < tolerance or the time budget ends; k-horseshoes when f has flat pieces. Other maps:
-    see smooth_entropy_bounds.
+    hi - lo < tolerance, n = budget.lap_depth or f^n has more than budget.max_pl_cells affine cells (a
+    `note` then names the budget); k-horseshoes when f has flat pieces. Other maps: see
+    smooth_entropy_bounds. `timeout` (seconds, None: none) is the outer guard: when it fires the
+    result is undecided, "time limit (machine-dependent)".
     """
-    pl = m.program.pl()
-    if pl is None:
-        return smooth_entropy_bounds(m, domain, budget)
-    I = invariant_interval(m, domain)
     claim = {"kind": "entropy", "interval": None, "p": 0}
     cert_of = _cert_maker(m, claim)
+    return limits.guard(timeout, lambda: _entropy_bounds(m, domain, budget, tolerance, claim, cert_of),
+                        lambda why: cert_of("undecided", reason=why))
+
+
+def _entropy_bounds(m: Map, domain, budget: Budget, tolerance: float, claim: dict, cert_of) -> dict:
+    pl = m.program.pl()
+    if pl is None:
+        return _smooth_entropy_bounds(m, domain, budget, claim, cert_of)
+    I = invariant_interval(m, domain)
 
     if I is None:
         return cert_of("undecided", reason="no invariant interval holding the dynamics was found "
                                            "(orbits escape to infinity?); pass --domain")
     claim["interval"] = interval(*I)
-    deadline = time.monotonic() + budget.seconds
     best_up, best_lo = None, None  # (value, fact, exact, method)
     graphs = I[0] < I[1]
-    n = 1
-    while time.monotonic() < deadline and n <= 60:
+    n, stopped = 1, None
+    while True:
+        if n > budget.lap_depth:
+            stopped = f"budget: lap depth {budget.lap_depth} reached"
+            break
+        limits.checkpoint()
         try:
-            cells = affine_cells(pl, *I, n, max_cells=200_000)
+            cells = affine_cells(pl, *I, n, max_cells=budget.max_pl_cells)
         except ValueError:
+            stopped = f"{over_budget(budget.max_pl_cells)} in f^{n}"
             break
         ls = laps(cells)
         count = len(ls)
@@ -160,7 +176,7 @@ def entropy_bounds(m: Map, domain=None, budget: Budget = Budget(seconds=5), tole
                     f"laps of f^{n} on I: h <= log(laps)/n (Misiurewicz-Szlenk)")]
         cand_lo = []
         points = [a for a, _, _ in ls] + [ls[-1][1]]
-        gu = _graph_fact(pl, points, True) if graphs and count <= 20_000 else None
+        gu = _graph_fact(pl, points, True) if graphs and count <= GRAPH_LAPS else None
         if gu is None:
             graphs = False  # f has a flat piece on I (or I is a point): horseshoes instead
         else:
@@ -190,7 +206,8 @@ def entropy_bounds(m: Map, domain=None, budget: Budget = Budget(seconds=5), tole
         n += 1
     if best_lo is None:
         best_lo = (0.0, None, "log(1)/1", "none found: the trivial bound h >= 0")
-    return _finish(cert_of, best_lo, best_up, budget)
+    extra = {} if stopped is None else {"note": f"sharpening stopped before hi - lo < {tolerance:g} ({stopped})"}
+    return _finish(cert_of, best_lo, best_up, budget, **extra)
 
 
 def _finish(cert_of, best_lo, best_up, budget, **extra):
@@ -281,23 +298,28 @@ def smooth_invariant_interval(m: Map, domain=None):
     return None
 
 
-def smooth_entropy_bounds(m: Map, domain=None, budget: Budget = Budget(seconds=5)) -> dict:
+def smooth_entropy_bounds(m: Map, domain=None, budget: Budget = Budget(), timeout: float | None = None) -> dict:
     """Certified [lo, hi] on h_top(f|I) for a smooth (non-PL) map on an invariant interval I.
 
     lo: log rho_p for the least odd p <= 15 with a proved point of period p in I (BGMY; p = 3 gives
-    log of the golden mean); hi: (1/n) log sup_I |(f^n)'| for the best n <= 3, the sup bounded in ball
-    arithmetic on a tiling of I (h <= max(0, log Lip)).
+    log of the golden mean), each period decided within 1/16 of budget.max_cells; hi: (1/n) log
+    sup_I |(f^n)'| for the best n <= 3, the sup bounded in ball arithmetic on a tiling of I
+    (h <= max(0, log Lip)).
     """
-    from certify.orbits.period import certify_period
     claim = {"kind": "entropy", "interval": None, "p": 0}
     cert_of = _cert_maker(m, claim)
+    return limits.guard(timeout, lambda: _smooth_entropy_bounds(m, domain, budget, claim, cert_of),
+                        lambda why: cert_of("undecided", reason=why))
+
+
+def _smooth_entropy_bounds(m: Map, domain, budget: Budget, claim: dict, cert_of) -> dict:
+    from certify.orbits.period import certify_period
 
     found = smooth_invariant_interval(m, domain)
     if found is None:
         return cert_of("undecided", reason="no invariant interval was proved; pass --domain LO,HI")
     I, pieces = found
     claim.update(interval=interval(*I), pieces=pieces)
-    deadline = time.monotonic() + budget.seconds
     best_up = None
     for n in (1, 2, 3):
         cells = _tiling(I, 512)
@@ -320,15 +342,12 @@ def smooth_entropy_bounds(m: Map, domain=None, budget: Budget = Budget(seconds=5
             best_up = (val, {"fact": "lipschitz", "n": n, "s": q_str(s), "cells": [interval(a, b) for a, b in cells]},
                        f"log({q_str(s)})/{n}", f"|(f^{n})'| <= {float(s):.6g} on I: h <= (1/{n}) log sup|(f^{n})'| "
                                                "(Lipschitz bound)")
-        if time.monotonic() > deadline:
-            break
     if best_up is None:
         return cert_of("undecided", reason="no finite bound on |f'| over I")
     best_lo = (0.0, None, "log(1)/1", "none found: the trivial bound h >= 0")
+    sub_budget = dataclasses.replace(budget, max_cells=budget.max_cells // 16)
     for p in range(3, 16, 2):
-        if time.monotonic() > deadline:
-            break
-        sub = certify_period(m, p, domain=I, budget=Budget(seconds=max(deadline - time.monotonic(), 0.5)))
+        sub = certify_period(m, p, domain=I, budget=sub_budget)
         if sub["verdict"] == "proved":
             a = rho_odd(p)
             best_lo = (math.log(float(a)), {"fact": "odd_period", "p": p, "rho_lower": q_str(a), "certificate": sub},

@@ -10,9 +10,11 @@ import math
 
 import numpy as np
 
-from certify.arith import Budget
+from certify import limits
+from certify.arith import Budget, over_budget
 from certify.certificates import SCHEMA, interval
 from certify.checker import check
+from certify.checker.consequences import rho as rho_enclosure
 from certify.checker.entropy import affine_cells, laps
 from certify.dynamics.entropy import entropy_bounds, invariant_interval
 from certify.errors import CertifyError
@@ -22,16 +24,15 @@ from certify.orbits.period import certify_period, versions
 
 def rho(p: int) -> float:
     """Largest real root of z^p - 2 z^(p-2) - 1 (a float, for display and comparison)."""
-    roots = np.roots([1, 0, -2] + [0] * (p - 3) + [-1])
-    return float(max(r.real for r in roots if abs(r.imag) < 1e-9))
+    return float(rho_enclosure(p).mid())
 
 
-def least_odd_period(m: Map, max_odd: int, seconds: float):
+def least_odd_period(m: Map, max_odd: int, budget: Budget = Budget()):
     """(p, proved period certificate) for the least odd p in 3..max_odd with period p proved, with the
     odd periods refuted before it; (None, None, refuted) if none is proved (or one is undecided)."""
     refuted = []
     for p in range(3, max_odd + 1, 2):
-        cert = certify_period(m, p, budget=Budget(seconds=seconds))
+        cert = certify_period(m, p, budget=budget)
         if cert["verdict"] == "proved":
             return p, cert, refuted
         if cert["verdict"] != "refuted":
@@ -55,9 +56,13 @@ def fit_rate(ts, counts):
     return float(coef[0]), float(math.sqrt((resid @ resid) / dof / spread))
 
 
-def oscillations(m: Map, upto: int = 12, max_odd: int = 15, max_cells: int = 400_000,
-                 seconds: float = 10.0) -> dict:
-    """Certificate of the lap counts of f^t on an invariant interval, t = 1..upto, with rho_p and entropy."""
+def oscillations(m: Map, upto: int = 12, max_odd: int = 15, budget: Budget = Budget(),
+                 timeout: float | None = None) -> dict:
+    """Certificate of the lap counts of f^t on an invariant interval, t = 1..upto, with rho_p and entropy.
+
+    The lap counts stop at budget.max_pl_cells affine cells; the period searches and the entropy bounds
+    use `budget` too. `timeout` (seconds, None: none) is the outer guard: when it fires the result is
+    undecided, "time limit (machine-dependent)"."""
     pl = m.program.pl()
     if pl is None:
         raise CertifyError("lap counts are exact for piecewise-linear maps only (ReLU, leaky ReLU, hard-tanh, "
@@ -66,10 +71,16 @@ def oscillations(m: Map, upto: int = 12, max_odd: int = 15, max_cells: int = 400
         raise CertifyError("--upto must be between 1 and 64")
     if max_odd < 3:
         raise CertifyError("--max-odd must be at least 3")
-    I = invariant_interval(m)
     claim = {"kind": "oscillations", "p": 0, "interval": None, "upto": upto}
     base = {"schema": SCHEMA, "map": {"given": m.given, "canonical": m.canonical, "class": m.kind},
             "claim": claim, "precision": 128, "versions": versions()}
+    return limits.guard(timeout, lambda: _oscillations(m, pl, upto, max_odd, budget, claim, base),
+                        lambda why: {**base, "verdict": "undecided", "evidence": [], "reason": why})
+
+
+def _oscillations(m: Map, pl, upto: int, max_odd: int, budget: Budget, claim: dict, base: dict) -> dict:
+    max_cells = budget.max_pl_cells
+    I = invariant_interval(m)
     if I is None:
         return {**base, "verdict": "undecided", "evidence": [],
                 "reason": "no invariant interval holding the dynamics was found"}
@@ -80,14 +91,14 @@ def oscillations(m: Map, upto: int = 12, max_odd: int = 15, max_cells: int = 400
             cells = affine_cells(pl, *I, t, max_cells=max_cells)
         except ValueError:
             return {**base, "verdict": "undecided", "evidence": evidence,
-                    "reason": f"f^{t} has more than {max_cells} affine cells on I; lower --upto"}
+                    "reason": f"{over_budget(max_cells)} (affine cells of f^{t} on I); lower --upto"}
         evidence.append({"fact": "laps", "n": t, "count": len(laps(cells))})
     counts = [f["count"] for f in evidence]
     rate, stderr = fit_rate(range(1, upto + 1), counts)
-    p, pcert, refuted = least_odd_period(m, max_odd, seconds)
+    p, pcert, refuted = least_odd_period(m, max_odd, budget)
     if pcert is not None:
         evidence.append({"fact": "odd_period", "p": p, "certificate": pcert})
-    ent = entropy_bounds(m, I, budget=Budget(seconds=min(seconds, 3.0)))
+    ent = entropy_bounds(m, I, budget=budget)
     if ent["verdict"] == "proved":
         evidence.append({"fact": "entropy", "certificate": ent})
     cert = {**base, "verdict": "proved", "evidence": evidence,

@@ -8,11 +8,12 @@ ball refutation by `certify_period`, embedded). Floats only choose the witness a
 
 from __future__ import annotations
 
-import time
+import dataclasses
 
 import numpy as np
 from flint import fmpq
 
+from certify import limits
 from certify.arith import Budget, dyadic, float_map, to_fmpq, workprec
 from certify.certificates import SCHEMA, q_parse, q_str
 from certify.checker import check
@@ -152,29 +153,34 @@ def _refuted(m: Map, theta, budget: Budget):
     return cert if cert["verdict"] == "refuted" else None
 
 
-def upper_bound(m: Map, start: fmpq, a, seconds: float, seed: int = 0):
+def upper_bound(m: Map, start: fmpq, a, budget: Budget = Budget(), seed: int = 0):
     """(delta, refuting certificate): the nearest refuted neighbour found along a set of directions.
 
     Along the first direction that has one, delta doubles from `start` until period 3 is refuted;
     later directions are tried only if they refute at 97% of the best delta so far; each success is
-    bisected (12 steps) towards `start`.
+    bisected (12 steps) towards `start`. At most budget.searches neighbours are tried, each decided
+    at <= 256 bits within budget.max_cells / 20 cells.
     """
     theta = _params(m.canonical)
     scale = max([abs(v) for v in theta] + [fmpq(1)])
-    deadline = time.monotonic() + seconds
-    sub = Budget(seconds=max(seconds / 20, 2.0), max_prec=256)
-    best = None
+    sub = dataclasses.replace(budget, max_prec=min(budget.max_prec, 256), max_cells=budget.max_cells // 20)
+    best, tries = None, [0]
 
     def at(d, t):
+        limits.checkpoint()
+        tries[0] += 1
         return _refuted(m, [v + t * s for v, s in zip(theta, d)], sub)
 
+    def spent():
+        return tries[0] >= budget.searches
+
     for d in _directions(m, a, seed):
-        if time.monotonic() > deadline:
+        if spent():
             break
         found, lo = None, start
         if best is None:
             t = max(start, fmpq(1, 1 << 20))
-            while t <= 4 * scale and time.monotonic() < deadline and found is None:
+            while t <= 4 * scale and not spent() and found is None:
                 cert = at(d, t)
                 if cert is not None:
                     found = (t, cert)
@@ -189,7 +195,7 @@ def upper_bound(m: Map, start: fmpq, a, seconds: float, seed: int = 0):
         hi = found[0]
         for _ in range(12):
             mid = dyadic((lo + hi) / 2, 30, up=True)
-            if time.monotonic() > deadline or not lo < mid < hi:
+            if spent() or not lo < mid < hi:
                 break
             cert = at(d, mid)
             if cert is not None:
@@ -201,14 +207,23 @@ def upper_bound(m: Map, start: fmpq, a, seconds: float, seed: int = 0):
     return best
 
 
-def robustness(m: Map, seconds: float = 30.0, seed: int = 0, upper: bool = True) -> dict:
-    """Certified radius [lo, hi] of period 3 under max-norm weight perturbations of an rnn1d network."""
+def robustness(m: Map, seed: int = 0, upper: bool = True, budget: Budget = Budget(),
+               timeout: float | None = None) -> dict:
+    """Certified radius [lo, hi] of period 3 under max-norm weight perturbations of an rnn1d network.
+
+    The upper-bound search tries at most budget.searches neighbours. `timeout` (seconds, None: none)
+    is the outer guard: when it fires the result is undecided, "time limit (machine-dependent)"."""
     if m.canonical.get("kind") != "rnn1d":
         raise CertifyError("the robustness radius is defined for networks: give a weights file or rnn1d(...)")
     cert = {"schema": SCHEMA, "map": {"given": m.given, "canonical": m.canonical, "class": m.kind},
             "claim": {"kind": "robustness", "p": 3, "norm": "max over every w_i, b_i, a_i and c"},
             "precision": PREC, "versions": versions()}
-    own = certify_period(m, 3, budget=Budget(seconds=seconds))
+    return limits.guard(timeout, lambda: _robustness(m, seed, upper, budget, cert),
+                        lambda why: {**cert, "verdict": "undecided", "evidence": [], "reason": why})
+
+
+def _robustness(m: Map, seed: int, upper: bool, budget: Budget, cert: dict) -> dict:
+    own = certify_period(m, 3, budget=budget)
     if own["verdict"] == "refuted":
         cert.update(verdict="refuted", evidence=[{"fact": "refuted_neighbour", "delta": "0", "certificate": own}],
                     radius={"lo": "0", "hi": "0", "lo_status": "proved", "hi_status": "proved"})
@@ -224,7 +239,7 @@ def robustness(m: Map, seconds: float = 30.0, seed: int = 0, upper: bool = True)
     evidence = [{"fact": "li_yorke_box", "a": q_str(a), "delta": q_str(d), "pieces": PIECES,
                  "direction": direction}]
     radius = {"lo": q_str(d), "hi": None, "lo_status": "proved", "hi_status": "unknown"}
-    found = upper_bound(m, d, a, seconds, seed) if upper else None
+    found = upper_bound(m, d, a, budget, seed) if upper else None
     if found is not None:
         t, sub = found
         evidence.append({"fact": "refuted_neighbour", "delta": q_str(t), "certificate": sub})
@@ -289,7 +304,7 @@ def persistence(m: Map, deltas, samples: int, seed: int = 0) -> dict:
             for _ in range(3):
                 u = rng.integers(-(1 << 24), (1 << 24) + 1, size=len(theta))
                 nets.append(neighbour(m, [v + delta * fmpq(int(k), 1 << 24) for v, k in zip(theta, u)]))
-            rec[certify_period(nets[0], 3, budget=Budget(seconds=10))["verdict"]] += 1
+            rec[certify_period(nets[0], 3)["verdict"]] += 1
             comp += _composition_witness([n.program.pl() for n in nets], J)
         rows.append({"delta": q_str(delta), "recurrent_period3": rec,
                      "composition_witness": {"found": comp, "none_in_J": samples - comp}})

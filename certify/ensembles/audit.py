@@ -74,7 +74,7 @@ class Audit:
     """One audit: a grid of cells (width x gain), `samples` networks each."""
 
     def __init__(self, activation, init, widths, gains, samples, seed, period=3, protocol=None,
-                 bias="pytorch", first_layer="random", output_activation=None, budget=Budget(seconds=30),
+                 bias="pytorch", first_layer="random", output_activation=None, budget=Budget(),
                  output_bias=True, preset=None):
         if samples < 1 or not widths or not gains:
             raise CertifyError("an audit needs at least one width, one gain and one sample")

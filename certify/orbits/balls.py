@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from flint import arb, fmpq
@@ -17,8 +16,10 @@ from flint import arb, fmpq
 from certify.arith import Budget, dyadic, to_fmpq, workprec
 from certify.checker import facts as K
 from certify.checker.semantics import Program, eval_ball
+from certify.limits import checkpoint
 
 
+CELL_BUDGET = "cell budget exhausted"  # the `why` of a cell left stuck because budget.max_cells ran out
 _SPLIT = fmpq(1173, 2048)  # ~0.5728
 _SPLITS = (_SPLIT, fmpq(875, 2048), fmpq(1429, 2048), fmpq(619, 2048))
 
@@ -156,10 +157,11 @@ def widen(region):
     return dyadic(RL - eps, 40, up=False), dyadic(RU + eps, 40, up=True)
 
 
-def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, deadline: float,
-               extra=None) -> BallCover:
+def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, extra=None) -> BallCover:
     """Cover `region` by decided cells for f^p(x) = x at precision `prec` (see module docstring).
-    `extra` = (tag, test): a further exclusion test (lo, hi) -> bool tried before Krawczyk."""
+    Past budget.max_cells cells, cells are no longer split: those left undecided are stuck with
+    why = CELL_BUDGET. `extra` = (tag, test): a further exclusion test (lo, hi) -> bool tried
+    before Krawczyk."""
     RL, RU = region
     cov = BallCover(prec)
     stack = [(RL, RU)]
@@ -168,6 +170,7 @@ def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, deadlin
         while stack:
             lo, hi = stack.pop()
             cov.cells += 1
+            checkpoint()  # the outer time guard (certify.limits) where signals cannot interrupt
             if cov.cells % 5000 == 0:
                 budget.report(f"period {p}: {cov.cells} cells, {len(cov.roots)} solutions ({prec} bits)")
             if K.leaves_or_misses(prog, lo, hi, p, region):
@@ -197,9 +200,9 @@ def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, deadlin
                     t1, t2 = around
                     stack += [(t2, hi), (t1, t2), (lo, t1)]
                     continue
-            if hi - lo < min_width or cov.cells > budget.max_cells or time.monotonic() > deadline:
+            if hi - lo < min_width or cov.cells > budget.max_cells:
                 why = ("precision resolution reached (a tangency or a multiple root?)"
-                       if hi - lo < min_width else "cell or time budget exhausted")
+                       if hi - lo < min_width else CELL_BUDGET)
                 cov.stuck.append((lo, hi, why))
                 cov.rows.append([lo, hi, "?"])
                 continue

@@ -14,6 +14,7 @@ from certify.arith import Budget, to_fmpq, workprec
 from certify.certificates import interval
 from certify.checker import facts as K
 from certify.checker.semantics import Program, eval_exact
+from certify.limits import checkpoint
 from certify.orbits.balls import root_box_near
 from certify.orbits.finder import group_orbits, periodic_points
 
@@ -45,6 +46,7 @@ def count_certificate(prog: Program, window, p: int, budget: Budget):
             entries, encl, ok = [], [], True
             for d in sorted(groups):
                 for x0 in groups[d]:
+                    checkpoint()  # the outer time guard (certify.limits) where signals cannot interrupt
                     if len(entries) % 250 == 0:
                         budget.report(f"period {p}: {len(entries)}/{total} orbits certified ({prec} bits)")
                     box = root_box_near(prog, to_fmpq(x0), d, prec)

@@ -8,8 +8,8 @@ is downgraded to undecided with the checker's message, never printed as proved.
 
 from __future__ import annotations
 
+import dataclasses
 import platform
-import time
 
 import flint
 import mpmath
@@ -17,19 +17,21 @@ import sympy
 from flint import fmpq
 
 from certify import __version__
-from certify.arith import Budget, dyadic, workprec
-from certify.certificates import SCHEMA, interval, q_str
+from certify import limits
+from certify.arith import Budget, OverBudget, dyadic, over_budget, workprec
+from certify.certificates import SCHEMA, interval, interval_parse, q_str
 from certify.checker import check
 from certify.checker import facts as K
+from certify.checker.continuity import discontinuity
+from certify.checker.consequences import NO_NONFIXED_POINTS, NO_PERIODIC_POINTS, consequences, forces
 from certify.checker.facts import domain_invariant, pl_image
 from certify.checker.regions import polynomial_escape_radius
 from certify.checker.semantics import eval_ball, eval_range
 from certify.errors import CertifyError
 from certify.maps import Map
 from certify.orbits import balls, pl as plmod
-from certify.orbits.counting import count_certificate
+from certify.orbits.counting import count_certificate, polynomial_degree
 from certify.orbits.finder import candidate_cycles
-from certify.orbits.consequences import consequences
 
 DEFAULT_WINDOW = (fmpq(-10), fmpq(10))
 
@@ -137,32 +139,82 @@ def _start(kind: str, m: Map, p: int, domain, budget: Budget):
     """Validate the request and find the region: (claim, region fact, region, reason)."""
     if not isinstance(p, int) or p < 1:
         raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
-    # maps with log or sqrt of a non-constant are not defined on all of R: a domain is needed
-    if domain is None and any(ins[0] in ("log", "sqrt") and m.program.code[ins[1]][0] != "const"
-                              for ins in m.program.code):
-        raise CertifyError("log and sqrt are not defined on all of R: pass --domain LO,HI on which the map "
-                           "is defined and which it maps into itself")
+    with workprec(budget.start_prec):
+        why = discontinuity(m.program, domain)
+    if why is not None:
+        raise CertifyError(why + ("; pass --domain LO,HI on which f is continuous and which it maps into itself"
+                                  if domain is None else ""))
     return (_claim(kind, p, domain), *find_region(m, domain, budget, p))
 
 
-def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> dict:
-    """Prove or refute: f has a point of minimal period p (in `domain`, if given, else on R)."""
+def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget(), timeout: float | None = None) -> dict:
+    """Prove or refute: f has a point of minimal period p (in `domain`, if given, else on R).
+
+    When the direct route is undecided, a proved orbit of a period q that comes before p in
+    Sharkovsky's order (3 forces every period) proves period p (f continuous on R or on the
+    invariant domain). `budget` bounds the work (the verdict is the same on every machine);
+    `timeout` (seconds, None: none) is the outer guard: when it fires the result is undecided,
+    "time limit (machine-dependent)".
+    """
+    return limits.guard(timeout, lambda: _certify_period(m, p, domain, budget),
+                        lambda why: _cert(m, _claim("period", p, domain), "undecided", budget.start_prec, [],
+                                          reason=why))
+
+
+FORCING_PERIODS = (3, 5, 7)  # tried, in this order, when period p is not decided directly
+
+
+def _certify_period(m: Map, p: int, domain, budget: Budget) -> dict:
+    cert = _certify_period_direct(m, p, domain, budget)
+    if cert["verdict"] != "undecided":
+        return cert
+    for q in FORCING_PERIODS:
+        if q == p or not forces(q, p):
+            continue
+        sub = _certify_period_direct(m, q, domain, budget)
+        if sub["verdict"] != "proved":
+            continue
+        cycle = next(f for f in sub["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk"))
+        evidence = [f for f in sub["evidence"] if f["fact"] == "region"] + [
+            {"fact": "forcing", "p": q, "cycle": cycle}]
+        forced = _gate_cert(m, budget, _claim("period", p, domain), "proved", sub["precision"], evidence,
+                            consequences=consequences(p))
+        if forced["verdict"] == "proved":
+            return forced
+    return cert
+
+
+def _pl_search(m: Map, p: int, window):
+    """The exact orbit of a float p-cycle of a PL map lifted to rationals, or None (a search, no proof)."""
+    pl = m.program.pl()
+    for cyc in candidate_cycles(m.program, window, p):
+        orbit = plmod.exact_cycle_from_float(pl, cyc, p)
+        if orbit is not None:
+            return orbit
+    return None
+
+
+def _certify_period_direct(m: Map, p: int, domain, budget: Budget) -> dict:
     claim, fact, region, reason = _start("period", m, p, domain, budget)
     pl = m.program.pl()
     if pl is not None:
-        if region is None:
-            for cyc in candidate_cycles(m.program, domain or DEFAULT_WINDOW, p):
-                orbit = plmod.exact_cycle_from_float(pl, cyc, p)
-                if orbit is not None:
-                    return _pl_proved(m, p, claim, orbit, budget)
+        if region is None:  # no completeness proof; an exact search on a window first, then floats
+            orbit = plmod.window_orbit(pl, p, domain or DEFAULT_WINDOW) or _pl_search(m, p, domain or DEFAULT_WINDOW)
+            if orbit is not None:
+                return _pl_proved(m, p, claim, orbit, budget)
             return _cert(m, claim, "undecided", 64, [], reason=f"no orbit of period {p} was found by search "
                                                                f"and {reason}")
         if region == "empty":
             return _gate_cert(m, budget, claim, "refuted", 64, [fact], consequences=[
-                "f has no periodic points of minimal period >= 2 (the tails where f is the identity hold "
-                "only fixed points)" if fact.get("nonfixed") else
-                "f has no periodic points at all (every orbit escapes)"])
-        cover = plmod.enumerate_cover(pl, region, p)
+                NO_NONFIXED_POINTS if fact.get("nonfixed") else NO_PERIODIC_POINTS])
+        try:
+            cover = plmod.enumerate_cover(pl, region, p, budget.max_pl_cells)
+        except OverBudget as e:  # too many cells for a refutation: an orbit found by search still proves
+            orbit = _pl_search(m, p, region)
+            if orbit is not None:
+                return _pl_proved(m, p, claim, orbit, budget)
+            return _cert(m, claim, "undecided", 64, [], reason=f"{e} in the exact enumeration of f^{p} on the "
+                                                               f"region, and no orbit of period {p} was found by search")
         orbit = cover.orbits[0] if cover.orbits else (
             plmod.continuum_orbit(pl, cover.continuum[0], p) if cover.continuum else None)
         if orbit is not None:
@@ -174,9 +226,20 @@ def certify_period(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
     return _period_balls(m, p, domain, claim, fact, region, reason, budget)
 
 
+def _domain_facts(m: Map, claim, prec: int) -> list:
+    """A cycle on a domain D comes with the fact f(D) in D (the consequences are theorems about f on D);
+    without it the kernel refuses the certificate, and the verdict is undecided."""
+    if claim["domain"] is None:
+        return []
+    with workprec(prec):
+        if not domain_invariant(m.program, *interval_parse(claim["domain"])):
+            return []
+    return [{"fact": "region", "method": "invariant_domain", "region": claim["domain"]}]
+
+
 def _pl_proved(m, p, claim, orbit, budget):
     """Certificate for an exact orbit (leftmost first) of a PL map."""
-    evidence = [{"fact": "cycle_exact", "points": [q_str(x) for x in orbit]}]
+    evidence = _domain_facts(m, claim, 64) + [{"fact": "cycle_exact", "points": [q_str(x) for x in orbit]}]
     if p == 3:
         a = orbit[0] if orbit[1] < orbit[2] else orbit[1]
         evidence.append({"fact": "li_yorke", "a": q_str(a)})
@@ -185,7 +248,7 @@ def _pl_proved(m, p, claim, orbit, budget):
 
 
 def _proved_cycle(m, p, claim, boxes, prec, budget):
-    evidence = [{"fact": "cycle_krawczyk", "boxes": [interval(*b) for b in boxes]}]
+    evidence = _domain_facts(m, claim, prec) + [{"fact": "cycle_krawczyk", "boxes": [interval(*b) for b in boxes]}]
     if p == 3:
         with workprec(prec):
             a = balls.li_yorke_witness(m.program, boxes)
@@ -218,7 +281,8 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
         return _cert(m, claim, "undecided", budget.start_prec, [],
                      reason=f"no orbit of period {p} was found by search and {reason}")
     if region == "empty":
-        return _gate_cert(m, budget, claim, "refuted", budget.start_prec, [fact])
+        return _gate_cert(m, budget, claim, "refuted", budget.start_prec, [fact], consequences=[
+            NO_NONFIXED_POINTS if fact.get("nonfixed") else NO_PERIODIC_POINTS])
     mono = _monotone_fact(prog, region, p, budget)
     if mono is not None:
         return _gate_cert(m, budget, claim, "refuted", budget.start_prec, [fact, mono])
@@ -243,7 +307,7 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
         return _cert(m, claim, "undecided", cover.prec, [],
                      reason=f"solutions of minimal period {p} exist but no cycle could be certified")
     if cover.stuck:
-        return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover))
+        return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover, budget))
     evidence = [fact, cover_fact(cover, p)]
     return _gate_cert(m, budget, claim, "refuted", cover.prec, evidence)
 
@@ -261,20 +325,27 @@ def _monotone_fact(prog, region, p, budget):
 
 
 def _cover(prog, region, p, budget):
-    deadline = time.monotonic() + budget.seconds
-    cover, wide = None, balls.widen(region)
+    """A ball cover of the widened region at precisions 64, 128, ... until no cell is stuck or the
+    cells of all the attempts reach budget.max_cells."""
+    cover, wide, used = None, balls.widen(region), 0
     for prec in budget.precisions():
-        cover = balls.ball_cover(prog, wide, p, prec, budget, deadline)
+        if cover is not None and used >= budget.max_cells:
+            break
+        cover = balls.ball_cover(prog, wide, p, prec, dataclasses.replace(budget, max_cells=budget.max_cells - used))
+        used += cover.cells
         cover.region = wide
-        if not cover.stuck or time.monotonic() > deadline:
+        if not cover.stuck:
             break
     return cover
 
 
-def _stuck_reason(cover) -> str:
-    budget = [s for s in cover.stuck if "budget" in s[2]]
-    lo, hi, why = (budget or cover.stuck)[0]
+def _stuck_reason(cover, budget: Budget) -> str:
+    over = [s for s in cover.stuck if s[2] == balls.CELL_BUDGET]
+    lo, hi, why = (over or cover.stuck)[0]
     where = float((lo + hi) / 2)
+    if over:
+        return (f"{over_budget(budget.max_cells)} (a ball cover, over the precisions up to {cover.prec} bits): "
+                f"{len(cover.stuck)} cell(s) undecided, first near x = {where:.12g}")
     return (f"{len(cover.stuck)} cell(s) undecided at precision {cover.prec} bits, first near x = {where:.12g}: "
             f"{why}")
 
@@ -291,8 +362,37 @@ def cover_fact(cover, p) -> dict:
 
 # ----------------------------------------------------------------------------- orbits
 
-def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> dict:
-    """Every orbit of minimal period p (in `domain`, if given, else on R), with a completeness proof."""
+def _listed(orbits) -> list:
+    """Orbits (lists of boxes, leftmost first) as certificate intervals, in increasing order."""
+    return [[interval(*b) for b in o] for o in sorted(orbits)]
+
+
+def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget(), timeout: float | None = None) -> dict:
+    """Every orbit of minimal period p (in `domain`, if given, else on R), with a completeness proof.
+
+    `budget` bounds the work (the verdict is the same on every machine); `timeout` (seconds, None:
+    none) is the outer guard: when it fires the result is undecided, "time limit (machine-dependent)".
+    """
+    return limits.guard(timeout, lambda: _certify_orbits(m, p, domain, budget),
+                        lambda why: _cert(m, _claim("orbits", p, domain), "undecided", budget.start_prec, [],
+                                          reason=why, complete=False))
+
+
+def _too_many_roots(m: Map, p: int, budget: Budget):
+    """The reason to refuse a complete list up front, for a polynomial of degree d >= 2 on R whose
+    f^p(x) = x has d^p solutions (with multiplicity, complex ones too) beyond the cell budget; else None."""
+    from certify.checker.thresholds import mobius
+
+    d = polynomial_degree(m.program)
+    if d < 2 or d ** p <= budget.max_cells:
+        return None
+    orbits = sum(mobius(p // e) * d ** e for e in K.divisors(p)) // p
+    return (f"{over_budget(budget.max_cells)}: f^{p}(x) = x has degree {d}^{p} = {d ** p:,}, so up to {orbits:,} "
+            f"orbits of minimal period {p} (all of them real for maps such as logistic(r=4)), each needing its "
+            f"own cell; pass --domain LO,HI to cover a smaller invariant interval, or raise --max-cells")
+
+
+def _certify_orbits(m: Map, p: int, domain, budget: Budget) -> dict:
     claim, fact, region, reason = _start("orbits", m, p, domain, budget)
     if region is None:
         return _cert(m, claim, "undecided", 64, [], reason=reason, complete=False)
@@ -300,7 +400,11 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
         return _gate_cert(m, budget, claim, "proved", 64, [fact], count=0, orbits=[], complete=True)
     pl = m.program.pl()
     if pl is not None:
-        cover = plmod.enumerate_cover(pl, region, p)
+        try:
+            cover = plmod.enumerate_cover(pl, region, p, budget.max_pl_cells)
+        except OverBudget as e:
+            return _cert(m, claim, "undecided", 64, [], complete=False,
+                         reason=f"{e} in the exact enumeration of f^{p} on the region")
         ends = [q_str(a) for a, _ in cover.cells] + [q_str(cover.cells[-1][1])]  # the cells tile the region
         evidence = [fact, {"fact": "cover_pl", "p": p, "region": interval(*region),
                            "cells": [[u, v] for u, v in zip(ends, ends[1:])]}]
@@ -315,14 +419,17 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
         return _gate_cert(m, budget, claim, "proved", budget.start_prec, [fact, mono], count=0, orbits=[],
                            complete=True)
     if domain is None and m.program.is_polynomial():
+        refuse = _too_many_roots(m, p, budget)
+        if refuse is not None:
+            return _cert(m, claim, "undecided", budget.start_prec, [], reason=refuse, complete=False)
         counted = count_certificate(m.program, region, p, budget)
         if counted is not None:
             fact_c, orbits, prec = counted
             return _gate_cert(m, budget, claim, "proved", prec, [fact_c], count=len(orbits),
-                               orbits=[[interval(*b) for b in o] for o in orbits], complete=True)
+                               orbits=_listed(orbits), complete=True)
     cover = _cover(m.program, region, p, budget)
     if cover.stuck:
-        return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover), complete=False)
+        return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover, budget), complete=False)
     with workprec(cover.prec):
         orbits = balls.orbits_from_roots(m.program, cover.roots, p, region)
     if orbits is None:
@@ -330,7 +437,7 @@ def certify_orbits(m: Map, p: int, domain=None, budget: Budget = Budget()) -> di
                      reason="root boxes too wide to tell which orbit each point belongs to")
     evidence = [fact, cover_fact(cover, p)]
     return _gate_cert(m, budget, claim, "proved", cover.prec, evidence, count=len(orbits),
-                       orbits=[[interval(*b) for b in o] for o in orbits], complete=True)
+                       orbits=_listed(orbits), complete=True)
 
 
 __all__ = ["certify_period", "certify_orbits", "find_region", "versions"]

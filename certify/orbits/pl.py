@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from certify.checker.facts import continuum_has_period, min_period, orbits_from_points, divisors
+from certify.arith import OverBudget
+from certify.checker.facts import Failure, continuum_has_period, min_period, orbits_from_points, divisors
 from certify.checker.regions import fixed_tails, refine
 from certify.checker.semantics import PL, float_key
+from certify.limits import checkpoint
 
 
 @dataclass
@@ -77,8 +79,10 @@ class _Breaks:
         return k
 
 
-def enumerate_cover(pl: PL, region, p: int) -> PLCover:
-    """All solutions of f^p(x) = x in the region, exactly, with the cells that prove completeness."""
+def enumerate_cover(pl: PL, region, p: int, max_cells: int | None = None) -> PLCover:
+    """All solutions of f^p(x) = x in the region, exactly, with the cells that prove completeness.
+
+    OverBudget when the cells (finished and live) would exceed max_cells (None: no limit)."""
     RL, RU = region
     delta = (RU - RL) / 1024 if RU > RL else fmpq(1, 1024)
     breaks, slopes, icepts = pl.breaks, pl.slopes, pl.icepts
@@ -93,6 +97,9 @@ def enumerate_cover(pl: PL, region, p: int) -> PLCover:
     for _ in range(p):
         nxt = []
         for lo, hi, A, B in live:
+            if max_cells is not None and len(done) + len(nxt) > max_cells:  # work budget (Budget.max_cells)
+                raise OverBudget(max_cells)
+            checkpoint()  # the outer time guard (certify.limits) where signals cannot interrupt
             u, v = A * lo + B, A * hi + B
             ilo, ihi = (u, v) if u <= v else (v, u)
             # split the image [ilo, ihi] at f's breaks and at the guard points: the points in
@@ -122,15 +129,32 @@ def enumerate_cover(pl: PL, region, p: int) -> PLCover:
     points, continuum = set(), []
     for lo, hi, A, B in live:
         done.append((lo, hi))
-        if A == 1:
+        if A == 1 and lo < hi:  # f^p = id on the cell (B = 0) or no solution there
             if B == 0 and continuum_has_period(pl, lo, hi, p):
                 continuum.append((lo, hi))
             continue
-        x = B / (1 - A)
-        if lo <= x <= hi and min_period(pl, x, p) == p:
+        x = lo if lo == hi else B / (1 - A)  # a one-point cell (one-point region): its point
+        if lo <= x <= hi and A * x + B == x and min_period(pl, x, p) == p:
             points.add(x)
     done.sort()
-    return PLCover(done, orbits_from_points(pl, points, p), continuum)
+    return PLCover(done, orbits_from_points(pl, points, p, continuum), continuum)
+
+
+def window_orbit(pl: PL, p: int, window):
+    """An exact orbit of minimal period p (leftmost first) found by exact enumeration on the window
+    widened to hold every break of f, or None. A search, not a completeness proof: the window need
+    not hold every periodic point (an inconsistent grouping then just means nothing was found).
+    """
+    lo, hi = window
+    if pl.breaks:
+        lo, hi = min(lo, pl.breaks[0] - 1), max(hi, pl.breaks[-1] + 1)
+    try:
+        cover = enumerate_cover(pl, (lo, hi), p)
+    except Failure:
+        return None
+    if cover.orbits:
+        return cover.orbits[0]
+    return continuum_orbit(pl, cover.continuum[0], p) if cover.continuum else None
 
 
 def exact_cycle_from_float(pl: PL, cycle, p: int):
@@ -172,4 +196,4 @@ def continuum_orbit(pl: PL, cell, p: int):
     return None
 
 
-__all__ = ["PLCover", "find_region", "enumerate_cover", "continuum_orbit", "divisors"]
+__all__ = ["PLCover", "find_region", "enumerate_cover", "window_orbit", "continuum_orbit", "divisors"]

@@ -80,6 +80,9 @@ def _proof(cert) -> list[str]:
             lines.append("cycle    f(x_i) = x_(i+1) exactly in rational arithmetic; points distinct")
         elif kind == "cycle_krawczyk":
             lines.append("cycle    Krawczyk K(X) in int(X) for the cyclic system; boxes disjoint")
+        elif kind == "forcing":
+            lines.append(f"forcing  a proved orbit of minimal period {fact['p']} forces period "
+                         f"{cert['claim']['p']} (Sharkovsky's theorem; f is continuous)")
         elif kind == "li_yorke":
             a = q_parse(fact["a"])
             lines.append(f"witness  a = {_float(a):.17g}: f^3(a) <= a < f(a) < f^2(a) (or reversed), "
@@ -565,4 +568,27 @@ def render_chaos_onset(cert: dict) -> str:
     est = cert.get("estimate")
     if est:
         out.append(f"estimate {name}_c ~= {est['value']} (ESTIMATE: {est['method']})")
+    return "\n".join(out)
+
+
+def render_check(path: str, v, brief: bool = False) -> str:
+    """The outcome of `certify check` for one file: the proved statement in words (what the
+    kernel derived), the map and claim it is about, and the fields it did not verify."""
+    r = v.result
+    if brief:
+        first = r.statement.splitlines()[0] if r.ok and r.statement else r.message
+        return f"{'OK    ' if r.ok else 'FAILED'} {path}: {first}"
+    if not r.ok:
+        return f"FAILED: {r.message}\nfile     {path}\nclaim    {v.claim_line}\nmap      {v.map_line}"
+    given = {"matches": "denotes the canonical map", "not checked": "not re-read here"}.get(v.given, v.given)
+    out = [f"OK: {r.message}", f"file     {path}", f"map      {v.map_line}"]
+    if "map.given" in r.informational:
+        out.append(f"given    {v.given_spec}  ({given})")
+    out += [f"claim    {v.claim_line}", f"verdict  {r.verdict.upper()}"]
+    lines = r.statement.splitlines()
+    out += [f"{'proves' if i == 0 else '':8} {line}" for i, line in enumerate(lines)] if r.verdict != "undecided" \
+        else [f"reason   {r.message.split('; ', 1)[-1]}"]
+    notes = [f for f in r.informational if f != "map.given"]
+    if notes:
+        out.append(f"not verified (informational): {', '.join(notes)}")
     return "\n".join(out)

@@ -17,6 +17,7 @@ import math
 import sympy
 from flint import ctx, fmpq, fmpq_poly
 
+from certify import limits
 from certify.arith import Budget, dyadic
 from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import check
@@ -116,8 +117,12 @@ def _closed_form(m_sym: sympy.Poly, lo: fmpq, hi: fmpq, param: str):
     return None
 
 
-def certify_onset(fam: Family, p: int, rng, digits: int = 30, budget: Budget = Budget()) -> dict:
-    """The least parameter in rng = (A, B) at which f has a point of minimal period p, certified."""
+def certify_onset(fam: Family, p: int, rng, digits: int = 30, budget: Budget = Budget(),
+                  timeout: float | None = None) -> dict:
+    """The least parameter in rng = (A, B) at which f has a point of minimal period p, certified.
+
+    `timeout` (seconds, None: none) is the outer guard: when it fires the result is undecided,
+    "time limit (machine-dependent)"; the work itself is bounded by `budget`."""
     A, B = rng
     if not isinstance(p, int) or p < 1:
         raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
@@ -126,6 +131,12 @@ def certify_onset(fam: Family, p: int, rng, digits: int = 30, budget: Budget = B
     if not 1 <= digits <= 2000:
         raise CertifyError("--digits must be between 1 and 2000")
     fam.at(A), fam.at(B)  # refuses a range where the map is not defined at an end
+    return limits.guard(timeout, lambda: _onset(fam, p, rng, digits, budget),
+                        lambda why: _cert(fam, p, rng, "undecided", [], reason=why))
+
+
+def _onset(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
+    A, B = rng
     if not fam.is_polynomial():
         return _onset_pl(fam, p, rng, digits, budget)
     degree = _dynatomic_degree(fam, p)
@@ -199,11 +210,13 @@ def _proved(fam, p, rng, phi, bif, iso, nxt, digits, budget):
                        minpoly=sympy.sstr(m_sym.monic().as_expr()), digits=digits), budget)
 
 
-def certify_windows(fam: Family, p: int, rng, digits: int = 30, budget: Budget = Budget()) -> dict:
+def certify_windows(fam: Family, p: int, rng, digits: int = 30, budget: Budget = Budget(),
+                    timeout: float | None = None) -> dict:
     """The parameters in rng = (A, B) with points of minimal period p, as windows with certified ends.
 
     The real roots of B(r) are isolated to 10^-digits; in each gap between them the number of
     real roots of Phi_p (points of minimal period p) is counted exactly at one rational sample.
+    `timeout` (seconds, None: none) is the outer guard: when it fires the result is undecided.
     """
     A, B = rng
     if not isinstance(p, int) or p < 1:
@@ -219,6 +232,12 @@ def certify_windows(fam: Family, p: int, rng, digits: int = 30, budget: Budget =
         c.update(extra)
         return c
 
+    return limits.guard(timeout, lambda: _windows(fam, p, rng, digits, budget, cert_of),
+                        lambda why: cert_of("undecided", [], reason=why))
+
+
+def _windows(fam: Family, p: int, rng, digits: int, budget: Budget, cert_of) -> dict:
+    A, B = rng
     if not fam.is_polynomial():
         return _windows_pl(fam, p, rng, digits, budget, cert_of)
     degree = _dynatomic_degree(fam, p)
@@ -420,8 +439,6 @@ def _period_fact(fam: Family, value: fmpq, p: int, budget: Budget):
 
 def _onset_cover(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
     """Onset in a family with no exact route (smooth maps): an enclosure by a parameter cover."""
-    import time
-
     from certify.thresholds import cover as C
 
     A, B = rng
@@ -432,11 +449,10 @@ def _onset_cover(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
     at_A = _period_fact(fam, A, p, budget)
     if at_A is not None and at_A[0] == "proved":
         return _at_start(fam, p, rng, digits, at_A, budget)
-    deadline = time.monotonic() + budget.seconds
     budget.report(f"period {p}: scanning {fam.param} in [{float(A):.6g}, {float(B):.6g}] in floats")
     found = C.first_cycle(fam, p, A, B, region)
     if found is None:
-        fact, why = C.refute_on(fam, p, A, B, region, lambda a, b: fmpq(0), budget, deadline)
+        fact, why = C.refute_on(fam, p, A, B, region, lambda a, b: fmpq(0), budget)
         if fact is None:
             return _cert(fam, p, rng, "undecided", [], reason=f"no period-{p} cycle was found in the range; {why}")
         return _gate(_cert(fam, p, rng, "refuted", [fact], digits=digits), budget)
@@ -455,7 +471,7 @@ def _onset_cover(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
                                                            f"fold {fam.param} ~ {float(fold.r):.15g}")
     cyc = {"fact": "cycle_at", "value": q_str(hi), "cycle": {"fact": "cycle_krawczyk",
                                                              "boxes": [interval(*b) for b in boxes]}}
-    fact, why = C.refute_on(fam, p, A, lo, region, lambda a, b: fold.r - b, budget, deadline)
+    fact, why = C.refute_on(fam, p, A, lo, region, lambda a, b: fold.r - b, budget)
     if fact is None:
         return _cert(fam, p, rng, "undecided", [], reason=f"period {p} appears near {fam.param} ~ {float(fold.r):.15g} "
                                                            f"but its absence before that was not proved: {why}")

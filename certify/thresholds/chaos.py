@@ -15,6 +15,7 @@ from __future__ import annotations
 import sympy
 from flint import fmpq, fmpq_poly
 
+from certify import limits
 from certify.arith import Budget, dyadic, to_fmpq
 from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import check
@@ -53,16 +54,30 @@ def lipschitz_end(fam: Family, A: fmpq, B: fmpq):
     return L if L > A else None
 
 
-def certify_chaos_onset(fam: Family, rng, periods=PERIODS, budget: Budget = Budget()) -> dict:
+def certify_chaos_onset(fam: Family, rng, periods=PERIODS, budget: Budget = Budget(),
+                        timeout: float | None = None) -> dict:
     """A certified upper bound U on the chaos onset in rng: h_top(f_U) > 0, with the cycle that
     proves it; the lower side undecided (with the reason) and, for the logistic family, the
-    literature estimate of the Feigenbaum point."""
+    literature estimate of the Feigenbaum point. `timeout` (seconds, None: none) is the outer
+    guard: when it fires the result is undecided, "time limit (machine-dependent)"."""
     A, B = rng
     if not A < B:
         raise CertifyError("--range needs A < B")
     if not periods or not all(isinstance(p, int) and not_power_of_two(p) for p in periods):
         raise CertifyError("--periods must be integers >= 3 that are not powers of 2")
     fam.at(A), fam.at(B)
+
+    def undecided(why):
+        return {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical},
+                "claim": {"kind": "chaos_onset", "param": fam.param, "range": interval(A, B)},
+                "versions": versions(), "lower": None, "lower_reason": "not computed: the time limit came first",
+                "verdict": "undecided", "precision": 64, "evidence": [], "upper": None, "reason": why}
+
+    return limits.guard(timeout, lambda: _chaos_onset(fam, rng, periods, budget), undecided)
+
+
+def _chaos_onset(fam: Family, rng, periods, budget: Budget) -> dict:
+    A, B = rng
     region = C.region_of(fam, A, B)
     window = region if region is not None else (fmpq(-10), fmpq(10))
     births = []

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 
 from flint import arb, fmpq
 
-from certify.arith import Budget, dyadic, to_fmpq, workprec
+from certify.arith import Budget, dyadic, over_budget, to_fmpq, workprec
 from certify.certificates import interval, q_str
 from certify.checker import facts as K
 from certify.checker.semantics import eval_ball, eval_range
@@ -144,21 +143,24 @@ def _bits(w: fmpq) -> int:
     return max(0, int(w.q).bit_length() - int(w.p).bit_length())
 
 
-def refute_on(fam: Family, p: int, A: fmpq, E: fmpq, region, dist, budget: Budget, deadline: float):
+def refute_on(fam: Family, p: int, A: fmpq, E: fmpq, region, dist, budget: Budget):
     """A param_cover fact refuting minimal period p for every r in [A, E], or (None, reason).
 
     Pieces are laid from E leftwards, each up to GROW times as wide as the last one that passed; a
     piece that fails (needs more cells than a few times its predecessor) is halved, and growth
     restarts from 1. `dist(a, b)` bounds
     the distance of [a, b] from the nearest birth of a p-cycle: it sets the first width and each
-    piece's precision (values of f^p(x) - x near a tangency are that small).
+    piece's precision (values of f^p(x) - x near a tangency are that small). The work is bounded by
+    MAX_PIECES pieces and budget.max_cells cells over all the pieces tried (passed or not).
     """
-    done, b = [], E
+    done, b, used = [], E, 0
     w = dist(E, E) if dist(E, E) > 0 else E - A
     cap, grow = PIECE_CELLS, GROW
     while b > A:
-        if len(done) > MAX_PIECES or time.monotonic() > deadline:
-            return None, f"parameter cover: budget exhausted after {len(done)} pieces"
+        if len(done) > MAX_PIECES:
+            return None, f"parameter cover: budget: more than {MAX_PIECES:,} pieces"
+        if used > budget.max_cells:
+            return None, f"parameter cover: {over_budget(budget.max_cells)} after {len(done)} pieces"
         a = dyadic(b - w, _bits(w) + 8, up=False)
         if a - A < w / 4:
             a = A
@@ -166,7 +168,8 @@ def refute_on(fam: Family, p: int, A: fmpq, E: fmpq, region, dist, budget: Budge
         prec = max(64, _bits(gap) + 64) if gap > 0 else 64
         test = ("m", lambda lo, hi, a=a, b=b: K.excluded_in_piece(fam.program, a, b, lo, hi, p))
         cov = balls.ball_cover(fam.program.at_ball(a, b), region, p, prec,
-                               dataclasses.replace(budget, max_cells=cap), deadline, test)
+                               dataclasses.replace(budget, max_cells=cap), test)
+        used += cov.cells
         if cov.stuck or cov.roots:
             w, grow = (b - a) / 2, 1
             if w < fmpq(1, 2 ** 2000):

@@ -10,9 +10,8 @@ stay undecided are split in four, down to a depth limit.
 
 from __future__ import annotations
 
-import time
-
-from certify.arith import Budget
+from certify import limits
+from certify.arith import Budget, over_budget
 from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import check
 from certify.checker.phase import (NotPhaseFamily, areas, boundary_factors, box_sign, cell_box, cell_chaos,
@@ -28,10 +27,14 @@ def piece_names(npieces: int) -> str:
     return "LR" if npieces == 2 else "0123456789"[:npieces]
 
 
-def certify_phase(fam: Family2, rng, grid: int = 16, depth: int = 5, budget: Budget = Budget()) -> dict:
+def certify_phase(fam: Family2, rng, grid: int = 16, depth: int = 5, budget: Budget = Budget(),
+                  timeout: float | None = None) -> dict:
     """Classify the cells of rng = ((X0, X1), (Y0, Y1)) (exact rationals) for the family: 'P' period 3
     proved on the whole cell, 'N' no period 3 on the whole cell, 'U' undecided; suffix 'C' when the
-    robust-chaos condition (expanding invariant interval, h_top > 0) holds on the whole cell."""
+    robust-chaos condition (expanding invariant interval, h_top > 0) holds on the whole cell.
+
+    Refinement stops splitting once budget.max_cells cells have been classified (a `note` says so);
+    `timeout` (seconds, None: none) is the outer guard: the whole result is then undecided."""
     (X0, X1), (Y0, Y1) = rng
     if not (X0 < X1 and Y0 < Y1):
         raise CertifyError("--range needs X0 < X1 and Y0 < Y1")
@@ -43,21 +46,35 @@ def certify_phase(fam: Family2, rng, grid: int = 16, depth: int = 5, budget: Bud
         pl = pl_family2(fam.canonical)
     except NotPhaseFamily as e:
         raise CertifyError(f"{fam.given!r}: {e}") from None
+    claim = {"kind": "phase", "p": 3, "params": list(fam.params),
+             "range": {"x": interval(X0, X1), "y": interval(Y0, Y1)}, "grid": grid, "depth": depth}
+
+    def undecided(why):
+        return {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical,
+                                          "class": "two-parameter piecewise-linear family"},
+                "claim": claim, "verdict": "undecided", "precision": 64, "evidence": [], "versions": versions(),
+                "reason": why}
+
+    return limits.guard(timeout, lambda: _phase(fam, rng, grid, depth, budget, pl, claim), undecided)
+
+
+def _phase(fam, rng, grid, depth, budget, pl, claim):
     words = period3_words(pl)
     chaos = chaos_conditions(pl)
     bound = boundary_factors(words)
     names = piece_names(len(pl[2]))
-    deadline = time.monotonic() + budget.seconds
     cells, todo = [], [(0, i, j) for i in range(grid) for j in range(grid)]
-    undecided_boxes, timed_out = [], False
+    undecided_boxes, capped, seen = [], False, 0
     while todo:
         level, i, j = todo.pop()
         box = cell_box(rng, grid, level, i, j)
         p3, ch = cell_period3(words, box), cell_chaos(chaos, box)
-        if (p3 == "U" or ch == "?") and level < depth and not timed_out:
+        seen += 1
+        limits.checkpoint()
+        if (p3 == "U" or ch == "?") and level < depth and not capped:
             todo += [(level + 1, 2 * i + a, 2 * j + b) for a in (0, 1) for b in (0, 1)]
-            if time.monotonic() > deadline:
-                timed_out = True
+            if seen > budget.max_cells:
+                capped = True
             continue
         cells.append([level, i, j, p3 + ("C" if ch == "C" else "")])
         if p3 == "U":
@@ -66,8 +83,6 @@ def certify_phase(fam: Family2, rng, grid: int = 16, depth: int = 5, budget: Bud
             budget.report(f"phase: {len(cells)} cells classified")
     cells.sort()
     near = [k for k, g in enumerate(bound) if any(box_sign(g, b) == 0 for b in undecided_boxes)]
-    claim = {"kind": "phase", "p": 3, "params": list(fam.params),
-             "range": {"x": interval(X0, X1), "y": interval(Y0, Y1)}, "grid": grid, "depth": depth}
     evidence = [
         {"fact": "itinerary_conditions", "pieces": {"breaks": [q_str(t) for t in pl[1]],
                                                     "slopes": [poly_str(s) for s in pl[2]],
@@ -87,8 +102,9 @@ def certify_phase(fam: Family2, rng, grid: int = 16, depth: int = 5, budget: Bud
             "areas": {k: q_str(v) for k, v in areas(cells, grid).items()}, "boundary_near": near}
     if not decided:
         cert["reason"] = "no cell of the grid was decided"
-    if timed_out:
-        cert["note"] = f"refinement stopped after {budget.seconds:g} s; some cells are coarser than the depth"
+    if capped:
+        cert["note"] = (f"refinement stopped ({over_budget(budget.max_cells)} classified); some cells are "
+                        "coarser than the depth")
     if decided and budget.self_check:
         res = check(cert)
         if not res.ok:

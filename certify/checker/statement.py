@@ -1,0 +1,76 @@
+"""What a certificate claims, and the shape a certificate of each claim kind may have.
+
+Part of the trusted kernel. A `Kind` names, for one claim kind, the function that verifies the
+facts and derives the statement they prove, the keys its claim object has, the top-level fields
+that function binds to the facts (each is re-derived or re-verified; a certificate whose field
+differs is rejected), and the top-level fields that are informational (never verified, never
+printed as verified: estimates, notes, versions). Any other top-level field is refused, so no
+field can be displayed as certified without the kernel having looked at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+from flint import fmpq
+
+from certify.certificates import interval_parse, q_str
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What the facts of a certificate prove, in words, and how many facts were verified."""
+
+    text: str
+    facts: int
+
+
+@dataclass(frozen=True)
+class Kind:
+    """The shape of a certificate of one claim kind and the function deriving its statement.
+
+    `derive(prog, cert)` verifies every fact and every bound field, and returns the Statement; it
+    raises `Failure` otherwise. `prog` is the compiled 1D map or family (None for PLRNN and phase
+    claims, which compile their own maps).
+    """
+
+    derive: Callable
+    claim: frozenset                 # the claim's keys besides "kind", all required
+    fields: frozenset = frozenset()  # top-level fields the derivation binds to the facts
+    info: frozenset = frozenset()    # top-level fields that are informational (never verified)
+    compiled: bool = True            # whether `derive` receives the compiled map
+
+
+# Every certificate has these; `versions` and `reason` are informational.
+ENVELOPE = frozenset({"schema", "map", "claim", "verdict", "precision", "evidence", "versions", "reason"})
+INFORMATIONAL = frozenset({"versions", "reason"})
+MAP_KEYS = frozenset({"given", "canonical", "class", "dimension"})
+
+
+def _decimal(q: fmpq, up: bool, sig: int = 12) -> str:
+    """q rounded down (or up) to about `sig` significant decimal digits, as a decimal string."""
+    if q == 0:
+        return "0"
+    mag = len(str(abs(q.p))) - len(str(q.q))
+    k = sig - mag
+    scaled = q * fmpq(10) ** k if k >= 0 else q / fmpq(10) ** (-k)
+    n = int(-((-scaled).floor())) if up else int(scaled.floor())
+    d = Decimal(n).scaleb(-k).normalize()
+    return format(d, "f") if -6 <= mag <= 15 else format(d, "E")
+
+
+def num(q: fmpq) -> str:
+    """An exact rational for reading: itself when short, else ~ and a 12-digit decimal."""
+    s = q_str(q)
+    return s if len(s) <= 16 else "~" + _decimal(q, up=False)
+
+
+def iv(d) -> str:
+    """An interval {"lo", "hi"} for reading: "= q" when degenerate, else "in [a, b]" with decimal
+    ends rounded outward, so the displayed interval contains the exact one."""
+    lo, hi = interval_parse(d)
+    if lo == hi:
+        return "= " + num(lo)
+    return f"in [{_decimal(lo, up=False)}, {_decimal(hi, up=True)}]"

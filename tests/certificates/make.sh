@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Regenerate the certificates the mutation harness (tests/test_mutation.py) mutates: one or more
+# genuine certificates per claim kind and verdict, small enough to check in a fraction of a second.
+# Run from the repository root: bash tests/certificates/make.sh
+set -uo pipefail
+cd "$(dirname "$0")"
+net=../../proofs/relu_tent_net.json
+gen() { local out=$1; shift; certify "$@" --out "$out" >/dev/null; rc=$?; [ $rc -le 3 ] || exit $rc; echo "wrote $out ($rc)"; }
+gen period_pl_proved.json        period "tent(s=2)" -p 3
+gen period_pl_refuted.json       period "tent(s=8/5)" -p 3
+gen period_empty_refuted.json    period "relu(x) + 1" -p 1
+gen period_ball_proved.json      period "logistic(r=383/100)" -p 3
+gen period_ball_refuted.json     period "logistic(r=3.8)" -p 3
+gen period_monotone_refuted.json period "tanh(x)+1/2" -p 2
+gen period_domain_proved.json    period "logistic(r=383/100)" -p 2 --domain 0,1
+gen period_undecided.json        period "tanh(x)" -p 1 --max-prec 64
+gen period_forced.json          period "3*tanh(3*x) - 4*tanh(x-1/2) + 1/3" -p 40
+gen orbits_count.json            orbits "logistic(r=4)" -p 4
+gen orbits_pl.json               orbits "tent(s=2)" -p 4
+gen orbits_ball.json             orbits "2*tanh(2*x)" -p 1
+gen orbits_nonfixed_empty.json   orbits "x" -p 2
+gen lyapunov_estimate.json       lyapunov "logistic(r=3.2)" -p 2 --steps 2000
+gen lyapunov_slope.json          lyapunov "tent(s=2)" -p 1 --steps 2000
+gen onset_algebraic.json         threshold "logistic(r)" --param r -p 3 --range 3.5,4 --digits 20
+gen onset_pl.json                threshold "tent(s)" --param s -p 3 --range 1.1,2 --digits 20
+gen windows_algebraic.json       windows "logistic(r)" --param r -p 3 --range 3.8,3.9
+gen windows_pl.json              windows $net --scale gain --range 0.5,2 -p 3
+gen chaos_onset.json             chaos-onset "tent(s)" --param s --range 0.5,2
+gen gradients.json               gradients "logistic(r=4)" --x0 0.3 --horizon 40
+gen gradients_param.json         gradients "logistic(r)" --param r --at 7/2 --x0 0.3 --horizon 40 --loss
+gen entropy.json                 entropy "tent(s=3/2)"
+gen oscillations.json            oscillations "tent(s=17/10)" --upto 5 --max-odd 3
+gen scrambling.json              scrambling "logistic(r=4)" --x 1/3 --y 1/3+1e-6 --eps 1e-3 --delta 0.5 --horizon 60
+gen robustness.json              robustness $net
+gen plrnn_cycles.json            lyapunov ../../proofs/plrnn2d.json -p 3
+certify phase "skew_tent(aL, aR, 1)" --x aL --y aR --range=-3,3,-3,3 --grid 4 --depth 1 --cert phase.json >/dev/null && echo "wrote phase.json"
