@@ -183,7 +183,8 @@ def _top_level(cert: dict) -> dict:
     for key, kind in _SHAPE:
         if key in cert and (not isinstance(cert[key], kind) or isinstance(cert[key], bool)):
             raise CertifyError(f"'{key}' must be a JSON {_JSON_NAMES[kind]}")
-    if isinstance(cert.get("map"), dict) and "canonical" in cert["map"] and not isinstance(cert["map"]["canonical"], dict):
+    m = cert.get("map")
+    if isinstance(m, dict) and "canonical" in m and not isinstance(m["canonical"], dict):
         raise CertifyError("'map.canonical' must be a JSON object")
     if isinstance(cert.get("evidence"), list) and not all(isinstance(f, dict) for f in cert["evidence"]):
         raise CertifyError("every entry of 'evidence' must be a JSON object (one fact)")

@@ -37,6 +37,8 @@ _CONST_ARG_BITS = MAX_CONST_ARG_DIGITS * math.log2(10)
 # Map specs and canonical expressions
 MAX_SPEC_CHARS = 100_000          # a whole map spec (rnn1d(...) lists included)
 MAX_EXPR_CHARS = 10_000           # a formula, or a certificate's canonical expression
+MAX_OPS = 1000                    # operations (+ - * / **, calls) in one expression: sympy's cost grows
+                                  # faster than linearly in them (a width-64 network's gain family: 745)
 MAX_PAREN_DEPTH = 32              # nested parentheses
 MAX_CALL_DEPTH = 8                # nested function calls (relu(tanh(...)) is depth 2)
 MAX_SMOOTH_DEPTH = 3              # nested tanh, exp, log, atan, sin, cos, sqrt, sigmoid (sympy's
@@ -60,12 +62,12 @@ MAX_DYNATOMIC_DEGREE = 64         # x-degree deg(f)^p of the dynatomic polynomia
 MAX_ITINERARIES = 60_000          # itineraries of a PL family enumerated for critical parameters [60,000]
 MAX_RADICALS = 8                  # sqrt and fractional powers in an exact onset form (minimal polynomial)
 
-__all__ = ["MAX_FILE_BYTES", "MAX_JSON_DEPTH", "MAX_JSON_VALUES", "MAX_STRING_CHARS", "MAX_DIGITS", "MAX_BITS",
-           "MAX_ROOT_DIGITS", "MAX_CONST_ARG_DIGITS", "MAX_SPEC_CHARS", "MAX_EXPR_CHARS", "MAX_PAREN_DEPTH", "MAX_CALL_DEPTH",
-           "MAX_SMOOTH_DEPTH", "MAX_EXPONENT", "MAX_DEGREE", "MAX_WIDTH", "MAX_PLRNN_DIM", "MAX_PERIOD",
-           "MAX_KRAWCZYK_PERIOD", "MAX_ROUNDS", "MAX_STEPS", "MAX_HORIZON", "MAX_LAP_STEPS", "MAX_CELLS", "MAX_PIECES",
-           "MAX_DYNATOMIC_DEGREE", "MAX_ITINERARIES", "MAX_RADICALS",
-           "json_shape", "check_expression"]
+__all__ = ["MAX_FILE_BYTES", "MAX_JSON_DEPTH", "MAX_JSON_VALUES", "MAX_STRING_CHARS", "MAX_DIGITS",
+           "MAX_BITS", "MAX_ROOT_DIGITS", "MAX_CONST_ARG_DIGITS", "MAX_SPEC_CHARS", "MAX_EXPR_CHARS",
+           "MAX_OPS", "MAX_PAREN_DEPTH", "MAX_CALL_DEPTH", "MAX_SMOOTH_DEPTH", "MAX_EXPONENT", "MAX_DEGREE",
+           "MAX_WIDTH", "MAX_PLRNN_DIM", "MAX_PERIOD", "MAX_KRAWCZYK_PERIOD", "MAX_ROUNDS", "MAX_STEPS",
+           "MAX_HORIZON", "MAX_LAP_STEPS", "MAX_CELLS", "MAX_PIECES", "MAX_DYNATOMIC_DEGREE",
+           "MAX_ITINERARIES", "MAX_RADICALS", "json_shape", "check_expression"]
 
 
 # ----------------------------------------------------------------------------- JSON text
@@ -144,6 +146,7 @@ class _Guard:
         self.toks = self._tokens(text)
         self.i = 0
         self.nest = 0
+        self.ops = 0
 
     def fail(self, msg: str):
         """Beyond a limit."""
@@ -184,6 +187,12 @@ class _Guard:
         self.i += 1
         return tok
 
+    def op(self):
+        """One more operation (a binary or unary operator, or a call)."""
+        self.ops += 1
+        if self.ops > MAX_OPS:
+            self.fail(f"more than {MAX_OPS} operations")
+
     def enter(self):
         self.nest += 1
         if self.nest > 2 * MAX_PAREN_DEPTH:
@@ -193,6 +202,7 @@ class _Guard:
     def expr(self) -> _Node:
         a = self.term()
         while self.peek() in (("op", "+"), ("op", "-")):
+            self.op()
             sign = self.take()[1]
             b = self.term()
             a = self.add(a, b, sign == "-")
@@ -202,6 +212,7 @@ class _Guard:
     def term(self) -> _Node:
         a = self.unary()
         while self.peek() in (("op", "*"), ("op", "/")):
+            self.op()
             op = self.take()[1]
             a = self.mul(a, self.unary(), op == "/")
         return a
@@ -210,6 +221,7 @@ class _Guard:
     def unary(self) -> _Node:
         if self.peek() in (("op", "+"), ("op", "-")):
             self.enter()
+            self.op()
             neg = self.take()[1] == "-"
             a = self.unary()
             self.nest -= 1
@@ -224,6 +236,7 @@ class _Guard:
         a = self.atom()
         if self.peek() != ("op", "**"):
             return a
+        self.op()
         self.take()
         self.enter()
         b = self.unary()
@@ -263,6 +276,7 @@ class _Guard:
         return _Node(True, q, _height(q))
 
     def call(self, name: str) -> _Node:
+        self.op()
         self.take("(")
         self.enter()
         args = []

@@ -42,7 +42,8 @@ _CALLABLE = frozenset(set(FUNCTIONS) - {"pi", "E"})
 DISCONTINUOUS = {"floor", "ceiling", "ceil", "sign", "sgn", "Heaviside", "heaviside", "frac",
                  "Mod", "mod", "round", "Piecewise", "step"}
 # ASCII only (`\d` and `\s` would admit other scripts' digits and spaces)
-_TOKEN = re.compile(r"[ \t]*(?:([A-Za-z_][A-Za-z_0-9]*)|([0-9]+\.?[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)"
+_TOKEN = re.compile(r"[ \t]*(?:([A-Za-z_][A-Za-z_0-9]*)"
+                    r"|([0-9]+\.?[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)"
                     r"|(\*\*|[-+*/^(),]))")
 _PARSE_ERRORS = (SyntaxError, TypeError, ValueError, AttributeError, ZeroDivisionError, TokenError, RecursionError,
                  OverflowError)
