@@ -137,6 +137,7 @@ def cases():
     yield "oscillations upto 10**6", "kernel", _oscillations(10**6)
     yield "param-cover onset digits 10**9", "kernel", _with("tanh_family_period3_onset.cert.json",
                                                             _set(["digits"], 10**9))
+    yield "entropy laps n 10**9 (x/2 + 1/4)", "kernel", _laps(10**9)
 
 
 def _oscillations(upto):
@@ -148,6 +149,18 @@ def _oscillations(upto):
     except Exception as e:  # noqa: BLE001 -- a bench row, not a proof
         return _dump({"schema": "certify/1", "error": str(e)})
     cert["claim"]["upto"] = upto
+    return _dump(cert)
+
+
+def _laps(n):
+    """An entropy certificate of the contraction x/2 + 1/4 whose laps fact asks for f^n."""
+    try:
+        from certify.dynamics.entropy import entropy_bounds
+        from certify.maps import parse_map
+        cert = copy.deepcopy(entropy_bounds(parse_map("x/2 + 1/4")))
+    except Exception as e:  # noqa: BLE001 -- a bench row, not a proof
+        return _dump({"schema": "certify/1", "error": str(e)})
+    cert["evidence"][0]["n"] = n
     return _dump(cert)
 
 

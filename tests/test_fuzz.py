@@ -433,15 +433,17 @@ def test_worst_files_bounded_in_a_guarded_child():
 # Evidence counts only the kernel can bound: these pass once certify/checker/limits.py caps are
 # wired into the fact checks (see that module); until then the guard stops them (CPU), or the
 # checker runs out of memory inside it and says it "stopped on" the certificate.
-def _oscillations_cert() -> dict:
-    from certify.dynamics.oscillations import oscillations
-    return oscillations(parse_map("tent(s=2)"), upto=4)
+def _contraction_entropy_cert() -> dict:
+    """An entropy certificate of x/2 + 1/4 (one affine cell however far f^n is composed)."""
+    from certify.dynamics.entropy import entropy_bounds
+    return entropy_bounds(parse_map("x/2 + 1/4"))
 
 
 KERNEL_COUNTS = {
     "region rounds 10^9": (lambda: _load("tent_s8_5_no_period3.cert.json"), ["evidence", 0, "rounds"], 10**9),
-    "oscillations upto 10^9": (_oscillations_cert, ["claim", "upto"], 10**9),
-    "onset digits 10^9": (lambda: _load("tanh_family_period3_onset.cert.json"), ["digits"], 10**9),
+    "oscillations upto 10^9": (lambda: json.loads((ROOT / "tests" / "certificates" / "oscillations.json").read_text()),
+                               ["claim", "upto"], 10**9),
+    "entropy laps n 10^9": (_contraction_entropy_cert, ["evidence", 0, "n"], 10**9),
 }
 
 
@@ -449,8 +451,8 @@ KERNEL_COUNTS = {
 @pytest.mark.xfail(strict=True, reason="kernel evidence caps (certify/checker/limits.py) not wired yet")
 @pytest.mark.parametrize("name", sorted(KERNEL_COUNTS))
 def test_kernel_counts_bounded(name):
-    """A certificate asking for 10^9 rounds, lap steps or digits is refused by the kernel itself in
-    one line (not by the guard, and not by running out of memory)."""
+    """A certificate asking for 10^9 region rounds, lap steps or composition steps is refused by the
+    kernel itself in one line (not by the guard, and not by running out of memory)."""
     make, path, value = KERNEL_COUNTS[name]
     cert = copy.deepcopy(make())
     _set(path, value)(cert)
