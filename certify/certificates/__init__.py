@@ -218,7 +218,10 @@ def read_json(path: str, what: str, floats: bool = False):
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise Unreadable(f"{path} is not UTF-8 text (byte {e.start})") from None
-    return json_loads(text, what, floats)
+    try:
+        return json_loads(text, what, floats)
+    except Unreadable as e:
+        raise Unreadable(f"{path}: {e}") from None
 
 
 def read(path: str) -> dict:
