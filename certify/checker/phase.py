@@ -258,12 +258,24 @@ def poly_str(g) -> str:
     return sympy.sstr(expr)
 
 
-def _small_powers(text: str) -> str:
-    """The text, when every power in it has a literal exponent of at most two digits (so that
-    parsing cannot build a huge number or expand a huge power); raises ValueError otherwise."""
-    if not isinstance(text, str) or len(text) > 100_000 or re.search(r"\*\*\s*(?!\d{1,2}(?!\d))", text):
-        raise ValueError(f"not a polynomial text with small literal exponents: {str(text)[:60]!r}")
+def _small_powers(text: str, limit: int = 20_000) -> str:
+    """The text, when it is at most `limit` characters, nests parentheses at most 40 deep and every
+    power in it has a literal exponent of at most two digits (so that parsing cannot recurse deeply,
+    build a huge number or expand a huge power); raises ValueError otherwise."""
+    if not isinstance(text, str) or len(text) > limit or re.search(r"\*\*\s*(?!\d{1,2}(?!\d))", text):
+        raise ValueError(f"not a short polynomial text with small literal exponents: {str(text)[:60]!r}")
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if depth > 40:
+            raise ValueError("parentheses nested more than 40 deep")
     return text
+
+
+def _text_limit(g) -> int:
+    """A generous bound on the length of any reasonable text of the polynomial g."""
+    width = 2 * max(len(n) for n in g.context().names()) + 16
+    return 64 + sum(len(str(fmpq(c))) + width for c in g.coeffs())
 
 
 def poly_parse(text: str, ctx):
@@ -445,7 +457,7 @@ def _verify_conditions(fact: dict, fam, words, bound) -> None:
     for wd, s in zip(words, stated):
         _keys(s, {"word", "name", "D", "Q", "a", "P"}, "an itinerary")
         if s["word"] != list(wd.word) or s["name"] != "".join(names[k] for k in wd.word) \
-                or poly_parse(s["D"], ctx) != wd.D or poly_parse(s["Q"], ctx) != wd.Q \
+                or not _poly_equal(s["D"], wd.D, ctx) or not _poly_equal(s["Q"], wd.Q, ctx) \
                 or not _polys_equal(s["a"], [a for a, _ in wd.conds], ctx) \
                 or not _polys_equal(s["P"], [P for _, P in wd.conds], ctx):
             raise Failure(f"the conditions of itinerary {list(wd.word)} differ from the family's")
@@ -453,9 +465,16 @@ def _verify_conditions(fact: dict, fam, words, bound) -> None:
         raise Failure("the boundary polynomials are not the irreducible factors of the itinerary conditions")
 
 
+def _poly_equal(text, g, ctx) -> bool:
+    """The text spells g (texts far longer than g's own are refused before parsing)."""
+    if not isinstance(text, str) or len(text) > _text_limit(g):
+        raise ValueError(f"the text {str(text)[:40]!r} is far longer than the polynomial it should spell")
+    return poly_parse(text, ctx) == g
+
+
 def _polys_equal(texts, polys, ctx) -> bool:
     return isinstance(texts, list) and len(texts) == len(polys) and all(
-        poly_parse(t, ctx) == g for t, g in zip(texts, polys))
+        _poly_equal(t, g, ctx) for t, g in zip(texts, polys))
 
 
 def _tiling(cells_fact, rng, grid: int, depth: int, budget: int) -> list:

@@ -363,14 +363,14 @@ def _rows(cert: dict, m: Model, P: int, counts: dict, enums: dict, work: int) ->
         raise Failure(f"periods must list the periods 1..{P} in order")
     for q, row in enumerate(rows, 1):
         complete = q in enums
-        base = {"p", "count", "complete"} | (set() if complete else {"reason"})
-        if not isinstance(row, dict) or not base <= set(row) <= base | (set() if complete else {"singular"}):
-            raise Failure(f"period {q}: a row has the keys {sorted(base)}" + ("" if complete else " and 'singular'"))
-        if row["p"] != q or isinstance(row["p"], bool):
+        if not isinstance(row, dict) or row.get("p") != q or isinstance(row.get("p"), bool):
             raise Failure(f"periods must list the periods 1..{P} in order")
-        if row["complete"] is not complete:
+        if row.get("complete") is not complete:
             raise Failure(f"period {q}: complete must be {str(complete).lower()} (it is iff an enumeration_plrnn "
                           f"fact solves its itineraries)")
+        base = {"p", "count", "complete"} | (set() if complete else {"reason"})
+        if not base <= set(row) <= base | (set() if complete else {"singular"}):
+            raise Failure(f"period {q}: a row has the keys {sorted(base)}" + ("" if complete else " and 'singular'"))
         if isinstance(row["count"], bool) or row["count"] != counts.get(q, 0):
             raise Failure(f"period {q}: count differs from the number of listed cycles")
         if complete:
