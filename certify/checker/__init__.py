@@ -133,6 +133,8 @@ def _envelope(cert) -> Kind:
     canon = m["canonical"]
     if not isinstance(canon, dict) or set(canon) - _CANONICAL_KEYS.get(canon.get("kind"), frozenset()):
         raise F.Failure(f"the canonical map has keys outside those of its kind: {sorted(canon) if isinstance(canon, dict) else canon!r}")
+    if "dimension" in m and canon.get("kind") != "plrnn":
+        raise F.Failure("map.dimension belongs to PLRNN maps (where the kernel binds it to n)")
     if cert.get("verdict") not in VERDICTS:
         raise F.Failure(f"unknown verdict {cert.get('verdict')!r}")
     if cert["verdict"] == "undecided" and not isinstance(cert.get("reason", ""), str):

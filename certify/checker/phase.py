@@ -431,8 +431,6 @@ def _claim(cert: dict):
         raise Failure(f"claim params: {e}") from None
     if not isinstance(canon, dict) or canon.get("params") != claim["params"]:
         raise Failure("the claim's parameters differ from the family's")
-    if "dimension" in cert["map"]:
-        raise Failure("map.dimension belongs to PLRNN certificates")
     r = _keys(claim["range"], {"x", "y"}, "the claim's range")
     rng = (interval_parse(r["x"]), interval_parse(r["y"]))
     if not (rng[0][0] < rng[0][1] and rng[1][0] < rng[1][1]):
