@@ -383,3 +383,23 @@ def test_every_shallow_field_replaced_by_junk_fails_on_one_line(fixture):
 def test_every_field_replaced_by_junk_fails_on_one_line():
     """The same for every field, down to single polynomials and cell entries."""
     junk_sweep(_load("phase_chaos.json"), 99)
+
+
+def test_certifier_stops_refining_at_the_kernels_cell_limit(monkeypatch):
+    """With the sign-test budget cut to 60 cells' worth, refinement stops at the limit, a note says so,
+    the depth is the finest level reached, and the kernel (same budget) accepts the certificate; a grid
+    beyond the limit is refused up front."""
+    import certify.checker.phase as kernel
+    import certify.thresholds.phase as certifier
+    fam = parse_family2("skew_tent(aL, aR, 1)", "aL", "aR")
+    pl = pl_family2(fam.canonical)
+    words = period3_words(pl)
+    per_cell = kernel.sign_tests_per_cell(words, chaos_conditions(pl), kernel.boundary_factors(words))
+    monkeypatch.setattr(kernel, "MAX_SIGN_TESTS", 60 * per_cell)
+    monkeypatch.setattr(certifier, "MAX_SIGN_TESTS", 60 * per_cell)
+    cert = certify_phase(fam, ((fmpq(-3), fmpq(3)), (fmpq(-3), fmpq(3))), grid=4, depth=6)
+    cells = cert["evidence"][2]["cells"]
+    assert len(cells) <= 60 and "limit of 60 cells" in cert["note"] and check(cert).ok
+    assert cert["claim"]["depth"] == max(c[0] for c in cells)
+    with pytest.raises(CertifyError, match="more than the checker accepts"):
+        certify_phase(fam, ((fmpq(-3), fmpq(3)), (fmpq(-3), fmpq(3))), grid=8, depth=0)

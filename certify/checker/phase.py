@@ -523,8 +523,9 @@ def phase(prog, cert: dict) -> Statement:
     undecided cells, on the boundary factors not of one strict sign there.
     Checked, not assumed: valid distinct parameter names equal to the family's; f piecewise linear
     in x with parameter-free breaks (rebuilt from the canonical expression); every polynomial of
-    the facts equal to the kernel's own; the cells tile the rectangle; every class re-proved by exact
-    sign tests; areas and boundary_near equal to the kernel's; the work bounded before it is done.
+    the facts equal to the kernel's own; the cells tile the rectangle, the finest at level `depth`;
+    every class equal to the kernel's exact sign tests (so P, N and C are proved and U is what the
+    tests leave open); areas and boundary_near equal to the kernel's; the work bounded before it is done.
     """
     names, rng, grid, depth = _claim(cert)
     where = f"in the rectangle {_rect(names, rng)}"
