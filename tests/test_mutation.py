@@ -22,7 +22,7 @@ from certify.verify import verify
 HERE = pathlib.Path(__file__).resolve().parent / "certificates"
 FIXTURES = sorted(HERE.glob("*.json"))
 # claim kinds whose derivation binds every displayed field; the others are being converted (issue 9)
-BOUND = {"period", "orbits"}
+BOUND = {"period", "orbits", "phase", "plrnn_cycles"}
 RATIONAL = re.compile(r"^-?\d+(/\d+)?$")
 VERDICTS = ("proved", "refuted", "undecided")
 
@@ -121,6 +121,8 @@ def _true_elsewhere(mutant) -> bool:
     from certify.orbits.period import certify_orbits, certify_period
 
     claim = mutant["claim"]
+    if claim["kind"] == "phase":
+        return _phase_elsewhere(mutant)
     if claim["kind"] not in ("period", "orbits"):
         return False
     canon = mutant["map"]["canonical"]
@@ -156,3 +158,21 @@ def test_every_mutant_full(fixture):
     """The same, mutating every item of every list (not only the first, middle and last)."""
     accepted = run_harness(fixture, full=True)
     assert not accepted, f"{len(accepted)} mutant(s) accepted:\n" + "\n".join(accepted[:20])
+
+
+def _phase_elsewhere(mutant) -> bool:
+    """A phase mutant whose claim (rectangle, grid, depth) changed: certify, run afresh on that claim,
+    draws the same diagram (the cells of a rectangle's part can stay proved on a smaller one)."""
+    from certify.certificates import interval_parse
+    from certify.maps import Family2
+    from certify.thresholds.phase import certify_phase
+
+    claim = mutant["claim"]
+    fam = Family2(mutant["map"]["given"], tuple(claim["params"]), mutant["map"]["canonical"], None)
+    try:
+        out = certify_phase(fam, (interval_parse(claim["range"]["x"]), interval_parse(claim["range"]["y"])),
+                            grid=claim["grid"], depth=claim["depth"])
+    except CertifyError:
+        return False
+    return out["claim"]["depth"] == claim["depth"] and all(
+        out.get(k) == mutant.get(k) for k in ("verdict", "evidence", "areas", "boundary_near"))

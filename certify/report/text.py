@@ -506,7 +506,10 @@ def render_plrnn(cert: dict, shown: int = 8) -> str:
                else f"list NOT complete: {row['reason']}")
         out.append(f"period {p:<2} {row['count']} cycle(s); {how}")
         for f in mine[:shown]:
-            kind = {True: "attracting", False: "repelling", None: "stability undecided"}[f["stable"]]
+            kind = {True: "attracting", False: "unstable", None: "stability undecided"}[f["stable"]]
+            if f["stable"] is False and f.get("exponents") and all(
+                    e != "-inf" and interval_parse(e)[0] > 0 for e in f["exponents"]):
+                kind = "repelling"  # every exponent positive (the kernel's word too)
             if f.get("exponents") is None:
                 lams = f"no exponents ({f.get('reason', 'not enclosed')})"
             else:

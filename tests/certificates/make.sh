@@ -33,4 +33,10 @@ gen oscillations.json            oscillations "tent(s=17/10)" --upto 5 --max-odd
 gen scrambling.json              scrambling "logistic(r=4)" --x 1/3 --y 1/3+1e-6 --eps 1e-3 --delta 0.5 --horizon 60
 gen robustness.json              robustness $net
 gen plrnn_cycles.json            lyapunov ../../proofs/plrnn2d.json -p 3
-certify phase "skew_tent(aL, aR, 1)" --x aL --y aR --range=-3,3,-3,3 --grid 4 --depth 1 --cert phase.json >/dev/null && echo "wrote phase.json"
+gen plrnn_incomplete.json        lyapunov ../../proofs/plrnn2d.json -p 2 --cap 2
+gen plrnn_singular.json          lyapunov nets/plrnn_flip.json -p 2
+gen plrnn_undecided.json         lyapunov nets/plrnn_escape.json -p 2 --cap 0 --spectrum --steps 200
+phase() { local out=$1; shift; certify phase "$@" --cert "$out" >/dev/null; rc=$?; [ $rc -le 3 ] || exit $rc; echo "wrote $out ($rc)"; }
+phase phase.json                 "skew_tent(aL, aR, 1)" --x aL --y aR --range=-3,3,-3,3 --grid 4 --depth 1
+phase phase_chaos.json           "skew_tent(aL, aR, 1)" --x aL --y aR --range=3/2,5/2,-3/2,-5/4 --grid 1 --depth 1
+phase phase_undecided.json       "skew_tent(aL, aR, 1)" --x aL --y aR --range=9/10,11/10,-21/10,-19/10 --grid 1 --depth 0
