@@ -52,6 +52,9 @@ def _proof(cert) -> list[str]:
             lo, hi = interval_parse(reg)
             how = _REGION_METHOD[fact["method"]].format(rounds=fact.get("rounds"))
             lines.append(f"region   [{float(lo):.6g}, {float(hi):.6g}] holds every periodic point: {how}")
+        elif kind == "cover_pl" and fact.get("region") is None:
+            lines.append(f"cover    {len(fact['cells'])} cells tiling R on which f^{fact['p']} is affine: every "
+                         "solution of f^p(x) = x on the whole line, exactly")
         elif kind == "cover_pl":
             lines.append(f"cover    {len(fact['cells'])} cells on which f^{fact['p']} is affine or the orbit "
                          "leaves the region: every solution of f^p(x) = x, exactly")

@@ -19,6 +19,9 @@ gen orbits_count.json            orbits "logistic(r=4)" -p 4
 gen orbits_pl.json               orbits "tent(s=2)" -p 4
 gen orbits_ball.json             orbits "2*tanh(2*x)" -p 1
 gen orbits_nonfixed_empty.json   orbits "x" -p 2
+gen period_line_refuted.json     period "-x" -p 3
+gen orbits_line_continuum.json   orbits "1-x" -p 2
+gen orbits_line.json             orbits "-x+relu(x)/2" -p 1
 gen lyapunov_estimate.json       lyapunov "logistic(r=3.2)" -p 2 --steps 2000
 gen lyapunov_slope.json          lyapunov "tent(s=2)" -p 1 --steps 2000
 gen onset_algebraic.json         threshold "logistic(r)" --param r -p 3 --range 3.5,4 --digits 20
