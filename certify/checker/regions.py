@@ -49,6 +49,9 @@ def _pieces_in(pl: PL, S):
     L, U = S
     k0 = 0 if L is None else bisect_right(pl.breaks, L)
     k1 = len(pl.breaks) if U is None else bisect_left(pl.breaks, U)
+    # a piece ending exactly at L, or starting exactly at U, is left out (its neighbour holds that
+    # end); when S is the single point L = U = a break, that would leave out both: keep one
+    k1 = max(k1, k0)
     ends = pl.breaks
     for k in range(k0, k1 + 1):
         lo = ends[k - 1] if k > 0 else None
@@ -230,6 +233,8 @@ def cauchy_bound(poly: fmpq_poly) -> fmpq:
 
 def polynomial_escape_radius(prog: Program):
     """M with |f(x)| > |x| for all |x| > M, for a polynomial map of degree >= 2; else None."""
+    if not prog.is_polynomial() or prog.has_param():
+        return None
     f = eval_exact(prog, fmpq_poly([0, 1]))
     if not isinstance(f, fmpq_poly) or f.degree() < 2:
         return None
