@@ -283,7 +283,7 @@ def fact_cover_pl(prog: Program, fact: dict, region, p: int):
     cells = [(q_parse(c[0]), q_parse(c[1])) for c in fact["cells"]]
     _check_tiling(cells, region)
     RL, RU = region
-    points, continuum = set(), False
+    points, continuum, identity = set(), False, []
     for lo, hi in cells:
         A, B = fmpq(1), fmpq(0)  # f^j(x) = A x + B on the cell
         u, v = lo, hi
@@ -302,11 +302,12 @@ def fact_cover_pl(prog: Program, fact: dict, region, p: int):
         if A == 1:
             if B == 0:
                 continuum = continuum or continuum_has_period(pl, lo, hi, p)
+                identity.append((lo, hi))
             continue
         x = B / (1 - A)
         if lo <= x <= hi and min_period(pl, x, p) == p:
             points.add(x)
-    return orbits_from_points(pl, points, p), continuum
+    return orbits_from_points(pl, points, p, identity), continuum
 
 
 def continuum_has_period(pl, lo, hi, p) -> bool:
@@ -327,7 +328,11 @@ def min_period(f, x, p) -> int:
     return n
 
 
-def orbits_from_points(f, points, p):
+def orbits_from_points(f, points, p, identity=()):
+    """The orbits through the isolated solutions `points`. Every orbit point is a solution too, so it
+    is one of them, or lies on a cell where f^p is the identity (`identity`: a continuum, whose ends an
+    isolated orbit may visit, e.g. the 2-cycle {0, 1} of 1 - x on [0, 1]); otherwise the cover is
+    inconsistent."""
     orbits, seen = [], set()
     for x in sorted(points):
         if x in seen:
@@ -335,7 +340,7 @@ def orbits_from_points(f, points, p):
         orb = [x]
         for _ in range(p - 1):
             orb.append(f(orb[-1]))
-        if set(orb) - points:
+        if any(y not in points and not any(lo <= y <= hi for lo, hi in identity) for y in orb):
             raise Failure("an orbit leaves the set of solutions (inconsistent cover)")
         seen.update(orb)
         orbits.append(orb)

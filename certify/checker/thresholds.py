@@ -271,8 +271,7 @@ def onset(prog: Program, cert: dict) -> Statement:
                                                                and real_roots_at(phi, q_parse(sample)) == 0)):
                 raise F.Failure("fact no_onset: with B(A) = 0 a sample in (A, B] without real roots of Phi_P is needed "
                                 "(and only then)")
-            how = (f"Phi_{p}(., {name}) has no real root at {name} = {num(A)}"
-                   + (f" and at {num(q_parse(sample))}" if at_A else "")
+            how = (f"Phi_{p}(., {name}) has no real root at {name} = {num(A)}" + (" and inside" if at_A else "")
                    + f", and B = disc * lc has no root in ({num(A)}, {num(B)}]")
         elif kinds == {"no_onset_pl"}:
             crit = _pl_critical(prog, p, A, B, "fact no_onset_pl")
@@ -288,7 +287,7 @@ def onset(prog: Program, cert: dict) -> Statement:
                 raise F.Failure("fact no_onset_pl: refutations at A and, when a critical parameter is at A, at one "
                                 "point of (A, B]")
             how = (f"no critical parameter of the PL family in ({num(A)}, {num(B)}], exact refutations at "
-                   + " and ".join(num(v) for v in values))
+                   f"{name} = {num(A)}" + (" and inside" if at_A else ""))
         elif kinds == {"param_cover"}:
             fact_param_cover(prog, facts["param_cover"], p, A, B)
             how = f"a parameter cover of {len(facts['param_cover']['pieces'])} pieces"
@@ -316,15 +315,15 @@ def onset(prog: Program, cert: dict) -> Statement:
         else:
             text = (f"f_{name} has a point of minimal period {p} for every {name} in ({num(A)}, {num(v)}] (no critical "
                     f"parameter there; {p}-cycle proved at {name} = {num(v)})")
-        return Statement(f"onset of minimal period {p} for {where}: {name}* = {num(A)}, the range's start: {text}", n)
+        return Statement(f"onset of minimal period {p} from {name} = {num(A)} on: {name}* = {num(A)}, the start: {text}", n)
     if rest == {"param_cover"}:
         _absent(cert, "minpoly", "exact")
         lo, hi = got
         if not (A < lo < hi == v):
             raise F.Failure("a parameter-cover onset is [lo, hi] with A < lo < hi and the cycle at hi")
         fact_param_cover(prog, facts["param_cover"], p, A, lo)
-        return Statement(f"onset of minimal period {p} for {where}: {name}* {iv(cert['onset'])} (width "
-                         f"{float(hi - lo):.1e}): no f_{name} with {name} in [{num(A)}, {num(lo)}] has a point of "
+        return Statement(f"onset of minimal period {p} from {name} = {num(A)} on: {name}* {iv(cert['onset'])} "
+                         f"(width {float(hi - lo):.1e})\nno f_{name} with {name} in [{num(A)}, {num(lo)}] has a point of "
                          f"minimal period {p} (parameter cover), f_{name} at {name} = {num(hi)} has one "
                          f"({p}-cycle proved)", n)
     if rest == {"onset_algebraic"}:
@@ -351,19 +350,21 @@ def onset(prog: Program, cert: dict) -> Statement:
         values = [refuted_at(canon, s, p) for s in samples]
         if len(values) != 2 or values[0] != A or not A < values[1] < lo:
             raise F.Failure("fact onset_pl: refutations are needed at A and at one point of (A, lo)")
-        how = "existence changes only at critical parameters of the PL family; refuted exactly at " + \
-            " and ".join(num(x) for x in values)
+        how = "existence changes only at critical parameters of the PL family; exact refutations at " \
+            f"{name} = {num(A)} and inside"
     else:
         raise F.Failure(f"a proved onset cannot rest on the facts {sorted(kinds)}")
     if got != (lo, hi):
         raise F.Failure("the stated onset differs from the isolating interval")
     _minpoly_field(cert, m, name)
     exact = _exact_field(cert, m, lo, hi)
-    value = f"{name}* = {exact}, " if exact is not None else f"{name}* is "
-    return Statement(f"onset of minimal period {p} for {where}: {value}the root of {_poly_text(cert, m)} "
-                     f"{iv(cert['onset'])}: f_{name} has no point of minimal period {p} for {name} in "
-                     f"[{num(A)}, {name}*) and has one for every {name} in ({name}*, {num(v)}] ({how}; {p}-cycle "
-                     f"proved at {name} = {num(v)})", n)
+    lines = [f"onset of minimal period {p} from {name} = {num(A)} on: {name}* is the root of {_poly_text(cert, m)} "
+             f"{iv(cert['onset'])}"]
+    if exact is not None:
+        lines.append(f"{name}* = {exact}")
+    lines.append(f"f_{name} has no point of minimal period {p} for {name} in [{num(A)}, {name}*) and has one for every "
+                 f"{name} in ({name}*, {num(v)}] ({how}; {p}-cycle proved at {name} = {num(v)})")
+    return Statement("\n".join(lines), n)
 
 
 # ----------------------------------------------------------------------------- windows
@@ -602,6 +603,6 @@ def chaos_onset(prog: Program, cert: dict) -> Statement:
              f"there: Misiurewicz, Block-Guckenheimer-Misiurewicz-Young)"]
     if zero:
         lines.append(zero)
-    lines.append(f"hence the chaos onset {name}_c = inf{{{name} in {where} : h_top(f_{name}) > 0}} lies in "
+    lines.append(f"hence the chaos onset {name}_c = inf{{{name} >= {num(A)} : h_top(f_{name}) > 0}} lies in "
                  f"[{num(L if L is not None else A)}, {num(U)}]")
     return Statement("\n".join(lines), n)

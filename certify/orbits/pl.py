@@ -119,18 +119,20 @@ def enumerate_cover(pl: PL, region, p: int) -> PLCover:
                 else:
                     nxt.append((ends[j], ends[j + 1], s * A, s * B + c))
         live = nxt
-    points, continuum = set(), []
+    points, continuum, identity = set(), [], []
     for lo, hi, A, B in live:
         done.append((lo, hi))
         if A == 1:
-            if B == 0 and continuum_has_period(pl, lo, hi, p):
-                continuum.append((lo, hi))
+            if B == 0:
+                identity.append((lo, hi))
+                if continuum_has_period(pl, lo, hi, p):
+                    continuum.append((lo, hi))
             continue
         x = B / (1 - A)
         if lo <= x <= hi and min_period(pl, x, p) == p:
             points.add(x)
     done.sort()
-    return PLCover(done, orbits_from_points(pl, points, p), continuum)
+    return PLCover(done, orbits_from_points(pl, points, p, identity), continuum)
 
 
 def exact_cycle_from_float(pl: PL, cycle, p: int):
