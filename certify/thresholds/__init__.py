@@ -139,6 +139,19 @@ def critical_intervals(polys, A, B) -> list:
     return _separate(sorted(roots, key=lambda t: (t[0], t[1])))
 
 
+def simplest_between(a: fmpq, b: fmpq) -> fmpq:
+    """The rational with the least denominator strictly between a < b, by continued fractions (short
+    numbers keep exact root counts and embedded certificates cheap)."""
+    def simplest(lo, hi):  # in (lo, hi); hi None is +inf
+        n = lo.floor() + 1
+        if hi is None or n < hi:
+            return fmpq(n)
+        f = lo.floor()  # lo and hi in [f, f + 1]: recurse on the reciprocals of the fractional parts
+        inner = simplest(1 / (hi - f), None if lo == f else 1 / (lo - f))
+        return f + 1 / inner
+    return simplest(a, b)
+
+
 def gap_samples(roots, A, B) -> list:
     """One rational per gap (gap k between root intervals k-1 and k): the range's end when it is not
     a root but a root interval touches it, the midpoint otherwise; None for a gap emptied by a root
@@ -148,7 +161,7 @@ def gap_samples(roots, A, B) -> list:
     for k in range(len(roots) + 1):
         g0, g1 = ends[2 * k], ends[2 * k + 1]
         if g0 < g1:
-            out.append((g0 + g1) / 2)
+            out.append(simplest_between(g0, g1))
         elif k == 0 and roots[0][0] < roots[0][1]:
             out.append(A)  # [A, hi] holds a root in (A, hi]: A itself is not a root
         elif k == len(roots) and roots[-1][0] < roots[-1][1]:
