@@ -69,10 +69,11 @@ def skew_tents(draw):
 
 
 @st.composite
-def networks(draw, slots=("gain", "a", "c")):
-    """sum a_i act(w_i x + b_i) + c, act ReLU or leaky ReLU (slope 1/10), width 1-3; the parameter is a
-    gain g multiplying every weight and bias, one output weight a_i, or the output bias c."""
-    act = draw(st.sampled_from(["relu", "leaky_relu"]))
+def networks(draw, slots=("gain", "a", "c"), acts=("relu", "leaky_relu")):
+    """sum a_i act(w_i x + b_i) + c, act ReLU, leaky ReLU (slope 1/10) or hard-tanh, width 1-3; the
+    parameter is a gain g multiplying every weight and bias, one output weight a_i, the output bias c,
+    or (kinks moving with it) an input weight or bias."""
+    act = draw(st.sampled_from(acts))
     k = draw(st.integers(1, 3))
     units = [tuple(draw(st.sampled_from(COEFFS)) for _ in range(3)) for _ in range(k)]
     units = [(w if w != 0 else Q(1), b, a) for w, b, a in units]
@@ -82,7 +83,8 @@ def networks(draw, slots=("gain", "a", "c")):
     name = "g" if slot == "gain" else "r"
 
     def act_text(u):
-        return f"Max(0, {u})" if act == "relu" else f"(Max(0, {u}) + (1/10)*Min(0, {u}))"
+        return {"relu": f"Max(0, {u})", "leaky_relu": f"(Max(0, {u}) + (1/10)*Min(0, {u}))",
+                "hardtanh": f"Max(-1, Min(1, {u}))"}[act]
 
     terms = []
     for j, (w, b, a) in enumerate(units):
@@ -109,8 +111,8 @@ def networks(draw, slots=("gain", "a", "c")):
 
 
 @st.composite
-def pl_cases(draw, slots=("gain", "a", "c")):
-    spec, name, at = draw(st.one_of(skew_tents(), networks(slots)))
+def pl_cases(draw, slots=("gain", "a", "c"), acts=("relu", "leaky_relu")):
+    spec, name, at = draw(st.one_of(skew_tents(), networks(slots, acts)))
     p = draw(st.integers(1, 4))
     A, B = sorted(draw(st.lists(st.sampled_from(ENDS), min_size=2, max_size=2, unique=True)))
     at_critical = draw(st.sampled_from([None, "A", "B"]))
@@ -281,10 +283,10 @@ def test_pl_families_agree_with_the_oracle(case):
 @pytest.mark.slow
 @settings(max_examples=max(EXAMPLES, 400), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(pl_cases(slots=("gain", "a", "c", "w", "b")))
+@given(pl_cases(slots=("gain", "a", "c", "w", "b"), acts=("relu", "leaky_relu", "hardtanh")))
 def test_pl_families_agree_with_the_oracle_long(case):
-    """The same over many more examples, random seeds, and parameters inside the activations (kinks that
-    move with the parameter: no fixed-breakpoint table, so the parameter-cover route)."""
+    """The same over many more examples, random seeds, hard-tanh networks and parameters inside the
+    activations (no fixed-breakpoint table: the parameter-cover route)."""
     _run_pl(case, STATS)
 
 

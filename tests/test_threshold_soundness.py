@@ -26,10 +26,11 @@ def run(spec, param, p, a, b, what=certify_onset, **kw):
 
 
 def test_affine_family_with_an_identity_member_is_not_refuted():
-    """x + r on [-1, 1] is the identity at r = 0 (a continuum of fixed points): no traceback, no refutation;
-    off r = 0 there is no fixed point, which is what the windows say."""
+    """x + r on [-1, 1] is the identity at r = 0 (a continuum of fixed points) and has no fixed point
+    elsewhere: no traceback, no refutation, the onset is the rational critical parameter r* = 0 with the
+    cycle proved on it; off r = 0 there is no fixed point, which is what the windows say."""
     cert = run("x + r", "r", 1, -1, 1)
-    assert cert["verdict"] == "undecided"
+    assert cert["verdict"] == "proved" and interval_parse(cert["onset"]) == (0, 0) and cert["minpoly"] == "r"
     win = run("x + r", "r", 1, -1, 1, certify_windows)
     assert win["verdict"] == "proved" and win["windows"] == []
     assert [interval_parse(r) for r in win["evidence"][0]["roots"]] == [(0, 0)]
@@ -41,7 +42,8 @@ def test_pl_identity_member_keeps_its_critical_parameter():
     fam = parse_family("Min(x,0) + Max(x,0) + r", "r")
     crit = pl_critical(pl_family(fam.program, Q(-1), Q(1)), 1, Q(-1), Q(1))
     assert fmpq_poly([0, 1]) in crit
-    assert run("Min(x,0) + Max(x,0) + r", "r", 1, -1, 1)["verdict"] != "refuted"
+    cert = run("Min(x,0) + Max(x,0) + r", "r", 1, -1, 1)
+    assert cert["verdict"] == "proved" and interval_parse(cert["onset"]) == (0, 0)
 
 
 def test_identity_cylinder_for_every_parameter_is_handled():

@@ -167,8 +167,10 @@ def _round_out(S):
     return L, U
 
 
-def refine(pl: PL, S):
-    """One round of rules (i)-(iii) for each Lyapunov function of `_weights`: a smaller S, or "empty"."""
+def refine(pl: PL, S, nonfixed: bool = False):
+    """One round of rules (i)-(iii) for each Lyapunov function of `_weights`: a smaller S, or "empty".
+    With `nonfixed` (S holds the points of minimal period >= 2), a result that is one fixed point
+    is "empty"."""
     L, U = S
     Vs = _weights(pl)
     for (alpha, beta), rules in zip(Vs, _sup_bounds(pl, S, Vs)):
@@ -198,6 +200,8 @@ def refine(pl: PL, S):
             None if hull[1] is None or j[1] is None else max(hull[1], j[1]))
     if hull is None:
         return "empty"
+    if nonfixed and hull[0] is not None and hull[0] == hull[1] and pl(hull[0]) == hull[0]:
+        return "empty"  # one fixed point holds no point of minimal period >= 2
     return _round_out(hull)
 
 
@@ -218,7 +222,7 @@ def pl_region(pl: PL, rounds: int, nonfixed: bool = False):
     if S == "empty":
         return S
     for _ in range(rounds):
-        S = refine(pl, S)
+        S = refine(pl, S, nonfixed)
         if S == "empty":
             return S
     return S

@@ -195,16 +195,20 @@ def _minpoly_field(cert: dict, m: fmpq_poly, name: str) -> None:
 
 
 def _isolated_root(fact: dict, A, what: str):
-    """(m, lo, hi): m irreducible over Q with exactly one real root in (lo, hi), none at the ends."""
+    """(m, lo, hi): m irreducible over Q with exactly one real root in (lo, hi), none at the ends; or,
+    for a rational root c, lo = hi = c and m(c) = 0 (m linear)."""
     lo, hi = interval_parse(fact["isolating"])
     m = fmpq_poly([q_parse(c) for c in fact["minpoly"]])
-    if not (A <= lo < hi) or m.degree() < 1:
+    if not (A <= lo <= hi) or m.degree() < 1:
         raise F.Failure(f"fact {what}: isolating interval before the range, or a constant minpoly")
     from flint import fmpz_poly
     num = fmpz_poly([int(c) for c in (m * m.denom()).numer().coeffs()])
     if len(num.factor()[1]) != 1 or num.factor()[1][0][1] != 1:
         raise F.Failure(f"fact {what}: the minpoly is not irreducible over Q")
-    if m(lo) == 0 or m(hi) == 0 or count_real_roots(m, lo, hi) != 1:
+    if lo == hi:
+        if m.degree() != 1 or m(lo) != 0:
+            raise F.Failure(f"fact {what}: a one-point interval must be the rational root of a linear minpoly")
+    elif m(lo) == 0 or m(hi) == 0 or count_real_roots(m, lo, hi) != 1:
         raise F.Failure(f"fact {what}: the minpoly has not exactly one root inside the interval")
     return m, lo, hi
 
@@ -218,6 +222,8 @@ def _exact_field(cert: dict, m: fmpq_poly, lo, hi) -> str | None:
         return None
     if minpoly_of(text).monic() != to_sympy(m).monic():
         raise F.Failure("the exact form's minimal polynomial is not the certificate's minpoly")
+    if lo == hi:
+        return text  # m is linear: its one root is lo
     bits = 128 + 4 * max(lo.q.bit_length(), hi.q.bit_length(), abs(lo.p).bit_length(), abs(hi.p).bit_length())
     with workprec(bits):
         val = eval_ball(Program.from_sympy(parse_canonical_expr(text)), ball_of(0, 0))
@@ -334,7 +340,8 @@ def onset(prog: Program, cert: dict) -> Statement:
         at_A = bif(A) == 0
         if count_real_roots(bif, A, v) - at_A != 1:
             raise F.Failure("fact onset_algebraic: B(r) has another real root in (A, the cycle's parameter]")
-        if real_roots_at(phi, A) != 0 or (at_A and not (A < lo and real_roots_at(phi, lo) == 0)):
+        inside = lo if lo < hi else (A + lo) / 2  # a parameter of (A, r*) when B(A) = 0
+        if real_roots_at(phi, A) != 0 or (at_A and not (A < inside and real_roots_at(phi, inside) == 0)):
             raise F.Failure(f"fact onset_algebraic: period {p} is present at the start of the range")
         how = f"the real roots of Phi_{p}(., {name}) change only at roots of B = disc * lc"
     elif rest == {"onset_pl"}:
@@ -358,12 +365,14 @@ def onset(prog: Program, cert: dict) -> Statement:
         raise F.Failure("the stated onset differs from the isolating interval")
     _minpoly_field(cert, m, name)
     exact = _exact_field(cert, m, lo, hi)
-    lines = [f"onset of minimal period {p} from {name} = {num(A)} on: {name}* is the root of {_poly_text(cert, m)} "
-             f"{iv(cert['onset'])}"]
+    lines = [f"onset of minimal period {p} from {name} = {num(A)} on: " +
+             (f"{name}* = {num(lo)}, the root of {_poly_text(cert, m)}" if lo == hi else
+              f"{name}* is the root of {_poly_text(cert, m)} {iv(cert['onset'])}")]
     if exact is not None:
         lines.append(f"{name}* = {exact}")
-    lines.append(f"f_{name} has no point of minimal period {p} for {name} in [{num(A)}, {name}*) and has one for every "
-                 f"{name} in ({name}*, {num(v)}] ({how}; {p}-cycle proved at {name} = {num(v)})")
+    has = f"at {name} = {name}*" if v == lo == hi else f"for every {name} in ({name}*, {num(v)}]"
+    lines.append(f"f_{name} has no point of minimal period {p} for {name} in [{num(A)}, {name}*) and has one {has} "
+                 f"({how}; {p}-cycle proved at {name} = {num(v)})")
     return Statement("\n".join(lines), n)
 
 

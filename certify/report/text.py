@@ -172,7 +172,10 @@ def render_onset(cert: dict) -> str:
         cyc = next((f for f in cert["evidence"] if f["fact"] == "cycle_at"), None)
         out.append(f"verdict  PROVED: points of minimal period {p} first appear at {name} = {name}* "
                    f"(the least {name} in the range with such points, as an infimum)")
-        if lo == hi:
+        if lo == hi and lo != lo_r:
+            out.append(f"onset    {name}* = {cert.get('exact') or q_str(lo)}, a rational critical parameter: period {p} "
+                       f"at {name}*, none before it ({_onset_reason(cert, name, p, lo_r)})")
+        elif lo == hi:
             at = q_parse(cyc["value"])
             out.append(f"onset    {name}* = {cert.get('exact') or q_str(lo)} (the start of the range)")
             if at != lo:

@@ -268,6 +268,20 @@ class _Algebraic:
     def narrowed(self, A, B):
         return self
 
+    def at_root(self, c) -> bool:
+        """A cycle is proved at the rational critical parameter c (tried only where Phi_p(., c) has
+        real roots or vanishes: a tangency there is not hyperbolic, so with a small budget)."""
+        try:
+            if real_roots_at(self.phi, c) == 0:
+                return False
+        except ValueError:
+            pass
+        import dataclasses
+        small = dataclasses.replace(self.budget, max_prec=min(self.budget.max_prec, 256),
+                                    seconds=min(self.budget.seconds, 10.0))
+        c_cert = certify_period(self.fam.at(c), self.p, budget=small)
+        return c_cert["verdict"] == "proved"
+
 
 class _Piecewise:
     """Decides gaps of a PL family: an exact period verdict of the map at a parameter."""
@@ -295,6 +309,9 @@ class _Piecewise:
     def cycle(self, v):
         got = self._verdict(v)
         return (got[1][0], got[2]) if got is not None and got[0] == "proved" else None
+
+    def at_root(self, c) -> bool:
+        return self.present(c)[0] is True
 
     def narrowed(self, A, B):
         other = _Piecewise.__new__(_Piecewise)
@@ -340,34 +357,40 @@ def certify_onset(fam: Family, p: int, rng, digits: int = 30, budget: Budget = B
 
 
 def _onset_by_gaps(fam, p, rng, digits, budget, method) -> dict:
-    """The first gap between critical parameters with period-p points, and the certificate for it."""
+    """The first gap between critical parameters, or rational critical parameter, with period-p
+    points, and the certificate for it."""
     A, B = rng
     roots = critical_intervals(method.crit, A, B)
     if any(r[1] >= s[0] for r, s in zip(roots, roots[1:])):
         return _undecided(fam, p, rng, "the critical parameters could not be separated")
     samples = gap_samples(roots, A, B)
     start = _first_gap_near_birth(fam, p, A, B, roots) if isinstance(method, _Piecewise) else 0
-    found = None
+    found = None  # ("gap", k, v) or ("root", k, c): the first place with period p
     for k in range(start, min(len(samples), start + MAX_SAMPLES)):
-        if samples[k] is None:
-            continue
-        present, _ = method.present(samples[k])
-        if present is None:
-            return _undecided(fam, p, rng, f"no verdict for the map at {fam.param} = {float(samples[k]):.12g}")
-        if present:
-            found = k
+        if samples[k] is not None:
+            present, _ = method.present(samples[k])
+            if present is None:
+                return _undecided(fam, p, rng, f"no verdict for the map at {fam.param} = {float(samples[k]):.12g}")
+            if present:
+                found = ("gap", k, samples[k])
+                break
+        if k < len(roots) and roots[k][0] == roots[k][1] and method.at_root(roots[k][0]):
+            found = ("root", k, roots[k][0])  # a rational critical parameter with a cycle on it
             break
     at_A = 1 if roots and roots[0][:2] == (A, A) else 0  # a critical parameter exactly at A
     if found is None:
         if start == 0 and len(samples) <= MAX_SAMPLES and len(roots) == at_A:
             return _refuted(fam, p, rng, method, at_A, samples, budget)
         return _undecided(fam, p, rng, f"period {p} was not found in the {min(len(samples), MAX_SAMPLES)} intervals "
-                                       f"between critical parameters tried; whether isolated critical parameters "
-                                       f"have it is not decided")
-    if found <= at_A:  # no critical parameter in (A, gap]: the onset is A
-        return _onset_at_start(fam, p, rng, method, samples[found], budget)
-    if found - 1 > at_A:  # other critical parameters lie between A and r*: start the claim in the gap before r*
-        A2 = samples[found - 1]
+                                       f"between critical parameters tried, nor at a rational one")
+    kind, k, v = found
+    j = k - 1 if kind == "gap" else k  # the root interval of r*
+    if v == A:
+        return _onset_at_start(fam, p, rng, method, A, budget)
+    if j < at_A:  # no critical parameter in (A, v]: the onset is A
+        return _onset_at_start(fam, p, rng, method, v, budget)
+    if j > at_A:  # other critical parameters lie between A and r*: start the claim in the gap before r*
+        A2 = samples[j]
         if A2 is None or A2 == A:
             return _undecided(fam, p, rng, "no rational start just before the onset")
         rng2 = (A2, B)
@@ -376,15 +399,15 @@ def _onset_by_gaps(fam, p, rng, digits, budget, method) -> dict:
         narrowed = method.narrowed(A2, B)
         roots2 = critical_intervals(narrowed.crit, A2, B)
         samples2 = gap_samples(roots2, A2, B)
-        v = samples[found]
-        j = next((i for i, r in enumerate(roots2) if r[0] > A2), None)
-        if j is None or not roots2[j][1] < v or (j + 1 < len(roots2) and not v < roots2[j + 1][0]):
+        j2 = next((i for i, r in enumerate(roots2) if r[0] > A2), None)
+        if j2 is None or roots2[j2][:2] != roots[j][:2] and not (roots2[j2][1] < v or v == roots2[j2][0]) \
+                or (j2 + 1 < len(roots2) and not v < roots2[j2 + 1][0]):
             return _undecided(fam, p, rng, "the onset's critical parameter changed with the narrowed range")
-        cert = _onset_at_root(fam, p, rng2, digits, budget, narrowed, roots2, samples2, j + 1, v)
+        cert = _onset_at_root(fam, p, rng2, digits, budget, narrowed, roots2, samples2, j2, v)
         if cert["verdict"] == "proved":
             cert["note"] = note
         return cert
-    return _onset_at_root(fam, p, rng, digits, budget, method, roots, samples, found, samples[found])
+    return _onset_at_root(fam, p, rng, digits, budget, method, roots, samples, j, v)
 
 
 def _refuted(fam, p, rng, method, at_A, samples, budget) -> dict:
@@ -428,24 +451,28 @@ def _onset_at_start(fam, p, rng, method, v, budget) -> dict:
     return _undecided(fam, p, rng, f"period {p} seems present from the range's start, but no cycle was proved")
 
 
-def _onset_at_root(fam, p, rng, digits, budget, method, roots, samples, k, v) -> dict:
-    """The onset r* is the root of root interval k-1: absent in gap k-1 (and at A), present at v in gap k."""
+def _onset_at_root(fam, p, rng, digits, budget, method, roots, samples, j, v) -> dict:
+    """The onset r* is the root of root interval j: absent in gap j (and at A), present at v, in gap
+    j + 1 or (a rational critical parameter) at r* itself."""
     A, B = rng
-    a, b, m = roots[k - 1]
-    before = samples[k - 1]  # in gap k-1, so below r* (None, or A itself, when that gap starts at A)
-    left = max(x for x in (A, before, roots[k - 2][1] if k >= 2 else None) if x is not None)
-    after_hi = roots[k][0] if k < len(roots) else B
-    if a == b:  # a rational critical parameter: an interval strictly around it, inside its gaps
-        eps = min(fmpq(1, 10 ** digits), (a - left) / 2, (v - a) / 2)
-        a, b = a - eps, a + eps
-    lo, hi = _isolate(m, a, b, fmpq(1, 10 ** digits))
+    a, b, m = roots[j]
+    before = samples[j]  # in gap j, so below r* (None, or A itself, when that gap starts at A)
+    left = max(x for x in (A, before, roots[j - 1][1] if j >= 1 else None) if x is not None)
+    after_hi = roots[j + 1][0] if j + 1 < len(roots) else B
+    if v == a == b:  # the cycle is at the rational critical parameter itself: a one-point enclosure
+        lo = hi = a
+    else:
+        if a == b:  # a rational critical parameter: an interval strictly around it, inside its gaps
+            eps = min(fmpq(1, 10 ** digits), (a - left) / 2, (v - a) / 2)
+            a, b = a - eps, a + eps
+        lo, hi = _isolate(m, a, b, fmpq(1, 10 ** digits))
     if isinstance(method, _Piecewise) and (before is None or before == A or before >= lo):
         before = (left + lo) / 2 if left < lo else None
     if not (A < lo or isinstance(method, _Algebraic)) or before is None:
         return _undecided(fam, p, rng, "could not isolate the onset away from the range's start")
     # a cycle past the onset: at the gap's sample (PL: already proved), else nearer the onset
     got = method.cycle(v)
-    if got is None:
+    if got is None and v != lo:
         for frac in (fmpq(1, 2), fmpq(1, 8), fmpq(1, 64), fmpq(1, 1024)):
             w = dyadic(hi + (after_hi - hi) * frac, 64, up=True)
             if hi <= w < after_hi or w == after_hi == B:
@@ -464,8 +491,9 @@ def _onset_at_root(fam, p, rng, digits, budget, method, roots, samples, k, v) ->
         fact["refuted_at"] = [{"value": q_str(x), "evidence": r} for x, r in refs]
     r = sympy.Symbol(fam.param)
     m_sym = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(m.coeffs())], r)
+    exact = q_str(lo) if lo == hi else _closed_form(m_sym, lo, hi)
     return _gate(_cert(fam, p, rng, "proved", [fact, _cycle_at(v, cyc)], prec, onset=interval(lo, hi),
-                       exact=_closed_form(m_sym, lo, hi), minpoly=sympy.sstr(m_sym.monic().as_expr())), budget)
+                       exact=exact, minpoly=sympy.sstr(m_sym.monic().as_expr())), budget)
 
 
 def certify_windows(fam: Family, p: int, rng, digits: int = 30, budget: Budget = Budget()) -> dict:
