@@ -527,6 +527,8 @@ def fact_roots_count(prog: Program, fact: dict, p: int):
     complex. Each listed entry is an orbit of period d | p: a box with a unique solution of
     f^d(x) = x and the images of that box. Returns the orbits of minimal period p (enclosures).
     """
+    if not prog.is_polynomial():
+        raise Failure("roots_count needs a polynomial map")
     try:
         f = eval_exact(prog, fmpq_poly([0, 1]))
     except NotExact:

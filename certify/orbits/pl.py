@@ -37,7 +37,7 @@ def find_region(pl: PL, max_rounds: int = 60, nonfixed: bool = False):
     if S == "empty":
         return S, 0
     for rounds in range(1, max_rounds + 1):
-        S = refine(pl, S)
+        S = refine(pl, S, nonfixed)
         if S == "empty":
             return S, rounds
         if S[0] is not None and S[1] is not None:

@@ -26,9 +26,16 @@ gen lyapunov_estimate.json       lyapunov "logistic(r=3.2)" -p 2 --steps 2000
 gen lyapunov_slope.json          lyapunov "tent(s=2)" -p 1 --steps 2000
 gen onset_algebraic.json         threshold "logistic(r)" --param r -p 3 --range 3.5,4 --digits 20
 gen onset_pl.json                threshold "tent(s)" --param s -p 3 --range 1.1,2 --digits 20
+gen onset_rational_root.json     threshold "x + r" --param r -p 1 --range -1,1
+gen onset_start_pl.json          threshold "r + Min(x,0)/2 - 2*Max(x,0)" --param r -p 2 --range 0,1
+gen onset_cover.json             threshold "3*tanh(3*x) - g*tanh(x-1/2) + 1/3" --param g -p 3 --range 3.73,3.75 --digits 4
+gen onset_refuted_algebraic.json threshold "logistic(r)" --param r -p 3 --range 3,3.8
+gen onset_refuted_pl.json        threshold "Min(x,0) + Max(x,0) + r" --param r -p 2 --range 0,1
+gen onset_cover_refuted.json     threshold "r*tanh(x)" --param r -p 2 --range 1/2,3/4
 gen windows_algebraic.json       windows "logistic(r)" --param r -p 3 --range 3.8,3.9
 gen windows_pl.json              windows $net --scale gain --range 0.5,2 -p 3
-gen chaos_onset.json             chaos-onset "tent(s)" --param s --range 0.5,2
+gen chaos_onset.json             chaos-onset "tent(s)" --param s --range 0.5,2 --periods 6
+gen chaos_onset_refuted.json     chaos-onset "tent(s)" --param s --range 1/2,1
 gen gradients.json               gradients "logistic(r=4)" --x0 0.3 --horizon 40
 gen gradients_param.json         gradients "logistic(r)" --param r --at 7/2 --x0 0.3 --horizon 40 --loss
 gen entropy.json                 entropy "tent(s=3/2)"
