@@ -550,7 +550,7 @@ def _lyapunov_plrnn(args, p: int) -> int:
             raise CertifyError(f"--x0 for a PLRNN takes {net.n} comma-separated numbers, got {args.x0!r}") from None
         if len(z0) != net.n or not all(math.isfinite(v) for v in z0):
             raise CertifyError(f"--x0 for a PLRNN takes {net.n} comma-separated finite numbers, got {args.x0!r}")
-    cert = lyapunov_plrnn(net, p, spectrum=args.spectrum, z0=z0, steps=args.steps,
+    cert = lyapunov_plrnn(net, p, spectrum=args.spectrum, z0=z0, steps=args.steps, cap=args.cap,
                           budget=Budget(progress=_progress if sys.stderr.isatty() else None))
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
@@ -686,6 +686,9 @@ def _parser() -> argparse.ArgumentParser:
     lp.add_argument("--steps", type=int, help="length of the typical orbit (default 100000)")
     lp.add_argument("--spectrum", action="store_true",
                     help="PLRNN file: also estimate the Lyapunov spectrum of a typical orbit (QR method)")
+    lp.add_argument("--cap", type=int, default=16,
+                    help="PLRNN file: solve all 2^(n p) itineraries of period p when n p <= CAP (default 16, at "
+                         "most 20); other periods are searched in floats and not claimed complete")
     _flow_arguments(lp)
     lp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     lp.add_argument("--out", help="write the certificate to this file (atomically)")

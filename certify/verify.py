@@ -129,6 +129,9 @@ def _map_line(cert: dict) -> str:
         from certify.checker.semantics import Program
         from certify.maps import Map
         text = f"f(x) = {sympy.sstr(Map('', c, Program.from_canonical(c)).expr)}"
+    elif c.get("kind") == "plrnn" and isinstance(c.get("A"), list) and len(c["A"]) <= 4:
+        text = (f"z -> A z + W relu(z) + h, A = diag({', '.join(map(str, c['A']))}), "
+                f"W = [{', '.join('[' + ', '.join(map(str, r)) + ']' for r in c['W'])}], h = ({', '.join(map(str, c['h']))})")
     else:
         digest = hashlib.sha256(json.dumps(c, sort_keys=True).encode()).hexdigest()[:16]
         what = f"rnn1d width {len(c.get('w', []))}, activation {c.get('activation')}" if c.get("kind") == "rnn1d" \

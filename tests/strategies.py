@@ -203,3 +203,37 @@ def rnn1d_spec(net) -> str:
     if net.get("output_activation"):
         parts.append(f"output_activation={net['output_activation']}")
     return "rnn1d(" + ", ".join(parts) + ")"
+
+
+# junk for hostile-certificate tests: wrong types, huge numbers, bad strings, empty and nested containers
+HOSTILE = [None, True, -1, 10 ** 30, "x", "1/0", "", [], {}, [[]], {"lo": "1", "hi": "0"}, "aL**" + "9" * 40]
+
+
+def _nodes(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for k in node:
+            yield from _nodes(node[k], path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node[:3]):
+            yield from _nodes(v, path + (i,))
+
+
+def junk_sweep(cert, depth: int):
+    """check() on the certificate with each field at most `depth` deep (first three items of a list)
+    replaced by each junk value: every result is one line (an exception would propagate)."""
+    import copy
+
+    from certify.checker import check
+
+    for path in _nodes(cert):
+        if not path or len(path) > depth:
+            continue
+        for junk in HOSTILE:
+            bad = copy.deepcopy(cert)
+            node = bad
+            for k in path[:-1]:
+                node = node[k]
+            node[path[-1]] = junk
+            res = check(bad)
+            assert "\n" not in res.message, (path, junk)

@@ -22,7 +22,7 @@ from certify.verify import verify
 HERE = pathlib.Path(__file__).resolve().parent / "certificates"
 FIXTURES = sorted(HERE.glob("*.json"))
 # claim kinds whose derivation binds every displayed field; the others are being converted (issue 9)
-BOUND = {"period", "orbits"}
+BOUND = {"period", "orbits", "phase", "plrnn_cycles", "onset", "windows", "chaos_onset"}
 RATIONAL = re.compile(r"^-?\d+(/\d+)?$")
 VERDICTS = ("proved", "refuted", "undecided")
 
@@ -121,6 +121,10 @@ def _true_elsewhere(mutant) -> bool:
     from certify.orbits.period import certify_orbits, certify_period
 
     claim = mutant["claim"]
+    if claim["kind"] == "phase":
+        return _phase_elsewhere(mutant)
+    if claim["kind"] in ("onset", "windows", "chaos_onset"):
+        return _threshold_true_elsewhere(mutant)
     if claim["kind"] not in ("period", "orbits"):
         return False
     canon = mutant["map"]["canonical"]
@@ -132,6 +136,41 @@ def _true_elsewhere(mutant) -> bool:
     except CertifyError:
         return False
     return out["verdict"] == mutant["verdict"] and out.get("count") == mutant.get("count")
+
+
+def _threshold_true_elsewhere(mutant) -> bool:
+    """A threshold claim on a mutated range or period that certify, run afresh, also decides: same
+    verdict; an onset enclosure, windows with ends or a chaos lower bound that agree with the mutant's."""
+    from certify.certificates import interval_parse
+    from certify.checker.semantics import Program, parse_canonical_expr
+    from certify.maps import Family
+    from certify.thresholds import certify_onset, certify_windows
+    from certify.thresholds.chaos import certify_chaos_onset
+
+    claim, canon = mutant["claim"], mutant["map"]["canonical"]
+    try:
+        fam = Family("", claim["param"], canon, parse_canonical_expr(canon["expr"], canon["param"]),
+                     Program.from_canonical(canon))
+        rng = interval_parse(claim["range"])
+        if claim["kind"] == "chaos_onset":
+            periods = (mutant["period"],) if mutant.get("period") else (3,)
+            out = certify_chaos_onset(fam, rng, periods)
+            return out["verdict"] == mutant["verdict"] and out.get("lower") == mutant.get("lower")
+        run = certify_onset if claim["kind"] == "onset" else certify_windows
+        out = run(fam, claim["p"], rng, digits=12)
+    except CertifyError:
+        return False
+    if out["verdict"] != mutant["verdict"]:
+        return False
+
+    def meet(a, b):
+        (a0, a1), (b0, b1) = interval_parse(a), interval_parse(b)
+        return a0 <= b1 and b0 <= a1
+    if claim["kind"] == "onset":
+        return out["verdict"] != "proved" or meet(out["onset"], mutant["onset"])
+    ws, wm = out.get("windows", []), mutant.get("windows", [])
+    return len(ws) == len(wm) and all(meet(a["from"], b["from"]) and meet(a["to"], b["to"]) and
+                                      a["orbits"] == b["orbits"] for a, b in zip(ws, wm))
 
 
 def _params():
@@ -156,3 +195,21 @@ def test_every_mutant_full(fixture):
     """The same, mutating every item of every list (not only the first, middle and last)."""
     accepted = run_harness(fixture, full=True)
     assert not accepted, f"{len(accepted)} mutant(s) accepted:\n" + "\n".join(accepted[:20])
+
+
+def _phase_elsewhere(mutant) -> bool:
+    """A phase mutant whose claim (rectangle, grid, depth) changed: certify, run afresh on that claim,
+    draws the same diagram (the cells of a rectangle's part can stay proved on a smaller one)."""
+    from certify.certificates import interval_parse
+    from certify.maps import Family2
+    from certify.thresholds.phase import certify_phase
+
+    claim = mutant["claim"]
+    fam = Family2(mutant["map"]["given"], tuple(claim["params"]), mutant["map"]["canonical"], None)
+    try:
+        out = certify_phase(fam, (interval_parse(claim["range"]["x"]), interval_parse(claim["range"]["y"])),
+                            grid=claim["grid"], depth=claim["depth"])
+    except CertifyError:
+        return False
+    return out["claim"]["depth"] == claim["depth"] and all(
+        out.get(k) == mutant.get(k) for k in ("verdict", "evidence", "areas", "boundary_near"))

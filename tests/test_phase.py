@@ -3,6 +3,9 @@ cells, robust chaos, agreement with the one-parameter onsets, the kernel and the
 
 import copy
 import json
+import pathlib
+import re
+import time
 
 import pytest
 import sympy
@@ -20,6 +23,7 @@ from certify.maps import parse_family, parse_family2, parse_map
 from certify.orbits.period import certify_period
 from certify.thresholds import certify_onset
 from certify.thresholds.phase import certify_phase
+from strategies import junk_sweep
 
 aL, aR = sympy.symbols("aL aR")
 
@@ -72,6 +76,8 @@ def test_lines_agree_with_one_parameter_onsets(spec, param, line, rng, onset):
     assert check(cert).ok
     assert cert["verdict"] == "proved" and cert["exact"] == onset
     lo, hi = interval_parse(cert["onset"])
+    if lo == hi:  # a rational onset with the cycle proved on it: look just beside it
+        lo, hi = lo - fmpq(1, 10 ** 8), hi + fmpq(1, 10 ** 8)
     assert at(words, *line(lo)) == "N" and at(words, *line(hi)) == "P"
 
 
@@ -207,3 +213,195 @@ def test_phase_cli_writes_svg_and_certificate(tmp_path, capsys):
     assert main(["check", str(cj)]) == 0
     with pytest.raises(CertifyError):
         parse_family2("weights.json", "a", "b")
+
+
+# ----------------------------------------------------------------------------- the kernel's statement and bindings
+
+CERTS = pathlib.Path(__file__).resolve().parent / "certificates"
+
+
+def _load(name):
+    return json.loads((CERTS / name).read_text())
+
+
+def _renamed(cert, old, new):
+    """The certificate with the parameter `old` renamed `new` in the claim and the canonical family."""
+    c = copy.deepcopy(cert)
+    c["claim"]["params"] = [new if p == old else p for p in c["claim"]["params"]]
+    canon = c["map"]["canonical"]
+    canon["params"] = list(c["claim"]["params"])
+    canon["expr"] = re.sub(rf"\b{old}\b", new, canon["expr"])
+    return c
+
+
+def test_statement_gives_exact_area_fractions_and_the_boundary_curves():
+    """skew_tent on [-3, 3]^2, grid 4, depth 1: period 3 on 1/32 of the area, none on 21/32, undecided 5/16;
+    the boundary of the period-3 region lies on aL aR + aL + 1 = 0 and three other factors."""
+    res = check(_load("phase.json"))
+    assert res.ok, res.message
+    lines = res.statement.splitlines()
+    assert lines[0].startswith("in the rectangle aL ∈ [-3, 3], aR ∈ [-3, 3] (cells of a 4 x 4 grid split down to depth 1)")
+    assert lines[1] == "a point of minimal period 3 for every parameter on 1/32, for no parameter on 21/32, undecided on 5/16"
+    assert "aL*aR + aL + 1 = 0" in lines[3] and "aR**2 + aR + 1" not in lines[3]
+
+
+def test_robust_chaos_cells_are_in_the_statement():
+    """On [3/2, 5/2] x [-3/2, -5/4] the Banerjee-Yorke-Grebogi conditions hold throughout: robust chaos on 1."""
+    res = check(_load("phase_chaos.json"))
+    assert res.ok and "robust chaos" in res.statement and "for every parameter on 1" in res.statement
+
+
+def test_parameter_named_x_is_refused():
+    """A forgery that passed: params [x, c] make x^2 + c a 'constant map of (x, c)' with no period 3 on
+    c in [-2, -7/4], where x^2 + c has period 3; the kernel refuses a parameter named x."""
+    cert = _load("phase_chaos.json")
+    cert["map"] = {"given": "x^2 + c", "canonical": {"kind": "expr", "expr": "x**2 + c", "params": ["x", "c"]},
+                   "class": "two-parameter piecewise-linear family"}
+    cert["claim"].update(params=["x", "c"], range={"x": {"lo": "-1", "hi": "1"}, "y": {"lo": "-2", "hi": "-7/4"}},
+                         grid=1, depth=0)
+    cert["evidence"] = [{"fact": "itinerary_conditions", "pieces": {"breaks": [], "slopes": ["0"], "icepts": ["c + x**2"]},
+                         "words": [], "boundary": []}, {"fact": "chaos_conditions", "cases": None},
+                        {"fact": "phase_cells", "cells": [[0, 0, 0, "N"]]}]
+    cert.update(areas={"P": "0", "N": "1", "U": "0", "C": "0"}, boundary_near=[])
+    res = check(cert)
+    assert not res.ok and "'x' cannot name a parameter" in res.message
+
+
+@pytest.mark.parametrize("name", ["x", "pi", "E", "Max", "relu", "tanh", "Integer", "lambda", "aR"])
+def test_reserved_or_repeated_parameter_names_are_refused(name):
+    """Parameter names are plain, distinct, and neither x nor a function, constant or keyword name."""
+    res = check(_renamed(_load("phase_chaos.json"), "aL", name))
+    assert not res.ok and ("cannot name" in res.message or "different names" in res.message), res.message
+
+
+def test_claim_parameters_must_be_the_familys():
+    """The claim's parameter order is the family's: swapping the axes of the claim alone is refused."""
+    cert = _load("phase_chaos.json")
+    cert["claim"]["params"] = ["aR", "aL"]
+    assert "differ from the family's" in check(cert).message
+
+
+@pytest.mark.parametrize("how", ["pieces", "name", "a", "depth", "near extra", "near dropped", "P to U",
+                                 "undecided with facts", "refuted", "dimension", "p string"])
+def test_displayed_fields_are_bound(how):
+    """Fields the report shows (affine pieces, itinerary names, side-condition slopes, depth, boundary curves,
+    classes) must be the kernel's; 'refuted' and an undecided diagram with facts mean nothing."""
+    c = _load("phase.json")
+    words = c["evidence"][0]["words"]
+    if how == "pieces":
+        c["evidence"][0]["pieces"]["slopes"] = ["2*aL", "aR"]
+    elif how == "name":
+        words[0]["name"] = "LRR"
+    elif how == "a":
+        words[0]["a"][0] = "7"
+    elif how == "depth":
+        c["claim"]["depth"] = 16
+    elif how == "near extra":
+        c["boundary_near"] = [0, 1, 2, 3, 4]
+    elif how == "near dropped":
+        del c["boundary_near"]
+    elif how == "P to U":
+        cell = next(x for x in c["evidence"][2]["cells"] if x[3] == "P")
+        cell[3] = "U"
+        c["areas"].update(P="1/64", U="21/64")
+    elif how == "undecided with facts":
+        c["verdict"] = "undecided"
+    elif how == "refuted":
+        c["verdict"] = "refuted"
+    elif how == "dimension":
+        c["map"]["dimension"] = 2
+    elif how == "p string":
+        c["claim"]["p"] = "3"
+    assert not check(c).ok
+
+
+def test_undecided_phase_certificate_carries_nothing():
+    """A rectangle on the corner of the period-3 and chaos boundaries: no cell decided, no facts, no areas."""
+    cert = _load("phase_undecided.json")
+    assert cert["verdict"] == "undecided" and cert["evidence"] == [] and "areas" not in cert
+    res = check(cert)
+    assert res.ok and res.statement.startswith("undecided: nothing is claimed about period 3")
+    cert["areas"] = {"P": "1", "N": "0", "U": "0", "C": "1"}
+    assert not check(cert).ok
+
+
+def test_depth_is_the_finest_level_used():
+    """Cells all decided at level 0 give depth 0 whatever --depth allowed: the claim states what was done."""
+    cert = certify_phase(parse_family2("skew_tent(aL, aR, 1)", "aL", "aR"),
+                         ((fmpq(-1, 2), fmpq(1, 2)), (fmpq(-1, 2), fmpq(1, 2))), grid=2, depth=5)
+    assert cert["claim"]["depth"] == 0 and check(cert).ok
+
+
+def _quick(cert):
+    t = time.monotonic()
+    res = check(cert)
+    assert time.monotonic() - t < 5 and not res.ok and "\n" not in res.message
+    return res.message
+
+
+@pytest.mark.parametrize("expr, msg", [
+    ("(aL + aR)**5*Max(0, x) + 1", "degree"),
+    ("aL**123456789*Max(0, x) + aR", "small literal exponents"),
+    ("aL*Max(0, x - aR) + 1", "outside max"),
+    ("aL*x**2 + aR", "piecewise linear"),
+    ("aL*Max(0, x) + aR*(" * 60 + "x" + ")" * 60, "nested"),
+    ("aL*x + aR*(" + " + ".join(f"Max(0, x - {k})" for k in range(10)) + ")", "pieces"),
+])
+def test_hostile_families_fail_fast_on_one_line(expr, msg):
+    """Families beyond the kernel's bounds (degree, exponent, moving breaks, pieces, nesting) are refused
+    before any expansion, in one line."""
+    cert = _load("phase_chaos.json")
+    cert["map"]["canonical"]["expr"] = expr
+    assert msg in _quick(cert)
+
+
+@pytest.mark.parametrize("field, value, msg", [
+    (("claim", "grid"), 2048, "grid"), (("claim", "depth"), 17, "depth"), (("claim", "grid"), True, "grid"),
+    (("claim", "range"), {"x": {"lo": "1", "hi": "1"}, "y": {"lo": "0", "hi": "1"}}, "empty"),
+    (("evidence", 2, "cells"), [[0, 0, 0, "N"]] * 60_000, "cells"),
+    (("evidence", 2, "cells"), [[0, 0, 0, "N", 1]], "class"),
+    (("evidence", 2, "cells"), [[0, 5, 0, "N"]], "column"),
+    (("evidence", 0, "words", 0, "D"), "aL" + " + aL" * 5000, "longer"),
+    (("evidence", 0, "words", 0, "D"), "2**99999999", "small literal exponents"),
+])
+def test_hostile_fields_fail_fast_on_one_line(field, value, msg):
+    """Grid, depth, cell lists and polynomial texts beyond the kernel's bounds are refused before the work."""
+    cert = _load("phase_chaos.json")
+    node = cert
+    for k in field[:-1]:
+        node = node[k]
+    node[field[-1]] = value
+    assert msg in _quick(cert)
+
+
+@pytest.mark.parametrize("fixture", ["phase_chaos.json", "phase_undecided.json"])
+def test_every_shallow_field_replaced_by_junk_fails_on_one_line(fixture):
+    """Any field of a phase certificate (down to the facts' fields) replaced by junk (None, bools, huge
+    numbers, bad strings, empty or nested containers) gives a one-line failure, never an exception."""
+    junk_sweep(_load(fixture), 3)
+
+
+@pytest.mark.slow
+def test_every_field_replaced_by_junk_fails_on_one_line():
+    """The same for every field, down to single polynomials and cell entries."""
+    junk_sweep(_load("phase_chaos.json"), 99)
+
+
+def test_certifier_stops_refining_at_the_kernels_cell_limit(monkeypatch):
+    """With the sign-test budget cut to 60 cells' worth, refinement stops at the limit, a note says so,
+    the depth is the finest level reached, and the kernel (same budget) accepts the certificate; a grid
+    beyond the limit is refused up front."""
+    import certify.checker.phase as kernel
+    import certify.thresholds.phase as certifier
+    fam = parse_family2("skew_tent(aL, aR, 1)", "aL", "aR")
+    pl = pl_family2(fam.canonical)
+    words = period3_words(pl)
+    per_cell = kernel.sign_tests_per_cell(words, chaos_conditions(pl), kernel.boundary_factors(words))
+    monkeypatch.setattr(kernel, "MAX_SIGN_TESTS", 60 * per_cell)
+    monkeypatch.setattr(certifier, "MAX_SIGN_TESTS", 60 * per_cell)
+    cert = certify_phase(fam, ((fmpq(-3), fmpq(3)), (fmpq(-3), fmpq(3))), grid=4, depth=6)
+    cells = cert["evidence"][2]["cells"]
+    assert len(cells) <= 60 and "limit of 60 cells" in cert["note"] and check(cert).ok
+    assert cert["claim"]["depth"] == max(c[0] for c in cells)
+    with pytest.raises(CertifyError, match="more than the checker accepts"):
+        certify_phase(fam, ((fmpq(-3), fmpq(3)), (fmpq(-3), fmpq(3))), grid=8, depth=0)

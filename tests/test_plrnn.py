@@ -3,6 +3,7 @@
 import copy
 import json
 import math
+import pathlib
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from certify.certificates import dumps, interval_parse, loads
 from certify.checker import check
-from certify.checker.plrnn import cycle_stability, enumerate_cycles, step
+from certify.checker.plrnn import cycle_stability, enumerate_cycles, singular_reason, step
 from certify.cli import main
 from certify.dynamics.plrnn import lyapunov_plrnn, spectrum_estimate
 from certify.errors import CertifyError
@@ -20,6 +21,7 @@ from certify.maps import parse_map
 from certify.maps.plrnn import load_plrnn, plrnn_from_mapping
 from certify.orbits.period import certify_orbits
 from certify.orbits.plrnn import certify_cycles, search_cycles
+from strategies import junk_sweep
 
 Q = fmpq
 # f(z) = -z/2 + W relu(z) + h with W = [[0, -2], [-1, 0]]: an attracting 2-cycle (-3, -1) <-> (1, 1)
@@ -145,7 +147,7 @@ def test_float_search_finds_only_true_cycles_and_most_of_them():
 def test_beyond_the_cap_nothing_is_claimed_complete():
     """With n p above the enumeration cap the period's list is marked incomplete, with the reason."""
     by_p, enums, rows = certify_cycles(net(CHAOS), 3, cap=4)
-    assert [r["complete"] for r in rows] == [True, True, False] and "n p = 6 > 4" in rows[2]["reason"]
+    assert [r["complete"] for r in rows] == [True, True, False] and "2^6 itineraries were not all solved" in rows[2]["reason"]
     assert [e["p"] for e in enums] == [1, 2]
     assert by_p[3] <= enumerate_cycles(net(CHAOS).model, 3)[0]
 
@@ -303,3 +305,149 @@ def test_load_plrnn_missing_file():
     """A missing file is a CertifyError."""
     with pytest.raises(CertifyError, match="no such file"):
         load_plrnn("/nonexistent/plrnn.json")
+
+
+# ----------------------------------------------------------------------------- the kernel's statement and bindings
+
+CERTS = pathlib.Path(__file__).resolve().parent / "certificates"
+
+
+def _load(name):
+    return json.loads((CERTS / name).read_text())
+
+
+def test_statement_lists_every_cycle_with_stability_and_exponents():
+    """plrnn2d: exactly the fixed point (-7/9, 1/3) (double eigenvalue -1/2: exponents log 1/2), attracting;
+    exactly two 2-cycles, one attracting, one unstable; no 3-cycle (all 64 itineraries)."""
+    res = check(_load("plrnn_cycles.json"))
+    lines = res.statement.splitlines()
+    assert res.ok and lines[0] == "the PLRNN z -> A z + W relu(z) + h (n = 2), periods 1..3:"
+    assert lines[1] == "exactly 1 fixed point (all 2^2 itineraries solved exactly)"
+    assert lines[2].startswith("  {(-7/9, 1/3)} attracting; Lyapunov exponents [-0.6931471806, -0.6931471805]")
+    assert lines[3] == "exactly 2 cycles of period 2 (all 2^4 itineraries solved exactly)"
+    assert "{(-3, -1), (1, 1)} attracting" in lines[4] and "{(-49/31, 1/31), (7/31, 15/31)} unstable" in lines[5]
+    assert lines[6] == "no cycle of period 3 (all 2^(n p) itineraries solved exactly)"
+
+
+def test_incomplete_period_says_at_least():
+    """With --cap 2 period 2 is searched in floats only: 'at least 1 cycle', with the kernel's reason."""
+    res = check(_load("plrnn_incomplete.json"))
+    assert res.ok and "at least 1 cycle of period 2 (list not proved complete: the 2^4 itineraries were not all " \
+                      "solved" in res.statement
+
+
+def test_singular_itinerary_is_reverified():
+    """z -> -z: the fixed point 0 has eigenvalue -1 (stability undecided, exponent 0); every other point has
+    period 2, and the itinerary (0, 0) has a singular, consistent system: no complete list of 2-cycles."""
+    cert = _load("plrnn_singular.json")
+    assert cert["periods"][1]["singular"] == ["0", "0"]
+    res = check(cert)
+    assert res.ok and "{(0)} stability undecided; Lyapunov exponents [0.0000000000, 0.0000000000]" in res.statement
+    assert "itinerary 0,0 is singular and consistent" in res.statement
+    bad = copy.deepcopy(cert)
+    bad["periods"][1]["singular"] = ["0"]
+    assert "2 strings of 1 bits" in check(bad).message
+    bad = _load("plrnn_incomplete.json")  # plrnn2d: the 2-cycle (-3, -1), (1, 1) solves a non-singular system
+    bad["periods"][1].update(singular=["00", "11"], reason=singular_reason(["00", "11"]))
+    assert "not singular" in check(bad).message
+    bad = copy.deepcopy(cert)
+    bad["periods"][1]["reason"] = "two 2-cycles exist"
+    assert "the reason must read" in check(bad).message
+
+
+def test_undecided_plrnn_certificate_carries_nothing():
+    """An escaping net with no enumeration (--cap 0): undecided, no facts, no periods; the spectrum stays
+    an informational estimate."""
+    cert = _load("plrnn_undecided.json")
+    res = check(cert)
+    assert res.ok and cert["evidence"] == [] and "periods" not in cert and "spectrum" in res.informational
+    assert res.statement.startswith("undecided: nothing is claimed about the cycles of periods 1..2")
+    bad = copy.deepcopy(cert)
+    bad["periods"] = [{"p": 1, "count": 0, "complete": True}, {"p": 2, "count": 0, "complete": True}]
+    assert not check(bad).ok
+
+
+@pytest.mark.parametrize("how, msg", [
+    ("dimension 3", "map.dimension"), ("dimension true", "map.dimension"),
+    ("stable 1", "stable must be false"), ("stable null", "stable must be false"),
+    ("widened exponent", "wider than the kernel's enclosure"), ("reversed exponents", "out of order"),
+    ("enumerated but incomplete", "complete must be true"), ("duplicate enumeration", "a second enumeration"),
+    ("period as string", "integer"), ("spectrum proved", "estimate"), ("refuted", "proved"),
+    ("undecided with facts", "claims nothing"), ("claim P beyond limit", "1..1024"),
+])
+def test_displayed_fields_are_bound(stable_cert, how, msg):
+    """Forgeries that passed before: a wrong dimension (the report's 2^(n p)), stable: 1 on an unstable cycle
+    (shown 'attracting'), an exponent widened around 0, an enumerated period marked incomplete; and fields the
+    report reads that are not the kernel's."""
+    c = _load("plrnn_cycles.json")
+    unstable = next(f for f in c["evidence"] if f.get("stable") is False)
+    if how == "dimension 3":
+        c["map"]["dimension"] = 3
+    elif how == "dimension true":
+        c = _load("plrnn_singular.json")  # n = 1, and True == 1 in Python
+        c["map"]["dimension"] = True
+    elif how == "stable 1":
+        unstable["stable"] = 1
+    elif how == "stable null":
+        unstable["stable"] = None
+    elif how == "widened exponent":
+        unstable["exponents"][0] = {"lo": "-10", "hi": "10"}
+    elif how == "reversed exponents":
+        unstable["exponents"].reverse()
+    elif how == "enumerated but incomplete":
+        c["periods"][2] = {"p": 3, "count": 0, "complete": False, "reason": "a 3-cycle exists but is too large"}
+    elif how == "duplicate enumeration":
+        c["evidence"].append(dict(c["evidence"][-1]))
+    elif how == "period as string":
+        c["evidence"][0]["p"] = "1"
+    elif how == "spectrum proved":
+        c["spectrum"] = {"status": "proved", "values": ["5"]}
+    elif how == "refuted":
+        c["verdict"] = "refuted"
+    elif how == "undecided with facts":
+        c["verdict"] = "undecided"
+    elif how == "claim P beyond limit":
+        c["claim"]["p"] = 5000
+    res = check(c)
+    assert not res.ok and msg in res.message, res.message
+
+
+@pytest.mark.parametrize("make, msg", [
+    (lambda c: c["map"]["canonical"].update(A=["0"] * 65, W=[["0"] * 65] * 65, h=["0"] * 65), "beyond the checker's limit 64"),
+    (lambda c: c["evidence"].append({"fact": "enumeration_plrnn", "p": 11, "itineraries": 2 ** 22}), "outside|1..3"),
+    (lambda c: (c["claim"].update(p=11), c["evidence"].append({"fact": "enumeration_plrnn", "p": 11,
+                                                                "itineraries": 2 ** 22})), "enumeration limit 20"),
+    (lambda c: (c["claim"].update(p=1024), c["evidence"].append(
+        {"fact": "cycle_plrnn", "p": 1024, "points": [], "itinerary": [], "stable": None, "exponents": None})),
+     "n p = 2048|points"),
+    (lambda c: (c["claim"].update(p=1024), c["evidence"].extend(
+        [{"fact": "cycle_plrnn", "p": 1024, "points": [], "itinerary": [], "stable": None, "exponents": None}] * 600)),
+     "Jacobian products"),
+])
+def test_hostile_sizes_fail_fast_on_one_line(make, msg):
+    """Dimension, period, itinerary counts and Jacobian work beyond the kernel's bounds are refused before
+    the work, in one line."""
+    import re
+    import time
+    c = _load("plrnn_cycles.json")
+    make(c)
+    t = time.monotonic()
+    res = check(c)
+    assert time.monotonic() - t < 5 and not res.ok and "\n" not in res.message
+    assert re.search(msg, res.message), res.message
+
+
+@pytest.mark.parametrize("fixture", ["plrnn_singular.json", "plrnn_undecided.json"])
+def test_every_field_replaced_by_junk_fails_on_one_line(fixture):
+    """Any field of a PLRNN certificate replaced by junk gives a one-line failure, never an exception."""
+    junk_sweep(_load(fixture), 99)
+
+
+def test_cli_cap_zero_escaping_net_is_undecided(tmp_path, capsys):
+    """certify lyapunov --cap 0 on z -> 2z + 1 (orbits escape, nothing enumerated): exit 3, no facts."""
+    out = tmp_path / "c.json"
+    f = _write(tmp_path, {"kind": "plrnn", "A": [2], "W": [[0]], "h": [1]})
+    assert main(["lyapunov", f, "-p", "2", "--cap", "0", "--out", str(out)]) == 3
+    cert = loads(out.read_text())
+    assert cert["verdict"] == "undecided" and cert["evidence"] == [] and "periods" not in cert
+    assert main(["lyapunov", f, "--cap", "21"]) == 2 and "--cap" in capsys.readouterr().err

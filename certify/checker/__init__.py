@@ -14,9 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flint.utils.flint_exceptions import FlintError
+
 from certify.certificates import SCHEMA, VERDICTS, interval_parse, q_parse
 from certify.checker import facts as F
 from certify.checker import orbits as O
+from certify.checker import phase, plrnn
+from certify.checker import thresholds as T
 from certify.checker.continuity import discontinuity
 from certify.checker.semantics import Program, workprec
 from certify.checker.statement import ENVELOPE, INFORMATIONAL, MAP_KEYS, Kind, Statement
@@ -47,7 +51,7 @@ def _legacy(name: str):
         import importlib
         module, func = name.split(":")
         fn = getattr(importlib.import_module(f"certify.checker.{module}"), func)
-        n = fn(cert) if module in ("phase", "plrnn") else fn(prog, cert)
+        n = fn(prog, cert)
         kind = cert["claim"]["kind"]
         return Statement(f"{kind} certificate: facts verified ({cert['verdict']})", n)
 
@@ -61,14 +65,12 @@ def _k(*names):
 KINDS: dict[str, Kind] = {
     "period": Kind(O.period, _k("p", "domain"), _k("orbit", "consequences")),
     "orbits": Kind(O.orbits, _k("p", "domain"), _k("orbits", "count", "complete", "exponents", "typical")),
-    "onset": Kind(_legacy("thresholds:check_onset"), _k("p", "param", "range"),
-                  _k("onset", "exact", "minpoly", "digits"), _k("note", "method")),
-    "windows": Kind(_legacy("thresholds:check_windows"), _k("p", "param", "range"), _k("windows", "digits")),
-    "chaos_onset": Kind(_legacy("thresholds:check_chaos_onset"), _k("param", "range"),
-                        _k("upper", "period", "lower"), _k("lower_reason", "estimate")),
-    "phase": Kind(_legacy("phase:check_phase"), _k("p", "params", "range", "grid", "depth"),
-                  _k("areas", "boundary_near"), _k("note"), compiled=False),
-    "plrnn_cycles": Kind(_legacy("plrnn:check_plrnn"), _k("p"), _k("periods"), _k("spectrum"), compiled=False),
+    "onset": Kind(T.onset, _k("p", "param", "range"), _k("onset", "exact", "minpoly"), _k("note", "method")),
+    "windows": Kind(T.windows, _k("p", "param", "range"), _k("windows")),
+    "chaos_onset": Kind(T.chaos_onset, _k("param", "range"), _k("upper", "period", "lower"), _k("estimate")),
+    "phase": Kind(phase.phase, _k("p", "params", "range", "grid", "depth"), _k("areas", "boundary_near"),
+                  _k("note"), compiled=False),
+    "plrnn_cycles": Kind(plrnn.plrnn_cycles, _k("p"), _k("periods"), _k("spectrum"), compiled=False),
     "gradients": Kind(_legacy("facts:check_gradients"), _k("p", "x0", "horizon", "param", "value"),
                       _k("param_gradient"), _k("growth_method", "growth_rate", "lambda", "regime", "stderr")),
     "entropy": Kind(_legacy("entropy:check_entropy"), _k("p", "interval", "pieces"), _k("bounds"), _k("note")),
@@ -92,8 +94,10 @@ def map_class(prog: Program | None, cert: dict) -> str:
         return "piecewise-linear"
     if claim["kind"] == "phase":
         return "two-parameter piecewise-linear family"
+    if prog is None:
+        raise F.Failure(f"a {claim['kind']} claim is about a PLRNN map (canonical kind 'plrnn')")
     if prog.has_param() and isinstance(claim.get("range"), dict):
-        from certify.checker.thresholds import pl_family
+        from certify.checker.plfamily import pl_family
         if prog.is_polynomial():
             return "polynomial family"
         return "piecewise-linear family" if pl_family(prog, *interval_parse(claim["range"])) is not None \
@@ -130,6 +134,8 @@ def _envelope(cert) -> Kind:
     canon = m["canonical"]
     if not isinstance(canon, dict) or set(canon) - _CANONICAL_KEYS.get(canon.get("kind"), frozenset()):
         raise F.Failure(f"the canonical map has keys outside those of its kind: {sorted(canon) if isinstance(canon, dict) else canon!r}")
+    if "dimension" in m and canon.get("kind") != "plrnn":
+        raise F.Failure("map.dimension belongs to PLRNN maps (where the kernel binds it to n)")
     if cert.get("verdict") not in VERDICTS:
         raise F.Failure(f"unknown verdict {cert.get('verdict')!r}")
     if cert["verdict"] == "undecided" and not isinstance(cert.get("reason", ""), str):
@@ -182,7 +188,8 @@ def check(cert: dict, program: Program | None = None) -> CheckResult:
         return CheckResult(False, str(verdict), 0, str(e))
     except CertifyError as e:
         return CheckResult(False, str(verdict), 0, f"malformed certificate: {e}")
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ZeroDivisionError) as e:
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ZeroDivisionError, RuntimeError,
+            FlintError) as e:
         return CheckResult(False, str(verdict), 0, f"malformed certificate: {type(e).__name__} {e}")
     info = tuple(sorted(set(cert) & (kind.info | INFORMATIONAL)) + (["map.given"] if "given" in cert["map"] else []))
     if verdict == "undecided":

@@ -57,7 +57,7 @@ def _polynomial(prefix: Program):
 
 
 def _holds_exact(u, need: str, domain) -> bool | None:
-    from certify.checker.thresholds import count_real_roots
+    from certify.checker.dynatomic import count_real_roots
 
     if not isinstance(u, fmpq_poly):
         u = fmpq(u)

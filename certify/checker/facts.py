@@ -6,6 +6,8 @@ proves it at the certificate's precision; anything undecidable is a failure of t
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from flint import arb, arb_mat, fmpq, fmpq_poly
 
 from certify.certificates import interval_parse, q_parse, q_str
@@ -272,52 +274,82 @@ def fact_li_yorke(prog: Program, fact: dict):
     return "increasing" if up else "decreasing"
 
 
-def fact_cover_pl(prog: Program, fact: dict, region, p: int):
-    """Cells tile the region; on each f^p is affine or the orbit leaves the region: all solutions.
+def _end(v):
+    """A cell end: an exact rational, or None (an infinite end of the whole line's outer cells)."""
+    return None if v is None else q_parse(v)
 
+
+def _inside(x, lo, hi) -> bool:
+    """lo <= x <= hi, a None end being infinite."""
+    return (lo is None or lo <= x) and (hi is None or x <= hi)
+
+
+def _piece_over(pl, lo, hi):
+    """Index of the piece of f containing the interval [lo, hi] (None ends infinite), or None when a
+    break lies strictly inside it (f is then not affine on it)."""
+    k = 0 if lo is None else bisect_right(pl.breaks, lo)
+    if k < len(pl.breaks) and (hi is None or pl.breaks[k] < hi):
+        return None
+    return k
+
+
+def _image(s, c, lo, hi):
+    """The image of the interval [lo, hi] (None ends infinite) under x -> s x + c."""
+    if s == 0:
+        return c, c
+    a = None if lo is None else s * lo + c
+    b = None if hi is None else s * hi + c
+    return (a, b) if s > 0 else (b, a)
+
+
+def fact_cover_pl(prog: Program, fact: dict, region, p: int):
+    """Every solution of f^p(x) = x in the region, exactly; with region None, on the whole line.
+
+    The cells tile the region (or R: the first cell is (-inf, u_1], the last [u_k, +inf)). Along
+    each cell every iterate f^j, j <= p, is affine: the image of the cell under f^(j-1) lies in one
+    piece of f (no break strictly inside). With a region, a cell may stop early when its image
+    lies outside the region (every point of a periodic orbit lies in the region). On a surviving
+    cell f^p = A x + B: A != 1 gives one candidate, A = 1 and B = 0 a continuum of points fixed by
+    f^p, which has points of minimal period p unless f^d = id on the cell for a proper divisor d.
     Returns (orbits of minimal period p as exact points, continuum flag).
     """
     pl = prog.pl()
     if pl is None:
         raise Failure("cover_pl on a map that is not piecewise linear")
-    cells = [(q_parse(c[0]), q_parse(c[1])) for c in fact["cells"]]
+    cells = [(_end(c[0]), _end(c[1])) for c in fact["cells"]]
     _check_tiling(cells, region)
-    RL, RU = region
     points, continuum = set(), []
     for lo, hi in cells:
-        A, B = fmpq(1), fmpq(0)  # f^j(x) = A x + B on the cell
+        coeffs = [(fmpq(1), fmpq(0))]  # f^j(x) = A x + B on the cell, j = 0..p
         u, v = lo, hi
         left = False
         for _ in range(p):
-            k = pl.affine_on(min(u, v), max(u, v))
+            k = _piece_over(pl, u, v)
             if k is None:
-                raise Failure(f"f^j is not affine on cell [{q_str(lo)}, {q_str(hi)}]")
+                raise Failure(f"f^j is not affine on the cell [{_show(lo)}, {_show(hi)}]")
             s, c = pl.slopes[k], pl.icepts[k]
-            A, B, u, v = s * A, s * B + c, s * u + c, s * v + c
-            if max(u, v) < RL or min(u, v) > RU:
+            A, B = coeffs[-1]
+            coeffs.append((s * A, s * B + c))
+            u, v = _image(s, c, u, v)
+            if region is not None and ((v is not None and v < region[0]) or (u is not None and u > region[1])):
                 left = True
                 break
         if left:
             continue
-        if A == 1 and lo < hi:  # f^p = id on the cell (B = 0) or no solution there
-            if B == 0 and continuum_has_period(pl, lo, hi, p):
+        A, B = coeffs[p]
+        point = lo is not None and lo == hi  # a one-point cell (of a one-point region)
+        if A == 1 and not point:  # f^p = id on the cell (B = 0) or no solution there
+            if B == 0 and all(coeffs[d] != (1, 0) for d in divisors(p)[:-1]):
                 continuum.append((lo, hi))
             continue
-        x = lo if lo == hi else B / (1 - A)  # a one-point cell (one-point region): its point
-        if lo <= x <= hi and A * x + B == x and min_period(pl, x, p) == p:
+        x = lo if point else B / (1 - A)
+        if _inside(x, lo, hi) and A * x + B == x and min_period(pl, x, p) == p:
             points.add(x)
     return orbits_from_points(pl, points, p, continuum), bool(continuum)
 
 
-def continuum_has_period(pl, lo, hi, p) -> bool:
-    """f^p = id on [lo, hi]: some point there has minimal period exactly p."""
-    for d in divisors(p)[:-1]:
-        u, v = lo, hi
-        for _ in range(d):
-            u, v = pl(u), pl(v)
-        if u == lo and v == hi:
-            return False  # f^d is affine on the cell and fixes both ends: f^d = id there
-    return True
+def _show(v) -> str:
+    return "inf" if v is None else q_str(v)
 
 
 def min_period(f, x, p):
@@ -344,7 +376,7 @@ def orbits_from_points(f, points, p, continuum=()):
         orb = [x]
         for _ in range(p - 1):
             orb.append(f(orb[-1]))
-        if any(y not in points and not any(lo <= y <= hi for lo, hi in continuum) for y in orb):
+        if any(y not in points and not any(_inside(y, lo, hi) for lo, hi in continuum) for y in orb):
             raise Failure("an orbit leaves the set of solutions (inconsistent cover)")
         i = orb.index(min(orb))
         orb = orb[i:] + orb[:i]
@@ -354,17 +386,20 @@ def orbits_from_points(f, points, p, continuum=()):
 
 
 def _check_tiling(cells, region):
+    """The cells (consecutive, positive length) tile the region; region None: the whole line, the
+    outer cells unbounded (None ends)."""
     if not cells:
         raise Failure("empty cover")
-    if cells[0][0] != region[0] or cells[-1][1] != region[1]:
+    want = (None, None) if region is None else region
+    if cells[0][0] != want[0] or cells[-1][1] != want[1] or (region is not None and None in (want[0], want[1])):
         raise Failure("cover does not span the region")
     for (a, b), (c, _) in zip(cells, cells[1:]):
-        if b != c:
-            raise Failure(f"cover has a gap or overlap at {q_str(b)}")
-    if region[0] == region[1] and len(cells) == 1:
+        if b is None or b != c:
+            raise Failure(f"cover has a gap or overlap at {_show(b)}")
+    if region is not None and region[0] == region[1] and len(cells) == 1:
         return  # a one-point region is covered by the one-point cell
     for a, b in cells:
-        if not a < b:
+        if a is not None and b is not None and not a < b:
             raise Failure(f"empty cell [{q_str(a)}, {q_str(b)}]")
 
 
@@ -492,6 +527,8 @@ def fact_roots_count(prog: Program, fact: dict, p: int):
     complex. Each listed entry is an orbit of period d | p: a box with a unique solution of
     f^d(x) = x and the images of that box. Returns the orbits of minimal period p (enclosures).
     """
+    if not prog.is_polynomial():
+        raise Failure("roots_count needs a polynomial map")
     try:
         f = eval_exact(prog, fmpq_poly([0, 1]))
     except NotExact:

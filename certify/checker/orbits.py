@@ -101,6 +101,11 @@ def _verify(prog, evidence: list, p: int, domain) -> _Proof:
                 if fact.get("p") != p or domain is not None:
                     raise F.Failure("roots_count must match the claim's period and has no domain")
                 pr.cover = ("count", F.fact_roots_count(prog, fact, p), False)
+            elif kind == "cover_pl" and fact.get("region") is None:  # the whole line, no region needed
+                if pr.region is not None or domain is not None or fact.get("p") != p:
+                    raise F.Failure("a whole-line cover is the only region evidence, on R, for the claim's period")
+                found, continuum = F.fact_cover_pl(prog, fact, None, p)
+                pr.cover = ("pl", [[(x, x) for x in o] for o in found], continuum)
             elif kind in ("cover_pl", "cover_ball"):
                 if pr.region in (None, "empty"):
                     raise F.Failure("a cover needs a non-empty region fact before it")
@@ -200,7 +205,7 @@ def _refutation(prog, pr: _Proof, p: int) -> str:
         raise F.Failure("a refutation carries a proved cycle of the period it refutes")
     if pr.region == "empty":
         return NO_NONFIXED_POINTS if pr.nonfixed else NO_PERIODIC_POINTS
-    if pr.cover is None:
+    if pr.cover is None or (pr.region is None and pr.cover[0] not in ("pl", "count")):
         raise F.Failure("verdict refuted needs a region and a complete cover")
     kind, found, continuum = pr.cover
     if kind == "ball":
@@ -278,7 +283,7 @@ def orbits(prog, cert: dict) -> Statement:
         text = f"f has exactly 0 orbits of minimal period {p} {on} (list complete): " + (
             NO_NONFIXED_POINTS if pr.nonfixed else NO_PERIODIC_POINTS)
     else:
-        if pr.cover is None:
+        if pr.cover is None or (pr.region is None and pr.cover[0] not in ("pl", "count")):
             raise F.Failure("an orbit list needs a region and a complete cover")
         kind, found, continuum = pr.cover
         if continuum:

@@ -33,16 +33,65 @@ a_L > 1, -a_L / (a_L - 1) < a_R < -1.
 from __future__ import annotations
 
 import itertools
+import keyword
+import re
 from math import gcd, lcm
 from typing import NamedTuple
 
 import sympy
 from flint import fmpq, fmpq_mpoly_ctx
+from sympy.polys.polyerrors import BasePolynomialError
 
-from certify.checker.semantics import X, Program, parse_canonical_expr
+from certify.certificates import interval_parse, q_parse, q_str
+from certify.checker.facts import Failure
+from certify.checker.semantics import _CANON_NAMES, X, Program, parse_canonical_expr
+from certify.checker.statement import Statement, num
+from certify.errors import CertifyError
 
 MAX_PIECES = 8
+MAX_DEGREE = 4             # total degree of a slope or intercept in the two parameters
+MAX_GRID = 1024            # cells per side of the grid
+MAX_DEPTH = 16             # times a cell may be split in four
+MAX_SIGN_TESTS = 2_000_000  # exact sign tests the kernel runs for one certificate's cells
 CLASSES = ("P", "N", "U", "PC", "NC", "UC")
+# names a parameter may not have: the canonical grammar's (x, pi, E, Max, tanh, ...), the parser's
+# own (Integer, Symbol, Rational), the spec language's functions and families, Python keywords
+RESERVED = frozenset(_CANON_NAMES) | {"Integer", "Symbol", "Rational", "relu", "leaky_relu", "hardtanh",
+                                      "sigmoid", "abs", "max", "min", "logistic", "tent", "skew_tent", "plrnn1d"}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]{0,31}")
+
+
+def param_names(names) -> tuple:
+    """The two parameter names of a phase family, validated: plain ASCII names of at most 32
+    characters, distinct, neither x nor a function, constant or keyword name."""
+    if not (isinstance(names, list) and len(names) == 2 and all(isinstance(n, str) for n in names)):
+        raise NotPhaseFamily("the family must name exactly two parameters")
+    for n in names:
+        if not _NAME.fullmatch(n) or n in RESERVED or keyword.iskeyword(n):
+            raise NotPhaseFamily(f"{n!r} cannot name a parameter (x, function and constant names are reserved)")
+    if names[0] == names[1]:
+        raise NotPhaseFamily("the two parameters must have different names")
+    return tuple(names)
+
+
+def _param_degree(e, ps) -> int:
+    """The total degree of e in the parameters ps, bounded before anything is expanded; refuses
+    parameters inside max/min/abs or other functions, and non-polynomial powers."""
+    if not e.free_symbols & ps:
+        return 0
+    if e in ps:
+        return 1
+    if e.is_Add:
+        return max(_param_degree(a, ps) for a in e.args)
+    if e.is_Mul:
+        return sum(_param_degree(a, ps) for a in e.args)
+    if e.is_Pow and e.args[1].is_Integer and e.args[1] >= 0:
+        d = _param_degree(e.args[0], ps)
+        if d * int(e.args[1]) > MAX_DEGREE:
+            raise NotPhaseFamily(f"the parameters enter with degree above {MAX_DEGREE}")
+        return d * int(e.args[1])
+    raise NotPhaseFamily("the parameters must enter polynomially and outside max/min/relu/abs "
+                         "(breakpoints that move with the parameters are not supported)")
 
 
 class NotPhaseFamily(ValueError):
@@ -52,26 +101,31 @@ class NotPhaseFamily(ValueError):
 def pl_family2(canon: dict):
     """(ctx, breaks, slopes, icepts): the exact affine pieces of a two-parameter family, slopes and
     intercepts fmpq_mpolys in the two parameters. Raises NotPhaseFamily otherwise."""
-    if not isinstance(canon, dict) or canon.get("kind") != "expr":
-        raise NotPhaseFamily("a phase diagram needs a family given by a formula")
-    names = canon.get("params")
-    if not (isinstance(names, list) and len(names) == 2 and all(isinstance(n, str) and n.isidentifier()
-                                                                 for n in names) and names[0] != names[1]):
-        raise NotPhaseFamily("the family must name exactly two parameters")
+    if not isinstance(canon, dict) or canon.get("kind") != "expr" or set(canon) != {"kind", "expr", "params"} \
+            or not isinstance(canon["expr"], str):
+        raise NotPhaseFamily("a phase diagram needs a family {'kind': 'expr', 'expr': ..., 'params': [p, q]}")
+    names = param_names(canon["params"])
     ps = sympy.symbols(names)
-    expr = parse_canonical_expr(canon["expr"], tuple(names))
     try:
+        expr = parse_canonical_expr(_small_powers(canon["expr"]), names)
+        if _param_degree(expr, set(ps)) > MAX_DEGREE:
+            raise NotPhaseFamily(f"the parameters enter with degree above {MAX_DEGREE}")
         poly = sympy.Poly(expr, *ps)
-    except sympy.PolynomialError:
-        raise NotPhaseFamily("the parameters must enter polynomially and outside max/min/relu/abs "
-                             "(breakpoints that move with the parameters are not supported)") from None
+    except NotPhaseFamily:
+        raise
+    except (BasePolynomialError, CertifyError, ValueError) as e:
+        raise NotPhaseFamily(f"the parameters must enter polynomially and outside max/min/relu/abs "
+                             f"(breakpoints that move with the parameters are not supported): {e}") from None
     terms = []
     for monom, coeff in poly.terms():
         coeff = sympy.sympify(coeff)
         if coeff.free_symbols - {X}:
             raise NotPhaseFamily("the parameters must enter polynomially and outside max/min/relu/abs "
                                  "(breakpoints that move with the parameters are not supported)")
-        tab = Program.from_sympy(coeff).pl()
+        try:
+            tab = Program.from_sympy(coeff).pl()
+        except CertifyError as e:
+            raise NotPhaseFamily(str(e)) from None
         if tab is None:
             raise NotPhaseFamily("the family is not piecewise linear in x")
         terms.append((monom, tab))
@@ -204,13 +258,39 @@ def poly_str(g) -> str:
     return sympy.sstr(expr)
 
 
+def _small_powers(text: str, limit: int = 20_000) -> str:
+    """The text, when it is at most `limit` characters, nests parentheses at most 40 deep and every
+    power in it has a literal exponent of at most two digits (so that parsing cannot recurse deeply,
+    build a huge number or expand a huge power); raises ValueError otherwise."""
+    if not isinstance(text, str) or len(text) > limit or re.search(r"\*\*\s*(?!\d{1,2}(?!\d))", text):
+        raise ValueError(f"not a short polynomial text with small literal exponents: {str(text)[:60]!r}")
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if depth > 40:
+            raise ValueError("parentheses nested more than 40 deep")
+    return text
+
+
+def _text_limit(g) -> int:
+    """A generous bound on the length of any reasonable text of the polynomial g."""
+    width = 2 * max(len(n) for n in g.context().names()) + 16
+    return 64 + sum(len(str(fmpq(c))) + width for c in g.coeffs())
+
+
 def poly_parse(text: str, ctx):
     """The fmpq_mpoly in ctx spelled by a polynomial text (whitelisted tokens only)."""
     names = ctx.names()
-    expr = parse_canonical_expr(text, tuple(names))
-    poly = sympy.Poly(expr, *sympy.symbols(names))
-    if poly.free_symbols - set(sympy.symbols(names)) or not poly.domain.is_QQ and not poly.domain.is_ZZ:
-        raise ValueError(f"not a polynomial in {', '.join(names)}: {text!r}")
+    syms = sympy.symbols(names)
+    try:
+        expr = parse_canonical_expr(_small_powers(text), tuple(names))
+        if _param_degree(expr, set(syms)) > 3 * MAX_DEGREE + 1:
+            raise ValueError("degree too high")
+        poly = sympy.Poly(expr, *syms)
+    except (BasePolynomialError, CertifyError, NotPhaseFamily) as e:
+        raise ValueError(f"not a polynomial in {', '.join(names)}: {text[:60]!r} ({e})") from None
+    if not (poly.domain.is_QQ or poly.domain.is_ZZ):
+        raise ValueError(f"not a polynomial in {', '.join(names)} with rational coefficients: {text[:60]!r}")
     return ctx.from_dict({m: fmpq(int(sympy.Rational(c).p), int(sympy.Rational(c).q)) for m, c in poly.terms()})
 
 
@@ -306,98 +386,216 @@ def areas(cells, grid: int) -> dict:
     return out
 
 
+
+
+def piece_names(npieces: int) -> str:
+    """The letters naming the affine pieces in itinerary names (L, R for two pieces)."""
+    return "LR" if npieces == 2 else "0123456789"[:npieces]
+
+
+def sign_tests_per_cell(words, chaos, bound) -> int:
+    """An upper bound on the exact sign tests the kernel runs on one cell (classes, chaos, and the
+    boundary polynomials of an undecided cell)."""
+    per_word = sum(1 + 2 * len(wd.conds) + sum(len(split) for _, split in wd.fixed) for wd in words)
+    return per_word + (8 if chaos is not None else 0) + len(bound)
+
+
+def near_boundary(bound, undecided_boxes) -> list:
+    """Indices of the boundary polynomials not proved of one strict sign on every undecided cell."""
+    return [k for k, g in enumerate(bound) if any(box_sign(g, b) == 0 for b in undecided_boxes)]
+
+
 # ----------------------------------------------------------------------------- the claim
 
-def check_phase(cert: dict) -> int:
-    """Verify a phase certificate: the family's itinerary conditions, boundary factors and chaos
-    conditions are recomputed and compared exactly; the cells tile the rectangle; every cell's
-    claimed class is re-proved; the stated areas are the exact sums. Returns the number of facts."""
-    from certify.certificates import interval_parse, q_str
-    from certify.checker import facts as F
+def _int(v, what: str, lo: int, hi: int) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+        raise Failure(f"{what} must be an integer in {lo}..{hi}, got {v!r}")
+    return v
 
+
+def _keys(d, want: set, what: str) -> dict:
+    if not isinstance(d, dict) or set(d) != want:
+        raise Failure(f"{what} has the keys {sorted(want)}, got "
+                      f"{sorted(d) if isinstance(d, dict) else type(d).__name__}")
+    return d
+
+
+def _claim(cert: dict):
+    """The claim's parameter names, rectangle, grid and depth, validated (and the canonical
+    family's parameters equal to the claim's)."""
     claim, canon = cert["claim"], cert["map"]["canonical"]
-    if int(claim["p"]) != 3:
-        raise F.Failure("phase diagrams are for period 3")
-    if claim.get("params") != canon.get("params"):
-        raise F.Failure("the claim's parameters differ from the family's")
-    rng = (interval_parse(claim["range"]["x"]), interval_parse(claim["range"]["y"]))
-    if not (rng[0][0] < rng[0][1] and rng[1][0] < rng[1][1]):
-        raise F.Failure("empty parameter rectangle")
-    grid, depth = int(claim["grid"]), int(claim["depth"])
-    if not (1 <= grid <= 1024 and 0 <= depth <= 16):
-        raise F.Failure("grid or depth out of range")
-    if cert["verdict"] == "undecided":
-        return 0
-    if cert["verdict"] != "proved":
-        raise F.Failure("a phase diagram is proved (cell by cell) or undecided")
+    _int(claim["p"], "the claim's period", 3, 3)
     try:
-        fam = pl_family2(canon)
+        names = param_names(claim["params"])
     except NotPhaseFamily as e:
-        raise F.Failure(f"not a phase family: {e}") from None
-    ctx = fam[0]
-    facts = {f.get("fact"): f for f in cert.get("evidence", [])}
-    if set(facts) != {"itinerary_conditions", "chaos_conditions", "phase_cells"} or len(cert["evidence"]) != 3:
-        raise F.Failure("a phase certificate holds itinerary_conditions, chaos_conditions and phase_cells")
-    # 1. the itinerary conditions, recomputed from the family and compared exactly
-    words = period3_words(fam)
-    stated = facts["itinerary_conditions"]["words"]
-    if len(stated) != len(words):
-        raise F.Failure(f"fact itinerary_conditions: {len(words)} itineraries up to rotation, not {len(stated)}")
+        raise Failure(f"claim params: {e}") from None
+    if not isinstance(canon, dict) or canon.get("params") != claim["params"]:
+        raise Failure("the claim's parameters differ from the family's")
+    r = _keys(claim["range"], {"x", "y"}, "the claim's range")
+    rng = (interval_parse(r["x"]), interval_parse(r["y"]))
+    if not (rng[0][0] < rng[0][1] and rng[1][0] < rng[1][1]):
+        raise Failure("empty parameter rectangle")
+    grid = _int(claim["grid"], "grid", 1, MAX_GRID)
+    depth = _int(claim["depth"], "depth", 0, MAX_DEPTH)
+    return names, rng, grid, depth
+
+
+def _verify_conditions(fact: dict, fam, words, bound) -> None:
+    """The itinerary_conditions fact is exactly the kernel's: pieces, words, names, D, Q, the side
+    conditions' a and P, and the boundary factors."""
+    ctx, breaks, slopes, icepts = fam
+    _keys(fact, {"fact", "pieces", "words", "boundary"}, "itinerary_conditions")
+    pieces = _keys(fact["pieces"], {"breaks", "slopes", "icepts"}, "pieces")
+    if not (isinstance(pieces["breaks"], list) and [q_parse(t) for t in pieces["breaks"]] == list(breaks)
+            and _polys_equal(pieces["slopes"], slopes, ctx) and _polys_equal(pieces["icepts"], icepts, ctx)):
+        raise Failure("the affine pieces differ from the family's")
+    stated, names = fact["words"], piece_names(len(slopes))
+    if not isinstance(stated, list) or len(stated) != len(words):
+        raise Failure(f"{len(words)} itineraries up to rotation, not {len(stated) if isinstance(stated, list) else stated!r}")
     for wd, s in zip(words, stated):
-        if list(s["word"]) != list(wd.word) or poly_parse(s["D"], ctx) != wd.D or poly_parse(s["Q"], ctx) != wd.Q \
-                or len(s["P"]) != len(wd.conds) or any(poly_parse(t, ctx) != P for t, (_, P) in zip(s["P"], wd.conds)):
-            raise F.Failure(f"fact itinerary_conditions: the conditions of itinerary {list(wd.word)} differ from "
-                            f"the family's")
-    bound = boundary_factors(words)
-    got = facts["itinerary_conditions"]["boundary"]
-    if len(got) != len(bound) or any(poly_parse(t, ctx) != g for t, g in zip(got, bound)):
-        raise F.Failure("fact itinerary_conditions: the boundary polynomials are not the irreducible factors "
-                        "of the itinerary conditions")
-    # 2. the chaos conditions
-    chaos = chaos_conditions(fam)
-    stated = facts["chaos_conditions"]["cases"]
-    if (chaos is None) != (stated is None) or chaos is not None and (
-            len(stated) != 2 or any(len(s) != len(c) or any(poly_parse(t, ctx) != g for t, g in zip(s, c))
-                                    for s, c in zip(stated, chaos))):
-        raise F.Failure("fact chaos_conditions: the conditions differ from the family's")
-    # 3. the cells: a tiling of the rectangle, each claimed class re-proved
-    cells = [(int(c[0]), int(c[1]), int(c[2]), str(c[3])) for c in facts["phase_cells"]["cells"]]
-    seen = set()
-    for level, i, j, cls in cells:
-        if not 0 <= level <= depth or cls not in CLASSES:
-            raise F.Failure(f"fact phase_cells: bad cell {[level, i, j, cls]}")
+        _keys(s, {"word", "name", "D", "Q", "a", "P"}, "an itinerary")
+        if s["word"] != list(wd.word) or s["name"] != "".join(names[k] for k in wd.word) \
+                or not _poly_equal(s["D"], wd.D, ctx) or not _poly_equal(s["Q"], wd.Q, ctx) \
+                or not _polys_equal(s["a"], [a for a, _ in wd.conds], ctx) \
+                or not _polys_equal(s["P"], [P for _, P in wd.conds], ctx):
+            raise Failure(f"the conditions of itinerary {list(wd.word)} differ from the family's")
+    if not _polys_equal(fact["boundary"], bound, ctx):
+        raise Failure("the boundary polynomials are not the irreducible factors of the itinerary conditions")
+
+
+def _poly_equal(text, g, ctx) -> bool:
+    """The text spells g (texts far longer than g's own are refused before parsing)."""
+    if not isinstance(text, str) or len(text) > _text_limit(g):
+        raise ValueError(f"the text {str(text)[:40]!r} is far longer than the polynomial it should spell")
+    return poly_parse(text, ctx) == g
+
+
+def _polys_equal(texts, polys, ctx) -> bool:
+    return isinstance(texts, list) and len(texts) == len(polys) and all(
+        _poly_equal(t, g, ctx) for t, g in zip(texts, polys))
+
+
+def _tiling(cells_fact, rng, grid: int, depth: int, budget: int) -> list:
+    """The cells, validated: [level, i, j, class] in the grid, none listed twice or inside another,
+    areas summing to 1 (so the closed cells tile the rectangle), the deepest at level `depth`."""
+    _keys(cells_fact, {"fact", "cells"}, "phase_cells")
+    raw = cells_fact["cells"]
+    if not isinstance(raw, list) or not 1 <= len(raw) <= budget:
+        raise Failure(f"between 1 and {budget} cells (the kernel's budget of {MAX_SIGN_TESTS} sign tests "
+                      f"for this family), got {len(raw) if isinstance(raw, list) else raw!r}")
+    cells, seen = [], set()
+    for c in raw:
+        if not (isinstance(c, list) and len(c) == 4 and c[3] in CLASSES):
+            raise Failure(f"a cell is [level, i, j, class] with class in {', '.join(CLASSES)}, got {c!r}")
+        level = _int(c[0], "a cell's level", 0, depth)
+        n = grid << level
+        i, j = _int(c[1], "a cell's column", 0, n - 1), _int(c[2], "a cell's row", 0, n - 1)
         if (level, i, j) in seen:
-            raise F.Failure(f"fact phase_cells: cell {[level, i, j]} listed twice")
+            raise Failure(f"cell {[level, i, j]} listed twice")
         seen.add((level, i, j))
+        cells.append((level, i, j, c[3]))
     for level, i, j, _ in cells:
         for up in range(1, level + 1):
             if (level - up, i >> up, j >> up) in seen:
-                raise F.Failure(f"fact phase_cells: cell {[level, i, j]} overlaps its ancestor")
-    if sum(fmpq(1, (grid << level) ** 2) for level, _, _, _ in cells) != 1:
-        raise F.Failure("fact phase_cells: the cells do not cover the rectangle")
-    decided = 0
-    for level, i, j, cls in cells:
-        try:
+                raise Failure(f"cell {[level, i, j]} overlaps its ancestor")
+    if sum((fmpq(1, (grid << level) ** 2) for level, _, _, _ in cells), fmpq(0)) != 1:
+        raise Failure("the cells do not cover the rectangle")
+    if max(level for level, _, _, _ in cells) != depth:
+        raise Failure(f"depth {depth} is not the level of the finest cell")
+    return cells
+
+
+def _rect(names, rng) -> str:
+    return ", ".join(f"{n} ∈ [{num(lo)}, {num(hi)}]" for n, (lo, hi) in zip(names, rng))
+
+
+def phase(prog, cert: dict) -> Statement:
+    """Where on a rectangle of parameters a two-parameter PL family f has a point of minimal period 3
+    (class P), has none (N), and is robustly chaotic (C), and on which curves the boundary of the
+    period-3 region lies.
+
+    Theorems (module docstring, docs/mathematics.md §10): for an itinerary w, D and every side
+    condition P of one strict sign on a cell give a point of minimal period 3 for every parameter of
+    it (x_0 = C/D, non-constant word, 3 prime); a failing condition for every w excludes period 3;
+    the robust-chaos conditions give an invariant interval with |f'| > 1, so h_top > 0
+    (Misiurewicz-Szlenk). Off the zero sets of the D's and P's period 3 is locally constant and P
+    and N cells (closed, disjoint) never touch, so the boundary of the period-3 region lies in the
+    undecided cells, on the boundary factors not of one strict sign there.
+    Checked, not assumed: valid distinct parameter names equal to the family's; f piecewise linear
+    in x with parameter-free breaks (rebuilt from the canonical expression); every polynomial of
+    the facts equal to the kernel's own; the cells tile the rectangle, the finest at level `depth`;
+    every class equal to the kernel's exact sign tests (so P, N and C are proved and U is what the
+    tests leave open); areas and boundary_near equal to the kernel's; the work bounded before it is done.
+    """
+    names, rng, grid, depth = _claim(cert)
+    where = f"in the rectangle {_rect(names, rng)}"
+    evidence = cert["evidence"]
+    if cert["verdict"] == "undecided":
+        if evidence or "areas" in cert or "boundary_near" in cert:
+            raise Failure("an undecided phase diagram claims nothing: no facts, areas or boundary_near")
+        return Statement(f"undecided: nothing is claimed about period 3 {where}", 0)
+    if cert["verdict"] != "proved":
+        raise Failure("a phase diagram is proved (some cell decided) or undecided; 'refuted' means nothing here")
+    try:
+        fam = pl_family2(cert["map"]["canonical"])
+    except NotPhaseFamily as e:
+        raise Failure(f"not a phase family: {e}") from None
+    facts = {f.get("fact"): f for f in evidence if isinstance(f, dict)} if isinstance(evidence, list) else {}
+    if set(facts) != {"itinerary_conditions", "chaos_conditions", "phase_cells"} or len(evidence) != 3:
+        raise Failure("a phase certificate holds the facts itinerary_conditions, chaos_conditions and phase_cells")
+    words = period3_words(fam)
+    bound = boundary_factors(words)
+    try:
+        _verify_conditions(facts["itinerary_conditions"], fam, words, bound)
+    except (Failure, ValueError) as e:
+        raise Failure(f"fact itinerary_conditions: {e}") from None
+    chaos = chaos_conditions(fam)
+    _keys(facts["chaos_conditions"], {"fact", "cases"}, "chaos_conditions")
+    stated = facts["chaos_conditions"]["cases"]
+    if (chaos is None) != (stated is None) or chaos is not None and (
+            not isinstance(stated, list) or len(stated) != 2
+            or not all(_polys_equal(s, c, fam[0]) for s, c in zip(stated, chaos))):
+        raise Failure("fact chaos_conditions: the conditions differ from the family's")
+    try:
+        cells = _tiling(facts["phase_cells"], rng, grid, depth,
+                        MAX_SIGN_TESTS // sign_tests_per_cell(words, chaos, bound))
+        undecided = []
+        for level, i, j, cls in cells:
             box = cell_box(rng, grid, level, i, j)
-        except ValueError:
-            raise F.Failure(f"fact phase_cells: cell {[level, i, j]} outside the grid") from None
-        if cls[0] in "PN" and cell_period3(words, box) != cls[0]:
-            raise F.Failure(f"fact phase_cells: cell {[level, i, j]} is not proved '{cls[0]}'")
-        if cls.endswith("C") and cell_chaos(chaos, box) != "C":
-            raise F.Failure(f"fact phase_cells: cell {[level, i, j]} is not proved robustly chaotic")
-        decided += cls != "U"
-    if not decided:
-        raise F.Failure("no cell is decided: the verdict must be undecided")
-    want = {k: q_str(v) for k, v in areas(cells, grid).items()}
-    if cert.get("areas") != want:
-        raise F.Failure("the stated area fractions are not the exact sums of the cells")
-    # 4. the boundary factors that meet the undecided cells (the boundary of the period-3 region lies on them)
-    near = cert.get("boundary_near")
-    if near is not None:
-        undecided = [cell_box(rng, grid, level, i, j) for level, i, j, cls in cells if cls[0] == "U"]
-        if sorted(set(near)) != near or any(not 0 <= k < len(bound) for k in near):
-            raise F.Failure("boundary_near must be sorted indices of boundary polynomials")
-        for k, g in enumerate(bound):
-            if k not in near and any(box_sign(g, b) == 0 for b in undecided):
-                raise F.Failure(f"boundary polynomial {k} may vanish on an undecided cell but is not listed")
-    return 3
+            got = cell_period3(words, box)
+            if cls[0] in "PN" and got != cls[0]:
+                raise Failure(f"cell {[level, i, j]} is not proved '{cls[0]}'")
+            if got != cls[0]:
+                raise Failure(f"cell {[level, i, j]} is '{got}' by the kernel's test; its class must say so")
+            chaotic = cell_chaos(chaos, box) == "C"
+            if cls.endswith("C") and not chaotic:
+                raise Failure(f"cell {[level, i, j]} is not proved robustly chaotic")
+            if chaotic and not cls.endswith("C"):
+                raise Failure(f"cell {[level, i, j]} is robustly chaotic by the kernel's test; its class must say so")
+            if cls[0] == "U":
+                undecided.append(box)
+    except Failure as e:
+        raise Failure(f"fact phase_cells: {e}") from None
+    if all(cls == "U" for _, _, _, cls in cells):
+        raise Failure("no cell is decided: the verdict must be undecided")
+    frac = areas(cells, grid)
+    if cert.get("areas") != {k: q_str(v) for k, v in frac.items()}:
+        raise Failure("areas must be the exact fractions of the rectangle covered by the P, N, U and C cells")
+    near = near_boundary(bound, undecided)
+    if cert.get("boundary_near") != near:
+        raise Failure("boundary_near must list exactly the boundary polynomials not of one strict sign on "
+                      "every undecided cell")
+    chaos_line = ("robust chaos (an invariant interval with |f'| > 1, so h_top > 0 and Li-Yorke chaos) for every "
+                  f"parameter on {num(frac['C'])}" if chaos is not None else
+                  "robust chaos: not examined (the family has more than two pieces)")
+    lines = [f"in the rectangle {_rect(names, rng)} (cells of a {grid} x {grid} grid split down to depth {depth}), "
+             "as fractions of its area:",
+             f"a point of minimal period 3 for every parameter on {num(frac['P'])}, for no parameter on "
+             f"{num(frac['N'])}, undecided on {num(frac['U'])}",
+             chaos_line]
+    if near:
+        lines.append("the boundary of the period-3 region inside the rectangle lies on the curves "
+                     + "; ".join(f"{poly_str(bound[k])} = 0" for k in near))
+    else:
+        lines.append("the period-3 region has no boundary inside the rectangle")
+    return Statement("\n".join(lines), len(evidence))

@@ -17,12 +17,20 @@ from flint import acb, fmpq, fmpq_mat
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.facts import Failure
+from certify.checker.statement import Statement, num
 from certify.errors import CertifyError
 
 __all__ = ["Model", "parse_plrnn", "step", "pattern", "jacobian", "enumerate_cycles", "cycle_of", "follow_itinerary",
-           "canonical_cycle", "cycle_stability", "check_plrnn", "MAX_CHECK_BITS"]
+           "canonical_cycle", "cycle_stability", "plrnn_cycles", "singular_itinerary", "not_enumerated_reason",
+           "singular_reason", "MAX_CHECK_BITS", "MAX_DIM", "MAX_PERIOD"]
 
-MAX_CHECK_BITS = 20  # the checker re-enumerates at most 2^20 itineraries for one period
+MAX_DIM = 64                # the dimension n of a PLRNN the kernel accepts
+MAX_PERIOD = 1024           # the claim's largest period P
+MAX_CYCLE = 4096            # n p for one cycle fact (p points of n coordinates)
+MAX_CHECK_BITS = 20         # the checker re-enumerates at most 2^20 itineraries for one period
+MAX_ITINERARIES = 1 << 21   # ... and at most 2^21 over all enumeration facts of a certificate
+MAX_MATRIX_WORK = 1 << 32   # sum of n^3 p^2 over the cycles and singular itineraries checked (~30 s)
+EXPONENT_SLACK = fmpq(1, 1 << 40)  # a stated exponent interval lies within this of the kernel's ball
 
 
 class Model:
@@ -49,14 +57,17 @@ class Model:
         return all(self.W[r][i] == 0 for r in range(self.n))
 
 
-def parse_plrnn(canon) -> Model:
-    """{"kind": "plrnn", "A": [n], "W": [n][n], "h": [n]} with exact rational strings -> Model."""
+def parse_plrnn(canon, max_dim: int | None = None) -> Model:
+    """{"kind": "plrnn", "A": [n], "W": [n][n], "h": [n]} with exact rational strings -> Model
+    (refused when n > max_dim, before any entry is read)."""
     if not isinstance(canon, dict) or canon.get("kind") != "plrnn" or set(canon) != {"kind", "A", "W", "h"}:
         raise CertifyError("canonical PLRNN must be {'kind': 'plrnn', 'A': [...], 'W': [[...]], 'h': [...]}")
     A, W, h = canon["A"], canon["W"], canon["h"]
     if not (isinstance(A, list) and isinstance(W, list) and isinstance(h, list)) or not A:
         raise CertifyError("PLRNN A, W, h must be non-empty lists")
     n = len(A)
+    if max_dim is not None and n > max_dim:
+        raise CertifyError(f"a PLRNN of dimension {n} is beyond the checker's limit {max_dim}")
     if len(h) != n or len(W) != n or any(not isinstance(r, list) or len(r) != n for r in W):
         raise CertifyError(f"PLRNN shapes differ: A has {n} entries, so W must be {n} x {n} and h have {n}")
     return Model([q_parse(a) for a in A], [[q_parse(w) for w in r] for r in W], [q_parse(v) for v in h])
@@ -199,63 +210,107 @@ def cycle_stability(m: Model, pts):
     return None, exps, why + ": stability undecided"
 
 
-def _points(fact, n: int, p: int):
-    pts = [[q_parse(v) for v in z] for z in fact["points"]]
-    if len(pts) != p or any(len(z) != n for z in pts):
-        raise Failure(f"a {p}-cycle needs {p} points of dimension {n}")
-    return pts
 
 
-def fact_cycle_plrnn(m: Model, fact: dict) -> tuple:
-    """The points form a cycle of minimal period p with the stated orthants, stability and exponents."""
-    p = int(fact["p"])
-    if p < 1:
-        raise Failure("period must be >= 1")
-    pts = _points(fact, m.n, p)
+# ----------------------------------------------------------------------------- the claim
+
+def _int(v, what: str, lo: int, hi: int) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+        raise Failure(f"{what} must be an integer in {lo}..{hi}, got {v!r}")
+    return v
+
+
+def _itinerary(strs, n: int, p: int) -> list:
+    if not (isinstance(strs, list) and len(strs) == p
+            and all(isinstance(s, str) and len(s) == n and set(s) <= {"0", "1"} for s in strs)):
+        raise Failure(f"an itinerary of period {p} is {p} strings of {n} bits, got {strs!r}")
+    return [tuple(int(c) for c in s) for s in strs]
+
+
+def singular_itinerary(m: Model, itinerary) -> bool:
+    """Whether the cycle system (I - M) z_0 = c of an itinerary is singular and consistent (then the
+    itinerary may carry a continuum of periodic points, and enumeration proves nothing)."""
+    return cycle_of(m, itinerary)[0] == "singular"
+
+
+def singular_reason(itinerary: list) -> str:
+    """Why a period's list is not complete: an itinerary (strings of bits) with a singular system."""
+    return (f"the cycle system of itinerary {','.join(itinerary)} is singular and consistent: a continuum of "
+            f"periodic points is possible")
+
+
+def not_enumerated_reason(n: int, p: int) -> str:
+    """Why a period's list is not complete: its itineraries were not enumerated."""
+    return f"the 2^{n * p} itineraries were not all solved: cycles found by float search only"
+
+
+def _work(n: int, p: int) -> int:
+    return n ** 3 * p ** 2
+
+
+def _exponents_match(exps, stated) -> None:
+    """The stated exponents are the kernel's, in its order (decreasing, then one "-inf" per zero
+    eigenvalue), each interval containing the kernel's ball and within EXPONENT_SLACK of it."""
+    if exps is None:
+        if stated is not None:
+            raise Failure("exponents are stated but the cycle's exponents are not defined or not enclosed")
+        return
+    if not isinstance(stated, list) or len(stated) != len(exps):
+        raise Failure(f"the cycle has {len(exps)} exponents (one per dimension)")
+    for b, e in zip(exps, stated):
+        if b == "-inf" or e == "-inf":
+            if b != e:
+                raise Failure("the number of -inf exponents (zero eigenvalues) differs, or they are not listed last")
+            continue
+        lo, hi = interval_parse(e)
+        blo, bhi = b.lower().fmpq(), b.upper().fmpq()
+        if not (lo <= blo and bhi <= hi):
+            raise Failure(f"an exponent is not proved to lie in [{q_str(lo)}, {q_str(hi)}] (or is out of order)")
+        if blo - lo > EXPONENT_SLACK or hi - bhi > EXPONENT_SLACK:
+            raise Failure(f"the exponent interval [{q_str(lo)}, {q_str(hi)}] is wider than the kernel's enclosure "
+                          f"by more than 2^-40")
+
+
+_CYCLE_KEYS = {"fact", "p", "points", "itinerary", "stable", "exponents"}
+_STABILITY = {True: "true", False: "false", None: "null"}
+
+
+def fact_cycle_plrnn(m: Model, fact: dict, P: int) -> tuple:
+    """The points form a cycle of minimal period p <= P with the stated orthants, and the stated
+    stability, reason and exponents are the kernel's. Returns (cycle, stable, exponent balls)."""
+    if not _CYCLE_KEYS <= set(fact) <= _CYCLE_KEYS | {"reason"}:
+        raise Failure(f"a cycle_plrnn fact has the keys {sorted(_CYCLE_KEYS)} and 'reason' (stability undecided)")
+    p = _int(fact["p"], "the cycle's period", 1, P)
+    pts = fact["points"]
+    if not (isinstance(pts, list) and len(pts) == p and all(isinstance(z, list) and len(z) == m.n for z in pts)):
+        raise Failure(f"a {p}-cycle needs {p} points of dimension {m.n}")
+    pts = [[q_parse(v) for v in z] for z in pts]
     for t, z in enumerate(pts):
         if step(m, z) != pts[(t + 1) % p]:
             raise Failure(f"f(z_{t}) != z_{(t + 1) % p}: the points do not form a cycle")
-    itin = fact["itinerary"]
-    if len(itin) != p or any("".join(map(str, pattern(z))) != s for z, s in zip(pts, itin)):
+    if _itinerary(fact["itinerary"], m.n, p) != [pattern(z) for z in pts]:
         raise Failure("the itinerary differs from the points' orthants (D_ii = 1 iff z_i > 0)")
     if len({tuple(z) for z in pts}) != p:
         raise Failure(f"the points are not distinct: the minimal period is not {p}")
     cyc = canonical_cycle(pts)
     if cyc != tuple(tuple(z) for z in pts):
         raise Failure("the cycle must start at its lexicographically least point")
-    stable, exps, _ = cycle_stability(m, pts)
-    claim = fact.get("stable")
+    stable, exps, reason = cycle_stability(m, pts)
+    claim = fact["stable"]
     if claim is True and stable is not True:
         raise Failure("stable: true, but all |eigenvalues| < 1 is not proved")
     if claim is False and stable is not False:
         raise Failure("stable: false, but some |eigenvalue| > 1 is not proved")
-    stated = fact.get("exponents")
-    if stated is not None:
-        _exponents_match(exps, stated)
-    return cyc
+    if claim is not stable:
+        raise Failure(f"stable must be {_STABILITY[stable]}, what the kernel derives at this precision")
+    if fact.get("reason") != reason:
+        raise Failure("reason must be the kernel's reason why the stability is undecided (absent when decided)")
+    _exponents_match(exps, fact["exponents"])
+    return cyc, stable, exps
 
 
-def _exponents_match(exps, stated) -> None:
-    if exps is None:
-        raise Failure("exponents are stated but the cycle's exponents are not defined or not enclosed")
-    if len(stated) != len(exps):
-        raise Failure(f"{len(stated)} exponents stated, the map has dimension {len(exps)}")
-    ninf = sum(1 for e in exps if e == "-inf")
-    if sum(1 for e in stated if e == "-inf") != ninf:
-        raise Failure("the number of -inf exponents (zero eigenvalues) differs")
-    ivs = sorted((interval_parse(e) for e in stated if e != "-inf"), key=lambda lh: -(lh[0] + lh[1]))
-    for b, (lo, hi) in zip([e for e in exps if e != "-inf"], ivs):
-        if not (b.lower() >= lo and b.upper() <= hi):
-            raise Failure(f"an exponent is not proved to lie in [{q_str(lo)}, {q_str(hi)}]")
-
-
-def fact_enumeration_plrnn(m: Model, fact: dict, listed: set) -> None:
+def fact_enumeration_plrnn(m: Model, p: int, listed: set) -> None:
     """All 2^(n p) itineraries solved exactly: the cycles of minimal period p are exactly `listed`."""
-    p = int(fact["p"])
-    if p < 1 or m.n * p > MAX_CHECK_BITS:
-        raise Failure(f"n p = {m.n * p} is beyond the checker's enumeration limit {MAX_CHECK_BITS}")
-    if int(fact["itineraries"]) != 2 ** (m.n * p):
-        raise Failure(f"a period-{p} enumeration has 2^{m.n * p} itineraries")
     found, singular = enumerate_cycles(m, p)
     if singular:
         raise Failure(f"itinerary {','.join(singular[0])} has a singular, consistent cycle system")
@@ -263,49 +318,188 @@ def fact_enumeration_plrnn(m: Model, fact: dict, listed: set) -> None:
         raise Failure(f"the enumeration finds {len(found)} cycles of period {p}, {len(listed)} are listed")
 
 
-def check_plrnn(cert: dict) -> int:
-    """Re-verify a plrnn_cycles certificate: every fact, then that they imply its verdict."""
-    m = parse_plrnn(cert["map"]["canonical"])
-    P = int(cert["claim"]["p"])
-    evidence = cert.get("evidence", [])
-    cycles: dict[int, set] = {}
-    enumerated = []
+def _shapes(m: Model, evidence, P: int) -> dict:
+    """Bound the work before doing it: fact kinds, periods, sizes; the enumeration facts by period."""
+    if not isinstance(evidence, list):
+        raise Failure("evidence must be a list of facts")
+    enums, work, itineraries = {}, 0, 0
     for i, fact in enumerate(evidence):
-        kind = fact.get("fact")
+        kind = fact.get("fact") if isinstance(fact, dict) else None
         try:
             if kind == "cycle_plrnn":
-                if not 1 <= int(fact["p"]) <= P:
-                    raise Failure(f"period {fact['p']} outside the claim's 1..{P}")
-                cyc = fact_cycle_plrnn(m, fact)
-                if cyc in cycles.setdefault(int(fact["p"]), set()):
-                    raise Failure("this cycle is listed twice")
-                cycles[int(fact["p"])].add(cyc)
+                p = _int(fact.get("p"), "the cycle's period", 1, P)
+                if m.n * p > MAX_CYCLE:
+                    raise Failure(f"n p = {m.n * p} is beyond the checker's limit {MAX_CYCLE} for one cycle")
+                work += _work(m.n, p)
             elif kind == "enumeration_plrnn":
-                enumerated.append((i, fact))
+                if set(fact) != {"fact", "p", "itineraries"}:
+                    raise Failure("an enumeration_plrnn fact has the keys fact, p, itineraries")
+                p = _int(fact["p"], "the enumeration's period", 1, P)
+                if m.n * p > MAX_CHECK_BITS:
+                    raise Failure(f"n p = {m.n * p} is beyond the checker's enumeration limit {MAX_CHECK_BITS}")
+                if fact["itineraries"] != 2 ** (m.n * p) or isinstance(fact["itineraries"], bool):
+                    raise Failure(f"a period-{p} enumeration has 2^{m.n * p} itineraries")
+                if p in enums:
+                    raise Failure(f"a second enumeration of period {p}")
+                enums[p] = i
+                itineraries += 2 ** (m.n * p)
             else:
                 raise Failure(f"unknown fact kind {kind!r}")
         except Failure as e:
             raise Failure(f"fact {i} ({kind}): {e}") from None
-    complete = set()
-    for i, fact in enumerated:
+    if itineraries > MAX_ITINERARIES:
+        raise Failure(f"the enumerations total {itineraries} itineraries, beyond the checker's limit {MAX_ITINERARIES}")
+    if work > MAX_MATRIX_WORK:
+        raise Failure("the cycles are beyond the checker's limit for Jacobian products (sum of n^3 p^2 over the "
+                      f"cycles is {work} > {MAX_MATRIX_WORK})")
+    return enums
+
+
+def _rows(cert: dict, m: Model, P: int, counts: dict, enums: dict, work: int) -> None:
+    """The periods rows are the kernel's: 1..P in order, count = the cycles listed, complete iff the
+    period was enumerated, and the reason it is not (a verified singular itinerary, or none solved)."""
+    rows = cert["periods"]
+    if not isinstance(rows, list) or len(rows) != P:
+        raise Failure(f"periods must list the periods 1..{P} in order")
+    for q, row in enumerate(rows, 1):
+        complete = q in enums
+        if not isinstance(row, dict) or row.get("p") != q or isinstance(row.get("p"), bool):
+            raise Failure(f"periods must list the periods 1..{P} in order")
+        if row.get("complete") is not complete:
+            raise Failure(f"period {q}: complete must be {str(complete).lower()} (it is iff an enumeration_plrnn "
+                          f"fact solves its itineraries)")
+        base = {"p", "count", "complete"} | (set() if complete else {"reason"})
+        if not base <= set(row) <= base | (set() if complete else {"singular"}):
+            raise Failure(f"period {q}: a row has the keys {sorted(base)}" + ("" if complete else " and 'singular'"))
+        if isinstance(row["count"], bool) or row["count"] != counts.get(q, 0):
+            raise Failure(f"period {q}: count differs from the number of listed cycles")
+        if complete:
+            continue
+        if "singular" in row:
+            work += _work(m.n, q)
+            if m.n * q > MAX_CYCLE or work > MAX_MATRIX_WORK:
+                raise Failure(f"period {q}: the singular itinerary is beyond the checker's limits")
+            if not singular_itinerary(m, _itinerary(row["singular"], m.n, q)):
+                raise Failure(f"period {q}: the cycle system of itinerary {','.join(row['singular'])} is not singular "
+                              f"and consistent")
+            want = singular_reason(row["singular"])
+        else:
+            want = not_enumerated_reason(m.n, q)
+        if row["reason"] != want:
+            raise Failure(f"period {q}: the reason must read {want!r}")
+
+
+def _point(z) -> str:
+    return "(" + ", ".join(num(v) for v in z) + ")"
+
+
+def _ball(e, places: int = 10) -> str:
+    """An exponent ball (or "-inf") for reading: [a, b] with `places` decimals, rounded outward."""
+    if e == "-inf":
+        return "-inf"
+    scale = fmpq(10) ** places
+    lo, hi = (e.lower().fmpq() * scale).floor(), -((-e.upper().fmpq() * scale).floor())
+
+    def dec(k) -> str:
+        sign, k = ("-" if k < 0 else ""), abs(int(k))
+        return f"{sign}{k // 10 ** places}.{k % 10 ** places:0{places}d}"
+    return f"[{dec(lo)}, {dec(hi)}]"
+
+
+def _cycle_text(cyc, stable, exps) -> str:
+    pts = ", ".join(_point(z) for z in cyc[:4]) + (f", ... ({len(cyc)} points)" if len(cyc) > 4 else "")
+    if stable is True:
+        kind = "attracting"
+    elif stable is False:
+        kind = "repelling" if exps is not None and all(e != "-inf" and e > 0 for e in exps) else "unstable"
+    else:
+        kind = "stability undecided"
+    lam = "" if exps is None else "; Lyapunov exponents " + ", ".join(_ball(e) for e in exps)
+    return f"{{{pts}}} {kind}{lam}"
+
+
+def plrnn_cycles(prog, cert: dict) -> Statement:
+    """The cycles of periods 1..P of the PLRNN z -> A z + W relu(z) + h, their stability and Lyapunov
+    exponents, and for which periods the list is complete.
+
+    Theorems: exact arithmetic f(z_t) = z_{t+1} (indices mod p) with p distinct points is a cycle of
+    minimal period p. Off the switching hyperplanes z_i = 0 (of units whose column of W is not
+    zero) f is affine near each point, so f^p is affine near z_0 with linear part
+    M = prod (A + W D_t): all |eigenvalues| < 1 make the cycle attracting, one > 1 unstable, and the
+    exponents are (1/p) log|lambda_i| (certified roots of charpoly(M)). Completeness: every p-cycle
+    solves the linear cycle system of its own itinerary; when every system of the 2^(n p)
+    itineraries is non-singular (or inconsistent) the solutions are all the cycles.
+    Checked, not assumed: the map's dimension; every cycle, its orthants, minimal period and
+    canonical start; stability, reason and exponents equal to the kernel's at the certificate's
+    precision; the enumerations re-run; the periods rows equal to the kernel's; the work bounded
+    before it is done.
+    """
+    canon = cert["map"]["canonical"]
+    m = parse_plrnn(canon, MAX_DIM)
+    dim = cert["map"].get("dimension")
+    if isinstance(dim, bool) or dim != m.n:
+        raise Failure(f"map.dimension must be the PLRNN's dimension {m.n}, got {dim!r}")
+    P = _int(cert["claim"]["p"], "the claim's period P", 1, MAX_PERIOD)
+    spectrum = cert.get("spectrum")
+    if spectrum is not None and not (isinstance(spectrum, dict) and spectrum.get("status") == "estimate"):
+        raise Failure("spectrum is a float estimate and must say status: estimate")
+    head = f"the PLRNN z -> A z + W relu(z) + h (n = {m.n})"
+    evidence = cert["evidence"]
+    if cert["verdict"] == "undecided":
+        if evidence or "periods" in cert:
+            raise Failure("an undecided PLRNN cycle list claims nothing: no facts, no periods")
+        return Statement(f"undecided: nothing is claimed about the cycles of periods 1..{P} of {head}", 0)
+    if cert["verdict"] != "proved":
+        raise Failure("a PLRNN cycle list is proved (with at least one fact) or undecided")
+    enums = _shapes(m, evidence, P)
+    if not evidence:
+        raise Failure("a proved PLRNN cycle list carries at least one fact")
+    cycles: dict[int, dict] = {}
+    work = 0
+    for i, fact in enumerate(evidence):
+        if fact["fact"] != "cycle_plrnn":
+            continue
         try:
-            if not 1 <= int(fact["p"]) <= P:
-                raise Failure(f"period {fact['p']} outside the claim's 1..{P}")
-            fact_enumeration_plrnn(m, fact, cycles.get(int(fact["p"]), set()))
-            complete.add(int(fact["p"]))
+            cyc, stable, exps = fact_cycle_plrnn(m, fact, P)
+        except Failure as e:
+            raise Failure(f"fact {i} (cycle_plrnn): {e}") from None
+        work += _work(m.n, len(cyc))
+        if cyc in cycles.setdefault(len(cyc), {}):
+            raise Failure(f"fact {i} (cycle_plrnn): this cycle is listed twice")
+        cycles[len(cyc)][cyc] = (stable, exps)
+    for p, i in sorted(enums.items()):
+        try:
+            fact_enumeration_plrnn(m, p, set(cycles.get(p, {})))
         except Failure as e:
             raise Failure(f"fact {i} (enumeration_plrnn): {e}") from None
-    if cert["verdict"] == "undecided":
-        return len(evidence)
-    if cert["verdict"] != "proved" or not evidence:
-        raise Failure("a PLRNN cycle list is proved (with at least one fact) or undecided")
-    periods = cert["periods"]
-    if len(periods) != P or [int(r["p"]) for r in periods] != list(range(1, P + 1)):
-        raise Failure(f"periods must list 1..{P} in order")
-    for r in periods:
-        q = int(r["p"])
-        if int(r["count"]) != len(cycles.get(q, ())):
-            raise Failure(f"period {q}: count differs from the number of listed cycles")
-        if r["complete"] is True and q not in complete:
-            raise Failure(f"period {q} is marked complete without an enumeration fact")
-    return len(evidence)
+    _rows(cert, m, P, {p: len(c) for p, c in cycles.items()}, enums, work)
+    return Statement(_statement(head, m.n, P, cycles, cert["periods"]), len(evidence))
+
+
+def _statement(head: str, n: int, P: int, cycles: dict, rows: list, shown: int = 8) -> str:
+    lines = [f"{head}, periods 1..{P}:"]
+    q = 1
+    while q <= P:
+        row, mine = rows[q - 1], cycles.get(q, {})
+        if row["complete"] and not mine:  # a run of periods with no cycle, all enumerated
+            r = q
+            while r < P and rows[r]["complete"] and not cycles.get(r + 1):
+                r += 1
+            what = f"period {q}" if r == q else f"periods {q}..{r}"
+            lines.append(f"no cycle of {what} (all 2^(n p) itineraries solved exactly)")
+            q = r + 1
+            continue
+        plural = "s" if len(mine) != 1 else ""
+        noun = f"fixed point{plural}" if q == 1 else f"cycle{plural} of period {q}"
+        if row["complete"]:
+            lines.append(f"exactly {len(mine)} {noun} (all 2^{n * q} itineraries solved exactly)")
+        elif mine:
+            lines.append(f"at least {len(mine)} {noun} (list not proved complete: {row['reason']})")
+        else:
+            lines.append(f"no {noun} found (list not proved complete: {row['reason']})")
+        for cyc in sorted(mine)[:shown]:
+            lines.append(f"  {_cycle_text(cyc, *mine[cyc])}")
+        if len(mine) > shown:
+            lines.append(f"  ... {len(mine) - shown} more, each verified")
+        q += 1
+    return "\n".join(lines)

@@ -199,8 +199,10 @@ def _round_out(S):
     return L, U
 
 
-def refine(pl: PL, S):
-    """One round of rules (i)-(iii) for each Lyapunov function of `_weights`: a smaller S, or "empty"."""
+def refine(pl: PL, S, nonfixed: bool = False):
+    """One round of rules (i)-(iii) for each Lyapunov function of `_weights`: a smaller S, or "empty".
+    With `nonfixed` (S holds the points of minimal period >= 2), a result that is one fixed point
+    is "empty"."""
     L, U = S
     Vs = _weights(pl)
     for (alpha, beta), rules in zip(Vs, _sup_bounds(pl, S, Vs)):
@@ -230,6 +232,8 @@ def refine(pl: PL, S):
             None if hull[1] is None or j[1] is None else max(hull[1], j[1]))
     if hull is None:
         return "empty"
+    if nonfixed and hull[0] is not None and hull[0] == hull[1] and pl(hull[0]) == hull[0]:
+        return "empty"  # one fixed point holds no point of minimal period >= 2
     return _round_out(hull)
 
 
@@ -250,7 +254,7 @@ def pl_region(pl: PL, rounds: int, nonfixed: bool = False):
     if S == "empty":
         return S
     for _ in range(rounds):
-        S = refine(pl, S)
+        S = refine(pl, S, nonfixed)
         if S == "empty":
             return S
     return S
@@ -265,6 +269,8 @@ def cauchy_bound(poly: fmpq_poly) -> fmpq:
 
 def polynomial_escape_radius(prog: Program):
     """M with |f(x)| > |x| for all |x| > M, for a polynomial map of degree >= 2; else None."""
+    if not prog.is_polynomial() or prog.has_param():
+        return None
     f = eval_exact(prog, fmpq_poly([0, 1]))
     if not isinstance(f, fmpq_poly) or f.degree() < 2:
         return None

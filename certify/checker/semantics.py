@@ -311,7 +311,8 @@ class Program:
 
 def eval_exact(prog: Program, v, param=None):
     """f(v) exactly, for v an fmpq (or a polynomial, when the program is one); `param` is the
-    value (or polynomial variable) of a family's parameter."""
+    value (or polynomial variable) of a family's parameter. Max, min and abs need rational
+    arguments: over polynomials they raise NotExact (they are not polynomial operations)."""
     s = []
     for ins in prog.code:
         op = ins[0]
@@ -333,12 +334,12 @@ def eval_exact(prog: Program, v, param=None):
                 r = r * s[k]
         elif op == "pow":
             r = s[ins[1]] ** ins[2]
-        elif op == "max":
-            r = max(s[ins[1]], s[ins[2]])
-        elif op == "min":
-            r = min(s[ins[1]], s[ins[2]])
-        elif op == "abs":
-            r = abs(s[ins[1]])
+        elif op in ("max", "min", "abs"):
+            args = [s[k] for k in ins[1:]]
+            if not all(isinstance(a, fmpq) for a in args):
+                # over polynomials these are not polynomial operations: refuse, never compare
+                raise NotExact(f"{op} of a non-rational argument")
+            r = max(args) if op == "max" else min(args) if op == "min" else abs(args[0])
         else:
             raise NotExact(op)
         s.append(r)

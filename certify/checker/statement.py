@@ -53,7 +53,10 @@ def _decimal(q: fmpq, up: bool, sig: int = 12) -> str:
     """q rounded down (or up) to about `sig` significant decimal digits, as a decimal string."""
     if q == 0:
         return "0"
-    mag = len(str(abs(q.p))) - len(str(q.q))
+    a = abs(q)
+    mag = len(str(a.p)) - len(str(a.q))  # floor(log10 |q|) or one more; made exact below, so the
+    if fmpq(10) ** mag > a if mag >= 0 else fmpq(1, 10 ** -mag) > a:  # shown digits do not depend
+        mag -= 1  # on how q happens to be written (p and q sizes)
     k = sig - mag
     scaled = q * fmpq(10) ** k if k >= 0 else q / fmpq(10) ** (-k)
     n = int(-((-scaled).floor())) if up else int(scaled.floor())

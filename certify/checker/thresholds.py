@@ -1,639 +1,149 @@
-"""Exact onset of a period in a polynomial family f_r(x): the kernel's elimination facts.
+"""Thresholds in one-parameter families: onsets, windows and chaos onsets (trusted kernel).
 
-Part of the trusted kernel (python-flint multivariate polynomials; sympy's exact Sturm counts and
-minimal polynomials). For the dynatomic polynomial
-    Phi_p(x, r) = prod_{d | p} (f_r^d(x) - x)^mu(p/d),
-every point of minimal period p of f_r is a real root of Phi_p(., r); a real root of lower period
-d | p occurs only where the d-cycle's multiplier is a root of unity, where it is a multiple root
-(Morton and Vivaldi, "Bifurcations and discriminants for polynomial maps", 1995). Hence on any
-parameter interval where B(r) = disc_x(Phi_p) * lc_x(Phi_p) has no root, the number of real
-roots of Phi_p(., r) is constant and all of them have minimal period p.
+Three claim kinds, each verified and put into words by one function:
+- `onset`: r* = inf{r in [A, B] : f_r has a point of minimal period P}, proved from both sides, or
+  refuted (no such r);
+- `windows`: the parameters of [A, B] where f_r has points of minimal period P, as runs of the
+  intervals between the critical parameters (and, for polynomial families, the number of orbits);
+- `chaos_onset`: bounds on inf{r in [A, B] : h_top(f_r) > 0}.
+
+The lemmas they rest on: for families polynomial in x and r, the real roots of the dynatomic
+polynomial change only at roots of B(r) = disc * lc (certify.checker.dynatomic); for families
+piecewise linear in x with fixed breakpoints, existence of a point of minimal period P changes only
+at the critical parameters (certify.checker.plfamily); for any family, a parameter cover proves
+absence for every r of a parameter ball at once (`fact_param_cover`). Every statement is about the
+family on the claim's range, where check() has proved the map continuous for every parameter.
 """
 
 from __future__ import annotations
 
 import sympy
-from flint import arb, fmpq, fmpq_mpoly_ctx, fmpq_poly
+from flint import arb, fmpq, fmpq_poly
 
-from certify.checker.semantics import Program, eval_exact
+from certify.certificates import interval, interval_parse, q_parse, q_str
+from certify.checker import facts as F
+from certify.checker.dynatomic import (NotPolynomialFamily, at_param, bifurcation_poly, count_real_roots, dynatomic,
+                                       minpoly_of, mobius, real_roots_at, to_sympy)
+from certify.checker.plfamily import (MAX_ITINERARIES, count_itineraries, critical_root_count, itineraries,
+                                      pl_critical, pl_family, transitions)
+from certify.checker.semantics import Program, parse_canonical_expr
+from certify.checker.statement import Statement, iv, num
 
-_R = sympy.Symbol("r")
+__all__ = ["onset", "windows", "chaos_onset", "windows_from_counts", "fact_param_cover",
+           # re-exported for the certifiers
+           "at_param", "bifurcation_poly", "count_real_roots", "dynatomic", "mobius", "to_sympy", "pl_family",
+           "pl_critical", "transitions", "itineraries", "count_itineraries", "critical_root_count", "MAX_ITINERARIES"]
 
-
-def mobius(n: int) -> int:
-    res, k = 1, 2
-    while k * k <= n:
-        if n % k == 0:
-            n //= k
-            if n % k == 0:
-                return 0
-            res = -res
-        k += 1
-    return -res if n > 1 else res
-
-
-def dynatomic(prog: Program, p: int):
-    """Phi_p(x, r) as an fmpq_mpoly in (x, r), for a polynomial family with parameter r."""
-    ctx = fmpq_mpoly_ctx.get(("x", "r"), "lex")
-    x, r = ctx.gens()
-    num, den = ctx.from_dict({(0, 0): 1}), ctx.from_dict({(0, 0): 1})
-    for d in range(1, p + 1):
-        if p % d:
-            continue
-        y = x
-        for _ in range(d):
-            y = eval_exact(prog, y, param=r)
-        mu = mobius(p // d)
-        if mu == 1:
-            num = num * (y - x)
-        elif mu == -1:
-            den = den * (y - x)
-    return num / den
+MAX_SHOWN = 8  # windows listed in a statement; the certificate binds all of them
 
 
-def _in_r(mpoly) -> fmpq_poly:
-    """An fmpq_mpoly in (x, r) free of x, as a univariate fmpq_poly in r."""
-    terms = mpoly.to_dict()
-    if any(e[0] for e in terms):
-        raise ValueError("polynomial still depends on x")
-    deg = max((e[1] for e in terms), default=0)
-    coeffs = [fmpq(0)] * (deg + 1)
-    for (_, j), c in terms.items():
-        coeffs[j] = fmpq(c)
-    return fmpq_poly(coeffs)
+# ----------------------------------------------------------------------------- claims and shared facts
 
-
-def bifurcation_poly(phi) -> fmpq_poly:
-    """B(r) = disc_x(Phi) * lc_x(Phi): where the real roots of Phi(., r) may change in number."""
-    terms = phi.to_dict()
-    top = max(e[0] for e in terms)
-    ctx = phi.context()
-    lc = ctx.from_dict({(0, j): c for (i, j), c in terms.items() if i == top})
-    return _in_r(phi.discriminant("x")) * _in_r(lc)
-
-
-def at_param(phi, value: fmpq) -> fmpq_poly:
-    """Phi(x, value) as a univariate fmpq_poly in x."""
-    terms = phi.to_dict()
-    deg = max(e[0] for e in terms)
-    coeffs = [fmpq(0)] * (deg + 1)
-    for (i, j), c in terms.items():
-        coeffs[i] += fmpq(c) * value ** j
-    return fmpq_poly(coeffs)
-
-
-def to_sympy(poly: fmpq_poly, var=_R) -> sympy.Poly:
-    return sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(poly.coeffs())], var,
-                      domain="QQ")
-
-
-def count_real_roots(poly: fmpq_poly, lo=None, hi=None) -> int:
-    """Number of distinct real roots in [lo, hi] (the whole line if None), by Sturm sequences."""
-    if poly.degree() < 1:
-        if poly.is_zero():
-            raise ValueError("the zero polynomial")
-        return 0
-    P = to_sympy(poly).sqf_part()
-    lo = None if lo is None else sympy.Rational(int(lo.p), int(lo.q))
-    hi = None if hi is None else sympy.Rational(int(hi.p), int(hi.q))
-    return int(P.count_roots(lo, hi))
-
-
-def minpoly_of(text: str) -> sympy.Poly:
-    """The minimal polynomial over Q (in r) of an exact real constant given as a canonical string."""
-    from certify.checker.semantics import parse_canonical_expr
-    expr = parse_canonical_expr(text)
-    if expr.free_symbols:
-        raise ValueError("an exact value may not contain variables")
-    return sympy.Poly(sympy.minimal_polynomial(expr, _R), _R)
-
-
-def _family_claim(prog: Program, cert: dict, what: str):
-    """(canonical map, p, A, B) of a claim about a one-parameter family, validated."""
-    from certify.certificates import interval_parse
-    from certify.checker import facts as F
-
+def _range_claim(prog: Program, cert: dict, what: str, with_p: bool = True):
+    """(canonical map, P or None, A, B, parameter name) of a claim about a one-parameter family."""
     claim, canon = cert["claim"], cert["map"]["canonical"]
-    p = int(claim["p"])
-    if claim.get("param") != canon.get("param") or not prog.has_param() or p < 1:
+    p = None
+    if with_p:
+        p = claim.get("p")
+        if isinstance(p, bool) or not isinstance(p, int) or not 1 <= p <= 4096:
+            raise F.Failure(f"the claim's period must be an integer in 1..4096, got {p!r}")
+    if claim.get("param") != canon.get("param") or not prog.has_param():
         raise F.Failure(f"{what} claim needs a family whose parameter the claim names")
-    A, Bend = interval_parse(claim["range"])
-    if not A < Bend:
+    A, B = interval_parse(claim["range"])
+    if not A < B:
         raise F.Failure("empty parameter range")
-    return canon, p, A, Bend
+    return canon, p, A, B, claim["param"]
 
 
-def check_onset(prog: Program, cert: dict) -> int:
-    """Verify an onset certificate: its facts, and that they imply the stated onset. Returns #facts."""
-    from certify.certificates import interval_parse, q_parse
-    from certify.checker import facts as F
-
-    canon, p, A, Bend = _family_claim(prog, cert, "an onset")
-    facts = {f.get("fact"): f for f in cert.get("evidence", [])}
-    if set(facts) - {"onset_algebraic", "onset_pl", "cycle_at", "no_onset", "param_cover"} \
-            or len(facts) != len(cert.get("evidence", [])):
-        raise F.Failure("onset evidence must be onset_algebraic / onset_pl / cycle_at / no_onset / param_cover, "
-                        "each at most once")
-    if cert["verdict"] == "undecided":
-        return 0
-    if "param_cover" in facts:
-        return check_onset_cover(prog, cert, facts, p, A, Bend)
-    if "onset_pl" in facts:
-        if cert["verdict"] != "proved":
-            raise F.Failure("onset_pl supports proved onsets only")
-        return check_onset_pl(prog, cert, facts, p, A, Bend)
-    if "no_onset" in facts and "refuted_at" in facts["no_onset"]:  # PL family: none in the whole range
-        if cert["verdict"] != "refuted":
-            raise F.Failure("fact no_onset implies the verdict refuted")
-        fam = pl_family(prog, A, Bend)
-        if fam is None:
-            raise F.Failure("the family is not PL with fixed breakpoints")
-        crit = pl_critical(fam, p, A, Bend)
-        if critical_root_count(crit, A, Bend) - sum(1 for g in crit if g(A) == 0) != 0:
-            raise F.Failure("fact no_onset: a critical parameter lies in (A, B]")
-        (sample,) = facts["no_onset"]["refuted_at"]
-        if q_parse(sample["value"]) != A:
-            raise F.Failure("fact no_onset: the refutation must be at A")
-        _refuted_at(canon, A, p, sample["evidence"])
-        return 1
-    verdict = cert["verdict"]
-    if verdict == "proved" and "onset_algebraic" not in facts:
-        return _onset_at_start(prog, cert, facts, p, A)
-    if not prog.is_polynomial():
-        raise F.Failure("algebraic onset facts need a polynomial family")
-    phi = dynatomic(prog, p)
-    bif = bifurcation_poly(phi)
-    if bif.is_zero():
-        raise F.Failure("the bifurcation polynomial vanishes identically")
-    if count_real_roots(at_param(phi, A)) != 0:
-        raise F.Failure(f"Phi_{p}(x, A) has real roots: period {p} is present at the start of the range")
-    if verdict == "undecided":
-        return len(facts)
-    if verdict == "refuted":
-        if "no_onset" not in facts:
-            raise F.Failure("refuted onset needs a no_onset fact")
-        if count_real_roots(bif, A, Bend) != 0:
-            raise F.Failure("fact no_onset: B(r) has a real root in the range")
-        return len(facts)
-    alg, cyc = facts.get("onset_algebraic"), facts.get("cycle_at")
-    if alg is None or cyc is None:
-        raise F.Failure("a proved onset needs onset_algebraic and cycle_at facts")
-    lo, hi = interval_parse(alg["isolating"])
-    m = fmpq_poly([q_parse(c) for c in alg["minpoly"]])
-    if not (A <= lo < hi <= Bend) or m.degree() < 1:
-        raise F.Failure("fact onset_algebraic: isolating interval outside the range, or constant minpoly")
-    if not (bif % m).is_zero():
-        raise F.Failure("fact onset_algebraic: the minpoly does not divide B(r)")
-    if m(lo) == 0 or m(hi) == 0 or count_real_roots(m, lo, hi) != 1:
-        raise F.Failure("fact onset_algebraic: the minpoly has not exactly one root inside the interval")
-    value = q_parse(cyc["value"])
-    if not hi <= value <= Bend:
-        raise F.Failure("fact cycle_at: the cycle must be at a parameter in [hi, end of range]")
-    if count_real_roots(bif, A, value) != 1:
-        raise F.Failure("fact onset_algebraic: B(r) has another real root in [A, the cycle's parameter]")
-    _cycle_at(canon, cyc, p)
-    if interval_parse(cert["onset"]) != (lo, hi):
-        raise F.Failure("the stated onset differs from the isolating interval")
-    _check_exact(cert, m, lo, hi)
-    return len(facts)
+def _facts(cert: dict, allowed) -> dict:
+    """The certificate's facts by kind (each kind at most once, all of them in `allowed`)."""
+    evidence = cert.get("evidence")
+    if not isinstance(evidence, list) or not all(isinstance(f, dict) for f in evidence):
+        raise F.Failure("evidence must be a list of facts")
+    kinds = [f.get("fact") for f in evidence]
+    if len(set(kinds)) != len(kinds) or set(kinds) - set(allowed):
+        raise F.Failure(f"the facts must be among {sorted(allowed)}, each at most once; got {kinds}")
+    return dict(zip(kinds, evidence))
 
 
-def _cycle_at(canon: dict, cyc: dict, p: int) -> None:
-    """The map at the fact's parameter value has the stated cycle of minimal period p."""
-    from certify.certificates import q_parse
-    from certify.checker import facts as F
+def _absent(cert: dict, *names) -> None:
+    for name in names:
+        if cert.get(name) is not None:
+            raise F.Failure(f"field {name!r} does not belong to a {cert['verdict']} {cert['claim']['kind']} "
+                            "certificate")
 
-    inner = cyc["cycle"]
-    prog_v = Program.from_canonical(canon, value=q_parse(cyc["value"]))
+
+def _undecided(cert: dict, *fields) -> None:
+    """An undecided certificate claims nothing: no facts and no bound field."""
+    if cert["evidence"]:
+        raise F.Failure("an undecided certificate claims nothing and carries no facts")
+    _absent(cert, *fields)
+
+
+def cycle_at(canon: dict, fact: dict, p: int, A, B) -> fmpq:
+    """Fact `cycle_at` (value v, cycle): v in [A, B] and f_v has the embedded cycle of minimal
+    period p (cycle_exact: exact images; cycle_krawczyk: Krawczyk's theorem, disjoint boxes).
+    Returns v."""
+    v = q_parse(fact["value"])
+    if not A <= v <= B:
+        raise F.Failure("fact cycle_at: the parameter lies outside the claim's range")
+    inner = fact["cycle"]
+    prog_v = Program.from_canonical(canon, value=v)
     if inner.get("fact") == "cycle_exact":
         F.fact_cycle_exact(prog_v, inner, p)
     elif inner.get("fact") == "cycle_krawczyk":
         F.fact_cycle_krawczyk(prog_v, inner, p)
     else:
         raise F.Failure("fact cycle_at: the cycle must be cycle_exact or cycle_krawczyk")
+    return v
 
 
-def _onset_at_start(prog, cert, facts, p, A) -> int:
-    """Period p already at the range's start A: the onset is A itself."""
-    from certify.certificates import interval_parse, q_parse
-    from certify.checker import facts as F
-
-    cyc = facts.get("cycle_at")
-    if cyc is None or q_parse(cyc["value"]) != A or interval_parse(cert["onset"]) != (A, A):
-        raise F.Failure("an onset at the range's start needs a cycle_at fact at A and onset [A, A]")
-    if cert.get("exact") is not None and q_parse(cert["exact"]) != A:
-        raise F.Failure("the exact onset must be A")
-    _cycle_at(cert["map"]["canonical"], cyc, p)
-    return len(facts)
-
-
-def _constant(text: str):
-    from certify.checker.semantics import parse_canonical_expr
-    return parse_canonical_expr(text)
-
-
-def check_windows(prog: Program, cert: dict) -> int:
-    """Verify a windows certificate: the real roots of B in the range are isolated in the listed
-    intervals, each gap between them has the stated (exact) number of period-p points, and the
-    windows are the maximal runs of gaps where that number is positive."""
-    from certify.certificates import interval_parse, q_parse, q_str
-    from certify.checker import facts as F
-
-    canon, p, A, Bend = _family_claim(prog, cert, "a windows")
-    if cert["verdict"] == "undecided":
-        return 0
-    (fact,) = cert["evidence"]
-    if fact.get("fact") == "critical_partition":
-        return _check_windows_pl(prog, cert, fact, canon, p, A, Bend)
-    if fact.get("fact") != "parameter_partition":
-        raise F.Failure("a windows certificate rests on one parameter_partition (or critical_partition) fact")
-    phi = dynatomic(prog, p)
-    bif = bifurcation_poly(phi)
-    roots = _root_intervals(fact, [bif], A, Bend, "B(r)")
-    counts = []
-    for s, (_, n) in _gap_samples(roots, fact["samples"], A, Bend, lambda smp: smp[0]):
-        if s is None:
-            if int(n) != 0:
-                raise F.Failure("an empty gap cannot hold period-p points")
-            counts.append(0)
-            continue
-        if count_real_roots(at_param(phi, s)) != int(n):
-            raise F.Failure(f"Phi_{p}(x, {q_str(s)}) has not {n} real roots")
-        counts.append(int(n))
-    runs = windows_from_counts(roots, counts, A, Bend, p)
-    want, want_orbits = [(a, b) for a, b, _ in runs], [o for _, _, o in runs]
-    got = [(interval_parse(w["from"]), interval_parse(w["to"])) for w in cert["windows"]]
-    orbits = [w.get("orbits") for w in cert["windows"]]
-    if got != want:
-        raise F.Failure("the stated windows are not the runs of gaps with period-p points")
-    if orbits != want_orbits:
-        raise F.Failure("the stated orbit counts differ from the exact counts")
-    return 1
-
-
-
-def _gap_samples(roots, samples, A, Bend, value_of):
-    """(sample value or None, sample) for each gap between the root intervals, checked: one sample
-    per gap, strictly inside it (or at a range end no root interval touches); None only for an
-    empty gap (a root interval touching the range's end)."""
-    from certify.certificates import q_parse
-    from certify.checker import facts as F
-
-    ends = [A] + [x for r in roots for x in r] + [Bend]
-    gaps = [(ends[2 * i], ends[2 * i + 1]) for i in range(len(roots) + 1)]
-    if len(samples) != len(gaps):
-        raise F.Failure("one sample per gap between root intervals is required")
-    out = []
-    for (g0, g1), smp in zip(gaps, samples):
-        text = value_of(smp)
-        if text is None:
-            if g0 != g1:
-                raise F.Failure("a non-empty gap has no sample")
-            out.append((None, smp))
-            continue
-        v = q_parse(text)
-        if not (g0 < v < g1 or (g0 == v == A and (not roots or A < roots[0][0])) or
-                (g1 == v == Bend and (not roots or roots[-1][1] < Bend))):
-            raise F.Failure("a sample lies outside its gap")
-        out.append((v, smp))
-    return out
-
-
-def _root_intervals(fact: dict, polys, A, Bend, name: str):
-    """The fact's sorted disjoint root intervals, checked to hold each exactly one of the distinct
-    real roots of the polys (pairwise coprime) in [A, B], and all of them."""
-    from certify.certificates import interval_parse
-    from certify.checker import facts as F
-
-    roots = [interval_parse(r) for r in fact["roots"]]
-    for (a, b), (c, d) in zip(roots, roots[1:]):
-        if not b < c:
-            raise F.Failure("root intervals must be sorted and disjoint")
-    if roots and not (A <= roots[0][0] and roots[-1][1] <= Bend):
-        raise F.Failure("a root interval leaves the range")
-    total = sum(count_real_roots(g, A, Bend) for g in polys)
-    if total != len(roots):
-        raise F.Failure(f"{name} has {total} real roots in the range, not {len(roots)}")
-    owners = fact.get("factors")
-    if owners is not None:
-        # each interval holds a root of its stated factor; the intervals are disjoint and as many as
-        # all the roots in the range, so each holds exactly one root of the whole product
-        if len(owners) != len(roots):
-            raise F.Failure("one factor index per root interval is required")
-        for (a, b), k in zip(roots, owners):
-            if not 0 <= int(k) < len(polys) or count_real_roots(polys[int(k)], a, b) < 1:
-                raise F.Failure(f"a root interval holds no root of its factor of {name}")
-        return roots
-    for a, b in roots:
-        if sum(count_real_roots(g, a, b) for g in polys) != 1:
-            raise F.Failure(f"a root interval does not hold exactly one root of {name}")
-    return roots
-
-
-def _check_windows_pl(prog, cert, fact, canon, p, A, Bend) -> int:
-    """Windows of a PL family: existence of period p is constant between critical parameters; one
-    exact verdict per gap (an embedded cycle or refutation) decides it."""
-    from certify.certificates import interval_parse, q_parse
-    from certify.checker import facts as F
-
-    fam = pl_family(prog, A, Bend)
-    if fam is None:
-        raise F.Failure("the family is neither polynomial nor PL with fixed breakpoints")
-    roots = _root_intervals(fact, pl_critical(fam, p, A, Bend), A, Bend, "the critical polynomial")
-    present = []
-    for v, smp in _gap_samples(roots, fact["samples"], A, Bend, lambda smp: smp and smp["value"]):
-        if v is None:
-            present.append(0)
-            continue
-        if smp["verdict"] == "proved":
-            _cycle_at(canon, {"value": smp["value"], "cycle": smp["evidence"][0]}, p)
-            present.append(1)
-        elif smp["verdict"] == "refuted":
-            _refuted_at(canon, v, p, smp["evidence"])
-            present.append(0)
-        else:
-            raise F.Failure("each sample needs a proved or refuted verdict")
-    want = [(a, b) for a, b, _ in windows_from_counts(roots, present, A, Bend, 1)]
-    got = [(interval_parse(w["from"]), interval_parse(w["to"])) for w in cert["windows"]]
-    if got != want:
-        raise F.Failure("the stated windows are not the runs of gaps with period-p points")
-    return 1
-
-
-def windows_from_counts(roots, counts, A, B, p: int):
-    """Maximal runs of gaps with a positive count: (left end enclosure, right end enclosure, orbits)."""
-    out, i = [], 0
-    while i < len(counts):
-        if counts[i] > 0:
-            j = i
-            while j + 1 < len(counts) and counts[j + 1] > 0:
-                j += 1
-            left = (A, A) if i == 0 else roots[i - 1]
-            right = (B, B) if j == len(counts) - 1 else roots[j]
-            out.append((left, right, [c // p for c in counts[i:j + 1]]))
-            i = j + 1
-        else:
-            i += 1
-    return out
-
-
-# ----------------------------------------------------------------------------- piecewise-linear families
-
-def pl_family(prog: Program, A, B):
-    """(breaks, slopes, icepts) of a family that is PL in x with breakpoints independent of the
-    parameter r in [A, B]; slopes and intercepts are fmpq_polys in r. None if not of that form."""
-    X1 = fmpq_poly([0, 1])
-
-    def const(q):
-        return fmpq_poly([q])
-
-    def sign_on_range(poly):
-        """+1 / -1 when poly keeps a strict sign on [A, B], else 0."""
-        if poly.is_zero():
-            return 0
-        if poly.degree() > 0 and count_real_roots(poly, A, B) > 0:
-            return 0
-        v = poly(A)
-        return 1 if v > 0 else -1
-
-    def relu(f):
-        alpha, beta, kinks = f
-        if kinks:
-            return None  # relu of a kinked function: not handled for families
-        if beta.is_zero():
-            sg = sign_on_range(alpha)
-            if sg == 0 and not alpha.is_zero():
-                return None
-            return (alpha if sg > 0 else const(0), const(0), [])
-        sg = sign_on_range(beta)
-        if sg == 0:
-            return None
-        # the kink t = -alpha/beta must be a constant rational
-        r0 = A
-        t = -alpha(r0) / beta(r0)
-        if not (alpha + beta * const(t)).is_zero():
-            return None
-        if sg > 0:
-            return (const(0), const(0), [(t, beta)])
-        return (alpha, beta, [(t, -beta)])
-
-    vals = []
-    for ins in prog.code:
-        op = ins[0]
-        if op == "x":
-            r = (const(0), const(1), [])
-        elif op == "param":
-            r = (X1, const(0), [])
-        elif op == "const":
-            r = (const(ins[1]), const(0), [])
-        elif op == "add":
-            alpha, beta, kinks = const(0), const(0), []
-            for k in ins[1:]:
-                a, b, ks = vals[k]
-                alpha, beta, kinks = alpha + a, beta + b, kinks + ks
-            r = (alpha, beta, kinks)
-        elif op == "mul":
-            factor, f = const(1), None
-            for k in ins[1:]:
-                a, b, ks = vals[k]
-                if b.is_zero() and not ks:
-                    factor = factor * a
-                elif f is None:
-                    f = vals[k]
-                else:
-                    return None
-            r = (factor, const(0), []) if f is None else (factor * f[0], factor * f[1], [(t, factor * g) for t, g in f[2]])
-        elif op in ("max", "min"):
-            u, v = vals[ins[1]], vals[ins[2]]
-            rd = relu((u[0] - v[0], u[1] - v[1], u[2] + [(t, -g) for t, g in v[2]]))
-            if rd is None:
-                return None
-            if op == "max":
-                r = (v[0] + rd[0], v[1] + rd[1], v[2] + rd[2])
-            else:
-                r = (u[0] - rd[0], u[1] - rd[1], u[2] + [(t, -g) for t, g in rd[2]])
-        elif op == "pow" and ins[2] == 1:
-            r = vals[ins[1]]
-        else:
-            return None
-        vals.append(r)
-    alpha, beta, kinks = vals[-1]
-    merged = {}
-    order = []
-    for t, g in kinks:
-        if t not in merged:
-            order.append(t)
-            merged[t] = const(0)
-        merged[t] = merged[t] + g
-    breaks, slopes, icepts = [], [beta], [alpha]
-    for t in sorted(order):
-        g = merged[t]
-        if g.is_zero():
-            continue
-        breaks.append(t)
-        slopes.append(slopes[-1] + g)
-        icepts.append(icepts[-1] - g * const(t))
-    return breaks, slopes, icepts
-
-
-MAX_ITINERARIES = 60000
-
-
-def transitions(fam, A, B) -> list:
-    """succ[k]: the pieces j that f_r maps some point of piece k into, for some r in [A, B] (a ball
-    enclosure of the image of each piece over x and r, so a superset). An itinerary that uses a
-    missing transition is never followed by any orbit of any f_r, r in [A, B]."""
-    from certify.checker.semantics import ball_of, workprec
-
-    breaks, slopes, icepts = fam
-    n = len(slopes)
-    with workprec(128):
-        R = ball_of(A, B)
-
-        def at(poly):
-            return sum((arb(c) * R ** i for i, c in enumerate(poly.coeffs())), arb(0))
-
-        succ = []
-        for k in range(n):
-            lo = breaks[k - 1] if k > 0 else None
-            hi = breaks[k] if k < n - 1 else None
-            s, c = at(slopes[k]), at(icepts[k])
-            ends = [v for v in (lo, hi) if v is not None]
-            vals = [s * arb(t) + c for t in ends]
-            ylo = min((v.lower() for v in vals), default=None, key=lambda b: b.mid()) if vals else None
-            yhi = max((v.upper() for v in vals), default=None, key=lambda b: b.mid()) if vals else None
-            if lo is None or hi is None:  # a tail: unbounded image unless the slope is certainly 0
-                if not (s.is_exact() and s == 0):
-                    grows_up = (s > 0 and hi is None) or (s < 0 and lo is None)
-                    grows_down = (s > 0 and lo is None) or (s < 0 and hi is None)
-                    if not (s > 0 or s < 0):
-                        grows_up = grows_down = True
-                    if lo is None and hi is None:
-                        grows_up = grows_down = True
-                    ylo = None if grows_down else ylo
-                    yhi = None if grows_up else yhi
-                else:
-                    ylo, yhi = c.lower(), c.upper()
-            row = []
-            for j in range(n):
-                jlo = breaks[j - 1] if j > 0 else None
-                jhi = breaks[j] if j < n - 1 else None
-                # dropped only when the image is certainly below or certainly above piece j
-                if not ((yhi is not None and jlo is not None and yhi < arb(jlo)) or
-                        (ylo is not None and jhi is not None and ylo > arb(jhi))):
-                    row.append(j)
-            succ.append(row)
-    return succ
-
-
-def itineraries(succ, p: int):
-    """Every word (k_0..k_{p-1}) with k_i -> k_{i+1} and k_{p-1} -> k_0 allowed by succ."""
-    allowed = [set(r) for r in succ]
-    stack = [(k,) for k in range(len(succ))]
-    while stack:
-        w = stack.pop()
-        if len(w) == p:
-            if w[0] in allowed[w[-1]]:
-                yield w
-            continue
-        stack.extend(w + (j,) for j in succ[w[-1]])
-
-
-def count_itineraries(fam, p: int, A, B) -> int:
-    return sum(1 for _ in itineraries(transitions(fam, A, B), p))
-
-
-def pl_critical(fam, p: int, A, B) -> list:
-    """The distinct monic irreducible factors (fmpq_polys in r) of the critical polynomials of
-    period p: for every itinerary of pieces that some f_r, r in [A, B], can follow (`transitions`),
-    1 - A_w(r), the border-collision numerators (an orbit point at a break) and the coincidence
-    numerators (two orbit points equal). Off their roots the set of period-p orbits changes
-    continuously, so existence of a point of minimal period p is constant on each gap between
-    them. Distinct irreducibles have no common root."""
-    from flint import fmpz_poly
-
-    breaks, slopes, icepts = fam
-    factors: dict = {}
-    for word in itineraries(transitions(fam, A, B), p):
-        A, Bc = fmpq_poly([1]), fmpq_poly([0])
-        partial = [(A, Bc)]
-        for k in word:
-            A, Bc = slopes[k] * A, slopes[k] * Bc + icepts[k]
-            partial.append((A, Bc))
-        D = fmpq_poly([1]) - A
-        if D.is_zero():
-            continue
-        nums = [Aj * Bc + Bj * D for Aj, Bj in partial[:p]]  # x_j = nums[j] / D
-        cands = [D]
-        for j, k in enumerate(word):
-            for t in ([breaks[k - 1]] if k > 0 else []) + ([breaks[k]] if k < len(breaks) else []):
-                cands.append(nums[j] - fmpq_poly([t]) * D)
-        for i in range(p):
-            for j in range(i + 1, p):
-                cands.append(nums[i] - nums[j])
-        for c in cands:
-            if c.is_zero() or c.degree() < 1:
-                continue
-            num = fmpz_poly([int(v) for v in (c * c.denom()).numer().coeffs()])
-            for f, _ in num.factor()[1]:
-                if f.degree() >= 1:
-                    g = fmpq_poly([fmpq(int(v)) for v in f.coeffs()])
-                    g = g / g.coeffs()[-1]
-                    factors.setdefault(tuple(g.coeffs()), g)
-    return [factors[k] for k in sorted(factors)]
-
-
-def critical_root_count(factors, lo, hi) -> int:
-    """Number of distinct real roots of the critical factors in [lo, hi]."""
-    return sum(count_real_roots(f, lo, hi) for f in factors)
-
-
-def _refuted_at(canon: dict, value, p: int, evidence) -> None:
-    """The map at parameter `value` has no point of minimal period p (an embedded refutation)."""
-    from certify.checker import facts as F
+def refuted_at(canon: dict, sample: dict, p: int) -> fmpq:
+    """An embedded refutation {value v, evidence}: f_v has no point of minimal period p on R (region
+    and complete cover facts, re-checked in full by checker.orbits). Returns v."""
     from certify.checker.orbits import refutes
 
+    v = q_parse(sample["value"])
     try:
-        refutes(Program.from_canonical(canon, value=value), evidence, p)
+        refutes(Program.from_canonical(canon, value=v), sample["evidence"], p)
     except F.Failure as e:
-        raise F.Failure(f"refutation at {canon['param']} = {value}: {e}") from None
+        raise F.Failure(f"refutation at {canon['param']} = {q_str(v)}: {e}") from None
+    return v
 
 
-def check_onset_pl(prog: Program, cert: dict, facts: dict, p: int, A, Bend) -> int:
-    """Onset in a PL family: r* is the only critical root in (A, v]; refuted at A and inside (A, r*)."""
-    from certify.certificates import interval_parse, q_parse
-    from certify.checker import facts as F
+def _polynomial_family(prog: Program, p: int, what: str):
+    """(Phi_p, B) of a family polynomial in x and r; refuses any other family."""
+    try:
+        phi = dynatomic(prog, p)
+    except NotPolynomialFamily as e:
+        raise F.Failure(f"{what} needs a family polynomial in x and its parameter: {e}") from None
+    bif = bifurcation_poly(phi)
+    if bif.is_zero():
+        raise F.Failure("the bifurcation polynomial vanishes identically")
+    return phi, bif
 
-    canon = cert["map"]["canonical"]
-    fam = pl_family(prog, A, Bend)
+
+def _pl_critical(prog: Program, p: int, A, B, what: str) -> list:
+    """The critical factors of a family PL in x with fixed breakpoints on [A, B]; refuses others."""
+    fam = pl_family(prog, A, B)
     if fam is None:
-        raise F.Failure("the family is neither polynomial nor PL with fixed breakpoints")
-    crit = pl_critical(fam, p, A, Bend)
-    f, cyc = facts["onset_pl"], facts.get("cycle_at")
-    if cyc is None:
-        raise F.Failure("a proved onset needs a cycle_at fact")
-    lo, hi = interval_parse(f["isolating"])
-    m = fmpq_poly([q_parse(c) for c in f["minpoly"]])
-    v = q_parse(cyc["value"])
-    monic = m / m.coeffs()[-1] if m.degree() >= 1 else m
-    if not (A < lo < hi <= v <= Bend) or m.degree() < 1 or all(monic != g for g in crit):
-        raise F.Failure("fact onset_pl: bad interval, or the minpoly is not a critical factor")
-    if m(lo) == 0 or m(hi) == 0 or count_real_roots(m, lo, hi) != 1:
-        raise F.Failure("fact onset_pl: the minpoly has not exactly one root inside the interval")
-    at_A = sum(1 for g in crit if g(A) == 0)
-    if critical_root_count(crit, A, v) - at_A != 1:
-        raise F.Failure("fact onset_pl: the critical polynomial has other roots in (A, v]")
-    samples = [(q_parse(s["value"]), s["evidence"]) for s in f["refuted_at"]]
-    if len(samples) != 2 or samples[0][0] != A or not (A < samples[1][0] < lo):
-        raise F.Failure("fact onset_pl: refutations are needed at A and at one point of (A, lo)")
-    for value, evidence in samples:
-        _refuted_at(canon, value, p, evidence)
-    _cycle_at(canon, cyc, p)
-    if interval_parse(cert["onset"]) != (lo, hi):
-        raise F.Failure("the stated onset differs from the isolating interval")
-    _check_exact(cert, m, lo, hi)
-    return len(facts)
+        raise F.Failure(f"{what} needs a family piecewise linear in x with breakpoints independent of the parameter")
+    n = count_itineraries(fam, p, A, B)
+    if n > MAX_ITINERARIES:
+        raise F.Failure(f"{n} feasible itineraries: more than the kernel enumerates ({MAX_ITINERARIES})")
+    return pl_critical(fam, p, A, B)
 
+
+def _roots_in(polys, lo, hi) -> int:
+    """Distinct real roots in [lo, hi] of pairwise coprime polynomials (one, or distinct irreducibles)."""
+    return sum(count_real_roots(g, lo, hi) for g in polys)
+
+
+def _vanishes(polys, v) -> bool:
+    return any(g(v) == 0 for g in polys)
+
+
+# ----------------------------------------------------------------------------- parameter covers
 
 def fact_param_cover(prog: Program, fact: dict, p: int, A, E) -> None:
     """For every parameter r in [A, E], f_r has no point of minimal period p.
@@ -645,10 +155,10 @@ def fact_param_cover(prog: Program, fact: dict, p: int, A, E) -> None:
     of a smaller period; tag "m" excludes a cell by the mean-value form in (x, r) (see
     facts.excluded_in_piece). Each piece states its own working precision.
     """
-    from certify.certificates import interval_parse
-    from certify.checker import facts as F
     from certify.checker.semantics import eval_range, workprec
 
+    if fact.get("p") != p:
+        raise F.Failure("fact param_cover: its period differs from the claim's")
     region = interval_parse(fact["region"])
     rng = eval_range(prog.at_ball(A, E))
     if rng is None or not (rng[0] >= arb(region[0]) and rng[1] <= arb(region[1])):
@@ -657,9 +167,9 @@ def fact_param_cover(prog: Program, fact: dict, p: int, A, E) -> None:
     spans = [interval_parse(pc["param"]) for pc in pieces]
     F._check_tiling(spans, (A, E))
     for pc, (a, b) in zip(pieces, spans):
-        prec = int(pc["prec"])
-        if not 16 <= prec <= 16384:
-            raise F.Failure(f"fact param_cover: precision {prec} out of range")
+        prec = pc["prec"]
+        if isinstance(prec, bool) or not isinstance(prec, int) or not 16 <= prec <= 16384:
+            raise F.Failure(f"fact param_cover: precision {prec!r} out of range")
         with workprec(prec):
             mean_value = {"m": lambda lo, hi, a=a, b=b: F.excluded_in_piece(prog, a, b, lo, hi, p)}
             roots = F.fact_cover_ball(prog.at_ball(a, b), {"cells": pc["cells"]}, region, p, mean_value)
@@ -668,69 +178,365 @@ def fact_param_cover(prog: Program, fact: dict, p: int, A, E) -> None:
                             f"holds points of minimal period {p}")
 
 
-def check_onset_cover(prog: Program, cert: dict, facts: dict, p: int, A, Bend) -> int:
-    """Onset by a parameter cover: no period p on [A, lo], a p-cycle at hi (or none on [A, B])."""
-    from certify.certificates import interval_parse, q_parse
-    from certify.checker import facts as F
+# ----------------------------------------------------------------------------- onset
 
-    cover = facts["param_cover"]
-    if cert.get("exact") is not None or cert.get("minpoly") is not None:
-        raise F.Failure("a parameter cover proves an enclosure, not an exact value")
-    if cert["verdict"] == "refuted":
-        if set(facts) != {"param_cover"}:
-            raise F.Failure("a refuted onset by parameter cover holds the cover only")
-        fact_param_cover(prog, cover, p, A, Bend)
-        return 1
-    if cert["verdict"] != "proved" or set(facts) != {"param_cover", "cycle_at"}:
-        raise F.Failure("a proved onset by parameter cover needs param_cover and cycle_at")
-    lo, hi = interval_parse(cert["onset"])
-    if not A < lo < hi <= Bend or q_parse(facts["cycle_at"]["value"]) != hi:
-        raise F.Failure("the onset must be [lo, hi] with A < lo < hi <= B and the cycle at hi")
-    _check_width(cert, lo, hi)
-    fact_param_cover(prog, cover, p, A, lo)
-    _cycle_at(cert["map"]["canonical"], facts["cycle_at"], p)
-    return 2
+ONSET_FACTS = ("cycle_at", "onset_algebraic", "no_onset", "onset_pl", "no_onset_pl", "onset_at_start", "param_cover")
 
 
-def check_chaos_onset(prog: Program, cert: dict) -> int:
-    """h_top(f_U) > 0 at the stated upper bound U: a cycle whose period is not a power of 2 there
-    (Misiurewicz; Block, Guckenheimer, Misiurewicz, Young); and, when a lower bound L is stated,
-    h_top(f_r) = 0 for r in [A, L] because |slope| <= 1 on every piece (PL families)."""
-    from certify.certificates import interval_parse, q_parse
-    from certify.checker import facts as F
+def _minpoly_field(cert: dict, m: fmpq_poly, name: str) -> None:
+    """The top-level `minpoly` (a polynomial in the parameter, as text) is the fact's m, made monic."""
+    text = cert.get("minpoly")
+    if not isinstance(text, str):
+        raise F.Failure("a proved algebraic onset states its minimal polynomial")
+    expr = parse_canonical_expr(text, name)
+    sym = sympy.Symbol(name)
+    if expr.free_symbols - {sym} or sympy.Poly(expr, sym).monic() != to_sympy(m, sym).monic():
+        raise F.Failure("the stated minpoly differs from the fact's minimal polynomial")
 
-    claim, canon = cert["claim"], cert["map"]["canonical"]
-    if claim.get("param") != canon.get("param") or not prog.has_param():
-        raise F.Failure("a chaos-onset claim needs a family whose parameter the claim names")
-    A, B = interval_parse(claim["range"])
-    if cert.get("lower") is not None:
-        _check_lipschitz_one(prog, A, q_parse(cert["lower"]), B)
+
+def _isolated_root(fact: dict, A, what: str):
+    """(m, lo, hi): m irreducible over Q with exactly one real root in (lo, hi), none at the ends; or,
+    for a rational root c, lo = hi = c and m(c) = 0 (m linear)."""
+    lo, hi = interval_parse(fact["isolating"])
+    m = fmpq_poly([q_parse(c) for c in fact["minpoly"]])
+    if not (A <= lo <= hi) or m.degree() < 1:
+        raise F.Failure(f"fact {what}: isolating interval before the range, or a constant minpoly")
+    from flint import fmpz_poly
+    num = fmpz_poly([int(c) for c in (m * m.denom()).numer().coeffs()])
+    if len(num.factor()[1]) != 1 or num.factor()[1][0][1] != 1:
+        raise F.Failure(f"fact {what}: the minpoly is not irreducible over Q")
+    if lo == hi:
+        if m.degree() != 1 or m(lo) != 0:
+            raise F.Failure(f"fact {what}: a one-point interval must be the rational root of a linear minpoly")
+    elif m(lo) == 0 or m(hi) == 0 or count_real_roots(m, lo, hi) != 1:
+        raise F.Failure(f"fact {what}: the minpoly has not exactly one root inside the interval")
+    return m, lo, hi
+
+
+def _exact_field(cert: dict, m: fmpq_poly, lo, hi) -> str | None:
+    """An optional closed form of the root: its minimal polynomial is m and its value lies in (lo, hi)."""
+    from certify.checker.semantics import ball_of, eval_ball, workprec
+
+    text = cert.get("exact")
+    if text is None:
+        return None
+    if minpoly_of(text).monic() != to_sympy(m).monic():
+        raise F.Failure("the exact form's minimal polynomial is not the certificate's minpoly")
+    if lo == hi:
+        return text  # m is linear: its one root is lo
+    bits = 128 + 4 * max(lo.q.bit_length(), hi.q.bit_length(), abs(lo.p).bit_length(), abs(hi.p).bit_length())
+    with workprec(bits):
+        val = eval_ball(Program.from_sympy(parse_canonical_expr(text)), ball_of(0, 0))
+        inside = val > lo and val < hi
+    if not inside:
+        raise F.Failure("the exact form does not lie in the isolating interval")
+    return text
+
+
+def _poly_text(cert: dict, m: fmpq_poly) -> str:
+    mp = cert["minpoly"]
+    return mp if len(mp) <= 80 else f"the degree-{m.degree()} minpoly"
+
+
+def onset(prog: Program, cert: dict) -> Statement:
+    """The onset of minimal period P in a one-parameter family on the range [A, B]:
+    r* = inf{r in [A, B] : f_r has a point of minimal period P}.
+
+    Hypotheses checked: f_r is continuous for every r of the range (check()); the evidence is one of
+    - cycle_at A: f_A has a P-cycle, so r* = A;
+    - onset_at_start + cycle_at v: no root of B(r) (polynomial family; dynatomic.py) or of the
+      critical polynomial (PL family; plfamily.py) in (A, v], so existence is constant on (A, v]
+      and holds at v: r* = A;
+    - onset_algebraic + cycle_at v (polynomial family): m | B irreducible, its one root r* in
+      (lo, hi), no other root of B in (A, v], Phi_P(., A) and (if B(A) = 0) Phi_P(., lo) without real
+      roots: no period P on [A, r*) (no real root of Phi_P), one on (r*, v] (constant, and at v);
+    - onset_pl + cycle_at v (PL family): m a critical factor with its one root r* in (lo, hi), no
+      other critical root in (A, v], exact refutations at A and at one point of (A, lo);
+    - param_cover on [A, lo] + cycle_at hi: no period P for r in [A, lo], one at hi: r* in (lo, hi].
+    Refuted: no_onset (polynomial: B has no root in [A, B], Phi_P(., A) no real root), no_onset_pl
+    (no critical root in (A, B], refutations at A and, if a critical root is at A, in (A, B]), or
+    param_cover on [A, B]. Fields bound: onset, minpoly, exact.
+    """
+    canon, p, A, B, name = _range_claim(prog, cert, "an onset")
+    facts = _facts(cert, ONSET_FACTS)
+    verdict, n = cert["verdict"], len(cert["evidence"])
+    where = f"{name} in [{num(A)}, {num(B)}]"
+    if verdict == "undecided":
+        _undecided(cert, "onset", "exact", "minpoly")
+        return Statement(f"undecided: nothing is claimed about period {p} for {where}", n)
+    kinds = set(facts)
+    if verdict == "refuted":
+        _absent(cert, "onset", "exact", "minpoly")
+        if kinds == {"no_onset"}:
+            phi, bif = _polynomial_family(prog, p, "fact no_onset")
+            at_A = bif(A) == 0
+            if count_real_roots(bif, A, B) - at_A != 0 or real_roots_at(phi, A) != 0:
+                raise F.Failure("fact no_onset: B(r) has a real root in (A, B], or Phi_P(., A) has real roots")
+            sample = facts["no_onset"].get("sample")
+            if at_A != (sample is not None) or (at_A and not (A < q_parse(sample) <= B
+                                                               and real_roots_at(phi, q_parse(sample)) == 0)):
+                raise F.Failure("fact no_onset: with B(A) = 0 a sample in (A, B] without real roots of Phi_P is needed "
+                                "(and only then)")
+            how = (f"Phi_{p}(., {name}) has no real root at {name} = {num(A)}" + (" and inside" if at_A else "")
+                   + f", and B = disc * lc has no root in ({num(A)}, {num(B)}]")
+        elif kinds == {"no_onset_pl"}:
+            crit = _pl_critical(prog, p, A, B, "fact no_onset_pl")
+            at_A = _vanishes(crit, A)
+            if _roots_in(crit, A, B) - at_A != 0:
+                raise F.Failure("fact no_onset_pl: a critical parameter lies in (A, B]")
+            samples = facts["no_onset_pl"]["refuted_at"]
+            if len(samples) != 1 + at_A:
+                raise F.Failure("fact no_onset_pl: refutations at A and, when a critical parameter is at A, at one "
+                                "point of (A, B]")
+            values = [refuted_at(canon, s, p) for s in samples]
+            if values[0] != A or (at_A and not A < values[1] <= B):
+                raise F.Failure("fact no_onset_pl: refutations at A and, when a critical parameter is at A, at one "
+                                "point of (A, B]")
+            how = (f"no critical parameter of the PL family in ({num(A)}, {num(B)}], exact refutations at "
+                   f"{name} = {num(A)}" + (" and inside" if at_A else ""))
+        elif kinds == {"param_cover"}:
+            fact_param_cover(prog, facts["param_cover"], p, A, B)
+            how = f"a parameter cover of {len(facts['param_cover']['pieces'])} pieces"
+        else:
+            raise F.Failure("a refuted onset rests on no_onset, no_onset_pl or param_cover alone")
+        return Statement(f"no f_{name} with {where} has a point of minimal period {p}: {how}", n)
+    if verdict != "proved" or "cycle_at" not in facts:
+        raise F.Failure("a proved onset needs a cycle_at fact")
+    v = cycle_at(canon, facts["cycle_at"], p, A, B)
+    rest = kinds - {"cycle_at"}
+    got = interval_parse(cert["onset"])
+    if rest <= {"onset_at_start"}:
+        if not rest and v != A:
+            raise F.Failure("an onset at the range's start needs the cycle at A, or fact onset_at_start")
+        if rest:
+            polys = ([_polynomial_family(prog, p, "fact onset_at_start")[1]] if prog.is_polynomial()
+                     else _pl_critical(prog, p, A, B, "fact onset_at_start"))
+            if _roots_in(polys, A, v) - _vanishes(polys, A) != 0:
+                raise F.Failure("fact onset_at_start: a critical parameter lies in (A, v]")
+        _absent(cert, "minpoly")
+        if got != (A, A) or (cert.get("exact") is not None and q_parse(cert["exact"]) != A):
+            raise F.Failure("an onset at the range's start is [A, A] (and its exact value A)")
+        if v == A:
+            text = f"f_{name} has a point of minimal period {p} at {name} = {num(A)} ({p}-cycle proved there)"
+        else:
+            text = (f"f_{name} has a point of minimal period {p} for every {name} in ({num(A)}, {num(v)}] (no critical "
+                    f"parameter there; {p}-cycle proved at {name} = {num(v)})")
+        return Statement(f"onset of minimal period {p} from {name} = {num(A)} on: {name}* = {num(A)}, the start: {text}", n)
+    if rest == {"param_cover"}:
+        _absent(cert, "minpoly", "exact")
+        lo, hi = got
+        if not (A < lo < hi == v):
+            raise F.Failure("a parameter-cover onset is [lo, hi] with A < lo < hi and the cycle at hi")
+        fact_param_cover(prog, facts["param_cover"], p, A, lo)
+        return Statement(f"onset of minimal period {p} from {name} = {num(A)} on: {name}* {iv(cert['onset'])} "
+                         f"(width {float(hi - lo):.1e})\nno f_{name} with {name} in [{num(A)}, {num(lo)}] has a point of "
+                         f"minimal period {p} (parameter cover), f_{name} at {name} = {num(hi)} has one "
+                         f"({p}-cycle proved)", n)
+    if rest == {"onset_algebraic"}:
+        phi, bif = _polynomial_family(prog, p, "fact onset_algebraic")
+        m, lo, hi = _isolated_root(facts["onset_algebraic"], A, "onset_algebraic")
+        if not hi <= v or not (bif % m).is_zero():
+            raise F.Failure("fact onset_algebraic: the minpoly does not divide B(r), or the cycle precedes the interval")
+        at_A = bif(A) == 0
+        if count_real_roots(bif, A, v) - at_A != 1:
+            raise F.Failure("fact onset_algebraic: B(r) has another real root in (A, the cycle's parameter]")
+        inside = lo if lo < hi else (A + lo) / 2  # a parameter of (A, r*) when B(A) = 0
+        if real_roots_at(phi, A) != 0 or (at_A and not (A < inside and real_roots_at(phi, inside) == 0)):
+            raise F.Failure(f"fact onset_algebraic: period {p} is present at the start of the range")
+        how = f"the real roots of Phi_{p}(., {name}) change only at roots of B = disc * lc"
+    elif rest == {"onset_pl"}:
+        crit = _pl_critical(prog, p, A, B, "fact onset_pl")
+        fact = facts["onset_pl"]
+        m, lo, hi = _isolated_root(fact, A, "onset_pl")
+        monic = m / m.coeffs()[-1]
+        if not (A < lo and hi <= v) or all(monic != g for g in crit):
+            raise F.Failure("fact onset_pl: bad interval, or the minpoly is not a critical factor")
+        if _roots_in(crit, A, v) - _vanishes(crit, A) != 1:
+            raise F.Failure("fact onset_pl: the critical polynomial has other roots in (A, v]")
+        samples = fact["refuted_at"]
+        values = [refuted_at(canon, s, p) for s in samples]
+        if len(values) != 2 or values[0] != A or not A < values[1] < lo:
+            raise F.Failure("fact onset_pl: refutations are needed at A and at one point of (A, lo)")
+        how = "existence changes only at critical parameters of the PL family; exact refutations at " \
+            f"{name} = {num(A)} and inside"
+    else:
+        raise F.Failure(f"a proved onset cannot rest on the facts {sorted(kinds)}")
+    if got != (lo, hi):
+        raise F.Failure("the stated onset differs from the isolating interval")
+    _minpoly_field(cert, m, name)
+    exact = _exact_field(cert, m, lo, hi)
+    lines = [f"onset of minimal period {p} from {name} = {num(A)} on: " +
+             (f"{name}* = {num(lo)}, the root of {_poly_text(cert, m)}" if lo == hi else
+              f"{name}* is the root of {_poly_text(cert, m)} {iv(cert['onset'])}")]
+    if exact is not None:
+        lines.append(f"{name}* = {exact}")
+    has = f"at {name} = {name}*" if v == lo == hi else f"for every {name} in ({name}*, {num(v)}]"
+    lines.append(f"f_{name} has no point of minimal period {p} for {name} in [{num(A)}, {name}*) and has one {has} "
+                 f"({how}; {p}-cycle proved at {name} = {num(v)})")
+    return Statement("\n".join(lines), n)
+
+
+# ----------------------------------------------------------------------------- windows
+
+def windows_from_counts(roots, counts, A, B, p: int):
+    """Maximal runs of gaps with a positive count: (left end enclosure, right end enclosure, orbits)."""
+    return [(left, right, [c // p for c in counts[i:j + 1]]) for i, j, left, right in _runs(roots, counts, A, B)]
+
+
+def _runs(roots, counts, A, B):
+    out, i = [], 0
+    while i < len(counts):
+        if counts[i] > 0:
+            j = i
+            while j + 1 < len(counts) and counts[j + 1] > 0:
+                j += 1
+            out.append((i, j, (A, A) if i == 0 else roots[i - 1], (B, B) if j == len(counts) - 1 else roots[j]))
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def _gap_samples(roots, samples, A, B, value_of, polys):
+    """(sample value or None, sample) per gap between the root intervals, checked. Gap 0 is
+    [A, c_1) and the last (c_n, B] (an end that is not a critical parameter belongs to its gap);
+    a sample lies strictly between the root intervals, or is A (B) when A (B) is not a root. An
+    empty gap (no sample) is allowed only next to a root interval [A, A] or [B, B]: a critical
+    parameter exactly at the range's end."""
+    ends = [A] + [x for r in roots for x in r] + [B]
+    gaps = [(ends[2 * i], ends[2 * i + 1]) for i in range(len(roots) + 1)]
+    if not isinstance(samples, list) or len(samples) != len(gaps):
+        raise F.Failure("one sample per gap between root intervals is required")
+    out = []
+    last = len(gaps) - 1
+    for i, ((g0, g1), smp) in enumerate(zip(gaps, samples)):
+        text = value_of(smp)
+        if text is None:
+            if not ((i == 0 and roots and roots[0] == (A, A)) or (i == last and roots and roots[-1] == (B, B))):
+                raise F.Failure("only a gap emptied by a critical parameter exactly at the range's end may have no sample")
+            out.append((None, smp))
+            continue
+        v = q_parse(text)
+        if not (g0 < v < g1 or (i == 0 and v == A and not _vanishes(polys, A))
+                or (i == last and v == B and not _vanishes(polys, B))):
+            raise F.Failure("a sample lies outside its gap")
+        out.append((v, smp))
+    return out
+
+
+def _root_intervals(fact: dict, polys, A, B, name: str):
+    """The fact's sorted disjoint root intervals, checked to hold each exactly one of the distinct
+    real roots of the polys (pairwise coprime) in [A, B], and all of them."""
+    roots = [interval_parse(r) for r in fact["roots"]]
+    for (a, b), (c, d) in zip(roots, roots[1:]):
+        if not b < c:
+            raise F.Failure("root intervals must be sorted and disjoint")
+    if roots and not (A <= roots[0][0] and roots[-1][1] <= B):
+        raise F.Failure("a root interval leaves the range")
+    total = _roots_in(polys, A, B)
+    if total != len(roots):
+        raise F.Failure(f"{name} has {total} real roots in the range, not {len(roots)}")
+    owners = fact.get("factors")
+    if owners is not None:
+        # each interval holds a root of its stated factor; the intervals are disjoint and as many as
+        # all the roots in the range, so each holds exactly one root of the whole product
+        if not isinstance(owners, list) or len(owners) != len(roots):
+            raise F.Failure("one factor index per root interval is required")
+        for (a, b), k in zip(roots, owners):
+            if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(polys) \
+                    or count_real_roots(polys[k], a, b) < 1:
+                raise F.Failure(f"a root interval holds no root of its factor of {name}")
+        return roots
+    for a, b in roots:
+        if _roots_in(polys, a, b) != 1:
+            raise F.Failure(f"a root interval does not hold exactly one root of {name}")
+    return roots
+
+
+def _end_text(roots, k: int, A, B, left: bool) -> str:
+    """The end of a window: the range's end, or the critical parameter of root interval k."""
+    if left:
+        return f"[{num(A)}" if k == 0 else f"(c{k} {iv(interval(*roots[k - 1]))}"
+    return f"{num(B)}]" if k == len(roots) else f"c{k + 1} {iv(interval(*roots[k]))})"
+
+
+def windows(prog: Program, cert: dict) -> Statement:
+    """The windows of minimal period P of a one-parameter family on the range [A, B].
+
+    Lemma used: existence of a point of minimal period P (and, for a polynomial family, the number
+    of real roots of Phi_P, all simple and of minimal period P off the roots of B) is constant
+    between consecutive critical parameters: the real roots of B(r) = disc * lc of Phi_P
+    (polynomial family; Morton-Vivaldi) or of the critical polynomial (PL family with fixed
+    breakpoints). Hypotheses checked: the family is of that class; the root intervals hold each
+    exactly one critical parameter in [A, B], and all of them; each gap's sample lies in the gap.
+    Facts: parameter_partition (samples [value, number of real roots of Phi_P], exact Sturm counts)
+    or critical_partition (samples with an embedded proved cycle or refutation). Field bound:
+    windows (the maximal runs of gaps with period-P points; their orbit counts per gap for a
+    polynomial family, null for a PL family).
+    """
+    canon, p, A, B, name = _range_claim(prog, cert, "a windows")
+    facts = _facts(cert, ("parameter_partition", "critical_partition"))
+    n = len(cert["evidence"])
     if cert["verdict"] == "undecided":
-        return 0
-    if cert["verdict"] != "proved" or [f.get("fact") for f in cert["evidence"]] != ["cycle_at"]:
-        raise F.Failure("a chaos onset is proved by one cycle_at fact")
-    p, fact = int(cert["period"]), cert["evidence"][0]
-    U = q_parse(cert["upper"])
-    if p < 3 or p & (p - 1) == 0:
-        raise F.Failure(f"period {p} is a power of 2: it does not imply positive entropy")
-    if q_parse(fact["value"]) != U or not A <= U <= B:
-        raise F.Failure("the cycle must be at the stated upper bound, inside the range")
-    _cycle_at(canon, fact, p)
-    return 1
+        _undecided(cert, "windows")
+        return Statement(f"undecided: nothing is claimed about the windows of period {p} for {name} in "
+                         f"[{num(A)}, {num(B)}]", n)
+    if cert["verdict"] != "proved" or len(facts) != 1:
+        raise F.Failure("windows are proved (by one partition fact) or undecided")
+    if "parameter_partition" in facts:
+        fact = facts["parameter_partition"]
+        phi, bif = _polynomial_family(prog, p, "fact parameter_partition")
+        roots = _root_intervals(fact, [bif], A, B, "B(r)")
+        counts = []
+        for s, smp in _gap_samples(roots, fact["samples"], A, B, lambda smp: smp[0], [bif]):
+            want = 0 if s is None else real_roots_at(phi, s)
+            if isinstance(smp[1], bool) or smp[1] != want or want % p:
+                raise F.Failure(f"Phi_{p}(x, {q_str(s) if s is not None else '-'}) has not {smp[1]} real roots "
+                                f"(or not a multiple of {p})")
+            counts.append(want)
+        runs = windows_from_counts(roots, counts, A, B, p)
+        kind = f"real roots of B = disc * lc of Phi_{p}"
+    else:
+        fact = facts["critical_partition"]
+        crit = _pl_critical(prog, p, A, B, "fact critical_partition")
+        roots = _root_intervals(fact, crit, A, B, "the critical polynomial")
+        counts = []
+        for v, smp in _gap_samples(roots, fact["samples"], A, B, lambda smp: smp and smp["value"], crit):
+            if v is None:
+                counts.append(0)
+            elif smp["verdict"] == "proved":
+                cycle_at(canon, {"value": smp["value"], "cycle": smp["evidence"][0]}, p, A, B)
+                counts.append(1)
+            elif smp["verdict"] == "refuted":
+                refuted_at(canon, smp, p)
+                counts.append(0)
+            else:
+                raise F.Failure("each sample needs a proved or refuted verdict")
+        runs = [(left, right, None) for left, right, _ in windows_from_counts(roots, counts, A, B, 1)]
+        kind = "critical parameters of the PL family"
+    stated = cert.get("windows")
+    if not isinstance(stated, list) or any(not isinstance(w, dict) or set(w) != {"from", "to", "orbits"}
+                                           for w in stated):
+        raise F.Failure("windows is a list of {from, to, orbits}")
+    if [(interval_parse(w["from"]), interval_parse(w["to"]), w["orbits"]) for w in stated] != runs:
+        raise F.Failure("the stated windows (or their orbit counts) are not the runs of gaps with period-P points")
+    spans = _runs(roots, counts, A, B)
+    head = (f"for {name} in [{num(A)}, {num(B)}] off its {len(roots)} critical parameters c1 < ... ({kind}), "
+            f"f_{name} has points of minimal period {p} exactly in ")
+    if not spans:
+        return Statement(head + "no window", n)
+    lines = [head + f"{len(spans)} window(s):"]
+    for (i, j, _, _), (_, _, orbits) in list(zip(spans, runs))[:MAX_SHOWN]:
+        w = f"  {_end_text(roots, i, A, B, True)}, {_end_text(roots, j, A, B, False)}"
+        if orbits is not None:
+            w += f": {', '.join(map(str, orbits))} orbit(s) on its {len(orbits)} sub-interval(s)"
+        lines.append(w)
+    if len(spans) > MAX_SHOWN:
+        lines.append(f"  ... {len(spans) - MAX_SHOWN} more (the certificate lists them all)")
+    return Statement("\n".join(lines), n)
 
 
-def _check_lipschitz_one(prog: Program, A, L, B) -> None:
-    """|slope| <= 1 on every piece of the PL family for every parameter in [A, L] (exact Sturm
-    counts): then h_top(f_r) = 0 on every compact invariant set (h <= max(0, log Lip))."""
-    from certify.checker import facts as F
-
-    fam = pl_family(prog, A, B)
-    if fam is None or not A < L <= B:
-        raise F.Failure("a lower bound on the chaos onset needs a PL family with fixed breakpoints and A < L <= B")
-    for s in fam[1]:
-        if not _nonnegative_on(fmpq_poly([1]) - s * s, A, L):
-            raise F.Failure("a slope exceeds 1 in absolute value below the stated lower bound")
-
+# ----------------------------------------------------------------------------- chaos onset
 
 def _nonnegative_on(g: fmpq_poly, A, L) -> bool:
     """g >= 0 on [A, L], exactly: g is checked at A, L, both ends of an isolating interval of each
@@ -745,26 +551,67 @@ def _nonnegative_on(g: fmpq_poly, A, L) -> bool:
     return all(g(t) >= 0 for t in pts) and all(g((a + b) / 2) >= 0 for a, b in zip(pts, pts[1:]))
 
 
-def _check_width(cert: dict, lo, hi) -> None:
-    """The enclosure is as narrow as the stated number of digits promises."""
-    from certify.checker import facts as F
+def fact_slopes_at_most_one(prog: Program, fact: dict, A, B) -> fmpq:
+    """Fact `slopes_at_most_one` (to L): the family is PL in x with fixed breakpoints on [A, B] and
+    1 - s_k(r)^2 >= 0 on [A, L] for every piece k (exact); A < L <= B. Returns L."""
+    L = q_parse(fact["to"])
+    fam = pl_family(prog, A, B)
+    if fam is None or not A < L <= B:
+        raise F.Failure("fact slopes_at_most_one: needs a PL family with fixed breakpoints and A < L <= B")
+    for s in fam[1]:
+        if not _nonnegative_on(fmpq_poly([1]) - s * s, A, L):
+            raise F.Failure("fact slopes_at_most_one: a slope exceeds 1 in absolute value below L")
+    return L
 
-    digits = cert.get("digits")
-    if digits is not None and hi - lo > fmpq(1, 10 ** int(digits)):
-        raise F.Failure(f"the onset enclosure is wider than 10^-{digits}")
 
+def chaos_onset(prog: Program, cert: dict) -> Statement:
+    """Bounds on the chaos onset r_c = inf{r in [A, B] : h_top(f_r) > 0} (entropy in Bowen's sense:
+    the supremum over compact invariant sets).
 
-def _check_exact(cert: dict, m: fmpq_poly, lo, hi) -> None:
-    from certify.checker import facts as F
-    from certify.checker.semantics import ball_of, eval_ball, workprec
-
-    if cert.get("exact") is None:
-        return
-    if minpoly_of(cert["exact"]).monic() != to_sympy(m).monic():
-        raise F.Failure("the exact form's minimal polynomial is not the certificate's minpoly")
-    bits = 128 + 4 * max(lo.q.bit_length(), hi.q.bit_length(), abs(lo.p).bit_length(), abs(hi.p).bit_length())
-    with workprec(bits):
-        val = eval_ball(Program.from_sympy(_constant(cert["exact"])), ball_of(0, 0))
-        inside = val > lo and val < hi
-    if not inside:
-        raise F.Failure("the exact form does not lie in the isolating interval")
+    Theorems: a continuous interval map with a periodic point whose period is not a power of 2 has
+    positive topological entropy (Misiurewicz; Block, Guckenheimer, Misiurewicz, Young 1980; the
+    orbit's hull carries a horseshoe of an iterate); h_top <= max(0, log Lip f) on compact
+    invariant sets (Bowen). Hypotheses checked: f_r continuous on R for every r of the range
+    (check()); cycle_at U with a period p >= 3 that is not a power of 2 (fields upper = U,
+    period = p); slopes_at_most_one to L (field lower = L): |slope| <= 1 on every piece for r in
+    [A, L]. Proved: a cycle (and optionally the lower fact, L <= U); refuted: only the lower fact,
+    with L = B (zero entropy on the whole range). `estimate` is informational and must say so.
+    """
+    canon, _, A, B, name = _range_claim(prog, cert, "a chaos-onset", with_p=False)
+    facts = _facts(cert, ("cycle_at", "slopes_at_most_one"))
+    n, verdict = len(cert["evidence"]), cert["verdict"]
+    est = cert.get("estimate")
+    if est is not None and (not isinstance(est, dict) or est.get("status") != "estimate"):
+        raise F.Failure("estimate is informational and must be labelled status: estimate")
+    where = f"[{num(A)}, {num(B)}]"
+    if verdict == "undecided":
+        _undecided(cert, "upper", "period", "lower")
+        return Statement(f"undecided: nothing is claimed about the chaos onset for {name} in {where}", n)
+    L = fact_slopes_at_most_one(prog, facts["slopes_at_most_one"], A, B) if "slopes_at_most_one" in facts else None
+    lower = cert.get("lower")
+    if (L is None) != (lower is None) or (L is not None and q_parse(lower) != L):
+        raise F.Failure("the stated lower bound is not the one the slopes_at_most_one fact proves")
+    zero = (f"h_top(f_{name}) = 0 for every {name} in [{num(A)}, {num(L)}] (|slope| <= 1 on every piece: "
+            f"h <= max(0, log Lip))") if L is not None else ""
+    if verdict == "refuted":
+        _absent(cert, "upper", "period")
+        if L != B or "cycle_at" in facts:
+            raise F.Failure("a refuted chaos onset is zero entropy on the whole range (slopes_at_most_one to B)")
+        return Statement(f"no chaos for {name} in {where}: {zero}", n)
+    if verdict != "proved" or "cycle_at" not in facts:
+        raise F.Failure("a proved chaos onset needs a cycle_at fact")
+    p = cert.get("period")
+    if isinstance(p, bool) or not isinstance(p, int) or p < 3 or p & (p - 1) == 0:
+        raise F.Failure(f"period {p!r} is not an integer >= 3 other than a power of 2: it does not imply positive entropy")
+    U = cycle_at(canon, facts["cycle_at"], p, A, B)
+    if cert.get("upper") is None or q_parse(cert["upper"]) != U:
+        raise F.Failure("the stated upper bound is not the cycle's parameter")
+    if L is not None and L > U:
+        raise F.Failure("the lower bound exceeds the upper bound")
+    lines = [f"h_top(f_{name}) > 0 at {name} = {num(U)} (a cycle of minimal period {p}, not a power of 2, proved "
+             f"there: Misiurewicz, Block-Guckenheimer-Misiurewicz-Young)"]
+    if zero:
+        lines.append(zero)
+    lines.append(f"hence the chaos onset {name}_c = inf{{{name} >= {num(A)} : h_top(f_{name}) > 0}} lies in "
+                 f"[{num(L if L is not None else A)}, {num(U)}]")
+    return Statement("\n".join(lines), n)

@@ -15,6 +15,8 @@ import numpy as np
 from certify.arith import Budget, workprec
 from certify.certificates import SCHEMA
 from certify.checker import check
+from certify.checker.plrnn import MAX_CHECK_BITS, MAX_DIM, MAX_PERIOD
+from certify.errors import CertifyError
 from certify.maps.plrnn import PLRNN
 from certify.orbits.period import versions
 from certify.orbits.plrnn import ENUMERATION_CAP, certify_cycles, cycle_fact
@@ -66,7 +68,14 @@ def spectrum_estimate(net: PLRNN, z0=None, steps: int = 100_000, transient: int 
 def lyapunov_plrnn(net: PLRNN, P: int, spectrum: bool = True, z0=None, steps: int = 100_000,
                    cap: int = ENUMERATION_CAP, budget: Budget = Budget()) -> dict:
     """Certificate listing every certified cycle of period 1..P with stability and exponents,
-    complete for the periods that were fully enumerated; plus a spectrum estimate when asked."""
+    complete for the periods that were fully enumerated (n p <= cap); plus a spectrum estimate when
+    asked. Undecided (no facts, no period rows) when no cycle was found and no period enumerated."""
+    if net.n > MAX_DIM:
+        raise CertifyError(f"a PLRNN of dimension {net.n} is beyond the checker's limit {MAX_DIM}")
+    if not 1 <= P <= MAX_PERIOD:
+        raise CertifyError(f"the period P must be between 1 and {MAX_PERIOD}, got {P}")
+    if not 0 <= cap <= MAX_CHECK_BITS:
+        raise CertifyError(f"--cap must be between 0 and {MAX_CHECK_BITS}, got {cap}")
     by_period, enums, rows = certify_cycles(net, P, cap=cap, progress=budget.progress)
     cycles = [c for p in sorted(by_period) for c in sorted(by_period[p])]
     for prec in budget.precisions():
@@ -79,13 +88,16 @@ def lyapunov_plrnn(net: PLRNN, P: int, spectrum: bool = True, z0=None, steps: in
     cert = {"schema": SCHEMA,
             "map": {"given": net.given, "canonical": net.canonical, "class": "piecewise-linear", "dimension": net.n},
             "claim": {"kind": "plrnn_cycles", "p": P}, "verdict": "proved" if evidence else "undecided",
-            "precision": prec, "evidence": evidence, "periods": rows, "versions": versions()}
-    if not evidence:
+            "precision": prec, "evidence": evidence, "versions": versions()}
+    if evidence:
+        cert["periods"] = rows
+    else:
         cert["reason"] = "no cycle of period <= P was found and no period could be enumerated completely"
     if spectrum:
         cert["spectrum"] = spectrum_estimate(net, z0, steps=steps)
     if cert["verdict"] != "undecided" and budget.self_check:
         res = check(cert)
         if not res.ok:
+            cert.pop("periods")
             cert.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message})")
     return cert

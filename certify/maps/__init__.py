@@ -195,6 +195,11 @@ def parse_family2(spec: str, xname: str, yname: str) -> Family2:
             raise CertifyError(f"{opt} must be a plain name other than x and the function names, got {name!r}")
     if xname == yname:
         raise CertifyError("--x and --y must name two different parameters")
+    from certify.checker.phase import NotPhaseFamily, param_names
+    try:
+        param_names([xname, yname])  # the kernel's rule: plain ASCII names, no keyword or reserved name
+    except NotPhaseFamily as e:
+        raise CertifyError(f"--x/--y: {e}") from None
     spec = _spec_text(spec)
     if spec.lower().endswith((".json", ".npz")) or os.path.isfile(spec):
         raise CertifyError("a phase diagram needs a family with two named parameters, not a weights file")

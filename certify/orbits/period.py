@@ -198,32 +198,41 @@ def _certify_period_direct(m: Map, p: int, domain, budget: Budget) -> dict:
     claim, fact, region, reason = _start("period", m, p, domain, budget)
     pl = m.program.pl()
     if pl is not None:
-        if region is None:  # no completeness proof; an exact search on a window first, then floats
-            orbit = plmod.window_orbit(pl, p, domain or DEFAULT_WINDOW) or _pl_search(m, p, domain or DEFAULT_WINDOW)
-            if orbit is not None:
-                return _pl_proved(m, p, claim, orbit, budget)
-            return _cert(m, claim, "undecided", 64, [], reason=f"no orbit of period {p} was found by search "
-                                                               f"and {reason}")
         if region == "empty":
             return _gate_cert(m, budget, claim, "refuted", 64, [fact], consequences=[
                 NO_NONFIXED_POINTS if fact.get("nonfixed") else NO_PERIODIC_POINTS])
         try:
-            cover = plmod.enumerate_cover(pl, region, p, budget.max_pl_cells)
+            cover = _pl_cover(pl, region, p, budget)
         except OverBudget as e:  # too many cells for a refutation: an orbit found by search still proves
-            orbit = _pl_search(m, p, region)
+            orbit = _pl_search(m, p, region or domain or DEFAULT_WINDOW)
             if orbit is not None:
                 return _pl_proved(m, p, claim, orbit, budget)
-            return _cert(m, claim, "undecided", 64, [], reason=f"{e} in the exact enumeration of f^{p} on the "
-                                                               f"region, and no orbit of period {p} was found by search")
+            where = "the region" if region is not None else "the whole line"
+            return _cert(m, claim, "undecided", 64, [], reason=f"{e} in the exact enumeration of f^{p} on "
+                                                               f"{where}, and no orbit of period {p} was found by search")
         orbit = cover.orbits[0] if cover.orbits else (
             plmod.continuum_orbit(pl, cover.continuum[0], p) if cover.continuum else None)
         if orbit is not None:
             return _pl_proved(m, p, claim, orbit, budget)
-        ends = [q_str(a) for a, _ in cover.cells] + [q_str(cover.cells[-1][1])]  # the cells tile the region
-        evidence = [fact, {"fact": "cover_pl", "p": p, "region": interval(*region),
-                           "cells": [[u, v] for u, v in zip(ends, ends[1:])]}]
-        return _gate_cert(m, budget, claim, "refuted", 64, evidence)
+        return _gate_cert(m, budget, claim, "refuted", 64, _pl_evidence(fact, cover, region, p))
     return _period_balls(m, p, domain, claim, fact, region, reason, budget)
+
+
+def _pl_cover(pl, region, p: int, budget: Budget):
+    """Every solution of f^p(x) = x exactly: on the region, or on the whole line when no bounded
+    region was found (region None). OverBudget past budget.max_pl_cells cells."""
+    if region is None:
+        return plmod.enumerate_line(pl, p, budget.max_pl_cells)
+    return plmod.enumerate_cover(pl, region, p, budget.max_pl_cells)
+
+
+def _pl_evidence(fact, cover, region, p: int) -> list:
+    """The region fact (if any) and the cover_pl fact of an exact enumeration."""
+    ends = [a for a, _ in cover.cells] + [cover.cells[-1][1]]  # the cells tile the region (or R)
+    ends = [None if e is None else q_str(e) for e in ends]
+    cover_fact = {"fact": "cover_pl", "p": p, "region": None if region is None else interval(*region),
+                  "cells": [[u, v] for u, v in zip(ends, ends[1:])]}
+    return ([fact] if fact is not None else []) + [cover_fact]
 
 
 def _domain_facts(m: Map, claim, prec: int) -> list:
@@ -394,26 +403,25 @@ def _too_many_roots(m: Map, p: int, budget: Budget):
 
 def _certify_orbits(m: Map, p: int, domain, budget: Budget) -> dict:
     claim, fact, region, reason = _start("orbits", m, p, domain, budget)
-    if region is None:
+    pl = m.program.pl()
+    if region is None and pl is None:
         return _cert(m, claim, "undecided", 64, [], reason=reason, complete=False)
     if region == "empty":
         return _gate_cert(m, budget, claim, "proved", 64, [fact], count=0, orbits=[], complete=True)
-    pl = m.program.pl()
     if pl is not None:
         try:
-            cover = plmod.enumerate_cover(pl, region, p, budget.max_pl_cells)
+            cover = _pl_cover(pl, region, p, budget)
         except OverBudget as e:
+            where = "the region" if region is not None else "the whole line"
             return _cert(m, claim, "undecided", 64, [], complete=False,
-                         reason=f"{e} in the exact enumeration of f^{p} on the region")
-        ends = [q_str(a) for a, _ in cover.cells] + [q_str(cover.cells[-1][1])]  # the cells tile the region
-        evidence = [fact, {"fact": "cover_pl", "p": p, "region": interval(*region),
-                           "cells": [[u, v] for u, v in zip(ends, ends[1:])]}]
+                         reason=f"{e} in the exact enumeration of f^{p} on {where}")
+        evidence = _pl_evidence(fact, cover, region, p)
         if cover.continuum:
             return _gate_cert(m, budget, claim, "proved", 64, evidence, count="continuum", orbits=[],
-                               complete=True)
+                              complete=True)
         orbits = [[interval(x, x) for x in o] for o in cover.orbits]
         return _gate_cert(m, budget, claim, "proved", 64, evidence, count=len(orbits), orbits=orbits,
-                           complete=True)
+                          complete=True)
     mono = _monotone_fact(m.program, region, p, budget)
     if mono is not None:
         return _gate_cert(m, budget, claim, "proved", budget.start_prec, [fact, mono], count=0, orbits=[],

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flint import fmpq
 
 from certify.arith import OverBudget
-from certify.checker.facts import Failure, continuum_has_period, min_period, orbits_from_points, divisors
+from certify.checker.facts import Failure, min_period, orbits_from_points, divisors
 from certify.checker.regions import fixed_tails, refine
 from certify.checker.semantics import PL, float_key
 from certify.limits import checkpoint
@@ -37,7 +37,7 @@ def find_region(pl: PL, max_rounds: int = 60, nonfixed: bool = False):
     if S == "empty":
         return S, 0
     for rounds in range(1, max_rounds + 1):
-        S = refine(pl, S)
+        S = refine(pl, S, nonfixed)
         if S == "empty":
             return S, rounds
         if S[0] is not None and S[1] is not None:
@@ -130,7 +130,7 @@ def enumerate_cover(pl: PL, region, p: int, max_cells: int | None = None) -> PLC
     for lo, hi, A, B in live:
         done.append((lo, hi))
         if A == 1 and lo < hi:  # f^p = id on the cell (B = 0) or no solution there
-            if B == 0 and continuum_has_period(pl, lo, hi, p):
+            if B == 0 and _no_proper_identity(pl, lo, hi, p):
                 continuum.append((lo, hi))
             continue
         x = lo if lo == hi else B / (1 - A)  # a one-point cell (one-point region): its point
@@ -138,6 +138,69 @@ def enumerate_cover(pl: PL, region, p: int, max_cells: int | None = None) -> PLC
             points.add(x)
     done.sort()
     return PLCover(done, orbits_from_points(pl, points, p, continuum), continuum)
+
+
+def _no_proper_identity(pl: PL, lo, hi, p: int) -> bool:
+    """f^p = id on [lo, hi] (f^d affine there for every d <= p): no proper divisor d has f^d = id on
+    it, so all but finitely many of its points have minimal period p."""
+    for d in divisors(p)[:-1]:
+        u, v = lo, hi
+        for _ in range(d):
+            u, v = pl(u), pl(v)
+        if u == lo and v == hi:
+            return False
+    return True
+
+
+def enumerate_line(pl: PL, p: int, max_cells: int | None = None) -> PLCover:
+    """All solutions of f^p(x) = x on the whole line, exactly: cells tiling R (the outer two
+    unbounded, None ends) on each of which every f^j, j <= p, is affine. No region is needed, so
+    this decides maps whose periodic points are unbounded (identity or f^2 = id tails); nothing is
+    pruned, so it is used when no bounded region is found. OverBudget past max_cells cells."""
+    breaks, slopes, icepts = pl.breaks, pl.slopes, pl.icepts
+    bk = _Breaks(breaks)
+    ends = [None, *breaks, None]
+    # cell: (lo, hi, A, B, proper) with f^j = A x + B; `proper` the (A, B) of f^d at proper divisors d
+    live = [(ends[k], ends[k + 1], fmpq(1), fmpq(0), ()) for k in range(len(breaks) + 1)]
+    proper = set(divisors(p)[:-1])
+    for j in range(1, p + 1):
+        nxt = []
+        for lo, hi, A, B, hist in live:
+            if max_cells is not None and len(nxt) > max_cells:
+                raise OverBudget(max_cells)
+            checkpoint()
+            u = None if lo is None else A * lo + B
+            v = None if hi is None else A * hi + B
+            if A == 0:
+                ilo = ihi = B
+            else:
+                ilo, ihi = (u, v) if A > 0 else (v, u)  # None: -inf for ilo, +inf for ihi
+            i0 = 0 if ilo is None else bk.right(ilo)
+            i1 = len(breaks) if ihi is None else bk.left(ihi)
+            if A == 0 or i1 <= i0:
+                pieces, cuts = [i0], []
+            else:
+                pieces, cuts = list(range(i0, i1 + 1)), [(breaks[i] - B) / A for i in range(i0, i1)]
+                if A < 0:
+                    pieces.reverse()
+                    cuts.reverse()
+            cell_ends = [lo, *cuts, hi]
+            for m, k in enumerate(pieces):
+                s, c = slopes[k], icepts[k]
+                A2, B2 = s * A, s * B + c
+                nxt.append((cell_ends[m], cell_ends[m + 1], A2, B2, hist + ((A2, B2),) if j in proper else hist))
+        live = nxt
+    points, continuum, cells = set(), [], []
+    for lo, hi, A, B, hist in live:
+        cells.append((lo, hi))
+        if A == 1:
+            if B == 0 and all(h != (1, 0) for h in hist):
+                continuum.append((lo, hi))
+            continue
+        x = B / (1 - A)
+        if (lo is None or lo <= x) and (hi is None or x <= hi) and min_period(pl, x, p) == p:
+            points.add(x)
+    return PLCover(cells, orbits_from_points(pl, points, p, continuum), continuum)
 
 
 def window_orbit(pl: PL, p: int, window):
@@ -183,10 +246,12 @@ def exact_cycle_from_float(pl: PL, cycle, p: int):
 
 
 def continuum_orbit(pl: PL, cell, p: int):
-    """A rational point of minimal period p inside a cell where f^p = id, with its orbit."""
+    """A rational point of minimal period p inside a cell where f^p = id (None ends infinite), with
+    its orbit."""
     lo, hi = cell
     for k in range(1, 64):
-        x = lo + (hi - lo) * fmpq(k, 64 + 1)
+        x = (lo + (hi - lo) * fmpq(k, 64 + 1) if lo is not None and hi is not None else
+             hi - k if lo is None and hi is not None else lo + k if lo is not None else fmpq(k - 32, 7))
         if min_period(pl, x, p) == p:
             orb = [x]
             for _ in range(p - 1):
@@ -196,4 +261,5 @@ def continuum_orbit(pl: PL, cell, p: int):
     return None
 
 
-__all__ = ["PLCover", "find_region", "enumerate_cover", "window_orbit", "continuum_orbit", "divisors"]
+__all__ = ["PLCover", "find_region", "enumerate_cover", "enumerate_line", "window_orbit", "continuum_orbit",
+           "divisors"]

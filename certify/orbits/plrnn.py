@@ -17,8 +17,8 @@ import numpy as np
 
 from certify.arith import dyadic
 from certify.certificates import interval, q_str
-from certify.checker.plrnn import (follow_itinerary, canonical_cycle, cycle_of, cycle_stability,
-                                   enumerate_cycles, pattern)
+from certify.checker.plrnn import (MAX_CHECK_BITS, follow_itinerary, canonical_cycle, cycle_of, cycle_stability,
+                                   enumerate_cycles, not_enumerated_reason, pattern, singular_reason)
 from certify.maps.plrnn import PLRNN
 
 __all__ = ["float_orbits", "search_cycles", "cycle_fact", "certify_cycles", "ENUMERATION_CAP"]
@@ -86,11 +86,14 @@ def certify_cycles(net: PLRNN, P: int, cap: int = ENUMERATION_CAP, seed: int = 0
     """Cycles of every minimal period 1..P: (canonical cycles by period, enumeration facts, period rows).
 
     A period's list is complete only when all 2^(n p) itineraries were solved (n p <= cap) and none
-    had a singular, consistent system; otherwise it holds what the float search found, with a reason.
+    had a singular, consistent system; otherwise it holds what the float search found, with the
+    reason the checker re-derives (and, for a singular system, the itinerary it re-verifies).
     """
+    cap = min(cap, MAX_CHECK_BITS)
     orbits = None
     by_period, enums, rows = {}, [], []
     for p in range(1, P + 1):
+        row = {"p": p}
         if net.n * p <= cap:
             if progress:
                 progress(f"period {p}: solving all 2^{net.n * p} itineraries exactly")
@@ -100,16 +103,14 @@ def certify_cycles(net: PLRNN, P: int, cap: int = ENUMERATION_CAP, seed: int = 0
                 by_period[p] = found
                 rows.append({"p": p, "count": len(found), "complete": True})
                 continue
-            reason = (f"itinerary {','.join(singular[0])} (and {len(singular) - 1} more) has a singular, "
-                      f"consistent cycle system: a continuum of periodic points is possible")
+            row.update(singular=singular[0], reason=singular_reason(singular[0]))
         else:
-            reason = (f"n p = {net.n * p} > {cap}: the 2^{net.n * p} itineraries were not enumerated; "
-                      f"cycles found by float search only")
+            row["reason"] = not_enumerated_reason(net.n, p)
         if orbits is None:
             orbits = float_orbits(net, seed=seed)
         if progress:
             progress(f"period {p}: float search")
         found = search_cycles(net, p, orbits)
         by_period[p] = found
-        rows.append({"p": p, "count": len(found), "complete": False, "reason": reason})
+        rows.append({**row, "count": len(found), "complete": False})
     return by_period, enums, rows

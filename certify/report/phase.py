@@ -40,9 +40,10 @@ def render_phase(cert: dict) -> str:
     px, py = claim["params"]
     (x0, x1), (y0, y1) = interval_parse(claim["range"]["x"]), interval_parse(claim["range"]["y"])
     itin = next((f for f in cert["evidence"] if f["fact"] == "itinerary_conditions"), None)
-    if itin is None:  # stopped before any cell was classified (the time limit)
+    if itin is None:  # undecided: no cell was decided (or the self-check failed)
         return "\n".join([f"family   {cert['map']['given']}", f"plane    {px} in [{x0}, {x1}], {py} in [{y0}, {y1}]",
-                          f"verdict  UNDECIDED: {cert.get('reason', '')}"])
+                          f"verdict  UNDECIDED: {cert.get('reason', '')}"]
+                         + ([f"note     {cert['note']}"] if cert.get("note") else []))
     pieces = itin["pieces"]
     out = [f"family   {cert['map']['given']}: {len(pieces['slopes'])} affine pieces, breaks at "
            f"{', '.join(pieces['breaks']) or 'none'}; slopes {' | '.join(pieces['slopes'])}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from certify.certificates import interval_parse, q_parse
+from certify.certificates import interval_parse, q_parse, q_str
 
 _REGION_METHOD = {
     "piecewise_linear": "exact tail rules for piecewise-linear maps ({rounds} rounds)",
@@ -62,6 +62,9 @@ def _proof(cert) -> list[str]:
             lo, hi = interval_parse(reg)
             how = _REGION_METHOD[fact["method"]].format(rounds=fact.get("rounds"))
             lines.append(f"region   [{_float(lo):.6g}, {_float(hi):.6g}] holds every periodic point: {how}")
+        elif kind == "cover_pl" and fact.get("region") is None:
+            lines.append(f"cover    {len(fact['cells'])} cells tiling R on which f^{fact['p']} is affine: every "
+                         "solution of f^p(x) = x on the whole line, exactly")
         elif kind == "cover_pl":
             lines.append(f"cover    {len(fact['cells'])} cells on which f^{fact['p']} is affine or the orbit "
                          "leaves the region: every solution of f^p(x) = x, exactly")
@@ -166,6 +169,13 @@ def _onset_reason(cert: dict, name: str, p: int, lo_r) -> str:
             f"the cycle's parameter is {name}*, and none exist at {name} = {_float(lo_r):.6g}")
 
 
+def _digits(lo, hi) -> int:
+    """Decimal digits an enclosure [lo, hi] pins down (about -log10 of its width)."""
+    import math
+    return 17 if hi == lo else max(1, min(2000, int(-math.log10(_float(hi - lo))) if _float(hi - lo) > 0 else
+                                          int(((hi - lo).q.bit_length() - (hi - lo).p.bit_length()) * 0.30103)))
+
+
 def render_onset(cert: dict) -> str:
     """Human-readable summary of an onset (threshold) certificate."""
     claim = cert["claim"]
@@ -175,12 +185,21 @@ def render_onset(cert: dict) -> str:
     v = cert["verdict"]
     if v == "proved":
         lo, hi = interval_parse(cert["onset"])
-        digits = cert.get("digits", 30)
-        out.append(f"verdict  PROVED: points of minimal period {p} first appear at {name} = {name}*")
-        if lo == hi:
-            out.append(f"onset    {name}* = {cert.get('exact')} (already at the start of the range)")
+        cyc = next((f for f in cert["evidence"] if f["fact"] == "cycle_at"), None)
+        out.append(f"verdict  PROVED: points of minimal period {p} first appear at {name} = {name}* "
+                   f"(the least {name} in the range with such points, as an infimum)")
+        if lo == hi and lo != lo_r:
+            out.append(f"onset    {name}* = {cert.get('exact') or q_str(lo)}, a rational critical parameter: period {p} "
+                       f"at {name}*, none before it ({_onset_reason(cert, name, p, lo_r)})")
+        elif lo == hi:
+            at = q_parse(cyc["value"])
+            out.append(f"onset    {name}* = {cert.get('exact') or q_str(lo)} (the start of the range)")
+            if at != lo:
+                out.append(f"proof    no critical parameter in ({_float(lo):.12g}, {_float(at):.12g}] and a {p}-cycle "
+                           f"certified at {name} = {_float(at):.12g}: period {p} at every {name} in between")
         else:
             from flint import arb, ctx
+            digits = _digits(lo, hi)
             with ctx.workprec(int(digits * 3.33) + 32):
                 mid = arb((lo + hi) / 2).str(min(digits, 60), radius=False)
             out.append(f"onset    {name}* in [lo, hi] of width {_float(hi - lo):.1e}: {mid}"
@@ -193,8 +212,6 @@ def render_onset(cert: dict) -> str:
                            f"minpoly  {mp[:100]} ... ({len(mp)} characters; the certificate holds it)")
             out.append(f"proof    no point of minimal period {p} for any {name} in [{_float(lo_r):.6g}, {name}*): "
                        + _onset_reason(cert, name, p, lo_r))
-        cyc = next((f for f in cert["evidence"] if f["fact"] == "cycle_at"), None)
-        if cyc and lo != hi:
             tail = (f"so {name}* lies in (lo, hi]" if _has(cert, "param_cover")
                     else f"and persists down to {name}*")
             out.append(f"         a {p}-cycle is certified at {name} = {_float(q_parse(cyc['value'])):.12g} "
@@ -202,12 +219,23 @@ def render_onset(cert: dict) -> str:
         if cert.get("note"):
             out.append(f"note     {cert['note']}")
     elif v == "refuted":
-        why = (f"{_pieces(cert)}" if _has(cert, "param_cover")
-               else "disc * lc has no real root there and none exist at its start")
-        out.append(f"verdict  REFUTED: no point of minimal period {p} for any {name} in the range ({why})")
+        out.append(f"verdict  REFUTED: no point of minimal period {p} for any {name} in the range "
+                   f"({_refutation_reason(cert, name, p)})")
     else:
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
     return "\n".join(out)
+
+
+def _refutation_reason(cert: dict, name: str, p: int) -> str:
+    fact = cert["evidence"][0]
+    if fact["fact"] == "param_cover":
+        return _pieces(cert)
+    if fact["fact"] == "no_onset_pl":
+        at = ", ".join(f"{_float(q_parse(s['value'])):.6g}" for s in fact["refuted_at"])
+        return (f"no critical parameter of the piecewise-linear family in the range after its start, and exact "
+                f"refutations at {name} = {at}")
+    return (f"Phi_{p}(., {name}) has no real root at the range's start and disc * lc has no root after it, so it "
+            f"has none anywhere in the range")
 
 
 def render_lyapunov(cert: dict) -> str:
@@ -241,7 +269,6 @@ def render_lyapunov(cert: dict) -> str:
 def render_windows(cert: dict) -> str:
     """The parameter windows with points of minimal period p, and the orbit counts inside them."""
     claim = cert["claim"]
-    lo_r, hi_r = interval_parse(claim["range"])
     name, p = claim["param"], claim["p"]
     out = _family_header(cert)
     if cert["verdict"] != "proved":
@@ -250,19 +277,22 @@ def render_windows(cert: dict) -> str:
     ws = cert["windows"]
     out.append(f"verdict  PROVED: points of minimal period {p} exist exactly for {name} in "
                + (" and ".join(f"[{_end(w['from'])}, {_end(w['to'])}]" for w in ws) if ws else "no part of the range")
-               + " (up to the finitely many window ends themselves)")
+               + " (up to the finitely many critical parameters themselves)")
     for w in ws:
         if w["orbits"] is not None:
             out.append(f"         from {_end(w['from'])} to {_end(w['to'])}: number of {p}-orbits by sub-interval "
                        f"{w['orbits']}")
     fact = cert["evidence"][0]
+    roots = [interval_parse(r) for r in fact["roots"]]
+    width = max((hi - lo for lo, hi in roots), default=0)
+    iso = f"isolated to width {_float(width):.1e}" if width else "all rational, exact"
     if fact["fact"] == "critical_partition":
-        out.append(f"proof    {len(fact['roots'])} critical parameters (border collisions, degeneracies of the "
-                   f"period-{p} itineraries) isolated to 1e-{cert.get('digits', 30)}; an exact period-{p} verdict "
-                   f"at one parameter in each gap between them")
+        out.append(f"proof    {len(roots)} critical parameters (border collisions, degeneracies of the "
+                   f"period-{p} itineraries) {iso}; an exact period-{p} verdict at one parameter in each gap "
+                   f"between them")
     else:
-        out.append(f"proof    {len(fact['roots'])} real roots of disc * lc isolated to 1e-{cert.get('digits', 30)}; "
-                   f"exact count of period-{p} points at one parameter in each gap between them")
+        out.append(f"proof    {len(roots)} real roots of disc * lc {iso}; exact count of period-{p} points at one "
+                   f"parameter in each gap between them")
     return "\n".join(out)
 
 
@@ -516,7 +546,10 @@ def render_plrnn(cert: dict, shown: int = 8) -> str:
                else f"list NOT complete: {row['reason']}")
         out.append(f"period {p:<2} {row['count']} cycle(s); {how}")
         for f in mine[:shown]:
-            kind = {True: "attracting", False: "repelling", None: "stability undecided"}[f["stable"]]
+            kind = {True: "attracting", False: "unstable", None: "stability undecided"}[f["stable"]]
+            if f["stable"] is False and f.get("exponents") and all(
+                    e != "-inf" and interval_parse(e)[0] > 0 for e in f["exponents"]):
+                kind = "repelling"  # every exponent positive (the kernel's word too)
             if f.get("exponents") is None:
                 lams = f"no exponents ({f.get('reason', 'not enclosed')})"
             else:
@@ -551,20 +584,25 @@ def render_plrnn(cert: dict, shown: int = 8) -> str:
 
 
 def render_chaos_onset(cert: dict) -> str:
-    """Upper bound on the chaos onset (proved), the lower side (not certified), an estimate if any."""
+    """Bounds on the chaos onset (the proved ones from the facts), an estimate if any (labelled)."""
     name = cert["claim"]["param"]
     out = _family_header(cert)
+    lower = cert.get("lower")
     if cert["verdict"] == "proved":
         U = _float(q_parse(cert["upper"]))
         out.append(f"verdict  PROVED: h_top > 0 at {name} = {U:.12g} (a cycle of period {cert['period']}, not a power "
-                   f"of 2, is certified there; Misiurewicz): the chaos onset {name}_c is <= {U:.12g} where "
-                   f"orbits persist as {name} grows (e.g. the logistic family, Milnor-Thurston)")
+                   f"of 2, is certified there; Misiurewicz): the chaos onset {name}_c (the least {name} with "
+                   f"h_top > 0) is <= {U:.12g}")
+    elif cert["verdict"] == "refuted":
+        out.append(f"verdict  REFUTED: h_top = 0 for every {name} in the range (|f'| <= 1 on every piece)")
     else:
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
-    if cert.get("lower") is not None:
-        out.append(f"lower    PROVED: {name}_c >= {_float(q_parse(cert['lower'])):.12g}: {cert['lower_reason']}")
-    else:
-        out.append(f"lower    not certified: {cert['lower_reason']}")
+    if lower is not None and cert["verdict"] == "proved":
+        out.append(f"lower    PROVED: {name}_c >= {_float(q_parse(lower)):.12g}: |f'| <= 1 on every piece for every "
+                   f"{name} up to it, so h_top = 0 there (h <= max(0, log Lip))")
+    elif cert["verdict"] == "proved":
+        out.append("lower    not certified: zero entropy below the onset (every period a power of 2) is certified "
+                   "only where |f'| <= 1 (piecewise-linear families)")
     est = cert.get("estimate")
     if est:
         out.append(f"estimate {name}_c ~= {est['value']} (ESTIMATE: {est['method']})")

@@ -1,13 +1,16 @@
-"""Onset of a period in a one-parameter family: the least parameter in a range with a point of
-minimal period p, certified and, for polynomial families, exact.
+"""Thresholds in one-parameter families: the onset of a period, its windows (certifiers).
 
-Method (polynomial families; see certify/checker/thresholds.py for the lemma it rests on): the
-real roots of B(r) = disc_x(Phi_p) * lc_x(Phi_p) in the range cut it into intervals on which the
-number of points of minimal period p is constant; an exact real-root count at one rational point
-per interval finds the first interval where they exist. Its left end r* is a root of an
-irreducible factor m of B: the certificate gives m, an isolating interval of width 10^-digits,
-the closed form when m has degree <= 4, and a certified p-cycle at a parameter v > r* with no
-other root of B in (r*, v].
+The kernel's lemmas (certify/checker/dynatomic.py, plfamily.py) say where existence of a point of
+minimal period p can change: at the real roots of B(r) = disc * lc of the dynatomic polynomial
+(families polynomial in x and r) or at the critical parameters (families piecewise linear in x
+with fixed breakpoints): the critical polynomials. Both certifiers isolate their real roots in the
+range, decide one parameter in each gap between them exactly (a real-root count of Phi_p, or an
+exact period verdict of the PL map), and read off
+- the onset: the first gap with period-p points; its left end r* (or the range's start), with a
+  cycle proved just past it and absence proved before it;
+- the windows: the maximal runs of gaps with period-p points.
+Families of neither class get an onset enclosure by a parameter cover (certify/thresholds/cover.py).
+Nothing here is trusted: every certificate goes through the kernel before it is returned.
 """
 
 from __future__ import annotations
@@ -15,14 +18,16 @@ from __future__ import annotations
 import math
 
 import sympy
-from flint import ctx, fmpq, fmpq_poly
+from flint import ctx, fmpq, fmpq_poly, fmpz_poly
 
 from certify import limits
 from certify.arith import Budget, dyadic
 from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import check
-from certify.checker.thresholds import (at_param, bifurcation_poly, count_real_roots, dynatomic, to_sympy,
-                                        windows_from_counts)
+from certify.checker.dynatomic import (NotPolynomialFamily, bifurcation_poly, count_real_roots, dynatomic, mobius,
+                                       real_roots_at)
+from certify.checker.plfamily import MAX_ITINERARIES, count_itineraries, pl_critical, pl_family
+from certify.checker.thresholds import windows_from_counts
 from certify.errors import CertifyError
 from certify.maps import Family
 from certify.orbits.period import certify_period, versions
@@ -31,60 +36,58 @@ __all__ = ["certify_onset", "certify_windows"]
 
 
 MAX_DEGREE = 64  # x-degree of Phi_p beyond which the discriminant takes minutes (p = 7: 126)
+MAX_SAMPLES = 64  # gaps decided in search of the onset before giving up
 
 
 def _dynatomic_degree(fam: Family, p: int) -> int:
     """deg_x Phi_p = sum_{d | p} mu(p/d) deg(f)^d, for deg(f) the x-degree of the family."""
-    from certify.checker.thresholds import mobius
     d = sympy.Poly(fam.expr, sympy.Symbol("x")).degree()
     return sum(mobius(p // k) * d ** k for k in range(1, p + 1) if p % k == 0)
 
 
-def _q(v) -> fmpq:
-    v = sympy.Rational(v)
-    return fmpq(int(v.p), int(v.q))
-
-
 def _class(fam: Family, rng) -> str:
-    from certify.checker.thresholds import pl_family
     return "polynomial family" if fam.is_polynomial() else \
         "piecewise-linear family" if pl_family(fam.program, *rng) is not None else "other family"
 
 
-def _at_start(fam: Family, p: int, rng, digits: int, at_A, budget: Budget) -> dict:
-    """The onset is the range's start A itself: a cycle is proved there (at_A from _period_fact)."""
-    A = rng[0]
-    fact = {"fact": "cycle_at", "value": q_str(A), "cycle": at_A[1][0]}
-    return _gate(_cert(fam, p, rng, "proved", [fact], onset=interval(A, A), exact=q_str(A), minpoly=None,
-                       digits=digits), budget)
-
-
-def _cert(fam: Family, p: int, rng, verdict: str, evidence, prec: int = 64, **extra) -> dict:
+def _cert(fam: Family, p: int, rng, verdict: str, evidence, prec: int = 64, kind: str = "onset", **extra) -> dict:
     cert = {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical, "class": _class(fam, rng)},
-            "claim": {"kind": "onset", "p": p, "param": fam.param, "range": interval(*rng)},
+            "claim": {"kind": kind, "p": p, "param": fam.param, "range": interval(*rng)},
             "verdict": verdict, "precision": prec, "evidence": evidence, "versions": versions()}
-    cert.update(extra)
+    cert.update({k: v for k, v in extra.items() if v is not None})
     return cert
 
 
+def _undecided(fam, p, rng, reason: str, kind: str = "onset") -> dict:
+    return _cert(fam, p, rng, "undecided", [], kind=kind, reason=reason)
+
+
 def _gate(cert: dict, budget: Budget) -> dict:
+    """The kernel's verdict on the certificate before it is returned: a disagreement makes it undecided."""
     if cert["verdict"] == "undecided" or not budget.self_check:
         return cert
     res = check(cert)
     if res.ok:
         return cert
-    bad = {k: v for k, v in cert.items() if k not in ("onset", "exact", "minpoly", "windows")}
-    bad.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message}); please report")
+    keep = ("schema", "map", "claim", "versions", "note")
+    bad = {k: v for k, v in cert.items() if k in keep}
+    bad.update(verdict="undecided", precision=64, evidence=[],
+               reason=f"internal self-check failed ({res.message}); please report")
     return bad
 
 
-def _cycle_fact(fam: Family, value: fmpq, p: int, budget: Budget):
-    """(cycle fact, precision) for the map at `value`, or None if no p-cycle is proved there."""
+def _period_fact(fam: Family, value: fmpq, p: int, budget: Budget):
+    """(verdict, evidence) of `certify period` for the map at `value`, or None if undecided."""
     c = certify_period(fam.at(value), p, budget=budget)
-    if c["verdict"] != "proved":
+    if c["verdict"] == "undecided":
         return None
-    cyc = next(f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk"))
-    return {"fact": "cycle_at", "value": q_str(value), "cycle": cyc}, c["precision"]
+    if c["verdict"] == "proved":
+        return "proved", [f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk")], c["precision"]
+    return "refuted", c["evidence"], c["precision"]
+
+
+def _cycle_at(value: fmpq, cycle: dict) -> dict:
+    return {"fact": "cycle_at", "value": q_str(value), "cycle": cycle}
 
 
 def _isolate(m: fmpq_poly, lo: fmpq, hi: fmpq, width: fmpq):
@@ -103,7 +106,7 @@ def _isolate(m: fmpq_poly, lo: fmpq, hi: fmpq, width: fmpq):
     return lo, hi
 
 
-def _closed_form(m_sym: sympy.Poly, lo: fmpq, hi: fmpq, param: str):
+def _closed_form(m_sym: sympy.Poly, lo: fmpq, hi: fmpq):
     """A radical expression for the root of m in (lo, hi) (degree <= 4), as a canonical string."""
     if m_sym.degree() > 4:
         return None
@@ -117,246 +120,60 @@ def _closed_form(m_sym: sympy.Poly, lo: fmpq, hi: fmpq, param: str):
     return None
 
 
-def certify_onset(fam: Family, p: int, rng, digits: int = 30, budget: Budget = Budget(),
-                  timeout: float | None = None) -> dict:
-    """The least parameter in rng = (A, B) at which f has a point of minimal period p, certified.
-
-    `timeout` (seconds, None: none) is the outer guard: when it fires the result is undecided,
-    "time limit (machine-dependent)"; the work itself is bounded by `budget`."""
-    A, B = rng
-    if not isinstance(p, int) or p < 1:
-        raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
-    if not A < B:
-        raise CertifyError("--range needs A < B")
-    if not 1 <= digits <= 2000:
-        raise CertifyError("--digits must be between 1 and 2000")
-    fam.at(A), fam.at(B)  # refuses a range where the map is not defined at an end
-    return limits.guard(timeout, lambda: _onset(fam, p, rng, digits, budget),
-                        lambda why: _cert(fam, p, rng, "undecided", [], reason=why))
+def _factors(poly: fmpq_poly) -> list:
+    """The distinct monic irreducible factors of a non-zero rational polynomial, sorted."""
+    num = fmpz_poly([int(c) for c in (poly * poly.denom()).numer().coeffs()])
+    out = {}
+    for f, _ in num.factor()[1]:
+        if f.degree() >= 1:
+            g = fmpq_poly([fmpq(int(c)) for c in f.coeffs()])
+            g = g / g.coeffs()[-1]
+            out[tuple(g.coeffs())] = g
+    return [out[k] for k in sorted(out)]
 
 
-def _onset(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
-    A, B = rng
-    if not fam.is_polynomial():
-        return _onset_pl(fam, p, rng, digits, budget)
-    degree = _dynatomic_degree(fam, p)
-    if degree > MAX_DEGREE:
-        return _cert(fam, p, rng, "undecided", [],
-                     reason=f"exact elimination would need the discriminant of a degree-{degree} polynomial "
-                            f"(this version stops above {MAX_DEGREE}: p = 6 for quadratic maps)")
-    phi = dynatomic(fam.program, p)
-    bif = bifurcation_poly(phi)
-    if count_real_roots(at_param(phi, A)) != 0:
-        got = _cycle_fact(fam, A, p, budget)
-        if got is None:
-            return _cert(fam, p, rng, "undecided", [],
-                         reason=f"period {p} seems present at the range's start but no cycle was proved there")
-        fact, prec = got
-        return _gate(_cert(fam, p, rng, "proved", [fact], prec, onset=interval(A, A), exact=q_str(A),
-                           minpoly=None, digits=digits), budget)
-    P = to_sympy(bif).sqf_part()
-    cuts = sorted(((_q(a), _q(b)) for (a, b), _ in P.intervals(inf=sympy.Rational(int(A.p), int(A.q)),
-                                                                 sup=sympy.Rational(int(B.p), int(B.q)))))
-    for j, (a, b) in enumerate(cuts):
-        nxt = cuts[j + 1][0] if j + 1 < len(cuts) else B
-        sample = (b + nxt) / 2 if nxt > b else b
-        if count_real_roots(at_param(phi, sample)) == 0:
-            continue
-        return _proved(fam, p, rng, phi, bif, (max(a, A), b), nxt, digits, budget)
-    if not cuts:
-        fact = {"fact": "no_onset"}
-        return _gate(_cert(fam, p, rng, "refuted", [fact]), budget)
-    return _cert(fam, p, rng, "undecided", [],
-                 reason=f"no parameter interval of the range has period {p} points; whether isolated "
-                        f"bifurcation values do is not decided")
+def critical_intervals(polys, A, B) -> list:
+    """[(lo, hi, g)]: sorted disjoint intervals, each holding exactly one real root in [A, B] of the
+    distinct irreducible polys (its factor g), and all of them; (r, r) for a rational root r,
+    otherwise g(lo), g(hi) != 0. Untrusted here: the kernel recounts with Sturm sequences."""
+    roots = [iv + (g,) for g in polys for iv in _real_roots_in(g, A, B)]
+    return _separate(sorted(roots, key=lambda t: (t[0], t[1])))
 
 
-def _proved(fam, p, rng, phi, bif, iso, nxt, digits, budget):
-    A, B = rng
-    a, b = iso
-    r = sympy.Symbol(fam.param)
-    factors = sympy.factor_list(to_sympy(bif, r))[1]
-    lo, hi = a, b
-    if lo == hi:  # rational root: open the interval slightly, inside the gap to its neighbours
-        eps = min(fmpq(1, 10 ** digits), (nxt - hi) / 4, (lo - A) / 4)
-        lo, hi = lo - eps, hi + eps
-    m = None
-    for fac, _ in factors:
-        fp = fmpq_poly([_q(c) for c in reversed(sympy.Poly(fac, r).all_coeffs())])
-        if fp.degree() >= 1 and count_real_roots(fp, lo, hi) >= 1:
-            m = fp
-            break
-    if m is None or m(lo) == 0 or m(hi) == 0:
-        return _cert(fam, p, rng, "undecided", [], reason="could not isolate the onset root of B(r) (is it "
-                                                           "the range's start?)")
-    lo, hi = _isolate(m, lo, hi, fmpq(1, 10 ** digits))
-    # existence at a parameter comfortably past the onset but before the next root of B
-    got = None
-    for frac in (fmpq(1, 2), fmpq(1, 8), fmpq(1, 64), fmpq(1, 1024)):
-        v = dyadic(hi + (nxt - hi) * frac, 64, up=True)
-        if not hi <= v <= min(nxt, B) or (v == nxt and nxt != B):
-            continue
-        got = _cycle_fact(fam, v, p, budget)
-        if got is not None:
-            break
-    if got is None:
-        return _cert(fam, p, rng, "undecided", [],
-                     reason=f"the onset is isolated but no period-{p} cycle was proved past it")
-    cyc, prec = got
-    m_sym = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(m.coeffs())], r)
-    alg = {"fact": "onset_algebraic", "minpoly": [q_str(c) for c in m.coeffs()], "isolating": interval(lo, hi)}
-    exact = _closed_form(m_sym, lo, hi, fam.param)
-    return _gate(_cert(fam, p, rng, "proved", [alg, cyc], prec, onset=interval(lo, hi), exact=exact,
-                       minpoly=sympy.sstr(m_sym.monic().as_expr()), digits=digits), budget)
+def simplest_between(a: fmpq, b: fmpq) -> fmpq:
+    """The rational with the least denominator strictly between a < b, by continued fractions (short
+    numbers keep exact root counts and embedded certificates cheap)."""
+    def simplest(lo, hi):  # in (lo, hi); hi None is +inf
+        n = lo.floor() + 1
+        if hi is None or n < hi:
+            return fmpq(n)
+        f = lo.floor()  # lo and hi in [f, f + 1]: recurse on the reciprocals of the fractional parts
+        inner = simplest(1 / (hi - f), None if lo == f else 1 / (lo - f))
+        return f + 1 / inner
+    return simplest(a, b)
 
 
-def certify_windows(fam: Family, p: int, rng, digits: int = 30, budget: Budget = Budget(),
-                    timeout: float | None = None) -> dict:
-    """The parameters in rng = (A, B) with points of minimal period p, as windows with certified ends.
-
-    The real roots of B(r) are isolated to 10^-digits; in each gap between them the number of
-    real roots of Phi_p (points of minimal period p) is counted exactly at one rational sample.
-    `timeout` (seconds, None: none) is the outer guard: when it fires the result is undecided.
-    """
-    A, B = rng
-    if not isinstance(p, int) or p < 1:
-        raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
-    if not A < B:
-        raise CertifyError("--range needs A < B")
-    claim = {"kind": "windows", "p": p, "param": fam.param, "range": interval(A, B)}
-
-    def cert_of(verdict, evidence, **extra):
-        c = {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical,
-                                       "class": _class(fam, rng)},
-             "claim": claim, "verdict": verdict, "precision": 64, "evidence": evidence, "versions": versions()}
-        c.update(extra)
-        return c
-
-    return limits.guard(timeout, lambda: _windows(fam, p, rng, digits, budget, cert_of),
-                        lambda why: cert_of("undecided", [], reason=why))
+def gap_samples(roots, A, B) -> list:
+    """One rational per gap (gap k between root intervals k-1 and k): the range's end when it is not
+    a root but a root interval touches it, the midpoint otherwise; None for a gap emptied by a root
+    exactly at the range's end (the kernel's rules, thresholds._gap_samples)."""
+    ends = [A] + [x for r in roots for x in r[:2]] + [B]
+    out = []
+    for k in range(len(roots) + 1):
+        g0, g1 = ends[2 * k], ends[2 * k + 1]
+        if g0 < g1:
+            out.append(simplest_between(g0, g1))
+        elif k == 0 and roots[0][0] < roots[0][1]:
+            out.append(A)  # [A, hi] holds a root in (A, hi]: A itself is not a root
+        elif k == len(roots) and roots[-1][0] < roots[-1][1]:
+            out.append(B)
+        else:
+            out.append(None)
+    return out
 
 
-def _windows(fam: Family, p: int, rng, digits: int, budget: Budget, cert_of) -> dict:
-    A, B = rng
-    if not fam.is_polynomial():
-        return _windows_pl(fam, p, rng, digits, budget, cert_of)
-    degree = _dynatomic_degree(fam, p)
-    if degree > MAX_DEGREE:
-        return cert_of("undecided", [], reason=f"exact elimination would need the discriminant of a degree-"
-                                               f"{degree} polynomial (this version stops above {MAX_DEGREE})")
-    phi = dynatomic(fam.program, p)
-    bif = bifurcation_poly(phi)
-    eps = sympy.Rational(1, 10 ** digits)
-    P = to_sympy(bif).sqf_part()
-    roots = sorted((_q(a), _q(b)) for (a, b), _ in P.intervals(eps=eps, inf=sympy.Rational(int(A.p), int(A.q)),
-                                                             sup=sympy.Rational(int(B.p), int(B.q))))
-    roots = [(max(a, A), min(b, B)) for a, b in roots]
-    ends = [A] + [x for r in roots for x in r] + [B]
-    samples, counts = [], []
-    for i in range(len(roots) + 1):
-        g0, g1 = ends[2 * i], ends[2 * i + 1]
-        if g1 > g0:
-            s = (g0 + g1) / 2
-            n = count_real_roots(at_param(phi, s))
-            samples.append([q_str(s), n])
-        else:  # a root at an end of the range leaves an empty gap
-            n = 0
-            samples.append([None, 0])
-        counts.append(n)
-    windows = [{"from": interval(*left), "to": interval(*right), "orbits": orbits}
-               for left, right, orbits in windows_from_counts(roots, counts, A, B, p)]
-    fact = {"fact": "parameter_partition", "roots": [interval(*r) for r in roots], "samples": samples}
-    return _gate(cert_of("proved", [fact], windows=windows, digits=digits), budget)
-
-
-def _onset_pl(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
-    """Onset in a family PL in x with parameter-independent breakpoints (tent(s), skew tents, ...)."""
-    from certify.checker.thresholds import MAX_ITINERARIES, count_itineraries, pl_critical, pl_family
-
-    A, B = rng
-    fam_pl = pl_family(fam.program, A, B)
-    if fam_pl is None:
-        return _onset_cover(fam, p, rng, digits, budget)
-    words = count_itineraries(fam_pl, p, A, B)
-    if words > MAX_ITINERARIES:
-        return _cert(fam, p, rng, "undecided", [], reason=f"{len(fam_pl[1])} pieces give {words} feasible "
-                                                           f"itineraries of length {p}: too many for the exact "
-                                                           f"critical polynomial (this version stops at "
-                                                           f"{MAX_ITINERARIES}); certify period decides single "
-                                                           f"parameters exactly")
-    at_A = _period_fact(fam, A, p, budget)
-    if at_A is None:
-        return _cert(fam, p, rng, "undecided", [], reason="no verdict for the map at the start of the range")
-    if at_A[0] == "proved":
-        return _at_start(fam, p, rng, digits, at_A, budget)
-    crit, roots = _critical_roots(fam_pl, p, A, B)
-    if not roots:  # existence is constant on the range, and refuted at A
-        if any(g(B) == 0 for g in crit):
-            return _cert(fam, p, rng, "undecided", [], reason="the only critical parameter is the range's end")
-        fact = {"fact": "no_onset", "refuted_at": [{"value": q_str(A), "evidence": at_A[1]}]}
-        return _gate(_cert(fam, p, rng, "refuted", [fact]), budget)
-    # gaps between critical parameters: the first one (after root j-1) where period p exists,
-    # starting where floats see the birth (many pieces give many critical parameters)
-    after, j = None, 0
-    for j in range(_first_gap_near_birth(fam, p, A, B, roots), len(roots)):
-        b_j = roots[j][1]
-        nxt = roots[j + 1][0] if j + 1 < len(roots) else B
-        v = (b_j + nxt) / 2 if nxt > b_j else b_j
-        after = _period_fact(fam, v, p, budget)
-        if after is not None and after[0] == "proved":
-            break
-        after = None
-        if j >= 63:
-            break
-    if after is None:
-        return _cert(fam, p, rng, "undecided", [], reason=f"period {p} was not found after any of the first "
-                                                           f"{min(len(roots), 64)} critical parameters of the range")
-    note = None
-    if j > 0:  # the claim starts inside the gap before the onset (refuted there by an exact verdict)
-        g0, g1 = roots[j - 1][1], roots[j][0]
-        A = dyadic((g0 + g1) / 2, 64, up=False) if g1 > g0 else g0
-        rng = (A, B)
-        at_A = _period_fact(fam, A, p, budget)
-        if at_A is None or at_A[0] != "refuted":
-            return _cert(fam, p, rng, "undecided", [], reason="no refutation just before the onset")
-        note = (f"the claim starts at {float(A):.6g}: before it, period {p} was not decided on every interval "
-                f"between critical parameters (use certify windows on the range to see them all)")
-        fam_pl = pl_family(fam.program, A, B)
-        crit, roots = _critical_roots(fam_pl, p, A, B)  # over the narrowed range, as the checker will
-        j = 0
-        if not roots or not roots[0][1] < v or (len(roots) > 1 and not v < roots[1][0]):
-            return _cert(fam, p, rng, "undecided", [], reason="the onset's critical parameter changed with the range")
-        nxt = roots[1][0] if len(roots) > 1 else B
-    a, b, m = roots[j]
-    r = sympy.Symbol(fam.param)
-    lo, hi = (a, b) if a < b else (a - (a - A) / 4, a + (nxt - a) / 4)
-    if m is None or m(lo) == 0 or m(hi) == 0:
-        return _cert(fam, p, rng, "undecided", [], reason="could not isolate the onset among the critical parameters")
-    lo, hi = _isolate(m, lo, hi, fmpq(1, 10 ** digits))
-    inside = _period_fact(fam, (A + lo) / 2, p, budget)
-    if inside is None or inside[0] != "refuted":
-        return _cert(fam, p, rng, "undecided", [], reason="no refutation before the onset")
-    cyc = {"fact": "cycle_at", "value": q_str(v), "cycle": after[1][0]}
-    alg = {"fact": "onset_pl", "minpoly": [q_str(c) for c in m.coeffs()], "isolating": interval(lo, hi),
-           "refuted_at": [{"value": q_str(A), "evidence": at_A[1]}, {"value": q_str((A + lo) / 2), "evidence": inside[1]}]}
-    m_sym = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(m.coeffs())], r)
-    exact = _closed_form(m_sym, lo, hi, fam.param)
-    cert = _gate(_cert(fam, p, rng, "proved", [alg, cyc], 64, onset=interval(lo, hi), exact=exact,
-                       minpoly=sympy.sstr(m_sym.monic().as_expr()), digits=digits), budget)
-    if note:
-        cert["note"] = note
-    return cert
-
-
-def _critical_roots(fam_pl, p: int, A, B, keep_start: bool = False):
-    """(critical factors, [(lo, hi, factor)]): disjoint isolating intervals of their roots in (A, B]
-    (in [A, B] with keep_start)."""
-    from certify.checker.thresholds import pl_critical
-
-    crit = pl_critical(fam_pl, p, A, B)
-    roots = [iv + (g,) for g in crit for iv in _real_roots_in(g, A, B)]
-    roots = _separate(sorted(roots, key=lambda t: (t[0], t[1])))
-    return crit, [(max(a, A), b, g) for a, b, g in roots if keep_start or not (a == b == A)]
+def _shrink(roots, width: fmpq) -> list:
+    return [(a, b, g) if a == b else _isolate(g, a, b, width) + (g,) for a, b, g in roots]
 
 
 def _real_roots_in(g: fmpq_poly, A, B) -> list:
@@ -390,7 +207,8 @@ def _real_roots_in(g: fmpq_poly, A, B) -> list:
 
 
 def _first_gap_near_birth(fam: Family, p: int, A, B, roots) -> int:
-    """Index of the gap (after root j-1) just before where floats see a p-cycle born; 0 if unseen."""
+    """Index of a gap (gap k lies between roots k-1 and k) at or before where floats see a p-cycle
+    born; 0 if unseen or if there are few roots."""
     from certify.orbits import pl as plmod
     from certify.thresholds import cover as C
 
@@ -427,14 +245,343 @@ def _separate(roots):
     return out
 
 
-def _period_fact(fam: Family, value: fmpq, p: int, budget: Budget):
-    """(verdict, evidence) of `certify period` for the map at `value`, or None if undecided."""
-    c = certify_period(fam.at(value), p, budget=budget)
-    if c["verdict"] == "undecided":
+class _Algebraic:
+    """Decides gaps of a polynomial family: the number of real roots of Phi_p at a parameter."""
+
+    fact = "onset_algebraic"
+
+    def __init__(self, fam, p, phi, bif, budget):
+        self.fam, self.p, self.phi, self.budget = fam, p, phi, budget
+        self.crit = _factors(bif)
+
+    def present(self, v):
+        return real_roots_at(self.phi, v) > 0, None
+
+    def refutation(self, v):
         return None
-    if c["verdict"] == "proved":
-        return "proved", [f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk")]
-    return "refuted", c["evidence"]
+
+    def cycle(self, v):
+        c = certify_period(self.fam.at(v), self.p, budget=self.budget)
+        if c["verdict"] != "proved":
+            return None
+        return next(f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk")), c["precision"]
+
+    def narrowed(self, A, B):
+        return self
+
+    def at_root(self, c) -> bool:
+        """A cycle is proved at the rational critical parameter c (tried only where Phi_p(., c) has
+        real roots or vanishes: a tangency there is not hyperbolic, so with a small budget)."""
+        try:
+            if real_roots_at(self.phi, c) == 0:
+                return False
+        except ValueError:
+            pass
+        import dataclasses
+        small = dataclasses.replace(self.budget, max_prec=min(self.budget.max_prec, 256),
+                                    max_cells=min(self.budget.max_cells, 50_000))
+        c_cert = certify_period(self.fam.at(c), self.p, budget=small)
+        return c_cert["verdict"] == "proved"
+
+
+class _Piecewise:
+    """Decides gaps of a PL family: an exact period verdict of the map at a parameter."""
+
+    fact = "onset_pl"
+
+    def __init__(self, fam, p, A, B, budget):
+        self.fam, self.p, self.budget = fam, p, budget
+        self.crit = pl_critical(pl_family(fam.program, A, B), p, A, B)
+        self._seen = {}
+
+    def _verdict(self, v):
+        if v not in self._seen:
+            self._seen[v] = _period_fact(self.fam, v, self.p, self.budget)
+        return self._seen[v]
+
+    def present(self, v):
+        got = self._verdict(v)
+        return (None, None) if got is None else (got[0] == "proved", got)
+
+    def refutation(self, v):
+        got = self._verdict(v)
+        return got[1] if got is not None and got[0] == "refuted" else None
+
+    def cycle(self, v):
+        got = self._verdict(v)
+        return (got[1][0], got[2]) if got is not None and got[0] == "proved" else None
+
+    def at_root(self, c) -> bool:
+        return self.present(c)[0] is True
+
+    def narrowed(self, A, B):
+        other = _Piecewise.__new__(_Piecewise)
+        other.fam, other.p, other.budget, other._seen = self.fam, self.p, self.budget, self._seen
+        other.crit = pl_critical(pl_family(self.fam.program, A, B), self.p, A, B)
+        return other
+
+
+def certify_onset(fam: Family, p: int, rng, digits: int = 30, budget: Budget = Budget(),
+                  timeout: float | None = None) -> dict:
+    """r* = inf{r in rng : f_r has a point of minimal period p}, certified (or refuted: none).
+
+    `timeout` (seconds, None: none) is the outer guard: when it fires the result is undecided,
+    "time limit (machine-dependent)"; the work itself is bounded by `budget`."""
+    A, B = rng
+    if not isinstance(p, int) or p < 1:
+        raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
+    if not A < B:
+        raise CertifyError("--range needs A < B")
+    if not 1 <= digits <= 2000:
+        raise CertifyError("--digits must be between 1 and 2000")
+    fam.at(A), fam.at(B)  # refuses a range where the map is not defined at an end
+    return limits.guard(timeout, lambda: _onset(fam, p, rng, digits, budget),
+                        lambda why: _undecided(fam, p, rng, why))
+
+
+def _onset(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
+    A, B = rng
+    if fam.is_polynomial():
+        degree = _dynatomic_degree(fam, p)
+        if degree > MAX_DEGREE:
+            return _undecided(fam, p, rng, f"exact elimination would need the discriminant of a degree-{degree} "
+                                           f"polynomial (this version stops above {MAX_DEGREE}: p = 6 for quadratic maps)")
+        try:
+            phi = dynatomic(fam.program, p)
+        except NotPolynomialFamily as e:
+            return _undecided(fam, p, rng, f"no exact elimination: {e}")
+        bif = bifurcation_poly(phi)
+        if bif.is_zero():
+            return _undecided(fam, p, rng, "the bifurcation polynomial vanishes identically")
+        method = _Algebraic(fam, p, phi, bif, budget)
+    else:
+        fam_pl = pl_family(fam.program, A, B)
+        if fam_pl is None:
+            return _onset_cover(fam, p, rng, digits, budget)
+        words = count_itineraries(fam_pl, p, A, B)
+        if words > MAX_ITINERARIES:
+            return _undecided(fam, p, rng, f"{len(fam_pl[1])} pieces give {words} feasible itineraries of length {p}: "
+                                           f"too many for the exact critical polynomial (this version stops at "
+                                           f"{MAX_ITINERARIES}); certify period decides single parameters exactly")
+        method = _Piecewise(fam, p, A, B, budget)
+    return _onset_by_gaps(fam, p, rng, digits, budget, method)
+
+
+def _onset_by_gaps(fam, p, rng, digits, budget, method) -> dict:
+    """The first gap between critical parameters, or rational critical parameter, with period-p
+    points, and the certificate for it."""
+    A, B = rng
+    roots = critical_intervals(method.crit, A, B)
+    if any(r[1] >= s[0] for r, s in zip(roots, roots[1:])):
+        return _undecided(fam, p, rng, "the critical parameters could not be separated")
+    samples = gap_samples(roots, A, B)
+    start = _first_gap_near_birth(fam, p, A, B, roots) if isinstance(method, _Piecewise) else 0
+    found = None  # ("gap", k, v) or ("root", k, c): the first place with period p
+    for k in range(start, min(len(samples), start + MAX_SAMPLES)):
+        if samples[k] is not None:
+            present, _ = method.present(samples[k])
+            if present is None:
+                return _undecided(fam, p, rng, f"no verdict for the map at {fam.param} = {float(samples[k]):.12g}")
+            if present:
+                found = ("gap", k, samples[k])
+                break
+        if k < len(roots) and roots[k][0] == roots[k][1] and method.at_root(roots[k][0]):
+            found = ("root", k, roots[k][0])  # a rational critical parameter with a cycle on it
+            break
+    at_A = 1 if roots and roots[0][:2] == (A, A) else 0  # a critical parameter exactly at A
+    if found is None:
+        if start == 0 and len(samples) <= MAX_SAMPLES and len(roots) == at_A:
+            return _refuted(fam, p, rng, method, at_A, samples, budget)
+        return _undecided(fam, p, rng, f"period {p} was not found in the {min(len(samples), MAX_SAMPLES)} intervals "
+                                       f"between critical parameters tried, nor at a rational one")
+    kind, k, v = found
+    j = k - 1 if kind == "gap" else k  # the root interval of r*
+    if v == A:
+        return _onset_at_start(fam, p, rng, method, A, budget)
+    if j < at_A:  # no critical parameter in (A, v]: the onset is A
+        return _onset_at_start(fam, p, rng, method, v, budget)
+    if j > at_A:  # other critical parameters lie between A and r*: start the claim in the gap before r*
+        A2 = samples[j]
+        if A2 is None or A2 == A:
+            return _undecided(fam, p, rng, "no rational start just before the onset")
+        rng2 = (A2, B)
+        note = (f"the claim starts at {float(A2):.6g}: before it, period {p} was not decided at the critical "
+                f"parameters (use certify windows on the range to see every interval between them)")
+        narrowed = method.narrowed(A2, B)
+        roots2 = critical_intervals(narrowed.crit, A2, B)
+        samples2 = gap_samples(roots2, A2, B)
+        j2 = next((i for i, r in enumerate(roots2) if r[0] > A2), None)
+        if j2 is None or roots2[j2][:2] != roots[j][:2] and not (roots2[j2][1] < v or v == roots2[j2][0]) \
+                or (j2 + 1 < len(roots2) and not v < roots2[j2 + 1][0]):
+            return _undecided(fam, p, rng, "the onset's critical parameter changed with the narrowed range")
+        cert = _onset_at_root(fam, p, rng2, digits, budget, narrowed, roots2, samples2, j2, v)
+        if cert["verdict"] == "proved":
+            cert["note"] = note
+        return cert
+    return _onset_at_root(fam, p, rng, digits, budget, method, roots, samples, j, v)
+
+
+def _refuted(fam, p, rng, method, at_A, samples, budget) -> dict:
+    """No critical parameter in (A, B] and none of the gaps has period-p points: refuted."""
+    A, B = rng
+    if isinstance(method, _Algebraic):
+        fact = {"fact": "no_onset"}
+        if at_A:  # B(A) = 0: Phi_p(., A) decides A itself, a sample the rest of the range
+            try:
+                if real_roots_at(method.phi, A) != 0:
+                    return _undecided(fam, p, rng, f"period {p} may exist at the range's start only")
+            except ValueError:
+                return _undecided(fam, p, rng, f"Phi_{p} vanishes identically at the range's start: every x solves "
+                                               f"it there, and whether some has minimal period {p} is not decided")
+            fact["sample"] = q_str(samples[1])
+        return _gate(_cert(fam, p, rng, "refuted", [fact]), budget)
+    values = [A] + ([samples[1]] if at_A else [])
+    refs = [method.refutation(v) for v in values]
+    if any(r is None for r in refs):
+        return _undecided(fam, p, rng, f"no exact refutation of period {p} at the range's start")
+    fact = {"fact": "no_onset_pl", "refuted_at": [{"value": q_str(v), "evidence": r} for v, r in zip(values, refs)]}
+    return _gate(_cert(fam, p, rng, "refuted", [fact]), budget)
+
+
+def _onset_at_start(fam, p, rng, method, v, budget) -> dict:
+    """Period p at every parameter of (A, v] (no critical parameter there) and at v: the onset is A;
+    with a cycle at A itself the certificate needs nothing else."""
+    A = rng[0]
+    for value, facts in ((A, []), (v, [{"fact": "onset_at_start"}])):
+        if value == A and isinstance(method, _Algebraic):
+            try:
+                if real_roots_at(method.phi, A) == 0:
+                    continue  # no period p at A: only the cycle at v
+            except ValueError:
+                pass  # Phi_p vanishes identically at A: try a cycle there
+        got = method.cycle(value)
+        if got is not None:
+            cyc, prec = got
+            return _gate(_cert(fam, p, rng, "proved", [_cycle_at(value, cyc)] + facts, prec, onset=interval(A, A),
+                               exact=q_str(A)), budget)
+    return _undecided(fam, p, rng, f"period {p} seems present from the range's start, but no cycle was proved")
+
+
+def _onset_at_root(fam, p, rng, digits, budget, method, roots, samples, j, v) -> dict:
+    """The onset r* is the root of root interval j: absent in gap j (and at A), present at v, in gap
+    j + 1 or (a rational critical parameter) at r* itself."""
+    A, B = rng
+    a, b, m = roots[j]
+    before = samples[j]  # in gap j, so below r* (None, or A itself, when that gap starts at A)
+    left = max(x for x in (A, before, roots[j - 1][1] if j >= 1 else None) if x is not None)
+    after_hi = roots[j + 1][0] if j + 1 < len(roots) else B
+    if v == a == b:  # the cycle is at the rational critical parameter itself: a one-point enclosure
+        lo = hi = a
+    else:
+        if a == b:  # a rational critical parameter: an interval strictly around it, inside its gaps
+            eps = min(fmpq(1, 10 ** digits), (a - left) / 2, (v - a) / 2)
+            a, b = a - eps, a + eps
+        lo, hi = _isolate(m, a, b, fmpq(1, 10 ** digits))
+    if isinstance(method, _Piecewise) and (before is None or before == A or before >= lo):
+        before = (left + lo) / 2 if left < lo else None
+    if not (A < lo or isinstance(method, _Algebraic)) or before is None:
+        return _undecided(fam, p, rng, "could not isolate the onset away from the range's start")
+    # a cycle past the onset: at the gap's sample (PL: already proved), else nearer the onset
+    got = method.cycle(v)
+    if got is None and v != lo:
+        for frac in (fmpq(1, 2), fmpq(1, 8), fmpq(1, 64), fmpq(1, 1024)):
+            w = dyadic(hi + (after_hi - hi) * frac, 64, up=True)
+            if hi <= w < after_hi or w == after_hi == B:
+                got = method.cycle(w)
+                if got is not None:
+                    v = w
+                    break
+    if got is None:
+        return _undecided(fam, p, rng, f"the onset is isolated but no period-{p} cycle was proved past it")
+    cyc, prec = got
+    fact = {"fact": method.fact, "minpoly": [q_str(c) for c in m.coeffs()], "isolating": interval(lo, hi)}
+    if isinstance(method, _Piecewise):
+        refs = [(A, method.refutation(A)), (before, method.refutation(before))]
+        if not A < before < lo or any(r is None for _, r in refs):
+            return _undecided(fam, p, rng, "no exact refutations before the onset")
+        fact["refuted_at"] = [{"value": q_str(x), "evidence": r} for x, r in refs]
+    r = sympy.Symbol(fam.param)
+    m_sym = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(m.coeffs())], r)
+    exact = q_str(lo) if lo == hi else _closed_form(m_sym, lo, hi)
+    return _gate(_cert(fam, p, rng, "proved", [fact, _cycle_at(v, cyc)], prec, onset=interval(lo, hi),
+                       exact=exact, minpoly=sympy.sstr(m_sym.monic().as_expr())), budget)
+
+
+def certify_windows(fam: Family, p: int, rng, digits: int = 30, budget: Budget = Budget(),
+                    timeout: float | None = None) -> dict:
+    """The parameters in rng = (A, B) with points of minimal period p, as windows with certified ends.
+
+    The critical parameters are isolated to 10^-digits; in each gap between them existence is
+    decided at one rational sample: the exact number of real roots of Phi_p (polynomial families;
+    the orbit count is that number / p) or an exact period verdict (PL families). `timeout`
+    (seconds, None: none) is the outer guard: when it fires the result is undecided.
+    """
+    A, B = rng
+    if not isinstance(p, int) or p < 1:
+        raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
+    if not A < B:
+        raise CertifyError("--range needs A < B")
+    if not 1 <= digits <= 2000:
+        raise CertifyError("--digits must be between 1 and 2000")
+    fam.at(A), fam.at(B)
+    return limits.guard(timeout, lambda: _windows(fam, p, rng, digits, budget),
+                        lambda why: _undecided(fam, p, rng, why, "windows"))
+
+
+def _windows(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
+    A, B = rng
+    width = fmpq(1, 10 ** digits)
+    if fam.is_polynomial():
+        degree = _dynatomic_degree(fam, p)
+        if degree > MAX_DEGREE:
+            return _undecided(fam, p, rng, f"exact elimination would need the discriminant of a degree-{degree} "
+                                           f"polynomial (this version stops above {MAX_DEGREE})", "windows")
+        try:
+            phi = dynatomic(fam.program, p)
+        except NotPolynomialFamily as e:
+            return _undecided(fam, p, rng, f"no exact elimination: {e}", "windows")
+        bif = bifurcation_poly(phi)
+        if bif.is_zero():
+            return _undecided(fam, p, rng, "the bifurcation polynomial vanishes identically", "windows")
+        roots = _shrink(critical_intervals(_factors(bif), A, B), width)
+        samples, counts = [], []
+        for s in gap_samples(roots, A, B):
+            n = 0 if s is None else real_roots_at(phi, s)
+            samples.append([None if s is None else q_str(s), n])
+            counts.append(n)
+        windows = [{"from": interval(*left), "to": interval(*right), "orbits": orbits}
+                   for left, right, orbits in windows_from_counts([r[:2] for r in roots], counts, A, B, p)]
+        fact = {"fact": "parameter_partition", "roots": [interval(a, b) for a, b, _ in roots], "samples": samples}
+        return _gate(_cert(fam, p, rng, "proved", [fact], kind="windows", windows=windows), budget)
+    fam_pl = pl_family(fam.program, A, B)
+    if fam_pl is None:
+        raise CertifyError("windows are computed for polynomial families and for families piecewise linear in x "
+                           "with breakpoints independent of the parameter; this is neither")
+    if count_itineraries(fam_pl, p, A, B) > MAX_ITINERARIES:
+        return _undecided(fam, p, rng, f"more than {MAX_ITINERARIES} feasible itineraries of length {p}: too many "
+                                       f"for this version", "windows")
+    crit = pl_critical(fam_pl, p, A, B)
+    roots = critical_intervals(crit, A, B)
+    if any(r[1] >= s[0] for r, s in zip(roots, roots[1:])):
+        return _undecided(fam, p, rng, "the critical parameters could not be separated", "windows")
+    roots = _shrink(roots, width)
+    index = {tuple(g.coeffs()): k for k, g in enumerate(crit)}
+    samples, present = [], []
+    for v in gap_samples(roots, A, B):
+        if v is None:
+            samples.append(None)
+            present.append(0)
+            continue
+        got = _period_fact(fam, v, p, budget)
+        if got is None:
+            return _undecided(fam, p, rng, f"no verdict for the map at {fam.param} = {float(v):.12g}", "windows")
+        samples.append({"value": q_str(v), "verdict": got[0], "evidence": got[1]})
+        present.append(1 if got[0] == "proved" else 0)
+    windows = [{"from": interval(*left), "to": interval(*right), "orbits": None}
+               for left, right, _ in windows_from_counts([r[:2] for r in roots], present, A, B, 1)]
+    fact = {"fact": "critical_partition", "roots": [interval(a, b) for a, b, _ in roots], "samples": samples,
+            "factors": [index[tuple(g.coeffs())] for _, _, g in roots]}
+    return _gate(_cert(fam, p, rng, "proved", [fact], kind="windows", windows=windows), budget)
 
 
 def _onset_cover(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
@@ -448,14 +595,15 @@ def _onset_cover(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
                                                            "so no region holds all periodic points")
     at_A = _period_fact(fam, A, p, budget)
     if at_A is not None and at_A[0] == "proved":
-        return _at_start(fam, p, rng, digits, at_A, budget)
+        return _gate(_cert(fam, p, rng, "proved", [_cycle_at(A, at_A[1][0])], at_A[2], onset=interval(A, A),
+                           exact=q_str(A)), budget)
     budget.report(f"period {p}: scanning {fam.param} in [{float(A):.6g}, {float(B):.6g}] in floats")
     found = C.first_cycle(fam, p, A, B, region)
     if found is None:
         fact, why = C.refute_on(fam, p, A, B, region, lambda a, b: fmpq(0), budget)
         if fact is None:
             return _cert(fam, p, rng, "undecided", [], reason=f"no period-{p} cycle was found in the range; {why}")
-        return _gate(_cert(fam, p, rng, "refuted", [fact], digits=digits), budget)
+        return _gate(_cert(fam, p, rng, "refuted", [fact]), budget)
     fold = C.fold_point(fam, p, found[1][0], found[0], digits)
     if fold is None or not A < fold.r < B:
         return _cert(fam, p, rng, "undecided", [], reason=f"the period-{p} cycle near {fam.param} = {found[0]:.12g} is "
@@ -475,50 +623,7 @@ def _onset_cover(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
     if fact is None:
         return _cert(fam, p, rng, "undecided", [], reason=f"period {p} appears near {fam.param} ~ {float(fold.r):.15g} "
                                                            f"but its absence before that was not proved: {why}")
-    return _gate(_cert(fam, p, rng, "proved", [fact, cyc], prec, onset=interval(lo, hi), exact=None, minpoly=None,
-                       digits=digits, method="parameter cover (balls) + Krawczyk cycle past the fold"), budget)
+    return _gate(_cert(fam, p, rng, "proved", [fact, cyc], prec, onset=interval(lo, hi),
+                       method="parameter cover (balls) + Krawczyk cycle past the fold"), budget)
 
 
-def _windows_pl(fam: Family, p: int, rng, digits: int, budget: Budget, cert_of) -> dict:
-    """Windows of a family PL in x with fixed breakpoints: the critical parameters isolated to
-    10^-digits, and one exact period verdict in each gap between them."""
-    from certify.checker.thresholds import MAX_ITINERARIES, count_itineraries, pl_family
-
-    A, B = rng
-    fam_pl = pl_family(fam.program, A, B)
-    if fam_pl is None:
-        raise CertifyError("windows are computed for polynomial families and for families piecewise linear in x "
-                           "with breakpoints independent of the parameter; this is neither")
-    if count_itineraries(fam_pl, p, A, B) > MAX_ITINERARIES:
-        return cert_of("undecided", [], reason=f"more than {MAX_ITINERARIES} feasible itineraries of length {p}: "
-                                               f"too many for this version")
-    crit, roots = _critical_roots(fam_pl, p, A, B, keep_start=True)
-    if any(r[1] >= s[0] for r, s in zip(roots, roots[1:])):
-        return cert_of("undecided", [], reason="the critical parameters could not be separated")
-    index = {tuple(g.coeffs()): k for k, g in enumerate(crit)}
-    width = fmpq(1, 10 ** digits)
-    iso = []
-    for a, b, g in roots:
-        if a == b:  # a rational critical value: an exact point enclosure
-            iso.append((a, b))
-        else:
-            iso.append(_isolate(g, a, b, width))
-    ends = [A] + [x for r in iso for x in r] + [B]
-    samples, present = [], []
-    for i in range(len(iso) + 1):
-        g0, g1 = ends[2 * i], ends[2 * i + 1]
-        if g1 == g0:
-            samples.append(None)
-            present.append(0)
-            continue
-        v = (g0 + g1) / 2
-        got = _period_fact(fam, v, p, budget)
-        if got is None:
-            return cert_of("undecided", [], reason=f"no verdict for the map at {fam.param} = {float(v):.12g}")
-        samples.append({"value": q_str(v), "verdict": got[0], "evidence": got[1]})
-        present.append(1 if got[0] == "proved" else 0)
-    windows = [{"from": interval(*left), "to": interval(*right), "orbits": None}
-               for left, right, _ in windows_from_counts(iso, present, A, B, 1)]
-    fact = {"fact": "critical_partition", "roots": [interval(*r) for r in iso], "samples": samples,
-            "factors": [index[tuple(g.coeffs())] for _, _, g in roots]}
-    return _gate(cert_of("proved", [fact], windows=windows, digits=digits), budget)

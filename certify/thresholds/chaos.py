@@ -35,7 +35,8 @@ def not_power_of_two(p: int) -> bool:
 def lipschitz_end(fam: Family, A: fmpq, B: fmpq):
     """For a family PL in x with fixed breakpoints: the largest L in [A, B] with |slope| <= 1 on
     every piece for all parameters in [A, L] (an exact root of some slope^2 - 1, or B), or None."""
-    from certify.checker.thresholds import pl_family, to_sympy
+    from certify.checker.dynatomic import to_sympy
+    from certify.checker.plfamily import pl_family
 
     fam_pl = pl_family(fam.program, A, B)
     if fam_pl is None or any(s(A) ** 2 > 1 for s in fam_pl[1]):
@@ -56,50 +57,45 @@ def lipschitz_end(fam: Family, A: fmpq, B: fmpq):
 
 def certify_chaos_onset(fam: Family, rng, periods=PERIODS, budget: Budget = Budget(),
                         timeout: float | None = None) -> dict:
-    """A certified upper bound U on the chaos onset in rng: h_top(f_U) > 0, with the cycle that
-    proves it; the lower side undecided (with the reason) and, for the logistic family, the
-    literature estimate of the Feigenbaum point. `timeout` (seconds, None: none) is the outer
-    guard: when it fires the result is undecided, "time limit (machine-dependent)"."""
+    """Bounds on the chaos onset in rng: an upper bound U with h_top(f_U) > 0 (a certified cycle of a
+    period that is not a power of 2), a lower bound L where |slope| <= 1 below it (PL families), or
+    a refutation (|slope| <= 1 on the whole range); for the logistic family the literature estimate
+    of the Feigenbaum point, labelled as such. `timeout` (seconds, None: none) is the outer guard:
+    when it fires the result is undecided, "time limit (machine-dependent)"."""
     A, B = rng
     if not A < B:
         raise CertifyError("--range needs A < B")
     if not periods or not all(isinstance(p, int) and not_power_of_two(p) for p in periods):
         raise CertifyError("--periods must be integers >= 3 that are not powers of 2")
     fam.at(A), fam.at(B)
-
-    def undecided(why):
-        return {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical},
-                "claim": {"kind": "chaos_onset", "param": fam.param, "range": interval(A, B)},
-                "versions": versions(), "lower": None, "lower_reason": "not computed: the time limit came first",
-                "verdict": "undecided", "precision": 64, "evidence": [], "upper": None, "reason": why}
-
-    return limits.guard(timeout, lambda: _chaos_onset(fam, rng, periods, budget), undecided)
+    from certify.thresholds import _class
+    cert = {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical, "class": _class(fam, rng)},
+            "claim": {"kind": "chaos_onset", "param": fam.param, "range": interval(A, B)},
+            "versions": versions()}
+    return limits.guard(timeout, lambda: _chaos_onset(fam, rng, periods, budget, cert),
+                        lambda why: dict(cert, verdict="undecided", precision=64, evidence=[], reason=why))
 
 
-def _chaos_onset(fam: Family, rng, periods, budget: Budget) -> dict:
+def _chaos_onset(fam: Family, rng, periods, budget: Budget, cert: dict) -> dict:
     A, B = rng
+    if fam.canonical.get("expr") == f"{fam.param}*x*(1 - x)":
+        cert["estimate"] = {"value": FEIGENBAUM_POINT, "status": "estimate",
+                            "method": "literature value of the Feigenbaum point (end of the period-doubling "
+                                      "cascade), not certified"}
+    L = lipschitz_end(fam, A, B)
+    lower = [{"fact": "slopes_at_most_one", "to": q_str(L)}] if L is not None else []
+    if L == B:
+        cert.update(verdict="refuted", precision=64, evidence=lower, lower=q_str(L))
+        return _gate(cert, budget)
     region = C.region_of(fam, A, B)
     window = region if region is not None else (fmpq(-10), fmpq(10))
     births = []
     for p in periods:
         budget.report(f"chaos onset: looking for the birth of period {p} in floats")
-        found = C.first_cycle(fam, p, A, B, window)
+        found = C.first_cycle(fam, p, L if L is not None else A, B, window)
         if found is not None:
             births.append((found[0], p))
     births.sort()
-    cert = {"schema": SCHEMA, "map": {"given": fam.given, "canonical": fam.canonical},
-            "claim": {"kind": "chaos_onset", "param": fam.param, "range": interval(A, B)},
-            "versions": versions(), "lower": None,
-            "lower_reason": "zero entropy below the onset (every period a power of 2) is not certified by "
-                            "this version, except where |f'| <= 1 (PL families)"}
-    L = lipschitz_end(fam, A, B)
-    if L is not None:
-        cert.update(lower=q_str(L), lower_reason=f"|f'| <= 1 on every piece for every {fam.param} in "
-                                                 f"[{q_str(A)}, {q_str(L)}]: h_top = 0 there (h <= max(0, log Lip))")
-    if fam.canonical.get("expr") == f"{fam.param}*x*(1 - x)":
-        cert["estimate"] = {"value": FEIGENBAUM_POINT, "status": "estimate",
-                            "method": "literature value of the Feigenbaum point (end of the period-doubling "
-                                      "cascade), not certified"}
     for r, p in births[:4]:
         for k in range(12):  # just past the birth, then further in: the cycle must be proved hyperbolic
             v = dyadic(to_fmpq(r) + (B - A) * fmpq(1, 2 ** (40 - 3 * k)), 64, up=True)
@@ -108,11 +104,28 @@ def _chaos_onset(fam: Family, rng, periods, budget: Budget) -> dict:
             c = certify_period(fam.at(v), p, budget=budget)
             if c["verdict"] == "proved":
                 cyc = next(f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk"))
-                cert.update(verdict="proved", precision=c["precision"], upper=q_str(v), period=p,
-                            evidence=[{"fact": "cycle_at", "value": q_str(v), "cycle": cyc}])
-                if budget.self_check and not check(cert).ok:
-                    break
-                return cert
-    cert.update(verdict="undecided", precision=64, evidence=[], upper=None,
-                reason=f"no cycle of period {', '.join(map(str, periods))} was proved in the range")
+                out = dict(cert, verdict="proved", precision=c["precision"], upper=q_str(v), period=p,
+                           evidence=[{"fact": "cycle_at", "value": q_str(v), "cycle": cyc}] + lower)
+                out["lower"] = q_str(L) if L is not None else None
+                out = _gate(out, budget)
+                if out["verdict"] == "proved":
+                    return out
+                break
+    reason = f"no cycle of period {', '.join(map(str, periods))} was proved in the range"
+    if L is not None:
+        reason += f" (|slope| <= 1 on every piece for {fam.param} <= {float(L):.6g}, so there is no chaos there)"
+    cert.update(verdict="undecided", precision=64, evidence=[], reason=reason)
     return cert
+
+
+def _gate(cert: dict, budget: Budget) -> dict:
+    """The kernel's verdict on the certificate: a disagreement makes it undecided, with the reason."""
+    if not budget.self_check:
+        return cert
+    res = check(cert)
+    if res.ok:
+        return cert
+    bad = {k: v for k, v in cert.items() if k in ("schema", "map", "claim", "versions", "estimate")}
+    bad.update(verdict="undecided", precision=64, evidence=[],
+               reason=f"internal self-check failed ({res.message}); please report")
+    return bad

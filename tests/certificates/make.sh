@@ -19,13 +19,23 @@ gen orbits_count.json            orbits "logistic(r=4)" -p 4
 gen orbits_pl.json               orbits "tent(s=2)" -p 4
 gen orbits_ball.json             orbits "2*tanh(2*x)" -p 1
 gen orbits_nonfixed_empty.json   orbits "x" -p 2
+gen period_line_refuted.json     period "-x" -p 3
+gen orbits_line_continuum.json   orbits "1-x" -p 2
+gen orbits_line.json             orbits "-x+relu(x)/2" -p 1
 gen lyapunov_estimate.json       lyapunov "logistic(r=3.2)" -p 2 --steps 2000
 gen lyapunov_slope.json          lyapunov "tent(s=2)" -p 1 --steps 2000
 gen onset_algebraic.json         threshold "logistic(r)" --param r -p 3 --range 3.5,4 --digits 20
 gen onset_pl.json                threshold "tent(s)" --param s -p 3 --range 1.1,2 --digits 20
+gen onset_rational_root.json     threshold "x + r" --param r -p 1 --range -1,1
+gen onset_start_pl.json          threshold "r + Min(x,0)/2 - 2*Max(x,0)" --param r -p 2 --range 0,1
+gen onset_cover.json             threshold "3*tanh(3*x) - g*tanh(x-1/2) + 1/3" --param g -p 3 --range 3.73,3.75 --digits 4
+gen onset_refuted_algebraic.json threshold "logistic(r)" --param r -p 3 --range 3,3.8
+gen onset_refuted_pl.json        threshold "Min(x,0) + Max(x,0) + r" --param r -p 2 --range 0,1
+gen onset_cover_refuted.json     threshold "r*tanh(x)" --param r -p 2 --range 1/2,3/4
 gen windows_algebraic.json       windows "logistic(r)" --param r -p 3 --range 3.8,3.9
 gen windows_pl.json              windows $net --scale gain --range 0.5,2 -p 3
-gen chaos_onset.json             chaos-onset "tent(s)" --param s --range 0.5,2
+gen chaos_onset.json             chaos-onset "tent(s)" --param s --range 0.5,2 --periods 6
+gen chaos_onset_refuted.json     chaos-onset "tent(s)" --param s --range 1/2,1
 gen gradients.json               gradients "logistic(r=4)" --x0 0.3 --horizon 40
 gen gradients_param.json         gradients "logistic(r)" --param r --at 7/2 --x0 0.3 --horizon 40 --loss
 gen entropy.json                 entropy "tent(s=3/2)"
@@ -33,4 +43,10 @@ gen oscillations.json            oscillations "tent(s=17/10)" --upto 5 --max-odd
 gen scrambling.json              scrambling "logistic(r=4)" --x 1/3 --y 1/3+1e-6 --eps 1e-3 --delta 0.5 --horizon 60
 gen robustness.json              robustness $net
 gen plrnn_cycles.json            lyapunov ../../proofs/plrnn2d.json -p 3
-certify phase "skew_tent(aL, aR, 1)" --x aL --y aR --range=-3,3,-3,3 --grid 4 --depth 1 --cert phase.json >/dev/null && echo "wrote phase.json"
+gen plrnn_incomplete.json        lyapunov ../../proofs/plrnn2d.json -p 2 --cap 2
+gen plrnn_singular.json          lyapunov nets/plrnn_flip.json -p 2
+gen plrnn_undecided.json         lyapunov nets/plrnn_escape.json -p 2 --cap 0 --spectrum --steps 200
+phase() { local out=$1; shift; certify phase "$@" --cert "$out" >/dev/null; rc=$?; [ $rc -le 3 ] || exit $rc; echo "wrote $out ($rc)"; }
+phase phase.json                 "skew_tent(aL, aR, 1)" --x aL --y aR --range=-3,3,-3,3 --grid 4 --depth 1
+phase phase_chaos.json           "skew_tent(aL, aR, 1)" --x aL --y aR --range=3/2,5/2,-3/2,-5/4 --grid 1 --depth 1
+phase phase_undecided.json       "skew_tent(aL, aR, 1)" --x aL --y aR --range=9/10,11/10,-21/10,-19/10 --grid 1 --depth 0

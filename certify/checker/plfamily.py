@@ -1,0 +1,277 @@
+"""Families piecewise linear in x with fixed breakpoints, and their critical parameters (trusted kernel).
+
+A family f_r(x) whose program is built from x, r, constants, +, products with r-polynomial
+factors, max and min, with every kink at a rational t independent of r (checked on the range), has
+an exact table: breaks t_1 < ... < t_m and, on the closed piece k, f_r(x) = s_k(r) x + c_k(r) with
+s_k, c_k polynomials in r (`pl_family`).
+
+Lemma (critical parameters). Along an itinerary w = (k_0, ..., k_{p-1}) of pieces, x_j = A_j x + B_j
+(A_0 = 1, B_0 = 0, A_{j+1} = s_{k_j} A_j, B_{j+1} = s_{k_j} B_j + c_{k_j}), f_r^p(x) = A_p x + B_p on
+the cylinder I_w(r) = {x : x_j in piece k_j, j < p}; put D = 1 - A_p, C = B_p. Let J be an interval of
+parameters on which none of the polynomials below vanishes (those identically zero are left out:
+their sign is constant). Then whether some point of minimal period p has itinerary w is the same for
+every r in J:
+- D not identically 0: on J the only candidate is x_0 = C/D, x_j = N_j/D with N_j = A_j C + B_j D; it
+  lies in piece k_j iff the sign of (N_j - t D)/D is right for each break t of the piece, and its
+  points are distinct iff N_i - N_j != 0. Polynomials: D, N_j - t D, N_i - N_j.
+- D = 0 identically, C not: f_r^p(x) - x = C(r) != 0 on the cylinder. Polynomial: C.
+- D = 0 and C = 0 identically: f_r^p is the identity on I_w(r), a continuum of periodic points. Each
+  constraint is A_j x + B_j >= t or <= t: with A_j = 0 identically it holds or fails with the sign of
+  B_j - t; otherwise it bounds x by the end e = (t - B_j)/A_j on the side the sign of A_j gives.
+  Polynomials: A_j, B_j - t (A_j = 0), (t - B_j) A_i - (t' - B_i) A_j (two ends: their order). On J
+  the cylinder is then empty, one point, or of positive length throughout. x_i = x_j is
+  (A_i - A_j) x + (B_i - B_j) = 0: polynomials A_i - A_j, B_i - B_j (a pair equal for every x, or
+  at one point, or never), and (A_i - A_j)(t - B_k) + (B_i - B_j) A_k (the pair equal at the end
+  e of a one-point cylinder). A cylinder of positive length minus finitely many points is not
+  empty, so existence is constant on J.
+Only itineraries some f_r, r in the range, can follow matter (`transitions`). So the set of
+parameters with a point of minimal period p is constant on every interval of the range free of
+roots of `pl_critical`: the critical parameters.
+"""
+
+from __future__ import annotations
+
+from flint import arb, fmpq, fmpq_poly
+
+from certify.checker.dynatomic import count_real_roots
+from certify.checker.semantics import Program
+
+__all__ = ["pl_family", "transitions", "itineraries", "count_itineraries", "pl_critical", "critical_root_count",
+           "MAX_ITINERARIES"]
+
+
+def pl_family(prog: Program, A, B):
+    """(breaks, slopes, icepts) of a family that is PL in x with breakpoints independent of the
+    parameter r in [A, B]; slopes and intercepts are fmpq_polys in r. None if not of that form."""
+    X1 = fmpq_poly([0, 1])
+
+    def const(q):
+        return fmpq_poly([q])
+
+    def sign_on_range(poly):
+        """+1 / -1 when poly keeps a strict sign on [A, B], else 0."""
+        if poly.is_zero():
+            return 0
+        if poly.degree() > 0 and count_real_roots(poly, A, B) > 0:
+            return 0
+        v = poly(A)
+        return 1 if v > 0 else -1
+
+    def relu(f):
+        alpha, beta, kinks = f
+        if kinks:
+            return None  # relu of a kinked function: not handled for families
+        if beta.is_zero():
+            sg = sign_on_range(alpha)
+            if sg == 0 and not alpha.is_zero():
+                return None
+            return (alpha if sg > 0 else const(0), const(0), [])
+        sg = sign_on_range(beta)
+        if sg == 0:
+            return None
+        # the kink t = -alpha/beta must be a constant rational
+        r0 = A
+        t = -alpha(r0) / beta(r0)
+        if not (alpha + beta * const(t)).is_zero():
+            return None
+        if sg > 0:
+            return (const(0), const(0), [(t, beta)])
+        return (alpha, beta, [(t, -beta)])
+
+    vals = []
+    for ins in prog.code:
+        op = ins[0]
+        if op == "x":
+            r = (const(0), const(1), [])
+        elif op == "param":
+            r = (X1, const(0), [])
+        elif op == "const":
+            r = (const(ins[1]), const(0), [])
+        elif op == "add":
+            alpha, beta, kinks = const(0), const(0), []
+            for k in ins[1:]:
+                a, b, ks = vals[k]
+                alpha, beta, kinks = alpha + a, beta + b, kinks + ks
+            r = (alpha, beta, kinks)
+        elif op == "mul":
+            factor, f = const(1), None
+            for k in ins[1:]:
+                a, b, ks = vals[k]
+                if b.is_zero() and not ks:
+                    factor = factor * a
+                elif f is None:
+                    f = vals[k]
+                else:
+                    return None
+            r = (factor, const(0), []) if f is None else (factor * f[0], factor * f[1], [(t, factor * g) for t, g in f[2]])
+        elif op in ("max", "min"):
+            u, v = vals[ins[1]], vals[ins[2]]
+            rd = relu((u[0] - v[0], u[1] - v[1], u[2] + [(t, -g) for t, g in v[2]]))
+            if rd is None:
+                return None
+            if op == "max":
+                r = (v[0] + rd[0], v[1] + rd[1], v[2] + rd[2])
+            else:
+                r = (u[0] - rd[0], u[1] - rd[1], u[2] + [(t, -g) for t, g in rd[2]])
+        elif op == "pow" and ins[2] == 1:
+            r = vals[ins[1]]
+        else:
+            return None
+        vals.append(r)
+    alpha, beta, kinks = vals[-1]
+    merged = {}
+    order = []
+    for t, g in kinks:
+        if t not in merged:
+            order.append(t)
+            merged[t] = const(0)
+        merged[t] = merged[t] + g
+    breaks, slopes, icepts = [], [beta], [alpha]
+    for t in sorted(order):
+        g = merged[t]
+        if g.is_zero():
+            continue
+        breaks.append(t)
+        slopes.append(slopes[-1] + g)
+        icepts.append(icepts[-1] - g * const(t))
+    return breaks, slopes, icepts
+
+
+MAX_ITINERARIES = 60000
+
+
+def transitions(fam, A, B) -> list:
+    """succ[k]: the pieces j that f_r maps some point of piece k into, for some r in [A, B] (a ball
+    enclosure of the image of each piece over x and r, so a superset). An itinerary that uses a
+    missing transition is never followed by any orbit of any f_r, r in [A, B]."""
+    from certify.checker.semantics import ball_of, workprec
+
+    breaks, slopes, icepts = fam
+    n = len(slopes)
+    with workprec(128):
+        R = ball_of(A, B)
+
+        def at(poly):
+            return sum((arb(c) * R ** i for i, c in enumerate(poly.coeffs())), arb(0))
+
+        succ = []
+        for k in range(n):
+            lo = breaks[k - 1] if k > 0 else None
+            hi = breaks[k] if k < n - 1 else None
+            s, c = at(slopes[k]), at(icepts[k])
+            ends = [v for v in (lo, hi) if v is not None]
+            vals = [s * arb(t) + c for t in ends]
+            ylo = min((v.lower() for v in vals), default=None, key=lambda b: b.mid()) if vals else None
+            yhi = max((v.upper() for v in vals), default=None, key=lambda b: b.mid()) if vals else None
+            if lo is None or hi is None:  # a tail: unbounded image unless the slope is certainly 0
+                if not (s.is_exact() and s == 0):
+                    grows_up = (s > 0 and hi is None) or (s < 0 and lo is None)
+                    grows_down = (s > 0 and lo is None) or (s < 0 and hi is None)
+                    if not (s > 0 or s < 0):
+                        grows_up = grows_down = True
+                    if lo is None and hi is None:
+                        grows_up = grows_down = True
+                    ylo = None if grows_down else ylo
+                    yhi = None if grows_up else yhi
+                else:
+                    ylo, yhi = c.lower(), c.upper()
+            row = []
+            for j in range(n):
+                jlo = breaks[j - 1] if j > 0 else None
+                jhi = breaks[j] if j < n - 1 else None
+                # dropped only when the image is certainly below or certainly above piece j
+                if not ((yhi is not None and jlo is not None and yhi < arb(jlo)) or
+                        (ylo is not None and jhi is not None and ylo > arb(jhi))):
+                    row.append(j)
+            succ.append(row)
+    return succ
+
+
+def itineraries(succ, p: int):
+    """Every word (k_0..k_{p-1}) with k_i -> k_{i+1} and k_{p-1} -> k_0 allowed by succ."""
+    allowed = [set(r) for r in succ]
+    stack = [(k,) for k in range(len(succ))]
+    while stack:
+        w = stack.pop()
+        if len(w) == p:
+            if w[0] in allowed[w[-1]]:
+                yield w
+            continue
+        stack.extend(w + (j,) for j in succ[w[-1]])
+
+
+def count_itineraries(fam, p: int, A, B) -> int:
+    return sum(1 for _ in itineraries(transitions(fam, A, B), p))
+
+
+def pl_critical(fam, p: int, A, B) -> list:
+    """The distinct monic irreducible factors (fmpq_polys in r) of the critical polynomials of
+    period p (module docstring): for every itinerary of pieces that some f_r, r in [A, B], can
+    follow (`transitions`), the polynomials of the lemma's case. Distinct irreducibles have no
+    common root."""
+    from flint import fmpz_poly
+
+    breaks, slopes, icepts = fam
+    factors: dict = {}
+    one, zero = fmpq_poly([1]), fmpq_poly([0])
+
+    def add(c):
+        if c.is_zero() or c.degree() < 1:
+            return
+        num = fmpz_poly([int(v) for v in (c * c.denom()).numer().coeffs()])
+        for f, _ in num.factor()[1]:
+            if f.degree() >= 1:
+                g = fmpq_poly([fmpq(int(v)) for v in f.coeffs()])
+                g = g / g.coeffs()[-1]
+                factors.setdefault(tuple(g.coeffs()), g)
+
+    for word in itineraries(transitions(fam, A, B), p):
+        Aj, Bj = one, zero
+        partial = [(Aj, Bj)]
+        for k in word:
+            Aj, Bj = slopes[k] * Aj, slopes[k] * Bj + icepts[k]
+            partial.append((Aj, Bj))
+        D, C = one - Aj, Bj
+        # the constraints x_j in piece k_j: (j, break t)
+        cons = [(j, t) for j, k in enumerate(word)
+                for t in ([breaks[k - 1]] if k > 0 else []) + ([breaks[k]] if k < len(breaks) else [])]
+        if not D.is_zero():
+            nums = [a * C + b * D for a, b in partial[:p]]  # x_j = nums[j] / D
+            add(D)
+            for j, t in cons:
+                add(nums[j] - fmpq_poly([t]) * D)
+            for i in range(p):
+                for j in range(i + 1, p):
+                    add(nums[i] - nums[j])
+            continue
+        if not C.is_zero():
+            add(C)
+            continue
+        # f_r^p = id on the cylinder for every r
+        for j in range(1, p):
+            add(partial[j][0])
+        ends = []
+        for j, t in cons:
+            a, b = partial[j]
+            if a.is_zero():
+                add(b - fmpq_poly([t]))
+            else:
+                ends.append((a, fmpq_poly([t]) - b))  # the end e = (t - B_j) / A_j
+        for u in range(len(ends)):
+            for v in range(u + 1, len(ends)):
+                add(ends[u][1] * ends[v][0] - ends[v][1] * ends[u][0])
+        for i in range(p):
+            for j in range(i + 1, p):
+                da, db = partial[i][0] - partial[j][0], partial[i][1] - partial[j][1]
+                add(da)
+                add(db)
+                for a, n in ends:
+                    add(da * n + db * a)
+    return [factors[k] for k in sorted(factors)]
+
+
+def critical_root_count(factors, lo, hi) -> int:
+    """Number of distinct real roots of the critical factors in [lo, hi]."""
+    return sum(count_real_roots(f, lo, hi) for f in factors)
+
+
