@@ -38,7 +38,7 @@ from certify.thresholds import certify_onset, certify_windows
 EXAMPLES = int(os.environ.get("CERTIFY_ORACLE_EXAMPLES", "20"))
 COEFFS = [Q(v) for v in ("-3", "-2", "-3/2", "-1", "-1/2", "0", "1/2", "1", "3/2", "2", "3")]
 ENDS = [Q(k, 4) for k in range(-12, 13)]
-BUDGET = Budget(seconds=20.0, max_prec=256)
+BUDGET = Budget(max_prec=256)
 
 
 def _q(s: str) -> Q:
