@@ -12,7 +12,7 @@ RSS <= 200 MB; "over" means within the guards but beyond the target; "KILLED" hi
     python bench/bench_hostile.py --only deep  # cases whose name contains 'deep'
     python bench/bench_hostile.py --json out.json
 
-Rows marked `kernel` hold evidence counts (rounds, p, digits, ...) that only the kernel can bound;
+Rows marked `kernel` hold evidence counts (rounds, p, lap steps, ...) that only the kernel can bound;
 they meet the target once certify/checker/limits.py caps are wired into the kernel's fact checks.
 """
 
@@ -133,10 +133,7 @@ def cases():
     yield "period p = 10**6 (claim and cover)", "kernel", _with(
         "tent_s8_5_no_period3.cert.json",
         lambda c: (c["claim"].update(p=10**6), c["evidence"][1].update(p=10**6)))
-    yield "onset digits 10**9", "kernel", _with("logistic_period3_onset.cert.json", _set(["digits"], 10**9))
     yield "oscillations upto 10**6", "kernel", _oscillations(10**6)
-    yield "param-cover onset digits 10**9", "kernel", _with("tanh_family_period3_onset.cert.json",
-                                                            _set(["digits"], 10**9))
     yield "entropy laps n 10**9 (x/2 + 1/4)", "kernel", _laps(10**9)
 
 
