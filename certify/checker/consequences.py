@@ -14,7 +14,9 @@ claim on a domain, invariance, before any of these is stated).
 
 from __future__ import annotations
 
-from flint import arb, fmpz_poly
+from flint import arb, fmpq
+
+from certify.checker.semantics import workprec
 
 __all__ = ["split_power_of_two", "sharkovsky_key", "forces", "rho", "consequences", "NO_PERIODIC_POINTS",
            "NO_NONFIXED_POINTS"]
@@ -45,11 +47,23 @@ def forces(q: int, p: int) -> bool:
 
 
 def rho(m: int) -> arb:
-    """Enclosure of rho_m, the largest real root of z^m - 2 z^(m-2) - 1 (m odd >= 3)."""
-    coeffs = [0] * (m + 1)
-    coeffs[0], coeffs[m - 2], coeffs[m] = -1, -2, 1
-    real = [r.real for r, _ in fmpz_poly(coeffs).complex_roots() if r.imag == 0]
-    return max(real, key=lambda a: a.mid())
+    """Enclosure of rho_m, the largest real root of z^m - 2 z^(m-2) - 1 (m odd >= 3).
+
+    By Descartes' rule of signs (+, -, -) it is the only positive root; the polynomial is -2 at
+    z = 1 and 2^(m-1) - 1 > 0 at z = 2, so exact-sign bisection of [1, 2] encloses it."""
+    lo, hi = fmpq(1), fmpq(2)
+    with workprec(64 + 2 * m.bit_length()):
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            z = arb(mid)
+            v = z ** m - 2 * z ** (m - 2) - 1
+            if v < 0:
+                lo = mid
+            elif v > 0:
+                hi = mid
+            else:
+                break
+    return arb(lo).union(arb(hi))
 
 
 def consequences(p: int) -> list[str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from flint import arb, fmpq, fmpq_poly
 
+from certify.checker.polynomials import count_real_roots
 from certify.checker.semantics import NotExact, Program, ball_of, eval_ball, eval_exact, eval_range
 
 MAX_PIECES = 4096  # ball evaluations per obligation on an interval (a work budget, not a time)
@@ -57,8 +58,6 @@ def _polynomial(prefix: Program):
 
 
 def _holds_exact(u, need: str, domain) -> bool | None:
-    from certify.checker.dynatomic import count_real_roots
-
     if not isinstance(u, fmpq_poly):
         u = fmpq(u)
         return u != 0 if need == "nonzero" else u > 0 if need == "positive" else u >= 0

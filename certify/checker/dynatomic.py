@@ -20,6 +20,7 @@ from __future__ import annotations
 import sympy
 from flint import fmpq, fmpq_mpoly_ctx, fmpq_poly
 
+from certify.checker.polynomials import count_real_roots
 from certify.checker.semantics import NotExact, Program, eval_exact
 
 _R = sympy.Symbol("r")
@@ -116,18 +117,6 @@ def at_param(phi, value: fmpq) -> fmpq_poly:
 def to_sympy(poly: fmpq_poly, var=_R) -> sympy.Poly:
     return sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(poly.coeffs())], var,
                       domain="QQ")
-
-
-def count_real_roots(poly: fmpq_poly, lo=None, hi=None) -> int:
-    """Number of distinct real roots in [lo, hi] (the whole line if None), by Sturm sequences."""
-    if poly.degree() < 1:
-        if poly.is_zero():
-            raise ValueError("the zero polynomial")
-        return 0
-    P = to_sympy(poly).sqf_part()
-    lo = None if lo is None else sympy.Rational(int(lo.p), int(lo.q))
-    hi = None if hi is None else sympy.Rational(int(hi.p), int(hi.q))
-    return int(P.count_roots(lo, hi))
 
 
 def real_roots_at(phi, value: fmpq) -> int:

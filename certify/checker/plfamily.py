@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from flint import arb, fmpq, fmpq_poly
 
-from certify.checker.dynatomic import count_real_roots
+from certify.checker.polynomials import count_real_roots
 from certify.checker.semantics import Program
 
 __all__ = ["pl_family", "transitions", "itineraries", "count_itineraries", "pl_critical", "critical_root_count",
