@@ -447,9 +447,12 @@ KERNEL_COUNTS = {
 }
 
 
+_UNWIRED = {"oscillations upto 10^9", "entropy laps n 10^9"}  # entropy/oscillations kernel: being rewritten
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="kernel evidence caps (certify/checker/limits.py) not wired yet")
-@pytest.mark.parametrize("name", sorted(KERNEL_COUNTS))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="cap not wired yet"))
+                                  if n in _UNWIRED else n for n in sorted(KERNEL_COUNTS)])
 def test_kernel_counts_bounded(name):
     """A certificate asking for 10^9 region rounds, lap steps or composition steps is refused by the
     kernel itself in one line (not by the guard, and not by running out of memory)."""

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from flint import arb, arb_mat, fmpq, fmpq_poly
 
 from certify.certificates import interval_parse, q_parse, q_str
+from certify.checker.limits import MAX_KRAWCZYK_PERIOD, MAX_ROUNDS, MAX_STEPS, bounded
 from certify.checker.regions import pl_region, polynomial_escape_radius
 from certify.checker.semantics import NotExact, Program, ball_of, eval_ball, eval_exact, eval_range
 
@@ -150,7 +151,7 @@ def fact_region(prog: Program, fact: dict, claim_domain, p: int = 1):
         nonfixed = bool(fact.get("nonfixed", False))
         if nonfixed and p < 2:
             raise Failure("a region without fixed tails holds periodic points of minimal period >= 2 only")
-        S = pl_region(pl, int(fact["rounds"]), nonfixed)
+        S = pl_region(pl, bounded(fact["rounds"], MAX_ROUNDS, "rounds"), nonfixed)
         if S == "empty":
             if region != "empty":
                 raise Failure("rules give an empty region but the certificate names one")
@@ -241,6 +242,9 @@ def fact_cycle_exact(prog: Program, fact: dict, p: int):
 
 def fact_cycle_krawczyk(prog: Program, fact: dict, p: int):
     """Krawczyk on the cyclic system: exactly one p-cycle with x_i in box i; disjoint boxes."""
+    if p > MAX_KRAWCZYK_PERIOD or len(fact["boxes"]) != p:
+        raise Failure(f"a Krawczyk cycle has p boxes, p at most {MAX_KRAWCZYK_PERIOD} (a p x p ball matrix is "
+                      "inverted)")
     boxes = [interval_parse(b) for b in fact["boxes"]]
     if len(boxes) != p:
         raise Failure(f"cycle has {len(boxes)} boxes, expected {p}")
@@ -272,6 +276,12 @@ def fact_li_yorke(prog: Program, fact: dict):
     if not (up or down):
         raise Failure(f"Li-Yorke inequalities do not hold at a = {fact['a']}")
     return "increasing" if up else "decreasing"
+
+
+def _steps(cells, p: int) -> None:
+    """A cover of len(cells) cells followed for p steps each stays within the kernel's work limit."""
+    if not isinstance(cells, list) or len(cells) * p > MAX_STEPS:
+        raise Failure(f"cells x period must be at most {MAX_STEPS} (the checker's work limit)")
 
 
 def _end(v):
@@ -316,6 +326,7 @@ def fact_cover_pl(prog: Program, fact: dict, region, p: int):
     pl = prog.pl()
     if pl is None:
         raise Failure("cover_pl on a map that is not piecewise linear")
+    _steps(fact["cells"], p)
     cells = [(_end(c[0]), _end(c[1])) for c in fact["cells"]]
     _check_tiling(cells, region)
     points, continuum = set(), []
@@ -429,6 +440,7 @@ def fact_cover_ball(prog: Program, fact: dict, region, p: int, extra=None):
     of minimal period p, sorted.
     """
     rows = fact["cells"]
+    _steps(rows, p)
     cells = [(q_parse(r[0]), q_parse(r[1])) for r in rows]
     _check_tiling(cells, region)
     roots = []
@@ -442,7 +454,7 @@ def fact_cover_ball(prog: Program, fact: dict, region, p: int, extra=None):
             if not no_root_newton(prog, lo, hi, p):
                 raise Failure(f"{where}: Newton exclusion not proved")
         elif tag == "r":
-            q = int(row[3])
+            q = bounded(row[3], p, "a root cell's period", lo=1)
             tl, th = interval_parse(row[4])
             if not (lo <= tl < th <= hi) or p % q:
                 raise Failure(f"{where}: malformed root cell")
@@ -535,13 +547,15 @@ def fact_roots_count(prog: Program, fact: dict, p: int):
         raise Failure("roots_count needs a polynomial map") from None
     if not isinstance(f, fmpq_poly) or f.degree() < 2:
         raise Failure("roots_count needs a polynomial map of degree >= 2")
+    if f.degree() ** p > MAX_STEPS:
+        raise Failure(f"f^{p}(x) - x has degree {f.degree()}^{p}: beyond the checker's work limit {MAX_STEPS}")
     degree = f.degree() ** p
+    periods = [bounded(entry["period"], p, "an orbit's period", lo=1) for entry in fact["orbits"]]
+    if any(p % d for d in periods) or sum(periods) != degree:
+        raise Failure(f"the orbit periods must divide {p} and add up to the degree {degree} of f^{p}(x) - x")
     allboxes, orbits, total = [], [], 0
-    for entry in fact["orbits"]:
-        d = int(entry["period"])
+    for entry, d in zip(fact["orbits"], periods):
         box = interval_parse(entry["box"])
-        if d < 1 or p % d:
-            raise Failure(f"orbit period {d} does not divide {p}")
         if not unique_root(prog, *box, d):
             raise Failure(f"no proved solution of f^{d}(x) = x in [{entry['box']['lo']}, {entry['box']['hi']}]")
         encl = orbit_enclosures(prog, box, d)
@@ -572,6 +586,7 @@ def fact_monotone(prog: Program, fact: dict, region, p: int):
         raise Failure(f"unknown direction {direction!r}")
     if p < (2 if direction == "increasing" else 3):
         raise Failure(f"a {direction} map can have period {p}")
+    _steps(fact["cells"], 1)
     cells = [(q_parse(c[0]), q_parse(c[1])) for c in fact["cells"]]
     _check_tiling(cells, region)
     for lo, hi in cells:

@@ -16,9 +16,9 @@ from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker import facts as F
 from certify.checker.consequences import (NO_NONFIXED_POINTS, NO_PERIODIC_POINTS, consequences, forces,
                                           split_power_of_two)
+from certify.checker.limits import MAX_PERIOD
 from certify.checker.statement import Statement, iv, num
 
-MAX_PERIOD = 4096  # a claim's period; enumerations are bounded separately by the facts' sizes
 
 
 def claim_period(claim: dict) -> int:

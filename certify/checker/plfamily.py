@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from flint import arb, fmpq, fmpq_poly
 
+from certify.checker.limits import MAX_ITINERARIES
 from certify.checker.polynomials import count_real_roots
 from certify.checker.semantics import Program
 
@@ -137,7 +138,6 @@ def pl_family(prog: Program, A, B):
     return breaks, slopes, icepts
 
 
-MAX_ITINERARIES = 60000
 
 
 def transitions(fam, A, B) -> list:

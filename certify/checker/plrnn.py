@@ -17,14 +17,14 @@ from flint import acb, fmpq, fmpq_mat
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.facts import Failure
+from certify.checker.limits import MAX_PLRNN_DIM
 from certify.checker.statement import Statement, num
 from certify.errors import CertifyError
 
 __all__ = ["Model", "parse_plrnn", "step", "pattern", "jacobian", "enumerate_cycles", "cycle_of", "follow_itinerary",
            "canonical_cycle", "cycle_stability", "plrnn_cycles", "singular_itinerary", "not_enumerated_reason",
-           "singular_reason", "MAX_CHECK_BITS", "MAX_DIM", "MAX_PERIOD"]
+           "singular_reason", "MAX_CHECK_BITS", "MAX_PERIOD"]
 
-MAX_DIM = 64                # the dimension n of a PLRNN the kernel accepts
 MAX_PERIOD = 1024           # the claim's largest period P
 MAX_CYCLE = 4096            # n p for one cycle fact (p points of n coordinates)
 MAX_CHECK_BITS = 20         # the checker re-enumerates at most 2^20 itineraries for one period
@@ -435,7 +435,7 @@ def plrnn_cycles(prog, cert: dict) -> Statement:
     before it is done.
     """
     canon = cert["map"]["canonical"]
-    m = parse_plrnn(canon, MAX_DIM)
+    m = parse_plrnn(canon, MAX_PLRNN_DIM)
     dim = cert["map"].get("dimension")
     if isinstance(dim, bool) or dim != m.n:
         raise Failure(f"map.dimension must be the PLRNN's dimension {m.n}, got {dim!r}")

@@ -15,7 +15,8 @@ import numpy as np
 from certify.arith import Budget, workprec
 from certify.certificates import SCHEMA
 from certify.checker import check
-from certify.checker.plrnn import MAX_CHECK_BITS, MAX_DIM, MAX_PERIOD
+from certify.checker.limits import MAX_PLRNN_DIM
+from certify.checker.plrnn import MAX_CHECK_BITS, MAX_PERIOD
 from certify.errors import CertifyError
 from certify.maps.plrnn import PLRNN
 from certify.orbits.period import versions
@@ -70,8 +71,8 @@ def lyapunov_plrnn(net: PLRNN, P: int, spectrum: bool = True, z0=None, steps: in
     """Certificate listing every certified cycle of period 1..P with stability and exponents,
     complete for the periods that were fully enumerated (n p <= cap); plus a spectrum estimate when
     asked. Undecided (no facts, no period rows) when no cycle was found and no period enumerated."""
-    if net.n > MAX_DIM:
-        raise CertifyError(f"a PLRNN of dimension {net.n} is beyond the checker's limit {MAX_DIM}")
+    if net.n > MAX_PLRNN_DIM:
+        raise CertifyError(f"a PLRNN of dimension {net.n} is beyond the checker's limit {MAX_PLRNN_DIM}")
     if not 1 <= P <= MAX_PERIOD:
         raise CertifyError(f"the period P must be between 1 and {MAX_PERIOD}, got {P}")
     if not 0 <= cap <= MAX_CHECK_BITS:
