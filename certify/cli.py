@@ -671,6 +671,8 @@ def _parser() -> argparse.ArgumentParser:
     rb.add_argument("map", help="a weights file or rnn1d(...)")
     rb.add_argument("--searches", type=int, default=500,
                     help="neighbours the upper-bound search tries to refute (default 500)")
+    rb.add_argument("--max-cells", type=int, default=None,
+                    help="work budget: cells of each period decision (default 400,000 in balls, 100,000 exact)")
     rb.add_argument("--timeout", type=float, default=None, help=_TIMEOUT_HELP)
     rb.add_argument("--seed", type=int, default=0)
     rb.add_argument("--persistence", type=int, help="also run the persistence experiment with N samples per delta")
