@@ -24,17 +24,17 @@ from certify.checker.statement import Statement, facts_list, fixed, iv, num, und
 
 __all__ = ["entropy", "oscillations", "affine_cells", "laps", "lap_points", "graph_edges", "perron_bound",
            "compose", "rho_odd_below", "rho_odd", "log_rho_text", "describe", "rounded_bound", "odd_period_entry",
-           "TRIVIAL", "CellBudget", "MAX_DEPTH", "MAX_GRAPH_CELLS", "MAX_EDGES", "MAX_UPTO", "MAX_CELL_WORK"]
+           "TRIVIAL", "CellBudget", "MAX_ODD", "MAX_DEPTH", "MAX_GRAPH_CELLS", "MAX_EDGES", "MAX_UPTO", "MAX_CELL_WORK"]
 
 MAX_DEPTH = 256            # n of a laps, horseshoe or graph fact (the certifier's --depth)
 MAX_UPTO = 64              # the largest t of an oscillations claim
-MAX_CELL_WORK = 4_000_000  # affine cells the exact compositions of one certificate may build
+MAX_CELL_WORK = 1_000_000  # affine cells the exact compositions of one certificate may build (~20 s)
 MAX_GRAPH_CELLS = 20_000   # cells of a graph fact's partition (the certifier builds graphs up to this)
 MAX_EDGES = 2_000_000      # edges of one graph
 MAX_LIPSCHITZ_N = 16
 MAX_LIPSCHITZ_CELLS = 4096
 MAX_PIECES = 4096          # claim.pieces: the tiling on which f(I) in I is proved for smooth maps
-MAX_ODD = 4095             # an odd period p of an embedded period certificate
+MAX_ODD = 99               # an odd period p of an embedded period certificate (so <= 49 refutations)
 BITS = 40                  # the stated bounds are the exact ones rounded outward to multiples of 2^-40
 TRIVIAL = ("log(1)/1", "h >= 0 always (no lower-bound fact)")
 
@@ -49,6 +49,10 @@ class CellBudget:
         self.left -= k
         if self.left < 0:
             raise ValueError(f"more than {self.limit:,} affine cells in all")
+
+    def over(self, k: int) -> bool:
+        """Whether k more cells would exceed the budget."""
+        return k > self.left
 
 
 def affine_cells(pl: PL, lo: fmpq, hi: fmpq, n: int, max_cells: int = 2_000_000, budget: CellBudget | None = None):
@@ -82,6 +86,8 @@ def compose(pl: PL, cells, max_cells: int = 2_000_000, budget: CellBudget | None
             nxt.append((x, y, s * A, s * B + c))
         if len(nxt) > max_cells:
             raise ValueError(f"more than {max_cells:,} cells")
+        if budget is not None and budget.over(len(nxt)):
+            budget.spend(len(nxt))  # raises
     if budget is not None:
         budget.spend(len(nxt))
     return nxt

@@ -13,6 +13,9 @@ from certify.checker.regions import pl_region, polynomial_escape_radius
 from certify.checker.semantics import NotExact, Program, ball_of, eval_ball, eval_exact, eval_range
 
 
+MAX_ROUNDS = 1024  # rounds of the region rules a piecewise_linear region fact may ask for
+
+
 class Failure(Exception):
     """An atomic fact does not hold (or could not be verified)."""
 
@@ -148,7 +151,10 @@ def fact_region(prog: Program, fact: dict, claim_domain, p: int = 1):
         nonfixed = bool(fact.get("nonfixed", False))
         if nonfixed and p < 2:
             raise Failure("a region without fixed tails holds periodic points of minimal period >= 2 only")
-        S = pl_region(pl, int(fact["rounds"]), nonfixed)
+        rounds = fact.get("rounds")
+        if isinstance(rounds, bool) or not isinstance(rounds, int) or not 0 <= rounds <= MAX_ROUNDS:
+            raise Failure(f"rounds must be an integer in 0..{MAX_ROUNDS} (the certifier uses at most 60)")
+        S = pl_region(pl, rounds, nonfixed)
         if S == "empty":
             if region != "empty":
                 raise Failure("rules give an empty region but the certificate names one")

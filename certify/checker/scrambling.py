@@ -30,8 +30,8 @@ def _bits(q) -> int:
 
 
 def distances(prog: Program, x, y, horizon: int):
-    """(d_t for t = 0..horizon, exact): exact rationals for PL maps while every iterate has at most
-    MAX_EXACT_BITS bits, else balls at the current precision."""
+    """(d_t for t = 0..horizon as an iterator, exact): exact rationals for PL maps while every iterate
+    has at most MAX_EXACT_BITS bits, else balls at the current precision."""
     pl = prog.pl()
     if pl is not None:
         out, u, v = [], x, y
@@ -41,12 +41,16 @@ def distances(prog: Program, x, y, horizon: int):
             out.append(abs(u - v))
             u, v = pl(u), pl(v)
         else:
-            return out, True
-    X, Y, out = arb(x), arb(y), []
-    for _ in range(horizon + 1):
-        out.append(abs(X - Y))
-        X, Y = eval_ball(prog, X), eval_ball(prog, Y)
-    return out, False
+            return iter(out), True
+    return _ball_distances(prog, x, y, horizon), False
+
+
+def _ball_distances(prog: Program, x, y, horizon: int):
+    X, Y = arb(x), arb(y)
+    for t in range(horizon + 1):
+        yield abs(X - Y)
+        if t < horizon:
+            X, Y = eval_ball(prog, X), eval_ball(prog, Y)
 
 
 def classify(d, eps, delta):

@@ -121,12 +121,13 @@ def facts_list(cert: dict) -> list:
     return ev
 
 
-# Ball iterations cost about steps x precision x (1 + precision/2048) (transcendental functions are
-# superlinear in the precision); one certificate's orbits may cost at most this (about 20 s for a
-# tanh network at the largest precision, far less for polynomials).
+# A ball evaluation of a map costs about (precision + 2048) x (1 + precision/2048) units: a fixed
+# interpreter overhead, and transcendental functions superlinear in the precision. One certificate's
+# orbits may cost at most MAX_BALL_WORK units: about 20 s for a tanh network at any precision, far
+# less for polynomials.
 MAX_BALL_WORK = 1 << 30
 
 
 def ball_work(steps: int, prec: int) -> int:
     """The cost of `steps` ball evaluations of a map at `prec` bits, in the units of MAX_BALL_WORK."""
-    return steps * prec * (1 + prec // 2048)
+    return steps * (prec + 2048) * (1 + prec // 2048)

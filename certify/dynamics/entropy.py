@@ -6,7 +6,7 @@ import dataclasses
 import math
 
 import numpy as np
-from flint import arb, ctx, fmpq
+from flint import arb, fmpq
 
 from certify import limits
 from certify.arith import Budget, dyadic, float_map, over_budget, to_fmpq, workprec
@@ -137,8 +137,9 @@ def entropy_bounds(m: Map, domain=None, budget: Budget = Budget(), tolerance: fl
 
     Piecewise-linear maps: exact lap counts of f^n, and the graphs of the partition of I into the laps
     of f^n (h <= log rho(transition graph), h >= log rho(covering graph)), sharpened with n until
-    hi - lo < tolerance, n = budget.lap_depth (at most the kernel's 256) or f^n has more than
-    budget.max_pl_cells affine cells (at most 1/16 of the kernel's cell limit; a `note` then names the budget); k-horseshoes when f has flat pieces. Other maps: see
+    hi - lo < tolerance, n = budget.lap_depth (at most the kernel's 256), f^n has more than
+    budget.max_pl_cells affine cells, or the kernel could not re-check the facts within its cell limit
+    (a `note` then names the budget); k-horseshoes when f has flat pieces. Other maps: see
     smooth_entropy_bounds. `timeout` (seconds, None: none) is the outer guard: when it fires the
     result is undecided, "time limit (machine-dependent)".
     """
@@ -161,7 +162,7 @@ def _entropy_bounds(m: Map, domain, budget: Budget, tolerance: float, claim: dic
     best_up, best_lo = None, None  # (value, fact, exact, method)
     graphs = I[0] < I[1]
     n, stopped = 1, None
-    depth, max_cells = min(budget.lap_depth, MAX_DEPTH), min(budget.max_pl_cells, MAX_CELL_WORK // 16)
+    depth, max_cells, spent = min(budget.lap_depth, MAX_DEPTH), budget.max_pl_cells, 0
     while True:
         if n > depth:
             stopped = f"budget: lap depth {depth} reached"
@@ -171,6 +172,10 @@ def _entropy_bounds(m: Map, domain, budget: Budget, tolerance: float, claim: dic
             cells = affine_cells(pl, *I, n, max_cells=max_cells)
         except ValueError:
             stopped = f"{over_budget(max_cells)} in f^{n}"
+            break
+        spent += len(cells)  # the kernel re-composes f, ..., f^n for each of (at most) three facts
+        if 3 * spent > MAX_CELL_WORK:
+            stopped = f"budget: the kernel's limit of {MAX_CELL_WORK:,} affine cells in all, at f^{n}"
             break
         ls = laps(cells)
         count = len(ls)

@@ -12,11 +12,11 @@ import numpy as np
 from flint import fmpq
 
 from certify import limits
-from certify.arith import Budget, over_budget
+from certify.arith import Budget
 from certify.certificates import SCHEMA, interval
 from certify.checker import check
 from certify.checker.consequences import rho as rho_enclosure
-from certify.checker.entropy import MAX_CELL_WORK, MAX_UPTO, CellBudget, compose, laps, odd_period_entry
+from certify.checker.entropy import MAX_CELL_WORK, MAX_ODD, MAX_UPTO, CellBudget, compose, laps, odd_period_entry
 from certify.dynamics.entropy import entropy_bounds, invariant_interval
 from certify.errors import CertifyError
 from certify.maps import Map
@@ -80,8 +80,8 @@ def oscillations(m: Map, upto: int = 12, max_odd: int = 15, budget: Budget = Bud
                            "max/min/abs formulas)")
     if not 1 <= upto <= MAX_UPTO:
         raise CertifyError(f"--upto must be between 1 and {MAX_UPTO}")
-    if max_odd < 3:
-        raise CertifyError("--max-odd must be at least 3")
+    if not 3 <= max_odd <= MAX_ODD:
+        raise CertifyError(f"--max-odd must be between 3 and {MAX_ODD}")
     claim = {"kind": "oscillations", "p": 0, "interval": None, "upto": upto}
     base = {"schema": SCHEMA, "map": {"given": m.given, "canonical": m.canonical, "class": m.kind},
             "claim": claim, "precision": 128, "versions": versions()}
