@@ -383,8 +383,10 @@ def _entropy(args) -> int:
     from certify.maps import parse_map
     from certify.report.text import render_entropy
 
-    if args.depth < 1:
-        raise CertifyError(f"--depth must be at least 1, got {args.depth}")
+    from certify.checker.entropy import MAX_DEPTH
+
+    if not 1 <= args.depth <= MAX_DEPTH:
+        raise CertifyError(f"--depth must be between 1 and {MAX_DEPTH} (the checker's limit), got {args.depth}")
     m = parse_map(args.map)
     cert = entropy_bounds(m, _domain(args.domain) if args.domain else None, budget=_budget(args, lap_depth=args.depth),
                           timeout=_timeout(args))
@@ -645,7 +647,7 @@ def _parser() -> argparse.ArgumentParser:
     ep.add_argument("map")
     ep.add_argument("--domain", help="LO,HI: an invariant interval (default: found from the map)")
     ep.add_argument("--depth", type=int, default=60,
-                    help="PL maps: the largest n whose laps of f^n sharpen the bounds (default 60)")
+                    help="PL maps: the largest n whose laps of f^n sharpen the bounds (default 60, at most 256)")
     _limit_arguments(ep, "PL maps: affine cells of f^n; smooth maps: cells of each odd-period search (1/16 of it)",
                      "100,000 for PL maps, 400,000 for smooth maps")
     ep.add_argument("--json", action="store_true")

@@ -573,7 +573,7 @@ def oscillations(prog, cert: dict) -> Statement:
         raise Failure("the odd_period entry is not the kernel's (p, refuted_before, log_rho)")
     lines = [f"on {I} (f continuous on I, f(I) ⊆ I), f^t has exactly {', '.join(map(str, counts))} laps (maximal "
              f"intervals of monotonicity) for t = 1..{T}"]
-    none_before = (f"; f has no point of minimal period {', '.join(map(str, refuted))} (embedded refutations)"
+    none_before = (f"; f has no point of minimal period {', '.join(map(str, refuted))} in I (embedded refutations)"
                    if refuted else "")
     if odd:
         p = odd[0]

@@ -131,6 +131,8 @@ def gradients(prog, cert: dict) -> Statement:
     whole(claim["p"], "the claim's p (unused by gradients)", 0, 0)
     x0 = q_parse(claim["x0"])
     H = whole(claim["horizon"], "the horizon", 1, MAX_HORIZON)
+    if ("param" in claim) != ("value" in claim):
+        raise Failure("a gradients claim names both a parameter and its value, or neither")
     where = f"the orbit of x0 = {q_str(x0)}" + (f" at {claim['param']} = {q_str(q_parse(claim['value']))}"
                                                  if claim.get("param") is not None else "")
     _estimates(cert)

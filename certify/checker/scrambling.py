@@ -147,8 +147,9 @@ def scrambling(prog, cert: dict) -> Statement:
     if proved:
         again = (f"close again first at t = {s['close_again_after']}" if s["close_again_after"] is not None
                  else f"not close again up to t = {H}")
-        head = (f"{pair} under f are less than eps = {num(eps)} apart at t = {s['first_close']} and more than "
-                f"delta = {num(delta)} apart at t = {s['first_apart_after']} (the first such times); {again}")
+        head = (f"{pair} under f are less than eps = {num(eps)} apart at t1 = {s['first_close']} (the first time "
+                f"they are) and more than delta = {num(delta)} apart at t2 = {s['first_apart_after']} (the first such "
+                f"time after t1); {again}")
     else:
         head = (f"for no times 0 <= t1 < t2 <= {H} are {pair} under f less than eps = {num(eps)} apart at t1 "
                 f"and more than delta = {num(delta)} apart at t2")
