@@ -271,17 +271,6 @@ def _gradients(args) -> int:
     return _emit(args, cert, render_gradients)
 
 
-def _rational(text: str, option: str):
-    from flint import fmpq
-
-    from certify.maps.formulas import parse_number
-
-    v = parse_number(text, option)
-    if not v.is_Rational:
-        raise CertifyError(f"{option} must be a rational number")
-    return fmpq(int(v.p), int(v.q))
-
-
 def _gradient_family(args):
     """(family, value) for `gradients --param`: a weight of an rnn1d network (its own value unless --at),
     or a family's free parameter at --at."""
@@ -408,8 +397,10 @@ def _entropy(args) -> int:
     from certify.maps import parse_map
     from certify.report.text import render_entropy
 
-    if args.depth < 1:
-        raise CertifyError(f"--depth must be at least 1, got {args.depth}")
+    from certify.checker.entropy import MAX_DEPTH
+
+    if not 1 <= args.depth <= MAX_DEPTH:
+        raise CertifyError(f"--depth must be between 1 and {MAX_DEPTH} (the checker's limit), got {args.depth}")
     m = parse_map(args.map)
     cert = entropy_bounds(m, _domain(args.domain) if args.domain else None, budget=_budget(args, lap_depth=args.depth),
                           timeout=_timeout(args))
@@ -670,7 +661,7 @@ def _parser() -> argparse.ArgumentParser:
     ep.add_argument("map")
     ep.add_argument("--domain", help="LO,HI: an invariant interval (default: found from the map)")
     ep.add_argument("--depth", type=int, default=60,
-                    help="PL maps: the largest n whose laps of f^n sharpen the bounds (default 60)")
+                    help="PL maps: the largest n whose laps of f^n sharpen the bounds (default 60, at most 256)")
     _limit_arguments(ep, "PL maps: affine cells of f^n; smooth maps: cells of each odd-period search (1/16 of it)",
                      "100,000 for PL maps, 400,000 for smooth maps")
     ep.add_argument("--json", action="store_true")
@@ -696,6 +687,8 @@ def _parser() -> argparse.ArgumentParser:
     rb.add_argument("map", help="a weights file or rnn1d(...)")
     rb.add_argument("--searches", type=int, default=500,
                     help="neighbours the upper-bound search tries to refute (default 500)")
+    rb.add_argument("--max-cells", type=int, default=None,
+                    help="work budget: cells of each period decision (default 400,000 in balls, 100,000 exact)")
     rb.add_argument("--timeout", type=float, default=None, help=_TIMEOUT_HELP)
     rb.add_argument("--seed", type=int, default=0)
     rb.add_argument("--persistence", type=int, help="also run the persistence experiment with N samples per delta")

@@ -22,7 +22,8 @@ from certify.verify import verify
 HERE = pathlib.Path(__file__).resolve().parent / "certificates"
 FIXTURES = sorted(HERE.glob("*.json"))
 # claim kinds whose derivation binds every displayed field; the others are being converted (issue 9)
-BOUND = {"period", "orbits", "phase", "plrnn_cycles", "onset", "windows", "chaos_onset"}
+BOUND = {"period", "orbits", "phase", "plrnn_cycles", "onset", "windows", "chaos_onset", "entropy",
+         "oscillations", "scrambling", "robustness", "gradients"}
 RATIONAL = re.compile(r"^-?\d+(/\d+)?$")
 VERDICTS = ("proved", "refuted", "undecided")
 
@@ -125,6 +126,8 @@ def _true_elsewhere(mutant) -> bool:
         return _phase_elsewhere(mutant)
     if claim["kind"] in ("onset", "windows", "chaos_onset"):
         return _threshold_true_elsewhere(mutant)
+    if claim["kind"] in ("scrambling", "entropy"):
+        return _dynamics_elsewhere(mutant)
     if claim["kind"] not in ("period", "orbits"):
         return False
     canon = mutant["map"]["canonical"]
@@ -213,3 +216,28 @@ def _phase_elsewhere(mutant) -> bool:
         return False
     return out["claim"]["depth"] == claim["depth"] and all(
         out.get(k) == mutant.get(k) for k in ("verdict", "evidence", "areas", "boundary_near"))
+
+
+def _dynamics_elsewhere(mutant) -> bool:
+    """A scrambling or entropy mutant whose claim changed (eps, delta, the interval I): certify, run afresh
+    on that claim, lists the same times (scrambling), or proves bounds meeting the mutant's (entropy:
+    f(I) in I and the laps may hold on a larger interval too)."""
+    from certify.certificates import interval_parse, q_parse
+    from certify.checker.semantics import Program
+    from certify.dynamics.entropy import entropy_bounds
+    from certify.dynamics.scrambling import scrambling
+    from certify.maps import Map
+
+    claim, canon = mutant["claim"], mutant["map"]["canonical"]
+    m = Map("", canon, Program.from_canonical(canon))
+    try:
+        if claim["kind"] == "scrambling":
+            out = scrambling(m, *(q_parse(claim[k]) for k in ("x", "y", "eps", "delta")), claim["horizon"])
+            return all(out.get(k) == mutant.get(k) for k in ("verdict", "evidence", "statement"))
+        out = entropy_bounds(m, interval_parse(claim["interval"]))
+    except CertifyError:
+        return False
+    if out["verdict"] != mutant["verdict"]:
+        return False
+    (a, b), (c, d) = ((q_parse(x["bounds"]["lo"]), q_parse(x["bounds"]["hi"])) for x in (out, mutant))
+    return a <= d and c <= b

@@ -10,7 +10,6 @@ from flint import arb, fmpq
 from certify.checker import check
 from certify.checker.consequences import consequences, forces, rho
 from certify.checker.continuity import discontinuity
-from certify.checker.semantics import Program
 from certify.cli import main
 from certify.errors import CertifyError
 from certify.maps import parse_map

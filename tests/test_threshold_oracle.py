@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from oracle_pl import Net, periodic_points
 
 from certify.arith import Budget
-from certify.certificates import interval_parse, q_parse
+from certify.certificates import q_parse
 from certify.checker import check
 from certify.maps import parse_family
 from certify.thresholds import certify_onset, certify_windows
@@ -238,7 +238,7 @@ def _run_pl(case, stats):
     spec, name, at, p, A, B, at_critical = case
     try:
         fam = parse_family(spec, name)
-    except Exception as e:  # the parameter cancelled out, or the family is not a valid map
+    except Exception:  # the parameter cancelled out, or the family is not a valid map
         stats["skipped"] += 1
         return
     if at_critical:

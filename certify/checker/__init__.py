@@ -19,11 +19,11 @@ from flint.utils.flint_exceptions import FlintError
 from certify.certificates import SCHEMA, VERDICTS, interval_parse, q_parse
 from certify.checker import facts as F
 from certify.checker import orbits as O
-from certify.checker import phase, plrnn
+from certify.checker import entropy, gradients, phase, plrnn, robust, scrambling
 from certify.checker import thresholds as T
 from certify.checker.continuity import discontinuity
 from certify.checker.semantics import Program, workprec
-from certify.checker.statement import ENVELOPE, INFORMATIONAL, MAP_KEYS, Kind, Statement
+from certify.checker.statement import ENVELOPE, INFORMATIONAL, MAP_KEYS, Kind
 from certify.errors import CertifyError
 
 __all__ = ["CheckResult", "check", "KINDS", "map_class"]
@@ -44,20 +44,6 @@ class CheckResult:
     informational: tuple = ()
 
 
-def _legacy(name: str):
-    """A claim kind still verified by its module's check_* function (returns the number of facts)."""
-
-    def derive(prog, cert):
-        import importlib
-        module, func = name.split(":")
-        fn = getattr(importlib.import_module(f"certify.checker.{module}"), func)
-        n = fn(prog, cert)
-        kind = cert["claim"]["kind"]
-        return Statement(f"{kind} certificate: facts verified ({cert['verdict']})", n)
-
-    return derive
-
-
 def _k(*names):
     return frozenset(names)
 
@@ -71,14 +57,12 @@ KINDS: dict[str, Kind] = {
     "phase": Kind(phase.phase, _k("p", "params", "range", "grid", "depth"), _k("areas", "boundary_near"),
                   _k("note"), compiled=False),
     "plrnn_cycles": Kind(plrnn.plrnn_cycles, _k("p"), _k("periods"), _k("spectrum"), compiled=False),
-    "gradients": Kind(_legacy("facts:check_gradients"), _k("p", "x0", "horizon", "param", "value"),
-                      _k("param_gradient"), _k("growth_method", "growth_rate", "lambda", "regime", "stderr")),
-    "entropy": Kind(_legacy("entropy:check_entropy"), _k("p", "interval", "pieces"), _k("bounds"), _k("note")),
-    "oscillations": Kind(_legacy("entropy:check_oscillations"), _k("p", "interval", "upto"), _k("odd_period"),
-                         _k("growth")),
-    "scrambling": Kind(_legacy("scrambling:check_scrambling"), _k("p", "x", "y", "eps", "delta", "horizon"),
-                       _k("statement")),
-    "robustness": Kind(_legacy("robust:check_robustness"), _k("p", "norm"), _k("radius"), _k("experiment")),
+    "gradients": Kind(gradients.gradients, _k("p", "x0", "horizon", "param", "value"), _k(),
+                      _k("growth_method", "growth_rate", "lambda", "regime", "stderr", "param_gradient")),
+    "entropy": Kind(entropy.entropy, _k("p", "interval", "pieces"), _k("bounds"), _k("note")),
+    "oscillations": Kind(entropy.oscillations, _k("p", "interval", "upto"), _k("odd_period"), _k("growth", "note")),
+    "scrambling": Kind(scrambling.scrambling, _k("p", "x", "y", "eps", "delta", "horizon"), _k("statement")),
+    "robustness": Kind(robust.robustness, _k("p", "norm"), _k("radius"), _k("experiment")),
 }
 _CANONICAL_KEYS = {"expr": _k("kind", "expr", "param", "params"),
                    "rnn1d": _k("kind", "activation", "w", "b", "a", "c", "output_activation", "slope"),

@@ -16,6 +16,8 @@ from certify.checker.regions import pl_region, polynomial_escape_radius
 from certify.checker.semantics import NotExact, Program, ball_of, eval_ball, eval_exact, eval_range
 
 
+
+
 class Failure(Exception):
     """An atomic fact does not hold (or could not be verified)."""
 
@@ -674,117 +676,3 @@ def fact_constant_slope(prog: Program, fact: dict):
         raise Failure(f"the map does not have |slope| = {fact['s']} on every piece" +
                       (" meeting I" if fact.get("interval") is not None else ""))
     return s
-
-
-def gradient_logs(prog: Program, x0, horizon: int):
-    """Balls enclosing log|d x_t / d x_0| = sum_{s<t} log|f'(x_s)| for t = 1..horizon (None once 0 is possible)."""
-    X, D, out = arb(x0), arb(1), []
-    for _ in range(horizon):
-        X, d = eval_ball(prog, X, deriv=True)
-        D = D * d
-        out.append(_log_abs(D))
-    return out
-
-
-def gradient_program(prog: Program, claim: dict) -> Program:
-    """The map a gradients claim is about: the family at its claimed parameter value (the parameter a
-    point ball, so that eval_ball can seed d/dtheta), or the map itself when the claim names none."""
-    name = claim.get("param")
-    if name is None:
-        if prog.has_param():
-            raise Failure("a family with a free parameter is not a map: give the parameter a value")
-        return prog
-    if (prog.canonical or {}).get("param") != name or not prog.has_param():
-        raise Failure(f"the claim's parameter {name!r} is not the family's parameter")
-    v = q_parse(claim["value"])
-    return prog.at_ball(v, v)
-
-
-def _log_abs(v: arb):
-    return abs(v).log() if v.is_finite() and not v.contains(0) else None
-
-
-def param_gradient_logs(prog: Program, x0, y0, horizon: int, loss: bool):
-    """Balls enclosing log|dx_t/dtheta| and (loss) log|dL_t/dtheta| for t = 1..horizon (None where 0
-    is possible), with L_t = (1/t) sum_{s=1..t} (x_s - y_s)^2.
-
-    `prog` is a family whose parameter theta is a point ball (Program.at_ball(v, v)). Forward mode:
-    x_0 = x0 does not depend on theta and dx_{s+1}/dtheta = f_x(x_s) dx_s/dtheta + f_theta(x_s), which is
-    eval_ball's directional derivative with seed (dx_s/dtheta, 1). The targets y_s (the orbit of y0 at
-    the same theta) are data, independent of theta: dL_t/dtheta = (2/t) sum (x_s - y_s) dx_s/dtheta.
-    """
-    X, S, Y, G, one = arb(x0), arb(0), arb(y0), arb(0), arb(1)
-    dx, dL = [], []
-    for t in range(1, horizon + 1):
-        X, S = eval_ball(prog, X, deriv=True, seed=(S, one))
-        dx.append(_log_abs(S))
-        if loss:
-            Y = eval_ball(prog, Y)
-            G = G + (X - Y) * S
-            dL.append(_log_abs(2 * G / t))
-    return dx, dL
-
-
-def _check_logs(name: str, ts, stated, logs) -> None:
-    if len(stated) != len(ts):
-        raise Failure(f"one {name} interval per checkpoint is required")
-    for t, iv in zip(ts, stated):
-        lo, hi = interval_parse(iv)
-        v = logs[t - 1]
-        if v is None or not (v >= arb(lo).upper() and v <= arb(hi).lower()):
-            raise Failure(f"log|{name.format(t=t)}| is not proved to lie in [{iv['lo']}, {iv['hi']}]")
-
-
-def _checkpoints(fact: dict) -> list:
-    ts = [int(t) for t in fact["T"]]
-    if not ts or ts != sorted(set(ts)) or ts[0] < 1:
-        raise Failure("checkpoints must be increasing positive integers")
-    return ts
-
-
-def fact_param_gradient_values(prog: Program, fact: dict):
-    """Each stated interval contains log|dx_T/dtheta| (and log|dL_T/dtheta|) along the orbit of x0, the
-    loss measured against the orbit of y0; `prog` is the family at its point-ball parameter."""
-    ts = _checkpoints(fact)
-    loss = fact.get("log_abs_dL") is not None
-    dx, dL = param_gradient_logs(prog, q_parse(fact["x0"]), q_parse(fact["y0"]), ts[-1], loss)
-    _check_logs("dx_{t}/dtheta", ts, fact["log_abs_dx"], dx)
-    if loss:
-        _check_logs("dL_{t}/dtheta", ts, fact["log_abs_dL"], dL)
-
-
-def fact_gradient_values(prog: Program, fact: dict):
-    """Each stated interval contains log|d x_T / d x_0| along the orbit of the rational x0."""
-    ts = _checkpoints(fact)
-    _check_logs("dx_{t}/dx_0", ts, fact["log_abs"], gradient_logs(prog, q_parse(fact["x0"]), ts[-1]))
-
-
-def check_gradients(prog: Program, cert: dict) -> int:
-    """A gradients certificate is proved (its facts enclose log|dx_T/dx_0|, and with a parameter
-    log|dx_T/dtheta| and log|dL_T/dtheta|, along the orbit of the claim's x0) or undecided."""
-    claim, verdict = cert["claim"], cert["verdict"]
-    evidence = cert.get("evidence", [])
-    if verdict == "refuted":
-        raise Failure("a gradients certificate is proved or undecided, never refuted")
-    if verdict == "undecided":
-        if evidence or "param_gradient" in cert:
-            raise Failure("an undecided gradients certificate carries no facts")
-        return 0
-    prog = gradient_program(prog, claim)
-    kinds = [fact.get("fact") for fact in evidence]
-    if "gradient_values" not in kinds or not set(kinds) <= {"gradient_values", "param_gradient_values"}:
-        raise Failure("a gradients certificate holds gradient_values (and param_gradient_values) facts")
-    if ("param_gradient_values" in kinds or "param_gradient" in cert) and claim.get("param") is None:
-        raise Failure("parameter gradients need the claim to name the parameter and its value")
-    if "param_gradient" in cert and "param_gradient_values" not in kinds:
-        raise Failure("a param_gradient entry needs a param_gradient_values fact")
-    for fact in evidence:
-        if q_parse(fact["x0"]) != q_parse(claim["x0"]):
-            raise Failure("the facts are about another starting point than the claim's x0")
-        if int(fact["T"][-1]) > int(claim["horizon"]):
-            raise Failure("a checkpoint lies beyond the claim's horizon")
-        if fact["fact"] == "gradient_values":
-            fact_gradient_values(prog, fact)
-        else:
-            fact_param_gradient_values(prog, fact)
-    return len(evidence)

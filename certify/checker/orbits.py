@@ -12,10 +12,9 @@ Sharkovsky's theorem for a period forced by a proved one (`forcing` fact).
 
 from __future__ import annotations
 
-from certify.certificates import interval_parse, q_parse, q_str
+from certify.certificates import interval_parse, q_str
 from certify.checker import facts as F
-from certify.checker.consequences import (NO_NONFIXED_POINTS, NO_PERIODIC_POINTS, consequences, forces,
-                                          split_power_of_two)
+from certify.checker.consequences import NO_NONFIXED_POINTS, NO_PERIODIC_POINTS, consequences, forces
 from certify.checker.limits import MAX_PERIOD
 from certify.checker.statement import Statement, iv, num
 

@@ -64,10 +64,11 @@ def _decimal(q: fmpq, up: bool, sig: int = 12) -> str:
     return format(d, "f") if -6 <= mag <= 15 else format(d, "E")
 
 
-def num(q: fmpq) -> str:
-    """An exact rational for reading: itself when short, else ~ and a 12-digit decimal."""
+def num(q: fmpq, up: bool = False) -> str:
+    """An exact rational for reading: itself when short, else ~ and a 12-digit decimal rounded down
+    (or up: for an upper bound, so that the displayed bound is still one)."""
     s = q_str(q)
-    return s if len(s) <= 16 else "~" + _decimal(q, up=False)
+    return s if len(s) <= 16 else "~" + _decimal(q, up=up)
 
 
 def iv(d) -> str:
@@ -77,3 +78,59 @@ def iv(d) -> str:
     if lo == hi:
         return "= " + num(lo)
     return f"in [{_decimal(lo, up=False)}, {_decimal(hi, up=True)}]"
+
+
+def fixed(q: fmpq, places: int, up: bool) -> str:
+    """q rounded down (or up) to a multiple of 10^-places, written with exactly that many decimals."""
+    scaled = q * fmpq(10) ** places
+    n = int(-((-scaled).floor())) if up else int(scaled.floor())
+    sign, n = ("-" if n < 0 else ""), abs(n)
+    return f"{sign}{n // 10 ** places}.{n % 10 ** places:0{places}d}"
+
+
+def ball_text(b, places: int = 8) -> str:
+    """A ball of the kernel's own computation for reading: "in [a, b]" with the ends rounded outward to
+    `places` decimals (a fixed number, so the text does not depend on how the ends are written)."""
+    return f"in [{fixed(b.lower().fmpq(), places, False)}, {fixed(b.upper().fmpq(), places, True)}]"
+
+
+def whole(v, what: str, lo: int, hi: int) -> int:
+    """v as an integer in lo..hi (a JSON integer, not a boolean), or a Failure naming `what`."""
+    from certify.checker.facts import Failure
+
+    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+        raise Failure(f"{what} must be an integer in {lo}..{hi}, got {str(v)[:40]!r}")
+    return v
+
+
+def undecided(cert: dict, bound, about: str) -> Statement:
+    """The statement of an undecided certificate: it claims nothing, so it carries no facts and none of
+    the fields its kind binds."""
+    from certify.checker.facts import Failure
+
+    if cert["evidence"] != [] or any(name in cert for name in bound):
+        raise Failure("an undecided certificate claims nothing: no facts" +
+                      (f" and none of {', '.join(sorted(bound))}" if bound else ""))
+    return Statement(f"undecided: nothing is claimed about {about}", 0)
+
+
+def facts_list(cert: dict) -> list:
+    """The certificate's evidence: a list of fact objects, each with a string `fact`."""
+    from certify.checker.facts import Failure
+
+    ev = cert["evidence"]
+    if not isinstance(ev, list) or not all(isinstance(f, dict) and isinstance(f.get("fact"), str) for f in ev):
+        raise Failure("evidence must be a list of facts, each an object with a 'fact' name")
+    return ev
+
+
+# A ball evaluation of a map costs about (precision + 2048) x (1 + precision/2048) units: a fixed
+# interpreter overhead, and transcendental functions superlinear in the precision. One certificate's
+# orbits may cost at most MAX_BALL_WORK units: about 20 s for a tanh network at any precision, far
+# less for polynomials.
+MAX_BALL_WORK = 1 << 30
+
+
+def ball_work(steps: int, prec: int) -> int:
+    """The cost of `steps` ball evaluations of a map at `prec` bits, in the units of MAX_BALL_WORK."""
+    return steps * (prec + 2048) * (1 + prec // 2048)

@@ -6,13 +6,14 @@ import dataclasses
 import math
 
 import numpy as np
-from flint import arb, ctx, fmpq
+from flint import arb, fmpq
 
 from certify import limits
 from certify.arith import Budget, dyadic, float_map, over_budget, to_fmpq, workprec
 from certify.certificates import SCHEMA, interval, q_parse, q_str
 from certify.checker import check
-from certify.checker.entropy import affine_cells, laps, rho_odd_below
+from certify.checker.entropy import (MAX_CELL_WORK, MAX_DEPTH, MAX_GRAPH_CELLS, TRIVIAL, affine_cells, describe, laps,
+                                     lap_points, rho_odd, rounded_bound)
 from certify.checker.facts import image_bounds, pieces_invariant, pl_image
 from certify.checker.semantics import ball_of, eval_ball
 from certify.errors import CertifyError
@@ -107,9 +108,9 @@ def perron_vector(edges, k: int, upper: bool, eta: float = 1e-3):
     return acc
 
 
-def _graph_fact(pl, points, upper: bool):
-    """The graph_upper / graph_lower fact for the cells between `points`, or None (f not strictly
-    monotone on a cell, or no useful vector)."""
+def _graph_fact(pl, points, n: int, upper: bool):
+    """The graph_upper / graph_lower fact for the laps of f^n (the cells between `points`), or None (f
+    not strictly monotone on a cell, too many edges, or no useful vector)."""
     from certify.checker.entropy import graph_edges, perron_bound
     try:
         edges = graph_edges(pl, points, cover=not upper)
@@ -123,11 +124,11 @@ def _graph_fact(pl, points, upper: bool):
     if not upper and not any(vi):
         return None
     mu = perron_bound(edges, vi, upper)
-    return {"fact": "graph_upper" if upper else "graph_lower", "points": [q_str(t) for t in points],
+    return {"fact": "graph_upper" if upper else "graph_lower", "n": n, "points": [q_str(t) for t in points],
             "v": vi, "mu": q_str(mu)}
 
 
-GRAPH_LAPS = 20_000  # the largest partition (laps of f^n) whose transition and covering graphs are built
+GRAPH_LAPS = MAX_GRAPH_CELLS  # the largest partition (laps of f^n) whose graphs are built (the kernel's limit)
 
 
 def entropy_bounds(m: Map, domain=None, budget: Budget = Budget(), tolerance: float = 0.01,
@@ -136,8 +137,9 @@ def entropy_bounds(m: Map, domain=None, budget: Budget = Budget(), tolerance: fl
 
     Piecewise-linear maps: exact lap counts of f^n, and the graphs of the partition of I into the laps
     of f^n (h <= log rho(transition graph), h >= log rho(covering graph)), sharpened with n until
-    hi - lo < tolerance, n = budget.lap_depth or f^n has more than budget.max_pl_cells affine cells (a
-    `note` then names the budget); k-horseshoes when f has flat pieces. Other maps: see
+    hi - lo < tolerance, n = budget.lap_depth (at most the kernel's 256), f^n has more than
+    budget.max_pl_cells affine cells, or the kernel could not re-check the facts within its cell limit
+    (a `note` then names the budget); k-horseshoes when f has flat pieces. Other maps: see
     smooth_entropy_bounds. `timeout` (seconds, None: none) is the outer guard: when it fires the
     result is undecided, "time limit (machine-dependent)".
     """
@@ -160,41 +162,38 @@ def _entropy_bounds(m: Map, domain, budget: Budget, tolerance: float, claim: dic
     best_up, best_lo = None, None  # (value, fact, exact, method)
     graphs = I[0] < I[1]
     n, stopped = 1, None
+    depth, max_cells, spent = min(budget.lap_depth, MAX_DEPTH), budget.max_pl_cells, 0
     while True:
-        if n > budget.lap_depth:
-            stopped = f"budget: lap depth {budget.lap_depth} reached"
+        if n > depth:
+            stopped = f"budget: lap depth {depth} reached"
             break
         limits.checkpoint()
         try:
-            cells = affine_cells(pl, *I, n, max_cells=budget.max_pl_cells)
+            cells = affine_cells(pl, *I, n, max_cells=max_cells)
         except ValueError:
-            stopped = f"{over_budget(budget.max_pl_cells)} in f^{n}"
+            stopped = f"{over_budget(max_cells)} in f^{n}"
+            break
+        spent += len(cells)  # the kernel re-composes f, ..., f^n for each of (at most) three facts
+        if 3 * spent > MAX_CELL_WORK:
+            stopped = f"budget: the kernel's limit of {MAX_CELL_WORK:,} affine cells in all, at f^{n}"
             break
         ls = laps(cells)
         count = len(ls)
-        cand_up = [(_log_ratio(count, n), {"fact": "laps", "n": n, "count": count}, f"log({count})/{n}",
-                    f"laps of f^{n} on I: h <= log(laps)/n (Misiurewicz-Szlenk)")]
+        cand_up = [(_log_ratio(count, n), {"fact": "laps", "n": n, "count": count})]
         cand_lo = []
-        points = [a for a, _, _ in ls] + [ls[-1][1]]
-        gu = _graph_fact(pl, points, True) if graphs and count <= GRAPH_LAPS else None
+        gu = _graph_fact(pl, lap_points(ls), n, True) if graphs and count <= GRAPH_LAPS else None
         if gu is None:
             graphs = False  # f has a flat piece on I (or I is a point): horseshoes instead
         else:
-            cand_up.append((math.log(float(q_parse(gu["mu"]))), gu, f"log({gu['mu']})",
-                            f"transition graph of the {count} laps of f^{n} under f: h <= log rho <= log mu "
-                            "(Collatz-Wielandt)"))
-            gl = _graph_fact(pl, points, False)
+            cand_up.append((math.log(float(q_parse(gu["mu"]))), gu))
+            gl = _graph_fact(pl, lap_points(ls), n, False)
             if gl is not None and q_parse(gl["mu"]) > 1:
-                cand_lo.append((math.log(float(q_parse(gl["mu"]))), gl, f"log({gl['mu']})",
-                                f"f-covering graph of the {count} laps of f^{n}: h >= log rho >= log mu "
-                                "(Collatz-Wielandt)"))
+                cand_lo.append((math.log(float(q_parse(gl["mu"]))), gl))
         if not graphs and len(cells) <= 5000:
             shoe = horseshoe(cells)
-            if len(shoe) >= 2:
+            if 2 <= len(shoe) <= MAX_GRAPH_CELLS:
                 cand_lo.append((_log_ratio(len(shoe), n),
-                                {"fact": "horseshoe", "n": n, "intervals": [interval(a, b) for a, b in shoe]},
-                                f"log({len(shoe)})/{n}",
-                                f"a {len(shoe)}-horseshoe of f^{n} (laps covering each other)"))
+                                {"fact": "horseshoe", "n": n, "intervals": [interval(a, b) for a, b in shoe]}))
         for c in cand_up:
             if best_up is None or c[0] < best_up[0]:
                 best_up = c
@@ -204,42 +203,27 @@ def _entropy_bounds(m: Map, domain, budget: Budget, tolerance: float, claim: dic
         if best_up[0] - (best_lo[0] if best_lo else 0.0) < tolerance:
             break
         n += 1
-    if best_lo is None:
-        best_lo = (0.0, None, "log(1)/1", "none found: the trivial bound h >= 0")
     extra = {} if stopped is None else {"note": f"sharpening stopped before hi - lo < {tolerance:g} ({stopped})"}
     return _finish(cert_of, best_lo, best_up, budget, **extra)
 
 
 def _finish(cert_of, best_lo, best_up, budget, **extra):
-    """The proved certificate from the best lower and upper candidates (value, fact, exact, method)."""
-    with ctx.workprec(128):
-        hi = _exact_log(best_up[2]).upper().fmpq()
-        lo = max(_exact_log(best_lo[2]).lower().fmpq(), fmpq(0))
-    hi, lo = dyadic(hi, 40, up=True), dyadic(lo, 40, up=False)
-    evidence = [f for f in (best_up[1], best_lo[1]) if f is not None]
-    bounds = {"lo": q_str(lo), "hi": q_str(hi), "lo_exact": best_lo[2], "hi_exact": best_up[2],
-              "lo_method": best_lo[3], "hi_method": best_up[3]}
+    """The proved certificate from the best lower (or None: h >= 0) and upper candidates (value, fact):
+    the bounds entry is the kernel's (checker.entropy.describe, rounded_bound)."""
+    _, hi_form, hi_method, hi_value = describe(best_up[1])
+    if best_lo is None:
+        (lo_form, lo_method), lo_value = TRIVIAL, (fmpq(1), 1)
+    else:
+        _, lo_form, lo_method, lo_value = describe(best_lo[1])
+    evidence = [best_up[1]] + ([best_lo[1]] if best_lo is not None else [])
+    bounds = {"lo": q_str(rounded_bound(lo_value, up=False)), "hi": q_str(rounded_bound(hi_value, up=True)),
+              "lo_exact": lo_form, "hi_exact": hi_form, "lo_method": lo_method, "hi_method": hi_method}
     cert = cert_of("proved", evidence, bounds=bounds, **extra)
     if budget.self_check:
         res = check(cert)
         if not res.ok:
             return cert_of("undecided", reason=f"internal self-check failed ({res.message})")
     return cert
-
-
-def _exact_log(text: str) -> arb:
-    """The ball of "log(q)" or "log(q)/n" (q a rational string)."""
-    body, _, n = text.partition(")/")
-    return arb(q_parse(body[len("log("):].rstrip(")"))).log() / int(n or 1)
-
-
-def rho_odd(p: int, bits: int = 40) -> fmpq:
-    """A rational a < rho_p (largest root of z^p - 2 z^(p-2) - 1), within 2^-bits, by exact bisection."""
-    lo, hi = fmpq(1), fmpq(2)
-    while hi - lo > fmpq(1, 1 << bits):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if rho_odd_below(p, mid) else (lo, mid)
-    return lo
 
 
 def smooth_invariant_interval(m: Map, domain=None):
@@ -339,20 +323,16 @@ def _smooth_entropy_bounds(m: Map, domain, budget: Budget, claim: dict, cert_of)
         s = dyadic(s, 20, up=True)
         val = math.log(float(s)) / n
         if best_up is None or val < best_up[0]:
-            best_up = (val, {"fact": "lipschitz", "n": n, "s": q_str(s), "cells": [interval(a, b) for a, b in cells]},
-                       f"log({q_str(s)})/{n}", f"|(f^{n})'| <= {float(s):.6g} on I: h <= (1/{n}) log sup|(f^{n})'| "
-                                               "(Lipschitz bound)")
+            best_up = (val, {"fact": "lipschitz", "n": n, "s": q_str(s), "cells": [interval(a, b) for a, b in cells]})
     if best_up is None:
         return cert_of("undecided", reason="no finite bound on |f'| over I")
-    best_lo = (0.0, None, "log(1)/1", "none found: the trivial bound h >= 0")
+    best_lo = None
     sub_budget = dataclasses.replace(budget, max_cells=budget.max_cells // 16)
     for p in range(3, 16, 2):
         sub = certify_period(m, p, domain=I, budget=sub_budget)
         if sub["verdict"] == "proved":
             a = rho_odd(p)
-            best_lo = (math.log(float(a)), {"fact": "odd_period", "p": p, "rho_lower": q_str(a), "certificate": sub},
-                       f"log({q_str(a)})", f"a point of period {p} in I (certified): h >= log rho_{p} "
-                                           "(Block-Guckenheimer-Misiurewicz-Young)")
+            best_lo = (math.log(float(a)), {"fact": "odd_period", "p": p, "rho_lower": q_str(a), "certificate": sub})
             break
     return _finish(cert_of, best_lo, best_up, budget)
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from flint import fmpq
 
 from certify import limits
-from certify.arith import Budget, over_budget
+from certify.arith import Budget
 from certify.certificates import SCHEMA, interval
 from certify.checker import check
 from certify.checker.consequences import rho as rho_enclosure
-from certify.checker.entropy import affine_cells, laps
+from certify.checker.entropy import MAX_CELL_WORK, MAX_ODD, MAX_UPTO, CellBudget, compose, laps, odd_period_entry
 from certify.dynamics.entropy import entropy_bounds, invariant_interval
 from certify.errors import CertifyError
 from certify.maps import Map
@@ -27,18 +28,28 @@ def rho(p: int) -> float:
     return float(rho_enclosure(p).mid())
 
 
-def least_odd_period(m: Map, max_odd: int, budget: Budget = Budget()):
-    """(p, proved period certificate) for the least odd p in 3..max_odd with period p proved, with the
-    odd periods refuted before it; (None, None, refuted) if none is proved (or one is undecided)."""
+def least_odd_period(m: Map, max_odd: int, budget: Budget = Budget(), interval=None):
+    """(p, proved period certificate, refuted, note) for the least odd p in 3..max_odd with period p
+    proved (on the invariant `interval` I when given), with the refuting certificates (on R) of the odd
+    periods before it, and a note on where the search stopped."""
     refuted = []
     for p in range(3, max_odd + 1, 2):
         cert = certify_period(m, p, budget=budget)
+        if cert["verdict"] == "proved" and interval is not None and not _orbit_in(cert, interval):
+            cert = certify_period(m, p, domain=interval, budget=budget)
         if cert["verdict"] == "proved":
-            return p, cert, refuted
+            return p, cert, refuted, f"odd periods searched from 3 up to {max_odd}; the least proved is {p}"
         if cert["verdict"] != "refuted":
-            break
-        refuted.append(p)
-    return None, None, refuted
+            return None, None, refuted, (f"the search for the least odd period stopped at {p}: undecided "
+                                         f"({cert.get('reason', '')})")
+        refuted.append((p, cert))
+    return None, None, refuted, f"odd periods 3..{max_odd} all refuted"
+
+
+def _orbit_in(cert: dict, interval) -> bool:
+    from certify.certificates import interval_parse
+    orbit = cert.get("orbit") or []
+    return bool(orbit) and all(interval[0] <= a and b <= interval[1] for a, b in map(interval_parse, orbit))
 
 
 def fit_rate(ts, counts):
@@ -67,10 +78,10 @@ def oscillations(m: Map, upto: int = 12, max_odd: int = 15, budget: Budget = Bud
     if pl is None:
         raise CertifyError("lap counts are exact for piecewise-linear maps only (ReLU, leaky ReLU, hard-tanh, "
                            "max/min/abs formulas)")
-    if not 1 <= upto <= 64:
-        raise CertifyError("--upto must be between 1 and 64")
-    if max_odd < 3:
-        raise CertifyError("--max-odd must be at least 3")
+    if not 1 <= upto <= MAX_UPTO:
+        raise CertifyError(f"--upto must be between 1 and {MAX_UPTO}")
+    if not 3 <= max_odd <= MAX_ODD:
+        raise CertifyError(f"--max-odd must be between 3 and {MAX_ODD}")
     claim = {"kind": "oscillations", "p": 0, "interval": None, "upto": upto}
     base = {"schema": SCHEMA, "map": {"given": m.given, "canonical": m.canonical, "class": m.kind},
             "claim": claim, "precision": 128, "versions": versions()}
@@ -86,16 +97,19 @@ def _oscillations(m: Map, pl, upto: int, max_odd: int, budget: Budget, claim: di
                 "reason": "no invariant interval holding the dynamics was found"}
     claim["interval"] = interval(*I)
     evidence = []
+    spent = CellBudget(MAX_CELL_WORK)  # the kernel's limit on all compositions, so it can re-check
+    cells = [(I[0], I[1], fmpq(1), fmpq(0))]
     for t in range(1, upto + 1):
         try:
-            cells = affine_cells(pl, *I, t, max_cells=max_cells)
-        except ValueError:
-            return {**base, "verdict": "undecided", "evidence": evidence,
-                    "reason": f"{over_budget(max_cells)} (affine cells of f^{t} on I); lower --upto"}
+            cells = compose(pl, cells, max_cells=max_cells, budget=spent)
+        except ValueError as e:
+            return {**base, "verdict": "undecided", "evidence": [],
+                    "reason": f"budget: {e} (affine cells of f^{t} on I); lower --upto"}
         evidence.append({"fact": "laps", "n": t, "count": len(laps(cells))})
     counts = [f["count"] for f in evidence]
     rate, stderr = fit_rate(range(1, upto + 1), counts)
-    p, pcert, refuted = least_odd_period(m, max_odd, budget)
+    p, pcert, refuted, note = least_odd_period(m, max_odd, budget, I)
+    evidence += [{"fact": "no_odd_period", "p": q, "certificate": c} for q, c in refuted]
     if pcert is not None:
         evidence.append({"fact": "odd_period", "p": p, "certificate": pcert})
     ent = entropy_bounds(m, I, budget=budget)
@@ -107,11 +121,7 @@ def _oscillations(m: Map, pl, upto: int, max_odd: int, budget: Budget, claim: di
                        "stderr": None if stderr is None else f"{stderr:.2g}",
                        "method": "least-squares slope of log laps(f^t) against t over the second half of "
                                  "t = 1..upto (the counts are exact; the slope is a fit)"},
-            "odd_period": {"p": p, "refuted_before": refuted, "searched_upto": max_odd,
-                           "log_rho": None if p is None else f"{math.log(rho(p)):.6f}",
-                           "statement": None if p is None else
-                           f"h_top >= log rho_{p}, rho_{p} the largest root of z^{p} - 2 z^{p - 2} - 1 "
-                           "(Block-Guckenheimer-Misiurewicz-Young), so laps(f^t) grow at least like rho^t"}}
+            "odd_period": odd_period_entry(p, [q for q, _ in refuted]), "note": note}
     res = check(cert)
     if not res.ok:
         return {**base, "verdict": "undecided", "evidence": [],

@@ -94,7 +94,7 @@ def _rnn1d_expr(c: dict, free: str | None = None):
 
     terms = [val(a, f"a{i}") * activation_expr(c["activation"], val(w, f"w{i}") * X + val(b, f"b{i}"), c.get("slope"))
              for i, (w, b, a) in enumerate(zip(c["w"], c["b"], c["a"]), start=1)]
-    out = sympy.Add(val(c["c"], "c"), *terms)
+    out = sympy.Add(val(c.get("c", "0"), "c"), *terms)
     if c.get("output_activation"):
         out = activation_expr(c["output_activation"], out, c.get("slope"))
     return out

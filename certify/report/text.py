@@ -386,19 +386,22 @@ def render_gradients(cert: dict) -> str:
                else "n/a")
     out.append(f"growth   {_float(cert['growth_rate']):.6g} +/- {_float(cert['stderr']):.1e} per step (fit, ESTIMATE) "
                f"vs lambda {lam_txt} (typical-orbit ESTIMATE)")
-    out.append(f"regime   {cert['regime']}")
-    pg = cert.get("param_gradient")
-    if pg:
-        pf = next(f for f in cert["evidence"] if f["fact"] == "param_gradient_values")
-        key = "log_abs_dL" if pf["log_abs_dL"] is not None else "log_abs_dx"
+    out.append(f"regime   {cert['regime']} (ESTIMATE: read off the fitted rate)")
+    pf = next((f for f in cert["evidence"] if f["fact"] == "param_gradient_values"), None)
+    if pf is not None:
+        name, key = c["param"], "log_abs_dL" if pf["log_abs_dL"] is not None else "log_abs_dx"
+        series = f"dL_T/d{name}" if key == "log_abs_dL" else f"dx_T/d{name}"
         lo, hi = interval_parse(pf[key][-1])
-        out.append(f"param    {pg['param']} = {pg['value']}: log|{pg['series']}| certified at {len(pf['T'])} "
+        out.append(f"param    {name} = {c['value']}: log|{series}| certified at {len(pf['T'])} "
                    f"checkpoints; at T = {pf['T'][-1]}: {_float((lo + hi) / 2):.6g} (width {_float(hi - lo):.1e})")
-        if pg["loss"]:
-            out.append(f"loss     {pg['loss']}")
-        out.append(f"growth   {_float(pg['growth_rate']):.6g} +/- {_float(pg['stderr']):.1e} per step (fit, ESTIMATE) "
-                   f"vs lambda {lam_txt}")
-        out.append(f"regime   {pg['regime']}")
+        if key == "log_abs_dL":
+            out.append(f"loss     L_T = (1/T) sum_(t=1..T) (x_t - y_t)^2, y_t the orbit of y0 = {pf['y0']} at the "
+                       f"same {name}")
+        pg = cert.get("param_gradient")
+        if pg:
+            out.append(f"growth   {_float(pg['growth_rate']):.6g} +/- {_float(pg['stderr']):.1e} per step (fit, "
+                       f"ESTIMATE) vs lambda {lam_txt}")
+            out.append(f"regime   {pg['regime']} (ESTIMATE: read off the fitted rate)")
     return "\n".join(out)
 
 
@@ -491,11 +494,14 @@ def render_oscillations(cert: dict) -> str:
     if g["rate"] is not None:
         out.append(f"growth   log laps(f^t) ~ {g['rate']} t, stderr {g['stderr']} (ESTIMATE: least-squares fit)")
     op = cert["odd_period"]
+    refuted = ", ".join(map(str, op["refuted_before"])) or "none"
     if op["p"] is not None:
-        out.append(f"rho_p    PROVED period {op['p']} (least odd period >= 3; refuted: {op['refuted_before'] or 'none'})"
-                   f" => h_top >= log rho_{op['p']} = {op['log_rho']}")
+        out.append(f"rho_p    PROVED period {op['p']} in I, the least odd period >= 3 (refuted before it: {refuted}) "
+                   f"=> h_top >= log rho_{op['p']} >= {op['log_rho']} and laps(f^t) >= rho_{op['p']}^t")
     else:
-        out.append(f"rho_p    no odd period in 3..{op['searched_upto']} proved (refuted: {op['refuted_before']})")
+        out.append(f"rho_p    no odd period >= 3 proved (refuted: {refuted})")
+    if cert.get("note"):
+        out.append(f"search   {cert['note']}")
     for f in cert["evidence"]:
         if f["fact"] == "entropy":
             b = f["certificate"]["bounds"]

@@ -19,7 +19,7 @@ import math
 from flint import arb, fmpq
 
 from certify.arith import Budget, dyadic, over_budget, to_fmpq, workprec
-from certify.certificates import interval, q_str
+from certify.certificates import interval
 from certify.checker import facts as K
 from certify.checker.semantics import eval_ball, eval_range
 from certify.maps import Family

@@ -38,10 +38,20 @@ gen chaos_onset.json             chaos-onset "tent(s)" --param s --range 0.5,2 -
 gen chaos_onset_refuted.json     chaos-onset "tent(s)" --param s --range 1/2,1
 gen gradients.json               gradients "logistic(r=4)" --x0 0.3 --horizon 40
 gen gradients_param.json         gradients "logistic(r)" --param r --at 7/2 --x0 0.3 --horizon 40 --loss
+gen gradients_undecided.json     gradients "logistic(r=4)" --x0 1/2 --horizon 10
 gen entropy.json                 entropy "tent(s=3/2)"
+gen entropy_horseshoe.json       entropy "max(0, min(3*x, 1, 3 - 3*x))" --depth 3
+gen entropy_smooth.json          entropy "logistic(r=3.83)"
+gen entropy_undecided.json       entropy "x + 1"
 gen oscillations.json            oscillations "tent(s=17/10)" --upto 5 --max-odd 3
+gen oscillations_odd5.json       oscillations "tent(s=8/5)" --upto 4 --max-odd 5
+gen oscillations_undecided.json  oscillations "x + 1"
 gen scrambling.json              scrambling "logistic(r=4)" --x 1/3 --y 1/3+1e-6 --eps 1e-3 --delta 0.5 --horizon 60
+gen scrambling_refuted.json      scrambling "tent(s=2)" --x 1/3 --y 1/3+1e-12 --eps 1e-9 --delta 1/2 --horizon 20
+gen scrambling_undecided.json    scrambling "x/2 + tanh(1)" --x 0 --y 1/1000 --eps 1/2000 --delta 1 --horizon 2
 gen robustness.json              robustness $net
+gen robustness_refuted.json      robustness "rnn1d(activation=relu, w=[1,1], b=[0,-1/2], a=[8/5,-16/5], c=0)"
+gen robustness_undecided.json    robustness "rnn1d(activation=relu, w=[1,1], b=[0,-1/2], a=[8/5,-16/5], c=0)" --max-cells 1
 gen plrnn_cycles.json            lyapunov ../../proofs/plrnn2d.json -p 3
 gen plrnn_incomplete.json        lyapunov ../../proofs/plrnn2d.json -p 2 --cap 2
 gen plrnn_singular.json          lyapunov nets/plrnn_flip.json -p 2
