@@ -430,9 +430,8 @@ def test_worst_files_bounded_in_a_guarded_child():
         one_line(code, out, err)
 
 
-# Evidence counts only the kernel can bound: these pass once certify/checker/limits.py caps are
-# wired into the fact checks (see that module); until then the guard stops them (CPU), or the
-# checker runs out of memory inside it and says it "stopped on" the certificate.
+# Evidence counts only the kernel can bound (certify/checker/limits.py and the caps of each claim
+# kind's module): the kernel refuses them before any work, not the guard, not a MemoryError.
 def _contraction_entropy_cert() -> dict:
     """An entropy certificate of x/2 + 1/4 (one affine cell however far f^n is composed)."""
     from certify.dynamics.entropy import entropy_bounds
@@ -447,12 +446,8 @@ KERNEL_COUNTS = {
 }
 
 
-_UNWIRED = {"oscillations upto 10^9", "entropy laps n 10^9"}  # entropy/oscillations kernel: being rewritten
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="cap not wired yet"))
-                                  if n in _UNWIRED else n for n in sorted(KERNEL_COUNTS)])
+@pytest.mark.parametrize("name", sorted(KERNEL_COUNTS))
 def test_kernel_counts_bounded(name):
     """A certificate asking for 10^9 region rounds, lap steps or composition steps is refused by the
     kernel itself in one line (not by the guard, and not by running out of memory)."""
