@@ -1,61 +1,76 @@
-"""The trusted base per claim kind: which kernel modules `certify check` runs, and their sizes.
+"""The trusted base per claim kind: which kernel modules a certificate of that kind relies on.
 
     python tests/trusted_base.py            # print the table
     python tests/trusted_base.py --write    # rewrite it in docs/design.md (between the markers)
 
-For each committed certificate in tests/certificates/, `certify.checker.check` runs under a profile
-hook that records every function executed; the kernel files among them are what a certificate of
-that claim kind relies on. tests/test_trusted_base.py fails when docs/design.md is out of date.
+For each claim kind: the module of its derive function (certify.checker.KINDS), what every check
+runs (checker/__init__.py, the envelope and continuity, the map semantics, the certificate
+reader), and every kernel or certificate module these import, at any depth (imports inside
+functions included; checker/__init__.py's imports of the other kinds' modules are dispatch, not
+dependencies). Sizes are lines of code (non-blank, non-comment). tests/test_trusted_base.py fails
+when docs/design.md is out of date.
 """
 
 from __future__ import annotations
 
-import json
+import ast
 import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-KERNEL = ROOT / "certify" / "checker"
-SHARED = ROOT / "certify" / "certificates"
+PKG = ROOT / "certify"
 DOC = ROOT / "docs" / "design.md"
 BEGIN, END = "<!-- trusted-base:begin -->", "<!-- trusted-base:end -->"
+CORE = ["certify.checker", "certify.checker.statement", "certify.checker.continuity", "certify.checker.semantics",
+        "certify.certificates"]
+# claim kinds whose facts embed whole certificates of other kinds, re-checked through check()
+EMBEDS = {"robustness": ["period"], "oscillations": ["period", "entropy"]}
 
 
-def _lines(path: pathlib.Path) -> int:
+def _path(module: str) -> pathlib.Path:
+    rel = PKG.parent / module.replace(".", "/")
+    return rel / "__init__.py" if rel.is_dir() else rel.with_suffix(".py")
+
+
+def _imports(module: str) -> set:
+    """Kernel and certificate modules imported by `module` (anywhere in the file)."""
+    out = set()
+    for node in ast.walk(ast.parse(_path(module).read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(("certify.checker",
+                                                                                          "certify.certificates")):
+            out.add(node.module)
+            for alias in node.names:  # from certify.checker import facts
+                if _path(f"{node.module}.{alias.name}").exists():
+                    out.add(f"{node.module}.{alias.name}")
+    return out
+
+
+def closure(start) -> set:
+    seen, todo = set(), list(start)
+    while todo:
+        m = todo.pop()
+        if m in seen:
+            continue
+        seen.add(m)
+        if m != "certify.checker":  # its imports of the kinds' modules are the dispatch table
+            todo += sorted(_imports(m) - seen)
+    return seen
+
+
+def lines(module: str) -> int:
     """Lines of code: non-blank lines that are not comments."""
-    return sum(1 for line in path.read_text().splitlines() if line.strip() and not line.strip().startswith("#"))
-
-
-def modules_used(cert: dict) -> set:
-    """Kernel (and certificate-data) source files executed while checking `cert`."""
-    from certify.checker import check
-
-    seen = set()
-
-    def hook(frame, event, arg):
-        if event == "call":
-            seen.add(frame.f_code.co_filename)
-
-    sys.setprofile(hook)
-    try:
-        res = check(cert)
-    finally:
-        sys.setprofile(None)
-    assert res.ok, res.message
-    return {pathlib.Path(f) for f in seen if f.startswith((str(KERNEL), str(SHARED)))}
+    return sum(1 for ln in _path(module).read_text().splitlines() if ln.strip() and not ln.strip().startswith("#"))
 
 
 def table() -> str:
-    """The markdown table: claim kind, kernel modules it relies on, their total lines of code."""
-    kinds: dict[str, set] = {}
-    for f in sorted((ROOT / "tests" / "certificates").glob("*.json")):
-        cert = json.loads(f.read_text())
-        kinds.setdefault(cert["claim"]["kind"], set()).update(modules_used(cert))
-    rows = ["| claim kind | kernel modules it runs (lines of code) | total |", "|---|---|---|"]
-    for kind in sorted(kinds):
-        files = sorted(kinds[kind], key=lambda p: str(p))
-        cells = ", ".join(f"`{p.relative_to(ROOT / 'certify').as_posix()}` ({_lines(p)})" for p in files)
-        rows.append(f"| `{kind}` | {cells} | {sum(_lines(p) for p in files)} |")
+    """The markdown table: claim kind, the kernel modules it relies on with their lines of code, total."""
+    from certify.checker import KINDS
+
+    rows = ["| claim kind | modules (lines of code) | total |", "|---|---|---|"]
+    for kind in sorted(KINDS):
+        mods = sorted(closure(CORE + [KINDS[k].derive.__module__ for k in [kind, *EMBEDS.get(kind, [])]]))
+        cells = ", ".join(f"`{_path(m).relative_to(PKG).as_posix()}` ({lines(m)})" for m in mods)
+        rows.append(f"| `{kind}` | {cells} | {sum(lines(m) for m in mods)} |")
     return "\n".join(rows)
 
 

@@ -18,7 +18,8 @@ from bisect import bisect_left, bisect_right
 from flint import arb, ctx, fmpq
 
 from certify.certificates import interval_parse, q_parse, q_str
-from certify.checker.facts import Failure, pieces_invariant, pl_image
+from certify.checker.facts import pieces_invariant, pl_image
+from certify.checker.statement import Failure
 from certify.checker.semantics import PL, ball_of, eval_ball
 from certify.checker.statement import Statement, facts_list, fixed, iv, num, undecided, whole
 

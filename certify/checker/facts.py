@@ -13,13 +13,10 @@ from flint import arb, arb_mat, fmpq, fmpq_poly
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.limits import MAX_KRAWCZYK_PERIOD, MAX_ROUNDS, MAX_STEPS, bounded
 from certify.checker.regions import pl_region, polynomial_escape_radius
+from certify.checker.statement import Failure
 from certify.checker.semantics import NotExact, Program, ball_of, eval_ball, eval_exact, eval_range
 
 
-
-
-class Failure(Exception):
-    """An atomic fact does not hold (or could not be verified)."""
 
 
 def divisors(n: int) -> list[int]:

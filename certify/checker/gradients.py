@@ -17,7 +17,7 @@ from __future__ import annotations
 from flint import arb, fmpq
 
 from certify.certificates import interval_parse, q_parse, q_str
-from certify.checker.facts import Failure
+from certify.checker.statement import Failure
 from certify.checker.semantics import Program, eval_ball
 from certify.checker.statement import MAX_BALL_WORK, Statement, ball_text, ball_work, facts_list, undecided, whole
 

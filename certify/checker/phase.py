@@ -43,7 +43,7 @@ from flint import fmpq, fmpq_mpoly_ctx
 from sympy.polys.polyerrors import BasePolynomialError
 
 from certify.certificates import interval_parse, q_parse, q_str
-from certify.checker.facts import Failure
+from certify.checker.statement import Failure
 from certify.checker.semantics import _CANON_NAMES, X, Program, parse_canonical_expr
 from certify.checker.statement import Statement, num
 from certify.errors import CertifyError

@@ -16,7 +16,7 @@ from itertools import product
 from flint import acb, fmpq, fmpq_mat
 
 from certify.certificates import interval_parse, q_parse, q_str
-from certify.checker.facts import Failure
+from certify.checker.statement import Failure
 from certify.checker.limits import MAX_PLRNN_DIM
 from certify.checker.statement import Statement, num
 from certify.errors import CertifyError

@@ -17,7 +17,7 @@ from __future__ import annotations
 from flint import arb, fmpq
 
 from certify.certificates import q_parse, q_str
-from certify.checker.facts import Failure
+from certify.checker.statement import Failure
 from certify.checker.semantics import Program, _Builder, _from_rnn1d, ball_of, eval_ball
 from certify.checker.statement import Statement, facts_list, num, undecided, whole
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from flint import arb
 
 from certify.certificates import q_parse
-from certify.checker.facts import Failure
+from certify.checker.statement import Failure
 from certify.checker.semantics import Program, eval_ball
 from certify.checker.statement import MAX_BALL_WORK, Statement, ball_work, facts_list, num, undecided, whole
 

@@ -19,6 +19,10 @@ from flint import fmpq
 from certify.certificates import interval_parse, q_str
 
 
+class Failure(Exception):
+    """An atomic fact does not hold (or could not be verified), or a field is not what the facts prove."""
+
+
 @dataclass(frozen=True)
 class Statement:
     """What the facts of a certificate prove, in words, and how many facts were verified."""
@@ -96,8 +100,6 @@ def ball_text(b, places: int = 8) -> str:
 
 def whole(v, what: str, lo: int, hi: int) -> int:
     """v as an integer in lo..hi (a JSON integer, not a boolean), or a Failure naming `what`."""
-    from certify.checker.facts import Failure
-
     if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
         raise Failure(f"{what} must be an integer in {lo}..{hi}, got {str(v)[:40]!r}")
     return v
@@ -106,8 +108,6 @@ def whole(v, what: str, lo: int, hi: int) -> int:
 def undecided(cert: dict, bound, about: str) -> Statement:
     """The statement of an undecided certificate: it claims nothing, so it carries no facts and none of
     the fields its kind binds."""
-    from certify.checker.facts import Failure
-
     if cert["evidence"] != [] or any(name in cert for name in bound):
         raise Failure("an undecided certificate claims nothing: no facts" +
                       (f" and none of {', '.join(sorted(bound))}" if bound else ""))
@@ -116,8 +116,6 @@ def undecided(cert: dict, bound, about: str) -> Statement:
 
 def facts_list(cert: dict) -> list:
     """The certificate's evidence: a list of fact objects, each with a string `fact`."""
-    from certify.checker.facts import Failure
-
     ev = cert["evidence"]
     if not isinstance(ev, list) or not all(isinstance(f, dict) and isinstance(f.get("fact"), str) for f in ev):
         raise Failure("evidence must be a list of facts, each an object with a 'fact' name")
