@@ -121,6 +121,23 @@ def test_attack_leaky_slope_int_zero_passes_expect_map():
     assert not v.ok, f"accepted with given {v.given!r}: {v.result.statement}"
 
 
+def test_attack_exponent_stable_integer_one_displays_attracting():
+    """False statement: the tent map's fixed points 0 and 2/3 (|f'| = 2) are printed 'Lyapunov exponent in [0.693, 0.694], attracting' when an exponent entry says "stable": 1."""
+    cert = _load("lyapunov_slope")
+    for e in cert["exponents"]:
+        e["stable"] = 1
+    res = check(cert)
+    assert not res.ok or "attracting" not in res.statement, res.statement
+
+
+def test_attack_exponent_stable_integer_zero_displays_repelling():
+    """False statement: the attracting 2-cycle of the logistic map at r = 3.2 (exponent < 0) is printed 'repelling' when its entry says "stable": 0."""
+    cert = _load("lyapunov_estimate")
+    cert["exponents"][0]["stable"] = 0
+    res = check(cert)
+    assert not res.ok or "repelling" not in res.statement, res.statement
+
+
 def test_attack_floor_division_in_canonical_expression():
     """Misleading display: the map is printed as f(x) = x + 1//3 (read: x + 1/3, no periodic point) while the kernel compiles x and proves a continuum of fixed points."""
     cert = _cert("x + 1//3", {"kind": "orbits", "p": 1, "domain": None}, "proved",
