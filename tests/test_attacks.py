@@ -316,6 +316,15 @@ def test_attack_onset_minpoly_huge_power_hang(tmp_path):
     assert finished and not ok, msg
 
 
+def test_attack_onset_fact_minpoly_degree_hang(tmp_path):
+    """Hang: an onset_algebraic fact whose minpoly is x^60000 - 2 (180 kB) makes the kernel factor it and run a Sturm count of degree 60000 (1.9 s at degree 2000, ~n^2)."""
+    cert = _load("onset_algebraic")
+    fact = next(f for f in cert["evidence"] if f["fact"] == "onset_algebraic")
+    fact["minpoly"] = ["-2"] + ["0"] * 59999 + ["1"]
+    finished, ok, msg = _check_in_subprocess(tmp_path, cert)
+    assert finished and not ok, msg
+
+
 def test_attack_dynatomic_period_12_hang(tmp_path):
     """Hang: a 300-byte no_onset certificate for the logistic family with p = 12 makes the kernel compute the discriminant of Phi_12(x, r) (flint aborts under a 2 GB limit); p = 8 already exceeds 2 minutes."""
     cert = _load("onset_refuted_algebraic")
