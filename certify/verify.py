@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass, replace
 
 from certify.checker import CheckResult, check
+from certify.checker.statement import one_line
 from certify.errors import CertifyError
 
 __all__ = ["Verification", "verify", "canonical_of", "same_map"]
@@ -53,8 +54,9 @@ def canonical_of(spec: str, template: dict) -> dict:
 
 def same_map(a: dict, b: dict):
     """Whether two canonical maps (same kind of map) denote the same function: True when the forms
-    are equal or sympy proves the difference zero, False when they differ certainly at a sample
-    point (ball arithmetic), None when neither could be shown."""
+    are equal, when the kernel's exact piecewise-linear tables are equal (PL maps: decided exactly),
+    or when sympy proves the difference zero; False when they differ certainly at a sample point
+    (ball arithmetic) or their PL tables differ; None when neither could be shown."""
     if a == b:
         return True
     if a.get("kind") == "plrnn" or b.get("kind") == "plrnn" or a.get("params") != b.get("params") \
@@ -70,6 +72,9 @@ def same_map(a: dict, b: dict):
         pa, pb = Program.from_canonical(a), Program.from_canonical(b)
     except CertifyError:
         return None
+    ta, tb = pa.pl(), pb.pl()
+    if ta is not None and tb is not None and not (pa.has_param() or pb.has_param()):
+        return (ta.breaks, ta.slopes, ta.icepts) == (tb.breaks, tb.slopes, tb.icepts)
     if not (pa.has_param() or pb.has_param() or a.get("params")):
         with workprec(128):
             for t in (fmpq(0), fmpq(1, 3), fmpq(-7, 5), fmpq(13, 4)):
@@ -168,12 +173,12 @@ def verify(cert: dict, expect_map: str | None = None, expect_claim: str | None =
         res = replace(res, ok=False, message=fail)
     spec = (cert.get("map") or {}).get("given") if isinstance(cert, dict) else None
     return Verification(res, given, _readable(_claim_line, cert), _readable(_map_line, cert),
-                        spec if isinstance(spec, str) else "")
+                        one_line(spec, 200) if isinstance(spec, str) else "")
 
 
 def _readable(render, cert) -> str:
-    """A line about a certificate that may be malformed (then the line says so)."""
+    """A printable line about a certificate that may be malformed (then the line says so)."""
     try:
-        return render(cert)
-    except (CertifyError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return one_line(render(cert))
+    except (CertifyError, KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError):
         return "(malformed)"

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flint.utils.flint_exceptions import FlintError
+from sympy.polys.polyerrors import BasePolynomialError
 
 from certify.certificates import SCHEMA, VERDICTS, interval_parse, q_parse
 from certify.checker import facts as F
@@ -23,7 +24,7 @@ from certify.checker import entropy, gradients, phase, plrnn, robust, scrambling
 from certify.checker import thresholds as T
 from certify.checker.continuity import discontinuity
 from certify.checker.semantics import Program, workprec
-from certify.checker.statement import ENVELOPE, INFORMATIONAL, MAP_KEYS, Kind
+from certify.checker.statement import ENVELOPE, INFORMATIONAL, MAP_KEYS, Kind, one_line
 from certify.errors import CertifyError
 
 __all__ = ["CheckResult", "check", "KINDS", "map_class"]
@@ -169,15 +170,15 @@ def check(cert: dict, program: Program | None = None) -> CheckResult:
                 raise F.Failure(f"map.class {cert['map']['class']!r} is not the class of the canonical map")
             st = kind.derive(prog, cert)
     except F.Failure as e:
-        return CheckResult(False, str(verdict), 0, str(e))
+        return CheckResult(False, one_line(verdict), 0, one_line(e))
     except CertifyError as e:
-        return CheckResult(False, str(verdict), 0, f"malformed certificate: {e}")
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ZeroDivisionError, RuntimeError,
-            FlintError) as e:
-        return CheckResult(False, str(verdict), 0, f"malformed certificate: {type(e).__name__} {e}")
+        return CheckResult(False, one_line(verdict), 0, one_line(f"malformed certificate: {e}"))
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ArithmeticError, RuntimeError,
+            RecursionError, MemoryError, FlintError, BasePolynomialError) as e:
+        return CheckResult(False, one_line(verdict), 0, one_line(f"malformed certificate: {type(e).__name__} {e}"))
     info = tuple(sorted(set(cert) & (kind.info | INFORMATIONAL)) + (["map.given"] if "given" in cert["map"] else []))
     if verdict == "undecided":
-        return CheckResult(True, verdict, st.facts, "undecided: nothing is claimed; " + cert.get("reason", ""),
+        return CheckResult(True, verdict, st.facts, one_line("undecided: nothing is claimed; " + cert.get("reason", "")),
                            st.text, info)
     return CheckResult(True, verdict, st.facts, f"all {st.facts} facts hold and imply the verdict '{verdict}'",
                        st.text, info)

@@ -567,7 +567,7 @@ def fact_roots_count(prog: Program, fact: dict, p: int):
     allboxes.sort()
     for a, b in zip(allboxes, allboxes[1:]):
         if not a[1] < b[0]:
-            raise Failure(f"enclosures overlap near {float(a[1]):.6g}: the solutions are not proved distinct")
+            raise Failure(f"enclosures overlap near {q_str(a[1])[:40]}: the solutions are not proved distinct")
     if total != degree:
         raise Failure(f"{total} solutions listed, but f^{p}(x) - x has degree {degree}")
     return orbits

@@ -223,8 +223,9 @@ def refutes(prog, evidence: list, p: int) -> None:
 def _exponents_text(prog, cert: dict, orbits: list, p: int) -> list:
     exps = cert["exponents"]
     if not isinstance(exps, list) or any(not isinstance(e, dict) or set(e) != {"period", "exponent", "stable"}
-                                         or e["period"] != p for e in exps):
-        raise F.Failure("each exponent entry is {period: P, exponent, stable}")
+                                         or e["period"] != p or not (e["stable"] is None or isinstance(e["stable"], bool))
+                                         for e in exps):
+        raise F.Failure("each exponent entry is {period: P, exponent, stable: true | false | null}")
     F.verify_exponents(prog, orbits, exps)
     kinds = {True: "attracting", False: "repelling", None: "stability not claimed"}
     return [f"orbit {i}: Lyapunov exponent {iv(e['exponent'])}, {kinds[e['stable']]}" for i, e in enumerate(exps)]

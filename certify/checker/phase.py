@@ -44,7 +44,7 @@ from sympy.polys.polyerrors import BasePolynomialError
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.statement import Failure
-from certify.checker.semantics import _CANON_NAMES, X, Program, parse_canonical_expr
+from certify.checker.semantics import _CANON_NAMES, X, Program, canonical_expr, parse_canonical_expr
 from certify.checker.statement import Statement, num
 from certify.errors import CertifyError
 
@@ -107,7 +107,7 @@ def pl_family2(canon: dict):
     names = param_names(canon["params"])
     ps = sympy.symbols(names)
     try:
-        expr = parse_canonical_expr(_small_powers(canon["expr"]), names)
+        expr = canonical_expr(_small_powers(canon["expr"]), names)
         if _param_degree(expr, set(ps)) > MAX_DEGREE:
             raise NotPhaseFamily(f"the parameters enter with degree above {MAX_DEGREE}")
         poly = sympy.Poly(expr, *ps)

@@ -201,7 +201,23 @@ def itineraries(succ, p: int):
 
 
 def count_itineraries(fam, p: int, A, B) -> int:
-    return sum(1 for _ in itineraries(transitions(fam, A, B), p))
+    """The number of itineraries `itineraries` would list: closed walks of length p in the transition
+    graph, trace(M^p) of its 0/1 matrix (exact integers, by repeated squaring: no enumeration)."""
+    succ = transitions(fam, A, B)
+    k = len(succ)
+    M = [[1 if j in succ[i] else 0 for j in range(k)] for i in range(k)]
+
+    def mul(X, Y):
+        return [[sum(X[i][t] * Y[t][j] for t in range(k) if X[i][t]) for j in range(k)] for i in range(k)]
+
+    R, e = [[int(i == j) for j in range(k)] for i in range(k)], p
+    while e:
+        if e & 1:
+            R = mul(R, M)
+        e >>= 1
+        if e:
+            M = mul(M, M)
+    return sum(R[i][i] for i in range(k))
 
 
 def pl_critical(fam, p: int, A, B) -> list:

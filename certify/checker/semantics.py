@@ -168,6 +168,16 @@ def parse_canonical_expr(text: str, param: str | tuple | None = None):
         raise CertifyError(f"canonical expression does not parse: {type(e).__name__}") from None
 
 
+def canonical_expr(text: str, param=None):
+    """A map's canonical expression: parsed as by parse_canonical_expr, and required to be in
+    canonical form (sympy's own printing of what it parsed), so the text a certificate shows is
+    the function the kernel compiles (sympy would silently cancel x**2/x to x, read 1//3 as 0)."""
+    expr = parse_canonical_expr(text, param)
+    if sympy.sstr(expr) != text:
+        raise CertifyError(f"the canonical expression is not in canonical form: it reads as {sympy.sstr(expr)[:80]!r}")
+    return expr
+
+
 def _activation(b: _Builder, act: str, u: int, slope) -> int:
     code = b.code
 
@@ -204,8 +214,8 @@ def _from_rnn1d(spec: dict, b: _Builder, radius=None) -> int:
         raise CertifyError("rnn1d weights w, b, a must be non-empty and of equal length")
     if len(lists[0]) > MAX_WIDTH:
         raise CertifyError(f"rnn1d network wider than {MAX_WIDTH} units")
-    w, bias, a = ([_q(v) for v in vs] for vs in lists)
-    slope = _q(spec.get("slope", "1/100"))
+    w, bias, a = ([_canon_q(v) for v in vs] for vs in lists)
+    slope = _canon_q(spec.get("slope", "1/100"))
     x = b.emit(("x",))
     code = b.code
 
@@ -227,11 +237,24 @@ def _from_rnn1d(spec: dict, b: _Builder, radius=None) -> int:
         ca = weight(ai)
         code.append(("mul", ca, act))
         terms.append(len(code) - 1)
-    c = weight(_q(spec.get("c", "0")))
+    if "c" not in spec:
+        raise CertifyError("a canonical rnn1d map states its output bias c")
+    c = weight(_canon_q(spec["c"]))
     out = b.emit(("add", c, *terms)) if terms else c
     if spec.get("output_activation"):
         out = _activation(b, spec["output_activation"], out, slope)
     return out
+
+
+def _canon_q(s) -> fmpq:
+    """A number of a canonical rnn1d map: an exact rational string "p" or "p/q" in lowest terms (the
+    form certificates write; a JSON integer or "2/4" is refused, so every reader sees one value)."""
+    if not isinstance(s, str):
+        raise CertifyError(f"canonical rnn1d numbers are strings 'p' or 'p/q', got {str(s)[:40]!r}")
+    q = _q(s)
+    if (str(q.p) if q.q == 1 else f"{q.p}/{q.q}") != s:
+        raise CertifyError(f"canonical rnn1d number {s[:40]!r} is not in lowest terms")
+    return q
 
 
 def _q(s) -> fmpq:
@@ -267,7 +290,7 @@ class Program:
         sym = sympy.Symbol(name) if name else None
         b = _Builder(None if value is not None else sym)
         if canon["kind"] == "expr":
-            expr = parse_canonical_expr(canon["expr"], name)
+            expr = canonical_expr(canon["expr"], name)
             if value is not None:
                 expr = expr.subs(sym, sympy.Rational(int(value.p), int(value.q)))
             _from_sympy(expr, b)

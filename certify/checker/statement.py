@@ -53,6 +53,13 @@ INFORMATIONAL = frozenset({"versions", "reason"})
 MAP_KEYS = frozenset({"given", "canonical", "class", "dimension"})
 
 
+def one_line(text, limit: int = 400) -> str:
+    """Text as one printable line: control characters (newlines, terminal escapes) replaced by
+    spaces, at most `limit` characters (a certificate's own strings may be hostile)."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def _decimal(q: fmpq, up: bool, sig: int = 12) -> str:
     """q rounded down (or up) to about `sig` significant decimal digits, as a decimal string."""
     if q == 0:

@@ -17,6 +17,8 @@ family on the claim's range, where check() has proved the map continuous for eve
 
 from __future__ import annotations
 
+import re
+
 import sympy
 from flint import arb, fmpq, fmpq_poly
 
@@ -24,6 +26,7 @@ from certify.certificates import interval, interval_parse, q_parse, q_str
 from certify.checker import facts as F
 from certify.checker.dynatomic import (NotPolynomialFamily, at_param, bifurcation_poly, count_real_roots, dynatomic,
                                        minpoly_of, mobius, real_roots_at, to_sympy)
+from certify.checker.limits import MAX_DYNATOMIC_DEGREE, MAX_RADICALS
 from certify.checker.plfamily import (MAX_ITINERARIES, count_itineraries, critical_root_count, itineraries,
                                       pl_critical, pl_family, transitions)
 from certify.checker.semantics import Program, parse_canonical_expr
@@ -112,7 +115,11 @@ def refuted_at(canon: dict, sample: dict, p: int) -> fmpq:
 
 
 def _polynomial_family(prog: Program, p: int, what: str):
-    """(Phi_p, B) of a family polynomial in x and r; refuses any other family."""
+    """(Phi_p, B) of a family polynomial in x and r; refuses any other family, and a dynatomic
+    polynomial of x-degree above MAX_DYNATOMIC_DEGREE before computing it."""
+    deg = _x_degree(prog)
+    if deg is not None and deg ** p > MAX_DYNATOMIC_DEGREE:
+        raise F.Failure(f"f^{p} has x-degree {deg}^{p}: beyond the checker's limit {MAX_DYNATOMIC_DEGREE}")
     try:
         phi = dynatomic(prog, p)
     except NotPolynomialFamily as e:
@@ -121,6 +128,21 @@ def _polynomial_family(prog: Program, p: int, what: str):
     if bif.is_zero():
         raise F.Failure("the bifurcation polynomial vanishes identically")
     return phi, bif
+
+
+def _x_degree(prog: Program):
+    """The degree in x of a family polynomial in x and r (None when it is not one)."""
+    if not prog.is_polynomial():
+        return None
+    from flint import fmpq_mpoly_ctx
+
+    from certify.checker.dynatomic import x_degree
+    from certify.checker.semantics import NotExact, eval_exact
+    x, r = fmpq_mpoly_ctx.get(("x", "r"), "lex").gens()
+    try:
+        return x_degree(eval_exact(prog, x, param=r) + 0 * x)
+    except NotExact:
+        return None
 
 
 def _pl_critical(prog: Program, p: int, A, B, what: str) -> list:
@@ -180,6 +202,9 @@ def fact_param_cover(prog: Program, fact: dict, p: int, A, E) -> None:
 
 # ----------------------------------------------------------------------------- onset
 
+MAX_MINPOLY_DEGREE = 4096  # a root's minimal polynomial divides B(r) or a critical factor: degree far below
+_RADICAL_FORM = re.compile(r"[0-9+\-*/() ]*(sqrt\([0-9+\-*/() ]*\)[0-9+\-*/() ]*)*")
+
 ONSET_FACTS = ("cycle_at", "onset_algebraic", "no_onset", "onset_pl", "no_onset_pl", "onset_at_start", "param_cover")
 
 
@@ -188,6 +213,8 @@ def _minpoly_field(cert: dict, m: fmpq_poly, name: str) -> None:
     text = cert.get("minpoly")
     if not isinstance(text, str):
         raise F.Failure("a proved algebraic onset states its minimal polynomial")
+    if any(len(e) > 4 for e in re.findall(r"\*\*\s*(\d+)", text)):
+        raise F.Failure("the stated minpoly has an exponent beyond the minimal polynomial's degree")
     expr = parse_canonical_expr(text, name)
     sym = sympy.Symbol(name)
     if expr.free_symbols - {sym} or sympy.Poly(expr, sym).monic() != to_sympy(m, sym).monic():
@@ -198,6 +225,8 @@ def _isolated_root(fact: dict, A, what: str):
     """(m, lo, hi): m irreducible over Q with exactly one real root in (lo, hi), none at the ends; or,
     for a rational root c, lo = hi = c and m(c) = 0 (m linear)."""
     lo, hi = interval_parse(fact["isolating"])
+    if not isinstance(fact["minpoly"], list) or not 2 <= len(fact["minpoly"]) <= MAX_MINPOLY_DEGREE + 1:
+        raise F.Failure(f"fact {what}: a minimal polynomial of degree 1..{MAX_MINPOLY_DEGREE} is expected")
     m = fmpq_poly([q_parse(c) for c in fact["minpoly"]])
     if not (A <= lo <= hi) or m.degree() < 1:
         raise F.Failure(f"fact {what}: isolating interval before the range, or a constant minpoly")
@@ -220,7 +249,13 @@ def _exact_field(cert: dict, m: fmpq_poly, lo, hi) -> str | None:
     text = cert.get("exact")
     if text is None:
         return None
-    if minpoly_of(text).monic() != to_sympy(m).monic():
+    if not isinstance(text, str) or not _RADICAL_FORM.fullmatch(text) or text.count("sqrt") > MAX_RADICALS:
+        raise F.Failure(f"an exact form is written with rationals, + - * / and at most {MAX_RADICALS} sqrt")
+    try:
+        same = minpoly_of(text).monic() == to_sympy(m).monic()
+    except (ValueError, TypeError, NotImplementedError, sympy.polys.polyerrors.PolynomialError) as e:
+        raise F.Failure(f"the exact form has no minimal polynomial here ({type(e).__name__})") from None
+    if not same:
         raise F.Failure("the exact form's minimal polynomial is not the certificate's minpoly")
     if lo == hi:
         return text  # m is linear: its one root is lo
@@ -329,7 +364,7 @@ def onset(prog: Program, cert: dict) -> Statement:
             raise F.Failure("a parameter-cover onset is [lo, hi] with A < lo < hi and the cycle at hi")
         fact_param_cover(prog, facts["param_cover"], p, A, lo)
         return Statement(f"onset of minimal period {p} from {name} = {num(A)} on: {name}* {iv(cert['onset'])} "
-                         f"(width {float(hi - lo):.1e})\nno f_{name} with {name} in [{num(A)}, {num(lo)}] has a point of "
+                         f"(width {num(hi - lo)})\nno f_{name} with {name} in [{num(A)}, {num(lo)}] has a point of "
                          f"minimal period {p} (parameter cover), f_{name} at {name} = {num(hi)} has one "
                          f"({p}-cycle proved)", n)
     if rest == {"onset_algebraic"}:
