@@ -26,7 +26,7 @@ from certify.certificates import interval, interval_parse, q_parse, q_str
 from certify.checker import facts as F
 from certify.checker.dynatomic import (NotPolynomialFamily, at_param, bifurcation_poly, count_real_roots, dynatomic,
                                        minpoly_of, mobius, real_roots_at, to_sympy)
-from certify.checker.limits import MAX_DYNATOMIC_DEGREE, MAX_RADICALS
+from certify.checker.limits import MAX_DYNATOMIC_DEGREE
 from certify.checker.plfamily import (MAX_ITINERARIES, count_itineraries, critical_root_count, itineraries,
                                       pl_critical, pl_family, transitions)
 from certify.checker.semantics import Program, parse_canonical_expr
@@ -203,7 +203,8 @@ def fact_param_cover(prog: Program, fact: dict, p: int, A, E) -> None:
 # ----------------------------------------------------------------------------- onset
 
 MAX_MINPOLY_DEGREE = 4096  # a root's minimal polynomial divides B(r) or a critical factor: degree far below
-_RADICAL_FORM = re.compile(r"[0-9+\-*/() ]*(sqrt\([0-9+\-*/() ]*\)[0-9+\-*/() ]*)*")
+_RADICAL_FORM = re.compile(r"[0-9+\-*/() ]*")  # once "sqrt" is removed
+MAX_EXACT_RADICALS = 4  # the certifier writes closed forms of degree <= 4 roots, at most 60 characters
 
 ONSET_FACTS = ("cycle_at", "onset_algebraic", "no_onset", "onset_pl", "no_onset_pl", "onset_at_start", "param_cover")
 
@@ -249,8 +250,11 @@ def _exact_field(cert: dict, m: fmpq_poly, lo, hi) -> str | None:
     text = cert.get("exact")
     if text is None:
         return None
-    if not isinstance(text, str) or not _RADICAL_FORM.fullmatch(text) or text.count("sqrt") > MAX_RADICALS:
-        raise F.Failure(f"an exact form is written with rationals, + - * / and at most {MAX_RADICALS} sqrt")
+    if not isinstance(text, str) or len(text) > 200 or m.degree() > 4 \
+            or not _RADICAL_FORM.fullmatch(text.replace("sqrt", "")) \
+            or text.count("sqrt") + text.count("**(") > MAX_EXACT_RADICALS:
+        raise F.Failure(f"an exact form is a root of a minpoly of degree <= 4 written with rationals, + - * / ( ) "
+                        f"and at most {MAX_EXACT_RADICALS} radicals (sqrt, ** with a rational exponent)")
     try:
         same = minpoly_of(text).monic() == to_sympy(m).monic()
     except (ValueError, TypeError, NotImplementedError, sympy.polys.polyerrors.PolynomialError) as e:
