@@ -321,12 +321,9 @@ class _Piecewise:
         return other
 
 
-def certify_onset(fam: Family, p: int, rng, digits: int = 30, budget: Budget = Budget(),
-                  timeout: float | None = None) -> dict:
-    """r* = inf{r in rng : f_r has a point of minimal period p}, certified (or refuted: none).
-
-    `timeout` (seconds, None: none) is the outer guard: when it fires the result is undecided,
-    "time limit (machine-dependent)"; the work itself is bounded by `budget`."""
+def _request(fam: Family, p: int, rng, digits: int) -> None:
+    """Refuse a bad onset or windows request: the period, the range A < B, the digits, and a range
+    where the map is not defined at an end."""
     A, B = rng
     if not isinstance(p, int) or p < 1:
         raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
@@ -334,7 +331,16 @@ def certify_onset(fam: Family, p: int, rng, digits: int = 30, budget: Budget = B
         raise CertifyError("--range needs A < B")
     if not 1 <= digits <= 2000:
         raise CertifyError("--digits must be between 1 and 2000")
-    fam.at(A), fam.at(B)  # refuses a range where the map is not defined at an end
+    fam.at(A), fam.at(B)
+
+
+def certify_onset(fam: Family, p: int, rng, digits: int = 30, budget: Budget = Budget(),
+                  timeout: float | None = None) -> dict:
+    """r* = inf{r in rng : f_r has a point of minimal period p}, certified (or refuted: none).
+
+    `timeout` (seconds, None: none) is the outer guard: when it fires the result is undecided,
+    "time limit (machine-dependent)"; the work itself is bounded by `budget`."""
+    _request(fam, p, rng, digits)
     return limits.guard(timeout, lambda: _onset(fam, p, rng, digits, budget),
                         lambda why: _undecided(fam, p, rng, why))
 
@@ -516,14 +522,7 @@ def certify_windows(fam: Family, p: int, rng, digits: int = 30, budget: Budget =
     the orbit count is that number / p) or an exact period verdict (PL families). `timeout`
     (seconds, None: none) is the outer guard: when it fires the result is undecided.
     """
-    A, B = rng
-    if not isinstance(p, int) or p < 1:
-        raise CertifyError(f"the period must be an integer >= 1, got {p!r}")
-    if not A < B:
-        raise CertifyError("--range needs A < B")
-    if not 1 <= digits <= 2000:
-        raise CertifyError("--digits must be between 1 and 2000")
-    fam.at(A), fam.at(B)
+    _request(fam, p, rng, digits)
     return limits.guard(timeout, lambda: _windows(fam, p, rng, digits, budget),
                         lambda why: _undecided(fam, p, rng, why, "windows"))
 
