@@ -187,3 +187,16 @@ def test_identity_tail_holds_only_fixed_points():
     assert check(cert).ok
     bad = dict(cert, claim=dict(cert["claim"], p=1))  # the fixed-tail rule says nothing about fixed points
     assert not check(bad).ok
+
+
+def test_cycle_proof_does_not_depend_on_float_noise():
+    """Float candidates a few ulps apart (another libm or BLAS) give the same proved boxes: the start of
+    the Krawczyk proof is the candidate snapped to a dyadic grid."""
+    from certify.orbits import balls
+    from certify.orbits.finder import candidate_cycles
+
+    m = parse_map("3*tanh(3*x) - 4*tanh(x-1/2) + 1/3")
+    cyc = candidate_cycles(m.program, (-10, 10), 3)[0]
+    got = {tuple(balls.certify_cycle(m.program, [x * (1 + k * 2.0 ** -52) for x in cyc], Budget())[0])
+           for k in range(-4, 5)}
+    assert len(got) == 1

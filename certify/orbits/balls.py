@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from math import frexp
 
 from flint import arb, fmpq
 
@@ -59,15 +60,24 @@ def tighten_cycle(prog: Program, boxes, rounds: int = 12):
     return boxes
 
 
+def snap(x: float) -> fmpq:
+    """A float candidate rounded to a multiple of 2^-32 (relative to its binade): floats may differ
+    in their last bits between machines (libm, BLAS summation order), the snapped start of a proof
+    does not, so neither do the certificate's bytes (barring a candidate within a few ulps of a
+    grid point)."""
+    e = max(frexp(x)[1], 0) if x != 0 else 0
+    return dyadic(to_fmpq(x), 32 - e, up=False) if abs(x) < 2 ** 60 else to_fmpq(x)
+
+
 def certify_cycle(prog: Program, cycle, budget: Budget):
     """Float cycle -> (boxes, precision) proved by the cyclic Krawczyk test, or None."""
+    centres = [snap(x) for x in cycle]
     for prec in budget.precisions():
         with workprec(prec):
-            for rel in (1e-12, 1e-9, 1e-6, 1e-4, 1e-2):
+            for rel in (1e-9, 1e-6, 1e-4, 1e-2):
                 boxes = []
-                for x in cycle:
-                    r = dyadic(to_fmpq(rel * (1 + abs(x))), 60, up=True)
-                    c = to_fmpq(x)
+                for c in centres:
+                    r = dyadic(to_fmpq(rel * (1 + abs(float(c)))), 60, up=True)
                     boxes.append((c - r, c + r))
                 if not _disjoint(boxes):
                     continue
