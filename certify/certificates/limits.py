@@ -55,19 +55,16 @@ MAX_KRAWCZYK_PERIOD = 256         # boxes of one cycle_krawczyk fact: a p x p ba
 MAX_ROUNDS = 1000                 # rounds of the piecewise-linear region rules [<= 60]
 MAX_STEPS = 2_000_000             # map evaluations one fact may ask for: cells x p, pieces x cells x p, ...
 MAX_HORIZON = 100_000             # T of gradient checkpoints, scrambling horizons [<= 100,000]
-MAX_LAP_STEPS = 64                # n of laps / horseshoe facts, upto of oscillations [<= 64]
-MAX_CELLS = 400_000               # affine cells of f^n the kernel composes [certifier: 400,000]
 MAX_PIECES = 4096                 # subintervals of an invariance or Li-Yorke-box check [<= 4096]
 MAX_DYNATOMIC_DEGREE = 64         # x-degree deg(f)^p of the dynatomic polynomial [certifier: 64]
 MAX_ITINERARIES = 60_000          # itineraries of a PL family enumerated for critical parameters [60,000]
-MAX_RADICALS = 8                  # sqrt and fractional powers in an exact onset form (minimal polynomial)
 
 __all__ = ["MAX_FILE_BYTES", "MAX_JSON_DEPTH", "MAX_JSON_VALUES", "MAX_STRING_CHARS", "MAX_DIGITS",
            "MAX_BITS", "MAX_ROOT_DIGITS", "MAX_CONST_ARG_DIGITS", "MAX_SPEC_CHARS", "MAX_EXPR_CHARS",
            "MAX_OPS", "MAX_PAREN_DEPTH", "MAX_CALL_DEPTH", "MAX_SMOOTH_DEPTH", "MAX_EXPONENT", "MAX_DEGREE",
            "MAX_WIDTH", "MAX_PLRNN_DIM", "MAX_PERIOD", "MAX_KRAWCZYK_PERIOD", "MAX_ROUNDS", "MAX_STEPS",
-           "MAX_HORIZON", "MAX_LAP_STEPS", "MAX_CELLS", "MAX_PIECES", "MAX_DYNATOMIC_DEGREE",
-           "MAX_ITINERARIES", "MAX_RADICALS", "json_shape", "check_expression"]
+           "MAX_HORIZON", "MAX_PIECES", "MAX_DYNATOMIC_DEGREE",
+           "MAX_ITINERARIES", "json_shape", "check_expression"]
 
 
 # ----------------------------------------------------------------------------- JSON text

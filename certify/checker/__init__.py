@@ -176,7 +176,10 @@ def check(cert: dict, program: Program | None = None) -> CheckResult:
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ArithmeticError, RuntimeError,
             RecursionError, MemoryError, FlintError, BasePolynomialError) as e:
         return CheckResult(False, one_line(verdict), 0, one_line(f"malformed certificate: {type(e).__name__} {e}"))
-    info = tuple(sorted(set(cert) & (kind.info | INFORMATIONAL)) + (["map.given"] if "given" in cert["map"] else []))
+    estimates = [f"{k} (estimate)" for k in sorted(set(cert) - kind.info - INFORMATIONAL)
+                 if isinstance(cert[k], dict) and cert[k].get("status") == "estimate"]  # e.g. a typical exponent
+    info = tuple(sorted(set(cert) & (kind.info | INFORMATIONAL)) + estimates +
+                 (["map.given"] if "given" in cert["map"] else []))
     if verdict == "undecided":
         return CheckResult(True, verdict, st.facts, one_line("undecided: nothing is claimed; " + cert.get("reason", "")),
                            st.text, info)

@@ -8,7 +8,7 @@ their argument u:
   log(u)           u > 0,
   sqrt(u)          u >= 0.
 `discontinuity` proves each obligation on the domain (R, or an interval; a family's parameter
-ranging over a ball), exactly for polynomial arguments (a Sturm count of real roots) and otherwise
+ranging over a ball), exactly for polynomial arguments (a certified count of real roots, certify.checker.polynomials) and otherwise
 by outward-rounded enclosures: the image of the whole line (extended-real interval arithmetic) or
 ball images of a bisection of the interval with a fixed budget of pieces. A composition of maps
 continuous where defined, with every argument in the domain of its operation, is continuous.

@@ -19,9 +19,9 @@ from flint import arb, ctx, fmpq
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.facts import pieces_invariant, pl_image
-from certify.checker.statement import Failure
+from certify.checker.limits import MAX_PIECES
 from certify.checker.semantics import PL, ball_of, eval_ball
-from certify.checker.statement import Statement, facts_list, fixed, iv, num, undecided, whole
+from certify.checker.statement import Failure, Statement, facts_list, fixed, iv, num, undecided, whole
 
 __all__ = ["entropy", "oscillations", "affine_cells", "laps", "lap_points", "graph_edges", "perron_bound",
            "compose", "rho_odd_below", "rho_odd", "log_rho_text", "describe", "rounded_bound", "odd_period_entry",
@@ -34,7 +34,6 @@ MAX_GRAPH_CELLS = 20_000   # cells of a graph fact's partition (the certifier bu
 MAX_EDGES = 2_000_000      # edges of one graph
 MAX_LIPSCHITZ_N = 16
 MAX_LIPSCHITZ_CELLS = 4096
-MAX_PIECES = 4096          # claim.pieces: the tiling on which f(I) in I is proved for smooth maps
 MAX_ODD = 99               # an odd period p of an embedded period certificate (so <= 49 refutations)
 BITS = 40                  # the stated bounds are the exact ones rounded outward to multiples of 2^-40
 TRIVIAL = ("log(1)/1", "h >= 0 always (no lower-bound fact)")

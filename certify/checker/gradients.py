@@ -17,13 +17,13 @@ from __future__ import annotations
 from flint import arb, fmpq
 
 from certify.certificates import interval_parse, q_parse, q_str
-from certify.checker.statement import Failure
+from certify.checker.limits import MAX_HORIZON
 from certify.checker.semantics import Program, eval_ball
-from certify.checker.statement import MAX_BALL_WORK, Statement, ball_text, ball_work, facts_list, undecided, whole
+from certify.checker.statement import (MAX_BALL_WORK, Failure, Statement, ball_text, ball_work, facts_list,
+                                       undecided, whole)
 
 __all__ = ["gradients", "gradient_logs", "param_gradient_logs", "gradient_program", "MAX_HORIZON", "SLACK"]
 
-MAX_HORIZON = 100_000
 SLACK = fmpq(1, 1 << 40)  # a stated interval lies within this of the kernel's ball (so it shows the value)
 
 

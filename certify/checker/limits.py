@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import re
 
-from certify.certificates.limits import (MAX_CELLS, MAX_DIGITS, MAX_DYNATOMIC_DEGREE, MAX_HORIZON,
-                                         MAX_ITINERARIES, MAX_KRAWCZYK_PERIOD, MAX_LAP_STEPS, MAX_PERIOD,
-                                         MAX_PIECES, MAX_PLRNN_DIM, MAX_RADICALS, MAX_ROUNDS, MAX_STEPS)
+from certify.certificates.limits import (MAX_DIGITS, MAX_DYNATOMIC_DEGREE, MAX_HORIZON, MAX_ITINERARIES,
+                                         MAX_KRAWCZYK_PERIOD, MAX_PERIOD, MAX_PIECES, MAX_PLRNN_DIM, MAX_ROUNDS,
+                                         MAX_STEPS)
 from certify.errors import CertifyError
 
 __all__ = ["bounded", "integer", "MAX_PERIOD", "MAX_KRAWCZYK_PERIOD", "MAX_ROUNDS", "MAX_STEPS", "MAX_HORIZON",
-           "MAX_LAP_STEPS", "MAX_CELLS", "MAX_PIECES", "MAX_DYNATOMIC_DEGREE", "MAX_ITINERARIES", "MAX_PLRNN_DIM",
-           "MAX_RADICALS", "MAX_DIGITS"]
+           "MAX_PIECES", "MAX_DYNATOMIC_DEGREE", "MAX_ITINERARIES", "MAX_PLRNN_DIM", "MAX_DIGITS"]
 
 _INTEGER = re.compile(r"-?[0-9]{1,%d}" % MAX_DIGITS)  # ASCII digits: int() would take '٣', ' 3' and '1_000'
 

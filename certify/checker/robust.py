@@ -17,11 +17,10 @@ from __future__ import annotations
 from flint import arb, fmpq
 
 from certify.certificates import q_parse, q_str
-from certify.checker.statement import Failure
+from certify.checker.limits import MAX_PIECES
 from certify.checker.semantics import Program, _Builder, _from_rnn1d, ball_of, eval_ball
-from certify.checker.statement import Statement, facts_list, num, undecided, whole
+from certify.checker.statement import Failure, Statement, facts_list, num, undecided, whole
 
-MAX_PIECES = 4096
 PARAMS = ("w", "b", "a")
 NORM = "max over every w_i, b_i, a_i and c"
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 from flint import arb
 
 from certify.certificates import q_parse
-from certify.checker.statement import Failure
+from certify.checker.limits import MAX_HORIZON
 from certify.checker.semantics import Program, eval_ball
-from certify.checker.statement import MAX_BALL_WORK, Statement, ball_work, facts_list, num, undecided, whole
+from certify.checker.statement import MAX_BALL_WORK, Failure, Statement, ball_work, facts_list, num, undecided, whole
 
 __all__ = ["scrambling", "distances", "classify", "times", "statement_of", "MAX_HORIZON", "MAX_EXACT_BITS"]
 
-MAX_HORIZON = 100_000
 MAX_EXACT_BITS = 4096  # bits of an exact iterate (numerator + denominator); beyond: balls
 
 

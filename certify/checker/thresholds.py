@@ -292,7 +292,7 @@ def onset(prog: Program, cert: dict) -> Statement:
     - onset_pl + cycle_at v (PL family): m a critical factor with its one root r* in (lo, hi), no
       other critical root in (A, v], exact refutations at A and at one point of (A, lo);
     - param_cover on [A, lo] + cycle_at hi: no period P for r in [A, lo], one at hi: r* in (lo, hi].
-    Refuted: no_onset (polynomial: B has no root in [A, B], Phi_P(., A) no real root), no_onset_pl
+    Refuted: no_onset (polynomial: B has no root in (A, B], Phi_P(., A) no real root), no_onset_pl
     (no critical root in (A, B], refutations at A and, if a critical root is at A, in (A, B]), or
     param_cover on [A, B]. Fields bound: onset, minpoly, exact.
     """
@@ -508,7 +508,7 @@ def windows(prog: Program, cert: dict) -> Statement:
     (polynomial family; Morton-Vivaldi) or of the critical polynomial (PL family with fixed
     breakpoints). Hypotheses checked: the family is of that class; the root intervals hold each
     exactly one critical parameter in [A, B], and all of them; each gap's sample lies in the gap.
-    Facts: parameter_partition (samples [value, number of real roots of Phi_P], exact Sturm counts)
+    Facts: parameter_partition (samples [value, number of real roots of Phi_P], exact real-root counts)
     or critical_partition (samples with an embedded proved cycle or refutation). Field bound:
     windows (the maximal runs of gaps with period-P points; their orbit counts per gap for a
     polynomial family, null for a PL family).

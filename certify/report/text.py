@@ -366,6 +366,8 @@ def render_entropy(cert: dict) -> str:
     out.append(f"verdict  PROVED: {_float(q_parse(b['lo'])):.6f} <= h_top <= {_float(q_parse(b['hi'])):.6f}")
     out.append(f"lower    {b['lo_exact']}: {b['lo_method']}")
     out.append(f"upper    {b['hi_exact']}: {b['hi_method']}")
+    if cert.get("note"):
+        out.append(f"note     {cert['note']}")
     return "\n".join(out)
 
 

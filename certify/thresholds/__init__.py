@@ -135,7 +135,7 @@ def _factors(poly: fmpq_poly) -> list:
 def critical_intervals(polys, A, B) -> list:
     """[(lo, hi, g)]: sorted disjoint intervals, each holding exactly one real root in [A, B] of the
     distinct irreducible polys (its factor g), and all of them; (r, r) for a rational root r,
-    otherwise g(lo), g(hi) != 0. Untrusted here: the kernel recounts with Sturm sequences."""
+    otherwise g(lo), g(hi) != 0. Untrusted here: the kernel recounts the real roots exactly."""
     roots = [iv + (g,) for g in polys for iv in _real_roots_in(g, A, B)]
     return _separate(sorted(roots, key=lambda t: (t[0], t[1])))
 
@@ -179,7 +179,7 @@ def _shrink(roots, width: fmpq) -> list:
 def _real_roots_in(g: fmpq_poly, A, B) -> list:
     """Disjoint rational intervals (a, b), each with exactly one real root of the irreducible g, for
     its roots in [A, B] (certified enclosures from flint's complex_roots, clipped at A and B by exact
-    signs; a == b for a rational root). Untrusted here: the checker recounts with Sturm sequences."""
+    signs; a == b for a rational root). Untrusted here: the checker recounts the real roots exactly."""
     if g.degree() == 1:
         r = -g.coeffs()[0] / g.coeffs()[1]
         return [(r, r)] if A <= r <= B else []
