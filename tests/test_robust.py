@@ -47,8 +47,8 @@ def test_box_program_encloses_every_network_in_the_box(weights, x, radius, u):
     theta = [q_parse(v) for key in ("w", "b", "a") for v in m.canonical[key]] + [q_parse(m.canonical["c"])]
     r = fmpq(radius.numerator, radius.denominator)
     moved = neighbour(m, [t + r * fmpq(v.numerator, v.denominator) for t, v in zip(theta, u[:3 * k + 1])])
-    X = arb(fmpq(x.numerator, x.denominator))
-    with ctx.workprec(1024):  # the moved network's value, far tighter than the box's enclosure
+    with ctx.workprec(1024):  # x and the moved network's value, far tighter than the box's enclosure
+        X = arb(fmpq(x.numerator, x.denominator))
         value = eval_ball(moved.program, X)
     with ctx.workprec(128):
         assert eval_ball(box_program(m.canonical, r), X).contains(value)
