@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from certify.certificates import Unreadable, loads, read
 from certify.certificates.limits import MAX_FILE_BYTES, check_expression
-from certify.checker.limits import bounded
+from certify.checker.statement import Failure, whole
 from certify.cli import main
 from certify.errors import CertifyError
 from certify.maps import parse_map
@@ -366,10 +366,10 @@ def test_q_parse_and_read_are_strict():
         loads("{")
     with pytest.raises(Unreadable, match="no such file"):
         read("/nonexistent.json")
-    with pytest.raises(CertifyError, match="outside"):
-        bounded(10**9, 1000, "rounds")
-    with pytest.raises(CertifyError, match="integer"):
-        bounded("\u0663", 1000, "p")
+    with pytest.raises(Failure, match="0..1000"):
+        whole(10**9, "rounds", 0, 1000)
+    with pytest.raises(Failure, match="integer"):
+        whole("\u0663", "p", 0, 1000)  # an Arabic-Indic digit: not a JSON integer
     with pytest.raises(CertifyError, match="exponent"):
         check_expression("x**1001", "formula")
 

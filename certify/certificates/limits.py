@@ -49,7 +49,7 @@ MAX_WIDTH = 4096                  # hidden units of an rnn1d network
 MAX_PLRNN_DIM = 64                # dimension n of a PLRNN
 MAX_PERIOD = 4096                 # a period P on the command line or in a claim (the kernel: orbits.claim_period)
 
-# Evidence counts the kernel bounds before it works (certify/checker/limits.py: bounded(...));
+# Evidence counts the kernel bounds before it works (certify/checker/limits.py: statement.whole(...));
 # each is far above what certify itself writes (in brackets)
 MAX_KRAWCZYK_PERIOD = 256         # boxes of one cycle_krawczyk fact: a p x p ball matrix is inverted [<= 48]
 MAX_ROUNDS = 1000                 # rounds of the piecewise-linear region rules [<= 60]

@@ -11,9 +11,9 @@ from bisect import bisect_right
 from flint import arb, arb_mat, fmpq, fmpq_poly
 
 from certify.certificates import interval_parse, q_parse, q_str
-from certify.checker.limits import MAX_KRAWCZYK_PERIOD, MAX_ROUNDS, MAX_STEPS, bounded
+from certify.checker.limits import MAX_KRAWCZYK_PERIOD, MAX_ROUNDS, MAX_STEPS
 from certify.checker.regions import pl_region, polynomial_escape_radius
-from certify.checker.statement import Failure
+from certify.checker.statement import Failure, whole
 from certify.checker.semantics import NotExact, Program, ball_of, eval_ball, eval_exact, eval_range
 
 
@@ -150,7 +150,7 @@ def fact_region(prog: Program, fact: dict, claim_domain, p: int = 1):
         nonfixed = bool(fact.get("nonfixed", False))
         if nonfixed and p < 2:
             raise Failure("a region without fixed tails holds periodic points of minimal period >= 2 only")
-        S = pl_region(pl, bounded(fact["rounds"], MAX_ROUNDS, "rounds"), nonfixed)
+        S = pl_region(pl, whole(fact["rounds"], "rounds", 0, MAX_ROUNDS), nonfixed)
         if S == "empty":
             if region != "empty":
                 raise Failure("rules give an empty region but the certificate names one")
@@ -453,7 +453,7 @@ def fact_cover_ball(prog: Program, fact: dict, region, p: int, extra=None):
             if not no_root_newton(prog, lo, hi, p):
                 raise Failure(f"{where}: Newton exclusion not proved")
         elif tag == "r":
-            q = bounded(row[3], p, "a root cell's period", lo=1)
+            q = whole(row[3], "a root cell's period", 1, p)
             tl, th = interval_parse(row[4])
             if not (lo <= tl < th <= hi) or p % q:
                 raise Failure(f"{where}: malformed root cell")
@@ -549,7 +549,7 @@ def fact_roots_count(prog: Program, fact: dict, p: int):
     if f.degree() ** p > MAX_STEPS:
         raise Failure(f"f^{p}(x) - x has degree {f.degree()}^{p}: beyond the checker's work limit {MAX_STEPS}")
     degree = f.degree() ** p
-    periods = [bounded(entry["period"], p, "an orbit's period", lo=1) for entry in fact["orbits"]]
+    periods = [whole(entry["period"], "an orbit's period", 1, p) for entry in fact["orbits"]]
     if any(p % d for d in periods) or sum(periods) != degree:
         raise Failure(f"the orbit periods must divide {p} and add up to the degree {degree} of f^{p}(x) - x")
     allboxes, orbits, total = [], [], 0
