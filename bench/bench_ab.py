@@ -25,7 +25,10 @@ WORKER = r"""
 import json, sys, time
 import numpy as np
 from certify.maps import from_weights
-from certify.orbits.period import certify_period
+try:
+    from certify.periodic.period import certify_period
+except ImportError:  # commits before the API (certify.orbits became certify.periodic)
+    from certify.orbits.period import certify_period
 n, seed, k = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 rng = np.random.default_rng(seed)
 nets = [(rng.normal(0, 2 ** 0.5, k), rng.normal(0, 2 ** 0.5, k), rng.normal(0, (2 / k) ** 0.5, k)) for _ in range(n)]

@@ -32,7 +32,7 @@ from certify.arith import Budget
 from certify.checker import check
 from certify.checker.thresholds import mobius
 from certify.maps import from_weights, parse_map
-from certify.orbits.period import certify_orbits, certify_period, versions
+from certify.periodic.period import certify_orbits, certify_period, versions
 
 GRID_POINTS = 200_001
 GRID_WINDOW = (-10.0, 10.0)

@@ -19,7 +19,7 @@ from certify.checker import check
 from certify.dynamics.entropy import entropy_bounds, invariant_interval
 from certify.ensembles.laws import Law, network_rng
 from certify.maps import from_weights
-from certify.orbits.period import certify_period
+from certify.periodic.period import certify_period
 
 TARGET_GAP, TARGET_S = 0.05, 5.0
 

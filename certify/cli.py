@@ -277,7 +277,7 @@ def _gradient_family(args):
     from certify.maps import parse_family, weight_family
 
     name = args.param
-    if re.fullmatch(r"[wba][1-9][0-9]*|c", name) and _map_kind(args.map) == "rnn1d":
+    if re.fullmatch(r"[wba][0-9]+|c", name) and _map_kind(args.map) == "rnn1d":
         fam, value = weight_family(args.map, name)
         return fam, _rational(args.at, "--at") if args.at else value
     if not args.at:
@@ -641,7 +641,7 @@ def _parser() -> argparse.ArgumentParser:
     gp.add_argument("--horizon", type=int, default=2000, help="the largest T (default 2000)")
     gp.add_argument("--plot", help="write log|dx_T/dx_0| against T to this .svg file")
     gp.add_argument("--param", help="also d x_T/d NAME: a family's free parameter (with --at), or a weight "
-                                    "w<i>, b<i>, a<i> or c of an rnn1d network")
+                                    "w<i>, b<i>, a<i> (i from 0, as in numpy) or c of an rnn1d network")
     gp.add_argument("--at", help="with --param: the parameter's exact value (a network weight: default its own)")
     gp.add_argument("--loss", action="store_true", help="with --param: the gradient of L_T = (1/T) sum (x_t - y_t)^2")
     gp.add_argument("--target-x0", help="with --loss: start y0 of the target orbit y_t (default x0 + 1/1000)")
@@ -825,7 +825,7 @@ def _main(argv) -> int:
         return _check(args)
 
     from certify.maps import parse_map
-    from certify.orbits.period import certify_orbits, certify_period
+    from certify.periodic.period import certify_orbits, certify_period
     from certify.report.text import render
 
     if args.cmd == "lyapunov":

@@ -66,7 +66,7 @@ def test_grid163_flags_the_relu_tent():
 def test_grid163_counts_a_two_cycle_as_chaos():
     """As coded (F3 = f^4), grid163 flags a net that has a 2-cycle but provably no period 3."""
     from certify.maps import from_weights
-    from certify.orbits.period import certify_period
+    from certify.periodic.period import certify_period
     net = {"activation": "relu", "w": [1.25, -1.5], "b": [1.0, 0.0], "a": [-1.75, -0.5], "c": 0.0}
     assert detect("grid163", net)
     m = from_weights(net)

@@ -148,7 +148,7 @@ def test_preset_from_the_cli(tmp_path):
 def test_cover_cells_tile_and_solve_exactly(weights, p):
     """The cover's cells tile the region, and every orbit it reports is an exact cycle of minimal period p."""
     from certify.maps import from_weights
-    from certify.orbits import pl as plmod
+    from certify.periodic import pl as plmod
     pl = from_weights(weights).program.pl()
     region, _ = plmod.find_region(pl)
     if region in (None, "empty"):

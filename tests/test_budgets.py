@@ -18,8 +18,8 @@ from certify.cli import main
 from certify.dynamics.entropy import entropy_bounds
 from certify.errors import CertifyError
 from certify.maps import parse_map
-from certify.orbits import pl as plmod
-from certify.orbits.period import certify_orbits, certify_period
+from certify.periodic import pl as plmod
+from certify.periodic.period import certify_orbits, certify_period
 
 TANH = "3*tanh(3*x) - 4*tanh(x-1/2) + 1/3"
 UNBOUNDED = Budget(max_pl_cells=10 ** 12, max_cells=10 ** 12)  # heavy tasks that only the time guard stops

@@ -13,7 +13,7 @@ from certify.certificates import SCHEMA, dumps, loads, q_str
 from certify.checker import check
 from certify.errors import CertifyError
 from certify.maps import parse_map
-from certify.orbits.period import certify_orbits, certify_period
+from certify.periodic.period import certify_orbits, certify_period
 
 CHECKER = pathlib.Path(__file__).resolve().parent.parent / "certify" / "checker"
 ALLOWED = {"certify.checker", "certify.certificates", "certify.errors"}

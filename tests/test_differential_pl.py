@@ -25,7 +25,7 @@ from hypothesis.control import currently_in_test_context
 from certify.checker import check
 from certify.errors import CertifyError
 from certify.maps import parse_map
-from certify.orbits.period import certify_orbits, certify_period
+from certify.periodic.period import certify_orbits, certify_period
 from oracle_pl import Net, image_hull, periodic_points
 from strategies import degenerate_pl_nets, rnn1d_spec, small_rationals
 

@@ -12,7 +12,7 @@ from certify.certificates import SCHEMA, q_parse
 from certify.checker import check
 from certify.checker.entropy import log_rho_text, odd_period_entry, rho_odd
 from certify.maps import parse_map
-from certify.orbits.period import certify_period
+from certify.periodic.period import certify_period
 
 from strategies import junk_sweep
 

@@ -82,10 +82,12 @@ def test_loss_gradient_bounded_on_attracting_cycle():
 
 
 def test_weight_family_keeps_the_weight_value():
-    """--param w2 of an rnn1d network: the family at the weight's own value is the network itself."""
+    """--param w1 (0-based: the second unit) of an rnn1d network: the family at the weight's own value is
+    the network itself."""
     spec = "rnn1d(activation=tanh, w=[3,1], b=[0,-1/2], a=[3,-4], c=1/3)"
-    fam, v = weight_family(spec, "w2")
-    assert v == 1 and fam.param == "w2"
+    fam, v = weight_family(spec, "w1")
+    assert v == 1 and fam.param == "w1"
+    assert weight_family(spec, "w0")[1] == 3
     cert = gradients(None, fmpq(3, 10), 40, family=fam, value=v, loss=True)
     assert check(cert).ok and _pfact(cert)["log_abs_dL"] is not None
 

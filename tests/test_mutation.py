@@ -119,7 +119,7 @@ def _true_elsewhere(mutant) -> bool:
     from certify.certificates import interval_parse
     from certify.checker.semantics import Program
     from certify.maps import Map
-    from certify.orbits.period import certify_orbits, certify_period
+    from certify.periodic.period import certify_orbits, certify_period
 
     claim = mutant["claim"]
     if claim["kind"] == "phase":

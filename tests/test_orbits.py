@@ -4,7 +4,7 @@ import pytest
 
 from certify.checker import check
 from certify.maps import parse_map
-from certify.orbits.period import certify_orbits
+from certify.periodic.period import certify_orbits
 
 
 def necklace(p: int) -> int:

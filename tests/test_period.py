@@ -10,8 +10,8 @@ from certify.certificates import interval_parse, q_parse
 from certify.checker import check
 from certify.errors import CertifyError
 from certify.maps import from_weights, parse_map
-from certify.orbits.finder import candidate_cycles
-from certify.orbits.period import certify_orbits, certify_period
+from certify.periodic.finder import candidate_cycles
+from certify.periodic.period import certify_orbits, certify_period
 
 from strategies import rnn1d_weights
 
@@ -192,8 +192,8 @@ def test_identity_tail_holds_only_fixed_points():
 def test_cycle_proof_does_not_depend_on_float_noise():
     """Float candidates a few ulps apart (another libm or BLAS) give the same proved boxes: the start of
     the Krawczyk proof is the candidate snapped to a dyadic grid."""
-    from certify.orbits import balls
-    from certify.orbits.finder import candidate_cycles
+    from certify.periodic import balls
+    from certify.periodic.finder import candidate_cycles
 
     m = parse_map("3*tanh(3*x) - 4*tanh(x-1/2) + 1/3")
     cyc = candidate_cycles(m.program, (-10, 10), 3)[0]

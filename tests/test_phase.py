@@ -19,7 +19,7 @@ from certify.checker.phase import (cell_chaos, cell_period3, chaos_conditions, p
 from certify.cli import main
 from certify.errors import CertifyError
 from certify.maps import parse_family, parse_family2, parse_map
-from certify.orbits.period import certify_period
+from certify.periodic.period import certify_period
 from certify.thresholds import certify_onset
 from certify.thresholds.phase import certify_phase
 from strategies import junk_sweep

@@ -19,8 +19,8 @@ from certify.dynamics.plrnn import lyapunov_plrnn, spectrum_estimate
 from certify.errors import CertifyError
 from certify.maps import parse_map
 from certify.maps.plrnn import load_plrnn, plrnn_from_mapping
-from certify.orbits.period import certify_orbits
-from certify.orbits.plrnn import certify_cycles, search_cycles
+from certify.periodic.period import certify_orbits
+from certify.periodic.plrnn import certify_cycles, search_cycles
 from strategies import junk_sweep
 
 Q = fmpq

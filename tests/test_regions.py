@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 
 from certify.checker.regions import _affine_sub, _pieces_in, fixed_tails, pl_region, refine
 from certify.maps import parse_map
-from certify.orbits.pl import find_region
+from certify.periodic.pl import find_region
 from oracle_pl import Net, periodic_points
 from strategies import degenerate_pl_nets, rnn1d_spec
 

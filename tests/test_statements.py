@@ -13,7 +13,7 @@ from certify.checker.continuity import discontinuity
 from certify.cli import main
 from certify.errors import CertifyError
 from certify.maps import parse_map
-from certify.orbits.period import certify_period
+from certify.periodic.period import certify_period
 from certify.verify import verify
 
 CERTS = pathlib.Path(__file__).resolve().parent / "certificates"

@@ -10,7 +10,7 @@ from certify.checker import check
 from certify.checker.plfamily import pl_critical, pl_family
 from certify.checker.semantics import NotExact, Program, eval_exact
 from certify.maps import parse_family, parse_map
-from certify.orbits.period import certify_period
+from certify.periodic.period import certify_period
 from certify.thresholds import certify_onset, certify_windows
 from certify.thresholds.chaos import certify_chaos_onset
 
@@ -174,7 +174,7 @@ def test_isolated_orbit_visiting_a_continuum_end():
     found on the cell to its left has the orbit {0, 1} ending on the continuum: no 'inconsistent cover'
     crash (certify period, orbits and threshold raised a traceback)."""
     m = parse_map("11/4*Min(x, 0) - Max(x, 0) + 1")
-    from certify.orbits.period import certify_orbits
+    from certify.periodic.period import certify_orbits
     assert certify_period(m, 2)["verdict"] == "proved"
     orb = certify_orbits(m, 2)
     assert orb["count"] == "continuum" and check(orb).ok

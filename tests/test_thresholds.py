@@ -9,7 +9,7 @@ from certify.certificates import interval_parse
 from certify.checker import check
 from certify.errors import CertifyError
 from certify.maps import parse_family, parse_map
-from certify.orbits.period import certify_period
+from certify.periodic.period import certify_period
 from certify.thresholds import certify_onset, certify_windows
 
 
@@ -279,7 +279,7 @@ def test_feasible_itineraries_contain_every_period3_orbit():
     from bisect import bisect_left
 
     from certify.checker.thresholds import itineraries, pl_family, transitions
-    from certify.orbits.period import certify_orbits
+    from certify.periodic.period import certify_orbits
 
     fam = parse_family(HE16, "gain")
     A, B = fmpq(1, 2), fmpq(1)

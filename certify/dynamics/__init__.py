@@ -1,6 +1,6 @@
 """Lyapunov exponents: proved for certified periodic orbits, estimated for typical orbits.
 
-- Orbits: every orbit of minimal period p is certified (complete list, certify.orbits), and its
+- Orbits: every orbit of minimal period p is certified (complete list, certify.periodic), and its
   exponent (1/p) sum log|f'(x_i)| is enclosed in ball arithmetic from the orbit's enclosures,
   exactly for piecewise-linear maps; attracting / repelling is proved from |prod f'(x_i)|.
 - Typical orbits: an *estimate* from a float orbit (log-sums, never raw products): transient
@@ -20,7 +20,7 @@ from certify.checker import check
 from certify.checker.orbits import typical_proved
 from certify.checker.facts import cycle_exponent, pl_image
 from certify.maps import Map
-from certify.orbits.period import certify_orbits
+from certify.periodic.period import certify_orbits
 
 __all__ = ["lyapunov", "typical_estimate", "ensemble_estimate"]
 

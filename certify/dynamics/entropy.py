@@ -18,8 +18,8 @@ from certify.checker.facts import image_bounds, pieces_invariant, pl_image
 from certify.checker.semantics import ball_of, eval_ball
 from certify.errors import CertifyError
 from certify.maps import Map
-from certify.orbits import pl as plmod
-from certify.orbits.period import versions
+from certify.periodic import pl as plmod
+from certify.periodic.period import versions
 
 
 def _cert_maker(m: Map, claim: dict):
@@ -297,7 +297,7 @@ def smooth_entropy_bounds(m: Map, domain=None, budget: Budget = Budget(), timeou
 
 
 def _smooth_entropy_bounds(m: Map, domain, budget: Budget, claim: dict, cert_of) -> dict:
-    from certify.orbits.period import certify_period
+    from certify.periodic.period import certify_period
 
     found = smooth_invariant_interval(m, domain)
     if found is None:

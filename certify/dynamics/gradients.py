@@ -22,7 +22,7 @@ from certify.checker.statement import MAX_BALL_WORK, ball_work
 from certify.dynamics import typical_estimate
 from certify.errors import CertifyError
 from certify.maps import Family, Map
-from certify.orbits.period import versions
+from certify.periodic.period import versions
 
 
 def gradients(m: Map | None, x0, horizon: int = 2000, points: int = 100, budget: Budget = Budget(),

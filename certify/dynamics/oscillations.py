@@ -20,7 +20,7 @@ from certify.checker.entropy import MAX_CELL_WORK, MAX_ODD, MAX_UPTO, CellBudget
 from certify.dynamics.entropy import entropy_bounds, invariant_interval
 from certify.errors import CertifyError
 from certify.maps import Map
-from certify.orbits.period import certify_period, versions
+from certify.periodic.period import certify_period, versions
 
 
 def rho(p: int) -> float:

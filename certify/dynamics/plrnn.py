@@ -1,6 +1,6 @@
 """Lyapunov exponents of an n-dimensional PLRNN: proved on certified cycles, estimated on a typical orbit.
 
-- Cycles (certify.orbits.plrnn): every cycle of period 1..P is solved exactly, its stability and
+- Cycles (certify.periodic.plrnn): every cycle of period 1..P is solved exactly, its stability and
   exponents (1/p) log|lambda_i| come from certified roots of the characteristic polynomial of its
   Jacobian product (certify.checker.plrnn.cycle_stability).
 - Spectrum of a typical orbit: an *estimate* by the QR (Benettin) method in float64: Q_{t+1} R_t =
@@ -19,8 +19,8 @@ from certify.checker.limits import MAX_PLRNN_DIM
 from certify.checker.plrnn import MAX_CHECK_BITS, MAX_PERIOD
 from certify.errors import CertifyError
 from certify.maps.plrnn import PLRNN
-from certify.orbits.period import versions
-from certify.orbits.plrnn import ENUMERATION_CAP, certify_cycles, cycle_fact
+from certify.periodic.period import versions
+from certify.periodic.plrnn import ENUMERATION_CAP, certify_cycles, cycle_fact
 
 __all__ = ["spectrum_estimate", "lyapunov_plrnn"]
 

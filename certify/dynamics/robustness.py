@@ -20,7 +20,7 @@ from certify.checker import check
 from certify.checker.robust import PARAMS, li_yorke_box
 from certify.errors import CertifyError
 from certify.maps import Map, from_weights
-from certify.orbits.period import DEFAULT_WINDOW, certify_period, find_region, versions
+from certify.periodic.period import DEFAULT_WINDOW, certify_period, find_region, versions
 
 PREC = 128
 PIECES = 256

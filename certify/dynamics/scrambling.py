@@ -14,7 +14,7 @@ from certify.checker.scrambling import MAX_HORIZON, classify, distances, stateme
 from certify.checker.statement import MAX_BALL_WORK, ball_work
 from certify.errors import CertifyError
 from certify.maps import Map
-from certify.orbits.period import versions
+from certify.periodic.period import versions
 
 
 def scrambling(m: Map, x, y, eps, delta, horizon: int, max_prec: int = 1 << 14) -> dict:

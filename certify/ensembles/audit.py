@@ -38,7 +38,7 @@ def network(law: Law, seed: int, gain_index: int, index: int) -> dict:
 def decide(task):
     """Worker: (law, seed, gain_index, index, period, protocol, budget) -> one results line (dict)."""
     from certify.maps import from_weights
-    from certify.orbits.period import certify_period
+    from certify.periodic.period import certify_period
 
     law, seed, gi, index, period, protocol, budget = task
     weights = network(law, seed, gi, index)
@@ -58,7 +58,7 @@ def decide(task):
 def _why(weights: dict, verdict: str, period: int, budget) -> str:
     """The certified reason a grid detector disagrees with the verdict on one network."""
     from certify.maps import from_weights
-    from certify.orbits.period import certify_period
+    from certify.periodic.period import certify_period
 
     if verdict == "proved":
         return f"certified period-{period} orbit that the grid missed"

@@ -54,6 +54,55 @@ class Map:
     def formula(self) -> str:
         return sympy.sstr(self.expr)
 
+    def __call__(self, x):
+        """f(x). A float (or a numpy array, elementwise) gives a float: for plotting, not a proof. An
+        int, Fraction or fmpq gives the exact value as a Fraction when f is computable exactly there
+        (piecewise-linear maps, polynomials); otherwise use `ball(x)` for a rigorous enclosure."""
+        from fractions import Fraction
+        from numbers import Rational
+
+        if isinstance(x, Rational) or type(x).__name__ == "fmpq":
+            from flint import fmpq
+
+            from certify.checker.semantics import NotExact, eval_exact
+            q = x if isinstance(x, fmpq) else fmpq(int(x.numerator), int(x.denominator))
+            try:
+                v = eval_exact(self.program, q)
+            except NotExact:
+                raise CertifyError(f"{self.given} is not computable exactly at {x}: use .ball(x) for an "
+                                   "enclosure, or a float for a float value") from None
+            return Fraction(int(v.p), int(v.q))
+        import numpy as np
+
+        if np.ndim(x):
+            return np.vectorize(self._float, otypes=[float])(x)
+        return self._float(float(x))
+
+    def _float(self, x: float) -> float:
+        from flint import arb
+
+        from certify.checker.semantics import eval_ball, workprec
+        with workprec(80):
+            v = eval_ball(self.program, arb(x))
+        return float(v.mid()) if v.is_finite() else float("nan")
+
+    def ball(self, x, prec: int = 128):
+        """A rigorous enclosure of f(x) (a flint arb ball) at `prec` bits; x an exact number or a ball."""
+        from flint import arb
+
+        from certify.checker.semantics import eval_ball, workprec
+        with workprec(prec):
+            if not isinstance(x, arb):
+                from certify.api import exact
+                q = exact(x, "x")
+                x = arb(q.p) / q.q
+            return eval_ball(self.program, x)
+
+    def plot(self, domain=(-1, 2), **kwargs):
+        """A matplotlib Figure of the graph of f over `domain` with the diagonal (floats, for looking)."""
+        from certify.report.figures import map_graph
+        return map_graph(self, domain, **kwargs)
+
 
 def parse_map(spec: str) -> Map:
     """Build a Map from a family call, a formula in x, or a .json/.npz weights file path."""
@@ -86,14 +135,15 @@ def _from_rnn1d(given: str, canonical: dict) -> Map:
 
 
 def _rnn1d_expr(c: dict, free: str | None = None):
-    """The network as a sympy expression; `free` ("w3", "b1", "a2", "c") leaves that weight a symbol."""
+    """The network as a sympy expression; `free` ("w3", "b0", "a2", "c": 0-based as in numpy) leaves that
+    weight a symbol."""
     from certify.maps.weights import activation_expr, rational
 
     def val(v, name):
         return sympy.Symbol(free) if name == free else rational(v)
 
     terms = [val(a, f"a{i}") * activation_expr(c["activation"], val(w, f"w{i}") * X + val(b, f"b{i}"), c.get("slope"))
-             for i, (w, b, a) in enumerate(zip(c["w"], c["b"], c["a"]), start=1)]
+             for i, (w, b, a) in enumerate(zip(c["w"], c["b"], c["a"]))]
     out = sympy.Add(val(c.get("c", "0"), "c"), *terms)
     if c.get("output_activation"):
         out = activation_expr(c["output_activation"], out, c.get("slope"))
@@ -159,7 +209,7 @@ def parse_family(spec: str, param: str, group: str | None = None) -> Family:
 
 def weight_family(spec: str, name: str):
     """(Family, value): the rnn1d network of `spec` with the one weight `name` left free (w_i, b_i, a_i
-    of neuron i = 1..N, or the output bias c), and that weight's own exact value."""
+    of neuron i = 0..k-1, 0-based as in numpy, or the output bias c), and that weight's own exact value."""
     from flint import fmpq
 
     from certify.maps.weights import rational
@@ -167,10 +217,11 @@ def weight_family(spec: str, name: str):
     c = m.canonical
     if c["kind"] != "rnn1d":
         raise CertifyError(f"{spec!r} is not an rnn1d network, so it has no weight {name!r}")
-    hit = re.fullmatch(r"([wba])([1-9][0-9]{0,5})", name)
-    if name != "c" and (hit is None or int(hit.group(2)) > len(c["w"])):
-        raise CertifyError(f"--param {name!r}: name a weight w1..w{len(c['w'])}, b1.., a1.. or c")
-    v = rational(c["c"] if name == "c" else c[hit.group(1)][int(hit.group(2)) - 1])
+    hit = re.fullmatch(r"([wba])(0|[1-9][0-9]{0,5})", name)
+    if name != "c" and (hit is None or int(hit.group(2)) >= len(c["w"])):
+        raise CertifyError(f"--param {name!r}: name a weight w0..w{len(c['w']) - 1}, b0.., a0.. (0-based, as in "
+                           f"numpy) or c")
+    v = rational(c["c"] if name == "c" else c[hit.group(1)][int(hit.group(2))])
     expr = _rnn1d_expr(c, free=name)
     canonical = expr_to_canonical(expr, free=name)
     return Family(spec, name, canonical, expr, Program.from_canonical(canonical)), fmpq(int(v.p), int(v.q))

@@ -638,3 +638,46 @@ def render_check(path: str, v, brief: bool = False) -> str:
     if notes:
         out.append(f"not verified (informational): {', '.join(notes)}")
     return "\n".join(out)
+
+
+def _checked_line(cert: dict) -> str | None:
+    if cert["verdict"] == "undecided":
+        return None
+    return f"{len(cert['evidence'])} fact(s) re-verified by the independent checker at {cert['precision']} bits"
+
+
+def render_result(command: str, cert: dict) -> str:
+    """The text `certify COMMAND` prints for its certificate (the API's Result.text)."""
+    if command in ("period", "orbits"):
+        return render(cert, _checked_line(cert))
+    if command == "lyapunov":
+        return render_plrnn(cert) if cert["claim"]["kind"] == "plrnn_cycles" else render_lyapunov(cert)
+    if command == "phase":
+        from certify.report.phase import render_phase
+        return render_phase(cert)
+    renderers = {"threshold": render_onset, "windows": render_windows, "chaos_onset": render_chaos_onset,
+                 "entropy": render_entropy, "gradients": render_gradients, "robustness": render_robustness,
+                 "oscillations": render_oscillations, "scrambling": render_scrambling}
+    return renderers[command](cert)
+
+
+def render_estimate(command: str, data: dict) -> str:
+    """The text of an estimate: `forcing-interval` of a map (forcing_interval) or of a flow."""
+    if command == "forcing_flow":
+        return render_flow(data)
+    lam, tau = data["lambda"], data["tau_pred"]
+    lv = lam.get("value")
+    if lam["status"] == "proved":
+        lam_txt = f"{lam['exact']} (PROVED: {lam['method']})"
+    elif lv is None:
+        lam_txt = "n/a (ESTIMATE failed)"
+    else:
+        lam_txt = f"{lv:.6g} +/- {lam['stderr']:.1e} (ESTIMATE)"
+    out = [f"map      {data['map']}   [{data['kind']}]", f"lambda   {lam_txt}"]
+    if tau.get("value") is None:
+        out.append(f"tau_pred none: {tau['method']}")
+    else:
+        err = f" +/- {tau['stderr']:.2g}" if tau.get("stderr") is not None else ""
+        out.append(f"tau_pred {tau['value']:.4g}{err} steps ({tau['status'].upper()}): the sparse teacher-forcing "
+                   f"interval of Mikhaeil et al.")
+    return "\n".join(out)

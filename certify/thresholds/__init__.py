@@ -30,7 +30,7 @@ from certify.checker.plfamily import MAX_ITINERARIES, count_itineraries, pl_crit
 from certify.checker.thresholds import windows_from_counts
 from certify.errors import CertifyError
 from certify.maps import Family
-from certify.orbits.period import certify_period, versions
+from certify.periodic.period import certify_period, versions
 
 __all__ = ["certify_onset", "certify_windows"]
 
@@ -209,7 +209,7 @@ def _real_roots_in(g: fmpq_poly, A, B) -> list:
 def _first_gap_near_birth(fam: Family, p: int, A, B, roots) -> int:
     """Index of a gap (gap k lies between roots k-1 and k) at or before where floats see a p-cycle
     born; 0 if unseen or if there are few roots."""
-    from certify.orbits import pl as plmod
+    from certify.periodic import pl as plmod
     from certify.thresholds import cover as C
 
     if len(roots) < 8:

@@ -21,7 +21,7 @@ from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import check
 from certify.errors import CertifyError
 from certify.maps import Family
-from certify.orbits.period import certify_period, versions
+from certify.periodic.period import certify_period, versions
 from certify.thresholds import cover as C
 
 PERIODS = (3, 5, 6, 10, 12, 20, 24, 48)  # not powers of 2; later 3*2^k are born nearer the cascade's end

@@ -23,9 +23,9 @@ from certify.certificates import interval
 from certify.checker import facts as K
 from certify.checker.semantics import eval_ball, eval_range
 from certify.maps import Family
-from certify.orbits import balls
-from certify.orbits.finder import candidate_cycles
-from certify.orbits.period import cover_fact
+from certify.periodic import balls
+from certify.periodic.finder import candidate_cycles
+from certify.periodic.period import cover_fact
 
 MAX_PIECES = 4000
 PIECE_CELLS = 1500  # a piece that needs more cells is halved instead: wide parameter balls overestimate

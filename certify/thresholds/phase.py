@@ -19,7 +19,7 @@ from certify.checker.phase import (MAX_SIGN_TESTS, NotPhaseFamily, areas, bounda
                                    pl_family2, poly_str, sign_tests_per_cell)
 from certify.errors import CertifyError
 from certify.maps import Family2
-from certify.orbits.period import versions
+from certify.periodic.period import versions
 
 __all__ = ["certify_phase", "piece_names"]
 

@@ -29,9 +29,9 @@ from certify.checker.regions import polynomial_escape_radius
 from certify.checker.semantics import eval_ball, eval_range
 from certify.errors import CertifyError
 from certify.maps import Map
-from certify.orbits import balls, pl as plmod
-from certify.orbits.counting import count_certificate, polynomial_degree
-from certify.orbits.finder import candidate_cycles
+from certify.periodic import balls, pl as plmod
+from certify.periodic.counting import count_certificate, polynomial_degree
+from certify.periodic.finder import candidate_cycles
 
 DEFAULT_WINDOW = (fmpq(-10), fmpq(10))
 

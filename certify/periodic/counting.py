@@ -15,8 +15,8 @@ from certify.certificates import interval
 from certify.checker import facts as K
 from certify.checker.semantics import Program, eval_exact
 from certify.limits import checkpoint
-from certify.orbits.balls import root_box_near
-from certify.orbits.finder import group_orbits, periodic_points
+from certify.periodic.balls import root_box_near
+from certify.periodic.finder import group_orbits, periodic_points
 
 
 def polynomial_degree(prog: Program) -> int:

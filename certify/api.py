@@ -1,0 +1,519 @@
+"""certify's Python API: one function per command of the `certify` CLI, with the same options as
+keyword arguments, returning `Result` objects (certify.results).
+
+Wherever a map is expected, a `Map` or a spec string works ("logistic(r=383/100)", a formula in
+x, a weights file path); wherever a family is expected, a `Family` or a spec string with the
+parameter's name. Numbers are exact: ints, `Fraction`, flint `fmpq`, decimal strings ("3.83" is
+383/100) and floats (the exact binary number a float stores; pass "0.3" or Fraction(3, 10) for
+the decimal). Budgets count work, never seconds, so a call gives the same verdict and the same
+certificate bytes on every machine; `timeout=` (seconds) is only an outer guard.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from numbers import Integral, Rational
+
+from certify.errors import CertifyError
+from certify.results import CheckResult, Estimate, Result
+
+__all__ = ["parse", "family", "load", "check", "period", "orbits", "threshold", "windows", "chaos_onset", "phase",
+           "lyapunov", "entropy", "gradients", "robustness", "oscillations", "scrambling", "forcing_interval",
+           "flow_lyapunov", "audit", "AuditResult", "exact", "interval", "whole_period"]
+
+
+# ---------------------------------------------------------------------------- inputs
+
+def exact(v, what: str = "a number"):
+    """An exact rational (flint fmpq) from an int, Fraction, fmpq, a decimal or fraction string
+    ("3.83", "1/3", "1e-12"), or a finite float (its exact binary value)."""
+    from flint import fmpq
+
+    if isinstance(v, bool):
+        raise CertifyError(f"{what} must be a number, not a boolean")
+    if isinstance(v, fmpq):
+        return v
+    if isinstance(v, Integral):
+        return fmpq(int(v))
+    if isinstance(v, Rational):
+        return fmpq(int(v.numerator), int(v.denominator))
+    if isinstance(v, str):
+        from certify.maps.formulas import parse_number
+
+        x = parse_number(v.strip(), what)
+        if not x.is_Rational:
+            raise CertifyError(f"{what} must be a rational number, got {v!r}")
+        return fmpq(int(x.p), int(x.q))
+    try:
+        f = float(v)  # floats and numpy scalars of any float dtype: exact binary values
+    except (TypeError, ValueError):
+        raise CertifyError(f"{what} must be a number, got {type(v).__name__}") from None
+    if not math.isfinite(f) or f != v:
+        raise CertifyError(f"{what} must be a finite number, got {v!r}")
+    q = Fraction(f)
+    return fmpq(q.numerator, q.denominator)
+
+
+def interval(v, what: str = "the interval"):
+    """(lo, hi) exact with lo < hi, from a pair of numbers or a "LO,HI" string."""
+    if isinstance(v, str):
+        parts = v.split(",")
+        if len(parts) != 2:
+            raise CertifyError(f"{what} takes LO,HI (two numbers), got {v!r}")
+    else:
+        try:
+            parts = list(v)
+        except TypeError:
+            raise CertifyError(f"{what} takes two numbers (lo, hi), got {v!r}") from None
+        if len(parts) != 2:
+            raise CertifyError(f"{what} takes two numbers (lo, hi), got {len(parts)}")
+    lo, hi = (exact(x, f"{what} bound") for x in parts)
+    if not lo < hi:
+        raise CertifyError(f"{what} needs lo < hi, got {v!r}")
+    return lo, hi
+
+
+def whole_period(p, what: str = "the period") -> int:
+    """A period 1..MAX_PERIOD from an int or a string of ASCII digits."""
+    import re
+
+    from certify.certificates.limits import MAX_PERIOD
+
+    if isinstance(p, str):
+        text = p.strip()
+        if not re.fullmatch(r"-?[0-9]{1,12}", text):  # ASCII digits: int() takes '٣' and '1_000' too
+            raise CertifyError(f"{what} must be a whole number >= 1, got {text[:40]!r}")
+        p = int(text)
+    if isinstance(p, bool) or not isinstance(p, Integral):
+        raise CertifyError(f"{what} must be a whole number >= 1, got {p!r}")
+    p = int(p)
+    if p < 1:
+        raise CertifyError(f"{what} must be >= 1, got {p}")
+    if p > MAX_PERIOD:
+        raise CertifyError(f"{what} {p} is beyond the limit {MAX_PERIOD}")
+    return p
+
+
+def _count(v, what: str, lo: int, hi: int | None = None) -> int:
+    if isinstance(v, bool) or not isinstance(v, Integral) or v < lo or (hi is not None and v > hi):
+        bound = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
+        raise CertifyError(f"{what} must be a whole number {bound}, got {v!r}")
+    return int(v)
+
+
+def _budget(max_cells=None, progress=None, **kw):
+    """The work budget of a call (certify.arith.Budget): counts, never seconds."""
+    from certify.arith import Budget
+
+    if max_cells is not None:
+        kw["max_cells"] = kw["max_pl_cells"] = _count(max_cells, "max_cells", 1)
+    return Budget(progress=progress, **kw)
+
+
+def _timeout(t):
+    if t is not None and not (isinstance(t, (int, float)) and 0 < t < float("inf")):
+        raise CertifyError("timeout must be a positive number of seconds")
+    return t
+
+
+def parse(spec: str, activation: str | None = None):
+    """The Map a spec denotes: a family call ("logistic(r=3.83)"), a formula in x, rnn1d(...), or a
+    weights file; `activation` names the hidden activation of a weights file that does not."""
+    from certify.maps import Map, parse_map
+
+    if isinstance(spec, Map):
+        if activation is not None:
+            raise CertifyError("activation= applies to a weights file, not to a Map")
+        return spec
+    if activation is not None:
+        return parse_map(spec, activation=activation)
+    return parse_map(spec)
+
+
+def load(path, activation: str | None = None):
+    """The 1D RNN map stored in a weights file (.json, .npz, .safetensors, .pt/.pth)."""
+    return parse(str(path), activation=activation)
+
+
+def family(spec, param: str, group: str | None = None):
+    """A one-parameter family f_r from a spec with `param` left free ("logistic(r)", "x^2 - c"); for
+    a network, `param` is a gain multiplying the weight groups `group` ("w,b,a,c", default all)."""
+    from certify.maps import Family, parse_family
+
+    if isinstance(spec, Family):
+        if spec.param != param:
+            raise CertifyError(f"the family's parameter is {spec.param!r}, not {param!r}")
+        return spec
+    return parse_family(spec, param, group)
+
+
+def _map(f):
+    return parse(f)
+
+
+def _is_plrnn(f) -> bool:
+    from certify.maps.plrnn import PLRNN, is_plrnn_file
+    return isinstance(f, PLRNN) or (isinstance(f, str) and is_plrnn_file(f))
+
+
+# ---------------------------------------------------------------------------- commands
+
+def check(cert, expect_map: str | None = None, expect_claim: str | None = None) -> CheckResult:
+    """Re-verify a certificate (a dict, or a file path) in the independent kernel and bind it to
+    `expect_map` (a spec) and `expect_claim` ("period:3", "entropy") when given."""
+    from certify.certificates import read
+    from certify.verify import verify
+
+    source = "(in memory)"
+    if not isinstance(cert, dict):
+        source = str(cert)
+        cert = read(source)
+    return CheckResult.of(verify(cert, expect_map=expect_map, expect_claim=expect_claim), source)
+
+
+def period(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=None, progress=None) -> Result:
+    """Prove or refute: f has a point of minimal period p (on `domain`, an interval f maps into
+    itself, if given; else on all of R)."""
+    return _periodic("period", f, p, domain, max_cells, max_prec, timeout, progress)
+
+
+def orbits(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=None, progress=None) -> Result:
+    """Every orbit of minimal period p, with a proof that the list is complete."""
+    return _periodic("orbits", f, p, domain, max_cells, max_prec, timeout, progress)
+
+
+def _periodic(command, f, p, domain, max_cells, max_prec, timeout, progress) -> Result:
+    from certify.periodic.period import certify_orbits, certify_period
+
+    p = whole_period(p)
+    domain = interval(domain, "domain") if domain is not None else None
+    if _count(max_prec, "max_prec", 64) < 64:
+        raise CertifyError("max_prec must be at least 64 bits")
+    m = _map(f)
+    run = certify_period if command == "period" else certify_orbits
+    cert = run(m, p, domain=domain, budget=_budget(max_cells, progress, max_prec=max_prec), timeout=_timeout(timeout))
+    return Result.of(command, cert, m)
+
+
+def threshold(fam, param: str, p=3, range=None, *, group=None, digits: int = 30, max_cells=None, timeout=None,
+              progress=None) -> Result:
+    """The least parameter in `range` (A, B) at which f has a point of minimal period p: an exact
+    onset (a closed form or an enclosure of `digits` digits), or a proof that there is none."""
+    return _onset("threshold", fam, param, p, range, group, digits, max_cells, timeout, progress)
+
+
+def windows(fam, param: str, p=3, range=None, *, group=None, digits: int = 30, max_cells=None, timeout=None,
+            progress=None) -> Result:
+    """Every parameter window in `range` where f has points of minimal period p, with orbit counts."""
+    return _onset("windows", fam, param, p, range, group, digits, max_cells, timeout, progress)
+
+
+def _onset(command, fam, param, p, rng, group, digits, max_cells, timeout, progress) -> Result:
+    from certify.thresholds import certify_onset, certify_windows
+
+    if rng is None:
+        raise CertifyError("range=(A, B) is required: the parameter range")
+    p, rng = whole_period(p), interval(rng, "range")
+    fam = family(fam, param, group)
+    run = certify_onset if command == "threshold" else certify_windows
+    cert = run(fam, p, rng, digits=_count(digits, "digits", 1), budget=_budget(max_cells, progress),
+               timeout=_timeout(timeout))
+    return Result.of(command, cert, fam)
+
+
+def chaos_onset(fam, param: str, range, *, periods=None, group=None, max_cells=None, timeout=None,
+                progress=None) -> Result:
+    """A certified upper bound on the parameter where topological entropy becomes positive: the
+    first birth in `range` of a period that is not a power of 2 (`periods`, default 3,5,6,...)."""
+    from certify.thresholds.chaos import PERIODS, certify_chaos_onset
+
+    periods = PERIODS if periods is None else tuple(whole_period(v, "a period") for v in periods)
+    cert = certify_chaos_onset(family(fam, param, group), interval(range, "range"), periods,
+                               budget=_budget(max_cells, progress), timeout=_timeout(timeout))
+    return Result.of("chaos_onset", cert, None)
+
+
+def phase(fam, x: str, y: str, range, *, grid: int = 16, depth: int = 5, max_cells=None, timeout=None,
+          progress=None) -> Result:
+    """The phase diagram of a two-parameter piecewise-linear family over the rectangle `range`
+    (X0, X1, Y0, Y1): cells where period 3 exists, robust chaos, exact boundary curves."""
+    from certify.maps import Family2, parse_family2
+    from certify.thresholds.phase import certify_phase
+
+    parts = range.split(",") if isinstance(range, str) else list(range)
+    if len(parts) != 4:
+        raise CertifyError(f"range takes X0,X1,Y0,Y1 (four numbers), got {range!r}")
+    x0, x1, y0, y1 = (exact(v, "range bound") for v in parts)
+    fam2 = fam if isinstance(fam, Family2) else parse_family2(fam, x, y)
+    cert = certify_phase(fam2, ((x0, x1), (y0, y1)), grid=_count(grid, "grid", 1), depth=_count(depth, "depth", 0),
+                         budget=_budget(max_cells, progress), timeout=_timeout(timeout))
+    return Result.of("phase", cert, fam2)
+
+
+def lyapunov(f, p=1, *, x0=None, steps: int = 100_000, spectrum: bool = False, cap: int = 16,
+             progress=None) -> Result:
+    """Lyapunov exponents of every certified orbit of period p (exact or enclosed), and of a typical
+    orbit (an estimate with its error bar, unless |f'| is constant). For a PLRNN (a file or a
+    certify.maps.plrnn.PLRNN): every cycle of period 1..p, its stability, and with `spectrum=True`
+    a spectrum estimate."""
+    p = whole_period(p)
+    steps = _count(steps, "steps", 100)
+    if _is_plrnn(f):
+        import math as _m
+
+        from certify.dynamics.plrnn import lyapunov_plrnn
+        from certify.maps.plrnn import PLRNN, load_plrnn
+
+        net = f if isinstance(f, PLRNN) else load_plrnn(f)
+        z0 = None
+        if x0 is not None:
+            z0 = [float(v) for v in (x0.split(",") if isinstance(x0, str) else x0)]
+            if len(z0) != net.n or not all(_m.isfinite(v) for v in z0):
+                raise CertifyError(f"x0 for a PLRNN takes {net.n} finite numbers, got {x0!r}")
+        cert = lyapunov_plrnn(net, p, spectrum=spectrum, z0=z0, steps=steps, cap=cap, budget=_budget(None, progress))
+        return Result.of("lyapunov", cert, net)
+    from certify.dynamics import lyapunov as _lyapunov
+
+    if x0 is not None:
+        try:
+            x0 = float(x0)
+        except (TypeError, ValueError):
+            raise CertifyError(f"x0 must be a number, got {x0!r}") from None
+    m = _map(f)
+    cert = _lyapunov(m, p, x0=x0, steps=steps, budget=_budget(None, progress))
+    return Result.of("lyapunov", cert, m)
+
+
+def entropy(f, *, domain=None, depth: int = 60, max_cells=None, timeout=None, progress=None) -> Result:
+    """Certified bounds [lo, hi] on the topological entropy of f on an invariant interval (`domain`,
+    or one found from the map); `depth` is the largest n whose laps of f^n are used (PL maps)."""
+    from certify.checker.entropy import MAX_DEPTH
+    from certify.dynamics.entropy import entropy_bounds
+
+    depth = _count(depth, "depth", 1, MAX_DEPTH)
+    m = _map(f)
+    cert = entropy_bounds(m, interval(domain, "domain") if domain is not None else None,
+                          budget=_budget(max_cells, progress, lap_depth=depth), timeout=_timeout(timeout))
+    return Result.of("entropy", cert, m)
+
+
+def gradients(f, x0, *, horizon: int = 2000, param: str | None = None, at=None, loss: bool = False,
+              target_x0=None) -> Result:
+    """Certified enclosures of the BPTT factors dx_T/dx_0 along the orbit of x0 for T <= horizon,
+    and the regime they show (vanishing, bounded, exploding); with `param`, also dx_T/d param (a
+    family's parameter at `at`, or a weight w<i>, b<i>, a<i>, c of a network) and with `loss` the
+    gradient of L_T = (1/T) sum (x_t - y_t)^2 against the orbit y of `target_x0`."""
+    import re
+
+    from certify.dynamics.gradients import gradients as _gradients
+    from certify.maps import Map, parse_family, weight_family
+
+    x0 = exact(x0, "x0")
+    horizon = _count(horizon, "horizon", 1)
+    fam, value, y0, m = None, None, None, None
+    if param is None:
+        if at is not None or loss or target_x0 is not None:
+            raise CertifyError("at, loss and target_x0 need param")
+        m = _map(f)
+    else:
+        spec = f.given if isinstance(f, Map) else f
+        network = re.fullmatch(r"[wba][0-9]+|c", param) and _map(f).canonical["kind"] == "rnn1d"
+        if network:
+            fam, value = weight_family(spec, param)
+            value = exact(at, "at") if at is not None else value
+        else:
+            if at is None:
+                raise CertifyError(f"param {param} needs at= (the parameter value of the orbit)")
+            fam, value = parse_family(spec, param), exact(at, "at")
+        if target_x0 is not None:
+            if not loss:
+                raise CertifyError("target_x0 sets the loss's targets: it needs loss=True")
+            y0 = exact(target_x0, "target_x0")
+    cert = _gradients(m, x0, horizon, family=fam, value=value, loss=loss, y0=y0)
+    return Result.of("gradients", cert, m if m is not None else fam)
+
+
+def robustness(f, *, searches: int = 500, seed: int = 0, persistence: int | None = None, delta=None,
+               max_cells=None, timeout=None, progress=None) -> Result:
+    """A certified radius [lo, hi] of period 3 of a network under weight perturbations: every
+    network within lo (max norm) has period 3, one at distance hi has none. `persistence=N` also
+    runs the sampling experiment at the sizes `delta` (default lo, 4 lo, 16 lo, hi)."""
+    from certify.certificates import q_parse
+    from certify.dynamics.robustness import persistence as _persistence, robustness as _robustness
+
+    searches = _count(searches, "searches", 1)
+    if persistence is not None:
+        persistence = _count(persistence, "persistence", 1)
+    deltas = None
+    if delta is not None:
+        deltas = [exact(d, "delta") for d in (delta.split(",") if isinstance(delta, str) else delta)]
+        if any(d < 0 for d in deltas):
+            raise CertifyError("delta values must be >= 0")
+    m = _map(f)
+    if m.canonical.get("kind") != "rnn1d":
+        raise CertifyError("the robustness radius is defined for networks: give a weights file or rnn1d(...)")
+    if persistence and m.program.pl() is None:
+        raise CertifyError("the persistence experiment needs a piecewise-linear network (exact verdicts)")
+    cert = _robustness(m, seed=seed, budget=_budget(max_cells, progress, searches=searches), timeout=_timeout(timeout))
+    if persistence:
+        if deltas is None:
+            r = cert.get("radius") or {}
+            lo = q_parse(r["lo"]) if r.get("lo") not in (None, "0") else None
+            deltas = [lo, 4 * lo, 16 * lo] if lo else []
+            if r.get("hi") not in (None, "0"):
+                deltas.append(q_parse(r["hi"]))
+        if deltas:
+            cert["experiment"] = _persistence(m, sorted(set(deltas)), persistence, seed)
+    return Result.of("robustness", cert, m)
+
+
+def oscillations(f, *, upto: int = 12, max_odd: int = 15, max_cells=None, timeout=None, progress=None) -> Result:
+    """Exact lap counts of f^t for t <= upto (PL maps), their growth against rho_p of the least odd
+    period p <= max_odd proved, and entropy bounds (Sanford et al.: oscillations grow exponentially)."""
+    from certify.dynamics.oscillations import oscillations as _oscillations
+
+    m = _map(f)
+    cert = _oscillations(m, _count(upto, "upto", 1), max_odd=_count(max_odd, "max_odd", 3),
+                         budget=_budget(max_cells, progress), timeout=_timeout(timeout))
+    return Result.of("oscillations", cert, m)
+
+
+def scrambling(f, x, y, eps, delta, *, horizon: int = 200) -> Result:
+    """The complete list of times t <= horizon at which the orbits of x and y are eps-close and
+    delta-apart (exact or ball arithmetic): a finite-time witness of Li-Yorke scrambling."""
+    from certify.dynamics.scrambling import scrambling as _scrambling
+
+    m = _map(f)
+    cert = _scrambling(m, exact(x, "x"), exact(y, "y"), exact(eps, "eps"), exact(delta, "delta"),
+                       _count(horizon, "horizon", 1))
+    return Result.of("scrambling", cert, m)
+
+
+def forcing_interval(f=None, *, flow: str | None = None, x0=None, steps: int = 100_000, dt_sample: float | None = None,
+                     reported: float | None = None, **flow_options) -> Estimate:
+    """tau_pred = ln 2 / lambda_max, the sparse teacher-forcing interval of Mikhaeil et al.: proved
+    when lambda is (constant-slope PL maps), else an estimate with its error bar. For a flow
+    (`flow="lorenz"`), tau in steps of `dt_sample`, and a `reported` value audited against it."""
+    from certify.certificates import q_parse
+    from certify.dynamics import lyapunov as _lyapunov, typical_estimate
+
+    if (f is None) == (flow is None):
+        raise CertifyError("give a map or flow=NAME (lorenz, rossler, duffing), not both")
+    if flow is not None:
+        from certify.dynamics.flows import predictability, reported_audit
+
+        if dt_sample is None:
+            raise CertifyError("a flow needs dt_sample, the sampling step of the data (tau in steps = tau in "
+                               "time / dt_sample; the paper's step is not stated, so there is no default)")
+        if not dt_sample > 0:
+            raise CertifyError(f"dt_sample must be positive, got {dt_sample:g}")
+        if reported is not None and not reported > 0:
+            raise CertifyError(f"reported must be a positive number of steps, got {reported:g}")
+        res = flow_lyapunov(flow, **flow_options)
+        res["tau_pred"] = predictability(res["lambda_max"], dt_sample)
+        if reported is not None:
+            res["reported"] = reported_audit(reported, dt_sample, res["lambda_max"])
+        return Estimate("forcing_flow", json.dumps(res, sort_keys=True))
+    if dt_sample is not None or reported is not None or flow_options:
+        raise CertifyError("dt_sample, reported and the flow options apply to flow= only")
+    m = _map(f)
+    steps = _count(steps, "steps", 100)
+    typical = _lyapunov(m, 1, steps=steps)["typical"] if m.program.pl() is not None else {}
+    if typical.get("status") == "proved":  # value "log(s)"
+        slope = q_parse(typical["value"][4:-1])
+        lam = {"status": "proved", "value": math.log(float(slope)), "exact": typical["value"],
+               "method": typical["method"]}
+        tau = ({"status": "proved", "value": math.log(2) / lam["value"], "exact": f"log(2)/{lam['exact']}"}
+               if slope > 1 else {"status": "proved", "value": None,
+                                  "method": "lambda <= 0 (proved): no finite predictability horizon"})
+    else:
+        lam = typical_estimate(m, float(x0) if x0 is not None else 0.2718281828, steps=steps)
+        v, se = lam.get("value"), lam.get("stderr")
+        if v is None or v <= 0:
+            tau = {"status": "estimate", "value": None,
+                   "method": "lambda <= 0 (or no estimate): no finite predictability horizon"}
+        else:
+            tau = {"status": "estimate", "value": math.log(2) / v, "stderr": math.log(2) * se / v ** 2,
+                   "method": "ln 2 / lambda with lambda a typical-orbit estimate; stderr by the delta method"}
+    out = {"map": m.given, "kind": m.kind, "lambda": lam, "tau_pred": tau}
+    return Estimate("forcing_interval", json.dumps(out, sort_keys=True))
+
+
+def flow_lyapunov(flow: str, *, params=None, dt=None, horizon=None, transient=None, orbits: int = 32, seed: int = 0,
+                  step_check: bool = True) -> dict:
+    """The Lyapunov spectrum of a flow (lorenz, rossler, duffing) by Benettin's QR method: an
+    estimate with its error bars (no certificate)."""
+    from certify.dynamics.flows import get_flow, lyapunov_spectrum
+
+    return lyapunov_spectrum(get_flow(flow), params, dt=dt, horizon=horizon, transient=transient,
+                             orbits=_count(orbits, "orbits", 1), seed=seed or 0, step_check=step_check)
+
+
+_AUDIT_DEFAULTS = dict(activation="relu", init="he", bias="pytorch", first_layer="random", output_activation=None,
+                       output_bias=True, widths=(2, 4, 8, 16, 32, 64), samples=1000, protocol=None)
+
+
+def audit(out: str, *, preset: str | None = None, activation=None, init=None, widths=None, gains=(1,), samples=None,
+          seed: int = 0, period=3, protocol=None, bias=None, first_layer=None, output_activation=None,
+          output_bias=None, self_check: bool = True, workers: int | None = None, scheduler: str | None = None,
+          levels=(0.1, 0.5, 0.9), progress=None) -> "AuditResult":
+    """Decide period `period` for `samples` randomly initialised 1D RNN maps per width and gain, into
+    the folder `out` (resumable): certified counts, Clopper-Pearson intervals, homogeneity across
+    widths, and fitted gain thresholds for a gain sweep (estimates). A `preset` names a published
+    configuration; options given explicitly win. Defaults: relu, He init, widths 2..64, 1000 samples."""
+    from certify.arith import Budget
+    from certify.ensembles.audit import Audit, run_audit
+    from certify.ensembles.presets import AUDIT_KEYS, preset as _preset
+
+    opts, notes = dict(_AUDIT_DEFAULTS), None
+    if preset:
+        p = _preset(preset)
+        opts.update({k: p[k] for k in AUDIT_KEYS if k in p})
+        notes = {"name": preset, **{k: p[k] for k in ("reported_percent", "table_row", "source")}}
+    given = dict(activation=activation, init=init, bias=bias, first_layer=first_layer,
+                 output_activation=output_activation, output_bias=output_bias, widths=widths, samples=samples,
+                 protocol=protocol)
+    opts.update({k: v for k, v in given.items() if v is not None})
+    widths = [_count(k, "a width", 1) for k in opts["widths"]]
+    gains = [float(g) for g in gains]
+    if not levels or not all(0 < float(v) < 1 for v in levels):
+        raise CertifyError(f"levels must be probabilities strictly between 0 and 1, got {levels!r}")
+    run = Audit(opts["activation"], opts["init"], widths, gains, _count(opts["samples"], "samples", 1), seed,
+                period=whole_period(period), protocol=opts["protocol"], bias=opts["bias"],
+                first_layer=opts["first_layer"], output_activation=opts["output_activation"],
+                budget=Budget(self_check=self_check), output_bias=opts["output_bias"], preset=notes)
+    summary = run_audit(run, str(out), workers=workers, scheduler=scheduler, progress=progress,
+                        levels=[float(v) for v in levels])
+    return AuditResult(str(out), json.dumps(summary, sort_keys=True))
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """An audit's summary (certified counts per width and gain, intervals, tests, fitted thresholds)
+    and the folder holding audit.json, results.jsonl and summary.json."""
+
+    folder: str
+    summary_json: str = field(repr=False)
+
+    @property
+    def summary(self) -> dict:
+        return json.loads(self.summary_json)
+
+    @property
+    def rows(self) -> list[dict]:
+        """One row per (width, gain): n, proved, refuted, undecided, p = proved/n, ci95 (Clopper-Pearson)."""
+        return self.summary["rows"]
+
+    @property
+    def text(self) -> str:
+        from certify.report.text import render_audit
+        return render_audit(self.summary)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self) -> str:
+        return "\n".join(f"    {line}" for line in self.text.splitlines())

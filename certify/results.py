@@ -1,0 +1,227 @@
+"""What certify's Python API returns: a verdict with its certificate, exact values, an independent
+re-check, a figure, and notebook views.
+
+A `Result` is immutable: it holds the certificate as its canonical JSON text (byte-identical to
+what `certify ... --out` writes) and hands out fresh copies. Exact values are `fractions.Fraction`;
+the `*_floats` views are for plotting only (midpoints of enclosures, not proofs).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+__all__ = ["Result", "CheckResult", "Estimate"]
+
+_VERDICTS = ("proved", "refuted", "undecided")
+
+
+def _frac(s) -> Fraction:
+    return Fraction(s)
+
+
+def _pair(iv: dict) -> tuple[Fraction, Fraction]:
+    return _frac(iv["lo"]), _frac(iv["hi"])
+
+
+def _mid(iv: tuple[Fraction, Fraction]) -> float:
+    return float((iv[0] + iv[1]) / 2)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A verdict of one certify command (`command`: "period", "orbits", "threshold", ...) and its
+    certificate. `map` is the Map (or family) it is about, for plots; it is not part of the proof."""
+
+    command: str
+    certificate_json: str = field(repr=False)
+    map: Any = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, command: str, cert: dict, map=None) -> "Result":
+        from certify.certificates import dumps
+        return cls(command, dumps(cert), map)
+
+    # -- the certificate and its verdict --------------------------------------------------------
+    @property
+    def certificate(self) -> dict:
+        """The JSON-ready certificate (a fresh copy): exactly what `--out` writes."""
+        return json.loads(self.certificate_json)
+
+    @property
+    def verdict(self) -> str:
+        """"proved", "refuted" or "undecided"."""
+        return self.certificate["verdict"]
+
+    @property
+    def proved(self) -> bool:
+        return self.verdict == "proved"
+
+    @property
+    def refuted(self) -> bool:
+        return self.verdict == "refuted"
+
+    @property
+    def undecided(self) -> bool:
+        return self.verdict == "undecided"
+
+    @property
+    def reason(self) -> str | None:
+        """Why an undecided verdict is undecided (the budget or limit that ran out), else None."""
+        return self.certificate.get("reason")
+
+    @property
+    def claim(self) -> dict:
+        return self.certificate["claim"]
+
+    @property
+    def consequences(self) -> list[str]:
+        """Theorems applied to the proved claim (Sharkovsky, Li-Yorke, entropy bounds), as text."""
+        return list(self.certificate.get("consequences", []))
+
+    # -- exact values -------------------------------------------------------------------------
+    @property
+    def orbit(self) -> list[tuple[Fraction, Fraction]] | None:
+        """`period`: the certified orbit as enclosures [(lo, hi), ...] (lo == hi: an exact point);
+        None when no orbit is part of the verdict (refuted, undecided, or proved by forcing)."""
+        orbit = self.certificate.get("orbit")
+        return None if orbit is None else [_pair(iv) for iv in orbit]
+
+    @property
+    def orbit_floats(self) -> list[float] | None:
+        """Midpoints of `orbit`, for plotting (not a proof)."""
+        orbit = self.orbit
+        return None if orbit is None else [_mid(iv) for iv in orbit]
+
+    @property
+    def orbits(self) -> list[list[tuple[Fraction, Fraction]]] | None:
+        """`orbits`, `lyapunov`: every certified orbit, each a list of enclosures."""
+        orbits = self.certificate.get("orbits")
+        return None if orbits is None else [[_pair(iv) for iv in o] for o in orbits]
+
+    @property
+    def orbits_floats(self) -> list[list[float]] | None:
+        orbits = self.orbits
+        return None if orbits is None else [[_mid(iv) for iv in o] for o in orbits]
+
+    @property
+    def enclosure(self) -> tuple[Fraction, Fraction] | None:
+        """`threshold`: the onset's enclosure (lo, hi); `entropy`: the bounds (lo, hi) of h_top;
+        `robustness`: the radius bounds (lo, hi); None when the certificate has none."""
+        cert = self.certificate
+        for key in ("onset", "bounds", "radius"):
+            if isinstance(cert.get(key), dict) and "lo" in cert[key]:
+                return _pair(cert[key])
+        return None
+
+    @property
+    def exact(self) -> str | None:
+        """`threshold`: the onset in closed form (e.g. "1 + 2*sqrt(2)") when it was found, else None."""
+        return self.certificate.get("exact")
+
+    @property
+    def windows(self) -> list[dict] | None:
+        """`windows`: the parameter windows, each {"from": (lo, hi), "to": (lo, hi), ...} with exact ends."""
+        wins = self.certificate.get("windows")
+        if wins is None:
+            return None
+        return [{k: (_pair(v) if isinstance(v, dict) and "lo" in v else v) for k, v in w.items()} for w in wins]
+
+    # -- re-checking, text, figures -----------------------------------------------------------
+    def check(self, expect_map: str | None = None, expect_claim: str | None = None) -> "CheckResult":
+        """Re-verify the certificate in certify's independent kernel (certify.checker), as
+        `certify check` does; `expect_map`/`expect_claim` bind it to what you meant."""
+        from certify.api import check
+        return check(self.certificate, expect_map=expect_map, expect_claim=expect_claim)
+
+    @property
+    def text(self) -> str:
+        """The verdict as `certify <command>` prints it."""
+        from certify.report.text import render_result
+        return render_result(self.command, self.certificate)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def plot(self, **kwargs):
+        """A matplotlib Figure of the result (a cobweb for period and orbits, lap counts,
+        gradients, phase diagram, ...)."""
+        from certify.report.figures import figure_of
+        return figure_of(self, **kwargs)
+
+    def save(self, path: str) -> str:
+        """Write the certificate (.json) or the figure (.png, .pdf, .svg) to `path`; returns it."""
+        from certify.certificates import write_atomic
+        if str(path).lower().endswith(".json"):
+            write_atomic(path, self.certificate_json)
+        else:
+            from certify.report.figures import save
+            save(self.plot(), path)
+        return path
+
+    def _repr_markdown_(self) -> str:
+        from certify.report.notebook import result_markdown
+        return result_markdown(self)
+
+    def _repr_html_(self) -> str:
+        from certify.report.notebook import result_html
+        return result_html(self)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The independent kernel's verdict on a certificate. `ok` is True when every claim it
+    displays was re-derived from its facts; `statement` is what the facts prove; `text` is what
+    `certify check` prints."""
+
+    ok: bool
+    verdict: str | None
+    statement: str
+    facts: int
+    message: str
+    map: str
+    claim: str
+    informational: tuple
+    text: str = field(repr=False)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    @classmethod
+    def of(cls, verification, source: str = "(in memory)") -> "CheckResult":
+        from certify.report.text import render_check
+        r = verification.result
+        return cls(r.ok, r.verdict, r.statement or "", r.facts, r.message, verification.map_line,
+                   verification.claim_line, tuple(r.informational), render_check(source, verification))
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self) -> str:
+        return "\n".join(f"    {line}" for line in self.text.splitlines())
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A number that is not proved (a float orbit statistic, a fitted rate), with its error bar and
+    method, labelled as an estimate; or a proved value when `status` says "proved"."""
+
+    command: str
+    data_json: str = field(repr=False)
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.data_json)
+
+    @property
+    def text(self) -> str:
+        from certify.report.text import render_estimate
+        return render_estimate(self.command, self.data)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self) -> str:
+        return "\n".join(f"    {line}" for line in self.text.splitlines())
