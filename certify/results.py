@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from fractions import Fraction
 from typing import Any
 
@@ -30,19 +31,36 @@ def _mid(iv: tuple[Fraction, Fraction]) -> float:
     return float((iv[0] + iv[1]) / 2)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Result:
     """A verdict of one certify command (`command`: "period", "orbits", "threshold", ...) and its
-    certificate. `map` is the Map (or family) it is about, for plots; it is not part of the proof."""
+    certificate. `map` is the Map (or family) it is about, for plots; it is not part of the proof.
+    Two Results are equal when their commands and certificate bytes are."""
 
     command: str
-    certificate_json: str = field(repr=False)
-    map: Any = field(default=None, compare=False, repr=False)
+    _cert: dict = field(repr=False)  # owned by this Result: never handed out (see `certificate`)
+    map: Any = field(default=None, repr=False)
 
     @classmethod
     def of(cls, command: str, cert: dict, map=None) -> "Result":
+        """A Result that takes ownership of `cert` (the caller must not keep or change it)."""
+        return cls(command, cert, map)
+
+    @cached_property
+    def certificate_json(self) -> str:
+        """The certificate's canonical JSON text: byte-identical to what `--out` writes."""
         from certify.certificates import dumps
-        return cls(command, dumps(cert), map)
+        return dumps(self._cert)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Result) and (self.command, self.certificate_json) == \
+            (other.command, other.certificate_json)
+
+    def __hash__(self) -> int:
+        return hash((self.command, self.certificate_json))
+
+    def __repr__(self) -> str:
+        return f"Result({self.command}: {self.verdict})"
 
     # -- the certificate and its verdict --------------------------------------------------------
     @property
@@ -50,10 +68,14 @@ class Result:
         """The JSON-ready certificate (a fresh copy): exactly what `--out` writes."""
         return json.loads(self.certificate_json)
 
+    def _get(self, key, default=None):
+        """A top-level field of the certificate, read in place (callers must not change it)."""
+        return self._cert.get(key, default)
+
     @property
     def verdict(self) -> str:
         """"proved", "refuted" or "undecided"."""
-        return self.certificate["verdict"]
+        return self._cert["verdict"]
 
     @property
     def proved(self) -> bool:
@@ -70,23 +92,23 @@ class Result:
     @property
     def reason(self) -> str | None:
         """Why an undecided verdict is undecided (the budget or limit that ran out), else None."""
-        return self.certificate.get("reason")
+        return self._get("reason")
 
     @property
     def claim(self) -> dict:
-        return self.certificate["claim"]
+        return json.loads(json.dumps(self._cert["claim"]))
 
     @property
     def consequences(self) -> list[str]:
         """Theorems applied to the proved claim (Sharkovsky, Li-Yorke, entropy bounds), as text."""
-        return list(self.certificate.get("consequences", []))
+        return list(self._get("consequences", []))
 
     # -- exact values -------------------------------------------------------------------------
     @property
     def orbit(self) -> list[tuple[Fraction, Fraction]] | None:
         """`period`: the certified orbit as enclosures [(lo, hi), ...] (lo == hi: an exact point);
         None when no orbit is part of the verdict (refuted, undecided, or proved by forcing)."""
-        orbit = self.certificate.get("orbit")
+        orbit = self._get("orbit")
         return None if orbit is None else [_pair(iv) for iv in orbit]
 
     @property
@@ -98,7 +120,7 @@ class Result:
     @property
     def orbits(self) -> list[list[tuple[Fraction, Fraction]]] | None:
         """`orbits`, `lyapunov`: every certified orbit, each a list of enclosures."""
-        orbits = self.certificate.get("orbits")
+        orbits = self._get("orbits")
         return None if orbits is None else [[_pair(iv) for iv in o] for o in orbits]
 
     @property
@@ -110,21 +132,21 @@ class Result:
     def enclosure(self) -> tuple[Fraction, Fraction] | None:
         """`threshold`: the onset's enclosure (lo, hi); `entropy`: the bounds (lo, hi) of h_top;
         `robustness`: the radius bounds (lo, hi); None when the certificate has none."""
-        cert = self.certificate
         for key in ("onset", "bounds", "radius"):
-            if isinstance(cert.get(key), dict) and "lo" in cert[key]:
-                return _pair(cert[key])
+            v = self._get(key)
+            if isinstance(v, dict) and "lo" in v:
+                return _pair(v)
         return None
 
     @property
     def exact(self) -> str | None:
         """`threshold`: the onset in closed form (e.g. "1 + 2*sqrt(2)") when it was found, else None."""
-        return self.certificate.get("exact")
+        return self._get("exact")
 
     @property
     def windows(self) -> list[dict] | None:
         """`windows`: the parameter windows, each {"from": (lo, hi), "to": (lo, hi), ...} with exact ends."""
-        wins = self.certificate.get("windows")
+        wins = self._get("windows")
         if wins is None:
             return None
         return [{k: (_pair(v) if isinstance(v, dict) and "lo" in v else v) for k, v in w.items()} for w in wins]
@@ -140,7 +162,7 @@ class Result:
     def text(self) -> str:
         """The verdict as `certify <command>` prints it."""
         from certify.report.text import render_result
-        return render_result(self.command, self.certificate)
+        return render_result(self.command, self._cert)
 
     def __str__(self) -> str:
         return self.text
