@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it (imported on first access)
 _EXPORTS = {
-    "parse": "certify.api", "load": "certify.api", "family": "certify.api", "check": "certify.api",
+    "parse": "certify.api", "load": "certify.api", "rnn1d": "certify.api", "from_torch": "certify.api", "family": "certify.api", "check": "certify.api",
     "period": "certify.api", "orbits": "certify.api", "threshold": "certify.api", "windows": "certify.api",
     "chaos_onset": "certify.api", "phase": "certify.api", "lyapunov": "certify.api", "entropy": "certify.api",
     "gradients": "certify.api", "robustness": "certify.api", "oscillations": "certify.api",

@@ -20,7 +20,7 @@ from numbers import Integral, Rational
 from certify.errors import CertifyError
 from certify.results import CheckResult, Estimate, Result
 
-__all__ = ["parse", "family", "load", "check", "period", "orbits", "threshold", "windows", "chaos_onset", "phase",
+__all__ = ["parse", "family", "load", "rnn1d", "from_torch", "check", "period", "orbits", "threshold", "windows", "chaos_onset", "phase",
            "lyapunov", "entropy", "gradients", "robustness", "oscillations", "scrambling", "forcing_interval",
            "flow_lyapunov", "audit", "AuditResult", "exact", "interval", "whole_period"]
 
@@ -134,11 +134,28 @@ def parse(spec: str, activation: str | None = None):
 
 
 def load(path, activation: str | None = None):
-    """The 1D RNN map stored in a weights file (.json, .npz, .safetensors, .pt/.pth)."""
-    return parse(str(path), activation=activation)
+    """The 1D RNN map stored in a weights file (.json, .npz, .safetensors, .pt/.pth): the flat keys
+    w, b, a, c or the state_dict of nn.Sequential(Linear(1, k), act, Linear(k, 1)); `activation`
+    names the hidden activation when the file does not. Floats are the exact binary numbers stored."""
+    from certify.maps import load as _load
+    return _load(path, activation)
 
 
-def family(spec, param: str, group: str | None = None):
+def rnn1d(w, b, a, c=0, activation: str = "relu", output_activation: str | None = None, slope=None):
+    """The Map f(x) = sum_i a_i act(w_i x + b_i) + c from numpy arrays of any float dtype (shapes (k,),
+    (k, 1) or (1, k)), torch tensors, lists or exact numbers; floats are the binary numbers they store."""
+    from certify.maps import rnn1d as _rnn1d
+    return _rnn1d(w, b, a, c, activation=activation, output_activation=output_activation, slope=slope)
+
+
+def from_torch(module, activation: str | None = None):
+    """The Map of a live nn.Sequential(nn.Linear(1, k), act, nn.Linear(k, 1)[, out_act]) (PyTorch
+    needed: pip install certify[torch]); the activation is read from the module."""
+    from certify.maps import from_torch as _from_torch
+    return _from_torch(module, activation)
+
+
+def family(spec, param: str, group: str | None = None, activation: str | None = None):
     """A one-parameter family f_r from a spec with `param` left free ("logistic(r)", "x^2 - c"); for
     a network, `param` is a gain multiplying the weight groups `group` ("w,b,a,c", default all)."""
     from certify.maps import Family, parse_family
@@ -147,7 +164,7 @@ def family(spec, param: str, group: str | None = None):
         if spec.param != param:
             raise CertifyError(f"the family's parameter is {spec.param!r}, not {param!r}")
         return spec
-    return parse_family(spec, param, group)
+    return parse_family(spec, param, group, activation)
 
 
 def _map(f):

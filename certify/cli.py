@@ -109,7 +109,7 @@ def _threshold(args, p: int) -> int:
     from certify.thresholds import certify_onset, certify_windows
 
     rng = _domain(args.range, "--range")
-    fam = parse_family(args.map, args.param, args.group)
+    fam = parse_family(args.map, args.param, args.group, args.activation)
     run, render = ((certify_onset, render_onset) if args.cmd == "threshold"
                    else (certify_windows, render_windows))
     cert = run(fam, p, rng, digits=args.digits, budget=_budget(args), timeout=_timeout(args))
@@ -123,7 +123,7 @@ def _chaos_onset(args) -> int:
     from certify.thresholds.chaos import PERIODS, certify_chaos_onset
 
     periods = PERIODS if args.periods is None else tuple(_period(v) for v in args.periods.split(","))
-    cert = certify_chaos_onset(parse_family(args.map, args.param, args.group), _domain(args.range, "--range"), periods,
+    cert = certify_chaos_onset(parse_family(args.map, args.param, args.group, args.activation), _domain(args.range, "--range"), periods,
                                budget=_budget(args), timeout=_timeout(args))
     _clear_progress()
     return _emit(args, cert, render_chaos_onset)
@@ -245,7 +245,6 @@ def _gradients(args) -> int:
     from flint import fmpq
 
     from certify.dynamics.gradients import gradient_svg, gradients
-    from certify.maps import parse_map
     from certify.maps.formulas import parse_number
     from certify.report.text import render_gradients
 
@@ -258,7 +257,7 @@ def _gradients(args) -> int:
     if args.param is None:
         if args.at or args.loss or args.target_x0:
             raise CertifyError("--at, --loss and --target-x0 need --param NAME")
-        m = parse_map(args.map)
+        m = _map(args)
     else:
         family, value = _gradient_family(args)
         if args.target_x0:
@@ -277,19 +276,25 @@ def _gradient_family(args):
     from certify.maps import parse_family, weight_family
 
     name = args.param
-    if re.fullmatch(r"[wba][0-9]+|c", name) and _map_kind(args.map) == "rnn1d":
-        fam, value = weight_family(args.map, name)
+    if re.fullmatch(r"[wba][0-9]+|c", name) and _map_kind(args.map, args.activation) == "rnn1d":
+        fam, value = weight_family(args.map, name, args.activation)
         return fam, _rational(args.at, "--at") if args.at else value
     if not args.at:
         raise CertifyError(f"--param {name} needs --at VALUE (the parameter value of the orbit)")
-    return parse_family(args.map, name), _rational(args.at, "--at")
+    return parse_family(args.map, name, activation=args.activation), _rational(args.at, "--at")
 
 
-def _map_kind(spec: str):
+def _map(args):
+    """The command's MAP; --activation names a weights file's hidden activation when the file does not."""
+    from certify.maps import parse_map
+    return parse_map(args.map, activation=args.activation)
+
+
+def _map_kind(spec: str, activation=None):
     """'rnn1d' when the spec is a network (weights file or rnn1d(...)), else None, without failing."""
     from certify.maps import parse_map
     try:
-        return parse_map(spec).canonical["kind"]
+        return parse_map(spec, activation).canonical["kind"]
     except CertifyError:
         return None
 
@@ -300,6 +305,8 @@ def _flow_or_map(args, flow_only: tuple) -> bool:
         raise CertifyError("give a MAP or --flow NAME, not both")
     if args.flow is None and args.map is None:
         raise CertifyError("give a MAP, or --flow NAME for a continuous-time system (lorenz, rossler, duffing)")
+    if args.flow is not None and args.activation is not None:
+        raise CertifyError("--activation applies to a weights file, not to --flow")
     if args.flow is None:
         given = [o for o in flow_only if getattr(args, o.lstrip("-").replace("-", "_")) not in (None, False)]
         if given:
@@ -347,11 +354,10 @@ def _forcing(args) -> int:
 
     from certify.certificates import q_parse
     from certify.dynamics import lyapunov, typical_estimate
-    from certify.maps import parse_map
 
     if _flow_or_map(args, _FLOW_OPTIONS + ("--dt-sample", "--reported")):
         return _flow_forcing(args)
-    m = parse_map(args.map)
+    m = _map(args)
     typical = lyapunov(m, 1, steps=args.steps or 100_000)["typical"] if m.program.pl() is not None else {}
     if typical.get("status") == "proved":  # value "log(s)"
         slope = q_parse(typical["value"][4:-1])
@@ -394,14 +400,13 @@ def _forcing(args) -> int:
 
 def _entropy(args) -> int:
     from certify.dynamics.entropy import entropy_bounds
-    from certify.maps import parse_map
     from certify.report.text import render_entropy
 
     from certify.checker.entropy import MAX_DEPTH
 
     if not 1 <= args.depth <= MAX_DEPTH:
         raise CertifyError(f"--depth must be between 1 and {MAX_DEPTH} (the checker's limit), got {args.depth}")
-    m = parse_map(args.map)
+    m = _map(args)
     cert = entropy_bounds(m, _domain(args.domain) if args.domain else None, budget=_budget(args, lap_depth=args.depth),
                           timeout=_timeout(args))
     _clear_progress()
@@ -410,7 +415,6 @@ def _entropy(args) -> int:
 
 def _lyapunov(args) -> int:
     from certify.dynamics import lyapunov
-    from certify.maps import parse_map
     from certify.report.text import render_lyapunov
 
     if _flow_or_map(args, _FLOW_OPTIONS):
@@ -428,6 +432,8 @@ def _lyapunov(args) -> int:
         raise CertifyError("--steps must be at least 100")
     from certify.maps.plrnn import is_plrnn_file
     if is_plrnn_file(args.map):
+        if args.activation is not None:
+            raise CertifyError("--activation applies to weights files of 1D networks, not to a PLRNN file")
         return _lyapunov_plrnn(args, p)
     x0 = None
     if args.x0 is not None:
@@ -435,7 +441,7 @@ def _lyapunov(args) -> int:
             x0 = float(args.x0)
         except ValueError:
             raise CertifyError(f"--x0 must be a number, got {args.x0!r}") from None
-    m = parse_map(args.map)
+    m = _map(args)
     cert = lyapunov(m, p, x0=x0, steps=args.steps,
                     budget=Budget(progress=_progress if sys.stderr.isatty() else None))
     return _emit(args, cert, render_lyapunov)
@@ -467,7 +473,6 @@ def _rational(text: str, option: str):
 
 def _robustness(args) -> int:
     from certify.dynamics.robustness import persistence, robustness
-    from certify.maps import parse_map
     from certify.report.text import render_robustness
     from certify.certificates import q_parse
 
@@ -478,7 +483,7 @@ def _robustness(args) -> int:
     deltas = [_rational(d.strip(), "--delta") for d in args.delta.split(",")] if args.delta else None
     if deltas and any(d < 0 for d in deltas):
         raise CertifyError("--delta values must be >= 0")
-    m = parse_map(args.map)
+    m = _map(args)
     if m.canonical.get("kind") != "rnn1d":
         raise CertifyError("the robustness radius is defined for networks: give a weights file or rnn1d(...)")
     if args.persistence and m.program.pl() is None:
@@ -499,12 +504,11 @@ def _robustness(args) -> int:
 
 def _oscillations(args) -> int:
     from certify.dynamics.oscillations import laps_svg, oscillations
-    from certify.maps import parse_map
     from certify.report.text import render_oscillations
 
     if args.plot and not args.plot.lower().endswith(".svg"):
         raise CertifyError("--plot writes SVG: give a file name ending in .svg")
-    m = parse_map(args.map)
+    m = _map(args)
     cert = oscillations(m, args.upto, max_odd=args.max_odd, budget=_budget(args), timeout=_timeout(args))
     _clear_progress()
     if args.plot and cert["verdict"] == "proved":
@@ -514,12 +518,11 @@ def _oscillations(args) -> int:
 
 def _scrambling(args) -> int:
     from certify.dynamics.scrambling import scrambling
-    from certify.maps import parse_map
     from certify.report.text import render_scrambling
 
     x, y = _rational(args.x, "--x"), _rational(args.y, "--y")
     eps, delta = _rational(args.eps, "--eps"), _rational(args.delta, "--delta")
-    m = parse_map(args.map)
+    m = _map(args)
     cert = scrambling(m, x, y, eps, delta, args.horizon)
     return _emit(args, cert, render_scrambling)
 
@@ -557,6 +560,7 @@ def _parser() -> argparse.ArgumentParser:
                         ("orbits", "every orbit of minimal period P, proven complete")):
         sp = sub.add_parser(name, help=help_)
         sp.add_argument("map", help="a family like 'logistic(r=3.83)', a formula in x, or a weights file")
+        _activation_argument(sp)
         sp.add_argument("--period", "-p", required=True, help="the period P >= 1")
         sp.add_argument("--domain", help="LO,HI: work on an interval f maps into itself (default: all of R)")
         sp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
@@ -569,6 +573,7 @@ def _parser() -> argparse.ArgumentParser:
                         ("windows", "the parameters in a range with points of minimal period P")):
         tp = sub.add_parser(name, help=help_)
         tp.add_argument("map", help="a family with one free parameter, e.g. 'logistic(r)' or 'x^2 - c'")
+        _activation_argument(tp)
         tp.add_argument("--param", "--scale", dest="param", required=True,
                         help="the parameter's name, e.g. r; for a weights file, the name of a gain multiplying "
                              "every weight and bias")
@@ -584,6 +589,7 @@ def _parser() -> argparse.ArgumentParser:
         tp.add_argument("--out", help="write the certificate to this file (atomically)")
     co = sub.add_parser("chaos-onset", help="certified upper bound on where topological entropy becomes positive")
     co.add_argument("map", help="a family with one free parameter, e.g. 'logistic(r)'")
+    _activation_argument(co)
     co.add_argument("--param", "--scale", dest="param", required=True, help="the parameter's name")
     co.add_argument("--range", required=True, help="A,B: the parameter range")
     co.add_argument("--group", help="with a weights file: the weight groups the gain multiplies (w, b, a, c)")
@@ -637,6 +643,7 @@ def _parser() -> argparse.ArgumentParser:
     ap2.add_argument("--out", required=True, help="folder for audit.json, results.jsonl, summary.json")
     gp = sub.add_parser("gradients", help="certified BPTT factors d x_T / d x_0 along an orbit, growth vs lambda")
     gp.add_argument("map")
+    _activation_argument(gp)
     gp.add_argument("--x0", required=True, help="the orbit's start (an exact number, e.g. 0.3 or 3/10)")
     gp.add_argument("--horizon", type=int, default=2000, help="the largest T (default 2000)")
     gp.add_argument("--plot", help="write log|dx_T/dx_0| against T to this .svg file")
@@ -649,6 +656,7 @@ def _parser() -> argparse.ArgumentParser:
     gp.add_argument("--out")
     fp = sub.add_parser("forcing-interval", help="predictability time ln 2 / lambda_max and its status")
     fp.add_argument("map", nargs="?", help="a 1D map (or use --flow)")
+    _activation_argument(fp)
     fp.add_argument("--x0", help="start of the typical orbit (default: a generic point)")
     fp.add_argument("--steps", type=int, help="length of the typical orbit (default 100000)")
     fp.add_argument("--json", action="store_true")
@@ -659,6 +667,7 @@ def _parser() -> argparse.ArgumentParser:
                                                    "the estimate")
     ep = sub.add_parser("entropy", help="certified bounds [lo, hi] on the topological entropy of f on an invariant interval")
     ep.add_argument("map")
+    _activation_argument(ep)
     ep.add_argument("--domain", help="LO,HI: an invariant interval (default: found from the map)")
     ep.add_argument("--depth", type=int, default=60,
                     help="PL maps: the largest n whose laps of f^n sharpen the bounds (default 60, at most 256)")
@@ -670,6 +679,7 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("folder")
     lp = sub.add_parser("lyapunov", help="exponents of every certified orbit of period P, and of a typical orbit")
     lp.add_argument("map", nargs="?", help="a 1D map or a PLRNN file (or use --flow)")
+    _activation_argument(lp)
     lp.add_argument("--orbit-period", "-p", default="1",
                     help="period of the certified orbits (default 1); for a PLRNN file, every period 1..P")
     lp.add_argument("--x0", help="start of the typical orbit (default: a generic point of the region); "
@@ -685,6 +695,7 @@ def _parser() -> argparse.ArgumentParser:
     lp.add_argument("--out", help="write the certificate to this file (atomically)")
     rb = sub.add_parser("robustness", help="certified radius [lo, hi] of period 3 under weight perturbations")
     rb.add_argument("map", help="a weights file or rnn1d(...)")
+    _activation_argument(rb)
     rb.add_argument("--searches", type=int, default=500,
                     help="neighbours the upper-bound search tries to refute (default 500)")
     rb.add_argument("--max-cells", type=int, default=None,
@@ -698,6 +709,7 @@ def _parser() -> argparse.ArgumentParser:
     rb.add_argument("--out")
     op = sub.add_parser("oscillations", help="exact lap counts of f^t (PL maps), growth vs rho_p and entropy")
     op.add_argument("map")
+    _activation_argument(op)
     op.add_argument("--upto", type=int, default=12, help="largest t (default 12)")
     op.add_argument("--max-odd", type=int, default=15, help="largest odd period tried for rho_p (default 15)")
     _limit_arguments(op, "affine cells of f^t, and cells of each period search and of the entropy bounds")
@@ -706,6 +718,7 @@ def _parser() -> argparse.ArgumentParser:
     op.add_argument("--out")
     sc = sub.add_parser("scrambling", help="times t <= H at which two orbits are eps-close and delta-apart")
     sc.add_argument("map")
+    _activation_argument(sc)
     sc.add_argument("--x", required=True, help="first start (exact: 1/3, 0.3)")
     sc.add_argument("--y", required=True, help="second start (e.g. 1/3+1e-12)")
     sc.add_argument("--eps", required=True)
@@ -791,6 +804,13 @@ _TIMEOUT_HELP = ("outer guard: stop after SECONDS of wall-clock time with an und
                  "'time limit (machine-dependent)' (default: none; the work budgets bound every run)")
 
 
+def _activation_argument(p) -> None:
+    """--activation NAME on a command that takes a map spec (threaded into parse_map)."""
+    p.add_argument("--activation", metavar="NAME",
+                   help="a weights file's hidden activation, when the file does not name it: relu, leaky_relu, "
+                        "hardtanh, identity, tanh or sigmoid")
+
+
 def _limit_arguments(p, cells: str, default: str = "400,000 for ball arithmetic, 100,000 for exact "
                                                    "piecewise-linear enumerations") -> None:
     """--max-cells (a work budget: the same verdict on every machine) and --timeout (the outer guard)."""
@@ -824,7 +844,6 @@ def _main(argv) -> int:
     if args.cmd == "check":
         return _check(args)
 
-    from certify.maps import parse_map
     from certify.periodic.period import certify_orbits, certify_period
     from certify.report.text import render
 
@@ -863,7 +882,7 @@ def _main(argv) -> int:
     timeout = _timeout(args)
     if args.plot and not args.plot.lower().endswith(".svg"):
         raise CertifyError("--plot writes SVG: give a file name ending in .svg")
-    m = parse_map(args.map)
+    m = _map(args)
     run = certify_period if args.cmd == "period" else certify_orbits
     cert = run(m, p, domain=domain, budget=budget, timeout=timeout)
     _clear_progress()

@@ -41,6 +41,7 @@ def canonical_of(spec: str, template: dict) -> dict:
     """The canonical form of `spec` read as the same kind of map as `template` (a certificate's
     canonical map: a 1D map, a family with `param`, a two-parameter family, or a PLRNN)."""
     from certify.maps import parse_family, parse_family2, parse_map
+    from certify.maps.weights import NoActivation
 
     if template.get("kind") == "plrnn":
         from certify.maps.plrnn import load_plrnn
@@ -49,7 +50,12 @@ def canonical_of(spec: str, template: dict) -> dict:
         return parse_family2(spec, *template["params"]).canonical
     if template.get("param"):
         return parse_family(spec, template["param"]).canonical
-    return parse_map(spec).canonical
+    try:
+        return parse_map(spec).canonical
+    except NoActivation:  # a weights file without its activation: the certificate's is the one it was read with
+        if template.get("kind") != "rnn1d":
+            raise
+        return parse_map(spec, activation=template.get("activation")).canonical
 
 
 def same_map(a: dict, b: dict):
@@ -98,7 +104,7 @@ def _given_binding(cert: dict) -> str:
     given, canon = m.get("given"), m.get("canonical")
     if not isinstance(given, str) or not isinstance(canon, dict):
         return "not checked"
-    looks_like_file = given.lower().endswith((".json", ".npz", ".safetensors", ".pt"))
+    looks_like_file = given.lower().endswith((".json", ".npz", ".safetensors", ".pt", ".pth"))
     if looks_like_file and not os.path.isfile(given):
         return "not checked"
     try:

@@ -8,7 +8,6 @@ denote.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,10 +19,10 @@ from certify.checker.semantics import Program
 from certify.errors import CertifyError
 from certify.maps.families import FAMILIES, build_family, split_call
 from certify.maps.formulas import X, expr_to_canonical, parse_formula
-from certify.maps.weights import load_weights, rnn1d_from_mapping, rnn1d_inline
+from certify.maps.weights import is_weights_path, load, load_weights, rnn1d, rnn1d_from_mapping, rnn1d_inline
 
 __all__ = ["Map", "Family", "Family2", "parse_map", "parse_family", "parse_family2", "weight_family",
-           "from_weights", "X", "FAMILIES"]
+           "from_weights", "rnn1d", "load", "from_torch", "X", "FAMILIES"]
 
 
 @dataclass(frozen=True)
@@ -104,21 +103,36 @@ class Map:
         return map_graph(self, domain, **kwargs)
 
 
-def parse_map(spec: str) -> Map:
-    """Build a Map from a family call, a formula in x, or a .json/.npz weights file path."""
+def parse_map(spec: str, activation: str | None = None) -> Map:
+    """Build a Map from a family call, a formula in x, an inline rnn1d(...), or a weights file path
+    (.json, .npz, .safetensors, .pt, .pth); `activation` (--activation) names a network's hidden
+    activation when the file does not."""
     spec = _spec_text(spec)
-    if spec.lower().endswith((".json", ".npz")) or os.path.isfile(spec):
-        canonical = load_weights(spec)
+    if is_weights_path(spec):
+        canonical = load_weights(spec, activation)
         return _from_rnn1d(spec, canonical)
     name, args = split_call(spec)
     if name == "rnn1d":
-        return _from_rnn1d(spec, rnn1d_inline(args))
+        return _from_rnn1d(spec, rnn1d_inline(args, activation))
+    _no_activation(spec, activation)
     if name in FAMILIES:
         expr = build_family(name, args)
     else:
         expr = parse_formula(spec)
     canonical = expr_to_canonical(expr)
     return Map(spec, canonical, Program.from_canonical(canonical))
+
+
+def _no_activation(spec: str, activation) -> None:
+    if activation is not None:
+        raise CertifyError(f"--activation applies to weights files and rnn1d(...), not to {spec[:60]!r}")
+
+
+def from_torch(module, activation: str | None = None) -> Map:
+    """The Map of a live nn.Sequential(nn.Linear(1, k), act, nn.Linear(k, 1)[, out_act]) (or of a
+    state_dict with `activation`); see certify.maps.torch."""
+    from certify.maps.torch import from_torch as _from_torch
+    return _from_torch(module, activation)
 
 
 def _spec_text(spec) -> str:
@@ -184,7 +198,7 @@ _RESERVED = {"x", "pi", "E"} | set(FAMILIES)
 GROUPS = ("w", "b", "a", "c")  # input weights, hidden biases, output weights, output bias
 
 
-def parse_family(spec: str, param: str, group: str | None = None) -> Family:
+def parse_family(spec: str, param: str, group: str | None = None, activation: str | None = None) -> Family:
     """A family from 'logistic(r)' or a formula in x and the parameter (e.g. 'r*x*(1-x)'); for a
     weights file, the gain `param` multiplying the weight groups in `group` (default: all)."""
     from certify.maps.formulas import FUNCTIONS
@@ -192,11 +206,13 @@ def parse_family(spec: str, param: str, group: str | None = None) -> Family:
         raise CertifyError(f"--param must be a plain name other than x and the function names, got {param!r}")
     spec = _spec_text(spec)
     name, args = split_call(spec)
-    is_file = spec.lower().endswith((".json", ".npz")) or os.path.isfile(spec)
+    is_file = is_weights_path(spec)
     if group is not None and not is_file:
         raise CertifyError("--group applies to weights files (a gain on some weight groups)")
+    if not is_file:
+        _no_activation(spec, activation)
     if is_file:
-        expr = gain_family(load_weights(spec), sympy.Symbol(param), _groups(group))
+        expr = gain_family(load_weights(spec, activation), sympy.Symbol(param), _groups(group))
     elif name in FAMILIES:
         expr = build_family(name, args, free=param)
     else:
@@ -207,13 +223,13 @@ def parse_family(spec: str, param: str, group: str | None = None) -> Family:
     return Family(spec, param, canonical, expr, Program.from_canonical(canonical))
 
 
-def weight_family(spec: str, name: str):
+def weight_family(spec: str, name: str, activation: str | None = None):
     """(Family, value): the rnn1d network of `spec` with the one weight `name` left free (w_i, b_i, a_i
     of neuron i = 0..k-1, 0-based as in numpy, or the output bias c), and that weight's own exact value."""
     from flint import fmpq
 
     from certify.maps.weights import rational
-    m = parse_map(spec)
+    m = parse_map(spec, activation)
     c = m.canonical
     if c["kind"] != "rnn1d":
         raise CertifyError(f"{spec!r} is not an rnn1d network, so it has no weight {name!r}")
@@ -252,7 +268,7 @@ def parse_family2(spec: str, xname: str, yname: str) -> Family2:
     except NotPhaseFamily as e:
         raise CertifyError(f"--x/--y: {e}") from None
     spec = _spec_text(spec)
-    if spec.lower().endswith((".json", ".npz")) or os.path.isfile(spec):
+    if is_weights_path(spec):
         raise CertifyError("a phase diagram needs a family with two named parameters, not a weights file")
     name, args = split_call(spec)
     if name in FAMILIES:
