@@ -103,6 +103,22 @@ def _clear_progress() -> None:
         sys.stderr.write("\r\033[K")
 
 
+def _figure_file(path, option: str):
+    """path when it names a figure file (.png, .pdf or .svg), checked before any work; None stays None."""
+    if path is not None:
+        from certify.report.figures import check_extension
+        try:
+            check_extension(path)
+        except CertifyError as e:
+            raise CertifyError(f"{option}: {e}") from None
+    return path
+
+
+def _write_figure(fig, path: str) -> None:
+    from certify.report.figures import save
+    save(fig, path)
+
+
 def _threshold(args, p: int) -> int:
     from certify.maps import parse_family
     from certify.report.text import render_onset, render_windows
@@ -115,6 +131,44 @@ def _threshold(args, p: int) -> int:
     cert = run(fam, p, rng, digits=args.digits, budget=_budget(args), timeout=_timeout(args))
     _clear_progress()
     return _emit(args, cert, render)
+
+
+def _bifurcation(args) -> int:
+    """The certified windows of each period (onsets for families neither polynomial nor piecewise
+    linear), printed and drawn over the float orbit diagram; --out PREFIX writes PREFIX-pP.json."""
+    from certify.checker.plfamily import pl_family
+    from certify.maps import parse_family
+    from certify.report.figures import bifurcation
+    from certify.report.text import render_onset, render_windows
+    from certify.thresholds import certify_onset, certify_windows
+
+    _figure_file(args.plot, "--plot")
+    periods = [_period(v) for v in args.period.split(",")]
+    if len(set(periods)) != len(periods):
+        raise CertifyError(f"--period lists a period twice: {args.period!r}")
+    rng = _domain(args.range, "--range")
+    fam = parse_family(args.map, args.param, args.group, args.activation)
+    exact = fam.is_polynomial() or pl_family(fam.program, *rng) is not None
+    run, render = (certify_windows, render_windows) if exact else (certify_onset, render_onset)
+    certs = []
+    for p in periods:
+        certs.append(run(fam, p, rng, digits=args.digits, budget=_budget(args), timeout=_timeout(args)))
+        _clear_progress()
+    _write_figure(bifurcation(fam, rng, certs), args.plot)
+    written = []
+    if args.out:
+        prefix = args.out[:-5] if args.out.lower().endswith(".json") else args.out
+        for p, cert in zip(periods, certs):
+            written.append(f"{prefix}-p{p}.json")
+            write_atomic(written[-1], dumps(cert))
+    if args.json:
+        sys.stdout.write(json.dumps(certs, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
+    else:
+        print("\n\n".join(render(cert) for cert in certs))
+        for path in written:
+            print(f"written  {path}  (re-check with: certify check {path})")
+        print(f"plot     {args.plot}")
+    return EXIT_UNDECIDED if any(c["verdict"] == "undecided" for c in certs) else EXIT_OK
 
 
 def _chaos_onset(args) -> int:
@@ -134,7 +188,8 @@ def _phase(args) -> int:
 
     from certify.maps import parse_family2
     from certify.maps.formulas import parse_number
-    from certify.report.phase import phase_svg, render_phase
+    from certify.report.figures import phase as phase_figure
+    from certify.report.phase import render_phase
     from certify.thresholds.phase import certify_phase
 
     parts = args.range.split(",")
@@ -144,9 +199,7 @@ def _phase(args) -> int:
     if not all(v.is_Rational for v in vals):
         raise CertifyError("--range bounds must be rational numbers")
     x0, x1, y0, y1 = (fmpq(int(v.p), int(v.q)) for v in vals)
-    if args.out and not args.out.lower().endswith(".svg"):
-        raise CertifyError("--out writes the SVG diagram: give a file name ending in .svg (the certificate "
-                           "goes to --cert)")
+    _figure_file(args.out, "--out (the diagram; the certificate goes to --cert)")
     fam = parse_family2(args.map, args.x, args.y)
     cert = certify_phase(fam, ((x0, x1), (y0, y1)), grid=args.grid, depth=args.depth, budget=_budget(args),
                          timeout=_timeout(args))
@@ -155,7 +208,7 @@ def _phase(args) -> int:
     if args.cert:
         write_atomic(args.cert, text)
     if args.out and cert["evidence"]:
-        write_atomic(args.out, phase_svg(cert))
+        _write_figure(phase_figure(cert), args.out)
     if args.json:
         sys.stdout.write(text)
     else:
@@ -244,15 +297,14 @@ def _audit(args) -> int:
 def _gradients(args) -> int:
     from flint import fmpq
 
-    from certify.dynamics.gradients import gradient_svg, gradients
+    from certify.dynamics.gradients import gradients
     from certify.maps.formulas import parse_number
     from certify.report.text import render_gradients
 
     x0 = parse_number(args.x0, "--x0")
     if not x0.is_Rational:
         raise CertifyError("--x0 must be a rational number")
-    if args.plot and not args.plot.lower().endswith(".svg"):
-        raise CertifyError("--plot writes SVG: give a file name ending in .svg")
+    _figure_file(args.plot, "--plot")
     family, value, y0, m = None, None, None, None
     if args.param is None:
         if args.at or args.loss or args.target_x0:
@@ -266,7 +318,8 @@ def _gradients(args) -> int:
             y0 = _rational(args.target_x0, "--target-x0")
     cert = gradients(m, fmpq(int(x0.p), int(x0.q)), args.horizon, family=family, value=value, loss=args.loss, y0=y0)
     if args.plot and cert["verdict"] == "proved":
-        write_atomic(args.plot, gradient_svg(cert, f"{cert['map']['given']}: log|dx_T/dx_0|"))
+        from certify.report.figures import gradient
+        _write_figure(gradient(cert), args.plot)
     return _emit(args, cert, render_gradients)
 
 
@@ -503,16 +556,16 @@ def _robustness(args) -> int:
 
 
 def _oscillations(args) -> int:
-    from certify.dynamics.oscillations import laps_svg, oscillations
+    from certify.dynamics.oscillations import oscillations
     from certify.report.text import render_oscillations
 
-    if args.plot and not args.plot.lower().endswith(".svg"):
-        raise CertifyError("--plot writes SVG: give a file name ending in .svg")
+    _figure_file(args.plot, "--plot")
     m = _map(args)
     cert = oscillations(m, args.upto, max_odd=args.max_odd, budget=_budget(args), timeout=_timeout(args))
     _clear_progress()
     if args.plot and cert["verdict"] == "proved":
-        write_atomic(args.plot, laps_svg(cert, f"{m.given}: log laps(f^t)"))
+        from certify.report.figures import laps
+        _write_figure(laps(cert), args.plot)
     return _emit(args, cert, render_oscillations)
 
 
@@ -565,7 +618,7 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--domain", help="LO,HI: work on an interval f maps into itself (default: all of R)")
         sp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
         sp.add_argument("--out", help="write the certificate to this file (atomically)")
-        sp.add_argument("--plot", help="write a cobweb plot of the orbit(s) to this .svg file")
+        sp.add_argument("--plot", help="write a cobweb plot of the orbit(s) to this .png, .pdf or .svg file")
         sp.add_argument("--max-prec", type=int, default=1024, help="largest precision in bits (default 1024)")
         _limit_arguments(sp, "cells of the cover of the region: a ball cover over all its precisions, or the "
                              "exact enumeration of f^P for piecewise-linear maps")
@@ -598,6 +651,20 @@ def _parser() -> argparse.ArgumentParser:
     _limit_arguments(co, "cells of the cover of the region of each period verdict")
     co.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     co.add_argument("--out", help="write the certificate to this file (atomically)")
+    bp = sub.add_parser("bifurcation", help="orbit diagram (floats) of a one-parameter family with the certified "
+                                            "windows of chosen periods overlaid")
+    bp.add_argument("map", help="a family with one free parameter, e.g. 'logistic(r)'")
+    _activation_argument(bp)
+    bp.add_argument("--param", "--scale", dest="param", required=True, help="the parameter's name")
+    bp.add_argument("--range", required=True, help="A,B: the parameter range")
+    bp.add_argument("--plot", required=True, help="write the diagram to this .png, .pdf or .svg file")
+    bp.add_argument("--period", "-p", default="3", help="comma-separated periods whose windows are certified "
+                                                         "(default 3)")
+    bp.add_argument("--group", help="with a weights file: the weight groups the gain multiplies (w, b, a, c)")
+    bp.add_argument("--digits", type=int, default=30, help="enclosure width 10^-digits (default 30)")
+    _limit_arguments(bp, "as for `certify windows`, for each period")
+    bp.add_argument("--json", action="store_true", help="print the certificates (a JSON list) on stdout")
+    bp.add_argument("--out", metavar="PREFIX", help="write each period's certificate to PREFIX-pP.json")
 
 
     ph = sub.add_parser("phase", help="phase diagram of a two-parameter PL family: period 3, robust chaos, "
@@ -610,7 +677,7 @@ def _parser() -> argparse.ArgumentParser:
     ph.add_argument("--depth", type=int, default=5, help="times an undecided cell may be split (default 5)")
     _limit_arguments(ph, "cells classified; past it undecided cells are no longer split (a note says so)",
                      "400,000")
-    ph.add_argument("--out", help="write the phase diagram to this .svg file")
+    ph.add_argument("--out", help="write the phase diagram to this .png, .pdf or .svg file")
     ph.add_argument("--cert", help="write the certificate to this file (atomically)")
     ph.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     ap2 = sub.add_parser("audit", help="decide period P for many randomly initialised RNN maps (resumable)")
@@ -646,7 +713,8 @@ def _parser() -> argparse.ArgumentParser:
     _activation_argument(gp)
     gp.add_argument("--x0", required=True, help="the orbit's start (an exact number, e.g. 0.3 or 3/10)")
     gp.add_argument("--horizon", type=int, default=2000, help="the largest T (default 2000)")
-    gp.add_argument("--plot", help="write log|dx_T/dx_0| against T to this .svg file")
+    gp.add_argument("--plot", help="write log|dx_T/dx_0| against T (and the parameter gradients) to this .png, "
+                                   ".pdf or .svg file")
     gp.add_argument("--param", help="also d x_T/d NAME: a family's free parameter (with --at), or a weight "
                                     "w<i>, b<i>, a<i> (i from 0, as in numpy) or c of an rnn1d network")
     gp.add_argument("--at", help="with --param: the parameter's exact value (a network weight: default its own)")
@@ -713,7 +781,7 @@ def _parser() -> argparse.ArgumentParser:
     op.add_argument("--upto", type=int, default=12, help="largest t (default 12)")
     op.add_argument("--max-odd", type=int, default=15, help="largest odd period tried for rho_p (default 15)")
     _limit_arguments(op, "affine cells of f^t, and cells of each period search and of the entropy bounds")
-    op.add_argument("--plot", help="write log laps against t to this .svg file")
+    op.add_argument("--plot", help="write log laps against t to this .png, .pdf or .svg file")
     op.add_argument("--json", action="store_true")
     op.add_argument("--out")
     sc = sub.add_parser("scrambling", help="times t <= H at which two orbits are eps-close and delta-apart")
@@ -867,6 +935,8 @@ def _main(argv) -> int:
         return _forcing(args)
     if args.cmd == "chaos-onset":
         return _chaos_onset(args)
+    if args.cmd == "bifurcation":
+        return _bifurcation(args)
     if args.cmd == "report":
         from certify.report.audit import write_report
         for name in write_report(args.folder):
@@ -880,8 +950,7 @@ def _main(argv) -> int:
         raise CertifyError("--max-prec must be at least 64 bits")
     budget = _budget(args, max_prec=args.max_prec)
     timeout = _timeout(args)
-    if args.plot and not args.plot.lower().endswith(".svg"):
-        raise CertifyError("--plot writes SVG: give a file name ending in .svg")
+    _figure_file(args.plot, "--plot")
     m = _map(args)
     run = certify_period if args.cmd == "period" else certify_orbits
     cert = run(m, p, domain=domain, budget=budget, timeout=timeout)
@@ -890,8 +959,8 @@ def _main(argv) -> int:
     if args.out:
         write_atomic(args.out, text)
     if args.plot:
-        from certify.report.plot import cobweb_svg
-        write_atomic(args.plot, cobweb_svg(m.program, cert, f"{m.given}: {cert['verdict']} (period {p})"))
+        from certify.report.figures import cobweb
+        _write_figure(cobweb(m.program, cert), args.plot)
     if args.json:
         sys.stdout.write(text)
     else:

@@ -100,18 +100,18 @@ def test_check_non_certificate_exit_2(tmp_path):
     assert run("check", str(f)).returncode == 2
 
 
-def test_plot_writes_svg_cobweb(tmp_path, capsys):
-    """--plot writes an SVG with the map's graph and one cobweb path per orbit."""
-    svg = tmp_path / "cobweb.svg"
-    assert main(["orbits", "tent(s=2)", "-p", "3", "--domain", "0,1", "--plot", str(svg)]) == 0
-    text = svg.read_text()
-    assert text.startswith("<svg") and text.count('stroke-width="1.2"') == 2
+def test_plot_writes_png_cobweb(tmp_path, capsys):
+    """--plot cobweb.png writes a PNG file and names it on the last line."""
+    png = tmp_path / "cobweb.png"
+    assert main(["orbits", "tent(s=2)", "-p", "3", "--domain", "0,1", "--plot", str(png)]) == 0
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert capsys.readouterr().out.splitlines()[-1] == f"plot     {png}"
 
 
-def test_plot_needs_svg_name():
-    """--plot with another extension is a one-line input error."""
-    r = run("period", "tent(s=2)", "-p", "3", "--plot", "x.png")
-    assert r.returncode == 2 and "svg" in r.stderr
+def test_plot_needs_figure_extension():
+    """--plot with an extension other than .png, .pdf, .svg is a one-line input error naming them."""
+    r = run("period", "tent(s=2)", "-p", "3", "--plot", "x.jpg")
+    assert r.returncode == 2 and ".png, .pdf or .svg" in r.stderr and r.stderr.count("\n") == 1
 
 
 def test_threshold_command(tmp_path, capsys):
@@ -146,7 +146,7 @@ def test_forcing_interval_proved_for_tent_estimated_for_logistic(capsys):
 
 
 def test_gradients_cli_and_plot(tmp_path, capsys):
-    """certify gradients prints the regime and writes the SVG plot."""
+    """certify gradients prints the regime and writes the plot (SVG by its extension)."""
     svg = tmp_path / "g.svg"
     assert main(["gradients", "logistic(r=4)", "--x0", "3/10", "--horizon", "200", "--plot", str(svg)]) == 0
-    assert "exploding" in capsys.readouterr().out and svg.read_text().startswith("<svg")
+    assert "exploding" in capsys.readouterr().out and b"<svg" in svg.read_bytes()[:400]

@@ -201,14 +201,14 @@ def test_bad_phase_input_is_one_line_exit_2(spec, x, y, rng, msg, capsys):
     assert "\n" not in err and msg in err
 
 
-def test_phase_cli_writes_svg_and_certificate(tmp_path, capsys):
-    """`certify phase` prints the boundary curve, writes an SVG and a certificate `certify check` accepts."""
-    svg, cj = tmp_path / "phase.svg", tmp_path / "cert.json"
+def test_phase_cli_writes_figure_and_certificate(tmp_path, capsys):
+    """`certify phase` prints the boundary curve, writes the diagram (PNG) and a certificate `certify check` accepts."""
+    png, cj = tmp_path / "phase.png", tmp_path / "cert.json"
     assert main(["phase", "skew_tent(aL, aR, 1)", "--x", "aL", "--y", "aR", "--range=0,3,-3,0", "--grid", "4",
-                 "--depth", "2", "--out", str(svg), "--cert", str(cj)]) == 0
+                 "--depth", "2", "--out", str(png), "--cert", str(cj)]) == 0
     out = capsys.readouterr().out
     assert "aL*aR + aL + 1 = 0" in out and "period 3 proved" in out
-    assert svg.read_text().startswith("<svg") and "url(#hatch)" in svg.read_text()
+    assert png.read_bytes().startswith(b"\x89PNG")
     assert main(["check", str(cj)]) == 0
     with pytest.raises(CertifyError):
         parse_family2("weights.json", "a", "b")

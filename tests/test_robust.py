@@ -218,7 +218,7 @@ def test_tent_pair_exact_and_refuted_when_too_short():
     ["robustness", "rnn1d(activation=tanh, w=[2], b=[0], a=[1], c=0)", "--persistence", "5"],
     ["oscillations", "logistic(r=4)"],
     ["oscillations", "tent(s=2)", "--upto", "0"],
-    ["oscillations", "tent(s=2)", "--plot", "laps.png"],
+    ["oscillations", "tent(s=2)", "--plot", "laps.jpg"],
 ])
 def test_bad_input_exits_2(argv, capsys):
     """Bad input gives one line on stderr and exit code 2."""
@@ -228,10 +228,10 @@ def test_bad_input_exits_2(argv, capsys):
 
 
 def test_cli_oscillations_plot_and_check(tmp_path, capsys):
-    """`certify oscillations --plot --out` writes an SVG and a certificate that `certify check` accepts."""
-    svg, out = tmp_path / "laps.svg", tmp_path / "osc.json"
-    assert main(["oscillations", "tent(s=2)", "--upto", "8", "--max-odd", "3", "--plot", str(svg),
+    """`certify oscillations --plot --out` writes a PDF and a certificate that `certify check` accepts."""
+    pdf, out = tmp_path / "laps.pdf", tmp_path / "osc.json"
+    assert main(["oscillations", "tent(s=2)", "--upto", "8", "--max-odd", "3", "--plot", str(pdf),
                  "--out", str(out)]) == 0
-    assert svg.read_text().startswith("<svg") and "t log rho_3" in svg.read_text()
+    assert pdf.read_bytes().startswith(b"%PDF-")
     assert "t=8: 256" in capsys.readouterr().out
     assert main(["check", str(out)]) == 0

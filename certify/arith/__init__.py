@@ -151,9 +151,9 @@ def _pq(v):
     return int(num), int(den or 1)
 
 
-def float_map(prog: Program, deriv: bool = False, param: float | None = None):
+def float_map(prog: Program, deriv: bool = False, param=None):
     """A numpy-vectorised float version of the map, or of (f, f') when deriv (untrusted; for finders).
-    A family's parameter takes the float value `param`."""
+    A family's parameter takes the float value `param`, or an array of values broadcasting with x."""
     if prog.canonical is not None and prog.canonical.get("kind") == "rnn1d":
         return _rnn1d_float(prog.canonical, deriv)
     code = prog.code
@@ -173,7 +173,7 @@ def float_map(prog: Program, deriv: bool = False, param: float | None = None):
                 elif op == "pi":
                     r = np.pi
                 elif op == "param":
-                    r = float(param)
+                    r = np.asarray(param, dtype=float)
                 elif op == "add":
                     r, d = s[ins[1]], ds[ins[1]]
                     for j in ins[2:]:

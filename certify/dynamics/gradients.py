@@ -128,33 +128,3 @@ def _fit(ts, logs):
     dof = max(half.sum() - 2, 1)
     stderr = float(math.sqrt((resid @ resid) / dof / ((T[half] - T[half].mean()) ** 2).sum()))
     return float(coef[0]), stderr
-
-
-def gradient_svg(cert: dict, title: str) -> str:
-    """log|dx_T/dx_0| against T with the line of slope lambda (estimate), as SVG."""
-    from certify.certificates import interval_parse
-    fact = cert["evidence"][0]
-    ts = fact["T"]
-    ys = [float(sum(interval_parse(iv)) / 2) for iv in fact["log_abs"]]
-    lam = float(cert["lambda"].get("value") or 0.0)
-    W, H, P = 620, 380, 56
-    y0, y1 = min(ys + [0.0]), max(ys + [lam * ts[-1], 0.0])
-    y0, y1 = (y0 - 1, y1 + 1) if y1 == y0 else (y0, y1)
-
-    def sx(t):
-        return P + (t - ts[0]) / max(ts[-1] - ts[0], 1) * (W - 2 * P)
-
-    def sy(v):
-        return H - P - (v - y0) / (y1 - y0) * (H - 2 * P)
-
-    path = " ".join(f"{'M' if i == 0 else 'L'}{sx(t):.1f},{sy(v):.1f}" for i, (t, v) in enumerate(zip(ts, ys)))
-    return "\n".join([
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
-        f'<rect width="{W}" height="{H}" fill="white"/>', f'<text x="{P}" y="22" font-size="14">{title}</text>',
-        f'<rect x="{P}" y="{P}" width="{W - 2 * P}" height="{H - 2 * P}" fill="none" stroke="#999"/>',
-        f'<line x1="{sx(ts[0]):.1f}" y1="{sy(lam * ts[0]):.1f}" x2="{sx(ts[-1]):.1f}" y2="{sy(lam * ts[-1]):.1f}" '
-        f'stroke="#d62728" stroke-dasharray="5 4"/>',
-        f'<path d="{path}" fill="none" stroke="#1f4e9c" stroke-width="1.6"/>',
-        f'<text x="{P}" y="{H - 30}">T from {ts[0]} to {ts[-1]}; log|dx_T/dx_0| from {y0:.4g} to {y1:.4g}</text>',
-        f'<text x="{P}" y="{H - 12}">blue: certified values; red dashed: lambda T, lambda ~ {lam:.4g} '
-        f'(estimate)</text>', "</svg>"]) + "\n"

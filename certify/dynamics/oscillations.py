@@ -129,45 +129,4 @@ def _oscillations(m: Map, pl, upto: int, max_odd: int, budget: Budget, claim: di
     return cert
 
 
-def laps_svg(cert: dict, title: str) -> str:
-    """log laps(f^t) against t, the line t log rho_p and the entropy upper bound, as SVG (display only)."""
-    from certify.certificates import q_parse
-    from certify.report.plot import _esc
-
-    facts = [f for f in cert["evidence"] if f["fact"] == "laps"]
-    ts = [f["n"] for f in facts]
-    ys = [math.log(f["count"]) for f in facts]
-    lr = cert["odd_period"]["log_rho"]
-    lines = []
-    if lr is not None:
-        lines.append((float(lr), "#d62728", f"t log rho_{cert['odd_period']['p']}"))
-    ent = [f["certificate"] for f in cert["evidence"] if f["fact"] == "entropy"]
-    if ent:
-        lines.append((float(q_parse(ent[0]["bounds"]["hi"])), "#2ca02c", "t h_hi (entropy upper bound)"))
-    W, H, P = 620, 380, 56
-    y1 = max(ys + [s * ts[-1] for s, _, _ in lines] + [1.0])
-
-    def sx(t):
-        return P + (t - ts[0]) / max(ts[-1] - ts[0], 1) * (W - 2 * P)
-
-    def sy(v):
-        return H - P - v / y1 * (H - 2 * P)
-
-    path = " ".join(f"{'M' if i == 0 else 'L'}{sx(t):.1f},{sy(v):.1f}" for i, (t, v) in enumerate(zip(ts, ys)))
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" '
-           f'font-size="12">', f'<rect width="{W}" height="{H}" fill="white"/>',
-           f'<text x="{P}" y="22" font-size="14">{_esc(title)}</text>',
-           f'<rect x="{P}" y="{P}" width="{W - 2 * P}" height="{H - 2 * P}" fill="none" stroke="#999"/>']
-    for s, colour, _ in lines:
-        out.append(f'<line x1="{sx(ts[0]):.1f}" y1="{sy(s * ts[0]):.1f}" x2="{sx(ts[-1]):.1f}" '
-                   f'y2="{sy(s * ts[-1]):.1f}" stroke="{colour}" stroke-dasharray="5 4"/>')
-    out.append(f'<path d="{path}" fill="none" stroke="#1f4e9c" stroke-width="1.6"/>')
-    out += [f'<circle cx="{sx(t):.1f}" cy="{sy(v):.1f}" r="2.5" fill="#1f4e9c"/>' for t, v in zip(ts, ys)]
-    legend = "; ".join(f"{name} ({colour})" for _, colour, name in lines)
-    out.append(f'<text x="{P}" y="{H - 30}">t from {ts[0]} to {ts[-1]}; log laps from 0 to {y1:.4g}</text>')
-    out.append(f'<text x="{P}" y="{H - 12}">blue: exact log laps(f^t); {_esc(legend)}</text>')
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
-
-
-__all__ = ["oscillations", "laps_svg", "rho", "fit_rate", "least_odd_period"]
+__all__ = ["oscillations", "rho", "fit_rate", "least_odd_period"]
