@@ -328,7 +328,7 @@ def laps(cert: dict):
     g = cert.get("growth") or {}
     if g.get("rate") is not None and len(ts) >= 4:
         rate = float(g["rate"])
-        ax.plot(*_anchored_fit(ts, ys, rate), color="#7f7f7f", lw=1.0,
+        ax.plot(*_anchored_fit(ts, ys, rate), color="#7f7f7f", lw=5, alpha=0.4, zorder=1,
                 label=f"fitted slope {rate:.4g} over the second half (estimate)")
     a, b = interval_parse(cert["claim"]["interval"])
     ax.set_title(_title(f"{given}: lap counts of $f^t$ on I = {_interval_text(a, b)}"), fontsize=10)
@@ -576,7 +576,7 @@ def bifurcation(family, rng, certs=(), points: int = 800, transient: int = 500, 
     from matplotlib import colormaps
     from matplotlib.patches import Patch
 
-    fig = _figure(8.4, 5.6)
+    fig = _figure(8.0, 6.2)
     ax = fig.add_subplot()
     rs, xs = orbit_diagram(family, rng, points=points, transient=transient, keep=keep)
     A, B = (_f(v) for v in rng)
@@ -596,10 +596,13 @@ def bifurcation(family, rng, certs=(), points: int = 800, transient: int = 500, 
     lane = 0.07 * span  # one bar per period above the orbit points
     top = hi + 0.04 * span
     colours = ["#e4572e", "#2c7fb8", "#31a354", "#9467bd", "#ff7f0e", "#17becf"]
+    lanes = 0
     for k, cert in enumerate(certs):
         p, c = cert["claim"]["p"], colours[k % len(colours)]
-        if cert["verdict"] != "proved":
-            handles.append(Patch(facecolor="none", edgecolor="none", label=f"period {p}: undecided"))
+        if cert["verdict"] != "proved":  # an onset refuted: no point of period p anywhere in the range
+            text = f"certified: no period {p} in the range" if cert["verdict"] == "refuted" else \
+                f"period {p}: undecided"
+            handles.append(Patch(facecolor="none", edgecolor="none", label=text))
             continue
         if cert["claim"]["kind"] == "onset":
             (a, b), = bands(cert)
@@ -607,7 +610,8 @@ def bifurcation(family, rng, certs=(), points: int = 800, transient: int = 500, 
                        label=f"certified onset of period {p}: {family.param} in "
                              f"{_interval_text(*interval_parse(cert['onset']))}")
             continue
-        y0 = top + k * lane
+        y0 = top + lanes * lane
+        lanes += 1
         for i, (a, b) in enumerate(bands(cert)):
             ax.axvspan(a, b, color=c, alpha=0.14, lw=0, zorder=3, gid=f"window-{p}-{i}")
             ax.fill_between([a, b], y0 + 0.1 * lane, y0 + 0.9 * lane, color=c, lw=0, zorder=4,
@@ -619,13 +623,12 @@ def bifurcation(family, rng, certs=(), points: int = 800, transient: int = 500, 
         if not cert["windows"]:
             handles.append(Patch(facecolor="none", edgecolor="none", label=f"certified: no period {p} in the range"))
     h, _ = ax.get_legend_handles_labels()
-    fig.legend(handles=handles[:1] + h + handles[1:], loc="outside right upper", fontsize=8, frameon=False)
+    fig.legend(handles=handles[:1] + h + handles[1:], loc="outside lower center", fontsize=8, frameon=False, ncol=2)
     ps = ", ".join(str(c["claim"]["p"]) for c in certs)
     ax.set_title(_title(f"{_name(family.given)}: orbit diagram in {family.param}"
                         + (f", certified period(s) {ps}" if ps else "")), fontsize=10)
     ax.set_xlim(A, B)
-    n_lanes = sum(1 for c in certs if c["verdict"] == "proved" and c["claim"]["kind"] == "windows")
-    ax.set_ylim(lo, top + max(n_lanes, len(certs)) * lane + 0.02 * span)
+    ax.set_ylim(lo, top + lanes * lane + 0.02 * span)
     ax.set_xlabel(family.param)
     ax.set_ylabel("x (orbit points after a transient)")
     return fig
