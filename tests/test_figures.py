@@ -225,3 +225,19 @@ def test_cli_bifurcation_refuses_a_bad_plot_name_before_any_work(capsys):
     """A --plot name that is not .png/.pdf/.svg is a one-line input error (exit 2)."""
     assert main(["bifurcation", "logistic(r)", "--param", "r", "--range", "3.5,4", "--plot", "b.gif"]) == 2
     assert ".png, .pdf or .svg" in capsys.readouterr().err
+
+
+def test_undecided_certificates_give_figures_that_say_so(certs):
+    """Undecided lap, gradient and phase certificates (no facts) give a labelled figure titled UNDECIDED."""
+    for key, draw in (("laps", figures.laps), ("gradient", figures.gradient), ("phase", figures.phase)):
+        cert = {**certs[key], "verdict": "undecided", "evidence": []}
+        ax = draw(cert).axes[0]
+        assert "UNDECIDED" in ax.get_title() and ax.get_xlabel() and ax.get_ylabel(), key
+
+
+def test_plot_dispatches_on_the_claim_kind(certs):
+    """figures.plot picks the figure of the claim kind, and refuses kinds without one."""
+    assert figures.plot(certs["krawczyk"]).axes[0].get_aspect() == 1.0
+    assert len(figures.plot(certs["gradient"]).axes) == 2
+    with pytest.raises(CertifyError, match="no figure for windows"):
+        figures.plot(certs["windows"][0])

@@ -4,7 +4,7 @@ drawn, and the labels say which curves are certified, which are estimates, and w
 
 Each function returns a `matplotlib.figure.Figure` (no pyplot, no global state); `save(fig, path)`
 writes PNG, PDF or SVG by the file's extension. matplotlib is imported inside the functions, so
-importing this module costs nothing.
+importing this module does not import it.
 """
 
 from __future__ import annotations
@@ -112,11 +112,6 @@ def _f(q) -> float:
         return float(q)
     except OverflowError:
         return math.inf if q > 0 else -math.inf
-
-
-def _mid(d) -> float:
-    lo, hi = interval_parse(d)
-    return _f((lo + hi) / 2)
 
 
 def _show(q, up: bool, places: int = 6) -> str:
