@@ -241,3 +241,18 @@ def test_plot_dispatches_on_the_claim_kind(certs):
     assert len(figures.plot(certs["gradient"]).axes) == 2
     with pytest.raises(CertifyError, match="no figure for windows"):
         figures.plot(certs["windows"][0])
+
+
+def test_api_results_and_maps_plot_themselves(tmp_path):
+    """res.plot() is the cobweb of a period result and the orbit diagram of a windows result;
+    res.save writes the figure by extension; Map.plot() draws the graph at equal aspect."""
+    import certify
+
+    res = certify.period("tent(s=2)", 3)
+    assert res.plot().axes[0].get_aspect() == 1.0
+    assert res.save(str(tmp_path / "c.pdf")) and (tmp_path / "c.pdf").read_bytes().startswith(MAGIC["pdf"])
+    win = certify.windows("logistic(r)", "r", 3, (fmpq(7, 2), fmpq(4)))
+    ax = win.plot(points=40, transient=50, keep=10).axes[0]
+    assert next(p for p in ax.patches if p.get_gid() == "window-3-0")
+    graph = certify.parse("logistic(r=4)").plot((0, 1)).axes[0]
+    assert graph.get_aspect() == 1.0 and graph.get_xlim() == (0.0, 1.0) and "logistic" in graph.get_title()

@@ -80,6 +80,48 @@ def plot(cert: dict, program=None):
                        f"phase; bifurcation diagrams from windows and onsets)")
 
 
+def figure_of(result, **kwargs):
+    """The figure of an API Result (certify.results.Result, `res.plot()`): by its claim kind, a
+    windows or onset result drawn over the float orbit diagram of its family (`kwargs` go to
+    `bifurcation`: points, transient, keep); the map of a cobweb is the certificate's own."""
+    cert = result.certificate
+    if cert["claim"]["kind"] in ("windows", "onset"):
+        if result.map is None:
+            raise CertifyError("this result carries no family to draw the orbit diagram of")
+        return bifurcation(result.map, interval_parse(cert["claim"]["range"]), [cert], **kwargs)
+    if kwargs:
+        raise CertifyError(f"plot() takes no options for {cert['claim']['kind']} results, got "
+                           f"{', '.join(sorted(kwargs))}")
+    return plot(cert)
+
+
+def map_graph(m, domain=(-1, 2), points: int = 2001):
+    """The graph of a Map over `domain` (two numbers) with the diagonal, at equal aspect (floats,
+    for looking; `Map.plot()`)."""
+    from certify.arith import float_map
+
+    lo, hi = (float(v) for v in domain)
+    if not lo < hi:
+        raise CertifyError(f"domain must be (lo, hi) with lo < hi, got {domain!r}")
+    xs = np.linspace(lo, hi, points)
+    with np.errstate(all="ignore"):
+        ys = np.asarray(float_map(m.program)(xs), dtype=float)
+    ys = np.where(np.isfinite(ys), ys, np.nan)
+    fig = _figure(6.2, 7.0, "compressed")
+    ax = fig.add_subplot()
+    ax.plot([lo, hi], [lo, hi], color="#888888", ls="--", lw=1.0, label="y = x")
+    ax.plot(xs, ys, color="#1f4e9c", lw=1.6, label="f (floats)")
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x")
+    ax.set_ylabel("f(x)")
+    ax.grid(True, lw=0.3, alpha=0.5)
+    ax.set_title(_title(f"{_name(m.given)}: graph of f"), fontsize=10)
+    fig.legend(loc="outside lower center", fontsize=8, frameon=False, ncol=2)
+    return fig
+
+
 def _figure(w: float, h: float, layout: str = "constrained"):
     from matplotlib.figure import Figure
 
@@ -629,5 +671,5 @@ def bifurcation(family, rng, certs=(), points: int = 800, transient: int = 500, 
     return fig
 
 
-__all__ = ["FORMATS", "bands", "bifurcation", "check_extension", "cobweb", "gradient", "laps", "orbit_diagram",
-           "phase", "plot", "save"]
+__all__ = ["FORMATS", "bands", "bifurcation", "check_extension", "cobweb", "figure_of", "gradient", "laps",
+           "map_graph", "orbit_diagram", "phase", "plot", "save"]
