@@ -286,10 +286,7 @@ def _audit(args) -> int:
                   first_layer=opts["first_layer"], output_activation=opts["output_activation"],
                   budget=Budget(self_check=not args.no_self_check), output_bias=opts["output_bias"],
                   preset=notes)
-    summary = run_audit(audit, args.out, workers=args.workers, scheduler=args.scheduler,
-                        progress=_progress if sys.stderr.isatty() else None, levels=_levels(args.levels))
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\033[K")
+    summary = run_audit(audit, args.out, workers=args.workers, scheduler=args.scheduler, levels=_levels(args.levels))
     print(render_audit(summary))
     return EXIT_OK
 

@@ -24,8 +24,9 @@ from certify.ensembles.laws import Law, network_rng
 from certify.ensembles.protocols import detect
 from certify.ensembles.stats import clopper_pearson, homogeneity
 from certify.errors import CertifyError
+from certify.progress import progress_bar
 
-__all__ = ["Audit", "run_audit", "decide", "decide_chunk", "network"]
+__all__ = ["Audit", "run_audit", "decide", "decide_chunk", "decide_with_certificates", "network"]
 
 CHUNK = 16  # networks per work unit (the same units go to every engine)
 
@@ -37,6 +38,13 @@ def network(law: Law, seed: int, gain_index: int, index: int) -> dict:
 
 def decide(task):
     """Worker: (law, seed, gain_index, index, period, protocol, budget) -> one results line (dict)."""
+    return decide_with_certificates(task)[0]
+
+
+def decide_with_certificates(task):
+    """(line, certificate, reason certificate): the results line of `decide`, the network's period
+    certificate (whose digest the line holds) and, when the line gives a certified period-q orbit
+    as the reason for a disagreement, that orbit's certificate (else None)."""
     from certify.maps import from_weights
     from certify.periodic.period import certify_period
 
@@ -48,26 +56,30 @@ def decide(task):
             "digest": hashlib.sha256(json.dumps(cert, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]}
     if cert["verdict"] == "undecided":
         line["reason"] = cert.get("reason", "")[:200]
+    other = None
     if protocol:
         line["protocol_detected"] = flagged = detect(protocol, weights)
         if flagged != (cert["verdict"] == "proved") and cert["verdict"] != "undecided":
-            line["disagreement"] = _why(weights, cert["verdict"], period, budget)
-    return line
+            line["disagreement"], other = _why(weights, cert["verdict"], period, budget)
+    return line, cert, other
 
 
-def _why(weights: dict, verdict: str, period: int, budget) -> str:
-    """The certified reason a grid detector disagrees with the verdict on one network."""
+def _why(weights: dict, verdict: str, period: int, budget):
+    """The certified reason a grid detector disagrees with the verdict on one network, and the
+    certificate of the other period it names (None when it names none)."""
     from certify.maps import from_weights
     from certify.periodic.period import certify_period
 
     if verdict == "proved":
-        return f"certified period-{period} orbit that the grid missed"
+        return f"certified period-{period} orbit that the grid missed", None
     m = from_weights(weights)
     for q in (2, 4, 1):
-        if q != period and certify_period(m, q, budget=budget)["verdict"] == "proved":
-            return (f"flagged, but no point of period {period} exists (refuted); a certified period-{q} orbit "
-                    f"is what the grid counted")
-    return f"flagged, but no point of period {period} exists (refuted): a grid artefact"
+        if q != period:
+            cert = certify_period(m, q, budget=budget)
+            if cert["verdict"] == "proved":
+                return (f"flagged, but no point of period {period} exists (refuted); a certified period-{q} orbit "
+                        f"is what the grid counted"), cert
+    return f"flagged, but no point of period {period} exists (refuted): a grid artefact", None
 
 
 class Audit:
@@ -148,6 +160,9 @@ def run_audit(audit: Audit, out: str, workers: int | None = None, progress=None,
               chunk: int = CHUNK, levels=LEVELS) -> dict:
     """Run (or resume) an audit into the folder `out`; returns the summary.
 
+    progress: None (a tqdm bar with ETA on stderr when stderr is a terminal), True (always a bar),
+    False (none), or a callable that receives a status line ("12/100 networks decided") per unit.
+
     The work goes to local processes (`workers`, default every core) or to the dask cluster at
     `scheduler` ('tcp://host:port' or 'local-cluster[:N]'), in units of `chunk` networks; the
     lines are written here, in task order, so the files do not depend on where they were computed.
@@ -173,7 +188,8 @@ def run_audit(audit: Audit, out: str, workers: int | None = None, progress=None,
             old["self_check"] = "mixed"  # resumed with the other setting: some verdicts were re-checked, some not
             write_atomic(header_path, json.dumps(old, sort_keys=True, indent=1) + "\n")
         units = [tasks[i:i + chunk] for i in range(done, total, chunk)]
-        with open(results, "a", encoding="utf-8") as fh:
+        with open(results, "a", encoding="utf-8") as fh, \
+                progress_bar(total, done, "networks", enabled=None if progress is None else progress is True) as bar:
             n, synced = done, done
             for lines in in_order(engine, decide_chunk, units):
                 fh.write("".join(json.dumps(line, sort_keys=True) + "\n" for line in lines))
@@ -182,7 +198,8 @@ def run_audit(audit: Audit, out: str, workers: int | None = None, progress=None,
                 if n - synced >= 50 or n == total:
                     os.fsync(fh.fileno())
                     synced = n
-                if progress:
+                bar.update(len(lines))
+                if callable(progress):
                     progress(f"{n}/{total} networks decided")
     finally:
         engine.close()

@@ -29,84 +29,89 @@ def logistic(alpha: float, beta: float, g: float) -> float:
     return 1 / (1 + math.exp(-eta)) if eta > -700 else 0.0
 
 
-def _expit(eta):
-    return 0.5 * (1 + np.tanh(eta / 2))  # 1 / (1 + exp(-eta)) without overflow
-
-
 def _loglik(eta, k, n):
-    # k log sigma(eta) + (n - k) log(1 - sigma(eta)), stable for large |eta|
-    return float(-(k * np.logaddexp(0, -eta) + (n - k) * np.logaddexp(0, eta)).sum())
+    """sum of k log sigma(eta) + (n - k) log(1 - sigma(eta)), stable for large |eta|."""
+    from scipy.special import log_expit
+
+    return float((k * log_expit(eta) + (n - k) * log_expit(-eta)).sum())
 
 
 def _mle(u, k, n):
-    """(alpha, beta, l_max) by Newton's method with step halving; None if the counts separate."""
-    p0 = min(max(k.sum() / n.sum(), 1e-6), 1 - 1e-6)
-    theta = np.array([math.log(p0 / (1 - p0)), 0.0])
+    """(alpha, beta, l_max) maximising the (concave) log-likelihood, by scipy's exact-Hessian trust
+    region method; None if the counts separate (the slope runs beyond BETA_MAX)."""
+    from scipy.optimize import minimize
+    from scipy.special import expit
+
     X = np.column_stack([np.ones_like(u), u])
-    ll = _loglik(X @ theta, k, n)
-    for _ in range(200):
-        eta = X @ theta
-        mu = n * _expit(eta)
-        grad = X.T @ (k - mu)
-        H = X.T @ (X * (mu * (1 - mu / n))[:, None])
-        try:
-            step = np.linalg.solve(H, grad)
-        except np.linalg.LinAlgError:
-            return None
-        t = 1.0
-        while t > 1e-10:
-            new = theta + t * step
-            ll_new = _loglik(X @ new, k, n)
-            if ll_new >= ll - 1e-12:
-                break
-            t /= 2
-        theta, ll_old, ll = new, ll, ll_new
-        if abs(theta[1]) > BETA_MAX:
-            return None
-        if abs(ll - ll_old) < 1e-12 and np.abs(t * step).max() < 1e-10:
-            return float(theta[0]), float(theta[1]), ll
-    return float(theta[0]), float(theta[1]), ll
+
+    def negll(theta):
+        return -_loglik(X @ theta, k, n)
+
+    def grad(theta):
+        return -(X.T @ (k - n * expit(X @ theta)))
+
+    def hess(theta):
+        mu = expit(X @ theta)
+        return X.T @ (X * (n * mu * (1 - mu))[:, None])
+
+    p0 = min(max(k.sum() / n.sum(), 1e-6), 1 - 1e-6)
+    res = minimize(negll, np.array([math.log(p0 / (1 - p0)), 0.0]), jac=grad, hess=hess, method="trust-exact",
+                   options={"gtol": 1e-10, "maxiter": 500})
+    alpha, beta = (float(v) for v in res.x)
+    if not math.isfinite(beta) or abs(beta) > BETA_MAX:
+        return None
+    return alpha, beta, -float(res.fun)
 
 
 def _profile(t, lam, u, k, n):
-    """max over beta in [-BETA_MAX, BETA_MAX] of the log-likelihood of the curves with eta(t) = lam."""
+    """max over beta in [-BETA_MAX, BETA_MAX] of the log-likelihood of the curves with eta(t) = lam:
+    the root of d l / d beta (decreasing in beta: the log-likelihood is concave), by brentq."""
+    from scipy.optimize import brentq
+    from scipy.special import expit
+
     d = u - t
 
-    def slope(beta):  # d l / d beta, decreasing in beta (the log-likelihood is concave)
-        return float(((k - n * _expit(lam + beta * d)) * d).sum())
+    def slope(beta):
+        return float(((k - n * expit(lam + beta * d)) * d).sum())
 
-    lo, hi = -BETA_MAX, BETA_MAX
-    if slope(lo) <= 0:
-        beta = lo
-    elif slope(hi) >= 0:
-        beta = hi
+    if slope(-BETA_MAX) <= 0:
+        beta = -BETA_MAX
+    elif slope(BETA_MAX) >= 0:
+        beta = BETA_MAX
     else:
-        for _ in range(100):
-            mid = (lo + hi) / 2
-            lo, hi = (mid, hi) if slope(mid) > 0 else (lo, mid)
-        beta = (lo + hi) / 2
+        beta = brentq(slope, -BETA_MAX, BETA_MAX, xtol=1e-12, rtol=4 * np.finfo(float).eps)
     return _loglik(lam + beta * d, k, n)
 
 
 def _separation(u, k, n):
-    """(u_a, u_b) when every cell below some gain has no success and every cell above only successes
-    (or the reverse): the likelihood then has no maximum; None otherwise."""
-    order = np.argsort(u)
-    u, k, n = u[order], k[order], n[order]
-    for j in range(len(u) - 1):
-        if u[j] == u[j + 1]:
-            continue
-        if (k[: j + 1] == 0).all() and (k[j + 1:] == n[j + 1:]).all():
-            return u[j], u[j + 1]
-        if (k[: j + 1] == n[: j + 1]).all() and (k[j + 1:] == 0).all():
-            return u[j], u[j + 1]
+    """(u_a, u_b, u_m) when no cell below u_m has a success and every cell above u_m has only
+    successes (or the reverse), u_m being the one cell with both (None when there is none: the
+    step lies between u_a and u_b); u_a, u_b are the neighbouring cells (None beyond the grid).
+    The likelihood then has no maximum (ever steeper curves approach its supremum); None otherwise.
+    u must be sorted and without repeats."""
+    m = len(u)
+    none, full = k == 0, k == n
+    for low, high in ((none, full), (full, none)):
+        for j in range(m - 1):  # a clean step between cells j and j + 1
+            if low[: j + 1].all() and high[j + 1:].all():
+                return u[j], u[j + 1], None
+        for j in range(m):  # a step at the one mixed cell j
+            if not (none[j] or full[j]) and low[:j].all() and high[j + 1:].all():
+                return (u[j - 1] if j > 0 else None), (u[j + 1] if j < m - 1 else None), u[j]
     return None
 
 
 def _interval(t0, lmax, lam, u, k, n):
-    """The profile-likelihood interval around t0 (log gains); an end is None if it lies beyond the
-    search range (the grid widened by its own span on each side)."""
+    """The profile-likelihood interval around t0 (log gains): each end is bracketed by stepping out
+    from t0 and then found by brentq; an end is None if it lies beyond the search range (the grid
+    widened by its own span on each side)."""
+    from scipy.optimize import brentq
+
     cut = lmax - CHI2_1_95 / 2
+
+    def excess(t):
+        return _profile(t, lam, u, k, n) - cut
+
     span = max(u.max() - u.min(), math.log(2))
     ends = []
     for sign, bound in ((-1, u.min() - span), (1, u.max() + span)):
@@ -116,12 +121,8 @@ def _interval(t0, lmax, lam, u, k, n):
             if (t - bound) * sign > 0:
                 ends.append(None)
                 break
-            if _profile(t, lam, u, k, n) < cut:
-                out = t
-                for _ in range(40):
-                    mid = (inside + out) / 2
-                    inside, out = (mid, out) if _profile(mid, lam, u, k, n) >= cut else (inside, mid)
-                ends.append(math.exp((inside + out) / 2))
+            if excess(t) < 0:
+                ends.append(math.exp(brentq(excess, min(inside, t), max(inside, t), xtol=1e-13)))
                 break
             inside, step = t, step * 1.5
     return ends
@@ -149,24 +150,19 @@ def gain_thresholds(rows, levels=LEVELS) -> list[dict]:
             continue
         sep = _separation(u, k, n)
         fit = None if sep else _mle(u, k, n)
+        span = max(u.max() - u.min(), math.log(2))
         for level in levels:
             lam = math.log(level / (1 - level))
             row = dict(base, level=level)
             if fit is None:
-                a, b = (sep if sep else (u.min(), u.max()))
-                t0 = (a + b) / 2
-                lo, hi = _interval(t0, 0.0, lam, u, k, n)
-                row.update(gain=None, ci95=[lo, hi],
-                           note=f"the counts jump from none to all proved between gains {math.exp(a):g} and "
-                                f"{math.exp(b):g}: no unique maximum-likelihood curve; the interval is where "
-                                f"the profile likelihood stays within the cut-off")
+                row.update(gain=None, **_unbounded(sep, span, lam, u, k, n))
             else:
                 alpha, beta, lmax = fit
                 row["model"] = {"alpha": alpha, "beta": beta, "log_likelihood": lmax}
-                if abs(beta) < 1e-12:
+                t0 = (lam - alpha) / beta if abs(beta) >= 1e-12 else math.inf
+                if abs(t0) > 700:  # the crossing gain is no float
                     row.update(gain=None, ci95=None, note="fitted slope 0: the probability does not change with gain")
                 else:
-                    t0 = (lam - alpha) / beta
                     row["gain"] = math.exp(t0)
                     row["ci95"] = _interval(t0, lmax, lam, u, k, n)
                     if not (u.min() <= t0 <= u.max()):
@@ -179,14 +175,37 @@ def gain_thresholds(rows, levels=LEVELS) -> list[dict]:
     return out
 
 
+def _unbounded(sep, span, lam, u, k, n) -> dict:
+    """ci95 and note when the likelihood has no maximum (the counts separate, see _separation): the
+    interval is where the profile likelihood stays within the cut-off of the supremum, which is
+    the saturated log-likelihood (0 for a clean step)."""
+    from scipy.optimize import minimize_scalar
+
+    a, b, mixed = sep if sep else (u.min(), u.max(), None)
+    if mixed is None:
+        t0 = (a + b) / 2
+        where = f"the counts jump from none to all proved between gains {math.exp(a):g} and {math.exp(b):g}"
+    else:  # the best curves through (t, level) are steep ones near the mixed cell
+        lo = a if a is not None else mixed - span
+        hi = b if b is not None else mixed + span
+        t0 = minimize_scalar(lambda t: -_profile(t, lam, u, k, n), bounds=(lo, hi), method="bounded",
+                             options={"xatol": 1e-12}).x
+        where = (f"no network proved on one side of gain {math.exp(mixed):g} and all on the other (only "
+                 f"gain {math.exp(mixed):g} has both)")
+    lo, hi = _interval(t0, _saturated(k, n), lam, u, k, n)
+    return {"ci95": [lo, hi], "note": f"{where}: no unique maximum-likelihood curve; the interval is where the "
+                                      f"profile likelihood stays within the cut-off"}
+
+
 def _saturated(k, n):
     """Log-likelihood of the saturated model (each cell its own probability k/n)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / n
-        terms = np.where(k > 0, k * np.log(p), 0.0) + np.where(n - k > 0, (n - k) * np.log1p(-p), 0.0)
-    return float(terms.sum())
+    from scipy.special import xlogy
+
+    p = k / n
+    return float((xlogy(k, p) + xlogy(n - k, 1 - p)).sum())
 
 
 def _chi2_sf(x: float, dof: int) -> float:
-    import mpmath
-    return float(mpmath.gammainc(dof / 2, max(x, 0.0) / 2, mpmath.inf, regularized=True))
+    from scipy.stats import chi2
+
+    return float(chi2.sf(max(x, 0.0), dof))
