@@ -291,6 +291,37 @@ def _audit(args) -> int:
     return EXIT_OK
 
 
+def _report(args) -> int:
+    """certify report PATH...: re-check, then write the pages; exit 1 if anything failed its check."""
+    import os
+
+    from certify.report.page import build_report, write_report
+
+    html, markdown = args.html, args.markdown
+    if html is None and markdown is None:
+        if len(args.paths) != 1 or not os.path.isdir(args.paths[0]):
+            raise CertifyError("give --html FILE and/or --markdown FILE (only a single audit folder gets "
+                               "FOLDER/report.html and FOLDER/report.md by default)")
+        html, markdown = (os.path.join(args.paths[0], name) for name in ("report.html", "report.md"))
+    if args.recheck == "all":
+        recheck = "all"
+    else:
+        try:
+            recheck = int(args.recheck)
+        except ValueError:
+            recheck = -1
+        if recheck < 0:
+            raise CertifyError(f"--recheck takes a whole number >= 0 or 'all', got {args.recheck!r}")
+    if args.workers is not None and args.workers < 1:
+        raise CertifyError(f"--workers must be at least 1, got {args.workers}")
+    report = build_report(args.paths, recheck=recheck, workers=args.workers)
+    for line in report.lines():
+        print(line)
+    for path in write_report(report, html=html, markdown=markdown):
+        print(f"written     {path}")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
 def _gradients(args) -> int:
     from flint import fmpq
 
@@ -740,8 +771,17 @@ def _parser() -> argparse.ArgumentParser:
                      "100,000 for PL maps, 400,000 for smooth maps")
     ep.add_argument("--json", action="store_true")
     ep.add_argument("--out")
-    rp = sub.add_parser("report", help="Markdown + HTML report with plots for an audit folder")
-    rp.add_argument("folder")
+    rp = sub.add_parser("report", help="HTML + Markdown report of audit folders and certificate files, every "
+                                       "certified number re-checked by the kernel")
+    rp.add_argument("paths", nargs="+", metavar="PATH",
+                    help="an audit folder (certify audit --out) or a certificate file (--out of any command)")
+    rp.add_argument("--html", metavar="FILE", help="write the self-contained HTML page here")
+    rp.add_argument("--markdown", metavar="FILE", help="write the Markdown report here (figures as FILE-stem-*.png)")
+    rp.add_argument("--recheck", default="all", metavar="N|all",
+                    help="audits: re-create and re-check every network (all, the default) or, per cell, the first N "
+                         "of each verdict")
+    rp.add_argument("--workers", type=int, default=None, help="audits: local processes for the re-check "
+                                                               "(default every core)")
     lp = sub.add_parser("lyapunov", help="exponents of every certified orbit of period P, and of a typical orbit")
     lp.add_argument("map", nargs="?", help="a 1D map or a PLRNN file (or use --flow)")
     _activation_argument(lp)
@@ -935,10 +975,7 @@ def _main(argv) -> int:
     if args.cmd == "bifurcation":
         return _bifurcation(args)
     if args.cmd == "report":
-        from certify.report.audit import write_report
-        for name in write_report(args.folder):
-            print(f"written  {args.folder.rstrip('/')}/{name}")
-        return EXIT_OK
+        return _report(args)
     p = _period(args.period)
     if args.cmd in ("threshold", "windows"):
         return _threshold(args, p)

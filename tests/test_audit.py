@@ -117,19 +117,21 @@ def test_committed_audit_reproduces(folder):
         assert json.dumps(decide(task), sort_keys=True) == line
 
 
-def test_report_writes_markdown_html_and_plots(tmp_path):
-    """certify report: report.md/.html and one SVG per gain and per width of a gain sweep."""
-    from certify.report.audit import write_report
+def test_report_writes_html_markdown_and_png_plots_into_the_folder(tmp_path):
+    """certify report FOLDER: report.html and report.md in the folder, one PNG per plot (width plot, and one gain
+    plot per width of a gain sweep), and the re-check snippet."""
+    from certify.cli import main
     run_audit(small_audit(gains=[1.0, 2.0], samples=10), str(tmp_path / "a"), workers=1)
-    files = write_report(str(tmp_path / "a"))
-    assert {"report.md", "report.html", "probability_vs_width_gain1.svg", "probability_vs_gain_width2.svg"} <= set(files)
+    assert main(["report", str(tmp_path / "a"), "--workers", "1"]) == 0
+    names = {p.name for p in (tmp_path / "a").iterdir()}
+    assert {"report.md", "report.html", "report-probability_vs_width.png", "report-probability_vs_gain_width2.png",
+            "report-probability_vs_gain_width4.png"} <= names
     md = (tmp_path / "a" / "report.md").read_text()
     assert "Clopper" in md and "| 2 | 1 | 10 |" in md and "certify period net.json" in md
-    assert (tmp_path / "a" / "probability_vs_width_gain1.svg").read_text().startswith("<svg")
 
 
 def test_report_on_empty_folder_is_input_error(tmp_path):
     """A folder without an audit is a one-line input error."""
-    from certify.report.audit import write_report
-    with pytest.raises(CertifyError, match="no finished audit"):
-        write_report(str(tmp_path))
+    from certify.report.page import build_report
+    with pytest.raises(CertifyError, match="holds no audit"):
+        build_report([str(tmp_path)])

@@ -191,11 +191,13 @@ def test_clopper_pearson_for_large_counts():
 def test_report_shows_the_fit(tmp_path):
     """certify report on a gain sweep: a thresholds table labelled estimate, and the fitted curve on the plot."""
     from certify.arith import Budget
-    from certify.report.audit import write_report
+    from certify.report.page import build_report, render_markdown
     a = Audit("relu", "he", [8], [1.0, 2.0, 4.0], 40, 1, budget=Budget(self_check=False))
     s = run_audit(a, str(tmp_path / "a"), workers=1)
     assert any("model" in t for t in s["gain_thresholds"])
-    write_report(str(tmp_path / "a"))
-    md = (tmp_path / "a" / "report.md").read_text()
-    assert "## Fitted gain thresholds (estimates)" in md and "profile-likelihood" in md
-    assert "stroke-dasharray" in (tmp_path / "a" / "probability_vs_gain_width8.svg").read_text()
+    report = build_report([str(tmp_path / "a")], recheck=0)
+    md, _ = render_markdown(report, "report")
+    assert "### Fitted gain thresholds (estimate)" in md and "profile-likelihood" in md
+    [plot] = report.audits[0]["plots"]
+    labels = [t.get_text() for t in plot.figure.axes[0].get_legend().get_texts()]
+    assert plot.estimate and "logistic fit (estimate)" in labels and "fitted threshold, 95% CI (estimate)" in labels

@@ -211,21 +211,35 @@ def summarise(out: str, levels=LEVELS) -> dict:
     and, for a sweep over several gains, fitted gain thresholds (estimates, see fit.py)."""
     with open(os.path.join(out, "audit.json"), encoding="utf-8") as fh:
         header = json.load(fh)
+    with open(os.path.join(out, "results.jsonl"), encoding="utf-8") as fh:
+        cells, reasons = count_lines(fh)
+    summary = summary_of(header, cells, reasons, levels)
+    write_atomic(os.path.join(out, "summary.json"), json.dumps(summary, sort_keys=True, indent=1) + "\n")
+    return summary
+
+
+def count_lines(lines):
+    """Per-cell counts {(width, gain): {n, proved, refuted, undecided, protocol_detected, disagree}} and
+    the disagreement reasons {reason: count} of results lines (JSON text)."""
     cells: dict = {}
     reasons: dict = {}
-    with open(os.path.join(out, "results.jsonl"), encoding="utf-8") as fh:
-        for raw in fh:
-            r = json.loads(raw)
-            if "disagreement" in r:
-                why = r["disagreement"]
-                reasons[why] = reasons.get(why, 0) + 1
-            c = cells.setdefault((r["width"], r["gain"]), {"n": 0, "proved": 0, "refuted": 0, "undecided": 0,
-                                                           "protocol_detected": 0, "disagree": 0})
-            c["n"] += 1
-            c[r["verdict"]] += 1
-            if "protocol_detected" in r:
-                c["protocol_detected"] += r["protocol_detected"]
-                c["disagree"] += (r["verdict"] == "proved") != r["protocol_detected"]
+    for raw in lines:
+        r = json.loads(raw)
+        if "disagreement" in r:
+            why = r["disagreement"]
+            reasons[why] = reasons.get(why, 0) + 1
+        c = cells.setdefault((r["width"], r["gain"]), {"n": 0, "proved": 0, "refuted": 0, "undecided": 0,
+                                                       "protocol_detected": 0, "disagree": 0})
+        c["n"] += 1
+        c[r["verdict"]] += 1
+        if "protocol_detected" in r:
+            c["protocol_detected"] += r["protocol_detected"]
+            c["disagree"] += (r["verdict"] == "proved") != r["protocol_detected"]
+    return cells, reasons
+
+
+def summary_of(header: dict, cells: dict, reasons: dict, levels=LEVELS) -> dict:
+    """The summary (as written to summary.json) of an audit's header and its per-cell counts."""
     rows = []
     for (k, g), c in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         lo, hi = clopper_pearson(c["proved"], c["n"])
@@ -253,5 +267,4 @@ def summarise(out: str, levels=LEVELS) -> dict:
             summary[key] = header[key]
     if len(header["gains"]) > 1:
         summary["gain_thresholds"] = gain_thresholds(rows, levels)
-    write_atomic(os.path.join(out, "summary.json"), json.dumps(summary, sort_keys=True, indent=1) + "\n")
     return summary

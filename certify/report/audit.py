@@ -1,192 +1,212 @@
-"""Audit reports: Markdown + HTML with SVG plots, written next to an audit's results."""
+"""Audits in a report: an audit folder read, recounted and re-checked when the report is built.
+
+What a folder holds (see certify.ensembles.audit): audit.json (laws, seed), results.jsonl (one line
+per network: verdict, digest of its certificate, the protocol's detection, the certified reason of
+a disagreement) or, for large committed audits, results-head.jsonl (its first lines), and
+summary.json. The report
+- recounts the verdicts from results.jsonl and requires summary.json's counts to equal them (with
+  only a head of the lines, the counts are summary.json's, and the page says so);
+- re-checks networks: each selected line's network is regenerated from the seed, its period
+  certificate re-created (the line, digest included, must come out byte for byte the same) and
+  re-checked by the kernel (certify.verify), as is the certificate of the other period a
+  disagreement names; `recheck` selects per cell the first N lines of each verdict, or all;
+- recomputes the statistics (Clopper-Pearson, homogeneity, fitted thresholds) from the counts.
+"""
 
 from __future__ import annotations
 
-import html
 import json
-import math
 import os
+import shlex
+from dataclasses import replace
 
-from certify.certificates import write_atomic
+from certify.checker.statement import one_line
 from certify.errors import CertifyError
 
-_W, _H, _PAD = 620, 380, 56
+__all__ = ["audit_section", "recheck_chunk", "RECHECK_DEFAULT"]
+
+RECHECK_DEFAULT = "all"  # or N: the first N lines of each verdict per cell
+_COUNTS = ("n", "proved", "refuted", "undecided", "protocol_detected", "disagreements")
 
 
-def _plot(points_by_series, xs_label: str, title: str, log2x: bool, fit=None) -> str:
-    """A small SVG: one or more series of (x, p, lo, hi) with error bars (lo/hi may be None).
-
-    fit: optional (curve, marks): a fitted curve [(x, p)] drawn dashed, and per level a mark
-    (gain, level, ci_lo, ci_hi) drawn as a point with a horizontal 95% bar (None ends are open).
-    """
-    xs = [x for s in points_by_series.values() for x, *_ in s]
-    ys = [v for s in points_by_series.values() for _, p, lo, hi in s for v in (p, hi if hi is not None else p)]
-    if not xs:
-        return ""
-    tx = (lambda v: math.log2(v)) if log2x else (lambda v: v)
-    x0, x1 = min(map(tx, xs)), max(map(tx, xs))
-    if x1 == x0:
-        x0, x1 = x0 - 1, x1 + 1
-    y1 = max(max(ys) * 1.1, 0.01)
-
-    def sx(v):
-        return _PAD + (tx(v) - x0) / (x1 - x0) * (_W - 2 * _PAD)
-
-    def sy(v):
-        return _H - _PAD - v / y1 * (_H - 2 * _PAD)
-
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{_H}" font-family="sans-serif" font-size="12">',
-           f'<rect width="{_W}" height="{_H}" fill="white"/>',
-           f'<text x="{_PAD}" y="22" font-size="14">{html.escape(title)}</text>',
-           f'<line x1="{_PAD}" y1="{sy(0)}" x2="{_W - _PAD}" y2="{sy(0)}" stroke="#999"/>',
-           f'<line x1="{_PAD}" y1="{sy(0)}" x2="{_PAD}" y2="{_PAD}" stroke="#999"/>',
-           f'<text x="{_W / 2}" y="{_H - 14}" text-anchor="middle">{html.escape(xs_label)}</text>',
-           f'<text x="14" y="{_H / 2}" transform="rotate(-90 14 {_H / 2})" text-anchor="middle">probability</text>']
-    for k in range(5):
-        v = y1 * k / 4
-        out.append(f'<text x="{_PAD - 6}" y="{sy(v) + 4:.1f}" text-anchor="end">{v:.3g}</text>')
-    for x in sorted(set(xs)):
-        out.append(f'<text x="{sx(x):.1f}" y="{sy(0) + 16:.1f}" text-anchor="middle">{x:g}</text>')
-    colours = {"certified": "#1f4e9c", "protocol": "#d62728"}
-    for i, (name, pts) in enumerate(points_by_series.items()):
-        c = colours.get(name.split()[0], "#2ca02c")
-        pts = sorted(pts)
-        path = " ".join(f"{'M' if j == 0 else 'L'}{sx(x):.1f},{sy(p):.1f}" for j, (x, p, _, _) in enumerate(pts))
-        out.append(f'<path d="{path}" fill="none" stroke="{c}" stroke-width="1.5"/>')
-        for x, p, lo, hi in pts:
-            if lo is not None:
-                out.append(f'<line x1="{sx(x):.1f}" y1="{sy(lo):.1f}" x2="{sx(x):.1f}" y2="{sy(hi):.1f}" stroke="{c}"/>')
-            out.append(f'<circle cx="{sx(x):.1f}" cy="{sy(p):.1f}" r="3.5" fill="{c}"/>')
-        out.append(f'<rect x="{_W - _PAD - 190}" y="{_PAD + 18 * i - 10}" width="10" height="10" fill="{c}"/>'
-                   f'<text x="{_W - _PAD - 175}" y="{_PAD + 18 * i}">{html.escape(name)}</text>')
-    if fit:
-        curve, marks = fit
-        x_lo, x_hi = min(xs), max(xs)
-        path = " ".join(f"{'M' if j == 0 else 'L'}{sx(x):.1f},{sy(min(p, y1)):.1f}" for j, (x, p) in enumerate(curve))
-        out.append(f'<path d="{path}" fill="none" stroke="#555" stroke-width="1.2" stroke-dasharray="5,3"/>')
-        for g, level, lo, hi in marks:
-            a = sx(max(lo if lo is not None else x_lo, x_lo))
-            b = sx(min(hi if hi is not None else x_hi, x_hi))
-            if level <= y1:
-                out.append(f'<line x1="{a:.1f}" y1="{sy(level):.1f}" x2="{b:.1f}" y2="{sy(level):.1f}" '
-                           f'stroke="#555" stroke-width="3" opacity="0.5"/>')
-                if g is not None and x_lo <= g <= x_hi:
-                    out.append(f'<circle cx="{sx(g):.1f}" cy="{sy(level):.1f}" r="3" fill="white" stroke="#555"/>')
-        n = len(points_by_series)
-        out.append(f'<line x1="{_W - _PAD - 190}" y1="{_PAD + 18 * n - 5}" x2="{_W - _PAD - 180}" '
-                   f'y2="{_PAD + 18 * n - 5}" stroke="#555" stroke-dasharray="5,3"/>'
-                   f'<text x="{_W - _PAD - 175}" y="{_PAD + 18 * n}">logistic fit, thresholds (estimate)</text>')
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
-
-
-def _g(v) -> str:
-    return "-" if v is None else f"{v:.4g}"
-
-
-def _fit_overlay(summary: dict, width: int, gains):
-    """(curve, marks) of the fitted logistic curve of one width, or None when nothing was fitted."""
-    import math
-
-    from certify.ensembles.fit import logistic
-
-    ts = [t for t in summary.get("gain_thresholds") or [] if t["width"] == width]
-    model = next((t["model"] for t in ts if "model" in t), None)
-    if not ts:
-        return None
-    lo, hi = min(gains), max(gains)
-    curve = []
-    if model is not None:
-        curve = [(g, logistic(model["alpha"], model["beta"], g))
-                 for g in (lo * math.exp(j / 100 * math.log(hi / lo)) for j in range(101))]
-    marks = [(t.get("gain"), t["level"], *(t.get("ci95") or (None, None))) for t in ts if t.get("ci95")]
-    return (curve, marks) if curve or marks else None
-
-
-def write_report(folder: str) -> list[str]:
-    """report.md, report.html and SVG plots for the audit in `folder`; returns the files written."""
+def _load(folder: str):
     try:
-        with open(os.path.join(folder, "summary.json"), encoding="utf-8") as fh:
-            summary = json.load(fh)
         with open(os.path.join(folder, "audit.json"), encoding="utf-8") as fh:
             header = json.load(fh)
     except OSError:
-        raise CertifyError(f"{folder} holds no finished audit (summary.json, audit.json)") from None
-    p, prot = summary["period"], summary.get("protocol")
-    rows = summary["rows"]
-    files = []
-    plots = []
-    for g in header["gains"]:
-        cells = [r for r in rows if r["gain"] == g]
-        if len(cells) > 1 or len(header["gains"]) == 1:
-            series = {"certified (95% CI)": [(r["width"], r["p"], *r["ci95"]) for r in cells]}
-            if prot:
-                series[f"protocol {prot}"] = [(r["width"], r["protocol_p"], None, None) for r in cells]
-            name = f"probability_vs_width_gain{g:g}.svg"
-            write_atomic(os.path.join(folder, name), _plot(series, "width (log scale)",
-                                                           f"P(period {p}) vs width, gain {g:g}", True))
-            plots.append(name)
-    if len(header["gains"]) > 1:
-        for k in header["widths"]:
-            cells = [r for r in rows if r["width"] == k]
-            series = {"certified (95% CI)": [(r["gain"], r["p"], *r["ci95"]) for r in cells]}
-            if prot:
-                series[f"protocol {prot}"] = [(r["gain"], r["protocol_p"], None, None) for r in cells]
-            name = f"probability_vs_gain_width{k}.svg"
-            write_atomic(os.path.join(folder, name), _plot(series, "gain", f"P(period {p}) vs gain, width {k}", False,
-                                                           _fit_overlay(summary, k, header["gains"])))
-            plots.append(name)
-    md = [f"# Audit: certified period-{p} probability of random 1D RNN maps", "",
-          f"Seed {header['seed']}, {header['samples']} networks per cell, certify {header['certify']}. "
-          f"Every network is decided rigorously (proved / refuted / undecided); p = proved / n with an exact "
-          f"Clopper–Pearson 95% interval." + (f" The `{prot}` protocol ran on the same networks." if prot else ""), "",
-          "## Laws", ""] + [f"- {k}: {v}" for k, v in header["laws"].items()] + ["", "## Results", ""]
-    head = "| width | gain | n | proved | refuted | undecided | p | 95% CI |" + (" protocol p | disagreements |" if prot else "")
-    md += [head, "|" + "---|" * (8 + (2 if prot else 0))]
-    for r in rows:
-        line = (f"| {r['width']} | {r['gain']:g} | {r['n']} | {r['proved']} | {r['refuted']} | {r['undecided']} | "
-                f"{r['p']:.4f} | [{r['ci95'][0]:.4f}, {r['ci95'][1]:.4f}] |")
-        if prot:
-            line += f" {r['protocol_p']:.4f} | {r['disagreements']} |"
-        md.append(line)
-    md += ["", "## Is the probability independent of width?", ""]
-    for g, t in summary["width_homogeneity"].items():
-        md.append(f"- gain {g}: chi-square {t['chi2']:.3g} on {t['dof']} degrees of freedom, p-value {t['p_value']:.3g}")
-    if summary.get("gain_thresholds"):
-        md += ["", "## Fitted gain thresholds (estimates)", "",
-               "Where the certified probability crosses each level. **Estimate**: " + summary["gain_thresholds"][0][
-                   "method"] + " (per width). The counts are certified; the curve and the crossing gains are "
-                               "statistics of a model. `-` = none, or an interval end beyond the searched range.",
-               "", "| width | level | gain | 95% CI | fit deviance (dof, p) | note |", "|---|---|---|---|---|---|"]
-        for t in summary["gain_thresholds"]:
-            ci = t.get("ci95")
-            gof = t.get("goodness_of_fit")
-            gof_s = "-" if not gof else (f"{gof['deviance']:.3g} ({gof['dof']}, "
-                                         f"{'-' if gof['p_value'] is None else format(gof['p_value'], '.3g')})")
-            md.append(f"| {t['width']} | {t['level']:g} | {_g(t.get('gain'))} | "
-                      f"{'-' if ci is None else f'[{_g(ci[0])}, {_g(ci[1])}]'} | {gof_s} | {t.get('note', '')} |")
-    if "self_check" in summary:
-        md += ["", f"Kernel self-check of each verdict during the run: **{summary['self_check']}** "
-                   "(false: re-check any network with `certify check`, see below)."]
-    if summary.get("disagreement_reasons"):
-        md += ["", "## Where the protocol and the certified verdicts disagree", ""]
-        md += [f"- {n} x {why}" for why, n in sorted(summary["disagreement_reasons"].items(), key=lambda kv: -kv[1])]
-    md += ["", "## Plots", ""] + [f"![{n}]({n})" for n in plots]
-    md += ["", "## Re-checking any network", "",
-           "Each network is regenerated from the seed and its (width, gain index, index):", "", "```",
-           "python -c \"from certify.ensembles.audit import Audit, network; import json",
-           f"a = Audit.from_header(json.load(open('{os.path.join(folder, 'audit.json')}')))",
-           "w = network(a.laws[0], a.seed, 0, 0)  # law of the cell, gain index, network index",
-           "json.dump(w, open('net.json', 'w'))\"",
-           f"certify period net.json --period {p} --out net.cert.json && certify check net.cert.json", "```", ""]
-    text = "\n".join(md) + "\n"
-    write_atomic(os.path.join(folder, "report.md"), text)
-    body = [f"<h1>{html.escape(md[0][2:])}</h1>"]
-    for name in plots:
-        with open(os.path.join(folder, name), encoding="utf-8") as fh:
-            body.append(fh.read())
-    body.append("<pre>" + html.escape(text) + "</pre>")
-    write_atomic(os.path.join(folder, "report.html"),
-                 "<!doctype html><meta charset=utf-8><title>certify audit</title>\n" + "\n".join(body) + "\n")
-    files += ["report.md", "report.html"] + plots
-    return files
+        raise CertifyError(f"{folder} holds no audit (audit.json); run certify audit --out {folder}") from None
+    except ValueError as e:
+        raise CertifyError(f"{folder}/audit.json is not JSON ({e})") from None
+    stored = None
+    if os.path.exists(os.path.join(folder, "summary.json")):
+        with open(os.path.join(folder, "summary.json"), encoding="utf-8") as fh:
+            stored = json.load(fh)
+    lines, source = [], None
+    for name in ("results.jsonl", "results-head.jsonl"):
+        path = os.path.join(folder, name)
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as fh:
+                lines = [raw.rstrip("\n") for raw in fh if raw.endswith("\n")]  # a torn last line is not counted
+            source = name
+            break
+    if source is None and stored is None:
+        raise CertifyError(f"{folder} holds no finished audit (results.jsonl, summary.json)")
+    return header, stored, lines, source
+
+
+def recheck_chunk(items):
+    """Worker: [(task, recorded line)] -> per item (index in the audit, ok, what was found)."""
+    from certify.ensembles.audit import decide_with_certificates
+    from certify.verify import verify
+
+    out = []
+    for pos, task, recorded in items:
+        task = task[:-1] + (replace(task[-1], self_check=False),)  # the kernel check is the verify below
+        try:
+            line, cert, other = decide_with_certificates(task)
+        except CertifyError as e:
+            out.append((pos, False, f"the network could not be re-certified: {one_line(e)}"))
+            continue
+        if json.dumps(line, sort_keys=True) != recorded:
+            out.append((pos, False, f"the re-created line differs from the recorded one: {one_line(recorded, 200)}"))
+            continue
+        v = verify(cert, expect_claim=f"period:{task[4]}")
+        if not v.ok:
+            out.append((pos, False, f"the kernel rejects the re-created certificate: {v.result.message}"))
+            continue
+        if other is not None:
+            w = verify(other)
+            q = other["claim"]["p"]
+            if not (w.ok and w.result.verdict == "proved" and f"period-{q} orbit" in line.get("disagreement", "")):
+                out.append((pos, False, f"the kernel rejects the period-{q} certificate behind the disagreement: "
+                                        f"{w.result.message}"))
+                continue
+        out.append((pos, True, v.result.verdict))
+    return out
+
+
+def _select(lines, recheck):
+    """Positions of the lines to re-check: per cell, the first `recheck` of each verdict (all: every line)."""
+    if recheck == "all":
+        return list(range(len(lines)))
+    seen: dict = {}
+    picked = []
+    for pos, raw in enumerate(lines):
+        r = json.loads(raw)
+        key = (r["width"], r["gain"], r["verdict"])
+        if seen.get(key, 0) < recheck:
+            seen[key] = seen.get(key, 0) + 1
+            picked.append(pos)
+    return picked
+
+
+def _recheck(header, lines, recheck, workers, progress):
+    """Re-check the selected lines: {position: (ok, found)}."""
+    from certify.ensembles.audit import Audit
+    from certify.ensembles.engines import in_order, open_engine
+    from certify.progress import progress_bar
+
+    audit = Audit.from_header(header)
+    tasks = list(audit.tasks())
+    picked = [pos for pos in _select(lines, recheck) if pos < len(tasks)]
+    results = {pos: (False, "the line is beyond the audit's networks") for pos in range(len(tasks), len(lines))}
+    units = [[(pos, tasks[pos], lines[pos]) for pos in picked[i:i + 16]] for i in range(0, len(picked), 16)]
+    engine = open_engine(None, workers)
+    try:
+        with progress_bar(len(picked), unit="networks re-checked", enabled=progress) as bar:
+            for found in in_order(engine, recheck_chunk, units):
+                for pos, ok, what in found:
+                    results[pos] = (ok, what)
+                bar.update(len(found))
+    finally:
+        engine.close()
+    return results
+
+
+def audit_section(folder: str, recheck=RECHECK_DEFAULT, workers: int | None = None, progress=None) -> dict:
+    """The audit in `folder`, recounted and re-checked (see the module docstring), as a dict for the
+    report templates; `ok` is False when a count, a line or a certificate does not check. workers:
+    local processes for the re-check (default every core); progress: None (a bar on a terminal),
+    True or False."""
+    from certify.ensembles.audit import count_lines, summary_of
+    from certify.ensembles.fit import LEVELS
+    from certify.report.audit_plots import audit_plots
+
+    header, stored, lines, source = _load(folder)
+    total = header["samples"] * len(header["widths"]) * len(header["gains"])
+    levels = sorted({t["level"] for t in (stored or {}).get("gain_thresholds") or []}) or list(LEVELS)
+    failures = []
+    full = source == "results.jsonl"
+    if full:
+        cells, reasons = count_lines(lines)
+        summary = summary_of(header, cells, reasons, levels)
+        if stored is not None:
+            mine = {(r["width"], r["gain"]): [r.get(k) for k in _COUNTS] for r in summary["rows"]}
+            theirs = {(r["width"], r["gain"]): [r.get(k) for k in _COUNTS] for r in stored["rows"]}
+            if mine != theirs or summary["disagreement_reasons"] != stored.get("disagreement_reasons", {}):
+                failures.append("summary.json's counts differ from the verdicts in results.jsonl")
+        counted = f"recounted from the {len(lines)} lines of results.jsonl" + (
+            "" if stored is None else ", equal to summary.json" if not failures else "")
+    else:
+        if stored is None:
+            raise CertifyError(f"{folder} holds only {source}; its summary.json is missing")
+        cells = {(r["width"], r["gain"]): {"n": r["n"], "proved": r["proved"], "refuted": r["refuted"],
+                                           "undecided": r["undecided"],
+                                           "protocol_detected": r.get("protocol_detected", 0),
+                                           "disagree": r.get("disagreements", 0)} for r in stored["rows"]}
+        summary = summary_of(header, cells, stored.get("disagreement_reasons", {}), levels)
+        counted = (f"as recorded in summary.json: the folder holds only the first {len(lines)} of the {total} "
+                   f"results lines ({source}), so the counts are not recounted here")
+    results = _recheck(header, lines, recheck, workers, progress) if lines else {}
+    bad = sorted(pos for pos, (ok, _) in results.items() if not ok)
+    for pos in bad[:20]:
+        r = json.loads(lines[pos]) if pos < len(lines) else {}
+        failures.append(f"network width {r.get('width')}, gain {r.get('gain')}, index {r.get('index')} "
+                        f"(line {pos + 1}): {results[pos][1]}")
+    if len(bad) > 20:
+        failures.append(f"... and {len(bad) - 20} more lines that do not check")
+    per_cell: dict = {}
+    for pos, (ok, _) in results.items():
+        if pos < len(lines):
+            r = json.loads(lines[pos])
+            c = per_cell.setdefault((r["width"], r["gain"]), [0, 0])
+            c[0] += 1
+            c[1] += ok
+    for row in summary["rows"]:
+        checked, good = per_cell.get((row["width"], row["gain"]), [0, 0])
+        row["rechecked"], row["recheck_ok"] = checked, good
+        # certified: every network of the cell re-checked now; recorded: as the run wrote them
+        row["status"] = "failed" if failures else "certified" if full and good == row["n"] else "recorded"
+    q = shlex.quote(folder)
+    law = header["law_parameters"][0]
+    self_check = {True: "every verdict was re-checked by the kernel during the run (self-check on)",
+                  False: "verdicts were not re-checked by the kernel during the run (--no-self-check)",
+                  "mixed": "some verdicts were re-checked by the kernel during the run, some not (resumed with the "
+                           "other self-check setting)"}.get(header.get("self_check"), "the run's self-check setting "
+                                                                                  "is not recorded")
+    return {
+        "folder": folder,
+        "self_check_text": self_check,
+        "ok": not failures,
+        "failures": failures,
+        "header": header,
+        "summary": summary,
+        "law": law,
+        "complete": summary["complete"] and (not full or len(lines) == total),
+        "total": total,
+        "lines": len(lines),
+        "source": source,
+        "counted": counted,
+        "rechecked": len(results),
+        "recheck_ok": len(results) - len(bad),
+        "recheck_rule": "every line" if recheck == "all" else f"per cell the first {recheck} lines of each verdict",
+        "plots": audit_plots(summary),
+        "recheck_command": f"certify report {q} --html report.html",
+        "network_snippet": [
+            "python -c \"from certify.ensembles.audit import Audit, network; import json",
+            f"a = Audit.from_header(json.load(open({os.path.join(folder, 'audit.json')!r})))",
+            "w = network(a.laws[0], a.seed, 0, 0)  # the law of the cell, gain index, network index",
+            "json.dump(w, open('net.json', 'w'))\"",
+            f"certify period net.json --period {header['period']} --out net.cert.json && certify check net.cert.json",
+        ],
+    }
