@@ -178,12 +178,11 @@ def audit_section(folder: str, recheck=RECHECK_DEFAULT, workers: int | None = No
         # certified: every network of the cell re-checked now; recorded: as the run wrote them
         row["status"] = "failed" if failures else "certified" if full and good == row["n"] else "recorded"
     q = shlex.quote(folder)
-    law = header["law_parameters"][0]
-    self_check = {True: "every verdict was re-checked by the kernel during the run (self-check on)",
-                  False: "verdicts were not re-checked by the kernel during the run (--no-self-check)",
-                  "mixed": "some verdicts were re-checked by the kernel during the run, some not (resumed with the "
-                           "other self-check setting)"}.get(header.get("self_check"), "the run's self-check setting "
-                                                                                  "is not recorded")
+    self_check = {True: "the run re-checked every verdict with the kernel (self-check on)",
+                  False: "the run did not re-check its verdicts with the kernel (--no-self-check)",
+                  "mixed": "the run re-checked some verdicts with the kernel, not all (resumed with the other "
+                           "self-check setting)"}.get(header.get("self_check"), "the run's self-check setting is "
+                                                                                "not recorded")
     return {
         "folder": folder,
         "self_check_text": self_check,
@@ -191,7 +190,8 @@ def audit_section(folder: str, recheck=RECHECK_DEFAULT, workers: int | None = No
         "failures": failures,
         "header": header,
         "summary": summary,
-        "law": law,
+        "laws": [(f"{p['width']}/{p['gain']:g}", header["laws"].get(f"{p['width']}/{p['gain']:g}", ""))
+                 for p in sorted(header["law_parameters"], key=lambda p: (p["gain"], p["width"]))],
         "complete": summary["complete"] and (not full or len(lines) == total),
         "total": total,
         "lines": len(lines),
@@ -199,9 +199,11 @@ def audit_section(folder: str, recheck=RECHECK_DEFAULT, workers: int | None = No
         "counted": counted,
         "rechecked": len(results),
         "recheck_ok": len(results) - len(bad),
-        "recheck_rule": "every line" if recheck == "all" else f"per cell the first {recheck} lines of each verdict",
+        "recheck_rule": "every line the folder holds" if recheck == "all" else
+                        f"per cell the first {recheck} line(s) of each verdict",
         "plots": audit_plots(summary),
-        "recheck_command": f"certify report {q} --html report.html",
+        # a folder with only the first lines cannot re-check the rest: the audit must be run again
+        "recheck_command": f"certify report {q} --html report.html" if full else None,
         "network_snippet": [
             "python -c \"from certify.ensembles.audit import Audit, network; import json",
             f"a = Audit.from_header(json.load(open({os.path.join(folder, 'audit.json')!r})))",

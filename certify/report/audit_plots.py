@@ -33,10 +33,10 @@ class Plot:
     estimate: bool = False  # whether the figure shows fitted estimates
 
 
-def _figure():
+def _figure(height: float = 4.0):
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(6.4, 4.0), layout="constrained")
+    fig = Figure(figsize=(6.4, height), layout="constrained")
     return fig, fig.add_subplot()
 
 
@@ -47,6 +47,15 @@ def _plain_ticks(ax, values) -> None:
     ax.xaxis.set_major_locator(FixedLocator(sorted(set(values))))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+
+
+def _legend(fig, ax) -> None:
+    """The legend inside the axes when it is short, below them (outside the data) when it is long."""
+    handles, labels = ax.get_legend_handles_labels()
+    if len(labels) <= 4:
+        ax.legend(loc="best", fontsize="small")
+    else:
+        fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize="small")
 
 
 def _yerr(cells):
@@ -66,17 +75,21 @@ def probability_vs_width(rows, period: int, protocol: str | None) -> Plot | None
     gains = sorted({r["gain"] for r in rows})
     if len(widths) < 2 or len(gains) > MAX_SERIES:
         return None
-    fig, ax = _figure()
+    one = len(gains) == 1
+    fig, ax = _figure(4.0 if one else 4.0 + 0.2 * len(gains) * (2 if protocol else 1))
     top = 0.0
     for i, g in enumerate(gains):
         cells = sorted((r for r in rows if r["gain"] == g), key=lambda r: r["width"])
-        tag = f", gain {g:g}" if len(gains) > 1 else ""
-        ax.errorbar([r["width"] for r in cells], [r["p"] for r in cells], yerr=_yerr(cells), fmt="o-", capsize=4,
-                    color=CERTIFIED if len(gains) == 1 else None, label=f"certified, 95% Clopper–Pearson CI{tag}")
+        dodge = 1.0 if one else 1.05 ** (i - (len(gains) - 1) / 2)  # side by side, so the bars do not overlap
+        xs = [r["width"] * dodge for r in cells]
+        colour = CERTIFIED if one else f"C{i}"
+        ax.errorbar(xs, [r["p"] for r in cells], yerr=_yerr(cells), fmt="o-", capsize=4, color=colour,
+                    label="certified, 95% Clopper–Pearson CI" if one else f"gain {g:g}: certified, 95% CI")
         top = max([top] + [r["ci95"][1] for r in cells])
         if protocol:
-            ax.plot([r["width"] for r in cells], [r["protocol_p"] for r in cells], "s--", mfc="none",
-                    color=PROTOCOL if len(gains) == 1 else None, label=f"{protocol} detector (floats, not certified){tag}")
+            ax.plot(xs, [r["protocol_p"] for r in cells], "s--", mfc="none", color=PROTOCOL if one else colour,
+                    label=f"{protocol} detector (floats, not certified)" if one else
+                    f"gain {g:g}: {protocol} (floats, not certified)")
             top = max([top] + [r["protocol_p"] for r in cells])
     ax.set_xscale("log", base=2)
     _plain_ticks(ax, widths)
@@ -87,7 +100,7 @@ def probability_vs_width(rows, period: int, protocol: str | None) -> Plot | None
     ax.set_title(f"Certified probability of period {period} against width" +
                  (f" (gain {gains[0]:g})" if len(gains) == 1 else ""))
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="best", fontsize="small")
+    _legend(fig, ax)
     return Plot("probability_vs_width", f"Probability of a certified point of minimal period {period} against "
                                         f"width, with exact 95% intervals" +
                 ("; the protocol's detection rate is a float computation, not certified." if protocol else "."), fig)
@@ -146,15 +159,15 @@ def probability_vs_gain(rows, width: int, period: int, protocol: str | None, thr
     if estimate:
         top = max([top] + [t["level"] for t in ts if t.get("ci95")] + ([1.0] if model is not None else []))
     ax.set_xscale("log")
-    beyond = [2.0 ** e for e in range(math.floor(math.log2(x0)), math.ceil(math.log2(x1)) + 1)]
-    _plain_ticks(ax, gains + [v for v in beyond if x0 <= v <= x1 and not gains[0] / 1.5 <= v <= gains[-1] * 1.5])
+    nice = [m * 10.0 ** e for e in range(math.floor(math.log10(x0)), math.ceil(math.log10(x1)) + 1) for m in (1, 2, 5)]
+    _plain_ticks(ax, gains + [v for v in nice if x0 <= v <= x1 and all(not g / 1.25 < v < g * 1.25 for g in gains)])
     ax.set_xlim(x0, x1)
     _ylim(ax, top)
     ax.set_xlabel("gain g (log scale)")
     ax.set_ylabel(f"P(point of minimal period {period})")
     ax.set_title(f"Certified probability of period {period} against gain, width {width}")
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="best", fontsize="small")
+    _legend(fig, ax)
     caption = (f"Width {width}: probability of a certified point of minimal period {period} against gain, with exact "
                f"95% intervals.")
     if estimate:

@@ -49,10 +49,11 @@ class Report:
                        (f"{len(self.certificates) - bad} OK, {bad} FAILED" if bad else "all OK"))
             out += [f"FAILED      {c['path']}: {c['message']}" for c in self.certificates if not c["ok"]]
         for a in self.audits:
+            out.append(f"counted     {a['folder']}: {a['counted']}")
             out.append(f"re-checked  {a['folder']}: {a['rechecked']} of {a['total']} networks re-created from the "
                        f"seed and re-checked by the kernel: " +
                        ("all OK" if a["recheck_ok"] == a["rechecked"] else
-                        f"{a['recheck_ok']} OK, {a['rechecked'] - a['recheck_ok']} FAILED") + f"; counts {a['counted']}")
+                        f"{a['recheck_ok']} OK, {a['rechecked'] - a['recheck_ok']} FAILED"))
             out += [f"FAILED      {a['folder']}: {f}" for f in a["failures"]]
         return out
 
