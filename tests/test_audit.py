@@ -122,7 +122,7 @@ def test_report_writes_html_markdown_and_png_plots_into_the_folder(tmp_path):
     plot per width of a gain sweep), and the re-check snippet."""
     from certify.cli import main
     run_audit(small_audit(gains=[1.0, 2.0], samples=10), str(tmp_path / "a"), workers=1)
-    assert main(["report", str(tmp_path / "a"), "--workers", "1"]) == 0
+    assert main(["report", str(tmp_path / "a"), "--workers", "1", "--recheck", "1"]) == 0
     names = {p.name for p in (tmp_path / "a").iterdir()}
     assert {"report.md", "report.html", "report-probability_vs_width.png", "report-probability_vs_gain_width2.png",
             "report-probability_vs_gain_width4.png"} <= names

@@ -78,7 +78,7 @@ def built(tmp_path_factory):
     reported to HTML and Markdown."""
     root = tmp_path_factory.mktemp("report")
     audit = root / "sweep"
-    run_audit(Audit("relu", "he", [2, 8], [1.0, 2.0, 4.0], 12, 5, protocol="grid163",
+    run_audit(Audit("relu", "he", [2, 8], [1.0, 2.0, 4.0], 8, 5, protocol="grid163",
                     budget=Budget(self_check=False)), str(audit), workers=1)
     certs = []
     for name in ("logistic_r4_lyapunov.cert.json", "logistic_r38_no_period3.cert.json"):
@@ -151,7 +151,7 @@ def test_recheck_sentence_names_the_kernel_and_the_commands(built):
     assert "re-checked by certify's independent kernel" in text and "when this page was built" in text
     assert "certify check " + " ".join(built["certs"]) in text
     assert f"certify report {built['audit']} --html report.html" in text
-    assert "72 of 72 networks were re-created from the seed" in text
+    assert "48 of 48 networks were re-created from the seed" in text
 
 
 def test_estimates_are_marked(built):
@@ -252,7 +252,7 @@ def test_a_head_only_audit_shows_recorded_counts(built, tmp_path):
     (folder / "results-head.jsonl").write_text("\n".join(head) + "\n")
     report = build_report([str(folder)], workers=1)
     a = report.audits[0]
-    assert report.ok and a["rechecked"] == 5 and "the folder holds only the first 5 of the 72" in a["counted"]
+    assert report.ok and a["rechecked"] == 5 and "the folder holds only the first 5 of the 48" in a["counted"]
     assert {r["status"] for r in a["summary"]["rows"]} == {"recorded"}
     tree = Tree(render_html(report))
     assert tree.root.find_all("td", cls="recorded") and not tree.root.find_all("td", cls="certified")
@@ -273,6 +273,10 @@ def test_cli_report(built, tmp_path, capsys):
 
 
 def test_folder_without_an_audit_is_an_input_error(tmp_path):
-    """A folder that holds no audit.json is a one-line input error."""
+    """A folder that holds no audit.json, or an audit.json without the audit's fields, is a one-line input error."""
     with pytest.raises(CertifyError, match="holds no audit"):
+        build_report([str(tmp_path)])
+    (tmp_path / "audit.json").write_text("{}")
+    (tmp_path / "results.jsonl").write_text("")
+    with pytest.raises(CertifyError, match="not a readable audit folder"):
         build_report([str(tmp_path)])

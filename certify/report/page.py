@@ -52,7 +52,7 @@ class Report:
             out.append(f"counted     {a['folder']}: {a['counted']}")
             out.append(f"re-checked  {a['folder']}: {a['rechecked']} of {a['total']} networks re-created from the "
                        f"seed and re-checked by the kernel: " +
-                       ("all OK" if a["recheck_ok"] == a["rechecked"] else
+                       ("none (--recheck 0)" if not a["rechecked"] else "all OK" if a["recheck_ok"] == a["rechecked"] else
                         f"{a['recheck_ok']} OK, {a['rechecked'] - a['recheck_ok']} FAILED"))
             out += [f"FAILED      {a['folder']}: {f}" for f in a["failures"]]
         return out
@@ -68,7 +68,11 @@ def build_report(paths, recheck="all", workers: int | None = None, progress=None
     report = Report()
     for path in paths:
         if os.path.isdir(path):
-            report.audits.append(audit_section(path, recheck, workers, progress))
+            try:
+                report.audits.append(audit_section(path, recheck, workers, progress))
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:  # a hand-edited folder
+                raise CertifyError(f"{path} is not a readable audit folder ({type(e).__name__}: {e}); "
+                                   f"certify audit --out writes one") from None
         elif os.path.exists(path):
             report.certificates.append(certificate_entry(path))
         else:
