@@ -71,5 +71,6 @@ def certificate_entry(path: str) -> dict:
         entry["reason"] = one_line(r.message.split("; ", 1)[-1])
     else:
         entry["statement"] = [one_line(line, 2000) for line in r.statement.splitlines()]
-    entry["informational"] = [_informational(cert, f) for f in r.informational if f not in _NOT_SHOWN]
+    shown = _NOT_SHOWN | ({"reason"} if r.verdict == "undecided" else set())  # the reason is shown above
+    entry["informational"] = [_informational(cert, f) for f in r.informational if f not in shown]
     return entry
