@@ -19,7 +19,7 @@ _EXPORTS = {
     "chaos_onset": "certify.api", "phase": "certify.api", "lyapunov": "certify.api", "entropy": "certify.api",
     "gradients": "certify.api", "robustness": "certify.api", "oscillations": "certify.api",
     "scrambling": "certify.api", "forcing_interval": "certify.api", "flow_lyapunov": "certify.api",
-    "audit": "certify.api", "AuditResult": "certify.api",
+    "audit": "certify.api", "AuditResult": "certify.api", "report": "certify.api",
     "Result": "certify.results", "CheckResult": "certify.results", "Estimate": "certify.results",
     "Map": "certify.maps", "Family": "certify.maps", "CertifyError": "certify.errors",
 }

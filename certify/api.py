@@ -22,7 +22,7 @@ from certify.results import CheckResult, Estimate, Result
 
 __all__ = ["parse", "family", "load", "rnn1d", "from_torch", "check", "period", "orbits", "threshold", "windows", "chaos_onset", "phase",
            "lyapunov", "entropy", "gradients", "robustness", "oscillations", "scrambling", "forcing_interval",
-           "flow_lyapunov", "audit", "AuditResult", "exact", "interval", "whole_period"]
+           "flow_lyapunov", "audit", "AuditResult", "report", "exact", "interval", "whole_period"]
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -534,3 +534,19 @@ class AuditResult:
 
     def _repr_markdown_(self) -> str:
         return "\n".join(f"    {line}" for line in self.text.splitlines())
+
+
+def report(*paths, html: str | None = None, markdown: str | None = None, recheck="all", workers: int | None = None,
+           progress=None):
+    """Re-check certificate files and audit folders with the kernel (an audit's networks re-created
+    from its seed: all, or the first `recheck` per verdict and cell) and write a self-contained HTML
+    page and/or Markdown. Returns the Report (`ok`, `lines()`, `certificates`, `audits`); nothing is
+    shown as certified that did not pass its check."""
+    from certify.report.page import build_report, write_report
+
+    if recheck != "all":
+        recheck = _count(recheck, "recheck", 0)
+    rep = build_report([str(p) for p in paths], recheck=recheck, workers=workers, progress=progress)
+    if html is not None or markdown is not None:
+        write_report(rep, html=html, markdown=markdown)
+    return rep
