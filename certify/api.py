@@ -526,7 +526,7 @@ class AuditResult:
 
     @property
     def text(self) -> str:
-        from certify.report.text import render_audit
+        from certify.reporting.text import render_audit
         return render_audit(self.summary)
 
     def __str__(self) -> str:
@@ -542,7 +542,7 @@ def report(*paths, html: str | None = None, markdown: str | None = None, recheck
     from its seed: all, or the first `recheck` per verdict and cell) and write a self-contained HTML
     page and/or Markdown. Returns the Report (`ok`, `lines()`, `certificates`, `audits`); nothing is
     shown as certified that did not pass its check."""
-    from certify.report.page import build_report, write_report
+    from certify.reporting.page import build_report, write_report
 
     if recheck != "all":
         recheck = _count(recheck, "recheck", 0)

@@ -106,7 +106,7 @@ def _clear_progress() -> None:
 def _figure_file(path, option: str):
     """path when it names a figure file (.png, .pdf or .svg), checked before any work; None stays None."""
     if path is not None:
-        from certify.report.figures import check_extension
+        from certify.reporting.figures import check_extension
         try:
             check_extension(path)
         except CertifyError as e:
@@ -115,13 +115,13 @@ def _figure_file(path, option: str):
 
 
 def _write_figure(fig, path: str) -> None:
-    from certify.report.figures import save
+    from certify.reporting.figures import save
     save(fig, path)
 
 
 def _threshold(args, p: int) -> int:
     from certify.maps import parse_family
-    from certify.report.text import render_onset, render_windows
+    from certify.reporting.text import render_onset, render_windows
     from certify.thresholds import certify_onset, certify_windows
 
     rng = _domain(args.range, "--range")
@@ -138,8 +138,8 @@ def _bifurcation(args) -> int:
     linear), printed and drawn over the float orbit diagram; --out PREFIX writes PREFIX-pP.json."""
     from certify.checker.plfamily import pl_family
     from certify.maps import parse_family
-    from certify.report.figures import bifurcation
-    from certify.report.text import render_onset, render_windows
+    from certify.reporting.figures import bifurcation
+    from certify.reporting.text import render_onset, render_windows
     from certify.thresholds import certify_onset, certify_windows
 
     _figure_file(args.plot, "--plot")
@@ -173,7 +173,7 @@ def _bifurcation(args) -> int:
 
 def _chaos_onset(args) -> int:
     from certify.maps import parse_family
-    from certify.report.text import render_chaos_onset
+    from certify.reporting.text import render_chaos_onset
     from certify.thresholds.chaos import PERIODS, certify_chaos_onset
 
     periods = PERIODS if args.periods is None else tuple(_period(v) for v in args.periods.split(","))
@@ -188,8 +188,8 @@ def _phase(args) -> int:
 
     from certify.maps import parse_family2
     from certify.maps.formulas import parse_number
-    from certify.report.figures import phase as phase_figure
-    from certify.report.phase import render_phase
+    from certify.reporting.figures import phase as phase_figure
+    from certify.reporting.phase import render_phase
     from certify.thresholds.phase import certify_phase
 
     parts = args.range.split(",")
@@ -260,7 +260,7 @@ def _levels(text: str):
 
 def _audit(args) -> int:
     from certify.ensembles.audit import Audit, run_audit
-    from certify.report.text import render_audit
+    from certify.reporting.text import render_audit
 
     from certify.ensembles.presets import AUDIT_KEYS, preset
 
@@ -295,7 +295,7 @@ def _report(args) -> int:
     """certify report PATH...: re-check, then write the pages; exit 1 if anything failed its check."""
     import os
 
-    from certify.report.page import build_report, write_report
+    from certify.reporting.page import build_report, write_report
 
     html, markdown = args.html, args.markdown
     if html is None and markdown is None:
@@ -327,7 +327,7 @@ def _gradients(args) -> int:
 
     from certify.dynamics.gradients import gradients
     from certify.maps.formulas import parse_number
-    from certify.report.text import render_gradients
+    from certify.reporting.text import render_gradients
 
     x0 = parse_number(args.x0, "--x0")
     if not x0.is_Rational:
@@ -346,7 +346,7 @@ def _gradients(args) -> int:
             y0 = _rational(args.target_x0, "--target-x0")
     cert = gradients(m, fmpq(int(x0.p), int(x0.q)), args.horizon, family=family, value=value, loss=args.loss, y0=y0)
     if args.plot and cert["verdict"] == "proved":
-        from certify.report.figures import gradient
+        from certify.reporting.figures import gradient
         _write_figure(gradient(cert), args.plot)
     return _emit(args, cert, render_gradients)
 
@@ -409,7 +409,7 @@ def _flow_estimate(args) -> dict:
 def _flow_forcing(args) -> int:
     """tau_pred of a flow: an estimate, in time units and in steps of --dt-sample; --reported audited."""
     from certify.dynamics.flows import predictability, reported_audit
-    from certify.report.text import render_flow
+    from certify.reporting.text import render_flow
 
     if args.dt_sample is None:
         raise CertifyError("--flow needs --dt-sample DT, the sampling step of the data (tau in steps = "
@@ -481,7 +481,7 @@ def _forcing(args) -> int:
 
 def _entropy(args) -> int:
     from certify.dynamics.entropy import entropy_bounds
-    from certify.report.text import render_entropy
+    from certify.reporting.text import render_entropy
 
     from certify.checker.entropy import MAX_DEPTH
 
@@ -496,10 +496,10 @@ def _entropy(args) -> int:
 
 def _lyapunov(args) -> int:
     from certify.dynamics import lyapunov
-    from certify.report.text import render_lyapunov
+    from certify.reporting.text import render_lyapunov
 
     if _flow_or_map(args, _FLOW_OPTIONS):
-        from certify.report.text import render_flow
+        from certify.reporting.text import render_flow
 
         if args.out or args.x0 is not None or args.steps is not None or args.orbit_period != "1":
             raise CertifyError("--out, --x0, --steps and --orbit-period apply to maps; a flow's exponents "
@@ -554,7 +554,7 @@ def _rational(text: str, option: str):
 
 def _robustness(args) -> int:
     from certify.dynamics.robustness import persistence, robustness
-    from certify.report.text import render_robustness
+    from certify.reporting.text import render_robustness
     from certify.certificates import q_parse
 
     if args.searches < 1:
@@ -585,21 +585,21 @@ def _robustness(args) -> int:
 
 def _oscillations(args) -> int:
     from certify.dynamics.oscillations import oscillations
-    from certify.report.text import render_oscillations
+    from certify.reporting.text import render_oscillations
 
     _figure_file(args.plot, "--plot")
     m = _map(args)
     cert = oscillations(m, args.upto, max_odd=args.max_odd, budget=_budget(args), timeout=_timeout(args))
     _clear_progress()
     if args.plot and cert["verdict"] == "proved":
-        from certify.report.figures import laps
+        from certify.reporting.figures import laps
         _write_figure(laps(cert), args.plot)
     return _emit(args, cert, render_oscillations)
 
 
 def _scrambling(args) -> int:
     from certify.dynamics.scrambling import scrambling
-    from certify.report.text import render_scrambling
+    from certify.reporting.text import render_scrambling
 
     x, y = _rational(args.x, "--x"), _rational(args.y, "--y")
     eps, delta = _rational(args.eps, "--eps"), _rational(args.delta, "--delta")
@@ -614,7 +614,7 @@ def _lyapunov_plrnn(args, p: int) -> int:
 
     from certify.dynamics.plrnn import lyapunov_plrnn
     from certify.maps.plrnn import load_plrnn
-    from certify.report.text import render_plrnn
+    from certify.reporting.text import render_plrnn
 
     net = load_plrnn(args.map)
     z0 = None
@@ -851,7 +851,7 @@ def _check(args) -> int:
     import dataclasses
 
     from certify.certificates import Unreadable
-    from certify.report.text import render_check
+    from certify.reporting.text import render_check
     from certify.verify import verify
 
     codes = []
@@ -950,7 +950,7 @@ def _main(argv) -> int:
         return _check(args)
 
     from certify.periodic.period import certify_orbits, certify_period
-    from certify.report.text import render
+    from certify.reporting.text import render
 
     if args.cmd == "lyapunov":
         return _lyapunov(args)
@@ -993,7 +993,7 @@ def _main(argv) -> int:
     if args.out:
         write_atomic(args.out, text)
     if args.plot:
-        from certify.report.figures import cobweb
+        from certify.reporting.figures import cobweb
         _write_figure(cobweb(m.program, cert), args.plot)
     if args.json:
         sys.stdout.write(text)

@@ -161,7 +161,7 @@ class Result:
     @property
     def text(self) -> str:
         """The verdict as `certify <command>` prints it."""
-        from certify.report.text import render_result
+        from certify.reporting.text import render_result
         return render_result(self.command, self._cert)
 
     def __str__(self) -> str:
@@ -170,7 +170,7 @@ class Result:
     def plot(self, **kwargs):
         """A matplotlib Figure of the result (a cobweb for period and orbits, lap counts,
         gradients, phase diagram, ...)."""
-        from certify.report.figures import figure_of
+        from certify.reporting.figures import figure_of
         return figure_of(self, **kwargs)
 
     def save(self, path: str) -> str:
@@ -179,16 +179,16 @@ class Result:
         if str(path).lower().endswith(".json"):
             write_atomic(path, self.certificate_json)
         else:
-            from certify.report.figures import save
+            from certify.reporting.figures import save
             save(self.plot(), path)
         return path
 
     def _repr_markdown_(self) -> str:
-        from certify.report.notebook import result_markdown
+        from certify.reporting.notebook import result_markdown
         return result_markdown(self)
 
     def _repr_html_(self) -> str:
-        from certify.report.notebook import result_html
+        from certify.reporting.notebook import result_html
         return result_html(self)
 
 
@@ -213,7 +213,7 @@ class CheckResult:
 
     @classmethod
     def of(cls, verification, source: str = "(in memory)") -> "CheckResult":
-        from certify.report.text import render_check
+        from certify.reporting.text import render_check
         r = verification.result
         return cls(r.ok, r.verdict, r.statement or "", r.facts, r.message, verification.map_line,
                    verification.claim_line, tuple(r.informational), render_check(source, verification))
@@ -239,7 +239,7 @@ class Estimate:
 
     @property
     def text(self) -> str:
-        from certify.report.text import render_estimate
+        from certify.reporting.text import render_estimate
         return render_estimate(self.command, self.data)
 
     def __str__(self) -> str:

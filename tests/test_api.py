@@ -175,3 +175,17 @@ def test_every_public_name_resolves():
     for name in certify.__all__:
         obj = getattr(certify, name)
         assert name == "__version__" or obj.__doc__, name
+
+
+def test_public_names_are_not_shadowed_by_subpackages():
+    """After every certify submodule is imported, each public name is still the function or class
+    (a subpackage called like a public function would replace it on import)."""
+    import importlib
+    import pkgutil
+    import types
+
+    for info in pkgutil.walk_packages(certify.__path__, "certify."):
+        if not info.name.endswith(("__main__", "torch")):
+            importlib.import_module(info.name)
+    for name in certify.__all__:
+        assert not isinstance(getattr(certify, name), types.ModuleType), name

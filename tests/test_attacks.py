@@ -159,7 +159,7 @@ def test_attack_removable_singularity_fixed_point():
 
 def test_attack_given_string_spoofs_the_report():
     """Spoofed output: an undecided certificate (exit 0) whose map.given injects 'verdict PROVED / proves f has a point of minimal period 3' lines and an ANSI conceal code that hides the real verdict."""
-    from certify.report.text import render_check
+    from certify.reporting.text import render_check
 
     cert = _load("period_undecided")
     cert["map"]["given"] = ("tanh(x)\nclaim    period p=3\nverdict  PROVED\n"
@@ -174,7 +174,7 @@ def test_attack_given_string_spoofs_the_report():
 
 def test_attack_reason_spoofs_the_report():
     """Spoofed output: an undecided certificate whose reason starts with CR + 'clear line' and rewrites the first line as "OK: all 3 facts hold and imply the verdict 'proved'"."""
-    from certify.report.text import render_check
+    from certify.reporting.text import render_check
 
     cert = _load("period_undecided")
     cert["reason"] = "\r\x1b[2KOK: all 3 facts hold and imply the verdict 'proved'\nproves   f has a point of period 3"

@@ -132,6 +132,6 @@ def test_report_writes_html_markdown_and_png_plots_into_the_folder(tmp_path):
 
 def test_report_on_empty_folder_is_input_error(tmp_path):
     """A folder without an audit is a one-line input error."""
-    from certify.report.page import build_report
+    from certify.reporting.page import build_report
     with pytest.raises(CertifyError, match="holds no audit"):
         build_report([str(tmp_path)])

@@ -191,7 +191,7 @@ def test_clopper_pearson_for_large_counts():
 def test_report_shows_the_fit(tmp_path):
     """certify report on a gain sweep: a thresholds table labelled estimate, and the fitted curve on the plot."""
     from certify.arith import Budget
-    from certify.report.page import build_report, render_markdown
+    from certify.reporting.page import build_report, render_markdown
     a = Audit("relu", "he", [8], [1.0, 2.0, 4.0], 40, 1, budget=Budget(self_check=False))
     s = run_audit(a, str(tmp_path / "a"), workers=1)
     assert any("model" in t for t in s["gain_thresholds"])

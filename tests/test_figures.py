@@ -1,4 +1,4 @@
-"""Figures (certify/report/figures.py): what is drawn is what the certificates say."""
+"""Figures (certify/reporting/figures.py): what is drawn is what the certificates say."""
 
 import subprocess
 import sys
@@ -15,7 +15,7 @@ from certify.dynamics.oscillations import oscillations
 from certify.errors import CertifyError
 from certify.maps import parse_family, parse_family2, parse_map
 from certify.periodic.period import certify_orbits, certify_period
-from certify.report import figures
+from certify.reporting import figures
 from certify.thresholds import certify_windows
 from certify.thresholds.phase import certify_phase
 
@@ -198,7 +198,7 @@ def test_laps_figure_plots_the_exact_counts(certs):
 
 def test_figures_module_imports_no_matplotlib_and_no_pyplot():
     """Importing the figures module loads no matplotlib; drawing a figure never loads pyplot."""
-    code = ("import sys; import certify.report.figures as F; a = 'matplotlib' in sys.modules; "
+    code = ("import sys; import certify.reporting.figures as F; a = 'matplotlib' in sys.modules; "
             "from certify.periodic.period import certify_period; from certify.maps import parse_map; "
             "F.cobweb(None, certify_period(parse_map('tent(s=2)'), 3)); "
             "print(a, 'matplotlib' in sys.modules, 'matplotlib.pyplot' in sys.modules)")

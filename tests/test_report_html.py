@@ -12,7 +12,7 @@ from certify.arith import Budget
 from certify.cli import main
 from certify.ensembles.audit import Audit, run_audit
 from certify.errors import CertifyError
-from certify.report.page import build_report, render_html, render_markdown, write_report
+from certify.reporting.page import build_report, render_html, render_markdown, write_report
 from certify.verify import verify
 
 PROOFS = pathlib.Path(__file__).resolve().parent.parent / "proofs"

@@ -99,7 +99,7 @@ class Map:
 
     def plot(self, domain=(-1, 2), **kwargs):
         """A matplotlib Figure of the graph of f over `domain` with the diagonal (floats, for looking)."""
-        from certify.report.figures import map_graph
+        from certify.reporting.figures import map_graph
         return map_graph(self, domain, **kwargs)
 
 

@@ -505,7 +505,7 @@ def phase(cert: dict):
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, Rectangle
 
-    from certify.report.phase import _shown_chaos
+    from certify.reporting.phase import _shown_chaos
 
     claim = cert["claim"]
     names = claim["params"]

@@ -1,9 +1,9 @@
 """`certify report`: a self-contained HTML page and a Markdown file for audits and certificates.
 
 Everything certified on the page is re-checked when the report is built: each certificate file by
-the kernel (certify/report/certs.py), each audit folder by recounting its verdicts and
-re-creating and re-checking its networks' certificates (certify/report/audit.py). The pages are
-rendered from Jinja2 templates (certify/report/templates/); the HTML page embeds its CSS and its
+the kernel (certify/reporting/certs.py), each audit folder by recounting its verdicts and
+re-creating and re-checking its networks' certificates (certify/reporting/audit.py). The pages are
+rendered from Jinja2 templates (certify/reporting/templates/); the HTML page embeds its CSS and its
 figures (inline SVG), the Markdown file links PNG figures written next to it. Nothing on either
 depends on the clock: the same inputs give byte-identical files.
 """
@@ -60,8 +60,8 @@ class Report:
 
 def build_report(paths, recheck="all", workers: int | None = None, progress=None) -> Report:
     """Re-check every path: a folder is an audit, a file a certificate (see the module docstring)."""
-    from certify.report.audit import audit_section
-    from certify.report.certs import certificate_entry
+    from certify.reporting.audit import audit_section
+    from certify.reporting.certs import certificate_entry
 
     if not paths:
         raise CertifyError("certify report needs at least one audit folder or certificate file")
@@ -85,7 +85,7 @@ def build_report(paths, recheck="all", workers: int | None = None, progress=None
 def _environment(html: bool):
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(loader=PackageLoader("certify.report", "templates"), autoescape=html,
+    env = Environment(loader=PackageLoader("certify.reporting", "templates"), autoescape=html,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["g"] = _g
     env.filters["p4"] = lambda v: "-" if v is None else f"{v:.4f}"
@@ -144,7 +144,7 @@ def render_html(report: Report) -> str:
     """The self-contained HTML page (inline CSS, inline SVG figures)."""
     from markupsafe import Markup
 
-    from certify.report.audit_plots import svg_text
+    from certify.reporting.audit_plots import svg_text
 
     figures = {}
     for i, a in enumerate(report.audits):
@@ -156,7 +156,7 @@ def render_html(report: Report) -> str:
 def render_markdown(report: Report, stem: str) -> tuple[str, dict]:
     """The Markdown text and its figures {file name: PNG bytes}, named `stem`-<figure>.png (the
     text links them relative to the Markdown file)."""
-    from certify.report.audit_plots import png_bytes
+    from certify.reporting.audit_plots import png_bytes
 
     names, files = {}, {}
     for i, a in enumerate(report.audits):

@@ -130,7 +130,7 @@ def audit_section(folder: str, recheck=RECHECK_DEFAULT, workers: int | None = No
     True or False."""
     from certify.ensembles.audit import count_lines, summary_of
     from certify.ensembles.fit import LEVELS
-    from certify.report.audit_plots import audit_plots
+    from certify.reporting.audit_plots import audit_plots
 
     header, stored, lines, source = _load(folder)
     total = header["samples"] * len(header["widths"]) * len(header["gains"])

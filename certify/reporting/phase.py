@@ -1,4 +1,4 @@
-"""Phase diagrams: the text summary (the figure is certify.report.figures.phase)."""
+"""Phase diagrams: the text summary (the figure is certify.reporting.figures.phase)."""
 
 from __future__ import annotations
 

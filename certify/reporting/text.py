@@ -653,7 +653,7 @@ def render_result(command: str, cert: dict) -> str:
     if command == "lyapunov":
         return render_plrnn(cert) if cert["claim"]["kind"] == "plrnn_cycles" else render_lyapunov(cert)
     if command == "phase":
-        from certify.report.phase import render_phase
+        from certify.reporting.phase import render_phase
         return render_phase(cert)
     renderers = {"threshold": render_onset, "windows": render_windows, "chaos_onset": render_chaos_onset,
                  "entropy": render_entropy, "gradients": render_gradients, "robustness": render_robustness,
