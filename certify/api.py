@@ -22,7 +22,8 @@ from certify.results import CheckResult, Estimate, Result
 
 __all__ = ["parse", "family", "load", "rnn1d", "from_torch", "check", "period", "orbits", "threshold", "windows", "chaos_onset", "phase",
            "lyapunov", "entropy", "gradients", "robustness", "oscillations", "scrambling", "forcing_interval",
-           "flow_lyapunov", "audit", "AuditResult", "report", "exact", "interval", "whole_period"]
+           "flow_lyapunov", "audit", "AuditResult", "report", "bifurcation",
+           "Bifurcation", "exact", "interval", "whole_period"]
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -72,7 +73,7 @@ def interval(v, what: str = "the interval"):
             raise CertifyError(f"{what} takes two numbers (lo, hi), got {len(parts)}")
     lo, hi = (exact(x, f"{what} bound") for x in parts)
     if not lo < hi:
-        raise CertifyError(f"{what} needs lo < hi, got {v!r}")
+        raise CertifyError(f"{what} needs LO < HI, got {v!r}")
     return lo, hi
 
 
@@ -241,6 +242,50 @@ def _onset(command, fam, param, p, rng, group, digits, max_cells, timeout, progr
     return Result.of(command, cert, fam)
 
 
+def bifurcation(fam, param: str, range, periods=(3,), *, group=None, digits: int = 30, max_cells=None, timeout=None,
+                progress=None) -> "Bifurcation":
+    """The certified windows of each period in `periods` over `range` (onsets, for families neither
+    polynomial nor piecewise linear), for drawing over the float orbit diagram (`plot()`)."""
+    from certify.checker.plfamily import pl_family
+
+    periods = [whole_period(p, "a period") for p in periods]
+    if len(set(periods)) != len(periods):
+        raise CertifyError(f"periods lists a period twice: {periods}")
+    rng = interval(range, "range")
+    fam = family(fam, param, group)
+    exact_family = fam.is_polynomial() or pl_family(fam.program, *rng) is not None
+    command = "windows" if exact_family else "threshold"
+    results = tuple(_onset(command, fam, param, p, rng, None, digits, max_cells, timeout, progress) for p in periods)
+    return Bifurcation(results, fam, rng)
+
+
+@dataclass(frozen=True)
+class Bifurcation:
+    """Certified windows (or onsets) of several periods of one family over one parameter range."""
+
+    results: tuple
+    family: object = field(repr=False)
+    range: tuple = field(repr=False)
+
+    @property
+    def undecided(self) -> bool:
+        return any(r.undecided for r in self.results)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(r.text for r in self.results)
+
+    def plot(self):
+        """The float orbit diagram (labelled: floats, not certified) under the certified bands."""
+        from certify.reporting.figures import bifurcation as figure
+        return figure(self.family, self.range, [r._cert for r in self.results])
+
+    def save(self, path: str) -> str:
+        from certify.reporting.figures import save
+        save(self.plot(), path)
+        return path
+
+
 def chaos_onset(fam, param: str, range, *, periods=None, group=None, max_cells=None, timeout=None,
                 progress=None) -> Result:
     """A certified upper bound on the parameter where topological entropy becomes positive: the
@@ -287,9 +332,12 @@ def lyapunov(f, p=1, *, x0=None, steps: int = 100_000, spectrum: bool = False, c
         net = f if isinstance(f, PLRNN) else load_plrnn(f)
         z0 = None
         if x0 is not None:
-            z0 = [float(v) for v in (x0.split(",") if isinstance(x0, str) else x0)]
+            try:
+                z0 = [float(v) for v in (x0.split(",") if isinstance(x0, str) else x0)]
+            except (TypeError, ValueError):
+                z0 = []
             if len(z0) != net.n or not all(_m.isfinite(v) for v in z0):
-                raise CertifyError(f"x0 for a PLRNN takes {net.n} finite numbers, got {x0!r}")
+                raise CertifyError(f"x0 (--x0) for a PLRNN takes {net.n} comma-separated finite numbers, got {x0!r}")
         cert = lyapunov_plrnn(net, p, spectrum=spectrum, z0=z0, steps=steps, cap=cap, budget=_budget(None, progress))
         return Result.of("lyapunov", cert, net)
     from certify.dynamics import lyapunov as _lyapunov
@@ -318,7 +366,7 @@ def entropy(f, *, domain=None, depth: int = 60, max_cells=None, timeout=None, pr
 
 
 def gradients(f, x0, *, horizon: int = 2000, param: str | None = None, at=None, loss: bool = False,
-              target_x0=None) -> Result:
+              target_x0=None, activation: str | None = None) -> Result:
     """Certified enclosures of the BPTT factors dx_T/dx_0 along the orbit of x0 for T <= horizon,
     and the regime they show (vanishing, bounded, exploding); with `param`, also dx_T/d param (a
     family's parameter at `at`, or a weight w<i>, b<i>, a<i>, c of a network) and with `loss` the
@@ -333,24 +381,32 @@ def gradients(f, x0, *, horizon: int = 2000, param: str | None = None, at=None, 
     fam, value, y0, m = None, None, None, None
     if param is None:
         if at is not None or loss or target_x0 is not None:
-            raise CertifyError("at, loss and target_x0 need param")
-        m = _map(f)
+            raise CertifyError("at (--at), loss (--loss) and target_x0 (--target-x0) need param (--param NAME)")
+        m = parse(f, activation)
     else:
         spec = f.given if isinstance(f, Map) else f
-        network = re.fullmatch(r"[wba][0-9]+|c", param) and _map(f).canonical["kind"] == "rnn1d"
+        network = re.fullmatch(r"[wba][0-9]+|c", param) and _network(f, activation)
         if network:
-            fam, value = weight_family(spec, param)
+            fam, value = weight_family(spec, param, activation)
             value = exact(at, "at") if at is not None else value
         else:
             if at is None:
-                raise CertifyError(f"param {param} needs at= (the parameter value of the orbit)")
-            fam, value = parse_family(spec, param), exact(at, "at")
+                raise CertifyError(f"param {param} needs at= (--at VALUE, the parameter value of the orbit)")
+            fam, value = parse_family(spec, param, activation=activation), exact(at, "at")
         if target_x0 is not None:
             if not loss:
                 raise CertifyError("target_x0 sets the loss's targets: it needs loss=True")
             y0 = exact(target_x0, "target_x0")
     cert = _gradients(m, x0, horizon, family=fam, value=value, loss=loss, y0=y0)
     return Result.of("gradients", cert, m if m is not None else fam)
+
+
+def _network(f, activation) -> bool:
+    """Whether f is a 1D network (a weights file, rnn1d(...), or its Map), without failing."""
+    try:
+        return parse(f, activation).canonical["kind"] == "rnn1d"
+    except CertifyError:
+        return False
 
 
 def robustness(f, *, searches: int = 500, seed: int = 0, persistence: int | None = None, delta=None,
@@ -423,12 +479,12 @@ def forcing_interval(f=None, *, flow: str | None = None, x0=None, steps: int = 1
         from certify.dynamics.flows import predictability, reported_audit
 
         if dt_sample is None:
-            raise CertifyError("a flow needs dt_sample, the sampling step of the data (tau in steps = tau in "
-                               "time / dt_sample; the paper's step is not stated, so there is no default)")
+            raise CertifyError("a flow needs dt_sample (--dt-sample DT), the sampling step of the data (tau in "
+                               "steps = tau in time / DT; the paper's step is not stated, so there is no default)")
         if not dt_sample > 0:
-            raise CertifyError(f"dt_sample must be positive, got {dt_sample:g}")
+            raise CertifyError(f"dt_sample (--dt-sample) must be positive, got {dt_sample:g}")
         if reported is not None and not reported > 0:
-            raise CertifyError(f"reported must be a positive number of steps, got {reported:g}")
+            raise CertifyError(f"reported (--reported) must be a positive number of steps, got {reported:g}")
         res = flow_lyapunov(flow, **flow_options)
         res["tau_pred"] = predictability(res["lambda_max"], dt_sample)
         if reported is not None:
@@ -548,5 +604,5 @@ def report(*paths, html: str | None = None, markdown: str | None = None, recheck
         recheck = _count(recheck, "recheck", 0)
     rep = build_report([str(p) for p in paths], recheck=recheck, workers=workers, progress=progress)
     if html is not None or markdown is not None:
-        write_report(rep, html=html, markdown=markdown)
+        rep.written = list(write_report(rep, html=html, markdown=markdown))
     return rep

@@ -9,8 +9,7 @@ import re
 import sys
 
 from certify import __version__
-from certify.arith import Budget
-from certify.certificates import dumps, read, write_atomic
+from certify.certificates import read
 from certify.errors import CertifyError
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_UNDECIDED = 0, 1, 2, 3
@@ -48,54 +47,14 @@ def _one_line(text: str, limit: int = 500) -> str:
     return text if len(text) <= limit else text[:limit] + " [...]"
 
 
-def _period(text: str) -> int:
-    from certify.certificates.limits import MAX_PERIOD
-
-    text = text.strip()
-    if not re.fullmatch(r"-?[0-9]{1,12}", text):  # ASCII digits: int() would take '٣' and '1_000' too
-        raise CertifyError(f"--period must be a whole number >= 1, got {_one_line(repr(text), 40)}")
-    p = int(text)
-    if p < 1:
-        raise CertifyError(f"--period must be >= 1, got {p}")
-    if p > MAX_PERIOD:
-        raise CertifyError(f"--period {p} is beyond the limit {MAX_PERIOD}")
-    return p
+def _api():
+    import certify.api
+    return certify.api
 
 
-def _domain(text: str, option: str = "--domain"):
-    from flint import fmpq
-
-    from certify.maps.formulas import parse_number
-
-    parts = text.split(",")
-    if len(parts) != 2:
-        raise CertifyError(f"{option} takes LO,HI (two numbers), got {text!r}")
-    lo, hi = (parse_number(s.strip(), f"{option} bound") for s in parts)
-    if not (lo.is_Rational and hi.is_Rational):
-        raise CertifyError(f"{option} bounds must be rational numbers")
-    lo, hi = fmpq(int(lo.p), int(lo.q)), fmpq(int(hi.p), int(hi.q))
-    if not lo < hi:
-        raise CertifyError(f"{option} needs LO < HI, got {text!r}")
-    return lo, hi
-
-
-def _budget(args, **kw) -> Budget:
-    """The work budget of a command from its options (--max-cells, ...), with the progress line on a
-    terminal. Work budgets make verdicts machine-independent; --timeout (see _timeout) does not."""
-    if getattr(args, "max_cells", None) is not None:
-        if args.max_cells < 1:
-            raise CertifyError(f"--max-cells must be at least 1, got {args.max_cells}")
-        kw["max_cells"] = kw["max_pl_cells"] = args.max_cells
-    return Budget(progress=_progress if sys.stderr.isatty() else None, **kw)
-
-
-def _timeout(args):
-    """--timeout SECONDS: the outer guard (None: none); on firing the verdict is undecided, reason
-    "time limit (machine-dependent)" (certify.limits)."""
-    t = args.timeout
-    if t is not None and not (0 < t < float("inf")):
-        raise CertifyError("--timeout must be a positive number of seconds")
-    return t
+def _progress_fn():
+    """The status-line callback on a terminal (None otherwise)."""
+    return _progress if sys.stderr.isatty() else None
 
 
 def _clear_progress() -> None:
@@ -114,124 +73,107 @@ def _figure_file(path, option: str):
     return path
 
 
-def _write_figure(fig, path: str) -> None:
-    from certify.reporting.figures import save
-    save(fig, path)
+def _map(args):
+    """The command's MAP; --activation names a weights file's hidden activation when the file does not."""
+    return _api().parse(args.map, activation=args.activation)
 
 
-def _threshold(args, p: int) -> int:
-    from certify.maps import parse_family
-    from certify.reporting.text import render_onset, render_windows
-    from certify.thresholds import certify_onset, certify_windows
+def _family(args):
+    return _api().family(args.map, args.param, args.group, args.activation)
 
-    rng = _domain(args.range, "--range")
-    fam = parse_family(args.map, args.param, args.group, args.activation)
-    run, render = ((certify_onset, render_onset) if args.cmd == "threshold"
-                   else (certify_windows, render_windows))
-    cert = run(fam, p, rng, digits=args.digits, budget=_budget(args), timeout=_timeout(args))
+
+def _budget_options(args) -> dict:
+    """The work budget and outer guard options every long command shares, as API keywords."""
+    return dict(max_cells=args.max_cells, timeout=args.timeout, progress=_progress_fn())
+
+
+def _emit(args, res, plot: str | None = None) -> int:
+    """Write --out (the certificate) and --plot (the figure), print the JSON (--json) or the text, and
+    give the verdict's exit code."""
+    from certify.certificates import write_atomic
+
     _clear_progress()
-    return _emit(args, cert, render)
+    if args.out:
+        write_atomic(args.out, res.certificate_json)
+    if plot:
+        res.save(plot)
+    if args.json:
+        sys.stdout.write(res.certificate_json)
+    else:
+        print(res.text)
+        if args.out:
+            print(f"written  {args.out}  (re-check with: certify check {args.out})")
+        if plot:
+            print(f"plot     {plot}")
+    return EXIT_UNDECIDED if res.undecided else EXIT_OK
+
+
+def _periodic(args) -> int:
+    _figure_file(args.plot, "--plot")
+    run = _api().period if args.cmd == "period" else _api().orbits
+    res = run(_map(args), args.period, domain=args.domain, max_prec=args.max_prec, **_budget_options(args))
+    return _emit(args, res, args.plot)
+
+
+def _threshold(args) -> int:
+    run = _api().threshold if args.cmd == "threshold" else _api().windows
+    res = run(_family(args), args.param, args.period, args.range, digits=args.digits, **_budget_options(args))
+    return _emit(args, res)
 
 
 def _bifurcation(args) -> int:
     """The certified windows of each period (onsets for families neither polynomial nor piecewise
     linear), printed and drawn over the float orbit diagram; --out PREFIX writes PREFIX-pP.json."""
-    from certify.checker.plfamily import pl_family
-    from certify.maps import parse_family
-    from certify.reporting.figures import bifurcation
-    from certify.reporting.text import render_onset, render_windows
-    from certify.thresholds import certify_onset, certify_windows
+    from certify.certificates import write_atomic
 
     _figure_file(args.plot, "--plot")
-    periods = [_period(v) for v in args.period.split(",")]
-    if len(set(periods)) != len(periods):
-        raise CertifyError(f"--period lists a period twice: {args.period!r}")
-    rng = _domain(args.range, "--range")
-    fam = parse_family(args.map, args.param, args.group, args.activation)
-    exact = fam.is_polynomial() or pl_family(fam.program, *rng) is not None
-    run, render = (certify_windows, render_windows) if exact else (certify_onset, render_onset)
-    certs = []
-    for p in periods:
-        certs.append(run(fam, p, rng, digits=args.digits, budget=_budget(args), timeout=_timeout(args)))
-        _clear_progress()
-    _write_figure(bifurcation(fam, rng, certs), args.plot)
+    bif = _api().bifurcation(_family(args), args.param, args.range, args.period.split(","), digits=args.digits,
+                             **_budget_options(args))
+    _clear_progress()
+    bif.save(args.plot)
     written = []
     if args.out:
         prefix = args.out[:-5] if args.out.lower().endswith(".json") else args.out
-        for p, cert in zip(periods, certs):
-            written.append(f"{prefix}-p{p}.json")
-            write_atomic(written[-1], dumps(cert))
+        for res in bif.results:
+            written.append(f"{prefix}-p{res.claim['p']}.json")
+            write_atomic(written[-1], res.certificate_json)
     if args.json:
-        sys.stdout.write(json.dumps(certs, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps([r.certificate for r in bif.results], sort_keys=True, indent=1,
+                                    ensure_ascii=False) + "\n")
     else:
-        print("\n\n".join(render(cert) for cert in certs))
+        print(bif.text)
         for path in written:
             print(f"written  {path}  (re-check with: certify check {path})")
         print(f"plot     {args.plot}")
-    return EXIT_UNDECIDED if any(c["verdict"] == "undecided" for c in certs) else EXIT_OK
+    return EXIT_UNDECIDED if bif.undecided else EXIT_OK
 
 
 def _chaos_onset(args) -> int:
-    from certify.maps import parse_family
-    from certify.reporting.text import render_chaos_onset
-    from certify.thresholds.chaos import PERIODS, certify_chaos_onset
-
-    periods = PERIODS if args.periods is None else tuple(_period(v) for v in args.periods.split(","))
-    cert = certify_chaos_onset(parse_family(args.map, args.param, args.group, args.activation), _domain(args.range, "--range"), periods,
-                               budget=_budget(args), timeout=_timeout(args))
-    _clear_progress()
-    return _emit(args, cert, render_chaos_onset)
+    periods = None if args.periods is None else args.periods.split(",")
+    res = _api().chaos_onset(_family(args), args.param, args.range, periods=periods, **_budget_options(args))
+    return _emit(args, res)
 
 
 def _phase(args) -> int:
-    from flint import fmpq
+    from certify.certificates import write_atomic
 
-    from certify.maps import parse_family2
-    from certify.maps.formulas import parse_number
-    from certify.reporting.figures import phase as phase_figure
-    from certify.reporting.phase import render_phase
-    from certify.thresholds.phase import certify_phase
-
-    parts = args.range.split(",")
-    if len(parts) != 4:
-        raise CertifyError(f"--range takes X0,X1,Y0,Y1 (four numbers), got {args.range!r}")
-    vals = [parse_number(s.strip(), "--range bound") for s in parts]
-    if not all(v.is_Rational for v in vals):
-        raise CertifyError("--range bounds must be rational numbers")
-    x0, x1, y0, y1 = (fmpq(int(v.p), int(v.q)) for v in vals)
     _figure_file(args.out, "--out (the diagram; the certificate goes to --cert)")
-    fam = parse_family2(args.map, args.x, args.y)
-    cert = certify_phase(fam, ((x0, x1), (y0, y1)), grid=args.grid, depth=args.depth, budget=_budget(args),
-                         timeout=_timeout(args))
+    res = _api().phase(args.map, args.x, args.y, args.range, grid=args.grid, depth=args.depth, **_budget_options(args))
     _clear_progress()
-    text = dumps(cert)
+    drawn = bool(args.out and res.certificate["evidence"])
     if args.cert:
-        write_atomic(args.cert, text)
-    if args.out and cert["evidence"]:
-        _write_figure(phase_figure(cert), args.out)
+        write_atomic(args.cert, res.certificate_json)
+    if drawn:
+        res.save(args.out)
     if args.json:
-        sys.stdout.write(text)
+        sys.stdout.write(res.certificate_json)
     else:
-        print(render_phase(cert))
-        if args.out and cert["evidence"]:
+        print(res.text)
+        if drawn:
             print(f"plot     {args.out}")
         if args.cert:
             print(f"written  {args.cert}  (re-check with: certify check {args.cert})")
-    return EXIT_UNDECIDED if cert["verdict"] == "undecided" else EXIT_OK
-
-
-def _emit(args, cert: dict, render) -> int:
-    """Write --out, print the JSON (--json) or the rendered text, and give the verdict's exit code."""
-    text = dumps(cert)
-    if args.out:
-        write_atomic(args.out, text)
-    if args.json:
-        sys.stdout.write(text)
-    else:
-        print(render(cert))
-        if args.out:
-            print(f"written  {args.out}  (re-check with: certify check {args.out})")
-    return EXIT_UNDECIDED if cert["verdict"] == "undecided" else EXIT_OK
+    return EXIT_UNDECIDED if res.undecided else EXIT_OK
 
 
 def _gains(text: str):
@@ -259,35 +201,20 @@ def _levels(text: str):
 
 
 def _audit(args) -> int:
-    from certify.ensembles.audit import Audit, run_audit
-    from certify.reporting.text import render_audit
-
-    from certify.ensembles.presets import AUDIT_KEYS, preset
-
-    opts = dict(activation="relu", init="he", bias="pytorch", first_layer="random", output_activation=None,
-                output_bias=True, widths=[2, 4, 8, 16, 32, 64], samples=1000, protocol=None)
-    notes = None
-    if args.preset:  # a named configuration; options given explicitly still win
-        p = preset(args.preset)
-        opts.update({k: p[k] for k in AUDIT_KEYS if k in p})
-        notes = {"name": args.preset, **{k: p[k] for k in ("reported_percent", "table_row", "source")}}
+    widths = None
     if args.widths is not None:
         try:
-            opts["widths"] = [int(w) for w in args.widths.split(",")]
+            widths = [int(w) for w in args.widths.split(",")]
         except ValueError:
             raise CertifyError(f"--widths takes comma-separated whole numbers, got {args.widths!r}") from None
-    if args.output_bias is not None:
-        opts["output_bias"] = args.output_bias == "added"
-    for k in ("activation", "init", "bias", "first_layer", "output_activation", "samples", "protocol"):
-        if getattr(args, k) is not None:
-            opts[k] = getattr(args, k)
-    audit = Audit(opts["activation"], opts["init"], opts["widths"], _gains(args.gain), opts["samples"], args.seed,
-                  period=_period(args.period), protocol=opts["protocol"], bias=opts["bias"],
-                  first_layer=opts["first_layer"], output_activation=opts["output_activation"],
-                  budget=Budget(self_check=not args.no_self_check), output_bias=opts["output_bias"],
-                  preset=notes)
-    summary = run_audit(audit, args.out, workers=args.workers, scheduler=args.scheduler, levels=_levels(args.levels))
-    print(render_audit(summary))
+    res = _api().audit(args.out, preset=args.preset, activation=args.activation, init=args.init, widths=widths,
+                       gains=_gains(args.gain), samples=args.samples, seed=args.seed, period=args.period,
+                       protocol=args.protocol, bias=args.bias, first_layer=args.first_layer,
+                       output_activation=args.output_activation,
+                       output_bias=None if args.output_bias is None else args.output_bias == "added",
+                       self_check=not args.no_self_check, workers=args.workers, scheduler=args.scheduler,
+                       levels=_levels(args.levels))
+    print(res.text)
     return EXIT_OK
 
 
@@ -295,92 +222,46 @@ def _report(args) -> int:
     """certify report PATH...: re-check, then write the pages; exit 1 if anything failed its check."""
     import os
 
-    from certify.reporting.page import build_report, write_report
-
     html, markdown = args.html, args.markdown
     if html is None and markdown is None:
         if len(args.paths) != 1 or not os.path.isdir(args.paths[0]):
             raise CertifyError("give --html FILE and/or --markdown FILE (only a single audit folder gets "
                                "FOLDER/report.html and FOLDER/report.md by default)")
         html, markdown = (os.path.join(args.paths[0], name) for name in ("report.html", "report.md"))
-    if args.recheck == "all":
-        recheck = "all"
-    else:
-        try:
-            recheck = int(args.recheck)
-        except ValueError:
-            recheck = -1
-        if recheck < 0:
+    recheck = args.recheck
+    if recheck != "all":
+        if not re.fullmatch(r"[0-9]{1,12}", recheck):
             raise CertifyError(f"--recheck takes a whole number >= 0 or 'all', got {args.recheck!r}")
+        recheck = int(recheck)
     if args.workers is not None and args.workers < 1:
         raise CertifyError(f"--workers must be at least 1, got {args.workers}")
-    report = build_report(args.paths, recheck=recheck, workers=args.workers)
-    for line in report.lines():
+    rep = _api().report(*args.paths, html=html, markdown=markdown, recheck=recheck, workers=args.workers)
+    for line in rep.lines():
         print(line)
-    for path in write_report(report, html=html, markdown=markdown):
+    for path in rep.written:
         print(f"written     {path}")
-    return EXIT_OK if report.ok else EXIT_FAILED
+    return EXIT_OK if rep.ok else EXIT_FAILED
 
 
 def _gradients(args) -> int:
-    from flint import fmpq
-
-    from certify.dynamics.gradients import gradients
-    from certify.maps.formulas import parse_number
-    from certify.reporting.text import render_gradients
-
-    x0 = parse_number(args.x0, "--x0")
-    if not x0.is_Rational:
-        raise CertifyError("--x0 must be a rational number")
     _figure_file(args.plot, "--plot")
-    family, value, y0, m = None, None, None, None
-    if args.param is None:
-        if args.at or args.loss or args.target_x0:
-            raise CertifyError("--at, --loss and --target-x0 need --param NAME")
-        m = _map(args)
-    else:
-        family, value = _gradient_family(args)
-        if args.target_x0:
-            if not args.loss:
-                raise CertifyError("--target-x0 sets the loss's targets: it needs --loss")
-            y0 = _rational(args.target_x0, "--target-x0")
-    cert = gradients(m, fmpq(int(x0.p), int(x0.q)), args.horizon, family=family, value=value, loss=args.loss, y0=y0)
-    if args.plot and cert["verdict"] == "proved":
-        from certify.reporting.figures import gradient
-        _write_figure(gradient(cert), args.plot)
-    return _emit(args, cert, render_gradients)
+    res = _api().gradients(args.map, args.x0, horizon=args.horizon, param=args.param, at=args.at, loss=args.loss,
+                           target_x0=args.target_x0, activation=args.activation)
+    return _emit(args, res, args.plot if res.proved else None)
 
 
-def _gradient_family(args):
-    """(family, value) for `gradients --param`: a weight of an rnn1d network (its own value unless --at),
-    or a family's free parameter at --at."""
-    from certify.maps import parse_family, weight_family
-
-    name = args.param
-    if re.fullmatch(r"[wba][0-9]+|c", name) and _map_kind(args.map, args.activation) == "rnn1d":
-        fam, value = weight_family(args.map, name, args.activation)
-        return fam, _rational(args.at, "--at") if args.at else value
-    if not args.at:
-        raise CertifyError(f"--param {name} needs --at VALUE (the parameter value of the orbit)")
-    return parse_family(args.map, name, activation=args.activation), _rational(args.at, "--at")
+_FLOW_OPTIONS = ("params", "horizon", "dt", "transient", "orbits", "seed")
 
 
-def _map(args):
-    """The command's MAP; --activation names a weights file's hidden activation when the file does not."""
-    from certify.maps import parse_map
-    return parse_map(args.map, activation=args.activation)
+def _flow_options(args) -> dict:
+    """The --flow options given on the command line, as keywords of certify.api.flow_lyapunov."""
+    opts = {k: getattr(args, k) for k in _FLOW_OPTIONS if getattr(args, k) is not None}
+    if args.no_step_check:
+        opts["step_check"] = False
+    return opts
 
 
-def _map_kind(spec: str, activation=None):
-    """'rnn1d' when the spec is a network (weights file or rnn1d(...)), else None, without failing."""
-    from certify.maps import parse_map
-    try:
-        return parse_map(spec, activation).canonical["kind"]
-    except CertifyError:
-        return None
-
-
-def _flow_or_map(args, flow_only: tuple) -> bool:
+def _flow_or_map(args) -> bool:
     """True for a flow (--flow), False for a map; refuses both, neither, or flow options on a map."""
     if args.flow is not None and args.map is not None:
         raise CertifyError("give a MAP or --flow NAME, not both")
@@ -388,144 +269,51 @@ def _flow_or_map(args, flow_only: tuple) -> bool:
         raise CertifyError("give a MAP, or --flow NAME for a continuous-time system (lorenz, rossler, duffing)")
     if args.flow is not None and args.activation is not None:
         raise CertifyError("--activation applies to a weights file, not to --flow")
-    if args.flow is None:
-        given = [o for o in flow_only if getattr(args, o.lstrip("-").replace("-", "_")) not in (None, False)]
-        if given:
-            raise CertifyError(f"{given[0]} applies to --flow only")
+    if args.flow is None and _flow_options(args):
+        raise CertifyError(f"--{next(iter(_flow_options(args))).replace('_', '-')} applies to --flow only")
     return args.flow is not None
-
-
-def _flow_estimate(args) -> dict:
-    from certify.dynamics.flows import get_flow, lyapunov_spectrum
-
-    orbits = 32 if args.orbits is None else args.orbits
-    if orbits < 1:
-        raise CertifyError(f"--orbits must be >= 1, got {orbits}")
-    return lyapunov_spectrum(get_flow(args.flow), args.params, dt=args.dt, horizon=args.horizon,
-                             transient=args.transient, orbits=orbits, seed=args.seed or 0,
-                             step_check=not args.no_step_check)
-
-
-def _flow_forcing(args) -> int:
-    """tau_pred of a flow: an estimate, in time units and in steps of --dt-sample; --reported audited."""
-    from certify.dynamics.flows import predictability, reported_audit
-    from certify.reporting.text import render_flow
-
-    if args.dt_sample is None:
-        raise CertifyError("--flow needs --dt-sample DT, the sampling step of the data (tau in steps = "
-                           "tau in time / DT; the paper's step is not stated, so there is no default)")
-    if not args.dt_sample > 0:
-        raise CertifyError(f"--dt-sample must be positive, got {args.dt_sample:g}")
-    if args.reported is not None and not args.reported > 0:
-        raise CertifyError(f"--reported must be a positive number of steps, got {args.reported:g}")
-    res = _flow_estimate(args)
-    res["tau_pred"] = predictability(res["lambda_max"], args.dt_sample)
-    if args.reported is not None:
-        res["reported"] = reported_audit(args.reported, args.dt_sample, res["lambda_max"])
-    print(json.dumps(res, sort_keys=True, indent=1) if args.json else render_flow(res))
-    return EXIT_OK
-
-
-_FLOW_OPTIONS = ("--params", "--horizon", "--dt", "--transient", "--orbits", "--seed", "--no-step-check")
 
 
 def _forcing(args) -> int:
     """tau_pred = ln 2 / lambda: proved when lambda is (constant-slope PL maps), else an estimate."""
-    import math
-
-    from certify.certificates import q_parse
-    from certify.dynamics import lyapunov, typical_estimate
-
-    if _flow_or_map(args, _FLOW_OPTIONS + ("--dt-sample", "--reported")):
-        return _flow_forcing(args)
-    m = _map(args)
-    typical = lyapunov(m, 1, steps=args.steps or 100_000)["typical"] if m.program.pl() is not None else {}
-    if typical.get("status") == "proved":  # value "log(s)"
-        slope = q_parse(typical["value"][4:-1])
-        lam = {"status": "proved", "value": math.log(float(slope)), "exact": typical["value"],
-               "method": typical["method"]}
-        tau = ({"status": "proved", "value": math.log(2) / lam["value"], "exact": f"log(2)/{lam['exact']}"}
-               if slope > 1 else {"status": "proved", "value": None,
-                                  "method": "lambda <= 0 (proved): no finite predictability horizon"})
+    if _flow_or_map(args):
+        est = _api().forcing_interval(flow=args.flow, dt_sample=args.dt_sample, reported=args.reported,
+                                      **_flow_options(args))
     else:
-        x0 = float(args.x0) if args.x0 else 0.2718281828
-        lam = typical_estimate(m, x0, steps=args.steps or 100_000)
-        v, se = lam.get("value"), lam.get("stderr")
-        if v is None or v <= 0:
-            tau = {"status": "estimate", "value": None,
-                   "method": "lambda <= 0 (or no estimate): no finite predictability horizon"}
-        else:
-            tau = {"status": "estimate", "value": math.log(2) / v, "stderr": math.log(2) * se / v ** 2,
-                   "method": "ln 2 / lambda with lambda a typical-orbit estimate; stderr by the delta method"}
-    out = {"map": m.given, "lambda": lam, "tau_pred": tau}
-    if args.json:
-        print(json.dumps(out, sort_keys=True, indent=1))
-    else:
-        lv = lam.get("value")
-        if lam["status"] == "proved":
-            lam_txt = f"{lam['exact']} (PROVED: {lam['method']})"
-        elif lv is None:
-            lam_txt = "n/a (ESTIMATE failed)"
-        else:
-            lam_txt = f"{lv:.6g} +/- {lam['stderr']:.1e} (ESTIMATE)"
-        print(f"map      {m.given}   [{m.kind}]")
-        print(f"lambda   {lam_txt}")
-        if tau.get("value") is None:
-            print(f"tau_pred none: {tau['method']}")
-        else:
-            err = f" +/- {tau['stderr']:.2g}" if tau.get("stderr") is not None else ""
-            print(f"tau_pred {tau['value']:.4g}{err} steps ({tau['status'].upper()}): the sparse teacher-forcing "
-                  f"interval of Mikhaeil et al.")
+        for option in ("dt_sample", "reported"):
+            if getattr(args, option) is not None:
+                raise CertifyError(f"--{option.replace('_', '-')} applies to --flow only")
+        est = _api().forcing_interval(_map(args), x0=args.x0, steps=args.steps or 100_000)
+    print(json.dumps(est.data, sort_keys=True, indent=1) if args.json else est.text)
     return EXIT_OK
 
 
 def _entropy(args) -> int:
-    from certify.dynamics.entropy import entropy_bounds
-    from certify.reporting.text import render_entropy
-
-    from certify.checker.entropy import MAX_DEPTH
-
-    if not 1 <= args.depth <= MAX_DEPTH:
-        raise CertifyError(f"--depth must be between 1 and {MAX_DEPTH} (the checker's limit), got {args.depth}")
-    m = _map(args)
-    cert = entropy_bounds(m, _domain(args.domain) if args.domain else None, budget=_budget(args, lap_depth=args.depth),
-                          timeout=_timeout(args))
-    _clear_progress()
-    return _emit(args, cert, render_entropy)
+    res = _api().entropy(_map(args), domain=args.domain, depth=args.depth, **_budget_options(args))
+    return _emit(args, res)
 
 
 def _lyapunov(args) -> int:
-    from certify.dynamics import lyapunov
-    from certify.reporting.text import render_lyapunov
-
-    if _flow_or_map(args, _FLOW_OPTIONS):
+    if _flow_or_map(args):
+        if args.out or args.x0 is not None or args.steps is not None or args.orbit_period != "1":
+            raise CertifyError("--out, --x0, --steps and --period apply to maps; a flow's exponents "
+                               "are estimates (no certificate): use --json")
         from certify.reporting.text import render_flow
 
-        if args.out or args.x0 is not None or args.steps is not None or args.orbit_period != "1":
-            raise CertifyError("--out, --x0, --steps and --orbit-period apply to maps; a flow's exponents "
-                               "are estimates (no certificate): use --json")
-        res = _flow_estimate(args)
+        res = _api().flow_lyapunov(args.flow, **_flow_options(args))
         print(json.dumps(res, sort_keys=True, indent=1) if args.json else render_flow(res))
         return EXIT_OK
-    args.steps = 100_000 if args.steps is None else args.steps
-    p = _period(args.orbit_period)
-    if args.steps < 100:
-        raise CertifyError("--steps must be at least 100")
     from certify.maps.plrnn import is_plrnn_file
+
     if is_plrnn_file(args.map):
         if args.activation is not None:
             raise CertifyError("--activation applies to weights files of 1D networks, not to a PLRNN file")
-        return _lyapunov_plrnn(args, p)
-    x0 = None
-    if args.x0 is not None:
-        try:
-            x0 = float(args.x0)
-        except ValueError:
-            raise CertifyError(f"--x0 must be a number, got {args.x0!r}") from None
-    m = _map(args)
-    cert = lyapunov(m, p, x0=x0, steps=args.steps,
-                    budget=Budget(progress=_progress if sys.stderr.isatty() else None))
-    return _emit(args, cert, render_lyapunov)
+        f = args.map
+    else:
+        f = _map(args)
+    res = _api().lyapunov(f, args.orbit_period, x0=args.x0, steps=100_000 if args.steps is None else args.steps,
+                          spectrum=args.spectrum, cap=args.cap, progress=_progress_fn())
+    return _emit(args, res)
 
 
 def _flow_arguments(p) -> None:
@@ -540,96 +328,21 @@ def _flow_arguments(p) -> None:
     p.add_argument("--no-step-check", action="store_true", help="with --flow: skip the dt/2 re-run")
 
 
-def _rational(text: str, option: str):
-    """An exact rational command-line number (decimals are exact: 1e-12 is 10^-12)."""
-    from flint import fmpq
-
-    from certify.maps.formulas import parse_number
-
-    v = parse_number(text, option)
-    if not v.is_Rational:
-        raise CertifyError(f"{option} must be a rational number, got {text!r}")
-    return fmpq(int(v.p), int(v.q))
-
-
 def _robustness(args) -> int:
-    from certify.dynamics.robustness import persistence, robustness
-    from certify.reporting.text import render_robustness
-    from certify.certificates import q_parse
-
-    if args.searches < 1:
-        raise CertifyError(f"--searches must be at least 1, got {args.searches}")
-    if args.persistence is not None and args.persistence < 1:
-        raise CertifyError("--persistence needs a positive number of samples")
-    deltas = [_rational(d.strip(), "--delta") for d in args.delta.split(",")] if args.delta else None
-    if deltas and any(d < 0 for d in deltas):
-        raise CertifyError("--delta values must be >= 0")
-    m = _map(args)
-    if m.canonical.get("kind") != "rnn1d":
-        raise CertifyError("the robustness radius is defined for networks: give a weights file or rnn1d(...)")
-    if args.persistence and m.program.pl() is None:
-        raise CertifyError("the persistence experiment needs a piecewise-linear network (exact verdicts)")
-    cert = robustness(m, seed=args.seed, budget=_budget(args, searches=args.searches), timeout=_timeout(args))
-    _clear_progress()
-    if args.persistence:
-        if deltas is None:
-            r = cert.get("radius") or {}
-            lo = q_parse(r["lo"]) if r.get("lo") not in (None, "0") else None
-            deltas = [lo, 4 * lo, 16 * lo] if lo else []
-            if r.get("hi") not in (None, "0"):
-                deltas.append(q_parse(r["hi"]))
-        if deltas:
-            cert["experiment"] = persistence(m, sorted(set(deltas)), args.persistence, args.seed)
-    return _emit(args, cert, render_robustness)
+    res = _api().robustness(_map(args), searches=args.searches, seed=args.seed, persistence=args.persistence,
+                            delta=args.delta, **_budget_options(args))
+    return _emit(args, res)
 
 
 def _oscillations(args) -> int:
-    from certify.dynamics.oscillations import oscillations
-    from certify.reporting.text import render_oscillations
-
     _figure_file(args.plot, "--plot")
-    m = _map(args)
-    cert = oscillations(m, args.upto, max_odd=args.max_odd, budget=_budget(args), timeout=_timeout(args))
-    _clear_progress()
-    if args.plot and cert["verdict"] == "proved":
-        from certify.reporting.figures import laps
-        _write_figure(laps(cert), args.plot)
-    return _emit(args, cert, render_oscillations)
+    res = _api().oscillations(_map(args), upto=args.upto, max_odd=args.max_odd, **_budget_options(args))
+    return _emit(args, res, args.plot if res.proved else None)
 
 
 def _scrambling(args) -> int:
-    from certify.dynamics.scrambling import scrambling
-    from certify.reporting.text import render_scrambling
-
-    x, y = _rational(args.x, "--x"), _rational(args.y, "--y")
-    eps, delta = _rational(args.eps, "--eps"), _rational(args.delta, "--delta")
-    m = _map(args)
-    cert = scrambling(m, x, y, eps, delta, args.horizon)
-    return _emit(args, cert, render_scrambling)
-
-
-def _lyapunov_plrnn(args, p: int) -> int:
-    """An n-dimensional PLRNN file: certified cycles of period 1..P, and a spectrum estimate (--spectrum)."""
-    import math
-
-    from certify.dynamics.plrnn import lyapunov_plrnn
-    from certify.maps.plrnn import load_plrnn
-    from certify.reporting.text import render_plrnn
-
-    net = load_plrnn(args.map)
-    z0 = None
-    if args.x0 is not None:
-        try:
-            z0 = [float(v) for v in args.x0.split(",")]
-        except ValueError:
-            raise CertifyError(f"--x0 for a PLRNN takes {net.n} comma-separated numbers, got {args.x0!r}") from None
-        if len(z0) != net.n or not all(math.isfinite(v) for v in z0):
-            raise CertifyError(f"--x0 for a PLRNN takes {net.n} comma-separated finite numbers, got {args.x0!r}")
-    cert = lyapunov_plrnn(net, p, spectrum=args.spectrum, z0=z0, steps=args.steps, cap=args.cap,
-                          budget=Budget(progress=_progress if sys.stderr.isatty() else None))
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\033[K")
-    return _emit(args, cert, render_plrnn)
+    res = _api().scrambling(_map(args), args.x, args.y, args.eps, args.delta, horizon=args.horizon)
+    return _emit(args, res)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -785,7 +498,7 @@ def _parser() -> argparse.ArgumentParser:
     lp = sub.add_parser("lyapunov", help="exponents of every certified orbit of period P, and of a typical orbit")
     lp.add_argument("map", nargs="?", help="a 1D map or a PLRNN file (or use --flow)")
     _activation_argument(lp)
-    lp.add_argument("--orbit-period", "-p", default="1",
+    lp.add_argument("--period", "--orbit-period", "-p", dest="orbit_period", default="1",
                     help="period of the certified orbits (default 1); for a PLRNN file, every period 1..P")
     lp.add_argument("--x0", help="start of the typical orbit (default: a generic point of the region); "
                                    "for a PLRNN file, n comma-separated numbers")
@@ -944,70 +657,18 @@ def main(argv=None) -> int:
         return 0
 
 
+_COMMANDS = {"period": _periodic, "orbits": _periodic, "threshold": _threshold, "windows": _threshold,
+             "bifurcation": _bifurcation, "chaos-onset": _chaos_onset, "phase": _phase, "audit": _audit,
+             "report": _report, "gradients": _gradients, "forcing-interval": _forcing, "entropy": _entropy,
+             "lyapunov": _lyapunov, "robustness": _robustness, "oscillations": _oscillations,
+             "scrambling": _scrambling}
+
+
 def _main(argv) -> int:
     args = _parser().parse_args(argv)
     if args.cmd == "check":
         return _check(args)
-
-    from certify.periodic.period import certify_orbits, certify_period
-    from certify.reporting.text import render
-
-    if args.cmd == "lyapunov":
-        return _lyapunov(args)
-    if args.cmd == "audit":
-        return _audit(args)
-    if args.cmd == "phase":
-        return _phase(args)
-    if args.cmd == "entropy":
-        return _entropy(args)
-    if args.cmd == "gradients":
-        return _gradients(args)
-    if args.cmd == "robustness":
-        return _robustness(args)
-    if args.cmd == "oscillations":
-        return _oscillations(args)
-    if args.cmd == "scrambling":
-        return _scrambling(args)
-    if args.cmd == "forcing-interval":
-        return _forcing(args)
-    if args.cmd == "chaos-onset":
-        return _chaos_onset(args)
-    if args.cmd == "bifurcation":
-        return _bifurcation(args)
-    if args.cmd == "report":
-        return _report(args)
-    p = _period(args.period)
-    if args.cmd in ("threshold", "windows"):
-        return _threshold(args, p)
-    domain = _domain(args.domain) if args.domain else None
-    if args.max_prec < 64:
-        raise CertifyError("--max-prec must be at least 64 bits")
-    budget = _budget(args, max_prec=args.max_prec)
-    timeout = _timeout(args)
-    _figure_file(args.plot, "--plot")
-    m = _map(args)
-    run = certify_period if args.cmd == "period" else certify_orbits
-    cert = run(m, p, domain=domain, budget=budget, timeout=timeout)
-    _clear_progress()
-    text = dumps(cert)
-    if args.out:
-        write_atomic(args.out, text)
-    if args.plot:
-        from certify.reporting.figures import cobweb
-        _write_figure(cobweb(m.program, cert), args.plot)
-    if args.json:
-        sys.stdout.write(text)
-    else:
-        checked = None
-        if cert["verdict"] != "undecided":
-            checked = f"{len(cert['evidence'])} fact(s) re-verified by the independent checker " \
-                      f"at {cert['precision']} bits"
-        print(render(cert, checked))
-        if args.out:
-            print(f"written  {args.out}  (re-check with: certify check {args.out})")
-        if args.plot:
-            print(f"plot     {args.plot}")
-    return EXIT_UNDECIDED if cert["verdict"] == "undecided" else EXIT_OK
+    return _COMMANDS[args.cmd](args)
 
 
 if __name__ == "__main__":

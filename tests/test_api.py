@@ -117,7 +117,7 @@ def test_period_option_checks():
     for bad in (0, True, 2.5, "x"):
         with pytest.raises(CertifyError, match="period"):
             certify.period("tent(s=2)", bad)
-    with pytest.raises(CertifyError, match="lo < hi"):
+    with pytest.raises(CertifyError, match="LO < HI"):
         certify.period("tent(s=2)", 3, domain=(1, 0))
 
 

@@ -117,8 +117,8 @@ def test_lyapunov_flow_text(capsys):
 @pytest.mark.parametrize("args, message", [
     (["forcing-interval", "--flow", "chua", "--dt-sample", "0.01"], "unknown flow"),
     (["forcing-interval", "--flow", "lorenz", "--dt-sample", "0.01", "--params", "gamma=1"], "unknown parameter"),
-    (["forcing-interval", "--flow", "lorenz", "--dt-sample", "0"], "--dt-sample must be positive"),
-    (["forcing-interval", "--flow", "lorenz"], "needs --dt-sample"),
+    (["forcing-interval", "--flow", "lorenz", "--dt-sample", "0"], "dt_sample (--dt-sample) must be positive"),
+    (["forcing-interval", "--flow", "lorenz"], "needs dt_sample (--dt-sample DT)"),
     (["lyapunov", "--flow", "lorenz", "--dt", "-0.01"], "--dt must be a positive"),
     (["lyapunov", "--flow", "lorenz", "--horizon", "0"], "--horizon must be a positive"),
     (["lyapunov", "logistic(r=4)", "--flow", "lorenz"], "not both"),

@@ -26,6 +26,7 @@ class Report:
 
     certificates: list = field(default_factory=list)
     audits: list = field(default_factory=list)
+    written: list = field(default_factory=list)  # the files write_report wrote
 
     @property
     def ok(self) -> bool:
