@@ -9,11 +9,39 @@ import re
 import sys
 
 from certify import __version__
-from certify.arith import Budget
-from certify.certificates import dumps, read, write_atomic
 from certify.errors import CertifyError
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_UNDECIDED = 0, 1, 2, 3
+
+
+# Imported on first use, so that `certify --version` and `certify --help` load no flint, sympy or
+# numpy (tests/test_startup.py); each stands for the function of the same name.
+def Budget(**kw):
+    """certify.arith.Budget(**kw)."""
+    from certify.arith import Budget
+
+    return Budget(**kw)
+
+
+def dumps(cert: dict) -> str:
+    """certify.certificates.dumps(cert)."""
+    from certify.certificates import dumps
+
+    return dumps(cert)
+
+
+def read(path: str) -> dict:
+    """certify.certificates.read(path)."""
+    from certify.certificates import read
+
+    return read(path)
+
+
+def write_atomic(path: str, text: str) -> None:
+    """certify.certificates.write_atomic(path, text)."""
+    from certify.certificates import write_atomic
+
+    write_atomic(path, text)
 
 
 class _Parser(argparse.ArgumentParser):
