@@ -76,3 +76,24 @@ def test_check_loads_no_numpy(cert):
     got = loaded_by(*run_cli(["check", f"proofs/{cert}"]))
     assert got["out"].startswith("OK: ")
     assert "numpy" not in got["loaded"]
+
+
+def test_kernel_import_loads_no_sympy_or_numpy():
+    """`import certify.checker` (the kernel) imports neither sympy nor numpy (flint only)."""
+    assert loaded_by("import certify.checker")["loaded"] == ["flint"]
+
+
+@pytest.mark.parametrize("cert", ["relu_tent_net_period3.cert.json", "plrnn2d_cycles.cert.json"])
+def test_kernel_checks_a_network_without_sympy(cert):
+    """The kernel passes a certificate about a network (rnn1d, PLRNN) without importing sympy: only
+    formulas and polynomial claims need it."""
+    got = loaded_by("from certify.certificates import read", "from certify.checker import check",
+                    f"res = check(read('proofs/{cert}'))", "print(res.ok, res.facts > 0)")
+    assert got == {"loaded": ["flint"], "out": "True True\n"}
+
+
+def test_kernel_checks_a_formula_with_sympy():
+    """A formula map's certificate is checked with sympy (the canonical expression is parsed)."""
+    got = loaded_by("from certify.certificates import read", "from certify.checker import check",
+                    "print(check(read('proofs/logistic_r383_period3.cert.json')).ok)")
+    assert got["out"] == "True\n" and "sympy" in got["loaded"]
