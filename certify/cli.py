@@ -9,7 +9,6 @@ import re
 import sys
 
 from certify import __version__
-from certify.certificates import read
 from certify.errors import CertifyError
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_UNDECIDED = 0, 1, 2, 3
@@ -563,7 +562,7 @@ def _check(args) -> int:
     nothing a file holds can produce a traceback."""
     import dataclasses
 
-    from certify.certificates import Unreadable
+    from certify.certificates import Unreadable, read
     from certify.reporting.text import render_check
     from certify.verify import verify
 

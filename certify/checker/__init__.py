@@ -12,10 +12,10 @@ refused.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from flint.utils.flint_exceptions import FlintError
-from sympy.polys.polyerrors import BasePolynomialError
 
 from certify.certificates import SCHEMA, VERDICTS, interval_parse, q_parse
 from certify.checker import facts as F
@@ -146,6 +146,13 @@ def _continuity(prog: Program, cert: dict) -> None:
         raise F.Failure(why)
 
 
+def _sympy_errors() -> tuple:
+    """sympy's polynomial errors, once sympy is imported (before, none can have been raised):
+    sympy is imported only by the kernel modules that parse formulas or compare polynomials."""
+    error = getattr(sys.modules.get("sympy.polys.polyerrors"), "BasePolynomialError", None)
+    return (error,) if error is not None else ()
+
+
 def check(cert: dict, program: Program | None = None) -> CheckResult:
     """Re-verify every fact of a certificate, bind its fields to them, and derive its statement.
 
@@ -174,7 +181,7 @@ def check(cert: dict, program: Program | None = None) -> CheckResult:
     except CertifyError as e:
         return CheckResult(False, one_line(verdict), 0, one_line(f"malformed certificate: {e}"))
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ArithmeticError, RuntimeError,
-            RecursionError, MemoryError, FlintError, BasePolynomialError) as e:
+            RecursionError, MemoryError, FlintError, *_sympy_errors()) as e:
         return CheckResult(False, one_line(verdict), 0, one_line(f"malformed certificate: {type(e).__name__} {e}"))
     estimates = [f"{k} (estimate)" for k in sorted(set(cert) - kind.info - INFORMATIONAL)
                  if isinstance(cert[k], dict) and cert[k].get("status") == "estimate"]  # e.g. a typical exponent

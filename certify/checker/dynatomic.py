@@ -17,13 +17,10 @@ constant; a polynomial of x-degree 0 that is not zero has none.
 
 from __future__ import annotations
 
-import sympy
 from flint import fmpq, fmpq_mpoly_ctx, fmpq_poly
 
 from certify.checker.polynomials import count_real_roots
 from certify.checker.semantics import NotExact, Program, eval_exact
-
-_R = sympy.Symbol("r")
 
 
 class NotPolynomialFamily(Exception):
@@ -114,7 +111,12 @@ def at_param(phi, value: fmpq) -> fmpq_poly:
     return fmpq_poly(coeffs)
 
 
-def to_sympy(poly: fmpq_poly, var=_R) -> sympy.Poly:
+def to_sympy(poly: fmpq_poly, var=None):
+    """`poly` as a sympy Poly in `var` (default the symbol r); sympy is imported here, on first use."""
+    import sympy
+
+    if var is None:
+        var = sympy.Symbol("r")
     return sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(poly.coeffs())], var,
                       domain="QQ")
 
@@ -128,10 +130,13 @@ def real_roots_at(phi, value: fmpq) -> int:
     return count_real_roots(g)
 
 
-def minpoly_of(text: str) -> sympy.Poly:
-    """The minimal polynomial over Q (in r) of an exact real constant given as a canonical string."""
+def minpoly_of(text: str):
+    """The minimal polynomial over Q (a sympy Poly in r) of an exact real constant given as a canonical string."""
+    import sympy
+
     from certify.checker.semantics import parse_canonical_expr
     expr = parse_canonical_expr(text)
     if expr.free_symbols:
         raise ValueError("an exact value may not contain variables")
-    return sympy.Poly(sympy.minimal_polynomial(expr, _R), _R)
+    r = sympy.Symbol("r")
+    return sympy.Poly(sympy.minimal_polynomial(expr, r), r)

@@ -38,13 +38,11 @@ import re
 from math import gcd, lcm
 from typing import NamedTuple
 
-import sympy
 from flint import fmpq, fmpq_mpoly_ctx
-from sympy.polys.polyerrors import BasePolynomialError
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.statement import Failure
-from certify.checker.semantics import _CANON_NAMES, X, Program, canonical_expr, parse_canonical_expr
+from certify.checker.semantics import _CANON_NAMES, Program, canonical_expr, parse_canonical_expr
 from certify.checker.statement import Statement, num
 from certify.errors import CertifyError
 
@@ -104,6 +102,11 @@ def pl_family2(canon: dict):
     if not isinstance(canon, dict) or canon.get("kind") != "expr" or set(canon) != {"kind", "expr", "params"} \
             or not isinstance(canon["expr"], str):
         raise NotPhaseFamily("a phase diagram needs a family {'kind': 'expr', 'expr': ..., 'params': [p, q]}")
+    import sympy
+    from sympy.polys.polyerrors import BasePolynomialError
+
+    from certify.checker.semantics import X
+
     names = param_names(canon["params"])
     ps = sympy.symbols(names)
     try:
@@ -251,6 +254,8 @@ def chaos_conditions(fam):
 
 def poly_str(g) -> str:
     """sympy's text of an fmpq_mpoly (names of its context)."""
+    import sympy
+
     names = g.context().names()
     syms = sympy.symbols(names)
     expr = sympy.Add(*[sympy.Rational(int(c.p), int(c.q)) * sympy.Mul(*[s ** e for s, e in zip(syms, mono)])
@@ -280,6 +285,9 @@ def _text_limit(g) -> int:
 
 def poly_parse(text: str, ctx):
     """The fmpq_mpoly in ctx spelled by a polynomial text (whitelisted tokens only)."""
+    import sympy
+    from sympy.polys.polyerrors import BasePolynomialError
+
     names = ctx.names()
     syms = sympy.symbols(names)
     try:

@@ -1,7 +1,8 @@
 """What a map *is*: a canonical map description compiled to a straight-line program.
 
 Part of the trusted kernel: imports only the standard library, python-flint, sympy's parser,
-certify.errors and certify.certificates (exact rationals and the input limits). The certifiers
+certify.errors and certify.certificates (exact rationals and the input limits). sympy is imported
+where a formula is parsed or compiled, so a network (rnn1d) compiles without it. The certifiers
 use these evaluators too, so finder and checker agree by construction on the function being
 studied; everything clever lives outside this module.
 
@@ -21,34 +22,47 @@ Evaluators (all over the same program):
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from tokenize import TokenError
 from bisect import bisect_right
 
-import sympy
 from flint import arb, ctx, fmpq
-from sympy.parsing.sympy_parser import parse_expr
 
 from certify.certificates import q_parse
 from certify.certificates.limits import MAX_EXPONENT, MAX_EXPR_CHARS, MAX_WIDTH, check_expression
 from certify.errors import CertifyError
 
-X = sympy.Symbol("x")
-
 MONOTONE = ("tanh", "exp", "log", "atan", "sqrt")  # increasing on their domains
 UNARY = MONOTONE + ("sin", "cos", "abs")
 ACTIVATIONS = ("relu", "leaky_relu", "hardtanh", "identity", "tanh", "sigmoid")
 
-_SYMPY_FUNCS = {
-    sympy.tanh: "tanh",
-    sympy.exp: "exp",
-    sympy.log: "log",
-    sympy.atan: "atan",
-    sympy.sin: "sin",
-    sympy.cos: "cos",
-    sympy.Abs: "abs",
-}
+
+@functools.cache
+def _sympy_names():
+    """(X, the table of sympy's functions), built on first use: sympy's symbol x and its unary
+    functions with their instruction names."""
+    import sympy
+
+    return sympy.Symbol("x"), {
+        sympy.tanh: "tanh",
+        sympy.exp: "exp",
+        sympy.log: "log",
+        sympy.atan: "atan",
+        sympy.sin: "sin",
+        sympy.cos: "cos",
+        sympy.Abs: "abs",
+    }
+
+
+def __getattr__(name: str):
+    """X, sympy's symbol x (for `from certify.checker.semantics import X`), imports sympy."""
+    if name == "X":
+        return _sympy_names()[0]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # Names a canonical expression may contain; anything else is refused before sympy sees it.
 _CANON_NAMES = {"x", "Max", "Min", "Abs", "tanh", "exp", "log", "atan", "sin", "cos", "sqrt", "pi", "E"}
 _CANON_FUNCTIONS = frozenset(_CANON_NAMES - {"x", "pi", "E"})
@@ -90,6 +104,9 @@ class _Builder:
 
 
 def _from_sympy(expr, b: _Builder) -> int:
+    import sympy
+
+    X, funcs = _sympy_names()
     if expr == X:
         return b.emit(("x",))
     if b.param is not None and expr == b.param:
@@ -122,7 +139,7 @@ def _from_sympy(expr, b: _Builder) -> int:
         for a in args[1:]:
             acc = b.emit((op, *sorted((acc, a))))
         return acc
-    name = _SYMPY_FUNCS.get(expr.func)
+    name = funcs.get(expr.func)
     if name is not None:
         return b.emit((name, _from_sympy(expr.args[0], b)))
     if expr.free_symbols - {X, b.param}:
@@ -156,6 +173,10 @@ def parse_canonical_expr(text: str, param: str | tuple | None = None):
             raise CertifyError(f"canonical expression uses the unknown name {m.group(1)[:40]!r}")
         pos = m.end()
     check_expression(text, "canonical expression", frozenset({"x", *params}), _CANON_FUNCTIONS)
+    import sympy
+    from sympy.parsing.sympy_parser import parse_expr
+
+    X = _sympy_names()[0]
     names = {n: getattr(sympy, n) for n in ("Max", "Min", "Abs", "tanh", "exp", "log", "atan",
                                              "sin", "cos", "sqrt", "pi", "E")}
     glob = {"Integer": sympy.Integer, "Symbol": sympy.Symbol, "Rational": sympy.Rational}
@@ -172,6 +193,8 @@ def canonical_expr(text: str, param=None):
     """A map's canonical expression: parsed as by parse_canonical_expr, and required to be in
     canonical form (sympy's own printing of what it parsed), so the text a certificate shows is
     the function the kernel compiles (sympy would silently cancel x**2/x to x, read 1//3 as 0)."""
+    import sympy
+
     expr = parse_canonical_expr(text, param)
     if sympy.sstr(expr) != text:
         raise CertifyError(f"the canonical expression is not in canonical form: it reads as {sympy.sstr(expr)[:80]!r}")
@@ -287,7 +310,11 @@ class Program:
             raise CertifyError(f"bad family parameter {name!r}")
         if value is not None and name is None:
             raise CertifyError("a parameter value was given for a map without a parameter")
-        sym = sympy.Symbol(name) if name else None
+        sym = None
+        if canon["kind"] == "expr":  # a formula, read by sympy (a network compiles without it)
+            import sympy
+
+            sym = sympy.Symbol(name) if name else None
         b = _Builder(None if value is not None else sym)
         if canon["kind"] == "expr":
             expr = canonical_expr(canon["expr"], name)

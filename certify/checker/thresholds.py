@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 
-import sympy
 from flint import arb, fmpq, fmpq_poly
 
 from certify.certificates import interval, interval_parse, q_parse, q_str
@@ -216,6 +215,8 @@ def _minpoly_field(cert: dict, m: fmpq_poly, name: str) -> None:
         raise F.Failure("a proved algebraic onset states its minimal polynomial")
     if any(len(e) > 4 for e in re.findall(r"\*\*\s*(\d+)", text)):
         raise F.Failure("the stated minpoly has an exponent beyond the minimal polynomial's degree")
+    import sympy
+
     expr = parse_canonical_expr(text, name)
     sym = sympy.Symbol(name)
     if expr.free_symbols - {sym} or sympy.Poly(expr, sym).monic() != to_sympy(m, sym).monic():
@@ -255,6 +256,8 @@ def _exact_field(cert: dict, m: fmpq_poly, lo, hi) -> str | None:
             or text.count("sqrt") + text.count("**(") > MAX_EXACT_RADICALS:
         raise F.Failure(f"an exact form is a root of a minpoly of degree <= 4 written with rationals, + - * / ( ) "
                         f"and at most {MAX_EXACT_RADICALS} radicals (sqrt, ** with a rational exponent)")
+    import sympy
+
     try:
         same = minpoly_of(text).monic() == to_sympy(m).monic()
     except (ValueError, TypeError, NotImplementedError, sympy.polys.polyerrors.PolynomialError) as e:
@@ -582,6 +585,8 @@ def _nonnegative_on(g: fmpq_poly, A, L) -> bool:
     real root inside, and one point of every gap between them (where g has no root)."""
     if g.degree() < 1:
         return g(A) >= 0
+    import sympy
+
     to_q = lambda v: fmpq(int(sympy.Rational(v).p), int(sympy.Rational(v).q))  # noqa: E731
     ivs = to_sympy(g).sqf_part().intervals(inf=sympy.Rational(int(A.p), int(A.q)),
                                            sup=sympy.Rational(int(L.p), int(L.q)))
