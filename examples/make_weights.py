@@ -8,6 +8,8 @@ he_relu8.json         the same network as a JSON weights file (flat keys w, b, a
                       written as the JSON float of the same value, so both files denote one map
 tanh8_f16.safetensors a width-8 network stored in float16 under the prefix "net." (keys net.0.weight,
                       ...) with no metadata: the activation comes from --activation tanh
+he_relu8.pt           the state_dict of he_relu8 saved by torch.save (written only when PyTorch is
+                      installed: pip install certify[torch]); read with --activation relu
 """
 
 from __future__ import annotations
@@ -43,6 +45,11 @@ def main() -> None:
         fh.write(json.dumps(twin) + "\n")
     tanh = he_net(TANH_SEED, gain=TANH_GAIN, dtype=np.float16)
     save_file({f"net.{k}": v for k, v in tanh.items()}, os.path.join(HERE, "tanh8_f16.safetensors"))
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.save({k: torch.from_numpy(v) for k, v in relu.items()}, os.path.join(HERE, "he_relu8.pt"))
 
 
 if __name__ == "__main__":

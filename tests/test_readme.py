@@ -48,3 +48,17 @@ def test_readme_command_runs(cmd, tmp_path, monkeypatch, capsys):
                 assert main(shlex.split(earlier)[1:]) in (0, 3)
     capsys.readouterr()
     assert main(shlex.split(cmd)[1:]) == 0, capsys.readouterr()
+
+
+def test_readme_python_block_runs_and_prints_what_it_says(monkeypatch, capsys):
+    """The README's Python block runs from the repository root; each `# -> TEXT` is a line it prints."""
+    monkeypatch.chdir(ROOT)
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        blocks = re.findall(r"```python\n(.*?)```", fh.read(), re.S)
+    assert blocks
+    for block in blocks:
+        capsys.readouterr()
+        exec(compile(block, "README.md", "exec"), {"__name__": "__readme__"})
+        printed = capsys.readouterr().out.splitlines()
+        for want in re.findall(r"^print\(.*\)\s*# -> (.*)$", block, re.M):
+            assert want.rstrip() in printed
