@@ -3,6 +3,7 @@ certificate bytes as the CLI, exact values, frozen results, independent re-check
 
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 from fractions import Fraction
@@ -15,6 +16,8 @@ import pytest
 import certify
 from certify.cli import main
 from certify.errors import CertifyError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _cli_json(capsys, *argv) -> str:
@@ -189,3 +192,37 @@ def test_public_names_are_not_shadowed_by_subpackages():
             importlib.import_module(info.name)
     for name in certify.__all__:
         assert not isinstance(getattr(certify, name), types.ModuleType), name
+
+
+def test_the_library_tour(tmp_path, monkeypatch):
+    """The tour of issue 10 runs: build maps every way, certify, read exact values, re-check, plot,
+    save, the notebook views, the other commands, and Map evaluation."""
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(281)
+    W, B, A = rng.normal(0, 1.4, (8, 1)).astype(np.float16), rng.uniform(-1, 1, (1, 8)), rng.normal(0, .5, 8)
+    f = certify.rnn1d(w=W, b=B, a=A, c=0.0, activation="relu")
+    assert f.canonical["w"][0] == str(Fraction(float(W[0, 0]))).replace(" ", "")
+    f = certify.load(f"{ROOT}/examples/he_relu8.json")
+    assert f.canonical == certify.load(f"{ROOT}/examples/he_relu8.safetensors").canonical
+    res = certify.period(f, 3)
+    assert res.verdict == "proved" and all(isinstance(v, Fraction) for iv in res.orbit for v in iv)
+    assert res.certificate["verdict"] == "proved" and res.check().ok
+    fig = res.plot()
+    assert fig.axes[0].get_aspect() == 1.0
+    res.save("c.pdf")
+    res.save("c.json")
+    assert open("c.pdf", "rb").read(5) == b"%PDF-" and certify.check("c.json").ok
+    assert "PROVED" in res._repr_html_() and res._repr_markdown_()
+    h = certify.parse("logistic(r=3.83)")
+    assert certify.orbits(h, 5).verdict == "proved"
+    assert certify.windows("logistic(r)", "r", 3, (3.5, 4)).windows
+    assert certify.lyapunov(h).verdict == "proved" and certify.entropy(h).verdict == "proved"
+    assert 0 <= h(0.3) <= 1 and h.plot().axes
+    try:
+        import torch
+    except ImportError:
+        return
+    model = torch.nn.Sequential(torch.nn.Linear(1, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    from safetensors.numpy import load_file
+    model.load_state_dict({k: torch.from_numpy(v) for k, v in load_file(f"{ROOT}/examples/he_relu8.safetensors").items()})
+    assert certify.from_torch(model).canonical == f.canonical
