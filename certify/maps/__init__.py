@@ -11,18 +11,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-
-import sympy
+from typing import TYPE_CHECKING
 
 from certify.certificates.limits import MAX_SPEC_CHARS
 from certify.checker.semantics import Program
 from certify.errors import CertifyError
 from certify.maps.families import FAMILIES, build_family, split_call
-from certify.maps.formulas import X, expr_to_canonical, parse_formula
+from certify.maps.formulas import FUNCTION_NAMES, expr_to_canonical, parse_formula
 from certify.maps.weights import is_weights_path, load, load_weights, rnn1d, rnn1d_from_mapping, rnn1d_inline
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["Map", "Family", "Family2", "parse_map", "parse_family", "parse_family2", "weight_family",
            "from_weights", "rnn1d", "load", "from_torch", "X", "FAMILIES"]
+
+# sympy is imported where an expression is built (Map.expr, families, formulas), not with this package:
+# reading a weights file and checking a network's certificate need no sympy (tests/test_startup.py)
+
+
+def __getattr__(name: str):
+    """`X`, the symbol x, built on first use (it needs sympy)."""
+    if name == "X":
+        from certify.maps.formulas import _x
+        return _x()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,7 @@ class Map:
         return "smooth"
 
     def formula(self) -> str:
+        import sympy
         return sympy.sstr(self.expr)
 
     def __call__(self, x):
@@ -151,7 +165,12 @@ def _from_rnn1d(given: str, canonical: dict) -> Map:
 def _rnn1d_expr(c: dict, free: str | None = None):
     """The network as a sympy expression; `free` ("w3", "b0", "a2", "c": 0-based as in numpy) leaves that
     weight a symbol."""
+    import sympy
+
+    from certify.maps.formulas import _x
     from certify.maps.weights import activation_expr, rational
+
+    X = _x()
 
     def val(v, name):
         return sympy.Symbol(free) if name == free else rational(v)
@@ -181,6 +200,8 @@ class Family:
 
     def at(self, value) -> Map:
         """The map at an exact parameter value (an fmpq)."""
+        import sympy
+
         from certify.certificates import q_str
         sub = self.expr.subs(sympy.Symbol(self.param), sympy.Rational(int(value.p), int(value.q)))
         if sub.has(sympy.I, sympy.zoo, sympy.nan, sympy.oo):
@@ -201,8 +222,8 @@ GROUPS = ("w", "b", "a", "c")  # input weights, hidden biases, output weights, o
 def parse_family(spec: str, param: str, group: str | None = None, activation: str | None = None) -> Family:
     """A family from 'logistic(r)' or a formula in x and the parameter (e.g. 'r*x*(1-x)'); for a
     weights file, the gain `param` multiplying the weight groups in `group` (default: all)."""
-    from certify.maps.formulas import FUNCTIONS
-    if not (isinstance(param, str) and param.isidentifier()) or param in _RESERVED or param in FUNCTIONS:
+    import sympy
+    if not (isinstance(param, str) and param.isidentifier()) or param in _RESERVED or param in FUNCTION_NAMES:
         raise CertifyError(f"--param must be a plain name other than x and the function names, got {param!r}")
     spec = _spec_text(spec)
     name, args = split_call(spec)
@@ -256,9 +277,9 @@ class Family2:
 
 def parse_family2(spec: str, xname: str, yname: str) -> Family2:
     """A family with two free parameters, e.g. 'skew_tent(aL, aR, 1)' or 'a*x + w*relu(x) + 1'."""
-    from certify.maps.formulas import FUNCTIONS
+    import sympy
     for opt, name in (("--x", xname), ("--y", yname)):
-        if not (isinstance(name, str) and name.isidentifier()) or name in _RESERVED or name in FUNCTIONS:
+        if not (isinstance(name, str) and name.isidentifier()) or name in _RESERVED or name in FUNCTION_NAMES:
             raise CertifyError(f"{opt} must be a plain name other than x and the function names, got {name!r}")
     if xname == yname:
         raise CertifyError("--x and --y must name two different parameters")
@@ -297,8 +318,12 @@ def gain_family(canon: dict, g, groups=frozenset(GROUPS)) -> sympy.Expr:
     sympy symbol): sum (g a_i) act((g w_i) x + g b_i) + g c. For ReLU-type activations the kinks
     -b_i/w_i do not move when w and b are scaled together, so the family is then piecewise linear
     with fixed breakpoints."""
+    import sympy
+
+    from certify.maps.formulas import _x
     from certify.maps.weights import activation_expr, rational
 
+    X = _x()
     k = {name: (g if name in groups else 1) for name in GROUPS}
     terms = [k["a"] * rational(a) * activation_expr(canon["activation"], k["w"] * rational(w) * X + k["b"] * rational(b),
                                                     canon.get("slope"))

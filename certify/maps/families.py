@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import sympy
-
 from certify.errors import CertifyError
-from certify.maps.formulas import X, parse_number
+from certify.maps.formulas import parse_number
+
+
+def _sympy():
+    import sympy  # imported when a family is built, not with this module (a fast start)
+    return sympy
+
 
 FAMILIES = {
-    # name: (parameter names, builder, description)
-    "logistic": (("r",), lambda r: r * X * (1 - X), "r x (1 - x)"),
-    "tent": (("s",), lambda s: s * sympy.Min(X, 1 - X), "s min(x, 1 - x)"),
-    "skew_tent": (("aL", "aR", "mu"), lambda aL, aR, mu: mu + aL * sympy.Min(X, 0) + aR * sympy.Max(X, 0),
+    # name: (parameter names, builder(sympy, x, *params), description)
+    "logistic": (("r",), lambda sp, X, r: r * X * (1 - X), "r x (1 - x)"),
+    "tent": (("s",), lambda sp, X, s: s * sp.Min(X, 1 - X), "s min(x, 1 - x)"),
+    "skew_tent": (("aL", "aR", "mu"), lambda sp, X, aL, aR, mu: mu + aL * sp.Min(X, 0) + aR * sp.Max(X, 0),
                   "mu + aL x (x <= 0), mu + aR x (x >= 0)"),
-    "plrnn1d": (("a", "w", "h"), lambda a, w, h: a * X + w * sympy.Max(X, 0) + h, "a z + w relu(z) + h"),
+    "plrnn1d": (("a", "w", "h"), lambda sp, X, a, w, h: a * X + w * sp.Max(X, 0) + h, "a z + w relu(z) + h"),
 }
 
 
@@ -49,6 +53,7 @@ def split_call(spec: str):
 def build_family(name: str, args: list[str], free: str | None = None):
     """The family's expression in x with the given exact parameter values (`free`: a parameter
     left symbolic, given by its own name, as in logistic(r); or a tuple of such names)."""
+    sympy = _sympy()
     params, builder, desc = FAMILIES[name]
     frees = (free,) if isinstance(free, str) else tuple(free or ())
     values: dict[str, object] = {}
@@ -79,4 +84,4 @@ def build_family(name: str, args: list[str], free: str | None = None):
     if missing:
         raise CertifyError(f"{name} needs a value for {', '.join(missing)}, e.g. {name}({params[0]}=...)"
                            f" (f(x) = {desc})")
-    return sympy.sympify(builder(*(values[p] for p in params)))
+    return sympy.sympify(builder(sympy, sympy.Symbol("x"), *(values[p] for p in params)))

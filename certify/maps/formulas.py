@@ -5,40 +5,69 @@ from __future__ import annotations
 import re
 from tokenize import TokenError
 
-import sympy
-from sympy.parsing.sympy_parser import (convert_xor, parse_expr, rationalize,
-                                        standard_transformations)
-
 from certify.certificates.limits import MAX_DIGITS, MAX_EXPR_CHARS, check_expression
 from certify.errors import CertifyError
 
-X = sympy.Symbol("x")
+# sympy is imported where a formula is parsed or built, not with this module: reading a weights file
+# and checking a network's certificate need no sympy (a fast start, tests/test_startup.py)
+
+
+def _x():
+    """The symbol x (sympy caches symbols: every call gives the same one)."""
+    import sympy
+    return sympy.Symbol("x")
+
+
+def __getattr__(name: str):
+    """`X` (the symbol x) and `FUNCTIONS` (name -> sympy function), built on first use."""
+    if name == "X":
+        return _x()
+    if name == "FUNCTIONS":
+        return functions()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _relu(u):
+    import sympy
     return sympy.Max(0, u)
 
 
-def _leaky_relu(u, s=sympy.Rational(1, 100)):
+def _leaky_relu(u, s=None):
+    import sympy
+    s = sympy.Rational(1, 100) if s is None else s
     return sympy.Max(0, u) + s * sympy.Min(0, u)
 
 
 def _hardtanh(u):
+    import sympy
     return sympy.Max(-1, sympy.Min(1, u))
 
 
 def _sigmoid(u):
+    import sympy
     return 1 / (1 + sympy.exp(-u))
 
 
-FUNCTIONS = {
-    "relu": _relu, "leaky_relu": _leaky_relu, "hardtanh": _hardtanh, "sigmoid": _sigmoid,
-    "tanh": sympy.tanh, "exp": sympy.exp, "log": sympy.log, "atan": sympy.atan,
-    "sin": sympy.sin, "cos": sympy.cos, "sqrt": sympy.sqrt,
-    "abs": sympy.Abs, "Abs": sympy.Abs, "max": sympy.Max, "Max": sympy.Max,
-    "min": sympy.Min, "Min": sympy.Min, "pi": sympy.pi, "E": sympy.E,
-}
-_CALLABLE = frozenset(set(FUNCTIONS) - {"pi", "E"})
+# the names a formula may use (FUNCTIONS maps each to its sympy function)
+FUNCTION_NAMES = frozenset({"relu", "leaky_relu", "hardtanh", "sigmoid", "tanh", "exp", "log", "atan", "sin", "cos",
+                            "sqrt", "abs", "Abs", "max", "Max", "min", "Min", "pi", "E"})
+
+
+def functions() -> dict:
+    """name -> sympy function or constant, for every name in FUNCTION_NAMES."""
+    import sympy
+    out = {
+        "relu": _relu, "leaky_relu": _leaky_relu, "hardtanh": _hardtanh, "sigmoid": _sigmoid,
+        "tanh": sympy.tanh, "exp": sympy.exp, "log": sympy.log, "atan": sympy.atan,
+        "sin": sympy.sin, "cos": sympy.cos, "sqrt": sympy.sqrt,
+        "abs": sympy.Abs, "Abs": sympy.Abs, "max": sympy.Max, "Max": sympy.Max,
+        "min": sympy.Min, "Min": sympy.Min, "pi": sympy.pi, "E": sympy.E,
+    }
+    assert set(out) == FUNCTION_NAMES
+    return out
+
+
+_CALLABLE = frozenset(FUNCTION_NAMES - {"pi", "E"})
 DISCONTINUOUS = {"floor", "ceiling", "ceil", "sign", "sgn", "Heaviside", "heaviside", "frac",
                  "Mod", "mod", "round", "Piecewise", "step"}
 # ASCII only (`\d` and `\s` would admit other scripts' digits and spaces)
@@ -67,16 +96,19 @@ def tokens_ok(text: str, allowed: set[str], what: str) -> None:
             if name in DISCONTINUOUS:
                 raise CertifyError(f"{name} is discontinuous: certify needs a continuous map")
             raise CertifyError(f"unknown name {name[:40]!r} in {what}: use x and the functions "
-                               f"{', '.join(sorted(set(FUNCTIONS) - {'pi', 'E'}))}; give parameters values")
+                               f"{', '.join(sorted(FUNCTION_NAMES - {'pi', 'E'}))}; give parameters values")
         pos = m.end()
-    check_expression(text, what, frozenset(allowed - set(FUNCTIONS)), _CALLABLE)
+    check_expression(text, what, frozenset(allowed - FUNCTION_NAMES), _CALLABLE)
 
 
 def parse_number(text: str, what: str):
     """An exact real constant: decimals are exact decimals, p/q exact, sqrt(2) etc. allowed."""
-    tokens_ok(text, set(FUNCTIONS), what)
+    import sympy
+    from sympy.parsing.sympy_parser import convert_xor, parse_expr, rationalize, standard_transformations
+
+    tokens_ok(text, set(FUNCTION_NAMES), what)
     try:
-        v = parse_expr(text, local_dict=dict(FUNCTIONS),
+        v = parse_expr(text, local_dict=functions(),
                        transformations=standard_transformations + (rationalize, convert_xor))
         v = sympy.sympify(v)
     except _PARSE_ERRORS as e:
@@ -89,10 +121,13 @@ def parse_number(text: str, what: str):
 def parse_formula(text: str, free: str | None = None):
     """A continuous map given as a formula in x (sympy syntax, ^ or ** for powers); `free` names
     a parameter that may appear as a symbol (a family), or is a tuple of such names."""
+    import sympy
+    from sympy.parsing.sympy_parser import convert_xor, parse_expr, rationalize, standard_transformations
+
     extra = {n: sympy.Symbol(n) for n in ((free,) if isinstance(free, str) else (free or ()))}
-    tokens_ok(text, set(FUNCTIONS) | {"x"} | set(extra), "formula")
+    tokens_ok(text, set(FUNCTION_NAMES) | {"x"} | set(extra), "formula")
     try:
-        expr = parse_expr(text, local_dict={"x": X, **FUNCTIONS, **extra},
+        expr = parse_expr(text, local_dict={"x": _x(), **functions(), **extra},
                           transformations=standard_transformations + (rationalize, convert_xor))
         expr = sympy.sympify(expr)
     except _PARSE_ERRORS as e:
@@ -106,6 +141,8 @@ def parse_formula(text: str, free: str | None = None):
 
 def expr_to_canonical(expr, free: str | None = None) -> dict:
     """The certificate's canonical form of a formula map: sympy's string of the exact expression."""
+    import sympy
+
     if expr.has(sympy.Float):
         raise CertifyError("internal: a float reached a canonical expression")
     try:

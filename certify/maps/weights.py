@@ -23,7 +23,6 @@ import os
 import re
 from fractions import Fraction
 
-import sympy
 from flint import fmpq
 
 from certify.certificates import q_str, read_json
@@ -51,8 +50,9 @@ def is_weights_path(spec: str) -> bool:
     return spec.lower().endswith(SUFFIXES) or os.path.isfile(spec)
 
 
-def rational(v) -> sympy.Rational:
+def rational(v):
     """Canonical 'p/q' string (or int) -> sympy Rational."""
+    import sympy
     return sympy.Rational(str(v))
 
 
@@ -486,6 +486,8 @@ def rnn1d_inline(args: list[str], activation=None) -> dict:
 
 def activation_expr(name: str, u, slope=None):
     """The activation as a sympy expression (same meaning as the kernel's program)."""
+    import sympy
+
     if name == "identity":
         return u
     if name == "relu":
