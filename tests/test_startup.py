@@ -73,10 +73,47 @@ def test_help_of_every_command_loads_no_heavy_module():
 
 @pytest.mark.parametrize("cert", ["relu_tent_net_period3.cert.json", "logistic_r383_period3.cert.json"])
 def test_check_loads_only_flint_and_sympy(cert):
-    """`certify check` of a ReLU-net or a formula certificate passes importing only flint, sympy and mpmath."""
+    """`certify check` of a width-2 ReLU-net (its map line is written out by sympy) or a formula certificate imports only flint, sympy and mpmath."""
     got = loaded_by(*run_cli(["check", f"proofs/{cert}"]))
     assert got["out"].startswith("OK: ")
     assert set(got["loaded"]) <= {"flint", "sympy", "mpmath"}
+
+
+@pytest.fixture(scope="module")
+def wide_cert(tmp_path_factory):
+    """A period-3 certificate of the width-64 ReLU network bench/he_relu64_net.json (map.given names that file)."""
+    from certify.cli import main
+
+    out = str(tmp_path_factory.mktemp("wide") / "he_relu64.cert.json")
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # map.given is the path as typed: relative to the repository root, where loaded_by runs
+    try:
+        assert main(["period", "bench/he_relu64_net.json", "-p", "3", "--out", out]) == 0
+    finally:
+        os.chdir(cwd)
+    return out
+
+
+def test_check_of_a_wide_network_loads_no_sympy(wide_cert):
+    """`certify check` of a width-64 ReLU network's certificate re-reads its weights file (map.given matches) and imports flint only."""
+    got = loaded_by(*run_cli(["check", wide_cert]))
+    assert got["out"].startswith("OK: ")
+    assert "given    bench/he_relu64_net.json  (denotes the canonical map)" in got["out"]
+    assert got["loaded"] == ["flint"]
+
+
+@pytest.mark.parametrize("path", ["bench/he_relu64_net.json", "examples/he_relu8.safetensors"])
+def test_reading_a_weights_file_loads_no_sympy(path):
+    """certify.load of a weights file (decimal JSON numbers, or float tensors) builds its canonical form without sympy."""
+    got = loaded_by("import certify", f"m = certify.load({path!r})", "print(m.canonical['kind'], len(m.canonical['w']))")
+    assert got["out"].split()[0] == "rnn1d"
+    assert "sympy" not in got["loaded"]
+
+
+def test_a_formula_still_loads_sympy():
+    """Parsing a formula imports sympy on demand (certify.maps itself does not)."""
+    assert "sympy" not in loaded_by("import certify.maps")["loaded"]
+    assert "sympy" in loaded_by("from certify.maps import parse_map", "parse_map('x*(1-x)')")["loaded"]
 
 
 def test_kernel_import_loads_no_sympy_or_numpy():
