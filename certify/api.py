@@ -77,7 +77,7 @@ def interval(v, what: str = "the interval"):
     return lo, hi
 
 
-def whole_period(p, what: str = "the period") -> int:
+def whole_period(p, what: str = "p (--period)") -> int:
     """A period 1..MAX_PERIOD from an int or a string of ASCII digits."""
     import re
 
@@ -489,7 +489,7 @@ def forcing_interval(f=None, *, flow: str | None = None, x0=None, steps: int = 1
         res["tau_pred"] = predictability(res["lambda_max"], dt_sample)
         if reported is not None:
             res["reported"] = reported_audit(reported, dt_sample, res["lambda_max"])
-        return Estimate("forcing_flow", json.dumps(res, sort_keys=True))
+        return Estimate("forcing_flow", json.dumps(res))  # key order kept: the text lists parameters as declared
     if dt_sample is not None or reported is not None or flow_options:
         raise CertifyError("dt_sample, reported and the flow options apply to flow= only")
     m = _map(f)
@@ -512,7 +512,7 @@ def forcing_interval(f=None, *, flow: str | None = None, x0=None, steps: int = 1
             tau = {"status": "estimate", "value": math.log(2) / v, "stderr": math.log(2) * se / v ** 2,
                    "method": "ln 2 / lambda with lambda a typical-orbit estimate; stderr by the delta method"}
     out = {"map": m.given, "kind": m.kind, "lambda": lam, "tau_pred": tau}
-    return Estimate("forcing_interval", json.dumps(out, sort_keys=True))
+    return Estimate("forcing_interval", json.dumps(out))
 
 
 def flow_lyapunov(flow: str, *, params=None, dt=None, horizon=None, transient=None, orbits: int = 32, seed: int = 0,

@@ -222,6 +222,9 @@ def _report(args) -> int:
     import os
 
     html, markdown = args.html, args.markdown
+    for path in args.paths:
+        if not os.path.exists(path):
+            raise CertifyError(f"{path}: no such file or folder (give audit folders and certificate files)")
     if html is None and markdown is None:
         if len(args.paths) != 1 or not os.path.isdir(args.paths[0]):
             raise CertifyError("give --html FILE and/or --markdown FILE (only a single audit folder gets "

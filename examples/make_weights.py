@@ -10,6 +10,11 @@ tanh8_f16.safetensors a width-8 network stored in float16 under the prefix "net.
                       ...) with no metadata: the activation comes from --activation tanh
 he_relu8.pt           the state_dict of he_relu8 saved by torch.save (written only when PyTorch is
                       installed: pip install certify[torch]); read with --activation relu
+
+and three files certify must refuse (exit 2), each he_relu8.safetensors with one thing wrong:
+in2.safetensors       0.weight of shape (8, 2): a first layer nn.Linear(2, 8), a map of two variables
+no_out.safetensors    no key 2.weight: the output layer's weights are missing
+lengths.safetensors   2.weight of shape (1, 7): 8 hidden units in, 7 out
 """
 
 from __future__ import annotations
@@ -45,6 +50,11 @@ def main() -> None:
         fh.write(json.dumps(twin) + "\n")
     tanh = he_net(TANH_SEED, gain=TANH_GAIN, dtype=np.float16)
     save_file({f"net.{k}": v for k, v in tanh.items()}, os.path.join(HERE, "tanh8_f16.safetensors"))
+    bad = {"in2": dict(relu, **{"0.weight": np.concatenate([relu["0.weight"], relu["0.weight"]], axis=1)}),
+           "no_out": {k: v for k, v in relu.items() if k != "2.weight"},
+           "lengths": dict(relu, **{"2.weight": relu["2.weight"][:, :7].copy()})}
+    for name, tensors in bad.items():
+        save_file(tensors, os.path.join(HERE, f"{name}.safetensors"), metadata={"activation": "relu"})
     try:
         import torch
     except ImportError:
