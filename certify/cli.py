@@ -51,14 +51,22 @@ def _api():
     return certify.api
 
 
+_STATUS = []  # the open status line of this command (certify.progress.StatusLine), if any
+
+
 def _progress_fn():
-    """The status-line callback on a terminal (None otherwise)."""
-    return _progress if sys.stderr.isatty() else None
+    """The status-line callback (a tqdm line with the elapsed time) on a terminal, None otherwise."""
+    from certify.progress import status_line
+
+    line = status_line()
+    if line is not None:
+        _STATUS.append(line)
+    return line
 
 
 def _clear_progress() -> None:
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\033[K")
+    while _STATUS:
+        _STATUS.pop().close()
 
 
 def _figure_file(path, option: str):
@@ -636,12 +644,6 @@ def _limit_arguments(p, cells: str, default: str = "400,000 for ball arithmetic,
     """--max-cells (a work budget: the same verdict on every machine) and --timeout (the outer guard)."""
     p.add_argument("--max-cells", type=int, default=None, help=f"work budget: {cells} (default {default})")
     p.add_argument("--timeout", type=float, default=None, help=_TIMEOUT_HELP)
-
-
-def _progress(text: str) -> None:
-    """A status line on the terminal, overwritten in place (only when stderr is a terminal)."""
-    sys.stderr.write("\r\033[K certify: " + text)
-    sys.stderr.flush()
 
 
 def main(argv=None) -> int:
