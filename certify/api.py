@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from fractions import Fraction
-from numbers import Integral, Rational
+from numbers import Integral
 
 from certify.errors import CertifyError
 from certify.results import CheckResult, Estimate, Result
@@ -30,32 +29,13 @@ __all__ = ["parse", "family", "load", "rnn1d", "from_torch", "check", "period", 
 
 def exact(v, what: str = "a number"):
     """An exact rational (flint fmpq) from an int, Fraction, fmpq, a decimal or fraction string
-    ("3.83", "1/3", "1e-12"), or a finite float (its exact binary value)."""
+    ("3.83", "1/3", "1e-12"), or a finite float (its exact binary value), as weights are read
+    (certify.maps.weights.exact)."""
     from flint import fmpq
 
-    if isinstance(v, bool):
-        raise CertifyError(f"{what} must be a number, not a boolean")
-    if isinstance(v, fmpq):
-        return v
-    if isinstance(v, Integral):
-        return fmpq(int(v))
-    if isinstance(v, Rational):
-        return fmpq(int(v.numerator), int(v.denominator))
-    if isinstance(v, str):
-        from certify.maps.formulas import parse_number
+    from certify.maps.weights import exact as exact_pq
 
-        x = parse_number(v.strip(), what)
-        if not x.is_Rational:
-            raise CertifyError(f"{what} must be a rational number, got {v!r}")
-        return fmpq(int(x.p), int(x.q))
-    try:
-        f = float(v)  # floats and numpy scalars of any float dtype: exact binary values
-    except (TypeError, ValueError):
-        raise CertifyError(f"{what} must be a number, got {type(v).__name__}") from None
-    if not math.isfinite(f) or f != v:
-        raise CertifyError(f"{what} must be a finite number, got {v!r}")
-    q = Fraction(f)
-    return fmpq(q.numerator, q.denominator)
+    return fmpq(*exact_pq(v, what))
 
 
 def interval(v, what: str = "the interval"):
@@ -129,9 +109,7 @@ def parse(spec: str, activation: str | None = None):
         if activation is not None:
             raise CertifyError("activation= applies to a weights file, not to a Map")
         return spec
-    if activation is not None:
-        return parse_map(spec, activation=activation)
-    return parse_map(spec)
+    return parse_map(spec, activation=activation)
 
 
 def load(path, activation: str | None = None):
@@ -166,10 +144,6 @@ def family(spec, param: str, group: str | None = None, activation: str | None = 
             raise CertifyError(f"the family's parameter is {spec.param!r}, not {param!r}")
         return spec
     return parse_family(spec, param, group, activation)
-
-
-def _map(f):
-    return parse(f)
 
 
 def _is_plrnn(f) -> bool:
@@ -208,9 +182,8 @@ def _periodic(command, f, p, domain, max_cells, max_prec, timeout, progress) -> 
 
     p = whole_period(p)
     domain = interval(domain, "domain") if domain is not None else None
-    if _count(max_prec, "max_prec", 64) < 64:
-        raise CertifyError("max_prec must be at least 64 bits")
-    m = _map(f)
+    _count(max_prec, "max_prec (--max-prec, bits)", 64)
+    m = parse(f)
     run = certify_period if command == "period" else certify_orbits
     cert = run(m, p, domain=domain, budget=_budget(max_cells, progress, max_prec=max_prec), timeout=_timeout(timeout))
     return Result.of(command, cert, m)
@@ -347,7 +320,7 @@ def lyapunov(f, p=1, *, x0=None, steps: int = 100_000, spectrum: bool = False, c
             x0 = float(x0)
         except (TypeError, ValueError):
             raise CertifyError(f"x0 must be a number, got {x0!r}") from None
-    m = _map(f)
+    m = parse(f)
     cert = _lyapunov(m, p, x0=x0, steps=steps, budget=_budget(None, progress))
     return Result.of("lyapunov", cert, m)
 
@@ -359,7 +332,7 @@ def entropy(f, *, domain=None, depth: int = 60, max_cells=None, timeout=None, pr
     from certify.dynamics.entropy import entropy_bounds
 
     depth = _count(depth, "depth", 1, MAX_DEPTH)
-    m = _map(f)
+    m = parse(f)
     cert = entropy_bounds(m, interval(domain, "domain") if domain is not None else None,
                           budget=_budget(max_cells, progress, lap_depth=depth), timeout=_timeout(timeout))
     return Result.of("entropy", cert, m)
@@ -425,7 +398,7 @@ def robustness(f, *, searches: int = 500, seed: int = 0, persistence: int | None
         deltas = [exact(d, "delta") for d in (delta.split(",") if isinstance(delta, str) else delta)]
         if any(d < 0 for d in deltas):
             raise CertifyError("delta values must be >= 0")
-    m = _map(f)
+    m = parse(f)
     if m.canonical.get("kind") != "rnn1d":
         raise CertifyError("the robustness radius is defined for networks: give a weights file or rnn1d(...)")
     if persistence and m.program.pl() is None:
@@ -448,7 +421,7 @@ def oscillations(f, *, upto: int = 12, max_odd: int = 15, max_cells=None, timeou
     period p <= max_odd proved, and entropy bounds (Sanford et al.: oscillations grow exponentially)."""
     from certify.dynamics.oscillations import oscillations as _oscillations
 
-    m = _map(f)
+    m = parse(f)
     cert = _oscillations(m, _count(upto, "upto", 1), max_odd=_count(max_odd, "max_odd", 3),
                          budget=_budget(max_cells, progress), timeout=_timeout(timeout))
     return Result.of("oscillations", cert, m)
@@ -459,7 +432,7 @@ def scrambling(f, x, y, eps, delta, *, horizon: int = 200) -> Result:
     delta-apart (exact or ball arithmetic): a finite-time witness of Li-Yorke scrambling."""
     from certify.dynamics.scrambling import scrambling as _scrambling
 
-    m = _map(f)
+    m = parse(f)
     cert = _scrambling(m, exact(x, "x"), exact(y, "y"), exact(eps, "eps"), exact(delta, "delta"),
                        _count(horizon, "horizon", 1))
     return Result.of("scrambling", cert, m)
@@ -492,7 +465,7 @@ def forcing_interval(f=None, *, flow: str | None = None, x0=None, steps: int = 1
         return Estimate("forcing_flow", json.dumps(res))  # key order kept: the text lists parameters as declared
     if dt_sample is not None or reported is not None or flow_options:
         raise CertifyError("dt_sample, reported and the flow options apply to flow= only")
-    m = _map(f)
+    m = parse(f)
     steps = _count(steps, "steps", 100)
     typical = _lyapunov(m, 1, steps=steps)["typical"] if m.program.pl() is not None else {}
     if typical.get("status") == "proved":  # value "log(s)"
