@@ -232,19 +232,20 @@ def read(path: str) -> dict:
     return _top_level(cert)
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write text to path atomically: a temporary file in the same folder, then rename."""
+def write_atomic(path: str, data: str | bytes) -> None:
+    """Write text (as UTF-8) or bytes to path atomically: a temporary file in the same folder, then
+    rename; the file gets the permissions a plain open() would give it."""
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(prefix=".certify-", dir=folder)
     except OSError as e:
         raise CertifyError(f"cannot write {path}: {e.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

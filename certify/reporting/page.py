@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import shlex
-import tempfile
 from dataclasses import dataclass, field
 
+from certify.certificates import write_atomic
 from certify.errors import CertifyError
 
 __all__ = ["Report", "build_report", "render_html", "render_markdown", "write_report"]
@@ -169,39 +169,19 @@ def render_markdown(report: Report, stem: str) -> tuple[str, dict]:
     return text, files
 
 
-def _write_bytes(path: str, data: bytes) -> None:
-    """Write atomically: a temporary file in the same folder, then rename."""
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".certify-", dir=folder)
-    except OSError as e:
-        raise CertifyError(f"cannot write {path}: {e.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as a plain open() would (mkstemp makes it private)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def write_report(report: Report, html: str | None = None, markdown: str | None = None) -> list[str]:
     """Write the HTML page and/or the Markdown file (with its PNG figures); returns the paths written."""
     written = []
     if html:
-        _write_bytes(html, render_html(report).encode("utf-8"))
+        write_atomic(html, render_html(report))
         written.append(html)
     if markdown:
         folder = os.path.dirname(markdown)
         stem = os.path.splitext(os.path.basename(markdown))[0]
         text, files = render_markdown(report, stem)
-        _write_bytes(markdown, text.encode("utf-8"))
+        write_atomic(markdown, text)
         written.append(markdown)
         for name, data in files.items():
-            _write_bytes(os.path.join(folder, name), data)
+            write_atomic(os.path.join(folder, name), data)
             written.append(os.path.join(folder, name))
     return written
