@@ -12,11 +12,10 @@ from __future__ import annotations
 import io
 import math
 import os
-import tempfile
 
 import numpy as np
 
-from certify.certificates import interval_parse, q_parse
+from certify.certificates import interval_parse, q_parse, write_atomic
 from certify.errors import CertifyError
 
 FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
@@ -47,22 +46,7 @@ def save(fig, path: str) -> None:
     buf = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "certify"}):
         fig.savefig(buf, format=fmt, dpi=150, metadata=meta)
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".certify-", dir=folder)
-    except OSError as e:
-        raise CertifyError(f"cannot write {path}: {e.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(buf.getvalue())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, buf.getvalue())
 
 
 def plot(cert: dict, program=None):
@@ -103,12 +87,20 @@ def map_graph(m, domain=(-1, 2), points: int = 2001):
     lo, hi = (float(v) for v in domain)
     if not lo < hi:
         raise CertifyError(f"domain must be (lo, hi) with lo < hi, got {domain!r}")
-    xs = np.linspace(lo, hi, points)
-    with np.errstate(all="ignore"):
-        ys = np.asarray(float_map(m.program)(xs), dtype=float)
-    ys = np.where(np.isfinite(ys), ys, np.nan)
     fig = _figure(6.2, 7.0, "compressed")
     ax = fig.add_subplot()
+    _graph(ax, float_map(m.program), lo, hi, points)
+    ax.set_title(_title(f"{_name(m.given)}: graph of f"), fontsize=10)
+    fig.legend(loc="outside lower center", fontsize=8, frameon=False, ncol=2)
+    return fig
+
+
+def _graph(ax, f, lo: float, hi: float, points: int = 2001) -> None:
+    """The diagonal and the float graph of f on [lo, hi] in a square window at equal aspect."""
+    xs = np.linspace(lo, hi, points)
+    with np.errstate(all="ignore"):
+        ys = np.asarray(f(xs), dtype=float)
+    ys = np.where(np.isfinite(ys), ys, np.nan)
     ax.plot([lo, hi], [lo, hi], color="#888888", ls="--", lw=1.0, label="y = x")
     ax.plot(xs, ys, color="#1f4e9c", lw=1.6, label="f (floats)")
     ax.set_xlim(lo, hi)
@@ -117,9 +109,6 @@ def map_graph(m, domain=(-1, 2), points: int = 2001):
     ax.set_xlabel("x")
     ax.set_ylabel("f(x)")
     ax.grid(True, lw=0.3, alpha=0.5)
-    ax.set_title(_title(f"{_name(m.given)}: graph of f"), fontsize=10)
-    fig.legend(loc="outside lower center", fontsize=8, frameon=False, ncol=2)
-    return fig
 
 
 def _figure(w: float, h: float, layout: str = "constrained"):
@@ -257,10 +246,6 @@ def cobweb(program, cert: dict):
     # a fixed-aspect axes: "compressed" fits the box around it; the legend's rows set the height
     fig = _figure(6.2, 6.8 + 0.16 * math.ceil(entries / ncol), "compressed")
     ax = fig.add_subplot()
-    xs = np.linspace(lo, hi, 2001)
-    with np.errstate(all="ignore"):
-        ys = np.asarray(f(xs), dtype=float)
-    ys = np.where(np.isfinite(ys), ys, np.nan)
     where = "on R" if not claim.get("domain") else "on D = " + _interval_text(*interval_parse(claim["domain"]))
     if verdict == "refuted":
         if region == "empty":
@@ -277,8 +262,7 @@ def cobweb(program, cert: dict):
             if b - a < 1e-3 * (hi - lo):  # a degenerate region stays visible
                 a, b = a - 5e-3 * (hi - lo), b + 5e-3 * (hi - lo)
         ax.axvspan(a, b, color="#9ecae1", alpha=0.35, lw=0, label=text, gid="refuted-region")
-    ax.plot([lo, hi], [lo, hi], color="#888888", ls="--", lw=1.0, label="y = x")
-    ax.plot(xs, ys, color="#1f4e9c", lw=1.6, label="f (floats)")
+    _graph(ax, f, lo, hi)
     for k, (name, orb) in enumerate(orbits):
         c = _COLOURS[k % len(_COLOURS)]
         m = [_f((a + b) / 2) for a, b in orb]
@@ -302,12 +286,6 @@ def cobweb(program, cert: dict):
                  f": {count} orbit(s)" + (f", first {MAX_ORBITS} drawn" if count > MAX_ORBITS else ""))
     what = "period" if claim["kind"] == "period" else "orbits of period"
     ax.set_title(_title(f"{given}: {what} {p} {verdict.upper()} {where}{extra}"), fontsize=10)
-    ax.set_xlim(lo, hi)
-    ax.set_ylim(lo, hi)
-    ax.set_aspect("equal")
-    ax.set_xlabel("x")
-    ax.set_ylabel("f(x)")
-    ax.grid(True, lw=0.3, alpha=0.5)
     note = None
     if orbits:
         exact = all(a == b for _, orb in orbits for a, b in orb)
