@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from numbers import Integral
 
 from certify.errors import CertifyError
-from certify.results import CheckResult, Estimate, Result
+from certify.results import CheckResult, Estimate, Result, _TextViews
 
 __all__ = ["parse", "family", "load", "rnn1d", "from_torch", "check", "period", "orbits", "threshold", "windows", "chaos_onset", "phase",
            "lyapunov", "entropy", "gradients", "robustness", "oscillations", "scrambling", "forcing_interval",
@@ -537,7 +537,7 @@ def audit(out: str, *, preset: str | None = None, activation=None, init=None, wi
 
 
 @dataclass(frozen=True)
-class AuditResult:
+class AuditResult(_TextViews):
     """An audit's summary (certified counts per width and gain, intervals, tests, fitted thresholds)
     and the folder holding audit.json, results.jsonl and summary.json."""
 
@@ -557,12 +557,6 @@ class AuditResult:
     def text(self) -> str:
         from certify.reporting.text import render_audit
         return render_audit(self.summary)
-
-    def __str__(self) -> str:
-        return self.text
-
-    def _repr_markdown_(self) -> str:
-        return "\n".join(f"    {line}" for line in self.text.splitlines())
 
 
 def report(*paths, html: str | None = None, markdown: str | None = None, recheck="all", workers: int | None = None,

@@ -192,8 +192,18 @@ class Result:
         return result_html(self)
 
 
+class _TextViews:
+    """str() and Jupyter's Markdown view of a result that has a `text` (what the CLI prints)."""
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self) -> str:
+        return "\n".join(f"    {line}" for line in self.text.splitlines())
+
+
 @dataclass(frozen=True)
-class CheckResult:
+class CheckResult(_TextViews):
     """The independent kernel's verdict on a certificate. `ok` is True when every claim it
     displays was re-derived from its facts; `statement` is what the facts prove; `text` is what
     `certify check` prints."""
@@ -218,15 +228,9 @@ class CheckResult:
         return cls(r.ok, r.verdict, r.statement or "", r.facts, r.message, verification.map_line,
                    verification.claim_line, tuple(r.informational), render_check(source, verification))
 
-    def __str__(self) -> str:
-        return self.text
-
-    def _repr_markdown_(self) -> str:
-        return "\n".join(f"    {line}" for line in self.text.splitlines())
-
 
 @dataclass(frozen=True)
-class Estimate:
+class Estimate(_TextViews):
     """A number that is not proved (a float orbit statistic, a fitted rate), with its error bar and
     method, labelled as an estimate; or a proved value when `status` says "proved"."""
 
@@ -241,9 +245,3 @@ class Estimate:
     def text(self) -> str:
         from certify.reporting.text import render_estimate
         return render_estimate(self.command, self.data)
-
-    def __str__(self) -> str:
-        return self.text
-
-    def _repr_markdown_(self) -> str:
-        return "\n".join(f"    {line}" for line in self.text.splitlines())
