@@ -18,10 +18,12 @@ Definition in_seg (s : seg) (x : R) : Prop :=
 
 Definition qred_aff (a b : Q) : Q * Q := (Qred a, Qred b).
 
-(** [a x + b >= 0] on all of [s]. *)
+(** [a x + b >= 0] on all of [s].  On the whole line (both ends infinite) the end tests only give
+    [a = 0], so the last conjunct also asks [b >= 0]. *)
 Definition nonneg_on (a b : Q) (s : seg) : bool :=
   (match lo s with Some l => Qle_bool 0 (a * l + b) | None => Qle_bool a 0 end) &&
-  (match hi s with Some h => Qle_bool 0 (a * h + b) | None => Qle_bool 0 a end).
+  (match hi s with Some h => Qle_bool 0 (a * h + b) | None => Qle_bool 0 a end) &&
+  (match lo s, hi s with None, None => Qle_bool 0 b | _, _ => true end).
 
 Fixpoint aff (e : expr) (s : seg) : option (Q * Q) :=
   match e with
