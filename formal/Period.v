@@ -288,6 +288,7 @@ Proof.
   apply (li_yorke f a Hf); left; rewrite iter_3; lra.
 Qed.
 
+(** The reversed order: f^2(a) < f(a) < a <= f^3(a), from enclosures. *)
 Theorem li_yorke_enclosures_rev (f : R -> R) (a l1 u1 l2 u2 l3 u3 : R) :
   continuity f ->
   l1 <= f a <= u1 ->
