@@ -283,30 +283,24 @@ Proof.
     simpl; rewrite (IH z eq_refl); exact (evalQ_sound e z y H).
 Qed.
 
-(** [check_no_period e p ts]: no point of minimal period [p] (each fixed point of f^p on each
-    segment returns early, or f^p has no fixed point there, or f^k = id there for some k < p). *)
-Theorem check_no_period_sound : forall e p ts, check_no_period e p ts = true ->
-  forall x, ~ has_minimal_period (evalR e) p x.
+(** The per-segment argument shared by [check_no_period_sound] and the table check of Table.v:
+    if f^p is x |-> a x + b on a segment holding a point x of minimal period p, the test of
+    [piece_ok] (with [idb] standing for "f^k = id on the segment for some 0 < k < p") fails. *)
+Lemma piece_no_period (e : expr) (p : nat) (s : seg) (a b : Q) (idb : bool) (x : R) :
+  has_minimal_period (evalR e) p x -> in_seg s x ->
+  iter (evalR e) p x = Q2R a * x + Q2R b ->
+  (idb = true -> exists k, (0 < k < p)%nat /\ iter (evalR e) k x = x) ->
+  (if Qeq_bool a 1 then negb (Qeq_bool b 0) || idb
+   else negb (in_seg_b s (Qred (b / (1 - a)))) || returns_early e p (Qred (b / (1 - a)))) = true ->
+  False.
 Proof.
-  intros e p ts H x [Hp [Hx Hmin]].
-  unfold check_no_period in H; apply andb_true_iff in H as [_ H].
-  destruct (segs_from_cover ts None x I) as [s [Hin Hs]].
-  pose proof (proj1 (forallb_forall _ _) H s Hin) as Hok; clear H.
-  unfold piece_ok in Hok.
-  destruct (aff_iter e p s) as [[a b]|] eqn:Ea; [| discriminate].
-  pose proof (aff_iter_sound e p s a b Ea x Hs) as Hfp.
+  intros [Hp [Hx Hmin]] Hs Hfp Hidb Hok.
   destruct (Qeq_bool a 1) eqn:A1.
   - apply qeq_R in A1; rewrite Q2R_1 in A1.
     apply orb_true_iff in Hok as [Hb | Hid].
     + apply negb_true_iff, qneq_R in Hb; rewrite Q2R_0 in Hb.
       rewrite A1 in Hfp; lra.
-    + unfold identity_early in Hid; apply existsb_exists in Hid as [k [Hk Hk']].
-      apply in_seq in Hk.
-      destruct (aff_iter e k s) as [[a' b']|] eqn:Ek; [| discriminate].
-      apply andb_true_iff in Hk' as [Ha' Hb'].
-      apply qeq_R in Ha'; apply qeq_R in Hb'; rewrite Q2R_1 in Ha'; rewrite Q2R_0 in Hb'.
-      apply (Hmin k); [lia |].
-      rewrite (aff_iter_sound e k s a' b' Ek x Hs), Ha', Hb'; ring.
+    + destruct (Hidb Hid) as [k [Hk Hk']]; exact (Hmin k Hk Hk').
   - apply qneq_R in A1; rewrite Q2R_1 in A1.
     set (xq := Qred (b / (1 - a))) in Hok.
     assert (Hxq : Q2R xq = x).
@@ -322,6 +316,28 @@ Proof.
     apply qeq_R in Hk'.
     apply (Hmin k); [lia |].
     rewrite <- Hxq, (iterQ_sound e k xq y Ek); exact Hk'.
+Qed.
+
+(** [check_no_period e p ts]: no point of minimal period [p] (each fixed point of f^p on each
+    segment returns early, or f^p has no fixed point there, or f^k = id there for some k < p). *)
+Theorem check_no_period_sound : forall e p ts, check_no_period e p ts = true ->
+  forall x, ~ has_minimal_period (evalR e) p x.
+Proof.
+  intros e p ts H x Hper.
+  unfold check_no_period in H; apply andb_true_iff in H as [_ H].
+  destruct (segs_from_cover ts None x I) as [s [Hin Hs]].
+  pose proof (proj1 (forallb_forall _ _) H s Hin) as Hok; clear H.
+  unfold piece_ok in Hok.
+  destruct (aff_iter e p s) as [[a b]|] eqn:Ea; [| discriminate].
+  apply (piece_no_period e p s a b (identity_early e p s) x Hper Hs
+           (aff_iter_sound e p s a b Ea x Hs)); [| exact Hok].
+  intros Hid; unfold identity_early in Hid; apply existsb_exists in Hid as [k [Hk Hk']].
+  apply in_seq in Hk.
+  destruct (aff_iter e k s) as [[a' b']|] eqn:Ek; [| discriminate].
+  apply andb_true_iff in Hk' as [Ha' Hb'].
+  apply qeq_R in Ha'; apply qeq_R in Hb'; rewrite Q2R_1 in Ha'; rewrite Q2R_0 in Hb'.
+  exists k; split; [lia |].
+  rewrite (aff_iter_sound e k s a' b' Ek x Hs), Ha', Hb'; ring.
 Qed.
 
 (** An exact cycle x0 -> x1 -> ... -> x0 of pairwise distinct points. *)
