@@ -103,16 +103,18 @@ Definition identity_early_t (ts : list Q) (forms : list (Q * Q)) (ks : list nat)
                     | None => false end) (seq 1 (pred (length ks))).
 
 (** On [s] with itinerary [ks] (of length p), f^p is affine and each of its fixed points returns
-    before step p (computed exactly from the term). *)
+    before step p (computed exactly from the term).  [if] rather than [||]: [vm_compute] is
+    call-by-value, so [negb X || Y] would compute [Y] (three exact evaluations of the term) on
+    every segment, not only on those holding a fixed point. *)
 Definition piece_ok_t (e : expr) (ts : list Q) (forms : list (Q * Q)) (s : seg) (ks : list nat) : bool :=
   match iter_table ts forms ks s with
   | None => false
   | Some (a, b) =>
       if Qeq_bool a 1 then
-        (negb (Qeq_bool b 0)) || identity_early_t ts forms ks s
+        (if Qeq_bool b 0 then identity_early_t ts forms ks s else true)
       else
         let x := Qred (b / (1 - a)) in
-        negb (in_seg_b s x) || returns_early e (length ks) x
+        (if in_seg_b s x then returns_early e (length ks) x else true)
   end.
 
 Definition check_no_period_table (e : expr) (p : nat) (ts : list Q) (forms : list (Q * Q))
@@ -145,7 +147,8 @@ Proof.
   destruct (iter_table ts forms ks s) as [[a b]|] eqn:Ea; [| discriminate].
   pose proof (iter_table_sound e ts forms Ht ks s a b Ea x Hs) as Hfp; rewrite Hlk in Hfp.
   rewrite Hlk in Hok.
-  apply (piece_no_period e p s a b (identity_early_t ts forms ks s) x Hper Hs Hfp); [| exact Hok].
+  apply (piece_no_period e p s a b (identity_early_t ts forms ks s) x Hper Hs Hfp).
+  2: { destruct (Qeq_bool a 1); [destruct (Qeq_bool b 0) | destruct (in_seg_b s _)]; exact Hok. }
   intros Hid; unfold identity_early_t in Hid; apply existsb_exists in Hid as [k [Hk Hk']].
   apply in_seq in Hk.
   destruct (iter_table ts forms (firstn k ks) s) as [[a' b']|] eqn:Ek; [| discriminate].
