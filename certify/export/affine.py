@@ -9,6 +9,8 @@ exactly the segments it is given. A segment is (lo, hi) with None for an infinit
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from flint import fmpq
 
 from certify.export.terms import NoCoqExport, eval_exact
@@ -123,3 +125,28 @@ def periodic_points(t, p: int, breaks) -> list:
         if inside and not any(_iterate(t, k, x) == x for k in range(1, p)):
             found.append(x)
     return found
+
+
+def table(t) -> tuple:
+    """f as a table: its breaks and the form (a, b) on each segment (the library's table_ok)."""
+    breaks = partition(t, 1)
+    return breaks, [form(t, s) for s in segments(breaks)]
+
+
+def _within(s, P) -> bool:
+    (lo, hi), (L, H) = s, P
+    return (L is None or (lo is not None and L <= lo)) and (H is None or (hi is not None and hi <= H))
+
+
+def itinerary(breaks, forms, n: int, s) -> list:
+    """The table pieces holding s, f(s), ..., f^(n-1)(s) (the library's iter_table follows them)."""
+    segs, out = segments(breaks), []
+    for _ in range(n):
+        k = 0 if s[0] is None else bisect_right(breaks, s[0])
+        if s[0] is not None and s[0] == s[1] and k > 0 and not _within(s, segs[k]):
+            k -= 1
+        if not _within(s, segs[k]):
+            raise AssertionError(f"segment {s} is not inside one piece of the table")
+        out.append(k)
+        s = image(*forms[k], s)
+    return out

@@ -31,9 +31,8 @@ HEADER = """\
    The term f below is certify's translation of the map (what this proof still trusts);
    everything after it is checked by Coq. *)
 From Coq Require Import Reals QArith Qreals Lra List.
-From Certify Require Import Expr Period PL Tactics.
-From Interval Require Import Tactic.
-Import ListNotations.
+From Certify Require Import Expr Period PL Tactics Table.
+{interval}Import ListNotations.
 Open Scope R_scope.
 
 Definition f : expr :=
@@ -66,7 +65,8 @@ def proof(cert: dict) -> str:
 
     head = HEADER.format(version=__version__, given=_comment(str(cert["map"].get("given", ""))),
                          formula=_comment(_formula(cert["map"]["canonical"])),
-                         claim=_comment(statement), term=to_coq(term))
+                         claim=_comment(statement), term=to_coq(term),
+                         interval="From Interval Require Import Tactic.\n" if "interval" in body else "")
     return head + body
 
 
@@ -225,14 +225,26 @@ def _li_yorke_interval(term, a: fmpq) -> str:
 # --------------------------------------------------------------------------- refuted
 
 def _refuted(term, p: int):
-    breaks = affine.partition(term, p)
-    found = affine.periodic_points(term, p, breaks)
+    ts, forms = affine.table(term)
+    cuts = affine.partition(term, p)
+    found = affine.periodic_points(term, p, cuts)
     if found:
         raise NoCoqExport(f"the Coq theorem is about the whole line, and x = {found[0]} has minimal period {p} "
                           "there (the certificate refutes only on its domain)")
-    statement = f"no real x has minimal period {p} (f^{p} affine on {len(breaks) + 1} segments, solved over Q)"
-    ts = ";\n  ".join(q_coq(t) for t in breaks)
-    return ("\nDefinition breaks : list Q := [\n  " + ts + "].\n\n"
+    itins = [affine.itinerary(ts, forms, p, s) for s in affine.segments(cuts)]
+    statement = (f"no real x has minimal period {p} (f a table of {len(forms)} pieces; f^{p} affine on "
+                 f"{len(cuts) + 1} segments, solved over Q)")
+    return ("\nDefinition breaks : list Q := " + _qlist(ts) + ".\n\n"
+            "Definition forms : list (Q * Q) := [\n  "
+            + ";\n  ".join(f"({q_coq(a)}, {q_coq(b)})" for a, b in forms) + "].\n\n"
+            "Definition cuts : list Q := " + _qlist(cuts) + ".\n\n"
+            "Definition itineraries : list (list nat) := [\n  "
+            + ";\n  ".join("[" + "; ".join(map(str, ks)) + "]" for ks in itins) + "]%nat.\n\n"
             f"Theorem certify_claim : forall x : R, ~ has_minimal_period (evalR f) {p} x.\n"
-            f"Proof. apply (check_no_period_sound f {p} breaks). vm_compute. reflexivity. Qed.\n"
+            f"Proof.\n  apply (check_no_period_table_sound f {p} breaks forms cuts itineraries).\n"
+            "  vm_compute. reflexivity.\nQed.\n"
             "\nPrint Assumptions certify_claim.\n"), statement
+
+
+def _qlist(qs) -> str:
+    return "[]" if not qs else "[\n  " + ";\n  ".join(q_coq(q) for q in qs) + "]"
