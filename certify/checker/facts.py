@@ -12,7 +12,7 @@ from flint import arb, arb_mat, fmpq, fmpq_poly
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.limits import MAX_KRAWCZYK_PERIOD, MAX_ROUNDS, MAX_STEPS
-from certify.checker.regions import pl_region, polynomial_escape_radius
+from certify.checker.regions import pl_region, polynomial_escape_radius, tail_radius_ok
 from certify.checker.statement import Failure, whole
 from certify.checker.semantics import NotExact, Program, ball_of, eval_ball, eval_exact, eval_range
 
@@ -173,6 +173,15 @@ def fact_region(prog: Program, fact: dict, claim_domain, p: int = 1):
         if M is None or not (lo <= -M and hi >= M):
             raise Failure("|f(x)| > |x| beyond the region is not established by the Cauchy bound")
         return lo, hi
+    if method == "contracting_tails":  # (R7) of certify.checker.regions
+        lo, hi = interval_parse(region)
+        R = q_parse(fact["radius"])
+        if not tail_radius_ok(prog, R):
+            raise Failure(f"f = s x + h with |s| < 1 and (1 - |s|) R >= sup |h| is not established for "
+                          f"R = {q_str(R)}, so |f(x)| < |x| for |x| > R is not proved")
+        if not pieces_within(prog, -R, R, lo, hi):
+            raise Failure(f"f([-R, R]) is not proved to lie in the stated region (R = {q_str(R)})")
+        return lo, hi
     raise Failure(f"unknown region method {method!r}")
 
 
@@ -207,10 +216,15 @@ def image_bounds(prog: Program, lo, hi):
 
 def pieces_invariant(prog: Program, lo, hi, pieces: int = 64) -> bool:
     """f([lo, hi]) in [lo, hi], by image bounds on a fixed uniform subdivision."""
+    return pieces_within(prog, lo, hi, lo, hi, pieces)
+
+
+def pieces_within(prog: Program, a, b, lo, hi, pieces: int = 64) -> bool:
+    """f([a, b]) in [lo, hi], by image bounds on a fixed uniform subdivision of [a, b]."""
     L, U = arb(lo), arb(hi)
-    step = (hi - lo) / pieces
+    step = (b - a) / pieces
     for k in range(pieces):
-        ylo, yhi = image_bounds(prog, lo + k * step, lo + (k + 1) * step)
+        ylo, yhi = image_bounds(prog, a + k * step, a + (k + 1) * step)
         if not (ylo >= L and yhi <= U):
             return False
     return True

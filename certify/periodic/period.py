@@ -25,7 +25,7 @@ from certify.checker import facts as K
 from certify.checker.continuity import discontinuity
 from certify.checker.consequences import NO_NONFIXED_POINTS, NO_PERIODIC_POINTS, consequences, forces
 from certify.checker.facts import domain_invariant, pl_image
-from certify.checker.regions import polynomial_escape_radius
+from certify.checker.regions import affine_tail, polynomial_escape_radius, tail_radius_ok
 from certify.checker.semantics import eval_ball, eval_range
 from certify.errors import CertifyError
 from certify.maps import Map
@@ -129,8 +129,35 @@ def find_region(m: Map, domain, budget: Budget, p: int = 1):
         if hi == lo:
             hi = lo + fmpq(1, 2 ** 32)
         return {"fact": "region", "method": "bounded_image", "region": interval(lo, hi)}, (lo, hi), ""
-    return None, None, ("the map is neither piecewise linear, polynomial nor bounded, so certify cannot "
-                        "bound its periodic points on the whole line; pass --domain LO,HI")
+    with workprec(budget.start_prec):
+        tails = contracting_region(prog)
+    if tails is not None:
+        R, (lo, hi) = tails
+        return ({"fact": "region", "method": "contracting_tails", "radius": q_str(R), "region": interval(lo, hi)},
+                (lo, hi), "")
+    return None, None, ("the map is neither piecewise linear, polynomial, bounded nor a linear term with "
+                        "|slope| < 1 plus bounded terms, so certify cannot bound its periodic points on the "
+                        "whole line; pass --domain LO,HI")
+
+
+def contracting_region(prog):
+    """(R, (lo, hi)) for the region rule (R7) of certify.checker.regions: f = s x + h with |s| < 1
+    and |h| <= B, R >= B / (1 - |s|) (a dyadic), and [lo, hi] holding f([-R, R]); or None."""
+    got = affine_tail(prog)
+    if got is None or not abs(got[0]) < 1:
+        return None
+    s, h = got
+    bound = h.abs_upper() / (1 - abs(s))
+    R = dyadic(bound.upper().fmpq(), 16, up=True)
+    if not tail_radius_ok(prog, R):
+        return None
+    step = 2 * R / 64
+    ends = [K.image_bounds(prog, -R + k * step, -R + (k + 1) * step) for k in range(64)]
+    lo = dyadic(min((e[0] for e in ends), key=lambda v: v.fmpq()).fmpq(), 32, up=False)
+    hi = dyadic(max((e[1] for e in ends), key=lambda v: v.fmpq()).fmpq(), 32, up=True)
+    if not K.pieces_within(prog, -R, R, lo, hi):
+        return None
+    return R, (lo, hi)
 
 
 # ----------------------------------------------------------------------------- period

@@ -10,6 +10,7 @@ _REGION_METHOD = {
     "piecewise_linear": "exact tail rules for piecewise-linear maps ({rounds} rounds)",
     "polynomial_escape": "|f(x)| > |x| outside it (Cauchy bound of f(x)^2 - x^2)",
     "bounded_image": "it contains f(R), the image of the whole line",
+    "contracting_tails": "|f(x)| < |x| for |x| > R = {radius} (f = s x + bounded, |s| < 1), and it contains f([-R, R])",
     "invariant_domain": "the given domain, proved invariant: f(D) in D",
 }
 
@@ -60,7 +61,8 @@ def _proof(cert) -> list[str]:
                              "region   f has no periodic points at all (exact tail rules)")
                 continue
             lo, hi = interval_parse(reg)
-            how = _REGION_METHOD[fact["method"]].format(rounds=fact.get("rounds"))
+            how = _REGION_METHOD[fact["method"]].format(rounds=fact.get("rounds"), radius=(
+                f"{_float(q_parse(fact['radius'])):.6g}" if "radius" in fact else None))
             lines.append(f"region   [{_float(lo):.6g}, {_float(hi):.6g}] holds every periodic point: {how}")
         elif kind == "cover_pl" and fact.get("region") is None:
             lines.append(f"cover    {len(fact['cells'])} cells tiling R on which f^{fact['p']} is affine: every "

@@ -18,6 +18,7 @@ gen period_forced.json          period "3*tanh(3*x) - 4*tanh(x-1/2) + 1/3" -p 40
 gen orbits_count.json            orbits "logistic(r=4)" -p 4
 gen orbits_pl.json               orbits "tent(s=2)" -p 4
 gen orbits_ball.json             orbits "2*tanh(2*x)" -p 1
+gen orbits_tails.json            orbits "x/2 + tanh(3*x)" -p 1
 gen orbits_nonfixed_empty.json   orbits "x" -p 2
 gen period_line_refuted.json     period "-x" -p 3
 gen orbits_line_continuum.json   orbits "1-x" -p 2
