@@ -329,6 +329,10 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
         with workprec(cover.prec):
             orbits = balls.orbits_from_roots(prog, cover.roots, p, region)
         for orb in orbits or []:
+            if all(lo == hi for lo, hi in orb):  # an exact orbit (an "t" cell): no Krawczyk needed
+                cert = _pl_proved(m, p, claim, [lo for lo, _ in orb], budget)
+                if cert["verdict"] == "proved":
+                    return cert
             with workprec(cover.prec):
                 if K.krawczyk_cycle(prog, orb):
                     cert = _proved_cycle(m, p, claim, balls.tighten_cycle(prog, orb), cover.prec, budget)
@@ -362,15 +366,22 @@ def _monotone_fact(prog, region, p, budget):
 
 def _cover(prog, region, p, budget):
     """A ball cover of the widened region at precisions 64, 128, ... until no cell is stuck or the
-    cells of all the attempts reach budget.max_cells."""
-    cover, wide, used = None, balls.widen(region), 0
+    cells of all the attempts reach budget.max_cells. Where cells are stuck, the simplest rational
+    of each is tried as an exact multiple root of f^p(x) = x (`balls.exact_roots`); when one is
+    found the cover is redone at the same precision with it as an "t" cell."""
+    cover, wide, used, specials = None, balls.widen(region), 0, []
     for prec in budget.precisions():
-        if cover is not None and used >= budget.max_cells:
-            break
-        cover = balls.ball_cover(prog, wide, p, prec, dataclasses.replace(budget, max_cells=budget.max_cells - used))
-        used += cover.cells
-        cover.region = wide
-        if not cover.stuck:
+        while cover is None or used < budget.max_cells:
+            cover = balls.ball_cover(prog, wide, p, prec, dataclasses.replace(budget, max_cells=budget.max_cells - used),
+                                     specials=specials)
+            used += cover.cells
+            cover.region = wide
+            with workprec(prec):
+                new = balls.exact_roots(prog, [c for c in cover.stuck if c[2] != balls.CELL_BUDGET], p, specials)
+            if not new:
+                break
+            specials += new
+        if not cover.stuck or used >= budget.max_cells:
             break
     return cover
 
@@ -392,6 +403,8 @@ def cover_fact(cover, p) -> dict:
         row = [q_str(r[0]), q_str(r[1]), r[2]]
         if r[2] == "r":
             row += [r[3], interval(*r[4])]
+        elif r[2] == "t":
+            row += [q_str(r[3]), r[4]]
         rows.append(row)
     return {"fact": "cover_ball", "p": p, "region": interval(*cover.region), "cells": rows}
 

@@ -73,7 +73,9 @@ def _proof(cert) -> list[str]:
         elif kind == "cover_ball":
             tags = [c[2] for c in fact["cells"]]
             lines.append(f"cover    {len(tags)} cells: {tags.count('x') + tags.count('n')} excluded, "
-                         f"{tags.count('r')} with one certified solution (Krawczyk)")
+                         f"{tags.count('r')} with one certified solution (Krawczyk)" + (
+                             f", {tags.count('t')} with an exact multiple root alone in it (Taylor)"
+                             if "t" in tags else ""))
         elif kind == "monotone":
             lines.append(f"monotone f is {fact['direction']} on the region ({len(fact['cells'])} cells with "
                          f"f' of one sign): only periods {'1' if fact['direction'] == 'increasing' else '1 and 2'}")
