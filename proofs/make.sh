@@ -13,6 +13,9 @@ gen tent_s8_5_no_period3.cert.json    period "tent(s=8/5)" --period 3
 gen relu_tent_net_period3.cert.json   period relu_tent_net.json --period 3
 gen tanh_family_period3.cert.json     period "3*tanh(3*x) - 4*tanh(x-1/2) + 1/3" --period 3
 gen tanh_family_no_period3.cert.json  period "3*tanh(3*x) - 9/2*tanh(x-1/2) + 1/3" --period 3
+gen skip_tanh_no_period2.cert.json    period "x/2 + tanh(3*x)" --period 2
+gen tanh_orbits_p1.cert.json          orbits "tanh(x)" --period 1
+gen cubic_orbits_p2.cert.json         orbits "x - x^3" --period 2
 gen logistic_period3_onset.cert.json  threshold "logistic(r)" --param r --period 3 --range 3.5,4 --digits 100
 gen logistic_period5_onset.cert.json  threshold "logistic(r)" --param r --period 5 --range 3.5,4 --digits 100
 gen quadratic_period3_onset.cert.json threshold "x^2 - c" --param c --period 3 --range 0,2

@@ -237,3 +237,25 @@ def junk_sweep(cert, depth: int):
             node[path[-1]] = junk
             res = check(bad)
             assert "\n" not in res.message, (path, junk)
+
+
+# ----------------------------------------------------------------------------- skip connections
+
+TAIL_SLOPES = [Fraction(0), Fraction(1, 2), Fraction(-1, 2), Fraction(999, 1000), Fraction(-999, 1000),
+               Fraction(9, 10), Fraction(-3, 4)]
+
+
+@st.composite
+def skip_tanh_maps(draw, width=(0, 3)):
+    """(s, units, c): f(x) = s x + sum a tanh(w x + b) + c with |s| < 1 (0 and +-999/1000
+    included), units (a, w, b) whose weights may be 0: an RNN cell with a skip connection."""
+    s = draw(st.one_of(st.sampled_from(TAIL_SLOPES), rationals(99, 100).filter(lambda q: abs(q) < 1)))
+    k = draw(st.integers(*width))
+    units = [(draw(small_rationals()), draw(small_rationals()), draw(small_rationals())) for _ in range(k)]
+    return s, units, draw(small_rationals())
+
+
+def skip_tanh_formula(net) -> str:
+    s, units, c = net
+    terms = [f"({s})*x"] + [f"({a})*tanh(({w})*x + ({b}))" for a, w, b in units] + [f"({c})"]
+    return " + ".join(terms)

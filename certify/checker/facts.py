@@ -12,8 +12,9 @@ from flint import arb, arb_mat, fmpq, fmpq_poly
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.limits import MAX_KRAWCZYK_PERIOD, MAX_ROUNDS, MAX_STEPS
-from certify.checker.regions import pl_region, polynomial_escape_radius
+from certify.checker.regions import pl_region, polynomial_escape_radius, tail_radius_ok
 from certify.checker.statement import Failure, whole
+from certify.checker.taylor import MAX_ORDER, exact_value, isolated_root
 from certify.checker.semantics import NotExact, Program, ball_of, eval_ball, eval_exact, eval_range
 
 
@@ -173,6 +174,15 @@ def fact_region(prog: Program, fact: dict, claim_domain, p: int = 1):
         if M is None or not (lo <= -M and hi >= M):
             raise Failure("|f(x)| > |x| beyond the region is not established by the Cauchy bound")
         return lo, hi
+    if method == "contracting_tails":  # (R7) of certify.checker.regions
+        lo, hi = interval_parse(region)
+        R = q_parse(fact["radius"])
+        if not tail_radius_ok(prog, R):
+            raise Failure(f"f = s x + h with |s| < 1 and (1 - |s|) R >= sup |h| is not established for "
+                          f"R = {q_str(R)}, so |f(x)| < |x| for |x| > R is not proved")
+        if not pieces_within(prog, -R, R, lo, hi):
+            raise Failure(f"f([-R, R]) is not proved to lie in the stated region (R = {q_str(R)})")
+        return lo, hi
     raise Failure(f"unknown region method {method!r}")
 
 
@@ -207,10 +217,15 @@ def image_bounds(prog: Program, lo, hi):
 
 def pieces_invariant(prog: Program, lo, hi, pieces: int = 64) -> bool:
     """f([lo, hi]) in [lo, hi], by image bounds on a fixed uniform subdivision."""
+    return pieces_within(prog, lo, hi, lo, hi, pieces)
+
+
+def pieces_within(prog: Program, a, b, lo, hi, pieces: int = 64) -> bool:
+    """f([a, b]) in [lo, hi], by image bounds on a fixed uniform subdivision of [a, b]."""
     L, U = arb(lo), arb(hi)
-    step = (hi - lo) / pieces
+    step = (b - a) / pieces
     for k in range(pieces):
-        ylo, yhi = image_bounds(prog, lo + k * step, lo + (k + 1) * step)
+        ylo, yhi = image_bounds(prog, a + k * step, a + (k + 1) * step)
         if not (ylo >= L and yhi <= U):
             return False
     return True
@@ -232,11 +247,20 @@ def fact_cycle_exact(prog: Program, fact: dict, p: int):
         raise Failure("cycle points are not distinct")
     try:
         for i, xi in enumerate(pts):
-            if eval_exact(prog, xi) != pts[(i + 1) % p]:
+            if _exact(prog, xi) != pts[(i + 1) % p]:
                 raise Failure(f"f({q_str(xi)}) != {q_str(pts[(i + 1) % p])}")
     except NotExact:
-        raise Failure("exact cycle on a map that cannot be evaluated exactly") from None
+        raise Failure("exact cycle on a map that cannot be evaluated exactly at its points") from None
     return [(x, x) for x in pts]
+
+
+def _exact(prog: Program, x):
+    """f(x) exactly: by the program's algebra, or, for a transcendental map, where each function
+    meets a point with a rational value (tanh(0) = 0, exp(0) = 1, ...: certify.checker.taylor)."""
+    try:
+        return eval_exact(prog, x)
+    except NotExact:
+        return exact_value(prog, x)
 
 
 def fact_cycle_krawczyk(prog: Program, fact: dict, p: int):
@@ -433,7 +457,8 @@ def excluded_in_piece(fam: Program, a, b, lo, hi, p: int) -> bool:
 
 
 def fact_cover_ball(prog: Program, fact: dict, region, p: int, extra=None):
-    """Cells tile the region; each is excluded or holds exactly one solution of known minimal period.
+    """Cells tile the region; each is excluded or holds exactly one solution of known minimal period
+    (Krawczyk, or for tag "t" an exact rational root of known multiplicity: certify.checker.taylor).
 
     `extra` maps further exclusion tags to their tests (lo, hi) -> bool. Returns the root boxes
     of minimal period p, sorted.
@@ -466,6 +491,17 @@ def fact_cover_ball(prog: Program, fact: dict, region, p: int, extra=None):
                     raise Failure(f"{where}: the solution is not proved to have minimal period {q}")
             if q == p:
                 roots.append((tl, th))
+        elif tag == "t":  # an exact rational root of multiplicity k, alone in the cell (taylor (M))
+            x0, k = q_parse(row[3]), whole(row[4], "a root's multiplicity", 1, MAX_ORDER)
+            if not isolated_root(prog, lo, hi, x0, k, p):
+                raise Failure(f"{where}: {row[3]} is not proved the only solution of f^{p}(x) = x "
+                              f"(a root of multiplicity {k})")
+            try:
+                q = min_period(lambda t: _exact(prog, t), x0, p)
+            except NotExact:
+                raise Failure(f"{where}: the orbit of {row[3]} cannot be followed exactly") from None
+            if q == p:
+                roots.append((x0, x0))
         elif extra and tag in extra:
             if not extra[tag](lo, hi):
                 raise Failure(f"{where}: exclusion {tag!r} not proved")

@@ -43,15 +43,28 @@ closed piece k; the table is all the rules read):
 For polynomials of degree d >= 2 (R6): f(x)^2 - x^2 has degree 2d > 2 and a positive leading
 coefficient, so it is positive for |x| > M, M its Cauchy bound: |f(x)| > |x| there. The point q of
 P with the largest |x| has |f(q)| <= |q| (f(q) in P), so |q| <= M and P lies in [-M, M].
+
+Contracting tails (R7). Hypotheses: f(x) = s x + h(x) for all real x, with |s| < 1 and
+|h(x)| <= B everywhere, and a radius R with (1 - |s|) R >= B. Then
+  (a) |f(x)| <= |s| |x| + B < |x| for |x| > R (as (1 - |s|) |x| > (1 - |s|) R >= B), and
+  (b) |f(x)| <= |s| R + B <= R for |x| <= R.
+Let q be the point of P with the largest |q|, and w in P with f(w) = q (f(P) = P). If |w| > R,
+(a) gives |q| < |w| <= |q|, impossible; so |w| <= R and, by (b), every point of P has |x| <= |q|
+<= R. Then every x in P is f(w') for some w' in P, in [-R, R]: P lies in f([-R, R]).
+`affine_tail(prog)` finds s and an enclosure of h(R) from the program's structure alone (a slot
+whose whole-line range is bounded has s = 0; x has s = 1; sums add; a product by an x-free
+factor c scales both), so the hypotheses hold on the whole unbounded line by construction, not
+by sampling. (One-sided tails alone do not suffice: f(x) = -x has f(x) < x for x > 0 and f(x) > x
+for x < 0, yet every point is periodic.)
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from flint import fmpq, fmpq_poly
+from flint import arb, fmpq, fmpq_poly
 
-from certify.checker.semantics import PL, Program, eval_exact
+from certify.checker.semantics import PL, Program, eval_exact, slot_ranges
 
 _GRID = 2 ** 24  # regions are rounded outward to this dyadic grid so their size stays small
 
@@ -276,3 +289,56 @@ def polynomial_escape_radius(prog: Program):
         return None
     g = f * f - fmpq_poly([0, 0, 1])
     return cauchy_bound(g)
+
+
+def affine_tail(prog: Program):
+    """(s, h): arb balls with f(x) = s0 x + h(x) for all real x, for one real s0 in s and with
+    h(x) in h for every x (R7); None when the program's structure does not give such a split.
+
+    Per slot: an x-free slot is a constant in its range; a slot with a bounded whole-line range
+    has slope 0; x is (1, 0); a sum adds slopes and enclosures; a product of one slot by x-free
+    factors c multiplies both by c. Anything else (x * tanh(x), exp(x), a power) is refused.
+    """
+    if prog.has_param():
+        return None
+    ranges = slot_ranges(prog)
+    if ranges is None:
+        return None
+    dep: list[bool] = []
+    split: list = []
+    zero = arb(0)
+    for ins, (lo, hi) in zip(prog.code, ranges):
+        op = ins[0]
+        args = [] if op in ("x", "const", "pi", "ball", "param") else [ins[1]] if op == "pow" else list(ins[1:])
+        d = op == "x" or any(dep[k] for k in args)
+        dep.append(d)
+        r = None
+        if lo.is_finite() and hi.is_finite():
+            r = (zero, lo.union(hi))  # bounded (or x-free): slope 0, values in the range
+        elif op == "x":
+            r = (arb(1), zero)
+        elif op == "add" and all(split[k] is not None for k in args):
+            r = (sum((split[k][0] for k in args), zero), sum((split[k][1] for k in args), zero))
+        elif op == "mul":
+            varying = [k for k in args if dep[k]]
+            if len(varying) == 1 and all(split[k] is not None for k in args):
+                c = arb(1)
+                for k in args:
+                    if k != varying[0]:
+                        c = c * split[k][1]  # an x-free factor: its one value lies in its range
+                s, h = split[varying[0]]
+                r = (c * s, c * h)
+        if r is not None and not (r[0].is_finite() and r[1].is_finite()):
+            r = None
+        split.append(r)
+    return split[-1]
+
+
+def tail_radius_ok(prog: Program, R) -> bool:
+    """The hypotheses of (R7) for the radius R >= 0: f = s x + h with |s| < 1, |h| <= B and
+    (1 - |s|) R >= B, all certainly true in ball arithmetic."""
+    got = affine_tail(prog)
+    if got is None or R < 0:
+        return False
+    s, h = got
+    return bool(abs(s) < 1 and arb(R) * (1 - abs(s)) >= h.abs_upper())

@@ -603,6 +603,18 @@ def eval_range(prog: Program, bounded: bool = True):
     infinite) or undefined (e.g. log of a negative number); it proves nothing about f. Endpoints
     are exact arbs.
     """
+    s = slot_ranges(prog)
+    if s is None:
+        return None
+    lo, hi = s[-1]
+    if bounded and not (_fin(lo) and _fin(hi)):
+        return None
+    return lo, hi
+
+
+def slot_ranges(prog: Program):
+    """For every slot k of the program, an exact-endpoint enclosure (lo, hi) (ends possibly
+    infinite) of {slot_k(x) : x real}; None when some slot's enclosure is undefined."""
     s: list[tuple[arb, arb]] = []
     for ins in prog.code:
         op = ins[0]
@@ -668,10 +680,7 @@ def eval_range(prog: Program, bounded: bool = True):
         if r[0].is_nan() or r[1].is_nan():
             return None
         s.append(r)
-    lo, hi = s[-1]
-    if bounded and not (_fin(lo) and _fin(hi)):
-        return None
-    return lo, hi
+    return s
 
 
 def _key(v: arb):

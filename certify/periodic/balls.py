@@ -16,7 +16,8 @@ from flint import arb, fmpq
 
 from certify.arith import Budget, dyadic, to_fmpq, workprec
 from certify.checker import facts as K
-from certify.checker.semantics import Program, eval_ball
+from certify.checker.semantics import NotExact, Program, eval_ball
+from certify.checker.taylor import MAX_ORDER, NoSeries, exact_value, isolated_root, iterate_exact
 from certify.limits import checkpoint
 
 
@@ -167,13 +168,16 @@ def widen(region):
     return dyadic(RL - eps, 40, up=False), dyadic(RU + eps, 40, up=True)
 
 
-def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, extra=None) -> BallCover:
+def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, extra=None, specials=()) -> BallCover:
     """Cover `region` by decided cells for f^p(x) = x at precision `prec` (see module docstring).
     Past budget.max_cells cells, cells are no longer split: those left undecided are stuck with
     why = CELL_BUDGET. `extra` = (tag, test): a further exclusion test (lo, hi) -> bool tried
-    before Krawczyk."""
+    before Krawczyk. `specials`: (x0, k, q), exact roots of f^p(x) = x of multiplicity k and
+    minimal period q (`exact_roots`); a cell holding x0 that Krawczyk cannot decide gets the tag
+    "t" once the kernel's multiple-root test passes on it, and is never split at x0."""
     RL, RU = region
     cov = BallCover(prec)
+    avoid = {x0 for x0, _, _ in specials}
     stack = [(RL, RU)]
     min_width = (RU - RL) * fmpq(1, 2 ** max(8, prec // 2 - 8))
     with workprec(prec):
@@ -210,6 +214,12 @@ def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, extra=N
                     t1, t2 = around
                     stack += [(t2, hi), (t1, t2), (lo, t1)]
                     continue
+            special = next(((x0, k, q) for x0, k, q in specials if lo < x0 < hi), None)
+            if special is not None and isolated_root(prog, lo, hi, special[0], special[1], p):
+                cov.rows.append([lo, hi, "t", special[0], special[1]])
+                if special[2] == p:
+                    cov.roots.append((special[0], special[0]))
+                continue
             if hi - lo < min_width or cov.cells > budget.max_cells:
                 why = ("precision resolution reached (a tangency or a multiple root?)"
                        if hi - lo < min_width else CELL_BUDGET)
@@ -218,7 +228,7 @@ def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, extra=N
                 continue
             # off-centre split: split points then avoid simple rationals, where roots of
             # f^p(x) = x often sit (a root on a cell boundary defeats the uniqueness test)
-            mid = _split_point(prog, lo, hi, p, Kx)
+            mid = _split_point(prog, lo, hi, p, Kx, avoid)
             stack.append((mid, hi))
             stack.append((lo, mid))
     return cov
@@ -250,12 +260,12 @@ def _split_candidates(lo: fmpq, hi: fmpq) -> list:
     return cands or [lo + w * _SPLIT]
 
 
-def _split_point(prog: Program, lo: fmpq, hi: fmpq, p: int, Kx) -> fmpq:
+def _split_point(prog: Program, lo: fmpq, hi: fmpq, p: int, Kx, avoid=frozenset()) -> fmpq:
     """A split point of [lo, hi], when possible outside the Krawczyk image Kx (which holds every
     solution of f^p(x) = x in the cell) or else proved not to be a solution. A root that moves
     with a parameter ball is an interval, and a split point inside it would leave no cell able to
     hold it whole."""
-    cands = _split_candidates(lo, hi)
+    cands = [t for t in _split_candidates(lo, hi) if t not in avoid] or [(lo + hi) / 2 + (hi - lo) / 7]
     w = hi - lo
     if Kx is not None and Kx.is_finite():
         for t in cands:
@@ -323,4 +333,72 @@ def monotone_cells(prog: Program, region, prec: int, max_cells: int = 4096):
                 stack += [(mid, hi), (lo, mid)]
         if not stack and cells:
             return direction, cells
+    return None
+
+
+def simplest_rational(lo: fmpq, hi: fmpq, steps: int = 64):
+    """The rational of least denominator in [lo, hi] (continued fractions), or None past `steps`
+    partial quotients (a point such as 1/3 or 0 is found from any small cell around it)."""
+    if lo <= 0 <= hi:
+        return fmpq(0)
+    if hi < 0:
+        r = simplest_rational(-hi, -lo, steps)
+        return None if r is None else -r
+    # 0 < lo <= hi: the convergent recursion x = a + 1/y, kept as a list of partial quotients
+    quotients = []
+    a, b = lo, hi
+    for _ in range(steps):
+        fl = a.floor()
+        if fl == a or fl + 1 <= b:
+            quotients.append(fl if fl == a else fl + 1)
+            r = fmpq(quotients[-1])
+            for qq in reversed(quotients[:-1]):
+                r = qq + 1 / r
+            return r
+        quotients.append(fl)
+        a, b = 1 / (b - fl), 1 / (a - fl)
+    return None
+
+
+def exact_roots(prog: Program, cells, p: int, known=()):
+    """(x0, k, q) for the simplest rational x0 of each cell (lo, hi, ...) that solves f^p(x) = x
+    exactly, with its multiplicity k <= MAX_ORDER (the first non-zero exact Taylor coefficient of
+    f^p - id at x0) and its minimal period q. A search: the kernel re-checks every "t" cell."""
+    out, seen = [], {x0 for x0, _, _ in known}
+    for lo, hi, *_ in cells:
+        x0 = simplest_rational(lo, hi)
+        if x0 is None or x0 in seen or _height(x0) > 64:
+            continue
+        seen.add(x0)
+        q = _exact_period(prog, x0, p)
+        if q is None:
+            continue
+        try:
+            c = iterate_exact(prog, x0, p, MAX_ORDER + 1)
+        except (NotExact, NoSeries, ZeroDivisionError):
+            continue
+        g = [c[0] - x0, c[1] - 1] + c[2:]
+        k = next((j for j, v in enumerate(g) if v != 0), None)
+        if k is not None and k > 0:
+            out.append((x0, k, q))
+    return out
+
+
+def _height(x: fmpq) -> int:
+    return max(int(x.p).bit_length(), int(x.q).bit_length())
+
+
+def _exact_period(prog: Program, x0: fmpq, p: int, max_bits: int = 4096):
+    """The least q dividing p with f^q(x0) = x0 exactly, or None (not periodic with period dividing
+    p, not exactly computable, or an iterate beyond `max_bits`: the search gives up on it)."""
+    y = x0
+    for q in range(1, p + 1):
+        try:
+            y = exact_value(prog, y)
+        except (NotExact, ZeroDivisionError):
+            return None
+        if y == x0:
+            return q if p % q == 0 else None
+        if _height(y) > max_bits:
+            return None
     return None

@@ -25,7 +25,7 @@ from certify.checker import facts as K
 from certify.checker.continuity import discontinuity
 from certify.checker.consequences import NO_NONFIXED_POINTS, NO_PERIODIC_POINTS, consequences, forces
 from certify.checker.facts import domain_invariant, pl_image
-from certify.checker.regions import polynomial_escape_radius
+from certify.checker.regions import affine_tail, polynomial_escape_radius, tail_radius_ok
 from certify.checker.semantics import eval_ball, eval_range
 from certify.errors import CertifyError
 from certify.maps import Map
@@ -129,8 +129,35 @@ def find_region(m: Map, domain, budget: Budget, p: int = 1):
         if hi == lo:
             hi = lo + fmpq(1, 2 ** 32)
         return {"fact": "region", "method": "bounded_image", "region": interval(lo, hi)}, (lo, hi), ""
-    return None, None, ("the map is neither piecewise linear, polynomial nor bounded, so certify cannot "
-                        "bound its periodic points on the whole line; pass --domain LO,HI")
+    with workprec(budget.start_prec):
+        tails = contracting_region(prog)
+    if tails is not None:
+        R, (lo, hi) = tails
+        return ({"fact": "region", "method": "contracting_tails", "radius": q_str(R), "region": interval(lo, hi)},
+                (lo, hi), "")
+    return None, None, ("the map is neither piecewise linear, polynomial, bounded nor a linear term with "
+                        "|slope| < 1 plus bounded terms, so certify cannot bound its periodic points on the "
+                        "whole line; pass --domain LO,HI")
+
+
+def contracting_region(prog):
+    """(R, (lo, hi)) for the region rule (R7) of certify.checker.regions: f = s x + h with |s| < 1
+    and |h| <= B, R >= B / (1 - |s|) (a dyadic), and [lo, hi] holding f([-R, R]); or None."""
+    got = affine_tail(prog)
+    if got is None or not abs(got[0]) < 1:
+        return None
+    s, h = got
+    bound = h.abs_upper() / (1 - abs(s))
+    R = dyadic(bound.upper().fmpq(), 16, up=True)
+    if not tail_radius_ok(prog, R):
+        return None
+    step = 2 * R / 64
+    ends = [K.image_bounds(prog, -R + k * step, -R + (k + 1) * step) for k in range(64)]
+    lo = dyadic(min((e[0] for e in ends), key=lambda v: v.fmpq()).fmpq(), 32, up=False)
+    hi = dyadic(max((e[1] for e in ends), key=lambda v: v.fmpq()).fmpq(), 32, up=True)
+    if not K.pieces_within(prog, -R, R, lo, hi):
+        return None
+    return R, (lo, hi)
 
 
 # ----------------------------------------------------------------------------- period
@@ -302,6 +329,10 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
         with workprec(cover.prec):
             orbits = balls.orbits_from_roots(prog, cover.roots, p, region)
         for orb in orbits or []:
+            if all(lo == hi for lo, hi in orb):  # an exact orbit (an "t" cell): no Krawczyk needed
+                cert = _pl_proved(m, p, claim, [lo for lo, _ in orb], budget)
+                if cert["verdict"] == "proved":
+                    return cert
             with workprec(cover.prec):
                 if K.krawczyk_cycle(prog, orb):
                     cert = _proved_cycle(m, p, claim, balls.tighten_cycle(prog, orb), cover.prec, budget)
@@ -335,15 +366,22 @@ def _monotone_fact(prog, region, p, budget):
 
 def _cover(prog, region, p, budget):
     """A ball cover of the widened region at precisions 64, 128, ... until no cell is stuck or the
-    cells of all the attempts reach budget.max_cells."""
-    cover, wide, used = None, balls.widen(region), 0
+    cells of all the attempts reach budget.max_cells. Where cells are stuck, the simplest rational
+    of each is tried as an exact multiple root of f^p(x) = x (`balls.exact_roots`); when one is
+    found the cover is redone at the same precision with it as an "t" cell."""
+    cover, wide, used, specials = None, balls.widen(region), 0, []
     for prec in budget.precisions():
-        if cover is not None and used >= budget.max_cells:
-            break
-        cover = balls.ball_cover(prog, wide, p, prec, dataclasses.replace(budget, max_cells=budget.max_cells - used))
-        used += cover.cells
-        cover.region = wide
-        if not cover.stuck:
+        while cover is None or used < budget.max_cells:
+            cover = balls.ball_cover(prog, wide, p, prec, dataclasses.replace(budget, max_cells=budget.max_cells - used),
+                                     specials=specials)
+            used += cover.cells
+            cover.region = wide
+            with workprec(prec):
+                new = balls.exact_roots(prog, [c for c in cover.stuck if c[2] != balls.CELL_BUDGET], p, specials)
+            if not new:
+                break
+            specials += new
+        if not cover.stuck or used >= budget.max_cells:
             break
     return cover
 
@@ -365,6 +403,8 @@ def cover_fact(cover, p) -> dict:
         row = [q_str(r[0]), q_str(r[1]), r[2]]
         if r[2] == "r":
             row += [r[3], interval(*r[4])]
+        elif r[2] == "t":
+            row += [q_str(r[3]), r[4]]
         rows.append(row)
     return {"fact": "cover_ball", "p": p, "region": interval(*cover.region), "cells": rows}
 

@@ -10,6 +10,7 @@ _REGION_METHOD = {
     "piecewise_linear": "exact tail rules for piecewise-linear maps ({rounds} rounds)",
     "polynomial_escape": "|f(x)| > |x| outside it (Cauchy bound of f(x)^2 - x^2)",
     "bounded_image": "it contains f(R), the image of the whole line",
+    "contracting_tails": "|f(x)| < |x| for |x| > R = {radius} (f = s x + bounded, |s| < 1), and it contains f([-R, R])",
     "invariant_domain": "the given domain, proved invariant: f(D) in D",
 }
 
@@ -60,7 +61,8 @@ def _proof(cert) -> list[str]:
                              "region   f has no periodic points at all (exact tail rules)")
                 continue
             lo, hi = interval_parse(reg)
-            how = _REGION_METHOD[fact["method"]].format(rounds=fact.get("rounds"))
+            how = _REGION_METHOD[fact["method"]].format(rounds=fact.get("rounds"), radius=(
+                f"{_float(q_parse(fact['radius'])):.6g}" if "radius" in fact else None))
             lines.append(f"region   [{_float(lo):.6g}, {_float(hi):.6g}] holds every periodic point: {how}")
         elif kind == "cover_pl" and fact.get("region") is None:
             lines.append(f"cover    {len(fact['cells'])} cells tiling R on which f^{fact['p']} is affine: every "
@@ -71,7 +73,9 @@ def _proof(cert) -> list[str]:
         elif kind == "cover_ball":
             tags = [c[2] for c in fact["cells"]]
             lines.append(f"cover    {len(tags)} cells: {tags.count('x') + tags.count('n')} excluded, "
-                         f"{tags.count('r')} with one certified solution (Krawczyk)")
+                         f"{tags.count('r')} with one certified solution (Krawczyk)" + (
+                             f", {tags.count('t')} with an exact multiple root alone in it (Taylor)"
+                             if "t" in tags else ""))
         elif kind == "monotone":
             lines.append(f"monotone f is {fact['direction']} on the region ({len(fact['cells'])} cells with "
                          f"f' of one sign): only periods {'1' if fact['direction'] == 'increasing' else '1 and 2'}")

@@ -13,11 +13,14 @@ gen period_ball_proved.json      period "logistic(r=383/100)" -p 3
 gen period_ball_refuted.json     period "logistic(r=3.8)" -p 3
 gen period_monotone_refuted.json period "tanh(x)+1/2" -p 2
 gen period_domain_proved.json    period "logistic(r=383/100)" -p 2 --domain 0,1
-gen period_undecided.json        period "tanh(x)" -p 1 --max-prec 64
+gen period_undecided.json        period "x + (x^2-2)^2" -p 1 --max-prec 64
 gen period_forced.json          period "3*tanh(3*x) - 4*tanh(x-1/2) + 1/3" -p 40
 gen orbits_count.json            orbits "logistic(r=4)" -p 4
 gen orbits_pl.json               orbits "tent(s=2)" -p 4
 gen orbits_ball.json             orbits "2*tanh(2*x)" -p 1
+gen orbits_tails.json            orbits "x/2 + tanh(3*x)" -p 1
+gen orbits_multiple_root.json    orbits "tanh(x)" -p 1
+gen period_exact_tanh.json       period "tanh(x)" -p 1
 gen orbits_nonfixed_empty.json   orbits "x" -p 2
 gen period_line_refuted.json     period "-x" -p 3
 gen orbits_line_continuum.json   orbits "1-x" -p 2

@@ -1,0 +1,154 @@
+"""The contracting-tail region rule (R7 of certify/checker/regions.py): f = s x + bounded, |s| < 1,
+against an independent mpmath oracle, with tampered certificates."""
+
+import copy
+
+import mpmath
+from flint import fmpq
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from certify.certificates import q_parse, q_str
+from certify.checker import check
+from certify.checker.regions import affine_tail, tail_radius_ok
+from certify.checker.semantics import workprec
+from certify.maps import parse_map
+from certify.periodic.period import certify_orbits, certify_period, contracting_region
+from strategies import skip_tanh_formula, skip_tanh_maps
+
+SKIP = "x/2 + tanh(3*x)"
+
+
+def _oracle(net):
+    """f as an mpmath function of the weights alone (no certify code)."""
+    s, units, c = net
+    S = mpmath.mpf(s.numerator) / s.denominator
+
+    def q(v):
+        return mpmath.mpf(v.numerator) / v.denominator
+
+    return lambda x: S * x + sum((q(a) * mpmath.tanh(q(w) * x + q(b)) for a, w, b in units), mpmath.mpf(0)) + q(c)
+
+
+def _mp(q):
+    return mpmath.mpf(int(q.p)) / int(q.q)
+
+
+def _refuted(spec, p):
+    cert = certify_period(parse_map(spec), p)
+    assert check(cert).ok
+    return cert
+
+
+def test_skip_connection_decided_on_the_whole_line():
+    """x/2 + tanh(3x) has no 2-cycle on R: the region comes from the contracting tails, R = 2 (up to rounding)."""
+    cert = _refuted(SKIP, 2)
+    region = cert["evidence"][0]
+    assert cert["verdict"] == "refuted" and region["method"] == "contracting_tails"
+    assert 2 <= q_parse(region["radius"]) <= fmpq(201, 100)
+
+
+def test_skip_connection_fixed_points_listed():
+    """x/2 + tanh(3x) has exactly three fixed points on R (0 and a symmetric pair near +-2)."""
+    cert = certify_orbits(parse_map(SKIP), 1)
+    assert check(cert).ok and cert["count"] == 3
+
+
+def test_rnn_with_skip_connection_period_3_decided():
+    """9/10 x + tanh(x - 1) - 2 tanh(3x + 1) + 1/3 (slope 9/10, R = 100/3) is decided for period 3 on R."""
+    cert = certify_period(parse_map("9/10*x + tanh(x-1) - 2*tanh(3*x+1) + 1/3"), 3)
+    assert cert["verdict"] in ("proved", "refuted") and check(cert).ok
+
+
+def test_false_radius_rejected():
+    """A certificate whose tail radius R is too small (|f(x)| < |x| fails just above R = 1) is rejected."""
+    cert = _refuted(SKIP, 2)
+    bad = copy.deepcopy(cert)
+    bad["evidence"][0]["radius"] = "1"
+    res = check(bad)
+    assert not res.ok and "fact 0 (region)" in res.message and "R = 1" in res.message
+
+
+def test_region_smaller_than_the_image_of_the_core_rejected():
+    """A region that misses part of f([-R, R]) is rejected even with a true R."""
+    cert = _refuted(SKIP, 2)
+    bad = copy.deepcopy(cert)
+    bad["evidence"][0]["region"] = {"lo": "-1", "hi": "1"}
+    res = check(bad)
+    assert not res.ok and "f([-R, R])" in res.message
+
+
+def test_slope_one_refused():
+    """x + tanh(x) (slope 1: no contraction) gets no contracting-tail region, whatever R is stated."""
+    prog = parse_map("x + tanh(x)").program
+    assert contracting_region(prog) is None
+    cert = _refuted(SKIP, 2)
+    bad = copy.deepcopy(cert)
+    bad["map"] = {"given": "x + tanh(x)", "canonical": {"kind": "expr", "expr": "x + tanh(x)"}, "class": "smooth"}
+    bad["evidence"][0]["radius"] = "1000000"
+    assert not check(bad).ok
+
+
+def test_products_with_x_are_not_split():
+    """x tanh(x) and x/2 + exp(x) have no split s x + bounded (one grows like |x|, the other exponentially)."""
+    assert affine_tail(parse_map("x*tanh(x)").program) is None
+    assert affine_tail(parse_map("x/2 + exp(x)").program) is None
+
+
+def test_bounded_units_of_sigmoid_and_gaussian_shape():
+    """x/2 + sigmoid(x) - exp(-x^2) splits with slope 1/2 and |h| <= 1 (ranges of the units, not samples)."""
+    s, h = affine_tail(parse_map("x/2 + sigmoid(x) - exp(-x^2)").program)
+    assert s.contains(fmpq(1, 2)) and s.rad() == 0 and h.abs_upper() < 2
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(net=skip_tanh_maps(), frac=st.sampled_from([fmpq(0), fmpq(1, 4), fmpq(9, 10), fmpq(1), fmpq(3, 2)]))
+def test_accepted_radius_is_true_for_the_oracle(net, frac):
+    """Whenever the kernel accepts R, the oracle finds |f(x)| < |x| at every sampled |x| > R and
+    |f(x)| <= R on [-R, R]; the certifier's R is always accepted (|s| < 1)."""
+    prog = parse_map(skip_tanh_formula(net)).program
+    f = _oracle(net)
+    mpmath.mp.dps = 40
+    with workprec(128):
+        found = contracting_region(prog)
+        assert found is not None
+        R0, (lo, hi) = found
+        R = R0 * frac
+        ok = tail_radius_ok(prog, R)
+    if frac >= 1:
+        assert ok
+    if not ok:
+        return
+    Rm = _mp(R)
+    for t in [mpmath.mpf(10) ** e for e in range(-8, 9)]:
+        for x in (Rm + t, -Rm - t):
+            assert abs(f(x)) < abs(x)
+    for k in range(-50, 51):
+        assert abs(f(Rm * k / 50)) <= Rm
+
+
+def _roots(g, lo, hi, n=3000):
+    """Sign changes of g on a uniform grid of [lo, hi], refined by bisection (the oracle's roots)."""
+    xs = [lo + (hi - lo) * k / n for k in range(n + 1)]
+    vals = [g(x) for x in xs]
+    out = [x for x, v in zip(xs, vals) if v == 0]
+    for a, b, ga, gb in zip(xs, xs[1:], vals, vals[1:]):
+        if ga * gb < 0:
+            out.append(mpmath.findroot(g, (a, b), solver="bisect"))
+    return out
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(net=skip_tanh_maps(width=(1, 2)))
+def test_region_holds_the_oracles_fixed_points_and_two_cycles(net):
+    """Every fixed point and 2-cycle point the oracle finds on a window 4 times wider than R lies in
+    the certified region f([-R, R])."""
+    prog = parse_map(skip_tanh_formula(net)).program
+    f = _oracle(net)
+    mpmath.mp.dps = 30
+    with workprec(64):
+        R, (lo, hi) = contracting_region(prog)
+    W = 4 * _mp(R) + 1
+    for g in (lambda x: f(x) - x, lambda x: f(f(x)) - x):
+        for r in _roots(g, -W, W, 1500):
+            assert _mp(lo) <= r <= _mp(hi), (skip_tanh_formula(net), r, q_str(lo))
