@@ -175,17 +175,29 @@ def test_pl_family_without_critical_parameter_is_refuted():
 
 
 def test_tampered_pl_onset_rejected():
-    """Changing the refutation point or the isolating interval of a PL onset is rejected."""
+    """Moving a gap's sample, the onset's interval or the partition's end of a PL onset is rejected."""
     cert = onset("tent(s)", "s", 3, (11, 10), (2, 1))
-    for edit in ("point", "interval"):
+    assert check(cert).ok
+    for edit in ("sample", "interval", "to"):
         bad = copy.deepcopy(cert)
         f = bad["evidence"][0]
-        if edit == "point":
-            f["refuted_at"][1]["value"] = "17/10"
-        else:
-            f["isolating"] = {"lo": "3/2", "hi": "8/5"}
+        if edit == "sample":
+            f["samples"][0]["value"] = "17/10"
+        elif edit == "interval":
             bad["onset"] = {"lo": "3/2", "hi": "8/5"}
-        assert not check(bad).ok
+        else:
+            f["to"] = "21/10"
+        assert not check(bad).ok, edit
+
+
+def test_pl_onset_claiming_more_than_its_partition_is_rejected():
+    """A PL onset certificate whose claim range is widened beyond what its partition covers is rejected."""
+    cert = onset("plrnn1d(a, -4, 1)", "a", 3, (1, 3), (2, 1))  # partition of [1/3, E]
+    assert check(cert).ok
+    bad = copy.deepcopy(cert)
+    bad["claim"]["range"]["lo"] = "0"
+    res = check(bad)
+    assert not res.ok and "critical polynomial" in res.message
 
 
 TENT_NET = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "proofs" / "relu_tent_net.json")
@@ -198,7 +210,7 @@ def test_relu_network_gain_threshold():
     assert check(cert).ok and cert["verdict"] == "proved"
     lo, hi = interval_parse(cert["onset"])
     g = math.sqrt((1 + math.sqrt(5)) / 4)
-    assert float(lo) <= g <= float(hi) + 1e-12 and "note" in cert  # the claim starts after earlier critical gains
+    assert float(lo) <= g <= float(hi) + 1e-12 and "note" not in cert and "unclaimed" not in cert  # the whole range
 
 
 def test_tent_period5_onset():
@@ -217,10 +229,10 @@ def test_tampered_refuted_onset_rejected():
 
 
 def test_tampered_pl_refuted_onset_rejected():
-    """A PL-family refutation whose embedded exact refutation at A is damaged is rejected."""
+    """A PL-family refutation whose embedded exact refutation in the first gap is damaged is rejected."""
     cert = onset("skew_tent(aL=1/2, aR=-2, mu=m)", "m", 3, (1, 10), (2, 1))
     bad = copy.deepcopy(cert)
-    embedded = bad["evidence"][0]["refuted_at"][0]["evidence"]
+    embedded = bad["evidence"][0]["samples"][0]["evidence"]
     cover = next(f for f in embedded if f["fact"] == "cover_pl")
     cover["cells"] = cover["cells"][:-1]  # the embedded exact refutation no longer covers its region
     assert cert["verdict"] == "refuted" and not check(bad).ok
