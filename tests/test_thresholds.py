@@ -1,6 +1,7 @@
 """Onset of a period in polynomial families: exact algebraic thresholds, certified on both sides."""
 
 import copy
+from fractions import Fraction
 
 import pytest
 from flint import fmpq
@@ -316,3 +317,24 @@ def test_gain_threshold_of_a_width16_he_relu_net():
     assert cert["verdict"] == "proved" and check(cert).ok
     lo, hi = interval_parse(cert["onset"])
     assert 0.96 < float(lo) < 0.97 and hi - lo <= fmpq(1, 10 ** 20)
+
+
+def test_unclaimed_part_must_lie_before_the_claim():
+    """The informational `unclaimed` part of an onset is accepted before the claim's range (and named in the
+    statement), and rejected when it reaches into the range."""
+    cert = onset("logistic(r)", "r", 3, (7, 2), (4, 1))
+    ok = dict(cert, unclaimed={"from": "3", "reason": "not decided"})
+    res = check(ok)
+    assert res.ok and "[3, 7/2)" in res.statement
+    assert not check(dict(cert, unclaimed={"from": "7/2", "reason": "not decided"})).ok
+
+
+def test_partial_verdict_names_the_undecided_part():
+    """A verdict covering only [A', B] says in its verdict line which part [A, A') is undecided, and the API
+    exposes it as Result.undecided_part."""
+    from certify.reporting.text import render_onset
+    from certify.results import Result
+    cert = dict(onset("logistic(r)", "r", 3, (7, 2), (4, 1)), unclaimed={"from": "3", "reason": "a reason"})
+    verdict = next(line for line in render_onset(cert).splitlines() if line.startswith("verdict"))
+    assert verdict.startswith("verdict  PROVED on [3.5, 4]; [3, 3.5) undecided: a reason")
+    assert Result.of("threshold", cert).undecided_part == ((3, Fraction(7, 2)), "a reason")
