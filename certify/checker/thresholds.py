@@ -434,8 +434,8 @@ def _onset_by_partition(prog: Program, cert: dict, canon: dict, p: int, A, B, na
     fam = pl_family(prog, A, E)
     at_root = lambda k: period_at(fam, p, A, E, AlgebraicParameter(crit[owners[k]], *roots[k]))  # noqa: E731
     found = first_presence(len(roots), lambda k: counts[k] > 0, at_root)
-    how = (f"{len(roots)} critical parameters of the PL family in [{num(A)}, {num(E)}]; existence is constant "
-           f"between them: an exact verdict in each gap, and each critical parameter")
+    how = ("existence is constant between the critical parameters of the PL family: an exact verdict in each gap "
+           "between them, and each critical parameter")
     where = f"{name} in [{num(A)}, {num(B)}]"
     if found is None:
         if cert["verdict"] != "refuted" or E != B:
