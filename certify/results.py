@@ -139,6 +139,15 @@ class Result:
         return None
 
     @property
+    def undecided_part(self) -> tuple[tuple[Fraction, Fraction], str] | None:
+        """`threshold`: ((start, end), reason) when the verdict covers only part of the range given,
+        [end, B]: [start, end) is left undecided, for that reason; None when the whole range is decided."""
+        u = self._get("unclaimed")
+        if u is None:
+            return None
+        return (_frac(u["from"]), _frac(self._cert["claim"]["range"]["lo"])), u["reason"]
+
+    @property
     def exact(self) -> str | None:
         """`threshold`: the onset in closed form (e.g. "1 + 2*sqrt(2)") when it was found, else None."""
         return self._get("exact")

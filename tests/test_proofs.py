@@ -9,6 +9,7 @@ from certify.checker import check
 
 PROOFS = pathlib.Path(__file__).resolve().parent.parent / "proofs"
 FILES = sorted(PROOFS.glob("*.cert.json"))
+SLOW = {"he_relu16_gain_onset.cert.json"}  # its check decides 433 critical parameters exactly (about 90 s)
 
 
 def test_there_are_committed_proofs():
@@ -16,7 +17,8 @@ def test_there_are_committed_proofs():
     assert len(FILES) >= 15
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.slow) if p.name in SLOW else p for p in FILES],
+                         ids=lambda p: p.name)
 def test_committed_certificate_checks(path):
     """The certificate re-verifies, and 'no_period' files are refutations, the others proofs."""
     cert = read(str(path))

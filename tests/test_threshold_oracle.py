@@ -140,6 +140,10 @@ def claimed(cert: dict):
     if kind == "onset":
         lo, hi = (_q(v) for v in (cert["onset"]["lo"], cert["onset"]["hi"]))
         facts = {f["fact"]: f for f in cert["evidence"]}
+        if "critical_partition" in facts:  # none on [A, lo); present at the first proved gap sample
+            first = next((_q(smp["value"]) for smp in facts["critical_partition"]["samples"]
+                          if smp and smp["verdict"] == "proved"), None)
+            return lambda r: False if A <= r < lo else (True if r == first else None)
         v = _q(facts["cycle_at"]["value"])
         cover = "param_cover" in facts
 
@@ -371,3 +375,69 @@ def test_polynomial_families_agree_with_an_exact_count(case):
 def test_polynomial_families_agree_with_an_exact_count_long(case):
     """The same over more examples and random seeds."""
     _run_poly(case, STATS)
+
+
+# ----------------------------------------------------------------------------- the infimum over the whole range
+
+def least_with_period(at, p, A: Q, B: Q, extra=()) -> Q | None:
+    """The least parameter with a point of minimal period p among a fine exact grid of [A, B] (step
+    (B - A)/96) and the `extra` rationals in it (Fractions and brute force: tests/oracle_pl.py)."""
+    grid = sorted({A + (B - A) * k / 96 for k in range(97)} | {c for c in extra if A <= c <= B})
+    return next((r for r in grid if has_period_pl(at, r, p)), None)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(pl_cases())
+def test_pl_onset_is_the_infimum_over_the_whole_range(case):
+    """A PL onset decides the range it was given (nothing left unclaimed), and its infimum agrees with the
+    least grid or exact critical parameter with period p: none below the onset, and refuted iff none at all."""
+    from flint import fmpq
+    spec, name, at, p, A, B, at_critical = case
+    try:
+        fam = parse_family(spec, name)
+    except Exception:
+        return
+    crit = _rational_critical(spec, name, p, Q(-4), Q(4))
+    if at_critical and crit:
+        c = crit[len(crit) // 2]
+        A, B = (c, max(B, c + 1)) if at_critical == "A" else (min(A, c - 1), c)
+    try:
+        cert = certify_onset(fam, p, (fmpq(A.numerator, A.denominator), fmpq(B.numerator, B.denominator)),
+                             digits=12, budget=BUDGET)
+    except Exception:  # refused (not a PL family with fixed breakpoints on this range, ...)
+        return
+    if cert["verdict"] == "undecided" or not any(f["fact"] == "critical_partition" for f in cert["evidence"]):
+        return
+    assert check(cert).ok and "unclaimed" not in cert
+    assert (_q(cert["claim"]["range"]["lo"]), _q(cert["claim"]["range"]["hi"])) == (A, B)
+    least = least_with_period(at, p, A, B, crit)
+    if cert["verdict"] == "refuted":
+        assert least is None, f"{spec} p={p} [{A}, {B}]: refuted, but period {p} at {least}"
+        return
+    lo, hi = (_q(v) for v in (cert["onset"]["lo"], cert["onset"]["hi"]))
+    assert least is None or least >= lo, f"{spec} p={p} [{A}, {B}]: period {p} at {least} < onset {lo}"
+    if lo == hi and lo in crit and has_period_pl(at, lo, p):
+        assert least == lo  # an exact critical onset with the period on it is the least such parameter
+
+
+@pytest.mark.parametrize("spec, name, p, A, B, want", [
+    ("plrnn1d(a, -4, 1)", "a", 3, Q(0), Q(2), "3/2 - sqrt(5)/2"),   # three critical parameters before the onset
+    ("a*Min(x,0) + 0*Max(x,0) + 1", "a", 1, Q(-1), Q(1), None),      # zero weight: a fixed point for every a
+    ("tent(s)", "s", 3, Q(0), Q(1), "refuted"),                       # no onset in the range
+    ("tent(s)", "s", 3, Q(1, 2) + Q(5, 10), Q(2), "1/2 + sqrt(5)/2"),
+    ("Min(x,0) + Max(x,0) + r", "r", 1, Q(-1), Q(0), "0"),            # the onset at the range's end (f = id there)
+])
+def test_degenerate_pl_onsets(spec, name, p, A, B, want):
+    """Degenerate PL families decide the whole range: an onset past several critical parameters, a period on
+    the whole range (onset A), no onset in the range, the onset at the range's end."""
+    from flint import fmpq
+    cert = certify_onset(parse_family(spec, name), p, (fmpq(A.numerator, A.denominator),
+                                                       fmpq(B.numerator, B.denominator)))
+    assert check(cert).ok and "unclaimed" not in cert and "note" not in cert
+    if want == "refuted":
+        assert cert["verdict"] == "refuted"
+    elif want is None:
+        assert cert["verdict"] == "proved" and _q(cert["onset"]["lo"]) == _q(cert["onset"]["hi"]) == A
+    else:
+        assert cert["verdict"] == "proved" and cert["exact"] == want

@@ -1,6 +1,7 @@
 """Onset of a period in polynomial families: exact algebraic thresholds, certified on both sides."""
 
 import copy
+from fractions import Fraction
 
 import pytest
 from flint import fmpq
@@ -175,17 +176,29 @@ def test_pl_family_without_critical_parameter_is_refuted():
 
 
 def test_tampered_pl_onset_rejected():
-    """Changing the refutation point or the isolating interval of a PL onset is rejected."""
+    """Moving a gap's sample, the onset's interval or the partition's end of a PL onset is rejected."""
     cert = onset("tent(s)", "s", 3, (11, 10), (2, 1))
-    for edit in ("point", "interval"):
+    assert check(cert).ok
+    for edit in ("sample", "interval", "to"):
         bad = copy.deepcopy(cert)
         f = bad["evidence"][0]
-        if edit == "point":
-            f["refuted_at"][1]["value"] = "17/10"
-        else:
-            f["isolating"] = {"lo": "3/2", "hi": "8/5"}
+        if edit == "sample":
+            f["samples"][0]["value"] = "17/10"
+        elif edit == "interval":
             bad["onset"] = {"lo": "3/2", "hi": "8/5"}
-        assert not check(bad).ok
+        else:
+            f["to"] = "21/10"
+        assert not check(bad).ok, edit
+
+
+def test_pl_onset_claiming_more_than_its_partition_is_rejected():
+    """A PL onset certificate whose claim range is widened beyond what its partition covers is rejected."""
+    cert = onset("plrnn1d(a, -4, 1)", "a", 3, (1, 3), (2, 1))  # partition of [1/3, E]
+    assert check(cert).ok
+    bad = copy.deepcopy(cert)
+    bad["claim"]["range"]["lo"] = "0"
+    res = check(bad)
+    assert not res.ok and "critical polynomial" in res.message
 
 
 TENT_NET = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "proofs" / "relu_tent_net.json")
@@ -198,7 +211,7 @@ def test_relu_network_gain_threshold():
     assert check(cert).ok and cert["verdict"] == "proved"
     lo, hi = interval_parse(cert["onset"])
     g = math.sqrt((1 + math.sqrt(5)) / 4)
-    assert float(lo) <= g <= float(hi) + 1e-12 and "note" in cert  # the claim starts after earlier critical gains
+    assert float(lo) <= g <= float(hi) + 1e-12 and "note" not in cert and "unclaimed" not in cert  # the whole range
 
 
 def test_tent_period5_onset():
@@ -217,10 +230,10 @@ def test_tampered_refuted_onset_rejected():
 
 
 def test_tampered_pl_refuted_onset_rejected():
-    """A PL-family refutation whose embedded exact refutation at A is damaged is rejected."""
+    """A PL-family refutation whose embedded exact refutation in the first gap is damaged is rejected."""
     cert = onset("skew_tent(aL=1/2, aR=-2, mu=m)", "m", 3, (1, 10), (2, 1))
     bad = copy.deepcopy(cert)
-    embedded = bad["evidence"][0]["refuted_at"][0]["evidence"]
+    embedded = bad["evidence"][0]["samples"][0]["evidence"]
     cover = next(f for f in embedded if f["fact"] == "cover_pl")
     cover["cells"] = cover["cells"][:-1]  # the embedded exact refutation no longer covers its region
     assert cert["verdict"] == "refuted" and not check(bad).ok
@@ -304,3 +317,24 @@ def test_gain_threshold_of_a_width16_he_relu_net():
     assert cert["verdict"] == "proved" and check(cert).ok
     lo, hi = interval_parse(cert["onset"])
     assert 0.96 < float(lo) < 0.97 and hi - lo <= fmpq(1, 10 ** 20)
+
+
+def test_unclaimed_part_must_lie_before_the_claim():
+    """The informational `unclaimed` part of an onset is accepted before the claim's range (and named in the
+    statement), and rejected when it reaches into the range."""
+    cert = onset("logistic(r)", "r", 3, (7, 2), (4, 1))
+    ok = dict(cert, unclaimed={"from": "3", "reason": "not decided"})
+    res = check(ok)
+    assert res.ok and "[3, 7/2)" in res.statement
+    assert not check(dict(cert, unclaimed={"from": "7/2", "reason": "not decided"})).ok
+
+
+def test_partial_verdict_names_the_undecided_part():
+    """A verdict covering only [A', B] says in its verdict line which part [A, A') is undecided, and the API
+    exposes it as Result.undecided_part."""
+    from certify.reporting.text import render_onset
+    from certify.results import Result
+    cert = dict(onset("logistic(r)", "r", 3, (7, 2), (4, 1)), unclaimed={"from": "3", "reason": "a reason"})
+    verdict = next(line for line in render_onset(cert).splitlines() if line.startswith("verdict"))
+    assert verdict.startswith("verdict  PROVED on [3.5, 4]; [3, 3.5) undecided: a reason")
+    assert Result.of("threshold", cert).undecided_part == ((3, Fraction(7, 2)), "a reason")

@@ -52,7 +52,7 @@ def _k(*names):
 KINDS: dict[str, Kind] = {
     "period": Kind(O.period, _k("p", "domain"), _k("orbit", "consequences")),
     "orbits": Kind(O.orbits, _k("p", "domain"), _k("orbits", "count", "complete", "exponents", "typical")),
-    "onset": Kind(T.onset, _k("p", "param", "range"), _k("onset", "exact", "minpoly"), _k("note", "method")),
+    "onset": Kind(T.onset, _k("p", "param", "range"), _k("onset", "exact", "minpoly"), _k("note", "method", "unclaimed")),
     "windows": Kind(T.windows, _k("p", "param", "range"), _k("windows")),
     "chaos_onset": Kind(T.chaos_onset, _k("param", "range"), _k("upper", "period", "lower"), _k("estimate")),
     "phase": Kind(phase.phase, _k("p", "params", "range", "grid", "depth"), _k("areas", "boundary_near"),

@@ -38,7 +38,7 @@ from certify.checker.polynomials import count_real_roots
 from certify.checker.semantics import Program
 
 __all__ = ["pl_family", "transitions", "itineraries", "count_itineraries", "pl_critical", "critical_root_count",
-           "MAX_ITINERARIES"]
+           "AlgebraicParameter", "period_at", "MAX_ITINERARIES"]
 
 
 def pl_family(prog: Program, A, B):
@@ -291,3 +291,113 @@ def critical_root_count(factors, lo, hi) -> int:
     return sum(count_real_roots(f, lo, hi) for f in factors)
 
 
+
+
+# ----------------------------------------------------------------------------- one algebraic parameter
+
+class AlgebraicParameter:
+    """c, the one real root of the monic irreducible m in [lo, hi] (lo == hi: c = lo rational, m
+    linear): exact signs of rational polynomials g at c. g(c) = 0 iff m divides g (m irreducible);
+    otherwise g(c) != 0, and [lo, hi] is halved around c (m changes sign at c only) until a ball
+    evaluation of g excludes 0 there or g has no root in it (then g(c) has the sign of g(lo))."""
+
+    def __init__(self, m: fmpq_poly, lo, hi):
+        self.m, self.lo, self.hi = m, fmpq(lo), fmpq(hi)
+        if m.degree() == 1:
+            c = -m.coeffs()[0] / m.coeffs()[1]
+            self.lo = self.hi = c
+        if self.lo == self.hi and m(self.lo) != 0:
+            raise ValueError("a one-point interval must hold the rational root")
+
+    def sign(self, g: fmpq_poly) -> int:
+        from certify.checker.semantics import ball_of, workprec
+
+        if self.lo == self.hi:
+            v = g(self.lo)
+            return (v > 0) - (v < 0)
+        g = g % self.m
+        if g.is_zero():
+            return 0
+        while True:
+            with workprec(128):
+                x, b = ball_of(self.lo, self.hi), arb(0)
+                for coef in reversed(g.coeffs()):
+                    b = b * x + arb(coef)
+                if b > 0 or b < 0:
+                    return 1 if b > 0 else -1
+            if g.degree() < 1 or count_real_roots(g, self.lo, self.hi) == 0:
+                v = g(self.lo)
+                return 1 if v > 0 else -1
+            mid = (self.lo + self.hi) / 2
+            if (self.m(mid) > 0) == (self.m(self.lo) > 0):
+                self.lo = mid
+            else:
+                self.hi = mid
+
+
+def period_at(fam, p: int, A, B, c: AlgebraicParameter) -> bool:
+    """Whether f_c, c in [A, B], has a point of minimal period p, decided exactly.
+
+    Every such point has an itinerary of closed pieces that `transitions` on [A, B] allows (a
+    superset for each r of the range); along it f_c^p(x) = A_p x + B_p on the cylinder. With
+    D = 1 - A_p and C = B_p at c: D != 0: the one candidate x_j = N_j / D must lie in piece k_j and
+    the p points be distinct; D = 0, C != 0: none; D = C = 0: the cylinder {x : A_j x + B_j in piece
+    k_j} is an interval (from the ends e = (t - B_j) / A_j and the constraints with A_j = 0), and a
+    point of minimal period p exists iff it is one point with distinct orbit points, or longer and
+    no pair x_i = x_j holds identically (each other pair is equal at one point at most)."""
+    breaks, slopes, icepts = fam
+    one, zero = fmpq_poly([1]), fmpq_poly([0])
+    sg = c.sign
+    for word in itineraries(transitions(fam, A, B), p):
+        Aj, Bj = one, zero
+        partial = [(Aj, Bj)]
+        for k in word:
+            Aj, Bj = slopes[k] * Aj, slopes[k] * Bj + icepts[k]
+            partial.append((Aj, Bj))
+        D, C = one - Aj, Bj
+        # constraints (j, t, +1): x_j >= t (a break below piece k_j); (j, t, -1): x_j <= t (a break above)
+        cons = [(j, t, side) for j, k in enumerate(word)
+                for t, side in ([(breaks[k - 1], 1)] if k > 0 else []) + ([(breaks[k], -1)] if k < len(breaks) else [])]
+        sD = sg(D)
+        if sD != 0:
+            nums = [a * C + b * D for a, b in partial[:p]]
+            if all(sg(nums[j] - fmpq_poly([t]) * D) * sD * side >= 0 for j, t, side in cons) and \
+                    all(sg(nums[i] - nums[j]) != 0 for i in range(p) for j in range(i + 1, p)):
+                return True
+            continue
+        if sg(C) != 0:
+            continue
+        if _cylinder_has_orbit(partial, cons, p, sg):
+            return True
+    return False
+
+
+def _cylinder_has_orbit(partial, cons, p: int, sg) -> bool:
+    """f_c^p is the identity on the cylinder: is some point of it of minimal period p?"""
+    lowers, uppers = [], []  # ends e = n / a with the sign of a: x >= e, x <= e
+    for j, t, side in cons:
+        a, b = partial[j]
+        sa = sg(a)
+        if sa == 0:
+            if sg(b - fmpq_poly([t])) * side < 0:
+                return False
+            continue
+        end = (fmpq_poly([t]) - b, a, sa)
+        (lowers if sa * side > 0 else uppers).append(end)
+
+    def cmp(e, f):  # sign of e - f for e = n/a, f = n'/a'
+        return sg(e[0] * f[1] - f[0] * e[1]) * e[2] * f[2]
+
+    lo = hi = None
+    for e in lowers:
+        lo = e if lo is None or cmp(e, lo) > 0 else lo
+    for e in uppers:
+        hi = e if hi is None or cmp(e, hi) < 0 else hi
+    pairs = [(partial[i][0] - partial[j][0], partial[i][1] - partial[j][1]) for i in range(p) for j in range(i + 1, p)]
+    if lo is not None and hi is not None:
+        gap = cmp(lo, hi)
+        if gap > 0:
+            return False
+        if gap == 0:  # one point x = n / a: x_i = x_j iff da * n + db * a = 0
+            return all(sg(da * lo[0] + db * lo[1]) != 0 for da, db in pairs)
+    return all(sg(da) != 0 or sg(db) != 0 for da, db in pairs)

@@ -26,12 +26,12 @@ from certify.checker import facts as F
 from certify.checker.dynatomic import (NotPolynomialFamily, at_param, bifurcation_poly, count_real_roots, dynatomic,
                                        minpoly_of, mobius, real_roots_at, to_sympy)
 from certify.checker.limits import MAX_DYNATOMIC_DEGREE
-from certify.checker.plfamily import (MAX_ITINERARIES, count_itineraries, critical_root_count, itineraries,
-                                      pl_critical, pl_family, transitions)
+from certify.checker.plfamily import (MAX_ITINERARIES, AlgebraicParameter, count_itineraries, critical_root_count,
+                                      itineraries, period_at, pl_critical, pl_family, transitions)
 from certify.checker.semantics import Program, parse_canonical_expr
 from certify.checker.statement import Statement, iv, num
 
-__all__ = ["onset", "windows", "chaos_onset", "windows_from_counts", "fact_param_cover",
+__all__ = ["onset", "windows", "chaos_onset", "windows_from_counts", "fact_param_cover", "first_presence",
            # re-exported for the certifiers
            "at_param", "bifurcation_poly", "count_real_roots", "dynatomic", "mobius", "to_sympy", "pl_family",
            "pl_critical", "transitions", "itineraries", "count_itineraries", "critical_root_count", "MAX_ITINERARIES"]
@@ -205,7 +205,7 @@ MAX_MINPOLY_DEGREE = 4096  # a root's minimal polynomial divides B(r) or a criti
 _RADICAL_FORM = re.compile(r"[0-9+\-*/() ]*")  # once "sqrt" is removed
 MAX_EXACT_RADICALS = 4  # the certifier writes closed forms of degree <= 4 roots, at most 60 characters
 
-ONSET_FACTS = ("cycle_at", "onset_algebraic", "no_onset", "onset_pl", "no_onset_pl", "onset_at_start", "param_cover")
+ONSET_FACTS = ("cycle_at", "onset_algebraic", "no_onset", "critical_partition", "onset_at_start", "param_cover")
 
 
 def _minpoly_field(cert: dict, m: fmpq_poly, name: str) -> None:
@@ -292,12 +292,16 @@ def onset(prog: Program, cert: dict) -> Statement:
     - onset_algebraic + cycle_at v (polynomial family): m | B irreducible, its one root r* in
       (lo, hi), no other root of B in (A, v], Phi_P(., A) and (if B(A) = 0) Phi_P(., lo) without real
       roots: no period P on [A, r*) (no real root of Phi_P), one on (r*, v] (constant, and at v);
-    - onset_pl + cycle_at v (PL family): m a critical factor with its one root r* in (lo, hi), no
-      other critical root in (A, v], exact refutations at A and at one point of (A, lo);
+    - critical_partition on [A, E], E <= B (PL family; the fact of `windows`, checked by the same
+      code): existence is constant on each gap between the critical parameters, decided there by
+      the embedded verdicts; at each critical parameter up to the first presence the kernel decides
+      the map itself exactly (plfamily.period_at). r* is the first place with period P: A (the
+      first gap), or a critical parameter (period P at it, or on the gap after it);
     - param_cover on [A, lo] + cycle_at hi: no period P for r in [A, lo], one at hi: r* in (lo, hi].
-    Refuted: no_onset (polynomial: B has no root in (A, B], Phi_P(., A) no real root), no_onset_pl
-    (no critical root in (A, B], refutations at A and, if a critical root is at A, in (A, B]), or
-    param_cover on [A, B]. Fields bound: onset, minpoly, exact.
+    Refuted: no_onset (polynomial: B has no root in (A, B], Phi_P(., A) no real root),
+    critical_partition on [A, B] with period P in no gap and at no critical parameter, or param_cover
+    on [A, B]. Fields bound: onset, minpoly, exact. The informational `unclaimed` ({from, reason}:
+    the user asked from `from` < A, and [from, A) is not decided) is checked to lie before the claim.
     """
     canon, p, A, B, name = _range_claim(prog, cert, "an onset")
     facts = _facts(cert, ONSET_FACTS)
@@ -307,6 +311,10 @@ def onset(prog: Program, cert: dict) -> Statement:
         _undecided(cert, "onset", "exact", "minpoly")
         return Statement(f"undecided: nothing is claimed about period {p} for {where}", n)
     kinds = set(facts)
+    unclaimed = _unclaimed(cert, A, name)
+    if kinds == {"critical_partition"}:
+        st = _onset_by_partition(prog, cert, canon, p, A, B, name, facts["critical_partition"])
+        return Statement(st + unclaimed, n)
     if verdict == "refuted":
         _absent(cert, "onset", "exact", "minpoly")
         if kinds == {"no_onset"}:
@@ -321,27 +329,12 @@ def onset(prog: Program, cert: dict) -> Statement:
                                 "(and only then)")
             how = (f"Phi_{p}(., {name}) has no real root at {name} = {num(A)}" + (" and inside" if at_A else "")
                    + f", and B = disc * lc has no root in ({num(A)}, {num(B)}]")
-        elif kinds == {"no_onset_pl"}:
-            crit = _pl_critical(prog, p, A, B, "fact no_onset_pl")
-            at_A = _vanishes(crit, A)
-            if _roots_in(crit, A, B) - at_A != 0:
-                raise F.Failure("fact no_onset_pl: a critical parameter lies in (A, B]")
-            samples = facts["no_onset_pl"]["refuted_at"]
-            if len(samples) != 1 + at_A:
-                raise F.Failure("fact no_onset_pl: refutations at A and, when a critical parameter is at A, at one "
-                                "point of (A, B]")
-            values = [refuted_at(canon, s, p) for s in samples]
-            if values[0] != A or (at_A and not A < values[1] <= B):
-                raise F.Failure("fact no_onset_pl: refutations at A and, when a critical parameter is at A, at one "
-                                "point of (A, B]")
-            how = (f"no critical parameter of the PL family in ({num(A)}, {num(B)}], exact refutations at "
-                   f"{name} = {num(A)}" + (" and inside" if at_A else ""))
         elif kinds == {"param_cover"}:
             fact_param_cover(prog, facts["param_cover"], p, A, B)
             how = f"a parameter cover of {len(facts['param_cover']['pieces'])} pieces"
         else:
-            raise F.Failure("a refuted onset rests on no_onset, no_onset_pl or param_cover alone")
-        return Statement(f"no f_{name} with {where} has a point of minimal period {p}: {how}", n)
+            raise F.Failure("a refuted onset rests on no_onset, critical_partition or param_cover alone")
+        return Statement(f"no f_{name} with {where} has a point of minimal period {p}: {how}" + unclaimed, n)
     if verdict != "proved" or "cycle_at" not in facts:
         raise F.Failure("a proved onset needs a cycle_at fact")
     v = cycle_at(canon, facts["cycle_at"], p, A, B)
@@ -351,8 +344,7 @@ def onset(prog: Program, cert: dict) -> Statement:
         if not rest and v != A:
             raise F.Failure("an onset at the range's start needs the cycle at A, or fact onset_at_start")
         if rest:
-            polys = ([_polynomial_family(prog, p, "fact onset_at_start")[1]] if prog.is_polynomial()
-                     else _pl_critical(prog, p, A, B, "fact onset_at_start"))
+            polys = [_polynomial_family(prog, p, "fact onset_at_start")[1]]
             if _roots_in(polys, A, v) - _vanishes(polys, A) != 0:
                 raise F.Failure("fact onset_at_start: a critical parameter lies in (A, v]")
         _absent(cert, "minpoly")
@@ -363,7 +355,8 @@ def onset(prog: Program, cert: dict) -> Statement:
         else:
             text = (f"f_{name} has a point of minimal period {p} for every {name} in ({num(A)}, {num(v)}] (no critical "
                     f"parameter there; {p}-cycle proved at {name} = {num(v)})")
-        return Statement(f"onset of minimal period {p} from {name} = {num(A)} on: {name}* = {num(A)}, the start: {text}", n)
+        return Statement(f"onset of minimal period {p} from {name} = {num(A)} on: {name}* = {num(A)}, the start: {text}"
+                         + unclaimed, n)
     if rest == {"param_cover"}:
         _absent(cert, "minpoly", "exact")
         lo, hi = got
@@ -373,7 +366,7 @@ def onset(prog: Program, cert: dict) -> Statement:
         return Statement(f"onset of minimal period {p} from {name} = {num(A)} on: {name}* {iv(cert['onset'])} "
                          f"(width {num(hi - lo)})\nno f_{name} with {name} in [{num(A)}, {num(lo)}] has a point of "
                          f"minimal period {p} (parameter cover), f_{name} at {name} = {num(hi)} has one "
-                         f"({p}-cycle proved)", n)
+                         f"({p}-cycle proved)" + unclaimed, n)
     if rest == {"onset_algebraic"}:
         phi, bif = _polynomial_family(prog, p, "fact onset_algebraic")
         m, lo, hi = _isolated_root(facts["onset_algebraic"], A, "onset_algebraic")
@@ -386,21 +379,6 @@ def onset(prog: Program, cert: dict) -> Statement:
         if real_roots_at(phi, A) != 0 or (at_A and not (A < inside and real_roots_at(phi, inside) == 0)):
             raise F.Failure(f"fact onset_algebraic: period {p} is present at the start of the range")
         how = f"the real roots of Phi_{p}(., {name}) change only at roots of B = disc * lc"
-    elif rest == {"onset_pl"}:
-        crit = _pl_critical(prog, p, A, B, "fact onset_pl")
-        fact = facts["onset_pl"]
-        m, lo, hi = _isolated_root(fact, A, "onset_pl")
-        monic = m / m.coeffs()[-1]
-        if not (A < lo and hi <= v) or all(monic != g for g in crit):
-            raise F.Failure("fact onset_pl: bad interval, or the minpoly is not a critical factor")
-        if _roots_in(crit, A, v) - _vanishes(crit, A) != 1:
-            raise F.Failure("fact onset_pl: the critical polynomial has other roots in (A, v]")
-        samples = fact["refuted_at"]
-        values = [refuted_at(canon, s, p) for s in samples]
-        if len(values) != 2 or values[0] != A or not A < values[1] < lo:
-            raise F.Failure("fact onset_pl: refutations are needed at A and at one point of (A, lo)")
-        how = "existence changes only at critical parameters of the PL family; exact refutations at " \
-            f"{name} = {num(A)} and inside"
     else:
         raise F.Failure(f"a proved onset cannot rest on the facts {sorted(kinds)}")
     if got != (lo, hi):
@@ -415,7 +393,102 @@ def onset(prog: Program, cert: dict) -> Statement:
     has = f"at {name} = {name}*" if v == lo == hi else f"for every {name} in ({name}*, {num(v)}]"
     lines.append(f"f_{name} has no point of minimal period {p} for {name} in [{num(A)}, {name}*) and has one {has} "
                  f"({how}; {p}-cycle proved at {name} = {num(v)})")
-    return Statement("\n".join(lines), n)
+    return Statement("\n".join(lines) + unclaimed, n)
+
+
+def _unclaimed(cert: dict, A, name: str) -> str:
+    """The informational `unclaimed` field ({from, reason}): the part [from, A) of the range the user
+    gave that the claim leaves undecided; checked to lie before A. Returns the statement's line."""
+    u = cert.get("unclaimed")
+    if u is None:
+        return ""
+    if not isinstance(u, dict) or set(u) != {"from", "reason"} or not isinstance(u["reason"], str):
+        raise F.Failure("unclaimed is {from, reason}")
+    start = q_parse(u["from"])
+    if not start < A:
+        raise F.Failure("unclaimed must lie before the claim's range")
+    return f"\nnothing is claimed for {name} in [{num(start)}, {num(A)}) (asked for; left undecided: {u['reason']})"
+
+
+def first_presence(n_roots: int, present_in_gap, present_at_root):
+    """The first place, in the order gap 0, root 0, gap 1, ..., root n-1, gap n, with points of
+    minimal period P: ("gap", k) or ("root", k); None if there is none. The callables decide gap k
+    and critical parameter k (only those before the first presence are asked)."""
+    for k in range(n_roots + 1):
+        if present_in_gap(k):
+            return "gap", k
+        if k < n_roots and present_at_root(k):
+            return "root", k
+    return None
+
+
+def _onset_by_partition(prog: Program, cert: dict, canon: dict, p: int, A, B, name: str, fact: dict) -> str:
+    """Onset (proved or refuted) of a PL family from a critical partition of [A, E] (see `onset`)."""
+    E = q_parse(fact["to"]) if "to" in fact else B
+    if not A < E <= B:
+        raise F.Failure("fact critical_partition: its end must lie in (A, B]")
+    crit, roots, counts = _pl_partition(prog, canon, fact, p, A, E)
+    owners = fact.get("factors")
+    if owners is None:
+        raise F.Failure("fact critical_partition: an onset needs the factor of each root interval")
+    fam = pl_family(prog, A, E)
+    at_root = lambda k: period_at(fam, p, A, E, AlgebraicParameter(crit[owners[k]], *roots[k]))  # noqa: E731
+    found = first_presence(len(roots), lambda k: counts[k] > 0, at_root)
+    how = ("existence is constant between the critical parameters of the PL family: an exact verdict in each gap "
+           "between them, and each critical parameter")
+    where = f"{name} in [{num(A)}, {num(B)}]"
+    if found is None:
+        if cert["verdict"] != "refuted" or E != B:
+            raise F.Failure("the critical partition shows no point of minimal period P in the range: refuted "
+                            "(and the partition must cover all of it)")
+        _absent(cert, "onset", "exact", "minpoly")
+        return f"no f_{name} with {where} has a point of minimal period {p}: {how} decided exactly"
+    if cert["verdict"] != "proved":
+        raise F.Failure("the critical partition shows points of minimal period P: the onset is proved")
+    kind, k = found
+    got = interval_parse(cert["onset"]) if isinstance(cert.get("onset"), dict) else None
+    if kind == "gap" and k == 0:
+        _absent(cert, "minpoly")
+        if got != (A, A) or (cert.get("exact") is not None and q_parse(cert["exact"]) != A):
+            raise F.Failure("an onset at the range's start is [A, A] (and its exact value A)")
+        return (f"onset of minimal period {p} on {where}: {name}* = {num(A)}, the start: f_{name} has a point of "
+                f"minimal period {p} for every {name} of the first gap [{num(A)}, c1) ({how})")
+    j = k if kind == "root" else k - 1
+    m, (lo, hi) = crit[owners[j]], roots[j]
+    if got != (lo, hi):
+        raise F.Failure("the stated onset differs from the critical parameter's interval")
+    _minpoly_field(cert, m, name)
+    exact = _exact_field(cert, m, lo, hi)
+    lines = [f"onset of minimal period {p} on {where}: " +
+             (f"{name}* = {num(lo)}, the root of {_poly_text(cert, m)}" if lo == hi else
+              f"{name}* is the root of {_poly_text(cert, m)} {iv(cert['onset'])}")]
+    if exact is not None:
+        lines.append(f"{name}* = {exact}")
+    has = f"at {name} = {name}*" if kind == "root" else f"for every {name} of the gap after {name}*"
+    lines.append(f"f_{name} has no point of minimal period {p} for {name} in [{num(A)}, {name}*) and has one {has} "
+                 f"({how} up to {name}*, decided exactly)")
+    return "\n".join(lines)
+
+
+def _pl_partition(prog: Program, canon: dict, fact: dict, p: int, A, E):
+    """(critical factors, root intervals, 0/1 per gap) of a critical_partition of [A, E]: the root
+    intervals hold every critical parameter, one each; each gap's sample carries an embedded proved
+    cycle or refutation at a parameter of the gap."""
+    crit = _pl_critical(prog, p, A, E, "fact critical_partition")
+    roots = _root_intervals(fact, crit, A, E, "the critical polynomial")
+    counts = []
+    for v, smp in _gap_samples(roots, fact["samples"], A, E, lambda smp: smp and smp["value"], crit):
+        if v is None:
+            counts.append(0)
+        elif smp["verdict"] == "proved":
+            cycle_at(canon, {"value": smp["value"], "cycle": smp["evidence"][0]}, p, A, E)
+            counts.append(1)
+        elif smp["verdict"] == "refuted":
+            refuted_at(canon, smp, p)
+            counts.append(0)
+        else:
+            raise F.Failure("each sample needs a proved or refuted verdict")
+    return crit, roots, counts
 
 
 # ----------------------------------------------------------------------------- windows
@@ -540,20 +613,9 @@ def windows(prog: Program, cert: dict) -> Statement:
         kind = f"real roots of B = disc * lc of Phi_{p}"
     else:
         fact = facts["critical_partition"]
-        crit = _pl_critical(prog, p, A, B, "fact critical_partition")
-        roots = _root_intervals(fact, crit, A, B, "the critical polynomial")
-        counts = []
-        for v, smp in _gap_samples(roots, fact["samples"], A, B, lambda smp: smp and smp["value"], crit):
-            if v is None:
-                counts.append(0)
-            elif smp["verdict"] == "proved":
-                cycle_at(canon, {"value": smp["value"], "cycle": smp["evidence"][0]}, p, A, B)
-                counts.append(1)
-            elif smp["verdict"] == "refuted":
-                refuted_at(canon, smp, p)
-                counts.append(0)
-            else:
-                raise F.Failure("each sample needs a proved or refuted verdict")
+        if "to" in fact:
+            raise F.Failure("the critical partition of a windows claim covers the whole range")
+        _, roots, counts = _pl_partition(prog, canon, fact, p, A, B)
         runs = [(left, right, None) for left, right, _ in windows_from_counts(roots, counts, A, B, 1)]
         kind = "critical parameters of the PL family"
     stated = cert.get("windows")

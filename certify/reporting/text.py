@@ -143,6 +143,8 @@ def _family_header(cert: dict) -> list[str]:
     """The family, its parameter range and its formula (abridged when long: the certificate has it)."""
     claim = cert["claim"]
     lo, hi = interval_parse(claim["range"])
+    if cert.get("unclaimed"):  # the range the user gave; the verdict line says what was decided
+        lo = q_parse(cert["unclaimed"]["from"])
     expr = cert["map"]["canonical"]["expr"]
     if len(expr) > 160:
         expr = f"{expr[:120]} ... ({len(expr)} characters in all; the certificate holds the whole formula)"
@@ -165,12 +167,28 @@ def _onset_reason(cert: dict, name: str, p: int, lo_r) -> str:
     """Why the period is absent below the onset, by the certificate's method."""
     if _has(cert, "param_cover"):
         return _pieces(cert)
-    if _has(cert, "onset_pl"):
-        return (f"period-{p} orbits can only appear at roots of the critical polynomial of the itineraries "
-                f"(border collisions, degeneracies), the only one below the cycle's parameter is {name}*, and "
-                f"exact refutations hold at {name} = {_float(lo_r):.6g} and between")
+    if _has(cert, "critical_partition"):
+        fact = next(f for f in cert["evidence"] if f["fact"] == "critical_partition")
+        return (f"{_critical(fact)}; an exact period-{p} verdict at one parameter in each gap between them, and at "
+                f"each critical parameter before {name}*")
     return (f"the real roots of Phi_{p}(., {name}) can only change at roots of disc * lc, the only one below "
             f"the cycle's parameter is {name}*, and none exist at {name} = {_float(lo_r):.6g}")
+
+
+def _critical(fact: dict) -> str:
+    n = len(fact["roots"])
+    return f"{n} critical parameter{'s' if n != 1 else ''} (border collisions, degeneracies of the itineraries)"
+
+
+def _scope(cert: dict, name: str) -> str:
+    """The verdict line's scope: the whole range given, or the part decided and the part not."""
+    lo, hi = interval_parse(cert["claim"]["range"])
+    u = cert.get("unclaimed")
+    if u is None:
+        return ""
+    start = _float(q_parse(u["from"]))
+    return (f" on [{_float(lo):.6g}, {_float(hi):.6g}]; [{start:.6g}, {_float(lo):.6g}) undecided: {u['reason']}"
+            f" (certify windows shows every gap)")
 
 
 def _digits(lo, hi) -> int:
@@ -190,9 +208,11 @@ def render_onset(cert: dict) -> str:
     if v == "proved":
         lo, hi = interval_parse(cert["onset"])
         cyc = next((f for f in cert["evidence"] if f["fact"] == "cycle_at"), None)
-        out.append(f"verdict  PROVED: points of minimal period {p} first appear at {name} = {name}* "
-                   f"(the least {name} in the range with such points, as an infimum)")
-        if lo == hi and lo != lo_r:
+        out.append(f"verdict  PROVED{_scope(cert, name)}: points of minimal period {p} first appear at {name} = "
+                   f"{name}* (the least {name} in the range with such points, as an infimum)")
+        if _has(cert, "critical_partition"):
+            out.extend(_partition_onset(cert, name, p, lo_r, lo, hi))
+        elif lo == hi and lo != lo_r:
             out.append(f"onset    {name}* = {cert.get('exact') or q_str(lo)}, a rational critical parameter: period {p} "
                        f"at {name}*, none before it ({_onset_reason(cert, name, p, lo_r)})")
         elif lo == hi:
@@ -223,21 +243,53 @@ def render_onset(cert: dict) -> str:
         if cert.get("note"):
             out.append(f"note     {cert['note']}")
     elif v == "refuted":
-        out.append(f"verdict  REFUTED: no point of minimal period {p} for any {name} in the range "
+        out.append(f"verdict  REFUTED{_scope(cert, name)}: no point of minimal period {p} for any {name} in the range "
                    f"({_refutation_reason(cert, name, p)})")
     else:
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
     return "\n".join(out)
 
 
+def _partition_onset(cert: dict, name: str, p: int, lo_r, lo, hi) -> list[str]:
+    """The onset and proof lines of a PL onset proved by a critical partition."""
+    fact = next(f for f in cert["evidence"] if f["fact"] == "critical_partition")
+    out = []
+    if lo == hi == lo_r and not cert.get("minpoly"):
+        out.append(f"onset    {name}* = {cert.get('exact') or q_str(lo)} (the start of the range)")
+        out.append(f"proof    {_critical(fact)}; period {p} proved in the first gap, which starts at the range's "
+                   f"start")
+        return out
+    if lo == hi:
+        out.append(f"onset    {name}* = {cert.get('exact') or q_str(lo)}, a rational critical parameter")
+    else:
+        from flint import arb, ctx
+        digits = _digits(lo, hi)
+        with ctx.workprec(int(digits * 3.33) + 32):
+            mid = arb((lo + hi) / 2).str(min(digits, 60), radius=False)
+        out.append(f"onset    {name}* in [lo, hi] of width {_float(hi - lo):.1e}: {mid}" + ("..." if digits > 60 else ""))
+        if cert.get("exact"):
+            out.append(f"exact    {name}* = {cert['exact']}")
+    mp = cert["minpoly"]
+    out.append(f"minpoly  {mp}" if len(mp) <= 160 else
+               f"minpoly  {mp[:100]} ... ({len(mp)} characters; the certificate holds it)")
+    out.append(f"proof    no point of minimal period {p} for any {name} in [{_float(lo_r):.6g}, {name}*): "
+               + _onset_reason(cert, name, p, lo_r))
+    cyc = next((smp for smp in fact["samples"] if smp and smp["verdict"] == "proved"), None)
+    if cyc is None:
+        out.append(f"         period {p} at {name}* itself, decided exactly (none in the gaps of the partition)")
+        return out
+    out.append(f"         a {p}-cycle is certified at {name} = {_float(q_parse(cyc['value'])):.12g} "
+               f"({cyc['evidence'][0]['fact']}), in the first gap with period {p}")
+    return out
+
+
 def _refutation_reason(cert: dict, name: str, p: int) -> str:
     fact = cert["evidence"][0]
     if fact["fact"] == "param_cover":
         return _pieces(cert)
-    if fact["fact"] == "no_onset_pl":
-        at = ", ".join(f"{_float(q_parse(s['value'])):.6g}" for s in fact["refuted_at"])
-        return (f"no critical parameter of the piecewise-linear family in the range after its start, and exact "
-                f"refutations at {name} = {at}")
+    if fact["fact"] == "critical_partition":
+        return (f"{_critical(fact)} in the range; an exact period-{p} verdict at one parameter in each gap between "
+                f"them, and at each critical parameter")
     return (f"Phi_{p}(., {name}) has no real root at the range's start and disc * lc has no root after it, so it "
             f"has none anywhere in the range")
 

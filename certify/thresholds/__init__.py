@@ -6,8 +6,9 @@ minimal period p can change: at the real roots of B(r) = disc * lc of the dynato
 with fixed breakpoints): the critical polynomials. Both certifiers isolate their real roots in the
 range, decide one parameter in each gap between them exactly (a real-root count of Phi_p, or an
 exact period verdict of the PL map), and read off
-- the onset: the first gap with period-p points; its left end r* (or the range's start), with a
-  cycle proved just past it and absence proved before it;
+- the onset: the first gap with period-p points, or critical parameter with them (PL families: the
+  kernel decides each critical parameter before the first such gap exactly); its left end r* (or
+  the range's start), with a cycle proved just past it and absence proved before it;
 - the windows: the maximal runs of gaps with period-p points.
 Families of neither class get an onset enclosure by a parameter cover (certify/thresholds/cover.py).
 Nothing here is trusted: every certificate goes through the kernel before it is returned.
@@ -26,8 +27,8 @@ from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import check
 from certify.checker.dynatomic import (NotPolynomialFamily, bifurcation_poly, count_real_roots, dynatomic, mobius,
                                        real_roots_at)
-from certify.checker.plfamily import MAX_ITINERARIES, count_itineraries, pl_critical, pl_family
-from certify.checker.thresholds import windows_from_counts
+from certify.checker.plfamily import MAX_ITINERARIES, AlgebraicParameter, count_itineraries, period_at, pl_critical, pl_family
+from certify.checker.thresholds import first_presence, windows_from_counts
 from certify.errors import CertifyError
 from certify.maps import Family
 from certify.periodic.period import certify_period, versions
@@ -206,24 +207,6 @@ def _real_roots_in(g: fmpq_poly, A, B) -> list:
     return out
 
 
-def _first_gap_near_birth(fam: Family, p: int, A, B, roots) -> int:
-    """Index of a gap (gap k lies between roots k-1 and k) at or before where floats see a p-cycle
-    born; 0 if unseen or if there are few roots."""
-    from certify.periodic import pl as plmod
-    from certify.thresholds import cover as C
-
-    if len(roots) < 8:
-        return 0
-    region, _ = plmod.find_region(fam.at(B).program.pl())
-    window = region if region not in (None, "empty") else (fmpq(-10), fmpq(10))
-    found = C.first_cycle(fam, p, A, B, window)
-    if found is None:
-        return 0
-    r1 = found[0]
-    j = next((i for i, (a, b, _) in enumerate(roots) if float(b) >= r1), len(roots))
-    return max(0, j - 1)
-
-
 def _separate(roots):
     """Refine isolating intervals of roots of distinct factors until they are pairwise disjoint."""
     out = list(roots)
@@ -284,43 +267,6 @@ class _Algebraic:
         return c_cert["verdict"] == "proved"
 
 
-class _Piecewise:
-    """Decides gaps of a PL family: an exact period verdict of the map at a parameter."""
-
-    fact = "onset_pl"
-
-    def __init__(self, fam, p, A, B, budget):
-        self.fam, self.p, self.budget = fam, p, budget
-        self.crit = pl_critical(pl_family(fam.program, A, B), p, A, B)
-        self._seen = {}
-
-    def _verdict(self, v):
-        if v not in self._seen:
-            self._seen[v] = _period_fact(self.fam, v, self.p, self.budget)
-        return self._seen[v]
-
-    def present(self, v):
-        got = self._verdict(v)
-        return (None, None) if got is None else (got[0] == "proved", got)
-
-    def refutation(self, v):
-        got = self._verdict(v)
-        return got[1] if got is not None and got[0] == "refuted" else None
-
-    def cycle(self, v):
-        got = self._verdict(v)
-        return (got[1][0], got[2]) if got is not None and got[0] == "proved" else None
-
-    def at_root(self, c) -> bool:
-        return self.present(c)[0] is True
-
-    def narrowed(self, A, B):
-        other = _Piecewise.__new__(_Piecewise)
-        other.fam, other.p, other.budget, other._seen = self.fam, self.p, self.budget, self._seen
-        other.crit = pl_critical(pl_family(self.fam.program, A, B), self.p, A, B)
-        return other
-
-
 def _request(fam: Family, p: int, rng, digits: int) -> None:
     """Refuse a bad onset or windows request: the period, the range A < B, the digits, and a range
     where the map is not defined at an end."""
@@ -359,7 +305,6 @@ def _onset(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
         bif = bifurcation_poly(phi)
         if bif.is_zero():
             return _undecided(fam, p, rng, "the bifurcation polynomial vanishes identically")
-        method = _Algebraic(fam, p, phi, bif, budget)
     else:
         fam_pl = pl_family(fam.program, A, B)
         if fam_pl is None:
@@ -369,8 +314,8 @@ def _onset(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
             return _undecided(fam, p, rng, f"{len(fam_pl[1])} pieces give {words} feasible itineraries of length {p}: "
                                            f"too many for the exact critical polynomial (this version stops at "
                                            f"{MAX_ITINERARIES}); certify period decides single parameters exactly")
-        method = _Piecewise(fam, p, A, B, budget)
-    return _onset_by_gaps(fam, p, rng, digits, budget, method)
+        return _onset_pl(fam, p, rng, digits, budget)
+    return _onset_by_gaps(fam, p, rng, digits, budget, _Algebraic(fam, p, phi, bif, budget))
 
 
 def _onset_by_gaps(fam, p, rng, digits, budget, method) -> dict:
@@ -381,7 +326,7 @@ def _onset_by_gaps(fam, p, rng, digits, budget, method) -> dict:
     if any(r[1] >= s[0] for r, s in zip(roots, roots[1:])):
         return _undecided(fam, p, rng, "the critical parameters could not be separated")
     samples = gap_samples(roots, A, B)
-    start = _first_gap_near_birth(fam, p, A, B, roots) if isinstance(method, _Piecewise) else 0
+    start = 0
     found = None  # ("gap", k, v) or ("root", k, c): the first place with period p
     for k in range(start, min(len(samples), start + MAX_SAMPLES)):
         if samples[k] is not None:
@@ -411,8 +356,9 @@ def _onset_by_gaps(fam, p, rng, digits, budget, method) -> dict:
         if A2 is None or A2 == A:
             return _undecided(fam, p, rng, "no rational start just before the onset")
         rng2 = (A2, B)
-        note = (f"the claim starts at {float(A2):.6g}: before it, period {p} was not decided at the critical "
-                f"parameters (use certify windows on the range to see every interval between them)")
+        unclaimed = {"from": q_str(A), "reason": f"period {p} is not decided at the {j - at_A} critical parameter(s) "
+                                                 f"(roots of disc * lc of Phi_{p}) between {float(A):.6g} and "
+                                                 f"{float(A2):.6g}"}
         narrowed = method.narrowed(A2, B)
         roots2 = critical_intervals(narrowed.crit, A2, B)
         samples2 = gap_samples(roots2, A2, B)
@@ -422,7 +368,8 @@ def _onset_by_gaps(fam, p, rng, digits, budget, method) -> dict:
             return _undecided(fam, p, rng, "the onset's critical parameter changed with the narrowed range")
         cert = _onset_at_root(fam, p, rng2, digits, budget, narrowed, roots2, samples2, j2, v)
         if cert["verdict"] == "proved":
-            cert["note"] = note
+            cert["unclaimed"] = unclaimed
+            cert = _gate(cert, budget)
         return cert
     return _onset_at_root(fam, p, rng, digits, budget, method, roots, samples, j, v)
 
@@ -430,22 +377,15 @@ def _onset_by_gaps(fam, p, rng, digits, budget, method) -> dict:
 def _refuted(fam, p, rng, method, at_A, samples, budget) -> dict:
     """No critical parameter in (A, B] and none of the gaps has period-p points: refuted."""
     A, B = rng
-    if isinstance(method, _Algebraic):
-        fact = {"fact": "no_onset"}
-        if at_A:  # B(A) = 0: Phi_p(., A) decides A itself, a sample the rest of the range
-            try:
-                if real_roots_at(method.phi, A) != 0:
-                    return _undecided(fam, p, rng, f"period {p} may exist at the range's start only")
-            except ValueError:
-                return _undecided(fam, p, rng, f"Phi_{p} vanishes identically at the range's start: every x solves "
-                                               f"it there, and whether some has minimal period {p} is not decided")
-            fact["sample"] = q_str(samples[1])
-        return _gate(_cert(fam, p, rng, "refuted", [fact]), budget)
-    values = [A] + ([samples[1]] if at_A else [])
-    refs = [method.refutation(v) for v in values]
-    if any(r is None for r in refs):
-        return _undecided(fam, p, rng, f"no exact refutation of period {p} at the range's start")
-    fact = {"fact": "no_onset_pl", "refuted_at": [{"value": q_str(v), "evidence": r} for v, r in zip(values, refs)]}
+    fact = {"fact": "no_onset"}
+    if at_A:  # B(A) = 0: Phi_p(., A) decides A itself, a sample the rest of the range
+        try:
+            if real_roots_at(method.phi, A) != 0:
+                return _undecided(fam, p, rng, f"period {p} may exist at the range's start only")
+        except ValueError:
+            return _undecided(fam, p, rng, f"Phi_{p} vanishes identically at the range's start: every x solves "
+                                           f"it there, and whether some has minimal period {p} is not decided")
+        fact["sample"] = q_str(samples[1])
     return _gate(_cert(fam, p, rng, "refuted", [fact]), budget)
 
 
@@ -483,9 +423,7 @@ def _onset_at_root(fam, p, rng, digits, budget, method, roots, samples, j, v) ->
             eps = min(fmpq(1, 10 ** digits), (a - left) / 2, (v - a) / 2)
             a, b = a - eps, a + eps
         lo, hi = _isolate(m, a, b, fmpq(1, 10 ** digits))
-    if isinstance(method, _Piecewise) and (before is None or before == A or before >= lo):
-        before = (left + lo) / 2 if left < lo else None
-    if not (A < lo or isinstance(method, _Algebraic)) or before is None:
+    if before is None:
         return _undecided(fam, p, rng, "could not isolate the onset away from the range's start")
     # a cycle past the onset: at the gap's sample (PL: already proved), else nearer the onset
     got = method.cycle(v)
@@ -501,11 +439,6 @@ def _onset_at_root(fam, p, rng, digits, budget, method, roots, samples, j, v) ->
         return _undecided(fam, p, rng, f"the onset is isolated but no period-{p} cycle was proved past it")
     cyc, prec = got
     fact = {"fact": method.fact, "minpoly": [q_str(c) for c in m.coeffs()], "isolating": interval(lo, hi)}
-    if isinstance(method, _Piecewise):
-        refs = [(A, method.refutation(A)), (before, method.refutation(before))]
-        if not A < before < lo or any(r is None for _, r in refs):
-            return _undecided(fam, p, rng, "no exact refutations before the onset")
-        fact["refuted_at"] = [{"value": q_str(x), "evidence": r} for x, r in refs]
     r = sympy.Symbol(fam.param)
     m_sym = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(m.coeffs())], r)
     exact = q_str(lo) if lo == hi else _closed_form(m_sym, lo, hi)
@@ -559,28 +492,114 @@ def _windows(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
     if count_itineraries(fam_pl, p, A, B) > MAX_ITINERARIES:
         return _undecided(fam, p, rng, f"more than {MAX_ITINERARIES} feasible itineraries of length {p}: too many "
                                        f"for this version", "windows")
-    crit = pl_critical(fam_pl, p, A, B)
-    roots = critical_intervals(crit, A, B)
+    got = _pl_partition(fam, p, A, B, budget, {}, fmpq(1, 10 ** digits))
+    if isinstance(got, str):
+        return _undecided(fam, p, rng, got, "windows")
+    fact, roots, present = got
+    windows = [{"from": interval(*left), "to": interval(*right), "orbits": None}
+               for left, right, _ in windows_from_counts([r[:2] for r in roots], present, A, B, 1)]
+    return _gate(_cert(fam, p, rng, "proved", [fact], kind="windows", windows=windows), budget)
+
+
+def _pl_verdict(fam: Family, p: int, v, budget: Budget, seen: dict):
+    """The exact period verdict of the map at v (cached in `seen`), as `_period_fact`."""
+    if v not in seen:
+        seen[v] = _period_fact(fam, v, p, budget)
+    return seen[v]
+
+
+def _pl_partition(fam: Family, p: int, A, E, budget: Budget, seen: dict, width=None, last=None):
+    """The critical_partition fact of a PL family on [A, E] (the kernel's lemma: existence is constant
+    between critical parameters), with an exact verdict at one sample per gap (`last`: the last
+    gap's sample, when given and not critical): (fact, root intervals, 0/1 per gap), or a reason."""
+    crit = pl_critical(pl_family(fam.program, A, E), p, A, E)
+    roots = critical_intervals(crit, A, E)
     if any(r[1] >= s[0] for r, s in zip(roots, roots[1:])):
-        return _undecided(fam, p, rng, "the critical parameters could not be separated", "windows")
-    roots = _shrink(roots, width)
+        return "the critical parameters could not be separated"
+    if width is not None:
+        roots = _shrink(roots, width)
     index = {tuple(g.coeffs()): k for k, g in enumerate(crit)}
+    values = gap_samples(roots, A, E)
+    if last is not None and values[-1] is not None and all(g(last) != 0 for g in crit):
+        values[-1] = last
     samples, present = [], []
-    for v in gap_samples(roots, A, B):
+    for v in values:
         if v is None:
             samples.append(None)
             present.append(0)
             continue
-        got = _period_fact(fam, v, p, budget)
+        got = _pl_verdict(fam, p, v, budget, seen)
         if got is None:
-            return _undecided(fam, p, rng, f"no verdict for the map at {fam.param} = {float(v):.12g}", "windows")
+            return f"no verdict for the map at {fam.param} = {float(v):.12g}"
         samples.append({"value": q_str(v), "verdict": got[0], "evidence": got[1]})
         present.append(1 if got[0] == "proved" else 0)
-    windows = [{"from": interval(*left), "to": interval(*right), "orbits": None}
-               for left, right, _ in windows_from_counts([r[:2] for r in roots], present, A, B, 1)]
     fact = {"fact": "critical_partition", "roots": [interval(a, b) for a, b, _ in roots], "samples": samples,
             "factors": [index[tuple(g.coeffs())] for _, _, g in roots]}
-    return _gate(_cert(fam, p, rng, "proved", [fact], kind="windows", windows=windows), budget)
+    return fact, roots, present
+
+
+def _onset_pl(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
+    """Onset in a PL family with fixed breakpoints: gaps between critical parameters decided in order
+    (an exact verdict at one parameter each) and each critical parameter before the first presence
+    decided exactly by the kernel (plfamily.period_at), up to the first place with period p; the
+    certificate is the critical partition of [A, E], E a parameter just past that place (B if none)."""
+    A, B = rng
+    fam_pl = pl_family(fam.program, A, B)
+    crit = pl_critical(fam_pl, p, A, B)
+    roots = critical_intervals(crit, A, B)
+    if any(r[1] >= s[0] for r, s in zip(roots, roots[1:])):
+        return _undecided(fam, p, rng, "the critical parameters could not be separated")
+    samples, seen, failed = gap_samples(roots, A, B), {}, []
+    budget.report(f"period {p}: {len(roots)} critical parameters in the range; deciding the gaps in order")
+
+    def in_gap(k):
+        if samples[k] is None:
+            return False
+        got = _pl_verdict(fam, p, samples[k], budget, seen)
+        if got is None:
+            failed.append(samples[k])
+            return True  # stop here: nothing after it is decided
+        return got[0] == "proved"
+
+    def at_root(k):
+        a, b, g = roots[k]
+        return period_at(fam_pl, p, A, B, AlgebraicParameter(g, a, b))
+
+    found = first_presence(len(roots), in_gap, at_root)
+    if failed:
+        return _undecided(fam, p, rng, f"no verdict for the map at {fam.param} = {float(failed[0]):.12g}")
+    E = B
+    if found is not None:
+        kind, k = found
+        nxt = k if kind == "gap" else k + 1  # the gap holding E
+        E = samples[nxt] if nxt < len(samples) and samples[nxt] is not None and samples[nxt] > A else B
+        if kind == "gap" and k == 0 and E == A:
+            E = simplest_between(A, roots[0][0]) if roots else B
+    got = _pl_partition(fam, p, A, E, budget, seen, fmpq(1, 10 ** digits), last=E)
+    if isinstance(got, str):
+        return _undecided(fam, p, rng, got)
+    fact, roots_E, present = got
+    if E != B:
+        fact["to"] = q_str(E)
+    fam_E = pl_family(fam.program, A, E)
+    crit_E = pl_critical(fam_E, p, A, E)
+    found = first_presence(len(roots_E), lambda k: present[k] > 0,
+                           lambda k: period_at(fam_E, p, A, E, AlgebraicParameter(roots_E[k][2], *roots_E[k][:2])))
+    if found is None:
+        if E != B:
+            return _undecided(fam, p, rng, "internal: the period vanished from the shorter partition; please report")
+        return _gate(_cert(fam, p, rng, "refuted", [fact]), budget)
+    kind, k = found
+    if kind == "gap" and k == 0:
+        return _gate(_cert(fam, p, rng, "proved", [fact], onset=interval(A, A), exact=q_str(A)), budget)
+    j = k if kind == "root" else k - 1
+    lo, hi, m = roots_E[j]
+    del crit_E
+    r = sympy.Symbol(fam.param)
+    m_sym = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(m.coeffs())], r)
+    exact = q_str(lo) if lo == hi else _closed_form(m_sym, lo, hi)
+    return _gate(_cert(fam, p, rng, "proved", [fact], onset=interval(lo, hi), exact=exact,
+                       minpoly=sympy.sstr(m_sym.monic().as_expr())), budget)
 
 
 def _onset_cover(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
