@@ -166,6 +166,36 @@ def check(cert, expect_map: str | None = None, expect_claim: str | None = None) 
     return CheckResult.of(verify(cert, expect_map=expect_map, expect_claim=expect_claim), source)
 
 
+def export(cert, coq: str | None = None) -> str:
+    """The Coq proof of a certificate's claim (a Result, a certificate dict, or a file path): a
+    self-contained .v file that `coqc -R formal Certify FILE.v` checks with the library formal/.
+    Written to `coq` when given. Period claims export (proved: Li-Yorke for p = 3, an exact cycle
+    otherwise; refuted: piecewise-linear maps); anything else raises NoCoqExport saying why."""
+    from certify.certificates import read, write_atomic
+    from certify.coq import coq_proof
+
+    if coq is not None:
+        _coq_file_name(coq)
+    if isinstance(cert, Result):
+        cert = cert.certificate
+    elif not isinstance(cert, dict):
+        cert = read(str(cert))
+    text = coq_proof(cert)
+    if coq is not None:
+        write_atomic(coq, text)
+    return text
+
+
+def _coq_file_name(path) -> None:
+    import os
+    import re
+
+    name = os.path.basename(str(path))
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*\.v", name):
+        raise CertifyError(f"coq (--coq) must name a .v file whose name is a Coq identifier (letters, digits, "
+                           f"_; e.g. proof.v), not {name!r}")
+
+
 def period(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=None, progress=None) -> Result:
     """Prove or refute: f has a point of minimal period p (on `domain`, an interval f maps into
     itself, if given; else on all of R)."""

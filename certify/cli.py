@@ -117,9 +117,29 @@ def _emit(args, res, plot: str | None = None) -> int:
 
 def _periodic(args) -> int:
     _figure_file(args.plot, "--plot")
+    coq = getattr(args, "coq", None)
+    if coq:
+        _api()._coq_file_name(coq)
     run = _api().period if args.cmd == "period" else _api().orbits
     res = run(_map(args), args.period, domain=args.domain, max_prec=args.max_prec, **_budget_options(args))
-    return _emit(args, res, args.plot)
+    code = _emit(args, res, args.plot)
+    if coq:
+        _api().export(res, coq=coq)
+        print(f"coq      {coq}  (check with: coqc -R formal Certify {coq})")
+    return code
+
+
+def _export(args) -> int:
+    """Write the Coq proof of a certificate; print the theorem it states and how to check it."""
+    text = _api().export(args.file, coq=args.coq)
+    theorem = next(line for line in text.splitlines() if line.startswith("Theorem certify_claim"))
+    claim = next(line for line in text.splitlines() if line.lstrip().startswith("claim:"))
+    print(f"certificate  {args.file}  (passes certify check)")
+    print(f"coq          {args.coq}")
+    print(f"theorem      {theorem[len('Theorem '):]}")
+    print(f"proves       {claim.split('claim:', 1)[1].strip()}")
+    print(f"check with   coqc -R formal Certify {args.coq}   (formal/: the Coq library, built by make -C formal)")
+    return EXIT_OK
 
 
 def _threshold(args) -> int:
@@ -371,6 +391,8 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--out", help="write the certificate to this file (atomically)")
         sp.add_argument("--plot", help="write a cobweb plot of the orbit(s) to this .png, .pdf or .svg file")
         sp.add_argument("--max-prec", type=int, default=1024, help="largest precision in bits (default 1024)")
+        if name == "period":
+            sp.add_argument("--coq", metavar="FILE.v", help="also write a Coq proof of the verdict (see certify export)")
         _limit_arguments(sp, "cells of the cover of the region: a ball cover over all its precisions, or the "
                              "exact enumeration of f^P for piecewise-linear maps")
     for name, help_ in (("threshold", "the least parameter in a range with a point of minimal period P"),
@@ -554,6 +576,9 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--horizon", type=int, default=200)
     sc.add_argument("--json", action="store_true")
     sc.add_argument("--out")
+    xp = sub.add_parser("export", help="a Coq proof of a certificate's claim, checked by coqc with the library formal/")
+    xp.add_argument("file", metavar="FILE", help="a certificate (proved or refuted period claim)")
+    xp.add_argument("--coq", metavar="FILE.v", required=True, help="the Coq file to write")
     cp = sub.add_parser("check", help="re-verify certificate files independently and say what they prove")
     cp.add_argument("files", nargs="+", metavar="FILE")
     cp.add_argument("--expect-map", metavar="SPEC",
@@ -665,7 +690,7 @@ _COMMANDS = {"period": _periodic, "orbits": _periodic, "threshold": _threshold, 
              "bifurcation": _bifurcation, "chaos-onset": _chaos_onset, "phase": _phase, "audit": _audit,
              "report": _report, "gradients": _gradients, "forcing-interval": _forcing, "entropy": _entropy,
              "lyapunov": _lyapunov, "robustness": _robustness, "oscillations": _oscillations,
-             "scrambling": _scrambling}
+             "scrambling": _scrambling, "export": _export}
 
 
 def _main(argv) -> int:

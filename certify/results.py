@@ -183,10 +183,14 @@ class Result:
         return figure_of(self, **kwargs)
 
     def save(self, path: str) -> str:
-        """Write the certificate (.json) or the figure (.png, .pdf, .svg) to `path`; returns it."""
+        """Write the certificate (.json), its Coq proof (.v, see certify.export) or the figure (.png,
+        .pdf, .svg) to `path`; returns it."""
         from certify.certificates import write_atomic
         if str(path).lower().endswith(".json"):
             write_atomic(path, self.certificate_json)
+        elif str(path).endswith(".v"):
+            from certify.api import export
+            export(self, coq=path)
         else:
             from certify.reporting.figures import save
             save(self.plot(), path)

@@ -11,6 +11,8 @@ gen logistic_r4_orbits_p10.cert.json  orbits "logistic(r=4)" --period 10
 gen tent_s2_orbits_p3.cert.json       orbits "tent(s=2)" --period 3
 gen tent_s8_5_no_period3.cert.json    period "tent(s=8/5)" --period 3
 gen relu_tent_net_period3.cert.json   period relu_tent_net.json --period 3
+gen tent_s2_period5.cert.json         period "tent(s=2)" --period 5
+gen he_relu64_no_period3.cert.json    period he_relu64_net.json --period 3
 gen tanh_family_period3.cert.json     period "3*tanh(3*x) - 4*tanh(x-1/2) + 1/3" --period 3
 gen tanh_family_no_period3.cert.json  period "3*tanh(3*x) - 9/2*tanh(x-1/2) + 1/3" --period 3
 gen skip_tanh_no_period2.cert.json    period "x/2 + tanh(3*x)" --period 2

@@ -13,7 +13,7 @@ from bisect import bisect_right
 
 from flint import fmpq
 
-from certify.export.terms import NoCoqExport, eval_exact
+from certify.coq.terms import NoCoqExport, eval_exact
 
 ONE, ZERO = fmpq(1), fmpq(0)
 
@@ -42,7 +42,7 @@ def form(t, s):
     if op == "const":
         return ZERO, t[1]
     if op not in ("add", "mul", "max", "min"):
-        raise NoCoqExport(f"the map is not piecewise linear ({op}): no exact Coq refutation")
+        raise NoCoqExport(f"it uses {op}")
     (a, b), (c, d) = form(t[1], s), form(t[2], s)
     if op == "add":
         return a + c, b + d
@@ -51,7 +51,7 @@ def form(t, s):
             return b * c, b * d
         if c == 0:
             return a * d, b * d
-        raise NoCoqExport("the map is not piecewise linear (a product of two non-constant terms)")
+        raise NoCoqExport("it multiplies two non-constant terms")
     first, second = ((a - c, b - d), (c - a, d - b)) if op == "max" else ((c - a, d - b), (a - c, b - d))
     if nonneg_on(*first, s):
         return a, b

@@ -20,8 +20,8 @@ from flint import arb, ctx, fmpq
 
 from certify.arith import dyadic
 from certify.certificates import q_parse
-from certify.export import affine
-from certify.export.terms import NoCoqExport, eval_exact, from_program, is_exact, q_coq, r_coq, to_coq
+from certify.coq import affine
+from certify.coq.terms import NoCoqExport, eval_exact, from_program, is_exact, q_coq, r_coq, to_coq
 
 HEADER = """\
 (* Exported by certify {version} from a certificate; check with:  coqc -R formal Certify FILE.v
@@ -47,12 +47,13 @@ def proof(cert: dict) -> str:
     from certify.checker import check
     from certify.checker.semantics import Program
 
-    res = check(cert)
-    if not res.ok:
-        raise NoCoqExport(f"the certificate does not pass certify check: {res.reason}")
-    claim, verdict = cert["claim"], cert["verdict"]
+    claim = cert.get("claim") if isinstance(cert.get("claim"), dict) else {}
     if claim.get("kind") != "period":
         raise NoCoqExport(f"no Coq export exists yet for {claim.get('kind')} claims (only period claims)")
+    res = check(cert)
+    if not res.ok:
+        raise NoCoqExport(f"the certificate does not pass certify check: {res.message}")
+    verdict = cert["verdict"]
     p = claim["p"]
     term = from_program(Program.from_canonical(cert["map"]["canonical"]).code)
     if verdict == "proved":
@@ -225,7 +226,10 @@ def _li_yorke_interval(term, a: fmpq) -> str:
 # --------------------------------------------------------------------------- refuted
 
 def _refuted(term, p: int):
-    ts, forms = affine.table(term)
+    try:
+        ts, forms = affine.table(term)
+    except NoCoqExport as e:
+        raise NoCoqExport(f"no Coq export exists yet for refutations of maps that are not piecewise linear ({e})") from None
     cuts = affine.partition(term, p)
     found = affine.periodic_points(term, p, cuts)
     if found:
