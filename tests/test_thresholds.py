@@ -311,6 +311,7 @@ def test_feasible_itineraries_contain_every_period3_orbit():
     assert seen > 0
 
 
+@pytest.mark.slow
 def test_gain_threshold_of_a_width16_he_relu_net():
     """A width-16 He ReLU net: the gain where period 3 appears is an exact critical root, re-checked."""
     cert = certify_onset(parse_family(HE16, "gain"), 3, (fmpq(1, 2), fmpq(1)), digits=20)
