@@ -219,6 +219,14 @@ def test_coq_file_name_must_be_an_identifier(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+def test_given_text_cannot_leave_the_header_comment():
+    """A map's given text with comment closers or quotes stays inside the Coq comment."""
+    cert = _cert("tent_s8_5_no_period3.cert.json")
+    cert["map"]["given"] = 'x *) Axiom bad : False. (* "'
+    head = coq_proof(cert).split("*)", 1)[0]
+    assert "Axiom bad" in head and '"' not in head
+
+
 def test_export_is_deterministic():
     """The same certificate gives byte-identical Coq files."""
     cert = _cert("tanh_family_period3.cert.json")

@@ -72,7 +72,8 @@ def proof(cert: dict) -> str:
 
 
 def _comment(s: str) -> str:
-    return s.replace("(*", "( *").replace("*)", "* )").replace("\n", " ")
+    """Text safe inside a Coq comment: no comment delimiters, and no '"' (Coq lexes strings in comments)."""
+    return s.replace("(*", "( *").replace("*)", "* )").replace('"', "'").replace("\n", " ")
 
 
 def _formula(canon: dict) -> str:
