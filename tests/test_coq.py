@@ -116,10 +116,17 @@ def test_term_of_a_formula_takes_its_values(spec):
 
 
 def test_sigmoid_network_becomes_esigmoid():
-    """A sigmoid unit 1/(1 + exp(-u)) is written ESigmoid u, not a division the library lacks."""
-    canon = _canon("identity", [1], [0], [1], 0) | {"activation": "sigmoid"}
-    text = to_coq(from_program(Program.from_canonical(canon).code))
-    assert "ESigmoid" in text and "EExp" not in text
+    """A sigmoid unit 1/(1 + exp(-u)) is written ESigmoid u, not a division the library lacks, and the
+    term takes the network's values (mpmath against the kernel's enclosure)."""
+    canon = _canon("identity", ["3/2", "-2"], ["1/3", "0"], ["2", "-1/2"], "1/5") | {"activation": "sigmoid"}
+    term = from_program(Program.from_canonical(canon).code)
+    text = to_coq(term)
+    assert text.count("ESigmoid") == 2 and "EExp" not in text
+    m = certify.parse("rnn1d(activation=sigmoid, w=[3/2, -2], b=[1/3, 0], a=[2, -1/2], c=1/5)")
+    for x in ("-3", "0", "1/2", "4"):
+        ref = m.ball(Fraction(x))
+        assert abs(_mp(term, mpmath.mpf(Fraction(x).numerator) / Fraction(x).denominator) - float(ref.mid())) \
+            <= float(ref.rad()) + 1e-12
 
 
 # ----------------------------------------------------------------------------- PL tables
