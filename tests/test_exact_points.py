@@ -66,10 +66,12 @@ def test_tanh_has_no_period_two():
     assert _checked(certify_period, "tanh(x)", 2)["verdict"] == "refuted"
 
 
-def test_irrational_tangency_stays_undecided():
-    """x + (x^2 - 2)^2 touches the diagonal at +-sqrt 2 (irrational): undecided, never guessed."""
+def test_irrational_tangency_is_proved_as_an_algebraic_point():
+    """x + (x^2 - 2)^2 touches the diagonal at +-sqrt 2 (irrational): proved exactly in Q(sqrt 2), never guessed."""
     budget = dataclasses.replace(Budget(), max_prec=128)
-    assert certify_period(parse_map("x + (x^2-2)^2"), 1, budget=budget)["verdict"] == "undecided"
+    cert = certify_period(parse_map("x + (x^2-2)^2"), 1, budget=budget)
+    assert cert["verdict"] == "proved" and cert["evidence"][-1]["fact"] == "cycle_algebraic"
+    assert cert["evidence"][-1]["field"]["minpoly"] == ["-2", "0", "1"] and check(cert).ok
 
 
 def _tampered(spec, p, edit):

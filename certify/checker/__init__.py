@@ -91,7 +91,8 @@ def map_class(prog: Program | None, cert: dict) -> str:
         prog = Program.from_canonical(canon, q_parse(claim["value"]))
     if prog.pl() is not None:
         return "piecewise-linear"
-    return "polynomial" if prog.is_polynomial() else "smooth"
+    from certify.checker.algebraic import is_algebraic_polynomial
+    return "polynomial" if prog.is_polynomial() or is_algebraic_polynomial(prog) else "smooth"
 
 
 def _envelope(cert) -> Kind:

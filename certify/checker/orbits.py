@@ -74,6 +74,10 @@ def _verify(prog, evidence: list, p: int, domain) -> _Proof:
                 pr.cycle = F.fact_cycle_exact(prog, fact, p)
             elif kind == "cycle_krawczyk":
                 pr.cycle = F.fact_cycle_krawczyk(prog, fact, p)
+            elif kind == "cycle_algebraic":  # exact, in a number field (certify.checker.algebraic)
+                from certify.checker.algebraic import fact_cycle_algebraic
+                pr.cycle, ly = fact_cycle_algebraic(prog, fact, p)
+                pr.li_yorke = pr.li_yorke or ly
             elif kind == "forcing":
                 q = claim_period({"p": fact.get("p")})
                 if q == p or not forces(q, p):
@@ -81,8 +85,11 @@ def _verify(prog, evidence: list, p: int, domain) -> _Proof:
                 cyc = fact.get("cycle") or {}
                 boxes = (F.fact_cycle_exact(prog, cyc, q) if cyc.get("fact") == "cycle_exact" else
                          F.fact_cycle_krawczyk(prog, cyc, q) if cyc.get("fact") == "cycle_krawczyk" else None)
+                if cyc.get("fact") == "cycle_algebraic":
+                    from certify.checker.algebraic import fact_cycle_algebraic
+                    boxes = fact_cycle_algebraic(prog, cyc, q)[0]
                 if boxes is None:
-                    raise F.Failure("a forcing fact embeds a cycle_exact or cycle_krawczyk fact")
+                    raise F.Failure("a forcing fact embeds a cycle_exact, cycle_krawczyk or cycle_algebraic fact")
                 if domain is not None and not all(domain[0] <= lo and hi <= domain[1] for lo, hi in boxes):
                     raise F.Failure("the forcing cycle is not inside the claimed domain")
                 pr.forced_by = q

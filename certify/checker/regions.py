@@ -283,7 +283,8 @@ def cauchy_bound(poly: fmpq_poly) -> fmpq:
 def polynomial_escape_radius(prog: Program):
     """M with |f(x)| > |x| for all |x| > M, for a polynomial map of degree >= 2; else None."""
     if not prog.is_polynomial() or prog.has_param():
-        return None
+        from certify.checker.algebraic import escape_radius  # coefficients with square roots
+        return escape_radius(prog)
     f = eval_exact(prog, fmpq_poly([0, 1]))
     if not isinstance(f, fmpq_poly) or f.degree() < 2:
         return None

@@ -61,7 +61,8 @@ class Map:
             return "piecewise-linear"
         if self.program.is_polynomial():
             return "polynomial"
-        return "smooth"
+        from certify.checker.algebraic import is_algebraic_polynomial
+        return "polynomial" if is_algebraic_polynomial(self.program) else "smooth"
 
     def formula(self) -> str:
         import sympy

@@ -25,6 +25,7 @@ from certify.checker import facts as K
 from certify.checker.continuity import discontinuity
 from certify.checker.consequences import NO_NONFIXED_POINTS, NO_PERIODIC_POINTS, consequences, forces
 from certify.checker.facts import domain_invariant, pl_image
+from certify.checker.algebraic import is_algebraic_polynomial
 from certify.checker.regions import affine_tail, polynomial_escape_radius, tail_radius_ok
 from certify.checker.semantics import eval_ball, eval_range
 from certify.errors import CertifyError
@@ -115,7 +116,7 @@ def find_region(m: Map, domain, budget: Budget, p: int = 1):
         if nonfixed:
             fact["nonfixed"] = True
         return fact, region, ""
-    if prog.is_polynomial():
+    if prog.is_polynomial() or is_algebraic_polynomial(prog):
         M = polynomial_escape_radius(prog)
         if M is not None:
             M = dyadic(M, 8, up=True)
@@ -201,7 +202,7 @@ def _certify_period(m: Map, p: int, domain, budget: Budget) -> dict:
         sub = _certify_period_direct(m, q, domain, budget)
         if sub["verdict"] != "proved":
             continue
-        cycle = next(f for f in sub["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk"))
+        cycle = next(f for f in sub["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk", "cycle_algebraic"))
         evidence = [f for f in sub["evidence"] if f["fact"] == "region"] + [
             {"fact": "forcing", "p": q, "cycle": cycle}]
         forced = _gate_cert(m, budget, _claim("period", p, domain), "proved", sub["precision"], evidence,
@@ -322,6 +323,10 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
     mono = _monotone_fact(prog, region, p, budget)
     if mono is not None:
         return _gate_cert(m, budget, claim, "refuted", budget.start_prec, [fact, mono])
+    if is_algebraic_polynomial(prog):  # an exact orbit in a number field costs less than a stalled cover
+        cert = _algebraic_proved(m, p, claim, fact, region, budget)
+        if cert is not None:
+            return cert
     cover = _cover(prog, region, p, budget)
     with workprec(cover.prec):
         relevant = [b for b in cover.roots if K.root_in_region(prog, b, p, region) is not False]
@@ -344,12 +349,33 @@ def _period_balls(m, p, domain, claim, fact, region, reason, budget):
                 cert = _proved_cycle(m, p, claim, _rotate_leftmost(got[0]), got[1], budget)
                 if cert is not None and cert["verdict"] == "proved":
                     return cert
+        cert = _algebraic_proved(m, p, claim, fact, region, budget)
+        if cert is not None:
+            return cert
         return _cert(m, claim, "undecided", cover.prec, [],
                      reason=f"solutions of minimal period {p} exist but no cycle could be certified")
     if cover.stuck:
+        cert = _algebraic_proved(m, p, claim, fact, region, budget)
+        if cert is not None:
+            return cert
         return _cert(m, claim, "undecided", cover.prec, [], reason=_stuck_reason(cover, budget))
     evidence = [fact, cover_fact(cover, p)]
     return _gate_cert(m, budget, claim, "refuted", cover.prec, evidence)
+
+
+def _algebraic_proved(m, p, claim, fact, region, budget):
+    """A proof by an exact orbit in a number field (a non-hyperbolic cycle of a polynomial map with
+    rational or algebraic coefficients: certify.periodic.algebraic), or None."""
+    from certify.periodic.algebraic import algebraic_cycle
+
+    if claim.get("domain") is not None:
+        return None
+    cyc = algebraic_cycle(m.program, p, region)
+    if cyc is None:
+        return None
+    cert = _gate_cert(m, budget, claim, "proved", budget.start_prec, [fact, cyc], orbit=cyc["boxes"],
+                      consequences=consequences(p))
+    return cert if cert["verdict"] == "proved" else None
 
 
 def _monotone_fact(prog, region, p, budget):

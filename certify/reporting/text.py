@@ -87,6 +87,9 @@ def _proof(cert) -> list[str]:
             lines.append("cycle    f(x_i) = x_(i+1) exactly in rational arithmetic; points distinct")
         elif kind == "cycle_krawczyk":
             lines.append("cycle    Krawczyk K(X) in int(X) for the cyclic system; boxes disjoint")
+        elif kind == "cycle_algebraic":
+            lines.append(f"cycle    f(x_i) = x_(i+1) exactly in Q(theta), theta a root of a degree-"
+                         f"{len(fact['field']['minpoly']) - 1} polynomial; points distinct")
         elif kind == "forcing":
             lines.append(f"forcing  a proved orbit of minimal period {fact['p']} forces period "
                          f"{cert['claim']['p']} (Sharkovsky's theorem; f is continuous)")

@@ -83,7 +83,9 @@ def _period_fact(fam: Family, value: fmpq, p: int, budget: Budget):
     if c["verdict"] == "undecided":
         return None
     if c["verdict"] == "proved":
-        return "proved", [f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk")], c["precision"]
+        cyc = [f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk")]
+        # a cycle_algebraic proof (a non-hyperbolic cycle) is not a cycle_at fact: undecided here
+        return ("proved", cyc, c["precision"]) if cyc else None
     return "refuted", c["evidence"], c["precision"]
 
 
@@ -247,7 +249,8 @@ class _Algebraic:
         c = certify_period(self.fam.at(v), self.p, budget=self.budget)
         if c["verdict"] != "proved":
             return None
-        return next(f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk")), c["precision"]
+        cyc = next((f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk")), None)
+        return (cyc, c["precision"]) if cyc is not None else None  # cycle_algebraic: not a cycle_at fact
 
     def narrowed(self, A, B):
         return self
@@ -264,7 +267,8 @@ class _Algebraic:
         small = dataclasses.replace(self.budget, max_prec=min(self.budget.max_prec, 256),
                                     max_cells=min(self.budget.max_cells, 50_000))
         c_cert = certify_period(self.fam.at(c), self.p, budget=small)
-        return c_cert["verdict"] == "proved"
+        return c_cert["verdict"] == "proved" and any(  # a cycle_algebraic proof is not a cycle_at fact
+            f["fact"] in ("cycle_exact", "cycle_krawczyk") for f in c_cert["evidence"])
 
 
 def _request(fam: Family, p: int, rng, digits: int) -> None:

@@ -102,8 +102,8 @@ def _chaos_onset(fam: Family, rng, periods, budget: Budget, cert: dict) -> dict:
             if not A <= v <= B:
                 break
             c = certify_period(fam.at(v), p, budget=budget)
-            if c["verdict"] == "proved":
-                cyc = next(f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk"))
+            cyc = next((f for f in c["evidence"] if f["fact"] in ("cycle_exact", "cycle_krawczyk")), None)
+            if c["verdict"] == "proved" and cyc is not None:  # cycle_algebraic is not a cycle_at fact
                 out = dict(cert, verdict="proved", precision=c["precision"], upper=q_str(v), period=p,
                            evidence=[{"fact": "cycle_at", "value": q_str(v), "cycle": cyc}] + lower)
                 out["lower"] = q_str(L) if L is not None else None

@@ -1,0 +1,181 @@
+"""Maps over a real number field (certify/checker/algebraic.py): polynomials with square-root
+coefficients stay polynomial, the exact period-3 orbit at the tangency r = 1 + 2 sqrt 2 of the
+logistic family, tampered certificates, and mpmath / sympy oracles."""
+
+import copy
+
+import mpmath
+import pytest
+import sympy
+from flint import fmpq
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import certify
+from certify.checker import check
+from certify.checker.algebraic import NumberField, escape_radius, is_algebraic_polynomial
+from certify.checker.statement import Failure
+from certify.maps import parse_map
+from certify.periodic.algebraic import algebraic_cycle
+from certify.periodic.period import certify_period
+
+TANGENCY = "logistic(r=1+2*sqrt(2))"
+
+
+@pytest.fixture(scope="module")
+def tangency_cert():
+    """The period-3 certificate at r = 1 + 2 sqrt 2 (proved, checked)."""
+    cert = certify_period(parse_map(TANGENCY), 3)
+    assert cert["verdict"] == "proved" and check(cert).ok
+    return cert
+
+
+def test_square_root_coefficient_keeps_the_polynomial_class(tangency_cert):
+    """r = 1 + 2 sqrt 2 is an algebraic coefficient: the map is a polynomial, in the Map and for the kernel."""
+    m = parse_map(TANGENCY)
+    assert m.kind == "polynomial" and is_algebraic_polynomial(m.program)
+    assert tangency_cert["map"]["class"] == "polynomial"
+    assert parse_map("x*exp(1) - x**2").kind == "smooth"  # a transcendental coefficient is not algebraic
+
+
+def test_tangency_orbit_is_proved_exactly(tangency_cert):
+    """The non-hyperbolic 3-cycle born at r = 1 + 2 sqrt 2 is proved by a cycle_algebraic fact."""
+    facts = [f["fact"] for f in tangency_cert["evidence"]]
+    assert facts == ["region", "cycle_algebraic"]
+    assert tangency_cert["evidence"][0]["method"] == "polynomial_escape"
+
+
+def test_tangency_orbit_matches_mpmath(tangency_cert):
+    """The stated points, evaluated at 50 digits from the field's root, are a 3-cycle of f with multiplier 1."""
+    fact = tangency_cert["evidence"][1]
+    mpmath.mp.dps = 50
+    coeffs = [mpmath.mpf(int(c)) for c in fact["field"]["minpoly"]]
+    lo, hi = (mpmath.mpf(sympy.Rational(fact["field"]["root"][k])) for k in ("lo", "hi"))
+    theta = mpmath.findroot(lambda t: mpmath.polyval(coeffs[::-1], t), (lo, hi), solver="anderson")
+    xs = [sum(mpmath.mpf(sympy.Rational(c)) * theta ** i for i, c in enumerate(pt)) for pt in fact["points"]]
+    r = 1 + 2 * mpmath.sqrt(2)
+    f = lambda x: r * x * (1 - x)  # noqa: E731
+    for i in range(3):
+        assert abs(f(xs[i]) - xs[(i + 1) % 3]) < mpmath.mpf(10) ** -40
+    mult = 1
+    for x in xs:
+        mult *= r * (1 - 2 * x)
+    assert abs(mult - 1) < mpmath.mpf(10) ** -30
+    mpmath.mp.dps = 15
+
+
+@pytest.mark.parametrize("p", [1, 2, 4, 5, 6])
+def test_other_periods_at_the_tangency_are_proved(p):
+    """At r = 1 + 2 sqrt 2 every period exists (Sharkovsky from the exact 3-cycle, or a direct cycle)."""
+    cert = certify_period(parse_map(TANGENCY), p)
+    assert cert["verdict"] == "proved" and check(cert).ok
+
+
+@pytest.mark.parametrize("spec,p", [("logistic(r=sqrt(2))", 2), ("logistic(r=sqrt(2))", 3),
+                                    ("sqrt(2)*x**2 - 1", 3), ("logistic(r=1+sqrt(3))", 3)])
+def test_polynomial_region_rules_refute_with_algebraic_coefficients(spec, p):
+    """The escape radius bounds the periodic points of a polynomial over Q(sqrt n): periods refuted exactly."""
+    cert = certify_period(parse_map(spec), p)
+    assert cert["verdict"] == "refuted" and check(cert).ok
+    assert cert["evidence"][0]["method"] == "polynomial_escape"
+
+
+def _tamper(cert, edit):
+    bad = copy.deepcopy(cert)
+    edit(bad["evidence"][1])
+    return check(bad)
+
+
+def test_wrong_minimal_polynomial_is_rejected(tangency_cert):
+    """A minimal polynomial changed in one coefficient is refused (reducible, no root, or off the orbit)."""
+    res = _tamper(tangency_cert, lambda f: f["field"]["minpoly"].__setitem__(0, "-8"))
+    assert not res.ok and "cycle_algebraic" in res.message
+
+
+def test_reducible_minimal_polynomial_is_rejected(tangency_cert):
+    """A minimal polynomial multiplied by (t - 1) is not irreducible: refused."""
+    def edit(f):
+        c = [int(v) for v in f["field"]["minpoly"]]
+        f["field"]["minpoly"] = [str(v) for v in ([-c[0]] + [c[i - 1] - c[i] for i in range(1, len(c))] + [c[-1]])]
+    res = _tamper(tangency_cert, edit)
+    assert not res.ok and "not irreducible" in res.message
+
+
+def test_isolating_interval_with_two_roots_is_rejected(tangency_cert):
+    """An isolating interval holding several real roots of the minimal polynomial is refused."""
+    res = _tamper(tangency_cert, lambda f: f["field"].__setitem__("root", {"lo": "-10", "hi": "10"}))
+    assert not res.ok and "exactly one real root" in res.message
+
+
+def test_point_off_the_orbit_is_rejected(tangency_cert):
+    """A cycle point changed in one coefficient is not the image of its predecessor: refused."""
+    res = _tamper(tangency_cert, lambda f: f["points"][1].__setitem__(0, "0"))
+    assert not res.ok and "cycle_algebraic" in res.message
+
+
+def test_negative_square_root_is_rejected(tangency_cert):
+    """The radical -sqrt 2 squares to 2 but is negative: refused (it would be the map at r = 1 - 2 sqrt 2)."""
+    res = _tamper(tangency_cert, lambda f: f.__setitem__("radicals", [[str(-sympy.Rational(c)) for c in r]
+                                                                       for r in f["radicals"]]))
+    assert not res.ok and "radical" in res.message
+
+
+def test_box_missing_its_point_is_rejected(tangency_cert):
+    """A box shifted off its cycle point is refused (the orbit enclosure is bound)."""
+    def edit(f):
+        f["boxes"][0] = {"lo": "1/100", "hi": "1/50"}
+    res = _tamper(tangency_cert, edit)
+    assert not res.ok
+
+
+def test_number_field_refuses_two_roots_in_the_interval():
+    """[-2, 2] holds both roots of t^2 - 2: not an isolating interval."""
+    with pytest.raises(Failure):
+        NumberField(["-2", "0", "1"], fmpq(-2), fmpq(2))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(-30, 30), st.integers(-30, 30), st.integers(2, 40))
+def test_signs_match_mpmath(a, b, n):
+    """sign(a + b sqrt n) in Q(sqrt n) equals mpmath's sign at 50 digits (0 exactly when it is 0)."""
+    s = sympy.sqrt(n)
+    if s.is_Rational:  # a perfect square: the field is Q
+        K = NumberField([str(-int(s)), "1"], fmpq(int(s) - 1), fmpq(int(s) + 1))
+    else:
+        K = NumberField([str(-n), "0", "1"], fmpq(0), fmpq(n))
+    t = K.element(["0", "1"]) if K.degree == 2 else K(int(s))
+    e = a + b * t
+    mpmath.mp.dps = 50
+    want = mpmath.sign(a + b * mpmath.sqrt(n))
+    mpmath.mp.dps = 15
+    assert e.sign() == want
+
+
+@pytest.mark.parametrize("alg,rat", [("x*(1 + sqrt(2))*(1 - sqrt(2))*(x - 4)", "-x*(x - 4)"),
+                                     ("sqrt(4)*x*(1 - x)", "2*x*(1 - x)"),
+                                     ("x**2*((1 + sqrt(2))**2 - 3 - 2*sqrt(2)) + x**3/2 - 1", "x**3/2 - 1")])
+def test_algebraic_coefficients_equal_to_rationals(alg, rat):
+    """A coefficient that is algebraic but rational (or exactly 0) gives the rational map's degree and verdicts."""
+    m, q = parse_map(alg), parse_map(rat)
+    assert m.kind == q.kind == "polynomial"
+    if is_algebraic_polynomial(m.program):
+        M = escape_radius(m.program)
+        assert M is not None and M >= 1
+    for p in (2, 3):
+        a, b = certify_period(m, p), certify_period(q, p)
+        assert a["verdict"] == b["verdict"] and check(a).ok
+
+
+def test_no_algebraic_cycle_where_none_exists():
+    """Below the tangency (r = sqrt 14 < 1 + 2 sqrt 2) no 3-cycle exists and none is built."""
+    assert algebraic_cycle(parse_map("logistic(r=sqrt(14))").program, 3) is None
+
+
+def test_threshold_onset_feeds_back_to_period():
+    """threshold's exact onset of period 3 for the logistic family is proved a period-3 parameter by period."""
+    onset = certify.threshold("logistic(r)", "r", 3, (fmpq(7, 2), 4))
+    exact = onset.certificate["exact"]
+    assert sympy.sympify(exact) == 1 + 2 * sympy.sqrt(2)
+    res = certify.period(f"logistic(r={exact})", 3)
+    assert res.verdict == "proved" and res.certificate["evidence"][1]["fact"] == "cycle_algebraic"
+    assert res.check().ok
