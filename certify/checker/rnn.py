@@ -239,7 +239,7 @@ def fact_cycle_krawczyk_nd(m: RNN, fact: dict, p: int, prec: int) -> str:
 
 
 def _box_text(box, shown: int = 3) -> str:
-    parts = [iv(v) for v in box[:shown]]
+    parts = [iv(v).removeprefix("in ") for v in box[:shown]]
     return ", ".join(parts) + (f", ... ({len(box)} coordinates)" if len(box) > shown else "")
 
 
