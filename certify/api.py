@@ -19,7 +19,7 @@ from numbers import Integral
 from certify.errors import CertifyError
 from certify.results import CheckResult, Estimate, Result, _TextViews
 
-__all__ = ["parse", "family", "load", "rnn1d", "from_torch", "check", "period", "orbits", "threshold", "windows", "chaos_onset", "phase",
+__all__ = ["parse", "family", "load", "rnn1d", "rnn", "from_torch", "check", "period", "orbits", "threshold", "windows", "chaos_onset", "phase",
            "lyapunov", "entropy", "gradients", "robustness", "oscillations", "scrambling", "forcing_interval",
            "flow_lyapunov", "audit", "AuditResult", "report", "bifurcation",
            "Bifurcation", "exact", "interval", "whole_period"]
@@ -127,11 +127,27 @@ def rnn1d(w, b, a, c=0, activation: str = "relu", output_activation: str | None 
     return _rnn1d(w, b, a, c, activation=activation, output_activation=output_activation, slope=slope)
 
 
-def from_torch(module, activation: str | None = None):
+def from_torch(module, activation: str | None = None, x0=None):
     """The Map of a live nn.Sequential(nn.Linear(1, k), act, nn.Linear(k, 1)[, out_act]) (PyTorch
-    needed: pip install certify[torch]); the activation is read from the module."""
+    needed: pip install certify[torch]); the activation is read from the module. A one-layer nn.RNN
+    gives its autonomous n-dimensional map h -> act(W_hh h + b_hh + b_ih [+ W_ih x0])."""
+    if type(module).__name__ == "RNN" and type(module).__module__.startswith("torch.nn"):
+        from certify.maps.rnn import from_torch_rnn
+        if activation is not None:
+            raise CertifyError("from_torch: an nn.RNN names its nonlinearity; activation= is for a state_dict")
+        return from_torch_rnn(module, x0)
+    if x0 is not None:
+        raise CertifyError("from_torch: x0 (a constant input) applies to an nn.RNN")
     from certify.maps import from_torch as _from_torch
     return _from_torch(module, activation)
+
+
+def rnn(W, b, activation: str = "tanh"):
+    """The n-dimensional map h -> act(W h + b) (act: tanh, sigmoid, relu, hardtanh) from lists, numpy
+    arrays or torch tensors; floats are the binary numbers they store. `certify.period(net, p)`
+    certifies a cycle of minimal period p."""
+    from certify.maps.rnn import rnn as _rnn
+    return _rnn(W, b, activation)
 
 
 def family(spec, param: str, group: str | None = None, activation: str | None = None):
@@ -144,6 +160,30 @@ def family(spec, param: str, group: str | None = None, activation: str | None = 
             raise CertifyError(f"the family's parameter is {spec.param!r}, not {param!r}")
         return spec
     return parse_family(spec, param, group, activation)
+
+
+def _is_rnn(f) -> bool:
+    from certify.maps.rnn import RNNMap, is_rnn_file
+    return isinstance(f, RNNMap) or (isinstance(f, str) and is_rnn_file(f))
+
+
+def _rnn_period(f, p, max_prec, timeout, progress) -> Result:
+    """period for an n-dimensional RNN map: a certified cycle of minimal period p (or undecided)."""
+    from certify import limits
+    from certify.certificates import SCHEMA
+    from certify.maps.rnn import RNNMap, load_rnn
+    from certify.periodic.rnn import certify_rnn_cycle
+
+    net = f if isinstance(f, RNNMap) else load_rnn(f)
+    budget = _budget(None, progress, max_prec=max_prec)
+
+    def undecided(reason):
+        return {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical,
+                "class": "smooth" if net.activation in ("tanh", "sigmoid") else "piecewise-linear"},
+                "claim": {"kind": "rnn_cycle", "p": p}, "verdict": "undecided", "precision": 64, "evidence": [],
+                "reason": reason}
+    cert = limits.guard(_timeout(timeout), lambda: certify_rnn_cycle(net, p, budget), undecided)
+    return Result.of("period", cert, net)
 
 
 def _is_plrnn(f) -> bool:
@@ -213,6 +253,10 @@ def _periodic(command, f, p, domain, max_cells, max_prec, timeout, progress) -> 
     p = whole_period(p)
     domain = interval(domain, "domain") if domain is not None else None
     _count(max_prec, "max_prec (--max-prec, bits)", 64)
+    if _is_rnn(f):
+        if command != "period" or domain is not None or max_cells is not None:
+            raise CertifyError("an n-dimensional RNN takes `period` without --domain and --max-cells")
+        return _rnn_period(f, p, max_prec, timeout, progress)
     m = parse(f)
     run = certify_period if command == "period" else certify_orbits
     cert = run(m, p, domain=domain, budget=_budget(max_cells, progress, max_prec=max_prec), timeout=_timeout(timeout))

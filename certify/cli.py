@@ -121,7 +121,14 @@ def _periodic(args) -> int:
     if coq:
         _api()._coq_file_name(coq)
     run = _api().period if args.cmd == "period" else _api().orbits
-    res = run(_map(args), args.period, domain=args.domain, max_prec=args.max_prec, **_budget_options(args))
+    from certify.maps.rnn import is_rnn_file
+    if is_rnn_file(args.map):  # an n-dimensional RNN: its own certifier (certify.periodic.rnn)
+        if args.activation is not None:
+            raise CertifyError("--activation applies to weights files of 1D networks; an RNN file names its own")
+        f = args.map
+    else:
+        f = _map(args)
+    res = run(f, args.period, domain=args.domain, max_prec=args.max_prec, **_budget_options(args))
     code = _emit(args, res, args.plot)
     if coq:
         _api().export(res, coq=coq)

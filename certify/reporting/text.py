@@ -707,6 +707,9 @@ def _checked_line(cert: dict) -> str | None:
 
 def render_result(command: str, cert: dict) -> str:
     """The text `certify COMMAND` prints for its certificate (the API's Result.text)."""
+    if cert["claim"]["kind"] == "rnn_cycle":
+        from certify.reporting.rnn import render_rnn_cycle
+        return render_rnn_cycle(cert)
     if command in ("period", "orbits"):
         return render(cert, _checked_line(cert))
     if command == "lyapunov":
