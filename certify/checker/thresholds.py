@@ -590,7 +590,7 @@ def windows(prog: Program, cert: dict) -> Statement:
     polynomial family, null for a PL family).
     """
     canon, p, A, B, name = _range_claim(prog, cert, "a windows")
-    facts = _facts(cert, ("parameter_partition", "critical_partition"))
+    facts = _facts(cert, ("parameter_partition", "critical_partition", "logistic_births"))
     n = len(cert["evidence"])
     if cert["verdict"] == "undecided":
         _undecided(cert, "windows")
@@ -611,6 +611,11 @@ def windows(prog: Program, cert: dict) -> Statement:
             counts.append(want)
         runs = windows_from_counts(roots, counts, A, B, p)
         kind = f"real roots of B = disc * lc of Phi_{p}"
+    elif "logistic_births" in facts:
+        roots, counts, births = _logistic_partition(canon, facts["logistic_births"], p, A, B)
+        runs = windows_from_counts(roots, counts, A, B, p)
+        kind = (f"births of period-{p} windows: Krawczyk-proved saddle-nodes and period doublings, as many as the "
+                f"superstable parameters of period {p} in ({num(A)}, 4]")
     else:
         fact = facts["critical_partition"]
         if "to" in fact:
@@ -630,6 +635,12 @@ def windows(prog: Program, cert: dict) -> Statement:
     if not spans:
         return Statement(head + "no window", n)
     lines = [head + f"{len(spans)} window(s):"]
+    if "logistic_births" in facts:
+        lines[0] = head + f"{len(spans)} window(s) ({LOGISTIC_THEOREMS}):"
+        for k, (kind_k, R) in enumerate(births[:MAX_SHOWN]):
+            lines.append(f"  c{k + 1} {iv(interval(*R))}: {kind_k}")
+        if len(births) > MAX_SHOWN:
+            lines.append(f"  ... {len(births) - MAX_SHOWN} more births (the certificate lists them all)")
     for (i, j, _, _), (_, _, orbits) in list(zip(spans, runs))[:MAX_SHOWN]:
         w = f"  {_end_text(roots, i, A, B, True)}, {_end_text(roots, j, A, B, False)}"
         if orbits is not None:
@@ -638,6 +649,28 @@ def windows(prog: Program, cert: dict) -> Statement:
     if len(spans) > MAX_SHOWN:
         lines.append(f"  ... {len(spans) - MAX_SHOWN} more (the certificate lists them all)")
     return Statement("\n".join(lines), n)
+
+
+LOGISTIC_THEOREMS = ("Douady-Hubbard: one center and one root per component; Milnor-Thurston monotonicity: "
+                     "orbits persist as r grows; f_4 has 2^n points of period dividing n")
+
+
+def _logistic_partition(canon: dict, fact: dict, p: int, A, B):
+    """(birth intervals in (A, B], points of minimal period p per gap, [(kind, interval)]) from a
+    logistic_births fact (certify.checker.logistic): the orbit count is N_p(4) after the last birth
+    in (A, 4], and each birth before adds 2 orbits (saddle-node) or 1 (period doubling)."""
+    from certify.checker.logistic import verify_births
+
+    intervals, jumps, top, _ = verify_births(canon, fact, p, A, B)
+    orbits = [top]
+    for j in reversed(jumps):
+        orbits.append(orbits[-1] - j)
+    orbits.reverse()
+    if orbits[0] < 0:
+        raise F.Failure("fact logistic_births: the births add more orbits than f_4 has")
+    m = sum(1 for _, hi in intervals if hi <= B)
+    kinds = [bt["kind"] for bt in fact["births"]]
+    return intervals[:m], [c * p for c in orbits[:m + 1]], list(zip(kinds, intervals))[:m]
 
 
 # ----------------------------------------------------------------------------- chaos onset

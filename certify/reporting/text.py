@@ -325,6 +325,9 @@ def render_lyapunov(cert: dict) -> str:
     return "\n".join(out)
 
 
+MAX_BIRTHS_SHOWN = 6
+
+
 def render_windows(cert: dict) -> str:
     """The parameter windows with points of minimal period p, and the orbit counts inside them."""
     claim = cert["claim"]
@@ -342,6 +345,21 @@ def render_windows(cert: dict) -> str:
             out.append(f"         from {_end(w['from'])} to {_end(w['to'])}: number of {p}-orbits by sub-interval "
                        f"{w['orbits']}")
     fact = cert["evidence"][0]
+    if fact["fact"] == "logistic_births":
+        births = [(b["kind"], interval_parse(b["r"])) for b in fact["births"]]
+        width = max((hi - lo for _, (lo, hi) in births), default=0)
+        kinds = [k for k, _ in births]
+        out.append(f"births   {len(births)} in ({_float(interval_parse(cert['claim']['range'])[0]):.6g}, 4]: "
+                   f"{kinds.count('saddle-node')} saddle-node(s), {kinds.count('period-doubling')} period "
+                   f"doubling(s), each enclosed to width {_float(width):.1e}")
+        for k, (kind, (lo, hi)) in enumerate(births[:MAX_BIRTHS_SHOWN]):
+            out.append(f"         r = {_float((lo + hi) / 2):.15g}  {kind}")
+        if len(births) > MAX_BIRTHS_SHOWN:
+            out.append(f"         ... {len(births) - MAX_BIRTHS_SHOWN} more (use --json for all)")
+        out.append(f"proof    as many births (2D Krawczyk) as superstable parameters of period {p} "
+                   f"({fact['tags'].count('c')}, a cover of {len(fact['tags'])} cells); orbit counts from "
+                   f"f_4 down (monotonicity: Milnor-Thurston, Douady-Hubbard)")
+        return "\n".join(out)
     roots = [interval_parse(r) for r in fact["roots"]]
     width = max((hi - lo for lo, hi in roots), default=0)
     iso = f"isolated to width {_float(width):.1e}" if width else "all rational, exact"

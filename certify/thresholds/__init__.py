@@ -469,6 +469,8 @@ def _windows(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
     width = fmpq(1, 10 ** digits)
     if fam.is_polynomial():
         degree = _dynatomic_degree(fam, p)
+        if degree > MAX_DEGREE and _logistic_range(fam, rng):
+            return _windows_logistic(fam, p, rng, digits, budget)
         if degree > MAX_DEGREE:
             return _undecided(fam, p, rng, f"exact elimination would need the discriminant of a degree-{degree} "
                                            f"polynomial (this version stops above {MAX_DEGREE})", "windows")
@@ -503,6 +505,31 @@ def _windows(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
     windows = [{"from": interval(*left), "to": interval(*right), "orbits": None}
                for left, right, _ in windows_from_counts([r[:2] for r in roots], present, A, B, 1)]
     return _gate(_cert(fam, p, rng, "proved", [fact], kind="windows", windows=windows), budget)
+
+
+def _logistic_range(fam: Family, rng) -> bool:
+    """The family is r x (1 - x) and the range lies in [1, 4]: windows by births (certify/thresholds/births.py)."""
+    from certify.checker.logistic import is_logistic
+    return is_logistic(fam.canonical) and 1 <= rng[0] and rng[1] <= 4
+
+
+def _windows_logistic(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
+    """Windows of the logistic family without elimination: every birth in (A, 4] enclosed by a
+    two-dimensional Krawczyk test, as many as the superstable parameters of period p there."""
+    from certify.checker.thresholds import _logistic_partition
+    from certify.thresholds.births import births_fact
+
+    A, B = rng
+    fact = births_fact(p, A, digits, budget.report)
+    if isinstance(fact, str):
+        return _undecided(fam, p, rng, fact, "windows")
+    try:
+        roots, counts, _ = _logistic_partition(fam.canonical, fact, p, A, B)
+    except Exception as e:  # the kernel refuses it: no claim
+        return _undecided(fam, p, rng, f"the births do not pass the kernel's checks ({e})", "windows")
+    windows = [{"from": interval(*left), "to": interval(*right), "orbits": orbits}
+               for left, right, orbits in windows_from_counts(roots, counts, A, B, p)]
+    return _gate(_cert(fam, p, rng, "proved", [fact], fact["prec"], kind="windows", windows=windows), budget)
 
 
 def _pl_verdict(fam: Family, p: int, v, budget: Budget, seen: dict):
