@@ -225,3 +225,36 @@ def test_certified_multipliers_agree_with_mpmath(case):
         return
     assert check(cert).ok
     _agrees_with_mpmath(cert)
+
+
+# ----------------------------------------------------------------------------- the command
+
+def test_cli_stability_lists_the_discs(capsys):
+    """`certify stability rnn8_tanh.json -p 1`: the saddle, and one line per disc (5 unstable, 3 stable)."""
+    from certify.cli import main
+    assert main(["stability", EXAMPLE, "-p", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "stable   saddle: 5 unstable directions" in out
+    lines = [ln for ln in out.splitlines() if ln.startswith("         1 in |z - (")]
+    assert len(lines) == 8 and sum(ln.endswith("   unstable") for ln in lines) == 5
+
+
+def test_cli_stability_refuses_a_1d_map(capsys):
+    """`certify stability 'logistic(r=3)'` is an input error (exit 2) naming what it reads."""
+    from certify.cli import main
+    assert main(["stability", "logistic(r=3)", "-p", "1"]) == 2
+    assert "reads an n-dimensional RNN file" in capsys.readouterr().err
+
+
+def test_shown_disc_contains_the_kernel_disc(saddle):
+    """The printed centre and radius give a disc containing the kernel's (the shown radius absorbs the rounding)."""
+    import re
+    from fractions import Fraction
+
+    from certify.reporting.rnn import _disc_line
+    for d in multiplier_discs(saddle):
+        m = re.fullmatch(r"\|z - \((\S+)(?: ([+-]) (\S+)i)?\)\| <= (\S+)", _disc_line(d))
+        re_, sign, im, r = m.groups()
+        shown = complex(float(re_), float((sign or "+") + (im or "0")))
+        c = complex(d.centre)
+        assert abs(c - shown) + float(d.radius.upper()) <= float(Fraction(r)) * (1 + 1e-12)

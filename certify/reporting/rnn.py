@@ -66,3 +66,47 @@ def render_rnn_cycle(cert: dict, shown: int = 4, coords: int = 4) -> str:
     out.append(f"verdict  PROVED: {k} fact{'s' if k > 1 else ''} re-verified by the independent checker "
                f"at {cert['precision']} bits")
     return "\n".join(out)
+
+
+def _disc_line(d) -> str:
+    """`|z - c| <= r` with c shown to 12 digits (a part below the disc's radius as 0) and r rounded up
+    to cover both the disc's radius and the shown centre's distance from the exact one (so the shown
+    disc contains the kernel's)."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from flint import acb, fmpq
+
+    from certify.checker.statement import _decimal
+
+    rad = d.radius.upper().fmpq()
+
+    def short(q):  # a part smaller than the radius is shown as 0 (the radius below absorbs it)
+        return _decimal(q, False, 12) if abs(q) > rad else "0"
+
+    def exact(text):
+        q = Fraction(Decimal(text))
+        return fmpq(q.numerator, q.denominator)
+    re, im = (short(x.mid().fmpq()) for x in (d.centre.real, d.centre.imag))
+    shown = acb(exact(re), exact(im))
+    r = (abs(d.centre - shown) + d.radius).upper().fmpq()
+    c = re if im == "0" else f"{re} {'-' if im.startswith('-') else '+'} {im.lstrip('-')}i"
+    return f"|z - ({c})| <= {_decimal(r, True, 2)}"
+
+
+def render_multipliers(cert: dict) -> str:
+    """The multiplier enclosures of a certificate's cycle_multipliers fact: one line per group of
+    Gershgorin discs (a group apart from the others holds as many multipliers as discs)."""
+    from certify.checker import multipliers as MU
+    from certify.checker.rnn import _range_text
+
+    if cert["verdict"] != "proved" or len(cert["evidence"]) < 2:
+        return "discs    none: the multipliers were not separated from the unit circle (no cycle_multipliers fact)"
+    ds = multiplier_discs(cert)
+    out = [f"discs    the {len(ds)} multipliers (with multiplicity) lie in the Gershgorin discs of V^-1 M V; "
+           "a group of discs apart from the others holds as many as it has discs"]
+    for g in MU.groups(ds):
+        kind = "unstable" if ds[g[0]].outside() else "stable"
+        where = _disc_line(ds[g[0]]) if len(g) == 1 else f"a union of {len(g)} discs"
+        out.append(f"         {len(g)} in {where}   {_range_text([ds[i] for i in g])}   {kind}")
+    return "\n".join(out)
