@@ -136,6 +136,21 @@ def _periodic(args) -> int:
     return code
 
 
+def _stability(args) -> int:
+    """The certified cycle of period P of an RNN file and its multiplier enclosures (Gershgorin discs)."""
+    from certify.maps.rnn import is_rnn_file
+    from certify.reporting.rnn import render_multipliers
+
+    if not is_rnn_file(args.map):
+        raise CertifyError(f"certify stability reads an n-dimensional RNN file (JSON with \"kind\": \"rnn\", or an "
+                           f"nn.RNN state_dict), not {args.map!r}; for 1D maps see certify lyapunov")
+    res = _api().period(args.map, args.period, max_prec=args.max_prec, timeout=args.timeout, progress=_progress_fn())
+    code = _emit(args, res)
+    if not args.json and not res.undecided:
+        print(render_multipliers(res.certificate))
+    return code
+
+
 def _export(args) -> int:
     """Write the Coq proof of a certificate; print the theorem it states and how to check it."""
     text = _api().export(args.file, coq=args.coq)
@@ -550,6 +565,14 @@ def _parser() -> argparse.ArgumentParser:
     _flow_arguments(lp)
     lp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     lp.add_argument("--out", help="write the certificate to this file (atomically)")
+    sb = sub.add_parser("stability", help="an RNN's certified cycle of period P: attracting, repelling or a saddle "
+                                           "with its unstable directions, and enclosures of its multipliers")
+    sb.add_argument("map", help="an n-dimensional RNN file (JSON with \"kind\": \"rnn\", or an nn.RNN state_dict)")
+    sb.add_argument("--period", "-p", required=True, help="the period P >= 1")
+    sb.add_argument("--max-prec", type=int, default=1024, help="largest precision in bits (default 1024)")
+    sb.add_argument("--timeout", type=float, default=None, help=_TIMEOUT_HELP)
+    sb.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
+    sb.add_argument("--out", help="write the certificate to this file (atomically)")
     rb = sub.add_parser("robustness", help="certified radius [lo, hi] of period 3 under weight perturbations")
     rb.add_argument("map", help="a weights file or rnn1d(...)")
     _activation_argument(rb)
@@ -697,7 +720,7 @@ _COMMANDS = {"period": _periodic, "orbits": _periodic, "threshold": _threshold, 
              "bifurcation": _bifurcation, "chaos-onset": _chaos_onset, "phase": _phase, "audit": _audit,
              "report": _report, "gradients": _gradients, "forcing-interval": _forcing, "entropy": _entropy,
              "lyapunov": _lyapunov, "robustness": _robustness, "oscillations": _oscillations,
-             "scrambling": _scrambling, "export": _export}
+             "scrambling": _scrambling, "export": _export, "stability": _stability}
 
 
 def _main(argv) -> int:

@@ -16,9 +16,13 @@ A_s at the midpoints). Minimal period p: for every proper divisor d of p some bo
 from X_{t+d}, so z_t != z_{t+d}. Stability from the ball matrix M(X) = A_{p-1} ... A_0 containing
 every product of slope matrices along the boxes: ||M(X)^k||_inf < 1 for some k = 2^j proves the
 cycle attracting, ||(M(X)^{-1})^k||_inf < 1 (every member invertible) proves it repelling (all
-multipliers outside the unit circle); otherwise stability is undetermined.
+multipliers outside the unit circle); otherwise stability is undetermined. An optional second fact,
+cycle_multipliers, encloses the multipliers (the eigenvalues of every member of M(X)) by
+Gershgorin discs after a similarity V given in the certificate as a hint (certify.checker.multipliers):
+attracting, repelling, or a saddle with the exact number of unstable directions.
 
-Imports only flint, certify.certificates, certify.errors and the kernel's statement module.
+Imports only flint, certify.certificates, certify.errors and the kernel's modules statement and
+multipliers.
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from __future__ import annotations
 from flint import arb, arb_mat, fmpq
 
 from certify.certificates import interval_parse, q_parse
-from certify.checker.statement import Failure, Statement, iv, whole
+from certify.checker import multipliers as MU
+from certify.checker.statement import Failure, Statement, _decimal, iv, whole
 from certify.errors import CertifyError
 
-__all__ = ["RNN", "ACTIVATIONS", "parse_rnn", "krawczyk_cycle", "stability", "rnn_cycle", "MAX_RNN_DIM",
+__all__ = ["RNN", "ACTIVATIONS", "parse_rnn", "krawczyk_cycle", "jacobian_product", "stability", "rnn_cycle",
+           "multipliers_text", "multipliers_parts", "MAX_RNN_DIM",
            "MAX_RNN_PERIOD", "MAX_WORK", "MAX_POWER_STEPS"]
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "hardtanh")
@@ -192,11 +198,17 @@ def _power_below_one(M: arb_mat) -> bool:
     return False
 
 
-def stability(A: list) -> str:
-    """"attracting", "repelling" or "undetermined" from the ball matrix M = A[p-1] ... A[0]."""
+def jacobian_product(A: list) -> arb_mat:
+    """The ball matrix M = A[p-1] ... A[0]: it contains every product of slope matrices along the boxes."""
     M = A[0]
     for a in A[1:]:
         M = a * M
+    return M
+
+
+def stability(A: list) -> str:
+    """"attracting", "repelling" or "undetermined" from the ball matrix M = A[p-1] ... A[0]."""
+    M = jacobian_product(A)
     if _power_below_one(M):
         return "attracting"
     try:
@@ -218,9 +230,10 @@ STABILITY = ("attracting", "repelling", "undetermined")
 _FACT_KEYS = {"fact", "p", "boxes", "stability"}
 
 
-def fact_cycle_krawczyk_nd(m: RNN, fact: dict, p: int, prec: int) -> str:
+def fact_cycle_krawczyk_nd(m: RNN, fact: dict, p: int, prec: int) -> tuple:
     """The boxes hold a unique p-cycle (Krawczyk on the cyclic system), of minimal period p (boxes
-    disjoint under every proper divisor shift), with the stated stability (the kernel's). Returns it."""
+    disjoint under every proper divisor shift), with the stated stability (the kernel's). Returns it
+    and the slope enclosures A_s over the boxes."""
     if not isinstance(fact, dict) or set(fact) != _FACT_KEYS or fact.get("fact") != "cycle_krawczyk_nd":
         raise Failure(f"a cycle_krawczyk_nd fact has the keys {sorted(_FACT_KEYS)}")
     if whole(fact["p"], "the fact's period", 1, MAX_RNN_PERIOD) != p:
@@ -235,7 +248,50 @@ def fact_cycle_krawczyk_nd(m: RNN, fact: dict, p: int, prec: int) -> str:
     st = stability(A)
     if fact["stability"] != st:
         raise Failure(f"stability must be {st!r}, what the kernel derives at this precision")
-    return st
+    return st, A
+
+
+_MULT_KEYS = {"fact", "V", "stability", "unstable"}
+
+
+def fact_cycle_multipliers(m: RNN, fact: dict, A: list) -> list:
+    """Every member of M = A[p-1] ... A[0] has exactly `unstable` eigenvalues of modulus > 1 and the
+    rest of modulus < 1 (the stated stability), proved by the Gershgorin discs of V^-1 M V
+    (certify.checker.multipliers). Returns the discs."""
+    if not isinstance(fact, dict) or set(fact) != _MULT_KEYS or fact.get("fact") != "cycle_multipliers":
+        raise Failure(f"a cycle_multipliers fact has the keys {sorted(_MULT_KEYS)}")
+    ds = MU.discs(jacobian_product(A), MU.parse_similarity(fact["V"], m.n))
+    st, k = MU.classify(ds)
+    if st == "undetermined":
+        raise Failure("a Gershgorin disc meets the unit circle: the multipliers are not separated from it")
+    if fact["stability"] != st or whole(fact["unstable"], "unstable", 0, m.n) != k:
+        raise Failure(f"the discs prove {st!r} with {k} unstable direction(s), not {fact['stability']!r} "
+                      f"with {fact['unstable']}")
+    return ds
+
+
+def _range_text(ds: list) -> str:
+    lo, hi = MU.modulus_range(ds)
+    low = max(lo.lower().fmpq(), fmpq(0))
+    return f"|lambda| in [{_decimal(low, False, 3)}, {_decimal(hi.upper().fmpq(), True, 3)}]"
+
+
+def multipliers_parts(ds: list) -> tuple:
+    """("saddle: 1 unstable direction", "1 with |lambda| in [...], 7 with |lambda| in [...]") from
+    the discs: the classification, and the moduli of the unstable then the stable multipliers,
+    rounded outward (each range contains every multiplier of its kind)."""
+    st, k = MU.classify(ds)
+    if st == "undetermined":
+        return "undetermined (a Gershgorin disc meets the unit circle)", f"{len(ds)} with {_range_text(ds)}"
+    out, inn = [d for d in ds if d.outside()], [d for d in ds if not d.outside()]
+    head = st if st != "saddle" else f"saddle: {k} unstable direction{'s' if k > 1 else ''}"
+    return head, ", ".join(f"{len(g)} with {_range_text(g)}" for g in (out, inn) if g)
+
+
+def multipliers_text(ds: list) -> str:
+    """"saddle: 1 unstable direction; multipliers: 1 with |lambda| in [...], 7 with ..."."""
+    head, ranges = multipliers_parts(ds)
+    return f"{head}; multipliers: {ranges}"
 
 
 def _box_text(box, shown: int = 3) -> str:
@@ -250,9 +306,13 @@ def rnn_cycle(prog, cert: dict) -> Statement:
     Theorems: Krawczyk's (a unique zero of the cyclic system in X when K(X) is inside int X, for
     any preconditioner and any slope enclosure J(X)); disjoint boxes under a shift by d exclude the
     periods dividing d; ||M(X)^k|| < 1 (resp. for the inverse) bounds every product of slopes along
-    the boxes, so points near the cycle converge to it (resp. leave). Checked, not assumed: the map's
-    shapes, the boxes, the minimal period, the Krawczyk inclusion, the stability at the certificate's
-    precision, the work bounded before it is done.
+    the boxes, so points near the cycle converge to it (resp. leave); Gershgorin's, counting form
+    (certify.checker.multipliers), for the optional cycle_multipliers fact: the Jacobian of f^p at the
+    cycle lies in M(X), and V^-1 M(X) V has its eigenvalues in the discs, as many in a union of discs
+    apart from the others as discs, so the count outside the unit circle is exact. Checked, not
+    assumed: the map's shapes, the boxes, the minimal period, the Krawczyk inclusion, the stability at
+    the certificate's precision, V's invertibility, the discs' position against the unit circle, the
+    work bounded before it is done.
     """
     m = parse_rnn(cert["map"]["canonical"])
     p = whole(cert["claim"]["p"], "the claim's period p", 1, MAX_RNN_PERIOD)
@@ -264,16 +324,22 @@ def rnn_cycle(prog, cert: dict) -> Statement:
         if evidence:
             raise Failure("an undecided RNN cycle claims nothing: no facts")
         return Statement(f"undecided: nothing is claimed about cycles of period {p} of {head}", 0)
-    if cert["verdict"] != "proved" or len(evidence) != 1:
-        raise Failure("a proved RNN cycle has exactly one cycle_krawczyk_nd fact (refutations are not supported)")
+    if cert["verdict"] != "proved" or len(evidence) not in (1, 2):
+        raise Failure("a proved RNN cycle has one cycle_krawczyk_nd fact, optionally followed by one "
+                      "cycle_multipliers fact (refutations are not supported)")
     if m.n ** 3 * p ** 2 > MAX_WORK:
         raise Failure(f"n^3 p^2 = {m.n ** 3 * p ** 2} is beyond the checker's limit {MAX_WORK}")
     prec = cert["precision"]
     try:
-        st = fact_cycle_krawczyk_nd(m, evidence[0], p, prec)
+        st, A = fact_cycle_krawczyk_nd(m, evidence[0], p, prec)
     except Failure as e:
         raise Failure(f"fact 0 (cycle_krawczyk_nd): {e}") from None
+    if len(evidence) == 2:
+        try:
+            st = multipliers_text(fact_cycle_multipliers(m, evidence[1], A))
+        except Failure as e:
+            raise Failure(f"fact 1 (cycle_multipliers): {e}") from None
     box = evidence[0]["boxes"][0]
     noun = "a fixed point" if p == 1 else f"a cycle of minimal period {p}"
     return Statement(f"{head} has {noun}, unique in the certified boxes (Krawczyk on the cyclic system); "
-                     f"{st}\nz_0 in ({_box_text(box)})", 1)
+                     f"{st}\nz_0 in ({_box_text(box)})", len(evidence))

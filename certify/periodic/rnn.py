@@ -5,7 +5,10 @@ f(z_0) - z_1, ...) from seeded starts (orbit segments after a transient, which f
 cycles, and raw random segments, which may reach unstable ones); the seeds are fixed, so the
 search and the certificate are deterministic. The proof is the kernel's own Krawczyk test
 (certify.checker.rnn.krawczyk_cycle) on boxes around the float cycle, widened until it passes,
-at 64, 128, ... bits; every proved certificate passes `check` before it is returned.
+at 64, 128, ... bits; every proved certificate passes `check` before it is returned. The
+multipliers: float eigenvectors V of the midpoint of the Jacobian product M, written as exact
+rationals, are the hint of a cycle_multipliers fact when the kernel's Gershgorin discs of V^-1 M V
+(certify.checker.multipliers) are all off the unit circle; else V = I is tried; else no such fact.
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ import numpy as np
 from flint import fmpq
 
 from certify.arith import Budget
-from certify.certificates import SCHEMA, interval
-from certify.checker.rnn import MAX_RNN_PERIOD, MAX_WORK, krawczyk_cycle, stability
+from certify.certificates import SCHEMA, interval, q_str
+from certify.checker import multipliers as MU
+from certify.checker.rnn import MAX_RNN_PERIOD, MAX_WORK, jacobian_product, krawczyk_cycle, stability
+from certify.checker.statement import Failure
 from certify.checker.semantics import workprec
 from certify.errors import CertifyError
 from certify.maps.rnn import RNNMap
 
-__all__ = ["find_cycles", "certify_rnn_cycle", "STARTS"]
+__all__ = ["find_cycles", "certify_rnn_cycle", "multipliers_fact", "similarity_hints", "STARTS"]
 
 STARTS = 64          # Newton starts (half after a transient, half raw)
 TRANSIENT = 200      # steps before an orbit segment is taken as a start
@@ -106,8 +111,8 @@ def _disjoint_shifts(boxes, p: int) -> bool:
 
 
 def _prove(net: RNNMap, Z: np.ndarray, budget: Budget):
-    """(prec, boxes, stability) of the first box size and precision where the kernel's Krawczyk
-    test passes, or None."""
+    """(prec, boxes, stability, slopes) of the first box size and precision where the kernel's
+    Krawczyk test passes, or None."""
     p, scale = Z.shape[0], 1 + float(np.abs(Z).max())
     for prec in budget.precisions():
         with workprec(prec):
@@ -117,7 +122,42 @@ def _prove(net: RNNMap, Z: np.ndarray, budget: Budget):
                     break
                 ok, A = krawczyk_cycle(net.model, boxes, prec)
                 if ok:
-                    return prec, boxes, stability(A)
+                    return prec, boxes, stability(A), A
+    return None
+
+
+def _exact(x: float) -> str:
+    return q_str(fmpq(*float(x).as_integer_ratio()))
+
+
+def similarity_hints(M) -> list:
+    """Candidate similarities V for the ball matrix M, as certificate hints {"re": ..., "im": ...}:
+    the float eigenvectors of M's midpoint (complex when some eigenvalue is), then the identity."""
+    n = M.nrows()
+    Mf = np.array([[float(M[i, j].mid()) for j in range(n)] for i in range(n)])
+    hints = []
+    if np.all(np.isfinite(Mf)):
+        _, V = np.linalg.eig(Mf)
+        if np.all(np.isfinite(V)):
+            hint = {"re": [[_exact(v) for v in r] for r in V.real]}
+            if np.iscomplexobj(V) and np.any(V.imag != 0):
+                hint["im"] = [[_exact(v) for v in r] for r in V.imag]
+            hints.append(hint)
+    hints.append({"re": [[str(int(i == j)) for j in range(n)] for i in range(n)]})
+    return hints
+
+
+def multipliers_fact(A: list):
+    """A cycle_multipliers fact for the slope enclosures A (at the working precision): the first
+    hint whose Gershgorin discs are all off the unit circle, or None."""
+    M = jacobian_product(A)
+    for hint in similarity_hints(M):
+        try:
+            st, k = MU.classify(MU.discs(M, MU.parse_similarity(hint, M.nrows())))
+        except Failure:
+            continue
+        if st != "undetermined":
+            return {"fact": "cycle_multipliers", "stability": st, "unstable": k, "V": hint}
     return None
 
 
@@ -142,10 +182,14 @@ def certify_rnn_cycle(net: RNNMap, p: int, budget: Budget = Budget(), starts: in
         proof = _prove(net, Z, budget)
         if proof is None:
             continue
-        prec, boxes, st = proof
+        prec, boxes, st, A = proof
         cert.update(verdict="proved", precision=prec, evidence=[{
             "fact": "cycle_krawczyk_nd", "p": p, "stability": st,
             "boxes": [[interval(lo, hi) for lo, hi in z] for z in boxes]}])
+        with workprec(prec):
+            mult = multipliers_fact(A)
+        if mult is not None:
+            cert["evidence"].append(mult)
         break
     if cert["verdict"] == "undecided":
         cert["reason"] = (f"no float cycle of minimal period {p} found from {starts} seeded starts" if not found else

@@ -14,6 +14,26 @@ def _width(z) -> float:
     return max(float(hi - lo) for lo, hi in map(interval_parse, z))
 
 
+def multiplier_discs(cert: dict) -> list:
+    """The kernel's Gershgorin discs for the certificate's cycle_multipliers fact (re-computed at the
+    certificate's precision from its boxes and V; the certificate must pass `check`)."""
+    from certify.checker import multipliers as MU
+    from certify.checker.rnn import jacobian_product, krawczyk_cycle, parse_rnn
+    from certify.checker.semantics import workprec
+
+    m, prec = parse_rnn(cert["map"]["canonical"]), cert["precision"]
+    boxes = [[interval_parse(v) for v in z] for z in cert["evidence"][0]["boxes"]]
+    with workprec(prec):
+        _, A = krawczyk_cycle(m, boxes, prec)
+        return MU.discs(jacobian_product(A), MU.parse_similarity(cert["evidence"][1]["V"], m.n))
+
+
+def multiplier_parts(cert: dict) -> tuple:
+    """(classification, multiplier ranges) as the kernel words them."""
+    from certify.checker.rnn import multipliers_parts
+    return multipliers_parts(multiplier_discs(cert))
+
+
 def render_rnn_cycle(cert: dict, shown: int = 4, coords: int = 4) -> str:
     """The map, the certified cycle's boxes (midpoints, widths), its stability and the verdict."""
     m, p = cert["map"], cert["claim"]["p"]
@@ -36,6 +56,57 @@ def render_rnn_cycle(cert: dict, shown: int = 4, coords: int = 4) -> str:
     how = {"attracting": "attracting (||M^k|| < 1 for the Jacobian product M over the boxes)",
            "repelling": "repelling (||M^-k|| < 1 for the Jacobian product M over the boxes)",
            "undetermined": "undetermined (no norm bound on the Jacobian product's powers or inverse's powers < 1)"}
-    out.append(f"stable   {how[fact['stability']]}")
-    out.append(f"verdict  PROVED: 1 fact re-verified by the independent checker at {cert['precision']} bits")
+    if len(cert["evidence"]) > 1:
+        head, ranges = multiplier_parts(cert)
+        out.append(f"stable   {head} (Gershgorin discs of V^-1 M V, M the Jacobian product over the boxes)")
+        out.append(f"         multipliers: {ranges}")
+    else:
+        out.append(f"stable   {how[fact['stability']]}")
+    k = len(cert["evidence"])
+    out.append(f"verdict  PROVED: {k} fact{'s' if k > 1 else ''} re-verified by the independent checker "
+               f"at {cert['precision']} bits")
+    return "\n".join(out)
+
+
+def _disc_line(d) -> str:
+    """`|z - c| <= r` with c shown to 12 digits (a part below the disc's radius as 0) and r rounded up
+    to cover both the disc's radius and the shown centre's distance from the exact one (so the shown
+    disc contains the kernel's)."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from flint import acb, fmpq
+
+    from certify.checker.statement import _decimal
+
+    rad = d.radius.upper().fmpq()
+
+    def short(q):  # a part smaller than the radius is shown as 0 (the radius below absorbs it)
+        return _decimal(q, False, 12) if abs(q) > rad else "0"
+
+    def exact(text):
+        q = Fraction(Decimal(text))
+        return fmpq(q.numerator, q.denominator)
+    re, im = (short(x.mid().fmpq()) for x in (d.centre.real, d.centre.imag))
+    shown = acb(exact(re), exact(im))
+    r = (abs(d.centre - shown) + d.radius).upper().fmpq()
+    c = re if im == "0" else f"{re} {'-' if im.startswith('-') else '+'} {im.lstrip('-')}i"
+    return f"|z - ({c})| <= {_decimal(r, True, 2)}"
+
+
+def render_multipliers(cert: dict) -> str:
+    """The multiplier enclosures of a certificate's cycle_multipliers fact: one line per group of
+    Gershgorin discs (a group apart from the others holds as many multipliers as discs)."""
+    from certify.checker import multipliers as MU
+    from certify.checker.rnn import _range_text
+
+    if cert["verdict"] != "proved" or len(cert["evidence"]) < 2:
+        return "discs    none: the multipliers were not separated from the unit circle (no cycle_multipliers fact)"
+    ds = multiplier_discs(cert)
+    out = [f"discs    the {len(ds)} multipliers (with multiplicity) lie in the Gershgorin discs of V^-1 M V; "
+           "a group of discs apart from the others holds as many as it has discs"]
+    for g in MU.groups(ds):
+        kind = "unstable" if ds[g[0]].outside() else "stable"
+        where = _disc_line(ds[g[0]]) if len(g) == 1 else f"a union of {len(g)} discs"
+        out.append(f"         {len(g)} in {where}   {_range_text([ds[i] for i in g])}   {kind}")
     return "\n".join(out)
