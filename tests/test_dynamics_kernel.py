@@ -279,6 +279,6 @@ def test_certifier_output_passes_and_states(tmp_path):
     from certify.dynamics.gradients import gradients
     cert = entropy_bounds(parse_map("tent(s=2)"))
     res = check(copy.deepcopy(cert))
-    assert res.ok and res.statement.startswith("h_top(f|I) in [0.6931471805")
+    assert res.ok and res.statement.startswith("h_top(f|I) = log(2) in [0.6931471805")
     g = gradients(parse_map("tent(s=2)"), fmpq(1, 3) + fmpq(1, 10 ** 9), 30)
     assert check(g).ok and "param_gradient" not in g
