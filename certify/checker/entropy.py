@@ -207,7 +207,8 @@ def describe(fact: dict):
         a, b = interval_parse(fact["rho"])
         m, k = len(fact["points"]) - 1, fact["k"]
         form = f"log({q_str(a)})" if a == b else f"log(rho), rho the largest root of {fact['minpoly']}"
-        on = "J = I" if k == 0 else f"J = [{num(q_parse(fact['points'][0]))}, {num(q_parse(fact['points'][-1]), up=True)}], f^{k}(I) ⊆ J"
+        on = "J = I" if k == 0 else (f"J = [{num(q_parse(fact['points'][0]))}, {num(q_parse(fact['points'][-1]), up=True)}] "
+                                         f"(f^{k}(I) ⊆ J, so h(f|I) = h(f|J))")
         return "exact", form, (f"Markov partition of {on} into {m} cells (f strictly monotone on each, f(points) ⊆ "
                                "points): h = log rho(M), M the 0-1 transition matrix, rho its largest real eigenvalue "
                                "(Perron-Frobenius; transition and covering graphs coincide)"), ((a, 1), (b, 1))

@@ -569,6 +569,11 @@ def render_oscillations(cert: dict) -> str:
     for f in cert["evidence"]:
         if f["fact"] == "entropy":
             b = f["certificate"]["bounds"]
+            if b["lo_exact"] == b["hi_exact"]:  # an exact fact (constant slope, Markov partition)
+                from certify.checker.statement import iv
+
+                out.append(f"entropy  PROVED: h_top = {b['lo_exact']} {iv({'lo': b['lo'], 'hi': b['hi']})}")
+                continue
             out.append(f"entropy  PROVED: {_float(q_parse(b['lo'])):.6f} <= h_top <= {_float(q_parse(b['hi'])):.6f}"
                        f"  ({b['lo_exact']} .. {b['hi_exact']})")
     return "\n".join(out)
