@@ -8,7 +8,7 @@ import pathlib
 import pytest
 from flint import fmpq
 
-from certify.certificates import SCHEMA, q_parse
+from certify.certificates import SCHEMA
 from certify.checker import check
 from certify.checker.entropy import log_rho_text, odd_period_entry, rho_odd
 from certify.maps import parse_map
