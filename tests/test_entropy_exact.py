@@ -238,3 +238,15 @@ def monkeypatch_module():
     mp = pytest.MonkeyPatch()
     yield mp
     mp.undo()
+
+
+def test_relu_net_with_period_3_gets_log_golden_mean():
+    """A width-8 He ReLU net with a proved period 3: lo >= log rho_3 (2^-40 rounding), even from n = 1 graphs."""
+    from certify.checker.entropy import rho_odd
+    from certify.ensembles.laws import Law, network_rng
+    from certify.maps import from_weights
+    m = from_weights(Law("relu", "he", 8, 2.0).sample(network_rng(20261122, 8, 0, 67)))
+    cert = entropy_bounds(m, tolerance=10)
+    assert check(cert).ok
+    lo, hi = _bounds(cert)
+    assert lo >= math.log(float(rho_odd(3))) - 2 ** -39 and "odd_period" in {f["fact"] for f in cert["evidence"]}

@@ -206,8 +206,23 @@ def _entropy_bounds(m: Map, domain, budget: Budget, tolerance: float, claim: dic
         if best_up[0] - (best_lo[0] if best_lo else 0.0) < tolerance:
             break
         n += 1
+    best_lo = _period3_floor(m, I, best_lo, budget)
     extra = {} if stopped is None else {"note": f"sharpening stopped before hi - lo < {tolerance:g} ({stopped})"}
     return _finish(cert_of, best_lo, best_up, budget, **extra)
+
+
+def _period3_floor(m: Map, I, best_lo, budget: Budget):
+    """best_lo, or log rho_3 from a proved period 3 in I when that is larger (BGMY: a network with a
+    proved period 3 always gets h >= log of the golden mean)."""
+    from certify.periodic.period import certify_period
+
+    a = rho_odd(3)
+    if I[0] >= I[1] or (best_lo is not None and best_lo[0] >= math.log(float(a))):
+        return best_lo
+    sub = certify_period(m, 3, domain=I, budget=dataclasses.replace(budget, max_cells=budget.max_cells // 16))
+    if sub["verdict"] != "proved":
+        return best_lo
+    return (math.log(float(a)), {"fact": "odd_period", "p": 3, "rho_lower": q_str(a), "certificate": sub})
 
 
 def _finish(cert_of, best_lo, best_up, budget, **extra):
