@@ -24,6 +24,7 @@ from certify.checker.statement import Failure
 __all__ = ["slope_fact", "markov_fact", "polynomial_candidates"]
 
 MAX_SHRINK = 8  # the k tried for J = f^k(I)
+MAX_BITS = 2048  # the height of a partition point (an infinite orbit is abandoned there)
 
 
 def slope_fact(pl, I):
@@ -37,12 +38,12 @@ def slope_fact(pl, I):
 
 def _closure(f, start, J):
     """The smallest set holding `start` and closed under f, all inside J, or None (more than
-    MAX_MARKOV + 1 points, or a point leaves J)."""
+    MAX_MARKOV + 1 points, a point leaves J or has more than MAX_BITS bits)."""
     pts, todo = set(start), list(start)
     while todo:
         y = f(todo.pop())
-        if not J[0] <= y <= J[1]:
-            return None
+        if not J[0] <= y <= J[1] or max(abs(int(y.p)), int(y.q)).bit_length() > MAX_BITS:
+            return None  # leaves J, or an orbit whose heights grow (a polynomial's squares them): not finite
         if y not in pts:
             pts.add(y)
             todo.append(y)
