@@ -8,7 +8,7 @@ import pathlib
 import pytest
 from flint import fmpq
 
-from certify.certificates import SCHEMA, q_parse
+from certify.certificates import SCHEMA
 from certify.checker import check
 from certify.checker.entropy import log_rho_text, odd_period_entry, rho_odd
 from certify.maps import parse_map
@@ -38,13 +38,24 @@ def _rejected(name, edit, words=""):
 # ----------------------------------------------------------------------------- entropy
 
 def test_entropy_statement_gives_the_interval_and_the_laps_it_rests_on():
-    """tent(s=3/2) on [0, 3/4]: h_top = log 1.5 = 0.405465 lies in the stated interval, from the lap graphs of f^10, f^11."""
+    """min(2x, 7(1-x)/5) on [0, 14/17]: the stated interval comes from the lap graphs of f^6 and f^10."""
     res = check(_load("entropy"))
     assert res.ok
-    assert res.statement.startswith("h_top(f|I) in [0.4031993197713, 0.4113688403086], I = [0, 3/4]")
-    assert "165 laps of f^10" in res.statement and "250 laps of f^11" in res.statement
-    lo, hi = (q_parse(_load("entropy")["bounds"][k]) for k in ("lo", "hi"))
-    assert lo < fmpq(405465, 10 ** 6) < fmpq(405466, 10 ** 6) < hi
+    assert res.statement.startswith("h_top(f|I) in [0.414012737393, 0.4262017389856], I = [0, ~0.8235294222832]")
+    assert "33 laps of f^6" in res.statement and "204 laps of f^10" in res.statement
+
+
+def test_exact_entropy_statements():
+    """The slope, Markov (rational and algebraic rho, J = f^k(I)) and polynomial Markov fixtures state h exactly."""
+    want = {"entropy_slope": "h_top(f|I) = log(6/5) in [0.1823215567937, 0.1823215567948], I = [0, 5033165/8388608]",
+            "entropy_markov": "h_top(f|I) = log(rho), rho the largest root of x^2 - x - 1 in [0.4812118250592, "
+                              "0.4812118250602], I = [0, 2]",
+            "entropy_markov_shrunk": "h_top(f|I) = log(rho), rho the largest root of x^2 - x - 1 in",
+            "entropy_markov_poly": "h_top(f|I) = log(2) in [0.6931471805592, 0.6931471805602], I = [0, 1]"}
+    for name, start in want.items():
+        res = check(_load(name))
+        assert res.ok and res.statement.startswith(start), res.statement
+    assert "J = [0, 2] (f^1(I) ⊆ J, so h(f|I) = h(f|J))" in check(_load("entropy_markov_shrunk")).statement
 
 
 def test_entropy_bounds_are_proved_or_undecided():
@@ -279,6 +290,6 @@ def test_certifier_output_passes_and_states(tmp_path):
     from certify.dynamics.gradients import gradients
     cert = entropy_bounds(parse_map("tent(s=2)"))
     res = check(copy.deepcopy(cert))
-    assert res.ok and res.statement.startswith("h_top(f|I) in [0.6931471805")
+    assert res.ok and res.statement.startswith("h_top(f|I) = log(2) in [0.6931471805")
     g = gradients(parse_map("tent(s=2)"), fmpq(1, 3) + fmpq(1, 10 ** 9), 30)
     assert check(g).ok and "param_gradient" not in g

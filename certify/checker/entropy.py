@@ -20,6 +20,7 @@ from flint import arb, ctx, fmpq
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.facts import pieces_invariant, pl_image
 from certify.checker.limits import MAX_PIECES
+from certify.checker.markov import check_markov, check_slope
 from certify.checker.semantics import PL, ball_of, eval_ball
 from certify.checker.statement import Failure, Statement, facts_list, fixed, iv, num, undecided, whole
 
@@ -202,6 +203,20 @@ def describe(fact: dict):
         return "lower", f"log({q_str(a)})", (f"a point of minimal period {p} in I (embedded period certificate): "
                                              f"h >= log rho_{p} > log(rho_lower) (Block-Guckenheimer-Misiurewicz-"
                                              "Young)"), (a, 1)
+    if kind == "markov":
+        a, b = interval_parse(fact["rho"])
+        m, k = len(fact["points"]) - 1, fact["k"]
+        form = f"log({q_str(a)})" if a == b else f"log(rho), rho the largest root of {fact['minpoly']}"
+        on = "J = I" if k == 0 else (f"J = [{num(q_parse(fact['points'][0]))}, {num(q_parse(fact['points'][-1]), up=True)}] "
+                                         f"(f^{k}(I) ⊆ J, so h(f|I) = h(f|J))")
+        return "exact", form, (f"Markov partition of {on} into {m} cells (f strictly monotone on each, f(points) ⊆ "
+                               "points): h = log rho(M), M the 0-1 transition matrix, rho its largest real eigenvalue "
+                               "(Perron-Frobenius; transition and covering graphs coincide)"), ((a, 1), (b, 1))
+    if kind == "slope":
+        s = q_parse(fact["s"])
+        t = max(s, fmpq(1))
+        return "exact", f"log({q_str(t)})", (f"|f'| = {q_str(s)} on every piece of f on I: h <= log max(1, s) (Lipschitz), "
+                                            "laps(f^n) >= Var(f^n|I)/|I| = s^n (Misiurewicz-Szlenk)"), ((t, 1), (t, 1))
     if kind == "lipschitz":
         s, n = q_parse(fact["s"]), fact["n"]
         return "upper", f"log({q_str(s)})/{n}", (f"|(f^{n})'| <= {q_str(s)} on I: h <= (1/n) log sup|(f^n)'| "
@@ -369,6 +384,8 @@ def _invariant(prog, cert: dict, lo, hi):
         if not (lo <= img[0] and img[1] <= hi):
             raise Failure("f(I) is not inside I")
         return pl
+    if pieces is None and prog.is_polynomial() and any(f.get("fact") == "markov" for f in facts_list(cert)):
+        return None  # f(I) in I exactly, from the Markov partition of I (checked with the fact)
     whole(pieces, "the claim's pieces", 1, MAX_PIECES)
     if not (lo < hi and pieces_invariant(prog, lo, hi, pieces)):
         raise Failure("f(I) inside I is not proved (ball images of the claim's pieces)")
@@ -401,6 +418,7 @@ def entropy(prog, cert: dict) -> Statement:
     pl = _invariant(prog, cert, lo, hi)
     evidence = facts_list(cert)
     cells = CellBudget(MAX_CELL_WORK)
+    exact, markov_I = {}, False
     sides = {"lower": {TRIVIAL[0]: (TRIVIAL[1], (fmpq(1), 1))}, "upper": {}}
     with ctx.workprec(max(ctx.prec, 128)):
         for i, fact in enumerate(evidence):
@@ -430,14 +448,29 @@ def entropy(prog, cert: dict) -> Statement:
                         raise Failure(f"{fact['rho_lower']} is not below rho_{p}")
                 elif kind == "lipschitz":
                     _lipschitz(prog, lo, hi, fact)
+                elif kind == "markov":
+                    _keys(fact, "k", "points", "minpoly", "rho")
+                    _, J = check_markov(prog, pl, lo, hi, fact, MAX_DEPTH)
+                    markov_I = markov_I or J == (lo, hi)
+                elif kind == "slope":
+                    _keys(fact, "s")
+                    if pl is None:
+                        raise Failure("checked for piecewise-linear maps only")
+                    check_slope(pl, lo, hi, fact)
                 else:
                     raise Failure("unknown fact kind")
             except Failure as e:
                 raise Failure(f"fact {i} ({kind}): {e}") from None
             side, form, method, value = describe(fact)
-            sides[side][form] = (method, value)
+            if side == "exact":
+                sides["lower"][form], sides["upper"][form] = (method, value[0]), (method, value[1])
+                exact[form] = method
+            else:
+                sides[side][form] = (method, value)
+    if pl is None and cert["claim"].get("pieces") is None and not markov_I:
+        raise Failure("f(I) in I is proved by the claim's pieces (ball images) or by a Markov partition of I")
     if not sides["upper"]:
-        raise Failure("an entropy certificate needs an upper-bound fact (laps, graph_upper or lipschitz)")
+        raise Failure("an entropy certificate needs an upper-bound fact (laps, graph_upper, lipschitz, markov or slope)")
     b = cert.get("bounds")
     if not isinstance(b, dict) or b.get("lo_exact") not in sides["lower"] or b.get("hi_exact") not in sides["upper"]:
         raise Failure("bounds.lo_exact and bounds.hi_exact must be the exact forms of a verified lower and upper fact")
@@ -450,6 +483,10 @@ def entropy(prog, cert: dict) -> Statement:
                       "multiples of 2^-40, and the kernel's method texts")
     if L > U:
         raise Failure("the lower bound exceeds the upper bound: the facts contradict each other")
+    if b["lo_exact"] == b["hi_exact"] and b["lo_exact"] in exact:
+        lines = [f"h_top(f|I) = {b['lo_exact']} {iv({'lo': want['lo'], 'hi': want['hi']})}, {I} (f continuous on I, "
+                 "f(I) ⊆ I)", f"exact {b['lo_exact']}: {lo_m}"]
+        return Statement("\n".join(lines), len(evidence))
     lines = [f"h_top(f|I) {iv({'lo': want['lo'], 'hi': want['hi']})}, {I} (f continuous on I, f(I) ⊆ I)",
              f"lower {b['lo_exact']}: {lo_m}", f"upper {b['hi_exact']}: {hi_m}"]
     return Statement("\n".join(lines), len(evidence))

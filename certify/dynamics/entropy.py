@@ -159,6 +159,9 @@ def _entropy_bounds(m: Map, domain, budget: Budget, tolerance: float, claim: dic
         return cert_of("undecided", reason="no invariant interval holding the dynamics was found "
                                            "(orbits escape to infinity?); pass --domain")
     claim["interval"] = interval(*I)
+    exact = _exact_fact(m, pl, I)
+    if exact is not None:
+        return _finish_exact(cert_of, exact, budget)
     best_up, best_lo = None, None  # (value, fact, exact, method)
     graphs = I[0] < I[1]
     n, stopped = 1, None
@@ -203,8 +206,23 @@ def _entropy_bounds(m: Map, domain, budget: Budget, tolerance: float, claim: dic
         if best_up[0] - (best_lo[0] if best_lo else 0.0) < tolerance:
             break
         n += 1
+    best_lo = _period3_floor(m, I, best_lo, budget)
     extra = {} if stopped is None else {"note": f"sharpening stopped before hi - lo < {tolerance:g} ({stopped})"}
     return _finish(cert_of, best_lo, best_up, budget, **extra)
+
+
+def _period3_floor(m: Map, I, best_lo, budget: Budget):
+    """best_lo, or log rho_3 from a proved period 3 in I when that is larger (BGMY: a network with a
+    proved period 3 always gets h >= log of the golden mean)."""
+    from certify.periodic.period import certify_period
+
+    a = rho_odd(3)
+    if I[0] >= I[1] or (best_lo is not None and best_lo[0] >= math.log(float(a))):
+        return best_lo
+    sub = certify_period(m, 3, domain=I, budget=dataclasses.replace(budget, max_cells=budget.max_cells // 16))
+    if sub["verdict"] != "proved":
+        return best_lo
+    return (math.log(float(a)), {"fact": "odd_period", "p": 3, "rho_lower": q_str(a), "certificate": sub})
 
 
 def _finish(cert_of, best_lo, best_up, budget, **extra):
@@ -224,6 +242,42 @@ def _finish(cert_of, best_lo, best_up, budget, **extra):
         if not res.ok:
             return cert_of("undecided", reason=f"internal self-check failed ({res.message})")
     return cert
+
+
+def _exact_fact(m: Map, pl, I):
+    """A slope or markov fact giving h(f|I) exactly, or None."""
+    from certify.dynamics.entropy_exact import markov_fact, slope_fact
+
+    fact = slope_fact(pl, I) if pl is not None else None
+    return fact if fact is not None else markov_fact(m.program, pl, I)
+
+
+def _finish_exact(cert_of, fact, budget):
+    """The proved certificate of an exact fact (both bounds from it), self-checked."""
+    _, form, method, (lo_value, hi_value) = describe(fact)
+    bounds = {"lo": q_str(rounded_bound(lo_value, up=False)), "hi": q_str(rounded_bound(hi_value, up=True)),
+              "lo_exact": form, "hi_exact": form, "lo_method": method, "hi_method": method}
+    cert = cert_of("proved", [fact], bounds=bounds)
+    if budget.self_check:
+        res = check(cert)
+        if not res.ok:
+            return cert_of("undecided", reason=f"internal self-check failed ({res.message})")
+    return cert
+
+
+def _polynomial_markov(m: Map, domain, claim: dict, cert_of, budget):
+    """The exact entropy of a polynomial map from a Markov partition of I (the domain, or a simple
+    interval near the float attractor's hull), or None."""
+    from certify.dynamics.entropy_exact import markov_fact, polynomial_candidates
+
+    if not m.program.is_polynomial() or m.program.has_param():
+        return None
+    for I in polynomial_candidates(m.program, domain):
+        fact = markov_fact(m.program, None, I)
+        if fact is not None:
+            claim["interval"] = interval(*I)
+            return _finish_exact(cert_of, fact, budget)
+    return None
 
 
 def smooth_invariant_interval(m: Map, domain=None):
@@ -299,6 +353,9 @@ def smooth_entropy_bounds(m: Map, domain=None, budget: Budget = Budget(), timeou
 def _smooth_entropy_bounds(m: Map, domain, budget: Budget, claim: dict, cert_of) -> dict:
     from certify.periodic.period import certify_period
 
+    done = _polynomial_markov(m, domain, claim, cert_of, budget)
+    if done is not None:
+        return done
     found = smooth_invariant_interval(m, domain)
     if found is None:
         return cert_of("undecided", reason="no invariant interval was proved; pass --domain LO,HI")

@@ -440,6 +440,12 @@ def render_entropy(cert: dict) -> str:
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
         return "\n".join(out)
     b = cert["bounds"]
+    if b["lo_exact"] == b["hi_exact"] and b["lo_method"] == b["hi_method"]:  # an exact fact (slope, markov)
+        from certify.checker.statement import iv
+
+        out.append(f"verdict  PROVED: h_top = {b['lo_exact']} {iv({'lo': b['lo'], 'hi': b['hi']})}")
+        out.append(f"exact    {b['lo_method']}")
+        return "\n".join(out)
     out.append(f"verdict  PROVED: {_float(q_parse(b['lo'])):.6f} <= h_top <= {_float(q_parse(b['hi'])):.6f}")
     out.append(f"lower    {b['lo_exact']}: {b['lo_method']}")
     out.append(f"upper    {b['hi_exact']}: {b['hi_method']}")
@@ -584,6 +590,11 @@ def render_oscillations(cert: dict) -> str:
     for f in cert["evidence"]:
         if f["fact"] == "entropy":
             b = f["certificate"]["bounds"]
+            if b["lo_exact"] == b["hi_exact"]:  # an exact fact (constant slope, Markov partition)
+                from certify.checker.statement import iv
+
+                out.append(f"entropy  PROVED: h_top = {b['lo_exact']} {iv({'lo': b['lo'], 'hi': b['hi']})}")
+                continue
             out.append(f"entropy  PROVED: {_float(q_parse(b['lo'])):.6f} <= h_top <= {_float(q_parse(b['hi'])):.6f}"
                        f"  ({b['lo_exact']} .. {b['hi_exact']})")
     return "\n".join(out)

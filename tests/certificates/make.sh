@@ -42,7 +42,11 @@ gen chaos_onset_refuted.json     chaos-onset "tent(s)" --param s --range 1/2,1
 gen gradients.json               gradients "logistic(r=4)" --x0 0.3 --horizon 40
 gen gradients_param.json         gradients "logistic(r)" --param r --at 7/2 --x0 0.3 --horizon 40 --loss
 gen gradients_undecided.json     gradients "logistic(r=4)" --x0 1/2 --horizon 10
-gen entropy.json                 entropy "tent(s=3/2)"
+gen entropy.json                 entropy "min(2*x, 7*(1-x)/5)" --depth 10
+gen entropy_slope.json           entropy "tent(s=6/5)"
+gen entropy_markov.json          entropy "min(x+1, 4-2*x)" --domain 0,2
+gen entropy_markov_shrunk.json   entropy "max(min(x+1, 4-2*x), 0)" --domain -1,3
+gen entropy_markov_poly.json     entropy "logistic(r=4)"
 gen entropy_horseshoe.json       entropy "max(0, min(3*x, 1, 3 - 3*x))" --depth 3
 gen entropy_smooth.json          entropy "logistic(r=3.83)"
 gen entropy_undecided.json       entropy "x + 1"
