@@ -220,6 +220,17 @@ def count_itineraries(fam, p: int, A, B) -> int:
     return sum(R[i][i] for i in range(k))
 
 
+def _along(word, slopes, icepts):
+    """Along an itinerary: the forms (A_j, B_j) of f^j, j = 0..p (polynomials in the parameter), and
+    D = 1 - A_p, C = B_p."""
+    Aj, Bj = fmpq_poly([1]), fmpq_poly([0])
+    partial = [(Aj, Bj)]
+    for k in word:
+        Aj, Bj = slopes[k] * Aj, slopes[k] * Bj + icepts[k]
+        partial.append((Aj, Bj))
+    return partial, 1 - Aj, Bj
+
+
 def pl_critical(fam, p: int, A, B) -> list:
     """The distinct monic irreducible factors (fmpq_polys in r) of the critical polynomials of
     period p (module docstring): for every itinerary of pieces that some f_r, r in [A, B], can
@@ -229,7 +240,6 @@ def pl_critical(fam, p: int, A, B) -> list:
 
     breaks, slopes, icepts = fam
     factors: dict = {}
-    one, zero = fmpq_poly([1]), fmpq_poly([0])
 
     def add(c):
         if c.is_zero() or c.degree() < 1:
@@ -242,12 +252,7 @@ def pl_critical(fam, p: int, A, B) -> list:
                 factors.setdefault(tuple(g.coeffs()), g)
 
     for word in itineraries(transitions(fam, A, B), p):
-        Aj, Bj = one, zero
-        partial = [(Aj, Bj)]
-        for k in word:
-            Aj, Bj = slopes[k] * Aj, slopes[k] * Bj + icepts[k]
-            partial.append((Aj, Bj))
-        D, C = one - Aj, Bj
+        partial, D, C = _along(word, slopes, icepts)
         # the constraints x_j in piece k_j: (j, break t)
         cons = [(j, t) for j, k in enumerate(word)
                 for t in ([breaks[k - 1]] if k > 0 else []) + ([breaks[k]] if k < len(breaks) else [])]
@@ -346,15 +351,9 @@ def period_at(fam, p: int, A, B, c: AlgebraicParameter) -> bool:
     point of minimal period p exists iff it is one point with distinct orbit points, or longer and
     no pair x_i = x_j holds identically (each other pair is equal at one point at most)."""
     breaks, slopes, icepts = fam
-    one, zero = fmpq_poly([1]), fmpq_poly([0])
     sg = c.sign
     for word in itineraries(transitions(fam, A, B), p):
-        Aj, Bj = one, zero
-        partial = [(Aj, Bj)]
-        for k in word:
-            Aj, Bj = slopes[k] * Aj, slopes[k] * Bj + icepts[k]
-            partial.append((Aj, Bj))
-        D, C = one - Aj, Bj
+        partial, D, C = _along(word, slopes, icepts)
         # constraints (j, t, +1): x_j >= t (a break below piece k_j); (j, t, -1): x_j <= t (a break above)
         cons = [(j, t, side) for j, k in enumerate(word)
                 for t, side in ([(breaks[k - 1], 1)] if k > 0 else []) + ([(breaks[k], -1)] if k < len(breaks) else [])]
