@@ -208,6 +208,18 @@ MAX_EXACT_RADICALS = 4  # the certifier writes closed forms of degree <= 4 roots
 ONSET_FACTS = ("cycle_at", "onset_algebraic", "no_onset", "critical_partition", "onset_at_start", "param_cover")
 
 
+
+def _root_lines(cert: dict, m, name: str, lo, hi, head: str) -> list:
+    """The statement's first lines for an onset at a root of m in [lo, hi]: the root (checking the
+    certificate's minpoly field), then its closed form when the certificate's `exact` is bound."""
+    _minpoly_field(cert, m, name)
+    exact = _exact_field(cert, m, lo, hi)
+    lines = [head + (f"{name}* = {num(lo)}, the root of {_poly_text(cert, m)}" if lo == hi else
+                     f"{name}* is the root of {_poly_text(cert, m)} {iv(cert['onset'])}")]
+    if exact is not None:
+        lines.append(f"{name}* = {exact}")
+    return lines
+
 def _minpoly_field(cert: dict, m: fmpq_poly, name: str) -> None:
     """The top-level `minpoly` (a polynomial in the parameter, as text) is the fact's m, made monic."""
     text = cert.get("minpoly")
@@ -383,13 +395,7 @@ def onset(prog: Program, cert: dict) -> Statement:
         raise F.Failure(f"a proved onset cannot rest on the facts {sorted(kinds)}")
     if got != (lo, hi):
         raise F.Failure("the stated onset differs from the isolating interval")
-    _minpoly_field(cert, m, name)
-    exact = _exact_field(cert, m, lo, hi)
-    lines = [f"onset of minimal period {p} from {name} = {num(A)} on: " +
-             (f"{name}* = {num(lo)}, the root of {_poly_text(cert, m)}" if lo == hi else
-              f"{name}* is the root of {_poly_text(cert, m)} {iv(cert['onset'])}")]
-    if exact is not None:
-        lines.append(f"{name}* = {exact}")
+    lines = _root_lines(cert, m, name, lo, hi, f"onset of minimal period {p} from {name} = {num(A)} on: ")
     has = f"at {name} = {name}*" if v == lo == hi else f"for every {name} in ({name}*, {num(v)}]"
     lines.append(f"f_{name} has no point of minimal period {p} for {name} in [{num(A)}, {name}*) and has one {has} "
                  f"({how}; {p}-cycle proved at {name} = {num(v)})")
@@ -457,13 +463,7 @@ def _onset_by_partition(prog: Program, cert: dict, canon: dict, p: int, A, B, na
     m, (lo, hi) = crit[owners[j]], roots[j]
     if got != (lo, hi):
         raise F.Failure("the stated onset differs from the critical parameter's interval")
-    _minpoly_field(cert, m, name)
-    exact = _exact_field(cert, m, lo, hi)
-    lines = [f"onset of minimal period {p} on {where}: " +
-             (f"{name}* = {num(lo)}, the root of {_poly_text(cert, m)}" if lo == hi else
-              f"{name}* is the root of {_poly_text(cert, m)} {iv(cert['onset'])}")]
-    if exact is not None:
-        lines.append(f"{name}* = {exact}")
+    lines = _root_lines(cert, m, name, lo, hi, f"onset of minimal period {p} on {where}: ")
     has = f"at {name} = {name}*" if kind == "root" else f"for every {name} of the gap after {name}*"
     lines.append(f"f_{name} has no point of minimal period {p} for {name} in [{num(A)}, {name}*) and has one {has} "
                  f"({how} up to {name}*, decided exactly)")
