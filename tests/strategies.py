@@ -243,13 +243,18 @@ def junk_sweep(cert, depth: int):
 
 TAIL_SLOPES = [Fraction(0), Fraction(1, 2), Fraction(-1, 2), Fraction(999, 1000), Fraction(-999, 1000),
                Fraction(9, 10), Fraction(-3, 4)]
+EXPANDING_SLOPES = [Fraction(1001, 1000), Fraction(-1001, 1000), Fraction(3, 2), Fraction(-2), Fraction(7)]
 
 
 @st.composite
-def skip_tanh_maps(draw, width=(0, 3)):
+def skip_tanh_maps(draw, width=(0, 3), expanding=False):
     """(s, units, c): f(x) = s x + sum a tanh(w x + b) + c with |s| < 1 (0 and +-999/1000
-    included), units (a, w, b) whose weights may be 0: an RNN cell with a skip connection."""
-    s = draw(st.one_of(st.sampled_from(TAIL_SLOPES), rationals(99, 100).filter(lambda q: abs(q) < 1)))
+    included), or |s| > 1 when `expanding` (+-1001/1000 included), units (a, w, b) whose weights
+    may be 0: an RNN cell with a skip connection."""
+    if expanding:
+        s = draw(st.one_of(st.sampled_from(EXPANDING_SLOPES), rationals(99, 100).filter(lambda q: abs(q) > 1)))
+    else:
+        s = draw(st.one_of(st.sampled_from(TAIL_SLOPES), rationals(99, 100).filter(lambda q: abs(q) < 1)))
     k = draw(st.integers(*width))
     units = [(draw(small_rationals()), draw(small_rationals()), draw(small_rationals())) for _ in range(k)]
     return s, units, draw(small_rationals())

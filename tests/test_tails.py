@@ -1,5 +1,6 @@
-"""The contracting-tail region rule (R7 of certify/checker/regions.py): f = s x + bounded, |s| < 1,
-against an independent mpmath oracle, with tampered certificates."""
+"""The tail region rules of certify/checker/regions.py: f = s x + bounded with |s| < 1 (R7,
+contracting) or |s| > 1 (R8, expanding), against an independent mpmath oracle, with tampered
+certificates."""
 
 import copy
 
@@ -10,10 +11,10 @@ from hypothesis import strategies as st
 
 from certify.certificates import q_parse, q_str
 from certify.checker import check
-from certify.checker.regions import affine_tail, tail_radius_ok
+from certify.checker.regions import affine_tail, expanding_radius_ok, tail_radius_ok
 from certify.checker.semantics import workprec
 from certify.maps import parse_map
-from certify.periodic.period import certify_orbits, certify_period, contracting_region
+from certify.periodic.period import certify_orbits, certify_period, contracting_region, expanding_radius
 from strategies import skip_tanh_formula, skip_tanh_maps
 
 SKIP = "x/2 + tanh(3*x)"
@@ -153,3 +154,79 @@ def test_region_holds_the_oracles_fixed_points_and_two_cycles(net):
         for r in _roots(g, -W, W, 1500):
             tol = mpmath.mpf("1e-20") * (1 + abs(r))  # the oracle's roots are numerical (a point region: lo = hi)
             assert _mp(lo) - tol <= r <= _mp(hi) + tol, (skip_tanh_formula(net), r, q_str(lo))
+
+
+# ----------------------------------------------------------------------------- expanding tails (R8)
+
+EXPANDING = "3*x/2 + tanh(3*x)"
+
+
+def test_expanding_skip_connection_fixed_points_complete():
+    """3x/2 + tanh(3x) has exactly one fixed point on R (0): |f(x)| > |x| for |x| > R = 2 confines the rest."""
+    cert = certify_orbits(parse_map(EXPANDING), 1)
+    region = cert["evidence"][0]
+    assert check(cert).ok and cert["count"] == 1 and region["method"] == "expanding_tails"
+    assert 2 <= q_parse(region["radius"]) <= fmpq(201, 100)
+
+
+def test_expanding_tails_refute_period_3():
+    """-2x + tanh(3x) has no point of minimal period 3 on R (region [-R, R], R = 1 up to rounding)."""
+    cert = _refuted("-2*x + tanh(3*x)", 3)
+    assert cert["evidence"][0]["method"] == "expanding_tails"
+
+
+def test_false_expanding_radius_rejected():
+    """An expanding-tail radius below sup|h| / (|s| - 1) = 2 is rejected, and so is a region smaller than [-R, R]."""
+    cert = certify_orbits(parse_map(EXPANDING), 1)
+    bad = copy.deepcopy(cert)
+    bad["evidence"][0]["radius"] = "1"
+    res = check(bad)
+    assert not res.ok and "R = 1" in res.message
+    bad = copy.deepcopy(cert)
+    bad["evidence"][0]["region"] = {"lo": "-1", "hi": "1"}
+    assert not check(bad).ok
+
+
+def test_slope_minus_one_has_no_tail_rule():
+    """-x + tanh(x) (|s| = 1) gets neither tail rule: f(x) = -x shows |s| = 1 cannot confine periodic points."""
+    prog = parse_map("-x + tanh(x)").program
+    assert expanding_radius(prog) is None and contracting_region(prog) is None
+    assert not expanding_radius_ok(prog, fmpq(10 ** 6))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(net=skip_tanh_maps(expanding=True), frac=st.sampled_from([fmpq(0), fmpq(1, 4), fmpq(9, 10), fmpq(1), fmpq(3, 2)]))
+def test_accepted_expanding_radius_is_true_for_the_oracle(net, frac):
+    """Whenever the kernel accepts an expanding radius R, the oracle finds |f(x)| > |x| at every sampled
+    |x| > R; the certifier's R (and any larger one) is always accepted (|s| > 1)."""
+    prog = parse_map(skip_tanh_formula(net)).program
+    f = _oracle(net)
+    mpmath.mp.dps = 40
+    with workprec(128):
+        R0 = expanding_radius(prog)
+        assert R0 is not None
+        R = R0 * frac
+        ok = expanding_radius_ok(prog, R)
+    if frac >= 1:
+        assert ok
+    if not ok:
+        return
+    Rm = _mp(R)
+    for t in [mpmath.mpf(10) ** e for e in range(-8, 9)]:
+        for x in (Rm + t, -Rm - t):
+            assert abs(f(x)) > abs(x)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(net=skip_tanh_maps(width=(1, 2), expanding=True))
+def test_expanding_region_holds_the_oracles_fixed_points_and_two_cycles(net):
+    """Every fixed point and 2-cycle point the oracle finds on a window 4 times wider than R lies in [-R, R]."""
+    prog = parse_map(skip_tanh_formula(net)).program
+    f = _oracle(net)
+    mpmath.mp.dps = 30
+    with workprec(64):
+        R = expanding_radius(prog)
+    W = 4 * _mp(R) + 1
+    for g in (lambda x: f(x) - x, lambda x: f(f(x)) - x):
+        for r in _roots(g, -W, W, 1500):
+            assert -_mp(R) <= r <= _mp(R), (skip_tanh_formula(net), r, q_str(R))

@@ -56,6 +56,12 @@ whose whole-line range is bounded has s = 0; x has s = 1; sums add; a product by
 factor c scales both), so the hypotheses hold on the whole unbounded line by construction, not
 by sampling. (One-sided tails alone do not suffice: f(x) = -x has f(x) < x for x > 0 and f(x) > x
 for x < 0, yet every point is periodic.)
+
+Expanding tails (R8), the mirror of (R7). Hypotheses: f(x) = s x + h(x) for all real x, with
+|s| > 1, |h(x)| <= B everywhere, and R with (|s| - 1) R >= B. For |x| > R,
+|f(x)| >= |s| |x| - B > |x| (as (|s| - 1) |x| > (|s| - 1) R >= B). The point q of P with the
+largest |q| has f(q) in P, so |f(q)| <= |q|, hence |q| <= R: P lies in [-R, R]. (|s| = 1 is
+excluded: f(x) = -x + h can have periodic points everywhere.)
 """
 
 from __future__ import annotations
@@ -333,6 +339,16 @@ def affine_tail(prog: Program):
             r = None
         split.append(r)
     return split[-1]
+
+
+def expanding_radius_ok(prog: Program, R) -> bool:
+    """The hypotheses of (R8) for the radius R >= 0: f = s x + h with |s| > 1, |h| <= B and
+    (|s| - 1) R >= B, all certainly true in ball arithmetic."""
+    got = affine_tail(prog)
+    if got is None or R < 0:
+        return False
+    s, h = got
+    return bool(abs(s) > 1 and arb(R) * (abs(s) - 1) >= h.abs_upper())
 
 
 def tail_radius_ok(prog: Program, R) -> bool:

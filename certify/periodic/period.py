@@ -26,7 +26,7 @@ from certify.checker.continuity import discontinuity
 from certify.checker.consequences import NO_NONFIXED_POINTS, NO_PERIODIC_POINTS, consequences, forces
 from certify.checker.facts import domain_invariant, pl_image
 from certify.checker.algebraic import is_algebraic_polynomial
-from certify.checker.regions import affine_tail, polynomial_escape_radius, tail_radius_ok
+from certify.checker.regions import affine_tail, expanding_radius_ok, polynomial_escape_radius, tail_radius_ok
 from certify.checker.semantics import eval_ball, eval_range
 from certify.errors import CertifyError
 from certify.maps import Map
@@ -136,8 +136,13 @@ def find_region(m: Map, domain, budget: Budget, p: int = 1):
         R, (lo, hi) = tails
         return ({"fact": "region", "method": "contracting_tails", "radius": q_str(R), "region": interval(lo, hi)},
                 (lo, hi), "")
+    with workprec(budget.start_prec):
+        R = expanding_radius(prog)
+    if R is not None:
+        return ({"fact": "region", "method": "expanding_tails", "radius": q_str(R), "region": interval(-R, R)},
+                (-R, R), "")
     return None, None, ("the map is neither piecewise linear, polynomial, bounded nor a linear term with "
-                        "|slope| < 1 plus bounded terms, so certify cannot bound its periodic points on the "
+                        "|slope| != 1 plus bounded terms, so certify cannot bound its periodic points on the "
                         "whole line; pass --domain LO,HI")
 
 
@@ -159,6 +164,17 @@ def contracting_region(prog):
     if not K.pieces_within(prog, -R, R, lo, hi):
         return None
     return R, (lo, hi)
+
+
+def expanding_radius(prog):
+    """R for the region rule (R8) of certify.checker.regions: f = s x + h with |s| > 1 and
+    |h| <= B, R >= B / (|s| - 1) (a dyadic), so every periodic point lies in [-R, R]; or None."""
+    got = affine_tail(prog)
+    if got is None or not abs(got[0]) > 1:
+        return None
+    s, h = got
+    R = dyadic((h.abs_upper() / (abs(s) - 1)).upper().fmpq(), 16, up=True)
+    return R if expanding_radius_ok(prog, R) else None
 
 
 # ----------------------------------------------------------------------------- period

@@ -11,6 +11,7 @@ _REGION_METHOD = {
     "polynomial_escape": "|f(x)| > |x| outside it (Cauchy bound of f(x)^2 - x^2)",
     "bounded_image": "it contains f(R), the image of the whole line",
     "contracting_tails": "|f(x)| < |x| for |x| > R = {radius} (f = s x + bounded, |s| < 1), and it contains f([-R, R])",
+    "expanding_tails": "|f(x)| > |x| for |x| > R = {radius} (f = s x + bounded, |s| > 1), so it contains [-R, R]",
     "invariant_domain": "the given domain, proved invariant: f(D) in D",
 }
 
