@@ -46,6 +46,11 @@ def canonical_of(spec: str, template: dict) -> dict:
     if template.get("kind") == "plrnn":
         from certify.maps.plrnn import load_plrnn
         return load_plrnn(spec).canonical
+    if template.get("kind") == "rnn":
+        from certify.maps.rnn import is_rnn_file, load_rnn
+        if not is_rnn_file(spec):
+            raise CertifyError(f"{spec} is not an RNN file, and the certificate is about an n-dimensional RNN")
+        return load_rnn(spec).canonical
     if template.get("params"):
         return parse_family2(spec, *template["params"]).canonical
     if template.get("param"):
@@ -65,6 +70,11 @@ def same_map(a: dict, b: dict):
     (ball arithmetic) or their PL tables differ; None when neither could be shown."""
     if a == b:
         return True
+    if a.get("kind") == "rnn" or b.get("kind") == "rnn":
+        # tanh and sigmoid are injective, so h -> act(W h + b) determines W and b: other exact
+        # forms are other maps. relu/hardtanh rows can agree as functions with different weights.
+        injective = a.get("activation") == b.get("activation") in ("tanh", "sigmoid")
+        return False if injective or a.get("kind") != b.get("kind") else None
     if a.get("kind") == "plrnn" or b.get("kind") == "plrnn" or a.get("params") != b.get("params") \
             or a.get("param") != b.get("param"):
         return False

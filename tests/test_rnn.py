@@ -217,6 +217,21 @@ def test_cli_period_and_check(tmp_path, capsys):
     assert "attracting" in capsys.readouterr().out
 
 
+def test_expect_map_binds_an_rnn_certificate_to_its_file(tmp_path, capsys):
+    """`certify check --expect-map RNN.json` accepts the certificate's own file and fails for a tanh
+    RNN with one bias changed (tanh is injective: other weights are another map)."""
+    out = str(tmp_path / "c.json")
+    assert main(["period", EXAMPLE, "-p", "2", "--out", out]) == 0
+    assert main(["check", out, "--expect-map", EXAMPLE]) == 0
+    other = json.loads(pathlib.Path(EXAMPLE).read_text())
+    other["b"][0] = "1/3"
+    (tmp_path / "other.json").write_text(json.dumps(other))
+    capsys.readouterr()
+    assert main(["check", out, "--expect-map", str(tmp_path / "other.json")]) == 1
+    assert "another map" in capsys.readouterr().out
+    assert main(["check", out, "--expect-map", "logistic(r=3.83)"]) == 2
+
+
 # ----------------------------------------------------------------------------- differential
 
 def _nets():
