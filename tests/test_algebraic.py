@@ -179,3 +179,86 @@ def test_threshold_onset_feeds_back_to_period():
     res = certify.period(f"logistic(r={exact})", 3)
     assert res.verdict == "proved" and res.certificate["evidence"][1]["fact"] == "cycle_algebraic"
     assert res.check().ok
+
+
+# ----------------------------------------------------------------------------- root constants
+
+def _mp_real_roots(coeffs):
+    """The real roots of the integer polynomial (constant term first), sorted, by mpmath at 50 digits."""
+    mpmath.mp.dps = 50
+    rs = mpmath.polyroots([mpmath.mpf(c) for c in reversed(coeffs)], maxsteps=200, extraprec=200)
+    out = sorted(mpmath.re(r) for r in rs if abs(mpmath.im(r)) < mpmath.mpf(10) ** -30)
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(-9, 9), min_size=3, max_size=6).filter(lambda c: c[-1] != 0), st.integers(0, 4))
+def test_root_constant_balls_hold_mpmath_roots(coeffs, k):
+    """The kernel's ball for the k-th real root of an irreducible integer polynomial holds mpmath's root
+    (and reducible polynomials or indices past the real roots are refused)."""
+    from certify.checker.polynomials import RealRoot
+    from flint import fmpz_poly
+
+    _, factors = fmpz_poly(coeffs).factor()
+    irreducible = len(factors) == 1 and factors[0][1] == 1 and factors[0][0].degree() == len(coeffs) - 1
+    roots = _mp_real_roots(coeffs) if irreducible else []
+    if not irreducible or k >= len(roots):
+        with pytest.raises(ValueError):
+            RealRoot(tuple(coeffs), k)
+        return
+    ball = RealRoot(tuple(coeffs), k).ball(120)
+    assert ball.rad() < 2.0 ** -110
+    lo, hi = ball.lower().fmpq(), ball.upper().fmpq()
+    assert mpmath.mpf(int(lo.p)) / int(lo.q) <= roots[k] <= mpmath.mpf(int(hi.p)) / int(hi.q)
+
+
+def test_root_syntax_names_the_one_root_in_the_interval():
+    """root(x^3 - x - 1, 1, 2) is the plastic number, stored as CRootOf(x**3 - x - 1, 0); a rational
+    root is the rational; an interval with 0 or 2 roots is refused."""
+    m = parse_map("x*root(x^3 - x - 1, 1, 2)*(1 - x)")
+    assert m.canonical["expr"] == "x*(1 - x)*CRootOf(x**3 - x - 1, 0)" and m.kind == "polynomial"
+    assert ("root", (-1, -1, 0, 1), 0) in m.program.code
+    assert parse_map("root(x^2 - 4, 1, 3)*x").canonical["expr"] == "2*x"
+    assert parse_map("logistic(r=root(x^2 - 2*x - 7, 3, 4))").canonical == parse_map(TANGENCY).canonical
+    for bad in ("root(x^2 - 2, -2, 2)*x", "root(x^2 + 1, -2, 2)*x", "root(x^2 - 2, 2, 1)*x"):
+        with pytest.raises(certify.CertifyError):
+            parse_map(bad)
+
+
+def test_root_coefficient_polynomial_orbits_match_mpmath():
+    """theta - x^2 with theta the real root of t^3 - t - 1: exactly two fixed points, at (-1 +- sqrt(1 + 4 theta))/2."""
+    res = certify.orbits("root(x^3 - x - 1, 1, 2) - x^2", 1)
+    assert res.verdict == "proved" and res.certificate["count"] == 2 and res.check().ok
+    theta = _mp_real_roots([-1, -1, 0, 1])[0]
+    want = sorted([(-1 - mpmath.sqrt(1 + 4 * theta)) / 2, (-1 + mpmath.sqrt(1 + 4 * theta)) / 2])
+    for (box,), w in zip(sorted(res.certificate["orbits"], key=lambda o: sympy.Rational(o[0]["lo"])), want):
+        assert mpmath.mpf(sympy.Rational(box["lo"])) <= w <= mpmath.mpf(sympy.Rational(box["hi"]))
+
+
+def test_exact_cycle_over_a_root_field_is_checked():
+    """An exact fixed point of theta - x^2 in Q(theta, sqrt(1 + 4 theta)) is accepted by the kernel; a
+    radical that is another root of t^3 - t - 1's field equation, or a wrong point, is rejected."""
+    from certify.checker.algebraic import fact_cycle_algebraic
+
+    prog = parse_map("root(x^3 - x - 1, 1, 2) - x^2").program
+    fact = algebraic_cycle(prog, 1)
+    assert fact is not None and fact["fact"] == "cycle_algebraic"
+    fact_cycle_algebraic(prog, fact, 1)
+    bad = copy.deepcopy(fact)
+    bad["radicals"][0] = ["0", "1"]  # theta := the field's generator, not a root of t^3 - t - 1
+    with pytest.raises(Failure):
+        fact_cycle_algebraic(prog, bad, 1)
+    bad = copy.deepcopy(fact)
+    bad["points"][0] = ["0"]
+    with pytest.raises(Failure):
+        fact_cycle_algebraic(prog, bad, 1)
+
+
+@pytest.mark.parametrize("expr,why", [("x*CRootOf(x**3 - x - 1, 1)", "real root"),
+                                      ("x*CRootOf(x**2 - 2, 5)", "")])
+def test_forged_root_constants_are_refused(tangency_cert, expr, why):
+    """A certificate whose map names a non-real root or a root index that does not exist does not check."""
+    bad = copy.deepcopy(tangency_cert)
+    bad["map"]["canonical"]["expr"] = expr
+    res = check(bad)
+    assert not res.ok and why in res.message

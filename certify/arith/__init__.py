@@ -13,7 +13,7 @@ from typing import Callable, Optional
 import numpy as np
 from flint import arb, fmpq
 
-from certify.checker.semantics import Program, workprec
+from certify.checker.semantics import Program, root_of, workprec
 
 __all__ = ["Budget", "OverBudget", "over_budget", "tri_lt", "tri_le", "workprec", "to_fmpq", "float_map", "dyadic"]
 
@@ -172,6 +172,8 @@ def float_map(prog: Program, deriv: bool = False, param=None):
                     r = consts[k]
                 elif op == "pi":
                     r = np.pi
+                elif op == "root":
+                    r = float(root_of(ins).ball(64).mid())
                 elif op == "param":
                     r = np.asarray(param, dtype=float)
                 elif op == "add":

@@ -26,12 +26,13 @@ from flint import arb, ctx, fmpq, fmpq_poly, fmpz_poly
 
 from certify.certificates import interval_parse, q_parse
 from certify.checker.polynomials import count_real_roots
-from certify.checker.semantics import Program
+from certify.checker.semantics import ROOT_VAR, Program, root_of
 from certify.checker.statement import Failure
 
 MAX_FIELD_DEGREE = 64        # degree of a number field's minimal polynomial
 MAX_SIGN_PREC = 1 << 15      # bits of the enclosure of theta before a sign is given up (never for a true field)
-XFREE_OPS = ("const", "add", "mul", "pow", "sqrt")
+XFREE_OPS = ("const", "add", "mul", "pow", "sqrt", "root")
+RADICAL_OPS = ("sqrt", "root")  # x-free slots given as field elements, checked to be what they are
 
 
 class NotAlgebraic(Exception):
@@ -71,7 +72,8 @@ class NumberField:
                 self._a = c
             else:
                 self._b = c
-        return arb(self._a).union(arb(self._b))
+        with ctx.workprec(bits + 16):  # arb(fmpq) rounds to the working precision
+            return arb(self._a).union(arb(self._b))
 
     def __call__(self, v) -> "Alg":
         """The element of this field represented by v (an Alg of this field, rational, or poly in theta)."""
@@ -253,7 +255,7 @@ def _xfree(prog: Program) -> list[bool]:
     out: list[bool] = []
     for ins in prog.code:
         op = ins[0]
-        args = [] if op == "const" else [ins[1]] if op in ("pow", "sqrt") else list(ins[1:])
+        args = [] if op in ("const", "root") else [ins[1]] if op in ("pow", "sqrt") else list(ins[1:])
         out.append(op in XFREE_OPS and all(out[k] for k in args))
     return out
 
@@ -264,7 +266,7 @@ def is_algebraic_polynomial(prog: Program) -> bool:
     if prog.has_param():
         return False
     free = _xfree(prog)
-    if not any(ins[0] == "sqrt" for ins in prog.code):
+    if not any(ins[0] in RADICAL_OPS for ins in prog.code):
         return False
     for ins, xf in zip(prog.code, free):
         op = ins[0]
@@ -277,9 +279,9 @@ def is_algebraic_polynomial(prog: Program) -> bool:
 
 
 def radical_slots(prog: Program) -> list[int]:
-    """The slots of the program's x-free square roots, in program order."""
+    """The slots of the program's x-free square roots and root constants, in program order."""
     free = _xfree(prog)
-    return [k for k, ins in enumerate(prog.code) if ins[0] == "sqrt" and free[k]]
+    return [k for k, ins in enumerate(prog.code) if ins[0] in RADICAL_OPS and free[k]]
 
 
 def eval_field(prog: Program, x, field: NumberField, radicals: list):
@@ -314,12 +316,32 @@ def eval_field(prog: Program, x, field: NumberField, radicals: list):
             if not (y * y == u) or y.sign() < 0:
                 raise Failure("a stated radical is not the square root of its argument")
             r = y
+        elif op == "root":
+            y = next(roots, None)
+            if y is None:
+                raise Failure("fewer radicals than square roots and root constants in the map")
+            y = field(y)
+            if not _is_root(y, ins):
+                raise Failure("a stated radical is not the root constant it stands for")
+            r = y
         else:
             raise NotAlgebraic(op)
         s.append(r)
     if next(roots, None) is not None:
-        raise Failure("more radicals than square roots in the map")
+        raise Failure("more radicals than square roots and root constants in the map")
     return s[-1]
+
+
+def _is_root(y: "Alg", ins: tuple) -> bool:
+    """y is the k-th real root of m for ("root", m, k): m(y) = 0 exactly in the field and y lies
+    strictly inside the root's rational isolating interval (which holds no other root of m)."""
+    acc = y.field(0)
+    for c in reversed(ins[1]):
+        acc = acc * y + c
+    if not acc.is_zero():
+        return False
+    lo, hi = root_of(ins).interval()
+    return bool(y > lo and y < hi)
 
 
 def _xfree_balls(prog: Program, bits: int) -> list:
@@ -342,6 +364,8 @@ def _xfree_balls(prog: Program, bits: int) -> list:
                     v = v * vs[k]
             elif op == "pow":
                 v = vs[ins[1]] ** ins[2]
+            elif op == "root":
+                v = root_of(ins).ball(bits + 8)
             else:
                 v = vs[ins[1]].sqrt()
             vs.append(v)
@@ -369,6 +393,8 @@ def map_field(prog: Program):
             e = exprs[ins[1]] ** ins[2]
         elif op == "sqrt" and exprs[ins[1]] is not None:
             e = sympy.sqrt(exprs[ins[1]])
+        elif op == "root":
+            e = sympy.CRootOf(sympy.Poly(list(reversed(ins[1])), sympy.Symbol(ROOT_VAR)), ins[2])
         else:
             e = None
         exprs.append(e)

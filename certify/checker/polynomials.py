@@ -12,7 +12,9 @@ evaluation or a certain ball comparison.
 
 from __future__ import annotations
 
-from flint import arb, fmpq, fmpq_poly
+import functools
+
+from flint import arb, ctx, fmpq, fmpq_poly, fmpz_poly
 
 
 def squarefree(poly: fmpq_poly) -> fmpq_poly:
@@ -49,3 +51,58 @@ def count_real_roots(poly: fmpq_poly, lo=None, hi=None) -> int:
         if (lo is None or _side(S, x, fmpq(lo)) >= 0) and (hi is None or _side(S, x, fmpq(hi)) <= 0):
             n += 1
     return n
+
+
+MAX_ROOT_DEGREE = 64  # degree of the polynomial of a root constant (a map's `CRootOf(p, k)`)
+
+
+@functools.lru_cache(maxsize=256)
+def real_root(coeffs: tuple, index: int) -> "RealRoot":
+    """The index-th real root (increasing order, from 0) of the irreducible integer polynomial with
+    coefficients `coeffs` (constant term first); cached, as maps evaluate their constants often."""
+    return RealRoot(coeffs, index)
+
+
+class RealRoot:
+    """A real algebraic number: the index-th real root of an irreducible integer polynomial m.
+
+    m is checked irreducible of degree >= 2 (flint's factorisation), so its roots are simple and
+    irrational. flint's `complex_roots` isolates them (real ones with imaginary part exactly 0);
+    the index-th real one gets a rational isolating interval [lo, hi] with m(lo), m(hi) of opposite
+    signs and `count_real_roots(m, lo, hi) == 1`; `ball(bits)` bisects it exactly (never hitting a
+    root: m has no rational root)."""
+
+    def __init__(self, coeffs: tuple, index: int):
+        if not 3 <= len(coeffs) <= MAX_ROOT_DEGREE + 1 or not all(isinstance(c, int) for c in coeffs) \
+                or coeffs[-1] == 0:
+            raise ValueError(f"a root constant's polynomial has integer coefficients and degree 2..{MAX_ROOT_DEGREE}")
+        zm = fmpz_poly(list(coeffs))
+        _, factors = zm.factor()
+        if len(factors) != 1 or factors[0][1] != 1 or factors[0][0].degree() != zm.degree():
+            raise ValueError("a root constant's polynomial is not irreducible over Q")
+        self.m = fmpq_poly(list(coeffs))
+        reals = sorted((r.real for r, _ in zm.complex_roots() if r.imag == 0), key=lambda v: v.mid())
+        if not isinstance(index, int) or not 0 <= index < len(reals):
+            raise ValueError(f"the polynomial has {len(reals)} real root(s); index {index} does not name one")
+        r = reals[index]
+        lo, hi = r.lower().fmpq(), r.upper().fmpq()
+        if not (self.m(lo) * self.m(hi) < 0 and count_real_roots(self.m, lo, hi) == 1):
+            raise ValueError("could not isolate the root")  # not reached: flint's enclosures are disjoint
+        self._a, self._b = lo, hi
+        self._sa = self.m(lo) > 0
+
+    def ball(self, bits: int) -> arb:
+        """A ball holding the root, of radius at most 2^-bits."""
+        eps = fmpq(1, 2 ** bits)
+        while self._b - self._a > eps:
+            c = (self._a + self._b) / 2
+            if (self.m(c) > 0) == self._sa:
+                self._a = c
+            else:
+                self._b = c
+        with ctx.workprec(bits + 16):  # arb(fmpq) rounds to the working precision
+            return arb(self._a).union(arb(self._b))
+
+    def interval(self) -> tuple:
+        """The current rational isolating interval (lo, hi)."""
+        return self._a, self._b

@@ -316,7 +316,7 @@ def affine_tail(prog: Program):
     zero = arb(0)
     for ins, (lo, hi) in zip(prog.code, ranges):
         op = ins[0]
-        args = [] if op in ("x", "const", "pi", "ball", "param") else [ins[1]] if op == "pow" else list(ins[1:])
+        args = [] if op in ("x", "const", "pi", "ball", "param", "root") else [ins[1]] if op == "pow" else list(ins[1:])
         d = op == "x" or any(dep[k] for k in args)
         dep.append(d)
         r = None

@@ -8,7 +8,11 @@ studied; everything clever lives outside this module.
 
 A program is a tuple of instructions; instruction k computes slot k from earlier slots:
   ("x",) ("const", q) ("pi",) ("add", i, j, ...) ("mul", i, j, ...) ("pow", i, n)
-  ("max", i, j) ("min", i, j) ("abs", i) and unary ("tanh"|"exp"|"log"|"atan"|"sqrt"|"sin"|"cos", i).
+  ("max", i, j) ("min", i, j) ("abs", i) and unary ("tanh"|"exp"|"log"|"atan"|"sqrt"|"sin"|"cos", i),
+  ("root", (c_0, ..., c_d), k): the k-th real root (increasing, from 0) of the irreducible integer
+  polynomial c_0 + c_1 t + ... + c_d t^d, written CRootOf(c_0 + c_1*x + ..., k) in canonical
+  expressions (sympy's CRootOf, whose polynomial's variable is only a name: it always prints x;
+  real roots come first, in increasing order), a constant (checker.polynomials.RealRoot).
 The last slot is f(x).
 
 Evaluators (all over the same program):
@@ -35,6 +39,7 @@ from certify.certificates.limits import MAX_EXPONENT, MAX_EXPR_CHARS, MAX_WIDTH,
 from certify.errors import CertifyError
 
 MONOTONE = ("tanh", "exp", "log", "atan", "sqrt")  # increasing on their domains
+ROOT_VAR = "_t"  # the variable a root constant's polynomial is built in (sympy prints it as x)
 UNARY = MONOTONE + ("sin", "cos", "abs")
 ACTIVATIONS = ("relu", "leaky_relu", "hardtanh", "identity", "tanh", "sigmoid")
 
@@ -64,7 +69,8 @@ def __getattr__(name: str):
 
 
 # Names a canonical expression may contain; anything else is refused before sympy sees it.
-_CANON_NAMES = {"x", "Max", "Min", "Abs", "tanh", "exp", "log", "atan", "sin", "cos", "sqrt", "pi", "E"}
+_CANON_NAMES = {"x", "Max", "Min", "Abs", "tanh", "exp", "log", "atan", "sin", "cos", "sqrt", "pi", "E",
+                "CRootOf"}
 _CANON_FUNCTIONS = frozenset(_CANON_NAMES - {"x", "pi", "E"})
 _TOKEN = re.compile(r"[ \t]*(?:([A-Za-z_][A-Za-z_0-9]*)|([0-9]+)|(\*\*|[-+*/(),]))")  # ASCII only
 
@@ -115,6 +121,8 @@ def _from_sympy(expr, b: _Builder) -> int:
         return b.const(fmpq(int(expr.p), int(expr.q)))
     if expr is sympy.pi:
         return b.emit(("pi",))
+    if isinstance(expr, sympy.CRootOf):
+        return b.emit(_root_instruction(expr))
     if expr is sympy.E:
         return b.emit(("exp", b.const(1)))
     if expr.is_Add or expr.is_Mul:
@@ -148,6 +156,28 @@ def _from_sympy(expr, b: _Builder) -> int:
     raise CertifyError(f"unsupported or discontinuous function {expr.func.__name__} in the map")
 
 
+def _root_instruction(expr) -> tuple:
+    """("root", coefficients, k) of a real sympy CRootOf (its polynomial's variable is a name only);
+    the kernel checks irreducibility and that k names a real root (checker.polynomials.RealRoot)."""
+    import sympy
+
+    poly = expr.poly
+    if len(poly.gens) != 1 or not expr.is_real or not all(c.is_Integer for c in poly.all_coeffs()):
+        raise CertifyError("a root constant is CRootOf(integer polynomial, k) naming a real root")
+    coeffs = tuple(int(c) for c in reversed(poly.all_coeffs()))
+    try:
+        root_of(("root", coeffs, int(expr.index)))
+    except ValueError as e:
+        raise CertifyError(f"bad root constant {sympy.sstr(expr)[:80]}: {e}") from None
+    return ("root", coeffs, int(expr.index))
+
+
+def root_of(ins: tuple):
+    """The RealRoot of a ("root", coefficients, k) instruction (checked, cached)."""
+    from certify.checker.polynomials import real_root
+    return real_root(ins[1], ins[2])
+
+
 def parse_canonical_expr(text: str, param: str | tuple | None = None):
     """Parse a canonical expression string (exact rationals, whitelisted functions) with sympy.
 
@@ -178,14 +208,17 @@ def parse_canonical_expr(text: str, param: str | tuple | None = None):
 
     X = _sympy_names()[0]
     names = {n: getattr(sympy, n) for n in ("Max", "Min", "Abs", "tanh", "exp", "log", "atan",
-                                             "sin", "cos", "sqrt", "pi", "E")}
+                                             "sin", "cos", "sqrt", "pi", "E", "CRootOf")}
     glob = {"Integer": sympy.Integer, "Symbol": sympy.Symbol, "Rational": sympy.Rational}
     local = {"x": X, **names}
     for name in params:
         local[name] = sympy.Symbol(name)
+    from sympy.polys.polyerrors import BasePolynomialError
+
     try:
         return parse_expr(text, local_dict=local, global_dict=glob)
-    except (SyntaxError, TypeError, ValueError, TokenError, AttributeError, ZeroDivisionError) as e:
+    except (SyntaxError, TypeError, ValueError, TokenError, AttributeError, ZeroDivisionError, IndexError,
+            BasePolynomialError) as e:  # the last two: CRootOf with a bad index or a non-polynomial
         raise CertifyError(f"canonical expression does not parse: {type(e).__name__}") from None
 
 
@@ -469,6 +502,8 @@ def eval_ball(prog: Program, x: arb, deriv: bool = False, seed=None):
             v, d = ball_of(ins[1], ins[2]), dr
         elif op == "pi":
             v = arb.pi()
+        elif op == "root":
+            v = root_of(ins).ball(ctx.prec + 8)
         elif op == "add":
             v = vs[ins[1]]
             if deriv:
@@ -620,8 +655,9 @@ def slot_ranges(prog: Program):
         op = ins[0]
         if op == "x":
             r = (_NINF, _INF)
-        elif op in ("const", "pi", "ball"):
-            c = arb(ins[1]) if op == "const" else arb.pi() if op == "pi" else ball_of(ins[1], ins[2])
+        elif op in ("const", "pi", "ball", "root"):
+            c = arb(ins[1]) if op == "const" else arb.pi() if op == "pi" else \
+                root_of(ins).ball(ctx.prec + 8) if op == "root" else ball_of(ins[1], ins[2])
             r = (c.lower(), c.upper())
         elif op == "add":
             lo, hi = s[ins[1]]

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from math import isqrt
 
-from flint import arb, fmpq
+from flint import arb, ctx, fmpq
 
-from certify.checker.semantics import MONOTONE, NotExact, Program, _ipow, _mono, _sq, ball_of
+from certify.checker.semantics import MONOTONE, NotExact, Program, _ipow, _mono, _sq, ball_of, root_of
 
 MAX_ORDER = 12  # the highest multiplicity a certificate may state (series of length 13)
 
@@ -160,10 +160,11 @@ def series(prog: Program, u, exact: bool):
             r = u
         elif op == "const":
             r = [ins[1] if exact else arb(ins[1])] + [zero] * (n - 1)
-        elif op == "pi":
+        elif op in ("pi", "root"):
             if exact:
-                raise NotExact("pi")
-            r = [arb.pi()] + [zero] * (n - 1)
+                raise NotExact(op)
+            c = arb.pi() if op == "pi" else root_of(ins).ball(ctx.prec + 8)
+            r = [c] + [zero] * (n - 1)
         elif op == "add":
             r = [sum((s[k][j] for k in ins[2:]), s[ins[1]][j]) for j in range(n)]
         elif op == "mul":

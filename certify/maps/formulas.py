@@ -50,7 +50,30 @@ def _sigmoid(u):
 
 # the names a formula may use (FUNCTIONS maps each to its sympy function)
 FUNCTION_NAMES = frozenset({"relu", "leaky_relu", "hardtanh", "sigmoid", "tanh", "exp", "log", "atan", "sin", "cos",
-                            "sqrt", "abs", "Abs", "max", "Max", "min", "Min", "pi", "E"})
+                            "sqrt", "abs", "Abs", "max", "Max", "min", "Min", "pi", "E", "root"})
+
+
+def _root(poly, lo, hi):
+    """root(p, lo, hi): the one real root of the polynomial p (written in x, rational coefficients)
+    in [lo, hi], exactly: a rational, or sympy's CRootOf(p in _t, k) (the k-th real root of an
+    irreducible factor; the kernel re-checks irreducibility and isolates it itself)."""
+    import sympy
+
+    from certify.checker.semantics import ROOT_VAR
+
+    X, T = _x(), sympy.Symbol(ROOT_VAR)
+    if not (isinstance(lo, sympy.Rational) and isinstance(hi, sympy.Rational) and lo <= hi):
+        raise CertifyError("root(p, lo, hi) takes rational ends lo <= hi")
+    try:
+        P = sympy.Poly(sympy.sympify(poly).subs(X, T), T, domain="QQ")
+    except (sympy.PolynomialError, sympy.CoercionFailed):
+        raise CertifyError("root(p, lo, hi) takes a polynomial p in x with rational coefficients") from None
+    if P.degree() < 1:
+        raise CertifyError("root(p, lo, hi) takes a polynomial p of degree >= 1")
+    found = sorted(set(r for r in sympy.real_roots(P) if bool(r >= lo) and bool(r <= hi)), key=sympy.default_sort_key)
+    if len(found) != 1:
+        raise CertifyError(f"root(p, lo, hi): p has {len(found)} distinct real roots in [{lo}, {hi}], not exactly one")
+    return found[0]
 
 
 def functions() -> dict:
@@ -61,7 +84,7 @@ def functions() -> dict:
         "tanh": sympy.tanh, "exp": sympy.exp, "log": sympy.log, "atan": sympy.atan,
         "sin": sympy.sin, "cos": sympy.cos, "sqrt": sympy.sqrt,
         "abs": sympy.Abs, "Abs": sympy.Abs, "max": sympy.Max, "Max": sympy.Max,
-        "min": sympy.Min, "Min": sympy.Min, "pi": sympy.pi, "E": sympy.E,
+        "min": sympy.Min, "Min": sympy.Min, "pi": sympy.pi, "E": sympy.E, "root": _root,
     }
     assert set(out) == FUNCTION_NAMES
     return out
@@ -106,9 +129,9 @@ def parse_number(text: str, what: str):
     import sympy
     from sympy.parsing.sympy_parser import convert_xor, parse_expr, rationalize, standard_transformations
 
-    tokens_ok(text, set(FUNCTION_NAMES), what)
+    tokens_ok(text, set(FUNCTION_NAMES) | {"x"}, what)  # x only inside root(p, lo, hi): checked below
     try:
-        v = parse_expr(text, local_dict=functions(),
+        v = parse_expr(text, local_dict={"x": _x(), **functions()},
                        transformations=standard_transformations + (rationalize, convert_xor))
         v = sympy.sympify(v)
     except _PARSE_ERRORS as e:

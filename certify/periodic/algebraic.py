@@ -20,6 +20,8 @@ from certify.checker.algebraic import (MAX_FIELD_DEGREE, APoly, NotAlgebraic, Nu
 from certify.checker.semantics import Program
 from certify.checker.statement import Failure
 
+MAX_NORM_DEGREE = 256  # work budget: degree of the norm N (deg_x G times [K : Q]) the finder eliminates
+
 
 def _field_poly(prog: Program):
     """(K, radicals, F) with F = f as an APoly over K; K = Q (as the field of t, degree 1) for a
@@ -127,7 +129,7 @@ def algebraic_cycle(prog: Program, p: int, window=None):
         G = _compose(prog, K, radicals, p)
     except (NotAlgebraic, Failure):
         return None
-    if G is None or not G.c:
+    if G is None or not G.c or G.degree() * K.degree > MAX_NORM_DEGREE:
         return None
     N = _norm(G, K)
     if N.is_zero():
