@@ -262,3 +262,71 @@ def test_forged_root_constants_are_refused(tangency_cert, expr, why):
     bad["map"]["canonical"]["expr"] = expr
     res = check(bad)
     assert not res.ok and why in res.message
+
+
+# ----------------------------------------------------------------------------- algebraic multiple roots in covers
+
+@pytest.fixture(scope="module")
+def tangency_orbits():
+    """orbits p = 3 at r = 1 + 2 sqrt 2 (proved, checked)."""
+    cert = certify.orbits(TANGENCY, 3).certificate
+    assert check(cert).ok
+    return cert
+
+
+def _a_cells(cert):
+    cover = next(f for f in cert["evidence"] if f["fact"] == "cover_ball")
+    return cover, [i for i, c in enumerate(cover["cells"]) if c[2] == "a"]
+
+
+def test_tangency_orbit_count_is_complete(tangency_orbits):
+    """At the saddle-node r = 1 + 2 sqrt 2 there is exactly one 3-orbit, its three points double roots of
+    f^3(x) - x ("a" cells), and mpmath's 3-cycle at 50 digits lies in the listed boxes."""
+    cover, cells = _a_cells(tangency_orbits)
+    assert tangency_orbits["verdict"] == "proved" and tangency_orbits["count"] == 1 and len(cells) == 3
+    assert all(cover["cells"][i][6] == 2 for i in cells)
+    mpmath.mp.dps = 50
+    r = 1 + 2 * mpmath.sqrt(2)
+    f = lambda t: r * t * (1 - t)  # noqa: E731
+    x0 = mpmath.findroot(lambda t: f(f(f(t))) - t, mpmath.mpf("0.1599288184462"), tol=mpmath.mpf(10) ** -45)
+    pts = sorted([x0, f(x0), f(f(x0))])
+    boxes = sorted(tangency_orbits["orbits"][0], key=lambda b: sympy.Rational(b["lo"]))
+    for w, b in zip(pts, boxes):
+        assert mpmath.mpf(sympy.Rational(b["lo"])) <= w <= mpmath.mpf(sympy.Rational(b["hi"]))
+
+
+@pytest.mark.parametrize("change", ["k", "point", "box", "radical"])
+def test_tampered_algebraic_root_cell_is_rejected(tangency_orbits, change):
+    """An "a" cell with a wrong multiplicity, another point, a box missing the point or a wrong radical fails."""
+    bad = copy.deepcopy(tangency_orbits)
+    cover, cells = _a_cells(bad)
+    row = cover["cells"][cells[0]]
+    if change == "k":
+        row[6] = 1
+    elif change == "point":
+        row[5] = ["0"] * len(row[5])
+    elif change == "box":
+        row[7] = {"lo": row[0], "hi": row[7]["lo"]}
+    else:
+        row[4] = [["-" + c if not c.startswith("-") else c[1:] for c in row[4][0]]]
+    res = check(bad)
+    assert not res.ok and "cell" in res.message
+
+
+def _fixed_point_oracle(a, n, b):
+    """Distinct real roots of f(x) - x = a (x^2 - n)^2 (x - b) (or a (x^2 - n)^2 when b is None), exactly."""
+    t = sympy.Symbol("t")
+    g = a * (t ** 2 - n) ** 2 * ((t - b) if b is not None else 1)
+    return len(set(sympy.real_roots(sympy.Poly(g, t))))
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.sampled_from([2, 3, 5, 7, sympy.Rational(1, 2)]), st.sampled_from([1, -1, sympy.Rational(1, 3), -3]),
+       st.one_of(st.none(), st.sampled_from([0, 1, -2, sympy.Rational(1, 2)])))
+def test_fixed_points_at_algebraic_tangencies_match_exact_roots(n, a, b):
+    """f(x) = x + a (x^2 - n)^2 (x - b): the complete list of fixed points has as many points as
+    f(x) - x has distinct real roots (sympy, exactly), with the double roots +-sqrt(n) decided."""
+    spec = f"x + ({a})*(x^2 - ({n}))^2" + (f"*(x - ({b}))" if b is not None else "")
+    res = certify.orbits(spec, 1)
+    assert res.verdict == "proved", res.text
+    assert res.certificate["count"] == _fixed_point_oracle(a, n, b) and res.check().ok

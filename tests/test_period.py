@@ -79,11 +79,13 @@ def test_smooth_map_with_period_3_proved_by_krawczyk():
     assert cert["evidence"][0]["fact"] == "cycle_krawczyk"
 
 
-def test_tangency_is_undecided_not_wrong():
-    """At r = 1 + sqrt(8) the period-3 orbit is born in a tangency: undecided, located at the orbit."""
+def test_tangency_on_a_domain_is_proved_exactly():
+    """At r = 1 + sqrt(8) the period-3 orbit is born in a tangency: on the domain [0, 1] it is proved by
+    an exact orbit in a number field (Krawczyk alone stalls there)."""
     cert = certify_period(parse_map("logistic(r=1+sqrt(8))"), 3, domain=(fmpq(0), fmpq(1)),
                           budget=Budget(max_prec=256))
-    assert cert["verdict"] == "undecided" and "tangency" in cert["reason"]
+    assert cert["verdict"] == "proved" and cert["evidence"][-1]["fact"] == "cycle_algebraic"
+    assert check(cert).ok
 
 
 def test_monotone_map_has_only_fixed_points():

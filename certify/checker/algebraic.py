@@ -465,6 +465,64 @@ def escape_radius(prog: Program):
         return M.upper().fmpq() + fmpq(1, 2 ** 16)
 
 
+# ----------------------------------------------------------------------------- multiple roots in a cover
+
+def truncated_iterate(prog: Program, x0: "Alg", field: NumberField, radicals: list, p: int, n: int) -> list:
+    """The first n Taylor coefficients of f^p at x0, exactly in the field: f composed p times with
+    x0 + t, truncated after t^(n-1) at each step (a polynomial's low coefficients depend only on the
+    low coefficients of its argument). Raises NotAlgebraic unless f is a polynomial over the field."""
+    u = APoly(field, [x0, 1])
+    for _ in range(p):
+        u = eval_field(prog, u, field, radicals)
+        u = APoly(field, u.c[:n]) if isinstance(u, APoly) else APoly(field, [u])
+    return u.c + [field(0)] * (n - len(u.c))
+
+
+def fact_algebraic_root_cell(prog: Program, row: list, lo: fmpq, hi: fmpq, p: int):
+    """A cover cell [lo, hi] with tag "a": [lo, hi, "a", field, radicals, point, k, box]. Checks the
+    Taylor theorem (M) of certify.checker.taylor for g = f^p - id at an algebraic x0: g(x0) = ... =
+    g^(k-1)(x0) = 0 exactly in the field, and the enclosure of g^(k)/k! over [lo, hi] excludes 0, so
+    x0 is the only solution of f^p(x) = x in the cell; x0 lies in the rational box. Returns
+    (box, minimal period of x0)."""
+    from certify.checker.taylor import MAX_ORDER, NoSeries, iterate_ball
+
+    if len(row) != 8 or not isinstance(row[3], dict):
+        raise Failure("an algebraic root cell is [lo, hi, 'a', field, radicals, point, k, box]")
+    field = NumberField(row[3].get("minpoly"), *interval_parse(row[3].get("root")))
+    if not isinstance(row[4], list):
+        raise Failure("an algebraic root cell states its radicals as a list")
+    rads = [field.element(r) for r in row[4]]
+    x0 = field.element(row[5])
+    k = row[6]
+    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_ORDER:
+        raise Failure(f"a root's multiplicity is an integer in 1..{MAX_ORDER}")
+    tl, th = interval_parse(row[7])
+    if not (lo <= tl and th <= hi and x0 > tl and x0 < th):
+        raise Failure("the algebraic root is not inside its box within the cell")
+    try:
+        c = truncated_iterate(prog, x0, field, rads, p, k)
+        g = [c[0] - x0] + ([c[1] - 1] if k > 1 else []) + c[2:]
+        if any(not v.is_zero() for v in g):
+            raise Failure(f"f^{p} - id does not vanish to order {k} at the stated point")
+        q, y = None, x0
+        for j in range(1, p + 1):
+            y = eval_field(prog, y, field, rads)
+            if y == x0:
+                q = j
+                break
+    except NotAlgebraic:
+        raise Failure("an algebraic root cell needs a polynomial map over a number field") from None
+    if q is None or p % q:
+        raise Failure("the stated point is not periodic with a period dividing p")  # not reached when g(x0) = 0
+    try:
+        top = iterate_ball(prog, lo, hi, p, k + 1)[k] - (1 if k == 1 else 0)
+    except (NoSeries, ZeroDivisionError):
+        raise Failure("the Taylor coefficients of f^p cannot be enclosed over the cell") from None
+    if not (top.is_finite() and (top > 0 or top < 0)):
+        raise Failure(f"the coefficient of order {k} of f^{p} - id is not bounded away from 0 on the cell")
+    return (tl, th), q
+
+
 # ----------------------------------------------------------------------------- the cycle fact
 
 def fact_cycle_algebraic(prog: Program, fact: dict, p: int):

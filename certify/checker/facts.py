@@ -467,7 +467,8 @@ def excluded_in_piece(fam: Program, a, b, lo, hi, p: int) -> bool:
 
 def fact_cover_ball(prog: Program, fact: dict, region, p: int, extra=None):
     """Cells tile the region; each is excluded or holds exactly one solution of known minimal period
-    (Krawczyk, or for tag "t" an exact rational root of known multiplicity: certify.checker.taylor).
+    (Krawczyk, or for tag "t" an exact rational root of known multiplicity: certify.checker.taylor;
+    tag "a" the same at an algebraic point: certify.checker.algebraic).
 
     `extra` maps further exclusion tags to their tests (lo, hi) -> bool. Returns the root boxes
     of minimal period p, sorted.
@@ -511,6 +512,14 @@ def fact_cover_ball(prog: Program, fact: dict, region, p: int, extra=None):
                 raise Failure(f"{where}: the orbit of {row[3]} cannot be followed exactly") from None
             if q == p:
                 roots.append((x0, x0))
+        elif tag == "a":  # an exact algebraic root of multiplicity k, alone in the cell (taylor (M))
+            from certify.checker.algebraic import fact_algebraic_root_cell
+            try:
+                box, q = fact_algebraic_root_cell(prog, row, lo, hi, p)
+            except Failure as e:
+                raise Failure(f"{where}: {e}") from None
+            if q == p:
+                roots.append(box)
         elif extra and tag in extra:
             if not extra[tag](lo, hi):
                 raise Failure(f"{where}: exclusion {tag!r} not proved")

@@ -172,6 +172,8 @@ def expr_to_canonical(expr, free: str | None = None) -> dict:
         text = sympy.sstr(expr)
     except ValueError:  # Python refuses to print an integer of more than 4300 digits
         raise CertifyError(f"the map holds a number with more than {MAX_DIGITS} digits") from None
+    names = tuple(sorted(str(v) for v in expr.free_symbols if str(v) != "x"))  # a family's parameters
+    text = _fixpoint(text, names)
     if len(text) > MAX_EXPR_CHARS:
         raise CertifyError(f"the map's canonical form is longer than {MAX_EXPR_CHARS} characters (the limit "
                            "for certificates); a network is stored compactly as rnn1d(...) or a weights file")
@@ -179,6 +181,22 @@ def expr_to_canonical(expr, free: str | None = None) -> dict:
     if free:
         canon["param"] = free
     return canon
+
+
+def _fixpoint(text: str, free) -> str:
+    """sympy's printing re-read and re-printed until it no longer changes (printing is not always
+    idempotent: x - 3*(x - 1)*(x**2 - 2)**2 reads back as x - (3*x - 3)*(x**2 - 2)**2), so the
+    canonical text is one the kernel reads back as itself."""
+    import sympy
+
+    from certify.checker.semantics import parse_canonical_expr
+
+    for _ in range(4):
+        again = sympy.sstr(parse_canonical_expr(text, free))
+        if again == text:
+            return text
+        text = again
+    raise CertifyError("sympy's printing of the formula does not settle; write it in expanded form")
 
 
 def _cut(text: str, n: int = 60) -> str:

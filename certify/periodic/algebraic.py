@@ -184,3 +184,81 @@ def _try_root(prog, K, radicals, G, ints, r: arb, p: int, window):
 
 
 __all__ = ["algebraic_cycle", "q_str"]
+
+
+def algebraic_roots(prog: Program, cells, p: int, known=()):
+    """Specials for the ball cover (certify.periodic.balls): (x0, k, q, row) for each real algebraic
+    root x0 of f^p(x) = x in one of the stuck cells (lo, hi, ...), of multiplicity k >= 1 and minimal
+    period q, with row = the "a" cell's data [field, radicals, point, k, box]. A search: the kernel
+    re-checks every "a" cell (certify.checker.algebraic.fact_algebraic_root_cell)."""
+    from certify.checker.algebraic import truncated_iterate
+    from certify.checker.taylor import MAX_ORDER
+
+    got = _field_poly(prog)
+    if got is None or not cells:
+        return []
+    K, radicals, _ = got
+    try:
+        G = _compose(prog, K, radicals, p)
+    except (NotAlgebraic, Failure):
+        return []
+    if G is None or not G.c or G.degree() * K.degree > MAX_NORM_DEGREE:
+        return []
+    N = _norm(G, K)
+    if N.is_zero():
+        return []
+    seen = [s[3][4] for s in known if len(s) == 4]
+    out = []
+    _, factors = N.factor()
+    for qpoly, _ in sorted(factors, key=lambda f: f[0].degree()):
+        d = qpoly.degree()
+        if d < 2 or d > MAX_FIELD_DEGREE:  # rational roots are exact_roots' (tag "t")
+            continue
+        den = qpoly.denom()
+        ints = [int(c * den) for c in qpoly.coeffs()]
+        with ctx.workprec(128):
+            roots = [r.real for r, _ in fmpz_poly(ints).complex_roots() if r.imag == 0]
+        for r in roots:
+            cell = next((c for c in cells if r > arb(c[0]) and r < arb(c[1])), None)
+            if cell is None:
+                continue
+            special = _root_special(prog, K, radicals, G, ints, r, p, MAX_ORDER, truncated_iterate)
+            if special is not None and special[3][4] not in seen:
+                seen.append(special[3][4])
+                out.append(special)
+    return out
+
+
+def _root_special(prog, K, radicals, G, ints, r: arb, p: int, max_order: int, truncated_iterate):
+    lo, hi = r.lower().fmpq() - fmpq(1, 2 ** 100), r.upper().fmpq() + fmpq(1, 2 ** 100)
+    try:
+        L = NumberField([str(c) for c in ints], lo, hi)
+    except Failure:
+        return None
+    x0 = L.element([0, 1])
+    alpha = _embed(K, G, L, x0)
+    if alpha is None:
+        return None
+    rads = [_at(y.poly, alpha) for y in radicals]
+    try:
+        c = truncated_iterate(prog, x0, L, rads, p, max_order + 1)
+        g = [c[0] - x0, c[1] - 1] + c[2:]
+        k = next((j for j, v in enumerate(g) if not v.is_zero()), None)
+        if not k:  # not a root (k = 0) or of multiplicity beyond max_order
+            return None
+        q, y = None, x0
+        for j in range(1, p + 1):
+            y = eval_field(prog, y, L, rads)
+            if y == x0:
+                q = j
+                break
+    except (NotAlgebraic, Failure):
+        return None
+    if q is None:
+        return None
+    box = _boxes([x0])
+    if box is None:
+        return None
+    row = [{"minpoly": [str(c) for c in ints], "root": interval(lo, hi)}, [y.coeff_strings() for y in rads],
+           x0.coeff_strings(), k, interval(*box[0])]
+    return x0, k, q, row

@@ -15,7 +15,10 @@ from math import frexp
 from flint import arb, fmpq
 
 from certify.arith import Budget, dyadic, to_fmpq, workprec
+from certify.certificates import q_str
 from certify.checker import facts as K
+from certify.checker.algebraic import fact_algebraic_root_cell
+from certify.checker.statement import Failure
 from certify.checker.semantics import NotExact, Program, eval_ball
 from certify.checker.taylor import MAX_ORDER, NoSeries, exact_value, isolated_root, iterate_exact
 from certify.limits import checkpoint
@@ -174,10 +177,11 @@ def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, extra=N
     why = CELL_BUDGET. `extra` = (tag, test): a further exclusion test (lo, hi) -> bool tried
     before Krawczyk. `specials`: (x0, k, q), exact roots of f^p(x) = x of multiplicity k and
     minimal period q (`exact_roots`); a cell holding x0 that Krawczyk cannot decide gets the tag
-    "t" once the kernel's multiple-root test passes on it, and is never split at x0."""
+    "t" once the kernel's multiple-root test passes on it, and is never split at x0. A special
+    (x0, k, q, row) is an algebraic x0 (`certify.periodic.algebraic.algebraic_roots`): tag "a"."""
     RL, RU = region
     cov = BallCover(prec)
-    avoid = {x0 for x0, _, _ in specials}
+    avoid = {s[0] for s in specials if len(s) == 3}
     stack = [(RL, RU)]
     min_width = (RU - RL) * fmpq(1, 2 ** max(8, prec // 2 - 8))
     with workprec(prec):
@@ -214,12 +218,23 @@ def ball_cover(prog: Program, region, p: int, prec: int, budget: Budget, extra=N
                     t1, t2 = around
                     stack += [(t2, hi), (t1, t2), (lo, t1)]
                     continue
-            special = next(((x0, k, q) for x0, k, q in specials if lo < x0 < hi), None)
-            if special is not None and isolated_root(prog, lo, hi, special[0], special[1], p):
+            special = next((s for s in specials if s[0] > lo and s[0] < hi), None)  # x0 first: it may be an Alg
+            if special is not None and len(special) == 3 and isolated_root(prog, lo, hi, special[0], special[1], p):
                 cov.rows.append([lo, hi, "t", special[0], special[1]])
                 if special[2] == p:
                     cov.roots.append((special[0], special[0]))
                 continue
+            if special is not None and len(special) == 4:
+                row = [lo, hi, "a", *special[3]]
+                try:
+                    box, q = fact_algebraic_root_cell(prog, [q_str(lo), q_str(hi), "a", *special[3]], lo, hi, p)
+                except Failure:
+                    box = None
+                if box is not None:
+                    cov.rows.append(row)
+                    if q == p:
+                        cov.roots.append(box)
+                    continue
             if hi - lo < min_width or cov.cells > budget.max_cells:
                 why = ("precision resolution reached (a tangency or a multiple root?)"
                        if hi - lo < min_width else CELL_BUDGET)
@@ -364,7 +379,7 @@ def exact_roots(prog: Program, cells, p: int, known=()):
     """(x0, k, q) for the simplest rational x0 of each cell (lo, hi, ...) that solves f^p(x) = x
     exactly, with its multiplicity k <= MAX_ORDER (the first non-zero exact Taylor coefficient of
     f^p - id at x0) and its minimal period q. A search: the kernel re-checks every "t" cell."""
-    out, seen = [], {x0 for x0, _, _ in known}
+    out, seen = [], {s[0] for s in known if len(s) == 3}
     for lo, hi, *_ in cells:
         x0 = simplest_rational(lo, hi)
         if x0 is None or x0 in seen or _height(x0) > 64:

@@ -384,9 +384,7 @@ def _algebraic_proved(m, p, claim, fact, region, budget):
     rational or algebraic coefficients: certify.periodic.algebraic), or None."""
     from certify.periodic.algebraic import algebraic_cycle
 
-    if claim.get("domain") is not None:
-        return None
-    cyc = algebraic_cycle(m.program, p, region)
+    cyc = algebraic_cycle(m.program, p, region)  # on a domain, the region is the domain (the kernel checks it)
     if cyc is None:
         return None
     cert = _gate_cert(m, budget, claim, "proved", budget.start_prec, [fact, cyc], orbit=cyc["boxes"],
@@ -409,8 +407,9 @@ def _monotone_fact(prog, region, p, budget):
 def _cover(prog, region, p, budget):
     """A ball cover of the widened region at precisions 64, 128, ... until no cell is stuck or the
     cells of all the attempts reach budget.max_cells. Where cells are stuck, the simplest rational
-    of each is tried as an exact multiple root of f^p(x) = x (`balls.exact_roots`); when one is
-    found the cover is redone at the same precision with it as an "t" cell."""
+    of each is tried as an exact multiple root of f^p(x) = x (`balls.exact_roots`), then, for
+    polynomial maps, the real algebraic roots of f^p(x) - x in them (`algebraic.algebraic_roots`);
+    when one is found the cover is redone at the same precision with it as a "t" or "a" cell."""
     cover, wide, used, specials = None, balls.widen(region), 0, []
     for prec in budget.precisions():
         while cover is None or used < budget.max_cells:
@@ -418,8 +417,12 @@ def _cover(prog, region, p, budget):
                                      specials=specials)
             used += cover.cells
             cover.region = wide
+            stuck = [c for c in cover.stuck if c[2] != balls.CELL_BUDGET]
             with workprec(prec):
-                new = balls.exact_roots(prog, [c for c in cover.stuck if c[2] != balls.CELL_BUDGET], p, specials)
+                new = balls.exact_roots(prog, stuck, p, specials)
+            if not new and stuck and (prog.is_polynomial() or is_algebraic_polynomial(prog)):
+                from certify.periodic.algebraic import algebraic_roots
+                new = algebraic_roots(prog, stuck, p, specials)
             if not new:
                 break
             specials += new
@@ -447,6 +450,8 @@ def cover_fact(cover, p) -> dict:
             row += [r[3], interval(*r[4])]
         elif r[2] == "t":
             row += [q_str(r[3]), r[4]]
+        elif r[2] == "a":
+            row += r[3:]
         rows.append(row)
     return {"fact": "cover_ball", "p": p, "region": interval(*cover.region), "cells": rows}
 

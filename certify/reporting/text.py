@@ -76,7 +76,9 @@ def _proof(cert) -> list[str]:
             lines.append(f"cover    {len(tags)} cells: {tags.count('x') + tags.count('n')} excluded, "
                          f"{tags.count('r')} with one certified solution (Krawczyk)" + (
                              f", {tags.count('t')} with an exact multiple root alone in it (Taylor)"
-                             if "t" in tags else ""))
+                             if "t" in tags else "") + (
+                             f", {tags.count('a')} with an exact algebraic multiple root alone in it (Taylor "
+                             "over a number field)" if "a" in tags else ""))
         elif kind == "monotone":
             lines.append(f"monotone f is {fact['direction']} on the region ({len(fact['cells'])} cells with "
                          f"f' of one sign): only periods {'1' if fact['direction'] == 'increasing' else '1 and 2'}")
