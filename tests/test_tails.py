@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from certify.certificates import q_parse, q_str
 from certify.checker import check
-from certify.checker.regions import affine_tail, expanding_radius_ok, tail_radius_ok
+from certify.checker.regions import affine_tail, expanding_radius_ok, half_bounded_ok, tail_radius_ok
 from certify.checker.semantics import workprec
 from certify.maps import parse_map
 from certify.periodic.period import certify_orbits, certify_period, contracting_region, expanding_radius
@@ -217,7 +217,7 @@ def test_accepted_expanding_radius_is_true_for_the_oracle(net, frac):
             assert abs(f(x)) > abs(x)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(net=skip_tanh_maps(width=(1, 2), expanding=True))
 def test_expanding_region_holds_the_oracles_fixed_points_and_two_cycles(net):
     """Every fixed point and 2-cycle point the oracle finds on a window 4 times wider than R lies in [-R, R]."""
@@ -230,3 +230,49 @@ def test_expanding_region_holds_the_oracles_fixed_points_and_two_cycles(net):
     for g in (lambda x: f(x) - x, lambda x: f(f(x)) - x):
         for r in _roots(g, -W, W, 1500):
             assert -_mp(R) <= r <= _mp(R), (skip_tanh_formula(net), r, q_str(R))
+
+
+# ----------------------------------------------------------------------------- half-bounded maps (R9)
+
+def test_half_bounded_map_decided_on_the_whole_line():
+    """1 - exp(x) (bounded above by 1, below by 1 - e on (-inf, 1]) has exactly one fixed point, 0, and no 2-cycle."""
+    from certify.periodic.period import half_bounded_region
+
+    side, (lo, hi) = half_bounded_region(parse_map("1 - exp(x)").program)
+    assert side == "above" and hi >= 1 and _mp(lo) <= 1 - mpmath.e
+    cert = certify_orbits(parse_map("1 - exp(x)"), 1)
+    assert check(cert).ok and cert["count"] == 1 and cert["evidence"][0]["method"] == "half_bounded"
+    assert _refuted("1 - exp(x)", 2)["evidence"][0]["method"] == "half_bounded"
+
+
+def test_half_bounded_region_too_small_or_wrong_side_rejected():
+    """A half-bounded region whose lower end misses f((-inf, M]) (1 - e < 0), or the other side, is rejected."""
+    cert = _refuted("1 - exp(x)", 2)
+    bad = copy.deepcopy(cert)
+    bad["evidence"][0]["region"] = {"lo": "0", "hi": "1"}
+    assert not check(bad).ok
+    bad = copy.deepcopy(cert)
+    bad["evidence"][0]["side"] = "below"
+    assert not check(bad).ok
+    assert not half_bounded_ok(parse_map("exp(x) - 3").program, "below", fmpq(-3), fmpq(10 ** 6))
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(a=st.sampled_from([0, 1, fmpq(-1, 2), 2]), b=st.sampled_from([fmpq(1, 2), 1, 3]),
+       w=st.sampled_from([fmpq(1, 2), 1, 2]), e=st.sampled_from([0, 1, -2]), v=st.sampled_from([1, 3]))
+def test_half_bounded_region_holds_the_oracles_fixed_points_and_two_cycles(a, b, w, e, v):
+    """f(x) = a - b exp(w x) + e tanh(v x) (bounded above): every fixed point and 2-cycle point mpmath finds
+    on a wide window lies in the certified region [m, M]."""
+    from certify.periodic.period import half_bounded_region
+
+    spec = f"({a}) - ({b})*exp(({w})*x) + ({e})*tanh(({v})*x)"
+    got = half_bounded_region(parse_map(spec).program)
+    assert got is not None and got[0] == "above"
+    lo, hi = (_mp(t) for t in got[1])
+    mpmath.mp.dps = 30
+    A, B, W, E, V = (mpmath.mpf(int(fmpq(t).p)) / int(fmpq(t).q) for t in (a, b, w, e, v))
+    f = lambda x: A - B * mpmath.exp(W * x) + E * mpmath.tanh(V * x)  # noqa: E731
+    for g in (lambda x: f(x) - x, lambda x: f(f(x)) - x):
+        for r in _roots(g, lo - 20, hi + 5, 1500):
+            tol = mpmath.mpf("1e-20") * (1 + abs(r))  # the oracle's roots are numerical (a 2-cycle sits 1e-49 below M = 2)
+            assert lo - tol <= r <= hi + tol, (spec, r)

@@ -12,7 +12,8 @@ from flint import arb, arb_mat, fmpq, fmpq_poly
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.limits import MAX_KRAWCZYK_PERIOD, MAX_ROUNDS, MAX_STEPS
-from certify.checker.regions import expanding_radius_ok, pl_region, polynomial_escape_radius, tail_radius_ok
+from certify.checker.regions import (expanding_radius_ok, half_bounded_ok, pl_region, polynomial_escape_radius,
+                                     tail_radius_ok)
 from certify.checker.statement import Failure, whole
 from certify.checker.taylor import MAX_ORDER, exact_value, isolated_root
 from certify.checker.semantics import NotExact, Program, ball_of, eval_ball, eval_exact, eval_range
@@ -191,6 +192,13 @@ def fact_region(prog: Program, fact: dict, claim_domain, p: int = 1):
                           f"R = {q_str(R)}, so |f(x)| > |x| for |x| > R is not proved")
         if not (lo <= -R and hi >= R):
             raise Failure(f"the stated region does not contain [-R, R] (R = {q_str(R)})")
+        return lo, hi
+    if method == "half_bounded":  # (R9) of certify.checker.regions
+        lo, hi = interval_parse(region)
+        side = fact.get("side")
+        if not half_bounded_ok(prog, side, lo, hi):
+            raise Failure(f"f is not proved bounded {side!r} with the stated region holding f's values on the "
+                          "half-line it maps into (R9)")
         return lo, hi
     raise Failure(f"unknown region method {method!r}")
 

@@ -62,6 +62,13 @@ Expanding tails (R8), the mirror of (R7). Hypotheses: f(x) = s x + h(x) for all 
 |f(x)| >= |s| |x| - B > |x| (as (|s| - 1) |x| > (|s| - 1) R >= B). The point q of P with the
 largest |q| has f(q) in P, so |f(q)| <= |q|, hence |q| <= R: P lies in [-R, R]. (|s| = 1 is
 excluded: f(x) = -x + h can have periodic points everywhere.)
+
+Half-bounded maps (R9), the one-sided form of "P lies in f(R)". Hypotheses (side "above"): f(x) <= M
+for every real x, and f(x) >= m for every x <= M (both from extended-real range enclosures, the
+second over the half-line (-inf, M]). Then P = f(P) lies in (-inf, M], so P = f(P) lies in
+f((-inf, M]), in [m, +inf): P lies in [m, M]. Side "below" is the mirror image (f >= m on R, f <= M
+on [m, +inf)). This decides maps bounded on one side only, whose other tail runs off to infinity:
+1 - exp(x), an ELU unit with a negative output weight.
 """
 
 from __future__ import annotations
@@ -349,6 +356,20 @@ def expanding_radius_ok(prog: Program, R) -> bool:
         return False
     s, h = got
     return bool(abs(s) > 1 and arb(R) * (abs(s) - 1) >= h.abs_upper())
+
+
+def half_bounded_ok(prog: Program, side: str, lo, hi) -> bool:
+    """The hypotheses of (R9) for the region [lo, hi]: side "above": f <= hi on R and f >= lo on
+    (-inf, hi]; side "below": f >= lo on R and f <= hi on [lo, +inf)."""
+    if side not in ("above", "below") or not lo <= hi:
+        return False
+    whole = slot_ranges(prog)
+    half = slot_ranges(prog, below=hi) if side == "above" else slot_ranges(prog, above=lo)
+    if whole is None or half is None:
+        return False
+    if side == "above":
+        return bool(whole[-1][1] <= arb(hi) and half[-1][0] >= arb(lo))
+    return bool(whole[-1][0] >= arb(lo) and half[-1][1] <= arb(hi))
 
 
 def tail_radius_ok(prog: Program, R) -> bool:

@@ -647,14 +647,15 @@ def eval_range(prog: Program, bounded: bool = True):
     return lo, hi
 
 
-def slot_ranges(prog: Program):
+def slot_ranges(prog: Program, below=None, above=None):
     """For every slot k of the program, an exact-endpoint enclosure (lo, hi) (ends possibly
-    infinite) of {slot_k(x) : x real}; None when some slot's enclosure is undefined."""
+    infinite) of {slot_k(x) : x real} (x <= below, or x >= above, given a rational); None when
+    some slot's enclosure is undefined."""
     s: list[tuple[arb, arb]] = []
     for ins in prog.code:
         op = ins[0]
         if op == "x":
-            r = (_NINF, _INF)
+            r = (_NINF if above is None else arb(above), _INF if below is None else arb(below))
         elif op in ("const", "pi", "ball", "root"):
             c = arb(ins[1]) if op == "const" else arb.pi() if op == "pi" else \
                 root_of(ins).ball(ctx.prec + 8) if op == "root" else ball_of(ins[1], ins[2])

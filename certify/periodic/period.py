@@ -26,8 +26,9 @@ from certify.checker.continuity import discontinuity
 from certify.checker.consequences import NO_NONFIXED_POINTS, NO_PERIODIC_POINTS, consequences, forces
 from certify.checker.facts import domain_invariant, pl_image
 from certify.checker.algebraic import is_algebraic_polynomial
-from certify.checker.regions import affine_tail, expanding_radius_ok, polynomial_escape_radius, tail_radius_ok
-from certify.checker.semantics import eval_ball, eval_range
+from certify.checker.regions import (affine_tail, expanding_radius_ok, half_bounded_ok, polynomial_escape_radius,
+                                     tail_radius_ok)
+from certify.checker.semantics import eval_ball, eval_range, slot_ranges
 from certify.errors import CertifyError
 from certify.maps import Map
 from certify.periodic import balls, pl as plmod
@@ -137,6 +138,11 @@ def find_region(m: Map, domain, budget: Budget, p: int = 1):
         return ({"fact": "region", "method": "contracting_tails", "radius": q_str(R), "region": interval(lo, hi)},
                 (lo, hi), "")
     with workprec(budget.start_prec):
+        got = half_bounded_region(prog)
+    if got is not None:
+        side, (lo, hi) = got
+        return ({"fact": "region", "method": "half_bounded", "side": side, "region": interval(lo, hi)}, (lo, hi), "")
+    with workprec(budget.start_prec):
         R = expanding_radius(prog)
     if R is not None:
         return ({"fact": "region", "method": "expanding_tails", "radius": q_str(R), "region": interval(-R, R)},
@@ -164,6 +170,30 @@ def contracting_region(prog):
     if not K.pieces_within(prog, -R, R, lo, hi):
         return None
     return R, (lo, hi)
+
+
+def half_bounded_region(prog):
+    """(side, (lo, hi)) for the region rule (R9) of certify.checker.regions (f bounded on one side,
+    and on the other side over the half-line f maps into), ends rounded outward; or None."""
+    whole = slot_ranges(prog)
+    if whole is None:
+        return None
+    for side in ("above", "below"):
+        end = whole[-1][1] if side == "above" else whole[-1][0]
+        if not end.is_finite():
+            continue
+        e = dyadic(end.fmpq(), 32, up=side == "above")
+        half = slot_ranges(prog, below=e) if side == "above" else slot_ranges(prog, above=e)
+        if half is None:
+            continue
+        other = half[-1][0] if side == "above" else half[-1][1]
+        if not other.is_finite():
+            continue
+        o = dyadic(other.fmpq(), 32, up=side == "below")
+        lo, hi = (o, e) if side == "above" else (e, o)
+        if half_bounded_ok(prog, side, lo, hi):
+            return side, (lo, hi)
+    return None
 
 
 def expanding_radius(prog):

@@ -23,7 +23,7 @@ MAX_ORBITS = 8  # orbits drawn in a cobweb (the title says when there are more)
 _COLOURS = ["#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f"]
 _METHOD = {"piecewise_linear": "exact tail rules", "polynomial_escape": "|f(x)| > |x| outside",
            "bounded_image": "the image f(R)", "contracting_tails": "f([-R, R]), contracting tails",
-           "expanding_tails": "[-R, R], expanding tails",
+           "expanding_tails": "[-R, R], expanding tails", "half_bounded": "f bounded on one side",
            "invariant_domain": "invariant domain"}
 _PHASE = {"P": ("#e4572e", "period 3 proved"), "N": ("#a6cee3", "no period 3 proved"),
           "U": ("#ffd92f", "undecided"), "C": ("#3b1f5c", "robust chaos proved")}

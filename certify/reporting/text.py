@@ -12,6 +12,7 @@ _REGION_METHOD = {
     "bounded_image": "it contains f(R), the image of the whole line",
     "contracting_tails": "|f(x)| < |x| for |x| > R = {radius} (f = s x + bounded, |s| < 1), and it contains f([-R, R])",
     "expanding_tails": "|f(x)| > |x| for |x| > R = {radius} (f = s x + bounded, |s| > 1), so it contains [-R, R]",
+    "half_bounded": "f is bounded {side}, and it contains f's values on the half-line f maps into",
     "invariant_domain": "the given domain, proved invariant: f(D) in D",
 }
 
@@ -62,7 +63,7 @@ def _proof(cert) -> list[str]:
                              "region   f has no periodic points at all (exact tail rules)")
                 continue
             lo, hi = interval_parse(reg)
-            how = _REGION_METHOD[fact["method"]].format(rounds=fact.get("rounds"), radius=(
+            how = _REGION_METHOD[fact["method"]].format(rounds=fact.get("rounds"), side=fact.get("side"), radius=(
                 f"{_float(q_parse(fact['radius'])):.6g}" if "radius" in fact else None))
             lines.append(f"region   [{_float(lo):.6g}, {_float(hi):.6g}] holds every periodic point: {how}")
         elif kind == "cover_pl" and fact.get("region") is None:
