@@ -9,9 +9,10 @@ the `*_floats` views are for plotting only (midpoints of enclosures, not proofs)
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 __all__ = ["Result", "CheckResult", "Estimate"]
@@ -151,6 +152,19 @@ class Result:
     def exact(self) -> str | None:
         """`threshold`: the onset in closed form (e.g. "1 + 2*sqrt(2)") when it was found, else None."""
         return self._get("exact")
+
+    @property
+    def exact_spec(self) -> str | None:
+        """`threshold`: the onset as a constant a map spec accepts: the closed form, else
+        "root(minimal polynomial in x, lo, hi)" with the certified isolating interval (e.g.
+        certify.period(f"logistic(r={t.exact_spec})", 5) studies the map at the onset itself)."""
+        if self._get("exact"):
+            return self._get("exact")
+        mp, onset, name = self._get("minpoly"), self._get("onset"), self._cert.get("claim", {}).get("param")
+        if not mp or not isinstance(onset, dict) or not name:
+            return None
+        poly = re.sub(r"\b" + re.escape(name) + r"\b", "x", mp)
+        return f"root({poly}, {onset['lo']}, {onset['hi']})"
 
     @property
     def windows(self) -> list[dict] | None:

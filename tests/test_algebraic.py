@@ -330,3 +330,22 @@ def test_fixed_points_at_algebraic_tangencies_match_exact_roots(n, a, b):
     res = certify.orbits(spec, 1)
     assert res.verdict == "proved", res.text
     assert res.certificate["count"] == _fixed_point_oracle(a, n, b) and res.check().ok
+
+
+def test_higher_degree_onset_feeds_back_as_a_root_constant():
+    """threshold's period-5 onset (degree 22) comes back as root(minpoly, lo, hi): the map at r* holds a
+    CRootOf whose value is in the certified onset interval, and period 3 (born later, at 1 + 2 sqrt 2) is refuted."""
+    t = certify.threshold("logistic(r)", "r", 5, (fmpq(37, 10), fmpq(19, 5)))
+    spec = t.exact_spec
+    assert spec.startswith("root(x**22 - 22*x**21")
+    m = parse_map(f"logistic(r={spec})")
+    assert "CRootOf(" in m.canonical["expr"] and m.kind == "polynomial"
+    [ins] = [i for i in m.program.code if i[0] == "root"]
+    from certify.checker.semantics import root_of
+    lo, hi = (sympy.Rational(t.certificate["onset"][k]) for k in ("lo", "hi"))
+    from flint import ctx
+    with ctx.workprec(256):  # arb's lower()/upper() round at the working precision
+        ball = root_of(ins).ball(200)
+        a, b = sympy.Rational(str(ball.lower().fmpq())), sympy.Rational(str(ball.upper().fmpq()))
+    assert lo <= a and b <= hi
+    assert certify.period(f"logistic(r={spec})", 3).verdict == "refuted"
