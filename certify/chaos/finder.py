@@ -1,0 +1,297 @@
+"""Finding a graph of h-sets for a planar polynomial map (floats only find; the kernel proves).
+
+1. Periodic orbits up to a period P: Newton on f^p(z) = z from points of a float trajectory that nearly
+   return after p steps (deduplicated).
+2. At every periodic point z: the unstable and stable directions u(z), s(z) of the orbit (eigenvectors of
+   Df^p, transported along the orbit), and half-sizes from adapted (Lyapunov) norms of the orbit,
+   a(z) = delta_u / sum_k ku^k |Df^-k u|, b(z) = delta_s / sum_k ks^k |Df^k s|: in those units one step
+   stretches the unstable side by about ku and shrinks the stable side by about 1/ks, so nearby
+   periodic points of other orbits can be covered as well as the orbit's own next point.
+3. The h-set of z is c = z, M = [a u, b s] (rationalised); candidate edges z -> w for every w near f(z);
+   every edge kept is verified by the kernel's covering test (certify.checker.hsets.covers).
+4. Overlapping h-sets are dropped greedily (shorter periods first); the strongly connected component of
+   largest spectral radius is kept, with a Collatz-Wielandt vector from the Perron vector.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["lp_sizes", "periodic_orbits", "candidate_sets", "hset_graph", "best_component", "perron_weights"]
+
+
+def _orbit(f, z, p):
+    out = [np.asarray(z, float)]
+    for _ in range(p - 1):
+        out.append(np.asarray(f(out[-1]), float))
+    return out
+
+
+def periodic_orbits(f, Df, periods, start=(0.1, 0.1), steps: int = 20000, transient: int = 1000,
+                    tol: float = 1e-11, starts: int = 400):
+    """Float periodic orbits {p: [orbit as a list of points]} of a planar map found by Newton (vectorised
+    over the starts) from near-returns of a trajectory; each orbit of minimal period p once."""
+    z = np.asarray(start, float)
+    for _ in range(transient):
+        z = np.asarray(f(z), float)
+    traj = np.empty((steps, 2))
+    for i in range(steps):
+        traj[i] = z
+        z = np.asarray(f(z), float)
+    found, seen = {}, set()
+    with np.errstate(all="ignore"):
+        for p in periods:
+            d = np.linalg.norm(traj[p:] - traj[:-p], axis=1)
+            idx = np.argsort(d)[:starts]
+            idx = idx[d[idx] < 0.2]
+            X = traj[idx].T.copy()
+            for _ in range(40):
+                Y = X.copy()
+                a, b, c, e = np.ones(len(idx)), np.zeros(len(idx)), np.zeros(len(idx)), np.ones(len(idx))
+                for _ in range(p):
+                    (j00, j01), (j10, j11) = Df(list(Y))
+                    a, b, c, e = j00 * a + j01 * c, j00 * b + j01 * e, j10 * a + j11 * c, j10 * b + j11 * e
+                    Y = np.array(f(list(Y)), float)
+                F = Y - X
+                a, e = a - 1, e - 1
+                det = a * e - b * c
+                X = X + np.array([-(e * F[0] - b * F[1]) / det, -(-c * F[0] + a * F[1]) / det])
+            Y = X.copy()
+            for _ in range(p):
+                Y = np.array(f(list(Y)), float)
+            ok = np.all(np.isfinite(X), axis=0) & (np.linalg.norm(Y - X, axis=0) < tol) & (np.abs(X).max(axis=0) < 10)
+            orbits = []
+            for x in X[:, ok].T:
+                orb = _orbit(f, x, p)
+                if p > 1 and min(np.linalg.norm(orb[0] - orb[j]) for j in range(1, p)) < 1e-7:
+                    continue  # a lower period
+                key = tuple(sorted((round(q[0], 7), round(q[1], 7)) for q in orb))
+                if key in seen:
+                    continue
+                seen.add(key)
+                orbits.append(orb)
+            found[p] = orbits
+    return found
+
+
+def _directions(Df, orb):
+    """Unit unstable and stable vectors at each point of a periodic orbit, and the one-step matrices."""
+    p = len(orb)
+    Js = [np.asarray(Df(z), float) for z in orb]
+    M = np.eye(2)
+    for J in Js:
+        M = J @ M
+    w, V = np.linalg.eig(M)
+    if np.iscomplexobj(w) and np.abs(w.imag).max() > 0:
+        return None
+    w, V = w.real, V.real
+    iu = int(np.argmax(np.abs(w)))
+    if not (abs(w[iu]) > 1 > abs(w[1 - iu])):
+        return None
+    u, s = V[:, iu], V[:, 1 - iu]
+    us, ss = [], []
+    for t in range(p):
+        us.append(u / np.linalg.norm(u))
+        ss.append(s / np.linalg.norm(s))
+        u, s = Js[t] @ us[-1], Js[t] @ ss[-1]
+    return us, ss, Js
+
+
+def _adapted(us, ss, Js, ku, ks, K=60):
+    """Adapted norms alpha (unstable, backward) and beta (stable, forward) of the unit vectors, from the
+    one-step stretch factors along the orbit (scalars: no cancellation)."""
+    p = len(us)
+    mu = [np.linalg.norm(Js[t] @ us[t]) for t in range(p)]  # |Df u_t|, u_(t+1) = Df u_t / |Df u_t|
+    nu = [np.linalg.norm(Js[t] @ ss[t]) for t in range(p)]
+    alpha, beta = [], []
+    for t in range(p):
+        a, g = 0.0, 1.0
+        for k in range(K):
+            a += ku ** k * g
+            g /= mu[(t - 1 - k) % p]
+        b, g = 0.0, 1.0
+        for k in range(K):
+            b += ks ** k * g
+            g *= nu[(t + k) % p]
+        alpha.append(a)
+        beta.append(b)
+    return alpha, beta
+
+
+def candidate_sets(f, Df, orbits, du, ds, ku=1.2, ks=2.5):
+    """[(centre, M, period, orbit id, index)] for every hyperbolic periodic point."""
+    out = []
+    oid = 0
+    for p in sorted(orbits):
+        for orb in orbits[p]:
+            d = _directions(Df, orb)
+            if d is None:
+                continue
+            us, ss, Js = d
+            alpha, beta = _adapted(us, ss, Js, ku, ks)
+            for t, z in enumerate(orb):
+                M = np.column_stack([du / alpha[t] * us[t], ds / beta[t] * ss[t]])
+                out.append((z, M, p, oid, t))
+            oid += 1
+    return out
+
+
+def _overlap(c1, M1, c2, M2) -> bool:
+    """Float test: parallelograms overlap (no separating face)."""
+    for (ca, Ma), (cb, Mb) in (((c1, M1), (c2, M2)), ((c2, M2), (c1, M1))):
+        inv = np.linalg.inv(Ma)
+        verts = np.array([cb + Mb @ np.array(s) for s in ((-1, -1), (-1, 1), (1, -1), (1, 1))])
+        t = (verts - ca) @ inv.T
+        if np.any(np.all(t > 1, axis=0)) or np.any(np.all(t < -1, axis=0)):
+            return False
+    return True
+
+
+def hset_graph(f, Df, sets, margin=1.0):
+    """Keep non-overlapping sets (earlier first) and the float-plausible candidate edges."""
+    from scipy.spatial import cKDTree
+
+    kept = []
+    centres = np.array([s[0] for s in sets])
+    radius = np.array([np.abs(s[1]).sum(axis=1).max() for s in sets])
+    tree = cKDTree(centres)
+    rmax = radius.max()
+    taken = np.zeros(len(sets), bool)
+    for i, (c, M, *_ ) in enumerate(sets):
+        near = tree.query_ball_point(c, radius[i] + rmax)
+        if any(taken[j] and _overlap(c, M, sets[j][0], sets[j][1]) for j in near if j != i):
+            continue
+        taken[i] = True
+        kept.append(i)
+    sub = [sets[i] for i in kept]
+    cs = np.array([s[0] for s in sub])
+    rad = np.array([np.abs(s[1]).sum(axis=1).max() for s in sub])
+    tree = cKDTree(cs)
+    edges = []
+    for i, (c, M, *_ ) in enumerate(sub):
+        fc = np.asarray(f(c), float)
+        J = np.asarray(Df(c), float) @ M
+        for j in tree.query_ball_point(fc, 3 * rad.max()):
+            cj, Mj = sub[j][0], sub[j][1]
+            inv = np.linalg.inv(Mj)
+            g0 = inv @ (fc - cj)
+            G = inv @ J
+            # linear image of [-1,1]^2: stable extent and unstable faces
+            if abs(g0[1]) + abs(G[1, 0]) + abs(G[1, 1]) >= margin:
+                continue
+            lo = abs(G[0, 0]) - abs(G[0, 1]) - abs(g0[0])
+            if lo <= 1:
+                continue
+            edges.append((i, j, 1 if G[0, 0] > 0 else -1))
+    return sub, edges
+
+
+def best_component(m, edges):
+    """(nodes, rho) of the strongly connected component with the largest spectral radius."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if not edges:
+        return [], 0.0
+    A = csr_matrix(([1] * len(edges), ([e[0] for e in edges], [e[1] for e in edges])), shape=(m, m))
+    ncomp, lab = connected_components(A, directed=True, connection="strong")
+    best, rho = [], 0.0
+    for c in range(ncomp):
+        nodes = np.flatnonzero(lab == c)
+        if len(nodes) == 1 and A[nodes[0], nodes[0]] == 0:
+            continue
+        sub = A[nodes][:, nodes].toarray().astype(float)
+        r = max(abs(np.linalg.eigvals(sub))) if len(nodes) < 2000 else _power(sub)
+        if r > rho:
+            best, rho = list(nodes), r
+    return best, rho
+
+
+def _power(A):
+    v = np.ones(A.shape[0])
+    r = 1.0
+    for _ in range(500):
+        w = A @ v
+        r = w.sum() / v.sum()
+        v = w / w.sum()
+    return r
+
+
+def perron_weights(n, edges, iters=2000):
+    """Positive integer weights v making min (A v)_i / v_i close to rho (power iteration)."""
+    A = np.zeros((n, n))
+    for i, j in edges:
+        A[i, j] = 1
+    v = np.ones(n)
+    B = A + np.eye(n)  # aperiodic: the same Perron vector, converges for periodic graphs
+    for _ in range(iters):
+        w = B @ v
+        v = w / w.max()
+    scale = 2 ** 40
+    return [max(1, int(math.floor(x * scale))) for x in v]
+
+
+def lp_sizes(f, Df, points, A=0.02, B=0.02, eps=0.05, amin=1e-7, reach=None, curv=None):
+    """Choose h-set half-sizes (a_z, b_z) by one elastic linear program and return the kept edges.
+
+    points: [(z, u, s)] with unit unstable/stable vectors. Candidate edges z -> w for w near f(z);
+    linearised covering conditions (with a bound on the quadratic term) and pairwise separation are
+    linear in the sizes; every edge has a slack, and the LP minimises their sum (own-orbit edges
+    weigh more); the edges with zero slack are returned with the sizes."""
+    from scipy.optimize import linprog
+    from scipy.sparse import lil_matrix
+    from scipy.spatial import cKDTree
+
+    n = len(points)
+    C = np.array([p[0] for p in points])
+    E = [np.column_stack([p[1], p[2]]) for p in points]
+    Einv = [np.linalg.inv(e) for e in E]
+    tree = cKDTree(C)
+    reach = reach or 2 * (A + B)
+    fz = [np.asarray(f(list(c)), float) for c in C]
+    cand = []
+    for i in range(n):
+        for j in tree.query_ball_point(fz[i], reach):
+            cand.append((i, j))
+    pairs = [(i, j) for i, j in tree.query_pairs(2 * (A + B))]
+    ne = len(cand)
+    nv = 2 * n + ne
+    rows = []  # (coeff dict, rhs) for  sum <= rhs
+    for e, (i, j) in enumerate(cand):
+        o = Einv[j] @ (fz[i] - C[j])
+        G = Einv[j] @ np.asarray(Df(list(C[i])), float) @ E[i]
+        q = np.abs(Einv[j] @ (curv if curv is not None else np.array([1.4, 0.0])))
+        ux, sx = abs(E[i][0, 0]), abs(E[i][0, 1])
+        lin = ux * A + sx * B  # (ux a + sx b)^2 <= lin (ux a + sx b)
+        # (U): (1 + eps) a_j - |G00| a_i + |G01| b_i + q0 lin (ux a_i + sx b_i) - s_e <= -|o_u|
+        rows.append(({2 * j: 1 + eps, 2 * i: -abs(G[0, 0]) + q[0] * lin * ux,
+                      2 * i + 1: abs(G[0, 1]) + q[0] * lin * sx, 2 * n + e: -1.0}, -abs(o[0])))
+        # (S): |G10| a_i + |G11| b_i + q1 lin (...) - (1 - eps) b_j - s_e <= -|o_s|
+        rows.append(({2 * i: abs(G[1, 0]) + q[1] * lin * ux, 2 * i + 1: abs(G[1, 1]) + q[1] * lin * sx,
+                      2 * j + 1: -(1 - eps), 2 * n + e: -1.0}, -abs(o[1])))
+    for i, j in pairs:
+        d = Einv[i] @ (C[j] - C[i])
+        R = np.abs(Einv[i] @ E[j])
+        if abs(d[0]) / A > abs(d[1]) / B:
+            rows.append(({2 * i: 1.0 + 1e-9, 2 * j: R[0, 0], 2 * j + 1: R[0, 1]}, abs(d[0]) * (1 - eps)))
+        else:
+            rows.append(({2 * i + 1: 1.0 + 1e-9, 2 * j: R[1, 0], 2 * j + 1: R[1, 1]}, abs(d[1]) * (1 - eps)))
+    M = lil_matrix((len(rows), nv))
+    rhs = np.empty(len(rows))
+    for r, (coef, b) in enumerate(rows):
+        for k, v in coef.items():
+            M[r, k] += v
+        rhs[r] = b
+    own = [1.0 if np.linalg.norm(fz[i] - C[j]) < 1e-9 else 0.0 for i, j in cand]
+    cost = np.concatenate([np.zeros(2 * n), np.array([1.0 + 10 * w for w in own])])
+    bounds = [(amin, A), (amin, B)] * n + [(0, None)] * ne
+    res = linprog(cost, A_ub=M.tocsr(), b_ub=rhs, bounds=bounds, method="highs")
+    if res.status != 0:
+        return None, []
+    x = res.x
+    sizes = x[:2 * n].reshape(n, 2)
+    slack = x[2 * n:]
+    kept = [cand[e] for e in range(ne) if slack[e] <= 1e-12]
+    return sizes, kept
