@@ -399,7 +399,7 @@ def lyapunov(f, p=1, *, x0=None, steps: int = 100_000, spectrum: bool = False, c
     return Result.of("lyapunov", cert, m)
 
 
-def chaos(f, *, max_period: int = 12, timeout=None) -> Result:
+def chaos(f, *, max_period: int = 10, timeout=None) -> Result:
     """A certified topological horseshoe of a planar polynomial map ("henon(a=1.4, b=0.3)", or a tuple
     formula "(1 - 1.4*x^2 + y, 0.3*x)"): a graph of pairwise disjoint h-sets around periodic points of
     period <= max_period whose covering relations the kernel verifies; h_top(f) >= log rho(A)."""

@@ -536,8 +536,8 @@ def _parser() -> argparse.ArgumentParser:
     hp = sub.add_parser("chaos", help="a certified topological horseshoe of a planar polynomial map (h-sets, "
                                       "covering relations): h_top >= log rho")
     hp.add_argument("map", help="a polynomial map of the plane: 'henon(a=1.4, b=0.3)' or '(1 - 1.4*x^2 + y, 0.3*x)'")
-    hp.add_argument("--max-period", type=int, default=12,
-                    help="h-sets around periodic points of period up to this (default 12, at most 24)")
+    hp.add_argument("--max-period", type=int, default=10,
+                    help="h-sets around periodic points of period up to this (default 10, at most 24)")
     hp.add_argument("--timeout", type=float, default=None, help=_TIMEOUT_HELP)
     hp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     hp.add_argument("--out", "-o", help="write the certificate to this file (atomically)")

@@ -233,7 +233,7 @@ def perron_weights(n, edges, iters=2000):
     return [max(1, int(math.floor(x * scale))) for x in v]
 
 
-def lp_sizes(f, Df, points, A=0.02, B=0.02, eps=0.05, amin=1e-7, reach=None, curv=None):
+def lp_sizes(f, Df, points, A=0.02, B=0.02, eps=0.05, amin=1e-7, reach=None, curv=None, own_weight=10.0, hard=()):
     """Choose h-set half-sizes (a_z, b_z) by one elastic linear program and return the kept edges.
 
     points: [(z, u, s)] with unit unstable/stable vectors. Candidate edges z -> w for w near f(z);
@@ -285,8 +285,9 @@ def lp_sizes(f, Df, points, A=0.02, B=0.02, eps=0.05, amin=1e-7, reach=None, cur
             M[r, k] += v
         rhs[r] = b
     own = [1.0 if np.linalg.norm(fz[i] - C[j]) < 1e-9 else 0.0 for i, j in cand]
-    cost = np.concatenate([np.zeros(2 * n), np.array([1.0 + 10 * w for w in own])])
-    bounds = [(amin, A), (amin, B)] * n + [(0, None)] * ne
+    cost = np.concatenate([np.zeros(2 * n), np.array([1.0 + own_weight * w for w in own])])
+    hard = set(hard)
+    bounds = [(amin, A), (amin, B)] * n + [(0, 0) if cand[e] in hard else (0, None) for e in range(ne)]
     res = linprog(cost, A_ub=M.tocsr(), b_ub=rhs, bounds=bounds, method="highs")
     if res.status != 0:
         return None, []

@@ -119,7 +119,7 @@ def parse_polymap(canon) -> PolyMap:
                 raise CertifyError("a component lists a monomial twice")
             c = q_parse(t[0])
             if c == 0:
-                raise CertifyError("a term's coefficient is not 0")
+                raise CertifyError("a term's coefficient must not be 0 (leave the term out)")
             seen.add(e)
             out.append((c, e))
         terms.append(out)

@@ -129,6 +129,8 @@ def _component(text: str, names: tuple, values: dict):
     terms = []
     for e, c in poly.terms():
         c = sympy.Rational(c)
+        if c == 0:
+            continue  # the zero polynomial: no terms
         terms.append([str(c.p) if c.q == 1 else f"{c.p}/{c.q}", [int(k) for k in e]])
     return terms
 
