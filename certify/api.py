@@ -404,7 +404,7 @@ def chaos(f, *, max_period: int = 10, timeout=None) -> Result:
     formula "(1 - 1.4*x^2 + y, 0.3*x)"): a graph of pairwise disjoint h-sets around periodic points of
     period <= max_period whose covering relations the kernel verifies; h_top(f) >= log rho(A)."""
     from certify import limits
-    from certify.chaos import horseshoe_certificate
+    from certify.horseshoes import horseshoe_certificate
     from certify.maps.polymap import PolyMapSpec, is_polymap_spec, parse_polymap_spec
 
     if not isinstance(f, PolyMapSpec):

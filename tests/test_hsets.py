@@ -20,7 +20,7 @@ from certify.maps.polymap import parse_polymap_spec
 @pytest.fixture(scope="module")
 def henon_cert():
     """A horseshoe certificate of the Hénon map from periodic orbits up to period 8 (the finder)."""
-    from certify.chaos import horseshoe_certificate
+    from certify.horseshoes import horseshoe_certificate
     return horseshoe_certificate(parse_polymap_spec("henon(a=1.4, b=0.3)"), max_period=8)
 
 

@@ -46,7 +46,7 @@ from flint import arb, fmpq, fmpq_mat, fmpz_mat
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.markov import _located, poly_text
 from certify.checker.polymap import PolyMap, parse_polymap, polymap_text
-from certify.checker.statement import Failure, Statement, fixed, whole
+from certify.checker.statement import Failure, Statement, fixed, undecided, whole
 
 __all__ = ["HSet", "parse_hset", "covers", "disjoint", "horseshoe", "MAX_HSETS", "MAX_GRID", "MAX_BOXES",
            "MAX_EXACT_NODES"]
@@ -232,11 +232,13 @@ def horseshoe(prog, cert: dict) -> Statement:
     n = f.n
     if n < 2:
         raise Failure("h-sets with one unstable direction are for maps of R^n, n >= 2")
+    if cert["verdict"] == "undecided":
+        return undecided(cert, {"entropy"}, f"horseshoes of {polymap_text(f)}")
+    if cert["verdict"] != "proved":
+        raise Failure("a horseshoe certificate is proved or undecided (nothing is refuted)")
     ev = cert["evidence"]
     if not isinstance(ev, list) or not ev or not isinstance(ev[0], dict):
         raise Failure("evidence is an hsets fact followed by covering facts")
-    if cert["verdict"] != "proved":
-        raise Failure("a horseshoe certificate is proved (an undecided search writes none)")
     head = ev[0]
     if set(head) != {"fact", "sets"} or head["fact"] != "hsets" or not isinstance(head["sets"], list):
         raise Failure("fact 0 is {'fact': 'hsets', 'sets': [...]}")

@@ -52,7 +52,7 @@ class PolyMapSpec:
                     if k:
                         t *= v ** k
                 s += t
-            return s
+            return s + 0 * p[0]  # arrays in, arrays out (also for a constant component)
 
         return (lambda p: [ev(c, p) for c in terms]), (lambda p: [[ev(d, p) for d in row] for row in dterms])
 

@@ -1,5 +1,5 @@
 """Certified topological horseshoes of planar polynomial maps (`certify chaos`): find a graph of h-sets
-with floats (certify.chaos.finder), rationalise it, verify every covering relation and the disjointness
+with floats (certify.horseshoes.finder), rationalise it, verify every covering relation and the disjointness
 with the kernel (certify.checker.hsets), and return a certificate the kernel accepts.
 """
 
@@ -52,7 +52,7 @@ def _entropy_field(m, edges):
     from flint import fmpq
 
     from certify.certificates import q_str
-    from certify.chaos.finder import perron_weights
+    from certify.horseshoes.finder import perron_weights
 
     v = perron_weights(m, edges)
     av = [0] * m
@@ -89,7 +89,7 @@ def horseshoe_certificate(spec, max_period: int = DEFAULT_PERIOD, precision: int
     from flint import ctx
 
     from certify.certificates import SCHEMA
-    from certify.chaos import finder as F
+    from certify.horseshoes import finder as F
     from certify.checker import check
     from certify.checker import hsets as H  # noqa: F811
 
@@ -138,7 +138,7 @@ def horseshoe_certificate(spec, max_period: int = DEFAULT_PERIOD, precision: int
 def _certified(spec, pts, sizes, nodes, kept):
     """(rho, sets, coverings, edges) of the strongly connected graph of largest spectral radius whose
     coverings the kernel verifies among the component's h-sets (overlapping ones dropped), or None."""
-    from certify.chaos import finder as F
+    from certify.horseshoes import finder as F
 
     nodes = list(nodes)
     while True:

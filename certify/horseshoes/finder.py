@@ -77,25 +77,29 @@ def periodic_orbits(f, Df, periods, start=(0.1, 0.1), steps: int = 20000, transi
 
 
 def _directions(Df, orb):
-    """Unit unstable and stable vectors at each point of a periodic orbit, and the one-step matrices."""
+    """Unit unstable and stable vectors at each point of a periodic orbit (eigenvectors of the product of
+    the one-step Jacobians starting there: also when Df is singular), and the one-step matrices."""
     p = len(orb)
     Js = [np.asarray(Df(z), float) for z in orb]
-    M = np.eye(2)
-    for J in Js:
-        M = J @ M
-    w, V = np.linalg.eig(M)
-    if np.iscomplexobj(w) and np.abs(w.imag).max() > 0:
-        return None
-    w, V = w.real, V.real
-    iu = int(np.argmax(np.abs(w)))
-    if not (abs(w[iu]) > 1 > abs(w[1 - iu])):
-        return None
-    u, s = V[:, iu], V[:, 1 - iu]
     us, ss = [], []
     for t in range(p):
+        M = np.eye(2)
+        for k in range(p):
+            M = Js[(t + k) % p] @ M
+        w, V = np.linalg.eig(M)
+        if np.iscomplexobj(w) and np.abs(w.imag).max() > 0:
+            return None
+        w, V = w.real, V.real
+        iu = int(np.argmax(np.abs(w)))
+        if not (abs(w[iu]) > 1 > abs(w[1 - iu])):
+            return None
+        u, s = V[:, iu], V[:, 1 - iu]
+        if abs(u[0] * s[1] - u[1] * s[0]) < 1e-9:
+            return None
+        if us and float(np.dot(Js[t - 1] @ us[-1], u)) < 0:
+            u = -u  # transported orientation
         us.append(u / np.linalg.norm(u))
         ss.append(s / np.linalg.norm(s))
-        u, s = Js[t] @ us[-1], Js[t] @ ss[-1]
     return us, ss, Js
 
 
