@@ -101,3 +101,40 @@ def test_default_henon_bound():
     from fractions import Fraction
     res = certify.chaos("henon(a=1.4, b=0.3)")
     assert res.proved and Fraction(res.certificate["entropy"]["lower"]) >= Fraction(15, 100)
+
+
+def _doc_commands():
+    """(command, shown output lines) for each `$ certify` line of docs/chaos.md."""
+    import re
+    import shlex
+    with open(os.path.join(ROOT, "docs", "chaos.md"), encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    out, cur = [], None
+    inside = False
+    for line in lines:
+        if re.match(r"^```", line):
+            inside = not inside
+            continue
+        if inside and line.startswith("$ certify "):
+            cur = (shlex.split(line[len("$ certify "):]), [])
+            out.append(cur)
+        elif inside and cur is not None:
+            cur[1].append(line)
+        elif not inside:
+            cur = None
+    return out
+
+
+@pytest.mark.slow
+def test_docs_chaos_commands_print_what_the_page_shows(tmp_path, capsys, monkeypatch):
+    """Every `$ certify` command of docs/chaos.md prints the lines shown under it, in order."""
+    monkeypatch.chdir(tmp_path)
+    cmds = _doc_commands()
+    assert len(cmds) == 2
+    for argv, shown in cmds:
+        main(argv)
+        printed = capsys.readouterr().out.splitlines()
+        pos = 0
+        for line in shown:
+            assert line in printed[pos:], f"{argv}: {line!r} not printed"
+            pos = printed.index(line, pos) + 1
