@@ -417,7 +417,7 @@ def chaos(f, *, max_period: int = 10, timeout=None) -> Result:
     def undecided(reason):
         from certify.certificates import SCHEMA
         return {"schema": SCHEMA, "map": {"given": f.given, "canonical": f.canonical, "class": "polynomial"},
-                "claim": {"kind": "horseshoe"}, "verdict": "undecided", "precision": 64, "evidence": [],
+                "claim": {"kind": "horseshoe", "iterate": 1}, "verdict": "undecided", "precision": 64, "evidence": [],
                 "reason": reason}
     cert = limits.guard(_timeout(timeout), lambda: horseshoe_certificate(f, max_period), undecided)
     return Result.of("chaos", cert, f)

@@ -65,7 +65,7 @@ KINDS: dict[str, Kind] = {
     "scrambling": Kind(scrambling.scrambling, _k("p", "x", "y", "eps", "delta", "horizon"), _k("statement")),
     "robustness": Kind(robust.robustness, _k("p", "norm"), _k("radius"), _k("experiment")),
     "rnn_cycle": Kind(rnn.rnn_cycle, _k("p"), compiled=False),
-    "horseshoe": Kind(hsets.horseshoe, _k(), _k("entropy"), compiled=False),
+    "horseshoe": Kind(hsets.horseshoe, _k("iterate"), _k("entropy"), compiled=False),
 }
 _CANONICAL_KEYS = {"expr": _k("kind", "expr", "param", "params"),
                    "rnn1d": _k("kind", "activation", "w", "b", "a", "c", "output_activation", "slope"),

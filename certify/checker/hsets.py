@@ -29,6 +29,10 @@ separating face: the sets are convex). Then:
     sets), pi f = sigma pi, and onto (every infinite path is followed: nested non-empty compact sets
     by the first point). So (Sigma_A^+, sigma) is a factor of (Lambda, f), and
     h_top(f) >= h_top(f|Lambda) >= h_top(sigma_A) = log rho(A).
+Coverings may be stated under an iterate g = f^k (the claim's `iterate`, k <= 8; f^k is a polynomial map
+too, evaluated by composing ball evaluations, its Jacobian by the chain rule over the ball iterates); the
+theorems apply to g, and h_top(f) = h_top(f^k) / k (Bowen / Adler-Konheim-McAndrew), so
+h_top(f) >= log rho(A) / k.
 rho(A) is bounded below by Collatz-Wielandt (rho(A) >= min_i (A v)_i / v_i for a positive vector v given
 in the certificate), or stated exactly: the minimal polynomial of rho(A) and an isolating interval,
 verified by exact root counts of the characteristic polynomial (certify.checker.markov).
@@ -55,6 +59,7 @@ MAX_HSETS = 4096          # h-sets of one certificate
 MAX_GRID = 256            # k: boxes per coordinate of one covering check
 MAX_BOXES = 4_000_000     # boxes of all covering checks of one certificate together
 MAX_EXACT_NODES = 128     # nodes of a graph whose spectral radius is stated by its minimal polynomial
+MAX_ITERATE = 8           # k of coverings under f^k
 
 
 class HSet:
@@ -96,24 +101,29 @@ def parse_hset(d, n: int) -> HSet:
 
 # ----------------------------------------------------------------------------- covering relations
 
-def _image(f: PolyMap, N1: HSet, N2: HSet, T) -> list:
-    """Balls containing g(t) = M2^-1 (f(c1 + M1 t) - c2) for every t in the box T (pairs lo <= hi)."""
+def _image(f: PolyMap, N1: HSet, N2: HSet, T, steps: int = 1) -> list:
+    """Balls containing g(t) = M2^-1 (f^steps(c1 + M1 t) - c2) for every t in the box T (pairs lo <= hi).
+
+    Mean-value form: g(T) is inside g(t_m) + Dg(T)(T - t_m), Dg(T) = M2^-1 Df(P_(k-1)) ... Df(P_0) M1 where
+    P_i is a ball enclosure of f^i(c1 + M1 T) (chain rule at an intermediate point, which lies in T);
+    intersected with the direct ball iterate P_k."""
     n = N1.n
     Tb = [arb(lo).union(arb(hi)) for lo, hi in T]
     tm = [(lo + hi) / 2 for lo, hi in T]
     P = [N1.cb[i] + sum((N1.Mb[i][j] * Tb[j] for j in range(n)), arb(0)) for i in range(n)]
-    pm = [N1.c[i] + sum((N1.M[i, j] * tm[j] for j in range(n)), fmpq(0)) for i in range(n)]
-    fm = f.ball([arb(v) for v in pm])
-    fP = f.ball(P)
-    D = f.jacobian(P)
-    DM = [[sum((D[i][k] * N1.Mb[k][j] for k in range(n)), arb(0)) for j in range(n)] for i in range(n)]
+    fm = [arb(N1.c[i] + sum((N1.M[i, j] * tm[j] for j in range(n)), fmpq(0))) for i in range(n)]
+    DM = N1.Mb
+    for _ in range(steps):
+        D = f.jacobian(P)
+        DM = [[sum((D[i][k] * DM[k][j] for k in range(n)), arb(0)) for j in range(n)] for i in range(n)]
+        P, fm = f.ball(P), f.ball(fm)
     dt = [Tb[j] - arb(tm[j]) for j in range(n)]
     out = []
     for i in range(n):
         row = N2.Minvb[i]
         sm = sum((row[k] * (fm[k] - N2.cb[k]) for k in range(n)), arb(0))
         mv = sm + sum((sum((row[k] * DM[k][j] for k in range(n)), arb(0)) * dt[j] for j in range(n)), arb(0))
-        direct = sum((row[k] * (fP[k] - N2.cb[k]) for k in range(n)), arb(0))
+        direct = sum((row[k] * (P[k] - N2.cb[k]) for k in range(n)), arb(0))
         out.append(mv.intersection(direct) if mv.overlaps(direct) else mv)
     return out
 
@@ -125,11 +135,11 @@ def _cells(k: int, dims: int):
     return itertools.product(steps, repeat=dims)
 
 
-def covers(f: PolyMap, N1: HSet, N2: HSet, degree: int, k: int):
-    """None if N1 => N2 with this degree is verified on the k-grid, else the reason it is not."""
+def covers(f: PolyMap, N1: HSet, N2: HSet, degree: int, k: int, steps: int = 1):
+    """None if N1 => N2 under f^steps with this degree is verified on the k-grid, else the reason it is not."""
     n, one = N1.n, arb(1)
     for T in _cells(k, n):
-        g = _image(f, N1, N2, list(T))
+        g = _image(f, N1, N2, list(T), steps)
         for s in range(1, n):
             if not (g[s] > -one and g[s] < one):
                 return f"a stable coordinate of the image is not inside (-1, 1) (t in {_box(T)})"
@@ -137,7 +147,7 @@ def covers(f: PolyMap, N1: HSet, N2: HSet, degree: int, k: int):
         face = (fmpq(side), fmpq(side))
         want = side * degree
         for T in _cells(k, n - 1):
-            g = _image(f, N1, N2, [face, *T])
+            g = _image(f, N1, N2, [face, *T], steps)
             if not (g[0] > one if want > 0 else g[0] < -one):
                 return (f"the image of the face t_0 = {side} is not beyond t_0 = {want} "
                         f"(at {_box((face, *T))})")
@@ -178,7 +188,7 @@ _ENTROPY_CW = {"weights", "rho_lower", "lower"}
 _ENTROPY_EXACT = {"minpoly", "rho", "lower"}
 
 
-def _entropy(cert, edges, m: int):
+def _entropy(cert, edges, m: int, steps: int):
     """(rho lower bound, text of how it is known, lower) from the certificate's entropy field."""
     e = cert.get("entropy")
     if not isinstance(e, dict) or set(e) not in (_ENTROPY_CW, _ENTROPY_EXACT):
@@ -211,8 +221,8 @@ def _entropy(cert, edges, m: int):
     lower = q_parse(e["lower"])
     if not rho_lo > 1:
         raise Failure("the graph's spectral radius is not shown to exceed 1: no positive entropy is claimed")
-    if not (lower > 0 and arb(rho_lo).log() > arb(lower)):
-        raise Failure(f"entropy.lower {q_str(lower)} is not below log({q_str(rho_lo)})")
+    if not (lower > 0 and arb(rho_lo).log() / steps > arb(lower)):
+        raise Failure(f"entropy.lower {q_str(lower)} is not below log({q_str(rho_lo)})" + (f" / {steps}" if steps > 1 else ""))
     return how, lower
 
 
@@ -230,6 +240,7 @@ def horseshoe(prog, cert: dict) -> Statement:
     """
     f = parse_polymap(cert["map"]["canonical"])
     n = f.n
+    steps = whole(cert["claim"]["iterate"], "the claim's iterate k", 1, MAX_ITERATE)
     if n < 2:
         raise Failure("h-sets with one unstable direction are for maps of R^n, n >= 2")
     if cert["verdict"] == "undecided":
@@ -252,7 +263,7 @@ def horseshoe(prog, cert: dict) -> Statement:
         if not isinstance(fact, dict) or set(fact) != _COVER_KEYS or fact["fact"] != "covering":
             raise Failure(f"fact {t} is a covering fact with the keys {sorted(_COVER_KEYS)}")
         k = whole(fact["grid"], "grid", 1, MAX_GRID)
-        boxes += k ** n + 2 * k ** (n - 1)
+        boxes += (k ** n + 2 * k ** (n - 1)) * steps
     if boxes > MAX_BOXES:
         raise Failure(f"the covering checks need {boxes} boxes, beyond the checker's limit {MAX_BOXES}")
     edges = set()
@@ -263,20 +274,22 @@ def horseshoe(prog, cert: dict) -> Statement:
             raise Failure(f"fact {t}: degree is 1 or -1")
         if (i, j) in edges:
             raise Failure(f"fact {t}: the covering {i} => {j} is listed twice")
-        why = covers(f, sets[i], sets[j], deg, fact["grid"])
+        why = covers(f, sets[i], sets[j], deg, fact["grid"], steps)
         if why is not None:
             raise Failure(f"fact {t} (covering {i} => {j}): {why}")
         edges.add((i, j))
     pair = disjoint(sets)
     if pair is not None:
         raise Failure(f"h-sets {pair[0]} and {pair[1]} are not shown disjoint")
-    how, lower = _entropy(cert, edges, m)
+    how, lower = _entropy(cert, edges, m, steps)
+    g = "f" if steps == 1 else f"g = f^{steps}"
     text = (f"the polynomial map {polymap_text(f)} has {m} pairwise disjoint h-sets in R^{n} (one unstable "
-            f"direction) with {len(edges)} covering relations N_i => N_j (Zgliczynski-Gidea 2004; f continuous; "
-            "in N_j's coordinates the image of N_i has its stable coordinates in (-1, 1) and its unstable "
-            "faces beyond opposite ends)\n"
-            "every path of the graph is followed by an orbit, every closed path by a periodic orbit; on "
-            "Lambda = {p : f^i(p) in the h-sets for all i >= 0} f is semi-conjugate to the subshift of finite "
-            "type of the graph (transition matrix A)\n"
-            f"h_top(f) >= log rho(A) >= {fixed(lower, 6, up=False)}; {how}")
+            f"direction) with {len(edges)} covering relations N_i => N_j under {g} (Zgliczynski-Gidea 2004; f "
+            f"continuous; in N_j's coordinates the image of N_i has its stable coordinates in (-1, 1) and its "
+            "unstable faces beyond opposite ends)\n"
+            f"every path of the graph is followed by an orbit of {g[0]}, every closed path by a periodic orbit; on "
+            f"Lambda = {{p : {g[0]}^i(p) in the h-sets for all i >= 0}} {g[0]} is semi-conjugate to the subshift of "
+            "finite type of the graph (transition matrix A)\n"
+            + (f"h_top(f) >= log rho(A) >= {fixed(lower, 6, up=False)}; {how}" if steps == 1 else
+               f"h_top(f) = h_top(f^{steps}) / {steps} >= log rho(A) / {steps} >= {fixed(lower, 6, up=False)}; {how}"))
     return Statement(text, 1 + len(edges))

@@ -237,7 +237,19 @@ def perron_weights(n, edges, iters=2000):
     return [max(1, int(math.floor(x * scale))) for x in v]
 
 
-def lp_sizes(f, Df, points, A=0.02, B=0.02, eps=0.05, amin=1e-7, reach=None, curv=None, own_weight=10.0, hard=()):
+def _second(Df, c, h=1e-5):
+    """Half the sum of |d^2 f_i / dx_j dx_k| at c (central differences of Df): the quadratic term of f at
+    c is at most this times |d|_max^2, for each component i."""
+    out = np.zeros(2)
+    for j in range(2):
+        e = np.zeros(2)
+        e[j] = h
+        dp, dm = np.asarray(Df(list(c + e)), float), np.asarray(Df(list(c - e)), float)
+        out += np.abs(dp - dm).sum(axis=1) / (2 * h)
+    return out / 2
+
+
+def lp_sizes(f, Df, points, A=0.02, B=0.02, eps=0.05, amin=1e-7, reach=None, curv=None, own_weight=10.0, hard=(), safety=1.5):
     """Choose h-set half-sizes (a_z, b_z) by one elastic linear program and return the kept edges.
 
     points: [(z, u, s)] with unit unstable/stable vectors. Candidate edges z -> w for w near f(z);
@@ -255,6 +267,7 @@ def lp_sizes(f, Df, points, A=0.02, B=0.02, eps=0.05, amin=1e-7, reach=None, cur
     tree = cKDTree(C)
     reach = reach or 2 * (A + B)
     fz = [np.asarray(f(list(c)), float) for c in C]
+    hess = [_second(Df, c) * safety for c in C] if curv is None else None
     cand = []
     for i in range(n):
         for j in tree.query_ball_point(fz[i], reach):
@@ -266,8 +279,8 @@ def lp_sizes(f, Df, points, A=0.02, B=0.02, eps=0.05, amin=1e-7, reach=None, cur
     for e, (i, j) in enumerate(cand):
         o = Einv[j] @ (fz[i] - C[j])
         G = Einv[j] @ np.asarray(Df(list(C[i])), float) @ E[i]
-        q = np.abs(Einv[j] @ (curv if curv is not None else np.array([1.4, 0.0])))
-        ux, sx = abs(E[i][0, 0]), abs(E[i][0, 1])
+        q = np.abs(Einv[j]) @ (curv if curv is not None else hess[i])
+        ux, sx = np.abs(E[i][:, 0]).max(), np.abs(E[i][:, 1]).max()
         lin = ux * A + sx * B  # (ux a + sx b)^2 <= lin (ux a + sx b)
         # (U): (1 + eps) a_j - |G00| a_i + |G01| b_i + q0 lin (ux a_i + sx b_i) - s_e <= -|o_u|
         rows.append(({2 * j: 1 + eps, 2 * i: -abs(G[0, 0]) + q[0] * lin * ux,

@@ -7,7 +7,9 @@ the kernel's (certify.checker.polymap): exact rational coefficients and exponent
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from certify.checker.polymap import MAX_POLY_DEGREE, PolyMap, parse_polymap, polymap_text
 from certify.errors import CertifyError
@@ -21,6 +23,12 @@ POLY_FAMILIES = {
     # name: (parameter names, components in x, y with the parameters, description)
     "henon": (("a", "b"), ("1 - a*x^2 + y", "b*x"), "(x, y) -> (1 - a x^2 + y, b x)"),
 }
+# the same families as terms (coefficient as a function of the parameters, exponents): built without sympy
+# when every parameter is a plain decimal or fraction (a fast `certify check`; tests compare both ways)
+_FAMILY_TERMS = {
+    "henon": lambda a, b: [[(-a, (2, 0)), (1, (0, 1)), (1, (0, 0))], [(b, (1, 0))]],
+}
+_PLAIN = re.compile(r"\s*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:/[0-9]+)?\s*")
 
 
 @dataclass(frozen=True)
@@ -135,12 +143,37 @@ def _component(text: str, names: tuple, values: dict):
     return terms
 
 
+def _plain_family(name: str, args: list):
+    """The canonical form of a family whose parameters are all plain decimals or fractions (exact, as
+    Fraction reads them), in sympy's term order (exponents in decreasing lexicographic order), else None."""
+    params = POLY_FAMILIES[name][0]
+    values = {}
+    for k, arg in enumerate(args):
+        key, eq, val = arg.partition("=")
+        key = key.strip() if eq else (params[k] if k < len(params) else None)
+        val = val if eq else arg
+        if key not in params or key in values or not _PLAIN.fullmatch(val) or val.strip().endswith("/0"):
+            return None
+        values[key] = Fraction(val.strip())
+    if set(values) != set(params):
+        return None
+    comps = []
+    for comp in _FAMILY_TERMS[name](*(values[p] for p in params)):
+        terms = sorted(((Fraction(c), e) for c, e in comp if c != 0), key=lambda t: t[1], reverse=True)
+        comps.append([[str(c.numerator) if c.denominator == 1 else f"{c.numerator}/{c.denominator}", list(e)]
+                      for c, e in terms])
+    return {"kind": "polymap", "vars": list(VARIABLES[:len(comps)]), "f": comps}
+
+
 def parse_polymap_spec(spec: str) -> PolyMapSpec:
     """A polynomial map R^n -> R^n (n = 2..4) from a named family or a tuple of formulas."""
     if not isinstance(spec, str):
         raise CertifyError("a polynomial map is given as text, e.g. 'henon(a=1.4, b=0.3)'")
     name, args = split_call(spec.strip())
     if name in POLY_FAMILIES:
+        fast = _plain_family(name, args)
+        if fast is not None:
+            return PolyMapSpec(spec, fast, parse_polymap(fast))
         values = _family_values(name, args)
         parts = list(POLY_FAMILIES[name][1])
     else:
