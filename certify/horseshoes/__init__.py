@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import math
 
+from certify.checker import hsets as H
+from certify.checker.markov import _located, poly_text
+from certify.checker.statement import Failure
+
 __all__ = ["horseshoe_certificate", "DEFAULT_PERIOD"]
 
 DEFAULT_PERIOD = 10
@@ -52,9 +56,6 @@ def _hset_dict(z, u, s, a, b) -> dict:
             "M": [[_qs(a * u[0]), _qs(b * s[0])], [_qs(a * u[1]), _qs(b * s[1])]]}
 
 
-H = None  # certify.checker.hsets, imported on first use
-
-
 def _lower_bound(rho_lower, k):
     """The largest multiple of 10^-6 that is below log(rho_lower) / k (checked in balls)."""
     from flint import arb, ctx, fmpq
@@ -90,7 +91,6 @@ def _entropy_field(m, edges, k):
         others = [e.real for e in ev if abs(e.imag) < 1e-9 and e.real < rho - 1e-6]
         lo = _q(rho - 1e-9)
         if not others or max(others) < rho - 1e-6:
-            from certify.checker.hsets import _located, poly_text  # noqa: F401  (kernel helpers)
             from flint import fmpz_mat
             mat = fmpz_mat(m, m, [1 if (i, j) in set(edges) else 0 for i in range(m) for j in range(m)])
             chi = mat.charpoly()
@@ -99,20 +99,18 @@ def _entropy_field(m, edges, k):
                 a = lo
                 field = {"minpoly": poly_text(g), "rho": {"lo": q_str(a), "hi": q_str(_q(rho + 1e-9))},
                          "lower": q_str(_lower_bound(a, k))}
-            except Exception:  # noqa: BLE001  the float isolation failed: keep Collatz-Wielandt
+            except Failure:  # the float isolation of rho failed: keep Collatz-Wielandt
                 pass
     return field
 
 
 def horseshoe_certificate(spec, max_period: int = DEFAULT_PERIOD, precision: int = 64) -> dict:
     """A horseshoe certificate for a planar polynomial map (proved), or an undecided one naming why."""
-    global H
     from flint import ctx
 
     from certify.certificates import SCHEMA
     from certify.horseshoes import finder as F
     from certify.checker import check
-    from certify.checker import hsets as H  # noqa: F811
 
     undecided = {"schema": SCHEMA, "map": {"given": spec.given, "canonical": spec.canonical, "class": "polynomial"},
                  "claim": {"kind": "horseshoe", "iterate": 1}, "verdict": "undecided", "precision": precision, "evidence": []}
@@ -150,7 +148,7 @@ def horseshoe_certificate(spec, max_period: int = DEFAULT_PERIOD, precision: int
             "verdict": "proved",
             "precision": precision,
             "evidence": [{"fact": "hsets", "sets": sets}] +
-                        [{"fact": "covering", "from": i, "to": j, "degree": d, "grid": k} for i, j, d, k in covs],
+                        [{"fact": "covering", "from": i, "to": j, "degree": d, "grid": g} for i, j, d, g in covs],
             "entropy": _entropy_field(len(sets), edges, k)}
     res = check(cert)
     if not res.ok:
@@ -159,7 +157,7 @@ def horseshoe_certificate(spec, max_period: int = DEFAULT_PERIOD, precision: int
 
 
 def _certified(spec, pts, sizes, nodes, kept, k):
-    """(rho, sets, coverings, edges) of the strongly connected graph of largest spectral radius whose
+    """(log rho / k, sets, coverings, edges, k) of the strongly connected graph of largest spectral radius whose
     coverings the kernel verifies among the component's h-sets (overlapping ones dropped), or None."""
     from certify.horseshoes import finder as F
 

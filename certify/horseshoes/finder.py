@@ -1,16 +1,16 @@
 """Finding a graph of h-sets for a planar polynomial map (floats only find; the kernel proves).
 
-1. Periodic orbits up to a period P: Newton on f^p(z) = z from points of a float trajectory that nearly
-   return after p steps (deduplicated).
-2. At every periodic point z: the unstable and stable directions u(z), s(z) of the orbit (eigenvectors of
-   Df^p, transported along the orbit), and half-sizes from adapted (Lyapunov) norms of the orbit,
-   a(z) = delta_u / sum_k ku^k |Df^-k u|, b(z) = delta_s / sum_k ks^k |Df^k s|: in those units one step
-   stretches the unstable side by about ku and shrinks the stable side by about 1/ks, so nearby
-   periodic points of other orbits can be covered as well as the orbit's own next point.
-3. The h-set of z is c = z, M = [a u, b s] (rationalised); candidate edges z -> w for every w near f(z);
-   every edge kept is verified by the kernel's covering test (certify.checker.hsets.covers).
-4. Overlapping h-sets are dropped greedily (shorter periods first); the strongly connected component of
-   largest spectral radius is kept, with a Collatz-Wielandt vector from the Perron vector.
+1. Periodic orbits up to a period P: Newton (vectorised over the starts) on f^p(z) = z from points of a
+   float trajectory that nearly return after p steps (deduplicated, minimal period checked).
+2. At every periodic point z: the unstable and stable directions u(z), s(z) (eigenvectors of the
+   Jacobian product of the cycle starting at z).
+3. `lp_sizes`: the half-sizes a(z), b(z) of the h-sets c = z, M = [a u, b s] from one linear program:
+   for each candidate edge z -> w (w near g(z), g = f^k) the covering conditions linearised at z (with a
+   bound on the quadratic term) and, for nearby pairs, a separation condition, are linear in the sizes;
+   every edge has a slack and the LP minimises their sum (edges along an orbit weigh more).
+4. `best_component`: the strongly connected component of largest spectral radius among the edges with
+   zero slack; `perron_weights`: a Collatz-Wielandt vector for it.
+The caller (certify.horseshoes) rationalises the sets and keeps only the edges the kernel verifies.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-__all__ = ["lp_sizes", "periodic_orbits", "candidate_sets", "hset_graph", "best_component", "perron_weights"]
+__all__ = ["lp_sizes", "periodic_orbits", "best_component", "perron_weights"]
 
 
 def _orbit(f, z, p):
@@ -101,95 +101,6 @@ def _directions(Df, orb):
         us.append(u / np.linalg.norm(u))
         ss.append(s / np.linalg.norm(s))
     return us, ss, Js
-
-
-def _adapted(us, ss, Js, ku, ks, K=60):
-    """Adapted norms alpha (unstable, backward) and beta (stable, forward) of the unit vectors, from the
-    one-step stretch factors along the orbit (scalars: no cancellation)."""
-    p = len(us)
-    mu = [np.linalg.norm(Js[t] @ us[t]) for t in range(p)]  # |Df u_t|, u_(t+1) = Df u_t / |Df u_t|
-    nu = [np.linalg.norm(Js[t] @ ss[t]) for t in range(p)]
-    alpha, beta = [], []
-    for t in range(p):
-        a, g = 0.0, 1.0
-        for k in range(K):
-            a += ku ** k * g
-            g /= mu[(t - 1 - k) % p]
-        b, g = 0.0, 1.0
-        for k in range(K):
-            b += ks ** k * g
-            g *= nu[(t + k) % p]
-        alpha.append(a)
-        beta.append(b)
-    return alpha, beta
-
-
-def candidate_sets(f, Df, orbits, du, ds, ku=1.2, ks=2.5):
-    """[(centre, M, period, orbit id, index)] for every hyperbolic periodic point."""
-    out = []
-    oid = 0
-    for p in sorted(orbits):
-        for orb in orbits[p]:
-            d = _directions(Df, orb)
-            if d is None:
-                continue
-            us, ss, Js = d
-            alpha, beta = _adapted(us, ss, Js, ku, ks)
-            for t, z in enumerate(orb):
-                M = np.column_stack([du / alpha[t] * us[t], ds / beta[t] * ss[t]])
-                out.append((z, M, p, oid, t))
-            oid += 1
-    return out
-
-
-def _overlap(c1, M1, c2, M2) -> bool:
-    """Float test: parallelograms overlap (no separating face)."""
-    for (ca, Ma), (cb, Mb) in (((c1, M1), (c2, M2)), ((c2, M2), (c1, M1))):
-        inv = np.linalg.inv(Ma)
-        verts = np.array([cb + Mb @ np.array(s) for s in ((-1, -1), (-1, 1), (1, -1), (1, 1))])
-        t = (verts - ca) @ inv.T
-        if np.any(np.all(t > 1, axis=0)) or np.any(np.all(t < -1, axis=0)):
-            return False
-    return True
-
-
-def hset_graph(f, Df, sets, margin=1.0):
-    """Keep non-overlapping sets (earlier first) and the float-plausible candidate edges."""
-    from scipy.spatial import cKDTree
-
-    kept = []
-    centres = np.array([s[0] for s in sets])
-    radius = np.array([np.abs(s[1]).sum(axis=1).max() for s in sets])
-    tree = cKDTree(centres)
-    rmax = radius.max()
-    taken = np.zeros(len(sets), bool)
-    for i, (c, M, *_ ) in enumerate(sets):
-        near = tree.query_ball_point(c, radius[i] + rmax)
-        if any(taken[j] and _overlap(c, M, sets[j][0], sets[j][1]) for j in near if j != i):
-            continue
-        taken[i] = True
-        kept.append(i)
-    sub = [sets[i] for i in kept]
-    cs = np.array([s[0] for s in sub])
-    rad = np.array([np.abs(s[1]).sum(axis=1).max() for s in sub])
-    tree = cKDTree(cs)
-    edges = []
-    for i, (c, M, *_ ) in enumerate(sub):
-        fc = np.asarray(f(c), float)
-        J = np.asarray(Df(c), float) @ M
-        for j in tree.query_ball_point(fc, 3 * rad.max()):
-            cj, Mj = sub[j][0], sub[j][1]
-            inv = np.linalg.inv(Mj)
-            g0 = inv @ (fc - cj)
-            G = inv @ J
-            # linear image of [-1,1]^2: stable extent and unstable faces
-            if abs(g0[1]) + abs(G[1, 0]) + abs(G[1, 1]) >= margin:
-                continue
-            lo = abs(G[0, 0]) - abs(G[0, 1]) - abs(g0[0])
-            if lo <= 1:
-                continue
-            edges.append((i, j, 1 if G[0, 0] > 0 else -1))
-    return sub, edges
 
 
 def best_component(m, edges):
