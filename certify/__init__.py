@@ -21,7 +21,7 @@ _EXPORTS = {
     "scrambling": "certify.api", "forcing_interval": "certify.api", "flow_lyapunov": "certify.api",
     "audit": "certify.api", "AuditResult": "certify.api", "report": "certify.api", "export": "certify.api",
     "NoCoqExport": "certify.coq",
-    "bifurcation": "certify.api", "Bifurcation": "certify.api",
+    "bifurcation": "certify.api", "Bifurcation": "certify.api", "chaos": "certify.api",
     "Result": "certify.results", "CheckResult": "certify.results", "Estimate": "certify.results",
     "Map": "certify.maps", "Family": "certify.maps", "CertifyError": "certify.errors",
 }

@@ -399,6 +399,30 @@ def lyapunov(f, p=1, *, x0=None, steps: int = 100_000, spectrum: bool = False, c
     return Result.of("lyapunov", cert, m)
 
 
+def chaos(f, *, max_period: int = 10, timeout=None) -> Result:
+    """A certified topological horseshoe of a planar polynomial map ("henon(a=1.4, b=0.3)", or a tuple
+    formula "(1 - 1.4*x^2 + y, 0.3*x)"): a graph of pairwise disjoint h-sets around periodic points of
+    period <= max_period whose covering relations the kernel verifies; h_top(f) >= log rho(A)."""
+    from certify import limits
+    from certify.horseshoes import horseshoe_certificate
+    from certify.maps.polymap import PolyMapSpec, is_polymap_spec, parse_polymap_spec
+
+    if not isinstance(f, PolyMapSpec):
+        if not is_polymap_spec(f):
+            raise CertifyError(f"chaos takes a polynomial map of the plane, e.g. 'henon(a=1.4, b=0.3)' or "
+                               f"'(1 - 1.4*x^2 + y, 0.3*x)', got {str(f)[:60]!r}")
+        f = parse_polymap_spec(f)
+    max_period = _count(max_period, "max_period (--max-period)", 1, 24)
+
+    def undecided(reason):
+        from certify.certificates import SCHEMA
+        return {"schema": SCHEMA, "map": {"given": f.given, "canonical": f.canonical, "class": "polynomial"},
+                "claim": {"kind": "horseshoe", "iterate": 1}, "verdict": "undecided", "precision": 64, "evidence": [],
+                "reason": reason}
+    cert = limits.guard(_timeout(timeout), lambda: horseshoe_certificate(f, max_period), undecided)
+    return Result.of("chaos", cert, f)
+
+
 def entropy(f, *, domain=None, depth: int = 60, max_cells=None, timeout=None, progress=None) -> Result:
     """Certified bounds [lo, hi] on the topological entropy of f on an invariant interval (`domain`,
     or one found from the map); `depth` is the largest n whose laps of f^n are used (PL maps)."""

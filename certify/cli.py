@@ -340,6 +340,11 @@ def _forcing(args) -> int:
     return EXIT_OK
 
 
+def _chaos(args) -> int:
+    res = _api().chaos(args.map, max_period=args.max_period, timeout=args.timeout)
+    return _emit(args, res)
+
+
 def _entropy(args) -> int:
     res = _api().entropy(_map(args), domain=args.domain, depth=args.depth, **_budget_options(args))
     return _emit(args, res)
@@ -528,6 +533,14 @@ def _parser() -> argparse.ArgumentParser:
                                                     "tau in steps = tau in time / DT")
     fp.add_argument("--reported", type=float, help="with --flow: a reported tau_pred in steps, audited against "
                                                    "the estimate")
+    hp = sub.add_parser("chaos", help="a certified topological horseshoe of a planar polynomial map (h-sets, "
+                                      "covering relations): h_top >= log rho")
+    hp.add_argument("map", help="a polynomial map of the plane: 'henon(a=1.4, b=0.3)' or '(1 - 1.4*x^2 + y, 0.3*x)'")
+    hp.add_argument("--max-period", type=int, default=10,
+                    help="h-sets around periodic points of period up to this (default 10, at most 24)")
+    hp.add_argument("--timeout", type=float, default=None, help=_TIMEOUT_HELP)
+    hp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
+    hp.add_argument("--out", "-o", help="write the certificate to this file (atomically)")
     ep = sub.add_parser("entropy", help="certified bounds [lo, hi] on the topological entropy of f on an invariant interval")
     ep.add_argument("map")
     _activation_argument(ep)
@@ -718,7 +731,7 @@ def main(argv=None) -> int:
 
 _COMMANDS = {"period": _periodic, "orbits": _periodic, "threshold": _threshold, "windows": _threshold,
              "bifurcation": _bifurcation, "chaos-onset": _chaos_onset, "phase": _phase, "audit": _audit,
-             "report": _report, "gradients": _gradients, "forcing-interval": _forcing, "entropy": _entropy,
+             "report": _report, "gradients": _gradients, "forcing-interval": _forcing, "entropy": _entropy, "chaos": _chaos,
              "lyapunov": _lyapunov, "robustness": _robustness, "oscillations": _oscillations,
              "scrambling": _scrambling, "export": _export, "stability": _stability}
 

@@ -43,6 +43,9 @@ def canonical_of(spec: str, template: dict) -> dict:
     from certify.maps import parse_family, parse_family2, parse_map
     from certify.maps.weights import NoActivation
 
+    if template.get("kind") == "polymap":
+        from certify.maps.polymap import parse_polymap_spec
+        return parse_polymap_spec(spec).canonical
     if template.get("kind") == "plrnn":
         from certify.maps.plrnn import load_plrnn
         return load_plrnn(spec).canonical
@@ -75,6 +78,8 @@ def same_map(a: dict, b: dict):
         # forms are other maps. relu/hardtanh rows can agree as functions with different weights.
         injective = a.get("activation") == b.get("activation") in ("tanh", "sigmoid")
         return False if injective or a.get("kind") != b.get("kind") else None
+    if "polymap" in (a.get("kind"), b.get("kind")):  # canonical forms are normalised by sympy's Poly
+        return False
     if a.get("kind") == "plrnn" or b.get("kind") == "plrnn" or a.get("params") != b.get("params") \
             or a.get("param") != b.get("param"):
         return False
@@ -150,6 +155,9 @@ def _map_line(cert: dict) -> str:
         from certify.checker.semantics import Program
         from certify.maps import Map
         text = f"f(x) = {sympy.sstr(Map('', c, Program.from_canonical(c)).expr)}"
+    elif c.get("kind") == "polymap":
+        from certify.checker.polymap import parse_polymap, polymap_text
+        text = polymap_text(parse_polymap(c))
     elif c.get("kind") == "plrnn" and isinstance(c.get("A"), list) and len(c["A"]) <= 4:
         text = (f"z -> A z + W relu(z) + h, A = diag({', '.join(map(str, c['A']))}), "
                 f"W = [{', '.join('[' + ', '.join(map(str, r)) + ']' for r in c['W'])}], h = ({', '.join(map(str, c['h']))})")

@@ -20,7 +20,7 @@ from flint.utils.flint_exceptions import FlintError
 from certify.certificates import SCHEMA, VERDICTS, interval_parse, q_parse
 from certify.checker import facts as F
 from certify.checker import orbits as O
-from certify.checker import entropy, gradients, phase, plrnn, rnn, robust, scrambling
+from certify.checker import entropy, gradients, hsets, phase, plrnn, rnn, robust, scrambling
 from certify.checker import thresholds as T
 from certify.checker.continuity import discontinuity
 from certify.checker.semantics import Program, workprec
@@ -65,11 +65,13 @@ KINDS: dict[str, Kind] = {
     "scrambling": Kind(scrambling.scrambling, _k("p", "x", "y", "eps", "delta", "horizon"), _k("statement")),
     "robustness": Kind(robust.robustness, _k("p", "norm"), _k("radius"), _k("experiment")),
     "rnn_cycle": Kind(rnn.rnn_cycle, _k("p"), compiled=False),
+    "horseshoe": Kind(hsets.horseshoe, _k("iterate"), _k("entropy"), compiled=False),
 }
 _CANONICAL_KEYS = {"expr": _k("kind", "expr", "param", "params"),
                    "rnn1d": _k("kind", "activation", "w", "b", "a", "c", "output_activation", "slope"),
                    "plrnn": _k("kind", "A", "W", "h"),
-                   "rnn": _k("kind", "activation", "W", "b")}
+                   "rnn": _k("kind", "activation", "W", "b"),
+                   "polymap": _k("kind", "vars", "f")}
 # claim keys a kind may omit
 _OPTIONAL_CLAIM = {"gradients": _k("param", "value"), "entropy": _k("pieces")}
 
@@ -79,6 +81,8 @@ def map_class(prog: Program | None, cert: dict) -> str:
     canon, claim = cert["map"]["canonical"], cert["claim"]
     if canon.get("kind") == "plrnn":
         return "piecewise-linear"
+    if canon.get("kind") == "polymap":
+        return "polynomial"
     if canon.get("kind") == "rnn":
         return "smooth" if canon.get("activation") in ("tanh", "sigmoid") else "piecewise-linear"
     if claim["kind"] == "phase":

@@ -740,6 +740,9 @@ def _checked_line(cert: dict) -> str | None:
 
 def render_result(command: str, cert: dict) -> str:
     """The text `certify COMMAND` prints for its certificate (the API's Result.text)."""
+    if command == "chaos":
+        from certify.reporting.chaos import render_horseshoe
+        return render_horseshoe(cert)
     if cert["claim"]["kind"] == "rnn_cycle":
         from certify.reporting.rnn import render_rnn_cycle
         return render_rnn_cycle(cert)

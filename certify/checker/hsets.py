@@ -1,0 +1,295 @@
+"""Topological horseshoes of polynomial maps R^n -> R^n by covering relations of h-sets (trusted kernel).
+
+h-sets (Zgliczynski and Gidea, J. Differential Equations 202 (2004), one unstable direction). An h-set
+is N = c + M [-1, 1]^n for a centre c in Q^n and an invertible matrix M in Q^(n x n) whose first column
+spans the unstable direction and the others the stable ones. Its coordinates are t = M^-1 (p - c),
+exact (M^-1 is computed exactly over Q); N^- = {|t_0| = 1} is its exit set and N^+ = {|t_s|_max = 1,
+s >= 1} its entry set.
+
+Covering relation N1 => N2 (degree w = +1 or -1). Let g(t) = M2^-1 (f(c1 + M1 t) - c2), f in the
+coordinates of both sets. The kernel checks, in arb balls, on a grid of k^n boxes of [-1, 1]^n and
+of k^(n-1) boxes of each face {t_0 = -1}, {t_0 = +1}:
+  (a) every stable coordinate of g over the whole of [-1, 1]^n lies in (-1, 1);
+  (b) w = +1: g_0 < -1 on the face t_0 = -1 and g_0 > 1 on the face t_0 = +1 (w = -1: reversed).
+Each box's image is enclosed by the mean-value form g(t_m) + Dg(T)(T - t_m), intersected with the
+direct ball evaluation (both contain g(T); Dg(T) = M2^-1 Df(c1 + M1 T) M1 with Df in balls).
+With f continuous (a polynomial), (a) and (b) give the homotopy h_s = (1 - s) g + s (2 w t_0, 0):
+it never maps N1^- into N2 (its unstable coordinate stays beyond +-1 on the faces, by convexity),
+never maps N1 into N2^+ (its stable coordinates stay in (-1, 1)), and ends at a linear map of degree
+w on the unstable coordinate: the definition of N1 => N2 (ZG 2004, Definition 6), for u = 1.
+
+The graph. Nodes are the h-sets, edges the verified coverings (the 0-1 transition matrix A). The kernel
+checks exactly that the h-sets are pairwise disjoint: two sets whose exact bounding boxes are disjoint,
+or such that every vertex of one has the same coordinate t_k of the other beyond the same +-1 (a
+separating face: the sets are convex). Then:
+  - for every path N_{a_0} => ... => N_{a_m} there is p in N_{a_0} with f^i(p) in N_{a_i}, and for every
+    closed path a periodic point following it (ZG 2004, Theorems 4 and 9);
+  - Lambda = {p : f^i(p) in the union of the sets for all i >= 0} is compact and f(Lambda) is inside
+    Lambda; the itinerary pi: Lambda -> Sigma_A^+ is well defined and continuous (disjoint compact
+    sets), pi f = sigma pi, and onto (every infinite path is followed: nested non-empty compact sets
+    by the first point). So (Sigma_A^+, sigma) is a factor of (Lambda, f), and
+    h_top(f) >= h_top(f|Lambda) >= h_top(sigma_A) = log rho(A).
+Coverings may be stated under an iterate g = f^k (the claim's `iterate`, k <= 8; f^k is a polynomial map
+too, evaluated by composing ball evaluations, its Jacobian by the chain rule over the ball iterates); the
+theorems apply to g, and h_top(f) = h_top(f^k) / k (Bowen / Adler-Konheim-McAndrew), so
+h_top(f) >= log rho(A) / k.
+rho(A) is bounded below by Collatz-Wielandt (rho(A) >= min_i (A v)_i / v_i for a positive vector v given
+in the certificate), or stated exactly: the minimal polynomial of rho(A) and an isolating interval,
+verified by exact root counts of the characteristic polynomial (certify.checker.markov).
+
+Imports only flint, certify.certificates, certify.errors and the kernel's modules statement, polymap,
+markov (and polynomials).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from flint import arb, fmpq, fmpq_mat, fmpz_mat
+
+from certify.certificates import interval_parse, q_parse, q_str
+from certify.checker.markov import _located, poly_text
+from certify.checker.polymap import PolyMap, parse_polymap, polymap_text
+from certify.checker.statement import Failure, Statement, fixed, undecided, whole
+
+__all__ = ["HSet", "parse_hset", "covers", "disjoint", "horseshoe", "MAX_HSETS", "MAX_GRID", "MAX_BOXES",
+           "MAX_EXACT_NODES"]
+
+MAX_HSETS = 4096          # h-sets of one certificate
+MAX_GRID = 256            # k: boxes per coordinate of one covering check
+MAX_BOXES = 4_000_000     # boxes of all covering checks of one certificate together
+MAX_EXACT_NODES = 128     # nodes of a graph whose spectral radius is stated by its minimal polynomial
+MAX_ITERATE = 8           # k of coverings under f^k
+
+
+class HSet:
+    """N = c + M [-1, 1]^n with exact c, M and M^-1."""
+
+    def __init__(self, c, M: fmpq_mat):
+        self.n, self.c, self.M = len(c), c, M
+        if M.det() == 0:
+            raise Failure("an h-set's matrix M is singular")
+        self.Minv = M.inv()
+        n = self.n
+        self.Mb = [[arb(M[i, j]) for j in range(n)] for i in range(n)]
+        self.Minvb = [[arb(self.Minv[i, j]) for j in range(n)] for i in range(n)]
+        self.cb = [arb(v) for v in c]
+        rad = [sum((abs(M[i, j]) for j in range(n)), fmpq(0)) for i in range(n)]
+        self.box = [(c[i] - rad[i], c[i] + rad[i]) for i in range(n)]
+
+    def coords(self, p) -> list:
+        """t = M^-1 (p - c), exactly."""
+        d = [p[i] - self.c[i] for i in range(self.n)]
+        return [sum((self.Minv[i, j] * d[j] for j in range(self.n)), fmpq(0)) for i in range(self.n)]
+
+    def vertices(self) -> list:
+        n = self.n
+        return [[self.c[i] + sum((self.M[i, j] * s[j] for j in range(n)), fmpq(0)) for i in range(n)]
+                for s in itertools.product((-1, 1), repeat=n)]
+
+
+def parse_hset(d, n: int) -> HSet:
+    """{"c": [n rationals], "M": [n rows of n rationals]} -> HSet (M invertible)."""
+    if not isinstance(d, dict) or set(d) != {"c", "M"}:
+        raise Failure("an h-set is {'c': [...], 'M': [[...], ...]}")
+    c, M = d["c"], d["M"]
+    if not (isinstance(c, list) and len(c) == n and isinstance(M, list) and len(M) == n
+            and all(isinstance(r, list) and len(r) == n for r in M)):
+        raise Failure(f"an h-set in R^{n} has a centre of {n} numbers and an {n} x {n} matrix")
+    return HSet([q_parse(v) for v in c], fmpq_mat(n, n, [q_parse(v) for r in M for v in r]))
+
+
+# ----------------------------------------------------------------------------- covering relations
+
+def _image(f: PolyMap, N1: HSet, N2: HSet, T, steps: int = 1) -> list:
+    """Balls containing g(t) = M2^-1 (f^steps(c1 + M1 t) - c2) for every t in the box T (pairs lo <= hi).
+
+    Mean-value form: g(T) is inside g(t_m) + Dg(T)(T - t_m), Dg(T) = M2^-1 Df(P_(k-1)) ... Df(P_0) M1 where
+    P_i is a ball enclosure of f^i(c1 + M1 T) (chain rule at an intermediate point, which lies in T);
+    intersected with the direct ball iterate P_k."""
+    n = N1.n
+    Tb = [arb(lo).union(arb(hi)) for lo, hi in T]
+    tm = [(lo + hi) / 2 for lo, hi in T]
+    P = [N1.cb[i] + sum((N1.Mb[i][j] * Tb[j] for j in range(n)), arb(0)) for i in range(n)]
+    fm = [arb(N1.c[i] + sum((N1.M[i, j] * tm[j] for j in range(n)), fmpq(0))) for i in range(n)]
+    DM = N1.Mb
+    for _ in range(steps):
+        D = f.jacobian(P)
+        DM = [[sum((D[i][k] * DM[k][j] for k in range(n)), arb(0)) for j in range(n)] for i in range(n)]
+        P, fm = f.ball(P), f.ball(fm)
+    dt = [Tb[j] - arb(tm[j]) for j in range(n)]
+    out = []
+    for i in range(n):
+        row = N2.Minvb[i]
+        sm = sum((row[k] * (fm[k] - N2.cb[k]) for k in range(n)), arb(0))
+        mv = sm + sum((sum((row[k] * DM[k][j] for k in range(n)), arb(0)) * dt[j] for j in range(n)), arb(0))
+        direct = sum((row[k] * (P[k] - N2.cb[k]) for k in range(n)), arb(0))
+        out.append(mv.intersection(direct) if mv.overlaps(direct) else mv)
+    return out
+
+
+def _cells(k: int, dims: int):
+    """The k^dims boxes of [-1, 1]^dims, as lists of exact (lo, hi)."""
+    ends = [fmpq(-1) + fmpq(2 * i, k) for i in range(k + 1)]
+    steps = [(ends[i], ends[i + 1]) for i in range(k)]
+    return itertools.product(steps, repeat=dims)
+
+
+def covers(f: PolyMap, N1: HSet, N2: HSet, degree: int, k: int, steps: int = 1):
+    """None if N1 => N2 under f^steps with this degree is verified on the k-grid, else the reason it is not."""
+    n, one = N1.n, arb(1)
+    for T in _cells(k, n):
+        g = _image(f, N1, N2, list(T), steps)
+        for s in range(1, n):
+            if not (g[s] > -one and g[s] < one):
+                return f"a stable coordinate of the image is not inside (-1, 1) (t in {_box(T)})"
+    for side in (-1, 1):
+        face = (fmpq(side), fmpq(side))
+        want = side * degree
+        for T in _cells(k, n - 1):
+            g = _image(f, N1, N2, [face, *T], steps)
+            if not (g[0] > one if want > 0 else g[0] < -one):
+                return (f"the image of the face t_0 = {side} is not beyond t_0 = {want} "
+                        f"(at {_box((face, *T))})")
+    return None
+
+
+def _box(T) -> str:
+    return "[" + ", ".join(f"{q_str(lo)}..{q_str(hi)}" for lo, hi in T) + "]"
+
+
+# ----------------------------------------------------------------------------- disjointness
+
+def _separated(A: HSet, B: HSet) -> bool:
+    """Some face hyperplane of A has every vertex of B strictly beyond it (then B misses A)."""
+    ts = [A.coords(v) for v in B.vertices()]
+    return any(all(t[k] > 1 for t in ts) or all(t[k] < -1 for t in ts) for k in range(A.n))
+
+
+def disjoint(sets: list):
+    """None if the h-sets are pairwise disjoint (exactly), else a pair (i, j) not shown disjoint."""
+    order = sorted(range(len(sets)), key=lambda i: sets[i].box[0][0])
+    active = []
+    for i in order:
+        lo = sets[i].box[0][0]
+        active = [j for j in active if sets[j].box[0][1] >= lo]
+        for j in active:
+            if all(a_lo <= b_hi and b_lo <= a_hi for (a_lo, a_hi), (b_lo, b_hi) in zip(sets[i].box, sets[j].box)):
+                if not (_separated(sets[i], sets[j]) or _separated(sets[j], sets[i])):
+                    return min(i, j), max(i, j)
+        active.append(i)
+    return None
+
+
+# ----------------------------------------------------------------------------- the claim
+
+_COVER_KEYS = {"fact", "from", "to", "degree", "grid"}
+_ENTROPY_CW = {"weights", "rho_lower", "lower"}
+_ENTROPY_EXACT = {"minpoly", "rho", "lower"}
+
+
+def _entropy(cert, edges, m: int, steps: int):
+    """(rho lower bound, text of how it is known, lower) from the certificate's entropy field."""
+    e = cert.get("entropy")
+    if not isinstance(e, dict) or set(e) not in (_ENTROPY_CW, _ENTROPY_EXACT):
+        raise Failure("entropy is {'weights', 'rho_lower', 'lower'} (Collatz-Wielandt) or "
+                      "{'minpoly', 'rho', 'lower'} (exact)")
+    if set(e) == _ENTROPY_CW:
+        w = e["weights"]
+        if not isinstance(w, list) or len(w) != m:
+            raise Failure(f"entropy.weights has one positive integer per h-set ({m})")
+        v = [whole(x, "a weight", 1, 1 << 64) for x in w]
+        av = [0] * m
+        for i, j in edges:
+            av[i] += v[j]
+        r = min(fmpq(a, x) for a, x in zip(av, v))
+        if q_parse(e["rho_lower"]) != r:
+            raise Failure(f"entropy.rho_lower must be min_i (A v)_i / v_i = {q_str(r)}")
+        how = f"rho(A) >= min_i (A v)_i / v_i = {q_str(r)} (Collatz-Wielandt, v = entropy.weights)"
+        rho_lo = r
+    else:
+        if m > MAX_EXACT_NODES:
+            raise Failure(f"an exact spectral radius is stated for at most {MAX_EXACT_NODES} h-sets")
+        mat = fmpz_mat(m, m, [1 if (i, j) in edges else 0 for i in range(m) for j in range(m)])
+        chi = mat.charpoly()
+        a, b = interval_parse(e["rho"])
+        g = _located(chi, [h for h, _ in chi.factor()[1]], a, b)
+        if poly_text(g) != e["minpoly"]:
+            raise Failure(f"the minimal polynomial of rho(A) is {poly_text(g)}, not {e['minpoly']!r}")
+        how = f"rho(A) is the largest real root of {poly_text(g)}, in [{q_str(a)}, {q_str(b)}] (exact root counts)"
+        rho_lo = a
+    lower = q_parse(e["lower"])
+    if not rho_lo > 1:
+        raise Failure("the graph's spectral radius is not shown to exceed 1: no positive entropy is claimed")
+    if not (lower > 0 and arb(rho_lo).log() / steps > arb(lower)):
+        raise Failure(f"entropy.lower {q_str(lower)} is not below log({q_str(rho_lo)})" + (f" / {steps}" if steps > 1 else ""))
+    return how, lower
+
+
+def horseshoe(prog, cert: dict) -> Statement:
+    """The map has a compact forward-invariant set on which it is semi-conjugate to the subshift of
+    finite type of a graph of h-sets with verified covering relations; h_top(f) >= log rho(A) >= lower.
+
+    Theorems: Zgliczynski-Gidea 2004 (covering relations of h-sets, u = 1: the sufficient conditions
+    (a), (b) of the module docstring, with the straight-line homotopy; a chain of coverings is followed
+    by an orbit, a closed chain by a periodic orbit); the factor argument on disjoint compact sets
+    (entropy does not increase under factors); Perron-Frobenius and Collatz-Wielandt for rho(A).
+    Checked, not assumed: the map's shapes, every M's invertibility (exact determinant), every covering
+    on its grid in balls at the certificate's precision, pairwise disjointness (exact), rho(A) and the
+    entropy bound; work bounded before it is done.
+    """
+    f = parse_polymap(cert["map"]["canonical"])
+    n = f.n
+    steps = whole(cert["claim"]["iterate"], "the claim's iterate k", 1, MAX_ITERATE)
+    if n < 2:
+        raise Failure("h-sets with one unstable direction are for maps of R^n, n >= 2")
+    if cert["verdict"] == "undecided":
+        return undecided(cert, {"entropy"}, f"horseshoes of {polymap_text(f)}")
+    if cert["verdict"] != "proved":
+        raise Failure("a horseshoe certificate is proved or undecided (nothing is refuted)")
+    ev = cert["evidence"]
+    if not isinstance(ev, list) or not ev or not isinstance(ev[0], dict):
+        raise Failure("evidence is an hsets fact followed by covering facts")
+    head = ev[0]
+    if set(head) != {"fact", "sets"} or head["fact"] != "hsets" or not isinstance(head["sets"], list):
+        raise Failure("fact 0 is {'fact': 'hsets', 'sets': [...]}")
+    m = len(head["sets"])
+    if not 1 <= m <= MAX_HSETS:
+        raise Failure(f"between 1 and {MAX_HSETS} h-sets")
+    sets = [parse_hset(d, n) for d in head["sets"]]
+    covs = ev[1:]
+    boxes = 0
+    for t, fact in enumerate(covs, start=1):
+        if not isinstance(fact, dict) or set(fact) != _COVER_KEYS or fact["fact"] != "covering":
+            raise Failure(f"fact {t} is a covering fact with the keys {sorted(_COVER_KEYS)}")
+        k = whole(fact["grid"], "grid", 1, MAX_GRID)
+        boxes += (k ** n + 2 * k ** (n - 1)) * steps
+    if boxes > MAX_BOXES:
+        raise Failure(f"the covering checks need {boxes} boxes, beyond the checker's limit {MAX_BOXES}")
+    edges = set()
+    for t, fact in enumerate(covs, start=1):
+        i, j = whole(fact["from"], "from", 0, m - 1), whole(fact["to"], "to", 0, m - 1)
+        deg = fact["degree"]
+        if deg not in (1, -1) or isinstance(deg, bool):
+            raise Failure(f"fact {t}: degree is 1 or -1")
+        if (i, j) in edges:
+            raise Failure(f"fact {t}: the covering {i} => {j} is listed twice")
+        why = covers(f, sets[i], sets[j], deg, fact["grid"], steps)
+        if why is not None:
+            raise Failure(f"fact {t} (covering {i} => {j}): {why}")
+        edges.add((i, j))
+    pair = disjoint(sets)
+    if pair is not None:
+        raise Failure(f"h-sets {pair[0]} and {pair[1]} are not shown disjoint")
+    how, lower = _entropy(cert, edges, m, steps)
+    g = "f" if steps == 1 else f"g = f^{steps}"
+    text = (f"the polynomial map {polymap_text(f)} has {m} pairwise disjoint h-sets in R^{n} (one unstable "
+            f"direction) with {len(edges)} covering relations N_i => N_j under {g} (Zgliczynski-Gidea 2004; f "
+            f"continuous; in N_j's coordinates the image of N_i has its stable coordinates in (-1, 1) and its "
+            "unstable faces beyond opposite ends)\n"
+            f"every path of the graph is followed by an orbit of {g[0]}, every closed path by a periodic orbit; on "
+            f"Lambda = {{p : {g[0]}^i(p) in the h-sets for all i >= 0}} {g[0]} is semi-conjugate to the subshift of "
+            "finite type of the graph (transition matrix A)\n"
+            + (f"h_top(f) >= log rho(A) >= {fixed(lower, 6, up=False)}; {how}" if steps == 1 else
+               f"h_top(f) = h_top(f^{steps}) / {steps} >= log rho(A) / {steps} >= {fixed(lower, 6, up=False)}; {how}"))
+    return Statement(text, 1 + len(edges))
