@@ -255,9 +255,8 @@ def check_kneading(prog, pl, lo, hi, fact: dict):
         raise Failure("0 < s_lo < s_hi < 1")
     if not lo < hi:
         raise Failure("kneading theory is used on an interval I with lo < hi")
-    T = turns_of(prog, pl, lo, hi)
     with ctx.workprec(prec):
-        Q, m = kneading_poly(T, K)
+        Q, m = kneading_poly(turns_of(prog, pl, lo, hi), K)
     decide(Q, m, K, s_lo, s_hi)
     return s_lo, s_hi, m
 

@@ -60,7 +60,7 @@ def kneading_fact(prog, pl, I, width: float = 1e-7, max_k: int = MAX_K):
         prec = 128 if pl is not None else min(MAX_PREC, 128 + 4 * K)
         try:
             with ctx.workprec(prec):
-                Q, m = kneading_poly(T, K)
+                Q, m = kneading_poly(T if pl is not None else turns_of(prog, pl, lo, hi), K)
         except Undecided as e:
             note = f"kneading determinant stopped at K = {K}: {e}"
             break

@@ -1,0 +1,212 @@
+"""Entropy by the Milnor-Thurston kneading determinant: exact cases, an independent lap oracle, tampering."""
+
+from __future__ import annotations
+
+import copy
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from flint import fmpq, fmpz_poly
+from hypothesis import HealthCheck, given, settings
+
+from certify.arith import Budget
+from certify.certificates import q_parse
+from certify.checker import check
+from certify.checker.kneading import decide, kneading_poly, tail_bound, turns_of
+from certify.checker.statement import Failure
+from certify.cli import main
+from certify.dynamics import entropy as entropy_mod
+from certify.dynamics.entropy import entropy_bounds
+from certify.dynamics.kneading import kneading_fact
+from certify.maps import parse_map
+from strategies import pl_interpolation_net, rnn1d_spec, unit_interval_pl_maps
+from test_entropy_exact import oracle_laps
+
+ROOT = Path(__file__).resolve().parent.parent
+PERIOD3 = "min(x + 1/2, 2 - 2*x)"  # on [0, 1]: 0 -> 1/2 -> 1 -> 0, the turning point 1/2 has period 3
+
+
+def _fact(spec, lo, hi):
+    m = parse_map(spec)
+    return kneading_fact(m.program, m.program.pl(), (fmpq(lo), fmpq(hi)))
+
+
+def _s(fact):
+    return q_parse(fact["s_lo"]), q_parse(fact["s_hi"])
+
+
+@pytest.mark.parametrize("s", ["5/4", "3/2", "17/10", "19/10", "2"])
+def test_tent_kneading_zero_is_one_over_s(s):
+    """tent(s) on [0, 1]: the least zero of D encloses 1/s exactly (h = log s)."""
+    fact, _ = _fact(f"tent(s={s})", 0, 1)
+    a, b = _s(fact)
+    assert a < 1 / fmpq(s) < b and b - a < fmpq(1, 10 ** 6)
+
+
+def test_logistic_4_kneading_zero_is_one_half():
+    """logistic r = 4 on [0, 1] (turning orbit 1/2 -> 1 -> 0, exact): the zero encloses 1/2 (h = ln 2)."""
+    fact, _ = _fact("logistic(r=4)", 0, 1)
+    a, b = _s(fact)
+    assert a < fmpq(1, 2) < b
+
+
+def test_period_3_turning_point_gives_the_golden_mean():
+    """A PL unimodal map whose turning point has period 3 (its orbit hits it exactly): s = 1/phi."""
+    fact, _ = _fact(PERIOD3, 0, 1)
+    a, b = _s(fact)
+    assert a * a + a - 1 < 0 < b * b + b - 1  # 1/phi is the root of t^2 + t - 1 in (0, 1)
+
+
+def test_unimodal_determinant_is_the_kneading_series():
+    """tent(2): the truncated determinant is 1 - 2t for every K (orbit 1/2 -> 1 -> 0 -> 0 ...)."""
+    m = parse_map("tent(s=2)")
+    T = turns_of(m.program, m.program.pl(), fmpq(0), fmpq(1))
+    for K in (1, 5, 40):
+        assert kneading_poly(T, K) == (fmpz_poly([1, -2]), 1)
+
+
+def test_tail_bound_is_hadamard_times_the_geometric_tail():
+    """m = 1: e = r = 2 t^(K+1) / (1 - t) exactly; e grows with m."""
+    t = fmpq(1, 2)
+    assert tail_bound(1, 10, t) == 2 * t ** 11 / (1 - t)
+    assert tail_bound(2, 10, t) > 2 * tail_bound(1, 10, t)
+
+
+def test_decide_refuses_an_enclosure_missing_the_zero():
+    """tent(2) (Q = 1 - 2t): [0.3, 0.4] has no sign change, [0.6, 0.7] has the zero below it."""
+    Q = fmpz_poly([1, -2])
+    decide(Q, 1, 60, fmpq(49, 100), fmpq(51, 100))
+    with pytest.raises(Failure, match="change sign"):
+        decide(Q, 1, 60, fmpq(3, 10), fmpq(4, 10))
+    with pytest.raises(Failure, match="non-zero"):
+        decide(Q, 1, 60, fmpq(6, 10), fmpq(7, 10))
+    with pytest.raises(Failure, match="tail bound"):
+        decide(Q, 1, 2, fmpq(49, 100), fmpq(51, 100))
+
+
+def test_logistic_383_is_log_golden_mean_to_1e_6(capsys):
+    """logistic r = 3.83 (period-3 window): [lo, hi] contains log phi, width <= 1e-6, kernel accepts."""
+    cert = entropy_bounds(parse_map("logistic(r=3.83)"))
+    assert check(cert).ok and cert["evidence"][0]["fact"] == "kneading"
+    lo, hi = (q_parse(cert["bounds"][k]) for k in ("lo", "hi"))
+    assert float(lo) < math.log((1 + math.sqrt(5)) / 2) < float(hi) and hi - lo <= fmpq(1, 10 ** 6)
+
+
+def test_zero_entropy_logistic_is_monotone_on_its_interval(capsys):
+    """logistic r = 3.2: the proved invariant interval has no turning point, so h = 0 exactly."""
+    assert main(["entropy", "logistic(r=3.2)"]) == 0
+    out = capsys.readouterr().out
+    assert "h_top = log(1) = 0" in out and "strictly monotone on I" in out
+
+
+def test_he_relu64_net_to_1e_6_inside_the_lap_bounds():
+    """The width-64 He ReLU net with period 3: width <= 1e-6, inside today's lap bounds [0.562, 0.602]."""
+    cert = entropy_bounds(parse_map(str(ROOT / "bench" / "he_relu64_p3_net.json")))
+    assert check(cert).ok and cert["evidence"][0]["fact"] == "kneading"
+    lo, hi = (q_parse(cert["bounds"][k]) for k in ("lo", "hi"))
+    assert hi - lo <= fmpq(1, 10 ** 6) and 0.562 <= float(lo) and float(hi) <= 0.602
+
+
+def test_flat_piece_is_refused_with_a_reason():
+    """A PL map with a flat piece on I: no kneading fact, a note saying why."""
+    fact, note = _fact("max(min(2*x, 1/2), 2*x - 1)", 0, 1)
+    assert fact is None and "flat piece" in note
+
+
+def test_irrational_exact_hit_stops_with_the_budget():
+    """x^3 - 3x/2: f(1/sqrt 2) = -1/sqrt 2 is a turning point; balls cannot decide: note names the step."""
+    m = parse_map("x^3 - 3*x/2")
+    fact, note = kneading_fact(m.program, None, (fmpq(-3, 2), fmpq(3, 2)))
+    assert fact is None and "step 1 meets a turning point" in note
+
+
+# ----------------------------------------------------------------------------- tampering
+
+def _rejected(cert, edit, why=""):
+    bad = copy.deepcopy(cert)
+    edit(bad)
+    res = check(bad)
+    assert not res.ok, "tampered certificate accepted"
+    assert why in res.message, res.message
+
+
+def test_kneading_tampering_is_rejected():
+    """A moved enclosure, a small K, another map, a changed bound or key: rejected by the kernel."""
+    cert = entropy_bounds(parse_map("logistic(r=3.9)"))
+    assert check(cert).ok and cert["evidence"][0]["fact"] == "kneading"
+    ev = lambda c: c["evidence"][0]  # noqa: E731
+    _rejected(cert, lambda c: ev(c).update(s_hi=ev(c)["s_lo"]), "s_lo < s_hi")
+    _rejected(cert, lambda c: ev(c).update(s_lo="1/2", s_hi="51/100"), "change sign")
+    _rejected(cert, lambda c: ev(c).update(s_lo="3/5", s_hi="61/100"), "non-zero")
+    _rejected(cert, lambda c: ev(c).update(K=8), "K = 8")
+    _rejected(cert, lambda c: c["map"]["canonical"].update(expr="19*x*(1 - x)/5"), "")
+    _rejected(cert, lambda c: c["bounds"].update(lo="1/2"), "bounds entry")
+    _rejected(cert, lambda c: ev(c).update(extra=1), "keys")
+
+
+# ----------------------------------------------------------------------------- differential
+
+class Knots:
+    """The PL interpolation of (knots, values) on [0, 1] in Fractions, for the lap oracle."""
+
+    def __init__(self, knots, values):
+        self.knots, self.values = knots, values
+
+    def __call__(self, x):
+        """The interpolation, extended affinely beyond 0 and 1 (as the network is)."""
+        k = sum(1 for t in self.knots[1:-1] if t < x)
+        t0, t1, v0, v1 = self.knots[k], self.knots[k + 1], self.values[k], self.values[k + 1]
+        return v0 + (v1 - v0) * (x - t0) / (t1 - t0)
+
+    def breaks(self):
+        return list(self.knots[1:-1])
+
+
+SEEN: list = []
+SHALLOW = Budget(lap_depth=8)  # the lap-graph comparison sharpens to n = 8 at most
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(pl=unit_interval_pl_maps())
+def test_kneading_agrees_with_lap_oracle_and_lap_graphs(pl, monkeypatch_module):
+    """PL self-maps of [0, 1] (flat pieces, turning knots on fixed points, slopes +-1): the kneading
+    enclosure [lo, hi] has (1/n) log laps(f^n) >= lo (exact lap oracle in Fractions, n <= 5) and
+    meets the lap-graph bounds computed without it; flat pieces give no kneading fact."""
+    knots, values = pl
+    f = Knots(knots, values)
+    m = parse_map(rnn1d_spec(pl_interpolation_net(knots, values)))
+    dom = (fmpq(0), fmpq(1))
+    flat = any(v0 == v1 for v0, v1 in zip(values, values[1:]))
+    with monkeypatch_module.context() as mp:
+        mp.setattr(entropy_mod, "_exact_fact", lambda *a: None)
+        cert = entropy_bounds(m, domain=dom, tolerance=0.05, budget=SHALLOW)
+        assert cert["verdict"] == "proved" and check(cert).ok
+        kind = cert["evidence"][0]["fact"]
+        if flat:
+            assert kind not in ("kneading", "monotone")
+            SEEN.append("flat")
+            return
+        assert kind in ("kneading", "monotone") or "kneading" in cert.get("note", "")  # upper-only: laps won
+        SEEN.append(kind)
+        klo, khi = (float(q_parse(cert["bounds"][k])) for k in ("lo", "hi"))
+        for n in range(1, 6):
+            assert math.log(oracle_laps(f, Fraction(0), Fraction(1), n)) / n >= klo - 1e-12
+        mp.setattr(entropy_mod, "_kneading", lambda *a: (None, None))
+        other = entropy_bounds(m, domain=dom, tolerance=0.05, budget=SHALLOW)
+    assert other["verdict"] == "proved"
+    glo, ghi = (float(q_parse(other["bounds"][k])) for k in ("lo", "hi"))
+    assert glo <= khi + 1e-12 and klo <= ghi + 1e-12
+
+
+def test_differential_test_met_its_cases():
+    """The differential test above met two-sided enclosures, monotone maps and flat pieces (not vacuous)."""
+    assert {"kneading", "monotone", "flat"} <= set(SEEN), SEEN
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
