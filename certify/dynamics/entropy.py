@@ -165,7 +165,7 @@ def _entropy_bounds(m: Map, domain, budget: Budget, tolerance: float, claim: dic
     best_up, best_lo = None, None  # (value, fact, exact, method)
     kn, kn_note = _kneading(m, pl, I)
     if kn is not None and kn.get("s_hi", 0) is not None:
-        return _finish_exact(cert_of, kn, budget)
+        return _kneading_finish(m, I, kn, budget, cert_of)
     if kn is not None:
         best_up = (-math.log(float(q_parse(kn["s_lo"]))), kn)
     graphs = I[0] < I[1]
@@ -218,6 +218,19 @@ def _entropy_bounds(m: Map, domain, budget: Budget, tolerance: float, claim: dic
     return _finish(cert_of, best_lo, best_up, budget, **extra)
 
 
+def _kneading_finish(m: Map, I, kn: dict, budget: Budget, cert_of):
+    """The certificate of a monotone or two-sided kneading fact; when log rho_3 lies inside the kneading
+    enclosure, a proved period 3 (BGMY) raises the lower bound to log rho_3's (issue: a net with a proved
+    period 3 always gets lo >= log rho_3)."""
+    if kn["fact"] == "kneading":
+        lo_v, hi_v = (-math.log(float(q_parse(kn[k]))) for k in ("s_hi", "s_lo"))
+        if lo_v - 1e-9 < math.log(float(rho_odd(3))) <= hi_v + 1e-9:
+            best = _period3_floor(m, I, None, budget)
+            if best is not None:
+                return _finish(cert_of, best, (hi_v, kn), budget)
+    return _finish_exact(cert_of, kn, budget)
+
+
 def _period3_floor(m: Map, I, best_lo, budget: Budget):
     """best_lo, or log rho_3 from a proved period 3 in I when that is larger (BGMY: a network with a
     proved period 3 always gets h >= log of the golden mean)."""
@@ -235,7 +248,9 @@ def _period3_floor(m: Map, I, best_lo, budget: Budget):
 def _finish(cert_of, best_lo, best_up, budget, **extra):
     """The proved certificate from the best lower (or None: h >= 0) and upper candidates (value, fact):
     the bounds entry is the kernel's (checker.entropy.describe, rounded_bound)."""
-    _, hi_form, hi_method, hi_value = describe(best_up[1])
+    side, hi_form, hi_method, hi_value = describe(best_up[1])
+    if side == "exact":
+        hi_value = hi_value[1]
     if best_lo is None:
         (lo_form, lo_method), lo_value = TRIVIAL, (fmpq(1), 1)
     else:
@@ -377,7 +392,7 @@ def _smooth_entropy_bounds(m: Map, domain, budget: Budget, claim: dict, cert_of)
     if m.program.is_polynomial():
         kn, kn_note = _kneading(m, None, I)
         if kn is not None and kn.get("s_hi", 0) is not None:
-            return _finish_exact(cert_of, kn, budget)
+            return _kneading_finish(m, I, kn, budget, cert_of)
         if kn is not None:
             best_up = (-math.log(float(q_parse(kn["s_lo"]))), kn)
     for n in (1, 2, 3):
