@@ -103,7 +103,7 @@ def test_zero_entropy_logistic_is_monotone_on_its_interval(capsys):
 
 def test_he_relu64_net_to_1e_6_inside_the_lap_bounds():
     """The width-64 He ReLU net with period 3: width <= 1e-6, inside today's lap bounds [0.562, 0.602]."""
-    cert = entropy_bounds(parse_map(str(ROOT / "bench" / "he_relu64_p3_net.json")))
+    cert = entropy_bounds(parse_map(str(ROOT / "examples" / "he_relu64_p3_net.json")))
     assert check(cert).ok and cert["evidence"][0]["fact"] == "kneading"
     lo, hi = (q_parse(cert["bounds"][k]) for k in ("lo", "hi"))
     assert hi - lo <= fmpq(1, 10 ** 6) and 0.562 <= float(lo) and float(hi) <= 0.602

@@ -176,7 +176,7 @@ def _threshold_true_elsewhere(mutant) -> bool:
                                       a["orbits"] == b["orbits"] for a, b in zip(ws, wm))
 
 
-HEAVY = {"phase", "phase_chaos", "windows_pl", "onset_cover", "entropy_smooth"}
+HEAVY = {"phase", "phase_chaos", "windows_pl", "onset_cover", "entropy_smooth", "entropy_kneading_p3", "entropy_kneading_poly"}
 
 
 def _params():
