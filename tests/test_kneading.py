@@ -109,6 +109,13 @@ def test_he_relu64_net_to_1e_6_inside_the_lap_bounds():
     assert hi - lo <= fmpq(1, 10 ** 6) and 0.562 <= float(lo) and float(hi) <= 0.602
 
 
+def test_kneading_certificate_is_the_same_on_every_run():
+    """min(2x, 7(1-x)/5): the kneading certificate is byte-identical run to run (no clock, no floats kept)."""
+    from certify.certificates import dumps
+    a, b = (entropy_bounds(parse_map("min(2*x, 7*(1-x)/5)")) for _ in range(2))
+    assert a["evidence"][0]["fact"] == "kneading" and dumps(a) == dumps(b)
+
+
 def test_flat_piece_is_refused_with_a_reason():
     """A PL map with a flat piece on I: no kneading fact, a note saying why."""
     fact, note = _fact("max(min(2*x, 1/2), 2*x - 1)", 0, 1)
