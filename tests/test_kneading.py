@@ -86,12 +86,39 @@ def test_decide_refuses_an_enclosure_missing_the_zero():
         decide(Q, 1, 2, fmpq(49, 100), fmpq(51, 100))
 
 
-def test_logistic_383_is_log_golden_mean_to_1e_6(capsys):
-    """logistic r = 3.83 (period-3 window): [lo, hi] contains log phi, width <= 1e-6, kernel accepts."""
+def test_logistic_383_is_log_golden_mean_exactly():
+    """logistic r = 3.83 (period-3 window): the turning orbit is trapped by the attracting 3-cycle, D is
+    rational, and h = -log s with s the root of t^2 + t - 1: log phi exactly."""
     cert = entropy_bounds(parse_map("logistic(r=3.83)"))
-    assert check(cert).ok and cert["evidence"][0]["fact"] == "kneading"
+    fact = cert["evidence"][0]
+    assert check(cert).ok and fact["fact"] == "kneading_cycle" and fact["minpoly"] == "x^2 + x - 1"
     lo, hi = (q_parse(cert["bounds"][k]) for k in ("lo", "hi"))
-    assert float(lo) < math.log((1 + math.sqrt(5)) / 2) < float(hi) and hi - lo <= fmpq(1, 10 ** 6)
+    assert float(lo) <= math.log((1 + math.sqrt(5)) / 2) <= float(hi) and hi - lo <= fmpq(1, 10 ** 6)
+
+
+@pytest.fixture(scope="module")
+def logistic35():
+    return entropy_bounds(parse_map("logistic(r=3.5)"))
+
+
+def test_logistic_35_has_zero_entropy_exactly(logistic35):
+    """logistic r = 3.5: the turning orbit is trapped by the attracting 4-cycle; D has no zero in [0, 1)."""
+    fact = logistic35["evidence"][0]
+    assert check(logistic35).ok and fact["fact"] == "kneading_cycle" and fact["s"] is None
+    assert fact["traps"][0]["p"] == 4 and logistic35["bounds"]["hi"] == "0"
+
+
+def test_cycle_tampering_is_rejected(logistic35):
+    """A trap moved off the orbit, another period, a stated zero where there is none, or h = 0 claimed
+    for logistic 3.83: rejected."""
+    trap = lambda c: c["evidence"][0]["traps"][0]  # noqa: E731
+    _rejected(logistic35, lambda c: trap(c).update(J={"lo": "1/10", "hi": "1/5"}), "not proved inside its trap")
+    _rejected(logistic35, lambda c: trap(c).update(p=3), "")
+    _rejected(logistic35, lambda c: c["evidence"][0].update(s={"lo": "1/2", "hi": "1/2"}, minpoly="2*x - 1"),
+              "least zero")
+    gold = entropy_bounds(parse_map("logistic(r=3.83)"))
+    _rejected(gold, lambda c: c["evidence"][0].update(s=None, minpoly=None), "h > 0")
+    _rejected(gold, lambda c: c["evidence"][0].update(minpoly="x^2 - x - 1"), "minimal polynomial")
 
 
 def test_zero_entropy_logistic_is_monotone_on_its_interval(capsys):
@@ -127,6 +154,46 @@ def test_irrational_exact_hit_stops_with_the_budget():
     m = parse_map("x^3 - 3*x/2")
     fact, note = kneading_fact(m.program, None, (fmpq(-3, 2), fmpq(3, 2)))
     assert fact is None and "step 1 meets a turning point" in note
+
+
+def test_sin_pi_x_has_entropy_log_2():
+    """sin(pi x) on [0, 1] (smooth, turning point isolated by f' signs and f'' != 0): s encloses 1/2."""
+    fact, _ = _fact("sin(pi*x)", 0, 1)
+    a, b = _s(fact)
+    assert a < fmpq(1, 2) < b and len(fact["turns"]) == 1
+
+
+TANH_NET = "3*tanh(3*x) - 4*tanh(x-1/2) + 1/3"  # period 3 proved (usage.md)
+
+
+@pytest.fixture(scope="module")
+def tanh_cert():
+    return entropy_bounds(parse_map(TANH_NET))
+
+
+def test_tanh_net_to_1e_6_with_its_period_3(tanh_cert):
+    """A tanh net with a proved period 3: width <= 1e-6 and lo >= log rho_3 (BGMY, 2^-40 rounding)."""
+    from certify.checker.entropy import rho_odd
+    assert check(tanh_cert).ok and {"kneading", "kneading_cycle"} & {f["fact"] for f in tanh_cert["evidence"]}
+    lo, hi = (q_parse(tanh_cert["bounds"][k]) for k in ("lo", "hi"))
+    assert hi - lo <= fmpq(1, 10 ** 6) and float(lo) >= math.log(float(rho_odd(3))) - 2 ** -39
+
+
+def test_smooth_turning_intervals_are_checked(tanh_cert):
+    """A turning interval moved off the zero of f', or turns dropped, or stated for a PL map: rejected."""
+    kn = lambda c: next(f for f in c["evidence"] if f["fact"].startswith("kneading"))  # noqa: E731
+    a = q_parse(kn(tanh_cert)["turns"][0]["lo"])
+    _rejected(tanh_cert, lambda c: kn(c).update(turns=[{"lo": str(a - fmpq(1, 100)), "hi": str(a - fmpq(1, 200))}]),
+              "change sign")
+    _rejected(tanh_cert, lambda c: kn(c).pop("turns"), "exactly when")
+    pl = entropy_bounds(parse_map("min(2*x, 7*(1-x)/5)"))
+    _rejected(pl, lambda c: c["evidence"][0].update(turns=[]), "exactly when")
+
+
+def test_monotone_smooth_map_has_zero_entropy():
+    """2 tanh(2x): on its invariant interval f' > 0 (proved by bisection): h = 0 exactly."""
+    cert = entropy_bounds(parse_map("2*tanh(2*x)"))
+    assert check(cert).ok and cert["evidence"][0]["fact"] == "monotone" and cert["bounds"]["hi"] == "0"
 
 
 # ----------------------------------------------------------------------------- tampering
@@ -192,10 +259,10 @@ def test_kneading_agrees_with_lap_oracle_and_lap_graphs(pl, monkeypatch_module):
         assert cert["verdict"] == "proved" and check(cert).ok
         kind = cert["evidence"][0]["fact"]
         if flat:
-            assert kind not in ("kneading", "monotone")
+            assert kind not in ("kneading", "kneading_cycle", "monotone")
             SEEN.append("flat")
             return
-        assert kind in ("kneading", "monotone") or "kneading" in cert.get("note", "")  # upper-only: laps won
+        assert kind in ("kneading", "kneading_cycle", "monotone") or "kneading" in cert.get("note", "")  # laps won
         SEEN.append(kind)
         klo, khi = (float(q_parse(cert["bounds"][k])) for k in ("lo", "hi"))
         for n in range(1, 6):
@@ -208,8 +275,9 @@ def test_kneading_agrees_with_lap_oracle_and_lap_graphs(pl, monkeypatch_module):
 
 
 def test_differential_test_met_its_cases():
-    """The differential test above met two-sided enclosures, monotone maps and flat pieces (not vacuous)."""
-    assert {"kneading", "monotone", "flat"} <= set(SEEN), SEEN
+    """The differential test above met truncated and exact (trapped) determinants and flat pieces (not
+    vacuous)."""
+    assert {"kneading", "kneading_cycle", "flat"} <= set(SEEN), SEEN
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from flint import arb, ctx, fmpq
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.facts import pieces_invariant, pl_image
-from certify.checker.kneading import check_kneading, check_monotone
+from certify.checker.kneading import check_kneading, check_kneading_cycle, check_monotone
 from certify.checker.limits import MAX_PIECES
 from certify.checker.markov import check_markov, check_slope
 from certify.checker.semantics import PL, ball_of, eval_ball
@@ -221,6 +221,17 @@ def describe(fact: dict):
     if kind == "monotone":
         return "exact", "log(1)", ("f is strictly monotone on I (no turning point): laps(f^n|I) = 1 for every n, "
                               "so h = 0 (Misiurewicz-Szlenk)"), ((fmpq(1), 1), (fmpq(1), 1))
+    if kind == "kneading_cycle":
+        traps = "; ".join(f"{t['k']} steps then period {t['p']}" for t in fact["traps"])
+        why = (f"the turning orbits are eventually periodic ({traps}; each trap J has f^p(J) ⊆ J, its images "
+               "inside laps), so the kneading determinant D is rational and computed exactly")
+        if fact["s"] is None:
+            return "exact", "log(1)", f"{why}: D has no zero in [0, 1), so h = 0 (Milnor-Thurston)", \
+                ((fmpq(1), 1), (fmpq(1), 1))
+        a, b = interval_parse(fact["s"])
+        form = f"-log({q_str(a)})" if a == b else f"-log(s), s the least root in (0, 1) of {fact['minpoly']}"
+        return "exact", form, f"{why}: s = exp(-h) is its least zero in (0, 1) (Milnor-Thurston)", \
+            ((1 / b, 1), (1 / a, 1))
     if kind == "kneading":
         a, K = q_parse(fact["s_lo"]), fact["K"]
         if fact["s_hi"] is None:
@@ -470,8 +481,11 @@ def entropy(prog, cert: dict) -> Statement:
                 elif kind == "monotone":
                     _keys(fact)
                     check_monotone(prog, pl, lo, hi)
+                elif kind == "kneading_cycle":
+                    _keys(fact, "prec", "traps", "s", "minpoly", *(("turns",) if "turns" in fact else ()))
+                    check_kneading_cycle(prog, pl, lo, hi, fact)
                 elif kind == "kneading":
-                    _keys(fact, "K", "prec", "s_lo", "s_hi")
+                    _keys(fact, "K", "prec", "s_lo", "s_hi", *(("turns",) if "turns" in fact else ()))
                     check_kneading(prog, pl, lo, hi, fact)
                 elif kind == "slope":
                     _keys(fact, "s")

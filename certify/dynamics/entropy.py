@@ -389,7 +389,7 @@ def _smooth_entropy_bounds(m: Map, domain, budget: Budget, claim: dict, cert_of)
     I, pieces = found
     claim.update(interval=interval(*I), pieces=pieces)
     best_up, kn, kn_note = None, None, None
-    if m.program.is_polynomial():
+    if not m.program.has_param():
         kn, kn_note = _kneading(m, None, I)
         if kn is not None and kn.get("s_hi", 0) is not None:
             return _kneading_finish(m, I, kn, budget, cert_of)
