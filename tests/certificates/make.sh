@@ -53,7 +53,9 @@ gen entropy_horseshoe.json       entropy "max(0, min(3*x, 1, 3 - 3*x))" --depth 
 nokn entropy_smooth.json         entropy "logistic(r=3.83)"
 gen entropy_kneading.json        entropy "min(2*x, 7*(1-x)/5)"
 gen entropy_kneading_poly.json   entropy "logistic(r=3.9)"
-gen entropy_kneading_p3.json     entropy "logistic(r=3.83)"
+gen entropy_kneading_cycle.json  entropy "logistic(r=3.83)"
+gen entropy_kneading_zero.json   entropy "logistic(r=3.5)"
+gen entropy_kneading_tanh.json   entropy "3*tanh(3*x) - 4*tanh(x-1/2) + 1/3"
 gen entropy_monotone.json        entropy "logistic(r=3.2)"
 gen entropy_undecided.json       entropy "x + 1"
 gen oscillations.json            oscillations "tent(s=17/10)" --upto 5 --max-odd 3
