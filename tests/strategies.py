@@ -264,3 +264,39 @@ def skip_tanh_formula(net) -> str:
     s, units, c = net
     terms = [f"({s})*x"] + [f"({a})*tanh(({w})*x + ({b}))" for a, w, b in units] + [f"({c})"]
     return " + ".join(terms)
+
+
+@st.composite
+def unit_interval_pl_maps(draw, nodes=(2, 5)):
+    """(knots, values): a continuous PL self-map of [0, 1] interpolating values in [0, 1] at knots
+    0 = t_0 < ... < t_n = 1, biased to degenerate cases: a flat piece (equal values), a turning
+    knot on a fixed point (value = knot), a piece of slope exactly 1 or -1, full-height laps
+    (values 0 and 1), and a turning knot whose image is a knot."""
+    n = draw(st.integers(*nodes))
+    inner = sorted(set(draw(st.lists(st.sampled_from([Fraction(k, 12) for k in range(1, 12)]),
+                                     min_size=n - 1, max_size=n - 1))))
+    knots = [Fraction(0), *inner, Fraction(1)]
+    grid = [Fraction(k, 12) for k in range(13)]
+    values = [draw(st.sampled_from(grid)) for _ in knots]
+    tweak = draw(st.sampled_from(("none", "flat", "fixed_turn", "slope_one", "slope_minus_one", "knot_image")))
+    j = draw(st.integers(0, len(knots) - 2))
+    if tweak == "flat":
+        values[j + 1] = values[j]
+    elif tweak == "fixed_turn":
+        values[j] = knots[j]
+    elif tweak == "slope_one" and knots[j] + knots[j + 1] - knots[j] <= 1:
+        values[j + 1] = values[j] + knots[j + 1] - knots[j] if values[j] + knots[j + 1] - knots[j] <= 1 else values[j + 1]
+    elif tweak == "slope_minus_one":
+        values[j + 1] = values[j] - (knots[j + 1] - knots[j]) if values[j] >= knots[j + 1] - knots[j] else values[j + 1]
+    elif tweak == "knot_image":
+        values[j] = draw(st.sampled_from(knots))
+    return knots, values
+
+
+def pl_interpolation_net(knots, values) -> dict:
+    """The rnn1d relu weight dict equal to the PL interpolation on [0, 1] (x = relu(x + 10) - 10 there)."""
+    slopes = [(v1 - v0) / (t1 - t0) for t0, t1, v0, v1 in zip(knots, knots[1:], values, values[1:])]
+    w = [Fraction(1)] * len(slopes)
+    b = [Fraction(10)] + [-t for t in knots[1:-1]]
+    a = [slopes[0]] + [s1 - s0 for s0, s1 in zip(slopes, slopes[1:])]
+    return {"activation": "relu", "w": w, "b": b, "a": a, "c": values[0] - 10 * slopes[0]}

@@ -87,14 +87,21 @@ def test_ball_cover_budget_names_its_count():
 ASYM = "min(2*x, 7*(1-x)/5)"  # neither constant slope nor a finite turning orbit: lap graphs
 
 
-def test_entropy_of_an_asymmetric_tent_is_the_same_on_every_machine():
+@pytest.fixture
+def no_kneading(monkeypatch):
+    """The lap-graph path (the kneading determinant would answer ASYM first)."""
+    from certify.dynamics import entropy as entropy_mod
+    monkeypatch.setattr(entropy_mod, "_kneading", lambda *a: (None, None))
+
+
+def test_entropy_of_an_asymmetric_tent_is_the_same_on_every_machine(no_kneading):
     """min(2x, 7(1-x)/5): the default budget gives the same bounds (lap graphs) whatever the speed."""
     cert = entropy_bounds(parse_map(ASYM))
     assert cert["bounds"]["lo"] == "455211818811/1099511627776" and cert["bounds"]["hi"] == "230352210787/549755813888"
     assert dumps(cert) == dumps(entropy_bounds(parse_map(ASYM)))
 
 
-def test_entropy_lap_depth_budget_is_noted():
+def test_entropy_lap_depth_budget_is_noted(no_kneading):
     """A lap depth too small for the tolerance still gives proved bounds, with a note naming the budget."""
     cert = entropy_bounds(parse_map(ASYM), budget=Budget(lap_depth=3))
     assert cert["verdict"] == "proved" and check(cert).ok
@@ -102,7 +109,7 @@ def test_entropy_lap_depth_budget_is_noted():
 
 
 @pytest.mark.parametrize("task", ["pl_orbits", "pl_period", "ball_orbits", "entropy"])
-def test_tiny_timeout_gives_time_limit_undecided(task):
+def test_tiny_timeout_gives_time_limit_undecided(task, no_kneading):
     """A heavy task under a tiny timeout ends undecided, reason "time limit (machine-dependent)"."""
     if task == "pl_orbits":
         cert = certify_orbits(parse_map("tent(s=2)"), 40, budget=UNBOUNDED, timeout=0.05)

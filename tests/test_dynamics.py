@@ -87,10 +87,12 @@ def test_contraction_has_zero_entropy():
     assert cert["verdict"] == "proved" and _bounds(cert) == (0.0, 0.0) and check(cert).ok
 
 
-def test_tampered_entropy_rejected():
+def test_tampered_entropy_rejected(monkeypatch):
     """A changed graph vector, ratio or partition point, or a bound moved inside, is rejected."""
+    from certify.dynamics import entropy as entropy_mod
     from certify.dynamics.entropy import entropy_bounds
     from certify.arith import Budget
+    monkeypatch.setattr(entropy_mod, "_kneading", lambda *a: (None, None))  # the lap-graph facts, not kneading
     cert = entropy_bounds(parse_map("min(2*x, 7*(1-x)/5)"), budget=Budget())
     assert check(cert).ok
     for edit in ("v", "mu", "point", "hi", "lo"):
@@ -124,9 +126,11 @@ def test_rho_odd_lower_bound_is_golden_mean_for_p3():
     assert phi - 2 ** -39 <= a <= phi
 
 
-def test_smooth_entropy_logistic_period3_and_lipschitz():
+def test_smooth_entropy_logistic_period3_and_lipschitz(monkeypatch):
     """logistic r = 3.83: log phi <= lo (period 3 in I, BGMY) and hi = (1/n) log sup|(f^n)'| < log 3.83."""
+    from certify.dynamics import entropy as entropy_mod
     from certify.dynamics.entropy import entropy_bounds
+    monkeypatch.setattr(entropy_mod, "_kneading", lambda *a: (None, None))  # the BGMY and Lipschitz facts
     cert = entropy_bounds(parse_map("logistic(r=3.83)"))
     assert check(cert).ok
     lo, hi = _bounds(cert)

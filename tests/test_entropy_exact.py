@@ -249,4 +249,5 @@ def test_relu_net_with_period_3_gets_log_golden_mean():
     cert = entropy_bounds(m, tolerance=10)
     assert check(cert).ok
     lo, hi = _bounds(cert)
-    assert lo >= math.log(float(rho_odd(3))) - 2 ** -39 and "odd_period" in {f["fact"] for f in cert["evidence"]}
+    assert lo >= math.log(float(rho_odd(3))) - 2 ** -39  # odd_period, or the kneading determinant: log phi exactly
+    assert {"odd_period", "kneading_cycle"} & {f["fact"] for f in cert["evidence"]}

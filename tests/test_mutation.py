@@ -176,7 +176,8 @@ def _threshold_true_elsewhere(mutant) -> bool:
                                       a["orbits"] == b["orbits"] for a, b in zip(ws, wm))
 
 
-HEAVY = {"phase", "phase_chaos", "windows_pl", "onset_cover", "entropy_smooth"}
+HEAVY = {"phase", "phase_chaos", "windows_pl", "onset_cover", "entropy_smooth", "entropy_kneading", "entropy_kneading_poly",
+         "entropy_kneading_tanh"}
 
 
 def _params():

@@ -19,6 +19,7 @@ from flint import arb, ctx, fmpq
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.facts import pieces_invariant, pl_image
+from certify.checker.kneading import check_kneading, check_kneading_cycle, check_monotone
 from certify.checker.limits import MAX_PIECES
 from certify.checker.markov import check_markov, check_slope
 from certify.checker.semantics import PL, ball_of, eval_ball
@@ -217,6 +218,31 @@ def describe(fact: dict):
         t = max(s, fmpq(1))
         return "exact", f"log({q_str(t)})", (f"|f'| = {q_str(s)} on every piece of f on I: h <= log max(1, s) (Lipschitz), "
                                             "laps(f^n) >= Var(f^n|I)/|I| = s^n (Misiurewicz-Szlenk)"), ((t, 1), (t, 1))
+    if kind == "monotone":
+        return "exact", "log(1)", ("f is strictly monotone on I (no turning point): laps(f^n|I) = 1 for every n, "
+                              "so h = 0 (Misiurewicz-Szlenk)"), ((fmpq(1), 1), (fmpq(1), 1))
+    if kind == "kneading_cycle":
+        traps = "; ".join(f"{t['k']} steps then period {t['p']}" for t in fact["traps"])
+        why = (f"the turning orbits are eventually periodic ({traps}; each trap J has f^p(J) ⊆ J, its images "
+               "inside laps), so the kneading determinant D is rational and computed exactly")
+        if fact["s"] is None:
+            return "exact", "log(1)", f"{why}: D has no zero in [0, 1), so h = 0 (Milnor-Thurston)", \
+                ((fmpq(1), 1), (fmpq(1), 1))
+        a, b = interval_parse(fact["s"])
+        form = f"-log({q_str(a)})" if a == b else f"-log(s), s the least root in (0, 1) of {fact['minpoly']}"
+        return "exact", form, f"{why}: s = exp(-h) is its least zero in (0, 1) (Milnor-Thurston)", \
+            ((1 / b, 1), (1 / a, 1))
+    if kind == "kneading":
+        a, K = q_parse(fact["s_lo"]), fact["K"]
+        if fact["s_hi"] is None:
+            return "upper", f"-log({q_str(a)})", (f"kneading determinant D of the turning orbits (K = {K} terms and "
+                                                 "a tail bound): D != 0 on [0, s_lo], so h < -log(s_lo) "
+                                                 "(Milnor-Thurston)"), (1 / a, 1)
+        b = q_parse(fact["s_hi"])
+        return "exact", f"-log(s) (s in [{q_str(a)}, {q_str(b)}])", (
+            f"s = exp(-h) is the least zero in (0, 1) of the kneading determinant D of the turning orbits (Milnor-"
+            f"Thurston); D from K = {K} terms and a tail bound: D != 0 on [0, s_lo], D changes sign on [s_lo, s_hi]"), \
+            ((1 / b, 1), (1 / a, 1))
     if kind == "lipschitz":
         s, n = q_parse(fact["s"]), fact["n"]
         return "upper", f"log({q_str(s)})/{n}", (f"|(f^{n})'| <= {q_str(s)} on I: h <= (1/n) log sup|(f^n)'| "
@@ -452,6 +478,15 @@ def entropy(prog, cert: dict) -> Statement:
                     _keys(fact, "k", "points", "minpoly", "rho")
                     _, J = check_markov(prog, pl, lo, hi, fact, MAX_DEPTH)
                     markov_I = markov_I or J == (lo, hi)
+                elif kind == "monotone":
+                    _keys(fact)
+                    check_monotone(prog, pl, lo, hi)
+                elif kind == "kneading_cycle":
+                    _keys(fact, "prec", "traps", "s", "minpoly", *(("turns",) if "turns" in fact else ()))
+                    check_kneading_cycle(prog, pl, lo, hi, fact)
+                elif kind == "kneading":
+                    _keys(fact, "K", "prec", "s_lo", "s_hi", *(("turns",) if "turns" in fact else ()))
+                    check_kneading(prog, pl, lo, hi, fact)
                 elif kind == "slope":
                     _keys(fact, "s")
                     if pl is None:
@@ -470,7 +505,7 @@ def entropy(prog, cert: dict) -> Statement:
     if pl is None and cert["claim"].get("pieces") is None and not markov_I:
         raise Failure("f(I) in I is proved by the claim's pieces (ball images) or by a Markov partition of I")
     if not sides["upper"]:
-        raise Failure("an entropy certificate needs an upper-bound fact (laps, graph_upper, lipschitz, markov or slope)")
+        raise Failure("an entropy certificate needs an upper-bound fact (laps, graph_upper, lipschitz, markov, slope or kneading)")
     b = cert.get("bounds")
     if not isinstance(b, dict) or b.get("lo_exact") not in sides["lower"] or b.get("hi_exact") not in sides["upper"]:
         raise Failure("bounds.lo_exact and bounds.hi_exact must be the exact forms of a verified lower and upper fact")

@@ -163,6 +163,11 @@ def _entropy_bounds(m: Map, domain, budget: Budget, tolerance: float, claim: dic
     if exact is not None:
         return _finish_exact(cert_of, exact, budget)
     best_up, best_lo = None, None  # (value, fact, exact, method)
+    kn, kn_note = _kneading(m, pl, I)
+    if kn is not None and kn.get("s_hi", 0) is not None:
+        return _kneading_finish(m, I, kn, budget, cert_of)
+    if kn is not None:
+        best_up = (-math.log(float(q_parse(kn["s_lo"]))), kn)
     graphs = I[0] < I[1]
     n, stopped = 1, None
     depth, max_cells, spent = min(budget.lap_depth, MAX_DEPTH), budget.max_pl_cells, 0
@@ -208,7 +213,22 @@ def _entropy_bounds(m: Map, domain, budget: Budget, tolerance: float, claim: dic
         n += 1
     best_lo = _period3_floor(m, I, best_lo, budget)
     extra = {} if stopped is None else {"note": f"sharpening stopped before hi - lo < {tolerance:g} ({stopped})"}
+    if kn_note is not None:
+        extra["note"] = "; ".join(x for x in (extra.get("note"), kn_note) if x)
     return _finish(cert_of, best_lo, best_up, budget, **extra)
+
+
+def _kneading_finish(m: Map, I, kn: dict, budget: Budget, cert_of):
+    """The certificate of a monotone or two-sided kneading fact; when log rho_3 lies inside the kneading
+    enclosure, a proved period 3 (BGMY) raises the lower bound to log rho_3's (issue: a net with a proved
+    period 3 always gets lo >= log rho_3)."""
+    if kn["fact"] == "kneading":
+        lo_v, hi_v = (-math.log(float(q_parse(kn[k]))) for k in ("s_hi", "s_lo"))
+        if lo_v - 1e-9 < math.log(float(rho_odd(3))) <= hi_v + 1e-9:
+            best = _period3_floor(m, I, None, budget)
+            if best is not None:
+                return _finish(cert_of, best, (hi_v, kn), budget)
+    return _finish_exact(cert_of, kn, budget)
 
 
 def _period3_floor(m: Map, I, best_lo, budget: Budget):
@@ -228,7 +248,9 @@ def _period3_floor(m: Map, I, best_lo, budget: Budget):
 def _finish(cert_of, best_lo, best_up, budget, **extra):
     """The proved certificate from the best lower (or None: h >= 0) and upper candidates (value, fact):
     the bounds entry is the kernel's (checker.entropy.describe, rounded_bound)."""
-    _, hi_form, hi_method, hi_value = describe(best_up[1])
+    side, hi_form, hi_method, hi_value = describe(best_up[1])
+    if side == "exact":
+        hi_value = hi_value[1]
     if best_lo is None:
         (lo_form, lo_method), lo_value = TRIVIAL, (fmpq(1), 1)
     else:
@@ -242,6 +264,13 @@ def _finish(cert_of, best_lo, best_up, budget, **extra):
         if not res.ok:
             return cert_of("undecided", reason=f"internal self-check failed ({res.message})")
     return cert
+
+
+def _kneading(m: Map, pl, I):
+    """(kneading fact or None, note or None): the Milnor-Thurston enclosure of h(f|I) (dynamics/kneading.py)."""
+    from certify.dynamics.kneading import kneading_fact
+
+    return kneading_fact(m.program, pl, I)
 
 
 def _exact_fact(m: Map, pl, I):
@@ -351,8 +380,6 @@ def smooth_entropy_bounds(m: Map, domain=None, budget: Budget = Budget(), timeou
 
 
 def _smooth_entropy_bounds(m: Map, domain, budget: Budget, claim: dict, cert_of) -> dict:
-    from certify.periodic.period import certify_period
-
     done = _polynomial_markov(m, domain, claim, cert_of, budget)
     if done is not None:
         return done
@@ -361,7 +388,13 @@ def _smooth_entropy_bounds(m: Map, domain, budget: Budget, claim: dict, cert_of)
         return cert_of("undecided", reason="no invariant interval was proved; pass --domain LO,HI")
     I, pieces = found
     claim.update(interval=interval(*I), pieces=pieces)
-    best_up = None
+    best_up, kn, kn_note = None, None, None
+    if not m.program.has_param():
+        kn, kn_note = _kneading(m, None, I)
+        if kn is not None and kn.get("s_hi", 0) is not None:
+            return _kneading_finish(m, I, kn, budget, cert_of)
+        if kn is not None:
+            best_up = (-math.log(float(q_parse(kn["s_lo"]))), kn)
     for n in (1, 2, 3):
         cells = _tiling(I, 512)
         s = fmpq(1)
@@ -383,15 +416,21 @@ def _smooth_entropy_bounds(m: Map, domain, budget: Budget, claim: dict, cert_of)
             best_up = (val, {"fact": "lipschitz", "n": n, "s": q_str(s), "cells": [interval(a, b) for a, b in cells]})
     if best_up is None:
         return cert_of("undecided", reason="no finite bound on |f'| over I")
-    best_lo = None
+    extra = {} if kn_note is None else {"note": kn_note}
+    return _finish(cert_of, _smooth_lower(m, I, budget), best_up, budget, **extra)
+
+
+def _smooth_lower(m: Map, I, budget: Budget):
+    """log rho_p for the least odd p <= 15 with a proved point of period p in I, or None."""
+    from certify.periodic.period import certify_period
+
     sub_budget = dataclasses.replace(budget, max_cells=budget.max_cells // 16)
     for p in range(3, 16, 2):
         sub = certify_period(m, p, domain=I, budget=sub_budget)
         if sub["verdict"] == "proved":
             a = rho_odd(p)
-            best_lo = (math.log(float(a)), {"fact": "odd_period", "p": p, "rho_lower": q_str(a), "certificate": sub})
-            break
-    return _finish(cert_of, best_lo, best_up, budget)
+            return (math.log(float(a)), {"fact": "odd_period", "p": p, "rho_lower": q_str(a), "certificate": sub})
+    return None
 
 
 def _tiling(I, k: int):

@@ -450,7 +450,12 @@ def render_entropy(cert: dict) -> str:
         out.append(f"verdict  PROVED: h_top = {b['lo_exact']} {iv({'lo': b['lo'], 'hi': b['hi']})}")
         out.append(f"exact    {b['lo_method']}")
         return "\n".join(out)
-    out.append(f"verdict  PROVED: {_float(q_parse(b['lo'])):.6f} <= h_top <= {_float(q_parse(b['hi'])):.6f}")
+    lo, hi = q_parse(b["lo"]), q_parse(b["hi"])
+    if hi - lo < q_parse("1/100000"):  # a kneading enclosure: 10 decimals, rounded outward
+        from certify.checker.statement import fixed
+        out.append(f"verdict  PROVED: {fixed(lo, 10, up=False)} <= h_top <= {fixed(hi, 10, up=True)}")
+    else:
+        out.append(f"verdict  PROVED: {_float(lo):.6f} <= h_top <= {_float(hi):.6f}")
     out.append(f"lower    {b['lo_exact']}: {b['lo_method']}")
     out.append(f"upper    {b['hi_exact']}: {b['hi_method']}")
     if cert.get("note"):

@@ -42,13 +42,21 @@ gen chaos_onset_refuted.json     chaos-onset "tent(s)" --param s --range 1/2,1
 gen gradients.json               gradients "logistic(r=4)" --x0 0.3 --horizon 40
 gen gradients_param.json         gradients "logistic(r)" --param r --at 7/2 --x0 0.3 --horizon 40 --loss
 gen gradients_undecided.json     gradients "logistic(r=4)" --x0 1/2 --horizon 10
-gen entropy.json                 entropy "min(2*x, 7*(1-x)/5)" --depth 10
+# the lap-graph and Lipschitz fixtures are made with the kneading determinant turned off (it would answer first)
+nokn() { local out=$1; shift; python -c 'import sys; from certify.dynamics import entropy as e; e._kneading = lambda *a: (None, None); from certify.cli import main; sys.exit(main(sys.argv[1:]))' "$@" --out "$out" >/dev/null; rc=$?; [ $rc -le 3 ] || exit $rc; echo "wrote $out ($rc)"; }
+nokn entropy.json                entropy "min(2*x, 7*(1-x)/5)" --depth 10
 gen entropy_slope.json           entropy "tent(s=6/5)"
 gen entropy_markov.json          entropy "min(x+1, 4-2*x)" --domain 0,2
 gen entropy_markov_shrunk.json   entropy "max(min(x+1, 4-2*x), 0)" --domain -1,3
 gen entropy_markov_poly.json     entropy "logistic(r=4)"
 gen entropy_horseshoe.json       entropy "max(0, min(3*x, 1, 3 - 3*x))" --depth 3
-gen entropy_smooth.json          entropy "logistic(r=3.83)"
+nokn entropy_smooth.json         entropy "logistic(r=3.83)"
+gen entropy_kneading.json        entropy "min(2*x, 7*(1-x)/5)"
+gen entropy_kneading_poly.json   entropy "logistic(r=3.9)"
+gen entropy_kneading_cycle.json  entropy "logistic(r=3.83)"
+gen entropy_kneading_zero.json   entropy "logistic(r=3.5)"
+gen entropy_kneading_tanh.json   entropy "3*tanh(3*x) - 4*tanh(x-1/2) + 1/3"
+gen entropy_monotone.json        entropy "logistic(r=3.2)"
 gen entropy_undecided.json       entropy "x + 1"
 gen oscillations.json            oscillations "tent(s=17/10)" --upto 5 --max-odd 3
 gen oscillations_odd5.json       oscillations "tent(s=8/5)" --upto 4 --max-odd 5
