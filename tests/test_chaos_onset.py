@@ -14,14 +14,14 @@ from certify.thresholds.chaos import FEIGENBAUM_POINT, certify_chaos_onset
 
 @pytest.fixture(scope="module")
 def logistic_chaos():
-    return certify_chaos_onset(parse_family("logistic(r)", "r"), (fmpq(7, 2), fmpq(4)), periods=(6, 12, 24))
+    return certify_chaos_onset(parse_family("logistic(r)", "r"), (fmpq(357, 100), fmpq(4)), periods=(6, 12, 24))
 
 
-def test_logistic_upper_bound_lies_just_above_the_feigenbaum_point(logistic_chaos):
-    """A 24-cycle is certified at some r in (3.56994, 3.575): h_top > 0 there, and no lower bound is claimed."""
+def test_logistic_upper_bound_from_a_cycle_when_the_range_starts_past_the_cascade(logistic_chaos):
+    """On [3.57, 4] (past the Feigenbaum point, so no two-sided enclosure) a 24-cycle gives an upper bound below 3.575."""
     cert = logistic_chaos
     assert cert["verdict"] == "proved" and cert["period"] == 24 and check(cert).ok
-    assert float(FEIGENBAUM_POINT) < float(q_parse(cert["upper"])) < 3.575
+    assert float(FEIGENBAUM_POINT) < 3.57 < float(q_parse(cert["upper"])) < 3.575
     assert cert["lower"] is None and cert["estimate"]["status"] == "estimate"
 
 
@@ -34,7 +34,7 @@ def test_tampered_chaos_onsets_are_rejected(logistic_chaos):
         elif edit == "upper":
             bad["upper"] = "357/100"
         else:
-            bad["lower"] = "357/100"
+            bad["lower"] = "3571/1000"
         assert not check(bad).ok, edit
 
 

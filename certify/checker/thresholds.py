@@ -23,6 +23,7 @@ from flint import arb, fmpq, fmpq_poly
 
 from certify.certificates import interval, interval_parse, q_parse, q_str
 from certify.checker import facts as F
+from certify.checker import feigenbaum as FG
 from certify.checker.dynatomic import (NotPolynomialFamily, at_param, bifurcation_poly, count_real_roots, dynatomic,
                                        minpoly_of, mobius, real_roots_at, to_sympy)
 from certify.checker.limits import MAX_DYNATOMIC_DEGREE
@@ -717,7 +718,9 @@ def chaos_onset(prog: Program, cert: dict) -> Statement:
     with L = B (zero entropy on the whole range). `estimate` is informational and must say so.
     """
     canon, _, A, B, name = _range_claim(prog, cert, "a chaos-onset", with_p=False)
-    facts = _facts(cert, ("cycle_at", "slopes_at_most_one"))
+    facts = _facts(cert, ("cycle_at", "slopes_at_most_one") + FG.FACTS)
+    if set(facts) & set(FG.FACTS):  # the logistic family from both sides (checker/feigenbaum.py)
+        return FG.chaos_onset(canon, cert, facts, A, B, name)
     n, verdict = len(cert["evidence"]), cert["verdict"]
     est = cert.get("estimate")
     if est is not None and (not isinstance(est, dict) or est.get("status") != "estimate"):

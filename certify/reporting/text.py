@@ -684,6 +684,8 @@ def render_chaos_onset(cert: dict) -> str:
     name = cert["claim"]["param"]
     out = _family_header(cert)
     lower = cert.get("lower")
+    if cert["verdict"] == "proved" and any(f.get("fact") == "cascade_center" for f in cert["evidence"]):
+        return "\n".join(out + _feigenbaum_lines(cert, name))
     if cert["verdict"] == "proved":
         U = _float(q_parse(cert["upper"]))
         out.append(f"verdict  PROVED: h_top > 0 at {name} = {U:.12g} (a cycle of period {cert['period']}, not a power "
@@ -703,6 +705,33 @@ def render_chaos_onset(cert: dict) -> str:
     if est:
         out.append(f"estimate {name}_c ~= {est['value']} (ESTIMATE: {est['method']})")
     return "\n".join(out)
+
+
+def _feigenbaum_lines(cert: dict, name: str) -> list:
+    """The logistic chaos onset from both sides (checker/feigenbaum.py), with its correct digits."""
+    lo, hi = q_parse(cert["lower"]), q_parse(cert["upper"])
+    k = next(f["k"] for f in cert["evidence"] if f["fact"] == "cascade_center")
+    d = max((d for d in range(31) if (lo * 10 ** d).floor() == (hi * 10 ** d).floor()), default=0)
+
+    def dec(q, places, up=False):  # q rounded down (up) to `places` decimals, exactly
+        n = int((q * 10 ** places).floor()) if not up else -int((-q * 10 ** places).floor())
+        return f"{n // 10 ** places}.{n % 10 ** places:0{places}d}"
+
+    a, b = dec(lo, d + 3), dec(hi, d + 3, up=True)
+    shared = dec(lo, d)
+    out = [f"verdict  PROVED: the chaos onset {name}_c (the Feigenbaum point, the end of the period-doubling cascade) "
+           f"lies in [{a}, {b}]: {name}_c = {shared}... ({sum(c.isdigit() for c in shared)} correct digits)"]
+    out.append(f"upper    h_top > 0 at some {name} <= {b}: 1/2 is periodic there of minimal period "
+               f"{cert['period']}, not a power of 2 (Misiurewicz; Block-Guckenheimer-Misiurewicz-Young)")
+    start = q_str(interval_parse(cert["claim"]["range"])[0])
+    out.append(f"lower    h_top = 0 for every {name} in [{start}, {a}]: the cascade's superstable parameter of "
+               f"period 2^{k} lies above it (kneading sequence W_{k}C, periods 1, 2, ..., 2^{k} only: "
+               f"Milnor-Thurston, Collet-Eckmann), and h_top(f_{name}) is non-decreasing in {name} "
+               "(Milnor-Thurston, Douady-Hubbard, Sullivan)")
+    est = cert.get("estimate")
+    if est:
+        out.append(f"estimate {name}_c ~= {est['value']} (ESTIMATE: {est['method']})")
+    return out
 
 
 def render_check(path: str, v, brief: bool = False) -> str:
