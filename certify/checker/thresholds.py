@@ -718,9 +718,12 @@ def chaos_onset(prog: Program, cert: dict) -> Statement:
     with L = B (zero entropy on the whole range). `estimate` is informational and must say so.
     """
     canon, _, A, B, name = _range_claim(prog, cert, "a chaos-onset", with_p=False)
-    facts = _facts(cert, ("cycle_at", "slopes_at_most_one") + FG.FACTS)
+    facts = _facts(cert, ("cycle_at", "slopes_at_most_one", "slope_entropy") + FG.FACTS)
     if set(facts) & set(FG.FACTS):  # the logistic family from both sides (checker/feigenbaum.py)
         return FG.chaos_onset(canon, cert, facts, A, B, name)
+    if "slope_entropy" in facts:  # constant |slope|: the onset exactly (checker/slope_onset.py)
+        from certify.checker import slope_onset
+        return slope_onset.chaos_onset(prog, cert, facts, A, B, name)
     n, verdict = len(cert["evidence"]), cert["verdict"]
     est = cert.get("estimate")
     if est is not None and (not isinstance(est, dict) or est.get("status") != "estimate"):

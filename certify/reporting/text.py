@@ -686,11 +686,23 @@ def render_chaos_onset(cert: dict) -> str:
     lower = cert.get("lower")
     if cert["verdict"] == "proved" and any(f.get("fact") == "cascade_center" for f in cert["evidence"]):
         return "\n".join(out + _feigenbaum_lines(cert, name))
+    slope = next((f for f in cert["evidence"] if f.get("fact") == "slope_entropy"), None)
+    if cert["verdict"] == "proved" and slope is not None:
+        L, B = q_parse(slope["from"]), interval_parse(cert["claim"]["range"])[1]
+        lo, hi = (q_str(v) for v in interval_parse(slope["interval"]))
+        out.append(f"verdict  PROVED: the chaos onset {name}_c = {q_str(L)} exactly: h_top(f_{name}) = log|f'| > 0 "
+                   f"for every {name} in ({q_str(L)}, {q_str(B)}] (constant |slope| on the invariant interval "
+                   f"[{lo}, {hi}]: Misiurewicz-Szlenk)")
+        if lower is not None and any(f.get("fact") == "slopes_at_most_one" for f in cert["evidence"]):
+            A = q_str(interval_parse(cert["claim"]["range"])[0])
+            out.append(f"lower    PROVED: h_top = 0 for every {name} in [{A}, {q_str(L)}]: |f'| <= 1 on every piece "
+                       "(h <= max(0, log Lip))")
+        return "\n".join(out)
     if cert["verdict"] == "proved":
         U = _float(q_parse(cert["upper"]))
         out.append(f"verdict  PROVED: h_top > 0 at {name} = {U:.12g} (a cycle of period {cert['period']}, not a power "
-                   f"of 2, is certified there; Misiurewicz): the chaos onset {name}_c (the least {name} with "
-                   f"h_top > 0) is <= {U:.12g}")
+                   f"of 2, is certified there; Misiurewicz): the chaos onset {name}_c = inf{{{name} : "
+                   f"h_top > 0}} is <= {U:.12g}")
     elif cert["verdict"] == "refuted":
         out.append(f"verdict  REFUTED: h_top = 0 for every {name} in the range (|f'| <= 1 on every piece)")
     else:

@@ -47,7 +47,7 @@ def lipschitz_end(fam: Family, A: fmpq, B: fmpq):
         g = fmpq_poly([1]) - s * s
         if g.degree() >= 1:
             for (a, b), _ in to_sympy(g).intervals(inf=sA, sup=sB):
-                if a == b and fmpq(int(sympy.Rational(a).p), int(sympy.Rational(a).q)) > A:
+                if a == b and fmpq(int(sympy.Rational(a).p), int(sympy.Rational(a).q)) >= A:  # a root at A: L = A
                     ends.append(fmpq(int(sympy.Rational(a).p), int(sympy.Rational(a).q)))
                 elif a != b:
                     ends.append(fmpq(int(sympy.Rational(a).p), int(sympy.Rational(a).q)))  # a rational below the root
@@ -93,6 +93,9 @@ def _chaos_onset(fam: Family, rng, periods, budget: Budget, cert: dict) -> dict:
     if L == B:
         cert.update(verdict="refuted", precision=64, evidence=lower, lower=q_str(L))
         return _gate(cert, budget)
+    exact = _constant_slope(fam, A, B, L, lower, cert, budget)
+    if exact is not None:
+        return exact
     region = C.region_of(fam, A, B)
     window = region if region is not None else (fmpq(-10), fmpq(10))
     births = []
@@ -138,6 +141,24 @@ def _feigenbaum(fam: Family, A: fmpq, B: fmpq, budget: Budget, cert: dict):
     out = _gate(dict(cert, verdict="proved", precision=max(f["prec"] for f in facts), evidence=facts,
                      **FG.as_fields(facts)), budget)
     return out if out["verdict"] == "proved" else None
+
+
+def _constant_slope(fam: Family, A: fmpq, B: fmpq, L, lower: list, cert: dict, budget: Budget):
+    """A family of constant |slope| sigma(r) (the tent family): the onset exactly, where sigma^2
+    crosses 1, with h_top = log|sigma| above it (checker/slope_onset.py); None if it does not apply."""
+    from certify.checker.plfamily import pl_family
+
+    fam_pl = pl_family(fam.program, A, B)
+    if fam_pl is None or any(s * s != fam_pl[1][0] ** 2 for s in fam_pl[1]):
+        return None
+    start = L if L is not None else A
+    for I in ((fmpq(0), fmpq(1)), (fmpq(-1), fmpq(1))):
+        fact = {"fact": "slope_entropy", "from": q_str(start), "interval": interval(*I)}
+        out = dict(cert, verdict="proved", precision=64, evidence=[fact] + lower, lower=q_str(start),
+                   upper=q_str(start), period=None)
+        if check(out).ok:
+            return _gate(out, budget)
+    return None
 
 
 def _gate(cert: dict, budget: Budget) -> dict:
