@@ -591,7 +591,7 @@ def windows(prog: Program, cert: dict) -> Statement:
     polynomial family, null for a PL family).
     """
     canon, p, A, B, name = _range_claim(prog, cert, "a windows")
-    facts = _facts(cert, ("parameter_partition", "critical_partition", "logistic_births"))
+    facts = _facts(cert, ("parameter_partition", "critical_partition", "logistic_births", "tent_window"))
     n = len(cert["evidence"])
     if cert["verdict"] == "undecided":
         _undecided(cert, "windows")
@@ -599,6 +599,9 @@ def windows(prog: Program, cert: dict) -> Statement:
                          f"[{num(A)}, {num(B)}]", n)
     if cert["verdict"] != "proved" or len(facts) != 1:
         raise F.Failure("windows are proved (by one partition fact) or undecided")
+    if "tent_window" in facts:  # the tent family, every period (checker/tent.py)
+        from certify.checker import tent
+        return tent.windows(canon, cert, facts["tent_window"], p, A, B, name)
     if "parameter_partition" in facts:
         fact = facts["parameter_partition"]
         phi, bif = _polynomial_family(prog, p, "fact parameter_partition")

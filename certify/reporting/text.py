@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from certify.certificates import interval_parse, q_parse, q_str
+from certify.certificates import interval, interval_parse, q_parse, q_str
 
 _REGION_METHOD = {
     "piecewise_linear": "exact tail rules for piecewise-linear maps ({rounds} rounds)",
@@ -337,6 +337,8 @@ def render_windows(cert: dict) -> str:
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
         return "\n".join(out)
     ws = cert["windows"]
+    if cert["evidence"][0]["fact"] == "tent_window":
+        return "\n".join(out + _tent_lines(cert, p, name))
     out.append(f"verdict  PROVED: points of minimal period {p} exist exactly for {name} in "
                + (" and ".join(f"[{_end(w['from'])}, {_end(w['to'])}]" for w in ws) if ws else "no part of the range")
                + " (up to the finitely many critical parameters themselves)")
@@ -371,6 +373,35 @@ def render_windows(cert: dict) -> str:
         out.append(f"proof    {len(roots)} real roots of disc * lc {iso}; exact count of period-{p} points at one "
                    f"parameter in each gap between them")
     return "\n".join(out)
+
+
+def _tent_lines(cert: dict, p: int, name: str) -> list:
+    """The tent family's window of period p (checker/tent.py): its start exactly, with the theorems."""
+    from certify.checker.markov import poly_text
+    from certify.checker.polynomials import count_real_roots
+    from certify.checker.tent import split, stefan_poly
+    from flint import fmpq_poly
+
+    A, B = interval_parse(cert["claim"]["range"])
+    ws, fact = cert["windows"], cert["evidence"][0]
+    j, m = split(p)
+    if "root" not in fact:
+        where = f"({q_str(A)}, {q_str(B)}]" if A == 1 else f"[{q_str(A)}, {q_str(B)}]"
+        return [f"verdict  PROVED: points of minimal period {p} exist exactly for {name} in {where}",
+                f"proof    h_top(T_{name}) = log {name} > 0 for {name} > 1, so a period that is not a power of 2 "
+                f"(Misiurewicz) and every power of 2 (Sharkovskii); T_1 has only fixed points"]
+    a, b = interval_parse(fact["root"])
+    g = next(g for g, _ in stefan_poly(p).factor()[1] if count_real_roots(fmpq_poly(g.coeffs()), a, b))
+    sig = f"{_float((a + b) / 2):.15g}"
+    span = (f"[{name}_{p}, {q_str(B)}]" if ws and ws[0]["from"] != interval(A, A) else
+            f"[{q_str(A)}, {q_str(B)}]" if ws else "no part of the range")
+    root = "" if j == 0 else f"^(1/{2 ** j})"
+    return [f"verdict  PROVED: points of minimal period {p} exist exactly for {name} in {span}; {name}_{p} = {sig} "
+            f"= lambda_{m}{root}, the largest root of {poly_text(g).replace('x', name)} (its minimal polynomial)",
+            f"proof    none below {name}_{p}: h_top(T_{name}) = log {name} (constant slope) and a period {p} forces "
+            f"h_top >= {'' if j == 0 else f'2^-{j} '}log lambda_{m} (Block-Guckenheimer-Misiurewicz-Young; lambda_{m}: "
+            f"largest root of x^{m} - 2x{'' if m == 3 else f'^{m - 2}'} - 1); at {name}_{p} the orbit of 1/2 has minimal period {p} "
+            f"(exact, in Q({name}_{p})); above it by monotonicity of the tent family's periods (Milnor-Thurston)"]
 
 
 def _end(iv) -> str:
