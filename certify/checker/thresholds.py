@@ -719,18 +719,21 @@ def chaos_onset(prog: Program, cert: dict) -> Statement:
     period = p); slopes_at_most_one to L (field lower = L): |slope| <= 1 on every piece for r in
     [A, L]. Proved: a cycle (and optionally the lower fact, L <= U); refuted: only the lower fact,
     with L = B (zero entropy on the whole range). `estimate` is informational and must say so.
+    Two-sided onsets with their own theorems: the logistic family's Feigenbaum point
+    (cascade_center, superstable_at: checker/feigenbaum.py) and constant |slope| (slope_entropy:
+    checker/slope_onset.py).
     """
     canon, _, A, B, name = _range_claim(prog, cert, "a chaos-onset", with_p=False)
     facts = _facts(cert, ("cycle_at", "slopes_at_most_one", "slope_entropy") + FG.FACTS)
-    if set(facts) & set(FG.FACTS):  # the logistic family from both sides (checker/feigenbaum.py)
-        return FG.chaos_onset(canon, cert, facts, A, B, name)
-    if "slope_entropy" in facts:  # constant |slope|: the onset exactly (checker/slope_onset.py)
-        from certify.checker import slope_onset
-        return slope_onset.chaos_onset(prog, cert, facts, A, B, name)
     n, verdict = len(cert["evidence"]), cert["verdict"]
     est = cert.get("estimate")
     if est is not None and (not isinstance(est, dict) or est.get("status") != "estimate"):
         raise F.Failure("estimate is informational and must be labelled status: estimate")
+    if cert["verdict"] != "undecided" and set(facts) & set(FG.FACTS):  # logistic: both sides (checker/feigenbaum.py)
+        return FG.chaos_onset(canon, cert, facts, A, B, name)
+    if cert["verdict"] != "undecided" and "slope_entropy" in facts:  # constant |slope|: exact (checker/slope_onset.py)
+        from certify.checker import slope_onset
+        return slope_onset.chaos_onset(prog, cert, facts, A, B, name)
     where = f"[{num(A)}, {num(B)}]"
     if verdict == "undecided":
         _undecided(cert, "upper", "period", "lower")
