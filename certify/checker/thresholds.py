@@ -673,7 +673,12 @@ def _logistic_partition(canon: dict, fact: dict, p: int, A, B):
     if orbits[0] < 0:
         raise F.Failure("fact logistic_births: the births add more orbits than f_4 has")
     m = sum(1 for _, hi in intervals if hi <= B)
-    kinds = [bt["kind"] for bt in fact["births"]]
+    from certify.checker.logistic import birth_minpolys
+    from certify.checker.markov import poly_text
+    kinds = [bt["kind"] + ("" if g is None else f", the root of {poly_text(g).replace('x', canon['param'])} "
+                           f"(minimal polynomial, degree {g.degree()})" if g.degree() <= 6 else
+                           f", the root of its minimal polynomial of degree {g.degree()} (stated in the certificate)")
+             for bt, g in zip(fact["births"], birth_minpolys(fact, p))]
     return intervals[:m], [c * p for c in orbits[:m + 1]], list(zip(kinds, intervals))[:m]
 
 

@@ -348,9 +348,10 @@ def render_windows(cert: dict) -> str:
                        f"{w['orbits']}")
     fact = cert["evidence"][0]
     if fact["fact"] == "logistic_births":
-        births = [(b["kind"], interval_parse(b["r"])) for b in fact["births"]]
+        births = [(b["kind"] + (f" (exact: minimal polynomial of degree {len(b['minpoly']) - 1})" if "minpoly" in b
+                                else ""), interval_parse(b["r"])) for b in fact["births"]]
         width = max((hi - lo for _, (lo, hi) in births), default=0)
-        kinds = [k for k, _ in births]
+        kinds = [k.split(" (")[0] for k, _ in births]
         out.append(f"births   {len(births)} in ({_float(interval_parse(cert['claim']['range'])[0]):.6g}, 4]: "
                    f"{kinds.count('saddle-node')} saddle-node(s), {kinds.count('period-doubling')} period "
                    f"doubling(s), each enclosed to width {_float(width):.1e}")
