@@ -25,6 +25,7 @@ def test_logistic_upper_bound_from_a_cycle_when_the_range_starts_past_the_cascad
     cert = logistic_chaos
     assert cert["verdict"] == "proved" and cert["period"] == 24 and check(cert).ok
     assert float(FEIGENBAUM_POINT) < 3.57 < float(q_parse(cert["upper"])) < 3.575
+    assert not any(f["fact"] == "cascade_center" for f in cert["evidence"])
     assert cert["lower"] is None and cert["estimate"]["status"] == "estimate"
 
 

@@ -163,10 +163,3 @@ def test_the_facts_are_refused_for_another_family():
     bad = dict(cert, verdict="proved", evidence=facts, **FG.as_fields(facts))
     bad["claim"] = dict(cert["claim"], range={"lo": "1", "hi": "4"})
     assert not check(bad).ok
-
-
-def test_a_range_missing_the_enclosure_falls_back_to_the_upper_bound():
-    """On [3.6, 4] the two-sided enclosure does not apply; a cycle gives an upper bound as before."""
-    cert = certify_chaos_onset(parse_family("logistic(r)", "r"), (fmpq(18, 5), fmpq(4)), periods=(6,))
-    assert cert["verdict"] == "proved" and check(cert).ok and cert["lower"] is None
-    assert not any(f["fact"] == "cascade_center" for f in cert["evidence"])

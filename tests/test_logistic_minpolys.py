@@ -34,16 +34,16 @@ def test_period_8_doublings_have_degree_12_minimal_polynomials():
     assert [bt["kind"] for bt in exact] == ["period-doubling"] * 2 and all(len(bt["minpoly"]) == 13 for bt in exact)
 
 
-def test_minimal_polynomials_vanish_at_the_births_by_mpmath():
+@pytest.mark.parametrize("p", [8, pytest.param(10, marks=pytest.mark.slow)])
+def test_minimal_polynomials_vanish_at_the_births_by_mpmath(p):
     """Oracle: mpmath's Newton (60 digits) on each stated minpoly, from the enclosure's midpoint, stays inside it."""
-    for p in (8, 10):
-        for bt in _exact_births(windows(p)):
-            lo, hi = interval_parse(bt["r"])
-            cs = [int(c) for c in reversed(bt["minpoly"])]
-            with mpmath.workdps(60):
-                a, b = mpmath.mpf(int(lo.p)) / int(lo.q), mpmath.mpf(int(hi.p)) / int(hi.q)
-                z = mpmath.findroot(lambda r: mpmath.polyval(cs, r), (a + b) / 2)
-                assert a - mpmath.mpf(10) ** -45 <= z <= b + mpmath.mpf(10) ** -45
+    for bt in _exact_births(windows(p)):
+        lo, hi = interval_parse(bt["r"])
+        cs = [int(c) for c in reversed(bt["minpoly"])]
+        with mpmath.workdps(60):
+            a, b = mpmath.mpf(int(lo.p)) / int(lo.q), mpmath.mpf(int(hi.p)) / int(hi.q)
+            z = mpmath.findroot(lambda r: mpmath.polyval(cs, r), (a + b) / 2)
+            assert a - mpmath.mpf(10) ** -45 <= z <= b + mpmath.mpf(10) ** -45
 
 
 def test_the_period_4_to_8_doubling_is_the_known_constant():
@@ -54,14 +54,14 @@ def test_the_period_4_to_8_doubling_is_the_known_constant():
     assert lo - fmpq(1, 10 ** 18) < r3 < hi + fmpq(1, 10 ** 18)
 
 
-def test_orbit_counts_per_gap_end_at_f4():
+@pytest.mark.parametrize("p", [8, pytest.param(10, marks=pytest.mark.slow)])
+def test_orbit_counts_per_gap_end_at_f4(p):
     """Orbit counts per gap step up by 2 (saddle-node) or 1 (doubling) and end at N_p(4) (f_4's p-orbits)."""
-    for p in (8, 10):
-        cert = windows(p)
-        (w,) = cert["windows"]
-        kinds = [bt["kind"] for bt in cert["evidence"][0]["births"]]
-        steps = [b - a for a, b in zip(w["orbits"], w["orbits"][1:])]
-        assert w["orbits"][-1] == lyndon(p) and steps == [2 if k == "saddle-node" else 1 for k in kinds[1:]]
+    cert = windows(p)
+    (w,) = cert["windows"]
+    kinds = [bt["kind"] for bt in cert["evidence"][0]["births"]]
+    steps = [b - a for a, b in zip(w["orbits"], w["orbits"][1:])]
+    assert w["orbits"][-1] == lyndon(p) and steps == [2 if k == "saddle-node" else 1 for k in kinds[1:]]
 
 
 @pytest.mark.parametrize("what", ["coefficient", "saddle-node of period 7", "on a saddle-node"])
