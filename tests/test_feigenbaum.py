@@ -163,3 +163,17 @@ def test_the_facts_are_refused_for_another_family():
     bad = dict(cert, verdict="proved", evidence=facts, **FG.as_fields(facts))
     bad["claim"] = dict(cert["claim"], range={"lo": "1", "hi": "4"})
     assert not check(bad).ok
+
+
+def test_a_range_inside_the_cascade_is_refuted():
+    """On [1, 7/2] there is no chaos: the period-8 cascade center (3.5546) lies past 7/2; tampering is rejected."""
+    cert = certify_chaos_onset(parse_family("logistic(r)", "r"), (fmpq(1), fmpq(7, 2)), periods=(6,))
+    res = check(cert)
+    assert cert["verdict"] == "refuted" and res.ok and cert["lower"] == "7/2"
+    assert res.statement.startswith("no chaos for r in [1, 7/2]") and "2^3 = 8" in res.statement
+    wider = copy.deepcopy(cert)
+    wider["claim"]["range"] = {"lo": "1", "hi": "18/5"}  # 3.6: past the center
+    wider["lower"] = "18/5"
+    assert not check(wider).ok
+    proved = dict(copy.deepcopy(cert), verdict="proved", lower=cert["evidence"][0]["r"]["lo"])
+    assert not check(proved).ok  # the center lies past B: not a lower bound inside the range

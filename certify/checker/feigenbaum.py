@@ -23,6 +23,7 @@ Theorems the facts rely on (named in the statement the kernel prints):
   Lower side: `cascade_center` (k, r = [a, b], prec) is `superstable_at` with n = 2^k whose
   kneading sequence is W_k, so h_top(f_(r*)) = 0 by (K) and h_top(f_r) = 0 for every r in
   [1, r*] by (T): the onset is at least r* >= a.
+  A `cascade_center` at or past B alone refutes chaos on the whole range (verdict refuted, lower = B).
 Entropy is Bowen's, on the whole line: for r in [1, 4] every compact invariant set of f_r lies in
 [0, 1] (points outside tend to -infinity).
 """
@@ -62,7 +63,7 @@ def critical_orbit(r, n: int):
     return out
 
 
-def superstable_at(fact: dict, A: fmpq, B: fmpq, n: int):
+def superstable_at(fact: dict, A: fmpq, B: fmpq, n: int):  # B: the largest parameter allowed
     """Fact `superstable_at` / `cascade_center`: ((a, b), kneading word of length n - 1); Failure
     unless S_n has a unique zero in [a, b] inside [A, B] and S_j has none for 0 < j < n."""
     from certify.checker.semantics import workprec
@@ -116,8 +117,10 @@ def chaos_onset(canon: dict, cert: dict, facts: dict, A: fmpq, B: fmpq, name: st
         raise F.Failure(f"facts {', '.join(FACTS)} are about the family r*x*(1 - x) exactly")
     if not (1 <= A < B <= 4):
         raise F.Failure("the logistic chaos onset needs a range inside [1, 4]")
-    if cert["verdict"] != "proved" or set(facts) - set(FACTS):
-        raise F.Failure(f"facts {', '.join(FACTS)} prove a chaos onset on their own (verdict proved)")
+    if cert["verdict"] not in ("proved", "refuted") or set(facts) - set(FACTS):
+        raise F.Failure(f"facts {', '.join(FACTS)} prove a chaos onset on their own (verdict proved or refuted)")
+    if cert["verdict"] == "refuted":
+        return _no_chaos(cert, facts, A, B, name)
     lines, lo, hi = [], A, None
     if "superstable_at" in facts:
         fact = facts["superstable_at"]
@@ -133,27 +136,42 @@ def chaos_onset(canon: dict, cert: dict, facts: dict, A: fmpq, B: fmpq, name: st
     elif cert.get("upper") is not None or cert.get("period") is not None:
         raise F.Failure("an upper bound needs the superstable_at fact")
     if "cascade_center" in facts:
-        fact = facts["cascade_center"]
-        k = fact.get("k")
-        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= 15:
-            raise F.Failure(f"fact cascade_center: k must be an integer in 1..15, got {k!r}")
-        (a, b), word = superstable_at(fact, A, B, 2 ** k)
-        if word != cascade_word(k):
-            raise F.Failure(f"fact cascade_center: the kneading sequence is not the cascade's W_{k}")
+        (a, b), line = _cascade_lines(facts["cascade_center"], A, name)
         if cert.get("lower") is None or q_parse(cert["lower"]) != a:
             raise F.Failure("the stated lower bound is not the cascade_center fact's r.lo")
         lo = a
-        lines.append(f"h_top(f_{name}) = 0 for every {name} in [{num(A)}, {num(a)}]: some {name}* in [{num(a)}, "
-                     f"{num(b, up=True)}] is the superstable parameter of period 2^{k} = {2 ** k} of the period-doubling "
-                     f"cascade (kneading sequence W_{k}C: periods 1, 2, ..., 2^{k} only, so h_top = 0 there: "
-                     f"Metropolis-Stein-Stein, Milnor-Thurston, Collet-Eckmann, Misiurewicz), and h_top(f_{name}) "
-                     f"is non-decreasing in {name} on [1, 4] (Milnor-Thurston, Douady-Hubbard, Sullivan; Tsujii)")
+        lines.append(line)
     elif cert.get("lower") is not None:
         raise F.Failure("a lower bound needs the cascade_center fact")
-    if hi is not None and lo > hi:
+    if hi is not None and lo > hi or lo > B:
         raise F.Failure("the lower bound exceeds the upper bound")
     onset = (f"the chaos onset {name}_c = inf{{{name} >= {num(A)} : h_top(f_{name}) > 0}} (the end of the "
              "period-doubling cascade, the Feigenbaum point)")
     lines.append(f"hence {onset} lies in [{num(lo)}, {num(hi, up=True)}]" if hi is not None else
                  f"hence {onset} is at least {num(lo)} if it lies in the range")
     return Statement("\n".join(lines), len(cert["evidence"]))
+
+
+def _cascade_lines(fact: dict, A: fmpq, name: str):
+    """((a, b), the lower side's statement line) of a cascade_center fact, on [A, 4]."""
+    k = fact.get("k")
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= 15:
+        raise F.Failure(f"fact cascade_center: k must be an integer in 1..15, got {k!r}")
+    (a, b), word = superstable_at(fact, A, fmpq(4), 2 ** k)
+    if word != cascade_word(k):
+        raise F.Failure(f"fact cascade_center: the kneading sequence is not the cascade's W_{k}")
+    return (a, b), (f"h_top(f_{name}) = 0 for every {name} in [{num(A)}, {num(a)}]: some {name}* in [{num(a)}, "
+                    f"{num(b, up=True)}] is the superstable parameter of period 2^{k} = {2 ** k} of the period-doubling "
+                    f"cascade (kneading sequence W_{k}C: periods 1, 2, ..., 2^{k} only, so h_top = 0 there: "
+                    f"Metropolis-Stein-Stein, Milnor-Thurston, Collet-Eckmann, Misiurewicz), and h_top(f_{name}) "
+                    f"is non-decreasing in {name} on [1, 4] (Milnor-Thurston, Douady-Hubbard, Sullivan; Tsujii)")
+
+
+def _no_chaos(cert: dict, facts: dict, A: fmpq, B: fmpq, name: str) -> Statement:
+    """Refuted: a cascade_center at or past B, so h_top = 0 on the whole range (field lower = B)."""
+    if set(facts) != {"cascade_center"} or cert.get("upper") is not None or cert.get("period") is not None:
+        raise F.Failure("a refuted logistic chaos onset rests on one cascade_center fact (no upper bound, no period)")
+    (a, _), line = _cascade_lines(facts["cascade_center"], A, name)
+    if a < B or cert.get("lower") is None or q_parse(cert["lower"]) != B:
+        raise F.Failure("a refuted chaos onset needs the cascade's superstable parameter at or past B (lower = B)")
+    return Statement(f"no chaos for {name} in [{num(A)}, {num(B)}]: {line}", len(cert["evidence"]))

@@ -735,6 +735,12 @@ def render_chaos_onset(cert: dict) -> str:
         out.append(f"verdict  PROVED: h_top > 0 at {name} = {U:.12g} (a cycle of period {cert['period']}, not a power "
                    f"of 2, is certified there; Misiurewicz): the chaos onset {name}_c = inf{{{name} : "
                    f"h_top > 0}} is <= {U:.12g}")
+    elif cert["verdict"] == "refuted" and any(f.get("fact") == "cascade_center" for f in cert["evidence"]):
+        k = cert["evidence"][0]["k"]
+        a = interval_parse(cert["evidence"][0]["r"])[0]
+        out.append(f"verdict  REFUTED: h_top = 0 for every {name} in the range: the cascade's superstable parameter of "
+                   f"period 2^{k} lies past it (~{_float(a):.12g}; kneading W_{k}C, periods 1, 2, ..., 2^{k} only; "
+                   "h_top non-decreasing in r: Milnor-Thurston)")
     elif cert["verdict"] == "refuted":
         out.append(f"verdict  REFUTED: h_top = 0 for every {name} in the range (|f'| <= 1 on every piece)")
     else:

@@ -136,6 +136,15 @@ def _feigenbaum(fam: Family, A: fmpq, B: fmpq, budget: Budget, cert: dict):
         return None
     facts = FG.cascade_facts(FG.DEPTH, report=budget.report)
     lo, hi = FG.bounds(facts)
+    if B < lo:  # the range ends inside the cascade: no chaos there, from the first center past B
+        from certify.certificates import interval_parse
+        for k in range(1, FG.DEPTH + 1):
+            fact = FG.cascade_fact(k)
+            if interval_parse(fact["r"])[0] >= B:
+                out = _gate(dict(cert, verdict="refuted", precision=fact["prec"], evidence=[fact], lower=q_str(B)),
+                            budget)
+                return out if out["verdict"] == "refuted" else None
+        return None
     if not A <= lo or not hi <= B:
         return None
     out = _gate(dict(cert, verdict="proved", precision=max(f["prec"] for f in facts), evidence=facts,

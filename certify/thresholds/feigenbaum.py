@@ -65,6 +65,16 @@ def cascade_facts(depth: int = DEPTH, report=lambda msg: None):
     return facts
 
 
+def cascade_fact(k: int) -> dict:
+    """The cascade_center fact of period 2^k alone (k >= 1), untrusted."""
+    prec = prec_for(k)
+    rad = fmpq(1, 2 ** (prec // 2))
+    with workprec(prec):
+        r = _ladder(("2", "3.2360679774997897"), lambda j: 2 ** j, k, prec)
+    m = dyadic(r.mid().fmpq(), prec // 2 + 8, up=False)
+    return {"fact": "cascade_center", "k": k, "r": interval(m - rad, m + rad), "prec": prec}
+
+
 def bounds(facts) -> tuple:
     """(lower, upper) as the kernel reads them: the lower fact's r.lo, the upper fact's r.hi."""
     from certify.certificates import interval_parse
