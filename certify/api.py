@@ -333,14 +333,16 @@ class Bifurcation:
         return path
 
 
-def chaos_onset(fam, param: str, range, *, periods=None, group=None, max_cells=None, timeout=None,
+def chaos_onset(fam, param: str, range=None, *, periods=None, group=None, max_cells=None, timeout=None,
                 progress=None) -> Result:
-    """A certified upper bound on the parameter where topological entropy becomes positive: the
-    first birth in `range` of a period that is not a power of 2 (`periods`, default 3,5,6,...)."""
+    """Certified bounds on the parameter where topological entropy becomes positive: the first birth
+    in `range` of a period that is not a power of 2 (`periods`, default 3,5,6,...); for the logistic
+    family both sides of the Feigenbaum point (`range` default [1, 4] there)."""
     from certify.thresholds.chaos import PERIODS, certify_chaos_onset
 
     periods = PERIODS if periods is None else tuple(whole_period(v, "a period") for v in periods)
-    cert = certify_chaos_onset(family(fam, param, group), interval(range, "range"), periods,
+    rng = None if range is None else interval(range, "range")  # None: [1, 4], the logistic family only
+    cert = certify_chaos_onset(family(fam, param, group), rng, periods,
                                budget=_budget(max_cells, progress), timeout=_timeout(timeout))
     return Result.of("chaos_onset", cert, None)
 

@@ -444,7 +444,7 @@ def _parser() -> argparse.ArgumentParser:
     co.add_argument("map", help="a family with one free parameter, e.g. 'logistic(r)'")
     _activation_argument(co)
     co.add_argument("--param", "--scale", dest="param", required=True, help="the parameter's name")
-    co.add_argument("--range", required=True, help="A,B: the parameter range")
+    co.add_argument("--range", default=None, help="A,B: the parameter range (default 1,4 for the logistic family)")
     co.add_argument("--group", help="with a weights file: the weight groups the gain multiplies (w, b, a, c)")
     co.add_argument("--periods", default=None,
                     help="periods (not powers of 2) whose birth to look for (default 3,5,6,10,12,20,24,48)")

@@ -34,7 +34,9 @@ from flint import arb, fmpq
 from certify.certificates import interval_parse, q_parse
 from certify.checker import facts as F
 
-__all__ = ["is_logistic", "jet", "critical_orbit", "lyndon", "verify_births"]
+__all__ = ["is_logistic", "jet", "critical_orbit", "lyndon", "verify_births", "birth_factors", "birth_minpolys"]
+
+MAX_MINPOLY_N = 5  # exact minimal polynomials of births from resultants in x of degree <= 2^5
 
 HALF = fmpq(1, 2)
 MAX_CELLS = 200_000
@@ -197,8 +199,8 @@ def verify_births(canon: dict, fact: dict, p: int, A: fmpq, B: fmpq):
         raise F.Failure("fact logistic_births: births must be a list")
     out, jumps = [], []
     for bt in births:
-        if not isinstance(bt, dict) or set(bt) != {"kind", "x", "r"} or bt["kind"] not in ("saddle-node",
-                                                                                           "period-doubling"):
+        if not isinstance(bt, dict) or set(bt) - {"minpoly"} != {"kind", "x", "r"} or \
+                bt["kind"] not in ("saddle-node", "period-doubling"):
             raise F.Failure("fact logistic_births: a birth is {kind: saddle-node | period-doubling, x, r}")
         X, R = interval_parse(bt["x"]), interval_parse(bt["r"])
         sn = bt["kind"] == "saddle-node"
@@ -218,3 +220,73 @@ def verify_births(canon: dict, fact: dict, p: int, A: fmpq, B: fmpq):
     if sum(jumps) > top:
         raise F.Failure(f"fact logistic_births: the births add {sum(jumps)} orbits, more than the {top} of f_4")
     return out, jumps, top, centers
+
+
+# ----------------------------------------------------------------------------- exact births
+# A birth (x*, r*) proved by krawczyk_fold solves g(x) = x, g'(x) = s with g = f_r^n, x* of minimal
+# period n. Write f_r^n(x) - x = Q(x, r) H(x, r), H a product of f_r^d(x) - x over proper divisors d
+# of n (exact division), so H(x*, r*) != 0 and Q(x*, r*) = 0; with D = (f_r^n)'(x), the resultant
+# Res_x(Q, D - s)(r) vanishes at r* (a common root x*; both leading coefficients in x are powers
+# of r times integers, non-zero for r >= 1). r* is a root of exactly one irreducible factor of it;
+# when that factor m is the only one with a real root in the birth interval R (and it has one
+# there), r* is the root of m in R: m is r*'s minimal polynomial.
+
+_FACTORS: dict = {}
+
+
+def birth_factors(n: int, sign: int) -> list:
+    """The distinct irreducible factors (fmpz_poly in r) of Res_x(Q_n, (f_r^n)' - sign), n <= MAX_MINPOLY_N."""
+    from flint import fmpz_mpoly_ctx, fmpz_poly
+
+    if not 1 <= n <= MAX_MINPOLY_N:
+        raise F.Failure(f"fact logistic_births: minimal polynomials are checked for n <= {MAX_MINPOLY_N}")
+    if (n, sign) in _FACTORS:
+        return _FACTORS[(n, sign)]
+    ctx = fmpz_mpoly_ctx.get(("x", "r"), "lex")
+    x, r = ctx.gens()
+
+    def orbit(k):
+        y, d = x, ctx.from_dict({(0, 0): 1})
+        for _ in range(k):
+            y, d = r * y * (1 - y), d * (r * (1 - 2 * y))
+        return y, d
+    y, d = orbit(n)
+    Q = y - x
+    for e in range(n - 1, 0, -1):
+        if n % e == 0:
+            q, rem = divmod(Q, orbit(e)[0] - x)
+            if rem == 0:
+                Q = q
+    res = Q.resultant(d - sign, "x")
+    coeffs = [0] * (max(k[1] for k in res.to_dict()) + 1)
+    for k, v in res.to_dict().items():
+        coeffs[k[1]] += int(v)
+    _FACTORS[(n, sign)] = [g for g, _ in fmpz_poly(coeffs).factor()[1]]
+    return _FACTORS[(n, sign)]
+
+
+def birth_minpolys(fact: dict, p: int) -> list:
+    """Per birth of a verified logistic_births fact: its minimal polynomial (fmpz_poly) when the
+    birth states one, checked as above, else None."""
+    from flint import fmpq_poly, fmpz_poly
+
+    from certify.checker.polynomials import count_real_roots
+
+    out = []
+    for bt in fact["births"]:
+        if "minpoly" not in bt:
+            out.append(None)
+            continue
+        cs = bt["minpoly"]
+        if not isinstance(cs, list) or not 2 <= len(cs) <= 2000 or not all(isinstance(c, str) and
+                                                                           c.lstrip("-").isdigit() for c in cs):
+            raise F.Failure("fact logistic_births: a minpoly is a list of integer coefficients (strings), constant first")
+        m = fmpz_poly([int(c) for c in cs])
+        n, sign = (p, 1) if bt["kind"] == "saddle-node" else (p // 2, -1)
+        lo, hi = interval_parse(bt["r"])
+        owners = [g for g in birth_factors(n, sign) if count_real_roots(fmpq_poly(g.coeffs()), lo, hi) > 0]
+        if len(owners) != 1 or owners[0] != m or count_real_roots(fmpq_poly(m.coeffs()), lo, hi) != 1:
+            raise F.Failure(f"fact logistic_births: the birth in r {bt['r']} is not the root of the stated minpoly "
+                            "(one irreducible factor of the resultant, one root in the interval)")
+        out.append(m)
+    return out

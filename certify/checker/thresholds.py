@@ -23,6 +23,7 @@ from flint import arb, fmpq, fmpq_poly
 
 from certify.certificates import interval, interval_parse, q_parse, q_str
 from certify.checker import facts as F
+from certify.checker import feigenbaum as FG
 from certify.checker.dynatomic import (NotPolynomialFamily, at_param, bifurcation_poly, count_real_roots, dynatomic,
                                        minpoly_of, mobius, real_roots_at, to_sympy)
 from certify.checker.limits import MAX_DYNATOMIC_DEGREE
@@ -590,7 +591,7 @@ def windows(prog: Program, cert: dict) -> Statement:
     polynomial family, null for a PL family).
     """
     canon, p, A, B, name = _range_claim(prog, cert, "a windows")
-    facts = _facts(cert, ("parameter_partition", "critical_partition", "logistic_births"))
+    facts = _facts(cert, ("parameter_partition", "critical_partition", "logistic_births", "tent_window"))
     n = len(cert["evidence"])
     if cert["verdict"] == "undecided":
         _undecided(cert, "windows")
@@ -598,6 +599,9 @@ def windows(prog: Program, cert: dict) -> Statement:
                          f"[{num(A)}, {num(B)}]", n)
     if cert["verdict"] != "proved" or len(facts) != 1:
         raise F.Failure("windows are proved (by one partition fact) or undecided")
+    if "tent_window" in facts:  # the tent family, every period (checker/tent.py)
+        from certify.checker import tent
+        return tent.windows(canon, cert, facts["tent_window"], p, A, B, name)
     if "parameter_partition" in facts:
         fact = facts["parameter_partition"]
         phi, bif = _polynomial_family(prog, p, "fact parameter_partition")
@@ -669,7 +673,12 @@ def _logistic_partition(canon: dict, fact: dict, p: int, A, B):
     if orbits[0] < 0:
         raise F.Failure("fact logistic_births: the births add more orbits than f_4 has")
     m = sum(1 for _, hi in intervals if hi <= B)
-    kinds = [bt["kind"] for bt in fact["births"]]
+    from certify.checker.logistic import birth_minpolys
+    from certify.checker.markov import poly_text
+    kinds = [bt["kind"] + ("" if g is None else f", the root of {poly_text(g).replace('x', canon['param'])} "
+                           f"(minimal polynomial, degree {g.degree()})" if g.degree() <= 6 else
+                           f", the root of its minimal polynomial of degree {g.degree()} (stated in the certificate)")
+             for bt, g in zip(fact["births"], birth_minpolys(fact, p))]
     return intervals[:m], [c * p for c in orbits[:m + 1]], list(zip(kinds, intervals))[:m]
 
 
@@ -715,13 +724,21 @@ def chaos_onset(prog: Program, cert: dict) -> Statement:
     period = p); slopes_at_most_one to L (field lower = L): |slope| <= 1 on every piece for r in
     [A, L]. Proved: a cycle (and optionally the lower fact, L <= U); refuted: only the lower fact,
     with L = B (zero entropy on the whole range). `estimate` is informational and must say so.
+    Two-sided onsets with their own theorems: the logistic family's Feigenbaum point
+    (cascade_center, superstable_at: checker/feigenbaum.py) and constant |slope| (slope_entropy:
+    checker/slope_onset.py).
     """
     canon, _, A, B, name = _range_claim(prog, cert, "a chaos-onset", with_p=False)
-    facts = _facts(cert, ("cycle_at", "slopes_at_most_one"))
+    facts = _facts(cert, ("cycle_at", "slopes_at_most_one", "slope_entropy") + FG.FACTS)
     n, verdict = len(cert["evidence"]), cert["verdict"]
     est = cert.get("estimate")
     if est is not None and (not isinstance(est, dict) or est.get("status") != "estimate"):
         raise F.Failure("estimate is informational and must be labelled status: estimate")
+    if cert["verdict"] != "undecided" and set(facts) & set(FG.FACTS):  # logistic: both sides (checker/feigenbaum.py)
+        return FG.chaos_onset(canon, cert, facts, A, B, name)
+    if cert["verdict"] != "undecided" and "slope_entropy" in facts:  # constant |slope|: exact (checker/slope_onset.py)
+        from certify.checker import slope_onset
+        return slope_onset.chaos_onset(prog, cert, facts, A, B, name)
     where = f"[{num(A)}, {num(B)}]"
     if verdict == "undecided":
         _undecided(cert, "upper", "period", "lower")

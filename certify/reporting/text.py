@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from certify.certificates import interval_parse, q_parse, q_str
+from certify.certificates import interval, interval_parse, q_parse, q_str
 
 _REGION_METHOD = {
     "piecewise_linear": "exact tail rules for piecewise-linear maps ({rounds} rounds)",
@@ -341,6 +341,8 @@ def render_windows(cert: dict) -> str:
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
         return "\n".join(out)
     ws = cert["windows"]
+    if cert["evidence"][0]["fact"] == "tent_window":
+        return "\n".join(out + _tent_lines(cert, p, name))
     out.append(f"verdict  PROVED: points of minimal period {p} exist exactly for {name} in "
                + (" and ".join(f"[{_end(w['from'])}, {_end(w['to'])}]" for w in ws) if ws else "no part of the range")
                + " (up to the finitely many critical parameters themselves)")
@@ -350,9 +352,10 @@ def render_windows(cert: dict) -> str:
                        f"{w['orbits']}")
     fact = cert["evidence"][0]
     if fact["fact"] == "logistic_births":
-        births = [(b["kind"], interval_parse(b["r"])) for b in fact["births"]]
+        births = [(b["kind"] + (f" (exact: minimal polynomial of degree {len(b['minpoly']) - 1})" if "minpoly" in b
+                                else ""), interval_parse(b["r"])) for b in fact["births"]]
         width = max((hi - lo for _, (lo, hi) in births), default=0)
-        kinds = [k for k, _ in births]
+        kinds = [k.split(" (")[0] for k, _ in births]
         out.append(f"births   {len(births)} in ({_float(interval_parse(cert['claim']['range'])[0]):.6g}, 4]: "
                    f"{kinds.count('saddle-node')} saddle-node(s), {kinds.count('period-doubling')} period "
                    f"doubling(s), each enclosed to width {_float(width):.1e}")
@@ -375,6 +378,35 @@ def render_windows(cert: dict) -> str:
         out.append(f"proof    {len(roots)} real roots of disc * lc {iso}; exact count of period-{p} points at one "
                    f"parameter in each gap between them")
     return "\n".join(out)
+
+
+def _tent_lines(cert: dict, p: int, name: str) -> list:
+    """The tent family's window of period p (checker/tent.py): its start exactly, with the theorems."""
+    from certify.checker.markov import poly_text
+    from certify.checker.polynomials import count_real_roots
+    from certify.checker.tent import split, stefan_poly
+    from flint import fmpq_poly
+
+    A, B = interval_parse(cert["claim"]["range"])
+    ws, fact = cert["windows"], cert["evidence"][0]
+    j, m = split(p)
+    if "root" not in fact:
+        where = f"({q_str(A)}, {q_str(B)}]" if A == 1 else f"[{q_str(A)}, {q_str(B)}]"
+        return [f"verdict  PROVED: points of minimal period {p} exist exactly for {name} in {where}",
+                f"proof    h_top(T_{name}) = log {name} > 0 for {name} > 1, so a period that is not a power of 2 "
+                f"(Misiurewicz) and every power of 2 (Sharkovskii); T_1 has only fixed points"]
+    a, b = interval_parse(fact["root"])
+    g = next(g for g, _ in stefan_poly(p).factor()[1] if count_real_roots(fmpq_poly(g.coeffs()), a, b))
+    sig = f"{_float((a + b) / 2):.15g}"
+    span = (f"[{name}_{p}, {q_str(B)}]" if ws and ws[0]["from"] != interval(A, A) else
+            f"[{q_str(A)}, {q_str(B)}]" if ws else "no part of the range")
+    root = "" if j == 0 else f"^(1/{2 ** j})"
+    return [f"verdict  PROVED: points of minimal period {p} exist exactly for {name} in {span}; {name}_{p} = {sig} "
+            f"= lambda_{m}{root}, the largest root of {poly_text(g).replace('x', name)} (its minimal polynomial)",
+            f"proof    none below {name}_{p}: h_top(T_{name}) = log {name} (constant slope) and a period {p} forces "
+            f"h_top >= {'' if j == 0 else f'2^-{j} '}log lambda_{m} (Block-Guckenheimer-Misiurewicz-Young; lambda_{m}: "
+            f"largest root of x^{m} - 2x{'' if m == 3 else f'^{m - 2}'} - 1); at {name}_{p} the orbit of 1/2 has minimal period {p} "
+            f"(exact, in Q({name}_{p})); above it by monotonicity of the tent family's periods (Milnor-Thurston)"]
 
 
 def _end(iv) -> str:
@@ -693,11 +725,31 @@ def render_chaos_onset(cert: dict) -> str:
     name = cert["claim"]["param"]
     out = _family_header(cert)
     lower = cert.get("lower")
+    if cert["verdict"] == "proved" and any(f.get("fact") == "cascade_center" for f in cert["evidence"]):
+        return "\n".join(out + _feigenbaum_lines(cert, name))
+    slope = next((f for f in cert["evidence"] if f.get("fact") == "slope_entropy"), None)
+    if cert["verdict"] == "proved" and slope is not None:
+        L, B = q_parse(slope["from"]), interval_parse(cert["claim"]["range"])[1]
+        lo, hi = (q_str(v) for v in interval_parse(slope["interval"]))
+        out.append(f"verdict  PROVED: the chaos onset {name}_c = {q_str(L)} exactly: h_top(f_{name}) = log|f'| > 0 "
+                   f"for every {name} in ({q_str(L)}, {q_str(B)}] (constant |slope| on the invariant interval "
+                   f"[{lo}, {hi}]: Misiurewicz-Szlenk)")
+        if lower is not None and any(f.get("fact") == "slopes_at_most_one" for f in cert["evidence"]):
+            A = q_str(interval_parse(cert["claim"]["range"])[0])
+            out.append(f"lower    PROVED: h_top = 0 for every {name} in [{A}, {q_str(L)}]: |f'| <= 1 on every piece "
+                       "(h <= max(0, log Lip))")
+        return "\n".join(out)
     if cert["verdict"] == "proved":
         U = _float(q_parse(cert["upper"]))
         out.append(f"verdict  PROVED: h_top > 0 at {name} = {U:.12g} (a cycle of period {cert['period']}, not a power "
-                   f"of 2, is certified there; Misiurewicz): the chaos onset {name}_c (the least {name} with "
-                   f"h_top > 0) is <= {U:.12g}")
+                   f"of 2, is certified there; Misiurewicz): the chaos onset {name}_c = inf{{{name} : "
+                   f"h_top > 0}} is <= {U:.12g}")
+    elif cert["verdict"] == "refuted" and any(f.get("fact") == "cascade_center" for f in cert["evidence"]):
+        k = cert["evidence"][0]["k"]
+        a = interval_parse(cert["evidence"][0]["r"])[0]
+        out.append(f"verdict  REFUTED: h_top = 0 for every {name} in the range: the cascade's superstable parameter of "
+                   f"period 2^{k} lies past it (~{_float(a):.12g}; kneading W_{k}C, periods 1, 2, ..., 2^{k} only; "
+                   "h_top non-decreasing in r: Milnor-Thurston)")
     elif cert["verdict"] == "refuted":
         out.append(f"verdict  REFUTED: h_top = 0 for every {name} in the range (|f'| <= 1 on every piece)")
     else:
@@ -712,6 +764,33 @@ def render_chaos_onset(cert: dict) -> str:
     if est:
         out.append(f"estimate {name}_c ~= {est['value']} (ESTIMATE: {est['method']})")
     return "\n".join(out)
+
+
+def _feigenbaum_lines(cert: dict, name: str) -> list:
+    """The logistic chaos onset from both sides (checker/feigenbaum.py), with its correct digits."""
+    lo, hi = q_parse(cert["lower"]), q_parse(cert["upper"])
+    k = next(f["k"] for f in cert["evidence"] if f["fact"] == "cascade_center")
+    d = max((d for d in range(31) if (lo * 10 ** d).floor() == (hi * 10 ** d).floor()), default=0)
+
+    def dec(q, places, up=False):  # q rounded down (up) to `places` decimals, exactly
+        n = int((q * 10 ** places).floor()) if not up else -int((-q * 10 ** places).floor())
+        return f"{n // 10 ** places}.{n % 10 ** places:0{places}d}"
+
+    a, b = dec(lo, d + 3), dec(hi, d + 3, up=True)
+    shared = dec(lo, d)
+    out = [f"verdict  PROVED: the chaos onset {name}_c (the Feigenbaum point, the end of the period-doubling cascade) "
+           f"lies in [{a}, {b}]: {name}_c = {shared}... ({sum(c.isdigit() for c in shared)} correct digits)"]
+    out.append(f"upper    h_top > 0 at some {name} <= {b}: 1/2 is periodic there of minimal period "
+               f"{cert['period']}, not a power of 2 (Misiurewicz; Block-Guckenheimer-Misiurewicz-Young)")
+    start = q_str(interval_parse(cert["claim"]["range"])[0])
+    out.append(f"lower    h_top = 0 for every {name} in [{start}, {a}]: the cascade's superstable parameter of "
+               f"period 2^{k} lies above it (kneading sequence W_{k}C, periods 1, 2, ..., 2^{k} only: "
+               f"Milnor-Thurston, Collet-Eckmann), and h_top(f_{name}) is non-decreasing in {name} "
+               "(Milnor-Thurston, Douady-Hubbard, Sullivan)")
+    est = cert.get("estimate")
+    if est:
+        out.append(f"estimate {name}_c ~= {est['value']} (ESTIMATE: {est['method']})")
+    return out
 
 
 def render_check(path: str, v, brief: bool = False) -> str:

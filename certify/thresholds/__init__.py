@@ -491,6 +491,14 @@ def _windows(fam: Family, p: int, rng, digits: int, budget: Budget) -> dict:
                    for left, right, orbits in windows_from_counts([r[:2] for r in roots], counts, A, B, p)]
         fact = {"fact": "parameter_partition", "roots": [interval(a, b) for a, b, _ in roots], "samples": samples}
         return _gate(_cert(fam, p, rng, "proved", [fact], kind="windows", windows=windows), budget)
+    from certify.checker.tent import is_tent
+    if is_tent(fam.canonical) and 1 <= A and B <= 2 and p >= 2:  # every period at once (thresholds/tent.py)
+        from certify.thresholds.tent import tent_windows
+        got = tent_windows(p, A, B, digits)
+        if got is not None:
+            out = _gate(_cert(fam, p, rng, "proved", [got[0]], kind="windows", windows=got[1]), budget)
+            if out["verdict"] == "proved":
+                return out
     fam_pl = pl_family(fam.program, A, B)
     if fam_pl is None:
         raise CertifyError("windows are computed for polynomial families and for families piecewise linear in x "

@@ -121,6 +121,20 @@ def find_birth(p: int, center: arb, prec: int):
     return None
 
 
+def _minpoly(n: int, sign: int, R) -> dict:
+    """{"minpoly": integer coefficients} of the birth in R when the resultant is small enough
+    (n <= MAX_MINPOLY_N; the kernel redoes it: checker/logistic.py), else {}."""
+    from flint import fmpq_poly
+
+    from certify.checker.logistic import MAX_MINPOLY_N, birth_factors
+    from certify.checker.polynomials import count_real_roots
+
+    if n > MAX_MINPOLY_N:
+        return {}
+    owners = [g for g in birth_factors(n, sign) if count_real_roots(fmpq_poly(g.coeffs()), *R) > 0]
+    return {"minpoly": [str(int(c)) for c in owners[0].coeffs()]} if len(owners) == 1 else {}
+
+
 def births_fact(p: int, A: fmpq, digits: int, report=lambda msg: None):
     """The kernel's `logistic_births` fact for period p on (A, 4], or a reason (str)."""
     got = center_cover(p, A)
@@ -143,7 +157,7 @@ def births_fact(p: int, A: fmpq, digits: int, report=lambda msg: None):
         n, sign = (p, 1) if kind == "saddle-node" else (p // 2, -1)
         if not krawczyk_fold(n, sign, X, R, prec):
             return f"the {kind} near r = {float(rm):.15g} was not proved (Krawczyk)"
-        births.append({"kind": kind, "x": interval(*X), "r": interval(*R)})
+        births.append(dict({"kind": kind, "x": interval(*X), "r": interval(*R)}, **_minpoly(n, sign, R)))
     births.sort(key=lambda bt: interval_parse(bt["r"])[0])
     return {"fact": "logistic_births", "prec": prec, "cuts": [q_str(c) for c in cuts], "tags": tags,
             "births": births}
