@@ -21,6 +21,7 @@ from certify.checker.semantics import Program
 from certify.checker.statement import Failure
 
 MAX_NORM_DEGREE = 256  # work budget: degree of the norm N (deg_x G times [K : Q]) the finder eliminates
+MAX_EMBED_DEGREE = 96  # work budget: [K : Q] times [L : Q] for placing K's generator in L (a gcd over L)
 
 
 def _field_poly(prog: Program):
@@ -137,7 +138,7 @@ def algebraic_cycle(prog: Program, p: int, window=None):
     _, factors = N.factor()
     for q, _ in sorted(factors, key=lambda f: f[0].degree()):
         d = q.degree()
-        if d < 1 or d > MAX_FIELD_DEGREE:
+        if d < 1 or d > MAX_FIELD_DEGREE or d * K.degree > MAX_EMBED_DEGREE:
             continue
         den = q.denom()
         ints = [int(c * den) for c in q.coeffs()]
@@ -212,7 +213,7 @@ def algebraic_roots(prog: Program, cells, p: int, known=()):
     _, factors = N.factor()
     for qpoly, _ in sorted(factors, key=lambda f: f[0].degree()):
         d = qpoly.degree()
-        if d < 2 or d > MAX_FIELD_DEGREE:  # rational roots are exact_roots' (tag "t")
+        if d < 2 or d > MAX_FIELD_DEGREE or d * K.degree > MAX_EMBED_DEGREE:  # rational roots: tag "t"
             continue
         den = qpoly.denom()
         ints = [int(c * den) for c in qpoly.coeffs()]
