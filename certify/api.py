@@ -19,7 +19,7 @@ from numbers import Integral
 from certify.errors import CertifyError
 from certify.results import CheckResult, Estimate, Result, _TextViews
 
-__all__ = ["parse", "family", "load", "rnn1d", "rnn", "from_torch", "check", "period", "orbits", "threshold", "windows", "chaos_onset", "phase",
+__all__ = ["parse", "family", "load", "rnn1d", "rnn", "rnn_feedback", "from_torch", "check", "period", "orbits", "threshold", "windows", "chaos_onset", "phase",
            "lyapunov", "entropy", "gradients", "robustness", "oscillations", "scrambling", "forcing_interval",
            "flow_lyapunov", "audit", "AuditResult", "report", "bifurcation",
            "Bifurcation", "exact", "interval", "whole_period"]
@@ -142,6 +142,13 @@ def from_torch(module, activation: str | None = None, x0=None):
     return _from_torch(module, activation)
 
 
+def rnn_feedback(W, U, V, b, c, activation: str = "tanh"):
+    """The output-feedback RNN h -> act(W h + U y + b) with output y = V h + c fed back as input,
+    as its exact reduced map h -> act((W + U V) h + (U c + b)) (an RNNMap)."""
+    from certify.maps.rnn import rnn_feedback as _fb
+    return _fb(W, U, V, b, c, activation)
+
+
 def rnn(W, b, activation: str = "tanh"):
     """The n-dimensional map h -> act(W h + b) (act: tanh, sigmoid, relu, hardtanh) from lists, numpy
     arrays or torch tensors; floats are the binary numbers they store. `certify.period(net, p)`
@@ -167,14 +174,26 @@ def _is_rnn(f) -> bool:
     return isinstance(f, RNNMap) or (isinstance(f, str) and is_rnn_file(f))
 
 
-def _rnn_period(f, p, max_prec, timeout, progress) -> Result:
+def _rnn_net(f, input=None):
+    """The RNNMap of f (an RNNMap, or an RNN file); `input` (a list, or text "0.1,0.2") holds an
+    nn.RNN state_dict's input at that constant vector, exactly."""
+    from certify.maps.rnn import RNNMap, load_rnn, parse_input
+
+    if isinstance(f, RNNMap):
+        if input is not None:
+            raise CertifyError("input (--input) applies when an nn.RNN state_dict is read; build the map with "
+                               "certify.from_torch(module, x0=...) instead")
+        return f
+    return load_rnn(f, parse_input(input) if isinstance(input, str) else input)
+
+
+def _rnn_period(f, p, max_prec, timeout, progress, input=None) -> Result:
     """period for an n-dimensional RNN map: a certified cycle of minimal period p (or undecided)."""
     from certify import limits
     from certify.certificates import SCHEMA
-    from certify.maps.rnn import RNNMap, load_rnn
     from certify.periodic.rnn import certify_rnn_cycle
 
-    net = f if isinstance(f, RNNMap) else load_rnn(f)
+    net = _rnn_net(f, input)
     budget = _budget(None, progress, max_prec=max_prec)
 
     def undecided(reason):
@@ -236,10 +255,12 @@ def _coq_file_name(path) -> None:
                            f"_; e.g. proof.v), not {name!r}")
 
 
-def period(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=None, progress=None) -> Result:
+def period(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=None, progress=None,
+           input=None) -> Result:
     """Prove or refute: f has a point of minimal period p (on `domain`, an interval f maps into
-    itself, if given; else on all of R)."""
-    return _periodic("period", f, p, domain, max_cells, max_prec, timeout, progress)
+    itself, if given; else on all of R). For an nn.RNN state_dict, `input` holds the input at a
+    constant vector (a list of numbers, or "0.1,0.2")."""
+    return _periodic("period", f, p, domain, max_cells, max_prec, timeout, progress, input)
 
 
 def orbits(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=None, progress=None) -> Result:
@@ -247,16 +268,18 @@ def orbits(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=N
     return _periodic("orbits", f, p, domain, max_cells, max_prec, timeout, progress)
 
 
-def _periodic(command, f, p, domain, max_cells, max_prec, timeout, progress) -> Result:
+def _periodic(command, f, p, domain, max_cells, max_prec, timeout, progress, input=None) -> Result:
     from certify.periodic.period import certify_orbits, certify_period
 
+    if input is not None and not _is_rnn(f):
+        raise CertifyError("input (--input) is the constant input of an nn.RNN state_dict")
     p = whole_period(p)
     domain = interval(domain, "domain") if domain is not None else None
     _count(max_prec, "max_prec (--max-prec, bits)", 64)
     if _is_rnn(f):
         if command != "period" or domain is not None or max_cells is not None:
             raise CertifyError("an n-dimensional RNN takes `period` without --domain and --max-cells")
-        return _rnn_period(f, p, max_prec, timeout, progress)
+        return _rnn_period(f, p, max_prec, timeout, progress, input)
     m = parse(f)
     run = certify_period if command == "period" else certify_orbits
     cert = run(m, p, domain=domain, budget=_budget(max_cells, progress, max_prec=max_prec), timeout=_timeout(timeout))

@@ -122,13 +122,16 @@ def _periodic(args) -> int:
         _api()._coq_file_name(coq)
     run = _api().period if args.cmd == "period" else _api().orbits
     from certify.maps.rnn import is_rnn_file
+    rnn_input = {"input": args.input} if getattr(args, "input", None) is not None else {}
     if is_rnn_file(args.map):  # an n-dimensional RNN: its own certifier (certify.periodic.rnn)
         if args.activation is not None:
             raise CertifyError("--activation applies to weights files of 1D networks; an RNN file names its own")
         f = args.map
     else:
+        if rnn_input:
+            raise CertifyError("--input is the constant input of an nn.RNN state_dict (.safetensors, .pt)")
         f = _map(args)
-    res = run(f, args.period, domain=args.domain, max_prec=args.max_prec, **_budget_options(args))
+    res = run(f, args.period, domain=args.domain, max_prec=args.max_prec, **rnn_input, **_budget_options(args))
     code = _emit(args, res, args.plot)
     if coq:
         _api().export(res, coq=coq)
@@ -144,7 +147,8 @@ def _stability(args) -> int:
     if not is_rnn_file(args.map):
         raise CertifyError(f"certify stability reads an n-dimensional RNN file (JSON with \"kind\": \"rnn\", or an "
                            f"nn.RNN state_dict), not {args.map!r}; for 1D maps see certify lyapunov")
-    res = _api().period(args.map, args.period, max_prec=args.max_prec, timeout=args.timeout, progress=_progress_fn())
+    res = _api().period(args.map, args.period, max_prec=args.max_prec, timeout=args.timeout, progress=_progress_fn(),
+                        input=args.input)
     code = _emit(args, res)
     if not args.json and not res.undecided:
         print(render_multipliers(res.certificate))
@@ -415,6 +419,7 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--max-prec", type=int, default=1024, help="largest precision in bits (default 1024)")
         if name == "period":
             sp.add_argument("--coq", metavar="FILE.v", help="also write a Coq proof of the verdict (see certify export)")
+            _input_argument(sp)
         _limit_arguments(sp, "cells of the cover of the region: a ball cover over all its precisions, or the "
                              "exact enumeration of f^P for piecewise-linear maps")
     for name, help_ in (("threshold", "the least parameter in a range with a point of minimal period P"),
@@ -569,6 +574,7 @@ def _parser() -> argparse.ArgumentParser:
                                            "with its unstable directions, and enclosures of its multipliers")
     sb.add_argument("map", help="an n-dimensional RNN file (JSON with \"kind\": \"rnn\", or an nn.RNN state_dict)")
     sb.add_argument("--period", "-p", required=True, help="the period P >= 1")
+    _input_argument(sb)
     sb.add_argument("--max-prec", type=int, default=1024, help="largest precision in bits (default 1024)")
     sb.add_argument("--timeout", type=float, default=None, help=_TIMEOUT_HELP)
     sb.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
@@ -685,6 +691,11 @@ def _malformed(args, path: str, message: str) -> int:
 
 _TIMEOUT_HELP = ("outer guard: stop after SECONDS of wall-clock time with an undecided verdict, reason "
                  "'time limit (machine-dependent)' (default: none; the work budgets bound every run)")
+
+
+def _input_argument(p) -> None:
+    p.add_argument("--input", metavar="X1,...,Xm", help="nn.RNN state_dict: hold the input at this constant vector "
+                                                        "(exact numbers; b becomes bias_hh + bias_ih + weight_ih x)")
 
 
 def _activation_argument(p) -> None:

@@ -1,0 +1,42 @@
+"""Write the n-dimensional RNN example files (numpy and safetensors only; fixed seeds, so the files are
+the same on every run). From the repository root: python examples/make_rnn_examples.py
+
+rnn8_torch.safetensors  the state_dict of nn.RNN(2, 8) (tanh): PyTorch's default init
+                        U(-1/sqrt(8), 1/sqrt(8)) for every parameter, weight_hh_l0 times the gain 3,
+                        float32 (certify.ensembles.rnn_laws.torch_rnn_state_dict, seed 9); run with
+                        --input 0.1,-0.2 (the input held at that constant vector)
+rnn_feedback.json       an output-feedback RNN: hidden width 3, output y = V h + c (2 numbers) fed back as
+                        the next input, h -> tanh(W h + U y + b); exact rationals
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+from safetensors.numpy import save_file
+
+from certify.ensembles.rnn_laws import torch_rnn_state_dict
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SEED, GAIN = 9, 3.0
+
+FEEDBACK = {"kind": "rnn_feedback", "activation": "tanh",
+            "W": [["1/2", "-1", "0"], ["1", "1/2", "0"], ["0", "0", "-1/4"]],
+            "U": [["1", "0"], ["0", "1"], ["1", "-1"]],
+            "b": ["0", "1/10", "0"],
+            "V": [["1", "0", "0"], ["0", "0", "1"]],
+            "c": ["-1/5", "1/5"]}
+
+
+def main() -> None:
+    sd = torch_rnn_state_dict(np.random.default_rng(SEED), 8, GAIN, input_size=2)
+    save_file(sd, os.path.join(HERE, "rnn8_torch.safetensors"), metadata={"activation": "tanh"})
+    with open(os.path.join(HERE, "rnn_feedback.json"), "w", encoding="utf-8") as fh:
+        json.dump(FEEDBACK, fh, indent=1)
+        fh.write("\n")
+
+
+if __name__ == "__main__":
+    main()
