@@ -205,6 +205,18 @@ def _rnn_period(f, p, max_prec, timeout, progress, input=None) -> Result:
     return Result.of("period", cert, net)
 
 
+def _float_vector(v, n: int, what: str) -> list:
+    """n finite floats from "a,b,..." or a sequence (a start for a float orbit: floats only find)."""
+    import math as _m
+    try:
+        z = [float(t) for t in (v.split(",") if isinstance(v, str) else v)]
+    except (TypeError, ValueError):
+        z = []
+    if len(z) != n or not all(_m.isfinite(t) for t in z):
+        raise CertifyError(f"{what} for this RNN takes {n} comma-separated finite numbers, got {v!r}")
+    return z
+
+
 def _is_plrnn(f) -> bool:
     from certify.maps.plrnn import PLRNN, is_plrnn_file
     return isinstance(f, PLRNN) or (isinstance(f, str) and is_plrnn_file(f))
@@ -386,13 +398,22 @@ def phase(fam, x: str, y: str, range, *, grid: int = 16, depth: int = 5, max_cel
 
 
 def lyapunov(f, p=1, *, x0=None, steps: int = 100_000, spectrum: bool = False, cap: int = 16,
-             progress=None) -> Result:
+             progress=None, input=None) -> Result:
     """Lyapunov exponents of every certified orbit of period p (exact or enclosed), and of a typical
     orbit (an estimate with its error bar, unless |f'| is constant). For a PLRNN (a file or a
     certify.maps.plrnn.PLRNN): every cycle of period 1..p, its stability, and with `spectrum=True`
     a spectrum estimate."""
     p = whole_period(p)
     steps = _count(steps, "steps", 100)
+    if _is_rnn(f):  # an n-dimensional RNN: a certified p-cycle with proved exponents, spectrum estimate
+        from certify.dynamics.rnn import lyapunov_rnn
+
+        net = _rnn_net(f, input)
+        z0 = _float_vector(x0, net.n, "x0 (--x0)") if x0 is not None else None
+        cert = lyapunov_rnn(net, p, spectrum=spectrum, z0=z0, steps=steps, budget=_budget(None, progress))
+        return Result.of("lyapunov", cert, net)
+    if input is not None:
+        raise CertifyError("input (--input) is the constant input of an nn.RNN state_dict")
     if _is_plrnn(f):
         import math as _m
 

@@ -360,15 +360,19 @@ def _lyapunov(args) -> int:
         print(json.dumps(res, sort_keys=True, indent=1) if args.json else render_flow(res))
         return EXIT_OK
     from certify.maps.plrnn import is_plrnn_file
+    from certify.maps.rnn import is_rnn_file
 
-    if is_plrnn_file(args.map):
+    rnn = is_rnn_file(args.map)
+    if is_plrnn_file(args.map) or rnn:
         if args.activation is not None:
-            raise CertifyError("--activation applies to weights files of 1D networks, not to a PLRNN file")
+            raise CertifyError("--activation applies to weights files of 1D networks, not to a PLRNN or RNN file")
         f = args.map
     else:
         f = _map(args)
-    res = _api().lyapunov(f, args.orbit_period, x0=args.x0, steps=100_000 if args.steps is None else args.steps,
-                          spectrum=args.spectrum, cap=args.cap, progress=_progress_fn())
+    steps = (20_000 if rnn else 100_000) if args.steps is None else args.steps
+    extra = {"input": args.input} if args.input is not None else {}
+    res = _api().lyapunov(f, args.orbit_period, x0=args.x0, steps=steps, spectrum=args.spectrum, cap=args.cap,
+                          progress=_progress_fn(), **extra)
     return _emit(args, res)
 
 
@@ -563,7 +567,9 @@ def _parser() -> argparse.ArgumentParser:
                                    "for a PLRNN file, n comma-separated numbers")
     lp.add_argument("--steps", type=int, help="length of the typical orbit (default 100000)")
     lp.add_argument("--spectrum", action="store_true",
-                    help="PLRNN file: also estimate the Lyapunov spectrum of a typical orbit (QR method)")
+                    help="PLRNN or RNN file: also estimate the Lyapunov spectrum of a typical orbit (QR method; "
+                         "an RNN: 4 orbits, --steps default 20000)")
+    _input_argument(lp)
     lp.add_argument("--cap", type=int, default=16,
                     help="PLRNN file: solve all 2^(n p) itineraries of period p when n p <= CAP (default 16, at "
                          "most 20); other periods are searched in floats and not claimed complete")

@@ -64,7 +64,7 @@ KINDS: dict[str, Kind] = {
     "oscillations": Kind(entropy.oscillations, _k("p", "interval", "upto"), _k("odd_period"), _k("growth", "note")),
     "scrambling": Kind(scrambling.scrambling, _k("p", "x", "y", "eps", "delta", "horizon"), _k("statement")),
     "robustness": Kind(robust.robustness, _k("p", "norm"), _k("radius"), _k("experiment")),
-    "rnn_cycle": Kind(rnn.rnn_cycle, _k("p"), compiled=False),
+    "rnn_cycle": Kind(rnn.rnn_cycle, _k("p"), _k(), _k("spectrum"), compiled=False),
 }
 _CANONICAL_KEYS = {"expr": _k("kind", "expr", "param", "params"),
                    "rnn1d": _k("kind", "activation", "w", "b", "a", "c", "output_activation", "slope"),
