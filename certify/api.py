@@ -205,6 +205,12 @@ def _rnn_period(f, p, max_prec, timeout, progress, input=None) -> Result:
     return Result.of("period", cert, net)
 
 
+def _fmpq_exact(v, what: str):
+    from flint import fmpq
+    from certify.maps.weights import exact as _ex
+    return fmpq(*_ex(v, what))
+
+
 def _float_vector(v, n: int, what: str) -> list:
     """n finite floats from "a,b,..." or a sequence (a start for a float orbit: floats only find)."""
     import math as _m
@@ -457,7 +463,7 @@ def entropy(f, *, domain=None, depth: int = 60, max_cells=None, timeout=None, pr
 
 
 def gradients(f, x0, *, horizon: int = 2000, param: str | None = None, at=None, loss: bool = False,
-              target_x0=None, activation: str | None = None) -> Result:
+              target_x0=None, activation: str | None = None, input=None) -> Result:
     """Certified enclosures of the BPTT factors dx_T/dx_0 along the orbit of x0 for T <= horizon,
     and the regime they show (vanishing, bounded, exploding); with `param`, also dx_T/d param (a
     family's parameter at `at`, or a weight w<i>, b<i>, a<i>, c of a network) and with `loss` the
@@ -467,6 +473,18 @@ def gradients(f, x0, *, horizon: int = 2000, param: str | None = None, at=None, 
     from certify.dynamics.gradients import gradients as _gradients
     from certify.maps import Map, parse_family, weight_family
 
+    if _is_rnn(f):  # an n-dimensional RNN: x0 is the start z0 (n exact numbers), dz_T/dz_0 in ball matrices
+        from certify.dynamics.rnn_gradients import rnn_gradients
+        from certify.maps.rnn import parse_input
+
+        if param is not None or at is not None or loss or target_x0 is not None or activation is not None:
+            raise CertifyError("an RNN's gradients take z0 and the horizon only (no param, at, loss, target_x0, "
+                               "activation)")
+        net = _rnn_net(f, input)
+        z0 = parse_input(x0) if isinstance(x0, str) else [_fmpq_exact(v, "z0") for v in x0]
+        return Result.of("gradients", rnn_gradients(net, z0, _count(horizon, "horizon", 1)), net)
+    if input is not None:
+        raise CertifyError("input (--input) is the constant input of an nn.RNN state_dict")
     x0 = exact(x0, "x0")
     horizon = _count(horizon, "horizon", 1)
     fam, value, y0, m = None, None, None, None

@@ -301,8 +301,12 @@ def _report(args) -> int:
 
 def _gradients(args) -> int:
     _figure_file(args.plot, "--plot")
+    from certify.maps.rnn import is_rnn_file
+    if is_rnn_file(args.map) and args.plot:
+        raise CertifyError("--plot draws 1D gradients; for an RNN use --json (the certified log-norms by T)")
+    extra = {"input": args.input} if args.input is not None else {}
     res = _api().gradients(args.map, args.x0, horizon=args.horizon, param=args.param, at=args.at, loss=args.loss,
-                           target_x0=args.target_x0, activation=args.activation)
+                           target_x0=args.target_x0, activation=args.activation, **extra)
     return _emit(args, res, args.plot if res.proved else None)
 
 
@@ -515,7 +519,10 @@ def _parser() -> argparse.ArgumentParser:
     gp = sub.add_parser("gradients", help="certified BPTT factors d x_T / d x_0 along an orbit, growth vs lambda")
     gp.add_argument("map")
     _activation_argument(gp)
-    gp.add_argument("--x0", required=True, help="the orbit's start (an exact number, e.g. 0.3 or 3/10)")
+    gp.add_argument("--x0", "--z0", dest="x0", required=True,
+                    help="the orbit's start (an exact number, e.g. 0.3 or 3/10); for an RNN file n comma-separated "
+                         "exact numbers (--z0 0.1,0.1,...)")
+    _input_argument(gp)
     gp.add_argument("--horizon", type=int, default=2000, help="the largest T (default 2000)")
     gp.add_argument("--plot", help="write log|dx_T/dx_0| against T (and the parameter gradients) to this .png, "
                                    ".pdf or .svg file")
