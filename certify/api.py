@@ -21,7 +21,7 @@ from certify.results import CheckResult, Estimate, Result, _TextViews
 
 __all__ = ["parse", "family", "load", "rnn1d", "rnn", "rnn_feedback", "from_torch", "check", "period", "orbits", "threshold", "windows", "chaos_onset", "phase",
            "lyapunov", "entropy", "gradients", "robustness", "oscillations", "scrambling", "forcing_interval",
-           "flow_lyapunov", "audit", "AuditResult", "report", "bifurcation",
+           "flow_lyapunov", "audit", "audit_rnn", "AuditResult", "report", "bifurcation",
            "Bifurcation", "exact", "interval", "whole_period"]
 
 
@@ -672,6 +672,23 @@ def audit(out: str, *, preset: str | None = None, activation=None, init=None, wi
     return AuditResult(str(out), json.dumps(summary, sort_keys=True))
 
 
+def audit_rnn(out: str, *, widths=(2, 4, 8, 16), gains=(1,), samples: int = 100, seed: int = 0, period=3,
+              activation: str = "tanh", self_check: bool = True, workers: int | None = None,
+              progress=None) -> "AuditResult":
+    """Audit randomly initialised n-dimensional RNNs (nn.RNN(1, width) at PyTorch's default init, weight_hh
+    times each gain, input 0) into the folder `out` (resumable): per width and gain the networks with a
+    certified cycle of minimal period `period`, those proved non-chaotic (a certified contraction: one
+    globally attracting fixed point), and the undecided, with Clopper-Pearson intervals."""
+    from certify.arith import Budget
+    from certify.ensembles.rnn_audit import RNNAudit, run_rnn_audit
+
+    run = RNNAudit([_count(k, "a width", 1) for k in widths], [float(g) for g in gains],
+                   _count(samples, "samples", 1), seed, period=whole_period(period), activation=activation,
+                   budget=Budget(self_check=self_check))
+    summary = run_rnn_audit(run, str(out), workers=workers, progress=progress)
+    return AuditResult(str(out), json.dumps(summary, sort_keys=True))
+
+
 @dataclass(frozen=True)
 class AuditResult(_TextViews):
     """An audit's summary (certified counts per width and gain, intervals, tests, fitted thresholds)
@@ -691,6 +708,9 @@ class AuditResult(_TextViews):
 
     @property
     def text(self) -> str:
+        if self.summary.get("model") == "rnn":
+            from certify.ensembles.rnn_audit import render_rnn_audit
+            return render_rnn_audit(self.summary)
         from certify.reporting.text import render_audit
         return render_audit(self.summary)
 

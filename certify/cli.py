@@ -253,7 +253,29 @@ def _levels(text: str):
     return levels
 
 
+def _audit_rnn(args) -> int:
+    """certify audit --model rnn: n-dimensional nn.RNNs (period-P cycles, contractions, undecided)."""
+    other = [o for o in ("preset", "init", "bias", "protocol", "first_layer", "output_activation", "output_bias",
+                         "scheduler", "widths") if getattr(args, o) is not None]
+    if other:
+        raise CertifyError(f"--{other[0].replace('_', '-')} applies to 1D audits; --model rnn takes --hidden, --gain, "
+                           "--samples, --seed, --period, --activation, --workers, --no-self-check")
+    try:
+        widths = [int(w) for w in (args.hidden or "2,4,8,16").split(",")]
+    except ValueError:
+        raise CertifyError(f"--hidden takes comma-separated whole numbers, got {args.hidden!r}") from None
+    res = _api().audit_rnn(args.out, widths=widths, gains=_gains(args.gain), samples=args.samples or 100,
+                           seed=args.seed, period=args.period, activation=args.activation or "tanh",
+                           self_check=not args.no_self_check, workers=args.workers)
+    print(res.text)
+    return EXIT_OK
+
+
 def _audit(args) -> int:
+    if args.model == "rnn":
+        return _audit_rnn(args)
+    if args.hidden is not None:
+        raise CertifyError("--hidden is for --model rnn (1D audits take --widths)")
     widths = None
     if args.widths is not None:
         try:
@@ -492,14 +514,18 @@ def _parser() -> argparse.ArgumentParser:
     ap2.add_argument("--preset", help="a named configuration (sets the options below; explicit ones win): "
                                       "notebook-ones-he, notebook-he, notebook-he-uniform, "
                                       "notebook-normal-k-truncnormal, notebook-glorot, each also with -depth2")
-    ap2.add_argument("--activation", help="hidden activation (default relu)")
+    ap2.add_argument("--model", choices=("rnn1d", "rnn"), default="rnn1d",
+                     help="rnn1d (default): 1D maps; rnn: n-dimensional nn.RNN(1, width) at PyTorch's default init, "
+                          "weight_hh times the gain, input 0 (certified period-P cycles, contractions, undecided)")
+    ap2.add_argument("--hidden", help="with --model rnn: comma-separated hidden widths (default 2,4,8,16)")
+    ap2.add_argument("--activation", help="hidden activation (default relu; --model rnn: tanh)")
     ap2.add_argument("--init", help="he (default), he_uniform, xavier, xavier_uniform, lecun, pytorch, "
                                     "notebook-glorot, notebook-normal-k")
     ap2.add_argument("--bias", help="pytorch (default; U(+-1/sqrt(fan_in))), zero, scheme, normal:STD, uniform:A, "
                                     "uniform:LO:HI, truncnormal:STD:A")
     ap2.add_argument("--widths", help="comma-separated widths (default 2,4,8,16,32,64)")
     ap2.add_argument("--gain", default="1", help="a gain, or START:STOP:STEP (inclusive)")
-    ap2.add_argument("--samples", type=int, help="networks per width and gain (default 1000)")
+    ap2.add_argument("--samples", type=int, help="networks per width and gain (default 1000; --model rnn: 100)")
     ap2.add_argument("--seed", type=int, default=0)
     ap2.add_argument("--period", "-p", default="3")
     ap2.add_argument("--protocol", help="also run a published grid detector: grid163 or grid163-unit")
