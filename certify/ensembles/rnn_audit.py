@@ -9,7 +9,10 @@ Each network is decided by the certifiers with the kernel's self-check: first th
 "excluded"), else the period-3 cycle search (certify.periodic.rnn). Further columns plug in through
 COLUMNS: a name -> decider(net, budget) returning "proved" or "undecided" (the certified horseshoe
 column is registered there by certify's horseshoe finder when it exists); every registered column is
-run on every network and counted in the summary.
+run on every network and counted in the summary. A module certify.chaos that defines
+AUDIT_COLUMNS (the same mapping) is picked up too, so the horseshoe finder plugs in without
+touching this file (columns() merges both; the header records the column names, so an audit folder
+is never resumed with other columns).
 
 Files (resumable, byte-identical for one seed whatever the number of workers): OUT/audit.json (the
 header), OUT/results.jsonl (one line per network, in task order), OUT/summary.json.
@@ -18,6 +21,7 @@ header), OUT/results.jsonl (one line per network, in task order), OUT/summary.js
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import threading
@@ -34,12 +38,24 @@ from certify.ensembles.stats import clopper_pearson
 from certify.errors import CertifyError
 from certify.progress import progress_bar
 
-__all__ = ["RNNAudit", "run_rnn_audit", "decide_rnn", "rnn_network", "COLUMNS", "summarise_rnn"]
+__all__ = ["RNNAudit", "run_rnn_audit", "decide_rnn", "rnn_network", "COLUMNS", "columns", "summarise_rnn",
+           "render_rnn_audit"]
 
 CHUNK = 8
 
 # extra certified columns: name -> decider(net: RNNMap, budget: Budget) -> "proved" | "undecided"
 COLUMNS: dict[str, Callable] = {}
+
+
+def columns() -> dict:
+    """The extra columns: COLUMNS plus certify.chaos.AUDIT_COLUMNS when that module exists."""
+    cols = dict(COLUMNS)
+    try:
+        mod = importlib.import_module("certify.chaos")
+    except ImportError:
+        mod = None
+    cols.update(getattr(mod, "AUDIT_COLUMNS", {}) or {})
+    return cols
 
 
 def _digest(cert: dict) -> str:
@@ -74,7 +90,7 @@ def decide_rnn(task) -> dict:
         line["digest"] = _digest(cyc)
         if cyc["verdict"] == "proved":
             line["stability"] = cyc["evidence"][-1].get("stability")
-    for name, fn in sorted(COLUMNS.items()):
+    for name, fn in sorted(columns().items()):
         line[name] = fn(net, budget)
     return line
 
@@ -111,7 +127,7 @@ class RNNAudit:
         return {"model": "rnn", "certify": __version__, "seed": self.seed, "period": self.period,
                 "activation": self.activation, "samples": self.samples, "widths": self.widths, "gains": self.gains,
                 "laws": {f"{law.width}/{law.gain:g}": law.describe() for law in self.laws},
-                "columns": ["contraction", "period", *sorted(COLUMNS)], "self_check": self.budget.self_check}
+                "columns": ["contraction", "period", *sorted(columns())], "self_check": self.budget.self_check}
 
 
 def run_rnn_audit(audit: RNNAudit, out: str, workers: int | None = None, progress=None) -> dict:
