@@ -98,6 +98,7 @@ def test_audit_counts_resumes_and_runs_registered_columns(tmp_path, monkeypatch)
     assert open(os.path.join(out, "results.jsonl")).read() == lines
     assert all(json.loads(ln)["period"] == "excluded" for ln in lines.splitlines()
                if json.loads(ln)["contraction"] == "proved")
+    assert main(["report", out]) == 2  # certify report reads 1D audits and says so
 
 
 def test_cli_hidden_needs_model_rnn(tmp_path, capsys):
