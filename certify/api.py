@@ -21,7 +21,7 @@ from certify.results import CheckResult, Estimate, Result, _TextViews
 
 __all__ = ["parse", "family", "load", "rnn1d", "rnn", "rnn_feedback", "from_torch", "check", "period", "orbits", "threshold", "windows", "chaos_onset", "phase",
            "lyapunov", "entropy", "gradients", "robustness", "oscillations", "scrambling", "forcing_interval",
-           "flow_lyapunov", "audit", "audit_rnn", "AuditResult", "report", "bifurcation",
+           "flow_lyapunov", "audit", "audit_rnn", "contraction", "AuditResult", "report", "bifurcation",
            "Bifurcation", "exact", "interval", "whole_period"]
 
 
@@ -670,6 +670,18 @@ def audit(out: str, *, preset: str | None = None, activation=None, init=None, wi
     summary = run_audit(run, str(out), workers=workers, scheduler=scheduler, progress=progress,
                         levels=[float(v) for v in levels])
     return AuditResult(str(out), json.dumps(summary, sort_keys=True))
+
+
+def contraction(f, *, input=None) -> Result:
+    """Prove that the n-dimensional RNN f (an RNN file or RNNMap) is a contraction on a box that every
+    orbit enters: one fixed point, every orbit converges to it (claim rnn_contraction); or undecided."""
+    from certify.dynamics.rnn_contraction import certify_contraction
+
+    if not _is_rnn(f):
+        raise CertifyError("contraction reads an n-dimensional RNN (a JSON rnn or rnn_feedback file, an nn.RNN "
+                           "state_dict, or certify.rnn(...))")
+    net = _rnn_net(f, input)
+    return Result.of("contraction", certify_contraction(net), net)
 
 
 def audit_rnn(out: str, *, widths=(2, 4, 8, 16), gains=(1,), samples: int = 100, seed: int = 0, period=3,

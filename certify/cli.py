@@ -155,6 +155,12 @@ def _stability(args) -> int:
     return code
 
 
+def _contraction(args) -> int:
+    """certify contraction RNN: a certified global contraction (one fixed point attracting every orbit)."""
+    extra = {"input": args.input} if args.input is not None else {}
+    return _emit(args, _api().contraction(args.map, **extra))
+
+
 def _export(args) -> int:
     """Write the Coq proof of a certificate; print the theorem it states and how to check it."""
     text = _api().export(args.file, coq=args.coq)
@@ -618,6 +624,13 @@ def _parser() -> argparse.ArgumentParser:
     sb.add_argument("--timeout", type=float, default=None, help=_TIMEOUT_HELP)
     sb.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     sb.add_argument("--out", help="write the certificate to this file (atomically)")
+    ct = sub.add_parser("contraction", help="an RNN proved to contract a box every orbit enters: one fixed point "
+                                            "attracts every orbit (no cycles of period > 1, no chaos)")
+    ct.add_argument("map", help="an n-dimensional RNN file (JSON with \"kind\": \"rnn\" or \"rnn_feedback\", or an "
+                                "nn.RNN state_dict)")
+    _input_argument(ct)
+    ct.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
+    ct.add_argument("--out", help="write the certificate to this file (atomically)")
     rb = sub.add_parser("robustness", help="certified radius [lo, hi] of period 3 under weight perturbations")
     rb.add_argument("map", help="a weights file or rnn1d(...)")
     _activation_argument(rb)
@@ -768,7 +781,7 @@ def main(argv=None) -> int:
 
 _COMMANDS = {"period": _periodic, "orbits": _periodic, "threshold": _threshold, "windows": _threshold,
              "bifurcation": _bifurcation, "chaos-onset": _chaos_onset, "phase": _phase, "audit": _audit,
-             "report": _report, "gradients": _gradients, "forcing-interval": _forcing, "entropy": _entropy,
+             "report": _report, "gradients": _gradients, "contraction": _contraction, "forcing-interval": _forcing, "entropy": _entropy,
              "lyapunov": _lyapunov, "robustness": _robustness, "oscillations": _oscillations,
              "scrambling": _scrambling, "export": _export, "stability": _stability}
 

@@ -7,6 +7,7 @@ rnn8_torch.safetensors  the state_dict of nn.RNN(2, 8) (tanh): PyTorch's default
                         --input 0.1,-0.2 (the input held at that constant vector)
 rnn8_gain4.safetensors  nn.RNN(1, 8) (tanh) at the default init with weight_hh_l0 times 4 (seed 11): a
                         chaotic-looking autonomous map (QR estimate lambda_max ~ 0.13), the gradients example
+rnn8_gain1.safetensors  nn.RNN(1, 8) (tanh) at the default init, gain 1 (seed 0): a certified contraction
 rnn_feedback.json       an output-feedback RNN: hidden width 3, output y = V h + c (2 numbers) fed back as
                         the next input, h -> tanh(W h + U y + b); exact rationals
 """
@@ -38,6 +39,8 @@ def main() -> None:
     save_file(sd, os.path.join(HERE, "rnn8_torch.safetensors"), metadata={"activation": "tanh"})
     sd = torch_rnn_state_dict(np.random.default_rng(CHAOS_SEED), 8, CHAOS_GAIN)
     save_file(sd, os.path.join(HERE, "rnn8_gain4.safetensors"), metadata={"activation": "tanh"})
+    sd = torch_rnn_state_dict(np.random.default_rng(0), 8, 1.0)
+    save_file(sd, os.path.join(HERE, "rnn8_gain1.safetensors"), metadata={"activation": "tanh"})
     with open(os.path.join(HERE, "rnn_feedback.json"), "w", encoding="utf-8") as fh:
         json.dump(FEEDBACK, fh, indent=1)
         fh.write("\n")

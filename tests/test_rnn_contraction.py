@@ -86,11 +86,11 @@ def test_tanh_slope_enclosure_is_tight_and_sound():
 def test_audit_counts_resumes_and_runs_registered_columns(tmp_path, monkeypatch):
     """A small audit counts contractions and 3-cycles, a registered column appears, and a rerun adds no line."""
     monkeypatch.setitem(rnn_audit.COLUMNS, "always", lambda net, budget: "proved")
-    audit = RNNAudit([2], [0.5, 3.0], 3, seed=1)
+    audit = RNNAudit([2], [0.5, 3.0], 2, seed=1)
     out = str(tmp_path / "a")
     s = run_rnn_audit(audit, out, workers=1, progress=False)
     rows = {(r["width"], r["gain"]): r for r in s["rows"]}
-    assert s["complete"] and rows[(2, 0.5)]["contraction"] == 3 and rows[(2, 3.0)]["always"] == 3
+    assert s["complete"] and rows[(2, 0.5)]["contraction"] == 2 and rows[(2, 3.0)]["always"] == 2
     for r in s["rows"]:
         assert r["period"] + r["contraction"] + r["undecided"] == r["n"]
     lines = open(os.path.join(out, "results.jsonl")).read()
@@ -105,3 +105,17 @@ def test_cli_hidden_needs_model_rnn(tmp_path, capsys):
     """--hidden on a 1D audit exits 2."""
     assert main(["audit", "--hidden", "8", "--out", str(tmp_path / "x")]) == 2
     assert "--model rnn" in capsys.readouterr().err
+
+
+def test_cli_contraction_proved_and_rechecked(tmp_path, capsys):
+    """certify contraction on nn.RNN(1, 8) at gain 1 (seed 0) proves one globally attracting fixed point; check agrees."""
+    out = str(tmp_path / "c.json")
+    assert main(["contraction", os.path.join(ROOT, "examples", "rnn8_gain1.safetensors"), "--out", out]) == 0
+    assert "every orbit converges to it" in capsys.readouterr().out
+    assert check(json.load(open(out))).ok
+
+
+def test_cli_contraction_refuses_a_1d_map(capsys):
+    """certify contraction on a 1D formula exits 2."""
+    assert main(["contraction", "logistic(r=3.83)"]) == 2
+    assert "n-dimensional RNN" in capsys.readouterr().err

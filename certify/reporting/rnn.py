@@ -170,3 +170,23 @@ def render_rnn_gradients(cert: dict) -> str:
     out.append(f"regime   {cert['regime']} (ESTIMATE: read off the fitted rate)")
     out.append(f"verdict  PROVED: 1 fact re-verified by the independent checker at {cert['precision']} bits")
     return "\n".join(out)
+
+
+def render_rnn_contraction(cert: dict) -> str:
+    """certify contraction RNN: the kernel's statement (a proved contraction) or the reason it is undecided."""
+    m = cert["map"]
+    can = m["canonical"]
+    out = [f"map      {m['given']}",
+           f"         h -> {can['activation']}(W h + b), dimension {len(can['b'])}   [{m['class']}]"]
+    if cert["verdict"] != "proved":
+        out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
+        return "\n".join(out)
+    from certify.checker import check
+
+    fact = cert["evidence"][0]
+    res = check(cert)
+    out.append(f"proves   {res.statement}")
+    out.append(f"how      trapped box after {fact['steps']} ball image(s) of the activation's range, "
+               f"{'weighted max-norm' if fact['norm'] == 'max' else 'weighted Euclidean norm'}")
+    out.append(f"verdict  PROVED: 1 fact re-verified by the independent checker at {cert['precision']} bits")
+    return "\n".join(out)
