@@ -89,3 +89,45 @@ def test_cli_wrong_dimension_is_refused(capsys):
     """--z0 with 2 numbers for an 8-dimensional RNN exits 2."""
     assert main(["gradients", CHAOS, "--z0", "0.1,0.2", "--horizon", "10"]) == 2
     assert "8 comma-separated" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def trapped():
+    return rnn_gradients(load_rnn(os.path.join(ROOT, "examples", "rnn8_tanh.json")), Z0, horizon=200, points=10)
+
+
+def test_attracted_orbit_gets_a_bound_for_all_t(trapped):
+    """The orbit of z0 = 0.1 under the 8-dimensional example is trapped near an attracting 7-cycle: fact 1 bounds every T >= H."""
+    assert [f["fact"] for f in trapped["evidence"]] == ["jacobian_norms", "trapped_cycle"]
+    res = check(trapped)
+    assert res.ok and "for every T >= 200" in res.statement
+
+
+def test_all_t_bound_holds_beyond_the_horizon(trapped):
+    """The float product at T = 200 + 7m stays below K q^m (checked to T = 900, with slack 1e-6 in the log)."""
+    import re
+    net = load_rnn(os.path.join(ROOT, "examples", "rnn8_tanh.json"))
+    st = check(trapped).statement
+    logK = float(re.search(r"log K <= (\S+)", st).group(1))
+    q = float(re.search(r"q <= (\S+) <", st).group(1))
+    W, b = net.floats()
+    z, P = np.full(8, 0.1), np.eye(8)
+    for T in range(1, 901):
+        u = W @ z + b
+        P = ((1 - np.tanh(u) ** 2)[:, None] * W) @ P
+        z = np.tanh(u)
+        if T >= 200:
+            assert math.log(np.abs(P).sum(axis=1).max()) <= logK + ((T - 200) // 7) * math.log(q) + 1e-6
+
+
+def test_trapped_box_tamper_is_rejected(trapped):
+    """The box moved off z_H, or a weight made 10^6 times larger, fails fact 1."""
+    bad = copy.deepcopy(trapped)
+    iv = bad["evidence"][1]["box"][0]
+    lo, hi = interval_parse(iv)
+    iv["lo"], iv["hi"] = str(hi), str(2 * hi - lo)
+    res = check(bad)
+    assert not res.ok and "fact 1 (trapped_cycle)" in res.message
+    bad = copy.deepcopy(trapped)
+    bad["evidence"][1]["weights"][3] = str(10 ** 6)
+    assert "fact 1 (trapped_cycle)" in check(bad).message

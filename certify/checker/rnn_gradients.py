@@ -12,7 +12,13 @@ values, the regime read from them and the Lyapunov exponent estimate are informa
 al., Theorem 2: along a chaotic orbit the norm grows like exp(lambda_max T); along an orbit attracted
 to a stable cycle it stays bounded or decays).
 
-Imports only flint, certify.certificates and the kernel's modules statement, rnn and gradients.
+An optional second fact, trapped_cycle, bounds the product for *every* T >= H (trapped_bound): a box
+around z_H that f^(p j) maps into itself (mean-value form), and a weighted norm in which the p j-step
+slope product over the box's images is < 1, give ||dz_T/dz_0||_inf <= K q^floor((T - H)/(p j)): the gradient vanishes
+(Theorem 1 of Mikhaeil et al., proved for this orbit).
+
+Imports only flint, certify.certificates and the kernel's modules statement, rnn, rnn_contraction and
+gradients.
 """
 
 from __future__ import annotations
@@ -23,9 +29,9 @@ from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.gradients import SLACK, _checkpoints, _keys
 from certify.checker.limits import MAX_HORIZON
 from certify.checker.rnn import _identity, _image, parse_rnn
-from certify.checker.statement import Failure, Statement, ball_text, facts_list, undecided, whole
+from certify.checker.statement import Failure, Statement, _decimal, ball_text, facts_list, undecided, whole
 
-__all__ = ["rnn_gradients", "norm_logs", "gradient_work", "MAX_GRADIENT_WORK"]
+__all__ = ["rnn_gradients", "norm_logs", "orbit_product", "trapped_bound", "gradient_work", "MAX_GRADIENT_WORK"]
 
 MAX_GRADIENT_WORK = 1 << 24  # n^2 H (1 + prec / 512): ball entries formed (about 20 s)
 
@@ -50,6 +56,11 @@ def _log_norm(P: arb_mat):
 
 def norm_logs(m, z0: list, horizon: int, prec: int, ts=None) -> dict:
     """{T: ball enclosing log ||dz_T/dz_0||_inf, or None} for T in `ts` (default 1..horizon)."""
+    return orbit_product(m, z0, horizon, prec, ts)[0]
+
+
+def orbit_product(m, z0: list, horizon: int, prec: int, ts=None) -> tuple:
+    """(norm_logs's dict, the ball vector z_H, the ball matrix dz_H/dz_0)."""
     want = set(range(1, horizon + 1) if ts is None else ts)
     Z = arb_mat(m.n, 1, [arb(v) for v in z0])
     P, out = _identity(m.n), {}
@@ -58,7 +69,69 @@ def norm_logs(m, z0: list, horizon: int, prec: int, ts=None) -> dict:
         P = A * P
         if t in want:
             out[t] = _log_norm(P)
-    return out
+    return out, Z, P
+
+
+_TRAP_KEYS = {"fact", "p", "power", "box", "weights"}
+MAX_TRAP = 64  # the cycle's period p and the power j
+
+
+def trapped_bound(m, fact: dict, Z, P) -> tuple:
+    """(log K, q, L) such that ||dz_T/dz_0||_inf <= K q^floor((T - H) / L) for every T >= H, L = p j, from a
+    trapped_cycle fact. The kernel checks z_H in the box B_0; B_{t+1} = hull(f(B_t)) (ball images, so
+    f^t(B_0) lies in B_t) and the slope balls A_t = diag(s) W over B_t (s the hull of act' over W B_t + b);
+    Q = A_{L-1} ... A_0 and, with c the centre of B_0, the mean-value form f^L(c) + Q (B_0 - c) inside
+    B_0, so f^L maps B_0 into itself (f^L(x) - f^L(c) is a product of slope matrices between points of
+    the convex B_t); with the weighted norm ||M||_d = max_i sum_k |M_ik| d_k / d_i, q = ||Q||_d < 1. The
+    orbit after H stays in B_0, B_1, ..., B_{L-1} cyclically, so dz_T/dz_0 = R_r Q'^m dz_H/dz_0 with
+    T = H + m L + r, every factor in the balls; C = the largest ||A_{r-1} ... A_0||_d over r < L (1 at
+    r = 0), N = ||dz_H/dz_0||_d and K = (max d / min d) C N (||M||_inf <= (max d / min d) ||M||_d)."""
+    from certify.checker.rnn_contraction import _act_interval, contraction_factor
+
+    if not isinstance(fact, dict) or set(fact) != _TRAP_KEYS or fact.get("fact") != "trapped_cycle":
+        raise Failure(f"a trapped_cycle fact has the keys {sorted(_TRAP_KEYS)}")
+    p, j = whole(fact["p"], "p", 1, MAX_TRAP), whole(fact["power"], "power", 1, MAX_TRAP)
+    n, L = m.n, p * j
+    box, d = fact["box"], fact["weights"]
+    if not (isinstance(box, list) and len(box) == n and isinstance(d, list) and len(d) == n):
+        raise Failure(f"box and weights must each list {n} entries")
+    box = [interval_parse(iv) for iv in box]
+    d = [q_parse(v) for v in d]
+    if not all(v > 0 for v in d) or not all(lo <= hi for lo, hi in box):
+        raise Failure("the weights must be positive and the box's intervals lo <= hi")
+    if not all(Z[i, 0].lower().fmpq() >= box[i][0] and Z[i, 0].upper().fmpq() <= box[i][1] for i in range(n)):
+        raise Failure("z_H (the kernel's orbit enclosure at the horizon) is not inside the box")
+    W = arb_mat(n, n, [arb(w) for r in m.W for w in r])
+    b = [arb(v) for v in m.b]
+
+    def image(X):
+        u = [sum((W[i, k] * X[k] for k in range(n)), b[i]) for i in range(n)]
+        vals, slopes = zip(*(_act_interval(m.activation, ui) for ui in u))
+        return list(vals), arb_mat(n, n, [slopes[i] * W[i, k] for i in range(n) for k in range(n)])
+
+    X = [arb(lo).union(arb(hi)) for lo, hi in box]
+    c = [arb((lo + hi) / 2) for lo, hi in box]
+    delta = arb_mat(n, 1, [x - ci for x, ci in zip(X, c)])  # contains B_0 - c
+    R, C, Q = _identity(n), arb(1), None
+    for t in range(L):
+        X, A = image(X)
+        c, _ = image(c)
+        Q = A * (R if t == 0 else Q)
+        if t < L - 1:
+            C = C.max(contraction_factor(Q, d))
+    img = Q * delta
+    for i, (lo, hi) in enumerate(box):
+        v = c[i] + img[i, 0]
+        if not (v.lower().fmpq() >= lo and v.upper().fmpq() <= hi):
+            raise Failure(f"f^{L} is not proved to map the box into itself (mean-value form, coordinate {i})")
+    q = contraction_factor(Q, d)
+    if not q < 1:
+        raise Failure(f"the weighted norm of the {L}-step slope product is not proved < 1")
+    ratio = arb(max(d)) / arb(min(d))
+    N = contraction_factor(P, d)
+    if not (N > 0 and N.is_finite()):
+        raise Failure("the weighted norm of dz_H/dz_0 is not proved positive and finite")
+    return (ratio * C * N).log(), q, L
 
 
 def _check_norms(ts, stated, logs) -> None:
@@ -103,19 +176,31 @@ def rnn_gradients(prog, cert: dict) -> Statement:
     if cert["verdict"] != "proved":
         raise Failure("an rnn_gradients certificate is proved or undecided, never refuted")
     evidence = facts_list(cert)
-    if [f["fact"] for f in evidence] != ["jacobian_norms"]:
-        raise Failure("an rnn_gradients certificate holds one jacobian_norms fact")
+    if [f["fact"] for f in evidence] not in (["jacobian_norms"], ["jacobian_norms", "trapped_cycle"]):
+        raise Failure("an rnn_gradients certificate holds one jacobian_norms fact, then optionally one trapped_cycle "
+                      "fact")
     prec = cert["precision"]
     if gradient_work(m.n, H, prec) > MAX_GRADIENT_WORK:
         raise Failure(f"n = {m.n}, horizon {H} at {prec} bits is beyond the kernel's work limit")
     g = evidence[0]
     _keys(g, {"fact", "T", "log_norm"})
     ts = _checkpoints(g, H)
-    logs = norm_logs(m, z0, H, prec, ts)
+    logs, Z, P = orbit_product(m, z0, H, prec, ts)
     try:
         _check_norms(ts, g["log_norm"], logs)
     except Failure as e:
         raise Failure(f"fact 0 (jacobian_norms): {e}") from None
-    return Statement(f"along {where}, log ||dz_T/dz_0||_inf {ball_text(logs[H])} at T = {H} (dz_T/dz_0 = "
-                     f"prod_(t<T) diag(act'(W z_t + b)) W, enclosed at {len(ts)} checkpoint"
-                     f"{'s' if len(ts) > 1 else ''} T <= {H}, listed)", 1)
+    text = (f"along {where}, log ||dz_T/dz_0||_inf {ball_text(logs[H])} at T = {H} (dz_T/dz_0 = "
+            f"prod_(t<T) diag(act'(W z_t + b)) W, enclosed at {len(ts)} checkpoint"
+            f"{'s' if len(ts) > 1 else ''} T <= {H}, listed)")
+    if len(evidence) == 2:
+        try:
+            logK, q, L = trapped_bound(m, evidence[1], Z, P)
+        except Failure as e:
+            raise Failure(f"fact 1 (trapped_cycle): {e}") from None
+        p = evidence[1]["p"]
+        text += (f"\nfor every T >= {H}: ||dz_T/dz_0||_inf <= K q^floor((T - {H})/{L}) with log K <= "
+                 f"{_decimal(logK.upper().fmpq(), True, 6)} and q <= {_decimal(q.upper().fmpq(), True, 6)} < 1: the orbit is "
+                 f"trapped near an attracting cycle of period {p} (f^{L} maps a box around z_{H} into itself) and the gradient "
+                 f"vanishes exponentially (Mikhaeil et al., Theorem 1, proved for this orbit)")
+    return Statement(text, len(evidence))

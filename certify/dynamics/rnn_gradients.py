@@ -20,7 +20,8 @@ from certify.arith import Budget, dyadic, workprec
 from certify.certificates import SCHEMA, interval
 from certify.checker import check
 from certify.checker.limits import MAX_HORIZON
-from certify.checker.rnn_gradients import MAX_GRADIENT_WORK, gradient_work, norm_logs
+from certify.checker.rnn_gradients import MAX_GRADIENT_WORK, gradient_work, orbit_product, trapped_bound
+from certify.checker.statement import Failure
 from certify.certificates import q_str
 from certify.dynamics.gradients import _fit
 from certify.dynamics.rnn import spectrum_estimate
@@ -39,6 +40,61 @@ def _iv(v):
     return dyadic(v.lower().fmpq(), 48, up=False), dyadic(v.upper().fmpq(), 48, up=True)
 
 
+def _period_of(net: RNNMap, z: np.ndarray, steps: int = 4000) -> int | None:
+    """The period p <= 64 of the float cycle the orbit of z has reached (or reaches after `steps`), else None."""
+    from certify.periodic.rnn import _acts
+
+    W, b = net.floats()
+    act, _ = _acts(net.activation)
+    orbit = [z]
+    for _ in range(steps + 64):
+        orbit.append(act(W @ orbit[-1] + b))
+    tail = orbit[-65:]
+    for p in range(1, 65):
+        if np.abs(tail[-1] - tail[-1 - p]).max() < 1e-10 * (1 + np.abs(tail[-1]).max()):
+            return p
+    return None
+
+
+def _trapped_fact(net: RNNMap, Z, P):
+    """A trapped_cycle fact (the gradient bound for every T >= H) when the orbit at H is near an attracting
+    cycle of period p: powers j = 1, 2, 4, ..., weights d from the Perron vector of |Q| (Q the p j-step
+    slope product along the orbit balls from z_H), boxes c +- r d of growing r; None when no attempt
+    passes the kernel's test (trapped_bound)."""
+    from flint import fmpq
+
+    from certify.checker.rnn import _identity, _image
+    from certify.dynamics.rnn_contraction import _weights
+
+    n = net.n
+    c = np.array([float(Z[i, 0].mid()) for i in range(n)])
+    p = _period_of(net, c)
+    if p is None:
+        return None
+    rad = max(float(Z[i, 0].rad()) for i in range(n))
+    Zc, M = Z, _identity(n)
+    for _ in range(p):
+        Zc, A = _image(net.model, Zc, 64)
+        M = A * M
+    j, Mj = 1, M
+    while p * j <= 64 and j <= 64:
+        d = _weights(Mj)
+        df = np.array([float(v) for v in d])
+        for r in (1e-10, 1e-8, 1e-6, 1e-4, 1e-2):
+            r = max(r * (1 + np.abs(c).max()), 4 * rad / df.min())
+            box = [(fmpq(*float(v - r * w).as_integer_ratio()), fmpq(*float(v + r * w).as_integer_ratio()))
+                   for v, w in zip(c, df)]
+            fact = {"fact": "trapped_cycle", "p": p, "power": j, "box": [interval(lo, hi) for lo, hi in box],
+                    "weights": [q_str(v) for v in d]}
+            try:
+                trapped_bound(net.model, fact, Z, P)
+            except Failure:
+                continue
+            return fact
+        j, Mj = 2 * j, Mj * Mj
+    return None
+
+
 def rnn_gradients(net: RNNMap, z0: list, horizon: int = 500, points: int = 100, budget: Budget = Budget()) -> dict:
     """Certificate (claim rnn_gradients) of log ||dz_T/dz_0||_inf at checkpoints T <= horizon along the
     orbit of the exact start z0 (fmpq list), with the fitted growth rate and lambda_max (estimates)."""
@@ -50,12 +106,13 @@ def rnn_gradients(net: RNNMap, z0: list, horizon: int = 500, points: int = 100, 
     lmax = float(lam["values"][0]) if lam.get("values") else 0.0
     rate = max(lmax if math.isfinite(lmax) else 0.0, 0.0)
     ts = sorted(set(np.linspace(1, horizon, min(points, horizon)).round().astype(int).tolist()))
-    prec, logs = 64 + int(horizon * (1.5 * rate / math.log(2) + 0.05)), None
+    prec, logs, trap = 64 + int(horizon * (1.5 * rate / math.log(2) + 0.05)), None, None
     while prec <= 1 << 16 and gradient_work(net.n, horizon, prec) <= MAX_GRADIENT_WORK:
         with workprec(prec):
-            vals = norm_logs(net.model, z0, horizon, prec, ts)
+            vals, Z, P = orbit_product(net.model, z0, horizon, prec, ts)
             if all(_tight(vals[t]) for t in ts):
                 logs = [_iv(vals[t]) for t in ts]
+                trap = _trapped_fact(net, Z, P)
                 break
         budget.report(f"gradients: enclosures not tight at {prec} bits")
         prec *= 2
@@ -74,7 +131,8 @@ def rnn_gradients(net: RNNMap, z0: list, horizon: int = 500, points: int = 100, 
               "vanishing: exponential decay (orbit attracted to a stable cycle, Theorem 1)"
               if slope < -3 * stderr - 1e-3 else "bounded: neither growth nor decay detected")
     cert = {**base, "verdict": "proved", "precision": prec,
-            "evidence": [{"fact": "jacobian_norms", "T": ts, "log_norm": [interval(*v) for v in logs]}],
+            "evidence": [{"fact": "jacobian_norms", "T": ts, "log_norm": [interval(*v) for v in logs]}]
+            + ([trap] if trap is not None else []),
             "growth_rate": {"status": "estimate", "value": format(slope, ".6g"), "stderr": format(stderr, ".2g")},
             "regime": regime,
             "growth_method": "least squares slope of the certified log||dz_T/dz_0||_inf over the second half of the "
