@@ -28,17 +28,18 @@ from flint import arb, arb_mat
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.gradients import SLACK, _checkpoints, _keys
 from certify.checker.limits import MAX_HORIZON
-from certify.checker.rnn import _identity, _image, parse_rnn
+from certify.checker.rnn import _act, _identity, parse_rnn
 from certify.checker.statement import Failure, Statement, _decimal, ball_text, facts_list, undecided, whole
 
 __all__ = ["rnn_gradients", "norm_logs", "orbit_product", "trapped_bound", "gradient_work", "MAX_GRADIENT_WORK"]
 
-MAX_GRADIENT_WORK = 1 << 24  # n^2 H (1 + prec / 512): ball entries formed (about 20 s)
+MAX_GRADIENT_WORK = 1 << 23  # n^2 max(n, 32)/32 H (1 + prec/512): about 25 s on a loaded 2-core machine
 
 
 def gradient_work(n: int, horizon: int, prec: int) -> int:
-    """The cost of enclosing the orbit and the product for `horizon` steps, in MAX_GRADIENT_WORK units."""
-    return n * n * horizon * (1 + prec // 512)
+    """The cost of enclosing the orbit and the product for `horizon` steps, in MAX_GRADIENT_WORK units
+    (matrix products: n^3 per step, the Python overhead n^2 for small n)."""
+    return n * n * max(n, 32) // 32 * horizon * (1 + prec // 512)
 
 
 def _log_norm(P: arb_mat):
@@ -60,13 +61,22 @@ def norm_logs(m, z0: list, horizon: int, prec: int, ts=None) -> dict:
 
 
 def orbit_product(m, z0: list, horizon: int, prec: int, ts=None) -> tuple:
-    """(norm_logs's dict, the ball vector z_H, the ball matrix dz_H/dz_0)."""
+    """(norm_logs's dict, the ball vector z_H, the ball matrix dz_H/dz_0). Each step: u = W z + b,
+    z' = act(u) and the slope balls s = act'(u) (certify.checker.rnn's enclosures), P' = diag(s) (W P)
+    (diag(s) W P is the same product as (diag(s) W) P; two matrix products in arb, n entries set by hand)."""
     want = set(range(1, horizon + 1) if ts is None else ts)
-    Z = arb_mat(m.n, 1, [arb(v) for v in z0])
-    P, out = _identity(m.n), {}
+    n = m.n
+    W, b = m.balls(prec)
+    Z = arb_mat(n, 1, [arb(v) for v in z0])
+    P, out = _identity(n), {}
     for t in range(1, horizon + 1):
-        Z, A = _image(m, Z, prec)
-        P = A * P
+        u = W * Z + b
+        vals, slopes = zip(*(_act(m.activation, u[i, 0]) for i in range(n)))
+        D = arb_mat(n, n)
+        for i in range(n):
+            D[i, i] = slopes[i]
+        Z = arb_mat(n, 1, list(vals))
+        P = D * (W * P)
         if t in want:
             out[t] = _log_norm(P)
     return out, Z, P
@@ -102,12 +112,15 @@ def trapped_bound(m, fact: dict, Z, P) -> tuple:
     if not all(Z[i, 0].lower().fmpq() >= box[i][0] and Z[i, 0].upper().fmpq() <= box[i][1] for i in range(n)):
         raise Failure("z_H (the kernel's orbit enclosure at the horizon) is not inside the box")
     W = arb_mat(n, n, [arb(w) for r in m.W for w in r])
-    b = [arb(v) for v in m.b]
+    b = arb_mat(n, 1, [arb(v) for v in m.b])
 
-    def image(X):
-        u = [sum((W[i, k] * X[k] for k in range(n)), b[i]) for i in range(n)]
-        vals, slopes = zip(*(_act_interval(m.activation, ui) for ui in u))
-        return list(vals), arb_mat(n, n, [slopes[i] * W[i, k] for i in range(n) for k in range(n)])
+    def image(X):  # (act(W X + b), diag(act'(W X + b)) W) as balls, X a list of n balls
+        u = W * arb_mat(n, 1, X) + b
+        vals, slopes = zip(*(_act_interval(m.activation, u[i, 0]) for i in range(n)))
+        D = arb_mat(n, n)
+        for i in range(n):
+            D[i, i] = slopes[i]
+        return list(vals), D * W
 
     X = [arb(lo).union(arb(hi)) for lo, hi in box]
     c = [arb((lo + hi) / 2) for lo, hi in box]
