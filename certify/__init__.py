@@ -20,7 +20,7 @@ _EXPORTS = {
     "gradients": "certify.api", "robustness": "certify.api", "oscillations": "certify.api",
     "scrambling": "certify.api", "forcing_interval": "certify.api", "flow_lyapunov": "certify.api",
     "audit": "certify.api", "AuditResult": "certify.api", "report": "certify.api", "export": "certify.api",
-    "NoCoqExport": "certify.coq",
+    "NoCoqExport": "certify.coq", "rnn": "certify.api", "rnn_feedback": "certify.api",
     "bifurcation": "certify.api", "Bifurcation": "certify.api", "chaos": "certify.api",
     "Result": "certify.results", "CheckResult": "certify.results", "Estimate": "certify.results",
     "Map": "certify.maps", "Family": "certify.maps", "CertifyError": "certify.errors",

@@ -19,9 +19,9 @@ from numbers import Integral
 from certify.errors import CertifyError
 from certify.results import CheckResult, Estimate, Result, _TextViews
 
-__all__ = ["parse", "family", "load", "rnn1d", "rnn", "from_torch", "check", "period", "orbits", "threshold", "windows", "chaos_onset", "phase",
+__all__ = ["parse", "family", "load", "rnn1d", "rnn", "rnn_feedback", "from_torch", "check", "period", "orbits", "threshold", "windows", "chaos_onset", "phase",
            "lyapunov", "entropy", "gradients", "robustness", "oscillations", "scrambling", "forcing_interval",
-           "flow_lyapunov", "audit", "AuditResult", "report", "bifurcation",
+           "flow_lyapunov", "audit", "audit_rnn", "contraction", "AuditResult", "report", "bifurcation",
            "Bifurcation", "exact", "interval", "whole_period"]
 
 
@@ -142,6 +142,13 @@ def from_torch(module, activation: str | None = None, x0=None):
     return _from_torch(module, activation)
 
 
+def rnn_feedback(W, U, V, b, c, activation: str = "tanh"):
+    """The output-feedback RNN h -> act(W h + U y + b) with output y = V h + c fed back as input,
+    as its exact reduced map h -> act((W + U V) h + (U c + b)) (an RNNMap)."""
+    from certify.maps.rnn import rnn_feedback as _fb
+    return _fb(W, U, V, b, c, activation)
+
+
 def rnn(W, b, activation: str = "tanh"):
     """The n-dimensional map h -> act(W h + b) (act: tanh, sigmoid, relu, hardtanh) from lists, numpy
     arrays or torch tensors; floats are the binary numbers they store. `certify.period(net, p)`
@@ -167,14 +174,26 @@ def _is_rnn(f) -> bool:
     return isinstance(f, RNNMap) or (isinstance(f, str) and is_rnn_file(f))
 
 
-def _rnn_period(f, p, max_prec, timeout, progress) -> Result:
+def _rnn_net(f, input=None):
+    """The RNNMap of f (an RNNMap, or an RNN file); `input` (a list, or text "0.1,0.2") holds an
+    nn.RNN state_dict's input at that constant vector, exactly."""
+    from certify.maps.rnn import RNNMap, load_rnn, parse_input
+
+    if isinstance(f, RNNMap):
+        if input is not None:
+            raise CertifyError("input (--input) applies when an nn.RNN state_dict is read; build the map with "
+                               "certify.from_torch(module, x0=...) instead")
+        return f
+    return load_rnn(f, parse_input(input) if isinstance(input, str) else input)
+
+
+def _rnn_period(f, p, max_prec, timeout, progress, input=None) -> Result:
     """period for an n-dimensional RNN map: a certified cycle of minimal period p (or undecided)."""
     from certify import limits
     from certify.certificates import SCHEMA
-    from certify.maps.rnn import RNNMap, load_rnn
     from certify.periodic.rnn import certify_rnn_cycle
 
-    net = f if isinstance(f, RNNMap) else load_rnn(f)
+    net = _rnn_net(f, input)
     budget = _budget(None, progress, max_prec=max_prec)
 
     def undecided(reason):
@@ -184,6 +203,24 @@ def _rnn_period(f, p, max_prec, timeout, progress) -> Result:
                 "reason": reason}
     cert = limits.guard(_timeout(timeout), lambda: certify_rnn_cycle(net, p, budget), undecided)
     return Result.of("period", cert, net)
+
+
+def _fmpq_exact(v, what: str):
+    from flint import fmpq
+    from certify.maps.weights import exact as _ex
+    return fmpq(*_ex(v, what))
+
+
+def _float_vector(v, n: int, what: str) -> list:
+    """n finite floats from "a,b,..." or a sequence (a start for a float orbit: floats only find)."""
+    import math as _m
+    try:
+        z = [float(t) for t in (v.split(",") if isinstance(v, str) else v)]
+    except (TypeError, ValueError):
+        z = []
+    if len(z) != n or not all(_m.isfinite(t) for t in z):
+        raise CertifyError(f"{what} for this RNN takes {n} comma-separated finite numbers, got {v!r}")
+    return z
 
 
 def _is_plrnn(f) -> bool:
@@ -236,10 +273,12 @@ def _coq_file_name(path) -> None:
                            f"_; e.g. proof.v), not {name!r}")
 
 
-def period(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=None, progress=None) -> Result:
+def period(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=None, progress=None,
+           input=None) -> Result:
     """Prove or refute: f has a point of minimal period p (on `domain`, an interval f maps into
-    itself, if given; else on all of R)."""
-    return _periodic("period", f, p, domain, max_cells, max_prec, timeout, progress)
+    itself, if given; else on all of R). For an nn.RNN state_dict, `input` holds the input at a
+    constant vector (a list of numbers, or "0.1,0.2")."""
+    return _periodic("period", f, p, domain, max_cells, max_prec, timeout, progress, input)
 
 
 def orbits(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=None, progress=None) -> Result:
@@ -247,16 +286,18 @@ def orbits(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=N
     return _periodic("orbits", f, p, domain, max_cells, max_prec, timeout, progress)
 
 
-def _periodic(command, f, p, domain, max_cells, max_prec, timeout, progress) -> Result:
+def _periodic(command, f, p, domain, max_cells, max_prec, timeout, progress, input=None) -> Result:
     from certify.periodic.period import certify_orbits, certify_period
 
+    if input is not None and not _is_rnn(f):
+        raise CertifyError("input (--input) is the constant input of an nn.RNN state_dict")
     p = whole_period(p)
     domain = interval(domain, "domain") if domain is not None else None
     _count(max_prec, "max_prec (--max-prec, bits)", 64)
     if _is_rnn(f):
         if command != "period" or domain is not None or max_cells is not None:
             raise CertifyError("an n-dimensional RNN takes `period` without --domain and --max-cells")
-        return _rnn_period(f, p, max_prec, timeout, progress)
+        return _rnn_period(f, p, max_prec, timeout, progress, input)
     m = parse(f)
     run = certify_period if command == "period" else certify_orbits
     cert = run(m, p, domain=domain, budget=_budget(max_cells, progress, max_prec=max_prec), timeout=_timeout(timeout))
@@ -365,13 +406,22 @@ def phase(fam, x: str, y: str, range, *, grid: int = 16, depth: int = 5, max_cel
 
 
 def lyapunov(f, p=1, *, x0=None, steps: int = 100_000, spectrum: bool = False, cap: int = 16,
-             progress=None) -> Result:
+             progress=None, input=None) -> Result:
     """Lyapunov exponents of every certified orbit of period p (exact or enclosed), and of a typical
     orbit (an estimate with its error bar, unless |f'| is constant). For a PLRNN (a file or a
     certify.maps.plrnn.PLRNN): every cycle of period 1..p, its stability, and with `spectrum=True`
     a spectrum estimate."""
     p = whole_period(p)
     steps = _count(steps, "steps", 100)
+    if _is_rnn(f):  # an n-dimensional RNN: a certified p-cycle with proved exponents, spectrum estimate
+        from certify.dynamics.rnn import lyapunov_rnn
+
+        net = _rnn_net(f, input)
+        z0 = _float_vector(x0, net.n, "x0 (--x0)") if x0 is not None else None
+        cert = lyapunov_rnn(net, p, spectrum=spectrum, z0=z0, steps=steps, budget=_budget(None, progress))
+        return Result.of("lyapunov", cert, net)
+    if input is not None:
+        raise CertifyError("input (--input) is the constant input of an nn.RNN state_dict")
     if _is_plrnn(f):
         import math as _m
 
@@ -439,7 +489,7 @@ def entropy(f, *, domain=None, depth: int = 60, max_cells=None, timeout=None, pr
 
 
 def gradients(f, x0, *, horizon: int = 2000, param: str | None = None, at=None, loss: bool = False,
-              target_x0=None, activation: str | None = None) -> Result:
+              target_x0=None, activation: str | None = None, input=None) -> Result:
     """Certified enclosures of the BPTT factors dx_T/dx_0 along the orbit of x0 for T <= horizon,
     and the regime they show (vanishing, bounded, exploding); with `param`, also dx_T/d param (a
     family's parameter at `at`, or a weight w<i>, b<i>, a<i>, c of a network) and with `loss` the
@@ -449,6 +499,18 @@ def gradients(f, x0, *, horizon: int = 2000, param: str | None = None, at=None, 
     from certify.dynamics.gradients import gradients as _gradients
     from certify.maps import Map, parse_family, weight_family
 
+    if _is_rnn(f):  # an n-dimensional RNN: x0 is the start z0 (n exact numbers), dz_T/dz_0 in ball matrices
+        from certify.dynamics.rnn_gradients import rnn_gradients
+        from certify.maps.rnn import parse_input
+
+        if param is not None or at is not None or loss or target_x0 is not None or activation is not None:
+            raise CertifyError("an RNN's gradients take z0 and the horizon only (no param, at, loss, target_x0, "
+                               "activation)")
+        net = _rnn_net(f, input)
+        z0 = parse_input(x0) if isinstance(x0, str) else [_fmpq_exact(v, "z0") for v in x0]
+        return Result.of("gradients", rnn_gradients(net, z0, _count(horizon, "horizon", 1)), net)
+    if input is not None:
+        raise CertifyError("input (--input) is the constant input of an nn.RNN state_dict")
     x0 = exact(x0, "x0")
     horizon = _count(horizon, "horizon", 1)
     fam, value, y0, m = None, None, None, None
@@ -636,6 +698,35 @@ def audit(out: str, *, preset: str | None = None, activation=None, init=None, wi
     return AuditResult(str(out), json.dumps(summary, sort_keys=True))
 
 
+def contraction(f, *, input=None) -> Result:
+    """Prove that the n-dimensional RNN f (an RNN file or RNNMap) is a contraction on a box that every
+    orbit enters: one fixed point, every orbit converges to it (claim rnn_contraction); or undecided."""
+    from certify.dynamics.rnn_contraction import certify_contraction
+
+    if not _is_rnn(f):
+        raise CertifyError("contraction reads an n-dimensional RNN (a JSON rnn or rnn_feedback file, an nn.RNN "
+                           "state_dict, or certify.rnn(...))")
+    net = _rnn_net(f, input)
+    return Result.of("contraction", certify_contraction(net), net)
+
+
+def audit_rnn(out: str, *, widths=(2, 4, 8, 16), gains=(1,), samples: int = 100, seed: int = 0, period=3,
+              activation: str = "tanh", self_check: bool = True, workers: int | None = None,
+              progress=None) -> "AuditResult":
+    """Audit randomly initialised n-dimensional RNNs (nn.RNN(1, width) at PyTorch's default init, weight_hh
+    times each gain, input 0) into the folder `out` (resumable): per width and gain the networks with a
+    certified cycle of minimal period `period`, those proved non-chaotic (a certified contraction: one
+    globally attracting fixed point), and the undecided, with Clopper-Pearson intervals."""
+    from certify.arith import Budget
+    from certify.ensembles.rnn_audit import RNNAudit, run_rnn_audit
+
+    run = RNNAudit([_count(k, "a width", 1) for k in widths], [float(g) for g in gains],
+                   _count(samples, "samples", 1), seed, period=whole_period(period), activation=activation,
+                   budget=Budget(self_check=self_check))
+    summary = run_rnn_audit(run, str(out), workers=workers, progress=progress)
+    return AuditResult(str(out), json.dumps(summary, sort_keys=True))
+
+
 @dataclass(frozen=True)
 class AuditResult(_TextViews):
     """An audit's summary (certified counts per width and gain, intervals, tests, fitted thresholds)
@@ -655,6 +746,9 @@ class AuditResult(_TextViews):
 
     @property
     def text(self) -> str:
+        if self.summary.get("model") == "rnn":
+            from certify.ensembles.rnn_audit import render_rnn_audit
+            return render_rnn_audit(self.summary)
         from certify.reporting.text import render_audit
         return render_audit(self.summary)
 

@@ -122,13 +122,16 @@ def _periodic(args) -> int:
         _api()._coq_file_name(coq)
     run = _api().period if args.cmd == "period" else _api().orbits
     from certify.maps.rnn import is_rnn_file
+    rnn_input = {"input": args.input} if getattr(args, "input", None) is not None else {}
     if is_rnn_file(args.map):  # an n-dimensional RNN: its own certifier (certify.periodic.rnn)
         if args.activation is not None:
             raise CertifyError("--activation applies to weights files of 1D networks; an RNN file names its own")
         f = args.map
     else:
+        if rnn_input:
+            raise CertifyError("--input is the constant input of an nn.RNN state_dict (.safetensors, .pt)")
         f = _map(args)
-    res = run(f, args.period, domain=args.domain, max_prec=args.max_prec, **_budget_options(args))
+    res = run(f, args.period, domain=args.domain, max_prec=args.max_prec, **rnn_input, **_budget_options(args))
     code = _emit(args, res, args.plot)
     if coq:
         _api().export(res, coq=coq)
@@ -144,11 +147,18 @@ def _stability(args) -> int:
     if not is_rnn_file(args.map):
         raise CertifyError(f"certify stability reads an n-dimensional RNN file (JSON with \"kind\": \"rnn\", or an "
                            f"nn.RNN state_dict), not {args.map!r}; for 1D maps see certify lyapunov")
-    res = _api().period(args.map, args.period, max_prec=args.max_prec, timeout=args.timeout, progress=_progress_fn())
+    res = _api().period(args.map, args.period, max_prec=args.max_prec, timeout=args.timeout, progress=_progress_fn(),
+                        input=args.input)
     code = _emit(args, res)
     if not args.json and not res.undecided:
         print(render_multipliers(res.certificate))
     return code
+
+
+def _contraction(args) -> int:
+    """certify contraction RNN: a certified global contraction (one fixed point attracting every orbit)."""
+    extra = {"input": args.input} if args.input is not None else {}
+    return _emit(args, _api().contraction(args.map, **extra))
 
 
 def _export(args) -> int:
@@ -249,7 +259,29 @@ def _levels(text: str):
     return levels
 
 
+def _audit_rnn(args) -> int:
+    """certify audit --model rnn: n-dimensional nn.RNNs (period-P cycles, contractions, undecided)."""
+    other = [o for o in ("preset", "init", "bias", "protocol", "first_layer", "output_activation", "output_bias",
+                         "scheduler", "widths") if getattr(args, o) is not None]
+    if other:
+        raise CertifyError(f"--{other[0].replace('_', '-')} applies to 1D audits; --model rnn takes --hidden, --gain, "
+                           "--samples, --seed, --period, --activation, --workers, --no-self-check")
+    try:
+        widths = [int(w) for w in (args.hidden or "2,4,8,16").split(",")]
+    except ValueError:
+        raise CertifyError(f"--hidden takes comma-separated whole numbers, got {args.hidden!r}") from None
+    res = _api().audit_rnn(args.out, widths=widths, gains=_gains(args.gain), samples=args.samples or 100,
+                           seed=args.seed, period=args.period, activation=args.activation or "tanh",
+                           self_check=not args.no_self_check, workers=args.workers)
+    print(res.text)
+    return EXIT_OK
+
+
 def _audit(args) -> int:
+    if args.model == "rnn":
+        return _audit_rnn(args)
+    if args.hidden is not None:
+        raise CertifyError("--hidden is for --model rnn (1D audits take --widths)")
     widths = None
     if args.widths is not None:
         try:
@@ -297,8 +329,12 @@ def _report(args) -> int:
 
 def _gradients(args) -> int:
     _figure_file(args.plot, "--plot")
+    from certify.maps.rnn import is_rnn_file
+    if is_rnn_file(args.map) and args.plot:
+        raise CertifyError("--plot draws 1D gradients; for an RNN use --json (the certified log-norms by T)")
+    extra = {"input": args.input} if args.input is not None else {}
     res = _api().gradients(args.map, args.x0, horizon=args.horizon, param=args.param, at=args.at, loss=args.loss,
-                           target_x0=args.target_x0, activation=args.activation)
+                           target_x0=args.target_x0, activation=args.activation, **extra)
     return _emit(args, res, args.plot if res.proved else None)
 
 
@@ -361,15 +397,19 @@ def _lyapunov(args) -> int:
         print(json.dumps(res, sort_keys=True, indent=1) if args.json else render_flow(res))
         return EXIT_OK
     from certify.maps.plrnn import is_plrnn_file
+    from certify.maps.rnn import is_rnn_file
 
-    if is_plrnn_file(args.map):
+    rnn = is_rnn_file(args.map)
+    if is_plrnn_file(args.map) or rnn:
         if args.activation is not None:
-            raise CertifyError("--activation applies to weights files of 1D networks, not to a PLRNN file")
+            raise CertifyError("--activation applies to weights files of 1D networks, not to a PLRNN or RNN file")
         f = args.map
     else:
         f = _map(args)
-    res = _api().lyapunov(f, args.orbit_period, x0=args.x0, steps=100_000 if args.steps is None else args.steps,
-                          spectrum=args.spectrum, cap=args.cap, progress=_progress_fn())
+    steps = (20_000 if rnn else 100_000) if args.steps is None else args.steps
+    extra = {"input": args.input} if args.input is not None else {}
+    res = _api().lyapunov(f, args.orbit_period, x0=args.x0, steps=steps, spectrum=args.spectrum, cap=args.cap,
+                          progress=_progress_fn(), **extra)
     return _emit(args, res)
 
 
@@ -420,6 +460,7 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--max-prec", type=int, default=1024, help="largest precision in bits (default 1024)")
         if name == "period":
             sp.add_argument("--coq", metavar="FILE.v", help="also write a Coq proof of the verdict (see certify export)")
+            _input_argument(sp)
         _limit_arguments(sp, "cells of the cover of the region: a ball cover over all its precisions, or the "
                              "exact enumeration of f^P for piecewise-linear maps")
     for name, help_ in (("threshold", "the least parameter in a range with a point of minimal period P"),
@@ -484,14 +525,18 @@ def _parser() -> argparse.ArgumentParser:
     ap2.add_argument("--preset", help="a named configuration (sets the options below; explicit ones win): "
                                       "notebook-ones-he, notebook-he, notebook-he-uniform, "
                                       "notebook-normal-k-truncnormal, notebook-glorot, each also with -depth2")
-    ap2.add_argument("--activation", help="hidden activation (default relu)")
+    ap2.add_argument("--model", choices=("rnn1d", "rnn"), default="rnn1d",
+                     help="rnn1d (default): 1D maps; rnn: n-dimensional nn.RNN(1, width) at PyTorch's default init, "
+                          "weight_hh times the gain, input 0 (certified period-P cycles, contractions, undecided)")
+    ap2.add_argument("--hidden", help="with --model rnn: comma-separated hidden widths (default 2,4,8,16)")
+    ap2.add_argument("--activation", help="hidden activation (default relu; --model rnn: tanh)")
     ap2.add_argument("--init", help="he (default), he_uniform, xavier, xavier_uniform, lecun, pytorch, "
                                     "notebook-glorot, notebook-normal-k")
     ap2.add_argument("--bias", help="pytorch (default; U(+-1/sqrt(fan_in))), zero, scheme, normal:STD, uniform:A, "
                                     "uniform:LO:HI, truncnormal:STD:A")
     ap2.add_argument("--widths", help="comma-separated widths (default 2,4,8,16,32,64)")
     ap2.add_argument("--gain", default="1", help="a gain, or START:STOP:STEP (inclusive)")
-    ap2.add_argument("--samples", type=int, help="networks per width and gain (default 1000)")
+    ap2.add_argument("--samples", type=int, help="networks per width and gain (default 1000; --model rnn: 100)")
     ap2.add_argument("--seed", type=int, default=0)
     ap2.add_argument("--period", "-p", default="3")
     ap2.add_argument("--protocol", help="also run a published grid detector: grid163 or grid163-unit")
@@ -511,7 +556,10 @@ def _parser() -> argparse.ArgumentParser:
     gp = sub.add_parser("gradients", help="certified BPTT factors d x_T / d x_0 along an orbit, growth vs lambda")
     gp.add_argument("map")
     _activation_argument(gp)
-    gp.add_argument("--x0", required=True, help="the orbit's start (an exact number, e.g. 0.3 or 3/10)")
+    gp.add_argument("--x0", "--z0", dest="x0", required=True,
+                    help="the orbit's start (an exact number, e.g. 0.3 or 3/10); for an RNN file n comma-separated "
+                         "exact numbers (--z0 0.1,0.1,...)")
+    _input_argument(gp)
     gp.add_argument("--horizon", type=int, default=2000, help="the largest T (default 2000)")
     gp.add_argument("--plot", help="write log|dx_T/dx_0| against T (and the parameter gradients) to this .png, "
                                    ".pdf or .svg file")
@@ -571,7 +619,9 @@ def _parser() -> argparse.ArgumentParser:
                                    "for a PLRNN file, n comma-separated numbers")
     lp.add_argument("--steps", type=int, help="length of the typical orbit (default 100000)")
     lp.add_argument("--spectrum", action="store_true",
-                    help="PLRNN file: also estimate the Lyapunov spectrum of a typical orbit (QR method)")
+                    help="PLRNN or RNN file: also estimate the Lyapunov spectrum of a typical orbit (QR method; "
+                         "an RNN: 4 orbits, --steps default 20000)")
+    _input_argument(lp)
     lp.add_argument("--cap", type=int, default=16,
                     help="PLRNN file: solve all 2^(n p) itineraries of period p when n p <= CAP (default 16, at "
                          "most 20); other periods are searched in floats and not claimed complete")
@@ -582,10 +632,18 @@ def _parser() -> argparse.ArgumentParser:
                                            "with its unstable directions, and enclosures of its multipliers")
     sb.add_argument("map", help="an n-dimensional RNN file (JSON with \"kind\": \"rnn\", or an nn.RNN state_dict)")
     sb.add_argument("--period", "-p", required=True, help="the period P >= 1")
+    _input_argument(sb)
     sb.add_argument("--max-prec", type=int, default=1024, help="largest precision in bits (default 1024)")
     sb.add_argument("--timeout", type=float, default=None, help=_TIMEOUT_HELP)
     sb.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     sb.add_argument("--out", help="write the certificate to this file (atomically)")
+    ct = sub.add_parser("contraction", help="an RNN proved to contract a box every orbit enters: one fixed point "
+                                            "attracts every orbit (no cycles of period > 1, no chaos)")
+    ct.add_argument("map", help="an n-dimensional RNN file (JSON with \"kind\": \"rnn\" or \"rnn_feedback\", or an "
+                                "nn.RNN state_dict)")
+    _input_argument(ct)
+    ct.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
+    ct.add_argument("--out", help="write the certificate to this file (atomically)")
     rb = sub.add_parser("robustness", help="certified radius [lo, hi] of period 3 under weight perturbations")
     rb.add_argument("map", help="a weights file or rnn1d(...)")
     _activation_argument(rb)
@@ -700,6 +758,11 @@ _TIMEOUT_HELP = ("outer guard: stop after SECONDS of wall-clock time with an und
                  "'time limit (machine-dependent)' (default: none; the work budgets bound every run)")
 
 
+def _input_argument(p) -> None:
+    p.add_argument("--input", metavar="X1,...,Xm", help="nn.RNN state_dict: hold the input at this constant vector "
+                                                        "(exact numbers; b becomes bias_hh + bias_ih + weight_ih x)")
+
+
 def _activation_argument(p) -> None:
     """--activation NAME on a command that takes a map spec (threaded into parse_map)."""
     p.add_argument("--activation", metavar="NAME",
@@ -731,7 +794,8 @@ def main(argv=None) -> int:
 
 _COMMANDS = {"period": _periodic, "orbits": _periodic, "threshold": _threshold, "windows": _threshold,
              "bifurcation": _bifurcation, "chaos-onset": _chaos_onset, "phase": _phase, "audit": _audit,
-             "report": _report, "gradients": _gradients, "forcing-interval": _forcing, "entropy": _entropy, "chaos": _chaos,
+             "report": _report, "gradients": _gradients, "contraction": _contraction, "forcing-interval": _forcing,
+             "entropy": _entropy, "chaos": _chaos,
              "lyapunov": _lyapunov, "robustness": _robustness, "oscillations": _oscillations,
              "scrambling": _scrambling, "export": _export, "stability": _stability}
 

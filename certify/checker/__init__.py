@@ -20,7 +20,8 @@ from flint.utils.flint_exceptions import FlintError
 from certify.certificates import SCHEMA, VERDICTS, interval_parse, q_parse
 from certify.checker import facts as F
 from certify.checker import orbits as O
-from certify.checker import entropy, gradients, hsets, phase, plrnn, rnn, robust, scrambling
+from certify.checker import (entropy, gradients, hsets, phase, plrnn, rnn, rnn_contraction, rnn_gradients, robust,
+                             scrambling)
 from certify.checker import thresholds as T
 from certify.checker.continuity import discontinuity
 from certify.checker.semantics import Program, workprec
@@ -64,7 +65,10 @@ KINDS: dict[str, Kind] = {
     "oscillations": Kind(entropy.oscillations, _k("p", "interval", "upto"), _k("odd_period"), _k("growth", "note")),
     "scrambling": Kind(scrambling.scrambling, _k("p", "x", "y", "eps", "delta", "horizon"), _k("statement")),
     "robustness": Kind(robust.robustness, _k("p", "norm"), _k("radius"), _k("experiment")),
-    "rnn_cycle": Kind(rnn.rnn_cycle, _k("p"), compiled=False),
+    "rnn_cycle": Kind(rnn.rnn_cycle, _k("p"), _k(), _k("spectrum"), compiled=False),
+    "rnn_contraction": Kind(rnn_contraction.rnn_contraction, _k("p"), compiled=False),
+    "rnn_gradients": Kind(rnn_gradients.rnn_gradients, _k("p", "z0", "horizon"), _k(),
+                          _k("growth_method", "growth_rate", "lambda_max", "regime", "stderr"), compiled=False),
     "horseshoe": Kind(hsets.horseshoe, _k("iterate"), _k("entropy"), compiled=False),
 }
 _CANONICAL_KEYS = {"expr": _k("kind", "expr", "param", "params"),

@@ -4,6 +4,11 @@ File formats:
 - JSON: {"kind": "rnn", "activation": "tanh", "W": [[...], ...], "b": [...]}; numbers exact as in
   weight files (JSON integers and strings "3/10", "0.3" as the rationals they spell, JSON floats as
   the binary doubles they denote).
+- JSON of an output-feedback RNN: {"kind": "rnn_feedback", "activation": ..., "W": [k][k], "U": [k][m],
+  "b": [k], "V": [m][k], "c": [m]}: hidden state h (k numbers), output y = V h + c fed back as the
+  next input, h -> act(W h + U y + b). Substituting y gives exactly the vanilla RNN map
+  h -> act((W + U V) h + (U c + b)) on R^k, computed in rationals; that reduced map is what
+  certificates store (the kernel never sees U, V, c).
 - The state_dict of a one-layer PyTorch nn.RNN (.safetensors, .pt/.pth): weight_hh_l0 (n, n),
   bias_hh_l0, bias_ih_l0 (n), weight_ih_l0 (n, m). The input is held at 0 (b = bias_hh + bias_ih) or
   at a constant vector x0 (b = bias_hh + bias_ih + weight_ih x0, exactly). nn.RNN's nonlinearity is
@@ -26,9 +31,11 @@ from certify.checker.rnn import ACTIVATIONS, MAX_RNN_DIM, RNN, parse_rnn
 from certify.errors import CertifyError
 from certify.maps.weights import _array_values, exact
 
-__all__ = ["RNNMap", "rnn", "load_rnn", "rnn_from_mapping", "rnn_from_state_dict", "is_rnn_file", "from_torch_rnn"]
+__all__ = ["RNNMap", "rnn", "rnn_feedback", "load_rnn", "rnn_from_mapping", "rnn_from_state_dict", "is_rnn_file",
+           "from_torch_rnn", "parse_input"]
 
 KEYS = {"kind", "activation", "W", "b"}
+FEEDBACK_KEYS = {"kind", "activation", "W", "U", "b", "V", "c"}
 TORCH_KEYS = ("weight_hh_l0", "bias_hh_l0", "bias_ih_l0", "weight_ih_l0")
 
 
@@ -116,10 +123,38 @@ def rnn(W, b, activation: str = "tanh", given: str = "rnn(arrays)") -> RNNMap:
     return _build(given, activation, _matrix(W, "W"), _vector(b, "b"))
 
 
+def _feedback(given: str, activation, W, U, b, V, c) -> RNNMap:
+    """The reduced map h -> act((W + U V) h + (U c + b)) of the output-feedback RNN, exactly."""
+    k, m = len(b), len(c)
+    for name, M, rows, cols in (("W", W, k, k), ("U", U, k, m), ("V", V, m, k)):
+        if len(M) != rows or any(len(r) != cols for r in M):
+            raise CertifyError(f"{given}: shapes differ: b has {k} entries and c {m}, so {name} must be "
+                               f"{rows} x {cols}")
+    W2 = [[W[i][j] + sum((U[i][l] * V[l][j] for l in range(m)), fmpq(0)) for j in range(k)] for i in range(k)]
+    b2 = [b[i] + sum((U[i][l] * c[l] for l in range(m)), fmpq(0)) for i in range(k)]
+    return _build(given, activation, W2, b2)
+
+
+def rnn_feedback(W, U, V, b, c, activation: str = "tanh", given: str = "rnn_feedback(arrays)") -> RNNMap:
+    """The output-feedback RNN h -> act(W h + U y + b), y = V h + c, as its exact reduced map
+    h -> act((W + U V) h + (U c + b))."""
+    return _feedback(given, activation, _matrix(W, "W"), _matrix(U, "U"), _vector(b, "b"), _matrix(V, "V"),
+                     _vector(c, "c"))
+
+
 def rnn_from_mapping(d: dict, source: str) -> RNNMap:
-    """Validate an RNN mapping (keys kind, activation, W, b) and build the exact model."""
+    """Validate an RNN mapping (keys kind, activation, W, b; or an rnn_feedback mapping with U, V, c
+    as well) and build the exact model."""
     if not isinstance(d, dict):
         raise CertifyError(f"{source} must hold an object with keys kind, activation, W, b")
+    if d.get("kind") == "rnn_feedback":
+        unknown = set(d) - FEEDBACK_KEYS
+        if unknown or not FEEDBACK_KEYS - {"activation"} <= set(d):
+            raise CertifyError(f"an rnn_feedback object in {source} has the keys {sorted(FEEDBACK_KEYS)} "
+                               f"(activation optional), got {sorted(map(str, d))[:8]}")
+        return _feedback(source + " (output feedback, reduced: W + U V, U c + b)", d.get("activation", "tanh"),
+                         _matrix(d["W"], "W"), _matrix(d["U"], "U"), _vector(d["b"], "b"), _matrix(d["V"], "V"),
+                         _vector(d["c"], "c"))
     unknown = set(d) - KEYS
     if unknown:
         raise CertifyError(f"unknown key(s) {sorted(map(str, unknown))[:5]} in {source}; expected {sorted(KEYS)}")
@@ -183,12 +218,20 @@ def is_rnn_file(path) -> bool:
     try:
         if low.endswith(".json"):
             d = read_json(path, "RNN file", floats=True)
-            return isinstance(d, dict) and d.get("kind") == "rnn"
+            return isinstance(d, dict) and d.get("kind") in ("rnn", "rnn_feedback")
         if low.endswith((".safetensors", ".pt", ".pth")):
             return "weight_hh_l0" in _load_arrays(path)[0]
     except CertifyError:
         return False
     return False
+
+
+def parse_input(text: str) -> list:
+    """--input "0.1,0.2,1/3": the constant input vector as exact rationals (decimals as they read)."""
+    parts = [t.strip() for t in str(text).split(",")]
+    if not parts or any(not t for t in parts):
+        raise CertifyError(f"--input takes comma-separated exact numbers (e.g. 0.1,-1/3), got {text!r}")
+    return [_q(t, f"--input entry {i}") for i, t in enumerate(parts)]
 
 
 def load_rnn(path: str, x0=None) -> RNNMap:

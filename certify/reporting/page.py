@@ -59,6 +59,20 @@ class Report:
         return out
 
 
+def _not_rnn_audit(path: str) -> None:
+    """Refuse an n-dimensional RNN audit folder (certify audit --model rnn) with a one-line reason."""
+    import json
+
+    try:
+        with open(os.path.join(path, "audit.json"), encoding="utf-8") as fh:
+            model = json.load(fh).get("model")
+    except (OSError, ValueError, AttributeError):
+        return
+    if model == "rnn":
+        raise CertifyError(f"{path} is an n-dimensional RNN audit (--model rnn): its report is the table certify audit "
+                           f"prints and {os.path.join(path, 'summary.json')}; certify report reads 1D audits")
+
+
 def build_report(paths, recheck="all", workers: int | None = None, progress=None) -> Report:
     """Re-check every path: a folder is an audit, a file a certificate (see the module docstring)."""
     from certify.reporting.audit import audit_section
@@ -69,6 +83,7 @@ def build_report(paths, recheck="all", workers: int | None = None, progress=None
     report = Report()
     for path in paths:
         if os.path.isdir(path):
+            _not_rnn_audit(path)
             try:
                 report.audits.append(audit_section(path, recheck, workers, progress))
             except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:  # a hand-edited folder

@@ -42,6 +42,7 @@ def render_rnn_cycle(cert: dict, shown: int = 4, coords: int = 4) -> str:
     out = [f"map      {m['given']}",
            f"         h -> {can['activation']}(W h + b), dimension {n}   [{m['class']}]"]
     if cert["verdict"] != "proved":
+        out += _spectrum_lines(cert)
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
         return "\n".join(out)
     fact = cert["evidence"][0]
@@ -62,6 +63,7 @@ def render_rnn_cycle(cert: dict, shown: int = 4, coords: int = 4) -> str:
         out.append(f"         multipliers: {ranges}")
     else:
         out.append(f"stable   {how[fact['stability']]}")
+    out += _spectrum_lines(cert)
     k = len(cert["evidence"])
     out.append(f"verdict  PROVED: {k} fact{'s' if k > 1 else ''} re-verified by the independent checker "
                f"at {cert['precision']} bits")
@@ -109,4 +111,89 @@ def render_multipliers(cert: dict) -> str:
         kind = "unstable" if ds[g[0]].outside() else "stable"
         where = _disc_line(ds[g[0]]) if len(g) == 1 else f"a union of {len(g)} discs"
         out.append(f"         {len(g)} in {where}   {_range_text([ds[i] for i in g])}   {kind}")
+    return "\n".join(out)
+
+
+def _spectrum_lines(cert: dict) -> list:
+    """certify lyapunov RNN: the cycle's proved exponents (from the kernel's discs) and the spectrum
+    estimate, when the certificate carries one (nothing otherwise)."""
+    s = cert.get("spectrum")
+    if s is None:
+        return []
+    from certify.dynamics.rnn import cycle_exponents
+
+    out = []
+    if cert["verdict"] == "proved":
+        p = cert["claim"]["p"]
+        ex = cycle_exponents(cert)
+        if ex is None:
+            out.append("exponents not enclosed: the multipliers were not separated from the unit circle")
+        else:
+            from certify.checker.statement import _decimal
+
+            def end(x, up):  # an arb endpoint, rounded outward to 4 digits
+                return _decimal(x.fmpq(), up, 4) if x.is_finite() else "-inf"
+            parts = [f"{k} in [{end(lo, False)}, {end(hi, True)}]" for k, lo, hi in ex]
+            out.append(f"exponents (1/{p}) log|lambda| of the cycle (PROVED, from the multiplier discs): " + ", ".join(parts))
+    if s.get("values") is None:
+        out.append(f"spectrum no estimate: {s['method']}")
+        return out
+    vals = ", ".join(v if se is None else f"{float(v):.4g} +/- {float(se):.1e}" for v, se in zip(s["values"], s["stderr"]))
+    out.append(f"spectrum {vals}")
+    out.append(f"         (ESTIMATE; QR method, {s['starts']} orbits x {s['steps']} steps after {s['transient']}; "
+               f"max drift between halves {max(float(d) for d in s['drift']) if s.get('drift') else float('nan'):.1e})")
+    lmax = float(s["values"][0])
+    if lmax > 0:
+        out.append(f"         tau_pred = ln 2 / lambda_max ~= {0.6931471805599453 / lmax:.2f} steps (estimate)")
+    return out
+
+
+def render_rnn_gradients(cert: dict) -> str:
+    """certify gradients RNN: the certified log ||dz_T/dz_0||_inf at the horizon, growth vs lambda_max."""
+    m, c = cert["map"], cert["claim"]
+    can = m["canonical"]
+    z0 = ", ".join(c["z0"][:4]) + (", ..." if len(c["z0"]) > 4 else "")
+    out = [f"map      {m['given']}",
+           f"         h -> {can['activation']}(W h + b), dimension {len(can['b'])}   [{m['class']}]",
+           f"orbit    z0 = ({z0}), horizon T = {c['horizon']}"]
+    if cert["verdict"] != "proved":
+        out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
+        return "\n".join(out)
+    fact = cert["evidence"][0]
+    lo, hi = interval_parse(fact["log_norm"][-1])
+    out.append(f"gradient log ||dz_T/dz_0||_inf certified at {len(fact['T'])} checkpoints ({cert['precision']} bits); "
+               f"at T = {fact['T'][-1]}: {float((lo + hi) / 2):.6g} (width {float(hi - lo):.1e})")
+    lam, g = cert["lambda_max"], cert["growth_rate"]
+    lam_txt = f"{float(lam['value']):.4g} +/- {float(lam['stderr']):.1e}" if lam.get("value") is not None else "n/a"
+    out.append(f"growth   {float(g['value']):.4g} +/- {float(g['stderr']):.1e} per step (fit, ESTIMATE) vs lambda_max "
+               f"{lam_txt} (QR along the same orbit, ESTIMATE)")
+    out.append(f"regime   {cert['regime']} (ESTIMATE: read off the fitted rate)")
+    k = len(cert["evidence"])
+    if k == 2:
+        from certify.checker import check
+
+        bound = check(cert).statement.split("\n")[-1]
+        out.append(f"all T    PROVED {bound}")
+    out.append(f"verdict  PROVED: {k} fact{'s' if k > 1 else ''} re-verified by the independent checker at "
+               f"{cert['precision']} bits")
+    return "\n".join(out)
+
+
+def render_rnn_contraction(cert: dict) -> str:
+    """certify contraction RNN: the kernel's statement (a proved contraction) or the reason it is undecided."""
+    m = cert["map"]
+    can = m["canonical"]
+    out = [f"map      {m['given']}",
+           f"         h -> {can['activation']}(W h + b), dimension {len(can['b'])}   [{m['class']}]"]
+    if cert["verdict"] != "proved":
+        out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
+        return "\n".join(out)
+    from certify.checker import check
+
+    fact = cert["evidence"][0]
+    res = check(cert)
+    out.append(f"proves   {res.statement}")
+    out.append(f"how      trapped box after {fact['steps']} ball image(s) of the activation's range, "
+               f"{'weighted max-norm' if fact['norm'] == 'max' else 'weighted Euclidean norm'}")
+    out.append(f"verdict  PROVED: 1 fact re-verified by the independent checker at {cert['precision']} bits")
     return "\n".join(out)

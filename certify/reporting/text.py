@@ -830,6 +830,12 @@ def render_result(command: str, cert: dict) -> str:
     if cert["claim"]["kind"] == "rnn_cycle":
         from certify.reporting.rnn import render_rnn_cycle
         return render_rnn_cycle(cert)
+    if cert["claim"]["kind"] == "rnn_gradients":
+        from certify.reporting.rnn import render_rnn_gradients
+        return render_rnn_gradients(cert)
+    if cert["claim"]["kind"] == "rnn_contraction":
+        from certify.reporting.rnn import render_rnn_contraction
+        return render_rnn_contraction(cert)
     if command in ("period", "orbits"):
         return render(cert, _checked_line(cert))
     if command == "lyapunov":

@@ -1,0 +1,177 @@
+"""Global contraction of an n-dimensional RNN map h -> act(W h + b): every orbit converges to one fixed
+point (kernel).
+
+Claim `rnn_contraction`; one fact `contraction` with `steps` k (0..64), `norm` ("max" or "euclid")
+and `weights` (n positive rationals, a hint). The kernel builds boxes X_0 ⊇ X_1 ⊇ ... ⊇ X_k:
+  - X_0 is the closed range of act in every coordinate ([-1, 1] for tanh and hardtanh, [0, 1] for
+    sigmoid), so f(R^n) ⊂ X_0; for relu there is no bounded range and k must be 0 (X_0 = R^n);
+  - X_{j+1} = hull(f(X_j)) ∩ X_j, with f(X_j) enclosed in ball arithmetic.
+Induction: f^{j+1}(R^n) ⊂ X_j (f^{j+2}(R^n) ⊂ f(X_j), and ⊂ f^{j+1}(R^n) ⊂ X_j). Then it encloses
+the slope matrices over X_k: S = diag(s) W with s_i the hull of act' over (W X_k + b)_i (for relu on
+R^n: s_i in [0, 1]); every difference f(x) - f(y), x, y in X_k, equals S' (x - y) for some S' in S
+(the difference quotient of act between two points lies in the hull of act' between them; X_k is
+convex; for tanh and sigmoid act' is even and decreasing in |x|, so its hull over an interval is
+read off the interval's ends and the point nearest 0). Then, with the weights d:
+  - norm "max": q = max_i sum_j |S_ij| d_j / d_i < 1, so f is a q-contraction of ||v|| = max_i |v_i| / d_i;
+  - norm "euclid": G = diag(d) - W^T diag(sup(s_i)^2 d_i) W is positive definite (every pivot of its
+    LDL^T factorisation in balls > 0); for any slope matrix D W, D = diag(s'), 0 <= s'_i <= sup s_i,
+    (D W)^T P (D W) = W^T D P D W <= W^T diag(sup(s)^2 d) W < P (P = diag(d) commutes with D), so f is
+    a contraction of ||v||_P = sqrt(v^T P v) with factor sqrt(lambda_max(P^-1/2 (P - G) P^-1/2)) < 1.
+
+Theorem (Banach, on the closure K of the forward-invariant set f^{k+1}(R^n), K ⊂ X_k compact or, for
+relu, K = R^n): f has exactly one fixed point z* in X_k, and every orbit of f converges to it
+(after k + 1 steps it lies in K, where distances to z* shrink by q each step). Hence f has no
+cycle of period > 1, and no chaos of any kind (no period 3, no horseshoe, h_top = 0 on every
+compact invariant set).
+
+Imports only flint, certify.certificates and the kernel's modules statement and rnn.
+"""
+
+from __future__ import annotations
+
+from flint import arb, arb_mat, fmpq
+
+from certify.certificates import q_parse
+from certify.checker.rnn import _act, parse_rnn
+from certify.checker.statement import Failure, Statement, _decimal, facts_list, undecided, whole
+
+__all__ = ["rnn_contraction", "trapped_slopes", "contraction_factor", "MAX_STEPS", "RANGES"]
+
+MAX_STEPS = 64
+RANGES = {"tanh": (-1, 1), "hardtanh": (-1, 1), "sigmoid": (0, 1), "relu": None}
+MAX_CONTRACTION_WORK = 1 << 24  # n^2 (k + 1) ball entries
+
+
+def _hull(lo: fmpq, hi: fmpq) -> arb:
+    return arb(lo).union(arb(hi))
+
+
+def _sq_slope(name: str, x: arb) -> arb:
+    """act'(x) for tanh (1 - tanh^2) or sigmoid (s (1 - s)) at a point-like ball x."""
+    if name == "tanh":
+        t = x.tanh()
+        return 1 - t * t
+    e = 1 / (1 + (-x).exp())
+    return e * (1 - e)
+
+
+def _act_interval(name: str, u: arb) -> tuple:
+    """(act over u, act' over u) as balls, tight for wide u: tanh and sigmoid are increasing, and their
+    derivatives are even and decreasing in |x|, so both are read off the ends of u (the derivative's
+    maximum at the point of u nearest 0). relu and hardtanh: certify.checker.rnn's exact cases."""
+    if name not in ("tanh", "sigmoid"):
+        return _act(name, u)
+    lo, hi = arb(u.lower()), arb(u.upper())
+    val = _act(name, lo)[0].union(_act(name, hi)[0])
+    far = abs(lo).max(abs(hi))
+    near = arb(0) if u.contains(0) else abs(lo).min(abs(hi))
+    return val, _sq_slope(name, far).union(_sq_slope(name, near))
+
+
+def trapped_slopes(m, k: int, prec: int) -> tuple:
+    """(X_k as n (lo, hi) pairs or None for R^n, the slope balls s_i over X_k, the ball matrix
+    S = diag(s) W containing every slope matrix over X_k)."""
+    n = m.n
+    W = arb_mat(n, n, [arb(w) for r in m.W for w in r])
+    b = [arb(v) for v in m.b]
+    rng = RANGES[m.activation]
+    if rng is None:
+        if k != 0:
+            raise Failure("relu has no bounded range: a contraction on R^n has steps 0")
+        s = [arb(0).union(arb(1))] * n
+        return None, s, arb_mat(n, n, [s[i] * W[i, j] for i in range(n) for j in range(n)])
+    box = [(fmpq(rng[0]), fmpq(rng[1]))] * n
+    for _ in range(k + 1):
+        X = [_hull(lo, hi) for lo, hi in box]
+        u = [sum((W[i, j] * X[j] for j in range(n)), b[i]) for i in range(n)]
+        vals, slopes = zip(*(_act_interval(m.activation, ui) for ui in u))
+        new = []
+        for (lo, hi), v in zip(box, vals):
+            new.append((max(lo, v.lower().fmpq()), min(hi, v.upper().fmpq())))
+        if any(lo > hi for lo, hi in new):  # cannot happen for sound enclosures; refuse rather than assume
+            raise Failure("an image box is empty")
+        last, box = box, new
+    S = arb_mat(n, n, [slopes[i] * W[i, j] for i in range(n) for j in range(n)])
+    return last, list(slopes), S  # the slopes were taken over `last` = X_k (box is X_{k+1}, unused)
+
+
+def contraction_factor(S: arb_mat, d: list) -> arb:
+    """q = max_i sum_j |S_ij| d_j / d_i (an arb ball) for positive weights d."""
+    n = S.nrows()
+    q = None
+    for i in range(n):
+        r = arb(0)
+        for j in range(n):
+            r += abs(S[i, j]) * arb(d[j])
+        r = r / arb(d[i])
+        q = r if q is None else q.max(r)
+    return q
+
+
+def euclid_pivots(m, slopes: list, p: list) -> list:
+    """The pivots of an LDL^T factorisation (in balls, lower triangle) of
+    G = diag(p) - W^T diag(sup(s_i)^2 p_i) W. All pivots > 0 prove G positive definite, so for every
+    D = diag(s'), 0 <= s'_i <= sup s_i: (D W)^T P (D W) <= W^T diag(sup(s)^2 p) W < P (P = diag(p)),
+    i.e. every slope matrix is a contraction of the norm ||v||_P = sqrt(v^T P v)."""
+    n = m.n
+    W = [[arb(w) for w in r] for r in m.W]
+    sig = [arb(x.upper()) ** 2 * arb(pi) for x, pi in zip(slopes, p)]
+    G = [[(arb(p[i]) if i == j else arb(0)) - sum((W[k][i] * sig[k] * W[k][j] for k in range(n)), arb(0))
+          for j in range(i + 1)] for i in range(n)]
+    L = [[arb(0)] * n for _ in range(n)]
+    d = []
+    for j in range(n):
+        dj = G[j][j] - sum((L[j][k] * L[j][k] * d[k] for k in range(j)), arb(0))
+        d.append(dj)
+        if not dj > 0:
+            return d
+        for i in range(j + 1, n):
+            L[i][j] = (G[i][j] - sum((L[i][k] * L[j][k] * d[k] for k in range(j)), arb(0))) / dj
+    return d
+
+
+def rnn_contraction(prog, cert: dict) -> Statement:
+    """The RNN is a contraction in a weighted max-norm on a box containing f^(k+1)(R^n) (on R^n for
+    relu): it has exactly one fixed point, and every orbit converges to it (Banach's fixed-point
+    theorem; the slope enclosure as in certify.checker.rnn). Checked: the canonical map, k <= 64, the
+    weights positive, q < 1 in ball arithmetic, the work bounded before it is done."""
+    m = parse_rnn(cert["map"]["canonical"])
+    whole(cert["claim"]["p"], "the claim's p (unused by rnn_contraction)", 0, 0)
+    head = f"the {m.activation} RNN h -> {m.activation}(W h + b) (n = {m.n})"
+    if cert["verdict"] == "undecided":
+        return undecided(cert, (), f"a contraction of {head}")
+    if cert["verdict"] != "proved":
+        raise Failure("an rnn_contraction certificate is proved or undecided (a failed test refutes nothing)")
+    ev = facts_list(cert)
+    if len(ev) != 1 or ev[0]["fact"] != "contraction" or set(ev[0]) != {"fact", "steps", "norm", "weights"}:
+        raise Failure("an rnn_contraction certificate holds one contraction fact with the keys fact, steps, norm, "
+                      "weights")
+    fact = ev[0]
+    k = whole(fact["steps"], "steps", 0, MAX_STEPS)
+    if m.n * m.n * (k + 1) > MAX_CONTRACTION_WORK:
+        raise Failure(f"n^2 (k + 1) = {m.n * m.n * (k + 1)} is beyond the kernel's work limit")
+    d = fact["weights"]
+    if not isinstance(d, list) or len(d) != m.n:
+        raise Failure(f"weights must list {m.n} positive rationals")
+    d = [q_parse(v) for v in d]
+    if not all(v > 0 for v in d):
+        raise Failure("fact 0 (contraction): every weight must be positive")
+    box, slopes, S = trapped_slopes(m, k, cert["precision"])
+    if fact["norm"] == "max":
+        q = contraction_factor(S, d)
+        if not q < 1:
+            raise Failure(f"fact 0 (contraction): the weighted max-norm of the slopes is not proved < 1 "
+                          f"(q <= {_decimal(q.upper().fmpq(), True, 6)})")
+        how = f"factor q <= {_decimal(q.upper().fmpq(), True, 6)} < 1 in the max-norm max_i |v_i| / d_i"
+    elif fact["norm"] == "euclid":
+        piv = euclid_pivots(m, slopes, d)
+        if len(piv) < m.n or not piv[-1] > 0:
+            raise Failure(f"fact 0 (contraction): diag(p) - W^T diag(sup(s)^2 p) W is not proved positive definite "
+                          f"(pivot {len(piv) - 1} not > 0)")
+        how = "in the norm sqrt(sum_i p_i v_i^2) (diag(p) - W^T diag(sup(s)^2 p) W positive definite, LDL^T pivots > 0)"
+    else:
+        raise Failure("fact 0 (contraction): norm must be 'max' or 'euclid'")
+    where = ("on R^n (relu slopes in [0, 1])" if box is None else
+             f"on the box X_{k} built from act's range by {k} ball image(s), which contains f^{k + 1}(R^n)")
+    return Statement(f"{head} is a contraction {how}, {where}: it has exactly one fixed point and every orbit "
+                     f"converges to it (Banach); no cycle of period > 1, no chaos", 1)

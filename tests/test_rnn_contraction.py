@@ -1,0 +1,121 @@
+"""Certified contractions of n-dimensional RNNs (claim rnn_contraction) and the n-dimensional RNN audit."""
+
+import copy
+import json
+import os
+
+import numpy as np
+import pytest
+from flint import arb
+
+from certify.checker import check
+from certify.checker.rnn_contraction import _act_interval
+from certify.cli import main
+from certify.dynamics.rnn_contraction import certify_contraction
+from certify.ensembles import rnn_audit
+from certify.ensembles.rnn_audit import RNNAudit, rnn_network, run_rnn_audit
+from certify.ensembles.rnn_laws import RNNLaw
+from certify.maps.rnn import load_rnn, rnn
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_relu_contraction_on_all_of_rn():
+    """relu(W h + b) with max row sum of |W| = 3/4 is a contraction of R^n (steps 0, max-norm)."""
+    c = certify_contraction(rnn([["1/2", "-1/4"], ["1/4", "1/2"]], [1, -1], "relu"))
+    assert c["verdict"] == "proved" and c["evidence"][0]["steps"] == 0
+    res = check(c)
+    assert res.ok and "every orbit converges" in res.statement
+
+
+def test_network_with_a_certified_7_cycle_is_not_a_contraction():
+    """examples/rnn8_tanh.json has a certified 7-cycle, so no contraction may be proved (undecided)."""
+    c = certify_contraction(load_rnn(os.path.join(ROOT, "examples", "rnn8_tanh.json")))
+    assert c["verdict"] == "undecided" and check(c).ok
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_proved_contractions_have_one_attractor(seed):
+    """For a proved contraction (nn.RNN(1, 8), gain 0.9), 50 float orbits from random starts meet at one point."""
+    net = rnn_network(RNNLaw("tanh", 8, 0.9), seed, 0, 0)
+    c = certify_contraction(net)
+    if c["verdict"] != "proved":
+        pytest.skip("undecided network")
+    W, b = net.floats()
+    Z = np.random.default_rng(seed).normal(0, 5, (50, 8))
+    for _ in range(2000):
+        Z = np.tanh(Z @ W.T + b)
+    assert np.abs(Z - Z[0]).max() < 1e-9
+
+
+def test_euclid_fact_is_rechecked_and_tamper_rejected():
+    """A Euclidean-norm contraction passes; its weights scaled badly (one weight 10^6 x) fail the fact."""
+    for seed in range(20):
+        c = certify_contraction(rnn_network(RNNLaw("tanh", 8, 1.0), seed, 0, 0))
+        if c["verdict"] == "proved" and c["evidence"][0]["norm"] == "euclid":
+            break
+    else:
+        pytest.fail("no Euclidean contraction among 20 networks")
+    assert check(c).ok
+    bad = copy.deepcopy(c)
+    bad["evidence"][0]["weights"][0] = str(10 ** 6)
+    res = check(bad)
+    assert not res.ok and "fact 0 (contraction)" in res.message
+
+
+def test_relu_needs_steps_zero_and_positive_weights():
+    """relu with steps 1, or a zero weight, is refused."""
+    c = certify_contraction(rnn([["1/2", 0], [0, "1/2"]], [0, 0], "relu"))
+    bad = copy.deepcopy(c)
+    bad["evidence"][0]["steps"] = 1
+    assert "steps 0" in check(bad).message
+    bad = copy.deepcopy(c)
+    bad["evidence"][0]["weights"][0] = "0"
+    assert "positive" in check(bad).message
+
+
+def test_tanh_slope_enclosure_is_tight_and_sound():
+    """Over u in [-2, 1/2] the slope hull of tanh is [1 - tanh(2)^2, 1] and contains tanh' at sample points."""
+    u = arb(-2).union(arb(0.5))
+    _, s = _act_interval("tanh", u)
+    assert s.upper() < 1.0000001 and s.lower() > 0.07
+    for x in np.linspace(-2, 0.5, 11):
+        assert s.contains(1 - arb(x).tanh() ** 2)
+
+
+def test_audit_counts_resumes_and_runs_registered_columns(tmp_path, monkeypatch):
+    """A small audit counts contractions and 3-cycles, a registered column appears, and a rerun adds no line."""
+    monkeypatch.setitem(rnn_audit.COLUMNS, "always", lambda net, budget: "proved")
+    audit = RNNAudit([2], [0.5, 3.0], 2, seed=1)
+    out = str(tmp_path / "a")
+    s = run_rnn_audit(audit, out, workers=1, progress=False)
+    rows = {(r["width"], r["gain"]): r for r in s["rows"]}
+    assert s["complete"] and rows[(2, 0.5)]["contraction"] == 2 and rows[(2, 3.0)]["always"] == 2
+    for r in s["rows"]:
+        assert r["period"] + r["contraction"] + r["undecided"] == r["n"]
+    lines = open(os.path.join(out, "results.jsonl")).read()
+    run_rnn_audit(audit, out, workers=1, progress=False)
+    assert open(os.path.join(out, "results.jsonl")).read() == lines
+    assert all(json.loads(ln)["period"] == "excluded" for ln in lines.splitlines()
+               if json.loads(ln)["contraction"] == "proved")
+    assert main(["report", out]) == 2  # certify report reads 1D audits and says so
+
+
+def test_cli_hidden_needs_model_rnn(tmp_path, capsys):
+    """--hidden on a 1D audit exits 2."""
+    assert main(["audit", "--hidden", "8", "--out", str(tmp_path / "x")]) == 2
+    assert "--model rnn" in capsys.readouterr().err
+
+
+def test_cli_contraction_proved_and_rechecked(tmp_path, capsys):
+    """certify contraction on nn.RNN(1, 8) at gain 1 (seed 0) proves one globally attracting fixed point; check agrees."""
+    out = str(tmp_path / "c.json")
+    assert main(["contraction", os.path.join(ROOT, "examples", "rnn8_gain1.safetensors"), "--out", out]) == 0
+    assert "every orbit converges to it" in capsys.readouterr().out
+    assert check(json.load(open(out))).ok
+
+
+def test_cli_contraction_refuses_a_1d_map(capsys):
+    """certify contraction on a 1D formula exits 2."""
+    assert main(["contraction", "logistic(r=3.83)"]) == 2
+    assert "n-dimensional RNN" in capsys.readouterr().err
