@@ -627,7 +627,7 @@ def _vec(v, digits: int = 6) -> str:
     return "(" + ", ".join(f"{_float(q_parse(x)):.{digits}g}" for x in v) + ")"
 
 
-def render_plrnn(cert: dict, shown: int = 8) -> str:
+def render_plrnn(cert: dict, shown: int = 8, found_label: bool = False) -> str:
     """Certified cycles of an n-dimensional PLRNN by period, and the spectrum estimate."""
     m = cert["map"]
     out = [f"map      {m['given']}",
@@ -638,8 +638,14 @@ def render_plrnn(cert: dict, shown: int = 8) -> str:
     for row in cert.get("periods", []) if cert["verdict"] == "proved" else []:
         p = row["p"]
         mine = [f for f in facts if f["p"] == p]
+        tree = next((f for f in cert["evidence"] if f["fact"] == "search_plrnn" and f["p"] == p), None)
         how = (f"list complete: all {2 ** (m['dimension'] * p)} itineraries solved exactly" if row["complete"]
                else f"list NOT complete: {row['reason']}")
+        if tree is not None:
+            how = (f"list complete: pruned itinerary search, {len(tree['shape'])} nodes, {len(tree['farkas'])} "
+                   f"proved empty (Farkas)")
+        elif found_label and not row["complete"] and row["count"]:
+            how = f"found, not proved complete: {row['reason']}"
         out.append(f"period {p:<2} {row['count']} cycle(s); {how}")
         for f in mine[:shown]:
             kind = {True: "attracting", False: "unstable", None: "stability undecided"}[f["stable"]]
@@ -739,6 +745,8 @@ def render_result(command: str, cert: dict) -> str:
     if cert["claim"]["kind"] == "rnn_cycle":
         from certify.reporting.rnn import render_rnn_cycle
         return render_rnn_cycle(cert)
+    if command in ("period", "orbits") and cert["claim"]["kind"] == "plrnn_cycles":
+        return render_plrnn(cert, found_label=True)
     if command in ("period", "orbits"):
         return render(cert, _checked_line(cert))
     if command == "lyapunov":
