@@ -102,6 +102,70 @@ def _exact_farkas(rows, support, guess):
     return out
 
 
+class _Linprog:
+    """The phase-one LP min u s.t. a_r z - u <= b_r, u >= -1, rows kept as a stack (scipy.linprog)."""
+
+    def __init__(self, n: int):
+        self.n, self.A, self.b = n, [], []
+
+    def push(self, a, b) -> None:
+        self.A.append(a)
+        self.b.append(b)
+
+    def pop(self) -> None:
+        self.A.pop()
+        self.b.pop()
+
+    def solve(self):
+        """(ok, u*, z, y): y the multipliers of the rows (>= 0)."""
+        A, n = np.array(self.A), self.n
+        c = np.zeros(n + 1)
+        c[-1] = 1.0
+        r = linprog(c, A_ub=np.hstack([A, -np.ones((len(A), 1))]), b_ub=np.array(self.b),
+                    bounds=[(None, None)] * n + [(-1.0, None)], method="highs")
+        if r.status != 0:
+            return False, None, None, None
+        return True, r.fun, r.x[:n], -np.asarray(r.ineqlin.marginals)
+
+
+class _Highs:
+    """The same LP kept in one HiGHS instance (rows added and removed, warm started): scipy's bundled
+    HiGHS bindings; _Linprog is used when they cannot be imported."""
+
+    def __init__(self, n: int):
+        from scipy.optimize._highspy import _core
+        self.n, self.h = n, _core._Highs()
+        self.h.setOptionValue("output_flag", False)
+        self.inf = self.h.getInfinity()
+        for _ in range(n):
+            self.h.addVar(-self.inf, self.inf)
+        self.h.addVar(-1.0, self.inf)
+        self.h.changeColCost(n, 1.0)
+        self.idx = np.arange(n + 1, dtype=np.int32)
+        self.optimal = _core.HighsModelStatus.kOptimal
+
+    def push(self, a, b) -> None:
+        self.h.addRow(-self.inf, float(b), self.n + 1, self.idx, np.append(a, -1.0))
+
+    def pop(self) -> None:
+        self.h.deleteRows(1, np.array([self.h.getNumRow() - 1], dtype=np.int32))
+
+    def solve(self):
+        self.h.run()
+        if self.h.getModelStatus() != self.optimal:
+            return False, None, None, None
+        sol = self.h.getSolution()
+        x = np.array(sol.col_value)
+        return True, x[-1], x[:self.n], -np.array(sol.row_dual)
+
+
+def _lp(n: int):
+    try:
+        return _Highs(n)
+    except (ImportError, AttributeError):  # scipy without the bindings: the public, slower route
+        return _Linprog(n)
+
+
 class _Search:
     def __init__(self, m: Model, p: int, max_nodes: int | None = None, use_rotation: bool = True):
         self.m, self.p, self.n = m, p, m.n
@@ -120,7 +184,7 @@ class _Search:
         self.Pq, self.cq = [self.I], [fmpq_mat(n, 1, [0] * n)]
         self.Pf, self.cf = [np.eye(n)], [np.zeros(n)]
         self.pats = []
-        self.rows_f, self.rows_b, self.keys = [], [], []   # float rows (normalised), rhs, (t, i, bit)
+        self.lp, self.keys = _lp(n), []   # the float LP's rows and their (t, i, bit)
         self._point(0, np.zeros(n))
         return self.res
 
@@ -164,38 +228,31 @@ class _Search:
             if self.max_nodes is not None and self.res.nodes > self.max_nodes:
                 raise SearchBudget(self.res)
             a, b = self._row(k, j, bit)
-            self.rows_f.append(a)
-            self.rows_b.append(b)
+            self.lp.push(a, b)
             self.keys.append((k, j, bit))
             ok, z = True, zstar
-            if zk is None or (zk > 0) != (bit == 1) or zk == 0:
+            if k == 0:  # bits of z_0 alone: an orthant face, never empty; move the float point into it
+                z = zstar.copy()
+                z[j] = 1.0 if bit else -1.0
+            elif zk is None or (zk > 0) != (bit == 1) or zk == 0:
                 ok, z = self._lp()
             if ok:
                 self.res.shape.append("1")
                 self._bits(k, child, z)
             else:
                 self.res.shape.append("0")
-            self.rows_f.pop()
-            self.rows_b.pop()
+            self.lp.pop()
             self.keys.pop()
 
     def _lp(self):
         """(feasible?, float point or None); when called empty, the exact certificate is appended."""
-        A = np.array(self.rows_f)
-        b = np.array(self.rows_b)
-        m, n = A.shape
         self.res.lps += 1
-        c = np.zeros(n + 1)
-        c[-1] = 1.0
-        Aub = np.hstack([A, -np.ones((m, 1))])
-        bounds = [(None, None)] * n + [(-1.0, None)]
-        r = linprog(c, A_ub=Aub, b_ub=b, bounds=bounds, method="highs")
-        if r.status != 0:
+        ok, u, z, y = self.lp.solve()
+        if not ok:
             return True, None
-        if r.fun <= INFEASIBLE:
-            return True, r.x[:n]
-        y = -np.asarray(r.ineqlin.marginals)
-        support = [i for i in range(m) if y[i] > 1e-12]
+        if u <= INFEASIBLE:
+            return True, z
+        support = [i for i in range(len(y)) if y[i] > 1e-12]
         cert = self._certificate(support, y)
         if cert is None:
             self.res.unproved += 1
