@@ -243,7 +243,7 @@ def period(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=N
 
 
 def orbits(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=None, progress=None,
-           max_nodes: int = 200_000, cap: int = 12) -> Result:
+           max_nodes: int = 50_000, cap: int = 12) -> Result:
     """Every orbit of minimal period p, with a proof that the list is complete. For a PLRNN (a file
     or a certify.maps.plrnn.PLRNN) p may be a range "1..8": every cycle of each period in it, with
     stability; completeness per period by enumeration (n p <= cap) or the pruned itinerary search

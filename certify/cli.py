@@ -422,8 +422,9 @@ def _parser() -> argparse.ArgumentParser:
         if name == "period":
             sp.add_argument("--coq", metavar="FILE.v", help="also write a Coq proof of the verdict (see certify export)")
         else:
-            sp.add_argument("--max-nodes", type=int, default=200_000,
-                            help="PLRNN file: nodes of the pruned itinerary search per period (default 200000)")
+            sp.add_argument("--max-nodes", type=int, default=50_000,
+                            help="PLRNN file: nodes of the pruned itinerary search per period (default 50000); "
+                                 "after a period meets it, longer periods are not searched")
             sp.add_argument("--cap", type=int, default=12,
                             help="PLRNN file: solve all 2^(n p) itineraries instead when n p <= CAP (default 12)")
         _limit_arguments(sp, "cells of the cover of the region: a ball cover over all its precisions, or the "

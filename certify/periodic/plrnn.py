@@ -91,7 +91,8 @@ def certify_cycles(net: PLRNN, P: int, cap: int = ENUMERATION_CAP, seed: int = 0
 
     A period's list is complete when all 2^(n p) itineraries were solved (n p <= cap), or when the
     pruned itinerary search (certify.periodic.plrnn_search, at most max_nodes nodes per period)
-    ran to the end, and no leaf had a singular, consistent system; otherwise it holds what the
+    ran to the end (after the first period that meets the budget, longer ones are not searched),
+    and no leaf had a singular, consistent system; otherwise it holds what the
     searches found, with the reason the checker re-derives (and, for a singular system, the
     itinerary it re-verifies). Periods below `first` are not searched (their rows claim nothing).
     """
@@ -114,6 +115,7 @@ def certify_cycles(net: PLRNN, P: int, cap: int = ENUMERATION_CAP, seed: int = 0
             except SearchBudget as e:
                 exact = e.result.cycles
                 row["reason"] = not_enumerated_reason(net.n, p)
+                nodes_left = 0  # the trees grow with p: longer periods would exhaust the budget too
             else:
                 fact = res.fact()
                 entries = sum(len(c) for c in res.farkas)
