@@ -184,7 +184,7 @@ class _Search:
         self.Pq, self.cq = [self.I], [fmpq_mat(n, 1, [0] * n)]
         self.Pf, self.cf = [np.eye(n)], [np.zeros(n)]
         self.pats = []
-        self.lp, self.keys = _lp(n), []   # the float LP's rows and their (t, i, bit)
+        self.lp, self.keys, self.scales = _lp(n), [], []   # the float LP's rows, their (t, i, bit) and scales
         self._point(0, np.zeros(n))
         return self.res
 
@@ -198,7 +198,7 @@ class _Search:
         s = np.abs(a).max()
         if s == 0:
             s = 1.0
-        return a / s, b / s
+        return a / s, b / s, s
 
     def _bits(self, k: int, bits: tuple, zstar) -> None:
         n = self.n
@@ -227,9 +227,10 @@ class _Search:
             self.res.nodes += 1
             if self.max_nodes is not None and self.res.nodes > self.max_nodes:
                 raise SearchBudget(self.res)
-            a, b = self._row(k, j, bit)
+            a, b, scale = self._row(k, j, bit)
             self.lp.push(a, b)
             self.keys.append((k, j, bit))
+            self.scales.append(scale)
             ok, z = True, zstar
             if k == 0:  # bits of z_0 alone: an orthant face, never empty; move the float point into it
                 z = zstar.copy()
@@ -243,6 +244,7 @@ class _Search:
                 self.res.shape.append("0")
             self.lp.pop()
             self.keys.pop()
+            self.scales.pop()
 
     def _lp(self):
         """(feasible?, float point or None); when called empty, the exact certificate is appended."""
@@ -272,7 +274,9 @@ class _Search:
         if not support:
             return None
         rows = {r: self._exact_row(self.keys[r]) for r in support}
-        sol = _exact_farkas(rows, support, [y[r] for r in support])
+        guess = [y[r] / self.scales[r] for r in support]  # the float rows were divided by their scales
+        total = sum(guess)
+        sol = _exact_farkas(rows, support, [g / total for g in guess])
         if sol is None:
             return None
         cert = [[self.keys[r][0], self.keys[r][1], v] for r, v in sol]
