@@ -65,7 +65,7 @@ def ten_dimensional(max_nodes: int) -> None:
                      and f["p"] == row["p"]), None)
         how = ("complete (" + ("all itineraries" if tree["fact"] == "enumeration_plrnn" else
                                f"search, {len(tree['shape'])} nodes") + ")") if row["complete"] else \
-            "found, not proved complete"
+            ("found, not proved complete" if row["count"] else "none found, not proved complete")
         print(f"  period {row['p']:>2}: {row['count']} cycle(s), {how}")
 
 

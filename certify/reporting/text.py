@@ -637,6 +637,9 @@ def render_plrnn(cert: dict, shown: int = 8, found_label: bool = False) -> str:
         out.append(f"cycles   UNDECIDED: {cert.get('reason', '')}")
     for row in cert.get("periods", []) if cert["verdict"] == "proved" else []:
         p = row["p"]
+        if not row["complete"] and "below the requested range" in row.get("reason", ""):
+            out.append(f"period {p:<2} not searched (below the requested range)")
+            continue
         mine = [f for f in facts if f["p"] == p]
         tree = next((f for f in cert["evidence"] if f["fact"] == "search_plrnn" and f["p"] == p), None)
         how = (f"list complete: all {2 ** (m['dimension'] * p)} itineraries solved exactly" if row["complete"]
