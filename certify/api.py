@@ -281,9 +281,44 @@ def period(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=N
     return _periodic("period", f, p, domain, max_cells, max_prec, timeout, progress, input)
 
 
-def orbits(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=None, progress=None) -> Result:
-    """Every orbit of minimal period p, with a proof that the list is complete."""
+def orbits(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=None, progress=None,
+           max_nodes: int = 50_000, cap: int = 12) -> Result:
+    """Every orbit of minimal period p, with a proof that the list is complete. For a PLRNN (a file
+    or a certify.maps.plrnn.PLRNN) p may be a range "1..8": every cycle of each period in it, with
+    stability; completeness per period by enumeration (n p <= cap) or the pruned itinerary search
+    (at most max_nodes nodes per period), else "found, not proved complete"."""
+    if _is_plrnn(f):
+        if domain is not None or max_cells is not None:
+            raise CertifyError("a PLRNN takes `orbits` without --domain and --max-cells")
+        return _plrnn_orbits(f, p, max_nodes, cap, progress)
     return _periodic("orbits", f, p, domain, max_cells, max_prec, timeout, progress)
+
+
+def period_range(p) -> tuple:
+    """(first, last) from "A..B", a whole number P (the range P..P), or a pair."""
+    if isinstance(p, str) and ".." in p:
+        a, _, b = p.partition("..")
+        first, last = whole_period(a, "the first period of --period A..B"), whole_period(b, "the last period of "
+                                                                                             "--period A..B")
+    elif isinstance(p, tuple) and len(p) == 2:
+        first, last = whole_period(p[0]), whole_period(p[1])
+    else:
+        first = last = whole_period(p)
+    if first > last:
+        raise CertifyError(f"the period range {first}..{last} is empty")
+    return first, last
+
+
+def _plrnn_orbits(f, p, max_nodes, cap, progress) -> Result:
+    from certify.dynamics.plrnn import lyapunov_plrnn
+    from certify.maps.plrnn import PLRNN, load_plrnn
+
+    first, last = period_range(p)
+    net = f if isinstance(f, PLRNN) else load_plrnn(f)
+    cert = lyapunov_plrnn(net, last, spectrum=False, cap=_count(cap, "cap (--cap)", 0, 20),
+                          budget=_budget(None, progress), max_nodes=_count(max_nodes, "max_nodes (--max-nodes)", 0),
+                          first=first)
+    return Result.of("orbits", cert, net)
 
 
 def _periodic(command, f, p, domain, max_cells, max_prec, timeout, progress, input=None) -> Result:

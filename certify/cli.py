@@ -121,6 +121,12 @@ def _periodic(args) -> int:
     if coq:
         _api()._coq_file_name(coq)
     run = _api().period if args.cmd == "period" else _api().orbits
+    from certify.maps.plrnn import is_plrnn_file
+    if args.cmd == "orbits" and is_plrnn_file(args.map):  # every cycle of a PLRNN, periods A..B
+        if args.activation is not None or args.domain is not None or args.plot or args.max_cells is not None:
+            raise CertifyError("a PLRNN file takes certify orbits without --activation, --domain, --plot, --max-cells")
+        res = _api().orbits(args.map, args.period, max_nodes=args.max_nodes, cap=args.cap, progress=_progress_fn())
+        return _emit(args, res)
     from certify.maps.rnn import is_rnn_file
     rnn_input = {"input": args.input} if getattr(args, "input", None) is not None else {}
     if is_rnn_file(args.map):  # an n-dimensional RNN: its own certifier (certify.periodic.rnn)
@@ -461,6 +467,12 @@ def _parser() -> argparse.ArgumentParser:
         if name == "period":
             sp.add_argument("--coq", metavar="FILE.v", help="also write a Coq proof of the verdict (see certify export)")
             _input_argument(sp)
+        else:
+            sp.add_argument("--max-nodes", type=int, default=50_000,
+                            help="PLRNN file: nodes of the pruned itinerary search per period (default 50000); "
+                                 "after a period meets it, longer periods are not searched")
+            sp.add_argument("--cap", type=int, default=12,
+                            help="PLRNN file: solve all 2^(n p) itineraries instead when n p <= CAP (default 12)")
         _limit_arguments(sp, "cells of the cover of the region: a ball cover over all its precisions, or the "
                              "exact enumeration of f^P for piecewise-linear maps")
     for name, help_ in (("threshold", "the least parameter in a range with a point of minimal period P"),

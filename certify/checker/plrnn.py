@@ -18,6 +18,8 @@ from flint import acb, fmpq, fmpq_mat
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.statement import Failure
 from certify.checker.limits import MAX_PLRNN_DIM
+from certify.checker.plrnn_tree import (MAX_FARKAS_ENTRIES, MAX_TREE_NODES, fact_search_plrnn, search_shape,
+                                        not_requested_reason)
 from certify.checker.statement import Statement, num
 from certify.errors import CertifyError
 
@@ -323,6 +325,7 @@ def _shapes(m: Model, evidence, P: int) -> dict:
     if not isinstance(evidence, list):
         raise Failure("evidence must be a list of facts")
     enums, work, itineraries = {}, 0, 0
+    nodes, entries = 0, 0
     for i, fact in enumerate(evidence):
         kind = fact.get("fact") if isinstance(fact, dict) else None
         try:
@@ -343,10 +346,19 @@ def _shapes(m: Model, evidence, P: int) -> dict:
                     raise Failure(f"a second enumeration of period {p}")
                 enums[p] = i
                 itineraries += 2 ** (m.n * p)
+            elif kind == "search_plrnn":
+                p, k, e = search_shape(fact, m.n, P)
+                if p in enums:
+                    raise Failure(f"a second enumeration or search of period {p}")
+                enums[p] = i
+                nodes, entries = nodes + k, entries + e
             else:
                 raise Failure(f"unknown fact kind {kind!r}")
         except Failure as e:
             raise Failure(f"fact {i} ({kind}): {e}") from None
+    if nodes > MAX_TREE_NODES or entries > MAX_FARKAS_ENTRIES:
+        raise Failure(f"the search trees total {nodes} nodes and {entries} Farkas multipliers, beyond the checker's "
+                      f"limits {MAX_TREE_NODES} and {MAX_FARKAS_ENTRIES}")
     if itineraries > MAX_ITINERARIES:
         raise Failure(f"the enumerations total {itineraries} itineraries, beyond the checker's limit {MAX_ITINERARIES}")
     if work > MAX_MATRIX_WORK:
@@ -367,7 +379,7 @@ def _rows(cert: dict, m: Model, P: int, counts: dict, enums: dict, work: int) ->
             raise Failure(f"periods must list the periods 1..{P} in order")
         if row.get("complete") is not complete:
             raise Failure(f"period {q}: complete must be {str(complete).lower()} (it is iff an enumeration_plrnn "
-                          f"fact solves its itineraries)")
+                          f"or search_plrnn fact solves its itineraries)")
         base = {"p", "count", "complete"} | (set() if complete else {"reason"})
         if not base <= set(row) <= base | (set() if complete else {"singular"}):
             raise Failure(f"period {q}: a row has the keys {sorted(base)}" + ("" if complete else " and 'singular'"))
@@ -385,6 +397,8 @@ def _rows(cert: dict, m: Model, P: int, counts: dict, enums: dict, work: int) ->
             want = singular_reason(row["singular"])
         else:
             want = not_enumerated_reason(m.n, q)
+            if row["reason"] == not_requested_reason(q) and row["count"] == 0:
+                want = row["reason"]  # a period below the requested range: nothing listed, nothing claimed
         if row["reason"] != want:
             raise Failure(f"period {q}: the reason must read {want!r}")
 
@@ -467,23 +481,32 @@ def plrnn_cycles(prog, cert: dict) -> Statement:
         if cyc in cycles.setdefault(len(cyc), {}):
             raise Failure(f"fact {i} (cycle_plrnn): this cycle is listed twice")
         cycles[len(cyc)][cyc] = (stable, exps)
+    methods = {}
     for p, i in sorted(enums.items()):
+        kind = evidence[i]["fact"]
         try:
-            fact_enumeration_plrnn(m, p, set(cycles.get(p, {})))
+            if kind == "search_plrnn":
+                singular = fact_search_plrnn(m, evidence[i], set(cycles.get(p, {})))
+                if singular:
+                    raise Failure(f"the leaf {','.join(singular[0])} has a singular, consistent cycle system")
+                methods[p] = (len(evidence[i]["shape"]), len(evidence[i]["farkas"]))
+            else:
+                fact_enumeration_plrnn(m, p, set(cycles.get(p, {})))
+                methods[p] = None
         except Failure as e:
-            raise Failure(f"fact {i} (enumeration_plrnn): {e}") from None
+            raise Failure(f"fact {i} ({kind}): {e}") from None
     _rows(cert, m, P, {p: len(c) for p, c in cycles.items()}, enums, work)
-    return Statement(_statement(head, m.n, P, cycles, cert["periods"]), len(evidence))
+    return Statement(_statement(head, m.n, P, cycles, cert["periods"], methods), len(evidence))
 
 
-def _statement(head: str, n: int, P: int, cycles: dict, rows: list, shown: int = 8) -> str:
+def _statement(head: str, n: int, P: int, cycles: dict, rows: list, methods: dict, shown: int = 8) -> str:
     lines = [f"{head}, periods 1..{P}:"]
     q = 1
     while q <= P:
         row, mine = rows[q - 1], cycles.get(q, {})
-        if row["complete"] and not mine:  # a run of periods with no cycle, all enumerated
+        if row["complete"] and not mine and methods[q] is None:  # a run of periods with no cycle, all enumerated
             r = q
-            while r < P and rows[r]["complete"] and not cycles.get(r + 1):
+            while r < P and rows[r]["complete"] and not cycles.get(r + 1) and methods[r + 1] is None:
                 r += 1
             what = f"period {q}" if r == q else f"periods {q}..{r}"
             lines.append(f"no cycle of {what} (all 2^(n p) itineraries solved exactly)")
@@ -491,7 +514,11 @@ def _statement(head: str, n: int, P: int, cycles: dict, rows: list, shown: int =
             continue
         plural = "s" if len(mine) != 1 else ""
         noun = f"fixed point{plural}" if q == 1 else f"cycle{plural} of period {q}"
-        if row["complete"]:
+        if row["complete"] and methods[q] is not None:
+            nodes, pruned = methods[q]
+            lines.append(f"exactly {len(mine)} {noun} (pruned itinerary search: {nodes} nodes, {pruned} proved empty "
+                         f"by Farkas certificates, every leaf solved exactly)")
+        elif row["complete"]:
             lines.append(f"exactly {len(mine)} {noun} (all 2^{n * q} itineraries solved exactly)")
         elif mine:
             lines.append(f"at least {len(mine)} {noun} (list not proved complete: {row['reason']})")

@@ -67,17 +67,22 @@ def spectrum_estimate(net: PLRNN, z0=None, steps: int = 100_000, transient: int 
 
 
 def lyapunov_plrnn(net: PLRNN, P: int, spectrum: bool = True, z0=None, steps: int = 100_000,
-                   cap: int = ENUMERATION_CAP, budget: Budget = Budget()) -> dict:
-    """Certificate listing every certified cycle of period 1..P with stability and exponents,
-    complete for the periods that were fully enumerated (n p <= cap); plus a spectrum estimate when
-    asked. Undecided (no facts, no period rows) when no cycle was found and no period enumerated."""
+                   cap: int = ENUMERATION_CAP, budget: Budget = Budget(), max_nodes: int = 0,
+                   first: int = 1) -> dict:
+    """Certificate listing every certified cycle of period first..P with stability and exponents,
+    complete for the periods that were fully enumerated (n p <= cap) or searched by the pruned
+    itinerary search (at most max_nodes nodes per period; 0: no search); plus a spectrum estimate
+    when asked. Undecided (no facts, no period rows) when no cycle was found and no period enumerated."""
     if net.n > MAX_PLRNN_DIM:
         raise CertifyError(f"a PLRNN of dimension {net.n} is beyond the checker's limit {MAX_PLRNN_DIM}")
     if not 1 <= P <= MAX_PERIOD:
         raise CertifyError(f"the period P must be between 1 and {MAX_PERIOD}, got {P}")
     if not 0 <= cap <= MAX_CHECK_BITS:
         raise CertifyError(f"--cap must be between 0 and {MAX_CHECK_BITS}, got {cap}")
-    by_period, enums, rows = certify_cycles(net, P, cap=cap, progress=budget.progress)
+    if not 1 <= first <= P:
+        raise CertifyError(f"the first period must be between 1 and P = {P}, got {first}")
+    by_period, enums, rows = certify_cycles(net, P, cap=cap, progress=budget.progress, max_nodes=max_nodes,
+                                            first=first)
     cycles = [c for p in sorted(by_period) for c in sorted(by_period[p])]
     for prec in budget.precisions():
         with workprec(prec):

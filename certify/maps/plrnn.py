@@ -1,6 +1,8 @@
 """n-dimensional PLRNN files: z -> A z + W relu(z) + h with A diagonal (Durstewitz lab).
 
-File format (JSON): {"kind": "plrnn", "A": [a_1, ..., a_n], "W": [[w_11, ...], ...], "h": [h_1, ...]}.
+File format (JSON): {"kind": "plrnn", "A": [a_1, ..., a_n], "W": [[w_11, ...], ...], "h": [h_1, ...]};
+or a .safetensors file whose tensors are exactly A (n, or n x n diagonal), W (n x n) and h (n), any
+float dtype (each entry is the exact binary number it stores).
 A may also be given as an n x n diagonal matrix. Numbers are exact as in weight files: JSON
 integers and strings ("3/10", "0.3") as the rationals they spell, JSON floats as the exact binary
 doubles they denote. The canonical form (what certificates store) holds exact rational strings and
@@ -90,8 +92,27 @@ def _read(path: str):
     return read_json(path, "PLRNN file", floats=True)
 
 
+def _read_safetensors(path: str) -> dict:
+    from certify.maps.weights import _load_safetensors
+
+    arrays, _ = _load_safetensors(path)
+    if set(arrays) != {"A", "W", "h"}:
+        raise CertifyError(f"{path}: a PLRNN .safetensors file holds exactly the tensors A, W, h, got "
+                           f"{sorted(arrays)[:6]}")
+    return {"kind": "plrnn", **{k: arrays[k].astype(float).tolist() for k in ("A", "W", "h")}}
+
+
 def is_plrnn_file(path: str) -> bool:
-    """True when path is a readable .json object with a top-level "kind" (the PLRNN format)."""
+    """True when path is a readable .json object with a top-level "kind" (the PLRNN format), or a
+    .safetensors file holding exactly the tensors A, W, h."""
+    if not isinstance(path, str):
+        return False
+    if path.lower().endswith(".safetensors"):
+        try:
+            _read_safetensors(path)
+        except CertifyError:
+            return False
+        return True
     if not path.lower().endswith(".json"):
         return False
     try:
@@ -102,5 +123,7 @@ def is_plrnn_file(path: str) -> bool:
 
 
 def load_plrnn(path: str) -> PLRNN:
-    """Read a PLRNN JSON file into its exact model."""
+    """Read a PLRNN file (JSON or .safetensors) into its exact model."""
+    if path.lower().endswith(".safetensors"):
+        return plrnn_from_mapping(_read_safetensors(path), path)
     return plrnn_from_mapping(_read(path), path)

@@ -19,7 +19,9 @@ from certify.arith import dyadic
 from certify.certificates import interval, q_str
 from certify.checker.plrnn import (MAX_CHECK_BITS, follow_itinerary, canonical_cycle, cycle_of, cycle_stability,
                                    enumerate_cycles, not_enumerated_reason, pattern, singular_reason)
+from certify.checker.plrnn_tree import MAX_FARKAS_ENTRIES, MAX_SEARCH_BITS, MAX_TREE_NODES, not_requested_reason
 from certify.maps.plrnn import PLRNN
+from certify.periodic.plrnn_search import SearchBudget, search_tree
 
 __all__ = ["float_orbits", "search_cycles", "cycle_fact", "certify_cycles", "ENUMERATION_CAP"]
 
@@ -82,19 +84,53 @@ def cycle_fact(net: PLRNN, cyc) -> dict:
     return fact
 
 
-def certify_cycles(net: PLRNN, P: int, cap: int = ENUMERATION_CAP, seed: int = 0, progress=None):
-    """Cycles of every minimal period 1..P: (canonical cycles by period, enumeration facts, period rows).
+def certify_cycles(net: PLRNN, P: int, cap: int = ENUMERATION_CAP, seed: int = 0, progress=None,
+                   max_nodes: int = 0, first: int = 1):
+    """Cycles of every minimal period first..P: (canonical cycles by period, enumeration and search
+    facts, period rows 1..P).
 
-    A period's list is complete only when all 2^(n p) itineraries were solved (n p <= cap) and none
-    had a singular, consistent system; otherwise it holds what the float search found, with the
-    reason the checker re-derives (and, for a singular system, the itinerary it re-verifies).
+    A period's list is complete when all 2^(n p) itineraries were solved (n p <= cap), or when the
+    pruned itinerary search (certify.periodic.plrnn_search, at most max_nodes nodes per period)
+    ran to the end (after the first period that meets the budget, longer ones are not searched),
+    and no leaf had a singular, consistent system; otherwise it holds what the
+    searches found, with the reason the checker re-derives (and, for a singular system, the
+    itinerary it re-verifies). Periods below `first` are not searched (their rows claim nothing).
     """
     cap = min(cap, MAX_CHECK_BITS)
     orbits = None
     by_period, enums, rows = {}, [], []
+    nodes_left, entries_left = MAX_TREE_NODES, MAX_FARKAS_ENTRIES
     for p in range(1, P + 1):
         row = {"p": p}
-        if net.n * p <= cap:
+        if p < first:
+            by_period[p] = set()
+            rows.append({"p": p, "count": 0, "complete": False, "reason": not_requested_reason(p)})
+            continue
+        exact = set()
+        if net.n * p > cap and max_nodes > 0 and net.n * p <= MAX_SEARCH_BITS and nodes_left > 0:
+            if progress:
+                progress(f"period {p}: pruned itinerary search (at most {max_nodes} nodes)")
+            try:
+                res = search_tree(net.model, p, min(max_nodes, nodes_left))
+            except SearchBudget as e:
+                exact = e.result.cycles
+                row["reason"] = not_enumerated_reason(net.n, p)
+                nodes_left = 0  # the trees grow with p: longer periods would exhaust the budget too
+            else:
+                fact = res.fact()
+                entries = sum(len(c) for c in res.farkas)
+                if not res.singular and entries <= entries_left:
+                    enums.append(fact)
+                    nodes_left, entries_left = nodes_left - len(fact["shape"]), entries_left - entries
+                    by_period[p] = res.cycles
+                    rows.append({"p": p, "count": len(res.cycles), "complete": True})
+                    continue
+                exact = res.cycles
+                if res.singular:
+                    row.update(singular=res.singular[0], reason=singular_reason(res.singular[0]))
+                else:
+                    row["reason"] = not_enumerated_reason(net.n, p)
+        elif net.n * p <= cap:
             if progress:
                 progress(f"period {p}: solving all 2^{net.n * p} itineraries exactly")
             found, singular = enumerate_cycles(net.model, p)
@@ -110,7 +146,7 @@ def certify_cycles(net: PLRNN, P: int, cap: int = ENUMERATION_CAP, seed: int = 0
             orbits = float_orbits(net, seed=seed)
         if progress:
             progress(f"period {p}: float search")
-        found = search_cycles(net, p, orbits)
+        found = search_cycles(net, p, orbits) | exact
         by_period[p] = found
         rows.append({**row, "count": len(found), "complete": False})
     return by_period, enums, rows

@@ -668,7 +668,7 @@ def _vec(v, digits: int = 6) -> str:
     return "(" + ", ".join(f"{_float(q_parse(x)):.{digits}g}" for x in v) + ")"
 
 
-def render_plrnn(cert: dict, shown: int = 8) -> str:
+def render_plrnn(cert: dict, shown: int = 8, found_label: bool = False) -> str:
     """Certified cycles of an n-dimensional PLRNN by period, and the spectrum estimate."""
     m = cert["map"]
     out = [f"map      {m['given']}",
@@ -678,9 +678,18 @@ def render_plrnn(cert: dict, shown: int = 8) -> str:
         out.append(f"cycles   UNDECIDED: {cert.get('reason', '')}")
     for row in cert.get("periods", []) if cert["verdict"] == "proved" else []:
         p = row["p"]
+        if not row["complete"] and "below the requested range" in row.get("reason", ""):
+            out.append(f"period {p:<2} not searched (below the requested range)")
+            continue
         mine = [f for f in facts if f["p"] == p]
+        tree = next((f for f in cert["evidence"] if f["fact"] == "search_plrnn" and f["p"] == p), None)
         how = (f"list complete: all {2 ** (m['dimension'] * p)} itineraries solved exactly" if row["complete"]
                else f"list NOT complete: {row['reason']}")
+        if tree is not None:
+            how = (f"list complete: pruned itinerary search, {len(tree['shape'])} nodes, {len(tree['farkas'])} "
+                   f"proved empty (Farkas)")
+        elif found_label and not row["complete"] and row["count"]:
+            how = f"found, not proved complete: {row['reason']}"
         out.append(f"period {p:<2} {row['count']} cycle(s); {how}")
         for f in mine[:shown]:
             kind = {True: "attracting", False: "unstable", None: "stability undecided"}[f["stable"]]
@@ -836,6 +845,8 @@ def render_result(command: str, cert: dict) -> str:
     if cert["claim"]["kind"] == "rnn_contraction":
         from certify.reporting.rnn import render_rnn_contraction
         return render_rnn_contraction(cert)
+    if command in ("period", "orbits") and cert["claim"]["kind"] == "plrnn_cycles":
+        return render_plrnn(cert, found_label=True)
     if command in ("period", "orbits"):
         return render(cert, _checked_line(cert))
     if command == "lyapunov":

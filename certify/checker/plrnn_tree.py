@@ -1,0 +1,170 @@
+"""Kernel: the pruned itinerary tree behind a complete list of PLRNN cycles (search_plrnn facts).
+
+The tree (certify.periodic.plrnn_search) fixes a cycle's sign patterns s_0, ..., s_{p-1} one bit
+at a time, in the order (t, i) = (0, 0), (0, 1), ..., bit 0 before bit 1. At a node, z_t =
+P_t z_0 + c_t for the fixed patterns (P_0 = I, c_0 = 0, P_{t+1} = (A + W D_{s_t}) P_t,
+c_{t+1} = (A + W D_{s_t}) c_t + h), and each fixed bit (t, i) is the closed constraint a z_0 <= b:
+bit 1: -(P_t)_i z_0 <= (c_t)_i (z_{t,i} >= 0); bit 0: (P_t)_i z_0 <= -(c_t)_i (z_{t,i} <= 0).
+Closed constraints contain the sign convention's half-open orthants (bit 1 iff z_i > 0).
+
+The kernel walks the tree itself; the certificate gives only its shape (one character per node
+in walk order: '1' expanded, '0' pruned) and one Farkas certificate per pruned node: rows (t, i)
+of that node and multipliers y > 0 with sum y a = 0 and sum y b < 0, which proves the node's
+polyhedron empty (0 = (y^T A) z <= y^T b < 0 for any point z of it). Rotation: for t > 0 a node
+whose bits of s_t are already below the same bits of s_0 (as tuples) is skipped, no character:
+a cycle is reached through its rotation that starts at its least pattern. At a node with all p
+patterns fixed the cycle system (I - M) z_0 = c is solved exactly as in the enumeration
+(certify.checker.plrnn). Hence every cycle of minimal period p is found unless its itinerary
+lies below a pruned node (impossible: its polyhedron holds the cycle's rotated start) or a leaf
+is singular. Work is bounded by the shape's length (nodes) and the certificates' entries, checked
+before the walk.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from flint import fmpq, fmpq_mat
+
+from certify.certificates import q_parse
+from certify.checker.statement import Failure
+
+__all__ = ["not_requested_reason", "farkas_holds", "walk_tree", "fact_search_plrnn", "search_shape", "MAX_TREE_NODES", "MAX_FARKAS_ENTRIES",
+           "MAX_SEARCH_BITS"]
+
+MAX_TREE_NODES = 1 << 22       # characters of all search_plrnn shapes of one certificate
+MAX_FARKAS_ENTRIES = 1 << 23   # multipliers over all Farkas certificates of one certificate
+MAX_SEARCH_BITS = 400          # n p of one search (the walk's depth)
+
+
+def not_requested_reason(p: int) -> str:
+    """Why a period below the requested range claims nothing."""
+    return f"period {p} is below the requested range: not searched, nothing claimed"
+
+
+def farkas_holds(entries, n: int) -> bool:
+    """entries (a, b, y) with a a list of n fmpq: every y > 0, sum y a = 0 and sum y b < 0."""
+    if not entries or any(y <= 0 for _, _, y in entries):
+        return False
+    for col in range(n):
+        if sum((y * a[col] for a, _, y in entries), fmpq(0)) != 0:
+            return False
+    return sum((y * b for _, b, y in entries), fmpq(0)) < 0
+
+
+def _row(P, c, i: int, bit: int, n: int):
+    a = [P[i, col] for col in range(n)]
+    return ([-v for v in a], c[i, 0]) if bit else (a, -c[i, 0])
+
+
+def walk_tree(m, p: int, shape: str, farkas: list):
+    """Re-walk a search tree: (cycles, singular itineraries). Raises Failure on any mismatch."""
+    from certify.checker.plrnn import _solve_cycle, canonical_cycle, follow_itinerary
+
+    n = m.n
+    I = fmpq_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
+    Ps, cs, pats = [I], [fmpq_mat(n, 1, [0] * n)], []
+    pos = [0, 0]   # next shape character, next certificate
+    found, singular = set(), []
+
+    def token():
+        if pos[0] >= len(shape):
+            raise Failure("the tree's shape ends early: a node has no mark")
+        ch = shape[pos[0]]
+        pos[0] += 1
+        return ch
+
+    def prune(k: int, bits: tuple) -> None:
+        if pos[1] >= len(farkas):
+            raise Failure("a pruned node has no Farkas certificate")
+        cert = farkas[pos[1]]
+        pos[1] += 1
+        where = f"the pruned node at s_{k} bits {''.join(map(str, bits))}"
+        if not isinstance(cert, list) or not cert:
+            raise Failure(f"{where}: a Farkas certificate is a non-empty list of [t, i, y]")
+        entries, seen = [], set()
+        for e in cert:
+            if not (isinstance(e, list) and len(e) == 3 and all(isinstance(v, int) and not isinstance(v, bool)
+                                                                for v in e[:2])):
+                raise Failure(f"{where}: a Farkas entry is [t, i, y], got {e!r}")
+            t, i, y = e
+            if not (0 <= t < k and 0 <= i < n or t == k and 0 <= i < len(bits)) or (t, i) in seen:
+                raise Failure(f"{where}: row ({t}, {i}) is not a constraint of the node (or repeats)")
+            seen.add((t, i))
+            bit = pats[t][i] if t < k else bits[i]
+            a, b = _row(Ps[t], cs[t], i, bit, n)
+            entries.append((a, b, q_parse(y)))
+        if not farkas_holds(entries, n):
+            raise Failure(f"{where}: the Farkas certificate does not prove the node empty (y > 0, sum y a = 0, "
+                          f"sum y b < 0)")
+
+    def leaf() -> None:
+        J = m.jacobian(pats[-1])
+        kind, z0 = _solve_cycle(n, J * Ps[-1], J * cs[-1] + m.hvec)
+        if kind == "singular":
+            singular.append(["".join(map(str, D)) for D in pats])
+        elif kind == "point":
+            pts = follow_itinerary(m, z0, pats)
+            if pts is not None and len({tuple(z) for z in pts}) == p:
+                found.add(canonical_cycle(pts))
+
+    def walk(k: int, bits: tuple) -> None:
+        if len(bits) == n:
+            pats.append(bits)
+            if k == p - 1:
+                leaf()
+            else:
+                J = m.jacobian(bits)
+                Ps.append(J * Ps[k])
+                cs.append(J * cs[k] + m.hvec)
+                walk(k + 1, ())
+                Ps.pop()
+                cs.pop()
+            pats.pop()
+            return
+        j = len(bits)
+        for bit in (0, 1):
+            child = bits + (bit,)
+            if k > 0 and child < pats[0][:j + 1]:
+                continue
+            if token() == "1":
+                walk(k, child)
+            else:
+                prune(k, child)
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * n * p + 100))
+    try:
+        walk(0, ())
+    finally:
+        sys.setrecursionlimit(limit)
+    if pos[0] != len(shape) or pos[1] != len(farkas):
+        raise Failure("the tree's shape or its Farkas certificates go on after the walk ends")
+    return found, singular
+
+
+def fact_search_plrnn(m, fact: dict, listed: set) -> list:
+    """The pruned tree is re-walked: its leaves' cycles of period p are exactly `listed`. Returns the
+    singular leaves (a period with one is not complete)."""
+    found, singular = walk_tree(m, fact["p"], fact["shape"], fact["farkas"])
+    if found != listed:
+        raise Failure(f"the search tree finds {len(found)} cycles of period {fact['p']}, {len(listed)} are listed")
+    return singular
+
+
+def search_shape(fact: dict, n: int, P: int) -> tuple:
+    """Check a search_plrnn fact's keys and sizes before any work: (p, nodes, Farkas entries)."""
+    if set(fact) != {"fact", "p", "shape", "farkas"}:
+        raise Failure("a search_plrnn fact has the keys fact, p, shape, farkas")
+    p = fact["p"]
+    if isinstance(p, bool) or not isinstance(p, int) or not 1 <= p <= P:
+        raise Failure(f"the search's period must be an integer in 1..{P}, got {p!r}")
+    if n * p > MAX_SEARCH_BITS:
+        raise Failure(f"n p = {n * p} is beyond the checker's search limit {MAX_SEARCH_BITS}")
+    shape, farkas = fact["shape"], fact["farkas"]
+    if not isinstance(shape, str) or not set(shape) <= {"0", "1"}:
+        raise Failure("shape is a string of 0 (pruned) and 1 (expanded)")
+    if not isinstance(farkas, list) or len(farkas) != shape.count("0"):
+        raise Failure("there is one Farkas certificate per pruned node (per 0 of the shape)")
+    entries = sum(len(c) if isinstance(c, list) else 0 for c in farkas)
+    return p, len(shape), entries
