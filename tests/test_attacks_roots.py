@@ -94,3 +94,20 @@ def test_true_double_fixed_points_still_check():
 
     cert = certify_orbits(parse_map("x + (x^2-2)^2"), 1)
     assert cert["verdict"] == "proved" and cert["count"] == 2 and check(cert).ok
+
+
+def test_polynomial_escape_with_a_field_of_degree_437_is_refused_quickly():
+    """A polynomial_escape region for x(1 - x) CRootOf(x^19 - x - 1, 0) CRootOf(x^23 - x - 1, 0): refused in seconds (sympy's primitive element of degree 437 ran for minutes)."""
+    cert = _period_cert("x*(1 - x)*CRootOf(x**19 - x - 1, 0)*CRootOf(x**23 - x - 1, 0)")
+    cert["evidence"] = [{"fact": "region", "method": "polynomial_escape", "region": {"lo": "-100", "hi": "100"}}]
+    ok, msg = _check_within(cert, 30)
+    assert not ok and "Cauchy" in msg
+
+
+def test_polynomial_escape_with_nine_square_roots_is_refused_quickly():
+    """A polynomial_escape region for x(1 - x)(sqrt 2 + ... + sqrt 23), a field of degree 512: refused in seconds (sympy ran for minutes)."""
+    cert = _period_cert("x*(1 - x)*(sqrt(2) + sqrt(3) + sqrt(5) + sqrt(7) + sqrt(11) + sqrt(13) + sqrt(17) + "
+                        "sqrt(19) + sqrt(23))")
+    cert["evidence"] = [{"fact": "region", "method": "polynomial_escape", "region": {"lo": "-100", "hi": "100"}}]
+    ok, msg = _check_within(cert, 30)
+    assert not ok and "Cauchy" in msg

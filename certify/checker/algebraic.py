@@ -383,6 +383,13 @@ def map_field(prog: Program):
     slots = radical_slots(prog)
     if not slots:
         return None
+    # [L : Q] is at most the product of 2 per square root and deg p per root constant: bound it before
+    # sympy's primitive element, which ran for minutes at degree 19 * 23 or 2^9 (nine square roots)
+    bound = 1
+    for k in slots:
+        bound *= len(prog.code[k][1]) - 1 if prog.code[k][0] == "root" else 2
+        if bound > MAX_FIELD_DEGREE:
+            return None
     exprs: list = []
     for ins in prog.code:
         op = ins[0]
