@@ -111,3 +111,27 @@ def test_polynomial_escape_with_nine_square_roots_is_refused_quickly():
     cert["evidence"] = [{"fact": "region", "method": "polynomial_escape", "region": {"lo": "-100", "hi": "100"}}]
     ok, msg = _check_within(cert, 30)
     assert not ok and "Cauchy" in msg
+
+
+def test_root_constant_at_the_highest_precision_is_enclosed_quickly():
+    """A degree-64 root constant at precision 65536: certify check ends in seconds (exact bisection to 65544 bits ran for hours)."""
+    cert = _period_cert("x*(1 - x)*CRootOf(x**64 - 2, 1)")
+    cert["precision"] = 65536
+    cert["evidence"] = [{"fact": "region", "method": "bounded_image", "region": {"lo": "-2", "hi": "2"}}]
+    ok, msg = _check_within(cert, 30)
+    assert not ok and "f(R)" in msg
+
+
+def test_field_sign_at_a_13000_bit_close_rational_is_decided_quickly():
+    """theta - t and theta - t - 2^-13000 in Q(2^(1/64)), t = theta rounded down to 13000 bits: signs +1, -1 in seconds (exact bisection took minutes)."""
+    from flint import arb, ctx, fmpq, fmpz
+
+    from certify.checker.algebraic import NumberField
+
+    field = NumberField(["-2"] + ["0"] * 63 + ["1"], "1", "2")
+    with ctx.workprec(13100):
+        t = (arb(2) ** (arb(1) / 64) * 2 ** 13000).floor().mid().fmpq() / fmpz(2) ** 13000
+    theta = field.element(["0", "1"])
+    start = time.monotonic()
+    assert (theta - t).sign() == 1 and (theta - t - fmpq(1, fmpz(2) ** 13000)).sign() == -1
+    assert time.monotonic() - start < 30

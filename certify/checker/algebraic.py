@@ -25,7 +25,7 @@ from __future__ import annotations
 from flint import arb, ctx, fmpq, fmpq_poly, fmpz_poly
 
 from certify.certificates import interval_parse, q_parse
-from certify.checker.polynomials import count_real_roots
+from certify.checker.polynomials import count_real_roots, shrink_root
 from certify.checker.semantics import ROOT_VAR, Program, root_of
 from certify.checker.statement import Failure
 
@@ -66,6 +66,7 @@ class NumberField:
         if self.degree == 1:
             return arb(-self.m.coeffs()[0] / self.m.coeffs()[1])
         eps = fmpq(1, 2 ** bits)
+        self._a, self._b = shrink_root(self.m, self._a, self._b, bits)
         while self._b - self._a > eps:
             c = (self._a + self._b) / 2
             v = self.m(c)  # never 0: an irreducible m of degree >= 2 has no rational root
