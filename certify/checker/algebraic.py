@@ -25,14 +25,15 @@ from __future__ import annotations
 from flint import arb, ctx, fmpq, fmpq_poly, fmpz_poly
 
 from certify.certificates import interval_parse, q_parse
-from certify.checker.polynomials import count_real_roots
+from certify.checker.polynomials import count_real_roots, shrink_root
 from certify.checker.semantics import ROOT_VAR, Program, root_of
 from certify.checker.statement import Failure
 
 MAX_FIELD_DEGREE = 64        # degree of a number field's minimal polynomial
 MAX_SIGN_PREC = 1 << 15      # bits of the enclosure of theta before a sign is given up (never for a true field)
 XFREE_OPS = ("const", "add", "mul", "pow", "sqrt", "root")
-RADICAL_OPS = ("sqrt", "root")  # x-free slots given as field elements, checked to be what they are
+RADICAL_OPS = ("sqrt", "root")
+MAX_ORBIT_BITS = 1 << 16     # size of an orbit point followed exactly (a periodic orbit's are far smaller)  # x-free slots given as field elements, checked to be what they are
 
 
 class NotAlgebraic(Exception):
@@ -65,6 +66,7 @@ class NumberField:
         if self.degree == 1:
             return arb(-self.m.coeffs()[0] / self.m.coeffs()[1])
         eps = fmpq(1, 2 ** bits)
+        self._a, self._b = shrink_root(self.m, self._a, self._b, bits)
         while self._b - self._a > eps:
             c = (self._a + self._b) / 2
             v = self.m(c)  # never 0: an irreducible m of degree >= 2 has no rational root
@@ -382,6 +384,13 @@ def map_field(prog: Program):
     slots = radical_slots(prog)
     if not slots:
         return None
+    # [L : Q] is at most the product of 2 per square root and deg p per root constant: bound it before
+    # sympy's primitive element, which ran for minutes at degree 19 * 23 or 2^9 (nine square roots)
+    bound = 1
+    for k in slots:
+        bound *= len(prog.code[k][1]) - 1 if prog.code[k][0] == "root" else 2
+        if bound > MAX_FIELD_DEGREE:
+            return None
     exprs: list = []
     for ins in prog.code:
         op = ins[0]
@@ -467,6 +476,12 @@ def escape_radius(prog: Program):
 
 # ----------------------------------------------------------------------------- multiple roots in a cover
 
+def _bits(a: "Alg") -> int:
+    """Bits of the largest numerator coefficient or the denominator of a's representative."""
+    num = a.poly.numer()
+    return max([a.poly.denom().bit_length()] + [abs(c).bit_length() for c in num.coeffs()])
+
+
 def truncated_iterate(prog: Program, x0: "Alg", field: NumberField, radicals: list, p: int, n: int) -> list:
     """The first n Taylor coefficients of f^p at x0, exactly in the field: f composed p times with
     x0 + t, truncated after t^(n-1) at each step (a polynomial's low coefficients depend only on the
@@ -500,20 +515,24 @@ def fact_algebraic_root_cell(prog: Program, row: list, lo: fmpq, hi: fmpq, p: in
     if not (lo <= tl and th <= hi and x0 > tl and x0 < th):
         raise Failure("the algebraic root is not inside its box within the cell")
     try:
-        c = truncated_iterate(prog, x0, field, rads, p, k)
-        g = [c[0] - x0] + ([c[1] - 1] if k > 1 else []) + c[2:]
-        if any(not v.is_zero() for v in g):
-            raise Failure(f"f^{p} - id does not vanish to order {k} at the stated point")
+        # the orbit first, its size bounded: the iterates of a point that is not periodic grow by a
+        # factor deg f per step (p = 12 took minutes); those of a periodic one are its orbit
         q, y = None, x0
         for j in range(1, p + 1):
             y = eval_field(prog, y, field, rads)
             if y == x0:
                 q = j
                 break
+            if _bits(y) > MAX_ORBIT_BITS:
+                break
+        if q is None or p % q:
+            raise Failure("the stated point is not periodic with a period dividing p")
+        c = truncated_iterate(prog, x0, field, rads, p, k)
+        g = [c[0] - x0] + ([c[1] - 1] if k > 1 else []) + c[2:]
+        if any(not v.is_zero() for v in g):
+            raise Failure(f"f^{p} - id does not vanish to order {k} at the stated point")
     except NotAlgebraic:
         raise Failure("an algebraic root cell needs a polynomial map over a number field") from None
-    if q is None or p % q:
-        raise Failure("the stated point is not periodic with a period dividing p")  # not reached when g(x0) = 0
     try:
         top = iterate_ball(prog, lo, hi, p, k + 1)[k] - (1 if k == 1 else 0)
     except (NoSeries, ZeroDivisionError):

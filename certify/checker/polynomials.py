@@ -53,6 +53,21 @@ def count_real_roots(poly: fmpq_poly, lo=None, hi=None) -> int:
     return n
 
 
+def shrink_root(m: fmpq_poly, a: fmpq, b: fmpq, bits: int):
+    """A subinterval of [a, b] of width about 2^-bits holding m's one root in [a, b] (m(a) m(b) < 0),
+    or (a, b): flint's root enclosures at that precision suggest it, and a sign change of m at its
+    rational ends proves it. Exact bisection alone costs minutes at 4000 bits and degree 64."""
+    if b - a <= fmpq(1, 2 ** bits):
+        return a, b
+    num = m.numer()
+    with ctx.workprec(bits + 32):
+        for r, _ in num.complex_roots():
+            lo, hi = r.real.lower().fmpq(), r.real.upper().fmpq()
+            if a <= lo and hi <= b and lo < hi and m(lo) * m(hi) < 0:
+                return lo, hi
+    return a, b
+
+
 MAX_ROOT_DEGREE = 64  # degree of the polynomial of a root constant (a map's `CRootOf(p, k)`)
 
 
@@ -94,6 +109,7 @@ class RealRoot:
     def ball(self, bits: int) -> arb:
         """A ball holding the root, of radius at most 2^-bits."""
         eps = fmpq(1, 2 ** bits)
+        self._a, self._b = shrink_root(self.m, self._a, self._b, bits)
         while self._b - self._a > eps:
             c = (self._a + self._b) / 2
             if (self.m(c) > 0) == self._sa:

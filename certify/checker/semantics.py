@@ -162,7 +162,9 @@ def _root_instruction(expr) -> tuple:
     import sympy
 
     poly = expr.poly
-    if len(poly.gens) != 1 or not expr.is_real or not all(c.is_Integer for c in poly.all_coeffs()):
+    # not expr.is_real: sympy isolates the roots for it (minutes at degree 14); RealRoot refuses an
+    # index beyond the real roots, which sympy numbers first
+    if len(poly.gens) != 1 or not all(c.is_Integer for c in poly.all_coeffs()):
         raise CertifyError("a root constant is CRootOf(integer polynomial, k) naming a real root")
     coeffs = tuple(int(c) for c in reversed(poly.all_coeffs()))
     try:
@@ -176,6 +178,26 @@ def root_of(ins: tuple):
     """The RealRoot of a ("root", coefficients, k) instruction (checked, cached)."""
     from certify.checker.polynomials import real_root
     return real_root(ins[1], ins[2])
+
+
+def _crootof(f, index):
+    """sympy's CRootOf(f, index), for an irreducible polynomial only (flint's factorisation, checked
+    first): of a reducible one sympy isolates roots while parsing, for minutes at degree 17. The
+    canonical text of a root constant names an irreducible polynomial anyway (sympy prints the
+    factor's root), and the kernel requires it (checker.polynomials.RealRoot)."""
+    import sympy
+    from flint import fmpz_poly
+
+    X = _sympy_names()[0]
+    poly = sympy.Poly(f, X)
+    if poly.degree() >= 2:
+        if not poly.domain.is_ZZ:
+            raise CertifyError("a root constant is CRootOf(integer polynomial, k) naming a real root")
+        zm = fmpz_poly([int(c) for c in reversed(poly.all_coeffs())])
+        _, factors = zm.factor()
+        if len(factors) != 1 or factors[0][1] != 1 or factors[0][0].degree() != zm.degree():
+            raise CertifyError("a root constant's polynomial is not irreducible over Q")
+    return sympy.CRootOf(f, index)
 
 
 def parse_canonical_expr(text: str, param: str | tuple | None = None):
@@ -210,7 +232,7 @@ def parse_canonical_expr(text: str, param: str | tuple | None = None):
     names = {n: getattr(sympy, n) for n in ("Max", "Min", "Abs", "tanh", "exp", "log", "atan",
                                              "sin", "cos", "sqrt", "pi", "E", "CRootOf")}
     glob = {"Integer": sympy.Integer, "Symbol": sympy.Symbol, "Rational": sympy.Rational}
-    local = {"x": X, **names}
+    local = {"x": X, **names, "CRootOf": _crootof}
     for name in params:
         local[name] = sympy.Symbol(name)
     from sympy.polys.polyerrors import BasePolynomialError

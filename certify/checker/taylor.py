@@ -220,12 +220,26 @@ def exact_value(prog: Program, x: fmpq) -> fmpq:
         raise NotExact(str(e)) from None
 
 
+MAX_ORBIT_BITS = 1 << 16  # size of an orbit point followed exactly (a periodic orbit's are far smaller)
+
+
 def isolated_root(prog: Program, lo, hi, x0, k: int, p: int) -> bool:
     """(M) for g = f^p - id: x0 (rational, lo < x0 < hi) is the only solution of f^p(x) = x in
     [lo, hi], being a root of exact multiplicity k whose k-th coefficient is bounded away from 0."""
     if not (1 <= k <= MAX_ORDER and lo < x0 < hi):
         return False
     try:
+        # x0 periodic with a period dividing p first (as g(x0) = 0 requires), its iterates bounded
+        # in size: those of a point that is not periodic grow by a factor deg f per step
+        y = x0
+        for j in range(1, p + 1):
+            y = exact_value(prog, y)
+            if y == x0:
+                break
+            if max(y.p.bit_length(), y.q.bit_length()) > MAX_ORBIT_BITS:
+                return False
+        if y != x0 or p % j:
+            return False
         c = iterate_exact(prog, x0, p, k)
         g = [c[0] - x0] + ([c[1] - 1] if k > 1 else []) + c[2:]
         if any(v != 0 for v in g):
