@@ -21,6 +21,7 @@ from certify.certificates import SCHEMA, VERDICTS, interval_parse, q_parse
 from certify.checker import facts as F
 from certify.checker import orbits as O
 from certify.checker import entropy, gradients, hsets, phase, plrnn, rnn, robust, scrambling
+from certify.checker import nd_orbits
 from certify.checker import thresholds as T
 from certify.checker.continuity import discontinuity
 from certify.checker.semantics import Program, workprec
@@ -66,6 +67,7 @@ KINDS: dict[str, Kind] = {
     "robustness": Kind(robust.robustness, _k("p", "norm"), _k("radius"), _k("experiment")),
     "rnn_cycle": Kind(rnn.rnn_cycle, _k("p"), compiled=False),
     "horseshoe": Kind(hsets.horseshoe, _k("iterate"), _k("entropy"), compiled=False),
+    "polymap_orbits": Kind(nd_orbits.polymap_orbits, _k("p", "region", "grid"), _k("orbits", "count"), compiled=False),
 }
 _CANONICAL_KEYS = {"expr": _k("kind", "expr", "param", "params"),
                    "rnn1d": _k("kind", "activation", "w", "b", "a", "c", "output_activation", "slope"),

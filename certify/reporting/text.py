@@ -742,6 +742,9 @@ def render_result(command: str, cert: dict) -> str:
     if cert["claim"]["kind"] == "rnn_cycle":
         from certify.reporting.rnn import render_rnn_cycle
         return render_rnn_cycle(cert)
+    if cert["claim"]["kind"] == "polymap_orbits":
+        from certify.reporting.nd_orbits import render_polymap_orbits
+        return render_polymap_orbits(cert)
     if command in ("period", "orbits"):
         return render(cert, _checked_line(cert))
     if command == "lyapunov":

@@ -1,0 +1,235 @@
+"""Every orbit of minimal period p of the Hénon map, proved complete (checker/nd_orbits.py), against a float
+Newton oracle, with tamper tests."""
+
+import copy
+import itertools
+
+import numpy as np
+import pytest
+from flint import fmpq
+
+import certify
+from certify.checker import check
+from certify.checker import nd_orbits as N
+from certify.checker.polymap import parse_polymap
+from certify.checker.semantics import workprec
+from certify.checker.statement import Failure
+from certify.cli import main
+from certify.errors import CertifyError
+from certify.maps.polymap import parse_polymap_spec
+
+HENON = "henon(a=1.4, b=0.3)"
+
+
+def newton_orbits(p: int, a: float = 1.4, b: float = 0.3, starts: int = 60) -> int:
+    """Float oracle: orbits of minimal period p of (1 - a x^2 + y, b x), by Newton on f^p(z) = z from a grid
+    of starts in [-1.5, 1.5] x [-0.45, 0.45]; solutions deduplicated, grouped into orbits."""
+    def f(z):
+        return np.array([1 - a * z[0] ** 2 + z[1], b * z[0]])
+
+    def fp_and_jac(z):
+        J = np.eye(2)
+        for _ in range(p):
+            J = np.array([[-2 * a * z[0], 1.0], [b, 0.0]]) @ J
+            z = f(z)
+        return z, J
+
+    points = []
+    np.seterr(all="ignore")  # starts that escape overflow; they are dropped below
+    for x0, y0 in itertools.product(np.linspace(-1.5, 1.5, starts), np.linspace(-0.45, 0.45, starts // 3)):
+        z = np.array([x0, y0])
+        for _ in range(60):
+            fz, J = fp_and_jac(z)
+            try:
+                step = np.linalg.solve(J - np.eye(2), fz - z)
+            except np.linalg.LinAlgError:
+                break
+            z = z - step
+            if not np.all(np.abs(z) < 10):
+                break
+            if np.abs(step).max() < 1e-13:
+                break
+        fz, _ = fp_and_jac(z)
+        if np.all(np.abs(z) < 10) and np.abs(fz - z).max() < 1e-10:
+            if not any(np.abs(z - q).max() < 1e-8 for q in points):
+                points.append(z)
+    minimal = []
+    for z in points:
+        w, d = f(z), 1
+        while np.abs(w - z).max() > 1e-8:
+            w, d = f(w), d + 1
+        if d == p:
+            minimal.append(z)
+    assert len(minimal) % p == 0
+    return len(minimal) // p
+
+
+@pytest.fixture(scope="module")
+def certs():
+    """certify.orbits on the Hénon map for periods 1..5."""
+    return {p: certify.orbits(HENON, p) for p in range(1, 6)}
+
+
+@pytest.mark.parametrize("p", [1, 2, 3, 4, 5])
+def test_counts_match_float_newton_oracle(certs, p):
+    """The certified number of orbits of minimal period p equals the float Newton search's count."""
+    res = certs[p]
+    assert res.proved
+    assert res.certificate["count"] == newton_orbits(p)
+
+
+def test_known_counts(certs):
+    """Periods 1..5 of the Hénon map: 2 fixed points, 1, 0, 1, 0 orbits (Galias 2001)."""
+    assert [certs[p].certificate["count"] for p in range(1, 6)] == [2, 1, 0, 1, 0]
+
+
+def test_fixed_points_enclose_closed_form(certs):
+    """The fixed points' enclosures (width < 1e-10) contain, to float accuracy, x = (-(1 - b) +- sqrt((1 - b)^2 + 4a)) / (2a)."""
+    xs = sorted(((-0.7 + s * 6.09 ** 0.5) / 2.8) for s in (-1, 1))
+    from fractions import Fraction
+    boxes = [o["box"][0] for o in certs[1].certificate["orbits"]]
+    assert len(boxes) == 2
+    for x, iv in zip(xs, sorted(boxes, key=lambda iv: Fraction(iv["lo"]))):
+        lo, hi = Fraction(iv["lo"]), Fraction(iv["hi"])
+        assert float(lo) - 1e-12 <= x <= float(hi) + 1e-12 and hi - lo < Fraction(1, 10 ** 10)
+
+
+def test_every_orbit_is_a_saddle(certs):
+    """The Hénon map's orbits of period <= 5 are all saddles (one multiplier inside, one outside the unit circle)."""
+    assert all(o["stability"] == "saddle" for p in certs for o in certs[p].certificate["orbits"])
+
+
+def test_kernel_accepts_and_states_completeness(certs):
+    """The kernel re-derives the cover and walks; its statement says 'exactly' and names the region lemma."""
+    r = check(certs[4].certificate)
+    assert r.ok, r.message
+    assert "has exactly 1 orbit of minimal period 4" in r.statement and "region lemma" in r.statement
+
+
+def test_cli_prints_count_and_orbits(capsys):
+    """certify orbits on the Hénon map prints the count, the cover and each orbit."""
+    assert main(["orbits", HENON, "--period", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "PROVED: exactly 1 orbit of minimal period 2 (complete)" in out
+    assert "orbit 1  z_0 in" in out and "saddle" in out
+
+
+def _fails(cert, words: str):
+    r = check(cert)
+    assert not r.ok and words in r.message, r.message
+
+
+def test_tamper_drop_orbit(certs):
+    """Dropping an orbit from the list (and the count) is rejected: the kernel's walks find it."""
+    c = copy.deepcopy(certs[1].certificate)
+    c["orbits"].pop()
+    c["count"] = 1
+    _fails(c, "orbits: the kernel finds 2")
+
+
+def test_tamper_wrong_count(certs):
+    """A count other than the number of listed orbits is rejected."""
+    c = copy.deepcopy(certs[2].certificate)
+    c["count"] = 2
+    _fails(c, "count must be 1")
+
+
+def test_tamper_region_too_small(certs):
+    """A region smaller than the lemma's square (R below the positive root of q) is rejected."""
+    c = copy.deepcopy(certs[1].certificate)
+    c["claim"]["region"][0] = {"lo": "-14/10", "hi": "14/10"}
+    _fails(c, "x-range does not contain")
+    c = copy.deepcopy(certs[1].certificate)
+    c["claim"]["region"][1] = {"lo": "-2/7", "hi": "3/7"}
+    _fails(c, "y-range does not contain")
+
+
+def test_tamper_cover_cells_and_edges(certs):
+    """Cell and edge counts other than the kernel's own cover (a box removed, an edge claimed absent) are rejected."""
+    for key, delta in (("cells", -1), ("edges", -1), ("walks", 1)):
+        c = copy.deepcopy(certs[4].certificate)
+        c["evidence"][0][key] += delta
+        _fails(c, f"exclusion_cover: {key} is")
+
+
+def test_tamper_walk_and_stability(certs):
+    """An orbit moved to another walk, or given another stability, is rejected."""
+    c = copy.deepcopy(certs[2].certificate)
+    c["orbits"][0]["walk"][0][0] += 1
+    _fails(c, "the certificate's list differs")
+    c = copy.deepcopy(certs[2].certificate)
+    c["orbits"][0]["stability"] = "attracting"
+    _fails(c, "the certificate's list differs")
+
+
+def test_tamper_added_orbit_in_period_3(certs):
+    """Claiming an orbit of period 3 (there is none) is rejected."""
+    c = copy.deepcopy(certs[3].certificate)
+    c["orbits"] = copy.deepcopy(certs[1].certificate["orbits"][:1])
+    c["count"] = 1
+    _fails(c, "orbits: the kernel finds 0")
+
+
+def test_region_lemma_needs_positive_a():
+    """The region lemma is refused for a <= 0 (no bound on periodic points) and for maps not of Hénon type."""
+    for spec in ("henon(a=-1, b=0.3)", "(1 + x^2 + y, 0.3*x)"):
+        with pytest.raises(Failure, match="a > 0"):
+            N.henon_form(parse_polymap_spec(spec).kernel)
+    with pytest.raises(Failure, match="Hénon type"):
+        N.henon_form(parse_polymap_spec("(1 - x^2 + y^2, 0.3*x)").kernel)
+    with pytest.raises(CertifyError, match="Hénon type"):
+        certify.orbits("(1 - x^2 + y^2, 0.3*x)", 1)
+
+
+def test_region_radius_is_exact_root_for_henon():
+    """For a = 7/5, b = 3/10 the lemma's radius is exactly 10/7 (q(10/7) = 0), and 10/7 - 1/1000 is refused."""
+    m = parse_polymap_spec(HENON).kernel
+    (xlo, xhi, ylo, yhi), R = N.region_square(m, [{"lo": "-10/7", "hi": "10/7"}, {"lo": "-3/7", "hi": "3/7"}])
+    assert R == fmpq(10, 7)
+    with pytest.raises(Failure):
+        N.region_square(m, [{"lo": "-1427/1000", "hi": "1427/1000"}, {"lo": "-3/7", "hi": "3/7"}])
+
+
+def test_primitive_least_rotation():
+    """A walk is kept iff it is aperiodic and the least of its rotations."""
+    assert N._primitive_least((1, 2, 3)) and not N._primitive_least((2, 3, 1))
+    assert not N._primitive_least((1, 2, 1, 2)) and N._primitive_least((1, 1, 2))
+
+
+def test_walks_of_a_small_graph():
+    """The primitive closed walks of length 3 of the complete graph on {0, 1} are 001 and 011."""
+    succ = {0: [0, 1], 1: [0, 1]}
+    assert N.walks(succ, 3) == [(0, 0, 1), (0, 1, 1)]
+    assert N.walks(succ, 2) == [(0, 1)]
+
+
+def test_count_zeros_excludes_and_solves():
+    """A box around a fixed point counts one zero; a box away from the fixed points counts none."""
+    m = parse_polymap(parse_polymap_spec(HENON).canonical)
+    q = fmpq
+    with workprec(64):
+        near = [(q(62, 100), q(64, 100), False), (q(18, 100), q(20, 100), False)]
+        far = [(q(0), q(1, 10), False), (q(0), q(1, 10), False)]
+        assert len(N.count_zeros(m, near, N._Work())) == 1
+        assert N.count_zeros(m, far, N._Work()) == []
+
+
+def test_undecided_when_caps_exceeded(monkeypatch):
+    """When the kernel's test cap is reached the certifier answers undecided, naming the cap."""
+    monkeypatch.setattr(N, "MAX_ND_TESTS", 3)
+    res = certify.orbits(HENON, 4)
+    assert res.undecided and "Krawczyk tests" in res.certificate["reason"]
+
+
+def test_undecided_certificate_claims_nothing(certs):
+    """An undecided certificate with orbits or facts is rejected."""
+    c = copy.deepcopy(certs[2].certificate)
+    c["verdict"] = "undecided"
+    _fails(c, "claims nothing")
+
+
+@pytest.mark.slow
+def test_period_six_two_orbits():
+    """Period 6: exactly 2 orbits (Galias 2001), matching the float oracle."""
+    res = certify.orbits(HENON, 6)
+    assert res.proved and res.certificate["count"] == 2 == newton_orbits(6)
