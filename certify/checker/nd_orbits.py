@@ -102,6 +102,31 @@ def henon_form(m: PolyMap) -> tuple:
     return first.get((0, 0), fmpq(0)), a, first.get((0, 1), fmpq(0)), second[(1, 0)]
 
 
+class _Henon:
+    """The map (c - a x^2 + s y, b x) in balls, from the coefficients `henon_form` read off the canonical
+    terms (so it is the certificate's map exactly); the same interface as PolyMap (n, ball, jacobian)."""
+
+    n = 2
+
+    def __init__(self, m: PolyMap):
+        self.c, self.a, self.s, self.b = (arb(v) for v in henon_form(m))
+        self.zero = arb(0)
+
+    def ball(self, X) -> list:
+        x, y = X
+        return [self.c - self.a * (x * x) + self.s * y, self.b * x]
+
+    def jacobian(self, X) -> list:
+        return [[-2 * self.a * X[0], self.s], [self.b, self.zero]]
+
+    def inverse(self, X):
+        """f^-1 over the ball vector X (x = y' / b, y = (x' - c + a x^2) / s), or None when b s = 0."""
+        if self.b == 0 or self.s == 0:
+            return None
+        x = X[1] / self.b
+        return [x, (X[0] - self.c + self.a * (x * x)) / self.s]
+
+
 def region_square(m: PolyMap, region) -> tuple:
     """The region (xlo, xhi, ylo, yhi) exact, checked to contain a square [-R, R] x [-Y, Y] with
     R > 0, a R^2 - (1 + |s b|) R - |c| >= 0 and Y >= |b| R (the region lemma). Returns it and R."""
@@ -262,23 +287,55 @@ def _tighten(m: PolyMap, K: arb_mat, rounds: int = 4) -> arb_mat:
     return K
 
 
-def _image_misses(m: PolyMap, box: list) -> bool:
+def _meet(u: arb, v: arb):
+    """A ball containing the intersection of u and v, or None when they are disjoint."""
+    if not u.overlaps(v):
+        return None
+    return u.intersection(v)
+
+
+def _propagate(m, box: list, rounds: int = 3):
+    """The product shrunk by X_{t+1} meet f(X_t) and X_t meet f^-1(X_{t+1}) around the cycle (every zero of
+    the cyclic system stays: z_{t+1} = f(z_t)), or None when a meet is empty (no zero)."""
     n = m.n
     p = len(box) // n
-    for t in range(p):
-        img = m.ball([_hull(lo, hi) for lo, hi, _ in box[t * n:(t + 1) * n]])
-        nxt = box[((t + 1) % p) * n:((t + 1) % p + 1) * n]
-        if any(u < arb(lo) or u > arb(hi) for u, (lo, hi, _) in zip(img, nxt)):
-            return True
-    return False
+    X = [[_hull(lo, hi) for lo, hi, _ in box[t * n:(t + 1) * n]] for t in range(p)]
+    inv = getattr(m, "inverse", None)
+    for _ in range(rounds):
+        for t in range(p):
+            nxt = (t + 1) % p
+            img = m.ball(X[t])
+            X[nxt] = [_meet(u, v) for u, v in zip(X[nxt], img)]
+            if None in X[nxt]:
+                return None
+        if inv is None:
+            continue
+        for t in range(p - 1, -1, -1):
+            pre = inv(X[(t + 1) % p])
+            if pre is None:
+                break
+            X[t] = [_meet(u, v) for u, v in zip(X[t], pre)]
+            if None in X[t]:
+                return None
+    out = []
+    for k, (lo, hi, closed) in enumerate(box):
+        u = X[k // n][k % n]
+        new_lo, new_hi = (max(lo, u.lower().fmpq()), min(hi, u.upper().fmpq())) if u.is_finite() else (lo, hi)
+        if new_lo > new_hi:
+            return None
+        out.append((new_lo, new_hi, closed or new_hi < hi))
+    return out
 
 
 def count_zeros(m: PolyMap, box: list, work: _Work, depth: int = 0) -> list:
     """The zeros of the cyclic system in the half-open product `box` (p n triples (lo, hi, closed):
     [lo, hi) or, when closed, [lo, hi]), each as its Krawczyk enclosure K (a ball column)."""
     work.test()
-    if _image_misses(m, box):
+    box = _propagate(m, box)
+    if box is None:
         return []
+    if any(not lo < hi for lo, hi, _ in box):
+        raise Failure("a walk's product shrank to a face: its zero is not decided")
     K = _krawczyk(m, box)
     inner, meet = True, []
     for k, (lo, hi, closed) in enumerate(box):
@@ -340,6 +397,7 @@ def search(m: PolyMap, region, start, levels: int, p: int) -> dict:
     """The whole derivation: the graph, the walks, each walk's zeros. Returns the counts and the
     orbits [(walk, K, stability)], or raises Failure (a cap, or a walk not decided)."""
     work = _Work()
+    m = _Henon(m)
     N, succ = box_graph(m, region, start, levels, work)
     ws = walks(succ, p)
     orbits = []

@@ -24,7 +24,7 @@ from certify.maps.polymap import PolyMapSpec
 __all__ = ["certify_polymap_orbits", "region_for", "default_grid"]
 
 START = 16                 # starting cells along x (y in proportion)
-LEVELS = {1: 2, 2: 2, 3: 2, 4: 2, 5: 3, 6: 3, 7: 3, 8: 4}   # refinement rounds by period (finer for longer)
+LEVELS = {1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 3, 7: 3}   # refinement rounds by period (4 beyond: finer for longer)
 
 
 def _s(q: Fraction) -> str:
