@@ -233,3 +233,35 @@ def test_period_six_two_orbits():
     """Period 6: exactly 2 orbits (Galias 2001), matching the float oracle."""
     res = certify.orbits(HENON, 6)
     assert res.proved and res.certificate["count"] == 2 == newton_orbits(6)
+
+
+def _doc_commands():
+    """(argv, shown lines) for each `$ certify` line of docs/plane-orbits.md."""
+    import os
+    import re
+    import shlex
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "docs", "plane-orbits.md"), encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    out, cur, inside = [], None, False
+    for line in lines:
+        if re.match(r"^```", line):
+            inside, cur = not inside, None
+            continue
+        if inside and line.startswith("$ certify "):
+            cur = (shlex.split(line[len("$ certify "):]), [])
+            out.append(cur)
+        elif inside and cur is not None:
+            cur[1].append(line)
+    return out
+
+
+@pytest.mark.slow
+def test_docs_commands_print_what_the_page_shows(tmp_path, capsys, monkeypatch):
+    """Every `$ certify` command of docs/plane-orbits.md prints exactly the lines shown under it."""
+    monkeypatch.chdir(tmp_path)
+    cmds = _doc_commands()
+    assert len(cmds) == 2
+    for argv, shown in cmds:
+        main(argv)
+        assert capsys.readouterr().out.splitlines() == shown, argv

@@ -471,8 +471,9 @@ def polymap_orbits(prog, cert: dict) -> Statement:
     if cert.get("count") != len(entries):
         raise Failure(f"count must be {len(entries)}, the number of orbits of minimal period {p}")
     xlo, xhi, ylo, yhi = region
-    noun = "fixed point" if p == 1 else f"orbit of minimal period {p}"
-    lines = [f"{head} has exactly {len(entries)} {noun}{'' if len(entries) == 1 else 's'} (complete: every periodic "
+    plural = "" if len(entries) == 1 else "s"
+    noun = f"fixed point{plural}" if p == 1 else f"orbit{plural} of minimal period {p}"
+    lines = [f"{head} has exactly {len(entries)} {noun} (complete: every periodic "
              f"point lies in [{q_str(xlo)}, {q_str(xhi)}] x [{q_str(ylo)}, {q_str(yhi)}], region lemma with "
              f"R = {q_str(R)}; a {found['grid'][0]} x {found['grid'][1]} grid, {found['cells']} cells kept, "
              f"{found['edges']} edges, {found['walks']} primitive closed walks, {found['tests']} Krawczyk tests)"]
