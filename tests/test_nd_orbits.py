@@ -265,3 +265,13 @@ def test_docs_commands_print_what_the_page_shows(tmp_path, capsys, monkeypatch):
     for argv, shown in cmds:
         main(argv)
         assert capsys.readouterr().out.splitlines() == shown, argv
+
+
+def test_pair_cap_stops_the_graph(monkeypatch):
+    """The kernel counts the (cell, image cell) pairs it looks up and stops at its cap with a Failure naming it."""
+    monkeypatch.setattr(N, "MAX_ND_PAIRS", 1000)
+    m = parse_polymap_spec(HENON).kernel
+    with workprec(64):
+        reg, _ = N.region_square(m, [{"lo": "-10/7", "hi": "10/7"}, {"lo": "-3/7", "hi": "3/7"}])
+        with pytest.raises(Failure, match="pairs"):
+            N.search(m, reg, [16, 5], 2, 1)

@@ -58,7 +58,7 @@ from certify.checker.polymap import PolyMap, parse_polymap, polymap_text
 from certify.checker.statement import Failure, Statement, ball_text, whole
 
 __all__ = ["henon_form", "region_square", "box_graph", "walks", "count_zeros", "search", "polymap_orbits",
-           "MAX_ND_PERIOD", "MAX_ND_CELLS", "MAX_ND_WALKS", "MAX_ND_TESTS", "MAX_DEPTH", "MAX_GRID", "MAX_LEVELS"]
+           "MAX_ND_PERIOD", "MAX_ND_CELLS", "MAX_ND_WALKS", "MAX_ND_TESTS", "MAX_ND_PAIRS", "MAX_DEPTH", "MAX_GRID", "MAX_LEVELS"]
 
 MAX_ND_PERIOD = 12        # the claim's period
 MAX_GRID = 512            # cells per axis of the starting grid
@@ -66,6 +66,7 @@ MAX_LEVELS = 8            # refinement rounds
 MAX_ND_CELLS = 400_000    # ball images of cells, all levels together
 MAX_ND_WALKS = 200_000    # primitive closed walks up to rotation
 MAX_ND_TESTS = 400_000    # Krawczyk tests, all walks and their pieces together
+MAX_ND_PAIRS = 20_000_000  # (cell, cell met by its image) pairs looked up, all levels together
 MAX_DEPTH = 16            # bisections of one walk's product
 
 
@@ -73,12 +74,17 @@ class _Work:
     """Counters of the work done, checked against the caps as it is done."""
 
     def __init__(self):
-        self.cells = self.tests = 0
+        self.cells = self.tests = self.looked = 0
 
     def cell(self):
         self.cells += 1
         if self.cells > MAX_ND_CELLS:
             raise Failure(f"more than {MAX_ND_CELLS} cell images: beyond the checker's limit")
+
+    def pairs(self, k: int):
+        self.looked += k
+        if self.looked > MAX_ND_PAIRS:
+            raise Failure(f"more than {MAX_ND_PAIRS} (cell, image cell) pairs: beyond the checker's limit")
 
     def test(self):
         self.tests += 1
@@ -174,6 +180,7 @@ def _edges(m: PolyMap, region, N, kept: set, work: _Work) -> dict:
         u, v = m.ball([_hull(x0, x1), _hull(y0, y1)])
         i0, i1 = _range(u, xlo, dx, N[0])
         j0, j1 = _range(v, ylo, dy, N[1])
+        work.pairs(max(i1 - i0 + 1, 0) * max(j1 - j0 + 1, 0))
         succ[(i, j)] = [(k, l) for k in range(i0, i1 + 1) for l in range(j0, j1 + 1) if (k, l) in kept]
     return succ
 
@@ -272,7 +279,10 @@ def _krawczyk(m: PolyMap, box: list) -> arb_mat:
                 J[t * n + i, prev * n + j] += DX[i][j]
                 Jm[t * n + i, prev * n + j] += Dm[i][j]
     eye = arb_mat(N, N, [1 if i == j else 0 for i in range(N) for j in range(N)])
-    C = Jm.mid().solve(eye, algorithm="approx").mid()
+    try:
+        C = Jm.mid().solve(eye, algorithm="approx").mid()
+    except (ZeroDivisionError, ValueError):  # J(m) singular to working precision: any C is sound
+        C = eye
     d = arb_mat(N, 1, [X[k] - mid[k] for k in range(N)])
     mm = arb_mat(N, 1, mid)
     return mm - C * F + (eye - C * J) * d
