@@ -51,8 +51,10 @@ def newton_orbits(p: int, a: float = 1.4, b: float = 0.3, starts: int = 60) -> i
                 break
         fz, _ = fp_and_jac(z)
         if np.all(np.abs(z) < 10) and np.abs(fz - z).max() < 1e-10:
-            if not any(np.abs(z - q).max() < 1e-8 for q in points):
-                points.append(z)
+            for _ in range(p):  # the whole orbit: Newton may find only some of its points
+                if not any(np.abs(z - q).max() < 1e-8 for q in points):
+                    points.append(z)
+                z = f(z)
     minimal = []
     for z in points:
         w, d = f(z), 1
@@ -275,3 +277,29 @@ def test_pair_cap_stops_the_graph(monkeypatch):
         reg, _ = N.region_square(m, [{"lo": "-10/7", "hi": "10/7"}, {"lo": "-3/7", "hi": "3/7"}])
         with pytest.raises(Failure, match="pairs"):
             N.search(m, reg, [16, 5], 2, 1)
+
+
+@pytest.mark.parametrize("p", [1, 2, 3, 4, 5])
+def test_negative_b_matches_oracle(p):
+    """henon(a=1.4, b=-0.3) (a rational fixed point (-10/7, 3/7) at the corner of the lemma's square: the
+    certifier widens the region) has the float oracle's counts 2, 1, 2, 2, 2."""
+    res = certify.orbits("henon(a=1.4, b=-0.3)", p)
+    assert res.proved and res.certificate["count"] == newton_orbits(p, b=-0.3, starts=90)
+
+
+def test_conjugate_form_has_the_same_counts(certs):
+    """(7/5 - x^2 + 3/10 y, x) is conjugate to henon(a=1.4, b=0.3) by (x, y) -> (a x, a y / b): same counts."""
+    for p in (1, 2, 3, 4):
+        res = certify.orbits("(7/5 - x^2 + 3/10*y, x)", p)
+        assert res.proved and res.certificate["count"] == certs[p].certificate["count"]
+        assert res.certificate["claim"]["region"][0] == {"lo": "-2", "hi": "2"}
+
+
+def test_attracting_fixed_point_of_small_a():
+    """henon(a=0.2, b=0.3) has 2 fixed points: x = (-0.7 + sqrt(1.29)) / 0.4 attracting, the other a saddle."""
+    res = certify.orbits("henon(a=0.2, b=0.3)", 1)
+    from fractions import Fraction
+    st = {o["stability"]: Fraction(o["box"][0]["lo"]) for o in res.certificate["orbits"]}
+    assert sorted(st) == ["attracting", "saddle"]
+    assert float(st["attracting"]) == pytest.approx((-0.7 + 1.29 ** 0.5) / 0.4, abs=1e-9)
+    assert float(st["saddle"]) == pytest.approx((-0.7 - 1.29 ** 0.5) / 0.4, abs=1e-9)

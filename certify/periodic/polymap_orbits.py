@@ -31,8 +31,10 @@ def _s(q: Fraction) -> str:
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
-def region_for(m) -> list:
-    """[[-R, R], [-Y, Y]]: the least of a few simple fractions R >= R0 with q(R) >= 0 (exactly), Y = |b| R."""
+def region_for(m, widen: int = 0) -> list:
+    """[[-R, R], [-Y, Y]]: the least of a few simple fractions R >= R0 with q(R) >= 0 (exactly), Y = |b| R;
+    with `widen`, R and Y times (1 + widen / 997) (q grows beyond R0), which moves the region's edges and
+    grid lines off periodic points that sit exactly on them (a rational orbit at the corner of the square)."""
     try:
         c, a, s, b = (Fraction(int(v.p), int(v.q)) for v in N.henon_form(m))
     except Failure as e:
@@ -43,6 +45,7 @@ def region_for(m) -> list:
         R = Fraction(r0).limit_denominator(den)
         for cand in (R, R + Fraction(1, den)):
             if cand > 0 and a * cand * cand - k * cand - abs(c) >= 0:
+                cand *= 1 + Fraction(widen, 997)
                 Y = abs(b) * cand if b != 0 else Fraction(1, 16)
                 return [{"lo": _s(-cand), "hi": _s(cand)}, {"lo": _s(-Y), "hi": _s(Y)}]
     raise CertifyError("no rational radius found for the region lemma")  # pragma: no cover (q grows without bound)
@@ -63,21 +66,27 @@ def certify_polymap_orbits(f: PolyMapSpec, p: int, budget: Budget | None = None,
     if p > N.MAX_ND_PERIOD:
         raise CertifyError(f"orbits of a map of the plane: period at most {N.MAX_ND_PERIOD}, got {p}")
     m = f.kernel
-    region = region_for(m)
-    grid = grid or default_grid(region, p)
-    cert = {"schema": SCHEMA, "map": {"given": f.given, "canonical": f.canonical, "class": "polynomial"},
-            "claim": {"kind": "polymap_orbits", "p": p, "region": region, "grid": grid},
-            "verdict": "undecided", "precision": budget.start_prec, "evidence": []}
-    budget.report(f"orbits of period {p}: box graph on a {grid['start'][0]} x {grid['start'][1]} grid, "
-                  f"{grid['levels']} refinements")
-    with workprec(budget.start_prec):
-        try:
-            reg, _ = N.region_square(m, region)
-            found = N.search(m, reg, grid["start"], grid["levels"], p)
-        except Failure as e:
-            cert["reason"] = f"the exclusion cover did not close: {e}"
-            return cert
-        entries = N.orbit_entries(found)  # enclosures read at the certificate's precision
+    for widen in (0, 1):  # a second region when a zero sits on a face of the first one's cells
+        region = region_for(m, widen)
+        grid = grid or default_grid(region, p)
+        cert = {"schema": SCHEMA, "map": {"given": f.given, "canonical": f.canonical, "class": "polynomial"},
+                "claim": {"kind": "polymap_orbits", "p": p, "region": region, "grid": grid},
+                "verdict": "undecided", "precision": budget.start_prec, "evidence": []}
+        budget.report(f"orbits of period {p}: box graph on a {grid['start'][0]} x {grid['start'][1]} grid, "
+                      f"{grid['levels']} refinements")
+        with workprec(budget.start_prec):
+            try:
+                reg, _ = N.region_square(m, region)
+                found = N.search(m, reg, grid["start"], grid["levels"], p)
+            except Failure as e:
+                cert["reason"] = f"the exclusion cover did not close: {e}"
+                if "beyond the checker's limit" in str(e):
+                    return cert  # a cap: another region would not help
+                continue
+            entries = N.orbit_entries(found)  # enclosures read at the certificate's precision
+            break
+    else:
+        return cert
     cert.update(verdict="proved", orbits=entries, count=len(entries))
     cert["evidence"] = [{"fact": "exclusion_cover", **{k: found[k] for k in ("grid", "cells", "edges", "walks",
                                                                               "tests")}}]
