@@ -298,3 +298,19 @@ def test_attracting_fixed_point_of_small_a():
     assert sorted(st) == ["attracting", "saddle"]
     assert float(st["attracting"]) == pytest.approx((-0.7 + 1.29 ** 0.5) / 0.4, abs=1e-9)
     assert float(st["saddle"]) == pytest.approx((-0.7 - 1.29 ** 0.5) / 0.4, abs=1e-9)
+
+
+def test_tamper_grid_changes_the_cover(certs):
+    """Another grid (a coarser start, fewer refinements) makes another cover: the stated cover no longer matches."""
+    for grid in ({"start": [8, 3], "levels": 2}, {"start": [16, 5], "levels": 1}):
+        c = copy.deepcopy(certs[2].certificate)
+        c["claim"]["grid"] = grid
+        _fails(c, "exclusion_cover:")
+
+
+@pytest.mark.parametrize("a, b", [(1.2, 0.3), (1.3, 0.25), (1.4, 0.1)])
+def test_other_parameters_match_oracle(a, b):
+    """For other (a, b) the certified counts of periods 1..4 equal the float oracle's."""
+    spec = f"henon(a={a}, b={b})"
+    got = [certify.orbits(spec, p).certificate.get("count") for p in (1, 2, 3, 4)]
+    assert got == [newton_orbits(p, a=a, b=b) for p in (1, 2, 3, 4)]
