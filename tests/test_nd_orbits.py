@@ -314,3 +314,11 @@ def test_other_parameters_match_oracle(a, b):
     spec = f"henon(a={a}, b={b})"
     got = [certify.orbits(spec, p).certificate.get("count") for p in (1, 2, 3, 4)]
     assert got == [newton_orbits(p, a=a, b=b) for p in (1, 2, 3, 4)]
+
+
+def test_step_cap_stops_the_walk_enumeration(monkeypatch):
+    """The kernel counts the partial walks it explores and stops at its cap with a Failure naming it."""
+    monkeypatch.setattr(N, "MAX_ND_STEPS", 50)
+    succ = {0: [0, 1], 1: [0, 1]}
+    with pytest.raises(Failure, match="partial walks"):
+        N.walks(succ, 8)

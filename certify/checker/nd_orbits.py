@@ -58,7 +58,7 @@ from certify.checker.polymap import PolyMap, parse_polymap, polymap_text
 from certify.checker.statement import Failure, Statement, ball_text, whole
 
 __all__ = ["henon_form", "region_square", "box_graph", "walks", "count_zeros", "search", "polymap_orbits",
-           "MAX_ND_PERIOD", "MAX_ND_CELLS", "MAX_ND_WALKS", "MAX_ND_TESTS", "MAX_ND_PAIRS", "MAX_DEPTH", "MAX_GRID", "MAX_LEVELS"]
+           "MAX_ND_PERIOD", "MAX_ND_CELLS", "MAX_ND_WALKS", "MAX_ND_TESTS", "MAX_ND_PAIRS", "MAX_ND_STEPS", "MAX_DEPTH", "MAX_GRID", "MAX_LEVELS"]
 
 MAX_ND_PERIOD = 12        # the claim's period
 MAX_GRID = 512            # cells per axis of the starting grid
@@ -67,6 +67,7 @@ MAX_ND_CELLS = 400_000    # ball images of cells, all levels together
 MAX_ND_WALKS = 200_000    # primitive closed walks up to rotation
 MAX_ND_TESTS = 400_000    # Krawczyk tests, all walks and their pieces together
 MAX_ND_PAIRS = 20_000_000  # (cell, cell met by its image) pairs looked up, all levels together
+MAX_ND_STEPS = 20_000_000  # partial walks explored while enumerating the closed walks
 MAX_DEPTH = 16            # bisections of one walk's product
 
 
@@ -74,7 +75,7 @@ class _Work:
     """Counters of the work done, checked against the caps as it is done."""
 
     def __init__(self):
-        self.cells = self.tests = self.looked = 0
+        self.cells = self.tests = self.looked = self.steps = 0
 
     def cell(self):
         self.cells += 1
@@ -85,6 +86,11 @@ class _Work:
         self.looked += k
         if self.looked > MAX_ND_PAIRS:
             raise Failure(f"more than {MAX_ND_PAIRS} (cell, image cell) pairs: beyond the checker's limit")
+
+    def step(self):
+        self.steps += 1
+        if self.steps > MAX_ND_STEPS:
+            raise Failure(f"more than {MAX_ND_STEPS} partial walks explored: beyond the checker's limit")
 
     def test(self):
         self.tests += 1
@@ -217,8 +223,10 @@ def _primitive_least(w: tuple) -> bool:
     return all(w < w[k:] + w[:k] for k in range(1, p))
 
 
-def walks(succ: dict, p: int) -> list:
-    """Every primitive closed walk of length p, up to rotation (each as its least rotation)."""
+def walks(succ: dict, p: int, work: _Work | None = None) -> list:
+    """Every primitive closed walk of length p, up to rotation (each as its least rotation); the partial
+    walks explored are counted against MAX_ND_STEPS."""
+    work = work or _Work()
     order = sorted(succ)
     index = {c: k for k, c in enumerate(order)}
     out_ = [[index[d] for d in succ[c]] for c in order]
@@ -241,6 +249,7 @@ def walks(succ: dict, p: int) -> list:
         stack = [(s, (s,))]
         while stack:
             v, w = stack.pop()
+            work.step()
             left = p - len(w)
             if left == 0:
                 if s in out_[v] and _primitive_least(w):
@@ -409,7 +418,7 @@ def search(m: PolyMap, region, start, levels: int, p: int) -> dict:
     work = _Work()
     m = _Henon(m)
     N, succ = box_graph(m, region, start, levels, work)
-    ws = walks(succ, p)
+    ws = walks(succ, p, work)
     orbits = []
     for w in ws:
         for K in count_zeros(m, _walk_box(region, N, w), work):
