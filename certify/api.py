@@ -223,6 +223,29 @@ def _float_vector(v, n: int, what: str) -> list:
     return z
 
 
+def _is_polymap(f) -> bool:
+    from certify.maps.polymap import PolyMapSpec, is_polymap_spec
+    return isinstance(f, PolyMapSpec) or is_polymap_spec(f)
+
+
+def _polymap_orbits(f, p, timeout, progress) -> Result:
+    """orbits for a Hénon-type map of the plane: every orbit of minimal period p, proved complete."""
+    from certify import limits
+    from certify.maps.polymap import PolyMapSpec, parse_polymap_spec
+    from certify.periodic.polymap_orbits import certify_polymap_orbits, default_grid, region_for
+
+    f = f if isinstance(f, PolyMapSpec) else parse_polymap_spec(f)
+    region = region_for(f.kernel)
+
+    def undecided(reason):
+        from certify.certificates import SCHEMA
+        return {"schema": SCHEMA, "map": {"given": f.given, "canonical": f.canonical, "class": "polynomial"},
+                "claim": {"kind": "polymap_orbits", "p": p, "region": region, "grid": default_grid(region, p)},
+                "verdict": "undecided", "precision": 64, "evidence": [], "reason": reason}
+    cert = limits.guard(_timeout(timeout), lambda: certify_polymap_orbits(f, p, _budget(None, progress)), undecided)
+    return Result.of("orbits", cert, f)
+
+
 def _is_plrnn(f) -> bool:
     from certify.maps.plrnn import PLRNN, is_plrnn_file
     return isinstance(f, PLRNN) or (isinstance(f, str) and is_plrnn_file(f))
@@ -333,6 +356,10 @@ def _periodic(command, f, p, domain, max_cells, max_prec, timeout, progress, inp
         if command != "period" or domain is not None or max_cells is not None:
             raise CertifyError("an n-dimensional RNN takes `period` without --domain and --max-cells")
         return _rnn_period(f, p, max_prec, timeout, progress, input)
+    if _is_polymap(f):
+        if command != "orbits" or domain is not None or max_cells is not None:
+            raise CertifyError("a polynomial map of the plane takes `orbits` without --domain and --max-cells")
+        return _polymap_orbits(f, p, timeout, progress)
     m = parse(f)
     run = certify_period if command == "period" else certify_orbits
     cert = run(m, p, domain=domain, budget=_budget(max_cells, progress, max_prec=max_prec), timeout=_timeout(timeout))

@@ -133,6 +133,8 @@ def _periodic(args) -> int:
         if args.activation is not None:
             raise CertifyError("--activation applies to weights files of 1D networks; an RNN file names its own")
         f = args.map
+    elif _api()._is_polymap(args.map):  # a polynomial map of the plane (certify.periodic.polymap_orbits)
+        f = args.map
     else:
         if rnn_input:
             raise CertifyError("--input is the constant input of an nn.RNN state_dict (.safetensors, .pt)")

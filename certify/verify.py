@@ -131,6 +131,13 @@ def _given_binding(cert: dict) -> str:
 
 def _claim_line(cert: dict) -> str:
     claim = cert.get("claim") or {}
+    if claim.get("kind") == "polymap_orbits":  # region and grid of a map of the plane, for reading
+        try:
+            (x, y), g = claim["region"], claim["grid"]
+            return (f"polymap_orbits p={claim['p']} region=[{x['lo']}, {x['hi']}] x [{y['lo']}, {y['hi']}] "
+                    f"grid={g['start'][0]}x{g['start'][1]} refined {g['levels']} times")
+        except (KeyError, TypeError, ValueError, IndexError):
+            pass  # a malformed claim: shown as written below
     parts = [str(claim.get("kind"))]
     for k in sorted(claim):
         if k != "kind" and claim[k] is not None:

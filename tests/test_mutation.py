@@ -23,7 +23,7 @@ HERE = pathlib.Path(__file__).resolve().parent / "certificates"
 FIXTURES = sorted(HERE.glob("*.json"))
 # claim kinds whose derivation binds every displayed field; the others are being converted (issue 9)
 BOUND = {"period", "orbits", "phase", "plrnn_cycles", "onset", "windows", "chaos_onset", "entropy",
-         "oscillations", "scrambling", "robustness", "gradients"}
+         "oscillations", "scrambling", "robustness", "gradients", "polymap_orbits"}
 RATIONAL = re.compile(r"^-?\d+(/\d+)?$")
 VERDICTS = ("proved", "refuted", "undecided")
 

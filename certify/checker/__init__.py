@@ -22,6 +22,7 @@ from certify.checker import facts as F
 from certify.checker import orbits as O
 from certify.checker import (entropy, gradients, hsets, phase, plrnn, rnn, rnn_contraction, rnn_gradients, robust,
                              scrambling)
+from certify.checker import nd_orbits
 from certify.checker import thresholds as T
 from certify.checker.continuity import discontinuity
 from certify.checker.semantics import Program, workprec
@@ -70,6 +71,7 @@ KINDS: dict[str, Kind] = {
     "rnn_gradients": Kind(rnn_gradients.rnn_gradients, _k("p", "z0", "horizon"), _k(),
                           _k("growth_method", "growth_rate", "lambda_max", "regime", "stderr"), compiled=False),
     "horseshoe": Kind(hsets.horseshoe, _k("iterate"), _k("entropy"), compiled=False),
+    "polymap_orbits": Kind(nd_orbits.polymap_orbits, _k("p", "region", "grid"), _k("orbits", "count"), compiled=False),
 }
 _CANONICAL_KEYS = {"expr": _k("kind", "expr", "param", "params"),
                    "rnn1d": _k("kind", "activation", "w", "b", "a", "c", "output_activation", "slope"),

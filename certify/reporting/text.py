@@ -847,6 +847,9 @@ def render_result(command: str, cert: dict) -> str:
         return render_rnn_contraction(cert)
     if command in ("period", "orbits") and cert["claim"]["kind"] == "plrnn_cycles":
         return render_plrnn(cert, found_label=True)
+    if cert["claim"]["kind"] == "polymap_orbits":
+        from certify.reporting.nd_orbits import render_polymap_orbits
+        return render_polymap_orbits(cert)
     if command in ("period", "orbits"):
         return render(cert, _checked_line(cert))
     if command == "lyapunov":

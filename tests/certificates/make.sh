@@ -71,6 +71,7 @@ gen plrnn_cycles.json            lyapunov ../../proofs/plrnn2d.json -p 3
 gen plrnn_incomplete.json        lyapunov ../../proofs/plrnn2d.json -p 2 --cap 2
 gen plrnn_singular.json          lyapunov nets/plrnn_flip.json -p 2
 gen plrnn_undecided.json         lyapunov nets/plrnn_escape.json -p 2 --cap 0 --spectrum --steps 200
+gen polymap_orbits.json         orbits "henon(a=1.4, b=0.3)" -p 2
 phase() { local out=$1; shift; certify phase "$@" --cert "$out" >/dev/null; rc=$?; [ $rc -le 3 ] || exit $rc; echo "wrote $out ($rc)"; }
 phase phase.json                 "skew_tent(aL, aR, 1)" --x aL --y aR --range=-3,3,-3,3 --grid 4 --depth 1
 phase phase_chaos.json           "skew_tent(aL, aR, 1)" --x aL --y aR --range=3/2,5/2,-3/2,-5/4 --grid 1 --depth 1

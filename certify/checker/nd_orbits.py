@@ -1,0 +1,503 @@
+"""Every orbit of minimal period p of a Hénon-type map of the plane, with completeness (trusted kernel).
+
+The maps. f(x, y) = (c - a x^2 + s y, b x) with exact rationals a > 0, b, c, s (the Hénon map
+(1 - a x^2 + y, b x) has c = s = 1), read from the canonical polynomial map (certify.checker.polymap).
+
+Region lemma (Devaney and Nitecki, Comm. Math. Phys. 67 (1979), in the form needed for periodic
+orbits). Let (x_t, y_t) be a periodic orbit and M = max_t |x_t| (a finite orbit: the maximum is
+attained at some t). Since y_t = b x_{t-1}, x_{t+1} = c - a x_t^2 + s b x_{t-1}, so
+a M^2 = a x_t^2 = c + s b x_{t-1} - x_{t+1} <= |c| + |s b| M + M, i.e. q(M) <= 0 for
+q(r) = a r^2 - (1 + |s b|) r - |c|. q has one positive root R0 and is positive beyond it, so every
+R > 0 with q(R) >= 0 (checked exactly) has M <= R0 <= R, and |y_t| = |b| |x_{t-1}| <= |b| R. So every
+periodic point lies in the square S = [-R, R] x [-Y, Y] whenever Y >= |b| R. The claim's region must
+contain such a square; a periodic orbit's points lie in S.
+
+Cover and graph (Galias' method, Int. J. Bifurcation and Chaos 11 (2001) 2427-2450, simplest form).
+The region is cut into a uniform grid of half-open cells [x_i, x_{i+1}) x [y_j, y_{j+1}) (the last
+row and column closed), so every point of the region lies in exactly one cell, h(z). Edge c -> d
+when the ball image f(c) of the closed cell c meets the closed cell d: for a periodic orbit,
+h(z_t) -> h(z_{t+1}) is an edge. Pruning removes, all at once, the cells with no edge in from a kept
+cell or no edge out to one; the cells h(z_t) of a periodic orbit always keep both, so they are never
+removed. Refinement splits each kept cell into 2 x 2 half-open cells (h(z) at the finer level lies
+inside h(z) at the coarser one), and edges and pruning are redone; `levels` rounds in all. The
+kernel builds the graph itself from the claim's region and grid: nothing of the cover or the edges
+is taken from the certificate.
+
+Cycles. The itinerary (h(z_0), ..., h(z_{p-1})) of a point of period p is a closed walk of length p in
+the graph. If z has minimal period d < p, its itinerary is invariant under the shift by d; so a zero
+of the cyclic system F(Z) = (f(z_{p-1}) - z_0, f(z_0) - z_1, ..., f(z_{p-2}) - z_{p-1}) in the
+half-open product of an aperiodic (primitive) walk has minimal period exactly p, and the p points of
+one orbit of minimal period p have the p distinct rotations of one primitive walk as itineraries.
+The kernel enumerates every primitive closed walk of length p up to rotation (the lexicographically
+least rotation) and counts the zeros of F in its half-open product:
+  - 0 when some ball image f(X_t) misses X_{t+1}, or the Krawczyk image K(X) misses X;
+  - 1 when K(X) lies in the interior of X (Krawczyk: a unique zero in X, inside K(X), so in the
+    half-open product);
+  - otherwise X is replaced by X meet K(X) (every zero stays) and bisected along its widest
+    coordinate into half-open halves, and the counts are added (at most MAX_DEPTH bisections deep).
+K(X) = m - C F(m) + (I - C J(X)) (X - m) with J(X) the block Jacobian of F over X in balls (Df over
+X_{t-1} below the diagonal, -I on it), C the approximate inverse of J(m) (any C is sound); every zero
+of F in X lies in K(X) (Neumaier, Interval Methods for Systems of Equations, Thm. 5.1.7, 5.1.8).
+The number of orbits of minimal period p is the sum of the counts: complete, with the walks, tests
+and cells bounded by the caps below before the work is done.
+
+Stability of each orbit: the Jacobian of f^p at the orbit lies in M = Df(E_{p-1}) ... Df(E_0) over the
+Krawczyk enclosure E; with T = tr M and D = det M (balls), T^2 - 4D > 0 gives real multipliers
+(T +- sqrt(T^2 - 4D)) / 2, T^2 - 4D < 0 a complex pair of modulus sqrt(D); each compared with 1.
+
+Imports only flint, certify.certificates, certify.errors and the kernel's modules statement, polymap
+and rnn (its block preconditioner).
+"""
+
+from __future__ import annotations
+
+from flint import arb, arb_mat, fmpq
+
+from certify.certificates import interval_parse, q_str
+from certify.checker.polymap import PolyMap, parse_polymap, polymap_text
+from certify.checker.statement import Failure, Statement, ball_text, whole
+
+__all__ = ["henon_form", "region_square", "box_graph", "walks", "count_zeros", "search", "polymap_orbits",
+           "MAX_ND_PERIOD", "MAX_ND_CELLS", "MAX_ND_WALKS", "MAX_ND_TESTS", "MAX_ND_PAIRS", "MAX_ND_STEPS", "MAX_DEPTH", "MAX_GRID", "MAX_LEVELS"]
+
+MAX_ND_PERIOD = 12        # the claim's period
+MAX_GRID = 512            # cells per axis of the starting grid
+MAX_LEVELS = 8            # refinement rounds
+MAX_ND_CELLS = 400_000    # ball images of cells, all levels together
+MAX_ND_WALKS = 200_000    # primitive closed walks up to rotation
+MAX_ND_TESTS = 400_000    # Krawczyk tests, all walks and their pieces together
+MAX_ND_PAIRS = 20_000_000  # (cell, cell met by its image) pairs looked up, all levels together
+MAX_ND_STEPS = 20_000_000  # partial walks explored while enumerating the closed walks
+MAX_DEPTH = 16            # bisections of one walk's product
+
+
+class _Work:
+    """Counters of the work done, checked against the caps as it is done."""
+
+    def __init__(self):
+        self.cells = self.tests = self.looked = self.steps = 0
+
+    def cell(self):
+        self.cells += 1
+        if self.cells > MAX_ND_CELLS:
+            raise Failure(f"more than {MAX_ND_CELLS} cell images: beyond the checker's limit")
+
+    def pairs(self, k: int):
+        self.looked += k
+        if self.looked > MAX_ND_PAIRS:
+            raise Failure(f"more than {MAX_ND_PAIRS} (cell, image cell) pairs: beyond the checker's limit")
+
+    def step(self):
+        self.steps += 1
+        if self.steps > MAX_ND_STEPS:
+            raise Failure(f"more than {MAX_ND_STEPS} partial walks explored: beyond the checker's limit")
+
+    def test(self):
+        self.tests += 1
+        if self.tests > MAX_ND_TESTS:
+            raise Failure(f"more than {MAX_ND_TESTS} Krawczyk tests: beyond the checker's limit")
+
+
+# ----------------------------------------------------------------------------- the map and the region
+
+def henon_form(m: PolyMap) -> tuple:
+    """(c, a, s, b) when f(x, y) = (c - a x^2 + s y, b x) with a > 0 exactly, else a Failure."""
+    if m.n != 2:
+        raise Failure("completeness is proved for maps of the plane of Hénon type (c - a x^2 + s y, b x)")
+    first = {e: c for c, e in m.terms[0]}
+    second = {e: c for c, e in m.terms[1]}
+    if not set(first) <= {(0, 0), (2, 0), (0, 1)} or set(second) != {(1, 0)} or (2, 0) not in first:
+        raise Failure("the map is not of Hénon type (c - a x^2 + s y, b x): the region lemma does not apply")
+    a = -first[(2, 0)]
+    if not a > 0:
+        raise Failure("the region lemma needs a > 0 in (c - a x^2 + s y, b x)")
+    return first.get((0, 0), fmpq(0)), a, first.get((0, 1), fmpq(0)), second[(1, 0)]
+
+
+class _Henon:
+    """The map (c - a x^2 + s y, b x) in balls, from the coefficients `henon_form` read off the canonical
+    terms (so it is the certificate's map exactly); the same interface as PolyMap (n, ball, jacobian)."""
+
+    n = 2
+
+    def __init__(self, m: PolyMap):
+        self.c, self.a, self.s, self.b = (arb(v) for v in henon_form(m))
+        self.zero = arb(0)
+
+    def ball(self, X) -> list:
+        x, y = X
+        return [self.c - self.a * (x * x) + self.s * y, self.b * x]
+
+    def jacobian(self, X) -> list:
+        return [[-2 * self.a * X[0], self.s], [self.b, self.zero]]
+
+    def inverse(self, X):
+        """f^-1 over the ball vector X (x = y' / b, y = (x' - c + a x^2) / s), or None when b s = 0."""
+        if self.b == 0 or self.s == 0:
+            return None
+        x = X[1] / self.b
+        return [x, (X[0] - self.c + self.a * (x * x)) / self.s]
+
+
+def region_square(m: PolyMap, region) -> tuple:
+    """The region (xlo, xhi, ylo, yhi) exact, checked to contain a square [-R, R] x [-Y, Y] with
+    R > 0, a R^2 - (1 + |s b|) R - |c| >= 0 and Y >= |b| R (the region lemma). Returns it and R."""
+    c, a, s, b = henon_form(m)
+    if not (isinstance(region, list) and len(region) == 2):
+        raise Failure("the region is a list of two intervals (x, y)")
+    (xlo, xhi), (ylo, yhi) = (interval_parse(v) for v in region)
+    R, Y = min(-xlo, xhi), min(-ylo, yhi)
+    if not R > 0 or a * R * R - (1 + abs(s * b)) * R - abs(c) < 0:
+        raise Failure(f"the region's x-range does not contain [-R, R] with a R^2 - (1 + |s b|) R - |c| >= 0 "
+                      f"(R = {q_str(R)}): periodic points may lie outside it")
+    if Y < abs(b) * R:
+        raise Failure(f"the region's y-range does not contain [-|b| R, |b| R] (R = {q_str(R)})")
+    return (xlo, xhi, ylo, yhi), R
+
+
+# ----------------------------------------------------------------------------- the box graph
+
+def _hull(lo: fmpq, hi: fmpq) -> arb:
+    return arb(lo).union(arb(hi))
+
+
+def _range(u: arb, lo: fmpq, width: fmpq, n: int):
+    """The indices k (0..n-1) of the closed cells [lo + k w, lo + (k+1) w] that the ball u may meet."""
+    if not u.is_finite():
+        return 0, n - 1
+    a = (u.lower().fmpq() - lo) / width
+    b = (u.upper().fmpq() - lo) / width
+    return max(int(-((-a).floor())) - 1, 0), min(int(b.floor()), n - 1)
+
+
+def _cell(region, N, i, j) -> tuple:
+    xlo, xhi, ylo, yhi = region
+    dx, dy = (xhi - xlo) / N[0], (yhi - ylo) / N[1]
+    return (xlo + i * dx, xlo + (i + 1) * dx), (ylo + j * dy, ylo + (j + 1) * dy)
+
+
+def _edges(m: PolyMap, region, N, kept: set, work: _Work) -> dict:
+    xlo, xhi, ylo, yhi = region
+    dx, dy = (xhi - xlo) / N[0], (yhi - ylo) / N[1]
+    succ = {}
+    for (i, j) in sorted(kept):
+        work.cell()
+        (x0, x1), (y0, y1) = _cell(region, N, i, j)
+        u, v = m.ball([_hull(x0, x1), _hull(y0, y1)])
+        i0, i1 = _range(u, xlo, dx, N[0])
+        j0, j1 = _range(v, ylo, dy, N[1])
+        work.pairs(max(i1 - i0 + 1, 0) * max(j1 - j0 + 1, 0))
+        succ[(i, j)] = [(k, l) for k in range(i0, i1 + 1) for l in range(j0, j1 + 1) if (k, l) in kept]
+    return succ
+
+
+def _prune(succ: dict) -> dict:
+    kept = set(succ)
+    while True:
+        into = {d for c in kept for d in succ[c] if d in kept}
+        new = {c for c in kept if c in into and any(d in kept for d in succ[c])}
+        if new == kept:
+            return {c: [d for d in succ[c] if d in kept] for c in sorted(kept)}
+        kept = new
+
+
+def box_graph(m: PolyMap, region, start, levels: int, work: _Work) -> tuple:
+    """The pruned graph at the finest level: (N, succ) with N the grid's cells per axis and succ the
+    kept cells' successors (every periodic point's half-open cell is kept)."""
+    N = tuple(start)
+    kept = {(i, j) for i in range(N[0]) for j in range(N[1])}
+    for level in range(levels + 1):
+        if level:
+            N = (2 * N[0], 2 * N[1])
+            kept = {(2 * i + di, 2 * j + dj) for (i, j) in kept for di in (0, 1) for dj in (0, 1)}
+        succ = _prune(_edges(m, region, N, kept, work))
+        kept = set(succ)
+    return N, succ
+
+
+# ----------------------------------------------------------------------------- closed walks
+
+def _primitive_least(w: tuple) -> bool:
+    """w is aperiodic and the lexicographically least of its rotations."""
+    p = len(w)
+    return all(w < w[k:] + w[:k] for k in range(1, p))
+
+
+def walks(succ: dict, p: int, work: _Work | None = None) -> list:
+    """Every primitive closed walk of length p, up to rotation (each as its least rotation); the partial
+    walks explored are counted against MAX_ND_STEPS."""
+    work = work or _Work()
+    order = sorted(succ)
+    index = {c: k for k, c in enumerate(order)}
+    out_ = [[index[d] for d in succ[c]] for c in order]
+    into = [[] for _ in order]
+    for k, ds in enumerate(out_):
+        for d in ds:
+            into[d].append(k)
+    found = []
+    for s in range(len(order)):
+        # dist[v] <= r: v reaches s in at most r steps through cells >= s
+        dist, frontier = {s: 0}, [s]
+        for r in range(1, p):
+            nxt = []
+            for v in frontier:
+                for u in into[v]:
+                    if u >= s and u not in dist:
+                        dist[u] = r
+                        nxt.append(u)
+            frontier = nxt
+        stack = [(s, (s,))]
+        while stack:
+            v, w = stack.pop()
+            work.step()
+            left = p - len(w)
+            if left == 0:
+                if s in out_[v] and _primitive_least(w):
+                    found.append(w)
+                    if len(found) > MAX_ND_WALKS:
+                        raise Failure(f"more than {MAX_ND_WALKS} closed walks: beyond the checker's limit")
+                continue
+            for u in out_[v]:
+                if u >= s and dist.get(u, p + 1) <= left:
+                    stack.append((u, w + (u,)))
+    found.sort()
+    return [tuple(order[k] for k in w) for w in found]
+
+
+# ----------------------------------------------------------------------------- Krawczyk on the cyclic system
+
+def _krawczyk(m: PolyMap, box: list) -> arb_mat:
+    """K(X) for the cyclic system over box = p n (lo, hi) pairs (point t's coordinates at t n ...)."""
+    n = m.n
+    p = len(box) // n
+    N = n * p
+    X = [_hull(lo, hi) for lo, hi, _ in box]
+    mid = [arb((lo + hi) / 2) for lo, hi, _ in box]
+    J = arb_mat(N, N)
+    Jm = arb_mat(N, N)
+    F = arb_mat(N, 1)
+    for t in range(p):
+        prev = (t - 1) % p
+        zp, zm = X[prev * n:(prev + 1) * n], mid[prev * n:(prev + 1) * n]
+        DX, Dm, fm = m.jacobian(zp), m.jacobian(zm), m.ball(zm)
+        for i in range(n):
+            F[t * n + i, 0] = fm[i] - mid[t * n + i]
+            J[t * n + i, t * n + i] = -1
+            Jm[t * n + i, t * n + i] = -1
+            for j in range(n):
+                J[t * n + i, prev * n + j] += DX[i][j]
+                Jm[t * n + i, prev * n + j] += Dm[i][j]
+    eye = arb_mat(N, N, [1 if i == j else 0 for i in range(N) for j in range(N)])
+    try:
+        C = Jm.mid().solve(eye, algorithm="approx").mid()
+    except (ZeroDivisionError, ValueError):  # J(m) singular to working precision: any C is sound
+        C = eye
+    d = arb_mat(N, 1, [X[k] - mid[k] for k in range(N)])
+    mm = arb_mat(N, 1, mid)
+    return mm - C * F + (eye - C * J) * d
+
+
+def _tighten(m: PolyMap, K: arb_mat, rounds: int = 4) -> arb_mat:
+    """E = E meet K(E), `rounds` times from E = K: the zero stays inside (every zero in E is in K(E))."""
+    for _ in range(rounds):
+        box = [(K[k, 0].lower().fmpq(), K[k, 0].upper().fmpq(), True) for k in range(K.nrows())]
+        K2 = _krawczyk(m, box)
+        K = arb_mat(K.nrows(), 1, [K2[k, 0].intersection(K[k, 0]) for k in range(K.nrows())])
+    return K
+
+
+def _meet(u: arb, v: arb):
+    """A ball containing the intersection of u and v, or None when they are disjoint."""
+    if not u.overlaps(v):
+        return None
+    return u.intersection(v)
+
+
+def _propagate(m, box: list, rounds: int = 3):
+    """The product shrunk by X_{t+1} meet f(X_t) and X_t meet f^-1(X_{t+1}) around the cycle (every zero of
+    the cyclic system stays: z_{t+1} = f(z_t)), or None when a meet is empty (no zero)."""
+    n = m.n
+    p = len(box) // n
+    X = [[_hull(lo, hi) for lo, hi, _ in box[t * n:(t + 1) * n]] for t in range(p)]
+    inv = getattr(m, "inverse", None)
+    for _ in range(rounds):
+        for t in range(p):
+            nxt = (t + 1) % p
+            img = m.ball(X[t])
+            X[nxt] = [_meet(u, v) for u, v in zip(X[nxt], img)]
+            if None in X[nxt]:
+                return None
+        if inv is None:
+            continue
+        for t in range(p - 1, -1, -1):
+            pre = inv(X[(t + 1) % p])
+            if pre is None:
+                break
+            X[t] = [_meet(u, v) for u, v in zip(X[t], pre)]
+            if None in X[t]:
+                return None
+    out = []
+    for k, (lo, hi, closed) in enumerate(box):
+        u = X[k // n][k % n]
+        new_lo, new_hi = (max(lo, u.lower().fmpq()), min(hi, u.upper().fmpq())) if u.is_finite() else (lo, hi)
+        if new_lo > new_hi:
+            return None
+        out.append((new_lo, new_hi, closed or new_hi < hi))
+    return out
+
+
+def count_zeros(m: PolyMap, box: list, work: _Work, depth: int = 0) -> list:
+    """The zeros of the cyclic system in the half-open product `box` (p n triples (lo, hi, closed):
+    [lo, hi) or, when closed, [lo, hi]), each as its Krawczyk enclosure K (a ball column)."""
+    work.test()
+    box = _propagate(m, box)
+    if box is None:
+        return []
+    if any(not lo < hi for lo, hi, _ in box):
+        raise Failure("a walk's product shrank to a face: its zero is not decided")
+    K = _krawczyk(m, box)
+    inner, meet = True, []
+    for k, (lo, hi, closed) in enumerate(box):
+        u = K[k, 0]
+        if u < arb(lo) or u > arb(hi):
+            return []
+        if not (u > arb(lo) and u < arb(hi)):
+            inner = False
+        new_lo = max(lo, u.lower().fmpq()) if u.is_finite() else lo
+        new_hi = min(hi, u.upper().fmpq()) if u.is_finite() else hi
+        meet.append((new_lo, new_hi, closed or new_hi < hi))
+    if inner:
+        return [_tighten(m, K)]
+    if depth >= MAX_DEPTH:
+        raise Failure(f"a walk's product is neither excluded nor solved after {MAX_DEPTH} bisections")
+    k = max(range(len(meet)), key=lambda k: meet[k][1] - meet[k][0])
+    lo, hi, closed = meet[k]
+    if not lo < hi:  # a degenerate coordinate: the product is a point of the half-open box
+        raise Failure("a walk's product shrank to a face: its zero is not decided")
+    mid = (lo + hi) / 2
+    left, right = list(meet), list(meet)
+    left[k], right[k] = (lo, mid, False), (mid, hi, closed)
+    return count_zeros(m, left, work, depth + 1) + count_zeros(m, right, work, depth + 1)
+
+
+def _walk_box(region, N, w) -> list:
+    box = []
+    for (i, j) in w:
+        (x0, x1), (y0, y1) = _cell(region, N, i, j)
+        box += [(x0, x1, i == N[0] - 1), (y0, y1, j == N[1] - 1)]
+    return box
+
+
+def _stability(m: PolyMap, K: arb_mat, p: int) -> str:
+    n = m.n
+    M = None
+    for t in range(p):
+        D = m.jacobian([K[t * n + i, 0] for i in range(n)])
+        D = arb_mat(n, n, [v for row in D for v in row])
+        M = D if M is None else D * M
+    T, Dt = M[0, 0] + M[1, 1], M[0, 0] * M[1, 1] - M[0, 1] * M[1, 0]
+    disc = T * T - 4 * Dt
+    if disc > 0:
+        r = disc.sqrt()
+        mods = sorted((abs((T + r) / 2), abs((T - r) / 2)), key=lambda v: v.mid())
+    elif disc < 0:
+        mod = abs(Dt).sqrt()
+        mods = [mod, mod]
+    else:
+        return "undetermined"
+    out = sum(1 for v in mods if v > 1)
+    inn = sum(1 for v in mods if v < 1)
+    if out + inn < 2:
+        return "undetermined"
+    return {0: "attracting", 2: "repelling"}.get(out, "saddle")
+
+
+def search(m: PolyMap, region, start, levels: int, p: int) -> dict:
+    """The whole derivation: the graph, the walks, each walk's zeros. Returns the counts and the
+    orbits [(walk, K, stability)], or raises Failure (a cap, or a walk not decided)."""
+    work = _Work()
+    m = _Henon(m)
+    N, succ = box_graph(m, region, start, levels, work)
+    ws = walks(succ, p, work)
+    orbits = []
+    for w in ws:
+        for K in count_zeros(m, _walk_box(region, N, w), work):
+            orbits.append((w, K, _stability(m, K, p)))
+    return {"grid": list(N), "cells": len(succ), "edges": sum(len(v) for v in succ.values()), "walks": len(ws),
+            "tests": work.tests, "orbits": orbits}
+
+
+# ----------------------------------------------------------------------------- the claim
+
+def _ivs(K: arb_mat) -> list:
+    return [{"lo": q_str(K[k, 0].lower().fmpq()), "hi": q_str(K[k, 0].upper().fmpq())} for k in range(K.nrows())]
+
+
+def orbit_entries(found: dict) -> list:
+    """The certificate's orbit list from a search: walk (cells), enclosure, stability."""
+    return [{"walk": [list(c) for c in w], "box": _ivs(K), "stability": st} for w, K, st in found["orbits"]]
+
+
+_GRID_KEYS = {"start", "levels"}
+
+
+def _grid(claim) -> tuple:
+    g = claim["grid"]
+    if not isinstance(g, dict) or set(g) != _GRID_KEYS or not isinstance(g["start"], list) or len(g["start"]) != 2:
+        raise Failure("the claim's grid is {'start': [nx, ny], 'levels': L}")
+    start = [whole(v, "a starting grid size", 1, MAX_GRID) for v in g["start"]]
+    return start, whole(g["levels"], "the grid's levels", 0, MAX_LEVELS)
+
+
+def _point_text(K, t: int, n: int) -> str:
+    return ", ".join(ball_text(K[t * n + i, 0], 6).removeprefix("in ") for i in range(n))
+
+
+def polymap_orbits(prog, cert: dict) -> Statement:
+    """Every orbit of minimal period p of a Hénon-type map, each unique in its Krawczyk enclosure, with
+    its stability; the list is complete (region lemma, exclusion cover, walks).
+
+    Theorems: the region lemma (module docstring; Devaney-Nitecki), Krawczyk's (exclusion: every zero
+    in X lies in K(X); existence and uniqueness when K(X) is inside int X), the itinerary argument for
+    minimal periods. Checked, not assumed: the map's form and a > 0, the region's square, the graph
+    (built by the kernel), every walk's count, the fields `count` and `orbits` against the kernel's
+    own, the work bounded by the caps as it is done."""
+    m = parse_polymap(cert["map"]["canonical"])
+    claim = cert["claim"]
+    p = whole(claim["p"], "the claim's period p", 1, MAX_ND_PERIOD)
+    region, R = region_square(m, claim["region"])
+    start, levels = _grid(claim)
+    head = f"the map {polymap_text(m)}"
+    ev = cert["evidence"]
+    if cert["verdict"] == "undecided":
+        if ev != [] or "orbits" in cert or "count" in cert:
+            raise Failure("an undecided certificate claims nothing: no facts, no orbits, no count")
+        return Statement(f"undecided: nothing is claimed about orbits of period {p} of {head}", 0)
+    if cert["verdict"] != "proved":
+        raise Failure("orbit lists of polynomial maps are proved or undecided")
+    if not (isinstance(ev, list) and len(ev) == 1 and isinstance(ev[0], dict)
+            and set(ev[0]) == {"fact", "grid", "cells", "edges", "walks", "tests"}
+            and ev[0]["fact"] == "exclusion_cover"):
+        raise Failure("a proved orbit list has one exclusion_cover fact (grid, cells, edges, walks, tests)")
+    found = search(m, region, start, levels, p)
+    for key in ("grid", "cells", "edges", "walks", "tests"):
+        if ev[0][key] != found[key]:
+            raise Failure(f"exclusion_cover: {key} is {found[key]!r} by the kernel's own cover, not {ev[0][key]!r}")
+    entries = orbit_entries(found)
+    if cert.get("orbits") != entries:
+        raise Failure(f"orbits: the kernel finds {len(entries)} orbit(s) of minimal period {p} (walks, boxes and "
+                      f"stability as listed by its own search); the certificate's list differs")
+    if cert.get("count") != len(entries):
+        raise Failure(f"count must be {len(entries)}, the number of orbits of minimal period {p}")
+    xlo, xhi, ylo, yhi = region
+    plural = "" if len(entries) == 1 else "s"
+    noun = f"fixed point{plural}" if p == 1 else f"orbit{plural} of minimal period {p}"
+    lines = [f"{head} has exactly {len(entries)} {noun} (complete: every periodic "
+             f"point lies in [{q_str(xlo)}, {q_str(xhi)}] x [{q_str(ylo)}, {q_str(yhi)}], region lemma with "
+             f"R = {q_str(R)}; a {found['grid'][0]} x {found['grid'][1]} grid, {found['cells']} cells kept, "
+             f"{found['edges']} edges, {found['walks']} primitive closed walks, {found['tests']} Krawczyk tests)"]
+    n = m.n
+    for k, (w, K, st) in enumerate(found["orbits"]):
+        lines.append(f"orbit {k + 1}: z_0 in ({_point_text(K, 0, n)}); {st}")
+    return Statement("\n".join(lines), 1)
+

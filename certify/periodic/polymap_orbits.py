@@ -1,0 +1,99 @@
+"""Every orbit of minimal period p of a Hénon-type map of the plane, proved complete.
+
+The proof is the kernel's own derivation (certify.checker.nd_orbits.search): the region of the
+Devaney-Nitecki lemma, the box graph built and pruned on a grid refined `levels` times, every
+primitive closed walk of length p counted by Krawczyk exclusion, uniqueness or bisection. This
+module only chooses the region (the least simple fraction R with q(R) >= 0) and the grid, and
+writes the certificate; it then passes `check` (the kernel repeats the derivation) before it is
+returned. Nothing here is found in floats: the search is the proof.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+import math
+
+from certify.arith import Budget
+from certify.certificates import SCHEMA
+from certify.checker import nd_orbits as N
+from certify.checker.statement import Failure
+from certify.checker.semantics import workprec
+from certify.errors import CertifyError
+from certify.maps.polymap import PolyMapSpec
+
+__all__ = ["certify_polymap_orbits", "region_for", "default_grid"]
+
+START = 16                 # starting cells along x (y in proportion)
+LEVELS = {1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 3, 7: 3}   # refinement rounds by period (4 beyond: finer for longer)
+
+
+def _s(q: Fraction) -> str:
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+def region_for(m, widen: int = 0) -> list:
+    """[[-R, R], [-Y, Y]]: the least of a few simple fractions R >= R0 with q(R) >= 0 (exactly), Y = |b| R;
+    with `widen`, R and Y times (1 + widen / 997) (q grows beyond R0), which moves the region's edges and
+    grid lines off periodic points that sit exactly on them (a rational orbit at the corner of the square)."""
+    try:
+        c, a, s, b = (Fraction(int(v.p), int(v.q)) for v in N.henon_form(m))
+    except Failure as e:
+        raise CertifyError(f"orbits of a polynomial map in several variables: {e}") from None
+    k = 1 + abs(s * b)
+    r0 = (float(k) + math.sqrt(float(k) ** 2 + 4 * float(a) * float(abs(c)))) / (2 * float(a))
+    for den in (10, 100, 1000, 10 ** 6):
+        R = Fraction(r0).limit_denominator(den)
+        for cand in (R, R + Fraction(1, den)):
+            if cand > 0 and a * cand * cand - k * cand - abs(c) >= 0:
+                cand *= 1 + Fraction(widen, 997)
+                Y = abs(b) * cand if b != 0 else Fraction(1, 16)
+                return [{"lo": _s(-cand), "hi": _s(cand)}, {"lo": _s(-Y), "hi": _s(Y)}]
+    raise CertifyError("no rational radius found for the region lemma")  # pragma: no cover (q grows without bound)
+
+
+def default_grid(region: list, p: int) -> dict:
+    """The starting grid (16 cells along x, square-ish cells) and the refinement rounds for period p."""
+    w = Fraction(region[0]["hi"]) - Fraction(region[0]["lo"])
+    h = Fraction(region[1]["hi"]) - Fraction(region[1]["lo"])
+    return {"start": [START, max(1, round(START * h / w))], "levels": LEVELS.get(p, 4)}
+
+
+def certify_polymap_orbits(f: PolyMapSpec, p: int, budget: Budget | None = None, grid: dict | None = None) -> dict:
+    """The certificate of every orbit of minimal period p of f (proved complete), or undecided."""
+    from certify.checker import check
+
+    budget = budget or Budget()
+    if p > N.MAX_ND_PERIOD:
+        raise CertifyError(f"orbits of a map of the plane: period at most {N.MAX_ND_PERIOD}, got {p}")
+    m = f.kernel
+    for widen in (0, 1):  # a second region when a zero sits on a face of the first one's cells
+        region = region_for(m, widen)
+        grid = grid or default_grid(region, p)
+        cert = {"schema": SCHEMA, "map": {"given": f.given, "canonical": f.canonical, "class": "polynomial"},
+                "claim": {"kind": "polymap_orbits", "p": p, "region": region, "grid": grid},
+                "verdict": "undecided", "precision": budget.start_prec, "evidence": []}
+        budget.report(f"orbits of period {p}: box graph on a {grid['start'][0]} x {grid['start'][1]} grid, "
+                      f"{grid['levels']} refinements")
+        with workprec(budget.start_prec):
+            try:
+                reg, _ = N.region_square(m, region)
+                found = N.search(m, reg, grid["start"], grid["levels"], p)
+            except Failure as e:
+                cert["reason"] = f"the exclusion cover did not close: {e}"
+                if "beyond the checker's limit" in str(e):
+                    return cert  # a cap: another region would not help
+                continue
+            entries = N.orbit_entries(found)  # enclosures read at the certificate's precision
+            break
+    else:
+        return cert
+    cert.update(verdict="proved", orbits=entries, count=len(entries))
+    cert["evidence"] = [{"fact": "exclusion_cover", **{k: found[k] for k in ("grid", "cells", "edges", "walks",
+                                                                              "tests")}}]
+    if budget.self_check:
+        res = check(cert)
+        if not res.ok:
+            for k in ("orbits", "count"):
+                cert.pop(k)
+            cert.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message})")
+    return cert
