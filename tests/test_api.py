@@ -194,6 +194,7 @@ def test_public_names_are_not_shadowed_by_subpackages():
         assert not isinstance(getattr(certify, name), types.ModuleType), name
 
 
+@pytest.mark.slow  # ~17 s (torch, figures); each step is also tested on its own in the default suite
 def test_the_library_tour(tmp_path, monkeypatch):
     """The tour of issue 10 runs: build maps every way, certify, read exact values, re-check, plot,
     save, the notebook views, the other commands, and Map evaluation."""

@@ -35,6 +35,7 @@ def _fold_mpmath(x0: float, g0: float):
         return str(g)
 
 
+@pytest.mark.slow
 def test_tanh_family_onset_matches_an_independent_fold_computation(tanh_onset):
     """The tanh family gains period 3 at g* ~ 3.7381583504238: the enclosure holds mpmath's fold."""
     cert = tanh_onset
@@ -47,6 +48,7 @@ def test_tanh_family_onset_matches_an_independent_fold_computation(tanh_onset):
     assert g.startswith("3.7381583504238336174462198686")  # certify's 30-digit enclosure (docs/usage.md)
 
 
+@pytest.mark.slow
 def test_tanh_family_refuted_below_the_onset():
     """No period 3 for any g in [3, 7/2]: a parameter cover alone, re-checked."""
     cert = certify_onset(parse_family(TANH, "g"), 3, (fmpq(3), fmpq(7, 2)))
