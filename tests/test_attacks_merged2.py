@@ -46,3 +46,52 @@ def test_trapped_cycle_power_two_still_passes():
     c = _load("rnn8_gradients_trapped")
     c["evidence"][1]["power"] = 2
     assert check(c).ok
+
+
+def _zigzag_kneading(m: int, K: int, s_lo: str) -> dict:
+    """An entropy certificate with a `kneading` fact (upper bound only) for a continuous PL map of [0, 1]
+    with m turning points at generic rational heights (dense turning orbits, exact)."""
+    import sympy
+    from flint import fmpq
+
+    from certify.certificates import q_str
+    from certify.checker.entropy import TRIVIAL, describe, rounded_bound
+    from certify.checker.semantics import parse_canonical_expr
+
+    N = m + 1
+    xs = [fmpq(0)] + [fmpq(k, N) + fmpq(1, 7 * N * (k + 3)) for k in range(1, N)] + [fmpq(1)]
+    ys = [fmpq(1, k + 13) if k % 2 == 0 else 1 - fmpq(1, k + 11) for k in range(N + 1)]
+    sl = [(ys[k + 1] - ys[k]) / (xs[k + 1] - xs[k]) for k in range(N)]
+    terms = [f"{ys[0]} + ({sl[0]})*x"] + [f"({sl[k] - sl[k - 1]})*Max(0, x - {xs[k]})" for k in range(1, N)]
+    expr = sympy.sstr(parse_canonical_expr(" + ".join(terms)))
+    fact = {"fact": "kneading", "K": K, "prec": 128, "s_lo": s_lo, "s_hi": None}
+    _, form, method, value = describe(fact)
+    b = {"lo": q_str(rounded_bound((fmpq(1), 1), up=False)), "hi": q_str(rounded_bound(value, up=True)),
+         "lo_exact": TRIVIAL[0], "hi_exact": form, "lo_method": TRIVIAL[1], "hi_method": method}
+    return {"schema": "certify/1", "map": {"canonical": {"kind": "expr", "expr": expr}, "class": "piecewise-linear",
+                                           "given": "zigzag"},
+            "claim": {"kind": "entropy", "p": 0, "interval": {"lo": "0", "hi": "1"}},
+            "verdict": "proved", "precision": 128, "evidence": [fact], "bounds": b}
+
+
+def test_zigzag_kneading_small_is_accepted():
+    """The builder's certificate at a small degree (m = 16, K = 16: Q of degree <= 256) is genuine."""
+    assert check(_zigzag_kneading(16, 16, "1/100")).ok
+
+
+def test_attack_kneading_degree_m_times_K_runs_unboundedly(tmp_path):
+    """Unbounded run: 16 turning points and K = 1024 (each allowed alone) make Q of degree ~16000, whose
+    exact root counts take days (K = 64 already takes over a minute); the kernel must refuse quickly."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "cert.json"
+    path.write_text(json.dumps(_zigzag_kneading(16, 1024, "1/100")))
+    code = ("import json, sys; from certify.checker import check; r = check(json.load(open(sys.argv[1]))); "
+            "print('OK' if r.ok else 'FAILED', r.message)")
+    try:
+        out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60,
+                             cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    except subprocess.TimeoutExpired:
+        raise AssertionError("check() ran for over 60 s") from None
+    assert out.returncode == 0 and out.stdout.startswith("FAILED"), out.stdout + out.stderr

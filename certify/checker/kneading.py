@@ -49,7 +49,7 @@ from certify.checker.statement import Failure, whole
 __all__ = ["MAX_K", "MAX_TURNS", "MAX_PREC", "EXACT_BITS", "Turns", "turns_of", "kneading_poly", "tail_bound",
            "check_kneading", "check_monotone", "check_kneading_cycle", "cycle_poly", "decide", "Undecided"]
 
-MAX_K = 1024       # orbit steps (the degree of the truncated determinant)
+MAX_K = 1024       # orbit steps K, and m K (the degree of the truncated determinant, m turning points)
 MAX_TURNS = 16     # turning points of f in I
 MAX_PREC = 16384   # ball precision (bits) of the orbits of irrational or high iterates
 MAX_TURN_CELLS = 4096  # bisection cells proving f' != 0 between the turning points of a smooth map
@@ -335,7 +335,11 @@ def check_kneading(prog, pl, lo, hi, fact: dict):
     if smooth != ("turns" in fact):
         raise Failure("the fact states turns (isolating intervals) exactly when f is neither PL nor a polynomial")
     with ctx.workprec(prec):
-        Q, m = kneading_poly(turns_of(prog, pl, lo, hi, raw=fact.get("turns")), K)
+        T = turns_of(prog, pl, lo, hi, raw=fact.get("turns"))
+        if len(T.points) * K > MAX_K:  # Q has degree up to m K: its exact root counts grow fast with it
+            raise Failure(f"m K = {len(T.points)} x {K} is beyond the kernel's limit {MAX_K} on the degree of the "
+                          "truncated determinant")
+        Q, m = kneading_poly(T, K)
     decide(Q, m, K, s_lo, s_hi)
     return s_lo, s_hi, m
 
