@@ -95,3 +95,59 @@ def test_attack_kneading_degree_m_times_K_runs_unboundedly(tmp_path):
     except subprocess.TimeoutExpired:
         raise AssertionError("check() ran for over 60 s") from None
     assert out.returncode == 0 and out.stdout.startswith("FAILED"), out.stdout + out.stderr
+
+
+def _shift_rnn_gradients(n: int, p: int, power: int, prec: int = 64) -> dict:
+    """An rnn_gradients certificate (horizon 1) with a trapped_cycle fact of L = p power steps for the
+    tanh RNN h_i -> tanh(3 h_(i-1)) (a cyclic shift): a sign pattern of minimal shift period p is an
+    attracting p-cycle, and the box around z_1 of that pattern satisfies every check of the fact."""
+    from flint import arb, ctx
+
+    from certify.certificates import q_str
+    from certify.checker.rnn import parse_rnn
+    from certify.checker.rnn_gradients import norm_logs
+
+    pattern = [1 if i % p == 0 else -1 for i in range(n)]
+    W = [["3" if j == (i - 1) % n else "0" for j in range(n)] for i in range(n)]
+    canon = {"kind": "rnn", "activation": "tanh", "W": W, "b": ["0"] * n}
+    z0 = ["19/20" if s > 0 else "-19/20" for s in pattern]
+    with ctx.workprec(prec):
+        v = norm_logs(parse_rnn(canon), [fmpq_(z) for z in z0], 1, prec, [1])[1]
+    z1 = [pattern[(i - 1) % n] for i in range(n)]
+    box = [{"lo": "9/10", "hi": "1"} if s > 0 else {"lo": "-1", "hi": "-9/10"} for s in z1]
+    return {"schema": "certify/1", "map": {"canonical": canon, "class": "smooth"},
+            "claim": {"kind": "rnn_gradients", "p": 0, "z0": z0, "horizon": 1},
+            "verdict": "proved", "precision": prec,
+            "evidence": [{"fact": "jacobian_norms", "T": [1],
+                          "log_norm": [{"lo": q_str(v.lower().fmpq()), "hi": q_str(v.upper().fmpq())}]},
+                         {"fact": "trapped_cycle", "p": p, "power": power, "box": box, "weights": ["1"] * n}]}
+
+
+def fmpq_(s):
+    from certify.certificates import q_parse
+    return q_parse(s)
+
+
+def test_shift_rnn_trapped_cycle_small_is_accepted():
+    """The builder's certificate is genuine at a small size (n = 8, a 4-cycle, L = 8)."""
+    res = check(_shift_rnn_gradients(8, 4, 2))
+    assert res.ok, res.message
+
+
+def test_attack_trapped_cycle_work_unbounded(tmp_path):
+    """Unbounded run: the work bound counts the horizon only, so a trapped_cycle of L = 64 x 64 steps on a
+    128-dimensional RNN (n = 512 is allowed too: hours) runs 4096 ball matrix products of size n; the
+    kernel must refuse quickly."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "cert.json"
+    path.write_text(json.dumps(_shift_rnn_gradients(128, 64, 64)))
+    code = ("import json, sys; from certify.checker import check; r = check(json.load(open(sys.argv[1]))); "
+            "print('OK' if r.ok else 'FAILED', r.message)")
+    try:
+        out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60,
+                             cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    except subprocess.TimeoutExpired:
+        raise AssertionError("check() ran for over 60 s") from None
+    assert out.returncode == 0 and out.stdout.startswith("FAILED"), out.stdout + out.stderr

@@ -204,8 +204,12 @@ def rnn_gradients(prog, cert: dict) -> Statement:
         raise Failure("an rnn_gradients certificate holds one jacobian_norms fact, then optionally one trapped_cycle "
                       "fact")
     prec = cert["precision"]
-    if gradient_work(m.n, H, prec) > MAX_GRADIENT_WORK:
-        raise Failure(f"n = {m.n}, horizon {H} at {prec} bits is beyond the kernel's work limit")
+    L = 0  # the trapped_cycle's steps: each two n x n ball matrix products (B_t's slopes times W, and Q)
+    if len(evidence) == 2 and isinstance(evidence[1], dict):
+        L = whole(evidence[1].get("p"), "p", 1, MAX_TRAP) * whole(evidence[1].get("power"), "power", 1, MAX_TRAP)
+    if gradient_work(m.n, H + 2 * L, prec) > MAX_GRADIENT_WORK:
+        raise Failure(f"n = {m.n}, horizon {H}" + (f" and a trapped cycle of {L} steps" if L else "") +
+                      f" at {prec} bits is beyond the kernel's work limit")
     g = evidence[0]
     _keys(g, {"fact", "T", "log_norm"})
     ts = _checkpoints(g, H)
