@@ -151,3 +151,11 @@ def test_attack_trapped_cycle_work_unbounded(tmp_path):
     except subprocess.TimeoutExpired:
         raise AssertionError("check() ran for over 60 s") from None
     assert out.returncode == 0 and out.stdout.startswith("FAILED"), out.stdout + out.stderr
+
+
+def test_attack_kneading_cycle_says_turning_orbits_eventually_periodic():
+    """False claim: 'the turning orbits are eventually periodic' (r = 3.83: the orbit of 1/2 has unbounded
+    denominators, it only converges to the attracting 3-cycle; only its lap sequence is eventually periodic)."""
+    res = check(_load("entropy_kneading_cycle"))
+    assert res.ok, res.message
+    assert "turning orbits are eventually periodic" not in res.statement

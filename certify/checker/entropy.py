@@ -223,7 +223,8 @@ def describe(fact: dict):
                               "so h = 0 (Misiurewicz-Szlenk)"), ((fmpq(1), 1), (fmpq(1), 1))
     if kind == "kneading_cycle":
         traps = "; ".join(f"{t['k']} steps then period {t['p']}" for t in fact["traps"])
-        why = (f"the turning orbits are eventually periodic ({traps}; each trap J has f^p(J) ⊆ J, its images "
+        why = (f"the turning orbits' lap sequences are eventually periodic (the orbits need not be; {traps}; "
+               "each trap J has f^p(J) ⊆ J, its images "
                "inside laps), so the kneading determinant D is rational and computed exactly")
         if fact["s"] is None:
             return "exact", "log(1)", f"{why}: D has no zero in [0, 1), so h = 0 (Milnor-Thurston)", \
