@@ -159,3 +159,23 @@ def test_attack_kneading_cycle_says_turning_orbits_eventually_periodic():
     res = check(_load("entropy_kneading_cycle"))
     assert res.ok, res.message
     assert "turning orbits are eventually periodic" not in res.statement
+
+
+def test_attack_repeated_kneading_facts_run_unboundedly(tmp_path):
+    """Unbounded run: an entropy certificate repeating one kneading fact (about a second each, up to minutes
+    at m K = 1024) hundreds of times; nothing bounds the number of kneading facts."""
+    import subprocess
+    import sys
+
+    c = _zigzag_kneading(16, 16, "1/100")
+    c["evidence"] = c["evidence"] * 400
+    path = tmp_path / "cert.json"
+    path.write_text(json.dumps(c))
+    code = ("import json, sys; from certify.checker import check; r = check(json.load(open(sys.argv[1]))); "
+            "print('OK' if r.ok else 'FAILED', r.message)")
+    try:
+        out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60,
+                             cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    except subprocess.TimeoutExpired:
+        raise AssertionError("check() ran for over 60 s") from None
+    assert out.returncode == 0 and out.stdout.startswith("FAILED"), out.stdout + out.stderr

@@ -444,6 +444,9 @@ def entropy(prog, cert: dict) -> Statement:
         raise Failure("note must be a string")
     pl = _invariant(prog, cert, lo, hi)
     evidence = facts_list(cert)
+    if sum(f["fact"] in ("kneading", "kneading_cycle", "monotone") for f in evidence) > 1:
+        raise Failure("at most one kneading, kneading_cycle or monotone fact (each is checked at full cost, "
+                      "outside the cell budget)")
     cells = CellBudget(MAX_CELL_WORK)
     exact, markov_I = {}, False
     sides = {"lower": {TRIVIAL[0]: (TRIVIAL[1], (fmpq(1), 1))}, "upper": {}}
