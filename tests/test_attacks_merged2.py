@@ -179,3 +179,47 @@ def test_attack_repeated_kneading_facts_run_unboundedly(tmp_path):
     except subprocess.TimeoutExpired:
         raise AssertionError("check() ran for over 60 s") from None
     assert out.returncode == 0 and out.stdout.startswith("FAILED"), out.stdout + out.stderr
+
+
+def test_attack_smooth_turns_refined_at_max_precision(tmp_path):
+    """Long run: 16 stated turning points of sin(50 x)/3 + 1/2 refined by bisection to prec = 16384 bits
+    (about 16 x 16384 Taylor evaluations at 16384 bits, some 40 times the kernel's ball-work budget)."""
+    import subprocess
+    import sys
+
+    c = _sin_kneading(16384)
+    path = tmp_path / "cert.json"
+    path.write_text(json.dumps(c))
+    code = ("import json, sys; from certify.checker import check; r = check(json.load(open(sys.argv[1]))); "
+            "print('OK' if r.ok else 'FAILED', r.message)")
+    try:
+        out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60,
+                             cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    except subprocess.TimeoutExpired:
+        raise AssertionError("check() ran for over 60 s") from None
+    assert out.returncode == 0 and out.stdout.startswith("FAILED") and "work limit" in out.stdout, out.stdout
+
+
+def _sin_kneading(prec: int, K: int = 1, s_lo: str = "1/100") -> dict:
+    """An entropy certificate with a kneading fact (stated turns) for sin(50 x)/3 + 1/2 on [0, 1]."""
+    import math
+
+    import sympy
+    from flint import fmpq
+
+    from certify.certificates import q_str
+    from certify.checker.entropy import TRIVIAL, describe, rounded_bound
+    from certify.checker.semantics import parse_canonical_expr
+
+    expr = sympy.sstr(parse_canonical_expr("sin(50*x)/3 + 1/2"))
+    turns = []
+    for k in range(16):
+        c = fmpq(round((math.pi / 2 + k * math.pi) / 50 * 10**6), 10**6)
+        turns.append({"lo": q_str(c - fmpq(1, 1000)), "hi": q_str(c + fmpq(1, 1000))})
+    fact = {"fact": "kneading", "K": K, "prec": prec, "s_lo": s_lo, "s_hi": None, "turns": turns}
+    _, form, method, value = describe(fact)
+    b = {"lo": q_str(rounded_bound((fmpq(1), 1), up=False)), "hi": q_str(rounded_bound(value, up=True)),
+         "lo_exact": TRIVIAL[0], "hi_exact": form, "lo_method": TRIVIAL[1], "hi_method": method}
+    return {"schema": "certify/1", "map": {"canonical": {"kind": "expr", "expr": expr}, "class": "smooth", "given": "sin"},
+            "claim": {"kind": "entropy", "p": 0, "interval": {"lo": "0", "hi": "1"}, "pieces": 64},
+            "verdict": "proved", "precision": 128, "evidence": [fact], "bounds": b}
