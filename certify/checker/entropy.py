@@ -223,7 +223,8 @@ def describe(fact: dict):
                               "so h = 0 (Misiurewicz-Szlenk)"), ((fmpq(1), 1), (fmpq(1), 1))
     if kind == "kneading_cycle":
         traps = "; ".join(f"{t['k']} steps then period {t['p']}" for t in fact["traps"])
-        why = (f"the turning orbits are eventually periodic ({traps}; each trap J has f^p(J) ⊆ J, its images "
+        why = (f"the turning orbits' lap sequences are eventually periodic (the orbits need not be; {traps}; "
+               "each trap J has f^p(J) ⊆ J, its images "
                "inside laps), so the kneading determinant D is rational and computed exactly")
         if fact["s"] is None:
             return "exact", "log(1)", f"{why}: D has no zero in [0, 1), so h = 0 (Milnor-Thurston)", \
@@ -443,6 +444,9 @@ def entropy(prog, cert: dict) -> Statement:
         raise Failure("note must be a string")
     pl = _invariant(prog, cert, lo, hi)
     evidence = facts_list(cert)
+    if sum(f["fact"] in ("kneading", "kneading_cycle", "monotone") for f in evidence) > 1:
+        raise Failure("at most one kneading, kneading_cycle or monotone fact (each is checked at full cost, "
+                      "outside the cell budget)")
     cells = CellBudget(MAX_CELL_WORK)
     exact, markov_I = {}, False
     sides = {"lower": {TRIVIAL[0]: (TRIVIAL[1], (fmpq(1), 1))}, "upper": {}}

@@ -44,12 +44,12 @@ from flint import arb, ctx, fmpq, fmpq_poly, fmpz_poly
 
 from certify.certificates import q_parse, q_str
 from certify.checker.polynomials import count_real_roots
-from certify.checker.statement import Failure, whole
+from certify.checker.statement import MAX_BALL_WORK, Failure, ball_work, whole
 
 __all__ = ["MAX_K", "MAX_TURNS", "MAX_PREC", "EXACT_BITS", "Turns", "turns_of", "kneading_poly", "tail_bound",
            "check_kneading", "check_monotone", "check_kneading_cycle", "cycle_poly", "decide", "Undecided"]
 
-MAX_K = 1024       # orbit steps (the degree of the truncated determinant)
+MAX_K = 1024       # orbit steps K, and m K (the degree of the truncated determinant, m turning points)
 MAX_TURNS = 16     # turning points of f in I
 MAX_PREC = 16384   # ball precision (bits) of the orbits of irrational or high iterates
 MAX_TURN_CELLS = 4096  # bisection cells proving f' != 0 between the turning points of a smooth map
@@ -162,6 +162,8 @@ def _smooth_turns(prog, lo, hi, raw) -> Turns:
     if not isinstance(raw, list) or len(raw) > MAX_TURNS:
         raise Failure(f"turns must be a list of at most {MAX_TURNS} intervals")
     iv = [interval_parse(t) for t in raw]
+    if ball_work(len(iv) * ctx.prec, ctx.prec) > MAX_BALL_WORK:  # about prec bisection steps per turning point
+        raise Failure(f"refining {len(iv)} turning points to {ctx.prec} bits is beyond the kernel's work limit")
     if any(not a < b for a, b in iv) or any(p[1] >= q[0] for p, q in zip(iv, iv[1:])) or \
             (iv and not (lo < iv[0][0] and iv[-1][1] < hi)):
         raise Failure("turns must be increasing disjoint intervals with lo < hi inside the open interval I")
@@ -335,7 +337,11 @@ def check_kneading(prog, pl, lo, hi, fact: dict):
     if smooth != ("turns" in fact):
         raise Failure("the fact states turns (isolating intervals) exactly when f is neither PL nor a polynomial")
     with ctx.workprec(prec):
-        Q, m = kneading_poly(turns_of(prog, pl, lo, hi, raw=fact.get("turns")), K)
+        T = turns_of(prog, pl, lo, hi, raw=fact.get("turns"))
+        if len(T.points) * K > MAX_K:  # Q has degree up to m K: its exact root counts grow fast with it
+            raise Failure(f"m K = {len(T.points)} x {K} is beyond the kernel's limit {MAX_K} on the degree of the "
+                          "truncated determinant")
+        Q, m = kneading_poly(T, K)
     decide(Q, m, K, s_lo, s_hi)
     return s_lo, s_hi, m
 

@@ -95,7 +95,10 @@ def trapped_bound(m, fact: dict, Z, P) -> tuple:
     the convex B_t); with the weighted norm ||M||_d = max_i sum_k |M_ik| d_k / d_i, q = ||Q||_d < 1. The
     orbit after H stays in B_0, B_1, ..., B_{L-1} cyclically, so dz_T/dz_0 = R_r Q'^m dz_H/dz_0 with
     T = H + m L + r, every factor in the balls; C = the largest ||A_{r-1} ... A_0||_d over r < L (1 at
-    r = 0), N = ||dz_H/dz_0||_d and K = (max d / min d) C N (||M||_inf <= (max d / min d) ||M||_d)."""
+    r = 0), N = ||dz_H/dz_0||_d and K = (max d / min d) C N (||M||_inf <= (max d / min d) ||M||_d).
+    The period p stated: f^L is a q-contraction of B_0 into itself, so it has one fixed point z* there;
+    B_t is disjoint from B_0 for 0 < t < p (f^t(z*) != z*), and with j > 1 the mean-value form also puts
+    f^p(B_0) inside B_0 (f^p(z*) is then a fixed point of f^L in B_0: z*), so z* has minimal period p."""
     from certify.checker.rnn_contraction import _act_interval, contraction_factor
 
     if not isinstance(fact, dict) or set(fact) != _TRAP_KEYS or fact.get("fact") != "trapped_cycle":
@@ -125,6 +128,13 @@ def trapped_bound(m, fact: dict, Z, P) -> tuple:
     X = [arb(lo).union(arb(hi)) for lo, hi in box]
     c = [arb((lo + hi) / 2) for lo, hi in box]
     delta = arb_mat(n, 1, [x - ci for x, ci in zip(X, c)])  # contains B_0 - c
+    def inside(c, Q, steps):  # f^steps(B_0) inside B_0 by the mean-value form f^steps(c) + Q (B_0 - c)
+        img = Q * delta
+        for i, (lo, hi) in enumerate(box):
+            v = c[i] + img[i, 0]
+            if not (v.lower().fmpq() >= lo and v.upper().fmpq() <= hi):
+                raise Failure(f"f^{steps} is not proved to map the box into itself (mean-value form, coordinate {i})")
+
     R, C, Q = _identity(n), arb(1), None
     for t in range(L):
         X, A = image(X)
@@ -132,11 +142,12 @@ def trapped_bound(m, fact: dict, Z, P) -> tuple:
         Q = A * (R if t == 0 else Q)
         if t < L - 1:
             C = C.max(contraction_factor(Q, d))
-    img = Q * delta
-    for i, (lo, hi) in enumerate(box):
-        v = c[i] + img[i, 0]
-        if not (v.lower().fmpq() >= lo and v.upper().fmpq() <= hi):
-            raise Failure(f"f^{L} is not proved to map the box into itself (mean-value form, coordinate {i})")
+        if t + 1 < p and all(X[i].overlaps(arb(lo).union(arb(hi))) for i, (lo, hi) in enumerate(box)):
+            raise Failure(f"the box's image after {t + 1} < p = {p} steps is not proved disjoint from it "
+                          f"(the cycle's minimal period p)")
+        if t + 1 == p and j > 1:
+            inside(c, Q, p)  # f^p(B_0) in B_0: the fixed point of f^L in B_0 is fixed by f^p
+    inside(c, Q, L)
     q = contraction_factor(Q, d)
     if not q < 1:
         raise Failure(f"the weighted norm of the {L}-step slope product is not proved < 1")
@@ -193,8 +204,12 @@ def rnn_gradients(prog, cert: dict) -> Statement:
         raise Failure("an rnn_gradients certificate holds one jacobian_norms fact, then optionally one trapped_cycle "
                       "fact")
     prec = cert["precision"]
-    if gradient_work(m.n, H, prec) > MAX_GRADIENT_WORK:
-        raise Failure(f"n = {m.n}, horizon {H} at {prec} bits is beyond the kernel's work limit")
+    L = 0  # the trapped_cycle's steps: each two n x n ball matrix products (B_t's slopes times W, and Q)
+    if len(evidence) == 2 and isinstance(evidence[1], dict):
+        L = whole(evidence[1].get("p"), "p", 1, MAX_TRAP) * whole(evidence[1].get("power"), "power", 1, MAX_TRAP)
+    if gradient_work(m.n, H + 2 * L, prec) > MAX_GRADIENT_WORK:
+        raise Failure(f"n = {m.n}, horizon {H}" + (f" and a trapped cycle of {L} steps" if L else "") +
+                      f" at {prec} bits is beyond the kernel's work limit")
     g = evidence[0]
     _keys(g, {"fact", "T", "log_norm"})
     ts = _checkpoints(g, H)

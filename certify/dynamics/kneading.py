@@ -90,7 +90,7 @@ def kneading_fact(prog, pl, I, width: float = 1e-7, max_k: int = MAX_K):
     if cyc is not None:
         return cyc, None
     last, note = None, None
-    for K in (k for k in ORDERS if k <= max_k):
+    for K in (k for k in ORDERS if k <= max_k and len(T.points) * k <= MAX_K):  # the kernel's degree limit m K
         limits.checkpoint()
         prec = 128 if pl is not None else min(MAX_PREC, 128 + 4 * K)
         try:
