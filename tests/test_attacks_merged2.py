@@ -4,7 +4,6 @@ slope_onset, rnn_contraction, rnn_gradients). Each test is a forgery the kernel 
 
 from __future__ import annotations
 
-import copy
 import json
 import pathlib
 
@@ -101,7 +100,7 @@ def _shift_rnn_gradients(n: int, p: int, power: int, prec: int = 64) -> dict:
     """An rnn_gradients certificate (horizon 1) with a trapped_cycle fact of L = p power steps for the
     tanh RNN h_i -> tanh(3 h_(i-1)) (a cyclic shift): a sign pattern of minimal shift period p is an
     attracting p-cycle, and the box around z_1 of that pattern satisfies every check of the fact."""
-    from flint import arb, ctx
+    from flint import ctx
 
     from certify.certificates import q_str
     from certify.checker.rnn import parse_rnn
