@@ -96,6 +96,7 @@ def test_hand_built_markov_matrix():
         assert math.log(oracle_laps(THREE_F, Fraction(0), Fraction(3), n)) / n >= lo - 1e-12
 
 
+@pytest.mark.slow  # ~8 s; the lap-oracle differential test above stays in the default suite
 def test_markov_partition_from_a_finite_turning_orbit_agrees_with_lap_growth():
     """min(3x/2, 2(1-x)) (turning orbit finite, 72 cells): laps(f^n) >= rho^n and laps(f^n+1)/laps(f^n) ~ rho."""
     spec = "min(3*x/2, 2*(1-x))"

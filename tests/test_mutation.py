@@ -177,7 +177,7 @@ def _threshold_true_elsewhere(mutant) -> bool:
 
 
 HEAVY = {"phase", "phase_chaos", "windows_pl", "onset_cover", "entropy_smooth", "entropy_kneading", "entropy_kneading_poly",
-         "entropy_kneading_tanh"}
+         "entropy_kneading_tanh", "oscillations", "oscillations_odd5"}
 
 
 def _params():

@@ -374,7 +374,7 @@ def test_hostile_fields_fail_fast_on_one_line(field, value, msg):
     assert msg in _quick(cert)
 
 
-@pytest.mark.parametrize("fixture", ["phase_chaos.json", "phase_undecided.json"])
+@pytest.mark.parametrize("fixture", [pytest.param("phase_chaos.json", marks=pytest.mark.slow), "phase_undecided.json"])
 def test_every_shallow_field_replaced_by_junk_fails_on_one_line(fixture):
     """Any field of a phase certificate (down to the facts' fields) replaced by junk (None, bools, huge
     numbers, bad strings, empty or nested containers) gives a one-line failure, never an exception."""

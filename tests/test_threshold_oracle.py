@@ -386,6 +386,7 @@ def least_with_period(at, p, A: Q, B: Q, extra=()) -> Q | None:
     return next((r for r in grid if has_period_pl(at, r, p)), None)
 
 
+@pytest.mark.slow  # ~5 s; test_pl_families_agree_with_the_oracle stays in the default suite
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(pl_cases())
