@@ -104,3 +104,15 @@ def test_attack_plrnn_search_tree_walk_hang(tmp_path):
     finished, ok, msg = _check_in_subprocess(tmp_path, cert, timeout=30)
     assert finished, msg
     assert not ok
+
+
+def test_attack_horseshoe_hset_inverse_hang(tmp_path):
+    """Hang: 4 h-sets in R^16 whose matrices have random 1600-bit rational entries (560 kB) make the kernel's exact M.inv() take over a minute each (23 s at 800 bits, 16 x 16)."""
+    n, rnd = 16, random.Random(2)
+    sets = [{"c": ["0"] * n, "M": [[f"{rnd.getrandbits(1600) + 1}/{rnd.getrandbits(1600) + 1}" for _ in range(n)]
+                                   for _ in range(n)]} for _ in range(4)]
+    canon = {"kind": "polymap", "vars": [f"x{i}" for i in range(n)],
+             "f": [[["2", [1 if j == i else 0 for j in range(n)]]] for i in range(n)]}
+    finished, ok, msg = _check_in_subprocess(tmp_path, _horseshoe(canon, sets, []))
+    assert finished, msg
+    assert not ok

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import itertools
 
-from flint import arb, ctx, fmpq, fmpq_mat, fmpz_mat
+from flint import arb, ctx, fmpq, fmpq_mat, fmpz, fmpz_mat
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.markov import _located, poly_text
@@ -53,7 +53,8 @@ from certify.checker.polymap import PolyMap, parse_polymap, polymap_text
 from certify.checker.statement import Failure, Statement, fixed, undecided, whole
 
 __all__ = ["HSet", "parse_hset", "covers", "disjoint", "horseshoe", "cover_work", "MAX_HSETS", "MAX_GRID",
-           "MAX_BOXES", "MAX_EXACT_NODES", "MAX_COVER_WORK", "MAX_DISJOINT_WORK"]
+           "MAX_BOXES", "MAX_EXACT_NODES", "MAX_COVER_WORK", "MAX_DISJOINT_WORK",
+           "MAX_INVERSE_WORK", "inverse_work"]
 
 MAX_HSETS = 4096          # h-sets of one certificate
 MAX_GRID = 256            # k: boxes per coordinate of one covering check
@@ -62,6 +63,7 @@ MAX_EXACT_NODES = 128     # nodes of a graph whose spectral radius is stated by 
 MAX_ITERATE = 8           # k of coverings under f^k
 MAX_COVER_WORK = 1 << 26  # ball operations of all covering checks together (~1 us each at 64 bits)
 MAX_DISJOINT_WORK = 1 << 26  # exact operations of the disjointness sweep (box comparisons, separations)
+MAX_INVERSE_WORK = 1 << 38   # sum of n^3 L^2 over the h-sets (exact determinants and inverses; ~10 s)
 
 
 class HSet:
@@ -90,15 +92,36 @@ class HSet:
                 for s in itertools.product((-1, 1), repeat=n)]
 
 
-def parse_hset(d, n: int) -> HSet:
-    """{"c": [n rationals], "M": [n rows of n rationals]} -> HSet (M invertible)."""
+def _read_hset(d, n: int) -> tuple:
+    """{"c": [n rationals], "M": [n rows of n rationals]} -> (c, M), nothing computed yet."""
     if not isinstance(d, dict) or set(d) != {"c", "M"}:
         raise Failure("an h-set is {'c': [...], 'M': [[...], ...]}")
     c, M = d["c"], d["M"]
     if not (isinstance(c, list) and len(c) == n and isinstance(M, list) and len(M) == n
             and all(isinstance(r, list) and len(r) == n for r in M)):
         raise Failure(f"an h-set in R^{n} has a centre of {n} numbers and an {n} x {n} matrix")
-    return HSet([q_parse(v) for v in c], fmpq_mat(n, n, [q_parse(v) for r in M for v in r]))
+    return [q_parse(v) for v in c], fmpq_mat(n, n, [q_parse(v) for r in M for v in r])
+
+
+def inverse_work(M: fmpq_mat) -> int:
+    """The cost of M's exact determinant and inverse, n^3 L^2 with L the bits of the largest row
+    denominator (lcm of the row's denominators) plus those of the largest numerator: fraction-free
+    elimination works on integers of about n L bits."""
+    n = M.nrows()
+    den = 0
+    for i in range(n):
+        d = fmpz(1)
+        for j in range(n):
+            q = M[i, j].q
+            d = d * q // d.gcd(q)
+        den = max(den, int(d).bit_length())
+    num = max(int(abs(M[i, j].p)).bit_length() for i in range(n) for j in range(n))
+    return n ** 3 * (den + num + 1) ** 2
+
+
+def parse_hset(d, n: int) -> HSet:
+    """{"c": [n rationals], "M": [n rows of n rationals]} -> HSet (M invertible)."""
+    return HSet(*_read_hset(d, n))
 
 
 # ----------------------------------------------------------------------------- covering relations
@@ -289,7 +312,14 @@ def horseshoe(prog, cert: dict) -> Statement:
     m = len(head["sets"])
     if not 1 <= m <= MAX_HSETS:
         raise Failure(f"between 1 and {MAX_HSETS} h-sets")
-    sets = [parse_hset(d, n) for d in head["sets"]]
+    sets, work = [], 0
+    for d in head["sets"]:
+        c, M = _read_hset(d, n)
+        work += inverse_work(M)
+        if work > MAX_INVERSE_WORK:
+            raise Failure(f"the h-sets' matrices are too large to invert exactly within the checker's limit "
+                          f"(sum of n^3 L^2 over the sets, L the bits of a matrix's entries, above {MAX_INVERSE_WORK})")
+        sets.append(HSet(c, M))
     covs = ev[1:]
     boxes = 0
     for t, fact in enumerate(covs, start=1):
