@@ -78,6 +78,11 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None):
 
     n = m.n
     budget = new_budget() if budget is None else budget
+    # exact entries grow by about B bits per step (B: the largest numerator plus denominator bits of the
+    # model), and fmpq products and gcds cost superlinearly in their size: weight every unit by (1 + B/16)^2
+    B = max(int(abs(q.p)).bit_length() + int(q.q).bit_length()
+            for q in [*m.A, *m.h, *(w for row in m.W for w in row)])
+    scale = (1 + B // 16) ** 2
     I = fmpq_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
     Ps, cs, pats = [I], [fmpq_mat(n, 1, [0] * n)], []
     pos = [0, 0]   # next shape character, next certificate
@@ -104,7 +109,7 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None):
                                                                 for v in e[:2])):
                 raise Failure(f"{where}: a Farkas entry is [t, i, y], got {e!r}")
             t, i, y = e
-            _spend(budget, 2 * n * (k + 1))
+            _spend(budget, 2 * n * (k + 1) * scale)
             if not (0 <= t < k and 0 <= i < n or t == k and 0 <= i < len(bits)) or (t, i) in seen:
                 raise Failure(f"{where}: row ({t}, {i}) is not a constraint of the node (or repeats)")
             seen.add((t, i))
@@ -116,7 +121,7 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None):
                           f"sum y b < 0)")
 
     def leaf() -> None:
-        _spend(budget, 3 * n ** 3 * p + n * n * p)
+        _spend(budget, (3 * n ** 3 * p + n * n * p) * scale)
         J = m.jacobian(pats[-1])
         kind, z0 = _solve_cycle(n, J * Ps[-1], J * cs[-1] + m.hvec)
         if kind == "singular":
@@ -132,7 +137,7 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None):
             if k == p - 1:
                 leaf()
             else:
-                _spend(budget, n ** 3 * (k + 1))
+                _spend(budget, n ** 3 * (k + 1) * scale)
                 J = m.jacobian(bits)
                 Ps.append(J * Ps[k])
                 cs.append(J * cs[k] + m.hvec)
