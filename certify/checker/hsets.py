@@ -45,21 +45,25 @@ from __future__ import annotations
 
 import itertools
 
-from flint import arb, fmpq, fmpq_mat, fmpz_mat
+from flint import arb, ctx, fmpq, fmpq_mat, fmpz, fmpz_mat
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.markov import _located, poly_text
 from certify.checker.polymap import PolyMap, parse_polymap, polymap_text
 from certify.checker.statement import Failure, Statement, fixed, undecided, whole
 
-__all__ = ["HSet", "parse_hset", "covers", "disjoint", "horseshoe", "MAX_HSETS", "MAX_GRID", "MAX_BOXES",
-           "MAX_EXACT_NODES"]
+__all__ = ["HSet", "parse_hset", "covers", "disjoint", "horseshoe", "cover_work", "MAX_HSETS", "MAX_GRID",
+           "MAX_BOXES", "MAX_EXACT_NODES", "MAX_COVER_WORK", "MAX_DISJOINT_WORK",
+           "MAX_INVERSE_WORK", "inverse_work"]
 
 MAX_HSETS = 4096          # h-sets of one certificate
 MAX_GRID = 256            # k: boxes per coordinate of one covering check
 MAX_BOXES = 4_000_000     # boxes of all covering checks of one certificate together
 MAX_EXACT_NODES = 128     # nodes of a graph whose spectral radius is stated by its minimal polynomial
 MAX_ITERATE = 8           # k of coverings under f^k
+MAX_COVER_WORK = 1 << 26  # ball operations of all covering checks together (~1 us each at 64 bits)
+MAX_DISJOINT_WORK = 1 << 26  # exact operations of the disjointness sweep (box comparisons, separations)
+MAX_INVERSE_WORK = 1 << 38   # sum of n^3 L^2 over the h-sets (exact determinants and inverses; ~10 s)
 
 
 class HSet:
@@ -88,15 +92,36 @@ class HSet:
                 for s in itertools.product((-1, 1), repeat=n)]
 
 
-def parse_hset(d, n: int) -> HSet:
-    """{"c": [n rationals], "M": [n rows of n rationals]} -> HSet (M invertible)."""
+def _read_hset(d, n: int) -> tuple:
+    """{"c": [n rationals], "M": [n rows of n rationals]} -> (c, M), nothing computed yet."""
     if not isinstance(d, dict) or set(d) != {"c", "M"}:
         raise Failure("an h-set is {'c': [...], 'M': [[...], ...]}")
     c, M = d["c"], d["M"]
     if not (isinstance(c, list) and len(c) == n and isinstance(M, list) and len(M) == n
             and all(isinstance(r, list) and len(r) == n for r in M)):
         raise Failure(f"an h-set in R^{n} has a centre of {n} numbers and an {n} x {n} matrix")
-    return HSet([q_parse(v) for v in c], fmpq_mat(n, n, [q_parse(v) for r in M for v in r]))
+    return [q_parse(v) for v in c], fmpq_mat(n, n, [q_parse(v) for r in M for v in r])
+
+
+def inverse_work(M: fmpq_mat) -> int:
+    """The cost of M's exact determinant and inverse, n^3 L^2 with L the bits of the largest row
+    denominator (lcm of the row's denominators) plus those of the largest numerator: fraction-free
+    elimination works on integers of about n L bits."""
+    n = M.nrows()
+    den = 0
+    for i in range(n):
+        d = fmpz(1)
+        for j in range(n):
+            q = M[i, j].q
+            d = d * q // d.gcd(q)
+        den = max(den, int(d).bit_length())
+    num = max(int(abs(M[i, j].p)).bit_length() for i in range(n) for j in range(n))
+    return n ** 3 * (den + num + 1) ** 2
+
+
+def parse_hset(d, n: int) -> HSet:
+    """{"c": [n rationals], "M": [n rows of n rationals]} -> HSet (M invertible)."""
+    return HSet(*_read_hset(d, n))
 
 
 # ----------------------------------------------------------------------------- covering relations
@@ -154,6 +179,17 @@ def covers(f: PolyMap, N1: HSet, N2: HSet, degree: int, k: int, steps: int = 1):
     return None
 
 
+def cover_work(f: PolyMap, prec: int) -> int:
+    """Ball operations of one box under one step of f, scaled by the working precision: the ball
+    evaluations of f (twice) and of its n^2 partial derivatives (each term: its coefficient and one
+    product per variable it contains), the powers of the variables, and the n x n products."""
+    n = f.n
+    terms = sum(1 + sum(1 for k in e if k) for comp in f.terms for _, e in comp)
+    top = max((k for comp in f.terms for _, e in comp for k in e), default=0)
+    ops = (n + 2) * terms + 3 * n * top + 2 * n ** 3 + 1
+    return ops * (1536 + prec) // 1536
+
+
 def _box(T) -> str:
     return "[" + ", ".join(f"{q_str(lo)}..{q_str(hi)}" for lo, hi in T) + "]"
 
@@ -161,22 +197,42 @@ def _box(T) -> str:
 # ----------------------------------------------------------------------------- disjointness
 
 def _separated(A: HSet, B: HSet) -> bool:
-    """Some face hyperplane of A has every vertex of B strictly beyond it (then B misses A)."""
-    ts = [A.coords(v) for v in B.vertices()]
-    return any(all(t[k] > 1 for t in ts) or all(t[k] < -1 for t in ts) for k in range(A.n))
+    """Some face hyperplane of A has every vertex of B strictly beyond it (then B misses A).
+
+    In A's coordinates B is v + G [-1, 1]^n with v = A.M^-1 (c_B - c_A) and G = A.M^-1 B.M, so over the
+    vertices of B t_k ranges exactly over v_k -+ sum_j |G_kj|: every vertex has t_k > 1 iff
+    v_k - sum_j |G_kj| > 1 (and < -1 iff v_k + sum_j |G_kj| < -1). Exact, n^3 work (not 2^n n^2)."""
+    n = A.n
+    v = A.coords(B.c)
+    G = A.Minv * B.M
+    for k in range(n):
+        r = sum((abs(G[k, j]) for j in range(n)), fmpq(0))
+        if v[k] - r > 1 or v[k] + r < -1:
+            return True
+    return False
 
 
 def disjoint(sets: list):
-    """None if the h-sets are pairwise disjoint (exactly), else a pair (i, j) not shown disjoint."""
+    """None if the h-sets are pairwise disjoint (exactly), else a pair (i, j) not shown disjoint.
+    Failure when the sweep would exceed MAX_DISJOINT_WORK (n per box comparison, n^3 per separation)."""
     order = sorted(range(len(sets)), key=lambda i: sets[i].box[0][0])
-    active = []
+    active, work = [], 0
     for i in order:
         lo = sets[i].box[0][0]
         active = [j for j in active if sets[j].box[0][1] >= lo]
         for j in active:
+            n = sets[i].n
+            work += n
             if all(a_lo <= b_hi and b_lo <= a_hi for (a_lo, a_hi), (b_lo, b_hi) in zip(sets[i].box, sets[j].box)):
+                work += 2 * n ** 3
+                if work > MAX_DISJOINT_WORK:
+                    raise Failure(f"showing the h-sets disjoint needs more than {MAX_DISJOINT_WORK} operations "
+                                  "(too many sets with overlapping bounding boxes)")
                 if not (_separated(sets[i], sets[j]) or _separated(sets[j], sets[i])):
                     return min(i, j), max(i, j)
+            elif work > MAX_DISJOINT_WORK:
+                raise Failure(f"showing the h-sets disjoint needs more than {MAX_DISJOINT_WORK} operations "
+                              "(too many sets with overlapping bounding boxes)")
         active.append(i)
     return None
 
@@ -256,7 +312,14 @@ def horseshoe(prog, cert: dict) -> Statement:
     m = len(head["sets"])
     if not 1 <= m <= MAX_HSETS:
         raise Failure(f"between 1 and {MAX_HSETS} h-sets")
-    sets = [parse_hset(d, n) for d in head["sets"]]
+    sets, work = [], 0
+    for d in head["sets"]:
+        c, M = _read_hset(d, n)
+        work += inverse_work(M)
+        if work > MAX_INVERSE_WORK:
+            raise Failure(f"the h-sets' matrices are too large to invert exactly within the checker's limit "
+                          f"(sum of n^3 L^2 over the sets, L the bits of a matrix's entries, above {MAX_INVERSE_WORK})")
+        sets.append(HSet(c, M))
     covs = ev[1:]
     boxes = 0
     for t, fact in enumerate(covs, start=1):
@@ -266,6 +329,10 @@ def horseshoe(prog, cert: dict) -> Statement:
         boxes += (k ** n + 2 * k ** (n - 1)) * steps
     if boxes > MAX_BOXES:
         raise Failure(f"the covering checks need {boxes} boxes, beyond the checker's limit {MAX_BOXES}")
+    work = boxes * cover_work(f, ctx.prec)
+    if work > MAX_COVER_WORK:
+        raise Failure(f"the covering checks need about {work} ball operations ({boxes} boxes of this map at "
+                      f"{ctx.prec} bits), beyond the checker's limit {MAX_COVER_WORK}")
     edges = set()
     for t, fact in enumerate(covs, start=1):
         i, j = whole(fact["from"], "from", 0, m - 1), whole(fact["to"], "to", 0, m - 1)

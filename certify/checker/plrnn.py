@@ -18,8 +18,8 @@ from flint import acb, fmpq, fmpq_mat
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.statement import Failure
 from certify.checker.limits import MAX_PLRNN_DIM
-from certify.checker.plrnn_tree import (MAX_FARKAS_ENTRIES, MAX_TREE_NODES, fact_search_plrnn, search_shape,
-                                        not_requested_reason)
+from certify.checker.plrnn_tree import (MAX_FARKAS_ENTRIES, MAX_TREE_NODES, fact_search_plrnn, new_budget,
+                                        not_requested_reason, search_shape)
 from certify.checker.statement import Statement, num
 from certify.errors import CertifyError
 
@@ -481,12 +481,12 @@ def plrnn_cycles(prog, cert: dict) -> Statement:
         if cyc in cycles.setdefault(len(cyc), {}):
             raise Failure(f"fact {i} (cycle_plrnn): this cycle is listed twice")
         cycles[len(cyc)][cyc] = (stable, exps)
-    methods = {}
+    methods, budget = {}, new_budget()
     for p, i in sorted(enums.items()):
         kind = evidence[i]["fact"]
         try:
             if kind == "search_plrnn":
-                singular = fact_search_plrnn(m, evidence[i], set(cycles.get(p, {})))
+                singular = fact_search_plrnn(m, evidence[i], set(cycles.get(p, {})), budget)
                 if singular:
                     raise Failure(f"the leaf {','.join(singular[0])} has a singular, consistent cycle system")
                 methods[p] = (len(evidence[i]["shape"]), len(evidence[i]["farkas"]))

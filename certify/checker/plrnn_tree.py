@@ -17,7 +17,8 @@ patterns fixed the cycle system (I - M) z_0 = c is solved exactly as in the enum
 (certify.checker.plrnn). Hence every cycle of minimal period p is found unless its itinerary
 lies below a pruned node (impossible: its polyhedron holds the cycle's rotated start) or a leaf
 is singular. Work is bounded by the shape's length (nodes) and the certificates' entries, checked
-before the walk.
+before the walk, and by the exact matrix work of the walks (MAX_SEARCH_WORK for all search facts of a
+certificate: n^3 (t + 1) per product, 3 n^3 p per leaf), counted as the walk goes.
 """
 
 from __future__ import annotations
@@ -30,16 +31,29 @@ from certify.certificates import q_parse
 from certify.checker.statement import Failure
 
 __all__ = ["not_requested_reason", "farkas_holds", "walk_tree", "fact_search_plrnn", "search_shape", "MAX_TREE_NODES", "MAX_FARKAS_ENTRIES",
-           "MAX_SEARCH_BITS"]
+           "MAX_SEARCH_BITS", "MAX_SEARCH_WORK", "new_budget"]
 
 MAX_TREE_NODES = 1 << 22       # characters of all search_plrnn shapes of one certificate
 MAX_FARKAS_ENTRIES = 1 << 23   # multipliers over all Farkas certificates of one certificate
 MAX_SEARCH_BITS = 400          # n p of one search (the walk's depth)
+MAX_SEARCH_WORK = 1 << 32      # exact matrix work of all walks of one certificate (n^3 (t + 1) per product)
 
 
 def not_requested_reason(p: int) -> str:
     """Why a period below the requested range claims nothing."""
     return f"period {p} is below the requested range: not searched, nothing claimed"
+
+
+def new_budget() -> list:
+    """The exact matrix work left to the walks of one certificate (shared by its search facts)."""
+    return [MAX_SEARCH_WORK]
+
+
+def _spend(budget: list, units: int) -> None:
+    budget[0] -= units
+    if budget[0] < 0:
+        raise Failure(f"re-walking the search trees needs more than {MAX_SEARCH_WORK} units of exact matrix work, "
+                      "beyond the checker's limit")
 
 
 def farkas_holds(entries, n: int) -> bool:
@@ -57,11 +71,18 @@ def _row(P, c, i: int, bit: int, n: int):
     return ([-v for v in a], c[i, 0]) if bit else (a, -c[i, 0])
 
 
-def walk_tree(m, p: int, shape: str, farkas: list):
-    """Re-walk a search tree: (cycles, singular itineraries). Raises Failure on any mismatch."""
+def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None):
+    """Re-walk a search tree: (cycles, singular itineraries). Raises Failure on any mismatch, or when the
+    walk's exact matrix work (counted as it goes, deterministically) exhausts `budget`."""
     from certify.checker.plrnn import _solve_cycle, canonical_cycle, follow_itinerary
 
     n = m.n
+    budget = new_budget() if budget is None else budget
+    # exact entries grow by about B bits per step (B: the largest numerator plus denominator bits of the
+    # model), and fmpq products and gcds cost superlinearly in their size: weight every unit by (1 + B/16)^2
+    B = max(int(abs(q.p)).bit_length() + int(q.q).bit_length()
+            for q in [*m.A, *m.h, *(w for row in m.W for w in row)])
+    scale = (1 + B // 16) ** 2
     I = fmpq_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
     Ps, cs, pats = [I], [fmpq_mat(n, 1, [0] * n)], []
     pos = [0, 0]   # next shape character, next certificate
@@ -88,6 +109,7 @@ def walk_tree(m, p: int, shape: str, farkas: list):
                                                                 for v in e[:2])):
                 raise Failure(f"{where}: a Farkas entry is [t, i, y], got {e!r}")
             t, i, y = e
+            _spend(budget, 2 * n * (k + 1) * scale)
             if not (0 <= t < k and 0 <= i < n or t == k and 0 <= i < len(bits)) or (t, i) in seen:
                 raise Failure(f"{where}: row ({t}, {i}) is not a constraint of the node (or repeats)")
             seen.add((t, i))
@@ -99,6 +121,7 @@ def walk_tree(m, p: int, shape: str, farkas: list):
                           f"sum y b < 0)")
 
     def leaf() -> None:
+        _spend(budget, (3 * n ** 3 * p + n * n * p) * scale)
         J = m.jacobian(pats[-1])
         kind, z0 = _solve_cycle(n, J * Ps[-1], J * cs[-1] + m.hvec)
         if kind == "singular":
@@ -114,6 +137,7 @@ def walk_tree(m, p: int, shape: str, farkas: list):
             if k == p - 1:
                 leaf()
             else:
+                _spend(budget, n ** 3 * (k + 1) * scale)
                 J = m.jacobian(bits)
                 Ps.append(J * Ps[k])
                 cs.append(J * cs[k] + m.hvec)
@@ -143,10 +167,11 @@ def walk_tree(m, p: int, shape: str, farkas: list):
     return found, singular
 
 
-def fact_search_plrnn(m, fact: dict, listed: set) -> list:
+def fact_search_plrnn(m, fact: dict, listed: set, budget: list | None = None) -> list:
     """The pruned tree is re-walked: its leaves' cycles of period p are exactly `listed`. Returns the
-    singular leaves (a period with one is not complete)."""
-    found, singular = walk_tree(m, fact["p"], fact["shape"], fact["farkas"])
+    singular leaves (a period with one is not complete). `budget` (new_budget()) is shared by the
+    search facts of one certificate."""
+    found, singular = walk_tree(m, fact["p"], fact["shape"], fact["farkas"], budget)
     if found != listed:
         raise Failure(f"the search tree finds {len(found)} cycles of period {fact['p']}, {len(listed)} are listed")
     return singular

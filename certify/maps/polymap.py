@@ -28,7 +28,8 @@ POLY_FAMILIES = {
 _FAMILY_TERMS = {
     "henon": lambda a, b: [[(-a, (2, 0)), (1, (0, 1)), (1, (0, 0))], [(b, (1, 0))]],
 }
-_PLAIN = re.compile(r"\s*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:/[0-9]+)?\s*")
+# what Fraction reads: an integer, an integer fraction, or a decimal (not a decimal over a denominator)
+_PLAIN = re.compile(r"\s*-?(?:[0-9]+(?:/[0-9]+)?|[0-9]+\.[0-9]*|\.[0-9]+)\s*")
 
 
 @dataclass(frozen=True)
