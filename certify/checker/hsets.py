@@ -355,8 +355,8 @@ def horseshoe(prog, cert: dict) -> Statement:
             f"continuous; in N_j's coordinates the image of N_i has its stable coordinates in (-1, 1) and its "
             "unstable faces beyond opposite ends)\n"
             f"every path of the graph is followed by an orbit of {g[0]}, every closed path by a periodic orbit; on "
-            f"Lambda = {{p : {g[0]}^i(p) in the h-sets for all i >= 0}} {g[0]} is semi-conjugate to the subshift of "
-            "finite type of the graph (transition matrix A)\n"
+            f"Lambda = {{p : {g[0]}^i(p) in N_(s_i) for all i >= 0, s a path of the graph}} {g[0]} is semi-conjugate "
+            "to the subshift of finite type of the graph (transition matrix A)\n"
             + (f"h_top(f) >= log rho(A) >= {fixed(lower, 6, up=False)}; {how}" if steps == 1 else
                f"h_top(f) = h_top(f^{steps}) / {steps} >= log rho(A) / {steps} >= {fixed(lower, 6, up=False)}; {how}"))
     return Statement(text, 1 + len(edges))
