@@ -222,3 +222,12 @@ def _sin_kneading(prec: int, K: int = 1, s_lo: str = "1/100") -> dict:
     return {"schema": "certify/1", "map": {"canonical": {"kind": "expr", "expr": expr}, "class": "smooth", "given": "sin"},
             "claim": {"kind": "entropy", "p": 0, "interval": {"lo": "0", "hi": "1"}, "pieces": 64},
             "verdict": "proved", "precision": 128, "evidence": [fact], "bounds": b}
+
+
+def test_kneading_cycle_trap_degree_is_bounded_before_the_work():
+    """A kneading_cycle trap with k + p + 1 beyond 4096 (a determinant of huge degree) is refused before the work."""
+    cert = json.loads((pathlib.Path(__file__).parent / "certificates" / "entropy_kneading_cycle.json").read_text())
+    fact = next(f for f in cert["evidence"] if f["fact"] == "kneading_cycle")
+    fact["traps"][0]["k"] = 4096
+    res = check(cert)
+    assert not res.ok and "limit 4096" in res.message

@@ -363,6 +363,7 @@ def decide(Q: fmpz_poly, m: int, K: int, s_lo: fmpq, s_hi) -> None:
 
 MAX_CYCLE = 64    # the period p of a trap
 MAX_PREFIX = 4096  # the steps k before a turning orbit enters its trap
+MAX_CYCLE_DEGREE = 4096  # sum over the traps of k + p + 1: bounds the degree of the exact determinant
 
 
 def _trapped(T: Turns, pl, prog, i: int, k: int, p: int, J):
@@ -443,6 +444,9 @@ def check_kneading_cycle(prog, pl, lo, hi, fact: dict):
         if not isinstance(t, dict) or set(t) != {"k", "p", "J"}:
             raise Failure("each trap has the keys k, p, J")
         traps.append((whole(t["k"], "k", 0, MAX_PREFIX), whole(t["p"], "p", 1, MAX_CYCLE), interval_parse(t["J"])))
+    if sum(k + p + 1 for k, p, _ in traps) > MAX_CYCLE_DEGREE:  # the exact root counts grow fast with the degree
+        raise Failure(f"the traps' steps k + p + 1 sum beyond the kernel's limit {MAX_CYCLE_DEGREE} on the degree of "
+                      "the determinant")
     if not lo < hi:
         raise Failure("kneading theory is used on an interval I with lo < hi")
     smooth = pl is None and not prog.is_polynomial()

@@ -133,7 +133,7 @@ def _cycle_fact(prog, pl, lo, hi, extra: dict, prec: int = 256):
     its point lies in a small J (around the float orbit) with f^p(J) inside J; else None."""
     from flint import fmpq_poly
 
-    from certify.checker.kneading import MAX_CYCLE, _trapped, cycle_poly
+    from certify.checker.kneading import MAX_CYCLE, MAX_CYCLE_DEGREE, _trapped, cycle_poly
     from certify.checker.markov import poly_text
     from certify.checker.polynomials import count_real_roots, squarefree
 
@@ -149,7 +149,7 @@ def _cycle_fact(prog, pl, lo, hi, extra: dict, prec: int = 256):
                     if trap is None:
                         break
                     traps.append(trap)
-                if len(traps) != len(T.points):
+                if len(traps) != len(T.points) or sum(kk + pp + 1 for kk, pp, _ in traps) > MAX_CYCLE_DEGREE:
                     continue
                 Pz = cycle_poly(T, pl, prog, traps)
                 P = fmpq_poly(Pz)
