@@ -231,3 +231,12 @@ def test_kneading_cycle_trap_degree_is_bounded_before_the_work():
     fact["traps"][0]["k"] = 4096
     res = check(cert)
     assert not res.ok and "limit 4096" in res.message
+
+
+def test_repeated_entropy_facts_are_refused_before_the_work():
+    """An entropy certificate repeating a fact (400 copies of a Markov fact: each checked at full cost) is refused."""
+    cert = json.loads((pathlib.Path(__file__).parent / "certificates" / "entropy_markov.json").read_text())
+    fact = next(f for f in cert["evidence"] if f["fact"] == "markov")
+    cert["evidence"] = cert["evidence"] + [fact] * 400
+    res = check(cert)
+    assert not res.ok and "at most one fact of each kind" in res.message

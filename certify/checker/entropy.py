@@ -447,6 +447,9 @@ def entropy(prog, cert: dict) -> Statement:
     if sum(f["fact"] in ("kneading", "kneading_cycle", "monotone") for f in evidence) > 1:
         raise Failure("at most one kneading, kneading_cycle or monotone fact (each is checked at full cost, "
                       "outside the cell budget)")
+    kinds = [f["fact"] for f in evidence]
+    if len(set(kinds)) != len(kinds):  # markov, lipschitz, odd_period, slope are checked outside the cell budget too
+        raise Failure("at most one fact of each kind (a repeated fact would be checked again at full cost)")
     cells = CellBudget(MAX_CELL_WORK)
     exact, markov_I = {}, False
     sides = {"lower": {TRIVIAL[0]: (TRIVIAL[1], (fmpq(1), 1))}, "upper": {}}
