@@ -120,40 +120,39 @@ def _boxes(xs):
     return None
 
 
-def algebraic_cycle(prog: Program, p: int, window=None):
-    """A `cycle_algebraic` fact for an orbit of minimal period p (in the window, if given), or None."""
+def _real_roots(prog: Program, p: int, min_degree: int):
+    """(K, radicals, G, ints, r) for each real root r (a ball) of each irreducible factor of degree
+    >= min_degree of the norm of G = f^p(x) - x over the coefficient field K (lowest degrees first),
+    within the work budgets; nothing when f is not a polynomial over the algebraic numbers."""
     got = _field_poly(prog)
     if got is None:
-        return None
+        return
     K, radicals, _ = got
     try:
         G = _compose(prog, K, radicals, p)
     except (NotAlgebraic, Failure):
-        return None
+        return
     if G is None or not G.c or G.degree() * K.degree > MAX_NORM_DEGREE:
-        return None
+        return
     N = _norm(G, K)
     if N.is_zero():
-        return None
+        return
     _, factors = N.factor()
     for q, _ in sorted(factors, key=lambda f: f[0].degree()):
         d = q.degree()
-        if d < 1 or d > MAX_FIELD_DEGREE or d * K.degree > MAX_EMBED_DEGREE:
+        if d < min_degree or d > MAX_FIELD_DEGREE or d * K.degree > MAX_EMBED_DEGREE:
             continue
         den = q.denom()
         ints = [int(c * den) for c in q.coeffs()]
         with ctx.workprec(128):
             roots = [r.real for r, _ in fmpz_poly(ints).complex_roots() if r.imag == 0]
         for r in roots:
-            fact = _try_root(prog, K, radicals, G, ints, r, p, window)
-            if fact is not None:
-                return fact
-    return None
+            yield K, radicals, G, ints, r
 
 
-def _try_root(prog, K, radicals, G, ints, r: arb, p: int, window):
-    if window is not None and not (r > arb(window[0]) and r < arb(window[1])):
-        return None
+def _placed(K, radicals, G, ints, r: arb):
+    """(L, x0, radicals in L, isolating interval): the field L = Q(x0) of the root r of the factor
+    `ints`, with K's radicals placed in L; None when that cannot be done."""
     lo, hi = r.lower().fmpq() - fmpq(1, 2 ** 100), r.upper().fmpq() + fmpq(1, 2 ** 100)
     try:
         L = NumberField([str(c) for c in ints], lo, hi)
@@ -163,7 +162,25 @@ def _try_root(prog, K, radicals, G, ints, r: arb, p: int, window):
     alpha = _embed(K, G, L, x0)
     if alpha is None:
         return None
-    rads = [_at(y.poly, alpha) for y in radicals]
+    return L, x0, [_at(y.poly, alpha) for y in radicals], (lo, hi)
+
+
+def algebraic_cycle(prog: Program, p: int, window=None):
+    """A `cycle_algebraic` fact for an orbit of minimal period p (in the window, if given), or None."""
+    for K, radicals, G, ints, r in _real_roots(prog, p, 1):
+        fact = _try_root(prog, K, radicals, G, ints, r, p, window)
+        if fact is not None:
+            return fact
+    return None
+
+
+def _try_root(prog, K, radicals, G, ints, r: arb, p: int, window):
+    if window is not None and not (r > arb(window[0]) and r < arb(window[1])):
+        return None
+    got = _placed(K, radicals, G, ints, r)
+    if got is None:
+        return None
+    L, x0, rads, (lo, hi) = got
     try:
         xs = [x0]
         for _ in range(p - 1):
@@ -195,52 +212,26 @@ def algebraic_roots(prog: Program, cells, p: int, known=()):
     from certify.checker.algebraic import truncated_iterate
     from certify.checker.taylor import MAX_ORDER
 
-    got = _field_poly(prog)
-    if got is None or not cells:
-        return []
-    K, radicals, _ = got
-    try:
-        G = _compose(prog, K, radicals, p)
-    except (NotAlgebraic, Failure):
-        return []
-    if G is None or not G.c or G.degree() * K.degree > MAX_NORM_DEGREE:
-        return []
-    N = _norm(G, K)
-    if N.is_zero():
+    if not cells:
         return []
     seen = [s[3][4] for s in known if len(s) == 4]
     out = []
-    _, factors = N.factor()
-    for qpoly, _ in sorted(factors, key=lambda f: f[0].degree()):
-        d = qpoly.degree()
-        if d < 2 or d > MAX_FIELD_DEGREE or d * K.degree > MAX_EMBED_DEGREE:  # rational roots: tag "t"
+    for K, radicals, G, ints, r in _real_roots(prog, p, 2):  # rational roots are exact_roots' (tag "t")
+        cell = next((c for c in cells if r > arb(c[0]) and r < arb(c[1])), None)
+        if cell is None:
             continue
-        den = qpoly.denom()
-        ints = [int(c * den) for c in qpoly.coeffs()]
-        with ctx.workprec(128):
-            roots = [r.real for r, _ in fmpz_poly(ints).complex_roots() if r.imag == 0]
-        for r in roots:
-            cell = next((c for c in cells if r > arb(c[0]) and r < arb(c[1])), None)
-            if cell is None:
-                continue
-            special = _root_special(prog, K, radicals, G, ints, r, p, MAX_ORDER, truncated_iterate)
-            if special is not None and special[3][4] not in seen:
-                seen.append(special[3][4])
-                out.append(special)
+        special = _root_special(prog, K, radicals, G, ints, r, p, MAX_ORDER, truncated_iterate)
+        if special is not None and special[3][4] not in seen:
+            seen.append(special[3][4])
+            out.append(special)
     return out
 
 
 def _root_special(prog, K, radicals, G, ints, r: arb, p: int, max_order: int, truncated_iterate):
-    lo, hi = r.lower().fmpq() - fmpq(1, 2 ** 100), r.upper().fmpq() + fmpq(1, 2 ** 100)
-    try:
-        L = NumberField([str(c) for c in ints], lo, hi)
-    except Failure:
+    got = _placed(K, radicals, G, ints, r)
+    if got is None:
         return None
-    x0 = L.element([0, 1])
-    alpha = _embed(K, G, L, x0)
-    if alpha is None:
-        return None
-    rads = [_at(y.poly, alpha) for y in radicals]
+    L, x0, rads, (lo, hi) = got
     try:
         c = truncated_iterate(prog, x0, L, rads, p, max_order + 1)
         g = [c[0] - x0, c[1] - 1] + c[2:]
