@@ -47,15 +47,11 @@ def is_logistic(canon: dict) -> bool:
     """The canonical family is r x (1 - x) in its parameter, exactly (sympy identity of polynomials)."""
     import sympy
 
-    from certify.checker.semantics import _sympy_names, canonical_expr
-    from certify.errors import CertifyError
-    if canon.get("kind") != "expr" or not isinstance(canon.get("param"), str):
+    from certify.checker.semantics import family_expr
+    got = family_expr(canon)
+    if got is None:
         return False
-    try:
-        expr = canonical_expr(canon["expr"], canon["param"])
-    except CertifyError:
-        return False
-    x, r = _sympy_names()[0], sympy.Symbol(canon["param"])
+    expr, x, r = got
     if expr.free_symbols - {x, r}:
         return False
     return sympy.expand(expr - r * x * (1 - x)) == 0

@@ -256,6 +256,20 @@ def canonical_expr(text: str, param=None):
     return expr
 
 
+def family_expr(canon: dict):
+    """(expr, x, parameter symbol) of a one-parameter canonical family ({"kind": "expr", "param": ...}),
+    or None when canon is not one (or its text is not canonical)."""
+    if canon.get("kind") != "expr" or not isinstance(canon.get("param"), str):
+        return None
+    try:
+        expr = canonical_expr(canon["expr"], canon["param"])
+    except CertifyError:
+        return None
+    import sympy
+
+    return expr, _sympy_names()[0], sympy.Symbol(canon["param"])
+
+
 def _activation(b: _Builder, act: str, u: int, slope) -> int:
     code = b.code
 

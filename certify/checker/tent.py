@@ -42,15 +42,11 @@ def is_tent(canon: dict) -> bool:
     """The canonical family is s min(x, 1 - x) in its parameter, exactly (sympy)."""
     import sympy
 
-    from certify.checker.semantics import _sympy_names, canonical_expr
-    from certify.errors import CertifyError
-    if canon.get("kind") != "expr" or not isinstance(canon.get("param"), str):
+    from certify.checker.semantics import family_expr
+    got = family_expr(canon)
+    if got is None:
         return False
-    try:
-        expr = canonical_expr(canon["expr"], canon["param"])
-    except CertifyError:
-        return False
-    x, s = _sympy_names()[0], sympy.Symbol(canon["param"])
+    expr, x, s = got
     return expr == s * sympy.Min(x, 1 - x)  # structurally: exactly this family
 
 
