@@ -331,13 +331,8 @@ def check_kneading(prog, pl, lo, hi, fact: dict):
     s_hi = None if fact["s_hi"] is None else q_parse(fact["s_hi"])
     if not (0 < s_lo < 1) or (s_hi is not None and not s_lo < s_hi < 1):
         raise Failure("0 < s_lo < s_hi < 1")
-    if not lo < hi:
-        raise Failure("kneading theory is used on an interval I with lo < hi")
-    smooth = pl is None and not prog.is_polynomial()
-    if smooth != ("turns" in fact):
-        raise Failure("the fact states turns (isolating intervals) exactly when f is neither PL nor a polynomial")
     with ctx.workprec(prec):
-        T = turns_of(prog, pl, lo, hi, raw=fact.get("turns"))
+        T = _stated_turns(prog, pl, lo, hi, fact)
         if len(T.points) * K > MAX_K:  # Q has degree up to m K: its exact root counts grow fast with it
             raise Failure(f"m K = {len(T.points)} x {K} is beyond the kernel's limit {MAX_K} on the degree of the "
                           "truncated determinant")
@@ -430,6 +425,17 @@ def cycle_poly(T: Turns, pl, prog, traps) -> fmpz_poly:
     return _det(rows)
 
 
+def _stated_turns(prog, pl, lo, hi, fact: dict):
+    """The turning points of f in I (lo < hi) for a kneading fact, which states isolating intervals
+    (`turns`) exactly when f is neither PL nor a polynomial."""
+    if not lo < hi:
+        raise Failure("kneading theory is used on an interval I with lo < hi")
+    smooth = pl is None and not prog.is_polynomial()
+    if smooth != ("turns" in fact):
+        raise Failure("the fact states turns (isolating intervals) exactly when f is neither PL nor a polynomial")
+    return turns_of(prog, pl, lo, hi, raw=fact.get("turns"))
+
+
 def check_kneading_cycle(prog, pl, lo, hi, fact: dict):
     """Verify a `kneading_cycle` fact: (s_lo, s_hi, minpoly text) of the least zero of D in (0, 1), or
     None when D has no zero in [0, 1) (h = 0)."""
@@ -447,13 +453,8 @@ def check_kneading_cycle(prog, pl, lo, hi, fact: dict):
     if sum(k + p + 1 for k, p, _ in traps) > MAX_CYCLE_DEGREE:  # the exact root counts grow fast with the degree
         raise Failure(f"the traps' steps k + p + 1 sum beyond the kernel's limit {MAX_CYCLE_DEGREE} on the degree of "
                       "the determinant")
-    if not lo < hi:
-        raise Failure("kneading theory is used on an interval I with lo < hi")
-    smooth = pl is None and not prog.is_polynomial()
-    if smooth != ("turns" in fact):
-        raise Failure("the fact states turns (isolating intervals) exactly when f is neither PL nor a polynomial")
     with ctx.workprec(prec):
-        Pz = cycle_poly(turns_of(prog, pl, lo, hi, raw=fact.get("turns")), pl, prog, traps)
+        Pz = cycle_poly(_stated_turns(prog, pl, lo, hi, fact), pl, prog, traps)
     P = fmpq_poly(Pz)
     if P.is_zero() or P(0) == 0:
         raise Failure("internal: the cleared determinant vanishes at 0")
