@@ -50,13 +50,10 @@ def split_call(spec: str):
     return name, args
 
 
-def build_family(name: str, args: list[str], free: str | None = None):
-    """The family's expression in x with the given exact parameter values (`free`: a parameter
-    left symbolic, given by its own name, as in logistic(r); or a tuple of such names)."""
-    sympy = _sympy()
-    params, builder, desc = FAMILIES[name]
-    frees = (free,) if isinstance(free, str) else tuple(free or ())
-    values: dict[str, object] = {}
+def bind_arguments(name: str, params, args: list[str], value) -> dict:
+    """{parameter: value(parameter, text)} for the arguments of `name(...)`, given by keyword
+    (`a=1.4`) or by position in the order of `params`; each parameter at most once."""
+    values: dict = {}
     for k, arg in enumerate(args):
         key, eq, val = arg.partition("=")
         if eq:
@@ -69,15 +66,27 @@ def build_family(name: str, args: list[str], free: str | None = None):
             key, val = params[k], arg
         if key in values:
             raise CertifyError(f"parameter {key} given twice")
-        if val.strip() in frees:
-            values[key] = sympy.Symbol(val.strip())
-        elif val.strip().isidentifier() and val.strip() not in ("pi", "E"):
+        values[key] = value(key, val.strip())
+    return values
+
+
+def build_family(name: str, args: list[str], free: str | None = None):
+    """The family's expression in x with the given exact parameter values (`free`: a parameter
+    left symbolic, given by its own name, as in logistic(r); or a tuple of such names)."""
+    sympy = _sympy()
+    params, builder, desc = FAMILIES[name]
+    frees = (free,) if isinstance(free, str) else tuple(free or ())
+    def value(key, val):
+        if val in frees:
+            return sympy.Symbol(val)
+        if val.isidentifier() and val not in ("pi", "E"):
             hint = (f"but --param is {free!r}" if isinstance(free, str) else
                     f"but the free parameters are {' and '.join(frees)}" if frees else
                     "give it a value, e.g. " + f"{key}=4")
-            raise CertifyError(f"{name}'s parameter {key} is the symbol {val.strip()!r}: {hint}")
-        else:
-            values[key] = parse_number(val.strip(), f"parameter {key}")
+            raise CertifyError(f"{name}'s parameter {key} is the symbol {val!r}: {hint}")
+        return parse_number(val, f"parameter {key}")
+
+    values = bind_arguments(name, params, args, value)
     if isinstance(free, str) and not args:
         values[params[0]] = sympy.Symbol(free)  # logistic() with --param r: r left free
     missing = [p for p in params if p not in values]

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from certify.checker.polymap import MAX_POLY_DEGREE, PolyMap, parse_polymap, polymap_text
 from certify.errors import CertifyError
-from certify.maps.families import split_call
+from certify.maps.families import bind_arguments, split_call
 from certify.maps.formulas import _PARSE_ERRORS, _cut, parse_number, tokens_ok
 
 __all__ = ["PolyMapSpec", "POLY_FAMILIES", "VARIABLES", "is_polymap_spec", "parse_polymap_spec"]
@@ -98,20 +98,7 @@ def is_polymap_spec(spec) -> bool:
 
 def _family_values(name: str, args: list) -> dict:
     params = POLY_FAMILIES[name][0]
-    values = {}
-    for k, arg in enumerate(args):
-        key, eq, val = arg.partition("=")
-        if eq:
-            key = key.strip()
-            if key not in params:
-                raise CertifyError(f"{name} has no parameter {key!r}; its parameters are {', '.join(params)}")
-        else:
-            if k >= len(params):
-                raise CertifyError(f"{name} takes {len(params)} parameters: {', '.join(params)}")
-            key, val = params[k], arg
-        if key in values:
-            raise CertifyError(f"parameter {key} given twice")
-        values[key] = parse_number(val.strip(), f"parameter {key}")
+    values = bind_arguments(name, params, args, lambda key, val: parse_number(val, f"parameter {key}"))
     missing = [p for p in params if p not in values]
     if missing:
         raise CertifyError(f"{name} needs a value for {', '.join(missing)}, e.g. henon(a=1.4, b=0.3) "
