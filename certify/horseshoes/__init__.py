@@ -19,6 +19,12 @@ _SCALE = 1 << 40
 # the size LP, best first (for the Henon map a = 1.4, b = 0.3 with periods up to 10 the floats predict
 # log rho / k ~ 0.198, 0.184, 0.141)
 _TRIES = ((2, 0.01, 0.003, 0.02), (2, 0.005, 0.005, 0.02), (1, 0.01, 0.01, 0.02))
+# the attractor net (tried first): coverings under f^k of h-sets of half-sizes (alpha, beta) at points of a
+# trajectory of `steps` points; the graph is pruned to at most CHECK_BOXES box-steps of the kernel's covering
+# checks (boxes of each covering's grid times k; ~65 us each at 64 bits, so ~1 s for `certify check`)
+_NET = {"k": 4, "alpha": 0.004, "beta": 0.004, "steps": 10000}
+CHECK_BOXES = 16000
+_GRIDS = (1, 2, 4)
 
 
 def _iterate(f, Df, k):
@@ -109,7 +115,6 @@ def horseshoe_certificate(spec, max_period: int = DEFAULT_PERIOD, precision: int
     from flint import ctx
 
     from certify.certificates import SCHEMA
-    from certify.horseshoes import finder as F
     from certify.checker import check
 
     undecided = {"schema": SCHEMA, "map": {"given": spec.given, "canonical": spec.canonical, "class": "polynomial"},
@@ -117,6 +122,32 @@ def horseshoe_certificate(spec, max_period: int = DEFAULT_PERIOD, precision: int
     if spec.n != 2:
         return {**undecided, "reason": "the horseshoe finder handles maps of the plane (n = 2)"}
     f, Df = spec.floats()
+    with ctx.workprec(precision):
+        best = _net_graph(spec, f, Df, **_NET)
+    if best is None:
+        best = _orbit_graph(spec, f, Df, max_period, precision)
+    if best is None:
+        return {**undecided, "reason": f"no graph of h-sets with verified coverings and positive entropy "
+                                       f"on the attractor net or from periodic orbits up to period {max_period}"}
+    _, sets, covs, edges, k = best
+    cert = {"schema": SCHEMA, "map": undecided["map"], "claim": {"kind": "horseshoe", "iterate": k},
+            "verdict": "proved",
+            "precision": precision,
+            "evidence": [{"fact": "hsets", "sets": sets}] +
+                        [{"fact": "covering", "from": i, "to": j, "degree": d, "grid": g} for i, j, d, g in covs],
+            "entropy": _entropy_field(len(sets), edges, k)}
+    res = check(cert)
+    if not res.ok:
+        raise AssertionError(f"internal: the kernel rejects the horseshoe certificate: {res.message}")
+    return cert
+
+
+def _orbit_graph(spec, f, Df, max_period, precision):
+    """The best graph of h-sets around periodic points of period <= max_period (size LP), or None."""
+    from flint import ctx
+
+    from certify.horseshoes import finder as F
+
     orbs = F.periodic_orbits(f, Df, range(1, max_period + 1))
     pts = []
     for p in sorted(orbs):
@@ -126,7 +157,7 @@ def horseshoe_certificate(spec, max_period: int = DEFAULT_PERIOD, precision: int
                 us, ss, _ = d
                 pts.extend((z, us[k], ss[k]) for k, z in enumerate(orb))
     if not pts:
-        return {**undecided, "reason": "no hyperbolic periodic orbit found"}
+        return None
     best = None
     with ctx.workprec(precision):
         for k, A, B, eps in _TRIES:
@@ -140,20 +171,54 @@ def horseshoe_certificate(spec, max_period: int = DEFAULT_PERIOD, precision: int
             graph = _certified(spec, pts, sizes, nodes, kept, k)
             if graph is not None and (best is None or graph[0] > best[0]):
                 best = graph
-    if best is None:
-        return {**undecided, "reason": f"no graph of h-sets with verified coverings and positive entropy "
-                                       f"from periodic orbits up to period {max_period}"}
-    _, sets, covs, edges, k = best
-    cert = {"schema": SCHEMA, "map": undecided["map"], "claim": {"kind": "horseshoe", "iterate": k},
-            "verdict": "proved",
-            "precision": precision,
-            "evidence": [{"fact": "hsets", "sets": sets}] +
-                        [{"fact": "covering", "from": i, "to": j, "degree": d, "grid": g} for i, j, d, g in covs],
-            "entropy": _entropy_field(len(sets), edges, k)}
-    res = check(cert)
-    if not res.ok:
-        raise AssertionError(f"internal: the kernel rejects the horseshoe certificate: {res.message}")
-    return cert
+    return best
+
+
+def _net_graph(spec, f, Df, k, alpha, beta, steps):
+    """(log rho / k, sets, coverings, edges, k) from h-sets on the attractor net (finder.net_sets) whose
+    coverings under f^k the kernel verifies, pruned to CHECK_BOXES box-steps of checking; or None."""
+    from certify.horseshoes import finder as F
+
+    frames = F.attractor_frames(f, Df, steps)
+    if frames is None or len(frames[0]) < 2:
+        return None
+    X, U, S = frames
+    idx, a, b = F.net_sets(X, U, S, alpha, beta)
+    X, U, S = X[idx], U[idx], S[idx]
+    fk, _ = _iterate(f, Df, k)
+    degree = {(i, j): d for i, j, d in F.image_edges(fk, X, U, S, a, b)}
+    grid1 = (1 + 2) * k
+    # proposals: room for the edges that will need a finer grid or fail
+    nodes, E = F.prune(len(X), list(degree), {e: grid1 for e in degree}, 1.6 * CHECK_BOXES)
+    if not E:
+        return None
+    dicts = {v: _hset_dict(X[v], U[v], S[v], a[v], b[v]) for v in nodes}
+    sets = {v: H.parse_hset(dicts[v], 2) for v in nodes}
+    while True:  # the finder keeps the sets apart with a margin; the kernel decides
+        order = sorted(sets)
+        pair = H.disjoint([sets[v] for v in order])
+        if pair is None:
+            break
+        del sets[order[pair[1]]]
+    grid, cost = {}, {}
+    for i, j in E:
+        if i not in sets or j not in sets:
+            continue
+        d = degree[(i, j)]
+        for g in _GRIDS:
+            if H.covers(spec.kernel, sets[i], sets[j], d, g, k) is None:
+                grid[(i, j)], cost[(i, j)] = g, (g * g + 2 * g) * k
+                break
+    nodes, E = F.prune(len(X), sorted(grid), cost, CHECK_BOXES)
+    if not E:
+        return None
+    index = {v: t for t, v in enumerate(sorted(nodes))}
+    edges = [(index[i], index[j]) for i, j in E]
+    rho = F.spectral_radius(len(index), edges)
+    if rho <= 1 + 1e-9:
+        return None
+    covs = sorted((index[i], index[j], degree[(i, j)], grid[(i, j)]) for i, j in E)
+    return (math.log(rho) / k, [dicts[v] for v in sorted(nodes)], covs, [(i, j) for i, j, _, _ in covs], k)
 
 
 def _certified(spec, pts, sizes, nodes, kept, k):

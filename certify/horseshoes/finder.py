@@ -11,6 +11,18 @@
 4. `best_component`: the strongly connected component of largest spectral radius among the edges with
    zero slack; `perron_weights`: a Collatz-Wielandt vector for it.
 The caller (certify.horseshoes) rationalises the sets and keeps only the edges the kernel verifies.
+
+The attractor net (the default for maps with an attractor, e.g. Henon a = 1.4, b = 0.3), not tied to periodic
+points:
+5. `attractor_frames`: a float trajectory with the unstable direction at each point (a tangent vector pushed
+   forward along it) and the stable one (pulled back from the future by the inverse Jacobians).
+6. `net_sets`: h-sets c + [a u, b s] at a subset of the trajectory chosen greedily (in trajectory order: a
+   point is kept when its set misses the sets kept so far), then each set lengthened along u while it
+   still misses its neighbours: chains of long thin sets tiling the unstable leaves.
+7. `image_edges`: the edges i -> j (with the degree) whose covering g(N_i) across N_j under g = f^k holds
+   with a margin on sample points; a chain covers about lambda^k - 1 sets, so k = 4 gives ~0.34.
+8. `prune`: fewest edges for the spectral radius (drop the edges of least Perron weight w_i v_j per unit
+   of the kernel's work) until the graph fits the checker's time budget.
 """
 
 from __future__ import annotations
@@ -19,7 +31,8 @@ import math
 
 import numpy as np
 
-__all__ = ["lp_sizes", "periodic_orbits", "best_component", "perron_weights"]
+__all__ = ["lp_sizes", "periodic_orbits", "best_component", "perron_weights", "attractor_frames", "net_sets",
+           "image_edges", "prune", "spectral_radius"]
 
 
 def _orbit(f, z, p):
@@ -105,47 +118,59 @@ def _directions(Df, orb):
 
 def best_component(m, edges):
     """(nodes, rho) of the strongly connected component with the largest spectral radius."""
-    from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
     if not edges:
         return [], 0.0
-    A = csr_matrix(([1] * len(edges), ([e[0] for e in edges], [e[1] for e in edges])), shape=(m, m))
-    ncomp, lab = connected_components(A, directed=True, connection="strong")
+    ncomp, lab = connected_components(_sparse(m, edges), directed=True, connection="strong")
+    groups = {}
+    for i, j in edges:
+        if lab[i] == lab[j]:
+            groups.setdefault(int(lab[i]), []).append((i, j))
     best, rho = [], 0.0
-    for c in range(ncomp):
-        nodes = np.flatnonzero(lab == c)
-        if len(nodes) == 1 and A[nodes[0], nodes[0]] == 0:
-            continue
-        sub = A[nodes][:, nodes].toarray().astype(float)
-        r = max(abs(np.linalg.eigvals(sub))) if len(nodes) < 2000 else _power(sub)
+    for c in sorted(groups):
+        nodes = [int(v) for v in np.flatnonzero(lab == c)]
+        index = {v: t for t, v in enumerate(nodes)}
+        r = spectral_radius(len(nodes), [(index[i], index[j]) for i, j in groups[c]])
         if r > rho:
-            best, rho = list(nodes), r
+            best, rho = nodes, r
     return best, rho
 
 
-def _power(A):
-    v = np.ones(A.shape[0])
-    r = 1.0
-    for _ in range(500):
-        w = A @ v
-        r = w.sum() / v.sum()
-        v = w / w.sum()
-    return r
+def _sparse(n, edges):
+    from scipy.sparse import csr_matrix
+    return csr_matrix((np.ones(len(edges)), ([e[0] for e in edges], [e[1] for e in edges])), shape=(n, n))
+
+
+def _perron(n, edges, iters):
+    """Right and left Perron vectors (max-normalised) of the 0-1 matrix, by power iteration on A + I (aperiodic:
+    the same vectors, convergent also for periodic graphs); and the Rayleigh-type estimate of rho."""
+    A = _sparse(n, edges)
+    At = A.T.tocsr()
+    v, w = np.ones(n), np.ones(n)
+    for _ in range(iters):
+        v = A @ v + v
+        v /= v.max()
+        w = At @ w + w
+        w /= w.max()
+    av = A @ v
+    return v, w, float(av.sum() / v.sum())
 
 
 def perron_weights(n, edges, iters=2000):
     """Positive integer weights v making min (A v)_i / v_i close to rho (power iteration)."""
-    A = np.zeros((n, n))
-    for i, j in edges:
-        A[i, j] = 1
-    v = np.ones(n)
-    B = A + np.eye(n)  # aperiodic: the same Perron vector, converges for periodic graphs
-    for _ in range(iters):
-        w = B @ v
-        v = w / w.max()
+    v = _perron(n, edges, iters)[0]
     scale = 2 ** 40
     return [max(1, int(math.floor(x * scale))) for x in v]
+
+
+def spectral_radius(n, edges) -> float:
+    """Float spectral radius of the graph's 0-1 matrix (dense eigenvalues for small graphs, power iteration
+    otherwise); for choosing only."""
+    if n <= 400:
+        A = _sparse(n, edges).toarray()
+        return float(max(abs(np.linalg.eigvals(A)))) if n else 0.0
+    return _perron(n, edges, 600)[2]
 
 
 def _second(Df, c, h=1e-5):
@@ -224,3 +249,161 @@ def lp_sizes(f, Df, points, A=0.02, B=0.02, eps=0.05, amin=1e-7, reach=None, cur
     slack = x[2 * n:]
     kept = [cand[e] for e in range(ne) if slack[e] <= 1e-12]
     return sizes, kept
+
+
+# ----------------------------------------------------------------------------- the attractor net
+
+def attractor_frames(f, Df, steps: int = 12000, transient: int = 1000, start=(0.1, 0.1), burn: int = 60):
+    """(X, U, S): points of a float trajectory (after a transient) with unit unstable and stable vectors.
+
+    U[i] is a tangent vector pushed forward along the trajectory (it converges to the unstable direction),
+    S[i] one pulled back from the trajectory's end by the inverse Jacobians (the stable direction); `burn`
+    points at either end, where they have not converged, are left out."""
+    z = np.asarray(start, float)
+    for _ in range(transient):
+        z = np.asarray(f(list(z)), float)
+    X = np.empty((steps, 2))
+    for i in range(steps):
+        X[i] = z
+        z = np.asarray(f(list(z)), float)
+    if not np.all(np.isfinite(X)) or np.abs(X).max() > 1e6:
+        return None
+    J = np.moveaxis(np.array(Df([X[:, 0], X[:, 1]]), float), 2, 0)
+    det = J[:, 0, 0] * J[:, 1, 1] - J[:, 0, 1] * J[:, 1, 0]
+    if np.any(np.abs(det) < 1e-12):
+        return None
+    Jinv = np.linalg.inv(J)
+    U, S = np.empty((steps, 2)), np.empty((steps, 2))
+    v, w = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    for i in range(steps):
+        U[i] = v
+        v = J[i] @ v
+        v /= np.linalg.norm(v)
+    for i in range(steps - 1, -1, -1):
+        w = Jinv[i] @ w
+        w /= np.linalg.norm(w)
+        S[i] = w
+    keep = slice(burn, steps - burn)
+    X, U, S = X[keep], U[keep], S[keep]
+    cross = np.abs(U[:, 0] * S[:, 1] - U[:, 1] * S[:, 0])
+    ok = cross > 1e-3  # a transverse frame
+    return X[ok], U[ok], S[ok]
+
+
+def _frames(U, S, a, b):
+    """The matrices M = [a u, b s], stacked."""
+    return np.stack([U * np.asarray(a)[:, None], S * np.asarray(b)[:, None]], axis=2)
+
+
+def _missing(c, M, C, Ms, margin):
+    """For each j: the parallelogram c + M[-1,1]^2 misses C[j] + Ms[j][-1,1]^2 by a face of one of the two
+    (the kernel's separation test, with the factor `margin` > 1 to spare)."""
+    Minv = np.linalg.inv(M)
+    d = C - c
+    s1 = np.any(np.abs(d @ Minv.T) - np.abs(np.einsum("ab,nbc->nac", Minv, Ms)).sum(axis=2) > margin, axis=1)
+    Msinv = np.linalg.inv(Ms)
+    s2 = np.any(np.abs(np.einsum("nab,nb->na", Msinv, -d)) - np.abs(np.einsum("nab,bc->nac", Msinv, M)).sum(axis=2)
+                > margin, axis=1)
+    return s1 | s2
+
+
+def net_sets(X, U, S, alpha: float, beta: float, grow=(2.0, 1.6, 1.3, 1.15), margin: float = 1.02):
+    """(indices, a, b): h-sets c + [a u, b s] at trajectory points, pairwise apart (with `margin`).
+
+    Greedy in trajectory order: a point is kept when its (alpha, beta) set misses every set kept so far;
+    then each kept set, in order, is lengthened along u by the largest factor in `grow` with which it still
+    misses its neighbours (gaps along the leaves filled: the images cover more sets)."""
+    from scipy.spatial import cKDTree
+
+    n = len(X)
+    M = _frames(U, S, np.full(n, alpha), np.full(n, beta))
+    nbrs = cKDTree(X).query_ball_point(X, 2 * (alpha + beta) * margin)
+    kept = np.zeros(n, bool)
+    for i in range(n):
+        nb = [j for j in nbrs[i] if kept[j]]
+        if nb and not np.all(_missing(X[i], M[i], X[nb], M[nb], margin)):
+            continue
+        kept[i] = True
+    idx = np.flatnonzero(kept)
+    X, U, S = X[idx], U[idx], S[idx]
+    m = len(idx)
+    a, b = np.full(m, alpha), np.full(m, beta)
+    nbrs = cKDTree(X).query_ball_point(X, 2 * (alpha * max(grow) + beta) * margin)
+    for i in range(m):
+        nb = [j for j in nbrs[i] if j != i]
+        Ms = _frames(U[nb], S[nb], a[nb], b[nb])
+        for g in grow:
+            Mi = np.column_stack([U[i] * a[i] * g, S[i] * b[i]])
+            if not nb or np.all(_missing(X[i], Mi, X[nb], Ms, margin)):
+                a[i] *= g
+                break
+    return idx, a, b
+
+
+def image_edges(fk, X, U, S, a, b, margin: float = 0.05, samples: int = 9):
+    """[(i, j, degree)]: N_i => N_j under fk holds on sample points with `margin` (stable coordinates of
+    the image of N_i within 1 - margin of N_j's centre line; the images of the unstable faces beyond
+    1 + margin on opposite sides). Floats: a proposal for the kernel."""
+    from scipy.spatial import cKDTree
+
+    n = len(X)
+    M = _frames(U, S, a, b)
+    Minv = np.linalg.inv(M)
+    inner = np.array([(t0, t1) for t0 in np.linspace(-1, 1, samples) for t1 in (-1.0, 0.0, 1.0)]).T
+    face = np.array([(1.0, t1) for t1 in (-1.0, -0.5, 0.0, 0.5, 1.0)]).T
+
+    def image(T):
+        P = X[:, :, None] + np.einsum("nab,bm->nam", M, T)
+        Q = fk([P[:, 0, :], P[:, 1, :]])
+        return np.stack([np.asarray(Q[0], float), np.asarray(Q[1], float)], axis=1)
+
+    with np.errstate(all="ignore"):
+        inn, lo, hi = image(inner), image(face * np.array([[-1.0], [1.0]])), image(face)
+    centre = inn.mean(axis=2)
+    radius = np.linalg.norm(inn - centre[:, :, None], axis=1).max(axis=1)
+    reach = np.abs(M).sum(axis=2).max()
+    tree = cKDTree(X)
+    out = []
+    for i in range(n):
+        if not (np.all(np.isfinite(inn[i])) and np.all(np.isfinite(lo[i])) and np.all(np.isfinite(hi[i]))):
+            continue
+        cand = np.array(tree.query_ball_point(centre[i], radius[i] + reach), dtype=int)
+        if not len(cand):
+            continue
+        Mi, Xc = Minv[cand], X[cand][:, :, None]
+        stable = np.all(np.abs(np.einsum("nab,nbm->nam", Mi, inn[i][None] - Xc)[:, 1, :]) < 1 - margin, axis=1)
+        tlo = np.einsum("nab,nbm->nam", Mi, lo[i][None] - Xc)[:, 0, :]
+        thi = np.einsum("nab,nbm->nam", Mi, hi[i][None] - Xc)[:, 0, :]
+        up = np.all(tlo < -1 - margin, axis=1) & np.all(thi > 1 + margin, axis=1)
+        down = np.all(tlo > 1 + margin, axis=1) & np.all(thi < -1 - margin, axis=1)
+        for t in np.flatnonzero(stable & (up | down)):
+            out.append((i, int(cand[t]), 1 if up[t] else -1))
+    return out
+
+
+def prune(n, edges, cost, budget: float, step: float = 0.06):
+    """(nodes, edges) of a strongly connected subgraph whose edges' total `cost` is at most `budget`,
+    keeping the spectral radius high: repeatedly drop the edges with the least w_i v_j / cost (w, v the
+    left and right Perron vectors: the first-order loss of rho per unit of work) and keep the component of
+    largest spectral radius. Edges are (i, j) on nodes 0..n-1; the result is in the original numbering."""
+    nodes, _ = best_component(n, edges)
+    keep = set(nodes)
+    E = [e for e in edges if e[0] in keep and e[1] in keep]
+    while E and sum(cost[e] for e in E) > budget:
+        index = {v: t for t, v in enumerate(nodes)}
+        local = [(index[i], index[j]) for i, j in E]
+        v, w, _ = _perron(len(nodes), local, 300)
+        score = np.array([w[i] * v[j] / cost[e] for (i, j), e in zip(local, E)])
+        over = sum(cost[e] for e in E) - budget
+        drop, freed = set(), 0.0
+        for t in np.argsort(score, kind="stable"):
+            if len(drop) >= max(1, int(step * len(E))) or freed >= over:
+                break
+            drop.add(int(t))
+            freed += cost[E[t]]
+        E = [e for t, e in enumerate(E) if t not in drop]
+        sub, _ = best_component(len(nodes), [(index[i], index[j]) for i, j in E])
+        nodes = [nodes[t] for t in sorted(sub)]
+        keep = set(nodes)
+        E = [e for e in E if e[0] in keep and e[1] in keep]
+    return nodes, E
