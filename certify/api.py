@@ -513,12 +513,14 @@ def lyapunov(f, p=1, *, x0=None, steps: int = 100_000, spectrum: bool = False, c
     return Result.of("lyapunov", cert, m)
 
 
-def chaos(f, *, max_period: int = 10, timeout=None) -> Result:
+def chaos(f, *, max_period: int = 10, method: str = "net", timeout=None) -> Result:
     """A certified topological horseshoe of a planar polynomial map ("henon(a=1.4, b=0.3)", or a tuple
-    formula "(1 - 1.4*x^2 + y, 0.3*x)"): a graph of pairwise disjoint h-sets around periodic points of
-    period <= max_period whose covering relations the kernel verifies; h_top(f) >= log rho(A)."""
+    formula "(1 - 1.4*x^2 + y, 0.3*x)"): a graph of pairwise disjoint h-sets whose covering relations the
+    kernel verifies; h_top(f) >= log rho(A). method "net" (default): h-sets on a net of the attractor,
+    coverings under f^4 (periodic orbits if it finds none); "orbits": h-sets around periodic points of
+    period <= max_period only."""
     from certify import limits
-    from certify.horseshoes import horseshoe_certificate
+    from certify.horseshoes import METHODS, horseshoe_certificate
     from certify.maps.polymap import PolyMapSpec, is_polymap_spec, parse_polymap_spec
 
     if not isinstance(f, PolyMapSpec):
@@ -527,13 +529,15 @@ def chaos(f, *, max_period: int = 10, timeout=None) -> Result:
                                f"'(1 - 1.4*x^2 + y, 0.3*x)', got {str(f)[:60]!r}")
         f = parse_polymap_spec(f)
     max_period = _count(max_period, "max_period (--max-period)", 1, 24)
+    if method not in METHODS:
+        raise CertifyError(f"method (--method) is one of {', '.join(METHODS)}, got {method!r}")
 
     def undecided(reason):
         from certify.certificates import SCHEMA
         return {"schema": SCHEMA, "map": {"given": f.given, "canonical": f.canonical, "class": "polynomial"},
                 "claim": {"kind": "horseshoe", "iterate": 1}, "verdict": "undecided", "precision": 64, "evidence": [],
                 "reason": reason}
-    cert = limits.guard(_timeout(timeout), lambda: horseshoe_certificate(f, max_period), undecided)
+    cert = limits.guard(_timeout(timeout), lambda: horseshoe_certificate(f, max_period, method=method), undecided)
     return Result.of("chaos", cert, f)
 
 

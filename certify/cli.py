@@ -385,7 +385,7 @@ def _forcing(args) -> int:
 
 
 def _chaos(args) -> int:
-    res = _api().chaos(args.map, max_period=args.max_period, timeout=args.timeout)
+    res = _api().chaos(args.map, max_period=args.max_period, method=args.method, timeout=args.timeout)
     return _emit(args, res)
 
 
@@ -599,7 +599,11 @@ def _parser() -> argparse.ArgumentParser:
                                       "covering relations): h_top >= log rho")
     hp.add_argument("map", help="a polynomial map of the plane: 'henon(a=1.4, b=0.3)' or '(1 - 1.4*x^2 + y, 0.3*x)'")
     hp.add_argument("--max-period", type=int, default=10,
-                    help="h-sets around periodic points of period up to this (default 10, at most 24)")
+                    help="with --method orbits (or when the net finds nothing): h-sets around periodic points of "
+                         "period up to this (default 10, at most 24)")
+    hp.add_argument("--method", choices=("net", "orbits"), default="net",
+                    help="net (default): h-sets on a net of the attractor, coverings under f^4; orbits: h-sets "
+                         "around periodic points only (faster, lower bound)")
     hp.add_argument("--timeout", type=float, default=None, help=_TIMEOUT_HELP)
     hp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
     hp.add_argument("--out", "-o", help="write the certificate to this file (atomically)")

@@ -11,9 +11,10 @@ from certify.checker import hsets as H
 from certify.checker.markov import _located, poly_text
 from certify.checker.statement import Failure
 
-__all__ = ["horseshoe_certificate", "DEFAULT_PERIOD"]
+__all__ = ["horseshoe_certificate", "DEFAULT_PERIOD", "METHODS", "CHECK_BOXES"]
 
 DEFAULT_PERIOD = 10
+METHODS = ("net", "orbits")  # h-sets on the attractor net (then periodic orbits if it finds none); periodic orbits only
 _SCALE = 1 << 40
 # (k, A, B, eps): coverings under f^k; caps on the unstable and stable half-sizes and the margin tried by
 # the size LP, best first (for the Henon map a = 1.4, b = 0.3 with periods up to 10 the floats predict
@@ -22,9 +23,10 @@ _TRIES = ((2, 0.01, 0.003, 0.02), (2, 0.005, 0.005, 0.02), (1, 0.01, 0.01, 0.02)
 # the attractor net (tried first): coverings under f^k of h-sets of half-sizes (alpha, beta) at points of a
 # trajectory of `steps` points; the graph is pruned to at most CHECK_BOXES box-steps of the kernel's covering
 # checks (boxes of each covering's grid times k; ~65 us each at 64 bits, so ~1 s for `certify check`)
-_NET = {"k": 4, "alpha": 0.004, "beta": 0.004, "steps": 10000}
+_NET = {"k": 4, "alpha": 0.004, "beta": 0.004, "steps": 10000, "margin": 0.05}
 CHECK_BOXES = 16000
 _GRIDS = (1, 2, 4)
+_PROPOSE = 1.6  # edges verified by the kernel: this many times the budget (room for the pruning to choose)
 
 
 def _iterate(f, Df, k):
@@ -110,8 +112,12 @@ def _entropy_field(m, edges, k):
     return field
 
 
-def horseshoe_certificate(spec, max_period: int = DEFAULT_PERIOD, precision: int = 64) -> dict:
-    """A horseshoe certificate for a planar polynomial map (proved), or an undecided one naming why."""
+def horseshoe_certificate(spec, max_period: int = DEFAULT_PERIOD, precision: int = 64, method: str = "net") -> dict:
+    """A horseshoe certificate for a planar polynomial map (proved), or an undecided one naming why.
+
+    method "net": h-sets on a net of the attractor (finder.net_sets), coverings under f^4, the graph pruned
+    to CHECK_BOXES boxes of checking; if that finds no graph, the periodic orbits. "orbits": h-sets around
+    the periodic points of period <= max_period only (the size LP; faster, lower bounds)."""
     from flint import ctx
 
     from certify.certificates import SCHEMA
@@ -122,13 +128,15 @@ def horseshoe_certificate(spec, max_period: int = DEFAULT_PERIOD, precision: int
     if spec.n != 2:
         return {**undecided, "reason": "the horseshoe finder handles maps of the plane (n = 2)"}
     f, Df = spec.floats()
-    with ctx.workprec(precision):
-        best = _net_graph(spec, f, Df, **_NET)
+    best = None
+    if method == "net":
+        with ctx.workprec(precision):
+            best = _net_graph(spec, f, Df, **_NET)
     if best is None:
         best = _orbit_graph(spec, f, Df, max_period, precision)
     if best is None:
-        return {**undecided, "reason": f"no graph of h-sets with verified coverings and positive entropy "
-                                       f"on the attractor net or from periodic orbits up to period {max_period}"}
+        where = ("on the attractor net or " if method == "net" else "") + f"from periodic orbits up to period {max_period}"
+        return {**undecided, "reason": f"no graph of h-sets with verified coverings and positive entropy {where}"}
     _, sets, covs, edges, k = best
     cert = {"schema": SCHEMA, "map": undecided["map"], "claim": {"kind": "horseshoe", "iterate": k},
             "verdict": "proved",
@@ -174,7 +182,7 @@ def _orbit_graph(spec, f, Df, max_period, precision):
     return best
 
 
-def _net_graph(spec, f, Df, k, alpha, beta, steps):
+def _net_graph(spec, f, Df, k, alpha, beta, steps, margin):
     """(log rho / k, sets, coverings, edges, k) from h-sets on the attractor net (finder.net_sets) whose
     coverings under f^k the kernel verifies, pruned to CHECK_BOXES box-steps of checking; or None."""
     from certify.horseshoes import finder as F
@@ -186,10 +194,10 @@ def _net_graph(spec, f, Df, k, alpha, beta, steps):
     idx, a, b = F.net_sets(X, U, S, alpha, beta)
     X, U, S = X[idx], U[idx], S[idx]
     fk, _ = _iterate(f, Df, k)
-    degree = {(i, j): d for i, j, d in F.image_edges(fk, X, U, S, a, b)}
-    grid1 = (1 + 2) * k
-    # proposals: room for the edges that will need a finer grid or fail
-    nodes, E = F.prune(len(X), list(degree), {e: grid1 for e in degree}, 1.6 * CHECK_BOXES)
+    degree = {(i, j): d for i, j, d in F.image_edges(fk, X, U, S, a, b, margin)}
+    nodes, E = F.best_component(len(X), sorted(degree))
+    keep = set(nodes)
+    E = [e for e in degree if e[0] in keep and e[1] in keep]
     if not E:
         return None
     dicts = {v: _hset_dict(X[v], U[v], S[v], a[v], b[v]) for v in nodes}
@@ -200,15 +208,22 @@ def _net_graph(spec, f, Df, k, alpha, beta, steps):
         if pair is None:
             break
         del sets[order[pair[1]]]
-    grid, cost = {}, {}
-    for i, j in E:
+    # the kernel verifies the edges in the order of their Perron weight until their work is _PROPOSE times
+    # the budget (room for the pruning below to choose)
+    index = {v: t for t, v in enumerate(nodes)}
+    weight = F.edge_weights(len(nodes), [(index[i], index[j]) for i, j in E])
+    grid, cost, spent = {}, {}, 0
+    for t in sorted(range(len(E)), key=lambda t: (-weight[t], E[t])):
+        i, j = E[t]
         if i not in sets or j not in sets:
             continue
-        d = degree[(i, j)]
         for g in _GRIDS:
-            if H.covers(spec.kernel, sets[i], sets[j], d, g, k) is None:
+            spent += (g * g + 2 * g) * k
+            if H.covers(spec.kernel, sets[i], sets[j], degree[(i, j)], g, k) is None:
                 grid[(i, j)], cost[(i, j)] = g, (g * g + 2 * g) * k
                 break
+        if sum(cost.values()) >= _PROPOSE * CHECK_BOXES:
+            break
     nodes, E = F.prune(len(X), sorted(grid), cost, CHECK_BOXES)
     if not E:
         return None

@@ -32,7 +32,7 @@ import math
 import numpy as np
 
 __all__ = ["lp_sizes", "periodic_orbits", "best_component", "perron_weights", "attractor_frames", "net_sets",
-           "image_edges", "prune", "spectral_radius"]
+           "image_edges", "prune", "spectral_radius", "edge_weights"]
 
 
 def _orbit(f, z, p):
@@ -167,10 +167,10 @@ def perron_weights(n, edges, iters=2000):
 def spectral_radius(n, edges) -> float:
     """Float spectral radius of the graph's 0-1 matrix (dense eigenvalues for small graphs, power iteration
     otherwise); for choosing only."""
-    if n <= 400:
+    if n <= 64:
         A = _sparse(n, edges).toarray()
         return float(max(abs(np.linalg.eigvals(A)))) if n else 0.0
-    return _perron(n, edges, 600)[2]
+    return _perron(n, edges, 400)[2]
 
 
 def _second(Df, c, h=1e-5):
@@ -295,15 +295,14 @@ def _frames(U, S, a, b):
     return np.stack([U * np.asarray(a)[:, None], S * np.asarray(b)[:, None]], axis=2)
 
 
-def _missing(c, M, C, Ms, margin):
-    """For each j: the parallelogram c + M[-1,1]^2 misses C[j] + Ms[j][-1,1]^2 by a face of one of the two
-    (the kernel's separation test, with the factor `margin` > 1 to spare)."""
-    Minv = np.linalg.inv(M)
-    d = C - c
-    s1 = np.any(np.abs(d @ Minv.T) - np.abs(np.einsum("ab,nbc->nac", Minv, Ms)).sum(axis=2) > margin, axis=1)
-    Msinv = np.linalg.inv(Ms)
-    s2 = np.any(np.abs(np.einsum("nab,nb->na", Msinv, -d)) - np.abs(np.einsum("nab,bc->nac", Msinv, M)).sum(axis=2)
-                > margin, axis=1)
+def _apart(C1, M1, M1inv, C2, M2, M2inv, margin):
+    """For each pair t: the parallelograms C1[t] + M1[t][-1,1]^2 and C2[t] + M2[t][-1,1]^2 are apart by a
+    face of one of the two (the kernel's separation test, with the factor `margin` > 1 to spare)."""
+    d = C2 - C1
+    s1 = np.any(np.abs(np.einsum("nab,nb->na", M1inv, d))
+                - np.abs(np.einsum("nab,nbc->nac", M1inv, M2)).sum(axis=2) > margin, axis=1)
+    s2 = np.any(np.abs(np.einsum("nab,nb->na", M2inv, d))
+                - np.abs(np.einsum("nab,nbc->nac", M2inv, M1)).sum(axis=2) > margin, axis=1)
     return s1 | s2
 
 
@@ -317,24 +316,34 @@ def net_sets(X, U, S, alpha: float, beta: float, grow=(2.0, 1.6, 1.3, 1.15), mar
 
     n = len(X)
     M = _frames(U, S, np.full(n, alpha), np.full(n, beta))
-    nbrs = cKDTree(X).query_ball_point(X, 2 * (alpha + beta) * margin)
-    kept = np.zeros(n, bool)
-    for i in range(n):
-        nb = [j for j in nbrs[i] if kept[j]]
-        if nb and not np.all(_missing(X[i], M[i], X[nb], M[nb], margin)):
-            continue
-        kept[i] = True
+    Minv = np.linalg.inv(M)
+    pairs = cKDTree(X).query_pairs(2 * (alpha + beta) * margin, output_type="ndarray")
+    pairs = pairs[np.lexsort((pairs[:, 0], pairs[:, 1]))] if len(pairs) else pairs.reshape(0, 2)
+    i, j = pairs[:, 0], pairs[:, 1]
+    clash = pairs[~_apart(X[i], M[i], Minv[i], X[j], M[j], Minv[j], margin)]
+    earlier = [[] for _ in range(n)]
+    for p, q in clash.tolist():
+        earlier[max(p, q)].append(min(p, q))
+    kept = [False] * n
+    for q in range(n):
+        kept[q] = not any(kept[p] for p in earlier[q])
+    kept = np.array(kept)
     idx = np.flatnonzero(kept)
     X, U, S = X[idx], U[idx], S[idx]
     m = len(idx)
     a, b = np.full(m, alpha), np.full(m, beta)
     nbrs = cKDTree(X).query_ball_point(X, 2 * (alpha * max(grow) + beta) * margin)
     for i in range(m):
-        nb = [j for j in nbrs[i] if j != i]
+        nb = np.array([j for j in nbrs[i] if j != i], dtype=int)
+        if not len(nb):
+            a[i] *= grow[0]
+            continue
         Ms = _frames(U[nb], S[nb], a[nb], b[nb])
+        Msinv = np.linalg.inv(Ms)
         for g in grow:
             Mi = np.column_stack([U[i] * a[i] * g, S[i] * b[i]])
-            if not nb or np.all(_missing(X[i], Mi, X[nb], Ms, margin)):
+            Mi, Miinv = np.broadcast_to(Mi, Ms.shape), np.broadcast_to(np.linalg.inv(Mi), Ms.shape)
+            if np.all(_apart(np.broadcast_to(X[i], (len(nb), 2)), Mi, Miinv, X[nb], Ms, Msinv, margin)):
                 a[i] *= g
                 break
     return idx, a, b
@@ -381,6 +390,12 @@ def image_edges(fk, X, U, S, a, b, margin: float = 0.05, samples: int = 9):
     return out
 
 
+def edge_weights(n, edges) -> list:
+    """w_i v_j for each edge (w, v the left and right Perron vectors): rho's first-order loss without it."""
+    v, w, _ = _perron(n, edges, 300)
+    return [float(w[i] * v[j]) for i, j in edges]
+
+
 def prune(n, edges, cost, budget: float, step: float = 0.06):
     """(nodes, edges) of a strongly connected subgraph whose edges' total `cost` is at most `budget`,
     keeping the spectral radius high: repeatedly drop the edges with the least w_i v_j / cost (w, v the
@@ -392,8 +407,7 @@ def prune(n, edges, cost, budget: float, step: float = 0.06):
     while E and sum(cost[e] for e in E) > budget:
         index = {v: t for t, v in enumerate(nodes)}
         local = [(index[i], index[j]) for i, j in E]
-        v, w, _ = _perron(len(nodes), local, 300)
-        score = np.array([w[i] * v[j] / cost[e] for (i, j), e in zip(local, E)])
+        score = np.array(edge_weights(len(nodes), local)) / np.array([cost[e] for e in E])
         over = sum(cost[e] for e in E) - budget
         drop, freed = set(), 0.0
         for t in np.argsort(score, kind="stable"):

@@ -20,7 +20,7 @@ def render_horseshoe(cert: dict) -> str:
     out.append(f"verdict  PROVED: a topological horseshoe, h_top(f) >= {lower}")
     k = cert["claim"]["iterate"]
     under, per = ("", "") if k == 1 else (f" under f^{k}", f" / {k}")
-    out.append(f"graph    {len(sets)} pairwise disjoint h-sets (one unstable direction) around periodic points, "
+    out.append(f"graph    {len(sets)} pairwise disjoint h-sets (one unstable direction), "
                f"{len(covs)} covering relations N_i => N_j{under}")
     if "minpoly" in e:
         out.append(f"entropy  h_top >= log rho(A){per}, rho(A) the largest root of {e['minpoly']} (exact)")
