@@ -6,6 +6,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import certify
 from certify.cli import main
@@ -16,8 +18,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 @pytest.fixture(scope="module")
 def henon8():
-    """certify.chaos on the Hénon map with periodic orbits up to period 8."""
-    return certify.chaos("henon(a=1.4, b=0.3)", max_period=8)
+    """certify.chaos on the Hénon map with h-sets around periodic orbits up to period 8 (the fast method)."""
+    return certify.chaos("henon(a=1.4, b=0.3)", max_period=8, method="orbits")
 
 
 def test_api_returns_proved_result(henon8):
@@ -43,7 +45,7 @@ def test_bound_is_log_rho(henon8):
 
 def test_tuple_formula_same_certificate_map(henon8):
     """The tuple formula of the Hénon map gives the same canonical map as henon(a, b)."""
-    res = certify.chaos("(1 - 1.4*x^2 + y, 0.3*x)", max_period=8)
+    res = certify.chaos("(1 - 1.4*x^2 + y, 0.3*x)", max_period=8, method="orbits")
     assert res.certificate["map"]["canonical"] == henon8.certificate["map"]["canonical"]
     assert res.proved
 
@@ -76,7 +78,7 @@ def test_henon_b0_claims_nothing_false():
 def test_cli_writes_certificate_and_check_passes(tmp_path, capsys):
     """certify chaos -o writes the certificate; certify check re-verifies every covering."""
     out = tmp_path / "cert.json"
-    assert main(["chaos", "henon(a=1.4, b=0.3)", "--max-period", "8", "-o", str(out)]) == 0
+    assert main(["chaos", "henon(a=1.4, b=0.3)", "--max-period", "8", "--method", "orbits", "-o", str(out)]) == 0
     assert "PROVED" in capsys.readouterr().out
     assert main(["check", str(out)]) == 0
     text = capsys.readouterr().out
@@ -97,12 +99,18 @@ def test_check_does_not_import_finder(tmp_path, henon8):
 
 
 @pytest.mark.slow
-def test_default_henon_bound():
-    """With the default periods (up to 10) the Hénon bound is at least 0.19 (coverings under f^2)."""
+def test_orbits_method_henon_bound():
+    """With h-sets around periodic points of period up to 10 the Hénon bound is at least 0.19 (under f^2)."""
     from fractions import Fraction
-    res = certify.chaos("henon(a=1.4, b=0.3)")
+    res = certify.chaos("henon(a=1.4, b=0.3)", method="orbits")
     assert res.proved and Fraction(res.certificate["entropy"]["lower"]) >= Fraction(19, 100)
     assert res.certificate["claim"]["iterate"] == 2
+
+
+def test_unknown_method_is_an_input_error():
+    """A method other than net or orbits is refused with CertifyError."""
+    with pytest.raises(CertifyError):
+        certify.chaos("henon(a=1.4, b=0.3)", method="grid")
 
 
 def _doc_commands():
@@ -140,3 +148,73 @@ def test_docs_chaos_commands_print_what_the_page_shows(tmp_path, capsys, monkeyp
         for line in shown:
             assert line in printed[pos:], f"{argv}: {line!r} not printed"
             pos = printed.index(line, pos) + 1
+
+
+# ----------------------------------------------------------------------------- the attractor-net finder
+
+def _henon_net(steps=2500):
+    from certify.horseshoes import finder as F
+    from certify.maps.polymap import parse_polymap_spec
+    f, Df = parse_polymap_spec("henon(a=1.4, b=0.3)").floats()
+    X, U, S = F.attractor_frames(f, Df, steps)
+    return F, X, U, S
+
+
+def test_net_sets_are_disjoint_for_the_kernel():
+    """The finder's net of h-sets on the Hénon attractor is pairwise disjoint by the kernel's exact test."""
+    from certify.checker import hsets as H
+    from certify.horseshoes import _hset_dict
+    F, X, U, S = _henon_net()
+    idx, a, b = F.net_sets(X, U, S, 0.004, 0.004)
+    assert len(idx) > 100 and (a >= 0.004).all()
+    sets = [H.parse_hset(_hset_dict(X[v], U[v], S[v], a[t], b[t]), 2) for t, v in enumerate(idx)]
+    assert H.disjoint(sets) is None
+
+
+def test_net_sets_on_a_fixed_point_are_one_set():
+    """A trajectory sitting on one point gives one h-set (the candidates are thinned to one per cell)."""
+    import numpy as np
+    from certify.horseshoes import finder as F
+    X = np.tile([0.1, 0.2], (500, 1))
+    U, S = np.tile([1.0, 0.0], (500, 1)), np.tile([0.0, 1.0], (500, 1))
+    idx, a, b = F.net_sets(X, U, S, 0.01, 0.01)
+    assert list(idx) == [0]
+
+
+def _reachable(n, edges, s):
+    seen, todo = {s}, [s]
+    while todo:
+        i = todo.pop()
+        for a, b in edges:
+            if a == i and b not in seen:
+                seen.add(b)
+                todo.append(b)
+    return seen
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 9).flatmap(lambda n: st.tuples(
+    st.just(n), st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), min_size=1, max_size=30),
+    st.integers(1, 60))))
+def test_prune_fits_the_budget_and_is_strongly_connected(case):
+    """prune returns edges of total cost <= budget on a strongly connected node set (reachability oracle)."""
+    from certify.horseshoes import finder as F
+    n, edges, budget = case
+    edges = sorted(edges)
+    cost = {e: 1 + (3 * e[0] + e[1]) % 4 for e in edges}
+    nodes, E = F.prune(n, edges, cost, budget)
+    assert set(E) <= set(edges) and sum(cost[e] for e in E) <= budget or not E
+    assert all(i in nodes and j in nodes for i, j in E)
+    for v in nodes:
+        assert set(nodes) <= _reachable(n, E, v)
+
+
+def test_spectral_radius_by_power_iteration_matches_eigenvalues():
+    """The float spectral radius of graphs above 64 nodes (power iteration) agrees with numpy's eigenvalues."""
+    import numpy as np
+    from certify.horseshoes import finder as F
+    rng = np.random.default_rng(7)
+    for n, p in ((80, 0.05), (150, 0.03)):
+        A = (rng.random((n, n)) < p).astype(float)
+        edges = [(int(i), int(j)) for i, j in zip(*np.nonzero(A))]
+        assert abs(F.spectral_radius(n, edges) - max(abs(np.linalg.eigvals(A)))) < 1e-6 * n

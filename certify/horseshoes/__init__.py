@@ -134,9 +134,10 @@ def horseshoe_certificate(spec, max_period: int = DEFAULT_PERIOD, precision: int
             best = _net_graph(spec, f, Df, **_NET)
     if best is None:
         best = _orbit_graph(spec, f, Df, max_period, precision)
-    if best is None:
+    if not isinstance(best, tuple):
         where = ("on the attractor net or " if method == "net" else "") + f"from periodic orbits up to period {max_period}"
-        return {**undecided, "reason": f"no graph of h-sets with verified coverings and positive entropy {where}"}
+        why = "; no hyperbolic periodic orbit found" if best == "no orbit" else ""
+        return {**undecided, "reason": f"no graph of h-sets with verified coverings and positive entropy {where}{why}"}
     _, sets, covs, edges, k = best
     cert = {"schema": SCHEMA, "map": undecided["map"], "claim": {"kind": "horseshoe", "iterate": k},
             "verdict": "proved",
@@ -151,7 +152,8 @@ def horseshoe_certificate(spec, max_period: int = DEFAULT_PERIOD, precision: int
 
 
 def _orbit_graph(spec, f, Df, max_period, precision):
-    """The best graph of h-sets around periodic points of period <= max_period (size LP), or None."""
+    """The best graph of h-sets around periodic points of period <= max_period (size LP); None if there
+    is none, "no orbit" if no hyperbolic periodic orbit was found."""
     from flint import ctx
 
     from certify.horseshoes import finder as F
@@ -165,7 +167,7 @@ def _orbit_graph(spec, f, Df, max_period, precision):
                 us, ss, _ = d
                 pts.extend((z, us[k], ss[k]) for k, z in enumerate(orb))
     if not pts:
-        return None
+        return "no orbit"
     best = None
     with ctx.workprec(precision):
         for k, A, B, eps in _TRIES:

@@ -314,6 +314,10 @@ def net_sets(X, U, S, alpha: float, beta: float, grow=(2.0, 1.6, 1.3, 1.15), mar
     misses its neighbours (gaps along the leaves filled: the images cover more sets)."""
     from scipy.spatial import cKDTree
 
+    cell = min(alpha, beta) / 2  # at most one candidate per cell (in trajectory order): bounded density
+    _, first = np.unique(np.floor(X / cell).astype(np.int64), axis=0, return_index=True)
+    pick = np.sort(first)
+    X, U, S = X[pick], U[pick], S[pick]
     n = len(X)
     M = _frames(U, S, np.full(n, alpha), np.full(n, beta))
     Minv = np.linalg.inv(M)
@@ -328,8 +332,8 @@ def net_sets(X, U, S, alpha: float, beta: float, grow=(2.0, 1.6, 1.3, 1.15), mar
     for q in range(n):
         kept[q] = not any(kept[p] for p in earlier[q])
     kept = np.array(kept)
-    idx = np.flatnonzero(kept)
-    X, U, S = X[idx], U[idx], S[idx]
+    idx = pick[np.flatnonzero(kept)]
+    X, U, S = X[kept], U[kept], S[kept]
     m = len(idx)
     a, b = np.full(m, alpha), np.full(m, beta)
     nbrs = cKDTree(X).query_ball_point(X, 2 * (alpha * max(grow) + beta) * margin)
