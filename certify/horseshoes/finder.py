@@ -306,7 +306,7 @@ def _apart(C1, M1, M1inv, C2, M2, M2inv, margin):
     return s1 | s2
 
 
-def net_sets(X, U, S, alpha: float, beta: float, grow=(2.0, 1.6, 1.3, 1.15), margin: float = 1.02):
+def net_sets(X, U, S, alpha: float, beta: float, grow=(2.0, 1.7, 1.4, 1.2, 1.1, 1.05), margin: float = 1.02):
     """(indices, a, b): h-sets c + [a u, b s] at trajectory points, pairwise apart (with `margin`).
 
     Greedy in trajectory order: a point is kept when its (alpha, beta) set misses every set kept so far;
