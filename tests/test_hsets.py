@@ -326,7 +326,6 @@ def henon_net():
     return horseshoe_certificate(parse_polymap_spec("henon(a=1.4, b=0.3)"))
 
 
-@pytest.mark.slow
 def test_net_certificate_proves_entropy_at_least_0_3(henon_net):
     """The default Hénon certificate passes the kernel and proves h_top >= 0.3 (issue 12's goal) under f^4."""
     r = check(henon_net)
