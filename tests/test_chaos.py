@@ -218,3 +218,9 @@ def test_spectral_radius_by_power_iteration_matches_eigenvalues():
         A = (rng.random((n, n)) < p).astype(float)
         edges = [(int(i), int(j)) for i, j in zip(*np.nonzero(A))]
         assert abs(F.spectral_radius(n, edges) - max(abs(np.linalg.eigvals(A)))) < 1e-6 * n
+
+
+def test_escaping_map_is_undecided():
+    """(x, y) -> (2x, y/2): every trajectory off the axis escapes; no net, no orbit, an undecided verdict."""
+    res = certify.chaos("(2*x, 0.5*y)", max_period=3)
+    assert res.undecided and "no graph of h-sets" in res.reason

@@ -47,12 +47,13 @@ def periodic_orbits(f, Df, periods, start=(0.1, 0.1), steps: int = 20000, transi
     """Float periodic orbits {p: [orbit as a list of points]} of a planar map found by Newton (vectorised
     over the starts) from near-returns of a trajectory; each orbit of minimal period p once."""
     z = np.asarray(start, float)
-    for _ in range(transient):
-        z = np.asarray(f(z), float)
     traj = np.empty((steps, 2))
-    for i in range(steps):
-        traj[i] = z
-        z = np.asarray(f(z), float)
+    with np.errstate(all="ignore"):  # an escaping trajectory gives inf/nan: no near-returns
+        for _ in range(transient):
+            z = np.asarray(f(z), float)
+        for i in range(steps):
+            traj[i] = z
+            z = np.asarray(f(z), float)
     found, seen = {}, set()
     with np.errstate(all="ignore"):
         for p in periods:
@@ -260,14 +261,14 @@ def attractor_frames(f, Df, steps: int = 12000, transient: int = 1000, start=(0.
     S[i] one pulled back from the trajectory's end by the inverse Jacobians (the stable direction); `burn`
     points at either end, where they have not converged, are left out."""
     z = np.asarray(start, float)
-    for _ in range(transient):
-        z = np.asarray(f(list(z)), float)
     X = np.empty((steps, 2))
-    for i in range(steps):
-        X[i] = z
-        z = np.asarray(f(list(z)), float)
-    if not np.all(np.isfinite(X)) or np.abs(X).max() > 1e6:
-        return None
+    with np.errstate(all="ignore"):
+        for i in range(transient + steps):
+            if not (np.all(np.isfinite(z)) and np.abs(z).max() < 1e6):
+                return None  # no bounded trajectory from this start
+            if i >= transient:
+                X[i - transient] = z
+            z = np.asarray(f(list(z)), float)
     J = np.moveaxis(np.array(Df([X[:, 0], X[:, 1]]), float), 2, 0)
     det = J[:, 0, 0] * J[:, 1, 1] - J[:, 0, 1] * J[:, 1, 0]
     if np.any(np.abs(det) < 1e-12):
