@@ -30,6 +30,7 @@ _TRIES = ((2, 0.01, 0.003, 0.02), (2, 0.005, 0.005, 0.02), (1, 0.01, 0.01, 0.02)
 _NET = {"k": 4, "alpha": 0.004, "beta": 0.004, "steps": 10000, "margin": 0.05}
 CHECK_BOXES = 16000
 _GRIDS = (1, 2, 4)
+_PRE = 0.8  # the first cut, on the floats' graph: this many times the budget at grid 1
 _PROPOSE = 1.6  # edges verified by the kernel: this many times the budget (room for the pruning to choose)
 
 
@@ -200,6 +201,15 @@ def _net_graph(spec, f, Df, k, alpha, beta, steps, margin):
     idx, a, b = F.net_sets(X, U, S, alpha, beta)
     X, U, S = X[idx], U[idx], S[idx]
     fk, _ = _iterate(f, Df, k)
+    degree = {(i, j): d for i, j, d in F.image_edges(fk, X, U, S, a, b, margin)}
+    # a first cut on the floats' graph (every edge at grid 1); the kept sets, lengthened into the room their
+    # dropped neighbours leave, cover more: their edges again
+    nodes, _ = F.prune(len(X), sorted(degree), {e: 3 * k for e in degree}, _PRE * CHECK_BOXES)
+    if not nodes:
+        return None
+    nodes = sorted(nodes)
+    X, U, S, b = X[nodes], U[nodes], S[nodes], b[nodes]
+    a = F.lengthen(X, U, S, a[nodes], b)
     degree = {(i, j): d for i, j, d in F.image_edges(fk, X, U, S, a, b, margin)}
     nodes, E = F.best_component(len(X), sorted(degree))
     keep = set(nodes)

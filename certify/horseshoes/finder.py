@@ -32,7 +32,7 @@ import math
 import numpy as np
 
 __all__ = ["lp_sizes", "periodic_orbits", "best_component", "perron_weights", "attractor_frames", "net_sets",
-           "image_edges", "prune", "spectral_radius", "edge_weights"]
+           "image_edges", "prune", "spectral_radius", "edge_weights", "lengthen"]
 
 
 def _orbit(f, z, p):
@@ -335,10 +335,18 @@ def net_sets(X, U, S, alpha: float, beta: float, grow=(2.0, 1.7, 1.4, 1.2, 1.1, 
     kept = np.array(kept)
     idx = pick[np.flatnonzero(kept)]
     X, U, S = X[kept], U[kept], S[kept]
-    m = len(idx)
-    a, b = np.full(m, alpha), np.full(m, beta)
-    nbrs = cKDTree(X).query_ball_point(X, 2 * (alpha * max(grow) + beta) * margin)
-    for i in range(m):
+    a = lengthen(X, U, S, np.full(len(idx), alpha), np.full(len(idx), beta), grow, margin)
+    return idx, a, np.full(len(idx), beta)
+
+
+def lengthen(X, U, S, a, b, grow=(2.0, 1.7, 1.4, 1.2, 1.1, 1.05), margin: float = 1.02):
+    """New unstable half-sizes: each set c + [a u, b s] in turn (the ones before it already lengthened) is
+    lengthened along u by the largest factor in `grow` with which it still misses all the others."""
+    from scipy.spatial import cKDTree
+
+    a = np.array(a, float)
+    nbrs = cKDTree(X).query_ball_point(X, 2 * (a.max() * max(grow) + max(b)) * margin)
+    for i in range(len(X)):
         nb = np.array([j for j in nbrs[i] if j != i], dtype=int)
         if not len(nb):
             a[i] *= grow[0]
@@ -351,7 +359,7 @@ def net_sets(X, U, S, alpha: float, beta: float, grow=(2.0, 1.7, 1.4, 1.2, 1.1, 
             if np.all(_apart(np.broadcast_to(X[i], (len(nb), 2)), Mi, Miinv, X[nb], Ms, Msinv, margin)):
                 a[i] *= g
                 break
-    return idx, a, b
+    return a
 
 
 def image_edges(fk, X, U, S, a, b, margin: float = 0.05, samples: int = 9):
