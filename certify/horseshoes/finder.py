@@ -22,7 +22,8 @@ points:
 7. `image_edges`: the edges i -> j (with the degree) whose covering g(N_i) across N_j under g = f^k holds
    with a margin on sample points; a chain covers about lambda^k - 1 sets, so k = 4 gives ~0.34.
 8. `prune`: fewest edges for the spectral radius (drop the edges of least Perron weight w_i v_j per unit
-   of the kernel's work) until the graph fits the checker's time budget.
+   of the kernel's work) until the graph fits the checker's time budget; `lengthen` grows the kept sets
+   into the room the dropped ones leave (the caller then proposes their edges again).
 """
 
 from __future__ import annotations
