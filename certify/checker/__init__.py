@@ -72,6 +72,8 @@ KINDS: dict[str, Kind] = {
                           _k("growth_method", "growth_rate", "lambda_max", "regime", "stderr"), compiled=False),
     "horseshoe": Kind(hsets.horseshoe, _k("iterate"), _k("entropy"), compiled=False),
     "polymap_orbits": Kind(nd_orbits.polymap_orbits, _k("p", "region", "grid"), _k("orbits", "count"), compiled=False),
+    "polymap_cycles": Kind(nd_orbits.polymap_cycles, _k("p", "region", "basis", "trap", "question"), _k("orbits", "count"),
+                           compiled=False),
 }
 _CANONICAL_KEYS = {"expr": _k("kind", "expr", "param", "params"),
                    "rnn1d": _k("kind", "activation", "w", "b", "a", "c", "output_activation", "slope"),
@@ -79,7 +81,7 @@ _CANONICAL_KEYS = {"expr": _k("kind", "expr", "param", "params"),
                    "rnn": _k("kind", "activation", "W", "b"),
                    "polymap": _k("kind", "vars", "f")}
 # claim keys a kind may omit
-_OPTIONAL_CLAIM = {"gradients": _k("param", "value"), "entropy": _k("pieces")}
+_OPTIONAL_CLAIM = {"gradients": _k("param", "value"), "entropy": _k("pieces"), "polymap_cycles": _k("question")}
 
 
 def map_class(prog: Program | None, cert: dict) -> str:

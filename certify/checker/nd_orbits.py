@@ -58,9 +58,10 @@ from certify.checker.polymap import PolyMap, parse_polymap, polymap_text
 from certify.checker.statement import Failure, Statement, ball_text, whole
 
 __all__ = ["henon_form", "region_square", "box_graph", "walks", "count_zeros", "search", "polymap_orbits",
+           "cycle_search", "trapping", "search_cycles", "cycle_entries", "polymap_cycles", "MAX_SUB_WORK", "MAX_CYCLE_PERIOD",
            "MAX_ND_PERIOD", "MAX_ND_CELLS", "MAX_ND_WALKS", "MAX_ND_TESTS", "MAX_ND_PAIRS", "MAX_ND_STEPS", "MAX_DEPTH", "MAX_GRID", "MAX_LEVELS"]
 
-MAX_ND_PERIOD = 12        # the claim's period
+MAX_ND_PERIOD = 12        # the claim's period (walks)
 MAX_GRID = 512            # cells per axis of the starting grid
 MAX_LEVELS = 8            # refinement rounds
 MAX_ND_CELLS = 400_000    # ball images of cells, all levels together
@@ -130,6 +131,26 @@ class _Henon:
 
     def jacobian(self, X) -> list:
         return [[-2 * self.a * X[0], self.s], [self.b, self.zero]]
+
+    def square_back(self, x: arb, y: arb, x_next: arb):
+        """A ball containing every x in the ball x with x_next = c - a x^2 + s y for some y, x_next in the balls:
+        x^2 lies in Q = (c + s y - x_next) / a (a > 0), so |x| <= sqrt(sup Q) and, when inf Q > 0,
+        |x| >= sqrt(inf Q); the hull of x met with the two intervals, or None when the meet is empty."""
+        Q = (self.c + self.s * y - x_next) / self.a
+        if not Q.is_finite() or not x.is_finite():
+            return x
+        q_hi = Q.upper()
+        if q_hi < 0:
+            return None
+        r_hi = arb(q_hi).sqrt().upper().fmpq()
+        q_lo = Q.lower()
+        r_lo = arb(q_lo).sqrt().lower().fmpq() if q_lo > 0 else fmpq(0)
+        lo, hi = x.lower().fmpq(), x.upper().fmpq()
+        pieces = [(max(lo, -r_hi), min(hi, -r_lo)), (max(lo, r_lo), min(hi, r_hi))]
+        pieces = [(a, b) for a, b in pieces if a <= b]
+        if not pieces:
+            return None
+        return _hull(min(a for a, _ in pieces), max(b for _, b in pieces)).intersection(x)
 
     def inverse(self, X):
         """f^-1 over the ball vector X (x = y' / b, y = (x' - c + a x^2) / s), or None when b s = 0."""
@@ -313,9 +334,10 @@ def _meet(u: arb, v: arb):
     return u.intersection(v)
 
 
-def _propagate(m, box: list, rounds: int = 3):
+def _propagate(m, box: list, rounds: int = 3, square: bool = False):
     """The product shrunk by X_{t+1} meet f(X_t) and X_t meet f^-1(X_{t+1}) around the cycle (every zero of
-    the cyclic system stays: z_{t+1} = f(z_t)), or None when a meet is empty (no zero)."""
+    the cyclic system stays: z_{t+1} = f(z_t)), or None when a meet is empty (no zero); with `square`
+    (Hénon type), also x_t by the square root of x_t^2 = (c + s y_t - x_{t+1}) / a."""
     n = m.n
     p = len(box) // n
     X = [[_hull(lo, hi) for lo, hi, _ in box[t * n:(t + 1) * n]] for t in range(p)]
@@ -336,6 +358,11 @@ def _propagate(m, box: list, rounds: int = 3):
             X[t] = [_meet(u, v) for u, v in zip(X[t], pre)]
             if None in X[t]:
                 return None
+            if square:
+                x = m.square_back(X[t][0], X[t][1], X[(t + 1) % p][0])
+                if x is None:
+                    return None
+                X[t][0] = x
     out = []
     for k, (lo, hi, closed) in enumerate(box):
         u = X[k // n][k % n]
@@ -501,3 +528,288 @@ def polymap_orbits(prog, cert: dict) -> Statement:
         lines.append(f"orbit {k + 1}: z_0 in ({_point_text(K, 0, n)}); {st}")
     return Statement("\n".join(lines), 1)
 
+
+
+# ----------------------------------------------------------------------------- subdivision of the cyclic system
+#
+# Claim kind `polymap_cycles` (module docstring of the section: see `polymap_cycles` below). The search is
+# a tree over half-open products X = X_0 x ... x X_{p-1} of boxes of R^n, from the root B^p (B the claim's
+# region, closed): each node is contracted, tested and either dropped, counted, or bisected into two
+# half-open halves, so the leaves partition B^p and every zero of the cyclic system in B^p lies in one leaf.
+
+MAX_CYCLE_PERIOD = 24      # the claim's period (subdivision)
+MAX_SUB_WORK = 60_000_000   # work units: a node costs p (terms + n), a Krawczyk test (n p)^3, counted before
+MAX_SUB_DEPTH = 400         # bisections along one branch of the tree
+MAX_TRAP_CELLS = 200_000    # cells of the trapping-region check f(B) in B
+KRAWCZYK_SHARE = 32         # Krawczyk is tried once every width is at most (widest side of B) / 32
+BASES = ("region_lemma", "domain", "trapping")
+
+
+class _Units:
+    """Work units counted against MAX_SUB_WORK before the work they stand for is done."""
+
+    def __init__(self):
+        self.used = self.nodes = self.tests = 0
+
+    def spend(self, k: int, what: str):
+        self.used += k
+        if self.used > MAX_SUB_WORK:
+            raise Failure(f"more than {MAX_SUB_WORK} work units ({what}): beyond the checker's limit")
+
+
+def _terms(m) -> int:
+    return sum(len(c) for c in m.terms) if hasattr(m, "terms") else 4
+
+
+def _first_least(box: list, n: int, p: int):
+    """Contract box to the points whose first coordinate x_0^(1) is <= every x_t^(1) (the canonical rotation
+    of an orbit has its least first coordinate at t = 0), or None when no point of the box satisfies it."""
+    lo0, hi0, c0 = box[0]
+    hi = min([hi0] + [box[t * n][1] for t in range(1, p)])
+    out = list(box)
+    out[0] = (lo0, hi, c0 or hi < hi0)
+    for t in range(1, p):
+        lo, h, c = box[t * n]
+        out[t * n] = (max(lo, lo0), h, c)
+    if any(not lo <= h for lo, h, _ in out):
+        return None
+    return out
+
+
+def _decide_leaf(box: list, K: arb_mat, n: int, p: int):
+    """1 when the unique zero z in box (inside K) is the canonical rotation of an orbit of minimal period p
+    (x_0 < x_t strictly for t = 1..p-1), 0 when it is not (some x_t < x_0, or z is fixed by a shift
+    sigma^t whose image sigma^t(K) lies inside box: then sigma^t z = z by uniqueness), else a Failure."""
+    xs = [K[t * n, 0] for t in range(p)]
+    if all(xs[0] < xs[t] for t in range(1, p)):
+        return 1
+    if any(xs[t] < xs[0] for t in range(1, p)):
+        return 0
+    N = n * p
+    for t in range(1, p):
+        if xs[0] < xs[t]:
+            continue
+        shifted = [K[(k + t * n) % N, 0] for k in range(N)]
+        if all(u > arb(lo) and u < arb(hi) for u, (lo, hi, _) in zip(shifted, box)):
+            return 0
+    raise Failure("a zero's first coordinate ties with another point of its orbit: its rotation is not decided")
+
+
+def cycle_search(m, region: list, p: int) -> dict:
+    """Every canonical zero of the cyclic system in region^p (region: n exact (lo, hi), closed), each with
+    its Krawczyk enclosure: {"nodes", "tests", "orbits": [K, ...]} in the tree's depth-first order, or a
+    Failure (a cap, a leaf not decided)."""
+    n = m.n
+    units = _Units()
+    per_node = p * (_terms(m) + n)
+    per_test = (n * p) ** 3
+    wide = max(hi - lo for lo, hi in region)
+    small = wide / KRAWCZYK_SHARE
+    stack = [([(lo, hi, True) for lo, hi in region] * p, 0)]
+    found = []
+    while stack:
+        box, depth = stack.pop()
+        units.spend(per_node, "tree nodes")
+        units.nodes += 1
+        box = _first_least(box, n, p)
+        if box is not None:
+            box = _propagate(m, box, 1, square=isinstance(m, _Henon))
+        if box is not None:
+            box = _first_least(box, n, p)
+        if box is None:
+            continue
+        if max(hi - lo for lo, hi, _ in box) <= small:
+            units.spend(per_test, "Krawczyk tests")
+            units.tests += 1
+            if any(not lo < hi for lo, hi, _ in box):
+                raise Failure("a product shrank to a face: its zero is not decided")
+            K = _krawczyk(m, box)
+            inner, meet, empty = True, [], False
+            for k, (lo, hi, closed) in enumerate(box):
+                u = K[k, 0]
+                if u < arb(lo) or u > arb(hi):
+                    empty = True
+                    break
+                if not (u > arb(lo) and u < arb(hi)):
+                    inner = False
+                new_lo = max(lo, u.lower().fmpq()) if u.is_finite() else lo
+                new_hi = min(hi, u.upper().fmpq()) if u.is_finite() else hi
+                meet.append((new_lo, new_hi, closed or new_hi < hi))
+            if empty:
+                continue
+            if inner:
+                units.spend(4 * per_test, "Krawczyk tests")
+                K = _tighten(m, K)
+                if _decide_leaf(box, K, n, p):
+                    found.append(K)
+                continue
+            box = meet
+        if depth >= MAX_SUB_DEPTH:
+            raise Failure(f"a product is neither excluded nor solved after {MAX_SUB_DEPTH} bisections")
+        k = max(range(len(box)), key=lambda k: box[k][1] - box[k][0])
+        lo, hi, closed = box[k]
+        if not lo < hi:
+            raise Failure("a product shrank to a face: its zero is not decided")
+        mid = (lo + hi) / 2
+        left, right = list(box), list(box)
+        left[k], right[k] = (lo, mid, False), (mid, hi, closed)
+        stack.append((right, depth + 1))
+        stack.append((left, depth + 1))
+    return {"nodes": units.nodes, "tests": units.tests, "orbits": found}
+
+
+def trapping(m, region: list, cells: int) -> None:
+    """f(B) lies in B (B closed): B cut into cells^n closed cells, each ball image inside B; else a Failure.
+    The cells are counted against MAX_TRAP_CELLS before any is evaluated."""
+    n = m.n
+    if cells ** n > MAX_TRAP_CELLS:
+        raise Failure(f"{cells}^{n} cells for the trapping check: more than {MAX_TRAP_CELLS}")
+    steps = [(hi - lo) / cells for lo, hi in region]
+
+    def cell(idx):
+        return [_hull(lo + i * d, lo + (i + 1) * d) for (lo, _), i, d in zip(region, idx, steps)]
+    idx = [0] * n
+    while True:
+        for u, (lo, hi) in zip(m.ball(cell(idx)), region):
+            if not (u >= arb(lo) and u <= arb(hi)):
+                raise Failure(f"f(B) is not shown inside B: the image of cell {idx} leaves it")
+        k = 0
+        while k < n and idx[k] == cells - 1:
+            idx[k] = 0
+            k += 1
+        if k == n:
+            break
+        idx[k] += 1
+
+
+def _kernel_map(m: PolyMap):
+    """The Hénon-type form (with its inverse, a sharper contraction) when the map has it, else the map."""
+    try:
+        return _Henon(m)
+    except Failure:
+        return m
+
+
+def cycle_stability(m, K: arb_mat, p: int) -> str:
+    """Stability of the orbit in the enclosure K: from trace and determinant in the plane, from norms of
+    the Jacobian product (or its inverse) in R^n (the kernel's RNN helper)."""
+    if m.n == 2:
+        return _stability(m, K, p)
+    from certify.checker.rnn import stability
+    n = m.n
+    A = []
+    for t in range(p):
+        D = m.jacobian([K[t * n + i, 0] for i in range(n)])
+        A.append(arb_mat(n, n, [v for row in D for v in row]))
+    return stability(A)
+
+
+def cycle_region(m: PolyMap, claim: dict) -> tuple:
+    """The claim's region B (n exact (lo, hi)), its basis and why every counted cycle lies in it (text)."""
+    basis = claim["basis"]
+    if basis not in BASES:
+        raise Failure(f"the claim's basis is one of {', '.join(BASES)}")
+    reg = claim["region"]
+    if not (isinstance(reg, list) and len(reg) == m.n):
+        raise Failure(f"the region is a list of {m.n} intervals")
+    region = [interval_parse(v) for v in reg]
+    if any(not lo < hi for lo, hi in region):
+        raise Failure("the region's intervals have lo < hi")
+    text = " x ".join(f"[{q_str(lo)}, {q_str(hi)}]" for lo, hi in region)
+    trap = claim["trap"]
+    if basis != "trapping" and trap != 0:
+        raise Failure("trap (cells per axis of the trapping check) is 0 unless the basis is trapping")
+    if basis == "region_lemma":
+        _, R = region_square(m, reg)
+        return region, basis, (f"every periodic point lies in B = {text} (region lemma, R = {q_str(R)})")
+    if basis == "trapping":
+        trapping(m, region, whole(trap, "trap (cells per axis)", 1, MAX_TRAP_CELLS))
+        return region, basis, (f"B = {text} is forward-invariant, f(B) in B (checked on {trap}^{m.n} cells), "
+                               f"so every cycle meeting B lies in B")
+    return region, basis, f"counted among the cycles contained in B = {text} (the domain)"
+
+
+def search_cycles(m: PolyMap, claim: dict) -> dict:
+    """The whole derivation of a polymap_cycles claim: region check, the tree, each orbit's stability."""
+    p = whole(claim["p"], "the claim's period p", 1, MAX_CYCLE_PERIOD)
+    region, basis, why = cycle_region(m, claim)
+    km = _kernel_map(m)
+    found = cycle_search(km, region, p)
+    found["orbits"] = [(K, cycle_stability(km, K, p)) for K in found["orbits"]]
+    found["why"] = why
+    return found
+
+
+def cycle_entries(found: dict) -> list:
+    """The certificate's orbit list from a search: each enclosure (p n intervals) and stability."""
+    return [{"box": _ivs(K), "stability": st} for K, st in found["orbits"]]
+
+
+def polymap_cycles(prog, cert: dict) -> Statement:
+    """Every orbit of minimal period p of a polynomial map of R^n in a region B, each unique in its Krawczyk
+    enclosure, with its stability; the list is complete for the cycles the basis covers.
+
+    Method (Galias, Int. J. Bifurcation and Chaos 11 (2001) 2427-2450: subdivision of the cyclic system).
+    The zeros of F(Z) = (f(z_{p-1}) - z_0, f(z_0) - z_1, ...) in B^p are the p-cycles contained in B. An
+    orbit of minimal period p whose least first coordinate is attained at one point has exactly one
+    rotation with x_0^(1) < x_t^(1) (t = 1..p-1): its canonical zero. The kernel searches B^p depth-first:
+    each half-open product is contracted (to x_0^(1) <= x_t^(1); X_{t+1} meet f(X_t) and, for Hénon
+    type, X_t meet f^-1(X_{t+1}): every canonical zero stays, and the contracted closed product lies in
+    the half-open one), dropped when empty, and once every side is at most 1/32 of B's widest, tested by
+    Krawczyk: K(X) missing X drops it, K(X) inside int X proves a unique zero z, counted when it is
+    canonical (x_0 < x_t strictly: then its p points are distinct, so its minimal period is p) and not
+    when some x_t < x_0 or a shift of K lies inside X (z is then shift-invariant, of lower period);
+    otherwise X meet K(X) is bisected along its widest side into half-open halves. The leaves partition
+    B^p, so the count is exact; a tie or a branch deeper than MAX_SUB_DEPTH is a Failure.
+
+    Basis (why every counted cycle is a cycle of the statement): region_lemma (Hénon type: every
+    periodic point lies in B, `region_square`), trapping (f(B) in B checked on a grid of cells: a cycle
+    meeting B lies in B), domain (the statement is about the cycles contained in B).
+    Checked: the map, the region and its basis, the tree re-derived by the kernel with its work counted
+    before it is done, the fields `count` and `orbits` and the fact's counts against the kernel's own."""
+    m = parse_polymap(cert["map"]["canonical"])
+    claim = cert["claim"]
+    p = whole(claim["p"], "the claim's period p", 1, MAX_CYCLE_PERIOD)
+    question = claim.get("question", "orbits")
+    if question not in ("orbits", "period"):
+        raise Failure("the claim's question is orbits or period")
+    head = f"the map {polymap_text(m)}"
+    ev = cert["evidence"]
+    if cert["verdict"] == "undecided":
+        if ev != [] or "orbits" in cert or "count" in cert:
+            raise Failure("an undecided certificate claims nothing: no facts, no orbits, no count")
+        return Statement(f"undecided: nothing is claimed about orbits of period {p} of {head}", 0)
+    if cert["verdict"] not in ("proved", "refuted") or (question == "orbits" and cert["verdict"] != "proved"):
+        raise Failure("a polymap_cycles certificate is proved (orbits; period: some orbit), refuted (period: "
+                      "none) or undecided")
+    if not (isinstance(ev, list) and len(ev) == 1 and isinstance(ev[0], dict)
+            and set(ev[0]) == {"fact", "nodes", "tests"} and ev[0]["fact"] == "cycle_subdivision"):
+        raise Failure("a decided cycle list has one cycle_subdivision fact (nodes, tests)")
+    found = search_cycles(m, claim)
+    for key in ("nodes", "tests"):
+        if ev[0][key] != found[key]:
+            raise Failure(f"cycle_subdivision: {key} is {found[key]!r} by the kernel's own tree, not {ev[0][key]!r}")
+    entries = cycle_entries(found)
+    if cert.get("orbits") != entries:
+        raise Failure(f"orbits: the kernel finds {len(entries)} orbit(s) of minimal period {p} (boxes and stability "
+                      f"as listed by its own search); the certificate's list differs")
+    if cert.get("count") != len(entries):
+        raise Failure(f"count must be {len(entries)}, the number of orbits of minimal period {p}")
+    if question == "period" and (cert["verdict"] == "refuted") != (not entries):
+        raise Failure(f"the kernel finds {len(entries)} orbit(s) of minimal period {p}: the verdict is "
+                      f"{'refuted' if not entries else 'proved'}")
+    scope = "" if claim["basis"] == "region_lemma" else " in B"
+    plural = "" if len(entries) == 1 else "s"
+    noun = f"fixed point{plural}" if p == 1 else f"orbit{plural} of minimal period {p}"
+    if question == "period" and entries:
+        lines = [f"{head} has a point of minimal period {p}: {len(entries)} {noun}{scope} (Krawczyk; "
+                 f"{found['why']}; {found['nodes']} nodes, {found['tests']} Krawczyk tests)"]
+    elif question == "period":
+        lines = [f"{head} has no point of minimal period {p}{scope} (complete: {found['why']}; "
+                 f"{found['nodes']} nodes of the subdivision of the cyclic system, {found['tests']} Krawczyk tests)"]
+    else:
+        lines = [f"{head} has exactly {len(entries)} {noun}{scope} (complete: {found['why']}; "
+                 f"{found['nodes']} nodes of the subdivision of the cyclic system, {found['tests']} Krawczyk tests)"]
+    for k, (K, st) in enumerate(found["orbits"]):
+        lines.append(f"orbit {k + 1}: z_0 in ({_point_text(K, 0, m.n)}); {st}")
+    return Statement("\n".join(lines), 1)

@@ -21,7 +21,7 @@ from certify.checker.semantics import workprec
 from certify.errors import CertifyError
 from certify.maps.polymap import PolyMapSpec
 
-__all__ = ["certify_polymap_orbits", "region_for", "default_grid"]
+__all__ = ["certify_polymap_orbits", "region_for", "default_grid", "certify_polymap_cycles", "cycles_claims"]
 
 START = 16                 # starting cells along x (y in proportion)
 LEVELS = {1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 3, 7: 3}   # refinement rounds by period (4 beyond: finer for longer)
@@ -90,6 +90,106 @@ def certify_polymap_orbits(f: PolyMapSpec, p: int, budget: Budget | None = None,
     cert.update(verdict="proved", orbits=entries, count=len(entries))
     cert["evidence"] = [{"fact": "exclusion_cover", **{k: found[k] for k in ("grid", "cells", "edges", "walks",
                                                                               "tests")}}]
+    if budget.self_check:
+        res = check(cert)
+        if not res.ok:
+            for k in ("orbits", "count"):
+                cert.pop(k)
+            cert.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message})")
+    return cert
+
+
+# ----------------------------------------------------------------------------- subdivision (claim polymap_cycles)
+
+TRAP_CELLS = (8, 32, 128)   # cells per axis tried for the trapping check f(B) in B (while cells^n is allowed)
+
+
+def _domain_region(domain) -> list:
+    """The --domain box as the claim's region: a list of n {"lo", "hi"} (exact strings)."""
+    from certify.certificates import interval_parse
+    out = []
+    for iv in domain:
+        try:
+            lo, hi = interval_parse(iv)
+        except Exception as e:  # noqa: BLE001 (a malformed interval is the user's input error)
+            raise CertifyError(f"a domain interval is [lo, hi] with exact numbers: {e}") from None
+        if not lo < hi:
+            raise CertifyError(f"a domain interval needs lo < hi, got [{lo}, {hi}]")
+        out.append({"lo": N.q_str(lo), "hi": N.q_str(hi)})
+    return out
+
+
+def _trap(m, region: list) -> int:
+    """The least cells per axis of TRAP_CELLS with f(B) in B checked in balls, or 0 when none shows it."""
+    from certify.certificates import interval_parse
+    reg = [interval_parse(v) for v in region]
+    for k in TRAP_CELLS:
+        if k ** m.n > N.MAX_TRAP_CELLS:
+            break
+        try:
+            N.trapping(m, reg, k)
+            return k
+        except Failure:
+            continue
+    return 0
+
+
+def cycles_claims(f: PolyMapSpec, p: int, domain=None) -> list:
+    """The claims to try, in order: with a domain B, basis trapping (when f(B) in B is shown) or domain;
+    without one, the region lemma's square (Hénon type only) and, when a zero sits on a face of it, the
+    square widened by 1/997."""
+    m = f.kernel
+    if domain is not None:
+        if len(domain) != m.n:
+            raise CertifyError(f"the map has {m.n} variables: --domain takes {m.n} intervals, got {len(domain)}")
+        region = _domain_region(domain)
+        trap = _trap(m, region)
+        return [{"kind": "polymap_cycles", "p": p, "region": region, "basis": "trapping" if trap else "domain",
+                 "trap": trap}]
+    try:
+        c, a, s, b = N.henon_form(m)
+    except Failure as e:
+        raise CertifyError(f"{e}: give a box with --domain (every cycle contained in it is listed, "
+                           f"and when f(B) lies in B every cycle meeting it)") from None
+    if b == 0:
+        raise CertifyError("b = 0: the map (c - a x^2 + s y, 0) is not invertible and every cycle has y = 0; "
+                           "its cycles are those of the map x -> c - a x^2 of the line (certify orbits on it)")
+    return [{"kind": "polymap_cycles", "p": p, "region": region_for(m, widen), "basis": "region_lemma", "trap": 0}
+            for widen in (0, 1)]
+
+
+def certify_polymap_cycles(f: PolyMapSpec, p: int, budget: Budget | None = None, domain=None,
+                           question: str = "orbits") -> dict:
+    """The certificate of every orbit of minimal period p of f by the subdivision of the cyclic system
+    (claim polymap_cycles): proved complete (question "orbits"), or refuted when there is none (question
+    "period"), or undecided. The search is the kernel's own; the certificate passes `check`."""
+    from certify.checker import check
+
+    budget = budget or Budget()
+    if p > N.MAX_CYCLE_PERIOD:
+        raise CertifyError(f"orbits of a polynomial map: period at most {N.MAX_CYCLE_PERIOD}, got {p}")
+    m = f.kernel
+    for claim in cycles_claims(f, p, domain):
+        if question != "orbits":
+            claim["question"] = question
+        cert = {"schema": SCHEMA, "map": {"given": f.given, "canonical": f.canonical, "class": "polynomial"},
+                "claim": claim, "verdict": "undecided", "precision": budget.start_prec, "evidence": []}
+        budget.report(f"orbits of period {p}: subdivision of the cyclic system in {claim['basis']} region")
+        with workprec(budget.start_prec):
+            try:
+                found = N.search_cycles(m, claim)
+            except Failure as e:
+                cert["reason"] = f"the subdivision did not close: {e}"
+                if "beyond the checker's limit" in str(e):
+                    return cert
+                continue
+            entries = N.cycle_entries(found)
+            break
+    else:
+        return cert
+    cert.update(verdict="refuted" if question == "period" and not entries else "proved", orbits=entries,
+                count=len(entries))
+    cert["evidence"] = [{"fact": "cycle_subdivision", "nodes": found["nodes"], "tests": found["tests"]}]
     if budget.self_check:
         res = check(cert)
         if not res.ok:
