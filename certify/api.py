@@ -246,6 +246,50 @@ def _polymap_orbits(f, p, timeout, progress) -> Result:
     return Result.of("orbits", cert, f)
 
 
+def polymap_box(domain, n: int) -> list:
+    """A box of R^n from "LO,HI;LO,HI;..." (one interval per variable; one interval alone stands for every
+    variable) or a sequence of n (lo, hi) pairs: n exact (lo, hi) with lo < hi."""
+    if isinstance(domain, str):
+        parts = [v for v in domain.replace(" x ", ";").split(";") if v.strip()]
+    else:
+        parts = list(domain)
+    if len(parts) == 1:
+        parts = parts * n
+    if len(parts) != n:
+        raise CertifyError(f"the map has {n} variables: --domain takes {n} intervals LO,HI separated by ';', "
+                           f"got {len(parts)}")
+    return [interval(v, "domain") for v in parts]
+
+
+def _polymap_cycles(command, f, p, domain, timeout, progress) -> Result:
+    """orbits / period of a polynomial map of R^n by the subdivision of the cyclic system (claim
+    polymap_cycles): in the region lemma's square (Hénon type) or in the box `domain`."""
+    from certify import limits
+    from certify.certificates import SCHEMA, q_str
+    from certify.maps.polymap import PolyMapSpec, parse_polymap_spec
+    from certify.periodic.polymap_orbits import certify_polymap_cycles, certify_polymap_period
+
+    f = f if isinstance(f, PolyMapSpec) else parse_polymap_spec(f)
+    box = None
+    if domain is not None:
+        box = [{"lo": q_str(lo), "hi": q_str(hi)} for lo, hi in polymap_box(domain, f.n)]
+
+    def undecided(reason):
+        claim = {"kind": "polymap_cycles", "p": p, "region": box or [{"lo": "-1", "hi": "1"}] * f.n,
+                 "basis": "domain", "trap": 0}
+        if command == "period":
+            claim["question"] = "period"
+        return {"schema": SCHEMA, "map": {"given": f.given, "canonical": f.canonical, "class": "polynomial"},
+                "claim": claim, "verdict": "undecided", "precision": 64, "evidence": [], "reason": reason}
+    budget = _budget(None, progress)
+    if command == "period":
+        run = lambda: certify_polymap_period(f, p, budget, domain=box)  # noqa: E731
+    else:
+        run = lambda: certify_polymap_cycles(f, p, budget, domain=box)  # noqa: E731
+    cert = limits.guard(_timeout(timeout), run, undecided)
+    return Result.of(command, cert, f)
+
+
 def _is_plrnn(f) -> bool:
     from certify.maps.plrnn import PLRNN, is_plrnn_file
     return isinstance(f, PLRNN) or (isinstance(f, str) and is_plrnn_file(f))
@@ -350,16 +394,17 @@ def _periodic(command, f, p, domain, max_cells, max_prec, timeout, progress, inp
     if input is not None and not _is_rnn(f):
         raise CertifyError("input (--input) is the constant input of an nn.RNN state_dict")
     p = whole_period(p)
-    domain = interval(domain, "domain") if domain is not None else None
+    box = domain
+    domain = interval(domain, "domain") if domain is not None and not _is_polymap(f) else None
     _count(max_prec, "max_prec (--max-prec, bits)", 64)
     if _is_rnn(f):
         if command != "period" or domain is not None or max_cells is not None:
             raise CertifyError("an n-dimensional RNN takes `period` without --domain and --max-cells")
         return _rnn_period(f, p, max_prec, timeout, progress, input)
     if _is_polymap(f):
-        if command != "orbits" or domain is not None or max_cells is not None:
-            raise CertifyError("a polynomial map of the plane takes `orbits` without --domain and --max-cells")
-        return _polymap_orbits(f, p, timeout, progress)
+        if max_cells is not None:
+            raise CertifyError("a polynomial map takes --domain (a box, LO,HI for each variable), not --max-cells")
+        return _polymap_cycles(command, f, p, box, timeout, progress)
     m = parse(f)
     run = certify_period if command == "period" else certify_orbits
     cert = run(m, p, domain=domain, budget=_budget(max_cells, progress, max_prec=max_prec), timeout=_timeout(timeout))

@@ -138,6 +138,13 @@ def _claim_line(cert: dict) -> str:
                     f"grid={g['start'][0]}x{g['start'][1]} refined {g['levels']} times")
         except (KeyError, TypeError, ValueError, IndexError):
             pass  # a malformed claim: shown as written below
+    if claim.get("kind") == "polymap_cycles":  # the region of a polynomial map of R^n, for reading
+        try:
+            box = " x ".join(f"[{v['lo']}, {v['hi']}]" for v in claim["region"])
+            return (f"polymap_cycles p={claim['p']} region={box} basis={claim['basis']}"
+                    + (f" question={claim['question']}" if "question" in claim else ""))
+        except (KeyError, TypeError, ValueError, IndexError):
+            pass  # a malformed claim: shown as written below
     parts = [str(claim.get("kind"))]
     for k in sorted(claim):
         if k != "kind" and claim[k] is not None:

@@ -541,6 +541,8 @@ MAX_CYCLE_PERIOD = 24      # the claim's period (subdivision)
 MAX_SUB_WORK = 60_000_000   # work units: a node costs p (terms + n), a Krawczyk test (n p)^3, counted before
 MAX_SUB_DEPTH = 400         # bisections along one branch of the tree
 MAX_TRAP_CELLS = 200_000    # cells of the trapping-region check f(B) in B
+SPLIT = fmpq(127, 256)      # a side is split at this fraction, off the middle: simple rational cycles
+                            # (0, 1/2, ...) of maps with simple coefficients do not land on the faces
 KRAWCZYK_SHARE = 32         # Krawczyk is tried once every width is at most (widest side of B) / 32
 BASES = ("region_lemma", "domain", "trapping")
 
@@ -650,7 +652,7 @@ def cycle_search(m, region: list, p: int) -> dict:
         lo, hi, closed = box[k]
         if not lo < hi:
             raise Failure("a product shrank to a face: its zero is not decided")
-        mid = (lo + hi) / 2
+        mid = lo + (hi - lo) * SPLIT
         left, right = list(box), list(box)
         left[k], right[k] = (lo, mid, False), (mid, hi, closed)
         stack.append((right, depth + 1))
@@ -759,7 +761,8 @@ def polymap_cycles(prog, cert: dict) -> Statement:
     Krawczyk: K(X) missing X drops it, K(X) inside int X proves a unique zero z, counted when it is
     canonical (x_0 < x_t strictly: then its p points are distinct, so its minimal period is p) and not
     when some x_t < x_0 or a shift of K lies inside X (z is then shift-invariant, of lower period);
-    otherwise X meet K(X) is bisected along its widest side into half-open halves. The leaves partition
+    otherwise X meet K(X) is cut along its widest side (at 127/256 of it, off the middle, so that simple
+    rational cycles do not sit on faces) into half-open parts. The leaves partition
     B^p, so the count is exact; a tie or a branch deeper than MAX_SUB_DEPTH is a Failure.
 
     Basis (why every counted cycle is a cycle of the statement): region_lemma (Hénon type: every

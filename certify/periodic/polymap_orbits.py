@@ -21,7 +21,7 @@ from certify.checker.semantics import workprec
 from certify.errors import CertifyError
 from certify.maps.polymap import PolyMapSpec
 
-__all__ = ["certify_polymap_orbits", "region_for", "default_grid", "certify_polymap_cycles", "cycles_claims"]
+__all__ = ["certify_polymap_orbits", "region_for", "default_grid", "certify_polymap_cycles", "cycles_claims", "certify_polymap_period", "float_cycle"]
 
 START = 16                 # starting cells along x (y in proportion)
 LEVELS = {1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 3, 7: 3}   # refinement rounds by period (4 beyond: finer for longer)
@@ -197,3 +197,73 @@ def certify_polymap_cycles(f: PolyMapSpec, p: int, budget: Budget | None = None,
                 cert.pop(k)
             cert.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message})")
     return cert
+
+
+def float_cycle(f: PolyMapSpec, p: int, starts: int = 400, radius: float = 3.0, seed: int = 0):
+    """A float p-cycle of f (p points, each a list of n floats) of apparent minimal period p, by Newton on the
+    cyclic system from seeded random starts in [-radius, radius]^(n p); None when none converges. Finds only."""
+    import numpy as np
+
+    ev, jac = f.floats()
+    n = f.n
+    rng = np.random.default_rng(seed)
+    for _ in range(starts):
+        Z = rng.uniform(-radius, radius, size=(p, n))
+        with np.errstate(all="ignore"):
+            for _ in range(40):
+                F = np.concatenate([np.array(ev(Z[t - 1])) - Z[t] for t in range(p)])
+                if not np.all(np.isfinite(F)):
+                    break
+                J = -np.eye(n * p)
+                for t in range(p):
+                    J[t * n:(t + 1) * n, ((t - 1) % p) * n:((t - 1) % p + 1) * n] += np.array(jac(Z[t - 1]))
+                try:
+                    Z = Z - np.linalg.solve(J, F).reshape(p, n)
+                except np.linalg.LinAlgError:
+                    break
+                if np.max(np.abs(F)) < 1e-13:
+                    break
+        if not np.all(np.isfinite(Z)) or np.max(np.abs(np.concatenate(
+                [np.array(ev(Z[t - 1])) - Z[t] for t in range(p)]))) > 1e-9:
+            continue
+        if all(np.max(np.abs(Z[d] - Z[0])) > 1e-6 for d in range(1, p) if p % d == 0):
+            return Z.tolist()
+    return None
+
+
+def cycle_domain(Z: list) -> list:
+    """A box around a float cycle (its hull widened by a quarter of its width and at least 1/8), as LO,HI
+    pairs of simple fractions."""
+    out = []
+    for k in range(len(Z[0])):
+        lo, hi = min(z[k] for z in Z), max(z[k] for z in Z)
+        pad = max((hi - lo) / 4, 0.125)
+        out.append({"lo": _s(Fraction(math.floor((lo - pad) * 64), 64)), "hi": _s(Fraction(math.ceil((hi + pad) * 64), 64))})
+    return out
+
+
+def certify_polymap_period(f: PolyMapSpec, p: int, budget: Budget | None = None, domain=None) -> dict:
+    """Prove or refute: f has a point of minimal period p. Hénon type (no domain): the subdivision in the
+    region lemma's square decides it (proved with the certified orbits, refuted when there are none). With
+    a domain B: proved, or refuted for B ("no point of minimal period p in B"). Otherwise a float cycle is
+    looked for and proved by the subdivision of a box around it (only a proof counts there)."""
+    from certify.checker.statement import Failure as _F
+    if domain is not None:
+        return certify_polymap_cycles(f, p, budget, domain=domain, question="period")
+    try:
+        N.henon_form(f.kernel)
+        return certify_polymap_cycles(f, p, budget, question="period")
+    except (_F, CertifyError):
+        pass
+    Z = float_cycle(f, p)
+    box = cycle_domain(Z) if Z is not None else None
+    if box is not None:
+        cert = certify_polymap_cycles(f, p, budget, domain=box, question="period")
+        if cert["verdict"] == "proved":
+            return cert
+    claim = {"kind": "polymap_cycles", "p": p, "region": [{"lo": "-1", "hi": "1"}] * f.n, "basis": "domain", "trap": 0,
+             "question": "period"}
+    return {"schema": SCHEMA, "map": {"given": f.given, "canonical": f.canonical, "class": "polynomial"},
+            "claim": claim, "verdict": "undecided", "precision": (budget or Budget()).start_prec, "evidence": [],
+            "reason": "no cycle of this period found in floats (and no --domain to search for a proof of none)"
+            if Z is None else "a float cycle was found but the subdivision around it did not prove it"}

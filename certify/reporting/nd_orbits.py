@@ -41,3 +41,41 @@ def render_polymap_orbits(cert: dict) -> str:
     out.append(f"checked  {len(cert['evidence'])} fact(s) re-verified by the independent checker at "
                f"{cert['precision']} bits (it rebuilds the cover and redoes every walk)")
     return "\n".join(out)
+
+
+_BASIS = {"region_lemma": "holds every periodic point (region lemma for Hénon type, checked exactly)",
+          "trapping": "is forward-invariant, f(B) in B (checked in balls on {trap}^{n} cells): every cycle meeting B "
+                      "lies in B",
+          "domain": "the domain: the cycles contained in B are listed (cycles leaving B are not looked at)"}
+
+
+def render_polymap_cycles(cert: dict) -> str:
+    """The map, the verdict with the count, the region and why it holds the cycles, the subdivision's size,
+    and each orbit (its first point and stability)."""
+    from certify.checker.polymap import parse_polymap, polymap_text
+
+    m, claim = cert["map"], cert["claim"]
+    kernel = parse_polymap(m["canonical"])
+    p, n = claim["p"], kernel.n
+    out = [f"map      {m['given']}", f"         {polymap_text(kernel)}   [{m['class']}]"]
+    if cert["verdict"] == "undecided":
+        out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
+        return "\n".join(out)
+    k = cert["count"]
+    scope = "" if claim["basis"] == "region_lemma" else (" meeting B" if claim["basis"] == "trapping" else " in B")
+    noun = ("fixed point" if k == 1 else "fixed points") if p == 1 else \
+        f"orbit{'' if k == 1 else 's'} of minimal period {p}"
+    if claim.get("question") == "period":
+        out.append(f"verdict  PROVED: f has a point of minimal period {p} ({k} {noun}{scope})" if k else
+                   f"verdict  REFUTED: no point of minimal period {p}{scope} (complete)")
+    else:
+        out.append(f"verdict  PROVED: exactly {k} {noun}{scope} (complete)")
+    box = " x ".join(f"[{v['lo']}, {v['hi']}]" for v in claim["region"])
+    out.append(f"region   B = {box} {_BASIS[claim['basis']].format(trap=claim['trap'], n=n)}")
+    ev = cert["evidence"][0]
+    out.append(f"search   subdivision of the cyclic system in B^{p}: {ev['nodes']} nodes, {ev['tests']} Krawczyk tests")
+    for i, o in enumerate(cert["orbits"]):
+        out.append(f"orbit {i + 1:<3}z_0 in {_point(o['box'], 0, n)}  {o['stability']}")
+    out.append(f"checked  {len(cert['evidence'])} fact(s) re-verified by the independent checker at "
+               f"{cert['precision']} bits (it redoes the whole subdivision)")
+    return "\n".join(out)

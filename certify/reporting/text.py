@@ -850,6 +850,9 @@ def render_result(command: str, cert: dict) -> str:
     if cert["claim"]["kind"] == "polymap_orbits":
         from certify.reporting.nd_orbits import render_polymap_orbits
         return render_polymap_orbits(cert)
+    if cert["claim"]["kind"] == "polymap_cycles":
+        from certify.reporting.nd_orbits import render_polymap_cycles
+        return render_polymap_cycles(cert)
     if command in ("period", "orbits"):
         return render(cert, _checked_line(cert))
     if command == "lyapunov":
