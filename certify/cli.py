@@ -152,6 +152,8 @@ def _stability(args) -> int:
     from certify.maps.rnn import is_rnn_file
     from certify.reporting.rnn import render_multipliers
 
+    if _api()._is_polymap(args.map):  # every orbit of period P of a polynomial map, each with its stability
+        return _emit(args, _api().orbits(args.map, args.period, timeout=args.timeout, progress=_progress_fn()))
     if not is_rnn_file(args.map):
         raise CertifyError(f"certify stability reads an n-dimensional RNN file (JSON with \"kind\": \"rnn\", or an "
                            f"nn.RNN state_dict), not {args.map!r}; for 1D maps see certify lyapunov")

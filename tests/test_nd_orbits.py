@@ -20,6 +20,14 @@ from certify.maps.polymap import parse_polymap_spec
 HENON = "henon(a=1.4, b=0.3)"
 
 
+def old_orbits(spec: str, p: int):
+    """The closed-walk method (claim polymap_orbits) as a Result: `certify orbits` now uses the subdivision."""
+    from certify.api import Result
+    from certify.periodic.polymap_orbits import certify_polymap_orbits
+    f = parse_polymap_spec(spec)
+    return Result.of("orbits", certify_polymap_orbits(f, p), f)
+
+
 def newton_orbits(p: int, a: float = 1.4, b: float = 0.3, starts: int = 60) -> int:
     """Float oracle: orbits of minimal period p of (1 - a x^2 + y, b x), by Newton on f^p(z) = z from a grid
     of starts in [-1.5, 1.5] x [-0.45, 0.45] (all starts at once, vectorised); each converged point's whole
@@ -63,7 +71,7 @@ def newton_orbits(p: int, a: float = 1.4, b: float = 0.3, starts: int = 60) -> i
 @pytest.fixture(scope="module")
 def certs():
     """certify.orbits on the Hénon map for periods 1..5."""
-    return {p: certify.orbits(HENON, p) for p in range(1, 6)}
+    return {p: old_orbits(HENON, p) for p in range(1, 6)}
 
 
 @pytest.mark.parametrize("p", [1, 2, 3, 4, 5])
@@ -174,7 +182,7 @@ def test_region_lemma_needs_positive_a():
     with pytest.raises(Failure, match="Hénon type"):
         N.henon_form(parse_polymap_spec("(1 - x^2 + y^2, 0.3*x)").kernel)
     with pytest.raises(CertifyError, match="Hénon type"):
-        certify.orbits("(1 - x^2 + y^2, 0.3*x)", 1)
+        old_orbits("(1 - x^2 + y^2, 0.3*x)", 1)
 
 
 def test_region_radius_is_exact_root_for_henon():
@@ -213,7 +221,7 @@ def test_count_zeros_excludes_and_solves():
 def test_undecided_when_caps_exceeded(monkeypatch):
     """When the kernel's test cap is reached the certifier answers undecided, naming the cap."""
     monkeypatch.setattr(N, "MAX_ND_TESTS", 3)
-    res = certify.orbits(HENON, 4)
+    res = old_orbits(HENON, 4)
     assert res.undecided and "Krawczyk tests" in res.certificate["reason"]
 
 
@@ -228,7 +236,7 @@ def test_undecided_certificate_claims_nothing(certs):
 @pytest.mark.parametrize("p, count", [(6, 2), (7, 4)])
 def test_periods_six_and_seven(p, count):
     """Periods 6 and 7: exactly 2 and 4 orbits (Galias 2001), matching the float oracle."""
-    res = certify.orbits(HENON, p)
+    res = old_orbits(HENON, p)
     assert res.proved and res.certificate["count"] == count == newton_orbits(p)
 
 
@@ -278,21 +286,21 @@ def test_pair_cap_stops_the_graph(monkeypatch):
 def test_negative_b_matches_oracle(p):
     """henon(a=1.4, b=-0.3) (a rational fixed point (-10/7, 3/7) at the corner of the lemma's square: the
     certifier widens the region) has the float oracle's counts 2, 1, 2, 2, 2."""
-    res = certify.orbits("henon(a=1.4, b=-0.3)", p)
+    res = old_orbits("henon(a=1.4, b=-0.3)", p)
     assert res.proved and res.certificate["count"] == newton_orbits(p, b=-0.3, starts=90)
 
 
 def test_conjugate_form_has_the_same_counts(certs):
     """(7/5 - x^2 + 3/10 y, x) is conjugate to henon(a=1.4, b=0.3) by (x, y) -> (a x, a y / b): same counts."""
     for p in (1, 2, 3, 4):
-        res = certify.orbits("(7/5 - x^2 + 3/10*y, x)", p)
+        res = old_orbits("(7/5 - x^2 + 3/10*y, x)", p)
         assert res.proved and res.certificate["count"] == certs[p].certificate["count"]
         assert res.certificate["claim"]["region"][0] == {"lo": "-2", "hi": "2"}
 
 
 def test_attracting_fixed_point_of_small_a():
     """henon(a=0.2, b=0.3) has 2 fixed points: x = (-0.7 + sqrt(1.29)) / 0.4 attracting, the other a saddle."""
-    res = certify.orbits("henon(a=0.2, b=0.3)", 1)
+    res = old_orbits("henon(a=0.2, b=0.3)", 1)
     from fractions import Fraction
     st = {o["stability"]: Fraction(o["box"][0]["lo"]) for o in res.certificate["orbits"]}
     assert sorted(st) == ["attracting", "saddle"]
@@ -312,7 +320,7 @@ def test_tamper_grid_changes_the_cover(certs):
 def test_other_parameters_match_oracle(a, b):
     """For other (a, b) the certified counts of periods 1..4 equal the float oracle's."""
     spec = f"henon(a={a}, b={b})"
-    got = [certify.orbits(spec, p).certificate.get("count") for p in (1, 2, 3, 4)]
+    got = [old_orbits(spec, p).certificate.get("count") for p in (1, 2, 3, 4)]
     assert got == [newton_orbits(p, a=a, b=b) for p in (1, 2, 3, 4)]
 
 

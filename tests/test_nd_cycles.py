@@ -1,0 +1,256 @@
+"""Every orbit of minimal period p of a polynomial map of R^n by the subdivision of the cyclic system (claim
+polymap_cycles, checker/nd_orbits.py): Hénon counts against Galias' table and a float Newton oracle, other
+quadratic maps in a box (domain, trapping), `period`, tamper tests and budgets."""
+
+import copy
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import certify
+from certify.checker import check
+from certify.checker import nd_orbits as N
+from certify.cli import main
+from certify.errors import CertifyError
+
+HENON = "henon(a=1.4, b=0.3)"
+GALIAS = [2, 1, 0, 1, 0, 2, 4, 7, 6, 10, 14, 19]   # orbits of minimal period 1..12 (Galias 2001, Table 1)
+
+
+def newton_cycles(f, jac, p: int, box, starts: int = 24, n: int = 2) -> int:
+    """Float oracle: orbits of minimal period p with every point in the closed box (n (lo, hi)), by Newton on
+    f^p(z) = z from a grid of starts^n points of the box (all at once, vectorised); whole orbits collected,
+    deduplicated (1e-6), and grouped by minimal period. Floats only: an oracle, written without the kernel."""
+    axes = [np.linspace(lo, hi, starts) for lo, hi in box]
+    z = np.array(np.meshgrid(*axes)).reshape(n, -1)
+
+    def ev(z):
+        return np.array([np.broadcast_to(c, z[0].shape) for c in f(z)], dtype=float)
+
+    def dj(z):
+        return np.moveaxis(np.array([[np.broadcast_to(c, z[0].shape) for c in row] for row in jac(z)], dtype=float),
+                           -1, 0)
+    with np.errstate(all="ignore"):
+        for _ in range(50):
+            u, J = z.copy(), np.broadcast_to(np.eye(n), (z.shape[1], n, n)).copy()
+            for _ in range(p):
+                J = dj(u) @ J
+                u = ev(u)
+            A = J - np.eye(n)
+            ok = np.isfinite(A).all(axis=(1, 2)) & (np.abs(np.linalg.det(np.where(np.isfinite(A), A, 0))) > 1e-14)
+            step = np.zeros_like(z)
+            step[:, ok] = np.linalg.solve(A[ok], (u - z).T[ok][..., None])[..., 0].T
+            z = np.where(ok, z - step, np.nan)
+        u = z.copy()
+        for _ in range(p):
+            u = ev(u)
+        good = np.isfinite(u).all(axis=0) & (np.abs(u - z).max(axis=0) < 1e-10)
+    found = []
+    for z0 in z[:, good].T:
+        orbit = [z0]
+        for _ in range(p - 1):
+            orbit.append(ev(orbit[-1][:, None])[:, 0])
+        if not all(lo - 1e-9 <= w[k] <= hi + 1e-9 for w in orbit for k, (lo, hi) in enumerate(box)):
+            continue
+        if any(np.max(np.abs(orbit[d] - z0)) < 1e-7 for d in range(1, p)):
+            continue  # a lower minimal period
+        key = min(tuple(np.round(w, 7)) for w in orbit)
+        if not any(np.max(np.abs(np.array(key) - np.array(k))) < 1e-6 for k in found):
+            found.append(key)
+    return len(found)
+
+
+def henon_oracle(a: float, b: float, p: int) -> int:
+    """Float oracle for (1 - a x^2 + y, b x): Newton from a grid of the region lemma's square (widened)."""
+    k = 1 + abs(b)
+    R = (k + (k * k + 4 * a) ** 0.5) / (2 * a) * 1.01
+    return newton_cycles(lambda z: (1 - a * z[0] ** 2 + z[1], b * z[0]),
+                         lambda z: [[-2 * a * z[0], 1], [b, 0]], p, [(-R, R), (-abs(b) * R - 1e-3, abs(b) * R + 1e-3)],
+                         starts=40)
+
+
+@pytest.fixture(scope="module")
+def henon():
+    """certify.orbits on the Hénon map for periods 1..9 (the subdivision; about 1 s together)."""
+    return {p: certify.orbits(HENON, p) for p in range(1, 10)}
+
+
+def test_henon_counts_are_galias_table(henon):
+    """Orbits of minimal period 1..9 of the Hénon map: 2, 1, 0, 1, 0, 2, 4, 7, 6 (Galias 2001), each a saddle."""
+    assert [henon[p].certificate["count"] for p in range(1, 10)] == GALIAS[:9]
+    assert all(o["stability"] == "saddle" for r in henon.values() for o in r.certificate["orbits"])
+    assert all(r.certificate["claim"]["kind"] == "polymap_cycles" for r in henon.values())
+
+
+@pytest.mark.parametrize("p", [1, 2, 3, 4, 5, 6, 7, 8, 9])
+def test_henon_counts_match_float_oracle(henon, p):
+    """The certified count of orbits of minimal period p equals the float Newton oracle's."""
+    assert henon[p].certificate["count"] == henon_oracle(1.4, 0.3, p)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("p", [10, 11, 12])
+def test_henon_long_periods_galias(p):
+    """Periods 10, 11, 12 of the Hénon map: 10, 14, 19 orbits (Galias 2001) and the float oracle's count."""
+    res = certify.orbits(HENON, p)
+    assert res.proved and res.certificate["count"] == GALIAS[p - 1] == henon_oracle(1.4, 0.3, p)
+
+
+def test_orbit_points_close_under_the_map(henon):
+    """Each orbit's enclosure holds a true cycle: the float map sends the midpoint of z_t to that of z_{t+1}."""
+    for p, r in henon.items():
+        for o in r.certificate["orbits"]:
+            mid = [(float(Fraction(iv["lo"])) + float(Fraction(iv["hi"]))) / 2 for iv in o["box"]]
+            for t in range(p):
+                x, y = mid[2 * t], mid[2 * t + 1]
+                u = mid[2 * ((t + 1) % p)]
+                assert abs(1 - 1.4 * x * x + y - u) < 1e-8
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(a=st.integers(3, 15), b=st.integers(-5, 5).filter(lambda v: v != 0), p=st.integers(1, 4))
+def test_generated_henon_parameters_match_oracle(a, b, p):
+    """For a = i/10, b = j/10 (b != 0), the certified count (when decided) equals the float oracle's."""
+    res = certify.orbits(f"henon(a={a / 10}, b={b / 10})", p)
+    if res.undecided:
+        return  # honest: a non-hyperbolic cycle (a bifurcation) or a cap; never a wrong count
+    assert res.certificate["count"] == henon_oracle(a / 10, b / 10, p)
+
+
+def test_degenerate_henon_refused_or_undecided():
+    """a = 0 (no region lemma) and b = 0 (not invertible, y = 0 on every cycle) are refused without a domain;
+    with one, b = 0 is undecided (a product side shrinks to the point y = 0), never miscounted."""
+    for spec in ("(1 + y, 0.3*x)", "henon(a=1.4, b=0)"):
+        with pytest.raises(CertifyError, match="--domain"):
+            certify.orbits(spec, 1)
+    res = certify.orbits("henon(a=1.4, b=0)", 1, domain="-2,2;-1,1")
+    assert res.undecided
+
+
+QUAD = "(x^2 - y, x + 1/2*y)"   # fixed points (0, 0) and (3, 6): x = x^2 - y, y = 2 x
+
+
+def test_quadratic_map_in_a_domain():
+    """(x^2 - y, x + y/2) has exactly the fixed points (0, 0), (3, 6): 1 in [-3, 3]^2, 2 in [-4, 7]^2."""
+    r1 = certify.orbits(QUAD, 1, domain="-3,3;-3,3")
+    r2 = certify.orbits(QUAD, 1, domain="-4,7;-4,7")
+    assert r1.proved and r1.certificate["count"] == 1 and r1.certificate["claim"]["basis"] == "domain"
+    assert r2.proved and r2.certificate["count"] == 2
+    assert check(r1.certificate).ok and "in B" in check(r2.certificate).statement
+
+
+@pytest.mark.parametrize("p", [1, 2, 3])
+def test_quadratic_map_matches_oracle(p):
+    """Cycles of (x^2 - y, x + y/2) contained in [-4, 7]^2 number as the float oracle's."""
+    res = certify.orbits(QUAD, p, domain="-4,7;-4,7")
+    assert res.proved
+    assert res.certificate["count"] == newton_cycles(lambda z: (z[0] ** 2 - z[1], z[0] + z[1] / 2),
+                                                     lambda z: [[2 * z[0], -1], [1, 0.5]], p, [(-4, 7), (-4, 7)])
+
+
+def test_trapping_region_and_attracting_fixed_point():
+    """(x/2 + y^2/10, x y/4 + 1/5) maps [-1, 1]^2 into itself (checked): one fixed point, attracting."""
+    res = certify.orbits("(1/2*x + 1/10*y^2, 1/4*x*y + 1/5)", 1, domain="-1,1")
+    c = res.certificate
+    assert res.proved and c["claim"]["basis"] == "trapping" and c["count"] == 1
+    assert c["orbits"][0]["stability"] == "attracting"
+    assert "forward-invariant" in check(c).statement
+
+
+def test_three_dimensional_map():
+    """A map of R^3 (x -> (1 - 1.4 x^2 + z, 0.3 x + y/5, y/2)) in a box: counts and the kernel agree."""
+    res = certify.orbits("(1 - 1.4*x^2 + z, 0.3*x + 1/5*y, 1/2*y)", 1, domain="-2,2;-1,1;-1,1")
+    assert res.proved and check(res.certificate).ok
+    assert res.certificate["count"] == newton_cycles(
+        lambda v: (1 - 1.4 * v[0] ** 2 + v[2], 0.3 * v[0] + v[1] / 5, v[1] / 2),
+        lambda v: [[-2.8 * v[0], 0, 1], [0.3, 0.2, 0], [0, 0.5, 0]], 1, [(-2, 2), (-1, 1), (-1, 1)], starts=12, n=3)
+
+
+def test_cycle_on_the_boundary_is_undecided_not_miscounted():
+    """The fixed point (0, 0) at the corner of B = [0, 1]^2 cannot be shown inside a product: undecided."""
+    res = certify.orbits(QUAD, 1, domain="0,1;0,1")
+    assert res.undecided and "did not close" in res.certificate["reason"]
+
+
+def test_period_proved_and_refuted():
+    """certify period: Hénon p = 3 refuted (no orbit anywhere), p = 4 proved; a box without a 2-cycle refutes in B."""
+    r3, r4 = certify.period(HENON, 3), certify.period(HENON, 4)
+    assert r3.certificate["verdict"] == "refuted" and r4.proved
+    assert "has no point of minimal period 3" in check(r3.certificate).statement
+    rq = certify.period(QUAD, 2, domain="-3,3;-3,3")
+    assert rq.certificate["verdict"] == "refuted" and check(rq.certificate).ok
+
+
+def test_period_of_a_non_henon_map_from_a_float_cycle():
+    """Without a domain, a float cycle of a non-Hénon map is proved by the subdivision of a box around it."""
+    res = certify.period("(1 - 1.9*x^2 + 1/10*y + 1/20*y^2, 1/5*x)", 3)
+    assert res.proved and res.certificate["count"] >= 1 and check(res.certificate).ok
+
+
+def test_cli_domain_and_stability(capsys):
+    """The CLI takes --domain for a polynomial map, and `stability` lists each orbit's stability."""
+    assert main(["orbits", QUAD, "-p", "1", "--domain", "-3,3;-3,3"]) == 0
+    assert "exactly 1 fixed point in B (complete)" in capsys.readouterr().out
+    assert main(["stability", HENON, "-p", "2"]) == 0
+    assert "saddle" in capsys.readouterr().out
+
+
+def _fails(cert, words: str):
+    r = check(cert)
+    assert not r.ok and words in r.message, r.message
+
+
+def test_tamper_count_orbits_and_fact(henon):
+    """A changed count, a dropped orbit, another stability, or other node/test counts are rejected."""
+    c = copy.deepcopy(henon[6].certificate)
+    c["count"] += 1
+    _fails(c, "count must be 2")
+    c = copy.deepcopy(henon[6].certificate)
+    c["orbits"].pop()
+    c["count"] -= 1
+    _fails(c, "the certificate's list differs")
+    c = copy.deepcopy(henon[6].certificate)
+    c["orbits"][0]["stability"] = "attracting"
+    _fails(c, "the certificate's list differs")
+    c = copy.deepcopy(henon[6].certificate)
+    c["orbits"][0]["box"][0]["lo"] = "-1"
+    _fails(c, "the certificate's list differs")
+    for key in ("nodes", "tests"):
+        c = copy.deepcopy(henon[6].certificate)
+        c["evidence"][0][key] += 1
+        _fails(c, f"cycle_subdivision: {key} is")
+
+
+def test_tamper_region_basis_and_verdict(henon):
+    """A region smaller than the lemma's square, a basis claimed trapping for a box f does not keep, and a
+    refuted period with orbits are rejected."""
+    c = copy.deepcopy(henon[1].certificate)
+    c["claim"]["region"][0] = {"lo": "-14/10", "hi": "14/10"}
+    _fails(c, "x-range does not contain")
+    q = copy.deepcopy(certify.orbits(QUAD, 1, domain="-3,3;-3,3").certificate)
+    q["claim"].update(basis="trapping", trap=8)
+    _fails(q, "f(B) is not shown inside B")
+    c = copy.deepcopy(henon[4].certificate)
+    c["claim"]["question"] = "period"
+    c["verdict"] = "refuted"
+    _fails(c, "the verdict is proved")
+
+
+def test_work_budget_counted_before_the_work(monkeypatch):
+    """A work cap below what the tree needs stops the kernel (and the certifier says undecided, naming it)."""
+    good = certify.orbits(HENON, 5).certificate
+    monkeypatch.setattr(N, "MAX_SUB_WORK", 1000)
+    _fails(good, "beyond the checker's limit")
+    res = certify.orbits(HENON, 5)
+    assert res.undecided and "beyond the checker's limit" in res.certificate["reason"]
+
+
+
+def test_trapping_cells_capped(monkeypatch):
+    """The trapping check's cells are counted against MAX_TRAP_CELLS before any image is computed."""
+    cert = certify.orbits("(1/2*x + 1/10*y^2, 1/4*x*y + 1/5)", 1, domain="-1,1").certificate
+    monkeypatch.setattr(N, "MAX_TRAP_CELLS", 10)
+    _fails(cert, "cells for the trapping check")
