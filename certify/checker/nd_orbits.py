@@ -55,7 +55,7 @@ from flint import arb, arb_mat, fmpq
 
 from certify.certificates import interval_parse, q_str
 from certify.checker.polymap import PolyMap, parse_polymap, polymap_text
-from certify.checker.statement import Failure, Statement, ball_text, whole
+from certify.checker.statement import Failure, Statement, ball_text, undecided, whole
 
 __all__ = ["henon_form", "region_square", "box_graph", "walks", "count_zeros", "search", "polymap_orbits",
            "cycle_search", "trapping", "search_cycles", "cycle_entries", "polymap_cycles", "MAX_SUB_WORK", "MAX_CYCLE_PERIOD",
@@ -373,6 +373,23 @@ def _propagate(m, box: list, rounds: int = 3, square: bool = False):
     return out
 
 
+def _krawczyk_test(m, box: list) -> tuple:
+    """Krawczyk on the half-open product box: (None, None) when K(X) misses X (no zero); (K, None) when K(X)
+    lies in the interior of X (a unique zero, in K); else (K, X meet K(X)) as a half-open product."""
+    K = _krawczyk(m, box)
+    inner, meet = True, []
+    for k, (lo, hi, closed) in enumerate(box):
+        u = K[k, 0]
+        if u < arb(lo) or u > arb(hi):
+            return None, None
+        if not (u > arb(lo) and u < arb(hi)):
+            inner = False
+        new_lo = max(lo, u.lower().fmpq()) if u.is_finite() else lo
+        new_hi = min(hi, u.upper().fmpq()) if u.is_finite() else hi
+        meet.append((new_lo, new_hi, closed or new_hi < hi))
+    return (K, None) if inner else (K, meet)
+
+
 def count_zeros(m: PolyMap, box: list, work: _Work, depth: int = 0) -> list:
     """The zeros of the cyclic system in the half-open product `box` (p n triples (lo, hi, closed):
     [lo, hi) or, when closed, [lo, hi]), each as its Krawczyk enclosure K (a ball column)."""
@@ -382,19 +399,9 @@ def count_zeros(m: PolyMap, box: list, work: _Work, depth: int = 0) -> list:
         return []
     if any(not lo < hi for lo, hi, _ in box):
         raise Failure("a walk's product shrank to a face: its zero is not decided")
-    K = _krawczyk(m, box)
-    inner, meet = True, []
-    for k, (lo, hi, closed) in enumerate(box):
-        u = K[k, 0]
-        if u < arb(lo) or u > arb(hi):
-            return []
-        if not (u > arb(lo) and u < arb(hi)):
-            inner = False
-        new_lo = max(lo, u.lower().fmpq()) if u.is_finite() else lo
-        new_hi = min(hi, u.upper().fmpq()) if u.is_finite() else hi
-        meet.append((new_lo, new_hi, closed or new_hi < hi))
-    if inner:
-        return [_tighten(m, K)]
+    K, meet = _krawczyk_test(m, box)
+    if meet is None:
+        return [] if K is None else [_tighten(m, K)]
     if depth >= MAX_DEPTH:
         raise Failure(f"a walk's product is neither excluded nor solved after {MAX_DEPTH} bisections")
     k = max(range(len(meet)), key=lambda k: meet[k][1] - meet[k][0])
@@ -480,6 +487,26 @@ def _point_text(K, t: int, n: int) -> str:
     return ", ".join(ball_text(K[t * n + i, 0], 6).removeprefix("in ") for i in range(n))
 
 
+def _one_fact(ev, name: str, keys: tuple) -> None:
+    """The evidence is one fact `name` with exactly the fields `keys`, else a Failure."""
+    if not (isinstance(ev, list) and len(ev) == 1 and isinstance(ev[0], dict)
+            and set(ev[0]) == {"fact", *keys} and ev[0]["fact"] == name):
+        raise Failure(f"a decided orbit list has one {name} fact ({', '.join(keys)})")
+
+
+def _bind(cert: dict, name: str, keys: tuple, found: dict, entries: list, p: int, what: str) -> None:
+    """The fact's fields, the orbit list and the count equal the kernel's own derivation, else a Failure."""
+    fact = cert["evidence"][0]
+    for key in keys:
+        if fact[key] != found[key]:
+            raise Failure(f"{name}: {key} is {found[key]!r} by the kernel's own {what}, not {fact[key]!r}")
+    if cert.get("orbits") != entries:
+        raise Failure(f"orbits: the kernel finds {len(entries)} orbit(s) of minimal period {p} (as listed by its "
+                      f"own search); the certificate's list differs")
+    if cert.get("count") != len(entries):
+        raise Failure(f"count must be {len(entries)}, the number of orbits of minimal period {p}")
+
+
 def polymap_orbits(prog, cert: dict) -> Statement:
     """Every orbit of minimal period p of a Hénon-type map, each unique in its Krawczyk enclosure, with
     its stability; the list is complete (region lemma, exclusion cover, walks).
@@ -497,25 +524,13 @@ def polymap_orbits(prog, cert: dict) -> Statement:
     head = f"the map {polymap_text(m)}"
     ev = cert["evidence"]
     if cert["verdict"] == "undecided":
-        if ev != [] or "orbits" in cert or "count" in cert:
-            raise Failure("an undecided certificate claims nothing: no facts, no orbits, no count")
-        return Statement(f"undecided: nothing is claimed about orbits of period {p} of {head}", 0)
+        return undecided(cert, ("orbits", "count"), f"orbits of period {p} of {head}")
     if cert["verdict"] != "proved":
         raise Failure("orbit lists of polynomial maps are proved or undecided")
-    if not (isinstance(ev, list) and len(ev) == 1 and isinstance(ev[0], dict)
-            and set(ev[0]) == {"fact", "grid", "cells", "edges", "walks", "tests"}
-            and ev[0]["fact"] == "exclusion_cover"):
-        raise Failure("a proved orbit list has one exclusion_cover fact (grid, cells, edges, walks, tests)")
+    _one_fact(ev, "exclusion_cover", ("grid", "cells", "edges", "walks", "tests"))
     found = search(m, region, start, levels, p)
-    for key in ("grid", "cells", "edges", "walks", "tests"):
-        if ev[0][key] != found[key]:
-            raise Failure(f"exclusion_cover: {key} is {found[key]!r} by the kernel's own cover, not {ev[0][key]!r}")
     entries = orbit_entries(found)
-    if cert.get("orbits") != entries:
-        raise Failure(f"orbits: the kernel finds {len(entries)} orbit(s) of minimal period {p} (walks, boxes and "
-                      f"stability as listed by its own search); the certificate's list differs")
-    if cert.get("count") != len(entries):
-        raise Failure(f"count must be {len(entries)}, the number of orbits of minimal period {p}")
+    _bind(cert, "exclusion_cover", ("grid", "cells", "edges", "walks", "tests"), found, entries, p, "cover")
     xlo, xhi, ylo, yhi = region
     plural = "" if len(entries) == 1 else "s"
     noun = f"fixed point{plural}" if p == 1 else f"orbit{plural} of minimal period {p}"
@@ -625,21 +640,10 @@ def cycle_search(m, region: list, p: int) -> dict:
             units.tests += 1
             if any(not lo < hi for lo, hi, _ in box):
                 raise Failure("a product shrank to a face: its zero is not decided")
-            K = _krawczyk(m, box)
-            inner, meet, empty = True, [], False
-            for k, (lo, hi, closed) in enumerate(box):
-                u = K[k, 0]
-                if u < arb(lo) or u > arb(hi):
-                    empty = True
-                    break
-                if not (u > arb(lo) and u < arb(hi)):
-                    inner = False
-                new_lo = max(lo, u.lower().fmpq()) if u.is_finite() else lo
-                new_hi = min(hi, u.upper().fmpq()) if u.is_finite() else hi
-                meet.append((new_lo, new_hi, closed or new_hi < hi))
-            if empty:
+            K, meet = _krawczyk_test(m, box)
+            if K is None:
                 continue
-            if inner:
+            if meet is None:
                 units.spend(4 * per_test, "Krawczyk tests")
                 K = _tighten(m, K)
                 if _decide_leaf(box, K, n, p):
@@ -779,25 +783,14 @@ def polymap_cycles(prog, cert: dict) -> Statement:
     head = f"the map {polymap_text(m)}"
     ev = cert["evidence"]
     if cert["verdict"] == "undecided":
-        if ev != [] or "orbits" in cert or "count" in cert:
-            raise Failure("an undecided certificate claims nothing: no facts, no orbits, no count")
-        return Statement(f"undecided: nothing is claimed about orbits of period {p} of {head}", 0)
+        return undecided(cert, ("orbits", "count"), f"orbits of period {p} of {head}")
     if cert["verdict"] not in ("proved", "refuted") or (question == "orbits" and cert["verdict"] != "proved"):
         raise Failure("a polymap_cycles certificate is proved (orbits; period: some orbit), refuted (period: "
                       "none) or undecided")
-    if not (isinstance(ev, list) and len(ev) == 1 and isinstance(ev[0], dict)
-            and set(ev[0]) == {"fact", "nodes", "tests"} and ev[0]["fact"] == "cycle_subdivision"):
-        raise Failure("a decided cycle list has one cycle_subdivision fact (nodes, tests)")
+    _one_fact(ev, "cycle_subdivision", ("nodes", "tests"))
     found = search_cycles(m, claim)
-    for key in ("nodes", "tests"):
-        if ev[0][key] != found[key]:
-            raise Failure(f"cycle_subdivision: {key} is {found[key]!r} by the kernel's own tree, not {ev[0][key]!r}")
     entries = cycle_entries(found)
-    if cert.get("orbits") != entries:
-        raise Failure(f"orbits: the kernel finds {len(entries)} orbit(s) of minimal period {p} (boxes and stability "
-                      f"as listed by its own search); the certificate's list differs")
-    if cert.get("count") != len(entries):
-        raise Failure(f"count must be {len(entries)}, the number of orbits of minimal period {p}")
+    _bind(cert, "cycle_subdivision", ("nodes", "tests"), found, entries, p, "tree")
     if question == "period" and (cert["verdict"] == "refuted") != (not entries):
         raise Failure(f"the kernel finds {len(entries)} orbit(s) of minimal period {p}: the verdict is "
                       f"{'refuted' if not entries else 'proved'}")

@@ -58,9 +58,20 @@ def default_grid(region: list, p: int) -> dict:
     return {"start": [START, max(1, round(START * h / w))], "levels": LEVELS.get(p, 4)}
 
 
+def _self_check(cert: dict, budget: Budget) -> dict:
+    """The certificate after the kernel's check (when the budget asks for it): undecided if it fails."""
+    from certify.checker import check
+    if budget.self_check:
+        res = check(cert)
+        if not res.ok:
+            for k in ("orbits", "count"):
+                cert.pop(k)
+            cert.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message})")
+    return cert
+
+
 def certify_polymap_orbits(f: PolyMapSpec, p: int, budget: Budget | None = None, grid: dict | None = None) -> dict:
     """The certificate of every orbit of minimal period p of f (proved complete), or undecided."""
-    from certify.checker import check
 
     budget = budget or Budget()
     if p > N.MAX_ND_PERIOD:
@@ -90,13 +101,7 @@ def certify_polymap_orbits(f: PolyMapSpec, p: int, budget: Budget | None = None,
     cert.update(verdict="proved", orbits=entries, count=len(entries))
     cert["evidence"] = [{"fact": "exclusion_cover", **{k: found[k] for k in ("grid", "cells", "edges", "walks",
                                                                               "tests")}}]
-    if budget.self_check:
-        res = check(cert)
-        if not res.ok:
-            for k in ("orbits", "count"):
-                cert.pop(k)
-            cert.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message})")
-    return cert
+    return _self_check(cert, budget)
 
 
 # ----------------------------------------------------------------------------- subdivision (claim polymap_cycles)
@@ -160,7 +165,6 @@ def certify_polymap_cycles(f: PolyMapSpec, p: int, budget: Budget | None = None,
     """The certificate of every orbit of minimal period p of f by the subdivision of the cyclic system
     (claim polymap_cycles): proved complete (question "orbits"), or refuted when there is none (question
     "period"), or undecided. The search is the kernel's own; the certificate passes `check`."""
-    from certify.checker import check
 
     budget = budget or Budget()
     if p > N.MAX_CYCLE_PERIOD:
@@ -187,13 +191,7 @@ def certify_polymap_cycles(f: PolyMapSpec, p: int, budget: Budget | None = None,
     cert.update(verdict="refuted" if question == "period" and not entries else "proved", orbits=entries,
                 count=len(entries))
     cert["evidence"] = [{"fact": "cycle_subdivision", "nodes": found["nodes"], "tests": found["tests"]}]
-    if budget.self_check:
-        res = check(cert)
-        if not res.ok:
-            for k in ("orbits", "count"):
-                cert.pop(k)
-            cert.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message})")
-    return cert
+    return _self_check(cert, budget)
 
 
 def float_cycle(f: PolyMapSpec, p: int, starts: int = 400, radius: float = 3.0, seed: int = 0):
