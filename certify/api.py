@@ -344,7 +344,8 @@ def period(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=N
            input=None) -> Result:
     """Prove or refute: f has a point of minimal period p (on `domain`, an interval f maps into
     itself, if given; else on all of R). For an nn.RNN state_dict, `input` holds the input at a
-    constant vector (a list of numbers, or "0.1,0.2")."""
+    constant vector (a list of numbers, or "0.1,0.2"). For a polynomial map of R^n, `domain` is a box
+    ("LO,HI;LO,HI" or n pairs): refuted then means no such point in the box."""
     return _periodic("period", f, p, domain, max_cells, max_prec, timeout, progress, input)
 
 
@@ -353,7 +354,8 @@ def orbits(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=N
     """Every orbit of minimal period p, with a proof that the list is complete. For a PLRNN (a file
     or a certify.maps.plrnn.PLRNN) p may be a range "1..8": every cycle of each period in it, with
     stability; completeness per period by enumeration (n p <= cap) or the pruned itinerary search
-    (at most max_nodes nodes per period), else "found, not proved complete"."""
+    (at most max_nodes nodes per period), else "found, not proved complete". For a polynomial map of R^n
+    (Hénon type, or any with `domain` a box "LO,HI;LO,HI"): Galias' subdivision of the cyclic system."""
     if _is_plrnn(f):
         if domain is not None or max_cells is not None:
             raise CertifyError("a PLRNN takes `orbits` without --domain and --max-cells")

@@ -254,3 +254,17 @@ def test_trapping_cells_capped(monkeypatch):
     cert = certify.orbits("(1/2*x + 1/10*y^2, 1/4*x*y + 1/5)", 1, domain="-1,1").certificate
     monkeypatch.setattr(N, "MAX_TRAP_CELLS", 10)
     _fails(cert, "cells for the trapping check")
+
+
+def test_negative_b_and_a_cycle_at_the_corner():
+    """henon(a=1.4, b=-0.3): 2, 1, 2, 2, 2, 3 orbits of periods 1..6 (the float oracle's), its rational fixed
+    point (-10/7, 3/7) at the corner of the lemma's square handled by the widened square; an attracting 2-cycle."""
+    got = [certify.orbits("henon(a=1.4, b=-0.3)", p).certificate for p in range(1, 7)]
+    assert [c["count"] for c in got] == [2, 1, 2, 2, 2, 3] == [henon_oracle(1.4, -0.3, p) for p in range(1, 7)]
+    assert got[0]["claim"]["region"][0]["hi"] == "9980/6979"
+    assert [o["stability"] for o in got[1]["orbits"]] == ["attracting"]
+
+
+def test_conjugate_form_has_the_same_counts(henon):
+    """(7/5 - x^2 + 3/10 y, x), conjugate to the Hénon map by (x, y) -> (a x, a y / b), has the same counts."""
+    assert [certify.orbits("(7/5 - x^2 + 3/10*y, x)", p).certificate["count"] for p in range(1, 8)] == GALIAS[:7]
