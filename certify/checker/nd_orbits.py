@@ -553,8 +553,8 @@ def polymap_orbits(prog, cert: dict) -> Statement:
 # half-open halves, so the leaves partition B^p and every zero of the cyclic system in B^p lies in one leaf.
 
 MAX_CYCLE_PERIOD = 24      # the claim's period (subdivision)
-MAX_SUB_WORK = 200_000_000  # work units: a node costs p (terms + n), a Krawczyk test (n p)^3, counted before
-                            # (7.4 million units take about 2 s: P = 14 of the Hénon map)
+MAX_SUB_WORK = 200_000_000  # work units (_eval_cost): a node costs p evaluations of f, a Krawczyk test
+                            # (n p)^3 and 2 n p evaluations; counted before the work
 MAX_SUB_DEPTH = 400         # bisections along one branch of the tree
 MAX_TRAP_CELLS = 200_000    # cells of the trapping-region check f(B) in B
 SPLIT = fmpq(127, 256)      # a side is split at this fraction, off the middle: simple rational cycles
@@ -575,8 +575,13 @@ class _Units:
             raise Failure(f"more than {MAX_SUB_WORK} work units ({what}): beyond the checker's limit")
 
 
-def _terms(m) -> int:
-    return sum(len(c) for c in m.terms) if hasattr(m, "terms") else 4
+def _eval_cost(m) -> int:
+    """Work units of one ball evaluation of f: each term's n exponents, each variable's powers up to the
+    largest exponent, and the n components (the Hénon-type form: its 4 terms in the plane)."""
+    if not hasattr(m, "terms"):
+        return 4 * 2 + 2 * 2 + 2
+    top = max((k for comp in m.terms for _, e in comp for k in e), default=0)
+    return m.n * sum(len(c) for c in m.terms) + m.n * top + m.n
 
 
 def _first_least(box: list, n: int, p: int):
@@ -619,8 +624,8 @@ def cycle_search(m, region: list, p: int) -> dict:
     Failure (a cap, a leaf not decided)."""
     n = m.n
     units = _Units()
-    per_node = p * (_terms(m) + n)
-    per_test = (n * p) ** 3
+    per_node = p * _eval_cost(m)
+    per_test = (n * p) ** 3 + 2 * n * p * _eval_cost(m)
     wide = max(hi - lo for lo, hi in region)
     small = wide / KRAWCZYK_SHARE
     stack = [([(lo, hi, True) for lo, hi in region] * p, 0)]
