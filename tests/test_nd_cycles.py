@@ -268,3 +268,25 @@ def test_negative_b_and_a_cycle_at_the_corner():
 def test_conjugate_form_has_the_same_counts(henon):
     """(7/5 - x^2 + 3/10 y, x), conjugate to the Hénon map by (x, y) -> (a x, a y / b), has the same counts."""
     assert [certify.orbits("(7/5 - x^2 + 3/10*y, x)", p).certificate["count"] for p in range(1, 8)] == GALIAS[:7]
+
+
+@pytest.mark.parametrize("spec, f, jac", [
+    ("(2 - x^3 + 1/5*y, x)", lambda z: (2 - z[0] ** 3 + z[1] / 5, z[0]), lambda z: [[-3 * z[0] ** 2, 0.2], [1, 0]]),
+    ("(1 + 1/10*x - 7/5*x^2 + y, 3/10*x)", lambda z: (1 + z[0] / 10 - 1.4 * z[0] ** 2 + z[1], 0.3 * z[0]),
+     lambda z: [[0.1 - 2.8 * z[0], 1], [0.3, 0]]),
+])
+def test_region_lemma_for_polynomial_henon_maps(spec, f, jac):
+    """(P(x) + s y, b x) with deg P >= 2 (cubic; quadratic with a linear term): every orbit in the plane, by the
+    region lemma for that form, counted as the float oracle counts them in the lemma's square (periods 1..4)."""
+    for p in range(1, 5):
+        c = certify.orbits(spec, p).certificate
+        assert c["verdict"] == "proved" and "region lemma for (P(x) + s y, b x)" in check(c).statement
+        R, Y = (float(Fraction(v["hi"])) * 1.01 for v in c["claim"]["region"])
+        assert c["count"] == newton_cycles(f, jac, p, [(-R, R), (-Y, Y)], starts=40)
+
+
+def test_tamper_polynomial_henon_region():
+    """A square smaller than the lemma's R for (2 - x^3 + y/5, x) is rejected (q(R) < 0 there)."""
+    c = copy.deepcopy(certify.orbits("(2 - x^3 + 1/5*y, x)", 1).certificate)
+    c["claim"]["region"][0] = {"lo": "-3/2", "hi": "3/2"}
+    _fails(c, "x-range does not contain")

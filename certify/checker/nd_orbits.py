@@ -58,7 +58,7 @@ from certify.checker.polymap import PolyMap, parse_polymap, polymap_text
 from certify.checker.statement import Failure, Statement, ball_text, undecided, whole
 
 __all__ = ["henon_form", "region_square", "box_graph", "walks", "count_zeros", "search", "polymap_orbits",
-           "cycle_search", "trapping", "search_cycles", "cycle_entries", "polymap_cycles", "MAX_SUB_WORK", "MAX_CYCLE_PERIOD",
+           "cycle_search", "trapping", "poly_henon_form", "region_poly", "search_cycles", "cycle_entries", "polymap_cycles", "MAX_SUB_WORK", "MAX_CYCLE_PERIOD",
            "MAX_ND_PERIOD", "MAX_ND_CELLS", "MAX_ND_WALKS", "MAX_ND_TESTS", "MAX_ND_PAIRS", "MAX_ND_STEPS", "MAX_DEPTH", "MAX_GRID", "MAX_LEVELS"]
 
 MAX_ND_PERIOD = 12        # the claim's period (walks)
@@ -694,12 +694,81 @@ def trapping(m, region: list, cells: int) -> None:
         idx[k] += 1
 
 
+def poly_henon_form(m: PolyMap) -> tuple:
+    """(P, s, b) when f(x, y) = (P(x) + s y, b x) with P = {k: a_k} of degree d >= 2 (exact), b != 0 and any s
+    (the Hénon type is d = 2 without a linear term), else a Failure."""
+    if m.n != 2:
+        raise Failure("a region lemma is known here for maps of the plane (P(x) + s y, b x) only")
+    first = {e: c for c, e in m.terms[0]}
+    second = {e: c for c, e in m.terms[1]}
+    if set(second) != {(1, 0)} or any(e[1] != 0 and e != (0, 1) for e in first):
+        raise Failure("the map is not of the form (P(x) + s y, b x): no region lemma applies")
+    P = {e[0]: c for e, c in first.items() if e[1] == 0}
+    if max(P, default=0) < 2:
+        raise Failure("the region lemma needs P(x) of degree >= 2 in (P(x) + s y, b x)")
+    return P, first.get((0, 1), fmpq(0)), second[(1, 0)]
+
+
+def region_poly(m: PolyMap, region) -> tuple:
+    """The region (xlo, xhi, ylo, yhi) exact, checked to contain [-R, R] x [-Y, Y] with R > 0, q(R) >= 0 and
+    Y >= |b| R, where q(r) = |a_d| r^d - sum_{0<k<d} |a_k| r^k - (1 + |s b|) r - |a_0| (the region lemma for
+    (P(x) + s y, b x), docs/plane-orbits.md). Returns it and R.
+
+    Lemma. Let M = max_t |x_t| over a periodic orbit, attained at t. P(x_t) = x_{t+1} - s b x_{t-1}, so
+    |a_d| M^d - sum_{k<d} |a_k| M^k <= |P(x_t)| <= (1 + |s b|) M: q(M) <= 0. q(r) / r^d is strictly
+    increasing on r > 0 (every lower term has a negative power of r and 1 + |s b| > 0), so M > R would give
+    q(M) / M^d > q(R) / R^d >= 0. Hence M <= R, and |y_t| = |b| |x_{t-1}| <= |b| R <= Y."""
+    P, s, b = poly_henon_form(m)
+    d = max(P)
+    if not (isinstance(region, list) and len(region) == 2):
+        raise Failure("the region is a list of two intervals (x, y)")
+    (xlo, xhi), (ylo, yhi) = (interval_parse(v) for v in region)
+    R, Y = min(-xlo, xhi), min(-ylo, yhi)
+    q = abs(P[d]) * R ** d - sum((abs(c) * R ** k for k, c in P.items() if 0 < k < d), fmpq(0)) \
+        - (1 + abs(s * b)) * R - abs(P.get(0, fmpq(0)))
+    if not R > 0 or q < 0:
+        raise Failure(f"the region's x-range does not contain [-R, R] with q(R) >= 0 (R = {q_str(R)}): "
+                      f"periodic points may lie outside it")
+    if Y < abs(b) * R:
+        raise Failure(f"the region's y-range does not contain [-|b| R, |b| R] (R = {q_str(R)})")
+    return (xlo, xhi, ylo, yhi), R
+
+
+class _PolyHenon:
+    """(P(x) + s y, b x) in balls: the kernel's PolyMap for f and Df, and f^-1 (x = y' / b,
+    y = (x' - P(x)) / s) for the backward contraction."""
+
+    n = 2
+
+    def __init__(self, m: PolyMap):
+        P, s, b = poly_henon_form(m)
+        self.m, self.terms = m, m.terms
+        self.P = [(arb(c), k) for k, c in sorted(P.items())]
+        self.s, self.b = arb(s), arb(b)
+
+    def ball(self, X) -> list:
+        return self.m.ball(X)
+
+    def jacobian(self, X) -> list:
+        return self.m.jacobian(X)
+
+    def inverse(self, X):
+        """f^-1 over the ball vector X, or None when s = 0 (f is not invertible)."""
+        if self.s == 0:
+            return None
+        x = X[1] / self.b
+        return [x, (X[0] - sum((c * x ** k for c, k in self.P), arb(0))) / self.s]
+
+
 def _kernel_map(m: PolyMap):
-    """The Hénon-type form (with its inverse, a sharper contraction) when the map has it, else the map."""
-    try:
-        return _Henon(m)
-    except Failure:
-        return m
+    """The Hénon-type form (with its inverse and the square-root contraction) when the map has it, else
+    (P(x) + s y, b x) with its inverse, else the map."""
+    for form in (_Henon, _PolyHenon):
+        try:
+            return form(m)
+        except Failure:
+            continue
+    return m
 
 
 def cycle_stability(m, K: arb_mat, p: int) -> str:
@@ -732,8 +801,9 @@ def cycle_region(m: PolyMap, claim: dict) -> tuple:
     if basis != "trapping" and trap != 0:
         raise Failure("trap (cells per axis of the trapping check) is 0 unless the basis is trapping")
     if basis == "region_lemma":
-        _, R = region_square(m, reg)
-        return region, basis, (f"every periodic point lies in B = {text} (region lemma, R = {q_str(R)})")
+        _, R = region_poly(m, reg)
+        return region, basis, (f"every periodic point lies in B = {text} (region lemma for (P(x) + s y, b x), "
+                               f"R = {q_str(R)})")
     if basis == "trapping":
         trapping(m, region, whole(trap, "trap (cells per axis)", 1, MAX_TRAP_CELLS))
         return region, basis, (f"B = {text} is forward-invariant, f(B) in B (checked on {trap}^{m.n} cells), "
@@ -775,8 +845,8 @@ def polymap_cycles(prog, cert: dict) -> Statement:
     rational cycles do not sit on faces) into half-open parts. The leaves partition
     B^p, so the count is exact; a tie or a branch deeper than MAX_SUB_DEPTH is a Failure.
 
-    Basis (why every counted cycle is a cycle of the statement): region_lemma (Hénon type: every
-    periodic point lies in B, `region_square`), trapping (f(B) in B checked on a grid of cells: a cycle
+    Basis (why every counted cycle is a cycle of the statement): region_lemma ((P(x) + s y, b x) with deg P >= 2:
+    every periodic point lies in B, `region_poly`), trapping (f(B) in B checked on a grid of cells: a cycle
     meeting B lies in B), domain (the statement is about the cycles contained in B).
     Checked: the map, the region and its basis, the tree re-derived by the kernel with its work counted
     before it is done, the fields `count` and `orbits` and the fact's counts against the kernel's own."""

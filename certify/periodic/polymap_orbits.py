@@ -21,7 +21,7 @@ from certify.checker.semantics import workprec
 from certify.errors import CertifyError
 from certify.maps.polymap import PolyMapSpec
 
-__all__ = ["certify_polymap_orbits", "region_for", "default_grid", "certify_polymap_cycles", "cycles_claims", "certify_polymap_period", "float_cycle"]
+__all__ = ["certify_polymap_orbits", "region_for", "default_grid", "certify_polymap_cycles", "cycles_claims", "certify_polymap_period", "float_cycle", "region_for_poly"]
 
 START = 16                 # starting cells along x (y in proportion)
 LEVELS = {1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 3, 7: 3}   # refinement rounds by period (4 beyond: finer for longer)
@@ -139,10 +139,42 @@ def _trap(m, region: list) -> int:
     return 0
 
 
+def region_for_poly(m, widen: int = 0) -> list:
+    """[[-R, R], [-Y, Y]] for (P(x) + s y, b x): the least of a few simple fractions R >= R0 with q(R) >= 0
+    exactly (q of the kernel's region_poly, R0 its positive root found in floats), Y = |b| R; with `widen`,
+    both times (1 + widen / 997). A CertifyError when the map has no region lemma (b = 0 has no term b x)."""
+    try:
+        P, s, b = N.poly_henon_form(m)
+    except Failure as e:
+        raise CertifyError(f"{e}: give a box with --domain (every cycle contained in it is listed, "
+                           f"and when f(B) lies in B every cycle meeting it)") from None
+    P = {k: Fraction(int(c.p), int(c.q)) for k, c in P.items()}
+    s, b = Fraction(int(s.p), int(s.q)), Fraction(int(b.p), int(b.q))
+    d = max(P)
+
+    def q(r):
+        return abs(P[d]) * r ** d - sum(abs(c) * r ** k for k, c in P.items() if 0 < k < d) \
+            - (1 + abs(s * b)) * r - abs(P.get(0, 0))
+    lo, hi = 0.0, 1.0
+    while float(q(Fraction(hi))) < 0:
+        lo, hi = hi, 2 * hi
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if float(q(Fraction(mid))) < 0 else (lo, mid)
+    for den in (10, 100, 1000, 10 ** 6, 10 ** 12):
+        R = Fraction(hi).limit_denominator(den)
+        for cand in (R, R + Fraction(1, den)):
+            if cand > 0 and q(cand) >= 0:
+                cand *= 1 + Fraction(widen, 997)
+                Y = abs(b) * cand
+                return [{"lo": _s(-cand), "hi": _s(cand)}, {"lo": _s(-Y), "hi": _s(Y)}]
+    raise CertifyError("no rational radius found for the region lemma")  # pragma: no cover (q > 0 beyond R0)
+
+
 def cycles_claims(f: PolyMapSpec, p: int, domain=None) -> list:
     """The claims to try, in order: with a domain B, basis trapping (when f(B) in B is shown) or domain;
-    without one, the region lemma's square (Hénon type only) and, when a zero sits on a face of it, the
-    square widened by 1/997."""
+    without one, the region lemma's square (maps (P(x) + s y, b x), deg P >= 2) and, when a zero sits on
+    a face of it, the square widened by 1/997."""
     m = f.kernel
     if domain is not None:
         if len(domain) != m.n:
@@ -151,13 +183,8 @@ def cycles_claims(f: PolyMapSpec, p: int, domain=None) -> list:
         trap = _trap(m, region)
         return [{"kind": "polymap_cycles", "p": p, "region": region, "basis": "trapping" if trap else "domain",
                  "trap": trap}]
-    try:
-        N.henon_form(m)  # b = 0 has no term b x: not of Hénon type, refused here
-    except Failure as e:
-        raise CertifyError(f"{e}: give a box with --domain (every cycle contained in it is listed, "
-                           f"and when f(B) lies in B every cycle meeting it)") from None
-    return [{"kind": "polymap_cycles", "p": p, "region": region_for(m, widen), "basis": "region_lemma", "trap": 0}
-            for widen in (0, 1)]
+    return [{"kind": "polymap_cycles", "p": p, "region": region_for_poly(m, widen), "basis": "region_lemma",
+             "trap": 0} for widen in (0, 1)]
 
 
 def certify_polymap_cycles(f: PolyMapSpec, p: int, budget: Budget | None = None, domain=None,
@@ -242,13 +269,12 @@ def certify_polymap_period(f: PolyMapSpec, p: int, budget: Budget | None = None,
     region lemma's square decides it (proved with the certified orbits, refuted when there are none). With
     a domain B: proved, or refuted for B ("no point of minimal period p in B"). Otherwise a float cycle is
     looked for and proved by the subdivision of a box around it (only a proof counts there)."""
-    from certify.checker.statement import Failure as _F
     if domain is not None:
         return certify_polymap_cycles(f, p, budget, domain=domain, question="period")
     try:
-        N.henon_form(f.kernel)
+        N.poly_henon_form(f.kernel)
         return certify_polymap_cycles(f, p, budget, question="period")
-    except (_F, CertifyError):
+    except Failure:
         pass
     Z = float_cycle(f, p)
     box = cycle_domain(Z) if Z is not None else None

@@ -43,7 +43,7 @@ def render_polymap_orbits(cert: dict) -> str:
     return "\n".join(out)
 
 
-_BASIS = {"region_lemma": "holds every periodic point (region lemma for Hénon type, checked exactly)",
+_BASIS = {"region_lemma": "holds every periodic point (region lemma for (P(x) + s y, b x), checked exactly)",
           "trapping": "is forward-invariant, f(B) in B (checked in balls on {trap}^{n} cells): every cycle meeting B "
                       "lies in B",
           "domain": "the domain: the cycles contained in B are listed (cycles leaving B are not looked at)"}
