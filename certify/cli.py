@@ -153,7 +153,10 @@ def _stability(args) -> int:
     from certify.reporting.rnn import render_multipliers
 
     if _api()._is_polymap(args.map):  # every orbit of period P of a polynomial map, each with its stability
-        return _emit(args, _api().orbits(args.map, args.period, timeout=args.timeout, progress=_progress_fn()))
+        return _emit(args, _api().orbits(args.map, args.period, domain=args.domain, timeout=args.timeout,
+                                         progress=_progress_fn()))
+    if args.domain is not None:
+        raise CertifyError("--domain applies to polynomial maps; an RNN's stability takes none")
     if not is_rnn_file(args.map):
         raise CertifyError(f"certify stability reads an n-dimensional RNN file (JSON with \"kind\": \"rnn\", or an "
                            f"nn.RNN state_dict), not {args.map!r}; for 1D maps see certify lyapunov")
@@ -650,8 +653,10 @@ def _parser() -> argparse.ArgumentParser:
     lp.add_argument("--out", help="write the certificate to this file (atomically)")
     sb = sub.add_parser("stability", help="an RNN's certified cycle of period P: attracting, repelling or a saddle "
                                            "with its unstable directions, and enclosures of its multipliers")
-    sb.add_argument("map", help="an n-dimensional RNN file (JSON with \"kind\": \"rnn\", or an nn.RNN state_dict)")
+    sb.add_argument("map", help="an n-dimensional RNN file (JSON with \"kind\": \"rnn\", or an nn.RNN state_dict), "
+                                "or a polynomial map (\"henon(a=1.4, b=0.3)\"): every orbit of period P with its stability")
     sb.add_argument("--period", "-p", required=True, help="the period P >= 1")
+    sb.add_argument("--domain", help="a polynomial map's box LO,HI;LO,HI (one interval per variable)")
     _input_argument(sb)
     sb.add_argument("--max-prec", type=int, default=1024, help="largest precision in bits (default 1024)")
     sb.add_argument("--timeout", type=float, default=None, help=_TIMEOUT_HELP)

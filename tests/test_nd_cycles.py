@@ -196,6 +196,8 @@ def test_cli_domain_and_stability(capsys):
     assert "exactly 1 fixed point in B (complete)" in capsys.readouterr().out
     assert main(["stability", HENON, "-p", "2"]) == 0
     assert "saddle" in capsys.readouterr().out
+    assert main(["stability", "(1/2*x + 1/10*y^2, 1/4*x*y + 1/5)", "-p", "1", "--domain", "-1,1"]) == 0
+    assert "attracting" in capsys.readouterr().out
 
 
 def _fails(cert, words: str):

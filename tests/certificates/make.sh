@@ -71,7 +71,14 @@ gen plrnn_cycles.json            lyapunov ../../proofs/plrnn2d.json -p 3
 gen plrnn_incomplete.json        lyapunov ../../proofs/plrnn2d.json -p 2 --cap 2
 gen plrnn_singular.json          lyapunov nets/plrnn_flip.json -p 2
 gen plrnn_undecided.json         lyapunov nets/plrnn_escape.json -p 2 --cap 0 --spectrum --steps 200
-gen polymap_orbits.json         orbits "henon(a=1.4, b=0.3)" -p 2
+# the closed-walk method (claim polymap_orbits): `certify orbits` now writes polymap_cycles, so from Python
+python -c 'from certify.api import Result; from certify.certificates import write_atomic
+from certify.maps.polymap import parse_polymap_spec; from certify.periodic.polymap_orbits import certify_polymap_orbits
+f = parse_polymap_spec("henon(a=1.4, b=0.3)"); write_atomic("polymap_orbits.json", Result.of("orbits", certify_polymap_orbits(f, 2), f).certificate_json)' && echo "wrote polymap_orbits.json"
+gen polymap_cycles.json          orbits "henon(a=1.4, b=0.3)" -p 2
+gen polymap_cycles_refuted.json  period "henon(a=1.4, b=0.3)" -p 3
+gen polymap_cycles_domain.json   orbits "(x^2 - y, x + 1/2*y)" -p 1 --domain "-3,3;-3,3"
+gen polymap_cycles_trapping.json orbits "(1/2*x + 1/10*y^2, 1/4*x*y + 1/5)" -p 1 --domain -1,1
 phase() { local out=$1; shift; certify phase "$@" --cert "$out" >/dev/null; rc=$?; [ $rc -le 3 ] || exit $rc; echo "wrote $out ($rc)"; }
 phase phase.json                 "skew_tent(aL, aR, 1)" --x aL --y aR --range=-3,3,-3,3 --grid 4 --depth 1
 phase phase_chaos.json           "skew_tent(aL, aR, 1)" --x aL --y aR --range=3/2,5/2,-3/2,-5/4 --grid 1 --depth 1
