@@ -228,24 +228,6 @@ def _is_polymap(f) -> bool:
     return isinstance(f, PolyMapSpec) or is_polymap_spec(f)
 
 
-def _polymap_orbits(f, p, timeout, progress) -> Result:
-    """orbits for a Hénon-type map of the plane: every orbit of minimal period p, proved complete."""
-    from certify import limits
-    from certify.maps.polymap import PolyMapSpec, parse_polymap_spec
-    from certify.periodic.polymap_orbits import certify_polymap_orbits, default_grid, region_for
-
-    f = f if isinstance(f, PolyMapSpec) else parse_polymap_spec(f)
-    region = region_for(f.kernel)
-
-    def undecided(reason):
-        from certify.certificates import SCHEMA
-        return {"schema": SCHEMA, "map": {"given": f.given, "canonical": f.canonical, "class": "polynomial"},
-                "claim": {"kind": "polymap_orbits", "p": p, "region": region, "grid": default_grid(region, p)},
-                "verdict": "undecided", "precision": 64, "evidence": [], "reason": reason}
-    cert = limits.guard(_timeout(timeout), lambda: certify_polymap_orbits(f, p, _budget(None, progress)), undecided)
-    return Result.of("orbits", cert, f)
-
-
 def polymap_box(domain, n: int) -> list:
     """A box of R^n from "LO,HI;LO,HI;..." (one interval per variable; one interval alone stands for every
     variable) or a sequence of n (lo, hi) pairs: n exact (lo, hi) with lo < hi."""

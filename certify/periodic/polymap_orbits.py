@@ -32,23 +32,13 @@ def _s(q: Fraction) -> str:
 
 
 def region_for(m, widen: int = 0) -> list:
-    """[[-R, R], [-Y, Y]]: the least of a few simple fractions R >= R0 with q(R) >= 0 (exactly), Y = |b| R;
-    with `widen`, R and Y times (1 + widen / 997) (q grows beyond R0), which moves the region's edges and
-    grid lines off periodic points that sit exactly on them (a rational orbit at the corner of the square)."""
+    """The region of the closed-walk method (Hénon type only): `region_for_poly`'s square, whose widening
+    moves the region's edges and grid lines off periodic points that sit exactly on them."""
     try:
-        c, a, s, b = (Fraction(int(v.p), int(v.q)) for v in N.henon_form(m))
+        N.henon_form(m)
     except Failure as e:
         raise CertifyError(f"orbits of a polynomial map in several variables: {e}") from None
-    k = 1 + abs(s * b)
-    r0 = (float(k) + math.sqrt(float(k) ** 2 + 4 * float(a) * float(abs(c)))) / (2 * float(a))
-    for den in (10, 100, 1000, 10 ** 6):
-        R = Fraction(r0).limit_denominator(den)
-        for cand in (R, R + Fraction(1, den)):
-            if cand > 0 and a * cand * cand - k * cand - abs(c) >= 0:
-                cand *= 1 + Fraction(widen, 997)
-                Y = abs(b) * cand if b != 0 else Fraction(1, 16)
-                return [{"lo": _s(-cand), "hi": _s(cand)}, {"lo": _s(-Y), "hi": _s(Y)}]
-    raise CertifyError("no rational radius found for the region lemma")  # pragma: no cover (q grows without bound)
+    return region_for_poly(m, widen)
 
 
 def default_grid(region: list, p: int) -> dict:
