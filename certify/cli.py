@@ -466,7 +466,8 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("map", help="a family like 'logistic(r=3.83)', a formula in x, or a weights file")
         _activation_argument(sp)
         sp.add_argument("--period", "-p", required=True, help="the period P >= 1")
-        sp.add_argument("--domain", help="LO,HI: work on an interval f maps into itself (default: all of R)")
+        sp.add_argument("--domain", help="LO,HI: work on an interval f maps into itself (default: all of R); for a "
+                                         "polynomial map of R^n a box LO,HI;LO,HI (one interval per variable)")
         sp.add_argument("--json", action="store_true", help="print the certificate (JSON) on stdout")
         sp.add_argument("--out", help="write the certificate to this file (atomically)")
         sp.add_argument("--plot", help="write a cobweb plot of the orbit(s) to this .png, .pdf or .svg file")
