@@ -292,3 +292,10 @@ def test_tamper_polynomial_henon_region():
     c = copy.deepcopy(certify.orbits("(2 - x^3 + 1/5*y, x)", 1).certificate)
     c["claim"]["region"][0] = {"lo": "-3/2", "hi": "3/2"}
     _fails(c, "x-range does not contain")
+
+
+def test_trapping_check_work_counted(monkeypatch):
+    """The trapping check's evaluations of f are counted in work units before any is done."""
+    cert = certify.orbits("(1/2*x + 1/10*y^2, 1/4*x*y + 1/5)", 1, domain="-1,1").certificate
+    monkeypatch.setattr(N, "MAX_SUB_WORK", 100)
+    _fails(cert, "evaluations of f for the trapping check")

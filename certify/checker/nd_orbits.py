@@ -672,10 +672,14 @@ def cycle_search(m, region: list, p: int) -> dict:
 
 def trapping(m, region: list, cells: int) -> None:
     """f(B) lies in B (B closed): B cut into cells^n closed cells, each ball image inside B; else a Failure.
-    The cells are counted against MAX_TRAP_CELLS before any is evaluated."""
+    The cells are counted against MAX_TRAP_CELLS, and their evaluations against MAX_SUB_WORK, before any
+    is evaluated."""
     n = m.n
     if cells ** n > MAX_TRAP_CELLS:
         raise Failure(f"{cells}^{n} cells for the trapping check: more than {MAX_TRAP_CELLS}")
+    if cells ** n * _eval_cost(m) > MAX_SUB_WORK:
+        raise Failure(f"{cells}^{n} evaluations of f for the trapping check: more than {MAX_SUB_WORK} work units, "
+                      f"beyond the checker's limit")
     steps = [(hi - lo) / cells for lo, hi in region]
 
     def cell(idx):
