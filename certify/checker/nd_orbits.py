@@ -553,12 +553,13 @@ def polymap_orbits(prog, cert: dict) -> Statement:
 # half-open halves, so the leaves partition B^p and every zero of the cyclic system in B^p lies in one leaf.
 
 MAX_CYCLE_PERIOD = 24      # the claim's period (subdivision)
-MAX_SUB_WORK = 200_000_000  # work units (_eval_cost): a node costs p evaluations of f, a Krawczyk test
+MAX_SUB_WORK = 200_000_000  # work units (_eval_cost): a node costs 3 ROUNDS p evaluations of f, a Krawczyk test
                             # (n p)^3 and 2 n p evaluations; counted before the work
 MAX_SUB_DEPTH = 400         # bisections along one branch of the tree
 MAX_TRAP_CELLS = 200_000    # cells of the trapping-region check f(B) in B
 SPLIT = fmpq(127, 256)      # a side is split at this fraction, off the middle: simple rational cycles
                             # (0, 1/2, ...) of maps with simple coefficients do not land on the faces
+ROUNDS = 2                  # contraction rounds around the cycle at each node
 KRAWCZYK_SHARE = 32         # Krawczyk is tried once every width is at most (widest side of B) / 32
 BASES = ("region_lemma", "domain", "trapping")
 
@@ -624,7 +625,7 @@ def cycle_search(m, region: list, p: int) -> dict:
     Failure (a cap, a leaf not decided)."""
     n = m.n
     units = _Units()
-    per_node = p * _eval_cost(m)
+    per_node = 3 * ROUNDS * p * _eval_cost(m)  # forward, backward and square-root steps
     per_test = (n * p) ** 3 + 2 * n * p * _eval_cost(m)
     wide = max(hi - lo for lo, hi in region)
     small = wide / KRAWCZYK_SHARE
@@ -636,7 +637,7 @@ def cycle_search(m, region: list, p: int) -> dict:
         units.nodes += 1
         box = _first_least(box, n, p)
         if box is not None:
-            box = _propagate(m, box, 1, square=isinstance(m, _Henon))
+            box = _propagate(m, box, ROUNDS, square=isinstance(m, _Henon))
         if box is not None:
             box = _first_least(box, n, p)
         if box is None:
