@@ -553,13 +553,16 @@ def polymap_orbits(prog, cert: dict) -> Statement:
 # half-open halves, so the leaves partition B^p and every zero of the cyclic system in B^p lies in one leaf.
 
 MAX_CYCLE_PERIOD = 24      # the claim's period (subdivision)
-MAX_SUB_WORK = 200_000_000  # work units (_eval_cost): a node costs 3 ROUNDS p evaluations of f, a Krawczyk test
-                            # (n p)^3 and 2 n p evaluations; counted before the work
+MAX_SUB_WORK = 200_000_000  # work units (_eval_cost; about 0.1 microsecond each, so about 30 s in all): a node
+                            # costs 3 ROUNDS p evaluations of f, a Krawczyk test (n p)^3 + 4 (n p)^2, 2 n p
+                            # evaluations and its setup; counted before the work
 MAX_SUB_DEPTH = 400         # bisections along one branch of the tree
 MAX_TRAP_CELLS = 200_000    # cells of the trapping-region check f(B) in B
 SPLIT = fmpq(127, 256)      # a side is split at this fraction, off the middle: simple rational cycles
                             # (0, 1/2, ...) of maps with simple coefficients do not land on the faces
 ROUNDS = 2                  # contraction rounds around the cycle at each node
+NODE_STEP = 20              # work units of a node's bookkeeping per point of the cycle
+TEST_SETUP = 1000           # work units of a Krawczyk test's fixed cost (matrices built, solved)
 KRAWCZYK_SHARE = 32         # Krawczyk is tried once every width is at most (widest side of B) / 32
 BASES = ("region_lemma", "domain", "trapping")
 
@@ -577,12 +580,13 @@ class _Units:
 
 
 def _eval_cost(m) -> int:
-    """Work units of one ball evaluation of f: each term's n exponents, each variable's powers up to the
-    largest exponent, and the n components (the Hénon-type form: its 4 terms in the plane)."""
+    """Work units of one ball evaluation of f. The general evaluator walks each term's n exponents and each
+    variable's powers up to the largest exponent, about ten units a step (a unit is about 0.1 microsecond of
+    this interpreter's ball arithmetic); the Hénon-type form evaluates its 4 terms directly."""
     if not hasattr(m, "terms"):
         return 4 * 2 + 2 * 2 + 2
     top = max((k for comp in m.terms for _, e in comp for k in e), default=0)
-    return m.n * sum(len(c) for c in m.terms) + m.n * top + m.n
+    return 10 * (m.n * sum(len(c) for c in m.terms) + m.n * top + m.n)
 
 
 def _first_least(box: list, n: int, p: int):
@@ -625,8 +629,8 @@ def cycle_search(m, region: list, p: int) -> dict:
     Failure (a cap, a leaf not decided)."""
     n = m.n
     units = _Units()
-    per_node = 3 * ROUNDS * p * _eval_cost(m)  # forward, backward and square-root steps
-    per_test = (n * p) ** 3 + 2 * n * p * _eval_cost(m)
+    per_node = p * (3 * ROUNDS * _eval_cost(m) + NODE_STEP)  # forward, backward, square-root steps, bookkeeping
+    per_test = (n * p) ** 3 + 4 * (n * p) ** 2 + 2 * n * p * _eval_cost(m) + TEST_SETUP
     wide = max(hi - lo for lo, hi in region)
     small = wide / KRAWCZYK_SHARE
     stack = [([(lo, hi, True) for lo, hi in region] * p, 0)]
