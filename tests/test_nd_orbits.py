@@ -82,7 +82,7 @@ def test_counts_match_float_newton_oracle(certs, p):
 
 
 def test_known_counts(certs):
-    """Periods 1..5 of the Hénon map: 2 fixed points, 1, 0, 1, 0 orbits (Galias 2001)."""
+    """Periods 1..5 of the Hénon map: 2 fixed points, 1, 0, 1, 0 orbits (the float oracle's counts)."""
     assert [certs[p].certificate["count"] for p in range(1, 6)] == [2, 1, 0, 1, 0]
 
 
