@@ -1,4 +1,5 @@
-"""Topological horseshoes of polynomial maps R^n -> R^n by covering relations of h-sets (trusted kernel).
+"""Topological horseshoes of maps R^n -> R^n by covering relations of h-sets (trusted kernel): polynomial maps,
+PLRNNs z -> A z + W relu(z) + h and RNN maps h -> act(W h + b) (tanh, sigmoid, relu, hardtanh).
 
 h-sets (Zgliczynski and Gidea, J. Differential Equations 202 (2004), one unstable direction). An h-set
 is N = c + M [-1, 1]^n for a centre c in Q^n and an invertible matrix M in Q^(n x n) whose first column
@@ -13,7 +14,19 @@ of k^(n-1) boxes of each face {t_0 = -1}, {t_0 = +1}:
   (b) w = +1: g_0 < -1 on the face t_0 = -1 and g_0 > 1 on the face t_0 = +1 (w = -1: reversed).
 Each box's image is enclosed by the mean-value form g(t_m) + Dg(T)(T - t_m), intersected with the
 direct ball evaluation (both contain g(T); Dg(T) = M2^-1 Df(c1 + M1 T) M1 with Df in balls).
-With f continuous (a polynomial), (a) and (b) give the homotopy h_s = (1 - s) g + s (2 w t_0, 0):
+The mean-value inclusion. For every x, y in a box P, f(y) - f(x) = Q (y - x) for a matrix Q whose entries lie
+in the balls Df(P): for a polynomial, row by row by the mean-value theorem on the segment [x, y] (inside the
+convex P); for the Lipschitz network maps by difference quotients of the activation (mean-value inclusion for
+Lipschitz maps: the slope of an absolutely continuous act between u and v is the mean of act' over [u, v],
+act' defined almost everywhere, so it lies in the hull of act' over any interval containing u and v; at a
+kink of relu or hardtanh that hull contains [0, 1], the one-sided derivatives: Clarke's generalised
+derivative). An RNN map is act(W h + b): f(y) - f(x) = diag(q) W (y - x) with q_i the slope of act between
+the pre-activations (W x + b)_i and (W y + b)_i, both in the ball of (W P + b)_i, so q_i lies in the hull of
+act' there (certify.checker.rnn_contraction._act_interval: tanh and sigmoid read off the ends of the ball,
+relu and hardtanh exactly); a PLRNN is A z + W relu(z) + h: f(y) - f(x) = (A + W diag(q)) (y - x), q_j the
+slope of relu between x_j and y_j, in [0, 1] (1 if P_j > 0, 0 if P_j < 0). Along f^k the product of the
+slope matrices between f^i(x) and f^i(y), both in the ball iterate P_i, is the chain.
+With f continuous (a polynomial, a PLRNN, an RNN map with a continuous activation), (a) and (b) give the homotopy h_s = (1 - s) g + s (2 w t_0, 0):
 it never maps N1^- into N2 (its unstable coordinate stays beyond +-1 on the faces, by convexity),
 never maps N1 into N2^+ (its stable coordinates stay in (-1, 1)), and ends at a linear map of degree
 w on the unstable coordinate: the definition of N1 => N2 (ZG 2004, Definition 6), for u = 1.
@@ -38,7 +51,7 @@ in the certificate), or stated exactly: the minimal polynomial of rho(A) and an 
 verified by exact root counts of the characteristic polynomial (certify.checker.markov).
 
 Imports only flint, certify.certificates, certify.errors and the kernel's modules statement, polymap,
-markov (and polynomials).
+markov (and polynomials), rnn, rnn_contraction and plrnn (their exact models and activation enclosures).
 """
 
 from __future__ import annotations
@@ -49,10 +62,13 @@ from flint import arb, ctx, fmpq, fmpq_mat, fmpz, fmpz_mat
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.markov import _located, poly_text
+from certify.checker.plrnn import parse_plrnn
 from certify.checker.polymap import PolyMap, parse_polymap, polymap_text
+from certify.checker.rnn import _act, parse_rnn
+from certify.checker.rnn_contraction import _act_interval
 from certify.checker.statement import Failure, Statement, fixed, undecided, whole
 
-__all__ = ["HSet", "parse_hset", "covers", "disjoint", "horseshoe", "cover_work", "MAX_HSETS", "MAX_GRID",
+__all__ = ["HSet", "parse_hset", "NetMap", "parse_map", "map_text", "MAX_NET_DIM", "covers", "disjoint", "horseshoe", "cover_work", "MAX_HSETS", "MAX_GRID",
            "MAX_BOXES", "MAX_EXACT_NODES", "MAX_COVER_WORK", "MAX_DISJOINT_WORK",
            "MAX_INVERSE_WORK", "inverse_work"]
 
@@ -64,6 +80,66 @@ MAX_ITERATE = 8           # k of coverings under f^k
 MAX_COVER_WORK = 1 << 26  # ball operations of all covering checks together (~1 us each at 64 bits)
 MAX_DISJOINT_WORK = 1 << 26  # exact operations of the disjointness sweep (box comparisons, separations)
 MAX_INVERSE_WORK = 1 << 38   # sum of n^3 L^2 over the h-sets (exact determinants and inverses; ~10 s)
+MAX_NET_DIM = 64          # state dimension of an RNN or PLRNN map with h-sets
+
+
+class NetMap:
+    """A PLRNN z -> A z + W relu(z) + h or an RNN map h -> act(W h + b), evaluated in balls: `ball` encloses
+    f over a box and `jacobian` every slope matrix Q with f(y) - f(x) = Q (y - x), x, y in the box (the
+    mean-value inclusion for Lipschitz maps of the module docstring)."""
+
+    def __init__(self, kind: str, model):
+        self.kind, self.model, self.n = kind, model, model.n
+        n = self.n
+        self.W = [[arb(w) for w in r] for r in model.W]
+        if kind == "plrnn":
+            self.A, self.h = [arb(a) for a in model.A], [arb(v) for v in model.h]
+        else:
+            self.b = [arb(v) for v in model.b]
+        self.ops = 3 * n * n + 2 * n + (24 * n if kind == "rnn" and model.activation in ("tanh", "sigmoid") else 0)
+
+    def _pre(self, X) -> list:
+        """(W X + b)_i for an RNN map (balls)."""
+        n = self.n
+        return [sum((self.W[i][j] * X[j] for j in range(n)), self.b[i]) for i in range(n)]
+
+    def ball(self, X) -> list:
+        """f over the ball vector X."""
+        n = self.n
+        if self.kind == "plrnn":
+            r = [_act("relu", x)[0] for x in X]
+            return [self.A[i] * X[i] + sum((self.W[i][j] * r[j] for j in range(n)), self.h[i]) for i in range(n)]
+        return [_act_interval(self.model.activation, u)[0] for u in self._pre(X)]
+
+    def jacobian(self, X) -> list:
+        """Rows of balls containing every slope matrix of f between two points of X."""
+        n = self.n
+        if self.kind == "plrnn":
+            q = [_act("relu", x)[1] for x in X]
+            return [[(self.A[i] if i == j else arb(0)) + self.W[i][j] * q[j] for j in range(n)] for i in range(n)]
+        q = [_act_interval(self.model.activation, u)[1] for u in self._pre(X)]
+        return [[q[i] * self.W[i][j] for j in range(n)] for i in range(n)]
+
+
+def parse_map(canon):
+    """The map of a horseshoe certificate: a PolyMap (kind polymap) or a NetMap (kinds plrnn, rnn), every
+    shape and limit checked before any number is read."""
+    kind = canon.get("kind") if isinstance(canon, dict) else None
+    if kind == "plrnn":
+        return NetMap(kind, parse_plrnn(canon, MAX_NET_DIM))
+    if kind == "rnn":
+        return NetMap(kind, parse_rnn(canon, MAX_NET_DIM))
+    return parse_polymap(canon)
+
+
+def map_text(f) -> str:
+    """The map for reading: a polynomial map's formula, a network's form and dimension."""
+    if isinstance(f, PolyMap):
+        return f"the polynomial map {polymap_text(f)}"
+    if f.kind == "plrnn":
+        return f"the PLRNN z -> A z + W relu(z) + h on R^{f.n}"
+    act = f.model.activation
+    return f"the RNN map h -> {act}(W h + b) on R^{f.n}"
 
 
 class HSet:
@@ -126,7 +202,7 @@ def parse_hset(d, n: int) -> HSet:
 
 # ----------------------------------------------------------------------------- covering relations
 
-def _image(f: PolyMap, N1: HSet, N2: HSet, T, steps: int = 1) -> list:
+def _image(f, N1: HSet, N2: HSet, T, steps: int = 1) -> list:
     """Balls containing g(t) = M2^-1 (f^steps(c1 + M1 t) - c2) for every t in the box T (pairs lo <= hi).
 
     Mean-value form: g(T) is inside g(t_m) + Dg(T)(T - t_m), Dg(T) = M2^-1 Df(P_(k-1)) ... Df(P_0) M1 where
@@ -160,30 +236,37 @@ def _cells(k: int, dims: int):
     return itertools.product(steps, repeat=dims)
 
 
-def covers(f: PolyMap, N1: HSet, N2: HSet, degree: int, k: int, steps: int = 1):
-    """None if N1 => N2 under f^steps with this degree is verified on the k-grid, else the reason it is not."""
+def covers(f, N1: HSet, N2: HSet, degree, k: int, steps: int = 1, u: int = 1):
+    """None if N1 => N2 under f^steps with this degree is verified on the k-grid, else the reason it is not.
+    u unstable directions (the first u coordinates); degree is +-1 (u = 1) or a list of u signs w_i."""
     n, one = N1.n, arb(1)
+    signs = [degree] if u == 1 and not isinstance(degree, list) else list(degree)
     for T in _cells(k, n):
         g = _image(f, N1, N2, list(T), steps)
-        for s in range(1, n):
+        for s in range(u, n):
             if not (g[s] > -one and g[s] < one):
                 return f"a stable coordinate of the image is not inside (-1, 1) (t in {_box(T)})"
-    for side in (-1, 1):
-        face = (fmpq(side), fmpq(side))
-        want = side * degree
-        for T in _cells(k, n - 1):
-            g = _image(f, N1, N2, [face, *T], steps)
-            if not (g[0] > one if want > 0 else g[0] < -one):
-                return (f"the image of the face t_0 = {side} is not beyond t_0 = {want} "
-                        f"(at {_box((face, *T))})")
+    for i in range(u):
+        for side in (-1, 1):
+            face = (fmpq(side), fmpq(side))
+            want = side * signs[i]
+            for T in _cells(k, n - 1):
+                box = [*T[:i], face, *T[i:]]
+                g = _image(f, N1, N2, box, steps)
+                if not (g[i] > one if want > 0 else g[i] < -one):
+                    return (f"the image of the face t_{i} = {side} is not beyond t_{i} = {want} "
+                            f"(at {_box(box)})")
     return None
 
 
-def cover_work(f: PolyMap, prec: int) -> int:
+def cover_work(f, prec: int) -> int:
     """Ball operations of one box under one step of f, scaled by the working precision: the ball
     evaluations of f (twice) and of its n^2 partial derivatives (each term: its coefficient and one
-    product per variable it contains), the powers of the variables, and the n x n products."""
+    product per variable it contains), the powers of the variables, and the n x n products (a network
+    map: its pre-activations, slopes and activations, and the n x n products)."""
     n = f.n
+    if isinstance(f, NetMap):
+        return (2 * f.ops + 2 * n ** 3 + 1) * (1536 + prec) // 1536
     terms = sum(1 + sum(1 for k in e if k) for comp in f.terms for _, e in comp)
     top = max((k for comp in f.terms for _, e in comp for k in e), default=0)
     ops = (n + 2) * terms + 3 * n * top + 2 * n ** 3 + 1
@@ -294,21 +377,23 @@ def horseshoe(prog, cert: dict) -> Statement:
     on its grid in balls at the certificate's precision, pairwise disjointness (exact), rho(A) and the
     entropy bound; work bounded before it is done.
     """
-    f = parse_polymap(cert["map"]["canonical"])
+    f = parse_map(cert["map"]["canonical"])
     n = f.n
     steps = whole(cert["claim"]["iterate"], "the claim's iterate k", 1, MAX_ITERATE)
     if n < 2:
         raise Failure("h-sets with one unstable direction are for maps of R^n, n >= 2")
     if cert["verdict"] == "undecided":
-        return undecided(cert, {"entropy"}, f"horseshoes of {polymap_text(f)}")
+        return undecided(cert, {"entropy"}, f"horseshoes of {map_text(f)}")
     if cert["verdict"] != "proved":
         raise Failure("a horseshoe certificate is proved or undecided (nothing is refuted)")
     ev = cert["evidence"]
     if not isinstance(ev, list) or not ev or not isinstance(ev[0], dict):
         raise Failure("evidence is an hsets fact followed by covering facts")
     head = ev[0]
-    if set(head) != {"fact", "sets"} or head["fact"] != "hsets" or not isinstance(head["sets"], list):
-        raise Failure("fact 0 is {'fact': 'hsets', 'sets': [...]}")
+    if set(head) not in ({"fact", "sets"}, {"fact", "sets", "unstable"}) or head["fact"] != "hsets" \
+            or not isinstance(head["sets"], list):
+        raise Failure("fact 0 is {'fact': 'hsets', 'sets': [...]} (and 'unstable': u, default 1)")
+    u = whole(head.get("unstable", 1), "the h-sets' unstable dimension u", 1, n)
     m = len(head["sets"])
     if not 1 <= m <= MAX_HSETS:
         raise Failure(f"between 1 and {MAX_HSETS} h-sets")
@@ -326,7 +411,7 @@ def horseshoe(prog, cert: dict) -> Statement:
         if not isinstance(fact, dict) or set(fact) != _COVER_KEYS or fact["fact"] != "covering":
             raise Failure(f"fact {t} is a covering fact with the keys {sorted(_COVER_KEYS)}")
         k = whole(fact["grid"], "grid", 1, MAX_GRID)
-        boxes += (k ** n + 2 * k ** (n - 1)) * steps
+        boxes += (k ** n + 2 * u * k ** (n - 1)) * steps
     if boxes > MAX_BOXES:
         raise Failure(f"the covering checks need {boxes} boxes, beyond the checker's limit {MAX_BOXES}")
     work = boxes * cover_work(f, ctx.prec)
@@ -337,11 +422,14 @@ def horseshoe(prog, cert: dict) -> Statement:
     for t, fact in enumerate(covs, start=1):
         i, j = whole(fact["from"], "from", 0, m - 1), whole(fact["to"], "to", 0, m - 1)
         deg = fact["degree"]
-        if deg not in (1, -1) or isinstance(deg, bool):
+        if u == 1 and (deg not in (1, -1) or isinstance(deg, bool)):
             raise Failure(f"fact {t}: degree is 1 or -1")
+        if u > 1 and not (isinstance(deg, list) and len(deg) == u
+                          and all(w in (1, -1) and not isinstance(w, bool) for w in deg)):
+            raise Failure(f"fact {t}: degree is a list of {u} signs 1 or -1 (one per unstable direction)")
         if (i, j) in edges:
             raise Failure(f"fact {t}: the covering {i} => {j} is listed twice")
-        why = covers(f, sets[i], sets[j], deg, fact["grid"], steps)
+        why = covers(f, sets[i], sets[j], deg, fact["grid"], steps, u)
         if why is not None:
             raise Failure(f"fact {t} (covering {i} => {j}): {why}")
         edges.add((i, j))
@@ -350,9 +438,12 @@ def horseshoe(prog, cert: dict) -> Statement:
         raise Failure(f"h-sets {pair[0]} and {pair[1]} are not shown disjoint")
     how, lower = _entropy(cert, edges, m, steps)
     g = "f" if steps == 1 else f"g = f^{steps}"
-    text = (f"the polynomial map {polymap_text(f)} has {m} pairwise disjoint h-sets in R^{n} (one unstable "
-            f"direction) with {len(edges)} covering relations N_i => N_j under {g} (Zgliczynski-Gidea 2004; f "
-            f"continuous; in N_j's coordinates the image of N_i has its stable coordinates in (-1, 1) and its "
+    lip = "" if isinstance(f, PolyMap) else \
+        ("; images enclosed by the mean-value inclusion for Lipschitz maps: every slope of the activation lies in the "
+         "hull of its derivative, [0, 1] across a kink (Clarke's generalised derivative)")
+    dirs = "one unstable direction" if u == 1 else f"{u} unstable directions" + (", no stable one" if u == n else "")
+    text = (f"{map_text(f)} has {m} pairwise disjoint h-sets in R^{n} ({dirs}) with {len(edges)} covering relations N_i => N_j under {g} (Zgliczynski-Gidea 2004; f "
+            f"continuous{lip}; in N_j's coordinates the image of N_i has its stable coordinates in (-1, 1) and its "
             "unstable faces beyond opposite ends)\n"
             f"every path of the graph is followed by an orbit of {g[0]}, every closed path by a periodic orbit; on "
             f"Lambda = {{p : {g[0]}^i(p) in N_(s_i) for all i >= 0, s a path of the graph}} {g[0]} is semi-conjugate "

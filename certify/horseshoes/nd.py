@@ -1,0 +1,391 @@
+"""Finding a graph of h-sets for an n-dimensional network map (PLRNN or RNN): floats only find, the kernel proves.
+
+1. Periodic orbits up to a period P: Newton on f^p(z) = z from near-returns of float trajectories (a few
+   seeded starts), deduplicated, minimal period checked.
+2. Saddles with one unstable direction: at every point z_t of an orbit the Jacobian product M_t of the cycle
+   starting there has exactly one multiplier of modulus > 1 (real), the others of modulus < 1; u_t is its
+   eigenvector, S_t a real basis of the stable subspace (eigenvectors, real and imaginary parts of complex
+   ones). Orbits with k != 1 unstable directions are counted for the undecided reason.
+3. `lp_sizes`: the half-sizes x = (a, b_1, ..., b_(n-1)) of the h-sets c = z, M = [a u, b_1 s_1, ...] from
+   one linear program: for each candidate edge z -> w (w near g(z), g = f^k) the covering conditions
+   linearised at z are linear in the sizes; a piecewise-linear map stays affine on each h-set and its
+   images (a hard constraint: every kink hyperplane beyond the set), a smooth one has a bound on its
+   quadratic term (finite differences of Dg); nearby pairs are separated along one face. Every edge has a
+   slack, the LP minimises their sum; edges with zero slack are kept.
+4. The strongly connected component of largest spectral radius (certify.horseshoes.finder.best_component).
+The caller (`nd_certificate`) rationalises the sets and keeps only the edges the kernel verifies.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+__all__ = ["float_map", "periodic_orbits", "saddle_points", "lp_sizes", "nd_certificate", "DEFAULT_PERIOD"]
+
+DEFAULT_PERIOD = 8
+_SCALE = 1 << 40
+# (k, A, B, eps): coverings under f^k; caps on the unstable and stable half-sizes and the margin
+_TRIES = ((1, 0.05, 0.02, 0.02), (1, 0.01, 0.005, 0.02), (2, 0.02, 0.01, 0.02))
+
+
+class FloatMap:
+    """Float f, Df and the kink forms of a network map (finders only). kinks: list of (w, beta) with the map
+    affine on each side of {w . z + beta = 0}; smooth maps have none and `smooth` set."""
+
+    def __init__(self, f, Df, kinks, smooth: bool, n: int):
+        self.f, self.Df, self.kinks, self.smooth, self.n = f, Df, kinks, smooth, n
+
+    def iterate(self, z, k):
+        for _ in range(k):
+            z = self.f(z)
+        return z
+
+    def jac(self, z, k):
+        """D(f^k)(z) and the list of (f^m(z), D(f^m)(z)) for m < k."""
+        J, out = np.eye(self.n), []
+        for _ in range(k):
+            out.append((z, J))
+            J = self.Df(z) @ J
+            z = self.f(z)
+        return J, out
+
+
+def float_map(net) -> FloatMap:
+    """The FloatMap of a PLRNN (certify.maps.plrnn.PLRNN) or an RNN map (certify.maps.rnn.RNNMap)."""
+    from certify.maps.plrnn import PLRNN
+
+    if isinstance(net, PLRNN):
+        a, W, h = net.floats()
+        n = len(a)
+
+        def f(z):
+            return a * z + W @ np.maximum(z, 0) + h
+
+        def Df(z):
+            return np.diag(a) + W * (z > 0)[None, :]
+        kinks = [(np.eye(n)[r], 0.0) for r in range(n) if np.any(W[:, r] != 0)]
+        return FloatMap(f, Df, kinks, False, n)
+    from certify.periodic.rnn import _acts
+
+    W, b = net.floats()
+    n = len(b)
+    act, dact = _acts(net.activation)
+
+    def g(z):
+        return act(W @ z + b)
+
+    def Dg(z):
+        return dact(W @ z + b)[:, None] * W
+    kinks = []
+    if net.activation == "relu":
+        kinks = [(W[r], b[r]) for r in range(n)]
+    elif net.activation == "hardtanh":
+        kinks = [(W[r], b[r] + s) for r in range(n) for s in (-1.0, 1.0)]
+    return FloatMap(g, Dg, kinks, net.activation in ("tanh", "sigmoid"), n)
+
+
+def periodic_orbits(F: FloatMap, periods, seeds: int = 4, steps: int = 4000, transient: int = 500,
+                    starts: int = 60, tol: float = 1e-10) -> dict:
+    """{p: [orbit as a list of points]}: Newton on f^p(z) = z from near-returns of seeded float trajectories."""
+    n = F.n
+    rng = np.random.default_rng(0)
+    trajs = []
+    for _ in range(seeds):
+        z = rng.standard_normal(n) * 0.5
+        with np.errstate(all="ignore"):
+            for _ in range(transient):
+                z = F.f(z)
+            if not np.all(np.isfinite(z)):
+                continue
+            tr = np.empty((steps, n))
+            for i in range(steps):
+                tr[i] = z
+                z = F.f(z)
+        if np.all(np.isfinite(tr)) and np.abs(tr).max() < 1e6:
+            trajs.append(tr)
+    found, seen = {}, set()
+    scale = max((np.abs(tr).max() for tr in trajs), default=1.0) + 1.0
+    raw = rng.uniform(-scale, scale, (starts, n))  # raw starts also reach repelling sets (no attractor)
+    with np.errstate(all="ignore"):
+        for p in periods:
+            orbits, seeds_p = [], [raw]
+            for tr in trajs:
+                d = np.abs(tr[p:] - tr[:-p]).max(axis=1)
+                idx = np.argsort(d)[:starts]
+                seeds_p.append(tr[idx[d[idx] < 0.3 * scale]])
+            for x in np.concatenate(seeds_p):
+                x = x.copy()
+                for _ in range(30):
+                    J, _ = F.jac(x, p)
+                    r = F.iterate(x, p) - x
+                    try:
+                        x = x - np.linalg.solve(J - np.eye(n), r)
+                    except np.linalg.LinAlgError:
+                        break
+                    if not np.all(np.isfinite(x)) or np.abs(x).max() > 10 * scale:
+                        break
+                if not np.all(np.isfinite(x)) or np.abs(F.iterate(x, p) - x).max() > tol:
+                    continue
+                orb = [x]
+                for _ in range(p - 1):
+                    orb.append(F.f(orb[-1]))
+                if p > 1 and min(np.abs(orb[0] - orb[j]).max() for j in range(1, p)) < 1e-7:
+                    continue
+                key = tuple(sorted(tuple(np.round(q, 7)) for q in orb))
+                if key in seen:
+                    continue
+                seen.add(key)
+                orbits.append(orb)
+            found[p] = orbits
+    return found
+
+
+def _real_basis(w, V, idx) -> list:
+    """Unit real vectors spanning the eigenvectors V[:, idx] (real and imaginary parts of a complex pair)."""
+    cols, done = [], set()
+    for k in idx:
+        if k in done:
+            continue
+        v = V[:, k]
+        if abs(w[k].imag) > 1e-12:
+            mate = min((j for j in idx if j != k and j not in done), key=lambda j: abs(w[j] - np.conj(w[k])))
+            done.add(mate)
+            cols += [v.real, v.imag]
+        else:
+            cols.append(v.real)
+    return [c / np.linalg.norm(c) for c in cols]
+
+
+def _directions(F: FloatMap, orb):
+    """(u, [(z, E)]) along a hyperbolic orbit (no multiplier within 1e-9 of the unit circle): u its number of
+    unstable directions, E = [unstable basis, stable basis] (unit columns, real) at each point z, from the
+    Jacobian product of the cycle starting there; (u, None) when not hyperbolic or E is ill-conditioned."""
+    p, n = len(orb), F.n
+    Js = [F.Df(z) for z in orb]
+    out = []
+    for t in range(p):
+        M = np.eye(n)
+        for k in range(p):
+            M = Js[(t + k) % p] @ M
+        w, V = np.linalg.eig(M)
+        mod = np.abs(w)
+        u = int(np.sum(mod > 1))
+        if np.any(np.abs(mod - 1) < 1e-9) or u == 0:
+            return u, None
+        order = np.argsort(-mod)
+        E = np.column_stack(_real_basis(w, V, list(order[:u])) + _real_basis(w, V, list(order[u:])))
+        if np.linalg.cond(E) > 1e8:
+            return u, None
+        out.append((np.asarray(orb[t], float), E))
+    return u, out
+
+
+def saddle_points(F: FloatMap, orbs: dict) -> tuple:
+    """({u: [(z, E)]} over the hyperbolic orbits by their number u of unstable directions, {u: number of
+    orbits}), attracting ones counted under u = 0."""
+    pts, counts = {}, {}
+    for p in sorted(orbs):
+        for orb in orbs[p]:
+            u, d = _directions(F, orb)
+            counts[u] = counts.get(u, 0) + 1
+            near = any(abs(float(w @ z + beta)) < 1e-6 for z in orb for w, beta in F.kinks)
+            if d is not None and not near:  # a point on a kink: no affine h-set around it
+                pts.setdefault(u, []).extend(d)
+    return pts, counts
+
+
+def _curvature(F: FloatMap, c, k, h=1e-5):
+    """Half the sum over j of |d D(f^k) / dz_j| row sums at c (central differences): a bound on the quadratic
+    term of f^k at c per component, times |d|_max^2."""
+    out = np.zeros(F.n)
+    for j in range(F.n):
+        e = np.zeros(F.n)
+        e[j] = h
+        out += np.abs(F.jac(c + e, k)[0] - F.jac(c - e, k)[0]).sum(axis=1) / (2 * h)
+    return out / 2
+
+
+def lp_sizes(F: FloatMap, pts, u: int, k: int, A: float, B: float, eps: float, amin: float = 1e-7,
+             safety: float = 1.5):
+    """Sizes (m x n array: u unstable half-sizes, then n - u stable ones) and kept edges [(i, j)] from one
+    elastic LP, or (None, [])."""
+    from scipy.optimize import linprog
+    from scipy.sparse import lil_matrix
+    from scipy.spatial import cKDTree
+
+    n, m = F.n, len(pts)
+    C = np.array([p[0] for p in pts])
+    E = [p[1] for p in pts]
+    Einv = [np.linalg.inv(e) for e in E]
+    caps = np.array([A] * u + [B] * (n - u))
+    rad = float(caps.sum())
+    tree = cKDTree(C)
+    gz = [F.iterate(c, k) for c in C]
+    cand = [(i, j) for i in range(m) for j in tree.query_ball_point(gz[i], 2 * rad)]
+    pairs = list(tree.query_pairs(2 * rad))
+    ne, nv = len(cand), n * m + len(cand)
+    rows = []
+    jacs = [F.jac(c, k) for c in C]
+    curv = [(_curvature(F, c, k) * safety if F.smooth else np.zeros(n)) for c in C]
+    for e, (i, j) in enumerate(cand):
+        o = Einv[j] @ (gz[i] - C[j])
+        G = Einv[j] @ jacs[i][0] @ E[i]
+        # quadratic term of component r <= qv_r |d|_max^2 <= qv_r rad sum_l colmax_l x_il
+        q = np.outer(np.abs(Einv[j]) @ curv[i], np.abs(E[i]).max(axis=0)) * rad
+        for r in range(n):
+            coef = {n * m + e: -1.0}
+            if r < u:  # (U_r): (1 + eps) x_jr - |G_rr| x_ir + sum_(l != r) |G_rl| x_il + q_r . x_i - s_e <= -|o_r|
+                for l in range(n):
+                    coef[n * i + l] = (-abs(G[r, l]) if l == r else abs(G[r, l])) + q[r, l]
+                coef[n * j + r] = coef.get(n * j + r, 0.0) + 1 + eps
+            else:  # (S_r): sum_l |G_rl| x_il + q_r . x_i - (1 - eps) x_jr - s_e <= -|o_r|
+                for l in range(n):
+                    coef[n * i + l] = abs(G[r, l]) + q[r, l]
+                coef[n * j + r] = coef.get(n * j + r, 0.0) - (1 - eps)
+            rows.append((coef, -abs(o[r])))
+    for i in range(m):  # a PL map stays affine on the set and its first k - 1 images: kinks beyond them
+        for z, J in jacs[i][1]:
+            JE = J @ E[i]
+            for w, beta in F.kinks:
+                dist = abs(float(w @ z + beta))
+                rows.append(({n * i + l: abs(float(w @ JE[:, l])) for l in range(n)}, dist * (1 - eps)))
+    for i, j in pairs:  # separated along one face of set i
+        d = Einv[i] @ (C[j] - C[i])
+        R = np.abs(Einv[i] @ E[j])
+        f = int(np.argmax(np.abs(d) / caps))
+        coef = {n * i + f: 1.0 + 1e-9}
+        for l in range(n):
+            coef[n * j + l] = coef.get(n * j + l, 0.0) + R[f, l]
+        rows.append((coef, abs(d[f]) * (1 - eps)))
+    Mx = lil_matrix((len(rows), nv))
+    rhs = np.empty(len(rows))
+    for r, (coef, b) in enumerate(rows):
+        for kk, v in coef.items():
+            Mx[r, kk] += v
+        rhs[r] = b
+    own = [1.0 if np.abs(gz[i] - C[j]).max() < 1e-9 else 0.0 for i, j in cand]
+    cost = np.concatenate([np.zeros(n * m), np.array([1.0 + 10.0 * w for w in own])])
+    bounds = [(amin, caps[l]) for _ in range(m) for l in range(n)] + [(0, None)] * ne
+    res = linprog(cost, A_ub=Mx.tocsr(), b_ub=rhs, bounds=bounds, method="highs")
+    if res.status != 0:
+        return None, []
+    sizes = res.x[:n * m].reshape(m, n)
+    slack = res.x[n * m:]
+    kept = [cand[e] for e in range(ne) if slack[e] <= 1e-12]
+    return sizes, kept
+
+
+def _q(x: float):
+    from flint import fmpq
+    return fmpq(int(round(x * _SCALE)), _SCALE)
+
+
+def _hset_dict(z, E, x) -> dict:
+    from certify.certificates import q_str
+    E = E * x[None, :]
+    return {"c": [q_str(_q(v)) for v in z], "M": [[q_str(_q(v)) for v in row] for row in E]}
+
+
+def _certified(kernel, pts, sizes, nodes, kept, k, grids, u):
+    """(log rho / k, sets, coverings, edges) of the best strongly connected graph whose coverings the kernel
+    verifies among the component's h-sets (overlapping ones dropped), or None."""
+    from certify.checker import hsets as H
+    from certify.horseshoes.finder import best_component
+
+    n = len(pts[0][0])
+    nodes = list(nodes)
+    while True:
+        dicts = [_hset_dict(pts[v][0], pts[v][1], sizes[v]) for v in nodes]
+        try:
+            sets = [H.parse_hset(d, n) for d in dicts]
+        except Exception:  # a singular rationalised M: drop nothing, give up on this try
+            return None
+        pair = H.disjoint(sets)
+        if pair is None:
+            break
+        nodes.pop(pair[1])
+    index = {v: t for t, v in enumerate(nodes)}
+    covs = []
+    degrees = (1, -1) if u == 1 else [list(w) for w in itertools.product((1, -1), repeat=u)]
+    for i, j in ((index[i], index[j]) for i, j in kept if i in index and j in index):
+        for grid in grids:
+            hit = next(((i, j, d, grid) for d in degrees if H.covers(kernel, sets[i], sets[j], d, grid, k, u) is None),
+                       None)
+            if hit:
+                covs.append(hit)
+                break
+    sub, rho = best_component(len(nodes), [(i, j) for i, j, _, _ in covs])
+    if rho <= 1 + 1e-9:
+        return None
+    keep = {v: t for t, v in enumerate(sorted(sub))}
+    covs = [(keep[i], keep[j], d, g) for i, j, d, g in covs if i in keep and j in keep]
+    return math.log(rho) / k, [dicts[v] for v in sorted(sub)], covs, [(i, j) for i, j, _, _ in covs]
+
+
+def _map_class(net) -> str:
+    from certify.maps.plrnn import PLRNN
+    if isinstance(net, PLRNN) or net.activation in ("relu", "hardtanh"):
+        return "piecewise-linear"
+    return "smooth"
+
+
+def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, tries=_TRIES,
+                   max_points: int = 400) -> dict:
+    """A horseshoe certificate for a PLRNN or an RNN map (proved), or an undecided one naming why."""
+    from flint import ctx
+
+    from certify.certificates import SCHEMA
+    from certify.checker import check
+    from certify.checker import hsets as H
+    from certify.horseshoes import _entropy_field
+    from certify.horseshoes.finder import best_component
+
+    mp = {"given": net.given, "canonical": net.canonical, "class": _map_class(net)}
+    undecided = {"schema": SCHEMA, "map": mp, "claim": {"kind": "horseshoe", "iterate": 1}, "verdict": "undecided",
+                 "precision": precision, "evidence": []}
+    if net.n < 2:
+        return {**undecided, "reason": "h-sets with one unstable direction are for maps of R^n, n >= 2"}
+    if net.n > H.MAX_NET_DIM:
+        return {**undecided, "reason": f"the kernel's h-sets take networks of dimension up to {H.MAX_NET_DIM}"}
+    F = float_map(net)
+    orbs = periodic_orbits(F, range(1, max_period + 1))
+    groups, counts = saddle_points(F, orbs)
+    if not groups:
+        found = ", ".join(f"{c} with {u} unstable direction{'s' if u != 1 else ''}" for u, c in sorted(counts.items()))
+        return {**undecided, "reason": f"no hyperbolic periodic orbit with an unstable direction found up to period "
+                                       f"{max_period}" + (f" (orbits found: {found})" if found else
+                                                           " (no periodic orbit found)")}
+    kernel = H.parse_map(net.canonical)
+    grids = (1, 2) if net.n <= 3 else (1,)
+    best = None
+    with ctx.workprec(precision):
+        for u in sorted(groups, key=lambda u: (-len(groups[u]), u)):  # one unstable direction first on ties
+            pts = groups[u][:max_points]
+            for k, A, B, eps in tries:
+                sizes, kept = lp_sizes(F, pts, u, k, A, B, eps)
+                if sizes is None:
+                    continue
+                nodes, rho = best_component(len(pts), kept)
+                if rho <= 1 + 1e-9 or (best is not None and math.log(rho) / k <= best[0] + 1e-9):
+                    continue
+                graph = _certified(kernel, pts, sizes, nodes, kept, k, grids, u)
+                if graph is not None and (best is None or graph[0] > best[0]):
+                    best = (*graph, k, u)
+    if best is None:
+        sizes = ", ".join(f"{len(v)} with {u} unstable direction{'s' if u != 1 else ''}" for u, v in sorted(groups.items()))
+        return {**undecided, "reason": f"no graph of h-sets with verified coverings and positive entropy from the "
+                                       f"periodic points of periods up to {max_period} ({sizes})"}
+    _, sets, covs, edges, k, u = best
+    head = {"fact": "hsets", "sets": sets, **({"unstable": u} if u > 1 else {})}
+    cert = {"schema": SCHEMA, "map": mp, "claim": {"kind": "horseshoe", "iterate": k}, "verdict": "proved",
+            "precision": precision,
+            "evidence": [head] +
+                        [{"fact": "covering", "from": i, "to": j, "degree": d, "grid": g} for i, j, d, g in covs],
+            "entropy": _entropy_field(len(sets), edges, k)}
+    res = check(cert)
+    if not res.ok:
+        raise AssertionError(f"internal: the kernel rejects the horseshoe certificate: {res.message}")
+    return cert
