@@ -544,18 +544,22 @@ def lyapunov(f, p=1, *, x0=None, steps: int = 100_000, spectrum: bool = False, c
 
 def chaos(f, *, max_period: int = 10, method: str = "net", timeout=None) -> Result:
     """A certified topological horseshoe of a planar polynomial map ("henon(a=1.4, b=0.3)", or a tuple
-    formula "(1 - 1.4*x^2 + y, 0.3*x)"): a graph of pairwise disjoint h-sets whose covering relations the
-    kernel verifies; h_top(f) >= log rho(A). method "net" (default): h-sets on a net of the attractor,
+    formula "(1 - 1.4*x^2 + y, 0.3*x)"), a PLRNN or an n-dimensional RNN map (a weights file, a PLRNN, an
+    RNNMap): a graph of pairwise disjoint h-sets whose covering relations the kernel verifies;
+    h_top(f) >= log rho(A). Polynomial maps: method "net" (default): h-sets on a net of the attractor,
     coverings under f^4 (periodic orbits if it finds none); "orbits": h-sets around periodic points of
-    period <= max_period only."""
+    period <= max_period only. Networks: h-sets around their periodic points of period <= max_period
+    (certify.horseshoes.nd; `method` is not used)."""
     from certify import limits
     from certify.horseshoes import METHODS, horseshoe_certificate
     from certify.maps.polymap import PolyMapSpec, is_polymap_spec, parse_polymap_spec
 
+    if _is_plrnn(f) or _is_rnn(f):
+        return _chaos_network(f, max_period, timeout)
     if not isinstance(f, PolyMapSpec):
         if not is_polymap_spec(f):
             raise CertifyError(f"chaos takes a polynomial map of the plane, e.g. 'henon(a=1.4, b=0.3)' or "
-                               f"'(1 - 1.4*x^2 + y, 0.3*x)', got {str(f)[:60]!r}")
+                               f"'(1 - 1.4*x^2 + y, 0.3*x)', or a PLRNN or RNN file, got {str(f)[:60]!r}")
         f = parse_polymap_spec(f)
     max_period = _count(max_period, "max_period (--max-period)", 1, 24)
     if method not in METHODS:
@@ -568,6 +572,26 @@ def chaos(f, *, max_period: int = 10, method: str = "net", timeout=None) -> Resu
                 "reason": reason}
     cert = limits.guard(_timeout(timeout), lambda: horseshoe_certificate(f, max_period, method=method), undecided)
     return Result.of("chaos", cert, f)
+
+
+def _chaos_network(f, max_period, timeout) -> Result:
+    """chaos for a PLRNN or an n-dimensional RNN map (a file, a PLRNN or an RNNMap): h-sets around hyperbolic
+    periodic points (certify.horseshoes.nd), coverings verified by the kernel's Lipschitz enclosures."""
+    from certify import limits
+    from certify.horseshoes.nd import nd_certificate
+    from certify.maps.plrnn import PLRNN, load_plrnn
+
+    net = f if isinstance(f, PLRNN) else load_plrnn(f) if _is_plrnn(f) else _rnn_net(f)
+    max_period = _count(max_period, "max_period (--max-period)", 1, 24)
+
+    def undecided(reason):
+        from certify.certificates import SCHEMA
+        from certify.horseshoes.nd import _map_class
+        return {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical, "class": _map_class(net)},
+                "claim": {"kind": "horseshoe", "iterate": 1}, "verdict": "undecided", "precision": 64, "evidence": [],
+                "reason": reason}
+    cert = limits.guard(_timeout(timeout), lambda: nd_certificate(net, max_period), undecided)
+    return Result.of("chaos", cert, net)
 
 
 def entropy(f, *, domain=None, depth: int = 60, max_cells=None, timeout=None, progress=None) -> Result:

@@ -601,9 +601,10 @@ def _parser() -> argparse.ArgumentParser:
                                                     "tau in steps = tau in time / DT")
     fp.add_argument("--reported", type=float, help="with --flow: a reported tau_pred in steps, audited against "
                                                    "the estimate")
-    hp = sub.add_parser("chaos", help="a certified topological horseshoe of a planar polynomial map (h-sets, "
-                                      "covering relations): h_top >= log rho")
-    hp.add_argument("map", help="a polynomial map of the plane: 'henon(a=1.4, b=0.3)' or '(1 - 1.4*x^2 + y, 0.3*x)'")
+    hp = sub.add_parser("chaos", help="a certified topological horseshoe of a planar polynomial map, a PLRNN or an "
+                                      "RNN (h-sets, covering relations): h_top >= log rho")
+    hp.add_argument("map", help="a polynomial map of the plane ('henon(a=1.4, b=0.3)', '(1 - 1.4*x^2 + y, 0.3*x)'), "
+                                "a PLRNN file or an RNN file (JSON, nn.RNN safetensors, output-feedback JSON)")
     hp.add_argument("--max-period", type=int, default=10,
                     help="with --method orbits (or when the net finds nothing): h-sets around periodic points of "
                          "period up to this (default 10, at most 24)")

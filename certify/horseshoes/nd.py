@@ -187,13 +187,14 @@ def saddle_points(F: FloatMap, orbs: dict) -> tuple:
     """({u: [(z, E)]} over the hyperbolic orbits by their number u of unstable directions, {u: number of
     orbits}), attracting ones counted under u = 0."""
     pts, counts = {}, {}
-    for p in sorted(orbs):
+    for p in sorted(orbs):  # points of lower periods first
+
         for orb in orbs[p]:
             u, d = _directions(F, orb)
             counts[u] = counts.get(u, 0) + 1
             near = any(abs(float(w @ z + beta)) < 1e-6 for z in orb for w, beta in F.kinks)
             if d is not None and not near:  # a point on a kink: no affine h-set around it
-                pts.setdefault(u, []).extend(d)
+                pts.setdefault(u, []).extend((z, E, p) for z, E in d)
     return pts, counts
 
 
@@ -362,9 +363,10 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
     grids = (1, 2) if net.n <= 3 else (1,)
     best = None
     with ctx.workprec(precision):
-        for u in sorted(groups, key=lambda u: (-len(groups[u]), u)):  # one unstable direction first on ties
-            pts = groups[u][:max_points]
-            for k, A, B, eps in tries:
+        for u, cap, (k, A, B, eps) in itertools.product(sorted(groups, key=lambda u: (-len(groups[u]), u)),
+                                                        sorted({min(max_period, 5), max_period}), tries):
+            pts = [pt for pt in groups[u] if pt[2] <= cap][:max_points]  # crowded sets shrink: fewer periods too
+            if len(pts) >= 2:
                 sizes, kept = lp_sizes(F, pts, u, k, A, B, eps)
                 if sizes is None:
                     continue

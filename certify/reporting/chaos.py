@@ -5,12 +5,15 @@ from __future__ import annotations
 
 def render_horseshoe(cert: dict) -> str:
     """The map, the graph of h-sets, the entropy bound and what it rests on."""
+    from certify.checker.hsets import map_text, parse_map
     from certify.checker.polymap import parse_polymap, polymap_text
     from certify.checker.statement import fixed
     from certify.certificates import q_parse
 
     m = cert["map"]
-    out = [f"map      {m['given']}", f"         {polymap_text(parse_polymap(m['canonical']))}   [{m['class']}]"]
+    poly = m["canonical"].get("kind") == "polymap"
+    text = polymap_text(parse_polymap(m["canonical"])) if poly else map_text(parse_map(m["canonical"]))[4:]
+    out = [f"map      {m['given']}", f"         {text}   [{m['class']}]"]
     if cert["verdict"] != "proved":
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
         return "\n".join(out)
@@ -20,7 +23,9 @@ def render_horseshoe(cert: dict) -> str:
     out.append(f"verdict  PROVED: a topological horseshoe, h_top(f) >= {lower}")
     k = cert["claim"]["iterate"]
     under, per = ("", "") if k == 1 else (f" under f^{k}", f" / {k}")
-    out.append(f"graph    {len(sets)} pairwise disjoint h-sets (one unstable direction), "
+    u = cert["evidence"][0].get("unstable", 1)
+    dirs = "one unstable direction" if u == 1 else f"{u} unstable directions"
+    out.append(f"graph    {len(sets)} pairwise disjoint h-sets ({dirs}), "
                f"{len(covs)} covering relations N_i => N_j{under}")
     if "minpoly" in e:
         out.append(f"entropy  h_top >= log rho(A){per}, rho(A) the largest root of {e['minpoly']} (exact)")
@@ -28,7 +33,9 @@ def render_horseshoe(cert: dict) -> str:
         out.append(f"entropy  h_top >= log rho(A){per} >= log({e['rho_lower']}){per} (Collatz-Wielandt vector)")
     g = "f" if k == 1 else f"f^{k}"
     out.append(f"rests on Zgliczynski-Gidea covering relations (2004) and the semi-conjugacy of {g} on the h-sets' "
-               "invariant set to the graph's subshift of finite type" + ("" if k == 1 else f"; h_top(f) = h_top({g}) / {k}"))
+               "invariant set to the graph's subshift of finite type" + ("" if k == 1 else f"; h_top(f) = h_top({g}) / {k}")
+               + ("" if poly else "; images by the mean-value inclusion for Lipschitz maps (activation slopes in the "
+                                  "hull of its derivative, [0, 1] across a kink)"))
     out.append(f"checked  {len(cert['evidence'])} fact(s) re-verified by the independent checker at "
                f"{cert['precision']} bits")
     return "\n".join(out)
