@@ -188,6 +188,7 @@ def summarise_rnn(out: str) -> dict:
                      "ci95_period": list(clopper_pearson(c["period"], c["n"])),
                      "p_contraction": c["contraction"] / c["n"],
                      "ci95_contraction": list(clopper_pearson(c["contraction"], c["n"])),
+                     **{f"ci95_{e}": list(clopper_pearson(c[e], c["n"])) for e in extra},
                      "law": header["laws"].get(f"{k}/{g:g}")})
     total = header["samples"] * len(header["widths"]) * len(header["gains"])
     summary = {"model": "rnn", "seed": header["seed"], "period": header["period"], "activation": header["activation"],
@@ -195,6 +196,8 @@ def summarise_rnn(out: str) -> dict:
                "statistic": f"period = networks with a certified cycle of minimal period {header['period']} (claim "
                             "rnn_cycle); contraction = networks proved to have one globally attracting fixed point "
                             "(claim rnn_contraction: no cycle of period > 1, no chaos); undecided = neither; "
+                            "horseshoe (when a column) = networks with a certified topological horseshoe (claim "
+                            "horseshoe: h_top > 0), the others undecided; "
                             "ci95 = Clopper-Pearson exact 95% intervals"}
     write_atomic(os.path.join(out, "summary.json"), json.dumps(summary, sort_keys=True, indent=1) + "\n")
     return summary
@@ -204,7 +207,7 @@ def render_rnn_audit(summary: dict) -> str:
     """One line per cell: width, gain, n, certified period-P, certified contraction, undecided, extra columns."""
     P, extra = summary["period"], [c for c in summary["columns"] if c not in ("contraction", "period")]
     head = f"{'width':>5} {'gain':>5} {'n':>5}  {'period ' + str(P):<20}  {'contraction':<20}  {'undecided':>9}"
-    head += "".join(f"  {e:>10}" for e in extra)
+    head += "".join(f"  {e + ' (undecided)':<30}" for e in extra)
     out = [f"audit    nn.RNN(1, width), {summary['activation']}, PyTorch default init with weight_hh x gain, input 0; "
            f"seed {summary['seed']}", head]
     for r in summary["rows"]:
@@ -212,7 +215,8 @@ def render_rnn_audit(summary: dict) -> str:
         clo, chi = r["ci95_contraction"]
         line = (f"{r['width']:>5} {r['gain']:>5g} {r['n']:>5}  {r['period']:>4} [{lo:.3f}, {hi:.3f}]  "
                 f"  {r['contraction']:>4} [{clo:.3f}, {chi:.3f}]    {r['undecided']:>9}")
-        line += "".join(f"  {r[e]:>10}" for e in extra)
+        line += "".join(f"  {r[e]:>4} [{r[f'ci95_{e}'][0]:.3f}, {r[f'ci95_{e}'][1]:.3f}] ({r['n'] - r[e]:>4})   "
+                        if f"ci95_{e}" in r else f"  {r[e]:>10}" for e in extra)
         out.append(line)
     out.append("         counts certified by the kernel; [lo, hi] = Clopper-Pearson 95% interval of the proportion")
     if not summary["complete"]:
