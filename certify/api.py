@@ -581,7 +581,7 @@ def _chaos_network(f, max_period, timeout) -> Result:
     from certify.horseshoes.nd import nd_certificate
     from certify.maps.plrnn import PLRNN, load_plrnn
 
-    net = f if isinstance(f, PLRNN) else load_plrnn(f) if _is_plrnn(f) else _rnn_net(f)
+    net = f if isinstance(f, PLRNN) else _rnn_net(f) if _is_rnn(f) else load_plrnn(f)
     max_period = _count(max_period, "max_period (--max-period)", 1, 24)
 
     def undecided(reason):
