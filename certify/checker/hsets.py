@@ -26,6 +26,15 @@ act' there (certify.checker.rnn_contraction._act_interval: tanh and sigmoid read
 relu and hardtanh exactly); a PLRNN is A z + W relu(z) + h: f(y) - f(x) = (A + W diag(q)) (y - x), q_j the
 slope of relu between x_j and y_j, in [0, 1] (1 if P_j > 0, 0 if P_j < 0). Along f^k the product of the
 slope matrices between f^i(x) and f^i(y), both in the ball iterate P_i, is the chain.
+More unstable directions (the hsets fact's `unstable`: u, default 1; the first u columns of M unstable, the
+rest stable, u = n allowed: no stable direction). Condition (a) is checked for the coordinates t_u, ..., t_(n-1),
+and (b) on each exit face {t_i = +-1}, i < u, in one of two forms: signs w_i (`degree`, a list of u signs: the
+face t_i = +-1 maps beyond t_i = +-w_i; the end map is A = diag(2 w)), or a stated u x u rational matrix A
+(`linear`): on every exit box some coordinate r < u has both g_r and (A t_u)_r beyond the same +-1. Then the
+straight-line homotopy h_s = (1 - s) g + s (A t_u, 0) keeps h_s(exit set) out of N2 (a convex combination of
+two numbers beyond +1 is beyond +1), keeps the stable coordinates in (-1, 1), and ends at (A t_u, 0) with
+A(boundary of the cube) outside the closed cube (so A is invertible): ZG 2004, Definition 6, for any u. The
+linear form allows the rotation of an expanding map (complex multipliers), where no signs work.
 With f continuous (a polynomial, a PLRNN, an RNN map with a continuous activation), (a) and (b) give the homotopy h_s = (1 - s) g + s (2 w t_0, 0):
 it never maps N1^- into N2 (its unstable coordinate stays beyond +-1 on the faces, by convexity),
 never maps N1 into N2^+ (its stable coordinates stay in (-1, 1)), and ends at a linear map of degree
@@ -236,26 +245,36 @@ def _cells(k: int, dims: int):
     return itertools.product(steps, repeat=dims)
 
 
-def covers(f, N1: HSet, N2: HSet, degree, k: int, steps: int = 1, u: int = 1):
-    """None if N1 => N2 under f^steps with this degree is verified on the k-grid, else the reason it is not.
-    u unstable directions (the first u coordinates); degree is +-1 (u = 1) or a list of u signs w_i."""
+def covers(f, N1: HSet, N2: HSet, degree, k: int, steps: int = 1, u: int = 1, linear=None):
+    """None if N1 => N2 under f^steps is verified on the k-grid, else the reason it is not. u unstable
+    directions (the first u coordinates). The end map of the homotopy: `degree` +-1 (u = 1) or a list of u
+    signs w_i (A = diag(2 w): the face t_i = +-1 must map beyond +-w_i in coordinate i), or `linear`, a u x u
+    matrix A of exact rationals (each exit box must have one coordinate r and a sign with both g_r and
+    (A t_u)_r beyond it)."""
     n, one = N1.n, arb(1)
-    signs = [degree] if u == 1 and not isinstance(degree, list) else list(degree)
     for T in _cells(k, n):
         g = _image(f, N1, N2, list(T), steps)
         for s in range(u, n):
             if not (g[s] > -one and g[s] < one):
                 return f"a stable coordinate of the image is not inside (-1, 1) (t in {_box(T)})"
+    signs = None if linear is not None else [degree] if u == 1 and not isinstance(degree, list) else list(degree)
     for i in range(u):
         for side in (-1, 1):
             face = (fmpq(side), fmpq(side))
-            want = side * signs[i]
             for T in _cells(k, n - 1):
                 box = [*T[:i], face, *T[i:]]
                 g = _image(f, N1, N2, box, steps)
-                if not (g[i] > one if want > 0 else g[i] < -one):
-                    return (f"the image of the face t_{i} = {side} is not beyond t_{i} = {want} "
-                            f"(at {_box(box)})")
+                if signs is not None:
+                    want = side * signs[i]
+                    ok = g[i] > one if want > 0 else g[i] < -one
+                    where = f" beyond t_{i} = {want}"
+                else:
+                    tb = [arb(lo).union(arb(hi)) for lo, hi in box[:u]]
+                    at = [sum((arb(linear[r][c]) * tb[c] for c in range(u)), arb(0)) for r in range(u)]
+                    ok = any((g[r] > one and at[r] > one) or (g[r] < -one and at[r] < -one) for r in range(u))
+                    where = " and its image under A beyond one face of the target in the same coordinate"
+                if not ok:
+                    return f"the image of the face t_{i} = {side} is not{where} (at {_box(box)})"
     return None
 
 
@@ -323,6 +342,7 @@ def disjoint(sets: list):
 # ----------------------------------------------------------------------------- the claim
 
 _COVER_KEYS = {"fact", "from", "to", "degree", "grid"}
+_COVER_LINEAR = {"fact", "from", "to", "linear", "grid"}
 _ENTROPY_CW = {"weights", "rho_lower", "lower"}
 _ENTROPY_EXACT = {"minpoly", "rho", "lower"}
 
@@ -408,8 +428,9 @@ def horseshoe(prog, cert: dict) -> Statement:
     covs = ev[1:]
     boxes = 0
     for t, fact in enumerate(covs, start=1):
-        if not isinstance(fact, dict) or set(fact) != _COVER_KEYS or fact["fact"] != "covering":
-            raise Failure(f"fact {t} is a covering fact with the keys {sorted(_COVER_KEYS)}")
+        if not isinstance(fact, dict) or set(fact) not in (_COVER_KEYS, _COVER_LINEAR) or fact["fact"] != "covering":
+            raise Failure(f"fact {t} is a covering fact with the keys {sorted(_COVER_KEYS)} (or 'linear' for "
+                          "'degree')")
         k = whole(fact["grid"], "grid", 1, MAX_GRID)
         boxes += (k ** n + 2 * u * k ** (n - 1)) * steps
     if boxes > MAX_BOXES:
@@ -418,18 +439,23 @@ def horseshoe(prog, cert: dict) -> Statement:
     if work > MAX_COVER_WORK:
         raise Failure(f"the covering checks need about {work} ball operations ({boxes} boxes of this map at "
                       f"{ctx.prec} bits), beyond the checker's limit {MAX_COVER_WORK}")
-    edges = set()
+    edges, linear = set(), False
     for t, fact in enumerate(covs, start=1):
         i, j = whole(fact["from"], "from", 0, m - 1), whole(fact["to"], "to", 0, m - 1)
-        deg = fact["degree"]
-        if u == 1 and (deg not in (1, -1) or isinstance(deg, bool)):
+        deg, lin = fact.get("degree"), fact.get("linear")
+        if lin is not None:
+            if not (isinstance(lin, list) and len(lin) == u and all(isinstance(r, list) and len(r) == u for r in lin)):
+                raise Failure(f"fact {t}: linear is a {u} x {u} matrix of rationals")
+            lin = [[q_parse(v) for v in r] for r in lin]
+            linear = True
+        elif u == 1 and (deg not in (1, -1) or isinstance(deg, bool)):
             raise Failure(f"fact {t}: degree is 1 or -1")
-        if u > 1 and not (isinstance(deg, list) and len(deg) == u
-                          and all(w in (1, -1) and not isinstance(w, bool) for w in deg)):
+        elif u > 1 and not (isinstance(deg, list) and len(deg) == u
+                            and all(w in (1, -1) and not isinstance(w, bool) for w in deg)):
             raise Failure(f"fact {t}: degree is a list of {u} signs 1 or -1 (one per unstable direction)")
         if (i, j) in edges:
             raise Failure(f"fact {t}: the covering {i} => {j} is listed twice")
-        why = covers(f, sets[i], sets[j], deg, fact["grid"], steps, u)
+        why = covers(f, sets[i], sets[j], deg, fact["grid"], steps, u, lin)
         if why is not None:
             raise Failure(f"fact {t} (covering {i} => {j}): {why}")
         edges.add((i, j))
@@ -444,7 +470,9 @@ def horseshoe(prog, cert: dict) -> Statement:
     dirs = "one unstable direction" if u == 1 else f"{u} unstable directions" + (", no stable one" if u == n else "")
     text = (f"{map_text(f)} has {m} pairwise disjoint h-sets in R^{n} ({dirs}) with {len(edges)} covering relations N_i => N_j under {g} (Zgliczynski-Gidea 2004; f "
             f"continuous{lip}; in N_j's coordinates the image of N_i has its stable coordinates in (-1, 1) and its "
-            "unstable faces beyond opposite ends)\n"
+            + ("unstable faces beyond opposite ends" if not linear else
+               "exit faces beyond a face of N_j, in a coordinate where the stated linear end map A takes them beyond "
+               "it too (A(boundary) outside the unit cube)") + ")\n"
             f"every path of the graph is followed by an orbit of {g[0]}, every closed path by a periodic orbit; on "
             f"Lambda = {{p : {g[0]}^i(p) in N_(s_i) for all i >= 0, s a path of the graph}} {g[0]} is semi-conjugate "
             "to the subshift of finite type of the graph (transition matrix A)\n"

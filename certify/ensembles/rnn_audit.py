@@ -9,7 +9,8 @@ Each network is decided by the certifiers with the kernel's self-check: first th
 "excluded"), else the period-3 cycle search (certify.periodic.rnn). Further columns plug in through
 COLUMNS: a name -> decider(net, budget) returning "proved" or "undecided" (the certified horseshoe
 column is registered there by certify's horseshoe finder when it exists); every registered column is
-run on every network and counted in the summary. A module certify.chaos that defines
+run on every network not proved contracting (a contraction excludes it: "excluded") and counted in the
+summary, with a Clopper-Pearson interval and the count of its undecided networks. A module certify.chaos that defines
 AUDIT_COLUMNS (the same mapping) is picked up too, so the horseshoe finder plugs in without
 touching this file (columns() merges both; the header records the column names, so an audit folder
 is never resumed with other columns).
@@ -91,7 +92,8 @@ def decide_rnn(task) -> dict:
         if cyc["verdict"] == "proved":
             line["stability"] = cyc["evidence"][-1].get("stability")
     for name, fn in sorted(columns().items()):
-        line[name] = fn(net, budget)
+        # a contraction (one globally attracting fixed point) has no cycle of period > 1 and zero entropy
+        line[name] = "excluded" if con["verdict"] == "proved" else fn(net, budget)
     return line
 
 
@@ -175,13 +177,15 @@ def summarise_rnn(out: str) -> dict:
         for raw in fh:
             r = json.loads(raw)
             c = cells.setdefault((r["width"], r["gain"]), {"n": 0, "period": 0, "contraction": 0, "undecided": 0,
-                                                           **{e: 0 for e in extra}})
+                                                           **{e: 0 for e in extra},
+                                                           **{f"{e}_undecided": 0 for e in extra}})
             c["n"] += 1
             c["period"] += r["period"] == "proved"
             c["contraction"] += r["contraction"] == "proved"
             c["undecided"] += r["period"] != "proved" and r["contraction"] != "proved"
             for e in extra:
                 c[e] += r.get(e) == "proved"
+                c[f"{e}_undecided"] += r.get(e) == "undecided"
     rows = []
     for (k, g), c in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         rows.append({"width": k, "gain": g, **c, "p_period": c["period"] / c["n"],
@@ -197,7 +201,8 @@ def summarise_rnn(out: str) -> dict:
                             "rnn_cycle); contraction = networks proved to have one globally attracting fixed point "
                             "(claim rnn_contraction: no cycle of period > 1, no chaos); undecided = neither; "
                             "horseshoe (when a column) = networks with a certified topological horseshoe (claim "
-                            "horseshoe: h_top > 0), the others undecided; "
+                            "horseshoe: h_top > 0), excluded for a certified contraction, the others undecided "
+                            "(horseshoe_undecided); "
                             "ci95 = Clopper-Pearson exact 95% intervals"}
     write_atomic(os.path.join(out, "summary.json"), json.dumps(summary, sort_keys=True, indent=1) + "\n")
     return summary
@@ -215,7 +220,7 @@ def render_rnn_audit(summary: dict) -> str:
         clo, chi = r["ci95_contraction"]
         line = (f"{r['width']:>5} {r['gain']:>5g} {r['n']:>5}  {r['period']:>4} [{lo:.3f}, {hi:.3f}]  "
                 f"  {r['contraction']:>4} [{clo:.3f}, {chi:.3f}]    {r['undecided']:>9}")
-        line += "".join(f"  {r[e]:>4} [{r[f'ci95_{e}'][0]:.3f}, {r[f'ci95_{e}'][1]:.3f}] ({r['n'] - r[e]:>4})   "
+        line += "".join(f"  {r[e]:>4} [{r[f'ci95_{e}'][0]:.3f}, {r[f'ci95_{e}'][1]:.3f}] ({r[f'{e}_undecided']:>4})   "
                         if f"ci95_{e}" in r else f"  {r[e]:>10}" for e in extra)
         out.append(line)
     out.append("         counts certified by the kernel; [lo, hi] = Clopper-Pearson 95% interval of the proportion")

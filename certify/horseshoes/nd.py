@@ -29,6 +29,8 @@ DEFAULT_PERIOD = 8
 _SCALE = 1 << 40
 # (k, A, B, eps): coverings under f^k; caps on the unstable and stable half-sizes and the margin
 _TRIES = ((1, 0.05, 0.02, 0.02), (1, 0.01, 0.005, 0.02), (2, 0.02, 0.01, 0.02))
+# (k, cap): expanding cubes under f^k with half-sizes up to cap
+_CUBE_TRIES = ((2, 0.05), (3, 0.05), (4, 0.05))
 
 
 class FloatMap:
@@ -121,6 +123,8 @@ def periodic_orbits(F: FloatMap, periods, seeds: int = 4, steps: int = 4000, tra
                 for _ in range(30):
                     J, _ = F.jac(x, p)
                     r = F.iterate(x, p) - x
+                    if not np.abs(r).max() > 1e-14 * scale:  # converged (or not finite: refused below)
+                        break
                     try:
                         x = x - np.linalg.solve(J - np.eye(n), r)
                     except np.linalg.LinAlgError:
@@ -290,7 +294,7 @@ def _hset_dict(z, E, x) -> dict:
     return {"c": [q_str(_q(v)) for v in z], "M": [[q_str(_q(v)) for v in row] for row in E]}
 
 
-def _certified(kernel, pts, sizes, nodes, kept, k, grids, u):
+def _certified(kernel, pts, sizes, nodes, kept, k, grids, u, ends=None):
     """(log rho / k, sets, coverings, edges) of the best strongly connected graph whose coverings the kernel
     verifies among the component's h-sets (overlapping ones dropped), or None."""
     from certify.checker import hsets as H
@@ -310,11 +314,17 @@ def _certified(kernel, pts, sizes, nodes, kept, k, grids, u):
         nodes.pop(pair[1])
     index = {v: t for t, v in enumerate(nodes)}
     covs = []
-    degrees = (1, -1) if u == 1 else [list(w) for w in itertools.product((1, -1), repeat=u)]
-    for i, j in ((index[i], index[j]) for i, j in kept if i in index and j in index):
+    degrees = [("degree", d) for d in ((1, -1) if u == 1 else [list(w) for w in itertools.product((1, -1), repeat=u)])]
+    for a, b in kept:
+        if a not in index or b not in index:
+            continue
+        i, j = index[a], index[b]
         for grid in grids:
-            hit = next(((i, j, d, grid) for d in degrees if H.covers(kernel, sets[i], sets[j], d, grid, k, u) is None),
-                       None)
+            cands = degrees if ends is None else ends(a, b)
+            hit = next(((i, j, d, grid) for d in cands
+                        if H.covers(kernel, sets[i], sets[j], *((d[1], grid, k, u) if d[0] == "degree" else
+                                                               (None, grid, k, u, _exact(d[1]))))
+                        is None), None)
             if hit:
                 covs.append(hit)
                 break
@@ -326,6 +336,82 @@ def _certified(kernel, pts, sizes, nodes, kept, k, grids, u):
     return math.log(rho) / k, [dicts[v] for v in sorted(sub)], covs, [(i, j) for i, j, _, _ in covs]
 
 
+def _exact(A) -> list:
+    from certify.certificates import q_parse
+    return [[q_parse(v) for v in r] for r in A]
+
+
+def _linear_end(F: FloatMap, pts, sizes, k: int):
+    """ends(a, b): the end map of the homotopy for a covering a => b of expanding h-sets, the float linear part
+    M_b^-1 D(f^k)(c_a) M_a rationalised (dyadic, 2^-20)."""
+    from certify.certificates import q_str
+    from flint import fmpq
+
+    def ends(a, b):
+        Ma = pts[a][1] * sizes[a][None, :]
+        Mb = pts[b][1] * sizes[b][None, :]
+        H = np.linalg.solve(Mb, F.jac(pts[a][0], k)[0] @ Ma)
+        return [("linear", [[q_str(fmpq(int(round(v * (1 << 20))), 1 << 20)) for v in r] for r in H])]
+    return ends
+
+
+def lp_cubes(F: FloatMap, pts, k: int, cap: float, eps: float = 0.02, amin: float = 1e-7, safety: float = 1.5):
+    """Expanding h-sets (no stable direction): N_i = c_i + x_i E_i [-1, 1]^n. With K_i = E^-1 D(f^k)(c_i) E and
+    kappa_i = 1 / ||K_i^-1||_inf (the least |K t|_inf on the unit sphere of the max norm), the covering
+    i => j holds when kappa_i x_i > x_j + |E^-1 (f^k(c_i) - c_j)|_inf (plus the nonlinear term): one LP in
+    the sizes x, every edge with a slack; returns (sizes m x n, kept edges) or (None, [])."""
+    from scipy.optimize import linprog
+    from scipy.sparse import lil_matrix
+    from scipy.spatial import cKDTree
+
+    n, m = F.n, len(pts)
+    C = np.array([p[0] for p in pts])
+    E = [p[1] for p in pts]
+    Einv = [np.linalg.inv(e) for e in E]
+    jacs = [F.jac(c, k) for c in C]
+    kappa = []
+    for i in range(m):
+        K = Einv[i] @ jacs[i][0] @ E[i]
+        try:
+            kappa.append(1 / np.abs(np.linalg.inv(K)).sum(axis=1).max())
+        except np.linalg.LinAlgError:
+            kappa.append(0.0)
+    gz = [F.iterate(c, k) for c in C]
+    tree = cKDTree(C)
+    reach = [max(kappa[i], 1.0) * cap * 2 * math.sqrt(n) for i in range(m)]
+    cand = [(i, j) for i in range(m) if kappa[i] > 1 for j in tree.query_ball_point(gz[i], reach[i])]
+    ne, rows = len(cand), []
+    curv = [(_curvature(F, c, k) * safety if F.smooth else np.zeros(n)) for c in C]
+    for e, (i, j) in enumerate(cand):
+        d = np.abs(Einv[j] @ (gz[i] - C[j])).max()
+        q = (np.abs(Einv[j]) @ curv[i]).max() * cap * np.abs(E[i]).sum(axis=1).max() ** 2
+        # x_j (1 + eps) - (kappa_i (1 - eps) - q) x_i - s_e <= -d
+        rows.append(({j: 1 + eps, i: -(kappa[i] * (1 - eps) - q), m + e: -1.0}, -d))
+    for i in range(m):
+        for z, J in jacs[i][1]:
+            JE = J @ E[i]
+            for w, beta in F.kinks:
+                rows.append(({i: float(np.abs(w @ JE).sum())}, abs(float(w @ z + beta)) * (1 - eps)))
+    for i, j in tree.query_pairs(2 * cap * math.sqrt(n) * 2):
+        d = np.abs(Einv[i] @ (C[j] - C[i]))
+        R = np.abs(Einv[i] @ E[j]).sum(axis=1)
+        f = int(np.argmax(d))
+        rows.append(({i: 1.0 + 1e-9, j: float(R[f])}, d[f] * (1 - eps)))
+    Mx = lil_matrix((len(rows), m + ne))
+    rhs = np.empty(len(rows))
+    for r, (coef, b) in enumerate(rows):
+        for kk, v in coef.items():
+            Mx[r, kk] += v
+        rhs[r] = b
+    own = [1.0 if np.abs(gz[i] - C[j]).max() < 1e-9 else 0.0 for i, j in cand]
+    cost = np.concatenate([np.zeros(m), np.array([1.0 + 10.0 * w for w in own])])
+    res = linprog(cost, A_ub=Mx.tocsr(), b_ub=rhs, bounds=[(amin, cap)] * m + [(0, None)] * ne, method="highs")
+    if res.status != 0:
+        return None, []
+    x = res.x[:m]
+    return np.repeat(x[:, None], n, axis=1), [cand[e] for e in range(ne) if res.x[m + e] <= 1e-12]
+
+
 def _map_class(net) -> str:
     from certify.maps.plrnn import PLRNN
     if isinstance(net, PLRNN) or net.activation in ("relu", "hardtanh"):
@@ -334,7 +420,7 @@ def _map_class(net) -> str:
 
 
 def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, tries=_TRIES,
-                   max_points: int = 400) -> dict:
+                   max_points: int = 400, cube_tries=_CUBE_TRIES) -> dict:
     """A horseshoe certificate for a PLRNN or an RNN map (proved), or an undecided one naming why."""
     from flint import ctx
 
@@ -362,20 +448,36 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
     kernel = H.parse_map(net.canonical)
     grids = (1, 2) if net.n <= 3 else (1,)
     best = None
+
+    def consider(graph, k, u):
+        nonlocal best
+        if graph is not None and (best is None or graph[0] > best[0]):
+            best = (*graph, k, u)
+
+    def promising(rho, k):
+        return rho > 1 + 1e-9 and (best is None or math.log(rho) / k > best[0] + 1e-9)
     with ctx.workprec(precision):
         for u, cap, (k, A, B, eps) in itertools.product(sorted(groups, key=lambda u: (-len(groups[u]), u)),
                                                         sorted({min(max_period, 5), max_period}), tries):
             pts = [pt for pt in groups[u] if pt[2] <= cap][:max_points]  # crowded sets shrink: fewer periods too
-            if len(pts) >= 2:
-                sizes, kept = lp_sizes(F, pts, u, k, A, B, eps)
-                if sizes is None:
-                    continue
+            if len(pts) < 2:
+                continue
+            sizes, kept = lp_sizes(F, pts, u, k, A, B, eps)
+            if sizes is not None:
                 nodes, rho = best_component(len(pts), kept)
-                if rho <= 1 + 1e-9 or (best is not None and math.log(rho) / k <= best[0] + 1e-9):
-                    continue
-                graph = _certified(kernel, pts, sizes, nodes, kept, k, grids, u)
-                if graph is not None and (best is None or graph[0] > best[0]):
-                    best = (*graph, k, u)
+                if promising(rho, k):
+                    consider(_certified(kernel, pts, sizes, nodes, kept, k, grids, u), k, u)
+        # expanding cubes c + x [-1, 1]^n around every periodic point off the kinks (no stable direction): the
+        # covering's end map is the linear part of f^k, so rotations are allowed
+        cubes = [(z, np.eye(net.n), p) for pts in groups.values() for z, _, p in pts][:max_points]
+        cube_grids = (1, 2, 4, 8, 16) if net.n == 2 else (1, 2) if net.n <= 4 else (1,)
+        for k, cap in cube_tries if len(cubes) >= 2 else ():
+            sizes, kept = lp_cubes(F, cubes, k, cap)
+            if sizes is not None:
+                nodes, rho = best_component(len(cubes), kept)
+                if promising(rho, k):
+                    consider(_certified(kernel, cubes, sizes, nodes, kept, k, cube_grids, net.n,
+                                        _linear_end(F, cubes, sizes, k)), k, net.n)
     if best is None:
         sizes = ", ".join(f"{len(v)} with {u} unstable direction{'s' if u != 1 else ''}" for u, v in sorted(groups.items()))
         return {**undecided, "reason": f"no graph of h-sets with verified coverings and positive entropy from the "
@@ -385,7 +487,7 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
     cert = {"schema": SCHEMA, "map": mp, "claim": {"kind": "horseshoe", "iterate": k}, "verdict": "proved",
             "precision": precision,
             "evidence": [head] +
-                        [{"fact": "covering", "from": i, "to": j, "degree": d, "grid": g} for i, j, d, g in covs],
+                        [{"fact": "covering", "from": i, "to": j, d[0]: d[1], "grid": g} for i, j, d, g in covs],
             "entropy": _entropy_field(len(sets), edges, k)}
     res = check(cert)
     if not res.ok:
