@@ -214,7 +214,7 @@ def render_rnn_audit(summary: dict) -> str:
     head = f"{'width':>5} {'gain':>5} {'n':>5}  {'period ' + str(P):<20}  {'contraction':<20}  {'undecided':>9}"
     head += "".join(f"  {e + ' (undecided)':<30}" for e in extra)
     out = [f"audit    nn.RNN(1, width), {summary['activation']}, PyTorch default init with weight_hh x gain, input 0; "
-           f"seed {summary['seed']}", head]
+           f"seed {summary['seed']}", head.rstrip()]
     for r in summary["rows"]:
         lo, hi = r["ci95_period"]
         clo, chi = r["ci95_contraction"]
@@ -222,7 +222,7 @@ def render_rnn_audit(summary: dict) -> str:
                 f"  {r['contraction']:>4} [{clo:.3f}, {chi:.3f}]    {r['undecided']:>9}")
         line += "".join(f"  {r[e]:>4} [{r[f'ci95_{e}'][0]:.3f}, {r[f'ci95_{e}'][1]:.3f}] ({r[f'{e}_undecided']:>4})   "
                         if f"ci95_{e}" in r else f"  {r[e]:>10}" for e in extra)
-        out.append(line)
+        out.append(line.rstrip())
     out.append("         counts certified by the kernel; [lo, hi] = Clopper-Pearson 95% interval of the proportion")
     if not summary["complete"]:
         out.append("         INCOMPLETE: some networks are not decided yet (run the same command again to resume)")
