@@ -3,7 +3,6 @@ horseshoes built by hand (a tent map times a contraction, a product of two tents
 Fraction oracle on the h-sets' faces and interior, an mpmath oracle for the Lipschitz enclosures of tanh and
 relu maps, degenerate networks refused honestly."""
 
-import copy
 import json
 import math
 from fractions import Fraction
