@@ -222,3 +222,19 @@ def test_rnn8_gain4_says_what_happens():
     assert res.check().ok
     if res.verdict == "undecided":
         assert "unstable direction" in res.certificate["reason"]
+
+
+def test_audit_horseshoe_column(tmp_path):
+    """The RNN audit counts certified horseshoes with a Clopper-Pearson interval and the undecided; a contraction
+    excludes the column; certify.chaos stays the API function."""
+    import certify
+    from certify.ensembles.rnn_audit import RNNAudit, run_rnn_audit
+
+    s = run_rnn_audit(RNNAudit([2], [0.5, 4.0], 2, seed=0), str(tmp_path / "a"), workers=1, progress=False)
+    assert "horseshoe" in s["columns"]
+    for r in s["rows"]:
+        assert {"horseshoe", "ci95_horseshoe", "horseshoe_undecided"} <= set(r)
+        assert r["horseshoe"] + r["horseshoe_undecided"] + r["contraction"] == r["n"]
+    lines = [json.loads(x) for x in open(tmp_path / "a" / "results.jsonl")]
+    assert all(ln["horseshoe"] == "excluded" for ln in lines if ln["contraction"] == "proved")
+    assert callable(certify.chaos)

@@ -7,13 +7,11 @@ to one fixed point, claim rnn_contraction), and how many neither (undecided, cou
 Each network is decided by the certifiers with the kernel's self-check: first the contraction test
 (cheap; a contraction has no cycle of period > 1, so the period-3 search is skipped and the line says
 "excluded"), else the period-3 cycle search (certify.periodic.rnn). Further columns plug in through
-COLUMNS: a name -> decider(net, budget) returning "proved" or "undecided" (the certified horseshoe
-column is registered there by certify's horseshoe finder when it exists); every registered column is
+COLUMNS: a name -> decider(net, budget) returning "proved" or "undecided"; the certified horseshoe column
+comes from certify.horseshoes.nd.AUDIT_COLUMNS (the n-dimensional horseshoe finder); every column is
 run on every network not proved contracting (a contraction excludes it: "excluded") and counted in the
-summary, with a Clopper-Pearson interval and the count of its undecided networks. A module certify.chaos that defines
-AUDIT_COLUMNS (the same mapping) is picked up too, so the horseshoe finder plugs in without
-touching this file (columns() merges both; the header records the column names, so an audit folder
-is never resumed with other columns).
+summary, with a Clopper-Pearson interval and the count of its undecided networks (columns() merges
+both; the header records the column names, so an audit folder is never resumed with other columns).
 
 Files (resumable, byte-identical for one seed whatever the number of workers): OUT/audit.json (the
 header), OUT/results.jsonl (one line per network, in task order), OUT/summary.json.
@@ -49,12 +47,10 @@ COLUMNS: dict[str, Callable] = {}
 
 
 def columns() -> dict:
-    """The extra columns: COLUMNS plus certify.chaos.AUDIT_COLUMNS when that module exists."""
+    """The extra columns: COLUMNS plus certify.horseshoes.nd.AUDIT_COLUMNS (the certified horseshoe). (Not a
+    module certify.chaos: importing it would shadow the function certify.chaos.)"""
     cols = dict(COLUMNS)
-    try:
-        mod = importlib.import_module("certify.chaos")
-    except ImportError:
-        mod = None
+    mod = importlib.import_module("certify.horseshoes.nd")
     cols.update(getattr(mod, "AUDIT_COLUMNS", {}) or {})
     return cols
 

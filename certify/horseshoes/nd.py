@@ -23,7 +23,8 @@ import math
 
 import numpy as np
 
-__all__ = ["float_map", "periodic_orbits", "saddle_points", "lp_sizes", "nd_certificate", "DEFAULT_PERIOD"]
+__all__ = ["float_map", "periodic_orbits", "saddle_points", "lp_sizes", "lp_cubes", "nd_certificate", "DEFAULT_PERIOD",
+           "AUDIT_COLUMNS", "horseshoe_column", "AUDIT_PERIOD", "AUDIT_POINTS"]
 
 DEFAULT_PERIOD = 8
 _SCALE = 1 << 40
@@ -493,3 +494,22 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
     if not res.ok:
         raise AssertionError(f"internal: the kernel rejects the horseshoe certificate: {res.message}")
     return cert
+
+
+# ----------------------------------------------------------------------------- the audit's horseshoe column
+
+AUDIT_PERIOD = 4      # periods of the orbits the h-sets are built around
+AUDIT_POINTS = 120    # periodic points in one size LP
+AUDIT_TRIES = ((1, 0.05, 0.02, 0.02), (2, 0.02, 0.01, 0.02))
+AUDIT_CUBES = _CUBE_TRIES
+
+
+def horseshoe_column(net, budget=None) -> str:
+    """The horseshoe column of `certify audit --model rnn` (certify.ensembles.rnn_audit reads AUDIT_COLUMNS):
+    "proved" when the finder returns a horseshoe certificate the kernel accepts, else "undecided" (never a
+    refutation). The work is bounded by AUDIT_PERIOD, AUDIT_POINTS, AUDIT_TRIES and AUDIT_CUBES, never by time."""
+    cert = nd_certificate(net, AUDIT_PERIOD, tries=AUDIT_TRIES, max_points=AUDIT_POINTS, cube_tries=AUDIT_CUBES)
+    return "proved" if cert["verdict"] == "proved" else "undecided"
+
+
+AUDIT_COLUMNS = {"horseshoe": horseshoe_column}
