@@ -132,20 +132,26 @@ def periodic_orbits(F: FloatMap, periods, seeds: int = 4, steps: int = 4000, tra
                         break
                     if not np.all(np.isfinite(x)) or np.abs(x).max() > 10 * scale:
                         break
-                if not np.all(np.isfinite(x)) or np.abs(F.iterate(x, p) - x).max() > tol:
-                    continue
-                orb = [x]
-                for _ in range(p - 1):
-                    orb.append(F.f(orb[-1]))
-                if p > 1 and min(np.abs(orb[0] - orb[j]).max() for j in range(1, p)) < 1e-7:
-                    continue
-                key = tuple(sorted(tuple(np.round(q, 7)) for q in orb))
-                if key in seen:
-                    continue
-                seen.add(key)
-                orbits.append(orb)
+                orb = _new_orbit(F, x, p, tol, seen)
+                if orb is not None:
+                    orbits.append(orb)
             found[p] = orbits
     return found
+
+
+def _new_orbit(F: FloatMap, x, p: int, tol: float, seen: set):
+    """The orbit of x if x is a float point of minimal period p not seen before (recorded in `seen`), else None."""
+    if not (np.all(np.isfinite(x)) and np.abs(F.iterate(x, p) - x).max() <= tol):
+        return None
+    orb = [x]
+    while len(orb) < p:
+        orb.append(F.f(orb[-1]))
+    shifted = [np.abs(orb[0] - q).max() for q in orb[1:]]
+    key = tuple(sorted(tuple(np.round(q, 7)) for q in orb))
+    if (shifted and min(shifted) < 1e-7) or key in seen:
+        return None  # a lower period, or an orbit found before
+    seen.add(key)
+    return orb
 
 
 def _real_basis(w, V, idx) -> list:
@@ -218,8 +224,6 @@ def lp_sizes(F: FloatMap, pts, u: int, k: int, A: float, B: float, eps: float, a
              safety: float = 1.5):
     """Sizes (m x n array: u unstable half-sizes, then n - u stable ones) and kept edges [(i, j)] from one
     elastic LP, or (None, [])."""
-    from scipy.optimize import linprog
-    from scipy.sparse import lil_matrix
     from scipy.spatial import cKDTree
 
     n, m = F.n, len(pts)
@@ -232,7 +236,7 @@ def lp_sizes(F: FloatMap, pts, u: int, k: int, A: float, B: float, eps: float, a
     gz = [F.iterate(c, k) for c in C]
     cand = [(i, j) for i in range(m) for j in tree.query_ball_point(gz[i], 2 * rad)]
     pairs = list(tree.query_pairs(2 * rad))
-    ne, nv = len(cand), n * m + len(cand)
+    ne = len(cand)
     rows = []
     jacs = [F.jac(c, k) for c in C]
     curv = [(_curvature(F, c, k) * safety if F.smooth else np.zeros(n)) for c in C]
@@ -266,20 +270,11 @@ def lp_sizes(F: FloatMap, pts, u: int, k: int, A: float, B: float, eps: float, a
         for l in range(n):
             coef[n * j + l] = coef.get(n * j + l, 0.0) + R[f, l]
         rows.append((coef, abs(d[f]) * (1 - eps)))
-    Mx = lil_matrix((len(rows), nv))
-    rhs = np.empty(len(rows))
-    for r, (coef, b) in enumerate(rows):
-        for kk, v in coef.items():
-            Mx[r, kk] += v
-        rhs[r] = b
-    own = [1.0 if np.abs(gz[i] - C[j]).max() < 1e-9 else 0.0 for i, j in cand]
-    cost = np.concatenate([np.zeros(n * m), np.array([1.0 + 10.0 * w for w in own])])
-    bounds = [(amin, caps[l]) for _ in range(m) for l in range(n)] + [(0, None)] * ne
-    res = linprog(cost, A_ub=Mx.tocsr(), b_ub=rhs, bounds=bounds, method="highs")
-    if res.status != 0:
+    x = _elastic_lp(rows, [(amin, caps[l]) for _ in range(m) for l in range(n)], gz, C, cand)
+    if x is None:
         return None, []
-    sizes = res.x[:n * m].reshape(m, n)
-    slack = res.x[n * m:]
+    sizes = x[:n * m].reshape(m, n)
+    slack = x[n * m:]
     kept = [cand[e] for e in range(ne) if slack[e] <= 1e-12]
     return sizes, kept
 
@@ -299,20 +294,19 @@ def _certified(kernel, pts, sizes, nodes, kept, k, grids, u, ends=None):
     """(log rho / k, sets, coverings, edges) of the best strongly connected graph whose coverings the kernel
     verifies among the component's h-sets (overlapping ones dropped), or None."""
     from certify.checker import hsets as H
+    from certify.checker.statement import Failure
     from certify.horseshoes.finder import best_component
 
     n = len(pts[0][0])
-    nodes = list(nodes)
-    while True:
+    nodes, dicts, sets = list(nodes), None, None
+    while sets is None or (pair := H.disjoint(sets)) is not None:  # drop one of each overlapping pair
+        if sets is not None:
+            nodes.pop(pair[1])
         dicts = [_hset_dict(pts[v][0], pts[v][1], sizes[v]) for v in nodes]
         try:
             sets = [H.parse_hset(d, n) for d in dicts]
-        except Exception:  # a singular rationalised M: drop nothing, give up on this try
+        except Failure:  # a singular rationalised M: give up on this try
             return None
-        pair = H.disjoint(sets)
-        if pair is None:
-            break
-        nodes.pop(pair[1])
     index = {v: t for t, v in enumerate(nodes)}
     covs = []
     degrees = [("degree", d) for d in ((1, -1) if u == 1 else [list(w) for w in itertools.product((1, -1), repeat=u)])]
@@ -361,8 +355,6 @@ def lp_cubes(F: FloatMap, pts, k: int, cap: float, eps: float = 0.02, amin: floa
     kappa_i = 1 / ||K_i^-1||_inf (the least |K t|_inf on the unit sphere of the max norm), the covering
     i => j holds when kappa_i x_i > x_j + |E^-1 (f^k(c_i) - c_j)|_inf (plus the nonlinear term): one LP in
     the sizes x, every edge with a slack; returns (sizes m x n, kept edges) or (None, [])."""
-    from scipy.optimize import linprog
-    from scipy.sparse import lil_matrix
     from scipy.spatial import cKDTree
 
     n, m = F.n, len(pts)
@@ -398,19 +390,29 @@ def lp_cubes(F: FloatMap, pts, k: int, cap: float, eps: float = 0.02, amin: floa
         R = np.abs(Einv[i] @ E[j]).sum(axis=1)
         f = int(np.argmax(d))
         rows.append(({i: 1.0 + 1e-9, j: float(R[f])}, d[f] * (1 - eps)))
-    Mx = lil_matrix((len(rows), m + ne))
-    rhs = np.empty(len(rows))
-    for r, (coef, b) in enumerate(rows):
-        for kk, v in coef.items():
-            Mx[r, kk] += v
-        rhs[r] = b
-    own = [1.0 if np.abs(gz[i] - C[j]).max() < 1e-9 else 0.0 for i, j in cand]
-    cost = np.concatenate([np.zeros(m), np.array([1.0 + 10.0 * w for w in own])])
-    res = linprog(cost, A_ub=Mx.tocsr(), b_ub=rhs, bounds=[(amin, cap)] * m + [(0, None)] * ne, method="highs")
-    if res.status != 0:
+    x = _elastic_lp(rows, [(amin, cap)] * m, gz, C, cand)
+    if x is None:
         return None, []
-    x = res.x[:m]
-    return np.repeat(x[:, None], n, axis=1), [cand[e] for e in range(ne) if res.x[m + e] <= 1e-12]
+    return np.repeat(x[:m, None], n, axis=1), [cand[e] for e in range(ne) if x[m + e] <= 1e-12]
+
+
+def _elastic_lp(rows, size_bounds, gz, C, cand):
+    """Solve  min sum_e w_e s_e  over the sizes (bounds `size_bounds`) and one slack s_e >= 0 per candidate edge
+    (after the sizes), subject to rows [({variable: coefficient}, rhs)] meaning sum <= rhs; an edge along an
+    orbit (g(c_i) = c_j) weighs 11, the others 1. The solution vector, or None."""
+    from scipy.optimize import linprog
+    from scipy.sparse import lil_matrix
+
+    nv = len(size_bounds) + len(cand)
+    A = lil_matrix((len(rows), nv))
+    rhs = np.array([b for _, b in rows])
+    for r, (coef, _) in enumerate(rows):
+        for col, v in coef.items():
+            A[r, col] += v
+    weights = [11.0 if np.abs(gz[i] - C[j]).max() < 1e-9 else 1.0 for i, j in cand]
+    cost = np.concatenate([np.zeros(len(size_bounds)), np.array(weights)])
+    res = linprog(cost, A_ub=A.tocsr(), b_ub=rhs, bounds=list(size_bounds) + [(0, None)] * len(cand), method="highs")
+    return res.x if res.status == 0 else None
 
 
 def _map_class(net) -> str:
