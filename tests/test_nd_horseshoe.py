@@ -238,3 +238,78 @@ def test_audit_horseshoe_column(tmp_path):
     lines = [json.loads(x) for x in open(tmp_path / "a" / "results.jsonl")]
     assert all(ln["horseshoe"] == "excluded" for ln in lines if ln["contraction"] == "proved")
     assert callable(certify.chaos)
+
+
+PROOF = "proofs/plrnn_chaos_horseshoe.cert.json"
+
+
+def _proof():
+    import os
+    from certify.certificates import read
+    return read(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), PROOF))
+
+
+def _inv2(M):
+    a, b, c, d = M[0][0], M[0][1], M[1][0], M[1][1]
+    det = a * d - b * c
+    return [[d / det, -b / det], [-c / det, a / det]]
+
+
+def test_plrnn_chaos_exit_faces_map_outside_the_targets():
+    """Exact Fractions on the committed plrnn_chaos horseshoe (u = 2, linear end maps): points of every exit face
+    of N_i map under f^4 outside N_j, and so does the stated end map A (necessary conditions of each covering)."""
+    cert = _proof()
+    sets = cert["evidence"][0]["sets"]
+    canon = cert["map"]["canonical"]
+    k = cert["claim"]["iterate"]
+    ts = [Fraction(s, 4) for s in range(-4, 5)]
+    for fact in cert["evidence"][1:]:
+        N1, N2 = sets[fact["from"]], sets[fact["to"]]
+        c1, c2 = [Fraction(v) for v in N1["c"]], [Fraction(v) for v in N2["c"]]
+        M1 = [[Fraction(v) for v in r] for r in N1["M"]]
+        inv = _inv2([[Fraction(v) for v in r] for r in N2["M"]])
+        A = [[Fraction(v) for v in r] for r in fact["linear"]]
+        for i in range(2):
+            for side in (-1, 1):
+                for s in ts:
+                    t = [side, s] if i == 0 else [s, side]
+                    z = [c1[r] + M1[r][0] * t[0] + M1[r][1] * t[1] for r in range(2)]
+                    for _ in range(k):
+                        z = _pl_value(canon, z)
+                    d = [z[0] - c2[0], z[1] - c2[1]]
+                    g = [inv[r][0] * d[0] + inv[r][1] * d[1] for r in range(2)]
+                    at = [A[r][0] * t[0] + A[r][1] * t[1] for r in range(2)]
+                    assert max(abs(g[0]), abs(g[1])) > 1 and max(abs(at[0]), abs(at[1])) > 1
+
+
+def test_plrnn_chaos_tampering_rejected():
+    """The committed plrnn_chaos horseshoe: a zero end map, a dropped unstable dimension, a moved centre and an
+    overstated bound are each rejected."""
+    assert check(_proof()).ok
+    c = _proof()
+    c["evidence"][1]["linear"] = [["0", "0"], ["0", "0"]]
+    assert not check(c).ok
+    c = _proof()
+    del c["evidence"][0]["unstable"]
+    assert not check(c).ok
+    c = _proof()
+    t = c["evidence"][1]["to"]
+    c["evidence"][0]["sets"][t]["c"][0] = str(Fraction(c["evidence"][0]["sets"][t]["c"][0]) + Fraction(1, 10))
+    assert not check(c).ok
+    c = _proof()
+    c["entropy"]["lower"] = "11/100"
+    assert not check(c).ok
+
+
+@pytest.mark.slow
+def test_finder_reproduces_the_committed_plrnn_chaos_horseshoe(monkeypatch):
+    """`certify chaos ../examples/plrnn_chaos.json` from proofs/ gives the committed certificate, byte for byte
+    apart from the versions (the finder is deterministic)."""
+    import os
+    import certify
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    monkeypatch.chdir(os.path.join(root, "proofs"))
+    cert = certify.chaos("../examples/plrnn_chaos.json").certificate
+    want = _proof()
+    assert {k: v for k, v in cert.items() if k != "versions"} == {k: v for k, v in want.items() if k != "versions"}
