@@ -245,8 +245,21 @@ def lp_sizes(F: FloatMap, pts, u: int, k: int, A: float, B: float, eps: float, a
         G = Einv[j] @ jacs[i][0] @ E[i]
         # quadratic term of component r <= qv_r |d|_max^2 <= qv_r rad sum_l colmax_l x_il
         q = np.outer(np.abs(Einv[j]) @ curv[i], np.abs(E[i]).max(axis=0)) * rad
+        if u > 1:  # one unstable size a (= x_i0 = ... = x_i(u-1)) and the linear end map G_uu (kappa: its least stretch)
+            try:
+                kappa = 1 / np.abs(np.linalg.inv(G[:u, :u])).sum(axis=1).max()
+            except np.linalg.LinAlgError:
+                kappa = 0.0
+            du = np.abs(o[:u]).max()
         for r in range(n):
             coef = {n * m + e: -1.0}
+            if r < u and u > 1:  # (U'_r): (1 + eps) a_j - kappa a_i + sum_(l >= u) |G_rl| x_il + q_r . x_i - s_e <= -|o_u|
+                for l in range(n):
+                    coef[n * i + l] = (abs(G[r, l]) if l >= u else 0.0) + q[r, l]
+                coef[n * i] -= kappa * (1 - eps)
+                coef[n * j] = coef.get(n * j, 0.0) + 1 + eps
+                rows.append((coef, -du))
+                continue
             if r < u:  # (U_r): (1 + eps) x_jr - |G_rr| x_ir + sum_(l != r) |G_rl| x_il + q_r . x_i - s_e <= -|o_r|
                 for l in range(n):
                     coef[n * i + l] = (-abs(G[r, l]) if l == r else abs(G[r, l])) + q[r, l]
@@ -270,6 +283,9 @@ def lp_sizes(F: FloatMap, pts, u: int, k: int, A: float, B: float, eps: float, a
         for l in range(n):
             coef[n * j + l] = coef.get(n * j + l, 0.0) + R[f, l]
         rows.append((coef, abs(d[f]) * (1 - eps)))
+    for i in range(m):  # u > 1: the unstable sizes are one (the h-set is a cube in the unstable coordinates)
+        for l in range(1, u):
+            rows += [({n * i + l: 1.0, n * i: -1.0}, 0.0), ({n * i + l: -1.0, n * i: 1.0}, 0.0)]
     x = _elastic_lp(rows, [(amin, caps[l]) for _ in range(m) for l in range(n)], gz, C, cand)
     if x is None:
         return None, []
@@ -336,7 +352,7 @@ def _exact(A) -> list:
     return [[q_parse(v) for v in r] for r in A]
 
 
-def _linear_end(F: FloatMap, pts, sizes, k: int):
+def _linear_end(F: FloatMap, pts, sizes, k: int, u: int):
     """ends(a, b): the end map of the homotopy for a covering a => b of expanding h-sets, the float linear part
     M_b^-1 D(f^k)(c_a) M_a rationalised (dyadic, 2^-20)."""
     from certify.certificates import q_str
@@ -345,7 +361,7 @@ def _linear_end(F: FloatMap, pts, sizes, k: int):
     def ends(a, b):
         Ma = pts[a][1] * sizes[a][None, :]
         Mb = pts[b][1] * sizes[b][None, :]
-        H = np.linalg.solve(Mb, F.jac(pts[a][0], k)[0] @ Ma)
+        H = np.linalg.solve(Mb, F.jac(pts[a][0], k)[0] @ Ma)[:u, :u]
         return [("linear", [[q_str(fmpq(int(round(v * (1 << 20))), 1 << 20)) for v in r] for r in H])]
     return ends
 
@@ -469,7 +485,8 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
             if sizes is not None:
                 nodes, rho = best_component(len(pts), kept)
                 if promising(rho, k):
-                    consider(_certified(kernel, pts, sizes, nodes, kept, k, grids, u), k, u)
+                    ends = _linear_end(F, pts, sizes, k, u) if u > 1 else None
+                    consider(_certified(kernel, pts, sizes, nodes, kept, k, grids, u, ends), k, u)
         # expanding cubes c + x [-1, 1]^n around every periodic point off the kinks (no stable direction): the
         # covering's end map is the linear part of f^k, so rotations are allowed
         cubes = [(z, np.eye(net.n), p) for pts in groups.values() for z, _, p in pts][:max_points]
@@ -480,7 +497,7 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
                 nodes, rho = best_component(len(cubes), kept)
                 if promising(rho, k):
                     consider(_certified(kernel, cubes, sizes, nodes, kept, k, cube_grids, net.n,
-                                        _linear_end(F, cubes, sizes, k)), k, net.n)
+                                        _linear_end(F, cubes, sizes, k, net.n)), k, net.n)
     if best is None:
         sizes = ", ".join(f"{len(v)} with {u} unstable direction{'s' if u != 1 else ''}" for u, v in sorted(groups.items()))
         return {**undecided, "reason": f"no graph of h-sets with verified coverings and positive entropy from the "
