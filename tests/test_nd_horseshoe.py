@@ -192,15 +192,29 @@ def test_finder_proves_the_tent_horseshoe():
     assert 0 < lower <= math.log(2)
 
 
-def test_zero_weights_refused_honestly(tmp_path):
-    """An RNN with zero weights is a constant map: no unstable periodic orbit, an undecided verdict that says so."""
+@pytest.mark.parametrize("model", [{"kind": "rnn", "activation": "tanh", "W": [[0, 0], [0, 0]], "b": [0, "1/2"]},
+                                   {"kind": "plrnn", "A": [0, 0], "W": [[0, 0], [0, 0]], "h": [0, 0]}])
+def test_zero_weights_refused_honestly(tmp_path, model):
+    """A network with zero weights is a constant map: no unstable periodic orbit, an undecided verdict that says so
+    (and the kernel accepts it: nothing is claimed)."""
     import certify
 
     p = tmp_path / "zero.json"
-    p.write_text(json.dumps({"kind": "rnn", "activation": "tanh", "W": [[0, 0], [0, 0]], "b": [0, "1/2"]}))
+    p.write_text(json.dumps(model))
     res = certify.chaos(str(p))
     assert res.verdict == "undecided" and "unstable direction" in res.certificate["reason"]
     assert res.check().ok
+
+
+def test_one_dimensional_network_is_an_input_error(tmp_path):
+    """h-sets need n >= 2: a 1-dimensional network is refused with a CertifyError naming the 1D commands."""
+    import certify
+    from certify.errors import CertifyError
+
+    p = tmp_path / "n1.json"
+    p.write_text(json.dumps({"kind": "rnn", "activation": "tanh", "W": [[3]], "b": [0]}))
+    with pytest.raises(CertifyError, match="dimension"):
+        certify.chaos(str(p))
 
 
 def test_network_map_budget_counted_before_work():

@@ -453,7 +453,9 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
     undecided = {"schema": SCHEMA, "map": mp, "claim": {"kind": "horseshoe", "iterate": 1}, "verdict": "undecided",
                  "precision": precision, "evidence": []}
     if net.n < 2:
-        return {**undecided, "reason": "h-sets with one unstable direction are for maps of R^n, n >= 2"}
+        from certify.errors import CertifyError
+        raise CertifyError("chaos takes a network of dimension n >= 2 (h-sets); a 1-dimensional map is an interval "
+                           "map: certify entropy or certify period -p 3 prove its chaos")
     if net.n > H.MAX_NET_DIM:
         return {**undecided, "reason": f"the kernel's h-sets take networks of dimension up to {H.MAX_NET_DIM}"}
     F = float_map(net)
