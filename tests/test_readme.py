@@ -11,7 +11,7 @@ import pytest
 from certify.cli import main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SLOW = ("audit", "report", "chaos-onset", "--spectrum", "tanh(3*x) - g*tanh", "--flow", "robustness", "chaos \"henon")
+SLOW = ("audit", "report", "chaos-onset", "--spectrum", "tanh(3*x) - g*tanh", "--flow", "robustness", "chaos \"henon", "chaos examples/")
 
 
 def _commands() -> list[str]:
