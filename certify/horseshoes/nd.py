@@ -2,16 +2,19 @@
 
 1. Periodic orbits up to a period P: Newton on f^p(z) = z from near-returns of float trajectories (a few
    seeded starts), deduplicated, minimal period checked.
-2. Saddles with one unstable direction: at every point z_t of an orbit the Jacobian product M_t of the cycle
-   starting there has exactly one multiplier of modulus > 1 (real), the others of modulus < 1; u_t is its
-   eigenvector, S_t a real basis of the stable subspace (eigenvectors, real and imaginary parts of complex
-   ones). Orbits with k != 1 unstable directions are counted for the undecided reason.
-3. `lp_sizes`: the half-sizes x = (a, b_1, ..., b_(n-1)) of the h-sets c = z, M = [a u, b_1 s_1, ...] from
-   one linear program: for each candidate edge z -> w (w near g(z), g = f^k) the covering conditions
-   linearised at z are linear in the sizes; a piecewise-linear map stays affine on each h-set and its
-   images (a hard constraint: every kink hyperplane beyond the set), a smooth one has a bound on its
-   quadratic term (finite differences of Dg); nearby pairs are separated along one face. Every edge has a
-   slack, the LP minimises their sum; edges with zero slack are kept.
+2. Hyperbolic periodic points: at every point z_t of an orbit the multipliers of the Jacobian product M_t
+   of the cycle starting there, the number u of them of modulus > 1, and a real basis E_t (unstable
+   eigenvectors, then stable ones; real and imaginary parts of complex ones). Points are grouped by u; the
+   counts name the undecided reason.
+3. `lp_sizes`: the half-sizes x of the h-sets c = z, M = E diag(x) of one group from one linear program: for
+   each candidate edge z -> w (w near g(z), g = f^k) the covering conditions linearised at z are linear in
+   the sizes (u = 1: the unstable coordinate stretched across, signs as end map; u > 1: one unstable size,
+   the least stretch kappa of the unstable block, the linear part as end map); a piecewise-linear map stays
+   affine on each h-set and its first k - 1 images (a hard constraint: every kink hyperplane beyond them), a
+   smooth one has a bound on its quadratic term (finite differences of Dg); nearby pairs are separated along
+   one face. Every edge has a slack, the LP minimises their sum; edges with zero slack are kept.
+   `lp_cubes`: expanding cubes c + x [-1, 1]^n around every periodic point (no stable direction), the edge
+   condition kappa_i x_i > x_j + |g(c_i) - c_j|_inf.
 4. The strongly connected component of largest spectral radius (certify.horseshoes.finder.best_component).
 The caller (`nd_certificate`) rationalises the sets and keeps only the edges the kernel verifies.
 """
@@ -505,6 +508,10 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
         return {**undecided, "reason": f"no graph of h-sets with verified coverings and positive entropy from the "
                                        f"periodic points of periods up to {max_period} ({sizes})"}
     _, sets, covs, edges, k, u = best
+    boxes = sum((g ** net.n + 2 * u * g ** (net.n - 1)) * k for _, _, _, g in covs)
+    if boxes > H.MAX_BOXES or boxes * H.cover_work(kernel, precision) > H.MAX_COVER_WORK:
+        return {**undecided, "reason": f"the best graph ({len(sets)} h-sets, {len(covs)} coverings) needs more covering "
+                                       "work than the checker allows"}
     head = {"fact": "hsets", "sets": sets, **({"unstable": u} if u > 1 else {})}
     cert = {"schema": SCHEMA, "map": mp, "claim": {"kind": "horseshoe", "iterate": k}, "verdict": "proved",
             "precision": precision,
