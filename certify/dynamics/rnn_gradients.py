@@ -75,8 +75,9 @@ def _period_of(net, z: np.ndarray, steps: int = 4000) -> int | None:
     """The period p <= 64 of the float cycle the orbit of z has reached (or reaches after `steps`), else None."""
     f = _float_map(net)
     orbit = [z]
-    for _ in range(steps + 64):
-        orbit.append(f(orbit[-1]))
+    with np.errstate(all="ignore"):  # a diverging orbit has no period: inf/nan never match below
+        for _ in range(steps + 64):
+            orbit.append(f(orbit[-1]))
     tail = orbit[-65:]
     for p in range(1, 65):
         if np.abs(tail[-1] - tail[-1 - p]).max() < 1e-10 * (1 + np.abs(tail[-1]).max()):
