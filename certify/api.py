@@ -618,14 +618,18 @@ def gradients(f, x0, *, horizon: int = 2000, param: str | None = None, at=None, 
     from certify.dynamics.gradients import gradients as _gradients
     from certify.maps import Map, parse_family, weight_family
 
-    if _is_rnn(f):  # an n-dimensional RNN: x0 is the start z0 (n exact numbers), dz_T/dz_0 in ball matrices
+    plrnn = not _is_rnn(f) and _is_plrnn(f)
+    if plrnn or _is_rnn(f):  # an n-dimensional RNN or PLRNN: x0 is the start z0 (n exact numbers)
         from certify.dynamics.rnn_gradients import rnn_gradients
+        from certify.maps.plrnn import PLRNN, load_plrnn
         from certify.maps.rnn import parse_input
 
         if param is not None or at is not None or loss or target_x0 is not None or activation is not None:
             raise CertifyError("an RNN's gradients take z0 and the horizon only (no param, at, loss, target_x0, "
                                "activation)")
-        net = _rnn_net(f, input)
+        if plrnn and input is not None:
+            raise CertifyError("input (--input) is the constant input of an nn.RNN state_dict, not of a PLRNN")
+        net = (f if isinstance(f, PLRNN) else load_plrnn(f)) if plrnn else _rnn_net(f, input)
         z0 = parse_input(x0) if isinstance(x0, str) else [_fmpq_exact(v, "z0") for v in x0]
         return Result.of("gradients", rnn_gradients(net, z0, _count(horizon, "horizon", 1)), net)
     if input is not None:

@@ -179,6 +179,6 @@ def test_cli_orbits_plrnn_range(tmp_path, capsys):
 
 
 def test_lorenz_plrnn_file_loads():
-    """examples/lorenz_plrnn.safetensors is a 6-dimensional PLRNN with A diagonal and W's diagonal zero."""
+    """examples/lorenz_plrnn.safetensors is a 10-dimensional PLRNN with A diagonal and W's diagonal zero."""
     net = load_plrnn("examples/lorenz_plrnn.safetensors")
-    assert net.n == 6 and all(net.model.W[i][i] == 0 for i in range(6))
+    assert net.n == 10 and all(net.model.W[i][i] == 0 for i in range(10))

@@ -1,7 +1,8 @@
 """BPTT Jacobian products dz_T/dz_0 along an orbit of an n-dimensional RNN map (kernel).
 
 `rnn_gradients`: for the RNN f(h) = act(W h + b) and the orbit z_t = f^t(z0) of a rational z0, the
-chain rule gives dz_T/dz_0 = J(z_{T-1}) ... J(z_0) with J(z) = diag(act'(W z + b)) W. The kernel
+chain rule gives dz_T/dz_0 = J(z_{T-1}) ... J(z_0) with J(z) = diag(act'(W z + b)) W (for a PLRNN
+z -> A z + W relu(z) + h, A diagonal: J(z) = A + W diag(relu'(z)), plrnn_image). The kernel
 encloses the orbit in ball vectors and the product in ball matrices (arb_mat) at the certificate's
 precision (the slope enclosure of certify.checker.rnn contains act' at every point of the ball, and
 hulls the one-sided derivatives at a kink of relu or hardtanh), and at each listed checkpoint T
@@ -17,8 +18,8 @@ around z_H that f^(p j) maps into itself (mean-value form), and a weighted norm 
 slope product over the box's images is < 1, give ||dz_T/dz_0||_inf <= K q^floor((T - H)/(p j)): the gradient vanishes
 (Theorem 1 of Mikhaeil et al., proved for this orbit).
 
-Imports only flint, certify.certificates and the kernel's modules statement, rnn, rnn_contraction and
-gradients.
+Imports only flint, certify.certificates and the kernel's modules statement, rnn, plrnn, rnn_contraction
+and gradients.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ from flint import arb, arb_mat
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.gradients import SLACK, _checkpoints, _keys
 from certify.checker.limits import MAX_HORIZON
+from certify.checker.plrnn import parse_plrnn
 from certify.checker.rnn import _act, _identity, parse_rnn
 from certify.checker.statement import Failure, Statement, _decimal, ball_text, facts_list, undecided, whole
 
-__all__ = ["rnn_gradients", "norm_logs", "orbit_product", "trapped_bound", "gradient_work", "MAX_GRADIENT_WORK"]
+__all__ = ["rnn_gradients", "norm_logs", "orbit_product", "trapped_bound", "gradient_work", "MAX_GRADIENT_WORK",
+           "plrnn_image", "parse_network"]
 
 MAX_GRADIENT_WORK = 1 << 23  # n^2 max(n, 32)/32 H (1 + prec/512): about 25 s on a loaded 2-core machine
 
@@ -40,6 +43,31 @@ def gradient_work(n: int, horizon: int, prec: int) -> int:
     """The cost of enclosing the orbit and the product for `horizon` steps, in MAX_GRADIENT_WORK units
     (matrix products: n^3 per step, the Python overhead n^2 for small n)."""
     return n * n * max(n, 32) // 32 * horizon * (1 + prec // 512)
+
+
+def parse_network(canon):
+    """The kernel model of a canonical RNN (kind rnn) or PLRNN (kind plrnn)."""
+    if isinstance(canon, dict) and canon.get("kind") == "plrnn":
+        return parse_plrnn(canon)
+    return parse_rnn(canon)
+
+
+def _is_plrnn(m) -> bool:
+    return hasattr(m, "hvec")
+
+
+def plrnn_image(m, X: list) -> tuple:
+    """(f(X), J) for the PLRNN f(z) = A z + W relu(z) + h over the ball vector X (a list of n balls), at
+    the context precision: f(X) encloses f(x) for every x in X, and J = A + W diag(s), s_j the relu slope
+    ball over X_j (1, 0, or [0, 1] when X_j may contain 0), contains every difference-quotient matrix, so
+    f(x) - f(y) = J' (x - y) with J' in J for all x, y in X (relu(x_j) - relu(y_j) = s'_j (x_j - y_j) with
+    s'_j in [0, 1], in {1} or in {0}). A point ball gives the Jacobian at a point off the kinks."""
+    n = m.n
+    vals, slopes = zip(*(_act("relu", X[j]) for j in range(n)))
+    W = [[arb(w) for w in r] for r in m.W]
+    out = [arb(m.A[i]) * X[i] + arb(m.h[i]) + sum((W[i][j] * vals[j] for j in range(n)), arb(0)) for i in range(n)]
+    J = arb_mat(n, n, [(arb(m.A[i]) if i == j else arb(0)) + W[i][j] * slopes[j] for i in range(n) for j in range(n)])
+    return out, J
 
 
 def _log_norm(P: arb_mat):
@@ -66,6 +94,14 @@ def orbit_product(m, z0: list, horizon: int, prec: int, ts=None) -> tuple:
     (diag(s) W P is the same product as (diag(s) W) P; two matrix products in arb, n entries set by hand)."""
     want = set(range(1, horizon + 1) if ts is None else ts)
     n = m.n
+    if _is_plrnn(m):  # P' = J P, J = A + W diag(relu'(z_t)) (plrnn_image)
+        X, P, out = [arb(v) for v in z0], _identity(n), {}
+        for t in range(1, horizon + 1):
+            X, J = plrnn_image(m, X)
+            P = J * P
+            if t in want:
+                out[t] = _log_norm(P)
+        return out, arb_mat(n, 1, X), P
     W, b = m.balls(prec)
     Z = arb_mat(n, 1, [arb(v) for v in z0])
     P, out = _identity(n), {}
@@ -114,11 +150,13 @@ def trapped_bound(m, fact: dict, Z, P) -> tuple:
         raise Failure("the weights must be positive and the box's intervals lo <= hi")
     if not all(Z[i, 0].lower().fmpq() >= box[i][0] and Z[i, 0].upper().fmpq() <= box[i][1] for i in range(n)):
         raise Failure("z_H (the kernel's orbit enclosure at the horizon) is not inside the box")
-    W = arb_mat(n, n, [arb(w) for r in m.W for w in r])
-    b = arb_mat(n, 1, [arb(v) for v in m.b])
+    W = None if _is_plrnn(m) else arb_mat(n, n, [arb(w) for r in m.W for w in r])
+    b = None if _is_plrnn(m) else arb_mat(n, 1, [arb(v) for v in m.b])
 
-    def image(X):  # (act(W X + b), diag(act'(W X + b)) W) as balls, X a list of n balls
-        u = W * arb_mat(n, 1, X) + b
+    def image(X):  # (f(X), the slope matrices over X) as balls, X a list of n balls
+        if W is None:  # a PLRNN: (A X + W relu(X) + h, A + W diag(relu' over X))
+            return plrnn_image(m, X)
+        u = W * arb_mat(n, 1, X) + b  # an RNN: (act(W X + b), diag(act'(W X + b)) W)
         vals, slopes = zip(*(_act_interval(m.activation, u[i, 0]) for i in range(n)))
         D = arb_mat(n, n)
         for i in range(n):
@@ -176,12 +214,13 @@ def rnn_gradients(prog, cert: dict) -> Statement:
     """Enclosures of log ||dz_T/dz_0||_inf along the orbit of the claim's z0 under the RNN, at listed
     checkpoints T up to the claim's horizon H.
 
-    Theorems: the chain rule dz_T/dz_0 = prod_{t<T} diag(act'(W z_t + b)) W; ball arithmetic encloses
+    Theorems: the chain rule dz_T/dz_0 = prod_{t<T} diag(act'(W z_t + b)) W (a PLRNN: prod_{t<T}
+    (A + W diag(relu'(z_t))), an enclosure containing both one-sided slopes at a kink); ball arithmetic encloses
     every value (the norm is a continuous function of the entries, evaluated in balls). Hypotheses
     checked: the canonical RNN, z0 of dimension n, checkpoints increasing to H, the work bounded before
     it is done. Verdicts: proved or undecided (a list of enclosures refutes nothing).
     """
-    m = parse_rnn(cert["map"]["canonical"])
+    m = parse_network(cert["map"]["canonical"])
     claim = cert["claim"]
     whole(claim["p"], "the claim's p (unused by rnn_gradients)", 0, 0)
     z0 = claim["z0"]
@@ -190,7 +229,9 @@ def rnn_gradients(prog, cert: dict) -> Statement:
     z0 = [q_parse(v) for v in z0]
     H = whole(claim["horizon"], "the horizon", 1, MAX_HORIZON)
     shown = ", ".join(q_str(v) for v in z0[:3]) + (", ..." if m.n > 3 else "")
-    where = f"the orbit of z0 = ({shown}) under h -> {m.activation}(W h + b) (n = {m.n})"
+    where = (f"the orbit of z0 = ({shown}) under z -> A z + W relu(z) + h (n = {m.n})" if _is_plrnn(m) else
+             f"the orbit of z0 = ({shown}) under h -> {m.activation}(W h + b) (n = {m.n})")
+    chain = "(A + W diag(relu'(z_t)))" if _is_plrnn(m) else "diag(act'(W z_t + b)) W"
     for name in ("lambda_max",):
         v = cert.get(name)
         if v is not None and not (isinstance(v, dict) and v.get("status") == "estimate"):
@@ -219,7 +260,7 @@ def rnn_gradients(prog, cert: dict) -> Statement:
     except Failure as e:
         raise Failure(f"fact 0 (jacobian_norms): {e}") from None
     text = (f"along {where}, log ||dz_T/dz_0||_inf {ball_text(logs[H])} at T = {H} (dz_T/dz_0 = "
-            f"prod_(t<T) diag(act'(W z_t + b)) W, enclosed at {len(ts)} checkpoint"
+            f"prod_(t<T) {chain}, enclosed at {len(ts)} checkpoint"
             f"{'s' if len(ts) > 1 else ''} T <= {H}, listed)")
     if len(evidence) == 2:
         try:

@@ -20,7 +20,7 @@ from certify.arith import Budget, dyadic, workprec
 from certify.certificates import SCHEMA, interval
 from certify.checker import check
 from certify.checker.limits import MAX_HORIZON
-from certify.checker.rnn_gradients import MAX_GRADIENT_WORK, gradient_work, orbit_product, trapped_bound
+from certify.checker.rnn_gradients import MAX_GRADIENT_WORK, gradient_work, orbit_product, plrnn_image, trapped_bound
 from certify.checker.statement import Failure
 from certify.certificates import q_str
 from certify.dynamics.gradients import _fit
@@ -54,15 +54,30 @@ def _start_precision(net: RNNMap, z0: list, horizon: int, rate: float) -> int:
     return 64 + 32 + int(1.25 * horizon * per_step)
 
 
-def _period_of(net: RNNMap, z: np.ndarray, steps: int = 4000) -> int | None:
-    """The period p <= 64 of the float cycle the orbit of z has reached (or reaches after `steps`), else None."""
+def _is_plrnn(net) -> bool:
+    from certify.maps.plrnn import PLRNN
+    return isinstance(net, PLRNN)
+
+
+def _float_map(net):
+    """The network's map in float64 (an RNN h -> act(W h + b) or a PLRNN z -> A z + W relu(z) + h)."""
+    if _is_plrnn(net):
+        a, W, h = net.floats()
+        return lambda z: a * z + W @ np.maximum(z, 0.0) + h
     from certify.periodic.rnn import _acts
 
     W, b = net.floats()
     act, _ = _acts(net.activation)
+    return lambda z: act(W @ z + b)
+
+
+def _period_of(net, z: np.ndarray, steps: int = 4000) -> int | None:
+    """The period p <= 64 of the float cycle the orbit of z has reached (or reaches after `steps`), else None."""
+    f = _float_map(net)
     orbit = [z]
-    for _ in range(steps + 64):
-        orbit.append(act(W @ orbit[-1] + b))
+    with np.errstate(all="ignore"):  # a diverging orbit has no period: inf/nan never match below
+        for _ in range(steps + 64):
+            orbit.append(f(orbit[-1]))
     tail = orbit[-65:]
     for p in range(1, 65):
         if np.abs(tail[-1] - tail[-1 - p]).max() < 1e-10 * (1 + np.abs(tail[-1]).max()):
@@ -75,7 +90,7 @@ def _trapped_fact(net: RNNMap, Z, P):
     cycle of period p: powers j = 1, 2, 4, ..., weights d from the Perron vector of |Q| (Q the p j-step
     slope product along the orbit balls from z_H), boxes c +- r d of growing r; None when no attempt
     passes the kernel's test (trapped_bound)."""
-    from flint import fmpq
+    from flint import arb_mat, fmpq
 
     from certify.checker.rnn import _identity, _image
     from certify.dynamics.rnn_contraction import _weights
@@ -88,7 +103,11 @@ def _trapped_fact(net: RNNMap, Z, P):
     rad = max(float(Z[i, 0].rad()) for i in range(n))
     Zc, M = Z, _identity(n)
     for _ in range(p):
-        Zc, A = _image(net.model, Zc, 64)
+        if _is_plrnn(net):
+            X, A = plrnn_image(net.model, [Zc[i, 0] for i in range(n)])
+            Zc = arb_mat(n, 1, X)
+        else:
+            Zc, A = _image(net.model, Zc, 64)
         M = A * M
     Mf = np.array([[float(M[i, k].mid()) for k in range(n)] for i in range(n)])
     if not np.all(np.isfinite(Mf)) or np.abs(np.linalg.eigvals(Mf)).max() >= 1:
@@ -112,14 +131,19 @@ def _trapped_fact(net: RNNMap, Z, P):
     return None
 
 
-def rnn_gradients(net: RNNMap, z0: list, horizon: int = 500, points: int = 100, budget: Budget = Budget()) -> dict:
+def rnn_gradients(net, z0: list, horizon: int = 500, points: int = 100, budget: Budget = Budget()) -> dict:
     """Certificate (claim rnn_gradients) of log ||dz_T/dz_0||_inf at checkpoints T <= horizon along the
-    orbit of the exact start z0 (fmpq list), with the fitted growth rate and lambda_max (estimates)."""
+    orbit of the exact start z0 (fmpq list) of an RNN (RNNMap) or a PLRNN (certify.maps.plrnn.PLRNN),
+    with the fitted growth rate and lambda_max (estimates)."""
     if not 2 <= horizon <= MAX_HORIZON:
         raise CertifyError(f"--horizon must be between 2 and {MAX_HORIZON}")
     if len(z0) != net.n:
         raise CertifyError(f"--z0 for this RNN takes {net.n} comma-separated exact numbers, got {len(z0)}")
-    lam = spectrum_estimate(net, [float(v) for v in z0], steps=max(horizon, 1000), transient=0, starts=1)
+    if _is_plrnn(net):
+        from certify.dynamics.plrnn import spectrum_estimate as plrnn_spectrum
+        lam = plrnn_spectrum(net, [float(v) for v in z0], steps=max(horizon, 1000), transient=0)
+    else:
+        lam = spectrum_estimate(net, [float(v) for v in z0], steps=max(horizon, 1000), transient=0, starts=1)
     lmax = float(lam["values"][0]) if lam.get("values") else 0.0
     rate = max(lmax if math.isfinite(lmax) else 0.0, 0.0)
     ts = sorted(set(np.linspace(1, horizon, min(points, horizon)).round().astype(int).tolist()))
@@ -133,7 +157,7 @@ def rnn_gradients(net: RNNMap, z0: list, horizon: int = 500, points: int = 100, 
                 break
         budget.report(f"gradients: enclosures not tight at {prec} bits")
         prec *= 2
-    cls = "smooth" if net.activation in ("tanh", "sigmoid") else "piecewise-linear"
+    cls = "piecewise-linear" if _is_plrnn(net) or net.activation not in ("tanh", "sigmoid") else "smooth"
     base = {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical, "class": cls},
             "claim": {"kind": "rnn_gradients", "p": 0, "z0": [q_str(v) for v in z0], "horizon": horizon},
             "versions": versions(),

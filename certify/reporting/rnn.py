@@ -154,7 +154,8 @@ def render_rnn_gradients(cert: dict) -> str:
     can = m["canonical"]
     z0 = ", ".join(c["z0"][:4]) + (", ..." if len(c["z0"]) > 4 else "")
     out = [f"map      {m['given']}",
-           f"         h -> {can['activation']}(W h + b), dimension {len(can['b'])}   [{m['class']}]",
+           (f"         z -> A z + W relu(z) + h, dimension {len(can['h'])}   [{m['class']}]" if can.get("kind") == "plrnn"
+            else f"         h -> {can['activation']}(W h + b), dimension {len(can['b'])}   [{m['class']}]"),
            f"orbit    z0 = ({z0}), horizon T = {c['horizon']}"]
     if cert["verdict"] != "proved":
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
