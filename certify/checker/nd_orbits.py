@@ -51,7 +51,7 @@ and rnn (its block preconditioner).
 
 from __future__ import annotations
 
-from flint import arb, arb_mat, fmpq
+from flint import arb, arb_mat, ctx, fmpq
 
 from certify.certificates import interval_parse, q_str
 from certify.checker.polymap import PolyMap, parse_polymap, polymap_text
@@ -142,10 +142,10 @@ class _Henon:
         q_hi = Q.upper()
         if q_hi < 0:
             return None
-        r_hi = arb(q_hi).sqrt().upper().fmpq()
+        r_hi = _end(arb(q_hi).sqrt().upper(), True)
         q_lo = Q.lower()
-        r_lo = arb(q_lo).sqrt().lower().fmpq() if q_lo > 0 else fmpq(0)
-        lo, hi = x.lower().fmpq(), x.upper().fmpq()
+        r_lo = _end(arb(q_lo).sqrt().lower(), False) if q_lo > 0 else fmpq(0)
+        lo, hi = _end(x.lower(), False), _end(x.upper(), True)
         pieces = [(max(lo, -r_hi), min(hi, -r_lo)), (max(lo, r_lo), min(hi, r_hi))]
         pieces = [(a, b) for a, b in pieces if a <= b]
         if not pieces:
@@ -321,10 +321,38 @@ def _krawczyk(m: PolyMap, box: list) -> arb_mat:
 def _tighten(m: PolyMap, K: arb_mat, rounds: int = 4) -> arb_mat:
     """E = E meet K(E), `rounds` times from E = K: the zero stays inside (every zero in E is in K(E))."""
     for _ in range(rounds):
-        box = [(K[k, 0].lower().fmpq(), K[k, 0].upper().fmpq(), True) for k in range(K.nrows())]
+        box = [(_end(K[k, 0].lower(), False), _end(K[k, 0].upper(), True), True) for k in range(K.nrows())]
         K2 = _krawczyk(m, box)
         K = arb_mat(K.nrows(), 1, [K2[k, 0].intersection(K[k, 0]) for k in range(K.nrows())])
     return K
+
+
+TINY_BITS = 1024            # an end of a contracted side within 2^-TINY_BITS of 0 is rounded outward (`_end`)
+_TINY = arb(fmpq(1, 2 ** TINY_BITS))
+
+
+def _end(v: arb, up: bool) -> fmpq:
+    """The exact end v of a ball (v.lower() or v.upper()) as an fmpq, rounded outward (up when `up`) to 0 or
+    +-2^-TINY_BITS when 0 < |v| < 2^-TINY_BITS. Reason: near a superattracting point (x -> -x^3 at 0) every
+    contraction cubes an end's binary exponent, node after node, and the exact fmpq of an end of 2^-(10^9)
+    takes gigabytes: the checker died with a segfault instead of rejecting (tests/test_attacks_cycles.py).
+    Rounded outward, every end keeps at most about TINY_BITS + precision bits and still encloses the ball."""
+    if v == 0 or not abs(v) < _TINY:
+        return v.fmpq()
+    if up:
+        return fmpq(1, 2 ** TINY_BITS) if v > 0 else fmpq(0)
+    return fmpq(0) if v > 0 else -fmpq(1, 2 ** TINY_BITS)
+
+
+def _ends(u: arb, lo: fmpq, hi: fmpq) -> tuple:
+    """[lo, hi] met with the ball u, ends exact and rounded outward (`_end`); (lo, hi) when u is not finite.
+    An end of u beyond lo (hi) is not converted at all: lo (hi) is the end."""
+    if not u.is_finite():
+        return lo, hi
+    a, b = u.lower(), u.upper()
+    new_lo = lo if a <= arb(lo) else max(lo, _end(a, False))
+    new_hi = hi if b >= arb(hi) else min(hi, _end(b, True))
+    return new_lo, new_hi
 
 
 def _meet(u: arb, v: arb):
@@ -366,7 +394,7 @@ def _propagate(m, box: list, rounds: int = 3, square: bool = False):
     out = []
     for k, (lo, hi, closed) in enumerate(box):
         u = X[k // n][k % n]
-        new_lo, new_hi = (max(lo, u.lower().fmpq()), min(hi, u.upper().fmpq())) if u.is_finite() else (lo, hi)
+        new_lo, new_hi = _ends(u, lo, hi)
         if new_lo > new_hi:
             return None
         out.append((new_lo, new_hi, closed or new_hi < hi))
@@ -384,8 +412,7 @@ def _krawczyk_test(m, box: list) -> tuple:
             return None, None
         if not (u > arb(lo) and u < arb(hi)):
             inner = False
-        new_lo = max(lo, u.lower().fmpq()) if u.is_finite() else lo
-        new_hi = min(hi, u.upper().fmpq()) if u.is_finite() else hi
+        new_lo, new_hi = _ends(u, lo, hi)
         meet.append((new_lo, new_hi, closed or new_hi < hi))
     return (K, None) if inner else (K, meet)
 
@@ -572,11 +599,20 @@ class _Units:
 
     def __init__(self):
         self.used = self.nodes = self.tests = 0
+        self.scale = _prec_scale()
 
     def spend(self, k: int, what: str):
-        self.used += k
+        self.used += k * self.scale
         if self.used > MAX_SUB_WORK:
             raise Failure(f"more than {MAX_SUB_WORK} work units ({what}): beyond the checker's limit")
+
+
+def _prec_scale() -> int:
+    """Work units per unit at the working precision: a unit is calibrated at 64 bits, but the certificate
+    chooses the precision (up to 65536 bits), and ball arithmetic at 65536 bits is about 500 times slower.
+    Without this factor a certificate at that precision spent the whole cap in hours, not seconds
+    (tests/test_attacks_cycles.py). Linear in the precision: an upper bound of the measured slowdown."""
+    return max(1, -(-ctx.prec // 64))
 
 
 def _eval_cost(m) -> int:
@@ -682,7 +718,7 @@ def trapping(m, region: list, cells: int) -> None:
     n = m.n
     if cells ** n > MAX_TRAP_CELLS:
         raise Failure(f"{cells}^{n} cells for the trapping check: more than {MAX_TRAP_CELLS}")
-    if cells ** n * _eval_cost(m) > MAX_SUB_WORK:
+    if cells ** n * _eval_cost(m) * _prec_scale() > MAX_SUB_WORK:
         raise Failure(f"{cells}^{n} evaluations of f for the trapping check: more than {MAX_SUB_WORK} work units, "
                       f"beyond the checker's limit")
     steps = [(hi - lo) / cells for lo, hi in region]
