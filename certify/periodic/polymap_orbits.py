@@ -257,8 +257,9 @@ def cycle_domain(Z: list) -> list:
 def certify_polymap_period(f: PolyMapSpec, p: int, budget: Budget | None = None, domain=None) -> dict:
     """Prove or refute: f has a point of minimal period p. Hénon type (no domain): the subdivision in the
     region lemma's square decides it (proved with the certified orbits, refuted when there are none). With
-    a domain B: proved, or refuted for B ("no point of minimal period p in B"). Otherwise a float cycle is
-    looked for and proved by the subdivision of a box around it (only a proof counts there)."""
+    a domain B: proved, or refuted for B ("no orbit of minimal period p contained in B"; with f(B) in B
+    checked, "no point of minimal period p in B"). Otherwise a float cycle is looked for and proved by the
+    subdivision of a box around it (only a proof counts there)."""
     if domain is not None:
         return certify_polymap_cycles(f, p, budget, domain=domain, question="period")
     try:

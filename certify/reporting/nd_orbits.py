@@ -62,12 +62,14 @@ def render_polymap_cycles(cert: dict) -> str:
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
         return "\n".join(out)
     k = cert["count"]
-    scope = "" if claim["basis"] == "region_lemma" else (" meeting B" if claim["basis"] == "trapping" else " in B")
+    partial = claim["basis"] == "domain" and p > 1  # a cycle with points in and out of B is not counted
+    scope = "" if claim["basis"] == "region_lemma" else \
+        (" meeting B" if claim["basis"] == "trapping" else (" contained in B" if partial else " in B"))
     noun = ("fixed point" if k == 1 else "fixed points") if p == 1 else \
         f"orbit{'' if k == 1 else 's'} of minimal period {p}"
     if claim.get("question") == "period":
         out.append(f"verdict  PROVED: f has a point of minimal period {p} ({k} {noun}{scope})" if k else
-                   f"verdict  REFUTED: no point of minimal period {p}{scope} (complete)")
+                   f"verdict  REFUTED: no {'orbit' if partial else 'point'} of minimal period {p}{scope} (complete)")
     else:
         out.append(f"verdict  PROVED: exactly {k} {noun}{scope} (complete)")
     box = " x ".join(f"[{v['lo']}, {v['hi']}]" for v in claim["region"])
