@@ -19,6 +19,8 @@ from fractions import Fraction as Q
 
 import pytest
 from flint import fmpq
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from certify.checker import check
 from certify.checker import nd_orbits as N
@@ -232,11 +234,11 @@ def test_stability_closed_forms():
               (Q(1, 7), Q(1, 7)), "attracting"),
              ([[("3/2", (1, 0)), ("-3/2", (0, 1)), ("1/7", (0, 0))], [("3/2", (1, 0)), ("3/2", (0, 1))]],
               (Q(-1, 35), Q(3, 35)), "repelling")]
-    for comps, z, st in cases:
+    for comps, z, want in cases:
         assert _f(comps, z) == list(z)
         cert = _cert(comps, 1, [(-2, 2), (-2, 2)])
         assert check(cert).ok and cert["count"] == 1
-        assert _inside(cert["orbits"][0], z) and cert["orbits"][0]["stability"] == st
+        assert _inside(cert["orbits"][0], z) and cert["orbits"][0]["stability"] == want
 
 
 def test_non_invertible_map_by_its_region_lemma():
@@ -293,3 +295,38 @@ def test_map_of_r3_closed_form():
     cert = _cert(comps, 1, [(-2, 2)] * 3, names=("x", "y", "z"), basis="trapping", trap=1)
     assert check(cert).ok and cert["count"] == 1
     assert _inside(cert["orbits"][0], z) and cert["orbits"][0]["stability"] == "attracting"
+
+
+_QS = st.fractions(min_value=-3, max_value=3, max_denominator=8)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(a=_QS, b=_QS, c=_QS, d=_QS, e=_QS, f=_QS, p=st.sampled_from([1, 2, 3]))
+def test_affine_maps_against_fractions(a, b, c, d, e, f, p):
+    """An affine map z -> A z + v of the plane with A^p - I invertible has one periodic point of period dividing p,
+    its fixed point (Fractions): the kernel counts 1 fixed point when it lies in the open box, 0 when outside the
+    closed box, 0 orbits of minimal period 2 or 3; undecided allowed, a wrong count never."""
+    A = [[a, b], [c, d]]
+
+    def mul(X, Y):
+        return [[sum(X[i][k] * Y[k][j] for k in range(2)) for j in range(2)] for i in range(2)]
+    P = [[Q(1), Q(0)], [Q(0), Q(1)]]
+    for _ in range(p):
+        P = mul(P, A)
+    if (P[0][0] - 1) * (P[1][1] - 1) - P[0][1] * P[1][0] == 0:
+        return  # a continuum of periodic points (or none): not this test's case
+    det = (a - 1) * (d - 1) - b * c  # nonzero: A - I divides A^p - I
+    z = ((-(d - 1) * e + b * f) / det, (c * e - (a - 1) * f) / det)
+    comps = [[(t, k) for t, k in ((a, (1, 0)), (b, (0, 1)), (e, (0, 0))) if t], [(t, k) for t, k in
+             ((c, (1, 0)), (d, (0, 1)), (f, (0, 0))) if t]]
+    assert _f(comps, z) == list(z)
+    cert = _cert([[(str(t), k) for t, k in comp] for comp in comps], p, [(-2, 2), (-2, 2)])
+    r = check(cert)
+    if not r.ok:
+        return  # undecided (a cap, a face, a tie): never a count
+    inside = all(-2 < v < 2 for v in z)
+    outside = any(abs(v) > 2 for v in z)
+    if p == 1 and inside:
+        assert cert["count"] == 1 and _inside(cert["orbits"][0], z)
+    elif p > 1 or outside:
+        assert cert["count"] == 0
