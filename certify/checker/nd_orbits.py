@@ -930,7 +930,8 @@ def polymap_cycles(prog, cert: dict) -> Statement:
         lines = [f"{head} has a point of minimal period {p}: {len(entries)} {noun}{scope} (Krawczyk; "
                  f"{found['why']}; {found['nodes']} nodes, {found['tests']} Krawczyk tests)"]
     elif question == "period":
-        lines = [f"{head} has no {'orbit' if partial else 'point'} of minimal period {p}{scope} (complete: {found['why']}; "
+        what = "orbit" if partial else "point"
+        lines = [f"{head} has no {what} of minimal period {p}{scope} (complete: {found['why']}; "
                  f"{found['nodes']} nodes of the subdivision of the cyclic system, {found['tests']} Krawczyk tests)"]
     else:
         lines = [f"{head} has exactly {len(entries)} {noun}{scope} (complete: {found['why']}; "
