@@ -117,8 +117,14 @@ def _iv(v):
     return dyadic(v.lower().fmpq(), 48, up=False), dyadic(v.upper().fmpq(), 48, up=True)
 
 
+BATCHES = 5  # blocks of the second half whose rates give the batch-means error of a fitted growth rate
+
+
 def _fit(ts, logs):
-    """Least-squares slope of the interval midpoints against T over the second half, and its stderr."""
+    """Least-squares slope of the interval midpoints against T over the second half, and its standard
+    error: the larger of the regression's (independent residuals) and the batch-means error of the
+    rates over BATCHES consecutive blocks of the second half (the log-norm is a sum of correlated local stretchings, so
+    the regression's error alone understates a finite-time rate's spread)."""
     mids = np.array([float((lo + hi) / 2) for lo, hi in logs])
     T = np.array(ts, dtype=float)
     half = T >= T[len(T) // 2]
@@ -127,4 +133,11 @@ def _fit(ts, logs):
     resid = mids[half] - A @ coef
     dof = max(half.sum() - 2, 1)
     stderr = float(math.sqrt((resid @ resid) / dof / ((T[half] - T[half].mean()) ** 2).sum()))
+    Th, Xh = T[half], mids[half]
+    cuts = np.unique(np.linspace(0, len(Th) - 1, BATCHES + 1).round().astype(int))
+    if len(cuts) >= 3:
+        w, dx = np.diff(Th[cuts]), np.diff(Xh[cuts])
+        rate = dx.sum() / w.sum()
+        batch = math.sqrt(float((w ** 2 * (dx / w - rate) ** 2).sum()) / w.sum() ** 2 * len(w) / (len(w) - 1))
+        stderr = max(stderr, batch)
     return float(coef[0]), stderr
