@@ -98,7 +98,7 @@ def chaos_cert():
 
 def test_orbits_range_certificate_is_complete_and_checks(chaos_cert):
     """orbits PLRNN 1..8 with cap 4: periods 3..8 complete by search_plrnn facts, and the kernel agrees."""
-    kinds = {f["p"]: f["fact"] for f in chaos_cert["evidence"] if f["fact"] != "cycle_plrnn"}
+    kinds = {f["p"]: f["fact"] for f in chaos_cert["evidence"] if f["fact"] not in ("cycle_plrnn", "plrnn_cycle_box")}
     assert kinds == {1: "enumeration_plrnn", 2: "enumeration_plrnn", **{p: "search_plrnn" for p in range(3, 9)}}
     assert all(r["complete"] for r in chaos_cert["periods"])
     assert [r["count"] for r in chaos_cert["periods"]] == [1, 0, 2, 2, 2, 2, 4, 7]

@@ -28,6 +28,7 @@ import sys
 from flint import fmpq, fmpq_mat
 
 from certify.certificates import q_parse
+from certify.checker.plrnn_box import box_rows
 from certify.checker.statement import Failure
 
 __all__ = ["not_requested_reason", "farkas_holds", "walk_tree", "fact_search_plrnn", "search_shape", "MAX_TREE_NODES", "MAX_FARKAS_ENTRIES",
@@ -71,9 +72,11 @@ def _row(P, c, i: int, bit: int, n: int):
     return ([-v for v in a], c[i, 0]) if bit else (a, -c[i, 0])
 
 
-def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None):
+def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, box=None):
     """Re-walk a search tree: (cycles, singular itineraries). Raises Failure on any mismatch, or when the
-    walk's exact matrix work (counted as it goes, deterministically) exhausts `budget`."""
+    walk's exact matrix work (counted as it goes, deterministically) exhausts `budget`. With `box`
+    (lo, hi), a proved box holding every cycle point (certify.checker.plrnn_box), the Farkas
+    certificates may also use its rows."""
     from certify.checker.plrnn import _solve_cycle, canonical_cycle, follow_itinerary
 
     n = m.n
@@ -103,18 +106,30 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None):
         where = f"the pruned node at s_{k} bits {''.join(map(str, bits))}"
         if not isinstance(cert, list) or not cert:
             raise Failure(f"{where}: a Farkas certificate is a non-empty list of [t, i, y]")
-        entries, seen = [], set()
+        # box rows of z_t for t <= k, and of z_{k+1} once s_k is complete (k + 1 < p)
+        top = k + 1 if box is not None and len(bits) == n and k + 1 < p else k
+        entries, seen, nxt = [], set(), None
         for e in cert:
             if not (isinstance(e, list) and len(e) == 3 and all(isinstance(v, int) and not isinstance(v, bool)
                                                                 for v in e[:2])):
                 raise Failure(f"{where}: a Farkas entry is [t, i, y], got {e!r}")
             t, i, y = e
             _spend(budget, 2 * n * (k + 1) * scale)
-            if not (0 <= t < k and 0 <= i < n or t == k and 0 <= i < len(bits)) or (t, i) in seen:
+            sign = 0 <= t < k and 0 <= i < n or t == k and 0 <= i < len(bits)
+            boxed = box is not None and 0 <= t <= top and n <= i < 3 * n
+            if not (sign or boxed) or (t, i) in seen:
                 raise Failure(f"{where}: row ({t}, {i}) is not a constraint of the node (or repeats)")
             seen.add((t, i))
-            bit = pats[t][i] if t < k else bits[i]
-            a, b = _row(Ps[t], cs[t], i, bit, n)
+            if sign:
+                bit = pats[t][i] if t < k else bits[i]
+                a, b = _row(Ps[t], cs[t], i, bit, n)
+            else:
+                if t == k + 1 and nxt is None:
+                    _spend(budget, n ** 3 * (k + 1) * scale)
+                    J = m.jacobian(bits)
+                    nxt = (J * Ps[k], J * cs[k] + m.hvec)
+                Pt, ct = nxt if t == k + 1 else (Ps[t], cs[t])
+                a, b = box_rows(Pt, ct, box[0], box[1], i % n, n)[0 if i < 2 * n else 1]
             entries.append((a, b, q_parse(y)))
         if not farkas_holds(entries, n):
             raise Failure(f"{where}: the Farkas certificate does not prove the node empty (y > 0, sum y a = 0, "
@@ -167,11 +182,14 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None):
     return found, singular
 
 
-def fact_search_plrnn(m, fact: dict, listed: set, budget: list | None = None) -> list:
+def fact_search_plrnn(m, fact: dict, listed: set, budget: list | None = None, box=None) -> list:
     """The pruned tree is re-walked: its leaves' cycles of period p are exactly `listed`. Returns the
     singular leaves (a period with one is not complete). `budget` (new_budget()) is shared by the
-    search facts of one certificate."""
-    found, singular = walk_tree(m, fact["p"], fact["shape"], fact["farkas"], budget)
+    search facts of one certificate; `box` is the certificate's proved cycle box (lo, hi), required
+    when the fact says "box": true."""
+    if fact.get("box") and box is None:
+        raise Failure("the search uses the cycle box, but the certificate has no plrnn_cycle_box fact")
+    found, singular = walk_tree(m, fact["p"], fact["shape"], fact["farkas"], budget, box if fact.get("box") else None)
     if found != listed:
         raise Failure(f"the search tree finds {len(found)} cycles of period {fact['p']}, {len(listed)} are listed")
     return singular
@@ -179,8 +197,9 @@ def fact_search_plrnn(m, fact: dict, listed: set, budget: list | None = None) ->
 
 def search_shape(fact: dict, n: int, P: int) -> tuple:
     """Check a search_plrnn fact's keys and sizes before any work: (p, nodes, Farkas entries)."""
-    if set(fact) != {"fact", "p", "shape", "farkas"}:
-        raise Failure("a search_plrnn fact has the keys fact, p, shape, farkas")
+    if not {"fact", "p", "shape", "farkas"} <= set(fact) <= {"fact", "p", "shape", "farkas", "box"} \
+            or fact.get("box", True) is not True:
+        raise Failure("a search_plrnn fact has the keys fact, p, shape, farkas (and box: true when it uses the cycle box)")
     p = fact["p"]
     if isinstance(p, bool) or not isinstance(p, int) or not 1 <= p <= P:
         raise Failure(f"the search's period must be an integer in 1..{P}, got {p!r}")

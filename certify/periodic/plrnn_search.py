@@ -30,9 +30,11 @@ from scipy.optimize import linprog
 
 from certify.certificates import q_str
 from certify.checker.plrnn import Model, _solve_cycle, canonical_cycle, follow_itinerary
+from certify.arith import dyadic
+from certify.checker.plrnn_box import MAX_BOX_STEPS, box_matrix, box_rows, refine_box
 from certify.checker.plrnn_tree import farkas_holds
 
-__all__ = ["SearchResult", "SearchBudget", "search_tree"]
+__all__ = ["SearchResult", "SearchBudget", "search_tree", "cycle_box"]
 
 INFEASIBLE = 1e-9   # the phase-one optimum u* above which a node is called empty (then proved exactly)
 
@@ -58,9 +60,11 @@ class SearchResult:
     lps: int = 0
     leaves: int = 0
     unproved: int = 0                              # float-empty nodes whose certificate did not come out exact
+    box: bool = False                              # whether the Farkas certificates may use the cycle box's rows
 
     def fact(self) -> dict:
-        return {"fact": "search_plrnn", "p": self.p, "shape": "".join(self.shape), "farkas": self.farkas}
+        out = {"fact": "search_plrnn", "p": self.p, "shape": "".join(self.shape), "farkas": self.farkas}
+        return {**out, "box": True} if self.box else out
 
 
 def _rationalize(v: float) -> fmpq:
@@ -167,16 +171,20 @@ def _lp(n: int):
 
 
 class _Search:
-    def __init__(self, m: Model, p: int, max_nodes: int | None = None, use_rotation: bool = True):
+    def __init__(self, m: Model, p: int, max_nodes: int | None = None, use_rotation: bool = True, box=None):
         self.m, self.p, self.n = m, p, m.n
         self.max_nodes = max_nodes
         self.rot = use_rotation
-        self.res = SearchResult(p)
+        self.res = SearchResult(p, box=box is not None)
         n = m.n
         self.Af = np.array([float(a) for a in m.A])
         self.Wf = np.array([[float(w) for w in r] for r in m.W])
         self.hf = np.array([float(v) for v in m.h])
         self.I = fmpq_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
+        self.box = box
+        if box is not None:
+            self.lof = np.array([float(x) for x in box[0]])
+            self.hif = np.array([float(x) for x in box[1]])
 
     # exact and float data of the prefix: lists indexed by t
     def run(self) -> SearchResult:
@@ -184,9 +192,32 @@ class _Search:
         self.Pq, self.cq = [self.I], [fmpq_mat(n, 1, [0] * n)]
         self.Pf, self.cf = [np.eye(n)], [np.zeros(n)]
         self.pats = []
-        self.lp, self.keys, self.scales = _lp(n), [], []   # the float LP's rows, their (t, i, bit) and scales
-        self._point(0, np.zeros(n))
+        self.pending = None   # (t, exact P_t, c_t) of the pattern being completed, once computed
+        self.lp, self.keys, self.scales = _lp(n), [], []   # the float LP's rows, their (t, i, kind) and scales
+        z = np.zeros(n)
+        if self.box is not None:
+            self._push_box(0, self.Pf[0], self.cf[0])
+            z = np.clip(z, self.lof, self.hif)
+        self._point(0, z)
         return self.res
+
+    def _push_box(self, t: int, P, c) -> int:
+        """Push the 2n box rows of z_t = P z_0 + c (float): z_{t,i} <= hi_i (kind 'u'), >= lo_i ('l')."""
+        for i in range(self.n):
+            s = np.abs(P[i]).max() or 1.0
+            self.lp.push(P[i] / s, (self.hif[i] - c[i]) / s)
+            self.keys.append((t, i, "u"))
+            self.scales.append(s)
+            self.lp.push(-P[i] / s, (c[i] - self.lof[i]) / s)
+            self.keys.append((t, i, "l"))
+            self.scales.append(s)
+        return 2 * self.n
+
+    def _pop(self, rows: int) -> None:
+        for _ in range(rows):
+            self.lp.pop()
+            self.keys.pop()
+            self.scales.pop()
 
     def _point(self, k: int, zstar) -> None:
         """Branch on the bits of s_k, the prefix s_0..s_{k-1} fixed; zstar a float point of the prefix."""
@@ -209,8 +240,13 @@ class _Search:
             else:
                 J = self.m.jacobian(bits)
                 Jf = np.diag(self.Af) + self.Wf * np.array(bits)
-                self.Pq.append(J * self.Pq[k])
-                self.cq.append(J * self.cq[k] + self.m.hvec)
+                if self.pending is not None and self.pending[0] == k + 1:
+                    self.Pq.append(self.pending[1])
+                    self.cq.append(self.pending[2])
+                else:
+                    self.Pq.append(J * self.Pq[k])
+                    self.cq.append(J * self.cq[k] + self.m.hvec)
+                self.pending = None
                 self.Pf.append(Jf @ self.Pf[k])
                 self.cf.append(Jf @ self.cf[k] + self.hf)
                 self._bits(k + 1, (), zstar)
@@ -231,20 +267,34 @@ class _Search:
             self.lp.push(a, b)
             self.keys.append((k, j, bit))
             self.scales.append(scale)
-            ok, z = True, zstar
-            if k == 0:  # bits of z_0 alone: an orthant face, never empty; move the float point into it
+            pushed, z = 1, zstar
+            if k == 0 and z is not None:  # bits of z_0 alone: move the float point into the orthant face
                 z = zstar.copy()
-                z[j] = 1.0 if bit else -1.0
-            elif zk is None or (zk > 0) != (bit == 1) or zk == 0:
+                if self.box is None:
+                    z[j] = 1.0 if bit else -1.0
+                else:
+                    lo, hi = (max(self.lof[j], 0.0), self.hif[j]) if bit else (self.lof[j], min(self.hif[j], 0.0))
+                    z[j] = (lo + hi) / 2 if lo <= hi else np.nan
+                good = bool(np.isfinite(z[j])) and (z[j] > 0) == (bit == 1) and z[j] != 0
+            else:
+                good = zk is not None and (zk > 0) == (bit == 1) and zk != 0
+            self.pending = None
+            if self.box is not None and len(child) == n and k + 1 < self.p:
+                Jf = np.diag(self.Af) + self.Wf * np.array(child)
+                Pn, cn = Jf @ self.Pf[k], Jf @ self.cf[k] + self.hf
+                pushed += self._push_box(k + 1, Pn, cn)
+                if good:
+                    zn = Pn @ z + cn
+                    good = bool(np.all(zn < self.hif) and np.all(zn > self.lof))
+            ok = True
+            if not good:
                 ok, z = self._lp()
             if ok:
                 self.res.shape.append("1")
                 self._bits(k, child, z)
             else:
                 self.res.shape.append("0")
-            self.lp.pop()
-            self.keys.pop()
-            self.scales.pop()
+            self._pop(pushed)
 
     def _lp(self):
         """(feasible?, float point or None); when called empty, the exact certificate is appended."""
@@ -263,12 +313,29 @@ class _Search:
         return False, None
 
     def _exact_row(self, key):
-        t, i, bit = key
-        P, c = self.Pq[t], self.cq[t]
+        t, i, kind = key
+        if t < len(self.Pq):
+            P, c = self.Pq[t], self.cq[t]
+        else:   # z_{k+1} of the pattern s_k being completed (its box rows)
+            if self.pending is None:
+                J = self.m.jacobian(tuple(self._completing()))
+                self.pending = (t, J * self.Pq[t - 1], J * self.cq[t - 1] + self.m.hvec)
+            P, c = self.pending[1], self.pending[2]
+        if kind in ("u", "l"):
+            return box_rows(P, c, self.box[0], self.box[1], i, self.n)[0 if kind == "u" else 1]
         a = [P[i, col] for col in range(self.n)]
-        if bit:
+        if kind:
             return [-v for v in a], c[i, 0]
         return a, -c[i, 0]
+
+    def _completing(self):
+        """The bits of the pattern whose last sign row is on the LP's stack (read from the row keys)."""
+        k = len(self.Pq) - 1
+        bits = [None] * self.n
+        for t, i, kind in self.keys:
+            if t == k and kind in (0, 1):
+                bits[i] = kind
+        return bits
 
     def _certificate(self, support, y):
         if not support:
@@ -279,7 +346,9 @@ class _Search:
         sol = _exact_farkas(rows, support, [g / total for g in guess])
         if sol is None:
             return None
-        cert = [[self.keys[r][0], self.keys[r][1], v] for r, v in sol]
+        n = self.n
+        code = {"u": n, "l": 2 * n}
+        cert = [[self.keys[r][0], self.keys[r][1] + code.get(self.keys[r][2], 0), v] for r, v in sol]
         if not farkas_holds([(rows[r][0], rows[r][1], v) for r, v in sol], self.n):
             return None
         return [[t, i, q_str(v)] for t, i, v in cert]
@@ -299,8 +368,60 @@ class _Search:
                 self.res.cycles.add(canonical_cycle(pts))
 
 
-def search_tree(m: Model, p: int, max_nodes: int | None = None) -> SearchResult:
+def search_tree(m: Model, p: int, max_nodes: int | None = None, box=None) -> SearchResult:
     """Every cycle of minimal period p of the exact model m by the pruned itinerary search, with the
-    tree the kernel re-walks (complete unless some leaf is singular). Raises SearchBudget after
-    max_nodes nodes."""
-    return _Search(m, p, max_nodes).run()
+    tree the kernel re-walks (complete unless some leaf is singular). With `box` (lo, hi), a proved
+    box holding every cycle point (cycle_box), the box's rows for z_0, ..., z_{p-1} join the LPs.
+    Raises SearchBudget after max_nodes nodes."""
+    return _Search(m, p, max_nodes, box=box).run()
+
+
+def _exact(x: float) -> fmpq:
+    from fractions import Fraction
+    f = Fraction(float(x))
+    return fmpq(f.numerator, f.denominator)
+
+
+def cycle_box(m: Model, steps: int = 64, bits: int = 40):
+    """The plrnn_cycle_box fact of the exact model m (certify.checker.plrnn_box: a proved box holding
+    every point of every cycle), with the box (lo, hi); None when the lemma's hypotheses cannot be
+    met (some |a_i| >= 1, or D - K is not a nonsingular M-matrix: positive feedback too strong).
+    Floats find v and P, which are checked exactly here; the boxes are refined up to `steps` times
+    (until they stop shrinking) and rounded outward to multiples of 2^-bits."""
+    n = m.n
+    if any(not -1 < a < 1 for a in m.A):
+        return None
+    M, g = box_matrix(m)
+    Mf = np.array([[float(x) for x in row] for row in M])
+    gp = [max(x, fmpq(0)) for x in g]
+    try:
+        vf = np.linalg.solve(Mf, np.ones(n))
+        Pf = np.linalg.solve(Mf, np.array([float(x) for x in gp]))
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.isfinite(vf)) or np.any(vf <= 0):
+        return None
+    v = [_exact(x) for x in vf]
+    if any(sum((M[i][j] * v[j] for j in range(n)), fmpq(0)) <= 0 for i in range(n)):
+        return None
+    P0 = [_exact(max(x, 0.0)) for x in Pf]
+    delta = fmpq(1, 1 << 40)
+    for _ in range(80):
+        P = [dyadic(P0[j] + delta * v[j], bits, up=True) for j in range(n)]
+        if all(sum((M[i][j] * P[j] for j in range(n)), fmpq(0)) >= gp[i] for i in range(n)):
+            break
+        delta *= 4
+    else:
+        return None
+    boxes, lo, hi = [], *refine_box(m, [fmpq(0)] * n, P)
+    for _ in range(min(steps, MAX_BOX_STEPS)):
+        blo = [dyadic(x, bits, up=False) for x in lo]
+        bhi = [dyadic(x, bits, up=True) for x in hi]
+        if boxes and blo == boxes[-1][0] and bhi == boxes[-1][1]:
+            break
+        boxes.append((blo, bhi))
+        lo, hi = refine_box(m, [max(x, fmpq(0)) for x in blo], [max(x, fmpq(0)) for x in bhi])
+        lo, hi = [max(a, b) for a, b in zip(lo, blo)], [min(a, b) for a, b in zip(hi, bhi)]
+    fact = {"fact": "plrnn_cycle_box", "v": [q_str(x) for x in v], "P": [q_str(x) for x in P],
+            "boxes": [{"lo": [q_str(x) for x in b[0]], "hi": [q_str(x) for x in b[1]]} for b in boxes]}
+    return fact, boxes[-1]
