@@ -16,7 +16,10 @@ a cycle is reached through its rotation that starts at its least pattern. At a n
 patterns fixed the cycle system (I - M) z_0 = c is solved exactly as in the enumeration
 (certify.checker.plrnn). Hence every cycle of minimal period p is found unless its itinerary
 lies below a pruned node (impossible: its polyhedron holds the cycle's rotated start) or a leaf
-is singular. Work is bounded by the shape's length (nodes) and the certificates' entries, checked
+is singular. With a proved cycle box (certify.checker.plrnn_box, fact "box": true) a Farkas entry
+[t, n + i, y] is the row z_{t,i} <= u_i and [t, 2 n + i, y] the row z_{t,i} >= l_i, for t <= k (and
+t = k + 1 at a node completing s_k, k + 1 < p): every cycle point lies in the box, so these rows hold
+at a cycle's rotated start too. Work is bounded by the shape's length (nodes) and the certificates' entries, checked
 before the walk, and by the exact matrix work of the walks (MAX_SEARCH_WORK for all search facts of a
 certificate: n^3 (t + 1) per product, 3 n^3 p per leaf), counted as the walk goes.
 """

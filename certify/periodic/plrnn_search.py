@@ -263,6 +263,12 @@ class _Search:
             self.res.nodes += 1
             if self.max_nodes is not None and self.res.nodes > self.max_nodes:
                 raise SearchBudget(self.res)
+            if self.box is not None and (self.box[1][j] < 0 if bit else self.box[0][j] > 0):
+                # the box puts z_{k,j} on the other side of 0: the sign row and that box row sum to 0 <= hi_j < 0
+                # (or 0 <= -lo_j < 0), a two-row Farkas certificate without an LP
+                self.res.shape.append("0")
+                self.res.farkas.append([[k, j, "1"], [k, j + (n if bit else 2 * n), "1"]])
+                continue
             a, b, scale = self._row(k, j, bit)
             self.lp.push(a, b)
             self.keys.append((k, j, bit))
