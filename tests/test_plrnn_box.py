@@ -173,3 +173,31 @@ def test_certificate_with_box_checks_and_tampering_fails():
     box = next(f for f in bad["evidence"] if f["fact"] == "plrnn_cycle_box")
     box["boxes"][-1]["hi"][0] = box["boxes"][-1]["lo"][0]
     assert not check(bad).ok and "does not contain" in check(bad).message
+
+
+def _boxed_search():
+    """A 3-D PLRNN whose search in the box prunes with box rows (two-row, one-step and LP certificates)."""
+    m = _model(["1/2", "3/5", "7/10"], [["0", "-1/2", "-1/3"], ["-1/4", "0", "-1/2"], ["-1/3", "-1/5", "0"]],
+               ["1", "1/2", "-1/4"])
+    fact, box = cycle_box(m)
+    res = search_tree(m, 3, box=box)
+    assert any(e[1] >= m.n for c in res.farkas for e in c)
+    return m, box, res
+
+
+def test_search_with_box_rows_is_rewalked_and_tampering_is_rejected():
+    """The kernel accepts the box-row certificates and rejects a changed multiplier or a box row without the box."""
+    m, box, res = _boxed_search()
+    shape = "".join(res.shape)
+    assert walk_tree(m, 3, shape, res.farkas, box=box)[0] == res.cycles
+    k = next(i for i, c in enumerate(res.farkas) if any(e[1] >= m.n for e in c))
+    bad = copy.deepcopy(res.farkas)
+    e = next(e for e in bad[k] if e[1] >= m.n)
+    e[2] = str(fmpq(e[2]) * 2)
+    with pytest.raises(Failure, match="does not prove the node empty"):
+        walk_tree(m, 3, shape, bad, box=box)
+    with pytest.raises(Failure, match="not a constraint of the node"):
+        walk_tree(m, 3, shape, res.farkas)
+    wide = ([x - 1000 for x in box[0]], [x + 1000 for x in box[1]])   # the certificates hold for the proved box only
+    with pytest.raises(Failure, match="does not prove the node empty"):
+        walk_tree(m, 3, shape, res.farkas, box=wide)
