@@ -293,7 +293,7 @@ class _Search:
                     zn = Pn @ z + cn
                     good = bool(np.all(zn < self.hif) and np.all(zn > self.lof))
             ok = True
-            if not good and k > 0 and self.box is not None:
+            if not good and self.box is not None and k > 0:
                 cert = self._one_step(k, j, bit)
                 if cert is not None:
                     ok = False
@@ -307,29 +307,33 @@ class _Search:
                 self.res.shape.append("0")
             self._pop(pushed)
 
-    def _one_step(self, k: int, j: int, bit: int):
-        """A Farkas certificate without an LP, when one step of the map already excludes the bit: with
-        z_{k-1} in the box and in the closed orthant of s_{k-1}, z_{k,j} = sum_l J_jl z_{k-1,l} + h_j
-        (J = A + W D_{s_{k-1}}) is bounded by interval arithmetic; each bound of z_{k-1,l} used is a row
-        (a box row or a sign row of s_{k-1}) with multiplier |J_jl|, and with the bit's sign row they
-        sum to 0 <= bound < 0. None when the bound does not exclude the bit."""
-        n, lo, hi, s = self.n, self.box[0], self.box[1], self.pats[k - 1]
-        total, cert = self.m.h[j], [[k, j, "1"]]
+    def _interval(self, t: int, i: int, pats, upper: bool):
+        """An upper (or lower) bound of z_{t+1,i} = sum_l J_il z_{t,l} + h_i (J = A + W D_{s_t}, s_t = pats)
+        from z_t in the box and in the closed orthant of s_t: (bound, Farkas entries of rows of z_t), each
+        entry a row bounding z_{t,l} with multiplier |J_il|."""
+        n, lo, hi = self.n, self.box[0], self.box[1]
+        total, cert = self.m.h[i], []
         for col in range(n):
-            coef = (self.m.A[j] if col == j else 0) + (self.m.W[j][col] if s[col] else 0)
+            coef = (self.m.A[i] if col == i else 0) + (self.m.W[i][col] if pats[col] else 0)
             if coef == 0:
                 continue
-            upper = (coef > 0) == (bit == 1)  # bit 1 needs an upper bound of z_{k,j}, bit 0 a lower one
-            if upper:   # z_{k-1,col} <= hi, or <= 0 when its bit is 0
-                use_sign = not s[col] and hi[col] > 0
+            if (coef > 0) == upper:   # z_{t,col} <= hi, or <= 0 when its bit is 0
+                use_sign = not pats[col] and hi[col] > 0
                 bound, row = (fmpq(0), col) if use_sign else (hi[col], n + col)
-            else:       # z_{k-1,col} >= lo, or >= 0 when its bit is 1
-                use_sign = s[col] and lo[col] < 0
+            else:                     # z_{t,col} >= lo, or >= 0 when its bit is 1
+                use_sign = pats[col] and lo[col] < 0
                 bound, row = (fmpq(0), col) if use_sign else (lo[col], 2 * n + col)
             total += coef * bound
-            cert.append([k - 1, row, q_str(abs(coef))])
+            cert.append([t, row, q_str(abs(coef))])
+        return total, cert
+
+    def _one_step(self, k: int, j: int, bit: int):
+        """A Farkas certificate without an LP when one step of the map already empties the node: z_{k,j}
+        bounded from z_{k-1} (in the box and the orthant of s_{k-1}) on the wrong side of 0 for the bit;
+        with the bit's sign row the rows sum to 0 <= bound < 0. None otherwise."""
+        total, cert = self._interval(k - 1, j, self.pats[k - 1], bit == 1)
         if (total < 0) if bit else (total > 0):
-            return cert
+            return [[k, j, "1"], *cert]
         return None
 
     def _lp(self):
