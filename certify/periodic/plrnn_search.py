@@ -140,21 +140,37 @@ class _Highs:
         from scipy.optimize._highspy import _core
         self.n, self.h = n, _core._Highs()
         self.h.setOptionValue("output_flag", False)
+        self.h.setOptionValue("presolve", "off")   # small LPs changed by a few rows: warm-started simplex, no presolve
         self.inf = self.h.getInfinity()
         for _ in range(n):
             self.h.addVar(-self.inf, self.inf)
         self.h.addVar(-1.0, self.inf)
         self.h.changeColCost(n, 1.0)
         self.idx = np.arange(n + 1, dtype=np.int32)
+        self.rows, self.nh, self.same = [], 0, 0   # the row stack; rows in HiGHS; leading rows both agree on
         self.optimal = _core.HighsModelStatus.kOptimal
 
     def push(self, a, b) -> None:
-        self.h.addRow(-self.inf, float(b), self.n + 1, self.idx, np.append(a, -1.0))
+        """Rows are kept on a Python stack and handed to HiGHS only when an LP is solved (most nodes need none)."""
+        self.rows.append((a, b))
 
     def pop(self) -> None:
-        self.h.deleteRows(1, np.array([self.h.getNumRow() - 1], dtype=np.int32))
+        self.rows.pop()
+        self.same = min(self.same, len(self.rows))
+
+    def _sync(self) -> None:
+        if self.nh > self.same:
+            self.h.deleteRows(self.nh - self.same, np.arange(self.same, self.nh, dtype=np.int32))
+        new = self.rows[self.same:]
+        if new:
+            k, w = len(new), self.n + 1
+            vals = np.concatenate([np.append(a, -1.0) for a, _ in new])
+            self.h.addRows(k, np.full(k, -self.inf), np.array([b for _, b in new], dtype=float), k * w,
+                           np.arange(0, k * w, w, dtype=np.int32), np.tile(self.idx, k), vals)
+        self.nh = self.same = len(self.rows)
 
     def solve(self):
+        self._sync()
         self.h.run()
         if self.h.getModelStatus() != self.optimal:
             return False, None, None, None
