@@ -201,3 +201,12 @@ def test_search_with_box_rows_is_rewalked_and_tampering_is_rejected():
     wide = ([x - 1000 for x in box[0]], [x + 1000 for x in box[1]])   # the certificates hold for the proved box only
     with pytest.raises(Failure, match="does not prove the node empty"):
         walk_tree(m, 3, shape, res.farkas, box=wide)
+
+
+def test_walk_charges_every_node_before_its_work():
+    """The walk's budget counts NODE_UNITS per node and LEAF_UNITS per leaf: a 1-D all-expanded tree exhausts a small budget."""
+    from certify.checker.plrnn_tree import LEAF_UNITS, NODE_UNITS
+    m = _model(["1/2"], [["1/3"]], ["1/5"])
+    budget = [200 * NODE_UNITS + 10 * LEAF_UNITS]
+    with pytest.raises(Failure, match="units of exact matrix work"):
+        walk_tree(m, 12, "1" * 4000, [], budget)
