@@ -70,10 +70,11 @@ def farkas_holds(entries, n: int) -> bool:
     """entries (a, b, y) with a a list of n fmpq: every y > 0, sum y a = 0 and sum y b < 0."""
     if not entries or any(y <= 0 for _, _, y in entries):
         return False
-    for col in range(n):
-        if sum((y * a[col] for a, _, y in entries), fmpq(0)) != 0:
-            return False
-    return sum((y * b for _, b, y in entries), fmpq(0)) < 0
+    m = len(entries)
+    Y = fmpq_mat(1, m, [y for _, _, y in entries])
+    if any(v != 0 for v in (Y * fmpq_mat(m, n, [v for a, _, _ in entries for v in a])).entries()):
+        return False
+    return (Y * fmpq_mat(m, 1, [b for _, b, _ in entries]))[0, 0] < 0
 
 
 def _row(P, c, i: int, bit: int, n: int):

@@ -164,7 +164,7 @@ class _Highs:
         new = self.rows[self.same:]
         if new:
             k, w = len(new), self.n + 1
-            vals = np.concatenate([np.append(a, -1.0) for a, _ in new])
+            vals = np.hstack([np.array([a for a, _ in new]), -np.ones((k, 1))]).ravel()
             self.h.addRows(k, np.full(k, -self.inf), np.array([b for _, b in new], dtype=float), k * w,
                            np.arange(0, k * w, w, dtype=np.int32), np.tile(self.idx, k), vals)
         self.nh = self.same = len(self.rows)
