@@ -122,7 +122,7 @@ def ten_dimensional(net, max_nodes: int, brute: int) -> None:
                                f"search, {len(tree['shape'])} nodes") + ")") if row["complete"] else \
             ("found, not proved complete" if row["count"] else "none found, not proved complete")
         line = f"    period {row['p']:>2}: {row['count']} cycle(s), {how}"
-        if net.n * row["p"] <= brute and tree is not None and tree["fact"] == "search_plrnn":
+        if net.n * row["p"] <= brute:
             t = time.perf_counter()
             res = search_tree(net.model, row["p"], box=None if found_box is None else found_box[1])
             ts = time.perf_counter() - t

@@ -17,20 +17,14 @@ from certify.checker.plrnn_tree import walk_tree
 from certify.checker.statement import Failure
 from certify.maps.plrnn import plrnn_from_mapping
 from certify.periodic.plrnn_search import cycle_box, search_tree
+from strategies import PLRNN_NUMBERS, plrnn_models
 
-# small rationals, zero often; a_i in [0, 1) or in (-1, 1)
-_num = st.one_of(st.just("0"), st.integers(-2, 2).map(str),
-                 st.tuples(st.integers(-5, 5), st.sampled_from([2, 3, 4])).map(lambda t: f"{t[0]}/{t[1]}"))
+# a_i in [0, 1) or in (-1, 1), zero often
 _a = st.one_of(st.just("0"), st.tuples(st.integers(-3, 3), st.just(4)).map(lambda t: f"{t[0]}/{t[1]}"))
 
 
-@st.composite
-def plrnns(draw):
-    n = draw(st.integers(1, 3))
-    A = draw(st.one_of(st.just(["0"] * n), st.lists(_a, min_size=n, max_size=n)))
-    W = [draw(st.lists(_num, min_size=n, max_size=n)) for _ in range(n)]
-    h = draw(st.one_of(st.just(["0"] * n), st.lists(_num, min_size=n, max_size=n)))
-    return plrnn_from_mapping({"kind": "plrnn", "A": A, "W": W, "h": h}, "generated").model
+def plrnns():
+    return plrnn_models(a=_a, w=PLRNN_NUMBERS)
 
 
 def _model(A, W, h):

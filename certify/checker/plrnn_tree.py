@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import sys
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq_mat
 
 from certify.certificates import q_parse
 from certify.checker.plrnn_box import box_rows
