@@ -22,10 +22,11 @@ t = k + 1 at a node completing s_k, k + 1 < p): every cycle point lies in the bo
 at a cycle's rotated start too. Work is bounded by the shape's length (nodes) and the certificates' entries, checked
 before the walk, and by the exact matrix work of the walks (MAX_SEARCH_WORK for all search facts of a
 certificate: n^3 (t + 1) per product, 3 n^3 p per leaf, 2 n (k + 1) per Farkas entry, all weighted by the
-entries' sizes, plus NODE_UNITS per node and LEAF_UNITS per leaf for the interpreter's own work, which
+entries' sizes, plus NODE_UNITS per node and LEAF_UNITS p per leaf for the interpreter's own work, which
 dominates for small n), counted as the walk goes. Calibration (hostile all-expanded trees, n = 1..10,
-entries of 2 to 100 digits): about 1 to 6 ns of CPU per unit, so the walks of one certificate cost at
-most ~12 s of CPU (before the node and leaf terms: up to ~260 ns per unit for n = 1, i.e. ~20 min).
+p up to 40, entries of 2 to 100 digits, CPU time on a loaded shared machine): at most ~15 s for the
+walks of one certificate (without the node and leaf terms: ~20 min for n = 1); the heaviest legitimate
+certificate of the bench (n = 10, periods 1..10) uses about half the budget.
 """
 
 from __future__ import annotations
@@ -44,9 +45,9 @@ __all__ = ["not_requested_reason", "farkas_holds", "walk_tree", "fact_search_plr
 MAX_TREE_NODES = 1 << 22       # characters of all search_plrnn shapes of one certificate
 MAX_FARKAS_ENTRIES = 1 << 23   # multipliers over all Farkas certificates of one certificate
 MAX_SEARCH_BITS = 400          # n p of one search (the walk's depth)
-MAX_SEARCH_WORK = 1 << 31      # exact matrix work of all walks of one certificate (n^3 (t + 1) per product)
-NODE_UNITS = 1000              # per node visited: the walk's own work (tens of µs for small n)
-LEAF_UNITS = 4000              # per leaf, likewise
+MAX_SEARCH_WORK = 1 << 32      # work units of all walks of all walks of one certificate (n^3 (t + 1) per product)
+NODE_UNITS = 4000              # per node visited: the walk's own work (tens of µs for small n)
+LEAF_UNITS = 2000              # per leaf and period: following the itinerary, p steps (~10 µs each)
 
 
 def not_requested_reason(p: int) -> str:
@@ -147,7 +148,7 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
                           f"sum y b < 0)")
 
     def leaf() -> None:
-        _spend(budget, (3 * n ** 3 * p + n * n * p) * scale + LEAF_UNITS)
+        _spend(budget, (3 * n ** 3 * p + n * n * p) * scale + LEAF_UNITS * p)
         J = m.jacobian(pats[-1])
         kind, z0 = _solve_cycle(n, J * Ps[-1], J * cs[-1] + m.hvec)
         if kind == "singular":
