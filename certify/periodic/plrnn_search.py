@@ -31,7 +31,7 @@ from scipy.optimize import linprog
 from certify.certificates import q_str
 from certify.checker.plrnn import Model, _solve_cycle, canonical_cycle, follow_itinerary
 from certify.arith import dyadic
-from certify.checker.plrnn_box import MAX_BOX_STEPS, box_matrix, box_rows, refine_box
+from certify.checker.plrnn_box import MAX_BOX_STEPS, box_matrix, refine_box
 from certify.checker.plrnn_tree import farkas_holds
 
 __all__ = ["SearchResult", "SearchBudget", "search_tree", "cycle_box"]
@@ -209,6 +209,7 @@ class _Search:
         self.Pf, self.cf = [np.eye(n)], [np.zeros(n)]
         self.pats = []
         self.pending = None   # (t, exact P_t, c_t) of the pattern being completed, once computed
+        self._lists = {}      # t -> (P_t, its rows as lists, c_t as a list)
         self.lp, self.keys, self.scales = _lp(n), [], []   # the float LP's rows, their (t, i, kind) and scales
         z = np.zeros(n)
         if self.box is not None:
@@ -219,8 +220,10 @@ class _Search:
 
     def _push_box(self, t: int, P, c) -> int:
         """Push the 2n box rows of z_t = P z_0 + c (float): z_{t,i} <= hi_i (kind 'u'), >= lo_i ('l')."""
+        scales = np.abs(P).max(axis=1)
+        scales[scales == 0] = 1.0
         for i in range(self.n):
-            s = np.abs(P[i]).max() or 1.0
+            s = scales[i]
             self.lp.push(P[i] / s, (self.hif[i] - c[i]) / s)
             self.keys.append((t, i, "u"))
             self.scales.append(s)
@@ -377,12 +380,17 @@ class _Search:
                 J = self.m.jacobian(tuple(self._completing()))
                 self.pending = (t, J * self.Pq[t - 1], J * self.cq[t - 1] + self.m.hvec)
             P, c = self.pending[1], self.pending[2]
-        if kind in ("u", "l"):
-            return box_rows(P, c, self.box[0], self.box[1], i, self.n)[0 if kind == "u" else 1]
-        a = [P[i, col] for col in range(self.n)]
+        cached = self._lists.get(t)
+        if cached is None or cached[0] is not P:   # the rows of P_t as Python lists, once per matrix
+            cached = self._lists[t] = (P, P.tolist(), [x for (x,) in c.tolist()])
+        a, ci = cached[1][i], cached[2][i]
+        if kind == "u":
+            return list(a), self.box[1][i] - ci
+        if kind == "l":
+            return [-v for v in a], ci - self.box[0][i]
         if kind:
-            return [-v for v in a], c[i, 0]
-        return a, -c[i, 0]
+            return [-v for v in a], ci
+        return list(a), -ci
 
     def _completing(self):
         """The bits of the pattern whose last sign row is on the LP's stack (read from the row keys)."""
