@@ -136,8 +136,8 @@ def fact_plrnn_cycle_box(m, fact: dict):
     return last
 
 
-def box_rows(P, c, lo, hi, i: int, n: int):
-    """The box rows of coordinate i of z_t = P z_0 + c as (a, b) with a z_0 <= b: z_{t,i} <= hi_i, then
-    z_{t,i} >= lo_i."""
-    a = [P[i, col] for col in range(n)]
-    return (a, hi[i] - c[i, 0]), ([-x for x in a], c[i, 0] - lo[i])
+def box_rows(rows, i: int, lo, hi):
+    """The box rows of coordinate i of z_t = P z_0 + c (rows = (rows of P, entries of c) as lists) as (a, b)
+    with a z_0 <= b: z_{t,i} <= hi_i, then z_{t,i} >= lo_i."""
+    a, c = rows[0][i], rows[1][i]
+    return (list(a), hi[i] - c), ([-x for x in a], c - lo[i])

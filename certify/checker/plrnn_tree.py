@@ -78,9 +78,15 @@ def farkas_holds(entries, n: int) -> bool:
     return (Y * fmpq_mat(m, 1, [b for _, b, _ in entries]))[0, 0] < 0
 
 
-def _row(P, c, i: int, bit: int, n: int):
-    a = [P[i, col] for col in range(n)]
-    return ([-v for v in a], c[i, 0]) if bit else (a, -c[i, 0])
+def _lists(P, c):
+    """z_t = P z_0 + c as Python lists: the rows of P, the entries of c."""
+    return P.tolist(), [x for (x,) in c.tolist()]
+
+
+def _row(rows, i: int, bit: int):
+    """The sign row of bit (t, i) as (a, b) with a z_0 <= b: bit 1 is z_{t,i} >= 0, bit 0 is z_{t,i} <= 0."""
+    a, c = rows[0][i], rows[1][i]
+    return ([-v for v in a], c) if bit else (list(a), -c)
 
 
 def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, box=None):
@@ -99,6 +105,7 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
     scale = (1 + B // 16) ** 2
     I = fmpq_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
     Ps, cs, pats = [I], [fmpq_mat(n, 1, [0] * n)], []
+    rows = [_lists(Ps[0], cs[0])]   # rows[t]: z_t's rows as lists, for the Farkas checks
     pos = [0, 0]   # next shape character, next certificate
     found, singular = set(), []
 
@@ -134,14 +141,13 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
             seen.add((t, i))
             if sign:
                 bit = pats[t][i] if t < k else bits[i]
-                a, b = _row(Ps[t], cs[t], i, bit, n)
+                a, b = _row(rows[t], i, bit)
             else:
                 if t == k + 1 and nxt is None:
                     _spend(budget, n ** 3 * (k + 1) * scale)
                     J = m.jacobian(bits)
-                    nxt = (J * Ps[k], J * cs[k] + m.hvec)
-                Pt, ct = nxt if t == k + 1 else (Ps[t], cs[t])
-                a, b = box_rows(Pt, ct, box[0], box[1], i % n, n)[0 if i < 2 * n else 1]
+                    nxt = _lists(J * Ps[k], J * cs[k] + m.hvec)
+                a, b = box_rows(nxt if t == k + 1 else rows[t], i % n, box[0], box[1])[0 if i < 2 * n else 1]
             entries.append((a, b, q_parse(y)))
         if not farkas_holds(entries, n):
             raise Failure(f"{where}: the Farkas certificate does not prove the node empty (y > 0, sum y a = 0, "
@@ -168,9 +174,11 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
                 J = m.jacobian(bits)
                 Ps.append(J * Ps[k])
                 cs.append(J * cs[k] + m.hvec)
+                rows.append(_lists(Ps[-1], cs[-1]))
                 walk(k + 1, ())
                 Ps.pop()
                 cs.pop()
+                rows.pop()
             pats.pop()
             return
         j = len(bits)
