@@ -27,9 +27,10 @@ with strong recurrent inhibition:
 How hard the search is depends on how many units the box leaves open: the tree branches on those
 only (the other bits are pruned by two-row certificates, no LP), roughly doubling per period at 3.
 Measured (2 cores shared by ~6 sessions, load average ~6): seed 9, periods 1..10 all proved complete
-(one fixed point, no other cycle) in 47.9 s of CPU (105 s wall), the period-10 tree 101139 nodes for
-2^100 itineraries; seed 5 in 0.3 s. Brute force is feasible for n p <= 16, i.e. period 1 only
-(2^10 itineraries): ratio 1 (seed 9) and 86 (seed 5).
+(one fixed point, no other cycle; the period-10 tree has 101139 nodes for 2^100 itineraries) in 48 to
+62 s of CPU over six runs (100 to 240 s wall): the <= 60 s target is met only at the edge of the noise;
+seed 5 in 0.3 s. Brute force is feasible for n p <= 16, i.e. period 1 only (2^10 itineraries):
+ratio ~1 (seed 9) and ~30 to 86 (seed 5).
 
     python bench/bench_plrnn_search.py [--p2 10] [--p6 3] [--brute 16] [--max-nodes 200000] [--original]
 """
