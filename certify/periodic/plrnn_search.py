@@ -15,6 +15,12 @@ Rotations: every cycle has a rotation whose first sign pattern is the least (as 
 of its p patterns, so only itineraries with s_t >= s_0 for all t are searched; a partial pattern
 whose fixed bits are already below s_0's is skipped without an LP.
 
+Cycle box: when the cycle-box lemma applies (cycle_box; certify.checker.plrnn_box), every cycle point
+lies in a proved box [l, u], and its rows l_i <= z_{t,i} <= u_i join the LP (for z_0..z_k, and z_{k+1}
+once s_k is complete). A bit the box excludes is pruned by a two-row certificate, a bit one step of
+the map excludes (interval bound from z_{k-1} in the box and the orthant of s_{k-1}) by a certificate
+with multipliers |J_jl|; neither needs an LP.
+
 Leaves (all p patterns fixed) solve the cycle system exactly (certify.checker.plrnn), exactly as the
 brute-force enumeration does; the kernel (certify.checker.plrnn_tree) re-walks the same tree from
 its shape string and the certificates, re-checks every Farkas certificate and re-solves every leaf.
