@@ -5,7 +5,7 @@ Farkas certificates for the pruned nodes, exact leaves; inside the proved cycle 
 cycle-box lemma applies) and the enumeration of all 2^(n p) itineraries (enumerate_cycles) where
 n p <= --brute, on
   - examples/plrnn_chaos.json (n = 2, a chaotic attractor; the lemma holds), periods 1..--p2;
-  - examples/lorenz_plrnn.safetensors (n = 6, trained on Lorenz-63; the lemma fails), periods 1..--p6.
+  - examples/lorenz_plrnn.safetensors (n = 10, trained on Lorenz-63; the lemma fails), periods 1..--p-lorenz.
 Part 2: `certify orbits` on 10-dimensional PLRNNs, periods 1..10, the issue's target (<= 60 s).
 
 The cycle-box lemma (certify/checker/plrnn_box.py, docs/mathematics.md section 9) bounds every cycle
@@ -15,7 +15,7 @@ radius of D^-1 W+ below 1 (for a_i >= 0). It FAILS for the issue's original 10-D
 rho(D^-1 W+) = 2.48, and no box trapping region f(B) in B exists either (interval evaluation of the
 separable map is exact on boxes, so it needs the same condition). Without a bounded region all 1024
 orthants are non-empty and unbounded and the LPs prune almost nothing (81.5 s, only period 1
-proved complete; run it with --original). It fails for the Lorenz-trained PLRNN too (rho = 5.5).
+proved complete; run it with --original). It fails for the Lorenz-trained PLRNN too (rho = 7.3).
 
 So part 2 runs on random PLRNNs where the lemma holds, with the shapes of a trained PLRNN
 (A = diag U(0.5, 0.9), a dense W with zero diagonal, biases h ~ N(0, 1), entries quantised to
@@ -32,7 +32,7 @@ Measured (2 cores shared by ~6 sessions, load average ~6): seed 9, periods 1..10
 seed 5 in 0.3 s. Brute force is feasible for n p <= 16, i.e. period 1 only (2^10 itineraries):
 ratio ~1 (seed 9) and ~30 to 86 (seed 5).
 
-    python bench/bench_plrnn_search.py [--p2 10] [--p6 3] [--brute 16] [--max-nodes 200000] [--original]
+    python bench/bench_plrnn_search.py [--p2 10] [--p-lorenz 1] [--brute 16] [--max-nodes 200000] [--original]
 """
 
 from __future__ import annotations
@@ -142,13 +142,13 @@ def ten_dimensional(net, max_nodes: int, brute: int) -> None:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--p2", type=int, default=10)
-    ap.add_argument("--p6", type=int, default=3)
+    ap.add_argument("--p-lorenz", type=int, default=1)
     ap.add_argument("--brute", type=int, default=16)
     ap.add_argument("--max-nodes", type=int, default=200_000)
     ap.add_argument("--original", action="store_true", help="also run the issue's original 10-D PLRNN (~80 s)")
     args = ap.parse_args(argv)
     side_by_side("examples/plrnn_chaos.json", args.p2, args.brute)
-    side_by_side("examples/lorenz_plrnn.safetensors", args.p6, args.brute)
+    side_by_side("examples/lorenz_plrnn.safetensors", args.p_lorenz, args.brute)
     net = original()
     print(f"{net.given}: rho(D^-1 K) = {rho(net):.2f}: the cycle-box lemma does not apply")
     if args.original:
