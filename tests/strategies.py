@@ -300,3 +300,19 @@ def pl_interpolation_net(knots, values) -> dict:
     b = [Fraction(10)] + [-t for t in knots[1:-1]]
     a = [slopes[0]] + [s1 - s0 for s0, s1 in zip(slopes, slopes[1:])]
     return {"activation": "relu", "w": w, "b": b, "a": a, "c": values[0] - 10 * slopes[0]}
+
+
+# small rationals, zero often: PLRNN weights, A = 0, h = 0 and points on the kinks all occur
+PLRNN_NUMBERS = st.one_of(st.just("0"), st.integers(-3, 3).map(str),
+                          st.tuples(st.integers(-5, 5), st.sampled_from([2, 3, 4])).map(lambda t: f"{t[0]}/{t[1]}"))
+
+
+@st.composite
+def plrnn_models(draw, a=PLRNN_NUMBERS, w=PLRNN_NUMBERS, dims=(1, 3)):
+    """An exact PLRNN model (certify.checker.plrnn.Model) of dimension in dims, diagonal entries drawn from a."""
+    from certify.maps.plrnn import plrnn_from_mapping
+    n = draw(st.integers(*dims))
+    A = draw(st.one_of(st.just(["0"] * n), st.lists(a, min_size=n, max_size=n)))
+    W = [draw(st.lists(w, min_size=n, max_size=n)) for _ in range(n)]
+    h = draw(st.one_of(st.just(["0"] * n), st.lists(w, min_size=n, max_size=n)))
+    return plrnn_from_mapping({"kind": "plrnn", "A": A, "W": W, "h": h}, "generated").model

@@ -18,22 +18,12 @@ from certify.cli import main
 from certify.errors import CertifyError
 from certify.maps.plrnn import is_plrnn_file, load_plrnn, plrnn_from_mapping
 from certify.periodic.plrnn_search import SearchBudget, search_tree
+from strategies import plrnn_models
 
 CHAOS = "examples/plrnn_chaos.json"
 Q = fmpq
 
-# small rationals, zero often: weights, A = 0, h = 0 and points on the kinks all occur
-_num = st.one_of(st.just("0"), st.integers(-3, 3).map(str),
-                 st.tuples(st.integers(-5, 5), st.sampled_from([2, 3, 4])).map(lambda t: f"{t[0]}/{t[1]}"))
-
-
-@st.composite
-def plrnns(draw):
-    n = draw(st.integers(1, 3))
-    A = draw(st.one_of(st.just(["0"] * n), st.lists(_num, min_size=n, max_size=n)))
-    W = [draw(st.lists(_num, min_size=n, max_size=n)) for _ in range(n)]
-    h = draw(st.one_of(st.just(["0"] * n), st.lists(_num, min_size=n, max_size=n)))
-    return plrnn_from_mapping({"kind": "plrnn", "A": A, "W": W, "h": h}, "generated").model
+plrnns = plrnn_models
 
 
 @settings(max_examples=60, deadline=None)
@@ -98,7 +88,7 @@ def chaos_cert():
 
 def test_orbits_range_certificate_is_complete_and_checks(chaos_cert):
     """orbits PLRNN 1..8 with cap 4: periods 3..8 complete by search_plrnn facts, and the kernel agrees."""
-    kinds = {f["p"]: f["fact"] for f in chaos_cert["evidence"] if f["fact"] != "cycle_plrnn"}
+    kinds = {f["p"]: f["fact"] for f in chaos_cert["evidence"] if f["fact"] not in ("cycle_plrnn", "plrnn_cycle_box")}
     assert kinds == {1: "enumeration_plrnn", 2: "enumeration_plrnn", **{p: "search_plrnn" for p in range(3, 9)}}
     assert all(r["complete"] for r in chaos_cert["periods"])
     assert [r["count"] for r in chaos_cert["periods"]] == [1, 0, 2, 2, 2, 2, 4, 7]

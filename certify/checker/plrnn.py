@@ -18,6 +18,7 @@ from flint import acb, fmpq, fmpq_mat
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.statement import Failure
 from certify.checker.limits import MAX_PLRNN_DIM
+from certify.checker.plrnn_box import box_shape, fact_plrnn_cycle_box
 from certify.checker.plrnn_tree import (MAX_FARKAS_ENTRIES, MAX_TREE_NODES, fact_search_plrnn, new_budget,
                                         not_requested_reason, search_shape)
 from certify.checker.statement import Statement, num
@@ -346,6 +347,11 @@ def _shapes(m: Model, evidence, P: int) -> dict:
                     raise Failure(f"a second enumeration of period {p}")
                 enums[p] = i
                 itineraries += 2 ** (m.n * p)
+            elif kind == "plrnn_cycle_box":
+                if "box" in enums:
+                    raise Failure("a second plrnn_cycle_box fact")
+                box_shape(m, fact)
+                enums["box"] = i
             elif kind == "search_plrnn":
                 p, k, e = search_shape(fact, m.n, P)
                 if p in enums:
@@ -442,7 +448,11 @@ def plrnn_cycles(prog, cert: dict) -> Statement:
     M = prod (A + W D_t): all |eigenvalues| < 1 make the cycle attracting, one > 1 unstable, and the
     exponents are (1/p) log|lambda_i| (certified roots of charpoly(M)). Completeness: every p-cycle
     solves the linear cycle system of its own itinerary; when every system of the 2^(n p)
-    itineraries is non-singular (or inconsistent) the solutions are all the cycles.
+    itineraries is non-singular (or inconsistent) the solutions are all the cycles; a pruned
+    itinerary search (certify.checker.plrnn_tree) covers every itinerary but those of nodes proved
+    empty, where the node's rows may include those of a proved box holding every cycle point
+    (certify.checker.plrnn_box: the cycle-box lemma, hypotheses |a_i| < 1 and an M-matrix
+    certificate, checked).
     Checked, not assumed: the map's dimension; every cycle, its orthants, minimal period and
     canonical start; stability, reason and exponents equal to the kernel's at the certificate's
     precision; the enumerations re-run; the periods rows equal to the kernel's; the work bounded
@@ -481,12 +491,18 @@ def plrnn_cycles(prog, cert: dict) -> Statement:
         if cyc in cycles.setdefault(len(cyc), {}):
             raise Failure(f"fact {i} (cycle_plrnn): this cycle is listed twice")
         cycles[len(cyc)][cyc] = (stable, exps)
-    methods, budget = {}, new_budget()
+    methods, budget, box = {}, new_budget(), None
+    if "box" in enums:
+        i = enums.pop("box")
+        try:
+            box = fact_plrnn_cycle_box(m, evidence[i])
+        except Failure as e:
+            raise Failure(f"fact {i} (plrnn_cycle_box): {e}") from None
     for p, i in sorted(enums.items()):
         kind = evidence[i]["fact"]
         try:
             if kind == "search_plrnn":
-                singular = fact_search_plrnn(m, evidence[i], set(cycles.get(p, {})), budget)
+                singular = fact_search_plrnn(m, evidence[i], set(cycles.get(p, {})), budget, box)
                 if singular:
                     raise Failure(f"the leaf {','.join(singular[0])} has a singular, consistent cycle system")
                 methods[p] = (len(evidence[i]["shape"]), len(evidence[i]["farkas"]))
@@ -496,7 +512,12 @@ def plrnn_cycles(prog, cert: dict) -> Statement:
         except Failure as e:
             raise Failure(f"fact {i} ({kind}): {e}") from None
     _rows(cert, m, P, {p: len(c) for p, c in cycles.items()}, enums, work)
-    return Statement(_statement(head, m.n, P, cycles, cert["periods"], methods), len(evidence))
+    text = _statement(head, m.n, P, cycles, cert["periods"], methods)
+    if box is not None:
+        text += ("\nevery point of every cycle (any period) lies in the box " +
+                 " x ".join(f"[{num(a)}, {num(b)}]" for a, b in zip(*box)) +
+                 " (cycle-box lemma: |a_i| < 1, D - K a certified nonsingular M-matrix, refinements checked)")
+    return Statement(text, len(evidence))
 
 
 def _statement(head: str, n: int, P: int, cycles: dict, rows: list, methods: dict, shown: int = 8) -> str:

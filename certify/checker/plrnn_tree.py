@@ -16,18 +16,27 @@ a cycle is reached through its rotation that starts at its least pattern. At a n
 patterns fixed the cycle system (I - M) z_0 = c is solved exactly as in the enumeration
 (certify.checker.plrnn). Hence every cycle of minimal period p is found unless its itinerary
 lies below a pruned node (impossible: its polyhedron holds the cycle's rotated start) or a leaf
-is singular. Work is bounded by the shape's length (nodes) and the certificates' entries, checked
+is singular. With a proved cycle box (certify.checker.plrnn_box, fact "box": true) a Farkas entry
+[t, n + i, y] is the row z_{t,i} <= u_i and [t, 2 n + i, y] the row z_{t,i} >= l_i, for t <= k (and
+t = k + 1 at a node completing s_k, k + 1 < p): every cycle point lies in the box, so these rows hold
+at a cycle's rotated start too. Work is bounded by the shape's length (nodes) and the certificates' entries, checked
 before the walk, and by the exact matrix work of the walks (MAX_SEARCH_WORK for all search facts of a
-certificate: n^3 (t + 1) per product, 3 n^3 p per leaf), counted as the walk goes.
+certificate: n^3 (t + 1) per product, 3 n^3 p per leaf, 2 n (k + 1) per Farkas entry, all weighted by the
+entries' sizes, plus NODE_UNITS per node and LEAF_UNITS p per leaf for the interpreter's own work, which
+dominates for small n), counted as the walk goes. Calibration (hostile all-expanded trees, n = 1..10,
+p up to 40, entries of 2 to 100 digits, CPU time on a loaded shared machine): at most ~15 s for the
+walks of one certificate (without the node and leaf terms: ~20 min for n = 1); the heaviest legitimate
+certificate of the bench (n = 10, periods 1..10) uses about half the budget.
 """
 
 from __future__ import annotations
 
 import sys
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq_mat
 
 from certify.certificates import q_parse
+from certify.checker.plrnn_box import box_rows
 from certify.checker.statement import Failure
 
 __all__ = ["not_requested_reason", "farkas_holds", "walk_tree", "fact_search_plrnn", "search_shape", "MAX_TREE_NODES", "MAX_FARKAS_ENTRIES",
@@ -36,7 +45,9 @@ __all__ = ["not_requested_reason", "farkas_holds", "walk_tree", "fact_search_plr
 MAX_TREE_NODES = 1 << 22       # characters of all search_plrnn shapes of one certificate
 MAX_FARKAS_ENTRIES = 1 << 23   # multipliers over all Farkas certificates of one certificate
 MAX_SEARCH_BITS = 400          # n p of one search (the walk's depth)
-MAX_SEARCH_WORK = 1 << 32      # exact matrix work of all walks of one certificate (n^3 (t + 1) per product)
+MAX_SEARCH_WORK = 1 << 32      # work units of all walks of all walks of one certificate (n^3 (t + 1) per product)
+NODE_UNITS = 4000              # per node visited: the walk's own work (tens of µs for small n)
+LEAF_UNITS = 2000              # per leaf and period: following the itinerary, p steps (~10 µs each)
 
 
 def not_requested_reason(p: int) -> str:
@@ -60,20 +71,29 @@ def farkas_holds(entries, n: int) -> bool:
     """entries (a, b, y) with a a list of n fmpq: every y > 0, sum y a = 0 and sum y b < 0."""
     if not entries or any(y <= 0 for _, _, y in entries):
         return False
-    for col in range(n):
-        if sum((y * a[col] for a, _, y in entries), fmpq(0)) != 0:
-            return False
-    return sum((y * b for _, b, y in entries), fmpq(0)) < 0
+    m = len(entries)
+    Y = fmpq_mat(1, m, [y for _, _, y in entries])
+    if any(v != 0 for v in (Y * fmpq_mat(m, n, [v for a, _, _ in entries for v in a])).entries()):
+        return False
+    return (Y * fmpq_mat(m, 1, [b for _, b, _ in entries]))[0, 0] < 0
 
 
-def _row(P, c, i: int, bit: int, n: int):
-    a = [P[i, col] for col in range(n)]
-    return ([-v for v in a], c[i, 0]) if bit else (a, -c[i, 0])
+def _lists(P, c):
+    """z_t = P z_0 + c as Python lists: the rows of P, the entries of c."""
+    return P.tolist(), [x for (x,) in c.tolist()]
 
 
-def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None):
+def _row(rows, i: int, bit: int):
+    """The sign row of bit (t, i) as (a, b) with a z_0 <= b: bit 1 is z_{t,i} >= 0, bit 0 is z_{t,i} <= 0."""
+    a, c = rows[0][i], rows[1][i]
+    return ([-v for v in a], c) if bit else (list(a), -c)
+
+
+def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, box=None):
     """Re-walk a search tree: (cycles, singular itineraries). Raises Failure on any mismatch, or when the
-    walk's exact matrix work (counted as it goes, deterministically) exhausts `budget`."""
+    walk's exact matrix work (counted as it goes, deterministically) exhausts `budget`. With `box`
+    (lo, hi), a proved box holding every cycle point (certify.checker.plrnn_box), the Farkas
+    certificates may also use its rows."""
     from certify.checker.plrnn import _solve_cycle, canonical_cycle, follow_itinerary
 
     n = m.n
@@ -85,12 +105,14 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None):
     scale = (1 + B // 16) ** 2
     I = fmpq_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
     Ps, cs, pats = [I], [fmpq_mat(n, 1, [0] * n)], []
+    rows = [_lists(Ps[0], cs[0])]   # rows[t]: z_t's rows as lists, for the Farkas checks
     pos = [0, 0]   # next shape character, next certificate
     found, singular = set(), []
 
     def token():
         if pos[0] >= len(shape):
             raise Failure("the tree's shape ends early: a node has no mark")
+        _spend(budget, NODE_UNITS)
         ch = shape[pos[0]]
         pos[0] += 1
         return ch
@@ -103,25 +125,36 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None):
         where = f"the pruned node at s_{k} bits {''.join(map(str, bits))}"
         if not isinstance(cert, list) or not cert:
             raise Failure(f"{where}: a Farkas certificate is a non-empty list of [t, i, y]")
-        entries, seen = [], set()
+        # box rows of z_t for t <= k, and of z_{k+1} once s_k is complete (k + 1 < p)
+        top = k + 1 if box is not None and len(bits) == n and k + 1 < p else k
+        entries, seen, nxt = [], set(), None
         for e in cert:
             if not (isinstance(e, list) and len(e) == 3 and all(isinstance(v, int) and not isinstance(v, bool)
                                                                 for v in e[:2])):
                 raise Failure(f"{where}: a Farkas entry is [t, i, y], got {e!r}")
             t, i, y = e
             _spend(budget, 2 * n * (k + 1) * scale)
-            if not (0 <= t < k and 0 <= i < n or t == k and 0 <= i < len(bits)) or (t, i) in seen:
+            sign = 0 <= t < k and 0 <= i < n or t == k and 0 <= i < len(bits)
+            boxed = box is not None and 0 <= t <= top and n <= i < 3 * n
+            if not (sign or boxed) or (t, i) in seen:
                 raise Failure(f"{where}: row ({t}, {i}) is not a constraint of the node (or repeats)")
             seen.add((t, i))
-            bit = pats[t][i] if t < k else bits[i]
-            a, b = _row(Ps[t], cs[t], i, bit, n)
+            if sign:
+                bit = pats[t][i] if t < k else bits[i]
+                a, b = _row(rows[t], i, bit)
+            else:
+                if t == k + 1 and nxt is None:
+                    _spend(budget, n ** 3 * (k + 1) * scale)
+                    J = m.jacobian(bits)
+                    nxt = _lists(J * Ps[k], J * cs[k] + m.hvec)
+                a, b = box_rows(nxt if t == k + 1 else rows[t], i % n, box[0], box[1])[0 if i < 2 * n else 1]
             entries.append((a, b, q_parse(y)))
         if not farkas_holds(entries, n):
             raise Failure(f"{where}: the Farkas certificate does not prove the node empty (y > 0, sum y a = 0, "
                           f"sum y b < 0)")
 
     def leaf() -> None:
-        _spend(budget, (3 * n ** 3 * p + n * n * p) * scale)
+        _spend(budget, (3 * n ** 3 * p + n * n * p) * scale + LEAF_UNITS * p)
         J = m.jacobian(pats[-1])
         kind, z0 = _solve_cycle(n, J * Ps[-1], J * cs[-1] + m.hvec)
         if kind == "singular":
@@ -141,9 +174,11 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None):
                 J = m.jacobian(bits)
                 Ps.append(J * Ps[k])
                 cs.append(J * cs[k] + m.hvec)
+                rows.append(_lists(Ps[-1], cs[-1]))
                 walk(k + 1, ())
                 Ps.pop()
                 cs.pop()
+                rows.pop()
             pats.pop()
             return
         j = len(bits)
@@ -167,11 +202,14 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None):
     return found, singular
 
 
-def fact_search_plrnn(m, fact: dict, listed: set, budget: list | None = None) -> list:
+def fact_search_plrnn(m, fact: dict, listed: set, budget: list | None = None, box=None) -> list:
     """The pruned tree is re-walked: its leaves' cycles of period p are exactly `listed`. Returns the
     singular leaves (a period with one is not complete). `budget` (new_budget()) is shared by the
-    search facts of one certificate."""
-    found, singular = walk_tree(m, fact["p"], fact["shape"], fact["farkas"], budget)
+    search facts of one certificate; `box` is the certificate's proved cycle box (lo, hi), required
+    when the fact says "box": true."""
+    if fact.get("box") and box is None:
+        raise Failure("the search uses the cycle box, but the certificate has no plrnn_cycle_box fact")
+    found, singular = walk_tree(m, fact["p"], fact["shape"], fact["farkas"], budget, box if fact.get("box") else None)
     if found != listed:
         raise Failure(f"the search tree finds {len(found)} cycles of period {fact['p']}, {len(listed)} are listed")
     return singular
@@ -179,8 +217,9 @@ def fact_search_plrnn(m, fact: dict, listed: set, budget: list | None = None) ->
 
 def search_shape(fact: dict, n: int, P: int) -> tuple:
     """Check a search_plrnn fact's keys and sizes before any work: (p, nodes, Farkas entries)."""
-    if set(fact) != {"fact", "p", "shape", "farkas"}:
-        raise Failure("a search_plrnn fact has the keys fact, p, shape, farkas")
+    if not {"fact", "p", "shape", "farkas"} <= set(fact) <= {"fact", "p", "shape", "farkas", "box"} \
+            or fact.get("box", True) is not True:
+        raise Failure("a search_plrnn fact has the keys fact, p, shape, farkas (and box: true when it uses the cycle box)")
     p = fact["p"]
     if isinstance(p, bool) or not isinstance(p, int) or not 1 <= p <= P:
         raise Failure(f"the search's period must be an integer in 1..{P}, got {p!r}")

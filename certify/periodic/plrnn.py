@@ -21,7 +21,7 @@ from certify.checker.plrnn import (MAX_CHECK_BITS, follow_itinerary, canonical_c
                                    enumerate_cycles, not_enumerated_reason, pattern, singular_reason)
 from certify.checker.plrnn_tree import MAX_FARKAS_ENTRIES, MAX_SEARCH_BITS, MAX_TREE_NODES, not_requested_reason
 from certify.maps.plrnn import PLRNN
-from certify.periodic.plrnn_search import SearchBudget, search_tree
+from certify.periodic.plrnn_search import SearchBudget, cycle_box, search_tree
 
 __all__ = ["float_orbits", "search_cycles", "cycle_fact", "certify_cycles", "ENUMERATION_CAP"]
 
@@ -90,7 +90,8 @@ def certify_cycles(net: PLRNN, P: int, cap: int = ENUMERATION_CAP, seed: int = 0
     facts, period rows 1..P).
 
     A period's list is complete when all 2^(n p) itineraries were solved (n p <= cap), or when the
-    pruned itinerary search (certify.periodic.plrnn_search, at most max_nodes nodes per period)
+    pruned itinerary search (certify.periodic.plrnn_search, at most max_nodes nodes per period;
+    inside the proved cycle box of cycle_box when the lemma applies, its fact then listed first)
     ran to the end (after the first period that meets the budget, longer ones are not searched),
     and no leaf had a singular, consistent system; otherwise it holds what the
     searches found, with the reason the checker re-derives (and, for a singular system, the
@@ -100,6 +101,7 @@ def certify_cycles(net: PLRNN, P: int, cap: int = ENUMERATION_CAP, seed: int = 0
     orbits = None
     by_period, enums, rows = {}, [], []
     nodes_left, entries_left = MAX_TREE_NODES, MAX_FARKAS_ENTRIES
+    box = False   # not computed yet; then None (the cycle-box lemma does not apply) or (lo, hi)
     for p in range(1, P + 1):
         row = {"p": p}
         if p < first:
@@ -110,8 +112,13 @@ def certify_cycles(net: PLRNN, P: int, cap: int = ENUMERATION_CAP, seed: int = 0
         if net.n * p > cap and max_nodes > 0 and net.n * p <= MAX_SEARCH_BITS and nodes_left > 0:
             if progress:
                 progress(f"period {p}: pruned itinerary search (at most {max_nodes} nodes)")
+            if box is False:
+                found_box = cycle_box(net.model)
+                box = None if found_box is None else found_box[1]
+                if found_box is not None:
+                    enums.append(found_box[0])
             try:
-                res = search_tree(net.model, p, min(max_nodes, nodes_left))
+                res = search_tree(net.model, p, min(max_nodes, nodes_left), box=box)
             except SearchBudget as e:
                 exact = e.result.cycles
                 row["reason"] = not_enumerated_reason(net.n, p)

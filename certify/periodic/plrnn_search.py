@@ -15,6 +15,12 @@ Rotations: every cycle has a rotation whose first sign pattern is the least (as 
 of its p patterns, so only itineraries with s_t >= s_0 for all t are searched; a partial pattern
 whose fixed bits are already below s_0's is skipped without an LP.
 
+Cycle box: when the cycle-box lemma applies (cycle_box; certify.checker.plrnn_box), every cycle point
+lies in a proved box [l, u], and its rows l_i <= z_{t,i} <= u_i join the LP (for z_0..z_k, and z_{k+1}
+once s_k is complete). A bit the box excludes is pruned by a two-row certificate, a bit one step of
+the map excludes (interval bound from z_{k-1} in the box and the orthant of s_{k-1}) by a certificate
+with multipliers |J_jl|; neither needs an LP.
+
 Leaves (all p patterns fixed) solve the cycle system exactly (certify.checker.plrnn), exactly as the
 brute-force enumeration does; the kernel (certify.checker.plrnn_tree) re-walks the same tree from
 its shape string and the certificates, re-checks every Farkas certificate and re-solves every leaf.
@@ -30,9 +36,11 @@ from scipy.optimize import linprog
 
 from certify.certificates import q_str
 from certify.checker.plrnn import Model, _solve_cycle, canonical_cycle, follow_itinerary
+from certify.arith import dyadic
+from certify.checker.plrnn_box import MAX_BOX_STEPS, box_matrix, refine_box
 from certify.checker.plrnn_tree import farkas_holds
 
-__all__ = ["SearchResult", "SearchBudget", "search_tree"]
+__all__ = ["SearchResult", "SearchBudget", "search_tree", "cycle_box"]
 
 INFEASIBLE = 1e-9   # the phase-one optimum u* above which a node is called empty (then proved exactly)
 
@@ -58,9 +66,11 @@ class SearchResult:
     lps: int = 0
     leaves: int = 0
     unproved: int = 0                              # float-empty nodes whose certificate did not come out exact
+    box: bool = False                              # whether the Farkas certificates may use the cycle box's rows
 
     def fact(self) -> dict:
-        return {"fact": "search_plrnn", "p": self.p, "shape": "".join(self.shape), "farkas": self.farkas}
+        out = {"fact": "search_plrnn", "p": self.p, "shape": "".join(self.shape), "farkas": self.farkas}
+        return {**out, "box": True} if self.box else out
 
 
 def _rationalize(v: float) -> fmpq:
@@ -136,21 +146,37 @@ class _Highs:
         from scipy.optimize._highspy import _core
         self.n, self.h = n, _core._Highs()
         self.h.setOptionValue("output_flag", False)
+        self.h.setOptionValue("presolve", "off")   # small LPs changed by a few rows: warm-started simplex, no presolve
         self.inf = self.h.getInfinity()
         for _ in range(n):
             self.h.addVar(-self.inf, self.inf)
         self.h.addVar(-1.0, self.inf)
         self.h.changeColCost(n, 1.0)
         self.idx = np.arange(n + 1, dtype=np.int32)
+        self.rows, self.nh, self.same = [], 0, 0   # the row stack; rows in HiGHS; leading rows both agree on
         self.optimal = _core.HighsModelStatus.kOptimal
 
     def push(self, a, b) -> None:
-        self.h.addRow(-self.inf, float(b), self.n + 1, self.idx, np.append(a, -1.0))
+        """Rows are kept on a Python stack and handed to HiGHS only when an LP is solved (most nodes need none)."""
+        self.rows.append((a, b))
 
     def pop(self) -> None:
-        self.h.deleteRows(1, np.array([self.h.getNumRow() - 1], dtype=np.int32))
+        self.rows.pop()
+        self.same = min(self.same, len(self.rows))
+
+    def _sync(self) -> None:
+        if self.nh > self.same:
+            self.h.deleteRows(self.nh - self.same, np.arange(self.same, self.nh, dtype=np.int32))
+        new = self.rows[self.same:]
+        if new:
+            k, w = len(new), self.n + 1
+            vals = np.hstack([np.array([a for a, _ in new]), -np.ones((k, 1))]).ravel()
+            self.h.addRows(k, np.full(k, -self.inf), np.array([b for _, b in new], dtype=float), k * w,
+                           np.arange(0, k * w, w, dtype=np.int32), np.tile(self.idx, k), vals)
+        self.nh = self.same = len(self.rows)
 
     def solve(self):
+        self._sync()
         self.h.run()
         if self.h.getModelStatus() != self.optimal:
             return False, None, None, None
@@ -167,16 +193,20 @@ def _lp(n: int):
 
 
 class _Search:
-    def __init__(self, m: Model, p: int, max_nodes: int | None = None, use_rotation: bool = True):
+    def __init__(self, m: Model, p: int, max_nodes: int | None = None, use_rotation: bool = True, box=None):
         self.m, self.p, self.n = m, p, m.n
         self.max_nodes = max_nodes
         self.rot = use_rotation
-        self.res = SearchResult(p)
+        self.res = SearchResult(p, box=box is not None)
         n = m.n
         self.Af = np.array([float(a) for a in m.A])
         self.Wf = np.array([[float(w) for w in r] for r in m.W])
         self.hf = np.array([float(v) for v in m.h])
         self.I = fmpq_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
+        self.box = box
+        if box is not None:
+            self.lof = np.array([float(x) for x in box[0]])
+            self.hif = np.array([float(x) for x in box[1]])
 
     # exact and float data of the prefix: lists indexed by t
     def run(self) -> SearchResult:
@@ -184,9 +214,35 @@ class _Search:
         self.Pq, self.cq = [self.I], [fmpq_mat(n, 1, [0] * n)]
         self.Pf, self.cf = [np.eye(n)], [np.zeros(n)]
         self.pats = []
-        self.lp, self.keys, self.scales = _lp(n), [], []   # the float LP's rows, their (t, i, bit) and scales
-        self._point(0, np.zeros(n))
+        self.pending = None   # (t, exact P_t, c_t) of the pattern being completed, once computed
+        self._lists = {}      # t -> (P_t, its rows as lists, c_t as a list)
+        self.lp, self.keys, self.scales = _lp(n), [], []   # the float LP's rows, their (t, i, kind) and scales
+        z = np.zeros(n)
+        if self.box is not None:
+            self._push_box(0, self.Pf[0], self.cf[0])
+            z = np.clip(z, self.lof, self.hif)
+        self._point(0, z)
         return self.res
+
+    def _push_box(self, t: int, P, c) -> int:
+        """Push the 2n box rows of z_t = P z_0 + c (float): z_{t,i} <= hi_i (kind 'u'), >= lo_i ('l')."""
+        scales = np.abs(P).max(axis=1)
+        scales[scales == 0] = 1.0
+        for i in range(self.n):
+            s = scales[i]
+            self.lp.push(P[i] / s, (self.hif[i] - c[i]) / s)
+            self.keys.append((t, i, "u"))
+            self.scales.append(s)
+            self.lp.push(-P[i] / s, (c[i] - self.lof[i]) / s)
+            self.keys.append((t, i, "l"))
+            self.scales.append(s)
+        return 2 * self.n
+
+    def _pop(self, rows: int) -> None:
+        for _ in range(rows):
+            self.lp.pop()
+            self.keys.pop()
+            self.scales.pop()
 
     def _point(self, k: int, zstar) -> None:
         """Branch on the bits of s_k, the prefix s_0..s_{k-1} fixed; zstar a float point of the prefix."""
@@ -209,8 +265,13 @@ class _Search:
             else:
                 J = self.m.jacobian(bits)
                 Jf = np.diag(self.Af) + self.Wf * np.array(bits)
-                self.Pq.append(J * self.Pq[k])
-                self.cq.append(J * self.cq[k] + self.m.hvec)
+                if self.pending is not None and self.pending[0] == k + 1:
+                    self.Pq.append(self.pending[1])
+                    self.cq.append(self.pending[2])
+                else:
+                    self.Pq.append(J * self.Pq[k])
+                    self.cq.append(J * self.cq[k] + self.m.hvec)
+                self.pending = None
                 self.Pf.append(Jf @ self.Pf[k])
                 self.cf.append(Jf @ self.cf[k] + self.hf)
                 self._bits(k + 1, (), zstar)
@@ -227,24 +288,78 @@ class _Search:
             self.res.nodes += 1
             if self.max_nodes is not None and self.res.nodes > self.max_nodes:
                 raise SearchBudget(self.res)
+            if self.box is not None and (self.box[1][j] < 0 if bit else self.box[0][j] > 0):
+                # the box puts z_{k,j} on the other side of 0: the sign row and that box row sum to 0 <= hi_j < 0
+                # (or 0 <= -lo_j < 0), a two-row Farkas certificate without an LP
+                self.res.shape.append("0")
+                self.res.farkas.append([[k, j, "1"], [k, j + (n if bit else 2 * n), "1"]])
+                continue
             a, b, scale = self._row(k, j, bit)
             self.lp.push(a, b)
             self.keys.append((k, j, bit))
             self.scales.append(scale)
-            ok, z = True, zstar
-            if k == 0:  # bits of z_0 alone: an orthant face, never empty; move the float point into it
+            pushed, z = 1, zstar
+            if k == 0 and z is not None:  # bits of z_0 alone: move the float point into the orthant face
                 z = zstar.copy()
-                z[j] = 1.0 if bit else -1.0
-            elif zk is None or (zk > 0) != (bit == 1) or zk == 0:
+                if self.box is None:
+                    z[j] = 1.0 if bit else -1.0
+                else:
+                    lo, hi = (max(self.lof[j], 0.0), self.hif[j]) if bit else (self.lof[j], min(self.hif[j], 0.0))
+                    z[j] = (lo + hi) / 2 if lo <= hi else np.nan
+                good = bool(np.isfinite(z[j])) and (z[j] > 0) == (bit == 1) and z[j] != 0
+            else:
+                good = zk is not None and (zk > 0) == (bit == 1) and zk != 0
+            self.pending = None
+            if self.box is not None and len(child) == n and k + 1 < self.p:
+                Jf = np.diag(self.Af) + self.Wf * np.array(child)
+                Pn, cn = Jf @ self.Pf[k], Jf @ self.cf[k] + self.hf
+                pushed += self._push_box(k + 1, Pn, cn)
+                if good:
+                    zn = Pn @ z + cn
+                    good = bool(np.all(zn < self.hif) and np.all(zn > self.lof))
+            ok = True
+            if not good and self.box is not None and k > 0:
+                cert = self._one_step(k, j, bit)
+                if cert is not None:
+                    ok = False
+                    self.res.farkas.append(cert)
+            if not good and ok:
                 ok, z = self._lp()
             if ok:
                 self.res.shape.append("1")
                 self._bits(k, child, z)
             else:
                 self.res.shape.append("0")
-            self.lp.pop()
-            self.keys.pop()
-            self.scales.pop()
+            self._pop(pushed)
+
+    def _interval(self, t: int, i: int, pats, upper: bool):
+        """An upper (or lower) bound of z_{t+1,i} = sum_l J_il z_{t,l} + h_i (J = A + W D_{s_t}, s_t = pats)
+        from z_t in the box and in the closed orthant of s_t: (bound, Farkas entries of rows of z_t), each
+        entry a row bounding z_{t,l} with multiplier |J_il|."""
+        n, lo, hi = self.n, self.box[0], self.box[1]
+        total, cert = self.m.h[i], []
+        for col in range(n):
+            coef = (self.m.A[i] if col == i else 0) + (self.m.W[i][col] if pats[col] else 0)
+            if coef == 0:
+                continue
+            if (coef > 0) == upper:   # z_{t,col} <= hi, or <= 0 when its bit is 0
+                use_sign = not pats[col] and hi[col] > 0
+                bound, row = (fmpq(0), col) if use_sign else (hi[col], n + col)
+            else:                     # z_{t,col} >= lo, or >= 0 when its bit is 1
+                use_sign = pats[col] and lo[col] < 0
+                bound, row = (fmpq(0), col) if use_sign else (lo[col], 2 * n + col)
+            total += coef * bound
+            cert.append([t, row, q_str(abs(coef))])
+        return total, cert
+
+    def _one_step(self, k: int, j: int, bit: int):
+        """A Farkas certificate without an LP when one step of the map already empties the node: z_{k,j}
+        bounded from z_{k-1} (in the box and the orthant of s_{k-1}) on the wrong side of 0 for the bit;
+        with the bit's sign row the rows sum to 0 <= bound < 0. None otherwise."""
+        total, cert = self._interval(k - 1, j, self.pats[k - 1], bit == 1)
+        if (total < 0) if bit else (total > 0):
+            return [[k, j, "1"], *cert]
+        return None
 
     def _lp(self):
         """(feasible?, float point or None); when called empty, the exact certificate is appended."""
@@ -263,12 +378,34 @@ class _Search:
         return False, None
 
     def _exact_row(self, key):
-        t, i, bit = key
-        P, c = self.Pq[t], self.cq[t]
-        a = [P[i, col] for col in range(self.n)]
-        if bit:
-            return [-v for v in a], c[i, 0]
-        return a, -c[i, 0]
+        t, i, kind = key
+        if t < len(self.Pq):
+            P, c = self.Pq[t], self.cq[t]
+        else:   # z_{k+1} of the pattern s_k being completed (its box rows)
+            if self.pending is None:
+                J = self.m.jacobian(tuple(self._completing()))
+                self.pending = (t, J * self.Pq[t - 1], J * self.cq[t - 1] + self.m.hvec)
+            P, c = self.pending[1], self.pending[2]
+        cached = self._lists.get(t)
+        if cached is None or cached[0] is not P:   # the rows of P_t as Python lists, once per matrix
+            cached = self._lists[t] = (P, P.tolist(), [x for (x,) in c.tolist()])
+        a, ci = cached[1][i], cached[2][i]
+        if kind == "u":
+            return list(a), self.box[1][i] - ci
+        if kind == "l":
+            return [-v for v in a], ci - self.box[0][i]
+        if kind:
+            return [-v for v in a], ci
+        return list(a), -ci
+
+    def _completing(self):
+        """The bits of the pattern whose last sign row is on the LP's stack (read from the row keys)."""
+        k = len(self.Pq) - 1
+        bits = [None] * self.n
+        for t, i, kind in self.keys:
+            if t == k and kind in (0, 1):
+                bits[i] = kind
+        return bits
 
     def _certificate(self, support, y):
         if not support:
@@ -279,7 +416,9 @@ class _Search:
         sol = _exact_farkas(rows, support, [g / total for g in guess])
         if sol is None:
             return None
-        cert = [[self.keys[r][0], self.keys[r][1], v] for r, v in sol]
+        n = self.n
+        code = {"u": n, "l": 2 * n}
+        cert = [[self.keys[r][0], self.keys[r][1] + code.get(self.keys[r][2], 0), v] for r, v in sol]
         if not farkas_holds([(rows[r][0], rows[r][1], v) for r, v in sol], self.n):
             return None
         return [[t, i, q_str(v)] for t, i, v in cert]
@@ -299,8 +438,60 @@ class _Search:
                 self.res.cycles.add(canonical_cycle(pts))
 
 
-def search_tree(m: Model, p: int, max_nodes: int | None = None) -> SearchResult:
+def search_tree(m: Model, p: int, max_nodes: int | None = None, box=None) -> SearchResult:
     """Every cycle of minimal period p of the exact model m by the pruned itinerary search, with the
-    tree the kernel re-walks (complete unless some leaf is singular). Raises SearchBudget after
-    max_nodes nodes."""
-    return _Search(m, p, max_nodes).run()
+    tree the kernel re-walks (complete unless some leaf is singular). With `box` (lo, hi), a proved
+    box holding every cycle point (cycle_box), the box's rows for z_0, ..., z_{p-1} join the LPs.
+    Raises SearchBudget after max_nodes nodes."""
+    return _Search(m, p, max_nodes, box=box).run()
+
+
+def _exact(x: float) -> fmpq:
+    from fractions import Fraction
+    f = Fraction(float(x))
+    return fmpq(f.numerator, f.denominator)
+
+
+def cycle_box(m: Model, steps: int = 64, bits: int = 40):
+    """The plrnn_cycle_box fact of the exact model m (certify.checker.plrnn_box: a proved box holding
+    every point of every cycle), with the box (lo, hi); None when the lemma's hypotheses cannot be
+    met (some |a_i| >= 1, or D - K is not a nonsingular M-matrix: positive feedback too strong).
+    Floats find v and P, which are checked exactly here; the boxes are refined up to `steps` times
+    (until they stop shrinking) and rounded outward to multiples of 2^-bits."""
+    n = m.n
+    if any(not -1 < a < 1 for a in m.A):
+        return None
+    M, g = box_matrix(m)
+    Mf = np.array([[float(x) for x in row] for row in M])
+    gp = [max(x, fmpq(0)) for x in g]
+    try:
+        vf = np.linalg.solve(Mf, np.ones(n))
+        Pf = np.linalg.solve(Mf, np.array([float(x) for x in gp]))
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.isfinite(vf)) or np.any(vf <= 0):
+        return None
+    v = [_exact(x) for x in vf]
+    if any(sum((M[i][j] * v[j] for j in range(n)), fmpq(0)) <= 0 for i in range(n)):
+        return None
+    P0 = [_exact(max(x, 0.0)) for x in Pf]
+    delta = fmpq(1, 1 << 40)
+    for _ in range(80):
+        P = [dyadic(P0[j] + delta * v[j], bits, up=True) for j in range(n)]
+        if all(sum((M[i][j] * P[j] for j in range(n)), fmpq(0)) >= gp[i] for i in range(n)):
+            break
+        delta *= 4
+    else:
+        return None
+    boxes, lo, hi = [], *refine_box(m, [fmpq(0)] * n, P)
+    for _ in range(min(steps, MAX_BOX_STEPS)):
+        blo = [dyadic(x, bits, up=False) for x in lo]
+        bhi = [dyadic(x, bits, up=True) for x in hi]
+        if boxes and blo == boxes[-1][0] and bhi == boxes[-1][1]:
+            break
+        boxes.append((blo, bhi))
+        lo, hi = refine_box(m, [max(x, fmpq(0)) for x in blo], [max(x, fmpq(0)) for x in bhi])
+        lo, hi = [max(a, b) for a, b in zip(lo, blo)], [min(a, b) for a, b in zip(hi, bhi)]
+    fact = {"fact": "plrnn_cycle_box", "v": [q_str(x) for x in v], "P": [q_str(x) for x in P],
+            "boxes": [{"lo": [q_str(x) for x in b[0]], "hi": [q_str(x) for x in b[1]]} for b in boxes]}
+    return fact, boxes[-1]

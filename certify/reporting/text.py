@@ -705,6 +705,12 @@ def render_plrnn(cert: dict, shown: int = 8, found_label: bool = False) -> str:
             out.append(f"         z0 = {_vec(f['points'][0])} orthants {itin}: {kind}; {lams}")
         if len(mine) > shown:
             out.append(f"         ... and {len(mine) - shown} more (--json lists all)")
+    box = next((f for f in cert.get("evidence", []) if f["fact"] == "plrnn_cycle_box"), None)
+    if box is not None and cert["verdict"] == "proved":
+        last = box["boxes"][-1]
+        out.append("box      every cycle lies in " + " x ".join(   # 3 decimals, rounded outward
+            f"[{int((q_parse(a) * 1000).floor()) / 1000:.3f}, {-int((-q_parse(b) * 1000).floor()) / 1000:.3f}]"
+            for a, b in zip(last["lo"], last["hi"])) + " (cycle-box lemma; the search's LPs use it)")
     s = cert.get("spectrum")
     if s is not None:
         if s.get("values") is None:
