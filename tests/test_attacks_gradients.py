@@ -226,3 +226,19 @@ def test_attack_expect_map_binds_to_the_file(tmp_path):
     b.write_text(json.dumps(cb))
     c = _forge(ca, ["3/10", "-1/5"], 3)
     assert verify(c, expect_map=str(a)).ok and not verify(c, expect_map=str(b)).ok
+
+
+def test_attack_relu_rnn_kink_on_orbit():
+    """The same hole for an RNN h -> relu(W h + b): at h0 = (1, 0) with b = (-1, 0) the pre-activation
+    W h0 + b is (0, 1) and relu has a kink at 0 (one-sided products differ), so the accepted statement says
+    the bound is for the one-sided Jacobians; tanh orbits never get that line."""
+    W = [["1", "2"], ["1", "1/2"]]
+    relu = {"kind": "rnn", "activation": "relu", "W": W, "b": ["-1", "0"]}
+    c = _forge(relu, ["1", "0"], 3)
+    c["map"]["class"] = "piecewise-linear"
+    res = check(c)
+    assert res.ok and "meets a kink of relu" in res.statement
+    c = _forge({"kind": "rnn", "activation": "tanh", "W": W, "b": ["-1", "0"]}, ["1", "0"], 3)
+    c["map"]["class"] = "smooth"
+    res = check(c)
+    assert res.ok and "kink" not in res.statement
