@@ -7,7 +7,9 @@ encloses the orbit in ball vectors and the product in ball matrices (arb_mat) at
 precision (the slope enclosure of certify.checker.rnn contains act' at every point of the ball, and
 hulls the one-sided derivatives at a kink of relu or hardtanh), and at each listed checkpoint T
 checks that the stated interval contains its enclosure of log ||dz_T/dz_0||_inf (the induced
-max-row-sum norm) and lies within 2^-40 of it. No hypothesis beyond the map being the canonical one;
+max-row-sum norm) and lies within 2^-40 of it. Where an enclosure of z_t meets a kink (_kinked) f^T may not
+be differentiable at z0, and the statement says the bounds are for every product of one-sided Jacobians
+(Clarke's generalised Jacobian) rather than for a derivative. No hypothesis beyond the map being the canonical one;
 an enclosure of the norm that may be 0 or is not finite fails the fact. Growth rates fitted to the
 values, the regime read from them and the Lyapunov exponent estimate are informational (Mikhaeil et
 al., Theorem 2: along a chaotic orbit the norm grows like exp(lambda_max T); along an orbit attracted
@@ -88,15 +90,29 @@ def norm_logs(m, z0: list, horizon: int, prec: int, ts=None) -> dict:
     return orbit_product(m, z0, horizon, prec, ts)[0]
 
 
-def orbit_product(m, z0: list, horizon: int, prec: int, ts=None) -> tuple:
+def _kinked(m, slopes) -> bool:
+    """The slope balls of one step straddle a kink (relu at 0, hardtanh at -1 or 1: the ball [0, 1]) in a
+    coordinate that enters the Jacobian (a nonzero column of W for a PLRNN, a nonzero row of W for an RNN):
+    there f may not be differentiable, and the step's ball holds both one-sided Jacobians."""
+    if not _is_plrnn(m) and m.activation not in ("relu", "hardtanh"):
+        return False  # tanh and sigmoid are smooth: their slope balls are wide only by rounding
+    col = _is_plrnn(m)
+    return any(s.rad() > 0 and any((m.W[r][j] if col else m.W[j][r]) != 0 for r in range(m.n))
+               for j, s in enumerate(slopes))
+
+
+def orbit_product(m, z0: list, horizon: int, prec: int, ts=None, kinks=None) -> tuple:
     """(norm_logs's dict, the ball vector z_H, the ball matrix dz_H/dz_0). Each step: u = W z + b,
     z' = act(u) and the slope balls s = act'(u) (certify.checker.rnn's enclosures), P' = diag(s) (W P)
-    (diag(s) W P is the same product as (diag(s) W) P; two matrix products in arb, n entries set by hand)."""
+    (diag(s) W P is the same product as (diag(s) W) P; two matrix products in arb, n entries set by hand).
+    When `kinks` is a list, the steps t whose enclosure of z_t meets a kink (_kinked) are appended to it."""
     want = set(range(1, horizon + 1) if ts is None else ts)
     n = m.n
     if _is_plrnn(m):  # P' = J P, J = A + W diag(relu'(z_t)) (plrnn_image)
         X, P, out = [arb(v) for v in z0], _identity(n), {}
         for t in range(1, horizon + 1):
+            if kinks is not None and _kinked(m, [_act("relu", x)[1] for x in X]):
+                kinks.append(t - 1)
             X, J = plrnn_image(m, X)
             P = J * P
             if t in want:
@@ -108,6 +124,8 @@ def orbit_product(m, z0: list, horizon: int, prec: int, ts=None) -> tuple:
     for t in range(1, horizon + 1):
         u = W * Z + b
         vals, slopes = zip(*(_act(m.activation, u[i, 0]) for i in range(n)))
+        if kinks is not None and _kinked(m, slopes):
+            kinks.append(t - 1)
         D = arb_mat(n, n)
         for i in range(n):
             D[i, i] = slopes[i]
@@ -122,7 +140,7 @@ _TRAP_KEYS = {"fact", "p", "power", "box", "weights"}
 MAX_TRAP = 64  # the cycle's period p and the power j
 
 
-def trapped_bound(m, fact: dict, Z, P) -> tuple:
+def trapped_bound(m, fact: dict, Z, P, kinks=None) -> tuple:
     """(log K, q, L) such that ||dz_T/dz_0||_inf <= K q^floor((T - H) / L) for every T >= H, L = p j, from a
     trapped_cycle fact. The kernel checks z_H in the box B_0; B_{t+1} = hull(f(B_t)) (ball images, so
     f^t(B_0) lies in B_t) and the slope balls A_t = diag(s) W over B_t (s the hull of act' over W B_t + b);
@@ -155,9 +173,13 @@ def trapped_bound(m, fact: dict, Z, P) -> tuple:
 
     def image(X):  # (f(X), the slope matrices over X) as balls, X a list of n balls
         if W is None:  # a PLRNN: (A X + W relu(X) + h, A + W diag(relu' over X))
+            if kinks is not None and _kinked(m, [_act("relu", x)[1] for x in X]):
+                kinks.append("box")
             return plrnn_image(m, X)
         u = W * arb_mat(n, 1, X) + b  # an RNN: (act(W X + b), diag(act'(W X + b)) W)
         vals, slopes = zip(*(_act_interval(m.activation, u[i, 0]) for i in range(n)))
+        if kinks is not None and _kinked(m, slopes):
+            kinks.append("box")
         D = arb_mat(n, n)
         for i in range(n):
             D[i, i] = slopes[i]
@@ -254,7 +276,8 @@ def rnn_gradients(prog, cert: dict) -> Statement:
     g = evidence[0]
     _keys(g, {"fact", "T", "log_norm"})
     ts = _checkpoints(g, H)
-    logs, Z, P = orbit_product(m, z0, H, prec, ts)
+    kinks = []  # the steps t whose enclosure of z_t meets a kink (then the claim is about one-sided Jacobians)
+    logs, Z, P = orbit_product(m, z0, H, prec, ts, kinks)
     try:
         _check_norms(ts, g["log_norm"], logs)
     except Failure as e:
@@ -262,9 +285,10 @@ def rnn_gradients(prog, cert: dict) -> Statement:
     text = (f"along {where}, log ||dz_T/dz_0||_inf {ball_text(logs[H])} at T = {H} (dz_T/dz_0 = "
             f"prod_(t<T) {chain}, enclosed at {len(ts)} checkpoint"
             f"{'s' if len(ts) > 1 else ''} T <= {H}, listed)")
+    boxed = []
     if len(evidence) == 2:
         try:
-            logK, q, L = trapped_bound(m, evidence[1], Z, P)
+            logK, q, L = trapped_bound(m, evidence[1], Z, P, boxed)
         except Failure as e:
             raise Failure(f"fact 1 (trapped_cycle): {e}") from None
         p = evidence[1]["p"]
@@ -272,4 +296,16 @@ def rnn_gradients(prog, cert: dict) -> Statement:
                  f"{_decimal(logK.upper().fmpq(), True, 6)} and q <= {_decimal(q.upper().fmpq(), True, 6)} < 1: the orbit is "
                  f"trapped near an attracting cycle of period {p} (f^{L} maps a box around z_{H} into itself) and the gradient "
                  f"vanishes exponentially (Mikhaeil et al., Theorem 1, proved for this orbit)")
+    if kinks or boxed:
+        # At a kink (z_t,j = 0 for relu) f is not differentiable, so "dz_T/dz_0" may not exist there: the
+        # ball products hold every product of the steps' one-sided Jacobians (slope s in [0, 1] at the kink),
+        # hence dz_T/dz_0 where f^T is differentiable at z0 and, by Clarke's chain rule (the product of the
+        # generalised Jacobians, convex hull: the ball matrices are convex), every matrix of Clarke's
+        # generalised Jacobian of f^T at z0. The statement says so instead of naming a derivative that may not exist.
+        where_k = (f"z_{kinks[0]}" if kinks else "") + (" and " if kinks and boxed else "") + \
+            ("the trapped cycle's boxes" if boxed else "")
+        text += (f"\nthe enclosure of {where_k} meets a kink of {'relu' if _is_plrnn(m) else m.activation}, where f^T "
+                 f"may not be differentiable at z0: the bounds hold for every product of one-sided Jacobians (slope "
+                 f"in [0, 1] at a kink), so for dz_T/dz_0 where it exists and for every matrix of Clarke's generalised "
+                 f"Jacobian of f^T at z0")
     return Statement(text, len(evidence))
