@@ -160,3 +160,63 @@ def test_attack_disjointness_slivers_interpreter_cost(tmp_path):
     finished, ok, msg = _check_in_subprocess(tmp_path, _cert(_linear(2, 0, 0, 2), sets, []), timeout=25)
     assert finished, msg
     assert not ok
+
+
+# ----------------------------------------------------------------------------- the committed u = 2 certificate, by an oracle
+
+def test_plrnn_chaos_horseshoe_by_an_independent_oracle():
+    """proofs/plrnn_chaos_horseshoe.cert.json (u = 2, f^2): on sampled exit points (Fraction) the image is outside N_j with a coordinate beyond the same face as A's image, the winding number of g(boundary) about 0 is sign det A, and log rho(graph) / 2 >= 0.121109 (numpy)."""
+    import json
+    import math
+
+    import numpy as np
+
+    from tests.test_attacks import ROOT
+    cert = json.load(open(ROOT / "proofs" / "plrnn_chaos_horseshoe.cert.json"))
+    canon = cert["map"]["canonical"]
+    A = [Fraction(a) for a in canon["A"]]
+    W = [[Fraction(w) for w in r] for r in canon["W"]]
+    h = [Fraction(v) for v in canon["h"]]
+
+    def f(z):
+        r = [max(v, Fraction(0)) for v in z]
+        return [A[i] * z[i] + sum(W[i][j] * r[j] for j in range(2)) + h[i] for i in range(2)]
+
+    sets = [([Fraction(v) for v in s["c"]], [[Fraction(v) for v in r] for r in s["M"]]) for s in cert["evidence"][0]["sets"]]
+
+    def coords(s, p):
+        c, M = s
+        det = M[0][0] * M[1][1] - M[0][1] * M[1][0]
+        d = [p[0] - c[0], p[1] - c[1]]
+        return [(M[1][1] * d[0] - M[0][1] * d[1]) / det, (-M[1][0] * d[0] + M[0][0] * d[1]) / det]
+
+    k = 48
+    ts = [Fraction(2 * i, k) - 1 for i in range(k)]
+    loop = [(t, Fraction(-1)) for t in ts] + [(Fraction(1), t) for t in ts] + \
+           [(-t, Fraction(1)) for t in ts] + [(Fraction(-1), -t) for t in ts]
+    edges = []
+    for cov in cert["evidence"][1:]:
+        i, j = cov["from"], cov["to"]
+        L = [[Fraction(v) for v in r] for r in cov["linear"]]
+        c, M = sets[i]
+        winding, prev = 0.0, None
+        for t in loop:
+            p = [c[r] + M[r][0] * t[0] + M[r][1] * t[1] for r in range(2)]
+            g = coords(sets[j], f(f(p)))
+            at = [L[r][0] * t[0] + L[r][1] * t[1] for r in range(2)]
+            assert any((g[r] > 1 and at[r] > 1) or (g[r] < -1 and at[r] < -1) for r in range(2))
+            ang = math.atan2(float(g[1]), float(g[0]))
+            if prev is not None:
+                winding += (ang - prev + math.pi) % (2 * math.pi) - math.pi
+            prev = ang
+        first = coords(sets[j], f(f([c[r] + M[r][0] * loop[0][0] + M[r][1] * loop[0][1] for r in range(2)])))
+        winding += (math.atan2(float(first[1]), float(first[0])) - prev + math.pi) % (2 * math.pi) - math.pi
+        det = L[0][0] * L[1][1] - L[0][1] * L[1][0]
+        assert round(winding / (2 * math.pi)) == (1 if det > 0 else -1)
+        edges.append((i, j))
+    m = len(sets)
+    G = np.zeros((m, m))
+    for i, j in edges:
+        G[i, j] = 1
+    rho = max(abs(np.linalg.eigvals(G)))
+    assert math.log(rho) / 2 >= 0.121109
