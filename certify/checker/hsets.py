@@ -292,8 +292,8 @@ def _mul_scale(prec: int) -> int:
 
 def _transcendental(prec: int) -> int:
     """The cost of tanh or exp of an exact point at prec bits, in units of a 64-bit ball operation (measured:
-    0.7 us at 64 bits, 100 us at 4096, 1 ms at 16384, 8.6 ms at 65536; this bounds it from above)."""
-    return 2 + prec * prec // (1 << 17)
+    0.7 us at 64 bits, 5 us at 1024, 100 us at 4096, 1 ms at 16384, 8.6 ms at 65536; a unit is about 0.25 us)."""
+    return 4 + prec * prec // (1 << 15)
 
 
 def cover_work(f, prec: int) -> int:
@@ -301,7 +301,8 @@ def cover_work(f, prec: int) -> int:
     evaluations of f (twice) and of its n^2 partial derivatives (each term: its coefficient and one
     product per variable it contains), the powers of the variables, and the n x n products (a network
     map: its pre-activations, slopes and activations, and the n x n products), plus a fixed overhead per box
-    of the interpreter (the box, its midpoint, the comparisons: about 64 operations' time).
+    of the interpreter (the box, its midpoint, the comparisons: 256 + 64 n units; a 2-dimensional map takes
+    about 100 us a box, about 16 s at the limit).
     tanh and sigmoid are counted apart: _act_interval evaluates the activation or its derivative at 4 exact
     points of each pre-activation ball, in f(P), f(t_m) and the slopes (12 n per box), each at the full working
     precision. (review2: the former linear scaling let a 2-dimensional tanh RNN at 65536 bits run about
@@ -309,10 +310,10 @@ def cover_work(f, prec: int) -> int:
     n = f.n
     if isinstance(f, NetMap):
         smooth = f.kind == "rnn" and f.model.activation in ("tanh", "sigmoid")
-        return (2 * f.ops + 2 * n ** 3 + 64 * n) * _mul_scale(prec) + (12 * n * _transcendental(prec) if smooth else 0)
+        return (2 * f.ops + 2 * n ** 3 + 64 * n + 256) * _mul_scale(prec) + (12 * n * _transcendental(prec) if smooth else 0)
     terms = sum(1 + sum(1 for k in e if k) for comp in f.terms for _, e in comp)
     top = max((k for comp in f.terms for _, e in comp for k in e), default=0)
-    ops = (n + 2) * terms + 3 * n * top + 2 * n ** 3 + 64 * n
+    ops = (n + 2) * terms + 3 * n * top + 2 * n ** 3 + 64 * n + 256
     return ops * _mul_scale(prec)
 
 
