@@ -1,7 +1,7 @@
 """Topological horseshoes of maps R^n -> R^n by covering relations of h-sets (trusted kernel): polynomial maps,
 PLRNNs z -> A z + W relu(z) + h and RNN maps h -> act(W h + b) (tanh, sigmoid, relu, hardtanh).
 
-h-sets (Zgliczynski and Gidea, J. Differential Equations 202 (2004), one unstable direction). An h-set
+h-sets (Zgliczynski and Gidea, J. Differential Equations 202 (2004); first one unstable direction, then u). An h-set
 is N = c + M [-1, 1]^n for a centre c in Q^n and an invertible matrix M in Q^(n x n) whose first column
 spans the unstable direction and the others the stable ones. Its coordinates are t = M^-1 (p - c),
 exact (M^-1 is computed exactly over Q); N^- = {|t_0| = 1} is its exit set and N^+ = {|t_s|_max = 1,
@@ -414,8 +414,9 @@ def horseshoe(prog, cert: dict) -> Statement:
     """The map has a compact forward-invariant set on which it is semi-conjugate to the subshift of
     finite type of a graph of h-sets with verified covering relations; h_top(f) >= log rho(A) >= lower.
 
-    Theorems: Zgliczynski-Gidea 2004 (covering relations of h-sets, u = 1: the sufficient conditions
-    (a), (b) of the module docstring, with the straight-line homotopy; a chain of coverings is followed
+    Theorems: Zgliczynski-Gidea 2004 (covering relations of h-sets with u >= 1 unstable directions: the
+    sufficient conditions (a), (b) of the module docstring, with the straight-line homotopy to the end map
+    diag(2 w) or the stated linear A, A(boundary of the cube) outside the closed cube checked box by box; a chain of coverings is followed
     by an orbit, a closed chain by a periodic orbit); the factor argument on disjoint compact sets
     (entropy does not increase under factors); Perron-Frobenius and Collatz-Wielandt for rho(A).
     Checked, not assumed: the map's shapes, every M's invertibility (exact determinant), every covering
