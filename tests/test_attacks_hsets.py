@@ -220,3 +220,30 @@ def test_plrnn_chaos_horseshoe_by_an_independent_oracle():
         G[i, j] = 1
     rho = max(abs(np.linalg.eigvals(G)))
     assert math.log(rho) / 2 >= 0.121109
+
+
+@pytest.mark.parametrize("act", ["tanh", "sigmoid"])
+def test_smooth_slope_hull_over_wide_balls_by_mpmath(act):
+    """Over wide pre-activation balls (across 0, far out, saturated) every difference quotient of tanh or sigmoid (mpmath, 60 digits) lies in the slope ball the NetMap uses, and the values in the value ball."""
+    import mpmath
+
+    from certify.checker.rnn_contraction import _act_interval
+    mpmath.mp.dps = 60
+    fn = mpmath.tanh if act == "tanh" else (lambda v: 1 / (1 + mpmath.exp(-v)))
+    rnd = random.Random(7)
+    for _ in range(60):
+        a = Fraction(rnd.randint(-4000, 4000), rnd.choice([10, 100, 1000]))
+        b = a + Fraction(rnd.randint(1, 40000), rnd.choice([10, 100, 1000]))
+        U = arb(fmpq(a.numerator, a.denominator)).union(arb(fmpq(b.numerator, b.denominator)))
+        val, slope = _act_interval(act, U)
+        lo, hi = (mpmath.mpf(slope.lower().str(30, radius=False)), mpmath.mpf(slope.upper().str(30, radius=False)))
+        for _ in range(20):
+            x = a + (b - a) * Fraction(rnd.randint(0, 1000), 1000)
+            y = a + (b - a) * Fraction(rnd.randint(0, 1000), 1000)
+            if x == y:
+                continue
+            fx, fy = fn(mpmath.mpf(x.numerator) / x.denominator), fn(mpmath.mpf(y.numerator) / y.denominator)
+            q = (fy - fx) / (mpmath.mpf(y.numerator) / y.denominator - mpmath.mpf(x.numerator) / x.denominator)
+            assert lo - mpmath.mpf(10) ** -25 <= q <= hi + mpmath.mpf(10) ** -25
+            vlo, vhi = (mpmath.mpf(val.lower().str(30, radius=False)), mpmath.mpf(val.upper().str(30, radius=False)))
+            assert vlo - mpmath.mpf(10) ** -25 <= fx <= vhi + mpmath.mpf(10) ** -25
