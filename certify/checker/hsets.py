@@ -1,7 +1,7 @@
 """Topological horseshoes of maps R^n -> R^n by covering relations of h-sets (trusted kernel): polynomial maps,
 PLRNNs z -> A z + W relu(z) + h and RNN maps h -> act(W h + b) (tanh, sigmoid, relu, hardtanh).
 
-h-sets (Zgliczynski and Gidea, J. Differential Equations 202 (2004), one unstable direction). An h-set
+h-sets (Zgliczynski and Gidea, J. Differential Equations 202 (2004); first one unstable direction, then u). An h-set
 is N = c + M [-1, 1]^n for a centre c in Q^n and an invertible matrix M in Q^(n x n) whose first column
 spans the unstable direction and the others the stable ones. Its coordinates are t = M^-1 (p - c),
 exact (M^-1 is computed exactly over Q); N^- = {|t_0| = 1} is its exit set and N^+ = {|t_s|_max = 1,
@@ -66,6 +66,7 @@ markov (and polynomials), rnn, rnn_contraction and plrnn (their exact models and
 from __future__ import annotations
 
 import itertools
+from math import isqrt
 
 from flint import arb, ctx, fmpq, fmpq_mat, fmpz, fmpz_mat
 
@@ -88,7 +89,7 @@ MAX_EXACT_NODES = 128     # nodes of a graph whose spectral radius is stated by 
 MAX_ITERATE = 8           # k of coverings under f^k
 MAX_COVER_WORK = 1 << 26  # ball operations of all covering checks together (~1 us each at 64 bits)
 MAX_DISJOINT_WORK = 1 << 26  # exact operations of the disjointness sweep (box comparisons, separations)
-MAX_INVERSE_WORK = 1 << 38   # sum of n^3 L^2 over the h-sets (exact determinants and inverses; ~10 s)
+MAX_INVERSE_WORK = 1 << 30   # sum of inverse_work over the h-sets (exact determinants and inverses; < 15 s)
 MAX_NET_DIM = 64          # state dimension of an RNN or PLRNN map with h-sets
 
 
@@ -105,7 +106,7 @@ class NetMap:
             self.A, self.h = [arb(a) for a in model.A], [arb(v) for v in model.h]
         else:
             self.b = [arb(v) for v in model.b]
-        self.ops = 3 * n * n + 2 * n + (24 * n if kind == "rnn" and model.activation in ("tanh", "sigmoid") else 0)
+        self.ops = 3 * n * n + 2 * n  # ball operations of one evaluation and its slopes (tanh, sigmoid: cover_work)
 
     def _pre(self, X) -> list:
         """(W X + b)_i for an RNN map (balls)."""
@@ -189,19 +190,23 @@ def _read_hset(d, n: int) -> tuple:
 
 
 def inverse_work(M: fmpq_mat) -> int:
-    """The cost of M's exact determinant and inverse, n^3 L^2 with L the bits of the largest row
-    denominator (lcm of the row's denominators) plus those of the largest numerator: fraction-free
-    elimination works on integers of about n L bits."""
+    """The cost of M's exact determinant and inverse. Each row is cleared of its denominators (their lcm D_i),
+    giving integers of L bits, L = max over entries of bits(p) + bits(D_i) - bits(q) + 1; fraction-free
+    elimination then does n^3 products of integers growing to n L bits (w = n L / 64 words, about w^1.5 word
+    operations each) and the n^2 entries of the inverse are reduced by gcds of w words (w^2 each):
+    n^3 w^1.5 + n^2 w^2. (review2: the former n^3 L^2 ignored the growth to n L bits: 200 sets of 64 x 64
+    matrices with 40-bit entries passed it and took minutes; measured 2 to 35 ns per unit of this count.)"""
     n = M.nrows()
-    den = 0
+    L = 1
     for i in range(n):
         d = fmpz(1)
         for j in range(n):
             q = M[i, j].q
             d = d * q // d.gcd(q)
-        den = max(den, int(d).bit_length())
-    num = max(int(abs(M[i, j].p)).bit_length() for i in range(n) for j in range(n))
-    return n ** 3 * (den + num + 1) ** 2
+        db = int(d).bit_length()
+        L = max(L, max(int(abs(M[i, j].p)).bit_length() + db - int(M[i, j].q).bit_length() + 1 for j in range(n)))
+    w = n * L // 64 + 1
+    return n ** 3 * w * isqrt(w) + n ** 2 * w * w
 
 
 def parse_hset(d, n: int) -> HSet:
@@ -278,18 +283,38 @@ def covers(f, N1: HSet, N2: HSet, degree, k: int, steps: int = 1, u: int = 1, li
     return None
 
 
+def _mul_scale(prec: int) -> int:
+    """The cost of one ball operation at prec bits relative to 64 bits: linear up to a few thousand bits, then
+    the superlinear multiplication of full mantissas (measured: 0.2 us at 64 bits, 20 us at 16384, 160 us at
+    65536)."""
+    return (1536 + prec) // 1536 * (1 + prec // 16384)
+
+
+def _transcendental(prec: int) -> int:
+    """The cost of tanh or exp of an exact point at prec bits, in units of a 64-bit ball operation (measured:
+    0.7 us at 64 bits, 5 us at 1024, 100 us at 4096, 1 ms at 16384, 8.6 ms at 65536; a unit is about 0.25 us)."""
+    return 4 + prec * prec // (1 << 15)
+
+
 def cover_work(f, prec: int) -> int:
     """Ball operations of one box under one step of f, scaled by the working precision: the ball
     evaluations of f (twice) and of its n^2 partial derivatives (each term: its coefficient and one
     product per variable it contains), the powers of the variables, and the n x n products (a network
-    map: its pre-activations, slopes and activations, and the n x n products)."""
+    map: its pre-activations, slopes and activations, and the n x n products), plus a fixed overhead per box
+    of the interpreter (the box, its midpoint, the comparisons: 256 + 64 n units; a 2-dimensional map takes
+    about 100 us a box, about 16 s at the limit).
+    tanh and sigmoid are counted apart: _act_interval evaluates the activation or its derivative at 4 exact
+    points of each pre-activation ball, in f(P), f(t_m) and the slopes (12 n per box), each at the full working
+    precision. (review2: the former linear scaling let a 2-dimensional tanh RNN at 65536 bits run about
+    27 minutes within the limit.)"""
     n = f.n
     if isinstance(f, NetMap):
-        return (2 * f.ops + 2 * n ** 3 + 1) * (1536 + prec) // 1536
+        smooth = f.kind == "rnn" and f.model.activation in ("tanh", "sigmoid")
+        return (2 * f.ops + 2 * n ** 3 + 64 * n + 256) * _mul_scale(prec) + (12 * n * _transcendental(prec) if smooth else 0)
     terms = sum(1 + sum(1 for k in e if k) for comp in f.terms for _, e in comp)
     top = max((k for comp in f.terms for _, e in comp for k in e), default=0)
-    ops = (n + 2) * terms + 3 * n * top + 2 * n ** 3 + 1
-    return ops * (1536 + prec) // 1536
+    ops = (n + 2) * terms + 3 * n * top + 2 * n ** 3 + 64 * n + 256
+    return ops * _mul_scale(prec)
 
 
 def _box(T) -> str:
@@ -324,9 +349,9 @@ def disjoint(sets: list):
         active = [j for j in active if sets[j].box[0][1] >= lo]
         for j in active:
             n = sets[i].n
-            work += n
+            work += n + 8  # review2: + 8 and + 8 n^2 + 64 below, the interpreter's cost per pair (4096 slivers: 80 s)
             if all(a_lo <= b_hi and b_lo <= a_hi for (a_lo, a_hi), (b_lo, b_hi) in zip(sets[i].box, sets[j].box)):
-                work += 2 * n ** 3
+                work += 2 * n ** 3 + 8 * n * n + 64
                 if work > MAX_DISJOINT_WORK:
                     raise Failure(f"showing the h-sets disjoint needs more than {MAX_DISJOINT_WORK} operations "
                                   "(too many sets with overlapping bounding boxes)")
@@ -389,8 +414,9 @@ def horseshoe(prog, cert: dict) -> Statement:
     """The map has a compact forward-invariant set on which it is semi-conjugate to the subshift of
     finite type of a graph of h-sets with verified covering relations; h_top(f) >= log rho(A) >= lower.
 
-    Theorems: Zgliczynski-Gidea 2004 (covering relations of h-sets, u = 1: the sufficient conditions
-    (a), (b) of the module docstring, with the straight-line homotopy; a chain of coverings is followed
+    Theorems: Zgliczynski-Gidea 2004 (covering relations of h-sets with u >= 1 unstable directions: the
+    sufficient conditions (a), (b) of the module docstring, with the straight-line homotopy to the end map
+    diag(2 w) or the stated linear A, A(boundary of the cube) outside the closed cube checked box by box; a chain of coverings is followed
     by an orbit, a closed chain by a periodic orbit); the factor argument on disjoint compact sets
     (entropy does not increase under factors); Perron-Frobenius and Collatz-Wielandt for rho(A).
     Checked, not assumed: the map's shapes, every M's invertibility (exact determinant), every covering
@@ -423,7 +449,8 @@ def horseshoe(prog, cert: dict) -> Statement:
         work += inverse_work(M)
         if work > MAX_INVERSE_WORK:
             raise Failure(f"the h-sets' matrices are too large to invert exactly within the checker's limit "
-                          f"(sum of n^3 L^2 over the sets, L the bits of a matrix's entries, above {MAX_INVERSE_WORK})")
+                          f"(sum of n^3 w^1.5 + n^2 w^2 over the sets, w = n L / 64 with L the bits of a matrix's "
+                          f"entries, above {MAX_INVERSE_WORK})")
         sets.append(HSet(c, M))
     covs = ev[1:]
     boxes = 0
