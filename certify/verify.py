@@ -18,7 +18,7 @@ from certify.checker import CheckResult, check
 from certify.checker.statement import one_line
 from certify.errors import CertifyError
 
-__all__ = ["Verification", "verify", "canonical_of", "same_map"]
+__all__ = ["Verification", "verify", "canonical_of", "same_map", "self_checked"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,23 @@ class Verification:
     @property
     def ok(self) -> bool:
         return self.result.ok
+
+
+def self_checked(cert: dict, enabled: bool = True, *, keep=None, drop=(), program=None, **extra) -> dict:
+    """The certifier's gate: CERT itself when the independent checker accepts it (or it is undecided,
+    or `enabled` is False: benchmarks of the certifier alone); otherwise the same claim as undecided
+    with no evidence and the checker's message as the reason (an internal error, never a verdict),
+    keeping only the fields `keep` when given, else every field but the results `drop` the failed
+    proof stated, and setting `extra`."""
+    if not enabled or cert["verdict"] == "undecided":
+        return cert
+    res = check(cert) if program is None else check(cert, program=program)
+    if res.ok:
+        return cert
+    bad = {k: v for k, v in cert.items() if (k in keep if keep is not None else k not in drop)}
+    bad.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message}); please report",
+               **extra)
+    return bad
 
 
 def canonical_of(spec: str, template: dict) -> dict:

@@ -16,7 +16,7 @@ import numpy as np
 
 from certify.arith import Budget, float_map, workprec
 from certify.certificates import decimals, interval, interval_parse, q_str
-from certify.checker import check
+from certify.verify import self_checked
 from certify.checker.orbits import typical_proved
 from certify.checker.facts import cycle_exponent, pl_image
 from certify.maps import Map
@@ -109,12 +109,7 @@ def lyapunov(m: Map, period: int = 1, x0: float | None = None, steps: int = 100_
         cert["typical"] = decimals(typical_estimate(m, x0, steps))
     else:
         cert["typical"] = decimals(ensemble_estimate(m, _window(cert), orbits=100, steps=max(steps // 100, 100)))
-    if cert["verdict"] != "undecided" and budget.self_check:
-        res = check(cert)
-        if not res.ok:
-            cert = {k: v for k, v in cert.items() if k not in ("exponents", "orbits", "count", "complete")}
-            cert.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message})")
-    return cert
+    return self_checked(cert, budget.self_check, drop=("exponents", "orbits", "count", "complete"))
 
 
 def _constant_slope(m: Map, cert: dict):

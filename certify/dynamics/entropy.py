@@ -11,7 +11,7 @@ from flint import arb, fmpq
 from certify import limits
 from certify.arith import Budget, dyadic, float_map, over_budget, to_fmpq, workprec
 from certify.certificates import SCHEMA, interval, q_parse, q_str
-from certify.checker import check
+from certify.verify import self_checked
 from certify.checker.entropy import (MAX_CELL_WORK, MAX_DEPTH, MAX_GRAPH_CELLS, TRIVIAL, affine_cells, describe, laps,
                                      lap_points, rho_odd, rounded_bound)
 from certify.checker.facts import image_bounds, pieces_invariant, pl_image
@@ -259,11 +259,7 @@ def _finish(cert_of, best_lo, best_up, budget, **extra):
     bounds = {"lo": q_str(rounded_bound(lo_value, up=False)), "hi": q_str(rounded_bound(hi_value, up=True)),
               "lo_exact": lo_form, "hi_exact": hi_form, "lo_method": lo_method, "hi_method": hi_method}
     cert = cert_of("proved", evidence, bounds=bounds, **extra)
-    if budget.self_check:
-        res = check(cert)
-        if not res.ok:
-            return cert_of("undecided", reason=f"internal self-check failed ({res.message})")
-    return cert
+    return self_checked(cert, budget.self_check, keep=("schema", "map", "claim", "precision", "versions"))
 
 
 def _kneading(m: Map, pl, I):
@@ -287,11 +283,7 @@ def _finish_exact(cert_of, fact, budget):
     bounds = {"lo": q_str(rounded_bound(lo_value, up=False)), "hi": q_str(rounded_bound(hi_value, up=True)),
               "lo_exact": form, "hi_exact": form, "lo_method": method, "hi_method": method}
     cert = cert_of("proved", [fact], bounds=bounds)
-    if budget.self_check:
-        res = check(cert)
-        if not res.ok:
-            return cert_of("undecided", reason=f"internal self-check failed ({res.message})")
-    return cert
+    return self_checked(cert, budget.self_check, keep=("schema", "map", "claim", "precision", "versions"))
 
 
 def _polynomial_markov(m: Map, domain, claim: dict, cert_of, budget):

@@ -16,7 +16,7 @@ from flint import fmpq
 
 from certify.arith import Budget, dyadic, to_fmpq, workprec
 from certify.certificates import SCHEMA, decimals, interval, q_str
-from certify.checker import check
+from certify.verify import self_checked
 from certify.checker.gradients import MAX_HORIZON, gradient_logs, param_gradient_logs
 from certify.checker.statement import MAX_BALL_WORK, ball_work
 from certify.dynamics import typical_estimate
@@ -95,12 +95,7 @@ def gradients(m: Map | None, x0, horizon: int = 2000, points: int = 100, budget:
                        if pslope > 3 * perr + 1e-3 else "bounded: no exponential growth (stable cycle)"),
             "method": f"least squares slope of the certified log|{what}| over the second half of the "
                       "checkpoints (an estimate; the values themselves are certified facts)"}
-    if budget.self_check:
-        res = check(cert)
-        if not res.ok:
-            return {**base, "verdict": "undecided", "precision": prec, "evidence": [],
-                    "reason": f"internal self-check failed ({res.message})"}
-    return cert
+    return self_checked(cert, budget.self_check, keep=(*base, "precision"))
 
 
 def _tight(v) -> bool:

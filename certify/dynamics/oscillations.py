@@ -14,7 +14,7 @@ from flint import fmpq
 from certify import limits
 from certify.arith import Budget
 from certify.certificates import SCHEMA, interval
-from certify.checker import check
+from certify.verify import self_checked
 from certify.checker.consequences import rho as rho_enclosure
 from certify.checker.entropy import MAX_CELL_WORK, MAX_ODD, MAX_UPTO, CellBudget, compose, laps, odd_period_entry
 from certify.dynamics.entropy import entropy_bounds, invariant_interval
@@ -122,11 +122,7 @@ def _oscillations(m: Map, pl, upto: int, max_odd: int, budget: Budget, claim: di
                        "method": "least-squares slope of log laps(f^t) against t over the second half of "
                                  "t = 1..upto (the counts are exact; the slope is a fit)"},
             "odd_period": odd_period_entry(p, [q for q, _ in refuted]), "note": note}
-    res = check(cert)
-    if not res.ok:
-        return {**base, "verdict": "undecided", "evidence": [],
-                "reason": f"internal self-check failed ({res.message}); please report"}
-    return cert
+    return self_checked(cert, keep=base)
 
 
 __all__ = ["oscillations", "rho", "fit_rate", "least_odd_period"]

@@ -14,7 +14,7 @@ import numpy as np
 
 from certify.arith import Budget, workprec
 from certify.certificates import SCHEMA
-from certify.checker import check
+from certify.verify import self_checked
 from certify.checker.limits import MAX_PLRNN_DIM
 from certify.checker.plrnn import MAX_CHECK_BITS, MAX_PERIOD
 from certify.errors import CertifyError
@@ -101,9 +101,4 @@ def lyapunov_plrnn(net: PLRNN, P: int, spectrum: bool = True, z0=None, steps: in
         cert["reason"] = "no cycle of period <= P was found and no period could be enumerated completely"
     if spectrum:
         cert["spectrum"] = spectrum_estimate(net, z0, steps=steps)
-    if cert["verdict"] != "undecided" and budget.self_check:
-        res = check(cert)
-        if not res.ok:
-            cert.pop("periods")
-            cert.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message})")
-    return cert
+    return self_checked(cert, budget.self_check, drop=("periods",))

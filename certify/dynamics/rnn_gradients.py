@@ -18,7 +18,7 @@ import numpy as np
 
 from certify.arith import Budget, dyadic, workprec
 from certify.certificates import SCHEMA, interval
-from certify.checker import check
+from certify.verify import self_checked
 from certify.checker.limits import MAX_HORIZON
 from certify.checker.rnn_gradients import MAX_GRADIENT_WORK, gradient_work, orbit_product, plrnn_image, trapped_bound
 from certify.checker.statement import Failure
@@ -178,9 +178,4 @@ def rnn_gradients(net, z0: list, horizon: int = 500, points: int = 100, budget: 
             "regime": regime,
             "growth_method": "least squares slope of the certified log||dz_T/dz_0||_inf over the second half of the "
                              "checkpoints (an estimate; the values themselves are certified)"}
-    if budget.self_check:
-        res = check(cert)
-        if not res.ok:
-            return {**base, "verdict": "undecided", "precision": prec, "evidence": [],
-                    "reason": f"internal self-check failed ({res.message})"}
-    return cert
+    return self_checked(cert, budget.self_check, keep=(*base, "precision"))

@@ -16,7 +16,7 @@ from flint import fmpq
 from certify import limits
 from certify.arith import Budget, dyadic, float_map, to_fmpq, workprec
 from certify.certificates import SCHEMA, q_parse, q_str
-from certify.checker import check
+from certify.verify import self_checked
 from certify.checker.robust import PARAMS, li_yorke_box
 from certify.errors import CertifyError
 from certify.maps import Map, from_weights
@@ -249,11 +249,7 @@ def _robustness(m: Map, seed: int, upper: bool, budget: Budget, cert: dict) -> d
 
 
 def _gate(cert: dict) -> dict:
-    res = check(cert)
-    if res.ok:
-        return cert
-    return {**cert, "verdict": "undecided", "evidence": [],
-            "reason": f"internal self-check failed ({res.message}); please report"}
+    return self_checked(cert)
 
 
 # ----------------------------------------------------------------------------- persistence experiment

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from certify.arith import workprec
 from certify.certificates import SCHEMA, q_str
-from certify.checker import check
+from certify.verify import self_checked
 from certify.checker.scrambling import MAX_HORIZON, classify, distances, statement_of
 from certify.checker.statement import MAX_BALL_WORK, ball_work
 from certify.errors import CertifyError
@@ -50,8 +50,4 @@ def scrambling(m: Map, x, y, eps, delta, horizon: int, max_prec: int = 1 << 14) 
     cert = {**base, "verdict": "proved" if statement["first_apart_after"] is not None else "refuted",
             "precision": prec, "statement": statement,
             "evidence": [{"fact": "separation_times", "close": close, "apart": apart}]}
-    res = check(cert, program=m.program)
-    if not res.ok:
-        return {**base, "verdict": "undecided", "precision": prec, "evidence": [],
-                "reason": f"internal self-check failed ({res.message}); please report"}
-    return cert
+    return self_checked(cert, keep=(*base, "precision"), program=m.program)

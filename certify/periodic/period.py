@@ -20,7 +20,7 @@ from certify import __version__
 from certify import limits
 from certify.arith import Budget, OverBudget, dyadic, over_budget, workprec
 from certify.certificates import SCHEMA, interval, interval_parse, q_str
-from certify.checker import check
+from certify.verify import self_checked
 from certify.checker import facts as K
 from certify.checker.continuity import discontinuity
 from certify.checker.consequences import NO_NONFIXED_POINTS, NO_PERIODIC_POINTS, consequences, forces
@@ -58,17 +58,8 @@ def _gate(cert: dict, m: Map, budget: Budget) -> dict:
     Skipped when the budget says self_check=False (benchmarks of the certifier alone); the
     certificate is then exactly as trustworthy as `certify check` finds it later.
     """
-    if cert["verdict"] == "undecided" or not budget.self_check:
-        return cert
-    res = check(cert, program=m.program)
-    if res.ok:
-        return cert
-    bad = dict(cert)
-    bad.update(verdict="undecided", evidence=[],
-               reason=f"internal self-check failed ({res.message}); please report")
-    for k in ("orbit", "orbits", "count", "complete", "consequences"):
-        bad.pop(k, None)
-    return bad
+    return self_checked(cert, budget.self_check, drop=("orbit", "orbits", "count", "complete", "consequences"),
+                        program=m.program)
 
 
 def _gate_cert(m: Map, budget: Budget, *args, **kw) -> dict:

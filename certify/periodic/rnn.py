@@ -164,7 +164,7 @@ def multipliers_fact(A: list):
 def certify_rnn_cycle(net: RNNMap, p: int, budget: Budget = Budget(), starts: int = STARTS) -> dict:
     """A certificate that the RNN has a cycle of minimal period p (claim rnn_cycle), or undecided
     when no float cycle was found or none passed the Krawczyk test."""
-    from certify.checker import check
+    from certify.verify import self_checked
     from certify.periodic.period import versions
 
     if not 1 <= p <= MAX_RNN_PERIOD:
@@ -196,8 +196,4 @@ def certify_rnn_cycle(net: RNNMap, p: int, budget: Budget = Budget(), starts: in
                           f"{found} float cycle(s) of period {p} found, none passed the Krawczyk test up to "
                           f"{budget.max_prec} bits")
         return cert
-    if budget.self_check:
-        res = check(cert)
-        if not res.ok:
-            cert.update(verdict="undecided", evidence=[], reason=f"internal self-check failed ({res.message})")
-    return cert
+    return self_checked(cert, budget.self_check)

@@ -24,7 +24,7 @@ from flint import ctx, fmpq, fmpq_poly, fmpz_poly
 from certify import limits
 from certify.arith import Budget, dyadic
 from certify.certificates import SCHEMA, interval, q_str
-from certify.checker import check
+from certify.verify import self_checked
 from certify.checker.dynatomic import (NotPolynomialFamily, bifurcation_poly, count_real_roots, dynatomic, mobius,
                                        real_roots_at)
 from certify.checker.plfamily import MAX_ITINERARIES, AlgebraicParameter, count_itineraries, period_at, pl_critical, pl_family
@@ -65,16 +65,7 @@ def _undecided(fam, p, rng, reason: str, kind: str = "onset") -> dict:
 
 def _gate(cert: dict, budget: Budget) -> dict:
     """The kernel's verdict on the certificate before it is returned: a disagreement makes it undecided."""
-    if cert["verdict"] == "undecided" or not budget.self_check:
-        return cert
-    res = check(cert)
-    if res.ok:
-        return cert
-    keep = ("schema", "map", "claim", "versions", "note")
-    bad = {k: v for k, v in cert.items() if k in keep}
-    bad.update(verdict="undecided", precision=64, evidence=[],
-               reason=f"internal self-check failed ({res.message}); please report")
-    return bad
+    return self_checked(cert, budget.self_check, keep=("schema", "map", "claim", "versions", "note"), precision=64)
 
 
 def _period_fact(fam: Family, value: fmpq, p: int, budget: Budget):

@@ -19,6 +19,7 @@ from certify import limits
 from certify.arith import Budget, dyadic, to_fmpq
 from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import check
+from certify.verify import self_checked
 from certify.errors import CertifyError
 from certify.maps import Family
 from certify.periodic.period import certify_period, versions
@@ -172,12 +173,5 @@ def _constant_slope(fam: Family, A: fmpq, B: fmpq, L, lower: list, cert: dict, b
 
 def _gate(cert: dict, budget: Budget) -> dict:
     """The kernel's verdict on the certificate: a disagreement makes it undecided, with the reason."""
-    if not budget.self_check:
-        return cert
-    res = check(cert)
-    if res.ok:
-        return cert
-    bad = {k: v for k, v in cert.items() if k in ("schema", "map", "claim", "versions", "estimate")}
-    bad.update(verdict="undecided", precision=64, evidence=[],
-               reason=f"internal self-check failed ({res.message}); please report")
-    return bad
+    return self_checked(cert, budget.self_check, keep=("schema", "map", "claim", "versions", "estimate"),
+                        precision=64)

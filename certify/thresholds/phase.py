@@ -13,7 +13,7 @@ from __future__ import annotations
 from certify import limits
 from certify.arith import Budget, over_budget
 from certify.certificates import SCHEMA, interval, q_str
-from certify.checker import check
+from certify.verify import self_checked
 from certify.checker.phase import (MAX_SIGN_TESTS, NotPhaseFamily, areas, boundary_factors, cell_box, cell_chaos,
                                    cell_period3, chaos_conditions, near_boundary, period3_words, piece_names,
                                    pl_family2, poly_str, sign_tests_per_cell)
@@ -114,11 +114,4 @@ def _phase(fam, rng, grid, depth, budget, pl, words, chaos, bound, max_cells, na
         {"fact": "phase_cells", "cells": cells}]
     cert.update(verdict="proved", areas={k: q_str(v) for k, v in areas(cells, grid).items()},
                 boundary_near=near_boundary(bound, undecided_boxes))
-    if budget.self_check:
-        res = check(cert)
-        if not res.ok:
-            for k in ("areas", "boundary_near"):
-                cert.pop(k)
-            cert.update(verdict="undecided", evidence=[],
-                        reason=f"internal self-check failed ({res.message}); please report")
-    return cert
+    return self_checked(cert, budget.self_check, drop=("areas", "boundary_near"))
