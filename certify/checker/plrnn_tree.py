@@ -23,10 +23,14 @@ at a cycle's rotated start too. Work is bounded by the shape's length (nodes) an
 before the walk, and by the exact matrix work of the walks (MAX_SEARCH_WORK for all search facts of a
 certificate: n^3 (t + 1) per product, 3 n^3 p per leaf, 2 n (k + 1) per Farkas entry, all weighted by the
 entries' sizes, plus NODE_UNITS per node and LEAF_UNITS p per leaf for the interpreter's own work, which
-dominates for small n), counted as the walk goes. Calibration (hostile all-expanded trees, n = 1..10,
+dominates for small n, plus 4 m ((n + 1) excess(y) + excess(box values used)) per Farkas certificate of m entries,
+excess being the lcm bits of the denominators beyond FREE_BITS: the certificate chooses those sizes), counted
+as the walk goes. Calibration (hostile all-expanded trees, n = 1..10,
 p up to 40, entries of 2 to 100 digits, CPU time on a loaded shared machine): at most ~15 s for the
-walks of one certificate (without the node and leaf terms: ~20 min for n = 1); the heaviest legitimate
-certificate of the bench (n = 10, periods 1..10) uses about half the budget.
+walks of one certificate (without the node and leaf terms: ~20 min for n = 1; without the lcm term, multipliers
+or box values of distinct 4000-digit denominators: minutes at under 0.1% of the budget, now refused within ~5 s);
+the heaviest legitimate certificate of the bench (n = 10, periods 1..10, seed 9) uses about 64% of the budget
+(57% before the lcm term).
 """
 
 from __future__ import annotations
