@@ -23,10 +23,14 @@ at a cycle's rotated start too. Work is bounded by the shape's length (nodes) an
 before the walk, and by the exact matrix work of the walks (MAX_SEARCH_WORK for all search facts of a
 certificate: n^3 (t + 1) per product, 3 n^3 p per leaf, 2 n (k + 1) per Farkas entry, all weighted by the
 entries' sizes, plus NODE_UNITS per node and LEAF_UNITS p per leaf for the interpreter's own work, which
-dominates for small n), counted as the walk goes. Calibration (hostile all-expanded trees, n = 1..10,
+dominates for small n, plus 4 m ((n + 1) excess(y) + excess(box values used)) per Farkas certificate of m entries,
+excess being the lcm bits of the denominators beyond FREE_BITS: the certificate chooses those sizes), counted
+as the walk goes. Calibration (hostile all-expanded trees, n = 1..10,
 p up to 40, entries of 2 to 100 digits, CPU time on a loaded shared machine): at most ~15 s for the
-walks of one certificate (without the node and leaf terms: ~20 min for n = 1); the heaviest legitimate
-certificate of the bench (n = 10, periods 1..10) uses about half the budget.
+walks of one certificate (without the node and leaf terms: ~20 min for n = 1; without the lcm term, multipliers
+or box values of distinct 4000-digit denominators: minutes at under 0.1% of the budget, now refused within ~5 s);
+the heaviest legitimate certificate of the bench (n = 10, periods 1..10, seed 9) uses about 64% of the budget
+(57% before the lcm term).
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ MAX_FARKAS_ENTRIES = 1 << 23   # multipliers over all Farkas certificates of one
 MAX_SEARCH_BITS = 400          # n p of one search (the walk's depth)
 MAX_SEARCH_WORK = 1 << 32      # work units of all walks of all walks of one certificate (n^3 (t + 1) per product)
 NODE_UNITS = 4000              # per node visited: the walk's own work (tens of µs for small n)
+FREE_BITS = 256               # lcm bits of a Farkas certificate's multipliers (or box values) covered by its entries' units
 LEAF_UNITS = 2000              # per leaf and period: following the itinerary, p steps (~10 µs each)
 
 
@@ -65,6 +70,18 @@ def _spend(budget: list, units: int) -> None:
     if budget[0] < 0:
         raise Failure(f"re-walking the search trees needs more than {MAX_SEARCH_WORK} units of exact matrix work, "
                       "beyond the checker's limit")
+
+
+def lcm_bits(qs) -> int:
+    """An upper bound on the bits of the lcm of the denominators of qs: the largest power of two plus the
+    bits of the distinct odd parts."""
+    two, odd = 0, set()
+    for q in qs:
+        d = int(q.q)
+        e = (d & -d).bit_length() - 1
+        two = max(two, e)
+        odd.add(d >> e)
+    return two + sum(o.bit_length() for o in odd)
 
 
 def farkas_holds(entries, n: int) -> bool:
@@ -149,6 +166,16 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
                     nxt = _lists(J * Ps[k], J * cs[k] + m.hvec)
                 a, b = box_rows(nxt if t == k + 1 else rows[t], i % n, box[0], box[1])[0 if i < 2 * n else 1]
             entries.append((a, b, q_parse(y)))
+        # y^T A and y^T b clear denominators: each of the m entries is scaled to the lcm of the multipliers'
+        # denominators (n + 1 products) and to that of the box values'. Neither is bounded by the model's sizes
+        # (the certificate chooses them, up to MAX_DIGITS digits each; a box value is written once but used
+        # by every box row), and distinct large denominators make the check quadratic in m: 1200 multipliers
+        # of distinct 4000-digit denominators took ~150 s, 16k one-digit box rows of a box with 4000-digit
+        # entries ~30 s, both well within the budget before. Charge the bits beyond FREE_BITS first
+        # (calibrated on such inputs: the whole budget in <= ~10 s).
+        used = [box[1 if e[1] < 2 * n else 0][e[1] % n] for e in cert if n <= e[1] < 3 * n]   # hi, then lo
+        excess = (n + 1) * max(0, lcm_bits(y for _, _, y in entries) - FREE_BITS) + max(0, lcm_bits(used) - FREE_BITS)
+        _spend(budget, 4 * len(entries) * excess)
         if not farkas_holds(entries, n):
             raise Failure(f"{where}: the Farkas certificate does not prove the node empty (y > 0, sum y a = 0, "
                           f"sum y b < 0)")
