@@ -2,6 +2,7 @@
 certify.cli.main, in a scratch folder holding the repository's proofs/ and examples/), and exits
 with a verdict, not an error. The long ones (audits, smooth parameter covers) run with -m slow."""
 
+import importlib.util
 import os
 import re
 import shlex
@@ -28,13 +29,8 @@ def _commands() -> list[str]:
 
 def _without_dask(cmd: str) -> bool:
     """CMD asks for a dask scheduler and dask.distributed (the [dask] extra) is not installed."""
-    if "--scheduler" not in cmd:
-        return False
-    try:
-        import dask.distributed  # noqa: F401
-    except ImportError:
-        return True
-    return False
+    return "--scheduler" in cmd and (importlib.util.find_spec("dask") is None
+                                     or importlib.util.find_spec("dask.distributed") is None)
 
 
 def _case(cmd: str):
