@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from certify.maps.polymap import parse_polymap_spec
 from certify.verify import verify
 
@@ -88,6 +90,7 @@ def test_attack_henon_given_decimal_fraction_crashes_verify():
 
 # ============================================================================ PLRNN search trees (plrnn_tree.py)
 
+@pytest.mark.slow  # ~5 s; the walk budget is also charged in tests/test_attacks_plrnn_box.py
 def test_attack_plrnn_search_tree_walk_hang(tmp_path):
     """Hang: a search_plrnn fact for a 64-dimensional PLRNN, p = 6, with shape '1' * 2^22 (4 MB, within MAX_TREE_NODES) re-walks about 2 million leaves, each a 64 x 64 exact product and solve (3.2 ms per node: about 3.7 h)."""
     n, p = 64, 6

@@ -12,7 +12,7 @@ import pytest
 from certify.cli import main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SLOW = ("audit", "report", "chaos-onset", "--spectrum", "tanh(3*x) - g*tanh", "--flow", "robustness", "chaos \"henon", "chaos examples/")
+SLOW = ("audit", "report", "chaos-onset", "phase \"skew", "--spectrum", "tanh(3*x) - g*tanh", "--flow", "robustness", "chaos \"henon", "chaos examples/")
 
 
 def _commands() -> list[str]:
