@@ -163,11 +163,11 @@ def _henon_net(steps=2500):
 def test_net_sets_are_disjoint_for_the_kernel():
     """The finder's net of h-sets on the Hénon attractor is pairwise disjoint by the kernel's exact test."""
     from certify.checker import hsets as H
-    from certify.horseshoes import _hset_dict
+    from certify.horseshoes import _plane_hset
     F, X, U, S = _henon_net()
     idx, a, b = F.net_sets(X, U, S, 0.004, 0.004)
     assert len(idx) > 100 and (a >= 0.004).all()
-    sets = [H.parse_hset(_hset_dict(X[v], U[v], S[v], a[t], b[t]), 2) for t, v in enumerate(idx)]
+    sets = [H.parse_hset(_plane_hset(X[v], U[v], S[v], a[t], b[t]), 2) for t, v in enumerate(idx)]
     assert H.disjoint(sets) is None
 
 

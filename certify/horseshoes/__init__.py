@@ -19,7 +19,6 @@ __all__ = ["horseshoe_certificate", "DEFAULT_PERIOD", "METHODS", "CHECK_BOXES"]
 
 DEFAULT_PERIOD = 10
 METHODS = ("net", "orbits")  # h-sets on the attractor net (then periodic orbits if it finds none); periodic orbits only
-_SCALE = 1 << 40
 # (k, A, B, eps): coverings under f^k; caps on the unstable and stable half-sizes and the margin tried by
 # the size LP, best first (for the Henon map a = 1.4, b = 0.3 with periods up to 10 the floats predict
 # log rho / k ~ 0.198, 0.184, 0.141)
@@ -54,21 +53,6 @@ def _iterate(f, Df, k):
     return fk, Dfk
 
 
-def _q(x: float):
-    from flint import fmpq
-    return fmpq(int(round(x * _SCALE)), _SCALE)
-
-
-def _qs(x: float) -> str:
-    from certify.certificates import q_str
-    return q_str(_q(x))
-
-
-def _hset_dict(z, u, s, a, b) -> dict:
-    return {"c": [_qs(z[0]), _qs(z[1])],
-            "M": [[_qs(a * u[0]), _qs(b * s[0])], [_qs(a * u[1]), _qs(b * s[1])]]}
-
-
 def _lower_bound(rho_lower, k):
     """The largest multiple of 10^-6 that is below log(rho_lower) / k (checked in balls)."""
     from flint import arb, ctx, fmpq
@@ -88,6 +72,7 @@ def _entropy_field(m, edges, k):
 
     from certify.certificates import q_str
     from certify.horseshoes.finder import perron_weights
+    from certify.horseshoes.nd import _q
 
     v = perron_weights(m, edges)
     av = [0] * m
@@ -216,7 +201,7 @@ def _net_graph(spec, f, Df, k, alpha, beta, steps, margin):
     E = [e for e in degree if e[0] in keep and e[1] in keep]
     if not E:
         return None
-    dicts = {v: _hset_dict(X[v], U[v], S[v], a[v], b[v]) for v in nodes}
+    dicts = {v: _plane_hset(X[v], U[v], S[v], a[v], b[v]) for v in nodes}
     sets = {v: H.parse_hset(dicts[v], 2) for v in nodes}
     while True:  # the finder keeps the sets apart with a margin; the kernel decides
         order = sorted(sets)
@@ -252,31 +237,25 @@ def _net_graph(spec, f, Df, k, alpha, beta, steps, margin):
     return (math.log(rho) / k, [dicts[v] for v in sorted(nodes)], covs, [(i, j) for i, j, _, _ in covs], k)
 
 
+def _plane_hset(z, u, s, a, b) -> dict:
+    """The h-set c = z, M = [a u, b s] as certificate text (certify.horseshoes.nd._hset_dict, n = 2)."""
+    import numpy as np
+
+    from certify.horseshoes.nd import _hset_dict
+    return _hset_dict(z, np.column_stack((u, s)), np.array((a, b)))
+
+
 def _certified(spec, pts, sizes, nodes, kept, k):
     """(log rho / k, sets, coverings, edges, k) of the strongly connected graph of largest spectral radius whose
-    coverings the kernel verifies among the component's h-sets (overlapping ones dropped), or None."""
-    from certify.horseshoes import finder as F
+    coverings the kernel verifies among the component's h-sets (overlapping ones dropped), or None: the n-dimensional
+    search (certify.horseshoes.nd._certified) with one unstable direction and degrees +-1."""
+    import numpy as np
 
-    nodes = list(nodes)
-    while True:
-        dicts = [_hset_dict(pts[v][0], pts[v][1], pts[v][2], *sizes[v]) for v in nodes]
-        sets = [H.parse_hset(d, 2) for d in dicts]
-        pair = H.disjoint(sets)
-        if pair is None:
-            break
-        nodes.pop(pair[1])
-    index = {v: t for t, v in enumerate(nodes)}
-    covs = []
-    for i, j in ((index[i], index[j]) for i, j in kept if i in index and j in index):
-        for grid in (1, 2, 4):
-            hit = next(((i, j, d, grid) for d in (1, -1)
-                        if H.covers(spec.kernel, sets[i], sets[j], d, grid, k) is None), None)
-            if hit:
-                covs.append(hit)
-                break
-    sub, rho = F.best_component(len(nodes), [(i, j) for i, j, _, _ in covs])
-    if rho <= 1 + 1e-9:
+    from certify.horseshoes import nd
+
+    planar = [(z, np.column_stack((u, s))) for z, u, s in pts]
+    graph = nd._certified(spec.kernel, planar, np.asarray(sizes, float), nodes, kept, k, (1, 2, 4), 1)
+    if graph is None:
         return None
-    keep = {v: t for t, v in enumerate(sorted(sub))}
-    covs = [(keep[i], keep[j], d, k) for i, j, d, k in covs if i in keep and j in keep]
-    return math.log(rho) / k, [dicts[v] for v in sorted(sub)], covs, [(i, j) for i, j, _, _ in covs], k
+    bound, dicts, covs, edges = graph
+    return bound, dicts, [(i, j, d[1], g) for i, j, d, g in covs], edges, k
