@@ -258,13 +258,15 @@ class _Walk:
     def __init__(self, model, N1, N2, k, degree, u, max_splits, max_lps):
         self.m, self.n, self.k, self.u = model, model.n, k, u
         self.c1, self.M1 = _hset(N1)
-        self.c2, M2 = _hset(N2)
-        if M2.det() == 0:
-            raise ValueError("N2's matrix M is singular")
-        self.M2inv = M2.inv()
-        self.signs = [degree] if u == 1 and not isinstance(degree, (list, tuple)) else list(degree)
-        if len(self.signs) != u or any(w not in (1, -1) for w in self.signs):
-            raise ValueError(f"degree is +-1 (u = 1) or a list of {u} signs")
+        self.M2inv = None
+        if N2 is not None:
+            self.c2, M2 = _hset(N2)
+            if M2.det() == 0:
+                raise ValueError("N2's matrix M is singular")
+            self.M2inv = M2.inv()
+            self.signs = [degree] if u == 1 and not isinstance(degree, (list, tuple)) else list(degree)
+            if len(self.signs) != u or any(w not in (1, -1) for w in self.signs):
+                raise ValueError(f"degree is +-1 (u = 1) or a list of {u} signs")
         self.max_splits = max_splits
         self.lp = _LPs(self.n, max_lps)
         self.out = []
@@ -400,7 +402,8 @@ class _Walk:
                     self.dropped += 1
                     continue
                 self.leaves += 1
-                self._leaf(P, d, C, self.leaves - 1)
+                if self.M2inv is not None:
+                    self._leaf(P, d, C, self.leaves - 1)
         except _Stop as why:
             return self._result(None, str(why))
         return self._result(self.out, None)
@@ -415,7 +418,9 @@ def pieces_stream(model, N1, N2, k: int, degree, u: int = 1, max_splits: int = M
     """The entries proving the covering N1 => N2 under f^k (degree +-1, or a list of u signs) for the PLRNN `model`
     (certify.checker.plrnn.Model, or a certify.maps.plrnn.PLRNN), in the order of the kernel's canonical traversal;
     N1, N2 as (c, M) with exact entries (exact_hset rationalises floats). `entries` is None when the covering is not
-    proved (`reason`: a leaf bound that fails or that the floats cannot certify, or a work cap)."""
+    proved (`reason`: a leaf bound that fails or that the floats cannot certify, or a work cap).
+    With N2 None only the pieces are traversed (no leaf bounds, degree unused): the sign part of the stream, which
+    splits N1 into the affine pieces of f^k (for finders and tests; not a covering)."""
     model = getattr(model, "model", model)
     if not 1 <= u <= model.n:
         raise ValueError(f"u is between 1 and n = {model.n}")
