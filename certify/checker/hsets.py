@@ -51,7 +51,8 @@ separating face: the sets are convex). Then:
     sets), pi f = sigma pi, and onto (every infinite path is followed: nested non-empty compact sets
     by the first point). So (Sigma_A^+, sigma) is a factor of (Lambda, f), and
     h_top(f) >= h_top(f|Lambda) >= h_top(sigma_A) = log rho(A).
-Coverings may be stated under an iterate g = f^k (the claim's `iterate`, k <= 8; f^k is a polynomial map
+Coverings may be stated under an iterate g = f^k (the claim's `iterate`, k <= 8 on grids; for a PLRNN, k <= 256 with
+"pieces" coverings: f^k exactly affine on a split of N1 that the kernel derives, certify.checker.plrnn_pieces; f^k is a polynomial map
 too, evaluated by composing ball evaluations, its Jacobian by the chain rule over the ball iterates); the
 theorems apply to g, and h_top(f) = h_top(f^k) / k (Bowen / Adler-Konheim-McAndrew), so
 h_top(f) >= log rho(A) / k.
@@ -60,7 +61,8 @@ in the certificate), or stated exactly: the minimal polynomial of rho(A) and an 
 verified by exact root counts of the characteristic polynomial (certify.checker.markov).
 
 Imports only flint, certify.certificates, certify.errors and the kernel's modules statement, polymap,
-markov (and polynomials), rnn, rnn_contraction and plrnn (their exact models and activation enclosures).
+markov (and polynomials), rnn, rnn_contraction, plrnn (their exact models and activation enclosures) and
+plrnn_pieces.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ from flint import arb, ctx, fmpq, fmpq_mat, fmpz, fmpz_mat
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker.markov import _located, poly_text
 from certify.checker.plrnn import parse_plrnn
+from certify.checker.plrnn_pieces import MAX_PIECES_ENTRIES, MAX_PIECES_ITERATE, Budget, pieces_covers
 from certify.checker.polymap import PolyMap, parse_polymap, polymap_text
 from certify.checker.rnn import _act, parse_rnn
 from certify.checker.rnn_contraction import _act_interval
@@ -368,6 +371,7 @@ def disjoint(sets: list):
 
 _COVER_KEYS = {"fact", "from", "to", "degree", "grid"}
 _COVER_LINEAR = {"fact", "from", "to", "linear", "grid"}
+_COVER_PIECES = {"fact", "from", "to", "degree", "pieces"}
 _ENTROPY_CW = {"weights", "rho_lower", "lower"}
 _ENTROPY_EXACT = {"minpoly", "rho", "lower"}
 
@@ -425,7 +429,7 @@ def horseshoe(prog, cert: dict) -> Statement:
     """
     f = parse_map(cert["map"]["canonical"])
     n = f.n
-    steps = whole(cert["claim"]["iterate"], "the claim's iterate k", 1, MAX_ITERATE)
+    steps = whole(cert["claim"]["iterate"], "the claim's iterate k", 1, MAX_PIECES_ITERATE)
     if n < 2:
         raise Failure("h-sets with one unstable direction are for maps of R^n, n >= 2")
     if cert["verdict"] == "undecided":
@@ -443,6 +447,33 @@ def horseshoe(prog, cert: dict) -> Statement:
     m = len(head["sets"])
     if not 1 <= m <= MAX_HSETS:
         raise Failure(f"between 1 and {MAX_HSETS} h-sets")
+    covs = ev[1:]
+    boxes, entries = 0, 0
+    for t, fact in enumerate(covs, start=1):
+        if not isinstance(fact, dict) or set(fact) not in (_COVER_KEYS, _COVER_LINEAR, _COVER_PIECES) \
+                or fact["fact"] != "covering":
+            raise Failure(f"fact {t} is a covering fact with the keys {sorted(_COVER_KEYS)} (or 'linear' for "
+                          "'degree', or 'pieces' for 'grid' on a PLRNN)")
+        if "pieces" in fact:
+            if not (isinstance(f, NetMap) and f.kind == "plrnn"):
+                raise Failure(f"fact {t}: pieces coverings are for PLRNN maps (f^k piecewise affine)")
+            if not isinstance(fact["pieces"], list):
+                raise Failure(f"fact {t}: pieces is a list of entries")
+            entries += len(fact["pieces"])
+        else:
+            if steps > MAX_ITERATE:
+                raise Failure(f"fact {t}: a covering on a grid of boxes is checked under f^k for k <= {MAX_ITERATE} "
+                              "(longer iterates: pieces coverings of a PLRNN)")
+            k = whole(fact["grid"], "grid", 1, MAX_GRID)
+            boxes += (k ** n + 2 * u * k ** (n - 1)) * steps
+    if entries > MAX_PIECES_ENTRIES:
+        raise Failure(f"the pieces coverings have {entries} entries, beyond the checker's limit {MAX_PIECES_ENTRIES}")
+    if boxes > MAX_BOXES:
+        raise Failure(f"the covering checks need {boxes} boxes, beyond the checker's limit {MAX_BOXES}")
+    work = boxes * cover_work(f, ctx.prec)
+    if work > MAX_COVER_WORK:
+        raise Failure(f"the covering checks need about {work} ball operations ({boxes} boxes of this map at "
+                      f"{ctx.prec} bits), beyond the checker's limit {MAX_COVER_WORK}")
     sets, work = [], 0
     for d in head["sets"]:
         c, M = _read_hset(d, n)
@@ -452,21 +483,7 @@ def horseshoe(prog, cert: dict) -> Statement:
                           f"(sum of n^3 w^1.5 + n^2 w^2 over the sets, w = n L / 64 with L the bits of a matrix's "
                           f"entries, above {MAX_INVERSE_WORK})")
         sets.append(HSet(c, M))
-    covs = ev[1:]
-    boxes = 0
-    for t, fact in enumerate(covs, start=1):
-        if not isinstance(fact, dict) or set(fact) not in (_COVER_KEYS, _COVER_LINEAR) or fact["fact"] != "covering":
-            raise Failure(f"fact {t} is a covering fact with the keys {sorted(_COVER_KEYS)} (or 'linear' for "
-                          "'degree')")
-        k = whole(fact["grid"], "grid", 1, MAX_GRID)
-        boxes += (k ** n + 2 * u * k ** (n - 1)) * steps
-    if boxes > MAX_BOXES:
-        raise Failure(f"the covering checks need {boxes} boxes, beyond the checker's limit {MAX_BOXES}")
-    work = boxes * cover_work(f, ctx.prec)
-    if work > MAX_COVER_WORK:
-        raise Failure(f"the covering checks need about {work} ball operations ({boxes} boxes of this map at "
-                      f"{ctx.prec} bits), beyond the checker's limit {MAX_COVER_WORK}")
-    edges, linear = set(), False
+    edges, linear, pieces, budget = set(), False, 0, Budget()
     for t, fact in enumerate(covs, start=1):
         i, j = whole(fact["from"], "from", 0, m - 1), whole(fact["to"], "to", 0, m - 1)
         deg, lin = fact.get("degree"), fact.get("linear")
@@ -482,18 +499,28 @@ def horseshoe(prog, cert: dict) -> Statement:
             raise Failure(f"fact {t}: degree is a list of {u} signs 1 or -1 (one per unstable direction)")
         if (i, j) in edges:
             raise Failure(f"fact {t}: the covering {i} => {j} is listed twice")
-        why = covers(f, sets[i], sets[j], deg, fact["grid"], steps, u, lin)
-        if why is not None:
-            raise Failure(f"fact {t} (covering {i} => {j}): {why}")
+        if "pieces" in fact:
+            signs = [deg] if u == 1 else list(deg)
+            pieces += pieces_covers(f.model, sets[i], sets[j], steps, signs, u, fact["pieces"],
+                                    f"fact {t} (covering {i} => {j})", budget)
+        else:
+            why = covers(f, sets[i], sets[j], deg, fact["grid"], steps, u, lin)
+            if why is not None:
+                raise Failure(f"fact {t} (covering {i} => {j}): {why}")
         edges.add((i, j))
     pair = disjoint(sets)
     if pair is not None:
         raise Failure(f"h-sets {pair[0]} and {pair[1]} are not shown disjoint")
     how, lower = _entropy(cert, edges, m, steps)
     g = "f" if steps == 1 else f"g = f^{steps}"
-    lip = "" if isinstance(f, PolyMap) else \
+    grid = any("grid" in fact for fact in covs)
+    lip = "" if isinstance(f, PolyMap) or not grid else \
         ("; images enclosed by the mean-value inclusion for Lipschitz maps: every slope of the activation lies in the "
          "hull of its derivative, [0, 1] across a kink (Clarke's generalised derivative)")
+    if pieces:
+        lip += (f"; {'for the pieces coverings: ' if grid else ''}f^{steps} exactly affine on each of {pieces} "
+                "polytope pieces covering the source h-sets (relu signs fixed on each, the formulas agreeing on the "
+                "kinks), signs and inequalities by exact box bounds and weak LP duality")
     dirs = "one unstable direction" if u == 1 else f"{u} unstable directions" + (", no stable one" if u == n else "")
     text = (f"{map_text(f)} has {m} pairwise disjoint h-sets in R^{n} ({dirs}) with {len(edges)} covering relations N_i => N_j under {g} (Zgliczynski-Gidea 2004; f "
             f"continuous{lip}; in N_j's coordinates the image of N_i has its stable coordinates in (-1, 1) and its "
