@@ -56,6 +56,24 @@ def inverse(M) -> list:
     return [row[n:] for row in R]
 
 
+def det(M) -> Fraction:
+    """det M by Gaussian elimination over the rationals."""
+    R = [list(r) for r in M]
+    n, out = len(R), Fraction(1)
+    for col in range(n):
+        piv = next((r for r in range(col, n) if R[r][col] != 0), None)
+        if piv is None:
+            return Fraction(0)
+        if piv != col:
+            R[col], R[piv] = R[piv], R[col]
+            out = -out
+        out *= R[col][col]
+        for r in range(col + 1, n):
+            f = R[r][col] / R[col][col]
+            R[r] = [x - f * y for x, y in zip(R[r], R[col])]
+    return out
+
+
 def matvec(M, v) -> list:
     return [sum(a * b for a, b in zip(row, v)) for row in M]
 

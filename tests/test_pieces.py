@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from certify.checker import check
 from certify.horseshoes.pieces import pieces_certificate, pieces_stream
 from certify.maps.plrnn import plrnn_from_mapping
 from tests import pieces_oracle as O
@@ -14,6 +15,23 @@ from tests.strategies import plrnn_models
 
 SMALL = st.one_of(st.just(Fraction(0)), st.integers(-2, 2).map(Fraction),
                   st.tuples(st.integers(-7, 7), st.sampled_from([2, 3, 4, 8])).map(lambda t: Fraction(*t)))
+
+
+def _kernel(model, N1, N2, k, degree, u, entries) -> int:
+    """The kernel's verdict on a stream (certify.checker.plrnn_pieces.pieces_covers): the pieces it followed, or
+    Failure."""
+    from flint import fmpq, fmpq_mat
+
+    from certify.checker.hsets import HSet
+    from certify.checker.plrnn_pieces import pieces_covers
+
+    def hset(c, M):
+        n = len(c)
+        q = [O.F(v) for v in c] + [O.F(v) for r in M for v in r]
+        q = [fmpq(v.numerator, v.denominator) for v in q]
+        return HSet(q[:n], fmpq_mat(n, n, q[n:]))
+    signs = [degree] if u == 1 else list(degree)
+    return pieces_covers(model, hset(*N1), hset(*N2), k, signs, u, entries, "test")
 
 
 def _exact(model):
@@ -99,6 +117,8 @@ def _coverings_hold(model, data, k):
     assume(st_.proved)
     event(f"proved with {st_.leaves} pieces")
     O.replay(A, W, h, c1, M1, c2, M2, k, 1, 1, st_.entries)
+    if O.det(M1) != 0:  # the kernel's h-sets are non-degenerate
+        assert _kernel(model, (c1, M1), (c2, M2), k, 1, 1, st_.entries) == st_.leaves
     Minv = O.inverse(M2)
     rng = random.Random(k)
     for t in _points(n, rng, []):
@@ -175,6 +195,7 @@ def test_tent_pieces_covering_needs_an_empty_face():
     assert (st_.leaves, st_.splits) == (2, 1)
     A, W, h = _exact(net.model)
     O.replay(A, W, h, *N1, *N2, 1, 1, 1, st_.entries)
+    assert _kernel(net.model, N1, N2, 1, 1, 1, st_.entries) == 2
     assert not pieces_stream(net.model, N1, N2, 1, -1).proved  # the opposite degree fails
 
 
@@ -198,6 +219,7 @@ def test_two_unstable_directions():
     assert st_.proved and st_.leaves == 4
     A, W, h = _exact(net.model)
     O.replay(A, W, h, *N1, *N2, 1, [1, 1], 2, st_.entries)
+    assert _kernel(net.model, N1, N2, 1, [1, 1], 2, st_.entries) == 4
 
 
 def test_stream_is_deterministic_and_oracle_rejects_tampering():
@@ -217,8 +239,9 @@ def test_certificate_two_set_tent_horseshoe():
     """Two h-sets either side of the tent's fold, the stable coordinate folded by relu too: four pieces coverings
     (each one split) give a certificate with h_top >= log 2 claimed, iterate 1."""
     net = plrnn_from_mapping(TENT, "tent")
-    cert = pieces_certificate(net, 1, SETS, [(0, 0, 1), (0, 1, 1), (1, 0, -1), (1, 1, -1)], self_check=False)
+    cert = pieces_certificate(net, 1, SETS, [(0, 0, 1), (0, 1, 1), (1, 0, -1), (1, 1, -1)])
     assert cert["verdict"] == "proved" and cert["claim"] == {"kind": "horseshoe", "iterate": 1}
+    assert check(cert).ok
     covs = cert["evidence"][1:]
     assert [(c["from"], c["to"], c["degree"]) for c in covs] == [(0, 0, 1), (0, 1, 1), (1, 0, -1), (1, 1, -1)]
     assert all(c["pieces"][0] == ["split"] for c in covs) and all("grid" not in c for c in covs)
@@ -262,7 +285,7 @@ LORENZ_EDGES = [(0, 0, 1), (0, 1, 1), (1, 0, -1), (1, 1, -1)]
 def test_lorenz_f80_four_pieces_coverings():
     """The Lorenz PLRNN's research candidate: N0 => N0, N0 => N1 (degree +1), N1 => N0, N1 => N1 (degree -1) under
     f^80 are all proved (f^80 has 4 affine pieces on N0 and 6 on N1), and the independent Fraction replay accepts
-    every stream."""
+    every stream, as does the kernel's pieces_covers."""
     from certify.horseshoes.pieces import exact_hset
 
     net, k, sets = _lorenz_candidate()
@@ -277,14 +300,17 @@ def test_lorenz_f80_four_pieces_coverings():
         M1 = [[M1[r, s] for s in range(net.n)] for r in range(net.n)]
         M2 = [[M2[r, s] for s in range(net.n)] for r in range(net.n)]
         assert len(O.replay(A, W, h, c1, M1, c2, M2, k, w, 1, st_.entries)) == st_.leaves
+        assert _kernel(net.model, (c1, M1), (c2, M2), k, w, 1, st_.entries) == st_.leaves
 
 
 @pytest.mark.slow
 def test_lorenz_f80_certificate():
-    """pieces_certificate on the candidate: a proved horseshoe certificate under f^80 with the four coverings and
-    h_top >= log 2 / 80 > 0.00866 per step claimed."""
+    """pieces_certificate on the candidate: a horseshoe certificate under f^80 with the four coverings and
+    h_top >= log 2 / 80 > 0.00866 per step, which the kernel (certify.checker.check) accepts."""
     net, k, sets = _lorenz_candidate()
-    cert = pieces_certificate(net, k, sets, LORENZ_EDGES, self_check=False)
+    cert = pieces_certificate(net, k, sets, LORENZ_EDGES)  # self-checked by the kernel
     assert cert["verdict"] == "proved" and cert["claim"]["iterate"] == 80
+    res = check(cert)
+    assert res.ok and "f^80 exactly affine on each of 20 polytope pieces" in res.statement
     assert len(cert["evidence"]) == 5
     assert Fraction(cert["entropy"]["lower"]) > Fraction(866, 100000)
