@@ -33,6 +33,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat
 
 from certify.certificates import q_str
+from certify.checker.plrnn_pieces import MAX_PIECE_CONSTRAINTS, MAX_PIECES_ENTRIES
 
 __all__ = ["PiecesStream", "pieces_stream", "pieces_certificate", "exact_hset", "MAX_SPLITS", "MAX_LPS"]
 
@@ -383,6 +384,9 @@ class _Walk:
                                 self.splits += 1
                                 if self.splits > self.max_splits:
                                     raise _Stop(f"the traversal needs more than {self.max_splits} splits (max_splits)")
+                                if len(C) >= MAX_PIECE_CONSTRAINTS:
+                                    raise _Stop(f"a piece needs more than {MAX_PIECE_CONSTRAINTS} constraints (the "
+                                                "kernel's limit)")
                                 self._emit("split")
                                 stack.append((P, d, C + (self._con(row, -dj),), s, j + 1, q + (0,)))
                                 C = C + (self._con([-x for x in row], dj),)
@@ -468,6 +472,10 @@ def pieces_certificate(net, k: int, sets, edges, u: int = 1, precision: int = 64
         return {**base, "verdict": "undecided", "evidence": [],
                 "reason": f"h-sets {sorted(nodes)[pair[0]]} and {sorted(nodes)[pair[1]]} are not shown disjoint"}
     covs = [(keep[i], keep[j], w, e) for i, j, w, e in proved if i in keep and j in keep]
+    total = sum(len(e) for _, _, _, e in covs)
+    if total > MAX_PIECES_ENTRIES:
+        return {**base, "verdict": "undecided", "evidence": [],
+                "reason": f"the proved coverings have {total} entries, beyond the kernel's limit {MAX_PIECES_ENTRIES}"}
     head = {"fact": "hsets", "sets": [dicts[v] for v in sorted(nodes)], **({"unstable": u} if u > 1 else {})}
     cert = {**base, "claim": {"kind": "horseshoe", "iterate": k}, "verdict": "proved",
             "evidence": [head] + [{"fact": "covering", "from": i, "to": j, "degree": list(w) if u > 1 else w,
