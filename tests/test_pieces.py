@@ -252,6 +252,15 @@ def test_certificate_two_set_tent_horseshoe():
         O.replay(A, W, h, c1, M1, c2, M2, 1, c["degree"], 1, c["pieces"])
 
 
+def test_certificate_finds_the_degrees():
+    """Edges given without a degree get the one that is proved: +1 out of the increasing branch's set N0, -1 out
+    of N1, the same certificate as with the degrees stated."""
+    net = plrnn_from_mapping(TENT, "tent")
+    stated = pieces_certificate(net, 1, SETS, [(0, 0, 1), (0, 1, 1), (1, 0, -1), (1, 1, -1)], self_check=False)
+    found = pieces_certificate(net, 1, SETS, [(0, 0, None), (0, 1, None), (1, 0, None), (1, 1, None)], self_check=False)
+    assert found == stated
+
+
 def test_certificate_without_entropy_is_undecided():
     """Edges that are not proved are dropped: with only N0 => N1 proved (the wrong degrees elsewhere) the graph
     has no cycle, so the certificate is undecided with the failures named."""

@@ -27,6 +27,7 @@ certify.horseshoes._entropy_field, and self-checks it with the kernel (certify.v
 from __future__ import annotations
 
 import math
+from itertools import product
 from dataclasses import dataclass
 
 import numpy as np
@@ -437,7 +438,8 @@ def pieces_stream(model, N1, N2, k: int, degree, u: int = 1, max_splits: int = M
 def pieces_certificate(net, k: int, sets, edges, u: int = 1, precision: int = 64, self_check: bool = True,
                        max_splits: int = MAX_SPLITS, max_lps: int = MAX_LPS) -> dict:
     """A horseshoe certificate of pieces coverings under f^k for the PLRNN `net` (certify.maps.plrnn.PLRNN): h-sets
-    `sets` [(c, M)] (exact or float; floats rationalised by exact_hset), candidate edges [(i, j, degree)]; the proved
+    `sets` [(c, M)] (exact or float; floats rationalised by exact_hset), candidate edges [(i, j, degree)] (degree None:
+    each degree is tried, +1 first, and the first proved kept); the proved
     edges of the strongly connected component of largest spectral radius are kept (with their sets). Proved when
     that graph has rho > 1, the sets are disjoint and the kernel accepts the certificate (self_check), else
     undecided naming why (claim iterate 1, as certify.horseshoes.nd's undecided certificates)."""
@@ -455,9 +457,11 @@ def pieces_certificate(net, k: int, sets, edges, u: int = 1, precision: int = 64
              for c, M in exact]
     proved, why = [], []
     for i, j, w in edges:
-        st = pieces_stream(net.model, exact[i], exact[j], k, w, u, max_splits, max_lps)
-        if st.proved:
-            proved.append((i, j, w, st.entries))
+        for deg in ([w] if w is not None else [1, -1] if u == 1 else [list(v) for v in product((1, -1), repeat=u)]):
+            st = pieces_stream(net.model, exact[i], exact[j], k, deg, u, max_splits, max_lps)
+            if st.proved:
+                proved.append((i, j, deg, st.entries))
+                break
         else:
             why.append(f"{i} => {j}: {st.reason}")
     nodes, rho = best_component(len(sets), [(i, j) for i, j, _, _ in proved])
