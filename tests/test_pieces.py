@@ -315,11 +315,18 @@ def test_lorenz_f80_four_pieces_coverings():
 @pytest.mark.slow
 def test_lorenz_f80_certificate():
     """pieces_certificate on the candidate: a horseshoe certificate under f^80 with the four coverings and
-    h_top >= log 2 / 80 > 0.00866 per step, which the kernel (certify.checker.check) accepts."""
+    h_top >= log 2 / 80 > 0.00866 per step, which the kernel (certify.checker.check) accepts, and rejects naming the
+    covering once a 'bound' entry's multipliers are zeroed."""
     net, k, sets = _lorenz_candidate()
     cert = pieces_certificate(net, k, sets, LORENZ_EDGES)  # self-checked by the kernel
     assert cert["verdict"] == "proved" and cert["claim"]["iterate"] == 80
     res = check(cert)
     assert res.ok and "f^80 exactly affine on each of 20 polytope pieces" in res.statement
+    import copy
+    bad = copy.deepcopy(cert)
+    t, e = next((t, e) for t, fact in enumerate(bad["evidence"][1:], start=1) for e in fact["pieces"] if e[0] == "bound")
+    e[1] = ["0"] * len(e[1])
+    res = check(bad)
+    assert not res.ok and f"fact {t}" in res.message
     assert len(cert["evidence"]) == 5
     assert Fraction(cert["entropy"]["lower"]) > Fraction(866, 100000)

@@ -27,6 +27,7 @@ certify.horseshoes._entropy_field, and self-checks it with the kernel (certify.v
 from __future__ import annotations
 
 import math
+import numbers
 from itertools import product
 from dataclasses import dataclass
 
@@ -73,7 +74,7 @@ def _fq(v) -> fmpq:
     """An exact number (fmpq, int, Fraction, rational string) as fmpq; floats are refused (use exact_hset)."""
     if isinstance(v, fmpq):
         return v
-    if isinstance(v, float) or type(v).__module__ == "numpy":
+    if isinstance(v, float) or (type(v).__module__ == "numpy" and not isinstance(v, numbers.Integral)):
         raise TypeError("pieces_stream takes exact numbers; rationalise floats first (exact_hset)")
     if isinstance(v, str):
         from certify.certificates import q_parse
@@ -98,7 +99,8 @@ def exact_hset(c, M) -> tuple:
     from certify.horseshoes.nd import _q
 
     def one(v):
-        return _q(float(v)) if isinstance(v, float) or type(v).__module__ == "numpy" else _fq(v)
+        return _q(float(v)) if isinstance(v, float) or (type(v).__module__ == "numpy" and
+                                                        not isinstance(v, numbers.Integral)) else _fq(v)
     n = len(c)
     rows = [list(r) for r in M]
     return [one(v) for v in c], fmpq_mat(n, n, [one(v) for r in rows for v in r])
