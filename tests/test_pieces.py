@@ -261,6 +261,17 @@ def test_certificate_finds_the_degrees():
     assert found == stated
 
 
+def test_certificate_drops_overlapping_sets():
+    """A third h-set overlapping N0 is dropped before any covering out of or into it is tried, the other two keep
+    their four coverings (sets renumbered 0, 1), and the kernel accepts the result."""
+    net = plrnn_from_mapping(TENT, "tent")
+    extra = ([Fraction(-3, 10), 0], [[Fraction(1, 4), 0], [0, 1]])
+    edges = [(0, 0, 1), (0, 2, 1), (2, 0, -1), (2, 2, -1), (1, 1, 1), (1, 0, 1)]
+    cert = pieces_certificate(net, 1, [SETS[0], extra, SETS[1]], edges)
+    assert cert["verdict"] == "proved" and len(cert["evidence"][0]["sets"]) == 2 and check(cert).ok
+    assert [(c["from"], c["to"]) for c in cert["evidence"][1:]] == [(0, 0), (0, 1), (1, 0), (1, 1)]
+
+
 def test_certificate_without_entropy_is_undecided():
     """Edges that are not proved are dropped: with only N0 => N1 proved (the wrong degrees elsewhere) the graph
     has no cycle, so the certificate is undecided with the failures named."""

@@ -442,8 +442,10 @@ def pieces_certificate(net, k: int, sets, edges, u: int = 1, precision: int = 64
     """A horseshoe certificate of pieces coverings under f^k for the PLRNN `net` (certify.maps.plrnn.PLRNN): h-sets
     `sets` [(c, M)] (exact or float; floats rationalised by exact_hset), candidate edges [(i, j, degree)] (degree None:
     each degree is tried, +1 first, and the first proved kept); the proved
-    edges of the strongly connected component of largest spectral radius are kept (with their sets). Proved when
-    that graph has rho > 1, the sets are disjoint and the kernel accepts the certificate (self_check), else
+    edges of the strongly connected component of largest spectral radius are kept (with their sets); of two sets the
+    kernel does not show disjoint the later is dropped first (as certify.horseshoes.nd does), and so is a set whose
+    rationalised matrix is singular. Proved when that graph has rho > 1 and the kernel accepts the certificate
+    (self_check), else
     undecided naming why (claim iterate 1, as certify.horseshoes.nd's undecided certificates)."""
     from certify.certificates import SCHEMA
     from certify.checker import hsets as H
@@ -457,26 +459,37 @@ def pieces_certificate(net, k: int, sets, edges, u: int = 1, precision: int = 64
     exact = [exact_hset(c, M) for c, M in sets]
     dicts = [{"c": [q_str(v) for v in c], "M": [[q_str(M[i, j]) for j in range(len(c))] for i in range(len(c))]}
              for c, M in exact]
-    proved, why = [], []
+    from certify.checker.statement import Failure
+
+    alive, why = [], []
+    for v, d in enumerate(dicts):
+        try:
+            hs = H.parse_hset(d, net.n)
+        except Failure:
+            why.append(f"h-set {v}: its rationalised matrix is singular")
+            continue
+        alive.append((v, hs))
+    while (pair := H.disjoint([hs for _, hs in alive])) is not None:  # drop one of each overlapping pair (as nd)
+        why.append(f"h-set {alive[pair[1]][0]} dropped: not shown disjoint from h-set {alive[pair[0]][0]}")
+        alive.pop(pair[1])
+    live = {v for v, _ in alive}
+    proved = []
     for i, j, w in edges:
+        if i not in live or j not in live:
+            continue
         for deg in ([w] if w is not None else [1, -1] if u == 1 else [list(v) for v in product((1, -1), repeat=u)]):
             st = pieces_stream(net.model, exact[i], exact[j], k, deg, u, max_splits, max_lps)
             if st.proved:
                 proved.append((i, j, deg, st.entries))
                 break
         else:
-            why.append(f"{i} => {j}: {st.reason}")
+            why.append(f"{i} => {j} not proved: {st.reason}")
     nodes, rho = best_component(len(sets), [(i, j) for i, j, _, _ in proved])
     if rho <= 1 + 1e-9:
         return {**base, "verdict": "undecided", "evidence": [],
                 "reason": f"the proved pieces coverings ({len(proved)} of {len(edges)}) form no graph of positive "
-                          "entropy" + (f" (not proved: {'; '.join(why[:3])})" if why else "")}
+                          "entropy" + (f" ({'; '.join(why[:3])})" if why else "")}
     keep = {v: t for t, v in enumerate(sorted(nodes))}
-    hs = [H.parse_hset(dicts[v], net.n) for v in sorted(nodes)]
-    pair = H.disjoint(hs)
-    if pair is not None:
-        return {**base, "verdict": "undecided", "evidence": [],
-                "reason": f"h-sets {sorted(nodes)[pair[0]]} and {sorted(nodes)[pair[1]]} are not shown disjoint"}
     covs = [(keep[i], keep[j], w, e) for i, j, w, e in proved if i in keep and j in keep]
     total = sum(len(e) for _, _, _, e in covs)
     if total > MAX_PIECES_ENTRIES:
