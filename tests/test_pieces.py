@@ -201,13 +201,15 @@ def test_tent_pieces_covering_needs_an_empty_face():
 
 def test_unproved_covering_and_work_caps_give_reasons():
     """A stable coordinate leaving N2 makes the covering unproved with the coordinate named; a split beyond
-    max_splits stops the traversal naming the cap."""
+    max_splits, or exact products beyond max_work word operations, stop the traversal naming the cap."""
     net = plrnn_from_mapping({"kind": "plrnn", "A": ["4", "3"], "W": [["-6", "0"], ["0", "0"]], "h": ["0", "0"]}, "t")
     N1, N2 = ([0, 2], [[1, 0], [0, 1]]), ([-3, 1], [[Fraction(1, 2), 0], [0, 1]])
     st_ = pieces_stream(net.model, N1, N2, 1, 1)
     assert st_.entries is None and "g_1 < 1" in st_.reason
     st_ = pieces_stream(net.model, N1, N2, 1, 1, max_splits=0)
     assert st_.entries is None and "max_splits" in st_.reason
+    st_ = pieces_stream(net.model, N1, N2, 3, 1, max_work=10)
+    assert st_.entries is None and "max_work" in st_.reason
 
 
 def test_two_unstable_directions():

@@ -17,7 +17,8 @@ Floats only find multipliers. Each multiplier vector comes from a float LP (scip
 on the LP's active set when rounding loses a bound that is tight) and is emitted only after the bound it proves has
 been re-checked exactly (fmpq) with the contract's formula; every box bound, every P, d, G, gamma is exact. A bound the
 floats cannot supply becomes a split (signs) or an unproved covering (leaves), never a wrong entry. The same input
-gives the same stream; the work is capped by counts of splits and LPs (`max_splits`, `max_lps`), never by time.
+gives the same stream; the work is capped by counts of splits, LPs and word operations of the exact products
+(`max_splits`, `max_lps`, `max_work`), never by time.
 
 `pieces_certificate` turns h-sets and candidate edges into a horseshoe certificate of pieces coverings (claim iterate
 k), keeping the proved edges of the best strongly connected component, with the entropy field of
@@ -35,7 +36,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat
 
 from certify.certificates import q_str
-from certify.checker.plrnn_pieces import MAX_PIECE_CONSTRAINTS, MAX_PIECES_ENTRIES
+from certify.checker.plrnn_pieces import MAX_PIECE_CONSTRAINTS, MAX_PIECES_ENTRIES, MAX_PIECES_WORK
 
 __all__ = ["PiecesStream", "pieces_stream", "pieces_certificate", "exact_hset", "MAX_SPLITS", "MAX_LPS"]
 
@@ -260,8 +261,12 @@ def _repair(c, C, box, y, x, scale):
 # ----------------------------------------------------------------------------- the traversal
 
 class _Walk:
-    def __init__(self, model, N1, N2, k, degree, u, max_splits, max_lps):
+    def __init__(self, model, N1, N2, k, degree, u, max_splits, max_lps, max_work):
         self.m, self.n, self.k, self.u = model, model.n, k, u
+        self.max_work, self.work = max_work, 0
+        n = model.n
+        self.Jbits = max([x.height_bits() for q in ((1,) * n, (0,) * n) for x in model.jacobian(q).entries()]
+                         + [x.height_bits() for x in model.h] + [1])
         self.c1, self.M1 = _hset(N1)
         self.M2inv = None
         if N2 is not None:
@@ -321,6 +326,15 @@ class _Walk:
             elif lam is not None:
                 return (tag, lam)
         return ("split",)
+
+    def _charge(self, P, d):
+        """Count the next step's exact product as the kernel does (word operations of [P d; 0 1] times the step's
+        matrix, by the entries' bits) and stop past max_work."""
+        bits = max(max(x.height_bits() for x in P.entries()), max(x.height_bits() for x in d.entries()))
+        n1 = self.n + 1
+        self.work += n1 ** 3 * ((bits + self.Jbits) // 64 + 1) ** 2 // 2 + n1 ** 2 * (bits // 64 + 1)
+        if self.work > self.max_work:
+            raise _Stop(f"the exact products along f^k need more than {self.max_work} word operations (max_work)")
 
     def _emit(self, tag, lam=None):
         self.out.append([tag] if lam is None else [tag, [q_str(x) for x in lam]])
@@ -406,6 +420,7 @@ class _Walk:
                         j += 1
                     if dropped:
                         break
+                    self._charge(P, d)
                     J = self.m.jacobian(q)
                     P, d = J * P, J * d + self.m.hvec
                     s, j, q = s + 1, 0, ()
@@ -425,17 +440,19 @@ class _Walk:
 
 
 def pieces_stream(model, N1, N2, k: int, degree, u: int = 1, max_splits: int = MAX_SPLITS,
-                  max_lps: int = MAX_LPS) -> PiecesStream:
+                  max_lps: int = MAX_LPS, max_work: int = MAX_PIECES_WORK) -> PiecesStream:
     """The entries proving the covering N1 => N2 under f^k (degree +-1, or a list of u signs) for the PLRNN `model`
     (certify.checker.plrnn.Model, or a certify.maps.plrnn.PLRNN), in the order of the kernel's canonical traversal;
     N1, N2 as (c, M) with exact entries (exact_hset rationalises floats). `entries` is None when the covering is not
-    proved (`reason`: a leaf bound that fails or that the floats cannot certify, or a work cap).
+    proved (`reason`: a leaf bound that fails or that the floats cannot certify, or a work cap: splits, LPs, and the
+    word operations of the exact products counted as the kernel counts them, max_work, by default the kernel's limit
+    for a whole certificate).
     With N2 None only the pieces are traversed (no leaf bounds, degree unused): the sign part of the stream, which
     splits N1 into the affine pieces of f^k (for finders and tests; not a covering)."""
     model = getattr(model, "model", model)
     if not 1 <= u <= model.n:
         raise ValueError(f"u is between 1 and n = {model.n}")
-    return _Walk(model, N1, N2, k, degree, u, max_splits, max_lps).run()
+    return _Walk(model, N1, N2, k, degree, u, max_splits, max_lps, max_work).run()
 
 
 # ----------------------------------------------------------------------------- certificates
