@@ -263,6 +263,23 @@ def test_certificate_finds_the_degrees():
     assert found == stated
 
 
+def test_certificate_rationalises_float_sets_as_nd():
+    """Float h-sets enter the certificate rationalised exactly as certify.horseshoes.nd writes h-sets (multiples of
+    2^-40, nd._hset_dict), and the certificate is the same as from those rationals given exactly."""
+    import numpy as np
+
+    from certify.certificates import q_parse
+    from certify.horseshoes.nd import _hset_dict
+
+    net = plrnn_from_mapping(TENT, "tent")
+    floats = [([float(v) + 1e-13 for v in c], [[float(v) for v in r] for r in M]) for c, M in SETS]
+    cert = pieces_certificate(net, 1, floats, [(0, 0, 1), (0, 1, 1), (1, 0, -1), (1, 1, -1)], self_check=False)
+    dicts = [_hset_dict(np.array(c), np.array(M), np.ones(2)) for c, M in floats]
+    assert cert["evidence"][0]["sets"] == dicts and dicts[0]["c"][0] != "-7/20"
+    exact = [([q_parse(v) for v in d["c"]], [[q_parse(v) for v in r] for r in d["M"]]) for d in dicts]
+    assert pieces_certificate(net, 1, exact, [(0, 0, 1), (0, 1, 1), (1, 0, -1), (1, 1, -1)], self_check=False) == cert
+
+
 def test_certificate_drops_overlapping_sets():
     """A third h-set overlapping N0 is dropped before any covering out of or into it is tried, the other two keep
     their four coverings (sets renumbered 0, 1), and the kernel accepts the result."""
