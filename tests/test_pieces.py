@@ -112,13 +112,15 @@ def _coverings_hold(model, data, k):
     target = _covering_target(A, W, h, c1, M1, k)
     assume(target is not None)
     c2, M2 = target
-    st_ = pieces_stream(model, (c1, M1), (c2, M2), k, 1)
+    w = data.draw(st.sampled_from([1, -1]))
+    M2 = [[w * r[0]] + r[1:] for r in M2]  # the first column reversed: the degree -1 covering
+    st_ = pieces_stream(model, (c1, M1), (c2, M2), k, w)
     assert st_.proved or st_.reason
     assume(st_.proved)
     event(f"proved with {st_.leaves} pieces")
-    O.replay(A, W, h, c1, M1, c2, M2, k, 1, 1, st_.entries)
+    O.replay(A, W, h, c1, M1, c2, M2, k, w, 1, st_.entries)
     if O.det(M1) != 0:  # the kernel's h-sets are non-degenerate
-        assert _kernel(model, (c1, M1), (c2, M2), k, 1, 1, st_.entries) == st_.leaves
+        assert _kernel(model, (c1, M1), (c2, M2), k, w, 1, st_.entries) == st_.leaves
     Minv = O.inverse(M2)
     rng = random.Random(k)
     for t in _points(n, rng, []):
@@ -129,7 +131,7 @@ def _coverings_hold(model, data, k):
             g = O.matvec(Minv, [x - y for x, y in zip(z, c2)])
             assert all(-1 < g[s] < 1 for s in range(1, n))
             if face is not None:
-                assert face * g[0] > 1
+                assert face * w * g[0] > 1
 
 
 FAST = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
