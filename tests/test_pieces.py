@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from certify.checker import check
-from certify.horseshoes.pieces import pieces_certificate, pieces_stream
+from certify.horseshoes.pieces import exact_hset, pieces_certificate, pieces_stream
 from certify.maps.plrnn import plrnn_from_mapping
 from tests import pieces_oracle as O
 from tests.strategies import plrnn_models
@@ -282,6 +282,18 @@ def test_certificate_rationalises_float_sets_as_nd():
     assert pieces_certificate(net, 1, exact, [(0, 0, 1), (0, 1, 1), (1, 0, -1), (1, 1, -1)], self_check=False) == cert
 
 
+def test_exact_hset_float_conversions():
+    """Floats become the nearest multiple of 2^-40 by default (nd's h-sets), of 2^-b with float_bits b, or exactly
+    the binary number they are (float_bits None); exact numbers are kept."""
+    from flint import fmpq
+
+    v = 0.1 + 2.0 ** -45
+    assert exact_hset([v, Fraction(1, 3)], [[v, 0], [0, 1]])[0] == [fmpq(round(v * 2 ** 40), 2 ** 40), fmpq(1, 3)]
+    assert exact_hset([v, 1], [[1, 0], [0, 1]], 8)[0][0] == fmpq(26, 256)
+    c, M = exact_hset([v, 1], [[2.0 ** -60, 0], [0, 1]], None)
+    assert c[0] == fmpq(*v.as_integer_ratio()) and M[0, 0] == fmpq(1, 2 ** 60)
+
+
 def test_certificate_drops_overlapping_sets():
     """A third h-set overlapping N0 is dropped before any covering out of or into it is tried, the other two keep
     their four coverings (sets renumbered 0, 1), and the kernel accepts the result."""
@@ -327,7 +339,6 @@ def test_lorenz_f80_four_pieces_coverings():
     """The Lorenz PLRNN's research candidate: N0 => N0, N0 => N1 (degree +1), N1 => N0, N1 => N1 (degree -1) under
     f^80 are all proved (f^80 has 4 affine pieces on N0 and 6 on N1), and the independent Fraction replay accepts
     every stream, as does the kernel's pieces_covers."""
-    from certify.horseshoes.pieces import exact_hset
 
     net, k, sets = _lorenz_candidate()
     assert k == 80

@@ -94,14 +94,20 @@ def _hset(N) -> tuple:
     return fmpq_mat(n, 1, [_fq(v) for v in c]), M
 
 
-def exact_hset(c, M) -> tuple:
-    """(c, M) with exact entries: floats rationalised as h-sets are elsewhere in certify (certify.horseshoes.nd._q,
-    multiples of 2^-40), exact numbers kept. Returns (list of fmpq, fmpq_mat)."""
+def exact_hset(c, M, float_bits: int | None = 40) -> tuple:
+    """(c, M) with exact entries: exact numbers kept; floats rationalised as h-sets are elsewhere in certify (to the
+    nearest multiple of 2^-40, certify.horseshoes.nd._q), or to 2^-float_bits, or taken as the binary numbers they
+    are (float_bits None: thin sets, far below 2^-40, keep their shape). Returns (list of fmpq, fmpq_mat)."""
     from certify.horseshoes.nd import _q
 
     def one(v):
-        return _q(float(v)) if isinstance(v, float) or (type(v).__module__ == "numpy" and
-                                                        not isinstance(v, numbers.Integral)) else _fq(v)
+        if not (isinstance(v, float) or (type(v).__module__ == "numpy" and not isinstance(v, numbers.Integral))):
+            return _fq(v)
+        if float_bits is None:
+            return fmpq(*float(v).as_integer_ratio())
+        if float_bits == 40:
+            return _q(float(v))
+        return fmpq(int(round(math.ldexp(float(v), float_bits)))) * _pow2(-float_bits)
     n = len(c)
     rows = [list(r) for r in M]
     return [one(v) for v in c], fmpq_mat(n, n, [one(v) for r in rows for v in r])
@@ -492,9 +498,9 @@ def pieces_stream(model, N1, N2, k: int, degree, u: int = 1, max_splits: int = M
 # ----------------------------------------------------------------------------- certificates
 
 def pieces_certificate(net, k: int, sets, edges, u: int = 1, precision: int = 64, self_check: bool = True,
-                       max_splits: int = MAX_SPLITS, max_lps: int = MAX_LPS) -> dict:
+                       max_splits: int = MAX_SPLITS, max_lps: int = MAX_LPS, float_bits: int | None = 40) -> dict:
     """A horseshoe certificate of pieces coverings under f^k for the PLRNN `net` (certify.maps.plrnn.PLRNN): h-sets
-    `sets` [(c, M)] (exact or float; floats rationalised by exact_hset), candidate edges [(i, j, degree)] (degree None:
+    `sets` [(c, M)] (exact or float; floats rationalised by exact_hset with float_bits), candidate edges [(i, j, degree)] (degree None:
     each degree is tried, +1 first, and the first proved kept); the proved
     edges of the strongly connected component of largest spectral radius are kept (with their sets); of two sets the
     kernel does not show disjoint the later is dropped first (as certify.horseshoes.nd does), and so is a set whose
@@ -510,7 +516,7 @@ def pieces_certificate(net, k: int, sets, edges, u: int = 1, precision: int = 64
 
     mp = {"given": net.given, "canonical": net.canonical, "class": _map_class(net)}
     base = {"schema": SCHEMA, "map": mp, "claim": {"kind": "horseshoe", "iterate": 1}, "precision": precision}
-    exact = [exact_hset(c, M) for c, M in sets]
+    exact = [exact_hset(c, M, float_bits) for c, M in sets]
     dicts = [{"c": [q_str(v) for v in c], "M": [[q_str(M[i, j]) for j in range(len(c))] for i in range(len(c))]}
              for c, M in exact]
     from certify.checker.statement import Failure
