@@ -74,3 +74,17 @@ def test_lorenz_plrnn_has_a_certified_period_80_saddle_cycle():
     res = check(cert)
     assert res.ok, res.message
     assert sum(1 for e in facts[0]["exponents"] if e != "-inf" and interval_parse(e)[0] > 0) == 1
+
+
+def test_period_and_stability_commands_list_a_plrnns_cycles(capsys):
+    """`certify period` and `certify stability` on a PLRNN file list the certified cycles of that one period (here
+    the two 3-cycles of examples/plrnn_chaos.json, list complete), as `certify orbits --period 3..3` does."""
+    from certify.cli import main
+
+    outs = []
+    for argv in (["period", "examples/plrnn_chaos.json", "-p", "3"], ["stability", "examples/plrnn_chaos.json", "-p", "3"],
+                 ["orbits", "examples/plrnn_chaos.json", "--period", "3..3"]):
+        assert main(argv) == 0
+        outs.append(capsys.readouterr().out)
+    assert outs[0] == outs[1] == outs[2]
+    assert "period 3  2 cycle(s); list complete: all 64 itineraries solved exactly" in outs[0]
