@@ -327,7 +327,14 @@ def period(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=N
     """Prove or refute: f has a point of minimal period p (on `domain`, an interval f maps into
     itself, if given; else on all of R). For an nn.RNN state_dict, `input` holds the input at a
     constant vector (a list of numbers, or "0.1,0.2"). For a polynomial map of R^n, `domain` is a box
-    ("LO,HI;LO,HI" or n pairs): refuted then means no such point in the box."""
+    ("LO,HI;LO,HI" or n pairs): refuted then means no such point in the box. For a PLRNN (a file or a
+    certify.maps.plrnn.PLRNN): every certified cycle of period p, as `orbits` with the range p..p (the list and
+    whether it is proved complete)."""
+    if _is_plrnn(f):
+        if domain is not None or max_cells is not None or input is not None:
+            raise CertifyError("a PLRNN takes `period` without --domain, --max-cells and --input")
+        q = whole_period(p)
+        return _plrnn_orbits(f, (q, q), 50_000, 12, progress)
     return _periodic("period", f, p, domain, max_cells, max_prec, timeout, progress, input)
 
 

@@ -122,10 +122,14 @@ def _periodic(args) -> int:
         _api()._coq_file_name(coq)
     run = _api().period if args.cmd == "period" else _api().orbits
     from certify.maps.plrnn import is_plrnn_file
-    if args.cmd == "orbits" and is_plrnn_file(args.map):  # every cycle of a PLRNN, periods A..B
-        if args.activation is not None or args.domain is not None or args.plot or args.max_cells is not None:
-            raise CertifyError("a PLRNN file takes certify orbits without --activation, --domain, --plot, --max-cells")
-        res = _api().orbits(args.map, args.period, max_nodes=args.max_nodes, cap=args.cap, progress=_progress_fn())
+    if is_plrnn_file(args.map):  # every cycle of a PLRNN, periods A..B (period: P..P)
+        if args.activation is not None or args.domain is not None or args.plot or args.max_cells is not None \
+                or getattr(args, "input", None) is not None:
+            raise CertifyError(f"a PLRNN file takes certify {args.cmd} without --activation, --domain, --plot, "
+                               "--max-cells, --input")
+        span = args.period if args.cmd == "orbits" else (_api().whole_period(args.period),) * 2
+        res = _api().orbits(args.map, span, max_nodes=getattr(args, "max_nodes", 50_000),
+                            cap=getattr(args, "cap", 12), progress=_progress_fn())
         return _emit(args, res)
     from certify.maps.rnn import is_rnn_file
     rnn_input = {"input": args.input} if getattr(args, "input", None) is not None else {}
@@ -157,9 +161,13 @@ def _stability(args) -> int:
                                          progress=_progress_fn()))
     if args.domain is not None:
         raise CertifyError("--domain applies to polynomial maps; an RNN's stability takes none")
+    from certify.maps.plrnn import is_plrnn_file
+    if is_plrnn_file(args.map):  # every cycle of period P of a PLRNN, each with its stability and exponents
+        return _emit(args, _api().orbits(args.map, (_api().whole_period(args.period),) * 2, progress=_progress_fn()))
     if not is_rnn_file(args.map):
-        raise CertifyError(f"certify stability reads an n-dimensional RNN file (JSON with \"kind\": \"rnn\", or an "
-                           f"nn.RNN state_dict), not {args.map!r}; for 1D maps see certify lyapunov")
+        raise CertifyError(f"certify stability reads an n-dimensional RNN or PLRNN file (JSON with \"kind\": \"rnn\" "
+                           f"or \"plrnn\", or an nn.RNN state_dict), or a polynomial map, not {args.map!r}; for 1D maps "
+                           "see certify lyapunov")
     res = _api().period(args.map, args.period, max_prec=args.max_prec, timeout=args.timeout, progress=_progress_fn(),
                         input=args.input)
     code = _emit(args, res)

@@ -123,13 +123,13 @@ def _solve_cycle(n, P, c):
 
 def follow_itinerary(m: Model, z0, itinerary):
     """The exact orbit of z0 if it follows the itinerary (orthant by orthant) and closes, else None."""
-    pts, z = [], z0
+    pts, z = [], list(z0)
     for D in itinerary:
         if pattern(z) != tuple(D):
             return None
         pts.append(z)
-        z = step(m, z)
-    return pts if z == z0 else None
+        z = _column(m.jacobian(tuple(D)) * fmpq_mat(m.n, 1, z) + m.hvec, m.n)  # f(z) = (A + W D) z + h in orthant D
+    return pts if z == list(z0) else None
 
 
 def canonical_cycle(pts) -> tuple:
@@ -280,19 +280,31 @@ _STABILITY = {True: "true", False: "false", None: "null"}
 
 def fact_cycle_plrnn(m: Model, fact: dict, P: int) -> tuple:
     """The points form a cycle of minimal period p <= P with the stated orthants, and the stated
-    stability, reason and exponents are the kernel's. Returns (cycle, stable, exponent balls)."""
+    stability, reason and exponents are the kernel's. Returns (cycle, stable, exponent balls).
+    `points` null (long cycles, whose exact points exceed the certificate's digit limit): the points are the
+    unique solution of the itinerary's cycle system (I - M) z_0 = c, followed exactly through the itinerary's
+    orthants (on orthant D, f(z) = (A + W D) z + h exactly), so again f(z_t) = z_(t+1)."""
     if not _CYCLE_KEYS <= set(fact) <= _CYCLE_KEYS | {"reason"}:
         raise Failure(f"a cycle_plrnn fact has the keys {sorted(_CYCLE_KEYS)} and 'reason' (stability undecided)")
     p = _int(fact["p"], "the cycle's period", 1, P)
     pts = fact["points"]
-    if not (isinstance(pts, list) and len(pts) == p and all(isinstance(z, list) and len(z) == m.n for z in pts)):
-        raise Failure(f"a {p}-cycle needs {p} points of dimension {m.n}")
-    pts = [[q_parse(v) for v in z] for z in pts]
-    for t, z in enumerate(pts):
-        if step(m, z) != pts[(t + 1) % p]:
-            raise Failure(f"f(z_{t}) != z_{(t + 1) % p}: the points do not form a cycle")
-    if _itinerary(fact["itinerary"], m.n, p) != [pattern(z) for z in pts]:
-        raise Failure("the itinerary differs from the points' orthants (D_ii = 1 iff z_i > 0)")
+    if pts is None:  # derived: the unique solution of the itinerary's cycle system, followed exactly
+        itin = _itinerary(fact["itinerary"], m.n, p)
+        kind, z0 = cycle_of(m, itin)
+        if kind != "point":
+            raise Failure(f"the cycle system of the itinerary has {'no' if kind == 'none' else 'no unique'} solution")
+        pts = follow_itinerary(m, z0, itin)
+        if pts is None:
+            raise Failure("the solution of the itinerary's cycle system leaves the itinerary's orthants")
+    else:
+        if not (isinstance(pts, list) and len(pts) == p and all(isinstance(z, list) and len(z) == m.n for z in pts)):
+            raise Failure(f"a {p}-cycle needs {p} points of dimension {m.n} (or null: derived from the itinerary)")
+        pts = [[q_parse(v) for v in z] for z in pts]
+        for t, z in enumerate(pts):
+            if step(m, z) != pts[(t + 1) % p]:
+                raise Failure(f"f(z_{t}) != z_{(t + 1) % p}: the points do not form a cycle")
+        if _itinerary(fact["itinerary"], m.n, p) != [pattern(z) for z in pts]:
+            raise Failure("the itinerary differs from the points' orthants (D_ii = 1 iff z_i > 0)")
     if len({tuple(z) for z in pts}) != p:
         raise Failure(f"the points are not distinct: the minimal period is not {p}")
     cyc = canonical_cycle(pts)

@@ -665,7 +665,17 @@ def render_scrambling(cert: dict) -> str:
 
 
 def _vec(v, digits: int = 6) -> str:
-    return "(" + ", ".join(f"{_float(q_parse(x)):.{digits}g}" for x in v) + ")"
+    return "(" + ", ".join(f"{_float(q_parse(x) if isinstance(x, str) else x):.{digits}g}" for x in v) + ")"
+
+
+def _first_point(m: dict, fact: dict) -> list:
+    """A cycle fact's first point: stated (strings), or (points null: long cycles) the exact solution of its
+    itinerary's cycle system."""
+    if fact["points"] is not None:
+        return fact["points"][0]
+    from certify.checker.plrnn import cycle_of, parse_plrnn
+    model = parse_plrnn(m["canonical"])
+    return cycle_of(model, [tuple(int(c) for c in s) for s in fact["itinerary"]])[1]
 
 
 def render_plrnn(cert: dict, shown: int = 8, found_label: bool = False) -> str:
@@ -679,7 +689,10 @@ def render_plrnn(cert: dict, shown: int = 8, found_label: bool = False) -> str:
     for row in cert.get("periods", []) if cert["verdict"] == "proved" else []:
         p = row["p"]
         if not row["complete"] and "below the requested range" in row.get("reason", ""):
-            out.append(f"period {p:<2} not searched (below the requested range)")
+            if p == 1:
+                skipped = sum(1 for r in cert["periods"] if "below the requested range" in r.get("reason", ""))
+                out.append("period 1  not searched (below the requested range)" if skipped == 1 else
+                           f"periods 1..{skipped} not searched (below the requested range)")
             continue
         mine = [f for f in facts if f["p"] == p]
         tree = next((f for f in cert["evidence"] if f["fact"] == "search_plrnn" and f["p"] == p), None)
@@ -701,8 +714,9 @@ def render_plrnn(cert: dict, shown: int = 8, found_label: bool = False) -> str:
             else:
                 lams = "lambda = " + ", ".join(
                     "-inf" if e == "-inf" else f"{_float(sum(interval_parse(e)) / 2):.6g}" for e in f["exponents"])
-            itin = ",".join(f["itinerary"])
-            out.append(f"         z0 = {_vec(f['points'][0])} orthants {itin}: {kind}; {lams}")
+            its = f["itinerary"]
+            itin = ",".join(its) if len(its) <= 8 else ",".join(its[:4]) + f",... ({len(its)} orthants)"
+            out.append(f"         z0 = {_vec(_first_point(m, f))} orthants {itin}: {kind}; {lams}")
         if len(mine) > shown:
             out.append(f"         ... and {len(mine) - shown} more (--json lists all)")
     box = next((f for f in cert.get("evidence", []) if f["fact"] == "plrnn_cycle_box"), None)
