@@ -187,8 +187,9 @@ SETS = [([Fraction(-7, 20), 0], [[Fraction(1, 4), 0], [0, 1]]), ([Fraction(7, 20
 
 
 def test_tent_pieces_covering_needs_an_empty_face():
-    """z_0 -> 4 z_0 - 6 relu(z_0) folds [-1, 1] at 0: the covering c1 = (0, 2), M1 = I => c2 = (-3, 1), M2 = diag(1/2, 1) of
-    degree +1 splits once (z_1 in [1, 3] needs no split), and the piece t_0 >= 0 discharges the face t_0 = -1 by Farkas multipliers ('empty')."""
+    """z_0 -> 4 z_0 - 6 relu(z_0) folds [-1, 1] at 0: the covering c1 = (0, 2), M1 = I => c2 = (-3, 1),
+    M2 = diag(1/2, 1) of degree +1 splits once (z_1 in [1, 3] needs no split), and the piece t_0 >= 0 discharges the
+    face t_0 = -1 by Farkas multipliers ('empty')."""
     net = plrnn_from_mapping({"kind": "plrnn", "A": ["4", "1/2"], "W": [["-6", "0"], ["0", "0"]], "h": ["0", "0"]},
                              "t")
     N1, N2 = ([0, 2], [[1, 0], [0, 1]]), ([-3, 1], [[Fraction(1, 2), 0], [0, 1]])
@@ -367,7 +368,8 @@ def test_lorenz_f80_certificate():
     assert res.ok and "f^80 exactly affine on each of 20 polytope pieces" in res.statement
     import copy
     bad = copy.deepcopy(cert)
-    t, e = next((t, e) for t, fact in enumerate(bad["evidence"][1:], start=1) for e in fact["pieces"] if e[0] == "bound")
+    t, e = next((t, e) for t, fact in enumerate(bad["evidence"][1:], start=1)
+                for e in fact["pieces"] if e[0] == "bound")
     e[1] = ["0"] * len(e[1])
     res = check(bad)
     assert not res.ok and f"fact {t}" in res.message

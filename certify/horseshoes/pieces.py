@@ -13,10 +13,11 @@ beyond the opposite ends) are proved on the piece by the exact box minimum or by
 reason the covering is not proved.
 
 Floats only find multipliers. Each multiplier vector comes from a float LP (HiGHS through scipy: the rows' marginals,
-as scipy.optimize.linprog's `ineqlin.marginals`, clipped to >= 0 and rounded to dyadic rationals of _BITS significant bits, or re-solved exactly
-on the LP's active set when rounding loses a bound that is tight) and is emitted only after the bound it proves has
-been re-checked exactly (fmpq) with the contract's formula; every box bound, every P, d, G, gamma is exact. A bound the
-floats cannot supply becomes a split (signs) or an unproved covering (leaves), never a wrong entry. The same input
+as scipy.optimize.linprog's `ineqlin.marginals`), clipped to >= 0 and rounded to dyadic rationals of _BITS
+significant bits, or re-solved exactly on the LP's active set when rounding loses a bound that is tight, and is
+emitted only after the bound it proves has been re-checked exactly (fmpq) with the contract's formula; every box
+bound, every P, d, G, gamma is exact. A bound the floats cannot supply becomes a split (signs) or an unproved covering
+(leaves), never a wrong entry. The same input
 gives the same stream; the work is capped by counts of splits, LPs and word operations of the exact products
 (`max_splits`, `max_lps`, `max_work`), never by time.
 
@@ -29,8 +30,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from itertools import product
 from dataclasses import dataclass
+from itertools import product
 
 import numpy as np
 from flint import fmpq, fmpq_mat
@@ -332,9 +333,11 @@ class _Walk:
         """Multipliers lam with bound(c . t + e, lam, box) >= 0 (> 0 when strict), checked exactly, or
         "infeasible" (the floats find the region empty), or None."""
         got = self.lp.minimum(c, e, C, box)
+        self.last = None
         if got is None or got == "infeasible":
             return got
         val, lam, (y, x, scale) = got
+        self.last = math.ldexp(val, _scaled(c)[2])  # the float minimum, for reasons
         if not val > -_TOL:
             return None
         for cand in (lambda: lam, lambda: _repair(c, C, box, y, x, scale)):
@@ -395,7 +398,8 @@ class _Walk:
                 if want > 0:
                     checks.append((row, gam[i, 0] - 1, (i, side), f"g_{i} > 1 on the face t_{i} = {side}"))
                 else:
-                    checks.append(([-x for x in row], -gam[i, 0] - 1, (i, side), f"g_{i} < -1 on the face t_{i} = {side}"))
+                    checks.append(([-x for x in row], -gam[i, 0] - 1, (i, side),
+                                   f"g_{i} < -1 on the face t_{i} = {side}"))
         for c, e, box, what in checks:
             if e + _boxmin(c, box) > 0:
                 continue
@@ -410,16 +414,10 @@ class _Walk:
                                 "do not prove it")
                 self._emit("empty", lam)
             elif lam is None:
-                raise _Stop(f"piece {piece}: {what} is not proved (LP minimum {self._float_min(c, e, C, box)})")
+                low = "not found" if self.last is None else f"{self.last:.3g}"
+                raise _Stop(f"piece {piece}: {what} is not proved (LP minimum {low})")
             else:
                 self._emit("bound", lam)
-
-    def _float_min(self, c, e, C, box) -> str:
-        got = self.lp.minimum(c, e, C, box)
-        if not isinstance(got, tuple):
-            return "not found"
-        _, _, ec = _scaled(c)
-        return f"{math.ldexp(got[0], ec):.3g}"
 
     def run(self) -> PiecesStream:
         n = self.n
@@ -500,8 +498,8 @@ def pieces_stream(model, N1, N2, k: int, degree, u: int = 1, max_splits: int = M
 def pieces_certificate(net, k: int, sets, edges, u: int = 1, precision: int = 64, self_check: bool = True,
                        max_splits: int = MAX_SPLITS, max_lps: int = MAX_LPS, float_bits: int | None = 40) -> dict:
     """A horseshoe certificate of pieces coverings under f^k for the PLRNN `net` (certify.maps.plrnn.PLRNN): h-sets
-    `sets` [(c, M)] (exact or float; floats rationalised by exact_hset with float_bits), candidate edges [(i, j, degree)] (degree None:
-    each degree is tried, +1 first, and the first proved kept); the proved
+    `sets` [(c, M)] (exact or float; floats rationalised by exact_hset with float_bits), candidate edges
+    [(i, j, degree)] (degree None: each degree is tried, +1 first, and the first proved kept); the proved
     edges of the strongly connected component of largest spectral radius are kept (with their sets); of two sets the
     kernel does not show disjoint the later is dropped first (as certify.horseshoes.nd does), and so is a set whose
     rationalised matrix is singular. Proved when that graph has rho > 1 and the kernel accepts the certificate
