@@ -370,10 +370,9 @@ class _Walk:
                 return (tag, lam)
         return ("split",)
 
-    def _charge(self, P, d):
+    def _charge(self, bits: int):
         """Count the next step's exact product as the kernel does (word operations of [P d; 0 1] times the step's
-        matrix, by the entries' bits) and stop past max_work."""
-        bits = max(max(x.height_bits() for x in P.entries()), max(x.height_bits() for x in d.entries()))
+        matrix, by the largest height of the entries of P, d: `bits`) and stop past max_work."""
         n1 = self.n + 1
         self.work += n1 ** 3 * ((bits + self.Jbits) // 64 + 1) ** 2 // 2 + n1 ** 2 * (bits // 64 + 1)
         if self.work > self.max_work:
@@ -421,15 +420,16 @@ class _Walk:
 
     def run(self) -> PiecesStream:
         n = self.n
-        stack = [(self.M1, self.c1, (), 0, 0, ())]
+        stack = [(self.M1, self.c1, (), 0, 0, (), 0)]
         try:
             while stack:
-                P, d, C, s, j, q = stack.pop()
+                P, d, C, s, j, q, bits = stack.pop()  # bits: the largest height of the rows of P, d seen at step s
                 dropped = False
                 while s < self.k and not dropped:
                     while j < n:
                         dj = d[j, 0]
                         row = [P[j, l] for l in range(n)]
+                        bits = max(bits, dj.height_bits(), max(x.height_bits() for x in row))
                         r = sum((abs(x) for x in row), fmpq(0))
                         if dj - r >= 0:
                             q += (1,)
@@ -446,7 +446,7 @@ class _Walk:
                                     raise _Stop(f"a piece needs more than {MAX_PIECE_CONSTRAINTS} constraints (the "
                                                 "kernel's limit)")
                                 self._emit("split")
-                                stack.append((P, d, C + (self._con(row, -dj),), s, j + 1, q + (0,)))
+                                stack.append((P, d, C + (self._con(row, -dj),), s, j + 1, q + (0,), bits))
                                 C = C + (self._con([-x for x in row], dj),)
                                 q += (1,)
                             else:
@@ -458,10 +458,10 @@ class _Walk:
                         j += 1
                     if dropped:
                         break
-                    self._charge(P, d)
+                    self._charge(bits)
                     J = self.m.jacobian(q)
                     P, d = J * P, J * d + self.m.hvec
-                    s, j, q = s + 1, 0, ()
+                    s, j, q, bits = s + 1, 0, (), 0
                 if dropped:
                     self.dropped += 1
                     continue
