@@ -23,7 +23,10 @@ the union of the pieces, N1. The statement then follows from Zgliczynski and Gid
 
 The certificate's format and the traversal are specified for certifiers in docs/design.md ("pieces" coverings).
 Work: every product of the traversal is charged before it is done, by the entries' bits (MAX_PIECES_WORK), and the
-number of entries, pieces and constraints is bounded. Imports only flint, the certificate number format and
+number of entries, pieces and constraints is bounded. A unit is about 10 ns of the shared 2-core machine (at load ~4);
+the interpreter's own cost (about 2 us per matrix entry read in Python, 50 us per step, 7 us per parsed number)
+is charged too (review-pieces: 1000 trivial coverings in R^2 under f^256 took 9.5 s for 6e6 units, and one
+weak-duality bound with 256 multipliers of pairwise coprime 4000-digit denominators several minutes for 3e6). Imports only flint, the certificate number format and
 the kernel's PLRNN model and statement helpers.
 """
 
@@ -38,12 +41,13 @@ __all__ = ["pieces_covers", "Budget", "MAX_PIECES_ITERATE", "MAX_PIECES_ENTRIES"
 
 MAX_PIECES_ITERATE = 256     # k of coverings under f^k checked by pieces
 MAX_PIECES_ENTRIES = 1 << 14  # entries of all pieces coverings of one certificate together
-MAX_PIECES_WORK = 1 << 31     # word operations of all pieces coverings together (charged before each product)
+MAX_PIECES_WORK = 1 << 31     # units (~10 ns) of all pieces coverings together (charged before each product)
+MAX_JACOBIANS = 256           # step matrices A + W D kept at once (memory: (n+1)^2 entries each)
 MAX_PIECE_CONSTRAINTS = 256   # constraints of one piece (nested splits)
 
 
 class Budget:
-    """Word operations charged before they are done; Failure past MAX_PIECES_WORK."""
+    """Units of work (about 10 ns each) charged before they are done; Failure past MAX_PIECES_WORK."""
 
     def __init__(self):
         self.used = 0
@@ -51,7 +55,7 @@ class Budget:
     def charge(self, units: int, what: str):
         self.used += units
         if self.used > MAX_PIECES_WORK:
-            raise Failure(f"the pieces coverings need more than {MAX_PIECES_WORK} word operations ({what}): beyond the "
+            raise Failure(f"the pieces coverings need more than {MAX_PIECES_WORK} units of work ({what}): beyond the "
                           "checker's limit")
 
 
@@ -63,13 +67,19 @@ def _mat_bits(X: fmpq_mat) -> int:
     return max(e.height_bits() for e in X.entries())
 
 
+def _op(a: int, b: int) -> int:
+    """Units of one product or sum of rationals of a and b bits: the gcds and products of flint (words(a) words(b)
+    each, twice) and the interpreter's call (about 0.3 us)."""
+    return 30 + 2 * _words(a) * _words(b)
+
+
 class _Entries:
     """The certificate's entries for one covering, consumed in order."""
 
-    def __init__(self, entries, where: str):
+    def __init__(self, entries, where: str, budget: Budget):
         if not isinstance(entries, list):
             raise Failure(f"{where}: pieces is a list of entries")
-        self.entries, self.i, self.where = entries, 0, where
+        self.entries, self.i, self.where, self.budget = entries, 0, where, budget
 
     def take(self, kinds: tuple, m: int) -> tuple:
         """The next entry (kind, multipliers), of one of `kinds`, with m multipliers (none for "split")."""
@@ -87,6 +97,9 @@ class _Entries:
         if len(e) != 2 or not isinstance(e[1], list) or len(e[1]) != m:
             raise Failure(f"{self.where}: entry {t}: [{e[0]!r}, multipliers] with one multiplier per constraint of "
                           f"the piece ({m})")
+        # q_parse: about 7 us a number, quadratic in its digits (1.2 ms for 4000/4000 digits)
+        self.budget.charge(sum(1000 + (len(v) ** 2 // 512 if isinstance(v, str) else 0) for v in e[1]),
+                           "reading the multipliers")
         lam = [q_parse(v) for v in e[1]]
         if any(v < 0 for v in lam):
             raise Failure(f"{self.where}: entry {t}: multipliers are >= 0 (weak duality)")
@@ -98,17 +111,41 @@ def _boxmin(c, box) -> fmpq:
     return sum((v * lo if v * lo <= v * hi else v * hi for v, (lo, hi) in zip(c, box)), fmpq(0))
 
 
+def _dyadic(obj, values) -> bool:
+    """Every denominator among `values` a power of two (cached on obj, the model or an h-set). Then every entry of
+    z = P t + d along the traversal is dyadic too, and flint's gcds in the products are free (GMP strips the
+    factors of two first); other denominators cost a gcd of the entries' words squared per entry and step."""
+    d = getattr(obj, "_pieces_dyadic", None)
+    if d is None:
+        d = all(int(v.q) & (int(v.q) - 1) == 0 for v in values)
+        obj._pieces_dyadic = d
+    return d
+
+
+def _height(v) -> int:
+    return max(x.height_bits() for x in v)
+
+
 def _lower(c, e, lam, C, box, budget: Budget) -> fmpq:
     """Weak duality: a lower bound of c . t + e over {t in box : a_l . t <= b_l} for multipliers lam >= 0
-    (C: constraints (a_l, b_l, bits of their entries))."""
+    (C: constraints (a_l, b_l, bits of their entries)).
+
+    Charged before each multiplier by the bits the sums have then (review-pieces: their denominators are the lcm of
+    the multipliers' so far, so charging by one multiplier's bits let 256 pairwise coprime 4000-digit denominators
+    run minutes on a charge of 3e6 units); the box minimum sums n numbers whose denominators may all differ
+    (heights add): n^2 products of their bits."""
     n = len(c)
-    budget.charge(n + sum(n * _words(lam_l.height_bits() + bits) for lam_l, (_, _, bits) in zip(lam, C) if lam_l != 0),
-                  "weak duality bounds")
+    H = max(_height(c), e.height_bits())
+    budget.charge(10 * len(C) + 50 * n, "weak duality bounds")
     v = list(c)
-    for lam_l, (a, b, _) in zip(lam, C):
+    for lam_l, (a, b, bits) in zip(lam, C):
         if lam_l != 0:
+            budget.charge((n + 1) * (_op(lam_l.height_bits(), bits) + _op(H, lam_l.height_bits() + bits)) + 50 * n,
+                          "weak duality bounds")
             v = [x + lam_l * y for x, y in zip(v, a)]
             e -= lam_l * b
+            H = max(_height(v), e.height_bits())
+    budget.charge(n * n * _op(H, H), "weak duality bounds")
     return e + _boxmin(v, box)
 
 
@@ -137,7 +174,10 @@ def pieces_covers(model, N1, N2, k: int, signs: list, u: int, entries, where: st
     to the end (pieces shown empty are not counted); Failure with the reason otherwise."""
     n = model.n
     budget = budget or Budget()
-    ent = _Entries(entries, where)
+    budget.charge(5000 + 500 * (n + 1) ** 2, "setting up a covering")  # X0, the two Jacobians for their bits
+    ent = _Entries(entries, where, budget)
+    dyadic = _dyadic(model, [*model.A, *model.h, *(w for r in model.W for w in r)]) and \
+        _dyadic(N1, [*N1.c, *N1.M.entries()])
     one, zero = fmpq(1), fmpq(0)
     cube = [(-one, one)] * n
     # [P d; 0 1]: z = P t + d as one (n+1) x (n+1) matrix, advanced by [A + W D, h; 0 1]
@@ -148,9 +188,13 @@ def pieces_covers(model, N1, N2, k: int, signs: list, u: int, entries, where: st
     def step_matrix(q: tuple) -> fmpq_mat:
         J = aug.get(q)
         if J is None:
-            Jq = model.jacobian(q)
-            J = fmpq_mat(n + 1, n + 1, [Jq[i, j] if j < n else model.h[i] for i in range(n) for j in range(n + 1)]
-                         + [zero] * n + [one])
+            # built here, not by model.jacobian, whose cache would keep every pattern of every covering (memory)
+            budget.charge(300 * (n + 1) ** 2, "the step matrices")
+            if len(aug) >= MAX_JACOBIANS:
+                aug.clear()
+            A, W, h = model.A, model.W, model.h
+            J = fmpq_mat(n + 1, n + 1, [((A[i] if i == j else zero) + (W[i][j] if q[j] else zero)) if j < n else h[i]
+                                        for i in range(n) for j in range(n + 1)] + [zero] * n + [one])
             aug[q] = J
         return J
 
@@ -161,6 +205,7 @@ def pieces_covers(model, N1, N2, k: int, signs: list, u: int, entries, where: st
 
     def leaf(X, C):
         nonlocal leaves
+        budget.charge(2000 + 200 * n * n, "the pieces' images")  # 2n inequalities of n terms each, in Python
         G = N2.Minv * fmpq_mat(n, n, [X[i, j] for i in range(n) for j in range(n)])
         dc = fmpq_mat(n, 1, [X[i, n] - N2.c[i] for i in range(n)])
         gamma = N2.Minv * dc
@@ -210,7 +255,11 @@ def pieces_covers(model, N1, N2, k: int, signs: list, u: int, entries, where: st
                                       f"{'>=' if sign > 0 else '<='} 0 at step {s}")
                 j += 1
             bits = _mat_bits(X)
-            budget.charge((n + 1) ** 3 * _words(bits + Jbits) ** 2 // 2 + (n + 1) ** 2 * _words(bits),
+            # the product (with the gcds of its entries unless dyadic), and the interpreter: about 50 us a step and
+            # 2 us an entry of X read (signs, bits)
+            w = _words(bits + Jbits)
+            budget.charge(5000 + (n + 1) ** 3 * w * w + (0 if dyadic else 40 * (n + 1) ** 2 * w * w)
+                          + (n + 1) ** 2 * (200 + 10 * _words(bits)),
                           "the products along f^k")
             X = step_matrix(tuple(q)) * X
             s, j, q = s + 1, 0, []
