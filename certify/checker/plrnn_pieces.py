@@ -24,7 +24,7 @@ the union of the pieces, N1. The statement then follows from Zgliczynski and Gid
 The certificate's format and the traversal are specified for certifiers in docs/design.md ("pieces" coverings).
 Work: every product of the traversal is charged before it is done, by the entries' bits (MAX_PIECES_WORK), and the
 number of entries, pieces and constraints is bounded. A unit is about 10 ns of the shared 2-core machine (at load ~4);
-the interpreter's own cost (about 2 us per matrix entry read in Python, 50 us per step, 7 us per parsed number)
+the interpreter's own cost (PY units an operation on a rational, 50 us per step, 7 us per parsed number)
 is charged too (review-pieces: 1000 trivial coverings in R^2 under f^256 took 9.5 s for 6e6 units, and one
 weak-duality bound with 256 multipliers of pairwise coprime 4000-digit denominators several minutes for 3e6). Imports only flint, the certificate number format and
 the kernel's PLRNN model and statement helpers.
@@ -67,10 +67,13 @@ def _mat_bits(X: fmpq_mat) -> int:
     return max(e.height_bits() for e in X.entries())
 
 
+PY = 100  # units of one operation of the interpreter on small rationals (0.3 to 1 us on the loaded machine)
+
+
 def _op(a: int, b: int) -> int:
     """Units of one product or sum of rationals of a and b bits: the gcds and products of flint (words(a) words(b)
-    each, twice) and the interpreter's call (about 0.3 us)."""
-    return 30 + 2 * _words(a) * _words(b)
+    each, twice) and the interpreter's call."""
+    return PY + 2 * _words(a) * _words(b)
 
 
 class _Entries:
@@ -136,16 +139,16 @@ def _lower(c, e, lam, C, box, budget: Budget) -> fmpq:
     (heights add): n^2 products of their bits."""
     n = len(c)
     H = max(_height(c), e.height_bits())
-    budget.charge(10 * len(C) + 50 * n, "weak duality bounds")
+    budget.charge(PY * (len(C) + 5 * n), "weak duality bounds")  # the loop, the box minimum's 4 n operations
     v = list(c)
     for lam_l, (a, b, bits) in zip(lam, C):
         if lam_l != 0:
-            budget.charge((n + 1) * (_op(lam_l.height_bits(), bits) + _op(H, lam_l.height_bits() + bits)) + 50 * n,
+            budget.charge((n + 1) * (_op(lam_l.height_bits(), bits) + _op(H, lam_l.height_bits() + bits)) + PY * n,
                           "weak duality bounds")
             v = [x + lam_l * y for x, y in zip(v, a)]
             e -= lam_l * b
             H = max(_height(v), e.height_bits())
-    budget.charge(n * n * _op(H, H), "weak duality bounds")
+    budget.charge(2 * n * n * _words(H) ** 2, "weak duality bounds")
     return e + _boxmin(v, box)
 
 
@@ -174,7 +177,7 @@ def pieces_covers(model, N1, N2, k: int, signs: list, u: int, entries, where: st
     to the end (pieces shown empty are not counted); Failure with the reason otherwise."""
     n = model.n
     budget = budget or Budget()
-    budget.charge(5000 + 500 * (n + 1) ** 2, "setting up a covering")  # X0, the two Jacobians for their bits
+    budget.charge(5000 + 10 * PY * (n + 1) ** 2, "setting up a covering")  # X0, the Jacobians' bits, dyadic or not
     ent = _Entries(entries, where, budget)
     dyadic = _dyadic(model, [*model.A, *model.h, *(w for r in model.W for w in r)]) and \
         _dyadic(N1, [*N1.c, *N1.M.entries()])
@@ -189,7 +192,7 @@ def pieces_covers(model, N1, N2, k: int, signs: list, u: int, entries, where: st
         J = aug.get(q)
         if J is None:
             # built here, not by model.jacobian, whose cache would keep every pattern of every covering (memory)
-            budget.charge(300 * (n + 1) ** 2, "the step matrices")
+            budget.charge(3 * PY * (n + 1) ** 2, "the step matrices")
             if len(aug) >= MAX_JACOBIANS:
                 aug.clear()
             A, W, h = model.A, model.W, model.h
@@ -205,7 +208,7 @@ def pieces_covers(model, N1, N2, k: int, signs: list, u: int, entries, where: st
 
     def leaf(X, C):
         nonlocal leaves
-        budget.charge(2000 + 200 * n * n, "the pieces' images")  # 2n inequalities of n terms each, in Python
+        budget.charge(2000 + 16 * PY * n * n, "the pieces' images")  # 2n inequalities of n terms each, in Python
         G = N2.Minv * fmpq_mat(n, n, [X[i, j] for i in range(n) for j in range(n)])
         dc = fmpq_mat(n, 1, [X[i, n] - N2.c[i] for i in range(n)])
         gamma = N2.Minv * dc
@@ -255,15 +258,17 @@ def pieces_covers(model, N1, N2, k: int, signs: list, u: int, entries, where: st
                                       f"{'>=' if sign > 0 else '<='} 0 at step {s}")
                 j += 1
             bits = _mat_bits(X)
-            # the product (with the gcds of its entries unless dyadic), and the interpreter: about 50 us a step and
-            # 2 us an entry of X read (signs, bits)
+            # the product (unless dyadic, the gcds of its entries and of the row sums below), and the interpreter: about 50 us a step and
+            # 5 operations an entry of X (read, abs, sum for the signs; read, bits for their size)
             w = _words(bits + Jbits)
-            budget.charge(5000 + (n + 1) ** 3 * w * w + (0 if dyadic else 40 * (n + 1) ** 2 * w * w)
-                          + (n + 1) ** 2 * (200 + 10 * _words(bits)),
+            budget.charge(5000 + (n + 1) ** 3 * w * w // 2 + (0 if dyadic else 80 * (n + 1) ** 2 * w * w)
+                          + (n + 1) ** 2 * (5 * PY + 10 * _words(bits)),
                           "the products along f^k")
             X = step_matrix(tuple(q)) * X
             s, j, q = s + 1, 0, []
-        budget.charge(2 * n ** 3 * _words(_mat_bits(X) + _mat_bits(N2.Minv)) ** 2, "the pieces' images")
+        # G = M2^-1 P and its rows' box minima: sums of n rationals whose denominators may differ (gcds, growth)
+        w = _words(_mat_bits(X) + _mat_bits(N2.Minv))
+        budget.charge(2 * n ** 3 * w * w + 20 * n * n * w * w, "the pieces' images")
         leaf(X, C)
 
     visit(X0, [], 0, 0, [])
