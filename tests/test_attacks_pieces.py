@@ -306,3 +306,48 @@ def test_json_roundtrip_of_the_attack_certificates_is_small():
     assert len(s) < 16 * 2 ** 20
     s = json.dumps(_coprime_multipliers_cert(64, 256, 4000))
     assert len(s) < 16 * 2 ** 20
+
+
+def test_step_matrix_cache_cleared_at_its_cap_keeps_the_verdicts(monkeypatch):
+    """With the step-matrix cache capped at one pattern (cleared whenever a new one comes) the tent horseshoe still
+    checks and a wrong degree is still refused: the cap changes memory, not the matrices."""
+    import certify.checker.plrnn_pieces as pp
+    from tests.test_plrnn_pieces import _tent_cert
+    monkeypatch.setattr(pp, "MAX_JACOBIANS", 1)
+    cert = _tent_cert()
+    assert check(cert).ok
+    cert["evidence"][1]["degree"] = -cert["evidence"][1]["degree"]
+    assert not check(cert).ok
+
+
+@pytest.mark.slow
+def test_lorenz_horseshoe_under_f80_keeps_half_the_budget(monkeypatch):
+    """The 2-set horseshoe of the Lorenz PLRNN under f^80 (docs/research/lorenz-horseshoe.md; 4 pieces coverings,
+    oracle streams) checks with the recalibrated charges and uses less than half of MAX_PIECES_WORK (0.62e9 units)."""
+    from pathlib import Path
+    from certify.maps.plrnn import load_plrnn
+    root = Path(__file__).resolve().parent.parent
+    net = load_plrnn(str(root / "examples/lorenz_plrnn.safetensors"))
+    model = parse_plrnn(net.canonical)
+    d = json.loads((root / "docs/research/lorenz_f80_candidate.json").read_text())
+    hx = lambda s: F(float.fromhex(s))  # noqa: E731
+    k, n = d["k"], model.n
+    sets = [([hx(v) for v in d["x"]], [[hx(v) for v in r] for r in d["Ma"]]),
+            ([hx(v) for v in d["y"]], [[hx(v) for v in r] for r in d["Mb"]])]
+    H = [hsets.parse_hset(_hset(c, M), n) for c, M in sets]
+    fq = lambda x: F(int(x.p), int(x.q))  # noqa: E731
+    A, W, h = [fq(a) for a in model.A], [[fq(w) for w in r] for r in model.W], [fq(v) for v in model.h]
+    covs = []
+    for i in range(2):
+        for j in range(2):
+            Minv = [[fq(H[j].Minv[a, b]) for b in range(n)] for a in range(n)]
+            ent = _stream(A, W, h, sets[i][0], sets[i][1], sets[j][0], Minv, k, [1 if i == 0 else -1])
+            covs.append({"fact": "covering", "from": i, "to": j, "degree": 1 if i == 0 else -1, "pieces": ent})
+    cert = _cert(net.canonical, [_hset(c, M) for c, M in sets], covs, k)
+    cert["entropy"] = {"weights": [1, 1], "rho_lower": "2", "lower": "433/50000"}
+    budgets = []
+    real = hsets.Budget
+    monkeypatch.setattr(hsets, "Budget", lambda: budgets.append(real()) or budgets[-1])
+    res = check(cert)
+    assert res.ok, res.message
+    assert 0 < budgets[0].used < MAX_PIECES_WORK // 2
