@@ -100,8 +100,8 @@ class _Entries:
         if len(e) != 2 or not isinstance(e[1], list) or len(e[1]) != m:
             raise Failure(f"{self.where}: entry {t}: [{e[0]!r}, multipliers] with one multiplier per constraint of "
                           f"the piece ({m})")
-        # q_parse: about 7 us a number, quadratic in its digits (1.2 ms for 4000/4000 digits)
-        self.budget.charge(sum(1000 + (len(v) ** 2 // 512 if isinstance(v, str) else 0) for v in e[1]),
+        # q_parse: 7 to 25 us a number on the loaded machine, quadratic in its digits (1.2 ms for 4000/4000 digits)
+        self.budget.charge(sum(2500 + (len(v) ** 2 // 512 if isinstance(v, str) else 0) for v in e[1]),
                            "reading the multipliers")
         lam = [q_parse(v) for v in e[1]]
         if any(v < 0 for v in lam):
@@ -177,7 +177,7 @@ def pieces_covers(model, N1, N2, k: int, signs: list, u: int, entries, where: st
     to the end (pieces shown empty are not counted); Failure with the reason otherwise."""
     n = model.n
     budget = budget or Budget()
-    budget.charge(5000 + 10 * PY * (n + 1) ** 2, "setting up a covering")  # X0, the Jacobians' bits, dyadic or not
+    budget.charge(5000 + 20 * PY * (n + 1) ** 2, "setting up a covering")  # X0, the Jacobians' bits, dyadic or not
     ent = _Entries(entries, where, budget)
     dyadic = _dyadic(model, [*model.A, *model.h, *(w for r in model.W for w in r)]) and \
         _dyadic(N1, [*N1.c, *N1.M.entries()])
@@ -226,10 +226,16 @@ def pieces_covers(model, N1, N2, k: int, signs: list, u: int, entries, where: st
                     _prove([-x for x in rows[i]], -gamma[i, 0] - one, C, face, ent, budget, True)
         leaves += 1
 
-    def visit(X, C, s: int, j: int, q: list):
-        """Follow the piece {cube, C} from step s, coordinate j (signs q of z_0..z_(j-1) at step s decided)."""
+    def visit(X, xb: int, C, s: int, j: int, q: list):
+        """Follow the piece {cube, C} from step s, coordinate j (signs q of z_0..z_(j-1) at step s decided; xb: the
+        bits of X's entries)."""
         while s < k:
             while j < n:
+                # charged row by row, before it is read (review-pieces: a piece may end at an 'empty' entry before
+                # the step's end, so rows charged there would be read free): 3 operations an entry (read, abs, sum),
+                # the gcds of the sum unless dyadic
+                wx = _words(xb)
+                budget.charge(3 * PY * (n + 1) + 30 * n * wx + (0 if dyadic else 40 * n * wx * wx), "the signs along f^k")
                 row = [X[j, l] for l in range(n)]
                 dj = X[j, n]
                 r = sum((abs(x) for x in row), zero)
@@ -242,9 +248,10 @@ def pieces_covers(model, N1, N2, k: int, signs: list, u: int, entries, where: st
                     if kind == "split":
                         if len(C) >= MAX_PIECE_CONSTRAINTS:
                             raise Failure(f"{where}: a piece with more than {MAX_PIECE_CONSTRAINTS} constraints")
+                        budget.charge(2 * PY * (n + 1) + 2 * n * wx, "the splits")
                         bits = max([x.height_bits() for x in row] + [dj.height_bits()])
-                        visit(X, C + [([-x for x in row], dj, bits)], s, j + 1, q + [1])
-                        visit(X, C + [(row, -dj, bits)], s, j + 1, q + [0])
+                        visit(X, xb, C + [([-x for x in row], dj, bits)], s, j + 1, q + [1])
+                        visit(X, xb, C + [(row, -dj, bits)], s, j + 1, q + [0])
                         return
                     if kind == "empty":
                         if _lower([zero] * n, zero, lam, C, cube, budget) > 0:
@@ -257,21 +264,21 @@ def pieces_covers(model, N1, N2, k: int, signs: list, u: int, entries, where: st
                         raise Failure(f"{where}: entry {ent.i - 1}: the multipliers do not show z_{j} "
                                       f"{'>=' if sign > 0 else '<='} 0 at step {s}")
                 j += 1
-            bits = _mat_bits(X)
-            # the product (unless dyadic, the gcds of its entries and of the row sums below), and the interpreter: about 50 us a step and
-            # 5 operations an entry of X (read, abs, sum for the signs; read, bits for their size)
-            w = _words(bits + Jbits)
-            budget.charge(5000 + (n + 1) ** 3 * w * w // 2 + (0 if dyadic else 80 * (n + 1) ** 2 * w * w)
-                          + (n + 1) ** 2 * (5 * PY + 10 * _words(bits)),
-                          "the products along f^k")
+            # the product (unless dyadic, the gcds of its entries), about 50 us of the interpreter a step, and the
+            # bits of the new X (2 operations an entry)
+            w = _words(xb + Jbits)
+            budget.charge(5000 + (n + 1) ** 3 * w * w // 2 + (0 if dyadic else 40 * (n + 1) ** 2 * w * w)
+                          + 2 * PY * (n + 1) ** 2, "the products along f^k")
             X = step_matrix(tuple(q)) * X
+            xb = _mat_bits(X)
             s, j, q = s + 1, 0, []
         # G = M2^-1 P and its rows' box minima: sums of n rationals whose denominators may differ (gcds, growth)
-        w = _words(_mat_bits(X) + _mat_bits(N2.Minv))
+        budget.charge(2 * PY * n * n, "the pieces' images")
+        w = _words(xb + _mat_bits(N2.Minv))
         budget.charge(2 * n ** 3 * w * w + 20 * n * n * w * w, "the pieces' images")
         leaf(X, C)
 
-    visit(X0, [], 0, 0, [])
+    visit(X0, _mat_bits(X0), [], 0, 0, [])
     if ent.i != len(ent.entries):
         raise Failure(f"{where}: {len(ent.entries) - ent.i} entries are left over after the traversal")
     return leaves
