@@ -69,7 +69,8 @@ def test_attack_weak_duality_coprime_denominators_hang(tmp_path):
 
 
 def test_small_multipliers_are_charged_for_their_parsing():
-    """Reading a multiplier costs about 7 us (q_parse), whatever its value: 255 zero multipliers cost at least 255000 units."""
+    """Reading a multiplier costs 7 to 25 us (q_parse), whatever its value: 255 zero multipliers cost at least 255000
+    units."""
     n, m = 2, 255
     canon = {"kind": "plrnn", "A": ["1"] * n, "W": [["0"] * n for _ in range(n)], "h": ["0"] * n}
     model = parse_plrnn(canon)
@@ -268,9 +269,9 @@ def _hostile_streams(entries, rng, count=40):
 
 
 def test_hostile_streams_never_prove_a_false_covering():
-    """False coverings of the tent PLRNN (a wrong degree, a target off the image, a source folded at the kink, a target wider than the image) are refused by
-    the kernel with their own oracle stream, with the stream of the nearby true covering, and with 40 mutations of
-    each (scaled, permuted, zeroed, huge multipliers; swapped kinds; dropped and duplicated entries)."""
+    """False coverings of the tent PLRNN (a wrong degree, a target off the image, a source folded at the kink, a target
+    wider than the image) are refused with their own oracle stream, with the stream of the nearby true covering, and
+    with 40 mutations of each (scaled, permuted, zeroed, huge multipliers; swapped kinds; dropped, duplicated entries)."""
     A, W, h = [F(3), F(1, 4)], [[F(-6), F(0)], [F(1, 8), F(0)]], [F(1), F(0)]
     M = [[F(1, 4), F(0)], [F(0), F(1, 2)]]
     good = ([F(-1, 3), F(0)], M, [F(1, 3), F(0)], M, [1])

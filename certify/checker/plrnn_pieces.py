@@ -21,13 +21,15 @@ G t + gamma. The covering conditions of certify.checker.hsets (a) (stable coordi
 piece, proved by the same bounds (on a face the cube's interval of t_i is the point +-1). Together they hold on
 the union of the pieces, N1. The statement then follows from Zgliczynski and Gidea as in certify.checker.hsets.
 
-The certificate's format and the traversal are specified for certifiers in docs/design.md ("pieces" coverings).
+The certificate's format and the traversal are specified for certifiers in docs/chaos.md ("PLRNN coverings under long
+iterates: exact pieces").
 Work: every product of the traversal is charged before it is done, by the entries' bits (MAX_PIECES_WORK), and the
-number of entries, pieces and constraints is bounded. A unit is about 10 ns of the shared 2-core machine (at load ~4);
-the interpreter's own cost (PY units an operation on a rational, 50 us per step, 7 us per parsed number)
-is charged too (review-pieces: 1000 trivial coverings in R^2 under f^256 took 9.5 s for 6e6 units, and one
-weak-duality bound with 256 multipliers of pairwise coprime 4000-digit denominators several minutes for 3e6). Imports only flint, the certificate number format and
-the kernel's PLRNN model and statement helpers.
+number of entries, pieces and constraints is bounded. A unit is about 10 ns of the shared 2-core machine (at load
+~4); the interpreter's own cost is charged too (PY units an operation on a rational, 50 us a step, 25 us a parsed
+number), the gcds of non-dyadic entries, and the growth of the weak-duality sums (review-pieces: 1000 trivial
+coverings in R^2 under f^256 took 9.5 s for 6e6 units, and one weak-duality bound with 256 multipliers of pairwise
+coprime 4000-digit denominators minutes for 3e6; measured after the fix: 1 to 9 ns a unit). Imports only flint, the
+certificate number format and the kernel's PLRNN model and statement helpers.
 """
 
 from __future__ import annotations
@@ -235,7 +237,8 @@ def pieces_covers(model, N1, N2, k: int, signs: list, u: int, entries, where: st
                 # the step's end, so rows charged there would be read free): 3 operations an entry (read, abs, sum),
                 # the gcds of the sum unless dyadic
                 wx = _words(xb)
-                budget.charge(3 * PY * (n + 1) + 30 * n * wx + (0 if dyadic else 40 * n * wx * wx), "the signs along f^k")
+                budget.charge(3 * PY * (n + 1) + 30 * n * wx + (0 if dyadic else 40 * n * wx * wx),
+                              "the signs along f^k")
                 row = [X[j, l] for l in range(n)]
                 dj = X[j, n]
                 r = sum((abs(x) for x in row), zero)
