@@ -271,7 +271,8 @@ def _hostile_streams(entries, rng, count=40):
 def test_hostile_streams_never_prove_a_false_covering():
     """False coverings of the tent PLRNN (a wrong degree, a target off the image, a source folded at the kink, a target
     wider than the image) are refused with their own oracle stream, with the stream of the nearby true covering, and
-    with 40 mutations of each (scaled, permuted, zeroed, huge multipliers; swapped kinds; dropped, duplicated entries)."""
+    with 40 mutations of each (scaled, permuted, zeroed, huge multipliers;
+    swapped kinds; dropped, duplicated entries)."""
     A, W, h = [F(3), F(1, 4)], [[F(-6), F(0)], [F(1, 8), F(0)]], [F(1), F(0)]
     M = [[F(1, 4), F(0)], [F(0), F(1, 2)]]
     good = ([F(-1, 3), F(0)], M, [F(1, 3), F(0)], M, [1])
