@@ -353,3 +353,23 @@ def test_lorenz_horseshoe_under_f80_keeps_half_the_budget(monkeypatch):
     res = check(cert)
     assert res.ok, res.message
     assert 0 < budgets[0].used < MAX_PIECES_WORK // 2
+
+
+def test_mixed_grid_and_pieces_coverings_are_each_checked():
+    """The tent horseshoe with two coverings on grids of boxes and two by pieces (f^1): accepted, its statement names
+    the pieces part as such; a wrong degree on either kind, or a grid covering under f^9, is refused."""
+    from tests.test_plrnn_pieces import _tent_cert
+    base = _tent_cert()
+    for t in (1, 4):
+        base["evidence"][t] = {k: v for k, v in base["evidence"][t].items() if k != "pieces"} | {"grid": 8}
+    res = check(base)
+    assert res.ok, res.message
+    assert "for the pieces coverings: f^1 exactly affine" in res.statement
+    for t in (1, 2):
+        bad = copy.deepcopy(base)
+        bad["evidence"][t]["degree"] = -bad["evidence"][t]["degree"]
+        assert not check(bad).ok, t
+    bad = copy.deepcopy(base)
+    bad["claim"]["iterate"] = 9
+    res = check(bad)
+    assert not res.ok and "k <= 8" in res.message
