@@ -60,7 +60,7 @@ def _bound(c, e, lam, C, box):
 
 
 def _stream(A, W, h, c1, M1, c2, M2inv, k, signs):
-    """The entries of the canonical traversal (the contract in docs/design.md), written apart from the kernel:
+    """The entries of the canonical traversal (the contract in docs/chaos.md, "exact pieces"), written apart from the kernel:
     split at every undecided sign; at each leaf bound the box minimum, else LP multipliers ('empty' when the
     piece is shown empty)."""
     n = len(A)

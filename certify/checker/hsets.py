@@ -518,9 +518,10 @@ def horseshoe(prog, cert: dict) -> Statement:
         ("; images enclosed by the mean-value inclusion for Lipschitz maps: every slope of the activation lies in the "
          "hull of its derivative, [0, 1] across a kink (Clarke's generalised derivative)")
     if pieces:
-        lip += (f"; {'for the pieces coverings: ' if grid else ''}f^{steps} exactly affine on each of {pieces} "
-                "polytope pieces covering the source h-sets (relu signs fixed on each, the formulas agreeing on the "
-                "kinks), signs and inequalities by exact box bounds and weak LP duality")
+        npc = sum(1 for fact in covs if "pieces" in fact)
+        lip += (f"; {'for the pieces coverings: ' if grid else ''}f^{steps} exactly affine on each polytope piece of a "
+                f"split of the source h-set ({pieces} pieces over the {npc} pieces coverings; relu signs fixed on each, "
+                "the formulas agreeing on the kinks), signs and inequalities by exact box bounds and weak LP duality")
     dirs = "one unstable direction" if u == 1 else f"{u} unstable directions" + (", no stable one" if u == n else "")
     text = (f"{map_text(f)} has {m} pairwise disjoint h-sets in R^{n} ({dirs}) with {len(edges)} covering relations N_i => N_j under {g} (Zgliczynski-Gidea 2004; f "
             f"continuous{lip}; in N_j's coordinates the image of N_i has its stable coordinates in (-1, 1) and its "
