@@ -501,8 +501,11 @@ def horseshoe(prog, cert: dict) -> Statement:
             raise Failure(f"fact {t}: the covering {i} => {j} is listed twice")
         if "pieces" in fact:
             signs = [deg] if u == 1 else list(deg)
-            pieces += pieces_covers(f.model, sets[i], sets[j], steps, signs, u, fact["pieces"],
-                                    f"fact {t} (covering {i} => {j})", budget)
+            followed = pieces_covers(f.model, sets[i], sets[j], steps, signs, u, fact["pieces"],
+                                     f"fact {t} (covering {i} => {j})", budget)
+            if followed == 0:  # N_i is not empty: some piece must reach the end (defensive; review-pieces)
+                raise Failure(f"fact {t} (covering {i} => {j}): every piece is shown empty, but N_{i} is not")
+            pieces += followed
         else:
             why = covers(f, sets[i], sets[j], deg, fact["grid"], steps, u, lin)
             if why is not None:
