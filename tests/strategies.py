@@ -4,6 +4,14 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
+PROFILE = "ci"  # the hypothesis profile tests/conftest.py loaded: "ci" (default) or "thorough"
+
+
+def examples(n: int) -> int:
+    """max_examples for a test whose cost grows with its examples: n in the "thorough" profile, n // 2
+    (at least 4) in "ci". Tests that must see many examples (fuzzers, cheap properties) name a number."""
+    return n if PROFILE == "thorough" else max(4, n // 2)
+
 
 def rationals(max_num=2000, max_den=64):
     return st.builds(lambda n, d: Fraction(n, d), st.integers(-max_num, max_num), st.integers(1, max_den))

@@ -27,6 +27,7 @@ from certify.checker import nd_orbits as N
 from certify.checker.polymap import parse_polymap
 from certify.checker.semantics import workprec
 from certify.checker.statement import Failure
+from strategies import examples
 
 
 def _canon(comps, names=("x", "y")) -> dict:
@@ -300,7 +301,7 @@ def test_map_of_r3_closed_form():
 _QS = st.fractions(min_value=-3, max_value=3, max_denominator=8)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(a=_QS, b=_QS, c=_QS, d=_QS, e=_QS, f=_QS, p=st.sampled_from([1, 2, 3]))
 def test_affine_maps_against_fractions(a, b, c, d, e, f, p):
     """An affine map z -> A z + v of the plane with A^p - I invertible has one periodic point of period dividing p,

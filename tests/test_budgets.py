@@ -78,9 +78,9 @@ def test_polynomial_listing_refused_up_front_with_its_count():
 
 def test_ball_cover_budget_names_its_count():
     """A ball cover that runs out of cells is undecided with "budget: more than N cells", deterministically."""
-    runs = [certify_orbits(parse_map(TANH), 12, budget=Budget(max_cells=3000)) for _ in range(2)]
+    runs = [certify_orbits(parse_map(TANH), 12, budget=Budget(max_cells=1000)) for _ in range(2)]
     assert runs[0]["verdict"] == "undecided"
-    assert "budget: more than 3,000 cells" in runs[0]["reason"]
+    assert "budget: more than 1,000 cells" in runs[0]["reason"]
     assert dumps(runs[0]) == dumps(runs[1])
 
 
@@ -184,7 +184,7 @@ def test_parameter_cover_budget_names_its_count():
     from certify.thresholds import certify_onset
 
     fam = parse_family("3*tanh(3*x) - g*tanh(x-1/2) + 1/3", "g")
-    runs = [certify_onset(fam, 3, (fmpq(3), fmpq(7, 2)), budget=Budget(max_cells=2000)) for _ in range(2)]
+    runs = [certify_onset(fam, 3, (fmpq(3), fmpq(7, 2)), budget=Budget(max_cells=500)) for _ in range(2)]
     assert runs[0]["verdict"] == "undecided"
-    assert "parameter cover: budget: more than 2,000 cells" in runs[0]["reason"]
+    assert "parameter cover: budget: more than 500 cells" in runs[0]["reason"]
     assert dumps(runs[0]) == dumps(runs[1])

@@ -1,5 +1,7 @@
 """The certify command: exit codes, one-line errors, JSON and atomic output."""
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -12,6 +14,14 @@ from certify.cli import main
 
 def run(*args):
     return subprocess.run([sys.executable, "-m", "certify.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+def run_in_process(*args):
+    """certify.cli.main in this interpreter, like `run` (a fresh interpreter costs ~1 s a call)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 def test_period_proved_exit_0(capsys):
@@ -78,6 +88,19 @@ def test_check_tampered_exit_1(tmp_path, capsys):
 ])
 def test_bad_input_one_line_exit_2(args, message):
     """Bad input: exit 2, one line on stderr naming the problem, no traceback, nothing on stdout."""
+    r = run_in_process(*args)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.count("\n") == 1 and message in r.stderr and "Traceback" not in r.stderr
+    assert r.stdout == ""
+
+
+@pytest.mark.parametrize("args, message", [
+    (["period", "x*", "--period", "3"], "malformed formula"),  # an error of certify's own
+    (["frobnicate"], "invalid choice"),  # an error of the argument parser
+    (["check", "no-such-file.json"], "cannot read"),
+])
+def test_bad_input_one_line_exit_2_from_the_command(args, message):
+    """The same through `python -m certify.cli`: the process exits 2 with one line on stderr, nothing else."""
     r = run(*args)
     assert r.returncode == 2, r.stderr
     assert r.stderr.count("\n") == 1 and message in r.stderr and "Traceback" not in r.stderr
@@ -130,7 +153,7 @@ def test_threshold_command(tmp_path, capsys):
 ])
 def test_threshold_bad_input(args, message):
     """Threshold input errors: one line, exit 2."""
-    r = run(*args)
+    r = run_in_process(*args)
     assert r.returncode == 2 and message in r.stderr and r.stderr.count("\n") == 1
 
 

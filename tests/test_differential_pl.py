@@ -27,7 +27,7 @@ from certify.errors import CertifyError
 from certify.maps import parse_map
 from certify.periodic.period import certify_orbits, certify_period
 from oracle_pl import Net, image_hull, periodic_points
-from strategies import degenerate_pl_nets, rnn1d_spec, small_rationals
+from strategies import degenerate_pl_nets, examples, rnn1d_spec, small_rationals
 
 EXAMPLES = int(os.environ.get("CERTIFY_DIFF_EXAMPLES", "0"))
 TALLY: Counter = Counter()
@@ -163,14 +163,14 @@ def _domain_case(net, p, lo, hi, point=None):
 
 # ----------------------------------------------------------------------------- hypothesis
 
-@_settings(300)
+@_settings(examples(300))
 @given(degenerate_pl_nets(), PERIODS)
 def test_differential_whole_line(net, p):
     """Points of minimal period p on R: certify's period/orbits verdicts equal exact enumeration."""
     compare(net, p)
 
 
-@_settings(100)
+@_settings(examples(100))
 @given(degenerate_pl_nets(), PERIODS)
 def test_whole_line_pl_decided(net, p):
     """A PL map on R is decided (proved or refuted): exact enumeration needs no bounded region."""
@@ -186,7 +186,7 @@ def _domain_of(net, p, domain):
     _domain_case(net, p, lo, hi, point)
 
 
-@_settings(150)
+@_settings(examples(150))
 @given(degenerate_pl_nets(), PERIODS, DOMAINS)
 def test_differential_invariant_domain(net, p, domain):
     """Points of minimal period p in an invariant interval (or fixed point): certify's verdicts equal exact enumeration."""

@@ -270,8 +270,8 @@ def test_hostile_counts_are_refused_before_the_work(name, edit, words):
     _rejected(name, edit, words)
 
 
-@pytest.mark.parametrize("name", ["scrambling", "scrambling_refuted", "gradients_param", "robustness_refuted",
-                                  "entropy_horseshoe", "oscillations_undecided", "entropy_undecided"])
+@pytest.mark.parametrize("name", ["scrambling", "scrambling_refuted", "robustness_refuted", "oscillations_undecided",
+                                  "entropy_undecided"])
 def test_every_field_replaced_by_junk_fails_on_one_line(name):
     """Any field (down to the facts' entries) replaced by junk gives a one-line result, never an exception."""
     junk_sweep(_load(name), 99)
@@ -279,7 +279,7 @@ def test_every_field_replaced_by_junk_fails_on_one_line(name):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["entropy", "entropy_smooth", "oscillations", "oscillations_odd5", "robustness",
-                                  "gradients"])
+                                  "gradients", "gradients_param", "entropy_horseshoe"])  # 3-5 s each
 def test_every_field_of_the_larger_fixtures_replaced_by_junk(name):
     """The same on the larger fixtures."""
     junk_sweep(_load(name), 99)

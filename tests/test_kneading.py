@@ -21,7 +21,7 @@ from certify.dynamics import entropy as entropy_mod
 from certify.dynamics.entropy import entropy_bounds
 from certify.dynamics.kneading import kneading_fact
 from certify.maps import parse_map
-from strategies import pl_interpolation_net, rnn1d_spec, unit_interval_pl_maps
+from strategies import examples, pl_interpolation_net, rnn1d_spec, unit_interval_pl_maps
 from test_entropy_exact import oracle_laps
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -242,7 +242,7 @@ SEEN: list = []
 SHALLOW = Budget(lap_depth=8)  # the lap-graph comparison sharpens to n = 8 at most
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(25), deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(pl=unit_interval_pl_maps())
 def test_kneading_agrees_with_lap_oracle_and_lap_graphs(pl, monkeypatch_module):
     """PL self-maps of [0, 1] (flat pieces, turning knots on fixed points, slopes +-1): the kneading

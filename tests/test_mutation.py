@@ -195,7 +195,8 @@ def _threshold_true_elsewhere(mutant) -> bool:
 
 
 HEAVY = {"phase", "phase_chaos", "windows_pl", "onset_cover", "entropy_smooth", "entropy_kneading", "entropy_kneading_poly",
-         "entropy_kneading_tanh", "oscillations", "oscillations_odd5"}
+         "entropy_kneading_tanh", "oscillations", "oscillations_odd5",
+         "polymap_orbits"}  # 263 re-searches of the Henon box graph; polymap_cycles_domain stays, tamper tests in test_nd_orbits
 
 
 def _params():

@@ -15,7 +15,7 @@ from certify.checker.regions import affine_tail, expanding_radius_ok, half_bound
 from certify.checker.semantics import workprec
 from certify.maps import parse_map
 from certify.periodic.period import certify_orbits, certify_period, contracting_region, expanding_radius
-from strategies import skip_tanh_formula, skip_tanh_maps
+from strategies import examples, skip_tanh_formula, skip_tanh_maps
 
 SKIP = "x/2 + tanh(3*x)"
 
@@ -102,7 +102,7 @@ def test_bounded_units_of_sigmoid_and_gaussian_shape():
     assert s.contains(fmpq(1, 2)) and s.rad() == 0 and h.abs_upper() < 2
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(net=skip_tanh_maps(), frac=st.sampled_from([fmpq(0), fmpq(1, 4), fmpq(9, 10), fmpq(1), fmpq(3, 2)]))
 def test_accepted_radius_is_true_for_the_oracle(net, frac):
     """Whenever the kernel accepts R, the oracle finds |f(x)| < |x| at every sampled |x| > R and
@@ -139,7 +139,7 @@ def _roots(g, lo, hi, n=3000):
     return out
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(net=skip_tanh_maps(width=(1, 2)))
 def test_region_holds_the_oracles_fixed_points_and_two_cycles(net):
     """Every fixed point and 2-cycle point the oracle finds on a window 4 times wider than R lies in
@@ -217,7 +217,7 @@ def test_accepted_expanding_radius_is_true_for_the_oracle(net, frac):
             assert abs(f(x)) > abs(x)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(net=skip_tanh_maps(width=(1, 2), expanding=True))
 def test_expanding_region_holds_the_oracles_fixed_points_and_two_cycles(net):
     """Every fixed point and 2-cycle point the oracle finds on a window 4 times wider than R lies in [-R, R]."""
@@ -257,7 +257,7 @@ def test_half_bounded_region_too_small_or_wrong_side_rejected():
     assert not half_bounded_ok(parse_map("exp(x) - 3").program, "below", fmpq(-3), fmpq(10 ** 6))
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(a=st.sampled_from([0, 1, fmpq(-1, 2), 2]), b=st.sampled_from([fmpq(1, 2), 1, 3]),
        w=st.sampled_from([fmpq(1, 2), 1, 2]), e=st.sampled_from([0, 1, -2]), v=st.sampled_from([1, 3]))
 def test_half_bounded_region_holds_the_oracles_fixed_points_and_two_cycles(a, b, w, e, v):

@@ -14,6 +14,7 @@ when docs/design.md is out of date.
 from __future__ import annotations
 
 import ast
+import functools
 import pathlib
 import sys
 
@@ -32,7 +33,8 @@ def _path(module: str) -> pathlib.Path:
     return rel / "__init__.py" if rel.is_dir() else rel.with_suffix(".py")
 
 
-def _imports(module: str) -> set:
+@functools.lru_cache(maxsize=None)  # each module is parsed once per run, not once per claim kind
+def _imports(module: str) -> frozenset:
     """Kernel and certificate modules imported by `module` (anywhere in the file)."""
     out = set()
     for node in ast.walk(ast.parse(_path(module).read_text())):
@@ -42,7 +44,7 @@ def _imports(module: str) -> set:
             for alias in node.names:  # from certify.checker import facts
                 if _path(f"{node.module}.{alias.name}").exists():
                     out.add(f"{node.module}.{alias.name}")
-    return out
+    return frozenset(out)
 
 
 def closure(start) -> set:
