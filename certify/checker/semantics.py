@@ -214,6 +214,14 @@ def parse_canonical_expr(text: str, param: str | tuple | None = None):
         raise CertifyError("canonical expression must be a string")
     if not all(isinstance(p, str) and p.isidentifier() for p in params):
         raise CertifyError("canonical parameter names must be identifiers")
+    return _parse_canonical(text, params)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_canonical(text: str, params: tuple):
+    """parse_canonical_expr after its type checks; a pure function of (text, params) whose sympy result is
+    immutable, so it is cached (a certificate's map is parsed by every check of it; refusals raise and are not
+    cached)."""
     if len(text) > MAX_EXPR_CHARS:
         raise CertifyError(f"canonical expression is longer than {MAX_EXPR_CHARS} characters")
     pos = 0
