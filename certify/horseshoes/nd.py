@@ -35,7 +35,7 @@ DEFAULT_PERIOD = 8
 CYCLE_PERIOD = 24
 CYCLE_STARTS = 20
 CYCLE_POINTS = 800
-CYCLE_TRIES = ((1, 1e-3, 1e-4), (1, 3e-3, 3e-4), (1, 3e-4, 3e-5))
+CYCLE_TRIES = ((1, 1e-3, 1e-4), (2, 1e-3, 1e-4), (2, 3e-4, 3e-5), (3, 3e-4, 3e-5), (4, 3e-4, 3e-5))
 _SCALE = 1 << 40
 # (k, A, B, eps): coverings under f^k; caps on the unstable and stable half-sizes and the margin
 _TRIES = ((1, 0.05, 0.02, 0.02), (1, 0.01, 0.005, 0.02), (2, 0.02, 0.01, 0.02))
@@ -209,11 +209,27 @@ def _directions(F: FloatMap, orb):
     return u, out
 
 
+def _largest_lyapunov(F: FloatMap, tr) -> float:
+    """Float estimate of the largest Lyapunov exponent along the trajectory tr (one tangent vector, renormalised)."""
+    v = np.ones(F.n) / math.sqrt(F.n)
+    s = 0.0
+    for z in tr:
+        v = F.Df(z) @ v
+        nv = float(np.linalg.norm(v))
+        if not (nv > 0 and math.isfinite(nv)):
+            return -math.inf
+        s += math.log(nv)
+        v /= nv
+    return s / max(len(tr), 1)
+
+
 def attractor_cycles(F: FloatMap, max_period: int, steps: int = 20000, transient: int = 1000, starts: int = 20,
-                     seed: int = 0) -> dict:
+                     seed: int = 0, min_lyap: float = 0.005, min_lyap_steps: int = 5000) -> dict:
     """{p: [orbit]}: Newton on f^p(z) = z from the `starts` best near-returns (|z_(t+p) - z_t|_max smallest, starts at
     least 4 steps apart) of one seeded float trajectory of `steps` steps, p = 1..max_period; saddle cycles of the
-    attractor (docs/research/lorenz-horseshoe.md). Work: steps + max_period * starts Newton solves."""
+    attractor (docs/research/lorenz-horseshoe.md). {} when the trajectory's float Lyapunov estimate (its first
+    min_lyap_steps steps) is at most min_lyap: no chaotic attractor to take cycles from (a screen, not a verdict).
+    Work: steps + max_period * starts Newton solves."""
     n = F.n
     rng = np.random.default_rng(seed)
     z = rng.standard_normal(n) * 0.5
@@ -224,7 +240,7 @@ def attractor_cycles(F: FloatMap, max_period: int, steps: int = 20000, transient
         for i in range(steps):
             tr[i] = z
             z = F.f(z)
-    if not (np.all(np.isfinite(tr)) and np.abs(tr).max() < 1e6):
+    if not (np.all(np.isfinite(tr)) and np.abs(tr).max() < 1e6) or _largest_lyapunov(F, tr[:min_lyap_steps]) <= min_lyap:
         return {}
     scale = np.abs(tr).max() + 1.0
     found, seen = {}, set()
@@ -337,6 +353,31 @@ def _frame_curvature(F: FloatMap, c, E, k, h=1e-5):
                      for l in range(F.n)])
 
 
+def _kernel_radius(F: FloatMap, c, E, caps, k: int):
+    """R (n x n): the kernel's enclosure of g(t) = M2^-1 (f^k(c + E diag(x) t) - c2) over the whole set (one box,
+    certify.checker.hsets._image) has radius about (|M2^-1| R x)_r beyond its linear part, for half-sizes x <= caps.
+    A model of its ball arithmetic (entry by entry, no cancellation) for an RNN map act(W h + b), following the
+    centre's orbit z_s: the ball iterate P_s has radius p_s (p_0 = |E| caps, p_(s+1) = act'(pre_s) |W| p_s, the
+    direct ball image), the slopes act' over the pre-activation ball have radius |act''(pre_s)| (|W| p_s), and the
+    product D_s ... D_0 E diag(x) has radius R_s diag(x): R_(s+1) = |D_s| R_s + rad(D_s) (|D_s-1 ... D_0 E| + R_s)."""
+    n = F.n
+    aW = np.abs(F.W)
+    p = np.abs(E) @ caps
+    mid = np.asarray(E, float)
+    R = np.zeros((n, n))
+    z = np.asarray(c, float)
+    for _ in range(k):
+        pre = F.W @ z + F.b
+        D = F.Df(z)
+        rho = aW @ p
+        radD = (np.abs(F.ddact(pre)) * rho)[:, None] * aW
+        R = np.abs(D) @ R + radD @ (np.abs(mid) + R)
+        mid = D @ mid
+        p = np.abs(D) @ p
+        z = F.f(z)
+    return R
+
+
 def lp_sizes(F: FloatMap, pts, u: int, k: int, A: float, B: float, eps: float, amin: float = 1e-7,
              safety: float = 1.5, reward: float = 0.0, framed: bool = False):
     """Sizes (m x n array: u unstable half-sizes, then n - u stable ones) and kept edges [(i, j)] from one
@@ -356,20 +397,17 @@ def lp_sizes(F: FloatMap, pts, u: int, k: int, A: float, B: float, eps: float, a
     ne = len(cand)
     rows = []
     jacs = [F.jac(c, k) for c in C]
-    if framed and F.smooth:  # second derivatives along the frame's columns, weighted by the caps
+    if framed and F.smooth and hasattr(F, "W"):  # the kernel's enclosure radii, linearised at the caps
+        krad = [_kernel_radius(F, C[i], E[i], caps, k) for i in range(m)]
+    elif framed and F.smooth:  # second derivatives along the frame's columns, weighted by the caps
         dirs = [_frame_curvature(F, C[i], E[i], k) for i in range(m)]
     else:
         curv = [(_curvature(F, c, k) * safety if F.smooth else np.zeros(n)) for c in C]
     for e, (i, j) in enumerate(cand):
         o = Einv[j] @ (gz[i] - C[j])
         G = Einv[j] @ jacs[i][0] @ E[i]
-        if framed and F.smooth and k == 1 and hasattr(F, "W"):
-            # the kernel's one-step enclosure: Df over the box is act'(pre) W with act' in the hull over the
-            # pre-activation ball pre_k +- rho_k, rho_k = sum_l |(W E_i)_kl| x_il; its radius in the target's
-            # coordinate r is about sum_k |E_j^-1|_rk |act''(pre_k)| rho_k sum_l |(W E_i)_kl| x_il (no cancellation)
-            WE = np.abs(F.W @ E[i])
-            dd = np.abs(F.ddact(F.W @ C[i] + F.b)) * (WE @ caps)
-            q = safety * (np.abs(Einv[j]) @ (dd[:, None] * WE))
+        if framed and F.smooth and hasattr(F, "W"):
+            q = safety * (np.abs(Einv[j]) @ krad[i])
         elif framed and F.smooth:
             # g_r(t) - g_r(0) - Dg t = 1/2 sum_(l,m) H_r,lm t_l t_m with H_r,lm = (E_j^-1 d_l D(f^k) E_i)_rm:
             # <= 1/2 sum_l (sum_m |H_r,lm| cap_m) x_il, times the safety factor
@@ -650,7 +688,7 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
             for u in sorted(cgroups, key=lambda u: (-len(cgroups[u]), u)):
                 pts = cgroups[u][:cycle_points]
                 for k, A, B in cycle_tries if len(pts) >= 2 else ():
-                    sizes, kept = lp_sizes(F, pts, u, k, A, B, 0.02, reward=0.01, framed=True, safety=2.0)
+                    sizes, kept = lp_sizes(F, pts, u, k, A, B, 0.02, reward=0.01, framed=True, safety=1.5)
                     if sizes is not None:
                         nodes, rho = best_component(len(pts), kept)
                         if promising(rho, k):
@@ -690,7 +728,7 @@ AUDIT_TRIES = ((1, 0.05, 0.02, 0.02), (2, 0.02, 0.01, 0.02))
 AUDIT_CUBES = _CUBE_TRIES
 AUDIT_CYCLE_PERIOD = 24  # the attractor-cycle pass: saddle cycles up to this period, coverings under f
 AUDIT_CYCLE_STARTS = 20
-AUDIT_CYCLE_TRIES = ((1, 1e-3, 1e-4),)
+AUDIT_CYCLE_TRIES = ((1, 1e-3, 1e-4), (2, 3e-4, 3e-5), (3, 3e-4, 3e-5))
 
 
 def horseshoe_column(net, budget=None) -> str:
