@@ -16,6 +16,14 @@
    `lp_cubes`: expanding cubes c + x [-1, 1]^n around every periodic point (no stable direction), the edge
    condition kappa_i x_i > x_j + |g(c_i) - c_j|_inf.
 4. The strongly connected component of largest spectral radius (certify.horseshoes.finder.best_component).
+5. The attractor-cycle pass (smooth RNN maps, when 1-4 certify nothing): a float Lyapunov screen, then saddle
+   cycles up to CYCLE_PERIOD by Newton from the best near returns of one long trajectory (`attractor_cycles`);
+   at every cycle point orthonormal bases of its unstable and of its stable subspace (`split_frames`: eigenvectors
+   of tiny multipliers are ill-conditioned, and Schur bases make E^-1 Df E block-triangular along the cycle); one
+   size LP per try (k, A, B) of CYCLE_TRIES whose quadratic term is a model of the kernel's own ball enclosure of
+   f^k over one box (`_kernel_radius`: entry-by-entry products, no cancellation; the finite-difference Taylor
+   bound underestimates it by orders of magnitude), its variables scaled to the caps (HiGHS' tolerances are
+   absolute) and a small reward for large unstable sizes. Branches come from near returns between cycles.
 The caller (`nd_certificate`) rationalises the sets and keeps only the edges the kernel verifies.
 """
 
