@@ -8,6 +8,8 @@ rnn8_torch.safetensors  the state_dict of nn.RNN(2, 8) (tanh): PyTorch's default
 rnn8_gain4.safetensors  nn.RNN(1, 8) (tanh) at the default init with weight_hh_l0 times 4 (seed 11): a
                         chaotic-looking autonomous map (QR estimate lambda_max ~ 0.13), the gradients example
 rnn8_gain1.safetensors  nn.RNN(1, 8) (tanh) at the default init, gain 1 (seed 0): a certified contraction
+rnn8_gain8.safetensors  network 4 of the gain-8 cell of `certify audit --model rnn --hidden 8 --gain 5:8:3` (seed 0,
+                        gain index 1): nn.RNN(1, 8) at gain 8, a certified horseshoe (certify chaos)
 rnn_feedback.json       an output-feedback RNN: hidden width 3, output y = V h + c (2 numbers) fed back as
                         the next input, h -> tanh(W h + U y + b); exact rationals
 """
@@ -20,7 +22,8 @@ import os
 import numpy as np
 from safetensors.numpy import save_file
 
-from certify.ensembles.rnn_laws import torch_rnn_state_dict
+from certify.ensembles.laws import network_rng
+from certify.ensembles.rnn_laws import RNNLaw, torch_rnn_state_dict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED, GAIN = 9, 3.0
@@ -41,6 +44,8 @@ def main() -> None:
     save_file(sd, os.path.join(HERE, "rnn8_gain4.safetensors"), metadata={"activation": "tanh"})
     sd = torch_rnn_state_dict(np.random.default_rng(0), 8, 1.0)
     save_file(sd, os.path.join(HERE, "rnn8_gain1.safetensors"), metadata={"activation": "tanh"})
+    sd = RNNLaw("tanh", 8, 8.0).sample(network_rng(0, 8, 1, 4))
+    save_file(sd, os.path.join(HERE, "rnn8_gain8.safetensors"), metadata={"activation": "tanh"})
     with open(os.path.join(HERE, "rnn_feedback.json"), "w", encoding="utf-8") as fh:
         json.dump(FEEDBACK, fh, indent=1)
         fh.write("\n")

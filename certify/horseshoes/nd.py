@@ -16,6 +16,14 @@
    `lp_cubes`: expanding cubes c + x [-1, 1]^n around every periodic point (no stable direction), the edge
    condition kappa_i x_i > x_j + |g(c_i) - c_j|_inf.
 4. The strongly connected component of largest spectral radius (certify.horseshoes.finder.best_component).
+5. The attractor-cycle pass (smooth RNN maps, when 1-4 certify nothing): a float Lyapunov screen, then saddle
+   cycles up to CYCLE_PERIOD by Newton from the best near returns of one long trajectory (`attractor_cycles`);
+   at every cycle point orthonormal bases of its unstable and of its stable subspace (`split_frames`: eigenvectors
+   of tiny multipliers are ill-conditioned, and Schur bases make E^-1 Df E block-triangular along the cycle); one
+   size LP per try (k, A, B) of CYCLE_TRIES whose quadratic term is a model of the kernel's own ball enclosure of
+   f^k over one box (`_kernel_radius`: entry-by-entry products, no cancellation; the finite-difference Taylor
+   bound underestimates it by orders of magnitude), its variables scaled to the caps (HiGHS' tolerances are
+   absolute) and a small reward for large unstable sizes. Branches come from near returns between cycles.
 The caller (`nd_certificate`) rationalises the sets and keeps only the edges the kernel verifies.
 """
 
@@ -30,6 +38,12 @@ __all__ = ["float_map", "periodic_orbits", "saddle_points", "lp_sizes", "lp_cube
            "AUDIT_COLUMNS", "horseshoe_column", "AUDIT_PERIOD", "AUDIT_POINTS"]
 
 DEFAULT_PERIOD = 8
+# the attractor-cycle pass (smooth RNN maps): periods of the saddle cycles from near returns, Newton starts per
+# period, periodic points in one LP, and (k, A, B): coverings under f^k, caps on the unstable and stable half-sizes
+CYCLE_PERIOD = 24
+CYCLE_STARTS = 20
+CYCLE_POINTS = 800
+CYCLE_TRIES = ((1, 1e-3, 1e-4), (2, 1e-3, 1e-4), (2, 3e-4, 3e-5), (3, 3e-4, 3e-5), (4, 3e-4, 3e-5))
 _SCALE = 1 << 40
 # (k, A, B, eps): coverings under f^k; caps on the unstable and stable half-sizes and the margin
 _TRIES = ((1, 0.05, 0.02, 0.02), (1, 0.01, 0.005, 0.02), (2, 0.02, 0.01, 0.02))
@@ -90,7 +104,13 @@ def float_map(net) -> FloatMap:
         kinks = [(W[r], b[r]) for r in range(n)]
     elif net.activation == "hardtanh":
         kinks = [(W[r], b[r] + s) for r in range(n) for s in (-1.0, 1.0)]
-    return FloatMap(g, Dg, kinks, net.activation in ("tanh", "sigmoid"), n)
+    F = FloatMap(g, Dg, kinks, net.activation in ("tanh", "sigmoid"), n)
+    if F.smooth:  # for the kernel's enclosure model of one step (lp_sizes, framed)
+        def ddact(u):
+            a = act(u)
+            return -2 * a * (1 - a * a) if net.activation == "tanh" else a * (1 - a) * (1 - 2 * a)
+        F.W, F.b, F.ddact = W, b, ddact
+    return F
 
 
 def periodic_orbits(F: FloatMap, periods, seeds: int = 4, steps: int = 4000, transient: int = 500,
@@ -197,6 +217,118 @@ def _directions(F: FloatMap, orb):
     return u, out
 
 
+def _largest_lyapunov(F: FloatMap, tr) -> float:
+    """Float estimate of the largest Lyapunov exponent along the trajectory tr (one tangent vector, renormalised)."""
+    v = np.ones(F.n) / math.sqrt(F.n)
+    s = 0.0
+    for z in tr:
+        v = F.Df(z) @ v
+        nv = float(np.linalg.norm(v))
+        if not (nv > 0 and math.isfinite(nv)):
+            return -math.inf
+        s += math.log(nv)
+        v /= nv
+    return s / max(len(tr), 1)
+
+
+def attractor_cycles(F: FloatMap, max_period: int, steps: int = 20000, transient: int = 1000, starts: int = 20,
+                     seed: int = 0, min_lyap: float = 0.005, min_lyap_steps: int = 5000) -> dict:
+    """{p: [orbit]}: Newton on f^p(z) = z from the `starts` best near-returns (|z_(t+p) - z_t|_max smallest, starts at
+    least 4 steps apart) of one seeded float trajectory of `steps` steps, p = 1..max_period; saddle cycles of the
+    attractor (docs/research/lorenz-horseshoe.md). {} when the trajectory's float Lyapunov estimate (its first
+    min_lyap_steps steps) is at most min_lyap: no chaotic attractor to take cycles from (a screen, not a verdict).
+    Work: steps + max_period * starts Newton solves."""
+    n = F.n
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal(n) * 0.5
+    tr = np.empty((steps, n))
+    with np.errstate(all="ignore"):
+        for _ in range(transient):
+            z = F.f(z)
+        for i in range(steps):
+            tr[i] = z
+            z = F.f(z)
+    if not (np.all(np.isfinite(tr)) and np.abs(tr).max() < 1e6) or _largest_lyapunov(F, tr[:min_lyap_steps]) <= min_lyap:
+        return {}
+    scale = np.abs(tr).max() + 1.0
+    found, seen = {}, set()
+    with np.errstate(all="ignore"):
+        for p in range(1, max_period + 1):
+            d = np.abs(tr[p:] - tr[:-p]).max(axis=1)
+            chosen = []
+            for t in np.argsort(d)[:starts * 8]:
+                if all(abs(int(t) - c) > 3 for c in chosen):
+                    chosen.append(int(t))
+                if len(chosen) >= starts:
+                    break
+            orbits = []
+            for t in chosen:
+                x = tr[t].copy()
+                for _ in range(30):
+                    J, _ = F.jac(x, p)
+                    r = F.iterate(x, p) - x
+                    if not np.abs(r).max() > 1e-14 * scale:
+                        break
+                    try:
+                        x = x - np.linalg.solve(J - np.eye(n), r)
+                    except np.linalg.LinAlgError:
+                        break
+                    if not np.all(np.isfinite(x)) or np.abs(x).max() > 10 * scale:
+                        break
+                orb = _new_orbit(F, x, p, 1e-10, seen)
+                if orb is not None:
+                    orbits.append(orb)
+            found[p] = orbits
+    return found
+
+
+def split_frames(F: FloatMap, orb):
+    """(u, [(z, E, p)]) along a hyperbolic cycle: E = [orthonormal basis of the unstable subspace, orthonormal basis of
+    the stable subspace] at each point (real Schur forms of the cycle's Jacobian product, unstable resp. stable
+    eigenvalues first), pushed along the cycle by QR, the stable one projected back onto the stable subspace at every
+    point (the orthogonal complement of the left unstable subspace: forward iteration alone loses it). On an orbit edge
+    E_(t+1)^-1 Df(z_t) E_t is block diagonal with triangular blocks, so a strongly contracting stable block contracts
+    in a weighted max-norm (eigenvectors of tiny multipliers are ill-conditioned). (u, None) when not hyperbolic, u = 0
+    or n, or the two subspaces are nearly tangent (cond(E) > 1e6)."""
+    import scipy.linalg as sl
+
+    p, n = len(orb), F.n
+    Js = [F.Df(z) for z in orb]
+    prods = []
+    for t in range(p):
+        M = np.eye(n)
+        for k in range(p):
+            M = Js[(t + k) % p] @ M
+        prods.append(M)
+    mod = np.abs(np.linalg.eigvals(prods[0]))
+    u = int(np.sum(mod > 1))
+    if np.any(np.abs(mod - 1) < 1e-9) or u == 0 or u == n:
+        return u, None
+    try:
+        _, Q1, s1 = sl.schur(prods[0], output="real", sort="ouc")
+        _, Q2, s2 = sl.schur(prods[0], output="real", sort="iuc")
+    except (ValueError, np.linalg.LinAlgError):
+        return u, None
+    if s1 != u or s2 != n - u:
+        return u, None
+    U, S, out = Q1[:, :u], Q2[:, :n - u], []
+    for t in range(p):
+        _, QL, sl_ = sl.schur(prods[t].T, output="real", sort="ouc")
+        if sl_ != u:
+            return u, None
+        L = QL[:, :u]
+        S, R = np.linalg.qr(S - L @ (L.T @ S))
+        S = S * np.where(np.diag(R) < 0, -1.0, 1.0)[None, :]
+        E = np.column_stack([U, S])
+        if not np.all(np.isfinite(E)) or np.linalg.cond(E) > 1e6:
+            return u, None
+        out.append((np.asarray(orb[t], float), E, p))
+        U, R = np.linalg.qr(Js[t] @ U)
+        U = U * np.where(np.diag(R) < 0, -1.0, 1.0)[None, :]
+        S = Js[t] @ S
+    return u, out
+
+
 def saddle_points(F: FloatMap, orbs: dict) -> tuple:
     """({u: [(z, E)]} over the hyperbolic orbits by their number u of unstable directions, {u: number of
     orbits}), attracting ones counted under u = 0."""
@@ -223,8 +355,39 @@ def _curvature(F: FloatMap, c, k, h=1e-5):
     return out / 2
 
 
+def _frame_curvature(F: FloatMap, c, E, k, h=1e-5):
+    """[l] -> the derivative of D(f^k) at c along the column E[:, l] (central differences), an n x n matrix."""
+    return np.array([(F.jac(c + h * E[:, l], k)[0] - F.jac(c - h * E[:, l], k)[0]) / (2 * h) @ E
+                     for l in range(F.n)])
+
+
+def _kernel_radius(F: FloatMap, c, E, caps, k: int):
+    """R (n x n): the kernel's enclosure of g(t) = M2^-1 (f^k(c + E diag(x) t) - c2) over the whole set (one box,
+    certify.checker.hsets._image) has radius about (|M2^-1| R x)_r beyond its linear part, for half-sizes x <= caps.
+    A model of its ball arithmetic (entry by entry, no cancellation) for an RNN map act(W h + b), following the
+    centre's orbit z_s: the ball iterate P_s has radius p_s (p_0 = |E| caps, p_(s+1) = act'(pre_s) |W| p_s, the
+    direct ball image), the slopes act' over the pre-activation ball have radius |act''(pre_s)| (|W| p_s), and the
+    product D_s ... D_0 E diag(x) has radius R_s diag(x): R_(s+1) = |D_s| R_s + rad(D_s) (|D_s-1 ... D_0 E| + R_s)."""
+    n = F.n
+    aW = np.abs(F.W)
+    p = np.abs(E) @ caps
+    mid = np.asarray(E, float)
+    R = np.zeros((n, n))
+    z = np.asarray(c, float)
+    for _ in range(k):
+        pre = F.W @ z + F.b
+        D = F.Df(z)
+        rho = aW @ p
+        radD = (np.abs(F.ddact(pre)) * rho)[:, None] * aW
+        R = np.abs(D) @ R + radD @ (np.abs(mid) + R)
+        mid = D @ mid
+        p = np.abs(D) @ p
+        z = F.f(z)
+    return R
+
+
 def lp_sizes(F: FloatMap, pts, u: int, k: int, A: float, B: float, eps: float, amin: float = 1e-7,
-             safety: float = 1.5):
+             safety: float = 1.5, reward: float = 0.0, framed: bool = False):
     """Sizes (m x n array: u unstable half-sizes, then n - u stable ones) and kept edges [(i, j)] from one
     elastic LP, or (None, [])."""
     from scipy.spatial import cKDTree
@@ -242,12 +405,25 @@ def lp_sizes(F: FloatMap, pts, u: int, k: int, A: float, B: float, eps: float, a
     ne = len(cand)
     rows = []
     jacs = [F.jac(c, k) for c in C]
-    curv = [(_curvature(F, c, k) * safety if F.smooth else np.zeros(n)) for c in C]
+    if framed and F.smooth and hasattr(F, "W"):  # the kernel's enclosure radii, linearised at the caps
+        krad = [_kernel_radius(F, C[i], E[i], caps, k) for i in range(m)]
+    elif framed and F.smooth:  # second derivatives along the frame's columns, weighted by the caps
+        dirs = [_frame_curvature(F, C[i], E[i], k) for i in range(m)]
+    else:
+        curv = [(_curvature(F, c, k) * safety if F.smooth else np.zeros(n)) for c in C]
     for e, (i, j) in enumerate(cand):
         o = Einv[j] @ (gz[i] - C[j])
         G = Einv[j] @ jacs[i][0] @ E[i]
-        # quadratic term of component r <= qv_r |d|_max^2 <= qv_r rad sum_l colmax_l x_il
-        q = np.outer(np.abs(Einv[j]) @ curv[i], np.abs(E[i]).max(axis=0)) * rad
+        if framed and F.smooth and hasattr(F, "W"):
+            q = safety * (np.abs(Einv[j]) @ krad[i])
+        elif framed and F.smooth:
+            # g_r(t) - g_r(0) - Dg t = 1/2 sum_(l,m) H_r,lm t_l t_m with H_r,lm = (E_j^-1 d_l D(f^k) E_i)_rm:
+            # <= 1/2 sum_l (sum_m |H_r,lm| cap_m) x_il, times the safety factor
+            T = np.abs(np.einsum("rk,lkm->rlm", Einv[j], dirs[i]))
+            q = 0.5 * safety * (T @ caps)
+        else:
+            # quadratic term of component r <= qv_r |d|_max^2 <= qv_r rad sum_l colmax_l x_il
+            q = np.outer(np.abs(Einv[j]) @ curv[i], np.abs(E[i]).max(axis=0)) * rad
         if u > 1:  # one unstable size a (= x_i0 = ... = x_i(u-1)) and the linear end map G_uu (kappa: its least stretch)
             try:
                 kappa = 1 / np.abs(np.linalg.inv(G[:u, :u])).sum(axis=1).max()
@@ -289,7 +465,8 @@ def lp_sizes(F: FloatMap, pts, u: int, k: int, A: float, B: float, eps: float, a
     for i in range(m):  # u > 1: the unstable sizes are one (the h-set is a cube in the unstable coordinates)
         for l in range(1, u):
             rows += [({n * i + l: 1.0, n * i: -1.0}, 0.0), ({n * i + l: -1.0, n * i: 1.0}, 0.0)]
-    x = _elastic_lp(rows, [(amin, caps[l]) for _ in range(m) for l in range(n)], gz, C, cand)
+    x = _elastic_lp(rows, [(amin, caps[l]) for _ in range(m) for l in range(n)], gz, C, cand,
+                    {n * i: -reward for i in range(m)} if reward else None, scale=max(A, B) if framed else 1.0)
     if x is None:
         return None, []
     sizes = x[:n * m].reshape(m, n)
@@ -415,7 +592,7 @@ def lp_cubes(F: FloatMap, pts, k: int, cap: float, eps: float = 0.02, amin: floa
     return np.repeat(x[:m, None], n, axis=1), [cand[e] for e in range(ne) if x[m + e] <= 1e-12]
 
 
-def _elastic_lp(rows, size_bounds, gz, C, cand):
+def _elastic_lp(rows, size_bounds, gz, C, cand, size_cost=None, scale: float = 1.0):
     """Solve  min sum_e w_e s_e  over the sizes (bounds `size_bounds`) and one slack s_e >= 0 per candidate edge
     (after the sizes), subject to rows [({variable: coefficient}, rhs)] meaning sum <= rhs; an edge along an
     orbit (g(c_i) = c_j) weighs 11, the others 1. The solution vector, or None."""
@@ -424,14 +601,17 @@ def _elastic_lp(rows, size_bounds, gz, C, cand):
 
     nv = len(size_bounds) + len(cand)
     A = lil_matrix((len(rows), nv))
-    rhs = np.array([b for _, b in rows])
+    rhs = np.array([b for _, b in rows]) / scale  # variables in units of `scale` (HiGHS' tolerances are absolute)
     for r, (coef, _) in enumerate(rows):
         for col, v in coef.items():
             A[r, col] += v
     weights = [11.0 if np.abs(gz[i] - C[j]).max() < 1e-9 else 1.0 for i, j in cand]
     cost = np.concatenate([np.zeros(len(size_bounds)), np.array(weights)])
-    res = linprog(cost, A_ub=A.tocsr(), b_ub=rhs, bounds=list(size_bounds) + [(0, None)] * len(cand), method="highs")
-    return res.x if res.status == 0 else None
+    for col, v in (size_cost or {}).items():
+        cost[col] = v
+    bounds = [(lo / scale, hi / scale) for lo, hi in size_bounds] + [(0, None)] * len(cand)
+    res = linprog(cost, A_ub=A.tocsr(), b_ub=rhs, bounds=bounds, method="highs")
+    return res.x * scale if res.status == 0 else None
 
 
 def _map_class(net) -> str:
@@ -442,7 +622,8 @@ def _map_class(net) -> str:
 
 
 def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, tries=_TRIES,
-                   max_points: int = 400, cube_tries=_CUBE_TRIES) -> dict:
+                   max_points: int = 400, cube_tries=_CUBE_TRIES, cycle_period: int = CYCLE_PERIOD,
+                   cycle_tries=CYCLE_TRIES, cycle_points: int = CYCLE_POINTS, cycle_starts: int = CYCLE_STARTS) -> dict:
     """A horseshoe certificate for a PLRNN or an RNN map (proved), or an undecided one naming why."""
     from flint import ctx
 
@@ -464,7 +645,8 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
     F = float_map(net)
     orbs = periodic_orbits(F, range(1, max_period + 1))
     groups, counts = saddle_points(F, orbs)
-    if not groups:
+    cycle_pass = bool(cycle_tries) and cycle_period > 0 and hasattr(F, "W")
+    if not groups and not cycle_pass:
         found = ", ".join(f"{c} with {u} unstable direction{'s' if u != 1 else ''}" for u, c in sorted(counts.items()))
         return {**undecided, "reason": f"no hyperbolic periodic orbit with an unstable direction found up to period "
                                        f"{max_period}" + (f" (orbits found: {found})" if found else
@@ -503,6 +685,28 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
                 if promising(rho, k):
                     consider(_certified(kernel, cubes, sizes, nodes, kept, k, cube_grids, net.n,
                                         _linear_end(F, cubes, sizes, k, net.n)), k, net.n)
+        if best is None and cycle_pass:  # saddle cycles of the attractor, split frames, coverings under f
+            cyc = attractor_cycles(F, cycle_period, starts=cycle_starts)
+            cgroups = {}
+            for p in sorted(cyc):
+                for orb in cyc[p]:
+                    u, d = split_frames(F, orb)
+                    if d is not None:
+                        cgroups.setdefault(u, []).extend(d)
+            for u in sorted(cgroups, key=lambda u: (-len(cgroups[u]), u)):
+                pts = cgroups[u][:cycle_points]
+                for k, A, B in cycle_tries if len(pts) >= 2 else ():
+                    sizes, kept = lp_sizes(F, pts, u, k, A, B, 0.02, reward=0.01, framed=True, safety=1.5)
+                    if sizes is not None:
+                        nodes, rho = best_component(len(pts), kept)
+                        if promising(rho, k):
+                            ends = _linear_end(F, pts, sizes, k, u) if u > 1 else None
+                            consider(_certified(kernel, pts, sizes, nodes, kept, k, (1,), u, ends), k, u)
+    if best is None and not groups:
+        found = ", ".join(f"{c} with {u} unstable direction{'s' if u != 1 else ''}" for u, c in sorted(counts.items()))
+        return {**undecided, "reason": f"no hyperbolic periodic orbit with an unstable direction found up to period "
+                                       f"{max_period}" + (f" (orbits found: {found})" if found else
+                                                           " (no periodic orbit found)")}
     if best is None:
         sizes = ", ".join(f"{len(v)} with {u} unstable direction{'s' if u != 1 else ''}" for u, v in sorted(groups.items()))
         return {**undecided, "reason": f"no graph of h-sets with verified coverings and positive entropy from the "
@@ -530,13 +734,18 @@ AUDIT_PERIOD = 4      # periods of the orbits the h-sets are built around
 AUDIT_POINTS = 120    # periodic points in one size LP
 AUDIT_TRIES = ((1, 0.05, 0.02, 0.02), (2, 0.02, 0.01, 0.02))
 AUDIT_CUBES = _CUBE_TRIES
+AUDIT_CYCLE_PERIOD = 24  # the attractor-cycle pass: saddle cycles up to this period, coverings under f
+AUDIT_CYCLE_STARTS = 20
+AUDIT_CYCLE_TRIES = ((1, 1e-3, 1e-4), (2, 3e-4, 3e-5), (3, 3e-4, 3e-5))
 
 
 def horseshoe_column(net, budget=None) -> str:
     """The horseshoe column of `certify audit --model rnn` (certify.ensembles.rnn_audit reads AUDIT_COLUMNS):
     "proved" when the finder returns a horseshoe certificate the kernel accepts, else "undecided" (never a
     refutation). The work is bounded by AUDIT_PERIOD, AUDIT_POINTS, AUDIT_TRIES and AUDIT_CUBES, never by time."""
-    cert = nd_certificate(net, AUDIT_PERIOD, tries=AUDIT_TRIES, max_points=AUDIT_POINTS, cube_tries=AUDIT_CUBES)
+    cert = nd_certificate(net, AUDIT_PERIOD, tries=AUDIT_TRIES, max_points=AUDIT_POINTS, cube_tries=AUDIT_CUBES,
+                          cycle_period=AUDIT_CYCLE_PERIOD, cycle_tries=AUDIT_CYCLE_TRIES, cycle_points=CYCLE_POINTS,
+                          cycle_starts=AUDIT_CYCLE_STARTS)
     return "proved" if cert["verdict"] == "proved" else "undecided"
 
 
