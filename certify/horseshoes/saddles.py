@@ -243,20 +243,32 @@ def frame(net, cyc: Cycle, s: int = 0, weak: int = 1) -> np.ndarray:
 def _lp(c, A, b, bounds):
     """min c . t over {A t <= b} and the box `bounds` (None when empty); scipy HiGHS."""
     from scipy.optimize import linprog
-    res = linprog(c, A_ub=np.array(A) if A else None, b_ub=np.array(b) if b else None, bounds=bounds,
+    scale = float(np.abs(c).sum()) or 1.0
+    res = linprog(np.asarray(c) / scale, A_ub=np.array(A) if A else None, b_ub=np.array(b) if b else None, bounds=bounds,
                   method="highs")
     if res.status == 2:
         return None
     if res.status != 0:
-        raise ArithmeticError(f"LP failed: {res.message}")
-    return float(res.fun)
+        raise _LPFailure(res.message)
+    return float(res.fun) * scale
+
+
+class _LPFailure(Exception):
+    """A float LP of the screen neither solved nor proved infeasible (the screen then rejects)."""
 
 
 def screen_covering(net, k: int, src, dst, degree: int, max_pieces: int = 64, tol: float = 1e-12) -> Screen:
     """The float screen of the covering src => dst under f^k with degree +1/-1 (src, dst = (c, M), one unstable
     coordinate first): the pieces-spec traversal of f^k on src (box bound, else LPs on the piece, else a split);
     on every piece the stable coordinates of the image in dst's frame in (-1, 1) and the exit faces
-    t_0 = side mapped to side * degree * g_0 > 1."""
+    t_0 = side mapped to side * degree * g_0 > 1. A float LP that fails rejects."""
+    try:
+        return _screen(net, k, src, dst, degree, max_pieces, tol)
+    except _LPFailure as e:
+        return Screen(False, math.nan, math.nan, 0, f"a float LP failed ({e})")
+
+
+def _screen(net, k, src, dst, degree, max_pieces, tol):
     a, W, h = _floats(net)
     c1, M1 = np.asarray(src[0], float), np.asarray(src[1], float)
     c2, M2 = np.asarray(dst[0], float), np.asarray(dst[1], float)
@@ -285,11 +297,11 @@ def screen_covering(net, k: int, src, dst, degree: int, max_pieces: int = 64, to
                         q[j] = True
                     elif hi <= tol:
                         q[j] = False
-                    else:  # split: phi >= 0 first (taken now), phi <= 0 later
+                    else:  # split: phi >= 0 first (taken now), phi <= 0 later (rows scaled to |phi|_1 = 1)
                         q2 = q.copy()
                         q2[j] = False
-                        stack.append((P.copy(), d.copy(), A + [phi.copy()], b + [-e], s, j + 1, q2))
-                        A, b = A + [-phi.copy()], b + [e]
+                        stack.append((P.copy(), d.copy(), A + [phi / r], b + [-e / r], s, j + 1, q2))
+                        A, b = A + [-phi / r], b + [e / r]
                         q[j] = True
                 j += 1
             else:
@@ -336,3 +348,170 @@ def disjoint(s1, s2) -> bool:
     res = linprog(np.zeros(2 * n), A_eq=np.hstack([M1, -M2]), b_eq=np.asarray(c2) - np.asarray(c1),
                   bounds=[(-1, 1)] * (2 * n), method="highs")
     return res.status == 2
+
+
+# ----------------------------------------------------------------------------- sizes and the search
+
+def _jacobian_k(net, c, k):
+    """D(f^k)(c) along the float orbit of c (f^k affine near c when the orbit misses the kinks)."""
+    a, W, h = _floats(net)
+    J, z = np.eye(len(a)), np.array(c, float)
+    for _ in range(k):
+        J = (np.diag(a) + W * (z > 0)[None, :]) @ J
+        z = _step(a, W, h, z)
+    return J, z
+
+
+def size_lp(net, k: int, centres, frames, eps: float = 0.3, cap_u: float = 1e-3, cap_s: float = 0.01,
+            amin: float = 1e-6, tau: float = 1e-3, rounds: int = 4, thick: bool = True, smin: float = 0.25):
+    """Half-sizes (m x n: the unstable one first) and the edges [(i, j, degree)] with zero slack in one elastic LP
+    of the coverings N_i => N_j under f^k linearised at c_i, N_i = c_i + E_i diag(x_i) [-1, 1]^n:
+        unstable:  |G_00| x_i0 - sum_(l>0) |G_0l| x_il - |o_0| >= (1 + eps) x_j0
+        stable r:  sum_l |G_rl| x_il + |o_r| <= (1 - eps) x_jr,      G = E_j^-1 D(f^k)(c_i) E_i, o = E_j^-1 (f^k(c_i) - c_j),
+    degree = sign(G_00); stable sizes in [smin cap_s, cap_s]; cost: the slacks plus tau times the unstable sizes over
+    cap_u (thin: fewer kinks crossed late) minus (with `thick`, else plus) tau times the stable sizes over cap_s. Pairs
+    that overlap (float LP) get a separation row along the face of widest gap and the LP is solved again
+    (at most `rounds` times). (None, []) when the LP fails or sets still overlap."""
+    from scipy.optimize import linprog
+    from scipy.sparse import lil_matrix
+
+    m, n = len(centres), len(centres[0])
+    Einv = [np.linalg.inv(E) for E in frames]
+    jac = [_jacobian_k(net, c, k) for c in centres]
+    edges, rows = [], []
+    for i in range(m):
+        J, fc = jac[i]
+        for j in range(m):
+            G = Einv[j] @ J @ frames[i]
+            o = Einv[j] @ (fc - centres[j])
+            e = len(edges)
+            edges.append((i, j, 1 if G[0, 0] > 0 else -1))
+            coef = {n * i + l: abs(G[0, l]) for l in range(1, n)}
+            coef[n * i] = -abs(G[0, 0])
+            coef[n * j] = coef.get(n * j, 0.0) + 1 + eps
+            rows.append((coef, e, -abs(o[0])))
+            for r in range(1, n):
+                coef = {n * i + l: abs(G[r, l]) for l in range(n)}
+                coef[n * j + r] = coef.get(n * j + r, 0.0) - (1 - eps)
+                rows.append((coef, e, -abs(o[r])))
+    ne, nv = len(edges), n * m + len(edges)
+    per = [tau / cap_u] + ([-tau / cap_s] if thick else [tau / cap_s]) * (n - 1)
+    cost = np.concatenate([np.tile(per, m), np.ones(ne)])
+    bounds = [(min(amin, cap_u), cap_u)] + [(smin * cap_s, cap_s)] * (n - 1)
+    bounds = bounds * m + [(0, None)] * ne
+    sep = []
+    for _ in range(rounds):
+        allrows = rows + sep
+        A = lil_matrix((len(allrows), nv))
+        rhs = np.empty(len(allrows))
+        for t, (coef, e, b) in enumerate(allrows):
+            for col, v in coef.items():
+                A[t, col] += v
+            if e is not None:
+                A[t, n * m + e] = -1.0
+            rhs[t] = b
+        res = linprog(cost, A_ub=A.tocsr(), b_ub=rhs, bounds=bounds, method="highs")
+        if res.status != 0:
+            return None, []
+        x = res.x[:n * m].reshape(m, n)
+        sets = [(centres[i], frames[i] * x[i][None, :]) for i in range(m)]
+        bad = [(i, j) for i in range(m) for j in range(i + 1, m) if not disjoint(sets[i], sets[j])]
+        if not bad:
+            slack = res.x[n * m:]
+            return x, [edges[e] for e in range(ne) if slack[e] <= 1e-12]
+        for i, j in bad:
+            d = Einv[i] @ (centres[j] - centres[i])
+            R = np.abs(Einv[i] @ frames[j])
+            gap = np.abs(d) - x[i] - R @ x[j]
+            f = int(np.argmax(gap / np.maximum(np.abs(d), 1e-300)))
+            coef = {n * i + f: 1.0}
+            for l in range(n):
+                coef[n * j + l] = coef.get(n * j + l, 0.0) + R[f, l]
+            sep.append((coef, None, abs(d[f]) * 0.9))
+    return None, []
+
+
+# (eps, cap_s): the size search, tried in this order for each cluster (cap_u = 1e-3); the thick stable sides of the
+# research candidate (~0.003-0.007) first
+SIZE_TRIES = ((0.1, 0.003), (0.3, 0.003), (0.1, 0.004), (0.3, 0.006), (0.1, 0.002), (0.3, 0.008), (0.1, 0.0015))
+
+
+def _clusters(cycles, k: int, radius: float, max_sets: int, per_group: int):
+    """Clusters [(distance, [(cycle index, point index)])] of points of cycles whose period divides k: each close
+    pair of points of two different cycles (max-norm distance < radius), nearest first, with the points of further
+    cycles within radius of both (at most max_sets points, one per cycle); at most per_group clusters per set of
+    cycles."""
+    from scipy.spatial import cKDTree
+
+    idx = [ci for ci, c in enumerate(cycles) if k % c.p == 0]
+    pts = [(ci, s) for ci in idx for s in range(cycles[ci].p)]
+    if len(idx) < 2:
+        return []
+    X = np.array([cycles[ci].points[s] for ci, s in pts])
+    tree = cKDTree(X)
+    pairs = sorted(((float(np.abs(X[i] - X[j]).max()), i, j) for i, j in tree.query_pairs(radius, p=np.inf)
+                    if pts[i][0] != pts[j][0]), key=lambda t: (t[0], t[1], t[2]))
+    out, groups = [], {}
+    for dist, i, j in pairs:
+        members = [i, j]
+        near = sorted(set(tree.query_ball_point(X[i], radius, p=np.inf)) & set(tree.query_ball_point(X[j], radius,
+                                                                                                      p=np.inf)))
+        near.sort(key=lambda v: (max(np.abs(X[v] - X[i]).max(), np.abs(X[v] - X[j]).max()), v))
+        for v in near:
+            if len(members) >= max_sets:
+                break
+            if all(pts[v][0] != pts[w][0] for w in members):
+                members.append(v)
+        key = frozenset(pts[v][0] for v in members)
+        if groups.get(key, 0) >= per_group:
+            continue
+        groups[key] = groups.get(key, 0) + 1
+        out.append((dist, [pts[v] for v in members]))
+    return out
+
+
+def saddle_candidates(net, periods=range(20, 121), steps: int = 30000, transient: int = 1000, per_period: int = 8,
+                      radius: float = 0.03, max_sets: int = 4, per_group: int = 3, max_clusters: int = 40,
+                      size_tries=SIZE_TRIES, cycles=None, ks=None, max_pieces: int = 32) -> list:
+    """Candidates (k, sets, edges) of a horseshoe of f^k at the saddle cycles of a PLRNN, best log(rho)/k first.
+    For each k (default: every period with two or more cycles) the clusters of nearby cycle points fixed by f^k
+    (`_clusters`, nearest first, at most max_clusters in all, shortest k first) get the size search: for each
+    (eps, cap_s) of size_tries one `size_lp`, then `screen_covering` on its edges; the strongly connected component
+    of largest spectral radius among the screened edges is kept once per cluster (the best over the tries; a try
+    that screens every ordered pair of the cluster ends the search). Floats only: the certifier proves."""
+    from certify.horseshoes.finder import best_component
+
+    if cycles is None:
+        cycles = saddle_cycles(net, periods, steps, transient, per_period)
+    if ks is None:
+        count = {}
+        for c in cycles:
+            count[c.p] = count.get(c.p, 0) + 1
+        ks = sorted(p for p, v in count.items() if v >= 2)
+    out, done = [], 0
+    for k in ks:
+        for _, members in _clusters(cycles, k, radius, max_sets, per_group):
+            if done >= max_clusters:
+                break
+            done += 1
+            centres = [cycles[ci].points[s] for ci, s in members]
+            frames = [frame(net, cycles[ci], s) for ci, s in members]
+            best = None
+            for eps, cap_s in size_tries:
+                x, edges = size_lp(net, k, centres, frames, eps=eps, cap_s=cap_s)
+                if x is None or not edges:
+                    continue
+                sets = [(centres[i], frames[i] * x[i][None, :]) for i in range(len(centres))]
+                good = [(i, j, d) for i, j, d in edges
+                        if screen_covering(net, k, sets[i], sets[j], d, max_pieces=max_pieces).ok]
+                nodes, rho = best_component(len(sets), [(i, j) for i, j, _ in good])
+                if rho > 1 + 1e-9 and (best is None or rho > best.rho + 1e-9):
+                    keep = {v: t for t, v in enumerate(sorted(nodes))}
+                    best = Candidate(k, [sets[v] for v in sorted(nodes)],
+                                     [(keep[i], keep[j], d) for i, j, d in good if i in keep and j in keep])
+                if len(good) == len(centres) ** 2:
+                    break
+            if best is not None:
+                out.append(best)
+    out.sort(key=lambda c: -c.rate)
+    return out
