@@ -333,7 +333,9 @@ def _screen(net, k, src, dst, degree, max_pieces, tol):
             if v is None:
                 continue  # the piece misses this face
             worst_e = min(worst_e, v + want * gam[0])
-    if worst_s >= 1:
+        if worst_s >= 1 or worst_e <= 1:
+            break  # this piece fails: no need to visit the others
+    if worst_s >= 1:  # (after an early stop: the values of the pieces visited so far)
         return Screen(False, worst_s, worst_e, pieces, f"a stable coordinate of the image reaches {worst_s:.3g}")
     if worst_e <= 1:
         return Screen(False, worst_s, worst_e, pieces, f"an exit face maps to {worst_e:.3g} (not beyond 1)")
@@ -438,21 +440,23 @@ SIZE_TRIES = ((0.1, 0.003), (0.3, 0.003), (0.1, 0.004), (0.3, 0.006), (0.1, 0.00
 
 def _clusters(cycles, k: int, radius: float, max_sets: int, per_group: int):
     """Clusters [(distance, [(cycle index, point index)])] of points of cycles whose period divides k: each close
-    pair of points of two different cycles (max-norm distance < radius), nearest first, with the points of further
-    cycles within radius of both (at most max_sets points, one per cycle); at most per_group clusters per set of
-    cycles."""
+    pair of distinct points (max-norm distance < radius; two cycles, or two visits of one cycle to the same
+    region), nearest first, with further points within radius of both (at most max_sets points); each set of
+    points once, at most per_group clusters per multiset of cycles."""
     from scipy.spatial import cKDTree
 
     idx = [ci for ci, c in enumerate(cycles) if k % c.p == 0]
     pts = [(ci, s) for ci in idx for s in range(cycles[ci].p)]
-    if len(idx) < 2:
+    if len(pts) < 2:
         return []
     X = np.array([cycles[ci].points[s] for ci, s in pts])
     tree = cKDTree(X)
-    pairs = sorted(((float(np.abs(X[i] - X[j]).max()), i, j) for i, j in tree.query_pairs(radius, p=np.inf)
-                    if pts[i][0] != pts[j][0]), key=lambda t: (t[0], t[1], t[2]))
-    out, groups = [], {}
+    pairs = sorted(((float(np.abs(X[i] - X[j]).max()), i, j) for i, j in tree.query_pairs(radius, p=np.inf)),
+                   key=lambda t: (t[0], t[1], t[2]))
+    out, groups, seen = [], {}, set()
     for dist, i, j in pairs:
+        if dist < 1e-7:
+            continue
         members = [i, j]
         near = sorted(set(tree.query_ball_point(X[i], radius, p=np.inf)) & set(tree.query_ball_point(X[j], radius,
                                                                                                       p=np.inf)))
@@ -460,11 +464,12 @@ def _clusters(cycles, k: int, radius: float, max_sets: int, per_group: int):
         for v in near:
             if len(members) >= max_sets:
                 break
-            if all(pts[v][0] != pts[w][0] for w in members):
+            if v not in members and min(np.abs(X[v] - X[w]).max() for w in members) >= 1e-7:
                 members.append(v)
-        key = frozenset(pts[v][0] for v in members)
-        if groups.get(key, 0) >= per_group:
+        key = tuple(sorted(pts[v][0] for v in members))
+        if frozenset(members) in seen or groups.get(key, 0) >= per_group:
             continue
+        seen.add(frozenset(members))
         groups[key] = groups.get(key, 0) + 1
         out.append((dist, [pts[v] for v in members]))
     return out
@@ -472,22 +477,20 @@ def _clusters(cycles, k: int, radius: float, max_sets: int, per_group: int):
 
 def saddle_candidates(net, periods=range(20, 121), steps: int = 30000, transient: int = 1000, per_period: int = 8,
                       radius: float = 0.03, max_sets: int = 4, per_group: int = 3, max_clusters: int = 40,
-                      size_tries=SIZE_TRIES, cycles=None, ks=None, max_pieces: int = 32) -> list:
+                      size_tries=SIZE_TRIES, cycles=None, ks=None, max_pieces: int = 32, progress=None) -> list:
     """Candidates (k, sets, edges) of a horseshoe of f^k at the saddle cycles of a PLRNN, best log(rho)/k first.
-    For each k (default: every period with two or more cycles) the clusters of nearby cycle points fixed by f^k
+    For each k (default: every period of a cycle found) the clusters of nearby cycle points fixed by f^k
     (`_clusters`, nearest first, at most max_clusters in all, shortest k first) get the size search: for each
     (eps, cap_s) of size_tries one `size_lp`, then `screen_covering` on its edges; the strongly connected component
     of largest spectral radius among the screened edges is kept once per cluster (the best over the tries; a try
-    that screens every ordered pair of the cluster ends the search). Floats only: the certifier proves."""
+    that screens every ordered pair of the cluster ends the search). progress(k, members, candidate or None), if
+    given, is called after each cluster. Floats only: the certifier proves."""
     from certify.horseshoes.finder import best_component
 
     if cycles is None:
         cycles = saddle_cycles(net, periods, steps, transient, per_period)
     if ks is None:
-        count = {}
-        for c in cycles:
-            count[c.p] = count.get(c.p, 0) + 1
-        ks = sorted(p for p, v in count.items() if v >= 2)
+        ks = sorted({c.p for c in cycles})
     out, done = [], 0
     for k in ks:
         for _, members in _clusters(cycles, k, radius, max_sets, per_group):
@@ -513,5 +516,7 @@ def saddle_candidates(net, periods=range(20, 121), steps: int = 30000, transient
                     break
             if best is not None:
                 out.append(best)
+            if progress is not None:
+                progress(k, members, best)
     out.sort(key=lambda c: -c.rate)
     return out
