@@ -365,7 +365,8 @@ def _jacobian_k(net, c, k):
 
 
 def size_lp(net, k: int, centres, frames, eps: float = 0.3, cap_u: float = 1e-3, cap_s: float = 0.01,
-            amin: float = 1e-6, tau: float = 1e-3, rounds: int = 4, thick: bool = True, smin: float = 0.25):
+            amin: float = 1e-6, tau: float = 1e-3, rounds: int = 4, thick: bool = True, smin: float = 0.25,
+            affine: float = 0.0):
     """Half-sizes (m x n: the unstable one first) and the edges [(i, j, degree)] with zero slack in one elastic LP
     of the coverings N_i => N_j under f^k linearised at c_i, N_i = c_i + E_i diag(x_i) [-1, 1]^n:
         unstable:  |G_00| x_i0 - sum_(l>0) |G_0l| x_il - |o_0| >= (1 + eps) x_j0
@@ -373,7 +374,9 @@ def size_lp(net, k: int, centres, frames, eps: float = 0.3, cap_u: float = 1e-3,
     degree = sign(G_00); stable sizes in [smin cap_s, cap_s]; cost: the slacks plus tau times the unstable sizes over
     cap_u (thin: fewer kinks crossed late) minus (with `thick`, else plus) tau times the stable sizes over cap_s. Pairs
     that overlap (float LP) get a separation row along the face of widest gap and the LP is solved again
-    (at most `rounds` times). (None, []) when the LP fails or sets still overlap."""
+    (at most `rounds` times). With affine = a > 0 every set and its first k - 1 images stay off the kinks
+    z_j = 0 by the factor 1 - a (f^k affine on each set: the linearisation is f^k). (None, []) when the LP fails
+    or sets still overlap."""
     from scipy.optimize import linprog
     from scipy.sparse import lil_matrix
 
@@ -396,6 +399,17 @@ def size_lp(net, k: int, centres, frames, eps: float = 0.3, cap_u: float = 1e-3,
                 coef = {n * i + l: abs(G[r, l]) for l in range(n)}
                 coef[n * j + r] = coef.get(n * j + r, 0.0) - (1 - eps)
                 rows.append((coef, e, -abs(o[r])))
+    if affine > 0:
+        a_, W_, h_ = _floats(net)
+        cols = [r for r in range(n) if np.any(W_[:, r] != 0)]
+        for i in range(m):
+            J, z = np.eye(n), np.array(centres[i], float)
+            for _ in range(k):
+                JE = np.abs(J @ frames[i])
+                for r in cols:
+                    rows.append(({n * i + l: JE[r, l] for l in range(n)}, None, abs(z[r]) * (1 - affine)))
+                J = (np.diag(a_) + W_ * (z > 0)[None, :]) @ J
+                z = _step(a_, W_, h_, z)
     ne, nv = len(edges), n * m + len(edges)
     per = [tau / cap_u] + ([-tau / cap_s] if thick else [tau / cap_s]) * (n - 1)
     cost = np.concatenate([np.tile(per, m), np.ones(ne)])
@@ -433,9 +447,11 @@ def size_lp(net, k: int, centres, frames, eps: float = 0.3, cap_u: float = 1e-3,
     return None, []
 
 
-# (eps, cap_s): the size search, tried in this order for each cluster (cap_u = 1e-3); the thick stable sides of the
-# research candidate (~0.003-0.007) first
-SIZE_TRIES = ((0.1, 0.003), (0.3, 0.003), (0.1, 0.004), (0.3, 0.006), (0.1, 0.002), (0.3, 0.008), (0.1, 0.0015))
+# (eps, cap_s, affine, smin): the size search, tried in this order for each cluster (cap_u = 1e-3); the thick
+# stable sides of the research candidate (~0.003-0.007) first, then sets on which f^k is affine (thinner)
+SIZE_TRIES = ((0.1, 0.003, 0.0, 0.25), (0.3, 0.003, 0.0, 0.25), (0.1, 0.004, 0.0, 0.25), (0.3, 0.006, 0.0, 0.25),
+              (0.1, 0.002, 0.0, 0.25), (0.3, 0.008, 0.0, 0.25), (0.1, 0.0015, 0.0, 0.25),
+              (0.1, 0.004, 0.1, 0.01), (0.3, 0.004, 0.1, 0.01))
 
 
 def _clusters(cycles, k: int, radius: float, max_sets: int, per_group: int):
@@ -481,7 +497,7 @@ def saddle_candidates(net, periods=range(20, 121), steps: int = 30000, transient
     """Candidates (k, sets, edges) of a horseshoe of f^k at the saddle cycles of a PLRNN, best log(rho)/k first.
     For each k (default: every period of a cycle found) the clusters of nearby cycle points fixed by f^k
     (`_clusters`, nearest first, at most max_clusters in all, shortest k first) get the size search: for each
-    (eps, cap_s) of size_tries one `size_lp`, then `screen_covering` on its edges; the strongly connected component
+    (eps, cap_s, affine, smin) of size_tries one `size_lp`, then `screen_covering` on its edges; the strongly connected component
     of largest spectral radius among the screened edges is kept once per cluster (the best over the tries; a try
     that screens every ordered pair of the cluster ends the search). progress(k, members, candidate or None), if
     given, is called after each cluster. Floats only: the certifier proves."""
@@ -500,8 +516,8 @@ def saddle_candidates(net, periods=range(20, 121), steps: int = 30000, transient
             centres = [cycles[ci].points[s] for ci, s in members]
             frames = [frame(net, cycles[ci], s) for ci, s in members]
             best = None
-            for eps, cap_s in size_tries:
-                x, edges = size_lp(net, k, centres, frames, eps=eps, cap_s=cap_s)
+            for eps, cap_s, affine, smin in size_tries:
+                x, edges = size_lp(net, k, centres, frames, eps=eps, cap_s=cap_s, affine=affine, smin=smin)
                 if x is None or not edges:
                     continue
                 sets = [(centres[i], frames[i] * x[i][None, :]) for i in range(len(centres))]
