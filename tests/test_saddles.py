@@ -164,3 +164,16 @@ def test_lorenz_candidates_at_least_the_research_rate(net):
             assert S.disjoint(best.sets[i], best.sets[j])
     for i, j, d in best.edges:
         assert S.screen_covering(net, best.k, best.sets[i], best.sets[j], d).ok
+
+
+def test_candidate_json_round_trips_exactly(research):
+    """candidate_json writes every float as float.hex: reading it back with float.fromhex gives the same arrays bit
+    for bit, and the edges as [i, j, degree] integers."""
+    k, sets = research
+    c = S.Candidate(k, sets, [(0, 1, 1), (1, 0, -1)])
+    d = json.loads(json.dumps(S.candidate_json(c)))
+    assert d["k"] == 80 and d["edges"] == [[0, 1, 1], [1, 0, -1]]
+    for (cen, M), e in zip(sets, d["sets"]):
+        assert np.array_equal(np.array([float.fromhex(v) for v in e["c"]]), cen)
+        assert np.array_equal(np.array([[float.fromhex(v) for v in r] for r in e["M"]]), M)
+    assert c.rho == pytest.approx(1.0) and c.rate == 0.0

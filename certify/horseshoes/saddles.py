@@ -33,7 +33,7 @@ from typing import NamedTuple
 import numpy as np
 
 __all__ = ["Cycle", "Candidate", "Screen", "float_orbit", "near_returns", "cycle_from_pattern", "saddle_cycles",
-           "frame", "size_lp", "screen_covering", "disjoint", "saddle_candidates"]
+           "frame", "size_lp", "screen_covering", "disjoint", "saddle_candidates", "candidate_json"]
 
 
 class Cycle(NamedTuple):
@@ -366,7 +366,7 @@ def _jacobian_k(net, c, k):
 
 def size_lp(net, k: int, centres, frames, eps: float = 0.3, cap_u: float = 1e-3, cap_s: float = 0.01,
             amin: float = 1e-6, tau: float = 1e-3, rounds: int = 4, thick: bool = True, smin: float = 0.25,
-            affine: float = 0.0):
+            affine: float = 0.0, cap_w: float | None = None):
     """Half-sizes (m x n: the unstable one first) and the edges [(i, j, degree)] with zero slack in one elastic LP
     of the coverings N_i => N_j under f^k linearised at c_i, N_i = c_i + E_i diag(x_i) [-1, 1]^n:
         unstable:  |G_00| x_i0 - sum_(l>0) |G_0l| x_il - |o_0| >= (1 + eps) x_j0
@@ -376,7 +376,7 @@ def size_lp(net, k: int, centres, frames, eps: float = 0.3, cap_u: float = 1e-3,
     that overlap (float LP) get a separation row along the face of widest gap and the LP is solved again
     (at most `rounds` times). With affine = a > 0 every set and its first k - 1 images stay off the kinks
     z_j = 0 by the factor 1 - a (f^k affine on each set: the linearisation is f^k). (None, []) when the LP fails
-    or sets still overlap."""
+    or sets still overlap. cap_w (default cap_s) caps the second column (the weakest stable direction: the flow's)."""
     from scipy.optimize import linprog
     from scipy.sparse import lil_matrix
 
@@ -413,7 +413,8 @@ def size_lp(net, k: int, centres, frames, eps: float = 0.3, cap_u: float = 1e-3,
     ne, nv = len(edges), n * m + len(edges)
     per = [tau / cap_u] + ([-tau / cap_s] if thick else [tau / cap_s]) * (n - 1)
     cost = np.concatenate([np.tile(per, m), np.ones(ne)])
-    bounds = [(min(amin, cap_u), cap_u)] + [(smin * cap_s, cap_s)] * (n - 1)
+    cap_w = cap_s if cap_w is None else cap_w
+    bounds = [(min(amin, cap_u), cap_u), (smin * cap_s, cap_w)] + [(smin * cap_s, cap_s)] * (n - 2)
     bounds = bounds * m + [(0, None)] * ne
     sep = []
     for _ in range(rounds):
@@ -536,3 +537,13 @@ def saddle_candidates(net, periods=range(20, 121), steps: int = 30000, transient
                 progress(k, members, best)
     out.sort(key=lambda c: -c.rate)
     return out
+
+
+def candidate_json(c: Candidate) -> dict:
+    """The candidate as JSON data for a certifier: k, sets [{"c": [...], "M": [[...]]}] with every float as its exact
+    hexadecimal form (float.hex, as in docs/research/lorenz_f80_candidate.json), edges [[i, j, degree]]. Floats
+    are exact binary rationals: the certifier reads them with float.fromhex and proves or drops each edge."""
+    return {"k": int(c.k),
+            "sets": [{"c": [float(v).hex() for v in cen], "M": [[float(v).hex() for v in row] for row in M]}
+                     for cen, M in c.sets],
+            "edges": [[int(i), int(j), int(d)] for i, j, d in c.edges]}
