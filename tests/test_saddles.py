@@ -177,3 +177,27 @@ def test_candidate_json_round_trips_exactly(research):
         assert np.array_equal(np.array([float.fromhex(v) for v in e["c"]]), cen)
         assert np.array_equal(np.array([[float.fromhex(v) for v in r] for r in e["M"]]), M)
     assert c.rho == pytest.approx(1.0) and c.rate == 0.0
+
+
+def test_size_search_reproduces_the_research_pair(net, research):
+    """From the research page's two period-80 points alone (their cycles re-solved by the affine solve on their own
+    sign patterns), the clusters and the size search give the full 2-set graph under f^80: edges 0 => 0, 0 => 1 with
+    one degree and 1 => 0, 1 => 1 with the other, spectral radius 2, log(rho)/k = log 2 / 80."""
+    k, sets = research
+    cycles = []
+    for c, _ in sets:
+        orb = [c]
+        for _ in range(k - 1):
+            orb.append(_f(net, orb[-1], 1))
+        o = S.cycle_from_pattern(net, np.array(orb) > 0)
+        assert o is not None and np.abs(o[0] - c).max() < 1e-12
+        mu = np.linalg.eigvals(S._period_map(net, o))
+        cycles.append(S.Cycle(o, mu[np.argsort(-np.abs(mu))], 1))
+    cands = S.saddle_candidates(net, cycles=cycles, ks=[k], max_clusters=1)
+    assert len(cands) == 1
+    c = cands[0]
+    assert c.k == 80 and len(c.sets) == 2 and c.rho == pytest.approx(2.0)
+    assert sorted((i, j) for i, j, _ in c.edges) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    deg = {(i, j): d for i, j, d in c.edges}
+    assert deg[0, 0] == deg[0, 1] and deg[1, 0] == deg[1, 1]
+    assert c.rate == pytest.approx(math.log(2) / 80)
