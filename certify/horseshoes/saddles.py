@@ -455,11 +455,24 @@ SIZE_TRIES = ((0.1, 0.003, 0.0, 0.25), (0.3, 0.003, 0.0, 0.25), (0.1, 0.004, 0.0
               (0.1, 0.004, 0.1, 0.01), (0.3, 0.004, 0.1, 0.01))
 
 
-def _clusters(cycles, k: int, radius: float, max_sets: int, per_group: int):
-    """Clusters [(distance, [(cycle index, point index)])] of points of cycles whose period divides k: each close
+def _stable_offset(net, cycles, frames, a, b) -> float:
+    """The largest stable coordinate of c_a - c_b in b's frame and of c_b - c_a in a's (the stable sizes a
+    covering between the two needs at least; the unstable offset is crossed by stretching)."""
+    ca, cb = cycles[a[0]].points[a[1]], cycles[b[0]].points[b[1]]
+    for v in (a, b):
+        if v not in frames:
+            frames[v] = frame(net, cycles[v[0]], v[1])
+    oa = np.linalg.solve(frames[b], ca - cb)
+    ob = np.linalg.solve(frames[a], cb - ca)
+    return float(max(np.abs(oa[1:]).max(), np.abs(ob[1:]).max()))
+
+
+def _clusters(cycles, k: int, radius: float, max_sets: int, per_group: int, net=None, frames=None):
+    """Clusters [(offset, [(cycle index, point index)])] of points of cycles whose period divides k: each close
     pair of distinct points (max-norm distance < radius; two cycles, or two visits of one cycle to the same
-    region), nearest first, with further points within radius of both (at most max_sets points); each set of
-    points once, at most per_group clusters per multiset of cycles."""
+    region), by increasing offset (with net: `_stable_offset`, else the distance), with further points within
+    radius of both (at most max_sets points); each set of points once, at most per_group clusters per multiset
+    of cycles."""
     from scipy.spatial import cKDTree
 
     idx = [ci for ci, c in enumerate(cycles) if k % c.p == 0]
@@ -468,12 +481,16 @@ def _clusters(cycles, k: int, radius: float, max_sets: int, per_group: int):
         return []
     X = np.array([cycles[ci].points[s] for ci, s in pts])
     tree = cKDTree(X)
-    pairs = sorted(((float(np.abs(X[i] - X[j]).max()), i, j) for i, j in tree.query_pairs(radius, p=np.inf)),
-                   key=lambda t: (t[0], t[1], t[2]))
-    out, groups, seen = [], {}, set()
-    for dist, i, j in pairs:
+    frames = {} if frames is None else frames
+    pairs = []
+    for i, j in tree.query_pairs(radius, p=np.inf):
+        dist = float(np.abs(X[i] - X[j]).max())
         if dist < 1e-7:
             continue
+        pairs.append((_stable_offset(net, cycles, frames, pts[i], pts[j]) if net is not None else dist, i, j))
+    pairs.sort(key=lambda t: (t[0], t[1], t[2]))
+    out, groups, seen = [], {}, set()
+    for off, i, j in pairs:
         members = [i, j]
         near = sorted(set(tree.query_ball_point(X[i], radius, p=np.inf)) & set(tree.query_ball_point(X[j], radius,
                                                                                                       p=np.inf)))
@@ -488,16 +505,17 @@ def _clusters(cycles, k: int, radius: float, max_sets: int, per_group: int):
             continue
         seen.add(frozenset(members))
         groups[key] = groups.get(key, 0) + 1
-        out.append((dist, [pts[v] for v in members]))
+        out.append((off, [pts[v] for v in members]))
     return out
 
 
 def saddle_candidates(net, periods=range(20, 121), steps: int = 30000, transient: int = 1000, per_period: int = 8,
                       radius: float = 0.03, max_sets: int = 4, per_group: int = 3, max_clusters: int = 40,
-                      size_tries=SIZE_TRIES, cycles=None, ks=None, max_pieces: int = 32, progress=None) -> list:
+                      size_tries=SIZE_TRIES, cycles=None, ks=None, max_pieces: int = 32, progress=None, by_offset: bool = True) -> list:
     """Candidates (k, sets, edges) of a horseshoe of f^k at the saddle cycles of a PLRNN, best log(rho)/k first.
     For each k (default: every period of a cycle found) the clusters of nearby cycle points fixed by f^k
-    (`_clusters`, nearest first, at most max_clusters in all, shortest k first) get the size search: for each
+    (`_clusters`, least stable offset first (by_offset, else nearest first), at most max_clusters in all,
+    shortest k first; with by_offset none whose pair's stable offset exceeds the largest stable cap) get the size search: for each
     (eps, cap_s, affine, smin) of size_tries one `size_lp`, then `screen_covering` on its edges; the strongly connected component
     of largest spectral radius among the screened edges is kept once per cluster (the best over the tries; a try
     that screens every ordered pair of the cluster ends the search). progress(k, members, candidate or None), if
@@ -509,13 +527,15 @@ def saddle_candidates(net, periods=range(20, 121), steps: int = 30000, transient
     if ks is None:
         ks = sorted({c.p for c in cycles})
     out, done = [], 0
+    cap = max(t[1] for t in size_tries)  # a pair whose stable offset exceeds every stable cap has no covering
     for k in ks:
-        for _, members in _clusters(cycles, k, radius, max_sets, per_group):
-            if done >= max_clusters:
+        frames_k = {}
+        for off, members in _clusters(cycles, k, radius, max_sets, per_group, net if by_offset else None, frames_k):
+            if done >= max_clusters or (by_offset and off >= cap):
                 break
             done += 1
             centres = [cycles[ci].points[s] for ci, s in members]
-            frames = [frame(net, cycles[ci], s) for ci, s in members]
+            frames = [frames_k.get((ci, s)) if (ci, s) in frames_k else frame(net, cycles[ci], s) for ci, s in members]
             best = None
             for eps, cap_s, affine, smin in size_tries:
                 x, edges = size_lp(net, k, centres, frames, eps=eps, cap_s=cap_s, affine=affine, smin=smin)
