@@ -366,7 +366,7 @@ def _jacobian_k(net, c, k):
 
 def size_lp(net, k: int, centres, frames, eps: float = 0.3, cap_u: float = 1e-3, cap_s: float = 0.01,
             amin: float = 1e-6, tau: float = 1e-3, rounds: int = 4, thick: bool = True, smin: float = 0.25,
-            affine: float = 0.0, cap_w: float | None = None):
+            affine: float = 0.0, cap_w: float | None = None, stable_only: bool = False):
     """Half-sizes (m x n: the unstable one first) and the edges [(i, j, degree)] with zero slack in one elastic LP
     of the coverings N_i => N_j under f^k linearised at c_i, N_i = c_i + E_i diag(x_i) [-1, 1]^n:
         unstable:  |G_00| x_i0 - sum_(l>0) |G_0l| x_il - |o_0| >= (1 + eps) x_j0
@@ -376,7 +376,8 @@ def size_lp(net, k: int, centres, frames, eps: float = 0.3, cap_u: float = 1e-3,
     that overlap (float LP) get a separation row along the face of widest gap and the LP is solved again
     (at most `rounds` times). With affine = a > 0 every set and its first k - 1 images stay off the kinks
     z_j = 0 by the factor 1 - a (f^k affine on each set: the linearisation is f^k). (None, []) when the LP fails
-    or sets still overlap. cap_w (default cap_s) caps the second column (the weakest stable direction: the flow's)."""
+    or sets still overlap. With stable_only the kink rows bound only the stable thickness of the images (the
+    unstable side may cross kinks: the image curve bends, its thickness does not). cap_w (default cap_s) caps the second column (the weakest stable direction: the flow's)."""
     from scipy.optimize import linprog
     from scipy.sparse import lil_matrix
 
@@ -407,7 +408,8 @@ def size_lp(net, k: int, centres, frames, eps: float = 0.3, cap_u: float = 1e-3,
             for _ in range(k):
                 JE = np.abs(J @ frames[i])
                 for r in cols:
-                    rows.append(({n * i + l: JE[r, l] for l in range(n)}, None, abs(z[r]) * (1 - affine)))
+                    rows.append(({n * i + l: JE[r, l] for l in range(1 if stable_only else 0, n)}, None,
+                                 abs(z[r]) * (1 - affine)))
                 J = (np.diag(a_) + W_ * (z > 0)[None, :]) @ J
                 z = _step(a_, W_, h_, z)
     ne, nv = len(edges), n * m + len(edges)
@@ -448,11 +450,15 @@ def size_lp(net, k: int, centres, frames, eps: float = 0.3, cap_u: float = 1e-3,
     return None, []
 
 
-# (eps, cap_s, affine, smin): the size search, tried in this order for each cluster (cap_u = 1e-3); the thick
-# stable sides of the research candidate (~0.003-0.007) first, then sets on which f^k is affine (thinner)
-SIZE_TRIES = ((0.1, 0.003, 0.0, 0.25), (0.3, 0.003, 0.0, 0.25), (0.1, 0.004, 0.0, 0.25), (0.3, 0.006, 0.0, 0.25),
-              (0.1, 0.002, 0.0, 0.25), (0.3, 0.008, 0.0, 0.25), (0.1, 0.0015, 0.0, 0.25),
-              (0.1, 0.004, 0.1, 0.01), (0.3, 0.004, 0.1, 0.01))
+# (eps, cap_s, affine, smin, amin, stable_only): the size search, tried in this order for each cluster
+# (cap_u = 1e-3); the thick stable sides of the research candidate (~0.003-0.007) first, then sets whose stable
+# thickness stays off the kinks along k steps (the unstable side far thinner: multipliers up to ~1e5 stretch it),
+# then sets on which f^k is affine
+SIZE_TRIES = ((0.1, 0.003, 0.0, 0.25, 1e-6, False), (0.3, 0.003, 0.0, 0.25, 1e-6, False),
+              (0.1, 0.004, 0.0, 0.25, 1e-6, False), (0.3, 0.006, 0.0, 0.25, 1e-6, False),
+              (0.1, 0.002, 0.0, 0.25, 1e-6, False), (0.3, 0.008, 0.0, 0.25, 1e-6, False),
+              (0.1, 0.0015, 0.0, 0.25, 1e-6, False), (0.1, 0.004, 0.1, 0.01, 1e-9, True),
+              (0.3, 0.006, 0.1, 0.01, 1e-9, True), (0.1, 0.004, 0.1, 0.01, 1e-9, False))
 
 
 def _stable_offset(net, cycles, frames, a, b) -> float:
@@ -516,7 +522,7 @@ def saddle_candidates(net, periods=range(20, 121), steps: int = 30000, transient
     For each k (default: every period of a cycle found) the clusters of nearby cycle points fixed by f^k
     (`_clusters`, least stable offset first (by_offset, else nearest first), at most max_clusters in all,
     shortest k first; with by_offset none whose pair's stable offset exceeds the largest stable cap) get the size search: for each
-    (eps, cap_s, affine, smin) of size_tries one `size_lp`, then `screen_covering` on its edges; the strongly connected component
+    (eps, cap_s, affine, smin, amin, stable_only) of size_tries one `size_lp`, then `screen_covering` on its edges; the strongly connected component
     of largest spectral radius among the screened edges is kept once per cluster (the best over the tries; a try
     that screens every ordered pair of the cluster ends the search). progress(k, members, candidate or None), if
     given, is called after each cluster. Floats only: the certifier proves."""
@@ -537,8 +543,9 @@ def saddle_candidates(net, periods=range(20, 121), steps: int = 30000, transient
             centres = [cycles[ci].points[s] for ci, s in members]
             frames = [frames_k.get((ci, s)) if (ci, s) in frames_k else frame(net, cycles[ci], s) for ci, s in members]
             best = None
-            for eps, cap_s, affine, smin in size_tries:
-                x, edges = size_lp(net, k, centres, frames, eps=eps, cap_s=cap_s, affine=affine, smin=smin)
+            for eps, cap_s, affine, smin, amin, stable_only in size_tries:
+                x, edges = size_lp(net, k, centres, frames, eps=eps, cap_s=cap_s, affine=affine, smin=smin, amin=amin,
+                                   stable_only=stable_only)
                 if x is None or not edges:
                     continue
                 sets = [(centres[i], frames[i] * x[i][None, :]) for i in range(len(centres))]
