@@ -473,11 +473,12 @@ def _stable_offset(net, cycles, frames, a, b) -> float:
     return float(max(np.abs(oa[1:]).max(), np.abs(ob[1:]).max()))
 
 
-def _clusters(cycles, k: int, radius: float, max_sets: int, per_group: int, net=None, frames=None):
+def _clusters(cycles, k: int, radius: float, max_sets: int, per_group: int, net=None, frames=None,
+              max_offset: float = math.inf):
     """Clusters [(offset, [(cycle index, point index)])] of points of cycles whose period divides k: each close
     pair of distinct points (max-norm distance < radius; two cycles, or two visits of one cycle to the same
     region), by increasing offset (with net: `_stable_offset`, else the distance), with further points within
-    radius of both (at most max_sets points); each set of points once, at most per_group clusters per multiset
+    radius of both (with net: and stable offsets <= max_offset to each member; at most max_sets points); each set of points once, at most per_group clusters per multiset
     of cycles."""
     from scipy.spatial import cKDTree
 
@@ -504,7 +505,9 @@ def _clusters(cycles, k: int, radius: float, max_sets: int, per_group: int, net=
         for v in near:
             if len(members) >= max_sets:
                 break
-            if v not in members and min(np.abs(X[v] - X[w]).max() for w in members) >= 1e-7:
+            if v in members or min(np.abs(X[v] - X[w]).max() for w in members) < 1e-7:
+                continue
+            if net is None or all(_stable_offset(net, cycles, frames, pts[v], pts[w]) <= max_offset for w in members):
                 members.append(v)
         key = tuple(sorted(pts[v][0] for v in members))
         if frozenset(members) in seen or groups.get(key, 0) >= per_group:
@@ -536,7 +539,8 @@ def saddle_candidates(net, periods=range(20, 121), steps: int = 30000, transient
     cap = max(t[1] for t in size_tries)  # a pair whose stable offset exceeds every stable cap has no covering
     for k in ks:
         frames_k = {}
-        for off, members in _clusters(cycles, k, radius, max_sets, per_group, net if by_offset else None, frames_k):
+        for off, members in _clusters(cycles, k, radius, max_sets, per_group, net if by_offset else None, frames_k,
+                                     cap):
             if done >= max_clusters or (by_offset and off >= cap):
                 break
             done += 1
