@@ -324,3 +324,14 @@ def plrnn_models(draw, a=PLRNN_NUMBERS, w=PLRNN_NUMBERS, dims=(1, 3)):
     W = [draw(st.lists(w, min_size=n, max_size=n)) for _ in range(n)]
     h = draw(st.one_of(st.just(["0"] * n), st.lists(w, min_size=n, max_size=n)))
     return plrnn_from_mapping({"kind": "plrnn", "A": A, "W": W, "h": h}, "generated").model
+
+
+@st.composite
+def plrnn_nets(draw, a=PLRNN_NUMBERS, w=PLRNN_NUMBERS, dims=(1, 3)):
+    """A PLRNN (certify.maps.plrnn.PLRNN: spec, canonical form and exact model) drawn as plrnn_models draws one."""
+    from certify.maps.plrnn import plrnn_from_mapping
+    n = draw(st.integers(*dims))
+    A = draw(st.one_of(st.just(["0"] * n), st.lists(a, min_size=n, max_size=n)))
+    W = [draw(st.lists(w, min_size=n, max_size=n)) for _ in range(n)]
+    h = draw(st.one_of(st.just(["0"] * n), st.lists(w, min_size=n, max_size=n)))
+    return plrnn_from_mapping({"kind": "plrnn", "A": A, "W": W, "h": h}, "generated")
