@@ -39,7 +39,8 @@ from flint import fmpq, fmpq_mat
 from certify.certificates import q_str
 from certify.checker.plrnn_pieces import MAX_PIECE_CONSTRAINTS, MAX_PIECES_ENTRIES, MAX_PIECES_WORK
 
-__all__ = ["PiecesStream", "pieces_stream", "pieces_certificate", "exact_hset", "MAX_SPLITS", "MAX_LPS"]
+__all__ = ["PiecesStream", "pieces_stream", "pieces_certificate", "saddle_horseshoe", "exact_hset", "MAX_SPLITS", "MAX_LPS",
+           "SADDLE_CANDIDATES"]
 
 MAX_SPLITS = 1024   # splits of one covering's traversal (pieces <= splits + 1)
 MAX_LPS = 8192      # float LPs of one covering's traversal
@@ -559,3 +560,29 @@ def pieces_certificate(net, k: int, sets, edges, u: int = 1, precision: int = 64
                                    "pieces": e} for i, j, w, e in covs],
             "entropy": _entropy_field(len(keep), [(i, j) for i, j, _, _ in covs], k)}
     return self_checked(cert, self_check)
+
+
+SADDLE_CANDIDATES = 4   # candidates of certify.horseshoes.saddles tried by saddle_horseshoe, best first
+
+
+def saddle_horseshoe(net, candidates: int = SADDLE_CANDIDATES, progress=None) -> dict:
+    """A horseshoe certificate of the PLRNN `net` under a long iterate f^k, k a period of its saddle cycles:
+    candidates from certify.horseshoes.saddles (floats: near returns of one trajectory, cycles with one unstable
+    multiplier, clusters, sizes, a float piecewise screen), best log(rho)/k first, each proved or dropped edge by
+    edge by pieces_certificate (exact). The first proved certificate, else an undecided one naming why. Work is
+    bounded by the finder's counts and the pieces caps, never by time."""
+    from certify.horseshoes.saddles import saddle_candidates
+
+    cands = saddle_candidates(net)
+    if not cands:
+        return pieces_certificate(net, 1, [], [], self_check=False) | {
+            "reason": "no candidate graph of h-sets at saddle cycles of periods 20-120 passed the float screen"}
+    reasons = []
+    for c in cands[:candidates]:
+        if progress:
+            progress(f"pieces coverings under f^{c.k} of {len(c.sets)} h-sets at saddle cycles")
+        cert = pieces_certificate(net, c.k, c.sets, c.edges)
+        if cert["verdict"] == "proved":
+            return cert
+        reasons.append(f"f^{c.k}, {len(c.sets)} sets: {cert.get('reason', '')}")
+    return cert | {"reason": "no candidate at saddle cycles was proved: " + "; ".join(reasons)}
