@@ -301,3 +301,20 @@ def test_search_cycles_is_deterministic_and_exact():
             itin = ["".join("1" if v > 0 else "0" for v in z) for z in cyc]
             want = _oracle_cycle(A, W, h, itin)
             assert want == tuple(tuple(Fraction(int(v.p), int(v.q)) for v in z) for z in cyc)
+
+
+def test_singular_row_of_a_long_period_is_charged_its_growth(tmp_path):
+    """Hang (fixed, pre-existing): a periods row of period 1024 naming a 'singular' itinerary made the kernel solve
+    its cycle system (4000-digit slope: numbers of 13.6 million bits, hours) under the n^3 p^2 = 2^20 charge; the
+    bit-aware charge refuses it before the solve."""
+    canon = _big_tent()
+    m = parse_plrnn(canon)
+    cert = _cert(canon, [_kernel_fact(m, ["0"])], 1024)
+    assert check(_cert(canon, [_kernel_fact(m, ["0"])], 1)).ok
+    itin = ["0"] * 1023 + ["1"]
+    cert["periods"][-1] = {"p": 1024, "count": 0, "complete": False, "singular": itin,
+                           "reason": f"the cycle system of itinerary {','.join(itin)} is singular and consistent: a "
+                                     f"continuum of periodic points is possible"}
+    finished, ok, msg = _check_in_subprocess(tmp_path, cert, timeout=20)
+    assert finished, msg
+    assert not ok and "period 1024: the singular itinerary is beyond the checker's limits" in msg
