@@ -130,7 +130,7 @@ def _plrnns(draw):
     return A, W, h
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_plrnns(), st.integers(1, 3))
 def test_derived_points_accept_exactly_the_oracles_cycles(model, p):
     """For small PLRNNs (zero weights, |a| >= 1, points on kinks) and every itinerary of length p <= 3, a
