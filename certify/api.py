@@ -330,7 +330,7 @@ def period(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=N
     ("LO,HI;LO,HI" or n pairs): refuted then means no such point in the box. For a PLRNN (a file or a
     certify.maps.plrnn.PLRNN): every certified cycle of period p, as `orbits` with the range p..p (the list and
     whether it is proved complete)."""
-    if _is_plrnn(f):
+    if _is_plrnn(f) and not _is_rnn(f):
         if domain is not None or max_cells is not None or input is not None:
             raise CertifyError("a PLRNN takes `period` without --domain, --max-cells and --input")
         q = whole_period(p)

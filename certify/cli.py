@@ -122,7 +122,8 @@ def _periodic(args) -> int:
         _api()._coq_file_name(coq)
     run = _api().period if args.cmd == "period" else _api().orbits
     from certify.maps.plrnn import is_plrnn_file
-    if is_plrnn_file(args.map):  # every cycle of a PLRNN, periods A..B (period: P..P)
+    from certify.maps.rnn import is_rnn_file
+    if is_plrnn_file(args.map) and not is_rnn_file(args.map):  # every cycle of a PLRNN, periods A..B (period: P..P)
         if args.activation is not None or args.domain is not None or args.plot or args.max_cells is not None \
                 or getattr(args, "input", None) is not None:
             raise CertifyError(f"a PLRNN file takes certify {args.cmd} without --activation, --domain, --plot, "
@@ -162,7 +163,7 @@ def _stability(args) -> int:
     if args.domain is not None:
         raise CertifyError("--domain applies to polynomial maps; an RNN's stability takes none")
     from certify.maps.plrnn import is_plrnn_file
-    if is_plrnn_file(args.map):  # every cycle of period P of a PLRNN, each with its stability and exponents
+    if is_plrnn_file(args.map) and not is_rnn_file(args.map):  # every cycle of period P of a PLRNN, with stability
         return _emit(args, _api().orbits(args.map, (_api().whole_period(args.period),) * 2, progress=_progress_fn()))
     if not is_rnn_file(args.map):
         raise CertifyError(f"certify stability reads an n-dimensional RNN or PLRNN file (JSON with \"kind\": \"rnn\" "

@@ -293,12 +293,15 @@ def test_cli_bad_plrnn_files_exit_2(tmp_path, capsys, content, msg):
 
 
 def test_cli_bad_x0_and_wrong_command(tmp_path, capsys):
-    """--x0 needs n numbers; certify period on a PLRNN file points to certify lyapunov."""
+    """--x0 needs n numbers; certify period on a PLRNN file lists its cycles of that period (the attracting 2-cycle),
+    and refuses the options of 1D maps."""
     f = _write(tmp_path, STABLE)
     assert main(["lyapunov", f, "--spectrum", "--x0", "1"]) == 2
     assert "2 comma-separated" in capsys.readouterr().err
-    assert main(["period", f, "-p", "3"]) == 2
-    assert "certify lyapunov" in capsys.readouterr().err
+    assert main(["period", f, "-p", "2"]) == 0
+    assert "z0 = (-3, -1) orthants 00,11: attracting" in capsys.readouterr().out
+    assert main(["period", f, "-p", "2", "--activation", "relu"]) == 2
+    assert "without --activation" in capsys.readouterr().err
 
 
 def test_load_plrnn_missing_file():
