@@ -88,3 +88,19 @@ def test_period_and_stability_commands_list_a_plrnns_cycles(capsys):
         outs.append(capsys.readouterr().out)
     assert outs[0] == outs[1] == outs[2]
     assert "period 3  2 cycle(s); list complete: all 64 itineraries solved exactly" in outs[0]
+
+
+def test_cycles_beyond_the_checkers_work_are_not_listed(monkeypatch):
+    """The certifier lists float-found cycles only while their summed cycle_work stays within the kernel's
+    MAX_MATRIX_WORK (here lowered to one cycle's work): the period-6 row then counts the one listed cycle and the
+    certificate checks; a complete period (enumerated) keeps every cycle."""
+    import certify.dynamics.plrnn as D
+    from certify.checker.plrnn import cycle_work
+
+    net = plrnn_from_mapping(CHAOS, "test")
+    monkeypatch.setattr(D, "MAX_MATRIX_WORK", cycle_work(net.model, 6))
+    cert = lyapunov_plrnn(net, 6, spectrum=False, first=6, cap=0)
+    assert [r["count"] for r in cert["periods"] if r["p"] == 6] == [1]
+    assert sum(1 for f in cert["evidence"] if f["fact"] == "cycle_plrnn") == 1 and check(cert).ok
+    full = lyapunov_plrnn(net, 6, spectrum=False, first=6)
+    assert [r["count"] for r in full["periods"] if r["p"] == 6] == [2] and check(full).ok

@@ -16,7 +16,7 @@ from certify.arith import Budget, workprec
 from certify.certificates import SCHEMA
 from certify.verify import self_checked
 from certify.checker.limits import MAX_PLRNN_DIM
-from certify.checker.plrnn import MAX_CHECK_BITS, MAX_PERIOD
+from certify.checker.plrnn import MAX_CHECK_BITS, MAX_MATRIX_WORK, MAX_PERIOD, cycle_work
 from certify.errors import CertifyError
 from certify.maps.plrnn import PLRNN
 from certify.periodic.period import versions
@@ -66,6 +66,26 @@ def spectrum_estimate(net: PLRNN, z0=None, steps: int = 100_000, transient: int 
             "method": method}
 
 
+def _within_check_budget(net: PLRNN, by_period: dict, rows: list) -> tuple:
+    """The cycles to list, by period: every cycle of a complete period (the kernel re-derives the list), and of the
+    others (float search) those whose work the kernel would still accept (cycle_work summed against
+    MAX_MATRIX_WORK: long cycles of large-bit weights, e.g. Lorenz PLRNN cycles of period > ~138, are left out and
+    the period's row counts what is listed). Returns (cycles, how many were left out)."""
+    work, out = 0, []
+    complete = {r["p"] for r in rows if r["complete"]}
+    for p in sorted(by_period):
+        kept = []
+        for c in sorted(by_period[p]):
+            w = cycle_work(net.model, p)
+            if p in complete or work + w <= MAX_MATRIX_WORK:
+                work += w
+                kept.append(c)
+        if len(kept) != len(by_period[p]):
+            next(r for r in rows if r["p"] == p)["count"] = len(kept)
+        out += kept
+    return out, sum(len(v) for v in by_period.values()) - len(out)
+
+
 def lyapunov_plrnn(net: PLRNN, P: int, spectrum: bool = True, z0=None, steps: int = 100_000,
                    cap: int = ENUMERATION_CAP, budget: Budget = Budget(), max_nodes: int = 0,
                    first: int = 1) -> dict:
@@ -83,7 +103,7 @@ def lyapunov_plrnn(net: PLRNN, P: int, spectrum: bool = True, z0=None, steps: in
         raise CertifyError(f"the first period must be between 1 and P = {P}, got {first}")
     by_period, enums, rows = certify_cycles(net, P, cap=cap, progress=budget.progress, max_nodes=max_nodes,
                                             first=first)
-    cycles = [c for p in sorted(by_period) for c in sorted(by_period[p])]
+    cycles, dropped = _within_check_budget(net, by_period, rows)
     for prec in budget.precisions():
         with workprec(prec):
             facts = [cycle_fact(net, c) for c in cycles]
@@ -98,7 +118,10 @@ def lyapunov_plrnn(net: PLRNN, P: int, spectrum: bool = True, z0=None, steps: in
     if evidence:
         cert["periods"] = rows
     else:
-        cert["reason"] = "no cycle of period <= P was found and no period could be enumerated completely"
+        cert["reason"] = ("no cycle of period <= P was found and no period could be enumerated completely" if not dropped
+                          else f"the {dropped} cycle(s) found are beyond the checker's work limit for exact Jacobian "
+                               "products (their numbers grow with the period) and no period could be enumerated "
+                               "completely")
     if spectrum:
         cert["spectrum"] = spectrum_estimate(net, z0, steps=steps)
     return self_checked(cert, budget.self_check, drop=("periods",))
