@@ -583,7 +583,9 @@ def chaos(f, *, max_period: int = 10, method: str = "net", timeout=None) -> Resu
 
 def _chaos_network(f, max_period, timeout) -> Result:
     """chaos for a PLRNN or an n-dimensional RNN map (a file, a PLRNN or an RNNMap): h-sets around hyperbolic
-    periodic points (certify.horseshoes.nd), coverings verified by the kernel's Lipschitz enclosures."""
+    periodic points of period <= max_period (certify.horseshoes.nd), coverings verified by the kernel's Lipschitz
+    enclosures; for a PLRNN where that finds nothing, h-sets at saddle cycles of periods 20-120 with coverings under
+    f^k proved by exact piecewise-affine splitting (certify.horseshoes.pieces.saddle_horseshoe)."""
     from certify import limits
     from certify.horseshoes.nd import nd_certificate
     from certify.maps.plrnn import PLRNN, load_plrnn
@@ -597,7 +599,17 @@ def _chaos_network(f, max_period, timeout) -> Result:
         return {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical, "class": _map_class(net)},
                 "claim": {"kind": "horseshoe", "iterate": 1}, "verdict": "undecided", "precision": 64, "evidence": [],
                 "reason": reason}
-    cert = limits.guard(_timeout(timeout), lambda: nd_certificate(net, max_period), undecided)
+    def run():
+        cert = nd_certificate(net, max_period)
+        if cert["verdict"] == "proved" or not isinstance(net, PLRNN):
+            return cert
+        # no horseshoe at short periods: h-sets at saddle cycles under a long iterate f^k (pieces coverings)
+        from certify.horseshoes.pieces import saddle_horseshoe
+        long = saddle_horseshoe(net)
+        if long["verdict"] == "proved":
+            return long
+        return {**cert, "reason": f"{cert['reason']}; at saddle cycles of periods 20-120: {long['reason']}"}
+    cert = limits.guard(_timeout(timeout), run, undecided)
     return Result.of("chaos", cert, net)
 
 

@@ -34,8 +34,12 @@ def render_horseshoe(cert: dict) -> str:
     g = "f" if k == 1 else f"f^{k}"
     out.append(f"rests on Zgliczynski-Gidea covering relations (2004) and the semi-conjugacy of {g} on the h-sets' "
                "invariant set to the graph's subshift of finite type" + ("" if k == 1 else f"; h_top(f) = h_top({g}) / {k}")
-               + ("" if poly else "; images by the mean-value inclusion for Lipschitz maps (activation slopes in the "
-                                  "hull of its derivative, [0, 1] across a kink)"))
+               + ("" if poly or all("pieces" in c for c in covs) else
+                  "; images by the mean-value inclusion for Lipschitz maps (activation slopes in the hull of its "
+                  "derivative, [0, 1] across a kink)")
+               + ("" if not any("pieces" in c for c in covs) else
+                  f"; {g} exactly affine on each piece of an exact split of the h-sets (relu signs fixed; box bounds "
+                  "and weak LP duality)"))
     out.append(f"checked  {len(cert['evidence'])} fact(s) re-verified by the independent checker at "
                f"{cert['precision']} bits")
     return "\n".join(out)
