@@ -4,10 +4,6 @@ the float search (review-cycles)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
 from fractions import Fraction
 from itertools import product
 from pathlib import Path
@@ -21,30 +17,9 @@ from certify.checker.plrnn import (MAX_MATRIX_WORK, Model, canonical_cycle, cycl
                                    cycle_work, enumerate_cycles, fact_cycle_plrnn, follow_itinerary, parse_plrnn,
                                    step_bits)
 from certify.checker.statement import Failure
+from tests.test_attacks_merged import _check_in_subprocess
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _check_in_subprocess(tmp_path, cert: dict, timeout: float = 20, mem_bytes: int = 2 << 30):
-    """(finished, ok, message) of check() in a child process with time and address-space limits."""
-    path = tmp_path / "cert.json"
-    path.write_text(json.dumps(cert))
-    code = textwrap.dedent(f"""
-        import json, resource, sys
-        resource.setrlimit(resource.RLIMIT_AS, ({mem_bytes}, {mem_bytes}))
-        sys.path.insert(0, {str(ROOT)!r})
-        from certify.checker import check
-        r = check(json.load(open({str(path)!r})))
-        print(json.dumps({{"ok": r.ok, "message": r.message}}))
-    """)
-    try:
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return False, None, f"timed out after {timeout} s"
-    if out.returncode != 0 or not out.stdout.strip():
-        return False, None, f"exit {out.returncode}: {out.stderr.strip()[-300:]}"
-    r = json.loads(out.stdout.strip().splitlines()[-1])
-    return True, r["ok"], r["message"]
 
 
 def _cert(canon: dict, facts: list, P: int) -> dict:

@@ -143,23 +143,29 @@ def periodic_orbits(F: FloatMap, periods, seeds: int = 4, steps: int = 4000, tra
                 idx = np.argsort(d)[:starts]
                 seeds_p.append(tr[idx[d[idx] < 0.3 * scale]])
             for x in np.concatenate(seeds_p):
-                x = x.copy()
-                for _ in range(30):
-                    J, _ = F.jac(x, p)
-                    r = F.iterate(x, p) - x
-                    if not np.abs(r).max() > 1e-14 * scale:  # converged (or not finite: refused below)
-                        break
-                    try:
-                        x = x - np.linalg.solve(J - np.eye(n), r)
-                    except np.linalg.LinAlgError:
-                        break
-                    if not np.all(np.isfinite(x)) or np.abs(x).max() > 10 * scale:
-                        break
-                orb = _new_orbit(F, x, p, tol, seen)
+                orb = _new_orbit(F, _newton(F, x, p, scale), p, tol, seen)
                 if orb is not None:
                     orbits.append(orb)
             found[p] = orbits
     return found
+
+
+def _newton(F: FloatMap, x, p: int, scale: float, steps: int = 30):
+    """Newton's method on f^p(x) = x from x (floats; at most `steps` steps, stopped when converged, singular,
+    not finite or beyond 10 scale: _new_orbit then refuses what is not a cycle)."""
+    x = np.array(x, dtype=float)
+    for _ in range(steps):
+        J, _ = F.jac(x, p)
+        r = F.iterate(x, p) - x
+        if not np.abs(r).max() > 1e-14 * scale:  # converged (or not finite: refused by _new_orbit)
+            break
+        try:
+            x = x - np.linalg.solve(J - np.eye(len(x)), r)
+        except np.linalg.LinAlgError:
+            break
+        if not np.all(np.isfinite(x)) or np.abs(x).max() > 10 * scale:
+            break
+    return x
 
 
 def _new_orbit(F: FloatMap, x, p: int, tol: float, seen: set):
@@ -263,19 +269,7 @@ def attractor_cycles(F: FloatMap, max_period: int, steps: int = 20000, transient
                     break
             orbits = []
             for t in chosen:
-                x = tr[t].copy()
-                for _ in range(30):
-                    J, _ = F.jac(x, p)
-                    r = F.iterate(x, p) - x
-                    if not np.abs(r).max() > 1e-14 * scale:
-                        break
-                    try:
-                        x = x - np.linalg.solve(J - np.eye(n), r)
-                    except np.linalg.LinAlgError:
-                        break
-                    if not np.all(np.isfinite(x)) or np.abs(x).max() > 10 * scale:
-                        break
-                orb = _new_orbit(F, x, p, 1e-10, seen)
+                orb = _new_orbit(F, _newton(F, tr[t], p, scale), p, 1e-10, seen)
                 if orb is not None:
                     orbits.append(orb)
             found[p] = orbits
