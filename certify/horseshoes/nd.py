@@ -199,17 +199,24 @@ def _real_basis(w, V, idx) -> list:
     return [c / np.linalg.norm(c) for c in cols]
 
 
+def _period_maps(F: FloatMap, orb) -> list:
+    """The Jacobian of f^p along the cycle `orb` starting at each of its points (floats)."""
+    p, Js = len(orb), [F.Df(z) for z in orb]
+    out = []
+    for t in range(p):
+        M = np.eye(F.n)
+        for k in range(p):
+            M = Js[(t + k) % p] @ M
+        out.append(M)
+    return out
+
+
 def _directions(F: FloatMap, orb):
     """(u, [(z, E)]) along a hyperbolic orbit (no multiplier within 1e-9 of the unit circle): u its number of
     unstable directions, E = [unstable basis, stable basis] (unit columns, real) at each point z, from the
     Jacobian product of the cycle starting there; (u, None) when not hyperbolic or E is ill-conditioned."""
-    p, n = len(orb), F.n
-    Js = [F.Df(z) for z in orb]
     out = []
-    for t in range(p):
-        M = np.eye(n)
-        for k in range(p):
-            M = Js[(t + k) % p] @ M
+    for t, M in enumerate(_period_maps(F, orb)):
         w, V = np.linalg.eig(M)
         mod = np.abs(w)
         u = int(np.sum(mod > 1))
@@ -288,12 +295,7 @@ def split_frames(F: FloatMap, orb):
 
     p, n = len(orb), F.n
     Js = [F.Df(z) for z in orb]
-    prods = []
-    for t in range(p):
-        M = np.eye(n)
-        for k in range(p):
-            M = Js[(t + k) % p] @ M
-        prods.append(M)
+    prods = _period_maps(F, orb)
     mod = np.abs(np.linalg.eigvals(prods[0]))
     u = int(np.sum(mod > 1))
     if np.any(np.abs(mod - 1) < 1e-9) or u == 0 or u == n:
