@@ -21,7 +21,14 @@ def _expected(block: str) -> list[str]:
     return [m.group(1).rstrip() for m in re.finditer(r"^\s*print\(.*\)\s*# -> (.*)$", block, re.M)]
 
 
-@pytest.mark.parametrize("index", range(len(_blocks(os.path.join(ROOT, "docs", "api.md")))))
+SLOW = ("lorenz_plrnn",)  # blocks that run for more than a few seconds: with -m slow
+
+
+def _index(i: int, block: str):
+    return pytest.param(i, marks=pytest.mark.slow) if any(s in block for s in SLOW) else i
+
+
+@pytest.mark.parametrize("index", [_index(i, b) for i, b in enumerate(_blocks(os.path.join(ROOT, "docs", "api.md")))])
 def test_api_doc_block_runs_and_prints_what_it_says(index, monkeypatch):
     """Block INDEX of docs/api.md runs from the repository root; its `# ->` lines are its output."""
     import matplotlib
