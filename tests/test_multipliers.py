@@ -243,7 +243,7 @@ def test_cli_stability_refuses_a_1d_map(capsys):
     """`certify stability 'logistic(r=3)'` is an input error (exit 2) naming what it reads."""
     from certify.cli import main
     assert main(["stability", "logistic(r=3)", "-p", "1"]) == 2
-    assert "reads an n-dimensional RNN file" in capsys.readouterr().err
+    assert "reads an n-dimensional RNN or PLRNN file" in capsys.readouterr().err
 
 
 def test_shown_disc_contains_the_kernel_disc(saddle):
