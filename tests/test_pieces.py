@@ -11,7 +11,7 @@ from certify.checker import check
 from certify.horseshoes.pieces import exact_hset, pieces_certificate, pieces_stream
 from certify.maps.plrnn import plrnn_from_mapping
 from tests import pieces_oracle as O
-from tests.strategies import plrnn_models
+from tests.strategies import examples, plrnn_models
 
 SMALL = st.one_of(st.just(Fraction(0)), st.integers(-2, 2).map(Fraction),
                   st.tuples(st.integers(-7, 7), st.sampled_from([2, 3, 4, 8])).map(lambda t: Fraction(*t)))
@@ -134,7 +134,7 @@ def _coverings_hold(model, data, k):
                 assert face * w * g[0] > 1
 
 
-FAST = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=examples(16), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MANY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CASES = given(plrnn_models(dims=(2, 4)), st.data(), st.integers(1, 3))
 

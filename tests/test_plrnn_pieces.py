@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from certify.checker import check, hsets
+from tests.strategies import examples
 from certify.checker.plrnn import parse_plrnn
 from certify.checker.plrnn_pieces import pieces_covers
 from certify.checker.statement import Failure
@@ -257,7 +258,7 @@ def test_accepted_pieces_coverings_hold_at_every_sampled_point():
     assert accepted >= 4 and rejected >= 4, (accepted, rejected)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(16), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from([F(3), F(-3), F(4)]), st.sampled_from([F(0), F(1, 3), F(-1, 2)]),
        st.lists(st.sampled_from([F(0), F(0), F(1), F(-1), F(1, 2), F(1, 4), F(-1, 4), F(1, 3)]), min_size=4, max_size=4),
        st.sampled_from([F(0), F(0), F(1, 4)]), st.integers(1, 3), st.sampled_from([1, -1]))
