@@ -30,17 +30,9 @@ def main() -> int:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from safetensors import safe_open
-    from safetensors.numpy import load_file
+    from plot_lorenz_plrnn import model, plrnn_orbit
 
-    from plot_lorenz_plrnn import WEIGHTS, plrnn_orbit
-
-    t = load_file(WEIGHTS)
-    a, W, h = (t[k].astype(float) for k in ("A", "W", "h"))
-    with safe_open(WEIGHTS, "np") as fh:
-        meta = fh.metadata()
-    B = np.array(json.loads(meta["observation"]))
-    mean, std = np.array(json.loads(meta["data_mean"])), np.array(json.loads(meta["data_std"]))
+    a, W, h, readout = model()
     with open(CERT) as fh:
         cert = json.load(fh)
     k = cert["claim"]["iterate"]
@@ -49,7 +41,7 @@ def main() -> int:
     def cycle(z):
         out = []
         for _ in range(k + 1):
-            out.append(B @ z * std + mean)
+            out.append(readout(z))
             z = a * z + W @ np.maximum(z, 0) + h
         return np.array(out)
 
@@ -65,7 +57,7 @@ def main() -> int:
     axes[0].set_ylabel("z")
     axes[0].set_title(f"two saddle cycles of period {k} on the attractor", fontsize=10)
     axes[0].legend(fontsize=8, loc="upper left")
-    x0 = np.mean([(B @ c * std + mean) for c in centres], axis=0)
+    x0 = np.mean([readout(c) for c in centres], axis=0)
     axes[1].set_xlim(x0[0] - 1.5, x0[0] + 1.5)
     axes[1].set_ylim(x0[2] - 1.5, x0[2] + 1.5)
     axes[1].set_title(f"close-up at the h-sets' centres (h_top >= log 2 / {k})", fontsize=10)

@@ -23,8 +23,9 @@ WEIGHTS = os.path.join(HERE, "lorenz_plrnn.safetensors")
 OUT = os.path.join(HERE, "..", "docs", "figures", "lorenz_plrnn.png")
 
 
-def plrnn_orbit(steps: int = 4000, transient: int = 1000) -> np.ndarray:
-    """The PLRNN's free-running orbit observed as (x, y, z) in the Lorenz coordinates."""
+def model():
+    """(a, W, h, readout): the PLRNN's weights (floats) and z -> B z * std + mean, the observation model and the
+    data's scaling stored in the file's metadata (Lorenz coordinates)."""
     from safetensors.numpy import load_file
     from safetensors import safe_open
 
@@ -34,11 +35,17 @@ def plrnn_orbit(steps: int = 4000, transient: int = 1000) -> np.ndarray:
         meta = fh.metadata()
     B = np.array(json.loads(meta["observation"]))
     mean, std = np.array(json.loads(meta["data_mean"])), np.array(json.loads(meta["data_std"]))
+    return a, W, h, lambda z: B @ z * std + mean
+
+
+def plrnn_orbit(steps: int = 4000, transient: int = 1000) -> np.ndarray:
+    """The PLRNN's free-running orbit observed as (x, y, z) in the Lorenz coordinates."""
+    a, W, h, readout = model()
     z, out = np.full(len(a), 0.1), []
     for k in range(transient + steps):
         z = a * z + W @ np.maximum(z, 0) + h
         if k >= transient:
-            out.append(B @ z * std + mean)
+            out.append(readout(z))
     return np.array(out)
 
 
