@@ -549,20 +549,22 @@ def lyapunov(f, p=1, *, x0=None, steps: int = 100_000, spectrum: bool = False, c
     return Result.of("lyapunov", cert, m)
 
 
-def chaos(f, *, max_period: int = 10, method: str = "net", timeout=None) -> Result:
+def chaos(f, *, max_period: int = 10, method: str = "net", timeout=None, progress=None) -> Result:
     """A certified topological horseshoe of a planar polynomial map ("henon(a=1.4, b=0.3)", or a tuple
     formula "(1 - 1.4*x^2 + y, 0.3*x)"), a PLRNN or an n-dimensional RNN map (a weights file, a PLRNN, an
     RNNMap): a graph of pairwise disjoint h-sets whose covering relations the kernel verifies;
     h_top(f) >= log rho(A). Polynomial maps: method "net" (default): h-sets on a net of the attractor,
     coverings under f^4 (periodic orbits if it finds none); "orbits": h-sets around periodic points of
     period <= max_period only. Networks: h-sets around their periodic points of period <= max_period
-    (certify.horseshoes.nd; `method` is not used)."""
+    (certify.horseshoes.nd; `method` is not used), then, for a PLRNN where that finds nothing, h-sets at saddle
+    cycles under a long iterate (certify.horseshoes.pieces). `progress(text)`, if given, hears each stage of a
+    network's search."""
     from certify import limits
     from certify.horseshoes import METHODS, horseshoe_certificate
     from certify.maps.polymap import PolyMapSpec, is_polymap_spec, parse_polymap_spec
 
     if _is_plrnn(f) or _is_rnn(f):
-        return _chaos_network(f, max_period, timeout)
+        return _chaos_network(f, max_period, timeout, progress)
     if not isinstance(f, PolyMapSpec):
         if not is_polymap_spec(f):
             raise CertifyError(f"chaos takes a polynomial map of the plane, e.g. 'henon(a=1.4, b=0.3)' or "
@@ -581,7 +583,7 @@ def chaos(f, *, max_period: int = 10, method: str = "net", timeout=None) -> Resu
     return Result.of("chaos", cert, f)
 
 
-def _chaos_network(f, max_period, timeout) -> Result:
+def _chaos_network(f, max_period, timeout, progress=None) -> Result:
     """chaos for a PLRNN or an n-dimensional RNN map (a file, a PLRNN or an RNNMap): h-sets around hyperbolic
     periodic points of period <= max_period (certify.horseshoes.nd), coverings verified by the kernel's Lipschitz
     enclosures; for a PLRNN where that finds nothing, h-sets at saddle cycles of periods 20-120 with coverings under
@@ -600,12 +602,16 @@ def _chaos_network(f, max_period, timeout) -> Result:
                 "claim": {"kind": "horseshoe", "iterate": 1}, "verdict": "undecided", "precision": 64, "evidence": [],
                 "reason": reason}
     def run():
+        if progress:
+            progress(f"h-sets around periodic points of period <= {max_period}")
         cert = nd_certificate(net, max_period)
         if cert["verdict"] == "proved" or not isinstance(net, PLRNN):
             return cert
         # no horseshoe at short periods: h-sets at saddle cycles under a long iterate f^k (pieces coverings)
         from certify.horseshoes.pieces import saddle_horseshoe
-        long = saddle_horseshoe(net)
+        if progress:
+            progress("saddle cycles of periods 20-120 (near returns of one orbit) and candidate h-sets")
+        long = saddle_horseshoe(net, progress=progress)
         if long["verdict"] == "proved":
             return long
         return {**cert, "reason": f"{cert['reason']}; at saddle cycles of periods 20-120: {long['reason']}"}

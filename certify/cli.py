@@ -399,7 +399,8 @@ def _forcing(args) -> int:
 
 
 def _chaos(args) -> int:
-    res = _api().chaos(args.map, max_period=args.max_period, method=args.method, timeout=args.timeout)
+    res = _api().chaos(args.map, max_period=args.max_period, method=args.method, timeout=args.timeout,
+                       progress=_progress_fn())
     return _emit(args, res)
 
 

@@ -327,3 +327,18 @@ def test_finder_reproduces_the_committed_plrnn_chaos_horseshoe(monkeypatch):
     cert = certify.chaos("../examples/plrnn_chaos.json").certificate
     want = _proof()
     assert {k: v for k, v in cert.items() if k != "versions"} == {k: v for k, v in want.items() if k != "versions"}
+
+
+def test_chaos_reports_its_stages_and_names_both_passes_when_undecided():
+    """certify.chaos on a PLRNN without a horseshoe (proofs/plrnn2d.json: attracting cycles) reports the
+    short-period stage, then the saddle-cycle stage, to `progress`, and its undecided reason names both."""
+    import os
+
+    import certify
+
+    msgs = []
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "proofs", "plrnn2d.json")
+    res = certify.chaos(path, progress=msgs.append)
+    assert res.verdict == "undecided"
+    assert [m.split(" ")[0] for m in msgs] == ["h-sets", "saddle"]
+    assert "periods up to 10" in res.certificate["reason"] and "saddle cycles of periods 20-120" in res.certificate["reason"]
