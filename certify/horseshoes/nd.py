@@ -199,16 +199,21 @@ def _real_basis(w, V, idx) -> list:
     return [c / np.linalg.norm(c) for c in cols]
 
 
+def period_map(F: FloatMap, orb, s: int = 0, Js=None) -> np.ndarray:
+    """The Jacobian of f^p along the cycle `orb` (p points) starting at its point s: the product of the p step
+    Jacobians (floats; Js: those Jacobians, if already computed)."""
+    p = len(orb)
+    Js = [F.Df(z) for z in orb] if Js is None else Js
+    M = np.eye(F.n)
+    for k in range(p):
+        M = Js[(s + k) % p] @ M
+    return M
+
+
 def _period_maps(F: FloatMap, orb) -> list:
-    """The Jacobian of f^p along the cycle `orb` starting at each of its points (floats)."""
-    p, Js = len(orb), [F.Df(z) for z in orb]
-    out = []
-    for t in range(p):
-        M = np.eye(F.n)
-        for k in range(p):
-            M = Js[(t + k) % p] @ M
-        out.append(M)
-    return out
+    """period_map at each point of the cycle `orb`."""
+    Js = [F.Df(z) for z in orb]
+    return [period_map(F, orb, t, Js) for t in range(len(orb))]
 
 
 def _directions(F: FloatMap, orb):

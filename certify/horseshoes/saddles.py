@@ -157,13 +157,9 @@ def cycle_from_pattern(net, q, iters: int = 12):
 
 
 def _period_map(net, orb, s: int = 0):
-    """The Jacobian of f^p at orb[s] (product of the p step Jacobians along the cycle starting there)."""
-    a, W, _ = _floats(net)
-    p, n = len(orb), len(a)
-    P = np.eye(n)
-    for r in range(p):
-        P = (np.diag(a) + W * (orb[(s + r) % p] > 0)[None, :]) @ P
-    return P
+    """The Jacobian of f^p at orb[s] (certify.horseshoes.nd.period_map of the PLRNN's float map)."""
+    from certify.horseshoes.nd import float_map, period_map
+    return period_map(float_map(net), orb, s)
 
 
 def _residual(net, x, p) -> float:
