@@ -316,22 +316,17 @@ PLRNN_NUMBERS = st.one_of(st.just("0"), st.integers(-3, 3).map(str),
 
 
 @st.composite
-def plrnn_models(draw, a=PLRNN_NUMBERS, w=PLRNN_NUMBERS, dims=(1, 3)):
-    """An exact PLRNN model (certify.checker.plrnn.Model) of dimension in dims, diagonal entries drawn from a."""
-    from certify.maps.plrnn import plrnn_from_mapping
-    n = draw(st.integers(*dims))
-    A = draw(st.one_of(st.just(["0"] * n), st.lists(a, min_size=n, max_size=n)))
-    W = [draw(st.lists(w, min_size=n, max_size=n)) for _ in range(n)]
-    h = draw(st.one_of(st.just(["0"] * n), st.lists(w, min_size=n, max_size=n)))
-    return plrnn_from_mapping({"kind": "plrnn", "A": A, "W": W, "h": h}, "generated").model
-
-
-@st.composite
 def plrnn_nets(draw, a=PLRNN_NUMBERS, w=PLRNN_NUMBERS, dims=(1, 3)):
-    """A PLRNN (certify.maps.plrnn.PLRNN: spec, canonical form and exact model) drawn as plrnn_models draws one."""
+    """A PLRNN (certify.maps.plrnn.PLRNN: spec, canonical form and exact model) of dimension in dims, diagonal
+    entries drawn from a (all zero often), W and h from w."""
     from certify.maps.plrnn import plrnn_from_mapping
     n = draw(st.integers(*dims))
     A = draw(st.one_of(st.just(["0"] * n), st.lists(a, min_size=n, max_size=n)))
     W = [draw(st.lists(w, min_size=n, max_size=n)) for _ in range(n)]
     h = draw(st.one_of(st.just(["0"] * n), st.lists(w, min_size=n, max_size=n)))
     return plrnn_from_mapping({"kind": "plrnn", "A": A, "W": W, "h": h}, "generated")
+
+
+def plrnn_models(a=PLRNN_NUMBERS, w=PLRNN_NUMBERS, dims=(1, 3)):
+    """The exact model (certify.checker.plrnn.Model) of a PLRNN drawn by plrnn_nets."""
+    return plrnn_nets(a, w, dims).map(lambda net: net.model)
