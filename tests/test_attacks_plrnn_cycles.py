@@ -18,6 +18,7 @@ from certify.checker.plrnn import (MAX_MATRIX_WORK, Model, canonical_cycle, cycl
                                    step_bits)
 from certify.checker.statement import Failure
 from tests.test_attacks_merged import _check_in_subprocess
+from tests.test_attacks_plrnn_box import _solve, _step
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,22 +53,6 @@ def _kernel_fact(m: Model, itinerary: list) -> dict:
 
 # ---------------------------------------------------------------------------- the Fraction oracle
 
-def _solve(A: list, b: list):
-    """The unique solution of A x = b (Fractions, Gauss-Jordan), or None when A is singular."""
-    n = len(A)
-    M = [row[:] + [v] for row, v in zip(A, b)]
-    for col in range(n):
-        piv = next((r for r in range(col, n) if M[r][col] != 0), None)
-        if piv is None:
-            return None
-        M[col], M[piv] = M[piv], M[col]
-        for r in range(n):
-            if r != col and M[r][col] != 0:
-                f = M[r][col] / M[col][col]
-                M[r] = [x - f * y for x, y in zip(M[r], M[col])]
-    return [M[i][n] / M[i][i] for i in range(n)]
-
-
 def _oracle_cycle(A, W, h, itinerary):
     """The canonical cycle an itinerary names, by Fractions only, or None: the unique solution of its cycle system,
     iterated with the plain step z -> A z + W relu(z) + h, closing after p steps with (z_t)_i > 0 iff bit i of
@@ -87,7 +72,7 @@ def _oracle_cycle(A, W, h, itinerary):
         if "".join("1" if v > 0 else "0" for v in z) != s:
             return None
         pts.append(tuple(z))
-        z = [A[i] * z[i] + sum(W[i][j] * max(z[j], 0) for j in range(n)) + h[i] for i in range(n)]
+        z = _step(A, W, h, z)
     if tuple(z) != pts[0] or len(set(pts)) != p or min(pts) != pts[0]:
         return None
     return tuple(pts)
