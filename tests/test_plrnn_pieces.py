@@ -13,19 +13,14 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from certify.checker import check, hsets
-from tests.strategies import examples
 from certify.checker.plrnn import parse_plrnn
 from certify.checker.plrnn_pieces import pieces_covers
 from certify.checker.statement import Failure
+from tests.pieces_oracle import inverse, step
+from tests.strategies import examples
 
 
 # ----------------------------------------------------------------------------- the oracle (independent of the kernel)
-
-def _f(A, W, h, z):
-    """The PLRNN step in Fractions."""
-    r = [max(x, F(0)) for x in z]
-    return [A[i] * z[i] + sum(W[i][j] * r[j] for j in range(len(z))) + h[i] for i in range(len(z))]
-
 
 def _dual(c, e, C, box):
     """Multipliers lam >= 0 maximising e - lam.b + min_box (c + sum lam_l a_l).t (an LP in lam and slacks),
@@ -128,21 +123,15 @@ def _stream(A, W, h, c1, M1, c2, M2inv, k, signs):
     return out
 
 
-def _inv2(M):
-    a, b, c, d = M[0][0], M[0][1], M[1][0], M[1][1]
-    det = a * d - b * c
-    return [[d / det, -b / det], [-c / det, a / det]]
-
-
 def _sampled_covering(A, W, h, c1, M1, c2, M2, k, signs, grid=12):
     """Exact iteration of the grid points of the square (and its faces) in Fractions: do the covering
     conditions hold at every sample? (a necessary condition of the covering N1 => N2)"""
-    n, Mi = 2, _inv2(M2)
+    n, Mi = 2, inverse(M2)
     pts = [F(2 * i, grid) - 1 for i in range(grid + 1)]
     for t in ((a, b) for a in pts for b in pts):
         z = [c1[i] + sum(M1[i][j] * t[j] for j in range(n)) for i in range(n)]
         for _ in range(k):
-            z = _f(A, W, h, z)
+            z = step(A, W, h, z)
         g = [sum(Mi[i][j] * (z[j] - c2[j]) for j in range(n)) for i in range(n)]
         if not -1 < g[1] < 1:
             return False
@@ -215,7 +204,7 @@ def test_tent_plrnn_has_two_branch_horseshoe():
     for i, (c1, M1) in enumerate(sets):
         for j, (c2, M2) in enumerate(sets):
             sign = 1 if i == 0 else -1
-            entries = _stream(A, W, h, c1, M1, c2, _inv2(M2), 1, [sign])
+            entries = _stream(A, W, h, c1, M1, c2, inverse(M2), 1, [sign])
             assert _kernel(A, W, h, c1, M1, c2, M2, 1, [sign], entries) == 2, (i, j)  # split at y = 0
             assert _sampled_covering(A, W, h, c1, M1, c2, M2, 1, [sign])
             covers.append({"fact": "covering", "from": i, "to": j, "degree": sign, "pieces": entries})
@@ -248,7 +237,7 @@ def test_accepted_pieces_coverings_hold_at_every_sampled_point():
         M1 = [[F(1, rng.choice([4, 4, 5, 40])), F(rng.randint(-1, 1), 32)], [F(0), F(1, rng.choice([2, 3, 8]))]]
         M2 = [[F(1, rng.choice([4, 8, 12])), F(0)], [F(rng.randint(-1, 1), 32), F(1, rng.choice([2, 3]))]]
         sign = (1 if c1[0] < 0 else -1) * rng.choice([1, 1, 1, -1])  # the branch's orientation, sometimes wrong
-        entries = _stream(A, W, h, c1, M1, c2, _inv2(M2), k, [sign])
+        entries = _stream(A, W, h, c1, M1, c2, inverse(M2), k, [sign])
         verdict = _kernel(A, W, h, c1, M1, c2, M2, k, [sign], entries)
         if isinstance(verdict, int):
             accepted += 1
@@ -278,7 +267,7 @@ def _tent_cert():
     M = [[F(1, 4), F(0)], [F(0), F(1, 2)]]
     sets = [([F(-1, 3), F(0)], M), ([F(1, 3), F(0)], M)]
     covers = [{"fact": "covering", "from": i, "to": j, "degree": 1 if i == 0 else -1,
-               "pieces": _stream(A, W, h, c1, M1, c2, _inv2(M2), 1, [1 if i == 0 else -1])}
+               "pieces": _stream(A, W, h, c1, M1, c2, inverse(M2), 1, [1 if i == 0 else -1])}
               for i, (c1, M1) in enumerate(sets) for j, (c2, M2) in enumerate(sets)]
     return _cert(_canon(A, W, h), [_hset(c, M) for c, M in sets], covers, 1)
 
