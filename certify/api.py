@@ -334,7 +334,7 @@ def period(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=N
         if domain is not None or max_cells is not None or input is not None:
             raise CertifyError("a PLRNN takes `period` without --domain, --max-cells and --input")
         q = whole_period(p)
-        return _plrnn_orbits(f, (q, q), 50_000, 12, progress)
+        return orbits(f, (q, q), progress=progress)
     return _periodic("period", f, p, domain, max_cells, max_prec, timeout, progress, input)
 
 

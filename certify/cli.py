@@ -128,9 +128,10 @@ def _periodic(args) -> int:
                 or getattr(args, "input", None) is not None:
             raise CertifyError(f"a PLRNN file takes certify {args.cmd} without --activation, --domain, --plot, "
                                "--max-cells, --input")
-        span = args.period if args.cmd == "orbits" else (_api().whole_period(args.period),) * 2
-        res = _api().orbits(args.map, span, max_nodes=getattr(args, "max_nodes", 50_000),
-                            cap=getattr(args, "cap", 12), progress=_progress_fn())
+        if args.cmd == "orbits":
+            res = _api().orbits(args.map, args.period, max_nodes=args.max_nodes, cap=args.cap, progress=_progress_fn())
+        else:
+            res = _api().period(args.map, args.period, progress=_progress_fn())
         return _emit(args, res)
     from certify.maps.rnn import is_rnn_file
     rnn_input = {"input": args.input} if getattr(args, "input", None) is not None else {}
@@ -164,7 +165,7 @@ def _stability(args) -> int:
         raise CertifyError("--domain applies to polynomial maps; an RNN's stability takes none")
     from certify.maps.plrnn import is_plrnn_file
     if is_plrnn_file(args.map) and not is_rnn_file(args.map):  # every cycle of period P of a PLRNN, with stability
-        return _emit(args, _api().orbits(args.map, (_api().whole_period(args.period),) * 2, progress=_progress_fn()))
+        return _emit(args, _api().period(args.map, args.period, progress=_progress_fn()))
     if not is_rnn_file(args.map):
         raise CertifyError(f"certify stability reads an n-dimensional RNN or PLRNN file (JSON with \"kind\": \"rnn\" "
                            f"or \"plrnn\", or an nn.RNN state_dict), or a polynomial map, not {args.map!r}; for 1D maps "
