@@ -668,13 +668,12 @@ def _vec(v, digits: int = 6) -> str:
     return "(" + ", ".join(f"{_float(q_parse(x) if isinstance(x, str) else x):.{digits}g}" for x in v) + ")"
 
 
-def _first_point(m: dict, fact: dict) -> list:
+def _first_point(model, fact: dict) -> list:
     """A cycle fact's first point: stated (strings), or (points null: long cycles) the exact solution of its
-    itinerary's cycle system."""
+    itinerary's cycle system (model: the exact PLRNN)."""
     if fact["points"] is not None:
         return fact["points"][0]
-    from certify.checker.plrnn import cycle_of, parse_plrnn
-    model = parse_plrnn(m["canonical"])
+    from certify.checker.plrnn import cycle_of
     return cycle_of(model, [tuple(int(c) for c in s) for s in fact["itinerary"]])[1]
 
 
@@ -684,6 +683,11 @@ def render_plrnn(cert: dict, shown: int = 8, found_label: bool = False) -> str:
     out = [f"map      {m['given']}",
            f"         z -> A z + W relu(z) + h, dimension {m['dimension']}   [{m['class']}]"]
     facts = [f for f in cert.get("evidence", []) if f["fact"] == "cycle_plrnn"]
+    if any(f["points"] is None for f in facts):  # long cycles: their first points are solved once the map is read
+        from certify.checker.plrnn import parse_plrnn
+        model = parse_plrnn(m["canonical"])
+    else:
+        model = None
     if cert["verdict"] == "undecided" and not facts:
         out.append(f"cycles   UNDECIDED: {cert.get('reason', '')}")
     for row in cert.get("periods", []) if cert["verdict"] == "proved" else []:
@@ -716,7 +720,7 @@ def render_plrnn(cert: dict, shown: int = 8, found_label: bool = False) -> str:
                     "-inf" if e == "-inf" else f"{_float(sum(interval_parse(e)) / 2):.6g}" for e in f["exponents"])
             its = f["itinerary"]
             itin = ",".join(its) if len(its) <= 8 else ",".join(its[:4]) + f",... ({len(its)} orthants)"
-            out.append(f"         z0 = {_vec(_first_point(m, f))} orthants {itin}: {kind}; {lams}")
+            out.append(f"         z0 = {_vec(_first_point(model, f))} orthants {itin}: {kind}; {lams}")
         if len(mine) > shown:
             out.append(f"         ... and {len(mine) - shown} more (--json lists all)")
     box = next((f for f in cert.get("evidence", []) if f["fact"] == "plrnn_cycle_box"), None)
