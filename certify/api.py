@@ -589,18 +589,12 @@ def _chaos_network(f, max_period, timeout, progress=None) -> Result:
     enclosures; for a PLRNN where that finds nothing, h-sets at saddle cycles of periods 20-120 with coverings under
     f^k proved by exact piecewise-affine splitting (certify.horseshoes.pieces.saddle_horseshoe)."""
     from certify import limits
-    from certify.horseshoes.nd import nd_certificate
+    from certify.horseshoes.nd import nd_certificate, undecided_horseshoe
     from certify.maps.plrnn import PLRNN, load_plrnn
 
     net = f if isinstance(f, PLRNN) else _rnn_net(f) if _is_rnn(f) else load_plrnn(f)
     max_period = _count(max_period, "max_period (--max-period)", 1, 24)
 
-    def undecided(reason):
-        from certify.certificates import SCHEMA
-        from certify.horseshoes.nd import _map_class
-        return {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical, "class": _map_class(net)},
-                "claim": {"kind": "horseshoe", "iterate": 1}, "verdict": "undecided", "precision": 64, "evidence": [],
-                "reason": reason}
     def run():
         if progress:
             progress(f"h-sets around periodic points of period <= {max_period}")
@@ -615,7 +609,7 @@ def _chaos_network(f, max_period, timeout, progress=None) -> Result:
         if long["verdict"] == "proved":
             return long
         return {**cert, "reason": f"{cert['reason']}; at saddle cycles of periods 20-120: {long['reason']}"}
-    cert = limits.guard(_timeout(timeout), run, undecided)
+    cert = limits.guard(_timeout(timeout), run, lambda reason: undecided_horseshoe(net, reason))
     return Result.of("chaos", cert, net)
 
 

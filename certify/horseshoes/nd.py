@@ -622,6 +622,14 @@ def _map_class(net) -> str:
     return "smooth"
 
 
+def undecided_horseshoe(net, reason: str, precision: int = 64) -> dict:
+    """The undecided horseshoe certificate of a network map (claim iterate 1, no facts), naming why."""
+    from certify.certificates import SCHEMA
+    return {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical, "class": _map_class(net)},
+            "claim": {"kind": "horseshoe", "iterate": 1}, "verdict": "undecided", "precision": precision,
+            "evidence": [], "reason": reason}
+
+
 def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, tries=_TRIES,
                    max_points: int = 400, cube_tries=_CUBE_TRIES, cycle_period: int = CYCLE_PERIOD,
                    cycle_tries=CYCLE_TRIES, cycle_points: int = CYCLE_POINTS, cycle_starts: int = CYCLE_STARTS) -> dict:
@@ -635,23 +643,22 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
     from certify.horseshoes.finder import best_component
 
     mp = {"given": net.given, "canonical": net.canonical, "class": _map_class(net)}
-    undecided = {"schema": SCHEMA, "map": mp, "claim": {"kind": "horseshoe", "iterate": 1}, "verdict": "undecided",
-                 "precision": precision, "evidence": []}
     if net.n < 2:
         from certify.errors import CertifyError
         raise CertifyError("chaos takes a network of dimension n >= 2 (h-sets); a 1-dimensional map is an interval "
                            "map: certify entropy or certify period -p 3 prove its chaos")
     if net.n > H.MAX_NET_DIM:
-        return {**undecided, "reason": f"the kernel's h-sets take networks of dimension up to {H.MAX_NET_DIM}"}
+        return undecided_horseshoe(net, f"the kernel's h-sets take networks of dimension up to {H.MAX_NET_DIM}",
+                                   precision)
     F = float_map(net)
     orbs = periodic_orbits(F, range(1, max_period + 1))
     groups, counts = saddle_points(F, orbs)
     cycle_pass = bool(cycle_tries) and cycle_period > 0 and hasattr(F, "W")
     if not groups and not cycle_pass:
         found = ", ".join(f"{c} with {u} unstable direction{'s' if u != 1 else ''}" for u, c in sorted(counts.items()))
-        return {**undecided, "reason": f"no hyperbolic periodic orbit with an unstable direction found up to period "
-                                       f"{max_period}" + (f" (orbits found: {found})" if found else
-                                                           " (no periodic orbit found)")}
+        return undecided_horseshoe(net, f"no hyperbolic periodic orbit with an unstable direction found up to period "
+                                        f"{max_period}" + (f" (orbits found: {found})" if found else
+                                                            " (no periodic orbit found)"), precision)
     kernel = H.parse_map(net.canonical)
     grids = (1, 2) if net.n <= 3 else (1,)
     best = None
@@ -705,18 +712,18 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
                             consider(_certified(kernel, pts, sizes, nodes, kept, k, (1,), u, ends), k, u)
     if best is None and not groups:
         found = ", ".join(f"{c} with {u} unstable direction{'s' if u != 1 else ''}" for u, c in sorted(counts.items()))
-        return {**undecided, "reason": f"no hyperbolic periodic orbit with an unstable direction found up to period "
-                                       f"{max_period}" + (f" (orbits found: {found})" if found else
-                                                           " (no periodic orbit found)")}
+        return undecided_horseshoe(net, f"no hyperbolic periodic orbit with an unstable direction found up to period "
+                                        f"{max_period}" + (f" (orbits found: {found})" if found else
+                                                            " (no periodic orbit found)"), precision)
     if best is None:
         sizes = ", ".join(f"{len(v)} with {u} unstable direction{'s' if u != 1 else ''}" for u, v in sorted(groups.items()))
-        return {**undecided, "reason": f"no graph of h-sets with verified coverings and positive entropy from the "
-                                       f"periodic points of periods up to {max_period} ({sizes})"}
+        return undecided_horseshoe(net, f"no graph of h-sets with verified coverings and positive entropy from the "
+                                        f"periodic points of periods up to {max_period} ({sizes})", precision)
     _, sets, covs, edges, k, u = best
     boxes = sum((g ** net.n + 2 * u * g ** (net.n - 1)) * k for _, _, _, g in covs)
     if boxes > H.MAX_BOXES or boxes * H.cover_work(kernel, precision) > H.MAX_COVER_WORK:
-        return {**undecided, "reason": f"the best graph ({len(sets)} h-sets, {len(covs)} coverings) needs more covering "
-                                       "work than the checker allows"}
+        return undecided_horseshoe(net, f"the best graph ({len(sets)} h-sets, {len(covs)} coverings) needs more "
+                                        "covering work than the checker allows", precision)
     head = {"fact": "hsets", "sets": sets, **({"unstable": u} if u > 1 else {})}
     cert = {"schema": SCHEMA, "map": mp, "claim": {"kind": "horseshoe", "iterate": k}, "verdict": "proved",
             "precision": precision,

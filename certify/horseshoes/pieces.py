@@ -510,11 +510,10 @@ def pieces_certificate(net, k: int, sets, edges, u: int = 1, precision: int = 64
     from certify.checker import hsets as H
     from certify.horseshoes import _entropy_field
     from certify.horseshoes.finder import best_component
-    from certify.horseshoes.nd import _map_class
+    from certify.horseshoes.nd import _map_class, undecided_horseshoe
     from certify.verify import self_checked
 
     mp = {"given": net.given, "canonical": net.canonical, "class": _map_class(net)}
-    base = {"schema": SCHEMA, "map": mp, "claim": {"kind": "horseshoe", "iterate": 1}, "precision": precision}
     exact = [exact_hset(c, M, float_bits) for c, M in sets]
     dicts = [{"c": [q_str(v) for v in c], "M": [[q_str(M[i, j]) for j in range(len(c))] for i in range(len(c))]}
              for c, M in exact]
@@ -545,17 +544,17 @@ def pieces_certificate(net, k: int, sets, edges, u: int = 1, precision: int = 64
             why.append(f"{i} => {j} not proved: {st.reason}")
     nodes, rho = best_component(len(sets), [(i, j) for i, j, _, _ in proved])
     if rho <= 1 + 1e-9:
-        return {**base, "verdict": "undecided", "evidence": [],
-                "reason": f"the proved pieces coverings ({len(proved)} of {len(edges)}) form no graph of positive "
-                          "entropy" + (f" ({'; '.join(why[:3])})" if why else "")}
+        return undecided_horseshoe(net, f"the proved pieces coverings ({len(proved)} of {len(edges)}) form no graph of "
+                                        "positive entropy" + (f" ({'; '.join(why[:3])})" if why else ""), precision)
     keep = {v: t for t, v in enumerate(sorted(nodes))}
     covs = [(keep[i], keep[j], w, e) for i, j, w, e in proved if i in keep and j in keep]
     total = sum(len(e) for _, _, _, e in covs)
     if total > MAX_PIECES_ENTRIES:
-        return {**base, "verdict": "undecided", "evidence": [],
-                "reason": f"the proved coverings have {total} entries, beyond the kernel's limit {MAX_PIECES_ENTRIES}"}
+        return undecided_horseshoe(net, f"the proved coverings have {total} entries, beyond the kernel's limit "
+                                        f"{MAX_PIECES_ENTRIES}", precision)
     head = {"fact": "hsets", "sets": [dicts[v] for v in sorted(nodes)], **({"unstable": u} if u > 1 else {})}
-    cert = {**base, "claim": {"kind": "horseshoe", "iterate": k}, "verdict": "proved",
+    cert = {"schema": SCHEMA, "map": mp, "claim": {"kind": "horseshoe", "iterate": k}, "verdict": "proved",
+            "precision": precision,
             "evidence": [head] + [{"fact": "covering", "from": i, "to": j, "degree": list(w) if u > 1 else w,
                                    "pieces": e} for i, j, w, e in covs],
             "entropy": _entropy_field(len(keep), [(i, j) for i, j, _, _ in covs], k)}
@@ -573,10 +572,12 @@ def saddle_horseshoe(net, candidates: int = SADDLE_CANDIDATES, progress=None) ->
     bounded by the finder's counts and the pieces caps, never by time."""
     from certify.horseshoes.saddles import saddle_candidates
 
+    from certify.horseshoes.nd import undecided_horseshoe
+
     cands = saddle_candidates(net)
     if not cands:
-        return pieces_certificate(net, 1, [], [], self_check=False) | {
-            "reason": "no candidate graph of h-sets at saddle cycles of periods 20-120 passed the float screen"}
+        return undecided_horseshoe(net, "no candidate graph of h-sets at saddle cycles of periods 20-120 passed the "
+                                        "float screen")
     reasons = []
     for c in cands[:candidates]:
         if progress:
