@@ -21,7 +21,8 @@ from certify.checker.plrnn import parse_plrnn
 from certify.checker.plrnn_pieces import MAX_PIECES_WORK, Budget, pieces_covers
 from certify.checker.statement import Failure
 from tests.test_attacks_merged import _check_in_subprocess
-from tests.test_plrnn_pieces import _canon, _f, _hset, _q, _stream
+from tests.pieces_oracle import step
+from tests.test_plrnn_pieces import _canon, _hset, _q, _stream
 
 
 def _cert(canon, sets, covers, k, u=1):
@@ -154,7 +155,7 @@ def _sampled(A, W, h, c1, M1, c2, M2, k, signs, grid=4):
     for t in itertools.product(pts, repeat=n):
         z = [c1[i] + sum(M1[i][j] * t[j] for j in range(n)) for i in range(n)]
         for _ in range(k):
-            z = _f(A, W, h, z)
+            z = step(A, W, h, z)
         g = [sum(Mi[i][j] * (z[j] - c2[j]) for j in range(n)) for i in range(n)]
         if any(not -1 < g[s] < 1 for s in range(u, n)):
             return False
