@@ -22,11 +22,14 @@ Basis (why every counted cycle is a cycle of the statement):
   - domain: the cycles contained in B.
 Stability of each cycle from its Krawczyk enclosure: tanh and sigmoid are smooth, so the multipliers are
 the eigenvalues of the Jacobian product (trace and determinant in the plane, norms of powers in R^n:
-certify.checker.nd_orbits.cycle_stability); relu and hardtanh may have a cycle on a kink, so only the
-joint bound ||M(X)^k|| < 1 over every product of slope matrices (certify.checker.rnn.stability) is used.
+certify.checker.nd_orbits.cycle_stability); when that is undetermined (a double eigenvalue in the plane), and
+for relu and hardtanh when a pre-activation ball meets a kink, the joint bound ||M(X)^k|| < 1 over every
+product of slope matrices (or of their inverses; certify.checker.rnn.stability) decides or leaves it open.
 
 Found (basis found, region [], rounds 0, trap 0): the evidence is one cycle_krawczyk_nd fact per cycle
-(certify.checker.rnn.fact_cycle_krawczyk_nd: a unique cycle of minimal period p in its boxes) and the kernel
+(certify.checker.rnn.fact_cycle_krawczyk_nd: a unique cycle of minimal period p in its boxes), each optionally
+followed by a cycle_multipliers fact (Gershgorin discs after the certificate's similarity: attracting,
+repelling, or a saddle with its number of unstable directions; certify.checker.rnn), and the kernel
 shows the cycles pairwise distinct (the first point's box of each is disjoint from every box of every other
 cycle). The statement is "at least N", labelled not proved complete.
 
@@ -40,7 +43,7 @@ from flint import arb, arb_mat, fmpq_mat
 from certify.certificates import interval_parse, q_str
 from certify.checker import nd_orbits as ND
 from certify.checker.rnn import (MAX_RNN_PERIOD, MAX_WORK, RNN, _box_text, _disjoint, fact_cycle_krawczyk_nd,
-                                 parse_rnn, stability)
+                                 fact_cycle_multipliers, multipliers_parts, multipliers_text, parse_rnn, stability)
 from certify.checker.rnn_contraction import RANGES, _act_interval, image_box
 from certify.checker.statement import Failure, Statement, undecided, whole
 
@@ -149,7 +152,9 @@ def _stability(km: RNNBalls, K, p: int) -> str:
     n = km.n
     points = [[K[t * n + i, 0] for i in range(n)] for t in range(p)]
     if not any(km.kinked(z) for z in points):
-        return ND.cycle_stability(km, K, p)
+        st = ND.cycle_stability(km, K, p)
+        if st != "undetermined":  # else (a double eigenvalue in the plane, say) the norm bounds may decide
+            return st
     return stability([arb_mat(n, n, [v for row in km.jacobian(z) for v in row]) for z in points])
 
 
@@ -177,37 +182,52 @@ def _noun(p: int, count: int) -> str:
     return f"fixed point{plural}" if p == 1 else f"orbit{plural} of minimal period {p}"
 
 
+def _cycles(m: RNN, ev: list, p: int, prec: int) -> list:
+    """The found list's cycles: each a cycle_krawczyk_nd fact, optionally followed by a cycle_multipliers fact
+    for it; [(boxes as exact pairs, the fact's boxes, stability, multipliers text or None)]."""
+    out, k = [], 0
+    while k < len(ev):
+        try:
+            st, A = fact_cycle_krawczyk_nd(m, ev[k], p, prec)
+        except Failure as e:
+            raise Failure(f"fact {k} (cycle_krawczyk_nd): {e}") from None
+        boxes, text = ev[k]["boxes"], None
+        if k + 1 < len(ev) and isinstance(ev[k + 1], dict) and ev[k + 1].get("fact") == "cycle_multipliers":
+            try:
+                ds = fact_cycle_multipliers(m, ev[k + 1], A)
+            except Failure as e:
+                raise Failure(f"fact {k + 1} (cycle_multipliers): {e}") from None
+            st, text = multipliers_parts(ds)[0], multipliers_text(ds)
+            k += 1
+        out.append(([[interval_parse(v) for v in z] for z in boxes], boxes, st, text))
+        k += 1
+    return out
+
+
 def _found(m: RNN, cert: dict, p: int) -> Statement:
     claim, ev = cert["claim"], cert["evidence"]
     if claim["region"] != [] or claim["rounds"] != 0 or claim["trap"] != 0:
         raise Failure("a found list has region [], rounds 0 and trap 0")
-    if not isinstance(ev, list) or not 1 <= len(ev) <= MAX_FOUND:
-        raise Failure(f"a found list has 1 to {MAX_FOUND} cycle_krawczyk_nd facts")
+    if not isinstance(ev, list) or not 1 <= len(ev) <= 2 * MAX_FOUND:
+        raise Failure(f"a found list has 1 to {MAX_FOUND} cycles (a cycle_krawczyk_nd fact each, optionally followed "
+                      f"by a cycle_multipliers fact)")
     if len(ev) * m.n ** 3 * p ** 2 > MAX_WORK:
-        raise Failure(f"{len(ev)} cycles x n^3 p^2 is beyond the checker's limit {MAX_WORK}")
-    orbits = []
-    for k, fact in enumerate(ev):
-        try:
-            st, _ = fact_cycle_krawczyk_nd(m, fact, p, cert["precision"])
-        except Failure as e:
-            raise Failure(f"fact {k} (cycle_krawczyk_nd): {e}") from None
-        orbits.append(([[interval_parse(v) for v in z] for z in fact["boxes"]], st))
+        raise Failure(f"{len(ev)} facts x n^3 p^2 is beyond the checker's limit {MAX_WORK}")
+    orbits = _cycles(m, ev, p, cert["precision"])
     for a in range(len(orbits)):
         for b in range(a + 1, len(orbits)):
             first, other = orbits[a][0][0], orbits[b][0]
             if not all(_disjoint(first, box) for box in other):
                 raise Failure(f"cycles {a} and {b}: the first point's box of cycle {a} is not disjoint from every box "
                               f"of cycle {b}, so they are not shown distinct")
-    entries = [{"box": [{"lo": q_str(lo), "hi": q_str(hi)} for lo, hi in boxes[0]], "stability": st}
-               for boxes, st in orbits]
+    entries = [{"box": boxes[0], "stability": st} for _, boxes, st, _ in orbits]
     if cert.get("orbits") != entries or cert.get("count") != len(entries) or cert.get("complete") is not False:
         raise Failure("orbits, count and complete (false) must be the facts' cycles (first boxes, stability), "
                       "their number and false")
-    noun = _noun(p, len(entries))
-    lines = [f"{_head(m)} has at least {len(entries)} {noun} (found, not proved complete: each unique in its "
-             f"boxes by Krawczyk on the cyclic system, pairwise distinct)"]
-    for k, (fact, (_, st)) in enumerate(zip(ev, orbits)):
-        lines.append(f"orbit {k + 1}: z_0 in ({_box_text(fact['boxes'][0])}); {st}")
+    lines = [f"{_head(m)} has at least {len(entries)} {_noun(p, len(entries))} (found, not proved complete: each "
+             f"unique in its boxes by Krawczyk on the cyclic system, pairwise distinct)"]
+    for k, (_, boxes, st, text) in enumerate(orbits):
+        lines.append(f"orbit {k + 1}: z_0 in ({_box_text(boxes[0])}); {text or st}")
     return Statement("\n".join(lines), len(ev))
 
 

@@ -12,10 +12,12 @@ passes), each cycle proved, pairwise distinct, labelled "found, not proved compl
 from __future__ import annotations
 
 import numpy as np
+from flint import fmpq
 
 from certify.arith import Budget
-from certify.certificates import SCHEMA, interval, q_str
-from certify.checker.rnn import MAX_WORK, _disjoint, krawczyk_cycle, stability
+from certify.certificates import SCHEMA, interval
+from certify.checker import multipliers as MU
+from certify.checker.rnn import MAX_WORK, _disjoint, jacobian_product, krawczyk_cycle, multipliers_parts, stability
 from certify.checker.rnn_contraction import image_box
 from certify.checker.rnn_orbits import MAX_FOUND, MAX_ROUNDS, search_rnn_cycles
 from certify.checker import nd_orbits as ND
@@ -23,11 +25,12 @@ from certify.checker.semantics import workprec
 from certify.checker.statement import Failure
 from certify.errors import CertifyError
 from certify.maps.rnn import RNNMap
-from certify.periodic.rnn import STARTS, _prove, find_cycles
+from certify.periodic.rnn import STARTS, _prove, find_cycles, multipliers_fact
 
 __all__ = ["certify_rnn_cycles", "image_rounds", "COMPLETE_DIM"]
 
 COMPLETE_DIM = 12      # n p up to which the complete subdivision is tried (beyond: the found list)
+WIDEN = 256            # the region is the image box widened by 1/WIDEN of each side (`_widen`)
 SHRINK = 64            # image rounds stop when no side shrank by more than 1/SHRINK of itself
 
 
@@ -42,6 +45,13 @@ def image_rounds(net: RNNMap) -> tuple:
     return MAX_ROUNDS, box
 
 
+def _widen(lo, hi) -> tuple:
+    """[lo, hi] widened by 1/WIDEN of its width and 2^-32 on each side (the region must only contain the image
+    box): a cycle whose Krawczyk enclosure is the image box itself (W = 0) then lies in the region's interior."""
+    d = (hi - lo) / WIDEN + fmpq(1, 2 ** 32)
+    return lo - d, hi + d
+
+
 def _base(net: RNNMap, claim: dict, prec: int) -> dict:
     from certify.periodic.period import versions
     cls = "smooth" if net.activation in ("tanh", "sigmoid") else "piecewise-linear"
@@ -53,6 +63,7 @@ def _complete(net: RNNMap, p: int, budget: Budget):
     """The complete certificate (basis image), or (None, reason) when the subdivision does not close."""
     with workprec(budget.start_prec):  # the kernel's precision: it re-derives the same box
         r, box = image_rounds(net)
+        box = [_widen(lo, hi) for lo, hi in box]
         claim = {"kind": "rnn_cycles", "p": p, "basis": "image", "rounds": r, "trap": 0,
                  "region": [interval(lo, hi) for lo, hi in box]}
         budget.report(f"period {p}: subdivision of the cyclic system in the image box (rounds {r})")
@@ -101,7 +112,11 @@ def _found(net: RNNMap, p: int, budget: Budget, starts: int, why: str) -> dict:
             st = stability(A)
             facts.append({"fact": "cycle_krawczyk_nd", "p": p, "stability": st,
                           "boxes": [[interval(lo, hi) for lo, hi in z] for z in boxes]})
-            entries.append({"box": [{"lo": q_str(lo), "hi": q_str(hi)} for lo, hi in boxes[0]], "stability": st})
+            mult = multipliers_fact(A)
+            if mult is not None:
+                facts.append(mult)
+                st = multipliers_parts(MU.discs(jacobian_product(A), MU.parse_similarity(mult["V"], net.n)))[0]
+            entries.append({"box": facts[-1 if mult is None else -2]["boxes"][0], "stability": st})
     if not facts:
         cert["reason"] = f"{why}; no found cycle passed the Krawczyk test at a common precision"
         return cert

@@ -1,0 +1,155 @@
+"""Every cycle of an n-dimensional RNN map (claim rnn_cycles): complete lists by the kernel's subdivision of the
+image box, found lists labelled not proved complete, refusals of tampered certificates."""
+
+import copy
+from fractions import Fraction
+
+import mpmath
+import pytest
+
+import certify
+from certify.cli import main
+from certify.verify import check
+
+
+def _orbits(W, b, p, activation="tanh"):
+    return certify.orbits(certify.rnn(W=W, b=b, activation=activation), p)
+
+
+def _fixed_1d(w: float) -> float:
+    """The positive fixed point of x -> tanh(w x), w > 1 (mpmath, 40 digits)."""
+    with mpmath.workdps(40):
+        return float(mpmath.findroot(lambda x: mpmath.tanh(w * x) - x, 1))
+
+
+def test_product_of_bistable_maps_has_nine_fixed_points():
+    """h -> tanh(2 h) on R^2 is a product of two maps with fixed points {-x*, 0, x*}: exactly 9 fixed points,
+    (0, 0) repelling, the 4 corners attracting, the 4 others saddles."""
+    r = _orbits([["2", "0"], ["0", "2"]], ["0", "0"], 1)
+    c = r.certificate
+    assert r.verdict == "proved" and c["complete"] is True and c["count"] == 9
+    kinds = sorted(o["stability"] for o in c["orbits"])
+    assert kinds == ["attracting"] * 4 + ["repelling"] + ["saddle"] * 4
+    xs = _fixed_1d(2.0)
+    firsts = sorted({round(float(Fraction(o["box"][0]["lo"])), 6) for o in c["orbits"]})
+    assert firsts == [round(-xs, 6), 0.0, round(xs, 6)]
+
+
+def test_product_of_bistable_maps_has_no_two_cycle():
+    """h -> tanh(2 h) is a product of monotone maps: no orbit of minimal period 2 (complete)."""
+    c = _orbits([["2", "0"], ["0", "2"]], ["0", "0"], 2).certificate
+    assert c["verdict"] == "proved" and c["complete"] is True and c["count"] == 0 and c["orbits"] == []
+
+
+def test_constant_map_has_one_fixed_point_and_no_cycles():
+    """W = 0: f is the constant tanh(b), its only periodic point, a fixed point (attracting); no 2- or 3-cycles."""
+    counts = []
+    for p in (1, 2, 3):
+        c = _orbits([["0", "0"], ["0", "0"]], ["1/2", "-1/3"], p).certificate
+        assert c["verdict"] == "proved" and c["complete"] is True
+        counts.append(c["count"])
+    assert counts == [1, 0, 0]
+
+
+def test_identity_continuum_is_never_counted():
+    """W = I, b = 0: tanh(h) = h only at 0, but h -> tanh(h) is tangent to the identity there (multiplier 1):
+    Krawczyk cannot isolate it, so the verdict is undecided, never a count."""
+    r = _orbits([["1", "0"], ["0", "1"]], ["0", "0"], 1)
+    assert r.verdict == "undecided"
+
+
+def test_tie_in_first_coordinate_falls_back_to_found_list():
+    """h -> tanh(-2 h) on R^2: the 2-cycle ((0, a), (0, -a)) has the same first coordinate at both points, so the
+    subdivision's canonical rotation is not decided; the certifier falls back to the found list (4 orbits of
+    minimal period 2: (a, a), (a, -a), (0, a), (a, 0) up to sign), labelled not proved complete."""
+    c = _orbits([["-2", "0"], ["0", "-2"]], ["0", "0"], 2).certificate
+    assert c["verdict"] == "proved" and c["complete"] is False and c["count"] == 4
+    assert "ties" in c["reason"]
+    assert check(c).ok
+
+
+def test_gain_one_network_has_exactly_one_fixed_point():
+    """examples/rnn8_gain1.safetensors (n = 8): exactly one fixed point, attracting (complete in the image box)."""
+    c = certify.orbits("examples/rnn8_gain1.safetensors", 1).certificate
+    assert c["complete"] is True and c["count"] == 1 and c["orbits"][0]["stability"] == "attracting"
+    assert c["claim"]["basis"] == "image"
+
+
+def test_found_list_beyond_complete_dimension():
+    """n p > 12 (n = 8, p = 2): no complete search; the cycles found are each proved and labelled not complete."""
+    r = certify.orbits("examples/rnn8_gain8.safetensors", 2)
+    c = r.certificate
+    if c["verdict"] == "proved":
+        assert c["complete"] is False and c["count"] == len(c["evidence"]) >= 1
+        assert "not proved complete" in check(c).statement
+    else:
+        assert c["verdict"] == "undecided" and "n p = 16 > 12" in c["reason"]
+
+
+def test_certificate_is_byte_identical_on_rerun():
+    """The same network and period give the same certificate bytes."""
+    a = _orbits([["2", "1/2"], ["-1", "3/2"]], ["1/4", "0"], 2)
+    b = _orbits([["2", "1/2"], ["-1", "3/2"]], ["1/4", "0"], 2)
+    assert a.certificate_json == b.certificate_json
+
+
+@pytest.fixture(scope="module")
+def nine():
+    return _orbits([["2", "0"], ["0", "2"]], ["0", "0"], 1).certificate
+
+
+def _tampered(cert, change):
+    c = copy.deepcopy(cert)
+    change(c)
+    return check(c)
+
+
+def test_dropped_orbit_is_refused(nine):
+    """A complete list with one orbit removed (count 8) is refused: the kernel counts 9."""
+    def drop(c):
+        c["orbits"].pop()
+        c["count"] = 8
+    assert not _tampered(nine, drop).ok
+
+
+def test_stability_changed_is_refused(nine):
+    """An orbit's stability changed from the kernel's is refused."""
+    def flip(c):
+        c["orbits"][0]["stability"] = "repelling" if c["orbits"][0]["stability"] != "repelling" else "attracting"
+    assert not _tampered(nine, flip).ok
+
+
+def test_region_smaller_than_image_box_is_refused(nine):
+    """The basis image needs the region to contain the image box: a region shrunk to [0, 1] x [0, 1] is refused
+    (it would hide the cycles outside it)."""
+    def shrink(c):
+        c["claim"]["region"] = [{"lo": "0", "hi": "1"}] * 2
+    res = _tampered(nine, shrink)
+    assert not res.ok and "image box" in res.message
+
+
+def test_found_list_marked_complete_is_refused():
+    """A found list (not proved complete) cannot claim complete: true."""
+    c = _orbits([["-2", "0"], ["0", "-2"]], ["0", "0"], 2).certificate
+    assert not _tampered(c, lambda c: c.update(complete=True)).ok
+
+
+def test_found_list_with_a_rotation_twice_is_refused():
+    """A found list listing the same orbit twice (as a rotation of itself) is refused: not shown distinct."""
+    c = _orbits([["-2", "0"], ["0", "-2"]], ["0", "0"], 2).certificate
+
+    def dup(c):
+        f = copy.deepcopy(c["evidence"][0])
+        f["boxes"] = f["boxes"][1:] + f["boxes"][:1]
+        c["evidence"].append(f)
+        c["orbits"].append({"box": f["boxes"][0], "stability": f["stability"]})
+        c["count"] += 1
+    res = _tampered(c, dup)
+    assert not res.ok and "distinct" in res.message
+
+
+def test_cli_orbits_on_rnn_file(capsys):
+    """`certify orbits RNN --period 1` prints the complete count and exits 0."""
+    assert main(["orbits", "examples/rnn8_gain1.safetensors", "--period", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "exactly 1 fixed point (complete)" in out and "attracting" in out
