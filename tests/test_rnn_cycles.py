@@ -76,14 +76,12 @@ def test_gain_one_network_has_exactly_one_fixed_point():
 
 
 def test_found_list_beyond_complete_dimension():
-    """n p > 12 (n = 8, p = 2): no complete search; the cycles found are each proved and labelled not complete."""
-    r = certify.orbits("examples/rnn8_gain8.safetensors", 2)
-    c = r.certificate
-    if c["verdict"] == "proved":
-        assert c["complete"] is False and c["count"] == len(c["evidence"]) >= 1
-        assert "not proved complete" in check(c).statement
-    else:
-        assert c["verdict"] == "undecided" and "n p = 16 > 12" in c["reason"]
+    """n p > 12 (examples/rnn8_gain8.safetensors, n = 8, p = 2): no complete search; 4 orbits of minimal period 2
+    found, each proved (one Krawczyk fact each, with its multipliers), labelled not proved complete."""
+    c = certify.orbits("examples/rnn8_gain8.safetensors", 2).certificate
+    assert c["verdict"] == "proved" and c["complete"] is False and "n p = 16 > 12" in c["reason"]
+    assert c["count"] == 4 == sum(f["fact"] == "cycle_krawczyk_nd" for f in c["evidence"])
+    assert "at least 4 orbits of minimal period 2 (found, not proved complete" in check(c).statement
 
 
 def test_certificate_is_byte_identical_on_rerun():
