@@ -215,7 +215,7 @@ def _rnn_orbits(f, p, max_prec, timeout, progress, input=None) -> Result:
 
     net = _rnn_net(f, input)
     budget = _budget(None, progress, max_prec=max_prec)
-    claim = {"kind": "rnn_cycles", "p": p, "basis": "found", "rounds": 0, "trap": 0, "region": []}
+    claim = {"kind": "rnn_cycles", "p": p, "basis": "found", "rounds": 0, "trap": 0, "order": [], "region": []}
     cert = limits.guard(_timeout(timeout), lambda: certify_rnn_cycles(net, p, budget),
                         lambda reason: _rnn_undecided(net, claim, reason))
     return Result.of("orbits", cert, net)
@@ -360,8 +360,10 @@ def orbits(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=N
     or a certify.maps.plrnn.PLRNN) p may be a range "1..8": every cycle of each period in it, with
     stability; completeness per period by enumeration (n p <= cap) or the pruned itinerary search
     (at most max_nodes nodes per period), else "found, not proved complete". For a polynomial map of R^n
-    (Hénon type, or any with `domain` a box "LO,HI;LO,HI"): Galias' subdivision of the cyclic system."""
-    if _is_plrnn(f):
+    (Hénon type, or any with `domain` a box "LO,HI;LO,HI"): Galias' subdivision of the cyclic system. For an
+    n-dimensional RNN (tanh, sigmoid): the same subdivision in the image box, complete, when n p <= 16 and it
+    closes; else the cycles found, each proved, "found, not proved complete"."""
+    if _is_plrnn(f) and not _is_rnn(f):
         if domain is not None or max_cells is not None:
             raise CertifyError("a PLRNN takes `orbits` without --domain and --max-cells")
         return _plrnn_orbits(f, p, max_nodes, cap, progress)

@@ -29,7 +29,7 @@ def test_product_of_bistable_maps_has_nine_fixed_points():
     c = r.certificate
     assert r.verdict == "proved" and c["complete"] is True and c["count"] == 9
     kinds = sorted(o["stability"] for o in c["orbits"])
-    assert kinds == ["attracting"] * 4 + ["repelling"] + ["saddle"] * 4
+    assert kinds == ["attracting"] * 4 + ["repelling"] + ["saddle: 1 unstable direction"] * 4
     xs = _fixed_1d(2.0)
     firsts = sorted({round(float(Fraction(o["box"][0]["lo"])), 6) for o in c["orbits"]})
     assert firsts == [round(-xs, 6), 0.0, round(xs, 6)]
@@ -58,14 +58,30 @@ def test_identity_continuum_is_never_counted():
     assert r.verdict == "undecided"
 
 
-def test_tie_in_first_coordinate_falls_back_to_found_list():
+def test_tie_in_first_coordinate_is_decided_by_a_functional():
     """h -> tanh(-2 h) on R^2: the 2-cycle ((0, a), (0, -a)) has the same first coordinate at both points, so the
-    subdivision's canonical rotation is not decided; the certifier falls back to the found list (4 orbits of
-    minimal period 2: (a, a), (a, -a), (0, a), (a, 0) up to sign), labelled not proved complete."""
+    canonical rotation is taken by c.z with c = (1, 1/3): exactly 4 orbits of minimal period 2 ((a, a), (a, -a),
+    (0, a), (a, 0) up to sign; a the 2-cycle of x -> tanh(-2 x)), complete."""
     c = _orbits([["-2", "0"], ["0", "-2"]], ["0", "0"], 2).certificate
-    assert c["verdict"] == "proved" and c["complete"] is False and c["count"] == 4
-    assert "ties" in c["reason"]
-    assert check(c).ok
+    assert c["verdict"] == "proved" and c["complete"] is True and c["count"] == 4
+    assert c["claim"]["order"] == ["1", "1/3"]
+
+
+def _two_cycles_1d(g) -> int:
+    """The number of orbits of minimal period 2 of the decreasing map g of [-1, 1] (mpmath, 30 digits): sign
+    changes of g(g(x)) - x on a grid, the fixed point taken out, halved."""
+    with mpmath.workdps(30):
+        xs = [mpmath.mpf(-1) + 2 * mpmath.mpf(i) / 4000 for i in range(4001)]
+        h = [g(g(x)) - x for x in xs]
+        return (sum(1 for a, b in zip(h, h[1:]) if a * b < 0) - 1) // 2
+
+
+def test_zero_row_unit_is_constant_on_every_cycle():
+    """W with a zero first row: h_1 = tanh(1/2) at every periodic point, so every 2-cycle ties in h_1; with the
+    functional order the list is complete: exactly the 2-cycles of x -> tanh(tanh(1/2) - 3 x) (mpmath: one)."""
+    c = _orbits([["0", "0"], ["1", "-3"]], ["1/2", "0"], 2).certificate
+    expected = _two_cycles_1d(lambda x: mpmath.tanh(mpmath.tanh(mpmath.mpf(1) / 2) - 3 * x))
+    assert c["complete"] is True and c["count"] == expected == 1
 
 
 def test_gain_one_network_has_exactly_one_fixed_point():
@@ -76,12 +92,12 @@ def test_gain_one_network_has_exactly_one_fixed_point():
 
 
 def test_found_list_beyond_complete_dimension():
-    """n p > 12 (examples/rnn8_gain8.safetensors, n = 8, p = 2): no complete search; 4 orbits of minimal period 2
+    """n p > 16 (examples/rnn8_gain4.safetensors, n = 8, p = 3): no complete search; 4 orbits of minimal period 3
     found, each proved (one Krawczyk fact each, with its multipliers), labelled not proved complete."""
-    c = certify.orbits("examples/rnn8_gain8.safetensors", 2).certificate
-    assert c["verdict"] == "proved" and c["complete"] is False and "n p = 16 > 12" in c["reason"]
+    c = certify.orbits("examples/rnn8_gain4.safetensors", 3).certificate
+    assert c["verdict"] == "proved" and c["complete"] is False and "n p = 24 > 16" in c["reason"]
     assert c["count"] == 4 == sum(f["fact"] == "cycle_krawczyk_nd" for f in c["evidence"])
-    assert "at least 4 orbits of minimal period 2 (found, not proved complete" in check(c).statement
+    assert "at least 4 orbits of minimal period 3 (found, not proved complete" in check(c).statement
 
 
 def test_certificate_is_byte_identical_on_rerun():
@@ -128,13 +144,13 @@ def test_region_smaller_than_image_box_is_refused(nine):
 
 def test_found_list_marked_complete_is_refused():
     """A found list (not proved complete) cannot claim complete: true."""
-    c = _orbits([["-2", "0"], ["0", "-2"]], ["0", "0"], 2).certificate
+    c = certify.orbits("examples/rnn8_gain4.safetensors", 3).certificate
     assert not _tampered(c, lambda c: c.update(complete=True)).ok
 
 
 def test_found_list_with_a_rotation_twice_is_refused():
     """A found list listing the same orbit twice (as a rotation of itself) is refused: not shown distinct."""
-    c = _orbits([["-2", "0"], ["0", "-2"]], ["0", "0"], 2).certificate
+    c = certify.orbits("examples/rnn8_gain4.safetensors", 3).certificate
 
     def dup(c):
         f = copy.deepcopy(c["evidence"][0])
@@ -146,8 +162,15 @@ def test_found_list_with_a_rotation_twice_is_refused():
     assert not res.ok and "distinct" in res.message
 
 
+def test_order_zero_is_refused(nine):
+    """The functional order c = 0 orders nothing: refused."""
+    assert not _tampered(nine, lambda c: c["claim"].update(order=["0", "0"])).ok
+
+
 def test_cli_orbits_on_rnn_file(capsys):
-    """`certify orbits RNN --period 1` prints the complete count and exits 0."""
-    assert main(["orbits", "examples/rnn8_gain1.safetensors", "--period", "1"]) == 0
+    """`certify orbits examples/rnn3_cycles.json --period 3` prints the complete count (two 3-cycles, both saddles
+    with one unstable direction) and exits 0."""
+    assert main(["orbits", "examples/rnn3_cycles.json", "--period", "3"]) == 0
     out = capsys.readouterr().out
-    assert "exactly 1 fixed point (complete)" in out and "attracting" in out
+    assert "exactly 2 orbits of minimal period 3 (complete)" in out
+    assert out.count("saddle: 1 unstable direction") == 2

@@ -1,11 +1,13 @@
 """Every cycle of minimal period p of an n-dimensional RNN map h -> act(W h + b), or the cycles found (trusted kernel).
 
-Claim kind `rnn_cycles` (claim keys p, basis, region, rounds, trap). Two forms:
+Claim kind `rnn_cycles` (claim keys p, basis, region, rounds, trap, order). Two forms:
 
 Complete (basis image, trapping or domain). The kernel re-derives the whole list by Galias' subdivision of the
 cyclic system F(Z) = (f(z_{p-1}) - z_0, f(z_0) - z_1, ...) over B^p, the same tree as for polynomial maps
 (certify.checker.nd_orbits.cycle_search: contraction, Krawczyk tests, canonical rotation, leaves partitioning
-B^p), with the RNN map in balls:
+B^p), with the RNN map in balls, and the canonical rotation of an orbit the one with the least first coordinate
+at t = 0 (order []) or the least c.z_0 (order: n exact rationals c, not all 0; for orbits whose first
+coordinate is the same at two points, e.g. a unit with a zero row of W, and the subdivision cannot decide it):
   - f over a box: act(W X + b) with tanh and sigmoid read off the ends of each pre-activation ball (both are
     increasing), relu and hardtanh exactly (certify.checker.rnn_contraction._act_interval). arb's own tanh of
     a wide ball is far too loose (tanh of [-3, 3] comes out as [-402, 402]);
@@ -20,13 +22,15 @@ Basis (why every counted cycle is a cycle of the statement):
     certify.checker.rnn_contraction.image_box); the region must contain X_r. The list is every cycle of f;
   - trapping: f(B) in B checked on a grid of trap^n cells, so every cycle meeting B lies in B;
   - domain: the cycles contained in B.
-Stability of each cycle from its Krawczyk enclosure: tanh and sigmoid are smooth, so the multipliers are
-the eigenvalues of the Jacobian product (trace and determinant in the plane, norms of powers in R^n:
-certify.checker.nd_orbits.cycle_stability); when that is undetermined (a double eigenvalue in the plane), and
-for relu and hardtanh when a pre-activation ball meets a kink, the joint bound ||M(X)^k|| < 1 over every
-product of slope matrices (or of their inverses; certify.checker.rnn.stability) decides or leaves it open.
+Stability of each cycle from its Krawczyk enclosure (`_stability`): off the kinks of relu and hardtanh f is
+smooth near the cycle, so the multipliers are the eigenvalues of the Jacobian product M, classified by
+Gershgorin's discs of V^-1 M V (V the kernel's own approximate eigenvectors; certify.checker.multipliers proves V
+invertible and counts the discs outside the unit circle: attracting, repelling, or a saddle with its number of
+unstable directions), else by trace and determinant in the plane or norms (nd_orbits.cycle_stability); on a
+kink, or when all of these leave it open, the joint bound ||M(X)^k|| < 1 over every product of slope matrices
+(or of their inverses; certify.checker.rnn.stability) decides or leaves it open.
 
-Found (basis found, region [], rounds 0, trap 0): the evidence is one cycle_krawczyk_nd fact per cycle
+Found (basis found, region [], rounds 0, trap 0, order []): the evidence is one cycle_krawczyk_nd fact per cycle
 (certify.checker.rnn.fact_cycle_krawczyk_nd: a unique cycle of minimal period p in its boxes), each optionally
 followed by a cycle_multipliers fact (Gershgorin discs after the certificate's similarity: attracting,
 repelling, or a saddle with its number of unstable directions; certify.checker.rnn), and the kernel
@@ -38,12 +42,14 @@ Imports only flint, certify.certificates and the kernel's modules statement, nd_
 
 from __future__ import annotations
 
-from flint import arb, arb_mat, fmpq_mat
+from flint import acb_mat, arb, arb_mat, fmpq_mat
 
-from certify.certificates import interval_parse, q_str
+from certify.certificates import interval_parse, q_parse, q_str
+from certify.checker import multipliers as MU
 from certify.checker import nd_orbits as ND
 from certify.checker.rnn import (MAX_RNN_PERIOD, MAX_WORK, RNN, _box_text, _disjoint, fact_cycle_krawczyk_nd,
-                                 fact_cycle_multipliers, multipliers_parts, multipliers_text, parse_rnn, stability)
+                                 fact_cycle_multipliers, jacobian_product, multipliers_parts, multipliers_text, parse_rnn,
+                                 stability)
 from certify.checker.rnn_contraction import RANGES, _act_interval, image_box
 from certify.checker.statement import Failure, Statement, undecided, whole
 
@@ -52,20 +58,23 @@ __all__ = ["RNNBalls", "search_rnn_cycles", "rnn_cycles", "MAX_ROUNDS", "MAX_FOU
 MAX_ROUNDS = 64             # image rounds of the basis image
 MAX_FOUND = 256             # cycles of a found list
 BASES = ("image", "trapping", "domain", "found")
-EVAL_UNIT = 40              # work units (about 0.1 microsecond each) of one activation over a ball, or one ball
-                            # multiply-add with its interpreter overhead (measured: n = 2, 3, 8)
+EVAL_UNIT = 10              # work units (about 0.1 microsecond each) per microsecond of one evaluation of f over
+                            # a box: about 20 n + 2 n^2 microseconds at 64 bits (measured: 58 for n = 3, 177 for
+                            # n = 8; the inverse about 1.6 times that)
 
 
 class RNNBalls:
     """The exact RNN map in balls with the interface of certify.checker.nd_orbits (n, ball, jacobian, inverse,
     cost): values and slopes from the ends of each pre-activation ball, the inverse when it exists."""
 
+    margin = True  # contractions keep a margin (certify.checker.nd_orbits._widened)
+
     def __init__(self, m: RNN):
         n = self.n = m.n
         self.activation = m.activation
         self.W = [[arb(w) for w in r] for r in m.W]
         self.b = [arb(v) for v in m.b]
-        self.cost = EVAL_UNIT * (2 * n * n + 4 * n)  # pre-activations, values and slopes, the slope matrix
+        self.cost = EVAL_UNIT * (20 * n + 2 * n * n)  # the activation at both ends of n balls, n^2 multiply-adds
         self.Winv = None
         if m.activation in ("tanh", "sigmoid"):
             Wq = fmpq_mat(n, n, [w for r in m.W for w in r])
@@ -146,16 +155,47 @@ def _region(m: RNN, km: RNNBalls, claim: dict) -> tuple:
     return region, f"counted among the cycles contained in B = {text} (the domain)", 0, False
 
 
-def _stability(km: RNNBalls, K, p: int) -> str:
-    """The cycle's stability from its enclosure K: eigenvalues for smooth maps and off kinks, else the joint
-    norm bound over every product of slope matrices."""
+def _similarity(M: arb_mat) -> acb_mat:
+    """Approximate right eigenvectors of M's midpoint, as an exact (midpoint) matrix: the kernel's own choice of
+    the similarity V for Gershgorin's discs (any invertible V is sound; certify.checker.multipliers proves it)."""
+    _, R = acb_mat(M.mid()).eig(right=True, algorithm="approx")
+    return R.mid()
+
+
+def _stability(km: RNNBalls, K, p: int) -> tuple:
+    """(stability, text) of the cycle in the enclosure K. Off kinks f is smooth near the cycle and the multipliers
+    are the eigenvalues of the Jacobian product M: Gershgorin's discs of V^-1 M V (V the kernel's own, `_similarity`)
+    classify them with the number of unstable directions, else trace and determinant (the plane) or norms
+    (certify.checker.nd_orbits.cycle_stability); a pre-activation ball meeting a kink of relu or hardtanh, or
+    both undetermined: the joint norm bound over every product of slope matrices (certify.checker.rnn.stability)."""
     n = km.n
     points = [[K[t * n + i, 0] for i in range(n)] for t in range(p)]
+    A = [arb_mat(n, n, [v for row in km.jacobian(z) for v in row]) for z in points]
     if not any(km.kinked(z) for z in points):
+        M = jacobian_product(A)
+        try:
+            ds = MU.discs(M, _similarity(M))
+        except (Failure, ZeroDivisionError, ValueError):
+            ds = None
+        if ds is not None and MU.classify(ds)[0] != "undetermined":
+            return multipliers_parts(ds)[0], multipliers_text(ds)
         st = ND.cycle_stability(km, K, p)
-        if st != "undetermined":  # else (a double eigenvalue in the plane, say) the norm bounds may decide
-            return st
-    return stability([arb_mat(n, n, [v for row in km.jacobian(z) for v in row]) for z in points])
+        if st != "undetermined":
+            return st, st
+    st = stability(A)
+    return st, st
+
+
+def _order(order, n: int):
+    """None for [] (the first coordinate), else the n exact rationals c (not all 0) of the canonical rotation."""
+    if order == []:
+        return None
+    if not (isinstance(order, list) and len(order) == n):
+        raise Failure(f"order is [] or a list of {n} rationals")
+    c = [q_parse(v) for v in order]
+    if all(v == 0 for v in c):
+        raise Failure("order c is not 0")
+    return c
 
 
 def search_rnn_cycles(m: RNN, claim: dict) -> dict:
@@ -166,9 +206,12 @@ def search_rnn_cycles(m: RNN, claim: dict) -> dict:
     if claim["basis"] not in BASES[:3]:
         raise Failure(f"a complete list has basis {', '.join(BASES[:3])}")
     km = RNNBalls(m)
+    order = _order(claim["order"], m.n)
     region, why, spent, every = _region(m, km, claim)
-    found = ND.cycle_search(km, region, p, spent)
-    found["orbits"] = [(K, _stability(km, K, p)) for K in found["orbits"]]
+    found = ND.cycle_search(km, region, p, spent, order)
+    stab = [_stability(km, K, p) for K in found["orbits"]]
+    found["orbits"] = [(K, st) for K, (st, _) in zip(found["orbits"], stab)]
+    found["texts"] = [text for _, text in stab]
     found["why"], found["every"] = why, every
     return found
 
@@ -206,8 +249,8 @@ def _cycles(m: RNN, ev: list, p: int, prec: int) -> list:
 
 def _found(m: RNN, cert: dict, p: int) -> Statement:
     claim, ev = cert["claim"], cert["evidence"]
-    if claim["region"] != [] or claim["rounds"] != 0 or claim["trap"] != 0:
-        raise Failure("a found list has region [], rounds 0 and trap 0")
+    if claim["region"] != [] or claim["rounds"] != 0 or claim["trap"] != 0 or claim["order"] != []:
+        raise Failure("a found list has region [], rounds 0, trap 0 and order []")
     if not isinstance(ev, list) or not 1 <= len(ev) <= 2 * MAX_FOUND:
         raise Failure(f"a found list has 1 to {MAX_FOUND} cycles (a cycle_krawczyk_nd fact each, optionally followed "
                       f"by a cycle_multipliers fact)")
@@ -261,6 +304,6 @@ def rnn_cycles(prog, cert: dict) -> Statement:
     scope = "" if found["every"] else (" contained in B" if claim["basis"] == "domain" and p > 1 else " in B")
     lines = [f"{_head(m)} has exactly {len(entries)} {_noun(p, len(entries))}{scope} (complete: {found['why']}; {found['nodes']} "
              f"nodes of the subdivision of the cyclic system, {found['tests']} Krawczyk tests)"]
-    for k, (K, st) in enumerate(found["orbits"]):
-        lines.append(f"orbit {k + 1}: z_0 in ({ND._point_text(K, 0, m.n)}); {st}")
+    for k, ((K, _), text) in enumerate(zip(found["orbits"], found["texts"])):
+        lines.append(f"orbit {k + 1}: z_0 in ({ND._point_text(K, 0, m.n)}); {text}")
     return Statement("\n".join(lines), 1)

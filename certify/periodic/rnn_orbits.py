@@ -15,10 +15,10 @@ import numpy as np
 from flint import fmpq
 
 from certify.arith import Budget
-from certify.certificates import SCHEMA, interval
+from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import multipliers as MU
 from certify.checker.rnn import MAX_WORK, _disjoint, jacobian_product, krawczyk_cycle, multipliers_parts, stability
-from certify.checker.rnn_contraction import image_box
+from certify.checker.rnn_contraction import RANGES, image_box
 from certify.checker.rnn_orbits import MAX_FOUND, MAX_ROUNDS, search_rnn_cycles
 from certify.checker import nd_orbits as ND
 from certify.checker.semantics import workprec
@@ -29,15 +29,17 @@ from certify.periodic.rnn import STARTS, _prove, find_cycles, multipliers_fact
 
 __all__ = ["certify_rnn_cycles", "image_rounds", "COMPLETE_DIM"]
 
-COMPLETE_DIM = 12      # n p up to which the complete subdivision is tried (beyond: the found list)
+COMPLETE_DIM = 16      # n p up to which the complete subdivision is tried (beyond: the found list)
+ORDER = [fmpq(1, 2 * i + 1) for i in range(512)]  # c = (1, 1/3, 1/5, ...): the canonical rotation when a zero ties
 WIDEN = 256            # the region is the image box widened by 1/WIDEN of each side (`_widen`)
 SHRINK = 64            # image rounds stop when no side shrank by more than 1/SHRINK of itself
 
 
 def image_rounds(net: RNNMap) -> tuple:
-    """(r, X_r): image rounds until no side of the image box shrinks by more than 1/SHRINK (at most MAX_ROUNDS)."""
-    box = image_box(net.model, 0)
-    for r in range(1, MAX_ROUNDS + 1):
+    """(r, X_r): image rounds (at least 1: X_1 lies inside the open range, where the inverse contracts) until no
+    side of the image box shrinks by more than 1/SHRINK (at most MAX_ROUNDS)."""
+    box = image_box(net.model, 1)
+    for r in range(2, MAX_ROUNDS + 1):
         new = image_box(net.model, r)
         if all(((h0 - l0) - (hi - lo)) * SHRINK <= h0 - l0 for (lo, hi), (l0, h0) in zip(new, box)):
             return r - 1, box
@@ -45,11 +47,12 @@ def image_rounds(net: RNNMap) -> tuple:
     return MAX_ROUNDS, box
 
 
-def _widen(lo, hi) -> tuple:
-    """[lo, hi] widened by 1/WIDEN of its width and 2^-32 on each side (the region must only contain the image
-    box): a cycle whose Krawczyk enclosure is the image box itself (W = 0) then lies in the region's interior."""
+def _widen(lo, hi, rng) -> tuple:
+    """[lo, hi] widened by 1/WIDEN of its width and 2^-32 on each side, within the activation's range `rng` (the
+    region must only contain the image box, which lies in the range): a cycle whose Krawczyk enclosure is the
+    image box itself (W = 0) then lies in the region's interior."""
     d = (hi - lo) / WIDEN + fmpq(1, 2 ** 32)
-    return lo - d, hi + d
+    return max(lo - d, fmpq(rng[0])), min(hi + d, fmpq(rng[1]))
 
 
 def _base(net: RNNMap, claim: dict, prec: int) -> dict:
@@ -60,17 +63,22 @@ def _base(net: RNNMap, claim: dict, prec: int) -> dict:
 
 
 def _complete(net: RNNMap, p: int, budget: Budget):
-    """The complete certificate (basis image), or (None, reason) when the subdivision does not close."""
+    """The complete certificate (basis image), or (None, reason) when the subdivision does not close. The canonical
+    rotation is by the first coordinate, and when a zero ties there, by c.z with c = ORDER."""
     with workprec(budget.start_prec):  # the kernel's precision: it re-derives the same box
         r, box = image_rounds(net)
-        box = [_widen(lo, hi) for lo, hi in box]
-        claim = {"kind": "rnn_cycles", "p": p, "basis": "image", "rounds": r, "trap": 0,
-                 "region": [interval(lo, hi) for lo, hi in box]}
-        budget.report(f"period {p}: subdivision of the cyclic system in the image box (rounds {r})")
-        try:
-            found = search_rnn_cycles(net.model, claim)
-        except Failure as e:
-            return None, f"the subdivision did not close: {e}"
+        box = [_widen(lo, hi, RANGES[net.activation]) for lo, hi in box]
+        for order in ([], [q_str(c) for c in ORDER[:net.n]]):
+            claim = {"kind": "rnn_cycles", "p": p, "basis": "image", "rounds": r, "trap": 0, "order": order,
+                     "region": [interval(lo, hi) for lo, hi in box]}
+            budget.report(f"period {p}: subdivision of the cyclic system in the image box (rounds {r})")
+            try:
+                found = search_rnn_cycles(net.model, claim)
+                break
+            except Failure as e:
+                reason = f"the subdivision did not close: {e}"
+                if "ties" not in str(e) or order:
+                    return None, reason
         entries = ND.cycle_entries(found)  # the ends read at the kernel's precision
     cert = _base(net, claim, budget.start_prec)
     cert.update(verdict="proved", orbits=entries, count=len(entries), complete=True,
@@ -86,7 +94,7 @@ def _canonical(Z: np.ndarray) -> np.ndarray:
 def _found(net: RNNMap, p: int, budget: Budget, starts: int, why: str) -> dict:
     """The found list: each float cycle proved by Krawczyk at one common precision, kept when distinct from
     those kept before (the kernel's pairwise test)."""
-    claim = {"kind": "rnn_cycles", "p": p, "basis": "found", "rounds": 0, "trap": 0, "region": []}
+    claim = {"kind": "rnn_cycles", "p": p, "basis": "found", "rounds": 0, "trap": 0, "order": [], "region": []}
     proofs = []
     for k, Z in enumerate(find_cycles(net, p, starts)):
         if len(proofs) == MAX_FOUND or (len(proofs) + 1) * net.n ** 3 * p ** 2 > MAX_WORK:

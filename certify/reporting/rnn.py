@@ -232,7 +232,7 @@ def render_rnn_cycles(cert: dict, coords: int = 4) -> str:
         out.append(f"verdict  PROVED: at least {k} {noun} (found, not proved complete: {cert.get('reason', '')})")
         out.append("search   Newton from seeded starts; each cycle unique in its boxes (Krawczyk), pairwise distinct")
     for i, o in enumerate(cert["orbits"]):
-        vals = ", ".join(f"{_mid(v):.6g}" for v in o["box"][:coords]) + (", ..." if n > coords else "")
+        vals = ", ".join(f"{_mid(v):.6g}" for v in o["box"][:min(n, coords)]) + (", ..." if n > coords else "")
         out.append(f"orbit {i + 1:<3}z_0 ~ ({vals})  {o['stability']}")
     out.append(f"checked  {len(cert['evidence'])} fact(s) re-verified by the independent checker at "
                f"{cert['precision']} bits" + (" (it redoes the whole subdivision)" if cert["complete"] else ""))
