@@ -402,6 +402,8 @@ def _periodic(command, f, p, domain, max_cells, max_prec, timeout, progress, inp
 
     if input is not None and not _is_rnn(f):
         raise CertifyError("input (--input) is the constant input of an nn.RNN state_dict")
+    if isinstance(p, str) and ".." in p:
+        raise CertifyError(f"--period {p}: a range A..B is for PLRNN files; this map takes one period at a time")
     p = whole_period(p)
     box = domain
     domain = interval(domain, "domain") if domain is not None and not _is_polymap(f) else None
