@@ -98,10 +98,16 @@ def find_cycles(net: RNNMap, p: int, starts: int = STARTS, seed: int = 0):
             yield Z
 
 
+CENTRE = 2 ** 44  # box centres are the float points rounded to multiples of 1/CENTRE (below every radius in RADII)
+
+
 def _boxes(Z: np.ndarray, r: float) -> list:
-    """Exact boxes [z - r, z + r] around the float points (z and r are exact binary numbers)."""
+    """Exact boxes [z - r, z + r] around the float points rounded to multiples of 2^-44 (r an exact binary
+    number): Newton's last bits may differ between machines (the order of BLAS sums), the rounded centres
+    almost never do, so the certificate is the same bytes everywhere."""
     R = fmpq(*r.as_integer_ratio())
-    return [[(fmpq(*float(v).as_integer_ratio()) - R, fmpq(*float(v).as_integer_ratio()) + R) for v in z] for z in Z]
+    return [[(fmpq(round(float(v) * CENTRE), CENTRE) - R, fmpq(round(float(v) * CENTRE), CENTRE) + R) for v in z]
+            for z in Z]
 
 
 def _disjoint_shifts(boxes, p: int) -> bool:
