@@ -174,3 +174,37 @@ def test_cli_orbits_on_rnn_file(capsys):
     out = capsys.readouterr().out
     assert "exactly 2 orbits of minimal period 3 (complete)" in out
     assert out.count("saddle: 1 unstable direction") == 2
+
+
+def test_hardtanh_product_two_cycles_exact():
+    """h -> hardtanh(-2 h) on R^2: exactly 4 orbits of minimal period 2, at exact points with coordinates in
+    {-1, 0, 1} ((1, 1), (1, -1), (0, 1), (1, 0) up to sign), by the exact enumeration of sign itineraries."""
+    c = _orbits([["-2", "0"], ["0", "-2"]], ["0", "0"], 2, activation="hardtanh").certificate
+    assert c["verdict"] == "proved" and c["complete"] is True and c["claim"]["basis"] == "enumeration"
+    pts = sorted(tuple(Fraction(v["lo"]) for v in o["box"][:2]) for o in c["orbits"])
+    assert all(v["lo"] == v["hi"] for o in c["orbits"] for v in o["box"])
+    assert pts == [(-1, -1), (-1, 0), (-1, 1), (0, -1)]
+    assert sorted(o["stability"] for o in c["orbits"]) == ["attracting"] * 2 + ["saddle: 1 unstable direction"] * 2
+
+
+def test_relu_identity_continuum_is_undecided():
+    """h -> relu(h) fixes every point of the closed orthant: the enumeration meets a singular, consistent cycle
+    system and the verdict is undecided (a continuum is never counted)."""
+    r = _orbits([["1", "0"], ["0", "1"]], ["0", "0"], 1, activation="relu")
+    assert r.verdict == "undecided" and "singular" in r.certificate["reason"]
+
+
+def test_relu_constant_map_fixed_point():
+    """W = 0: h -> relu(b) = (1/2, 0) is the only periodic point, an attracting fixed point, exactly."""
+    c = _orbits([["0", "0"], ["0", "0"]], ["1/2", "-1"], 1, activation="relu").certificate
+    assert c["count"] == 1 and c["orbits"][0]["box"] == [{"lo": "1/2", "hi": "1/2"}, {"lo": "0", "hi": "0"}]
+    assert c["orbits"][0]["stability"] == "attracting"
+
+
+def test_enumerated_point_moved_is_refused():
+    """An enumerated list whose exact point is moved (1 -> 1/2) is refused."""
+    c = _orbits([["-2", "0"], ["0", "-2"]], ["0", "0"], 2, activation="hardtanh").certificate
+
+    def move(c):
+        c["orbits"][0]["box"][0] = {"lo": "1/2", "hi": "1/2"}
+    assert not _tampered(c, move).ok

@@ -37,27 +37,35 @@ repelling, or a saddle with its number of unstable directions; certify.checker.r
 shows the cycles pairwise distinct (the first point's box of each is disjoint from every box of every other
 cycle). The statement is "at least N", labelled not proved complete.
 
-Imports only flint, certify.certificates and the kernel's modules statement, nd_orbits, rnn and rnn_contraction.
+Enumerated (relu and hardtanh; basis enumeration, region [], rounds 0, trap 0, order []; one fact
+enumeration_rnn with the number of itineraries): every cycle exactly, through the PLRNN whose cycles are the
+RNN's (`enumerate_rnn_cycles`, its lemma), all sign itineraries solved (certify.checker.plrnn); the orbits are
+listed with exact points (intervals lo = hi) and the kernel's stability; complete.
+
+Imports only flint, certify.certificates and the kernel's modules statement, nd_orbits, plrnn, rnn and
+rnn_contraction.
 """
 
 from __future__ import annotations
 
-from flint import acb_mat, arb, arb_mat, fmpq_mat
+from flint import acb_mat, arb, arb_mat, fmpq, fmpq_mat
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker import multipliers as MU
 from certify.checker import nd_orbits as ND
+from certify.checker import plrnn as PL
 from certify.checker.rnn import (MAX_RNN_PERIOD, MAX_WORK, RNN, _box_text, _disjoint, fact_cycle_krawczyk_nd,
                                  fact_cycle_multipliers, jacobian_product, multipliers_parts, multipliers_text, parse_rnn,
                                  stability)
 from certify.checker.rnn_contraction import RANGES, _act_interval, image_box
 from certify.checker.statement import Failure, Statement, undecided, whole
 
-__all__ = ["RNNBalls", "search_rnn_cycles", "rnn_cycles", "MAX_ROUNDS", "MAX_FOUND", "BASES"]
+__all__ = ["RNNBalls", "search_rnn_cycles", "enumerate_rnn_cycles", "rnn_cycles", "MAX_ENUM_BITS", "MAX_ROUNDS", "MAX_FOUND", "BASES"]
 
 MAX_ROUNDS = 64             # image rounds of the basis image
 MAX_FOUND = 256             # cycles of a found list
-BASES = ("image", "trapping", "domain", "found")
+BASES = ("image", "trapping", "domain", "found", "enumeration")
+MAX_ENUM_BITS = 16          # n' p: the sign itineraries of an enumeration (n' = n for relu, 2 n for hardtanh)
 EVAL_UNIT = 10              # work units (about 0.1 microsecond each) per microsecond of one evaluation of f over
                             # a box: about 20 n + 2 n^2 microseconds at 64 bits (measured: 58 for n = 3, 177 for
                             # n = 8; the inverse about 1.6 times that)
@@ -274,6 +282,91 @@ def _found(m: RNN, cert: dict, p: int) -> Statement:
     return Statement("\n".join(lines), len(ev))
 
 
+def _pl_model(m: RNN) -> tuple:
+    """(the PLRNN z -> W' relu(z) + h' (A = 0), H) with f = H o g and F = g o H for the RNN f = act(W h + b):
+    relu: g(h) = W h + b, H = relu, F(z) = W relu(z) + b; hardtanh(u) = relu(u + 1) - relu(u - 1) - 1:
+    g(h) = (W h + b + 1, W h + b - 1), H(z1, z2) = relu(z1) - relu(z2) - 1, F = (W', W') relu(z) + (h1, h2)
+    with W' = (W, -W), h1 = b - W 1 + 1, h2 = b - W 1 - 1."""
+    n, W, b = m.n, m.W, m.b
+    zero = fmpq(0)
+    if m.activation == "relu":
+        return PL.Model([zero] * n, W, b), lambda z: [v if v > 0 else zero for v in z]
+    rows = [r + [-w for w in r] for r in W]
+    s = [sum(r, zero) for r in W]
+    h = [b[i] - s[i] + 1 for i in range(n)] + [b[i] - s[i] - 1 for i in range(n)]
+
+    def H(z):
+        return [(z[i] if z[i] > 0 else zero) - (z[n + i] if z[n + i] > 0 else zero) - 1 for i in range(n)]
+    return PL.Model([zero] * (2 * n), rows + rows, h), H
+
+
+def _exact_step(m: RNN, h: list) -> list:
+    out = []
+    for r, c in zip(m.W, m.b):
+        u = sum((w * x for w, x in zip(r, h)), c)
+        out.append((u if u > 0 else fmpq(0)) if m.activation == "relu" else max(fmpq(-1), min(fmpq(1), u)))
+    return out
+
+
+def enumerate_rnn_cycles(m: RNN, p: int) -> list:
+    """Every cycle of minimal period p of a relu or hardtanh RNN, exactly: [(points, stability)] with each cycle
+    rotated to its lexicographically least point, sorted; a Failure when the enumeration is beyond the limits
+    or a sign itinerary's cycle system is singular and consistent (a continuum of cycles may exist).
+
+    Lemma. With f = H o g and F = g o H (`_pl_model`): f o H = H o F and g o f = F o g, so H maps the periodic
+    points of F to those of f and g back; H o g = f and g o H = F permute each cycle, so both are one to one
+    on periodic points, and H is a bijection from the cycles of F to those of f preserving minimal periods.
+    F is a PLRNN with A = 0: its cycles of period p are all found by solving the 2^(n' p) sign itineraries
+    exactly (certify.checker.plrnn.enumerate_cycles)."""
+    if m.activation not in ("relu", "hardtanh"):
+        raise Failure("an exact enumeration is for relu and hardtanh RNNs")
+    model, H = _pl_model(m)
+    bits = model.n * p
+    if bits > MAX_ENUM_BITS:
+        raise Failure(f"2^{bits} sign itineraries: beyond the checker's limit 2^{MAX_ENUM_BITS}")
+    if (1 << bits) * PL.cycle_work(model, p) > PL.MAX_MATRIX_WORK:
+        raise Failure(f"2^{bits} itineraries of numbers growing by {PL.step_bits(model)} bits a step: beyond the "
+                      f"checker's limit")
+    found, singular = PL.enumerate_cycles(model, p)
+    if singular:
+        raise Failure(PL.singular_reason(singular[0]))
+    km = RNNBalls(m)
+    out = []
+    for cyc in found:
+        pts = [H(list(z)) for z in cyc]
+        if any(_exact_step(m, pts[t]) != pts[(t + 1) % p] for t in range(p)) or len(set(map(tuple, pts))) != p:
+            raise Failure("a cycle of the PLRNN does not map to a cycle of minimal period p")  # cannot happen
+        k = min(range(p), key=lambda t: pts[t])
+        pts = pts[k:] + pts[:k]
+        K = arb_mat(m.n * p, 1, [arb(v) for z in pts for v in z])
+        out.append((pts, _stability(km, K, p)))
+    return sorted(out, key=lambda c: c[0])
+
+
+def _enumerated(m: RNN, cert: dict, p: int) -> Statement:
+    claim = cert["claim"]
+    if claim["region"] != [] or claim["rounds"] != 0 or claim["trap"] != 0 or claim["order"] != []:
+        raise Failure("an enumerated list has region [], rounds 0, trap 0 and order []")
+    ND._one_fact(cert["evidence"], "enumeration_rnn", ("itineraries",))
+    cycles = enumerate_rnn_cycles(m, p)
+    model, _ = _pl_model(m)
+    if cert["evidence"][0]["itineraries"] != 1 << (model.n * p):
+        raise Failure(f"enumeration_rnn: itineraries is {1 << (model.n * p)} (2^{model.n * p}) by the kernel's own "
+                      f"enumeration")
+    entries = [{"box": [{"lo": q_str(v), "hi": q_str(v)} for z in pts for v in z], "stability": st}
+               for pts, (st, _) in cycles]
+    if cert.get("orbits") != entries or cert.get("count") != len(entries) or cert.get("complete") is not True:
+        raise Failure(f"orbits, count and complete (true) must be the kernel's: {len(entries)} orbit(s) of minimal "
+                      f"period {p}, exact points, the kernel's stability")
+    sub = "z = W h + b" if m.activation == "relu" else "z = (W h + b + 1, W h + b - 1)"
+    lines = [f"{_head(m)} has exactly {len(entries)} {_noun(p, len(entries))} (complete: its cycles are those of the "
+             f"PLRNN z -> W' relu(z) + h' through {sub}, all 2^{model.n * p} sign itineraries solved exactly)"]
+    for k, (pts, (_, text)) in enumerate(cycles):
+        shown = " -> ".join("(" + ", ".join(q_str(v) for v in z) + ")" for z in pts[:4])
+        lines.append(f"orbit {k + 1}: {shown}{' -> ...' if p > 4 else ''}; {text}")
+    return Statement("\n".join(lines), 1)
+
+
 def rnn_cycles(prog, cert: dict) -> Statement:
     """Every orbit of minimal period p of an RNN map in a region, each unique in its Krawczyk enclosure, with its
     stability, the list complete for the cycles the basis covers (basis image: every cycle of f); or (basis
@@ -294,6 +387,8 @@ def rnn_cycles(prog, cert: dict) -> Statement:
         raise Failure("an rnn_cycles certificate is proved or undecided")
     if claim["basis"] == "found":
         return _found(m, cert, p)
+    if claim["basis"] == "enumeration":
+        return _enumerated(m, cert, p)
     ev = cert["evidence"]
     ND._one_fact(ev, "cycle_subdivision", ("nodes", "tests"))
     found = search_rnn_cycles(m, claim)

@@ -1,6 +1,8 @@
 """Every cycle of minimal period p of an n-dimensional RNN map h -> act(W h + b): the list, complete when proved.
 
-Claim rnn_cycles (certify.checker.rnn_orbits). For tanh and sigmoid networks with n p <= COMPLETE_DIM the
+Claim rnn_cycles (certify.checker.rnn_orbits). For relu and hardtanh networks the complete list is exact: the
+kernel solves every sign itinerary of a PLRNN whose cycles are the RNN's (n p <= 16 for relu, 2 n p <= 16 for
+hardtanh). For tanh and sigmoid networks with n p <= COMPLETE_DIM the
 certifier asks for the complete list: the region is the image box X_r (the activation's range and r ball
 images, r chosen until the box stops shrinking), every periodic point lies in it, and the kernel's own
 subdivision of the cyclic system counts the cycles (the search is the kernel's; the certifier only chooses r).
@@ -19,7 +21,7 @@ from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import multipliers as MU
 from certify.checker.rnn import MAX_WORK, _disjoint, jacobian_product, krawczyk_cycle, multipliers_parts, stability
 from certify.checker.rnn_contraction import RANGES, image_box
-from certify.checker.rnn_orbits import MAX_FOUND, MAX_ROUNDS, search_rnn_cycles
+from certify.checker.rnn_orbits import MAX_FOUND, MAX_ROUNDS, enumerate_rnn_cycles, search_rnn_cycles
 from certify.checker import nd_orbits as ND
 from certify.checker.semantics import workprec
 from certify.checker.statement import Failure
@@ -86,6 +88,24 @@ def _complete(net: RNNMap, p: int, budget: Budget):
     return cert, None
 
 
+def _enumerated(net: RNNMap, p: int, budget: Budget):
+    """The complete certificate of a relu or hardtanh RNN (basis enumeration: every sign itinerary of the PLRNN
+    whose cycles are the RNN's, solved exactly by the kernel), or (None, reason)."""
+    claim = {"kind": "rnn_cycles", "p": p, "basis": "enumeration", "rounds": 0, "trap": 0, "order": [], "region": []}
+    budget.report(f"period {p}: every sign itinerary, exactly")
+    with workprec(budget.start_prec):
+        try:
+            cycles = enumerate_rnn_cycles(net.model, p)
+        except Failure as e:
+            return None, f"the enumeration did not decide: {e}"
+    bits = (1 if net.activation == "relu" else 2) * net.n * p
+    cert = _base(net, claim, budget.start_prec)
+    cert.update(verdict="proved", count=len(cycles), complete=True,
+                orbits=[{"box": [interval(v, v) for z in pts for v in z], "stability": st} for pts, (st, _) in cycles],
+                evidence=[{"fact": "enumeration_rnn", "itineraries": 1 << bits}])
+    return cert, None
+
+
 def _canonical(Z: np.ndarray) -> np.ndarray:
     """The rotation of the float cycle whose point 0 has the least first coordinate."""
     return np.roll(Z, -int(np.argmin(Z[:, 0])), axis=0)
@@ -142,9 +162,13 @@ def certify_rnn_cycles(net: RNNMap, p: int, budget: Budget | None = None, starts
     budget = budget or Budget()
     if not 1 <= p <= ND.MAX_CYCLE_PERIOD:
         raise CertifyError(f"orbits of an RNN: period between 1 and {ND.MAX_CYCLE_PERIOD}, got {p}")
-    why = (f"n p = {net.n * p} > {COMPLETE_DIM}: no complete search tried" if net.n * p > COMPLETE_DIM else
-           "relu and hardtanh: no complete search (a cycle on a kink sits on a face of the subdivision)"
-           if net.activation in ("relu", "hardtanh") else None)
+    if net.activation in ("relu", "hardtanh"):
+        cert, why = _enumerated(net, p, budget)
+        if cert is not None:
+            return self_checked(cert, budget.self_check, drop=("orbits", "count", "complete"))
+        cert = _found(net, p, budget, starts, why)
+        return self_checked(cert, budget.self_check, drop=("orbits", "count", "complete"))
+    why = f"n p = {net.n * p} > {COMPLETE_DIM}: no complete search tried" if net.n * p > COMPLETE_DIM else None
     if why is None:
         cert, why = _complete(net, p, budget)
         if cert is not None:
