@@ -196,14 +196,22 @@ def _rnn_undecided(net, claim: dict, reason: str) -> dict:
 
 
 def _rnn_period(f, p, max_prec, timeout, progress, input=None) -> Result:
-    """period for an n-dimensional RNN map: a certified cycle of minimal period p (or undecided)."""
+    """period for an n-dimensional RNN map: a certified cycle of minimal period p (claim rnn_cycle); when the float
+    search proves none, the complete list (claim rnn_cycles, question period): refuted when it is empty."""
     from certify import limits
     from certify.periodic.rnn import certify_rnn_cycle
+    from certify.periodic.rnn_orbits import certify_rnn_cycles
 
     net = _rnn_net(f, input)
     budget = _budget(None, progress, max_prec=max_prec)
-    cert = limits.guard(_timeout(timeout), lambda: certify_rnn_cycle(net, p, budget),
-                        lambda reason: _rnn_undecided(net, {"kind": "rnn_cycle", "p": p}, reason))
+    def run():
+        cert = certify_rnn_cycle(net, p, budget)
+        if cert["verdict"] != "undecided":
+            return cert
+        # no float cycle proved: the complete list decides (refuted when it is empty), when it closes
+        listed = certify_rnn_cycles(net, p, budget, question="period")
+        return listed if listed["verdict"] != "undecided" else cert
+    cert = limits.guard(_timeout(timeout), run, lambda reason: _rnn_undecided(net, {"kind": "rnn_cycle", "p": p}, reason))
     return Result.of("period", cert, net)
 
 

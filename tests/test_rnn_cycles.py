@@ -208,3 +208,21 @@ def test_enumerated_point_moved_is_refused():
     def move(c):
         c["orbits"][0]["box"][0] = {"lo": "1/2", "hi": "1/2"}
     assert not _tampered(c, move).ok
+
+
+def test_period_refuted_by_an_empty_complete_list():
+    """`certify period examples/rnn3_cycles.json -p 2`: no float 2-cycle, and the complete list is empty, so the
+    verdict is refuted (no point of minimal period 2 anywhere: the image box holds every periodic point)."""
+    r = certify.period("examples/rnn3_cycles.json", 2)
+    c = r.certificate
+    assert r.verdict == "refuted" and c["claim"]["kind"] == "rnn_cycles" and c["claim"]["question"] == "period"
+    assert c["count"] == 0 and c["complete"] is True
+    assert "has no point of minimal period 2" in check(c).statement
+
+
+def test_refuted_with_a_listed_orbit_is_refused():
+    """A period question refuted while its complete list has an orbit is refused (and proved with an empty list)."""
+    c = certify.period("examples/rnn3_cycles.json", 2).certificate
+    assert not _tampered(c, lambda c: c.update(verdict="proved")).ok
+    c3 = certify.orbits("examples/rnn3_cycles.json", 3).certificate
+    assert not _tampered(c3, lambda c: (c["claim"].update(question="period"), c.update(verdict="refuted"))).ok

@@ -1,6 +1,7 @@
 """Every cycle of minimal period p of an n-dimensional RNN map h -> act(W h + b), or the cycles found (trusted kernel).
 
-Claim kind `rnn_cycles` (claim keys p, basis, region, rounds, trap, order). Two forms:
+Claim kind `rnn_cycles` (claim keys p, basis, region, rounds, trap, order; optional question: "orbits", the
+default, or "period": refuted when a complete list is empty). Three forms:
 
 Complete (basis image, trapping or domain). The kernel re-derives the whole list by Galias' subdivision of the
 cyclic system F(Z) = (f(z_{p-1}) - z_0, f(z_0) - z_1, ...) over B^p, the same tree as for polynomial maps
@@ -370,7 +371,9 @@ def _enumerated(m: RNN, cert: dict, p: int) -> Statement:
 def rnn_cycles(prog, cert: dict) -> Statement:
     """Every orbit of minimal period p of an RNN map in a region, each unique in its Krawczyk enclosure, with its
     stability, the list complete for the cycles the basis covers (basis image: every cycle of f); or (basis
-    found) the cycles the certificate lists, each proved and pairwise distinct, not proved complete.
+    enumeration, relu and hardtanh) every cycle exactly; or (basis found) the cycles the certificate lists, each
+    proved and pairwise distinct, not proved complete. With the optional question "period" (bases image,
+    enumeration, found): refuted when the complete list is empty (no point of minimal period p), else proved.
 
     Theorems: Krawczyk's with a slope enclosure (existence and uniqueness in a box); the subdivision's leaves
     partition B^p, so the count is exact (certify.checker.nd_orbits.polymap_cycles); the basis's lemma
@@ -381,15 +384,28 @@ def rnn_cycles(prog, cert: dict) -> Statement:
     p = whole(claim["p"], "the claim's period p", 1, MAX_RNN_PERIOD)
     if claim["basis"] not in BASES:
         raise Failure(f"the claim's basis is one of {', '.join(BASES)}")
+    question = claim.get("question", "orbits")
+    if question not in ("orbits", "period"):
+        raise Failure("the claim's question is orbits or period")
+    if question == "period" and claim["basis"] not in ("image", "enumeration", "found"):
+        raise Failure("the question period takes the basis image, enumeration or found (every cycle of f)")
     if cert["verdict"] == "undecided":
         return undecided(cert, ("orbits", "count", "complete"), f"orbits of period {p} of {_head(m)}")
-    if cert["verdict"] != "proved":
-        raise Failure("an rnn_cycles certificate is proved or undecided")
-    if claim["basis"] == "found":
-        return _found(m, cert, p)
-    if claim["basis"] == "enumeration":
-        return _enumerated(m, cert, p)
-    ev = cert["evidence"]
+    want = "refuted" if question == "period" and cert.get("count") == 0 else "proved"
+    if cert["verdict"] != want:
+        raise Failure(f"an rnn_cycles certificate with question {question} and count {cert.get('count')!r} is "
+                      f"{want} (or undecided)")
+    st = _found(m, cert, p) if claim["basis"] == "found" else \
+        _enumerated(m, cert, p) if claim["basis"] == "enumeration" else _complete(m, cert, p)
+    if question == "period":
+        head = (f"{_head(m)} has no point of minimal period {p} (the complete list is empty)" if want == "refuted"
+                else f"{_head(m)} has a point of minimal period {p}")
+        return Statement(head + "\n" + st.text, st.facts)
+    return st
+
+
+def _complete(m: RNN, cert: dict, p: int) -> Statement:
+    claim, ev = cert["claim"], cert["evidence"]
     ND._one_fact(ev, "cycle_subdivision", ("nodes", "tests"))
     found = search_rnn_cycles(m, claim)
     entries = ND.cycle_entries(found)
@@ -397,8 +413,8 @@ def rnn_cycles(prog, cert: dict) -> Statement:
     if cert.get("complete") is not True:
         raise Failure("complete must be true: the kernel's subdivision is complete for its basis")
     scope = "" if found["every"] else (" contained in B" if claim["basis"] == "domain" and p > 1 else " in B")
-    lines = [f"{_head(m)} has exactly {len(entries)} {_noun(p, len(entries))}{scope} (complete: {found['why']}; {found['nodes']} "
-             f"nodes of the subdivision of the cyclic system, {found['tests']} Krawczyk tests)"]
+    lines = [f"{_head(m)} has exactly {len(entries)} {_noun(p, len(entries))}{scope} (complete: {found['why']}; "
+             f"{found['nodes']} nodes of the subdivision of the cyclic system, {found['tests']} Krawczyk tests)"]
     for k, ((K, _), text) in enumerate(zip(found["orbits"], found["texts"])):
         lines.append(f"orbit {k + 1}: z_0 in ({ND._point_text(K, 0, m.n)}); {text}")
     return Statement("\n".join(lines), 1)

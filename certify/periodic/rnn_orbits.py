@@ -153,10 +153,21 @@ def _found(net: RNNMap, p: int, budget: Budget, starts: int, why: str) -> dict:
     return cert
 
 
-def certify_rnn_cycles(net: RNNMap, p: int, budget: Budget | None = None, starts: int = STARTS) -> dict:
+def _asked(cert: dict, question: str) -> dict:
+    """The certificate for the question "period": refuted when its complete list is empty, else as it is."""
+    if question == "period":
+        cert["claim"]["question"] = "period"
+        if cert["verdict"] == "proved" and cert["count"] == 0:
+            cert["verdict"] = "refuted"
+    return cert
+
+
+def certify_rnn_cycles(net: RNNMap, p: int, budget: Budget | None = None, starts: int = STARTS,
+                       question: str = "orbits") -> dict:
     """The certificate of the cycles of minimal period p of the RNN (claim rnn_cycles): complete when the kernel's
-    subdivision of the image box closes (tanh, sigmoid, n p <= COMPLETE_DIM), else the cycles found, each proved,
-    labelled not proved complete; undecided when none is found. The certificate passes `check`."""
+    exact enumeration (relu, hardtanh) or subdivision of the image box (tanh, sigmoid, n p <= COMPLETE_DIM)
+    closes, else the cycles found, each proved, labelled not proved complete; undecided when none is found.
+    question "period": refuted when the complete list is empty. The certificate passes `check`."""
     from certify.verify import self_checked
 
     budget = budget or Budget()
@@ -164,14 +175,10 @@ def certify_rnn_cycles(net: RNNMap, p: int, budget: Budget | None = None, starts
         raise CertifyError(f"orbits of an RNN: period between 1 and {ND.MAX_CYCLE_PERIOD}, got {p}")
     if net.activation in ("relu", "hardtanh"):
         cert, why = _enumerated(net, p, budget)
-        if cert is not None:
-            return self_checked(cert, budget.self_check, drop=("orbits", "count", "complete"))
-        cert = _found(net, p, budget, starts, why)
-        return self_checked(cert, budget.self_check, drop=("orbits", "count", "complete"))
-    why = f"n p = {net.n * p} > {COMPLETE_DIM}: no complete search tried" if net.n * p > COMPLETE_DIM else None
-    if why is None:
+    elif net.n * p > COMPLETE_DIM:
+        cert, why = None, f"n p = {net.n * p} > {COMPLETE_DIM}: no complete search tried"
+    else:
         cert, why = _complete(net, p, budget)
-        if cert is not None:
-            return self_checked(cert, budget.self_check, drop=("orbits", "count", "complete"))
-    cert = _found(net, p, budget, starts, why)
-    return self_checked(cert, budget.self_check, drop=("orbits", "count", "complete"))
+    if cert is None:
+        cert = _found(net, p, budget, starts, why)
+    return self_checked(_asked(cert, question), budget.self_check, drop=("orbits", "count", "complete"))

@@ -214,15 +214,18 @@ def render_rnn_cycles(cert: dict, coords: int = 4) -> str:
     n = len(can["b"])
     out = [f"map      {m['given']}",
            f"         h -> {can['activation']}(W h + b), dimension {n}   [{m['class']}]"]
-    if cert["verdict"] != "proved":
+    if cert["verdict"] == "undecided":
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
         return "\n".join(out)
     k = cert["count"]
     noun = ("fixed point" if k == 1 else "fixed points") if p == 1 else \
         f"orbit{'' if k == 1 else 's'} of minimal period {p}"
+    if cert["verdict"] == "refuted":
+        out.append(f"verdict  REFUTED: no point of minimal period {p} (the complete list is empty)")
     if cert["complete"]:
         scope = "" if claim["basis"] == "image" else " in B"
-        out.append(f"verdict  PROVED: exactly {k} {noun}{scope} (complete)")
+        out.append(f"{'list     ' if cert['verdict'] == 'refuted' else 'verdict  PROVED: '}exactly {k} {noun}{scope} "
+                   f"(complete)")
         shown = " x ".join(f"[{float(interval_parse(v)[0]):.6g}, {float(interval_parse(v)[1]):.6g}]"
                            for v in claim["region"][:coords]) + (" x ..." if n > coords else "")
         out.append(f"region   B ~ {shown} {_BASES[claim['basis']].format(k=claim['rounds'] + 1, r=claim['rounds'], trap=claim['trap'])}")
