@@ -223,7 +223,7 @@ def _rnn_orbits(f, p, max_prec, timeout, progress, input=None) -> Result:
 
     net = _rnn_net(f, input)
     budget = _budget(None, progress, max_prec=max_prec)
-    claim = {"kind": "rnn_cycles", "p": p, "basis": "found", "rounds": 0, "trap": 0, "order": [], "region": []}
+    claim = {"kind": "rnn_cycles", "p": p, "basis": "found", "rounds": 0, "order": [], "region": []}
     cert = limits.guard(_timeout(timeout), lambda: certify_rnn_cycles(net, p, budget),
                         lambda reason: _rnn_undecided(net, claim, reason))
     return Result.of("orbits", cert, net)

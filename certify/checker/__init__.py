@@ -72,7 +72,7 @@ KINDS: dict[str, Kind] = {
                           _k("growth_method", "growth_rate", "lambda_max", "regime", "stderr"), compiled=False),
     "horseshoe": Kind(hsets.horseshoe, _k("iterate"), _k("entropy"), compiled=False),
     "polymap_orbits": Kind(nd_orbits.polymap_orbits, _k("p", "region", "grid"), _k("orbits", "count"), compiled=False),
-    "rnn_cycles": Kind(rnn_orbits.rnn_cycles, _k("p", "region", "basis", "rounds", "trap", "order", "question"), _k("orbits", "count", "complete"),
+    "rnn_cycles": Kind(rnn_orbits.rnn_cycles, _k("p", "region", "basis", "rounds", "order", "question"), _k("orbits", "count", "complete"),
                        compiled=False),
     "polymap_cycles": Kind(nd_orbits.polymap_cycles, _k("p", "region", "basis", "trap", "question"), _k("orbits", "count"),
                            compiled=False),

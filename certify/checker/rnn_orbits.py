@@ -1,9 +1,9 @@
 """Every cycle of minimal period p of an n-dimensional RNN map h -> act(W h + b), or the cycles found (trusted kernel).
 
-Claim kind `rnn_cycles` (claim keys p, basis, region, rounds, trap, order; optional question: "orbits", the
+Claim kind `rnn_cycles` (claim keys p, basis, region, rounds, order; optional question: "orbits", the
 default, or "period": refuted when a complete list is empty). Three forms:
 
-Complete (basis image, trapping or domain). The kernel re-derives the whole list by Galias' subdivision of the
+Complete (basis image). The kernel re-derives the whole list by Galias' subdivision of the
 cyclic system F(Z) = (f(z_{p-1}) - z_0, f(z_0) - z_1, ...) over B^p, the same tree as for polynomial maps
 (certify.checker.nd_orbits.cycle_search: contraction, Krawczyk tests, canonical rotation, leaves partitioning
 B^p), with the RNN map in balls, and the canonical rotation of an orbit the one with the least first coordinate
@@ -17,12 +17,9 @@ coordinate is the same at two points, e.g. a unit with a zero row of W, and the 
     it proves existence and uniqueness (Neumaier, Interval Methods for Systems of Equations, Thm. 5.1.8);
   - backward contraction (tanh and sigmoid with det W != 0, W's inverse exact): f is injective and
     x = W^-1 (act^-1(y) - b); atanh and logit are increasing, read off the ends of y.
-Basis (why every counted cycle is a cycle of the statement):
-  - image (tanh, sigmoid, hardtanh): every periodic point z satisfies z = f^(r+1)(z'), so it lies in the image
-    box X_r (the activation's closed range^n, then r ball images met with it,
-    certify.checker.rnn_contraction.image_box); the region must contain X_r. The list is every cycle of f;
-  - trapping: f(B) in B checked on a grid of trap^n cells, so every cycle meeting B lies in B;
-  - domain: the cycles contained in B.
+Basis image (tanh, sigmoid, hardtanh): every periodic point z satisfies z = f^(r+1)(z'), so it lies in the
+image box X_r (the activation's closed range^n, then r ball images met with it,
+certify.checker.rnn_contraction.image_box); the region must contain X_r. The list is every cycle of f.
 Stability of each cycle from its Krawczyk enclosure (`_stability`): off the kinks of relu and hardtanh f is
 smooth near the cycle, so the multipliers are the eigenvalues of the Jacobian product M, classified by
 Gershgorin's discs of V^-1 M V (V the kernel's own approximate eigenvectors; certify.checker.multipliers proves V
@@ -31,14 +28,14 @@ unstable directions), else by trace and determinant in the plane or norms (nd_or
 kink, or when all of these leave it open, the joint bound ||M(X)^k|| < 1 over every product of slope matrices
 (or of their inverses; certify.checker.rnn.stability) decides or leaves it open.
 
-Found (basis found, region [], rounds 0, trap 0, order []): the evidence is one cycle_krawczyk_nd fact per cycle
+Found (basis found, region [], rounds 0, order []): the evidence is one cycle_krawczyk_nd fact per cycle
 (certify.checker.rnn.fact_cycle_krawczyk_nd: a unique cycle of minimal period p in its boxes), each optionally
 followed by a cycle_multipliers fact (Gershgorin discs after the certificate's similarity: attracting,
 repelling, or a saddle with its number of unstable directions; certify.checker.rnn), and the kernel
 shows the cycles pairwise distinct (the first point's box of each is disjoint from every box of every other
 cycle). The statement is "at least N", labelled not proved complete.
 
-Enumerated (relu and hardtanh; basis enumeration, region [], rounds 0, trap 0, order []; one fact
+Enumerated (relu and hardtanh; basis enumeration, region [], rounds 0, order []; one fact
 enumeration_rnn with the number of itineraries): every cycle exactly, through the PLRNN whose cycles are the
 RNN's (`enumerate_rnn_cycles`, its lemma), all sign itineraries solved (certify.checker.plrnn); the orbits are
 listed with exact points (intervals lo = hi) and the kernel's stability; complete.
@@ -65,7 +62,7 @@ __all__ = ["RNNBalls", "search_rnn_cycles", "enumerate_rnn_cycles", "rnn_cycles"
 
 MAX_ROUNDS = 64             # image rounds of the basis image
 MAX_FOUND = 256             # cycles of a found list
-BASES = ("image", "trapping", "domain", "found", "enumeration")
+BASES = ("image", "found", "enumeration")
 MAX_ENUM_BITS = 16          # n' p: the sign itineraries of an enumeration (n' = n for relu, 2 n for hardtanh)
 EVAL_UNIT = 10              # work units (about 0.1 microsecond each) per microsecond of one evaluation of f over
                             # a box: about 20 n + 2 n^2 microseconds at 64 bits (measured: 58 for n = 3, 177 for
@@ -130,10 +127,9 @@ class RNNBalls:
         return [sum((w * x for w, x in zip(r, d)), arb(0)) for r in self.Winv]
 
 
-def _region(m: RNN, km: RNNBalls, claim: dict) -> tuple:
-    """The claim's region B (n exact (lo, hi)), why every counted cycle lies in it (text), the work units its
-    check used, and whether the list is every cycle of f (basis image)."""
-    basis = claim["basis"]
+def _region(m: RNN, claim: dict) -> tuple:
+    """The claim's region B (n exact (lo, hi)), checked to contain the image box X_r (basis image), and why every
+    periodic point lies in it (text)."""
     reg = claim["region"]
     if not (isinstance(reg, list) and len(reg) == m.n):
         raise Failure(f"the region is a list of {m.n} intervals")
@@ -143,25 +139,14 @@ def _region(m: RNN, km: RNNBalls, claim: dict) -> tuple:
     text = " x ".join(f"[{q_str(lo)}, {q_str(hi)}]" for lo, hi in region) if m.n <= 3 else \
         f"{' x '.join(f'[{q_str(lo)}, {q_str(hi)}]' for lo, hi in region[:2])} x ... ({m.n} intervals)"
     rounds = whole(claim["rounds"], "rounds (image rounds)", 0, MAX_ROUNDS)
-    trap = claim["trap"]
-    if basis != "image" and rounds != 0:
-        raise Failure("rounds (image rounds) is 0 unless the basis is image")
-    if basis != "trapping" and trap != 0:
-        raise Failure("trap (cells per axis of the trapping check) is 0 unless the basis is trapping")
-    if basis == "image":
-        if RANGES[m.activation] is None:
-            raise Failure("relu has no bounded range: the basis image needs tanh, sigmoid or hardtanh")
-        X = image_box(m, rounds)
-        if any(not (lo <= a and b <= hi) for (lo, hi), (a, b) in zip(region, X)):
-            raise Failure(f"the region does not contain the image box after {rounds} rounds: periodic points "
-                          f"may lie outside it")
-        return region, (f"every periodic point lies in f^{rounds + 1}(R^n), inside B = {text} (the activation's "
-                        f"range and {rounds} ball images)"), 0, True
-    if basis == "trapping":
-        spent = ND.trapping(km, region, whole(trap, "trap (cells per axis)", 1, ND.MAX_TRAP_CELLS))
-        return region, (f"B = {text} is forward-invariant, f(B) in B (checked on {trap}^{m.n} cells), so every "
-                        f"cycle meeting B lies in B"), spent, False
-    return region, f"counted among the cycles contained in B = {text} (the domain)", 0, False
+    if RANGES[m.activation] is None:
+        raise Failure("relu has no bounded range: the basis image needs tanh, sigmoid or hardtanh")
+    X = image_box(m, rounds)
+    if any(not (lo <= a and b <= hi) for (lo, hi), (a, b) in zip(region, X)):
+        raise Failure(f"the region does not contain the image box after {rounds} rounds: periodic points "
+                      f"may lie outside it")
+    return region, (f"every periodic point lies in f^{rounds + 1}(R^n), inside B = {text} (the activation's "
+                    f"range and {rounds} ball images)")
 
 
 def _similarity(M: arb_mat) -> acb_mat:
@@ -208,20 +193,20 @@ def _order(order, n: int):
 
 
 def search_rnn_cycles(m: RNN, claim: dict) -> dict:
-    """Every cycle of minimal period p in the claim's region (complete bases), each as (K, stability) with K
-    its Krawczyk enclosure (n p balls, the canonical rotation: least first coordinate at t = 0), plus the
-    tree's nodes and tests, the basis text and whether it is every cycle of f; a Failure when undecided."""
+    """Every cycle of minimal period p (basis image), each as (K, stability) with K its Krawczyk enclosure (n p
+    balls, the canonical rotation at t = 0), plus the tree's nodes and tests and the basis text; a Failure when
+    undecided."""
     p = whole(claim["p"], "the claim's period p", 1, ND.MAX_CYCLE_PERIOD)
-    if claim["basis"] not in BASES[:3]:
-        raise Failure(f"a complete list has basis {', '.join(BASES[:3])}")
+    if claim["basis"] != "image":
+        raise Failure("a subdivided list has the basis image")
     km = RNNBalls(m)
     order = _order(claim["order"], m.n)
-    region, why, spent, every = _region(m, km, claim)
-    found = ND.cycle_search(km, region, p, spent, order)
+    region, why = _region(m, claim)
+    found = ND.cycle_search(km, region, p, 0, order)
     stab = [_stability(km, K, p) for K in found["orbits"]]
     found["orbits"] = [(K, st) for K, (st, _) in zip(found["orbits"], stab)]
     found["texts"] = [text for _, text in stab]
-    found["why"], found["every"] = why, every
+    found["why"] = why
     return found
 
 
@@ -258,8 +243,8 @@ def _cycles(m: RNN, ev: list, p: int, prec: int) -> list:
 
 def _found(m: RNN, cert: dict, p: int) -> Statement:
     claim, ev = cert["claim"], cert["evidence"]
-    if claim["region"] != [] or claim["rounds"] != 0 or claim["trap"] != 0 or claim["order"] != []:
-        raise Failure("a found list has region [], rounds 0, trap 0 and order []")
+    if claim["region"] != [] or claim["rounds"] != 0 or claim["order"] != []:
+        raise Failure("a found list has region [], rounds 0 and order []")
     if not isinstance(ev, list) or not 1 <= len(ev) <= 2 * MAX_FOUND:
         raise Failure(f"a found list has 1 to {MAX_FOUND} cycles (a cycle_krawczyk_nd fact each, optionally followed "
                       f"by a cycle_multipliers fact)")
@@ -346,8 +331,8 @@ def enumerate_rnn_cycles(m: RNN, p: int) -> list:
 
 def _enumerated(m: RNN, cert: dict, p: int) -> Statement:
     claim = cert["claim"]
-    if claim["region"] != [] or claim["rounds"] != 0 or claim["trap"] != 0 or claim["order"] != []:
-        raise Failure("an enumerated list has region [], rounds 0, trap 0 and order []")
+    if claim["region"] != [] or claim["rounds"] != 0 or claim["order"] != []:
+        raise Failure("an enumerated list has region [], rounds 0 and order []")
     ND._one_fact(cert["evidence"], "enumeration_rnn", ("itineraries",))
     cycles = enumerate_rnn_cycles(m, p)
     model, _ = _pl_model(m)
@@ -370,14 +355,14 @@ def _enumerated(m: RNN, cert: dict, p: int) -> Statement:
 
 def rnn_cycles(prog, cert: dict) -> Statement:
     """Every orbit of minimal period p of an RNN map in a region, each unique in its Krawczyk enclosure, with its
-    stability, the list complete for the cycles the basis covers (basis image: every cycle of f); or (basis
-    enumeration, relu and hardtanh) every cycle exactly; or (basis found) the cycles the certificate lists, each
-    proved and pairwise distinct, not proved complete. With the optional question "period" (bases image,
-    enumeration, found): refuted when the complete list is empty (no point of minimal period p), else proved.
+    stability, the list complete (basis image: every cycle of f lies in the image box); or (basis enumeration,
+    relu and hardtanh) every cycle exactly; or (basis found) the cycles the certificate lists, each proved and
+    pairwise distinct, not proved complete. With the optional question "period": refuted when the complete list
+    is empty (no point of minimal period p), else proved.
 
     Theorems: Krawczyk's with a slope enclosure (existence and uniqueness in a box); the subdivision's leaves
     partition B^p, so the count is exact (certify.checker.nd_orbits.polymap_cycles); the basis's lemma
-    (image box, trapping region). Checked: the map, the region and its basis, the tree re-derived by the kernel
+    (the image box). Checked: the map, the region and its basis, the tree re-derived by the kernel
     with its work counted before it is done, the fields orbits, count and complete against the kernel's own."""
     m = parse_rnn(cert["map"]["canonical"])
     claim = cert["claim"]
@@ -387,8 +372,6 @@ def rnn_cycles(prog, cert: dict) -> Statement:
     question = claim.get("question", "orbits")
     if question not in ("orbits", "period"):
         raise Failure("the claim's question is orbits or period")
-    if question == "period" and claim["basis"] not in ("image", "enumeration", "found"):
-        raise Failure("the question period takes the basis image, enumeration or found (every cycle of f)")
     if cert["verdict"] == "undecided":
         return undecided(cert, ("orbits", "count", "complete"), f"orbits of period {p} of {_head(m)}")
     want = "refuted" if question == "period" and cert.get("count") == 0 else "proved"
@@ -412,8 +395,7 @@ def _complete(m: RNN, cert: dict, p: int) -> Statement:
     ND._bind(cert, "cycle_subdivision", ("nodes", "tests"), found, entries, p, "tree")
     if cert.get("complete") is not True:
         raise Failure("complete must be true: the kernel's subdivision is complete for its basis")
-    scope = "" if found["every"] else (" contained in B" if claim["basis"] == "domain" and p > 1 else " in B")
-    lines = [f"{_head(m)} has exactly {len(entries)} {_noun(p, len(entries))}{scope} (complete: {found['why']}; "
+    lines = [f"{_head(m)} has exactly {len(entries)} {_noun(p, len(entries))} (complete: {found['why']}; "
              f"{found['nodes']} nodes of the subdivision of the cyclic system, {found['tests']} Krawczyk tests)"]
     for k, ((K, _), text) in enumerate(zip(found["orbits"], found["texts"])):
         lines.append(f"orbit {k + 1}: z_0 in ({ND._point_text(K, 0, m.n)}); {text}")

@@ -71,7 +71,7 @@ def _complete(net: RNNMap, p: int, budget: Budget):
         r, box = image_rounds(net)
         box = [_widen(lo, hi, RANGES[net.activation]) for lo, hi in box]
         for order in ([], [q_str(c) for c in ORDER[:net.n]]):
-            claim = {"kind": "rnn_cycles", "p": p, "basis": "image", "rounds": r, "trap": 0, "order": order,
+            claim = {"kind": "rnn_cycles", "p": p, "basis": "image", "rounds": r, "order": order,
                      "region": [interval(lo, hi) for lo, hi in box]}
             budget.report(f"period {p}: subdivision of the cyclic system in the image box (rounds {r})")
             try:
@@ -91,7 +91,7 @@ def _complete(net: RNNMap, p: int, budget: Budget):
 def _enumerated(net: RNNMap, p: int, budget: Budget):
     """The complete certificate of a relu or hardtanh RNN (basis enumeration: every sign itinerary of the PLRNN
     whose cycles are the RNN's, solved exactly by the kernel), or (None, reason)."""
-    claim = {"kind": "rnn_cycles", "p": p, "basis": "enumeration", "rounds": 0, "trap": 0, "order": [], "region": []}
+    claim = {"kind": "rnn_cycles", "p": p, "basis": "enumeration", "rounds": 0, "order": [], "region": []}
     budget.report(f"period {p}: every sign itinerary, exactly")
     with workprec(budget.start_prec):
         try:
@@ -114,7 +114,7 @@ def _canonical(Z: np.ndarray) -> np.ndarray:
 def _found(net: RNNMap, p: int, budget: Budget, starts: int, why: str) -> dict:
     """The found list: each float cycle proved by Krawczyk at one common precision, kept when distinct from
     those kept before (the kernel's pairwise test)."""
-    claim = {"kind": "rnn_cycles", "p": p, "basis": "found", "rounds": 0, "trap": 0, "order": [], "region": []}
+    claim = {"kind": "rnn_cycles", "p": p, "basis": "found", "rounds": 0, "order": [], "region": []}
     proofs = []
     for k, Z in enumerate(find_cycles(net, p, starts)):
         if len(proofs) == MAX_FOUND or (len(proofs) + 1) * net.n ** 3 * p ** 2 > MAX_WORK:
