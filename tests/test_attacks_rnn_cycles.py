@@ -480,3 +480,28 @@ def test_attack_image_box_uncharged_hangs(tmp_path):
     finished, ok, msg = _check_in_subprocess(tmp_path, cert, timeout=15, mem_bytes=4 << 30)
     assert finished, msg
     assert ok is False
+
+
+def _image_box_high_precision(kind: str, n: int = 32) -> dict:
+    rng = random.Random(1)
+    canon = {"kind": "rnn", "activation": "tanh",
+             "W": [[f"{rng.randint(-100, 100)}/997" for _ in range(n)] for _ in range(n)], "b": ["0"] * n}
+    if kind == "rnn_cycles":
+        return _claim_cert(canon, {"p": 1, "basis": "image", "rounds": 64, "trap": 0,
+                                   "region": [{"lo": "0", "hi": "1/2"}] * n}, precision=65536)
+    return {"schema": "certify/1", "map": {"canonical": canon, "class": "smooth"},
+            "claim": {"kind": "rnn_contraction", "p": 0}, "verdict": "proved", "precision": 65536,
+            "evidence": [{"fact": "contraction", "steps": 64, "norm": "max", "weights": ["1"] * n}]}
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="image_box evaluates 2 n rounds tanh of wide balls at the certificate's "
+                                       "precision before any charge: n = 32, 64 rounds, 65536 bits take minutes")
+@pytest.mark.parametrize("kind", ["rnn_cycles", "rnn_contraction"])
+def test_attack_image_box_at_high_precision_hangs(tmp_path, kind):
+    """Hang: tanh, n = 32, 64 image rounds at 65536 bits (n^2 (k + 1) = 66560, far below rnn_contraction's
+    MAX_CONTRACTION_WORK): image_box's 4096 tanh evaluations at 65536 bits take about 2.5 minutes (n = 16: 47 s;
+    n = 512: hours) before the region (or the contraction) is judged; refused within the time limit."""
+    finished, ok, msg = _check_in_subprocess(tmp_path, _image_box_high_precision(kind), timeout=30)
+    assert finished, msg
+    assert ok is False
