@@ -505,3 +505,34 @@ def test_attack_image_box_at_high_precision_hangs(tmp_path, kind):
     finished, ok, msg = _check_in_subprocess(tmp_path, _image_box_high_precision(kind), timeout=30)
     assert finished, msg
     assert ok is False
+
+
+# ----------------------------------------------------------------------------- huge and tiny rationals
+
+_H, _T = 10 ** 3000, F(1, 10 ** 3000)
+
+
+@pytest.mark.parametrize("act,W,b,p,basis,rounds", [
+    ("tanh", [[_H, 0], [0, _H]], [0, 0], 1, "image", 1),          # tanh(10^3000 h): slopes beyond any ball
+    ("tanh", [[-_H, 0], [0, -_H]], [_T, _T], 2, "image", 1),
+    ("tanh", [[_T, 0], [0, _T]], [_T, -_T], 1, "image", 3),       # a fixed point within 10^-3000 of 0
+    ("sigmoid", [[_H, -_H], [_H, _H]], [-_H, _T], 1, "image", 2),  # sigmoid(-10^3000) is not finite in arb
+    ("relu", [[_H, -1], [1, _H]], [-_H, _T], 1, "domain", 0),
+])
+def test_huge_and_tiny_rationals_are_refused_quickly(act, W, b, p, basis, rounds):
+    """Weights and biases of 3000 digits (10^3000, 10^-3000): cycles the balls cannot isolate are refused (depth or
+    a non-finite end), quickly, never counted."""
+    region = [{"lo": f"-{_H}", "hi": str(_H)}] * 2 if act == "relu" else [{"lo": "-2", "hi": "2"}] * 2
+    cert = _claim_cert(_canon(act, W, b), {"p": p, "basis": basis, "rounds": rounds, "trap": 0, "region": region})
+    assert check(cert).ok is False
+
+
+def test_relu_tiny_weights_fixed_point_is_exact():
+    """relu(10^-3000 h + 10^-3000) with the trapping basis on [-10^3000, 10^3000]^2: exactly one fixed point, and its
+    enclosure holds the exact fixed point h_i = T / (1 - T), T = 10^-3000."""
+    region = [{"lo": f"-{_H}", "hi": str(_H)}] * 2
+    cert = _kernel_cert("relu", [[_T, 0], [0, _T]], [_T, _T], {"p": 1, "basis": "trapping", "rounds": 0, "trap": 3,
+                                                              "region": region})
+    assert check(cert).ok and cert["count"] == 1
+    z = _T / (1 - _T)
+    assert all(F(iv["lo"]) <= z <= F(iv["hi"]) for iv in cert["orbits"][0]["box"])
