@@ -536,3 +536,18 @@ def test_relu_tiny_weights_fixed_point_is_exact():
     assert check(cert).ok and cert["count"] == 1
     z = _T / (1 - _T)
     assert all(F(iv["lo"]) <= z <= F(iv["hi"]) for iv in cert["orbits"][0]["box"])
+
+
+def test_hardtanh_fixed_point_on_a_kink_is_counted_once_and_not_called_stable():
+    """hardtanh(-2 x + 3) has its fixed point x = 1 on the kink (pre-activation exactly 1; slopes 0 and -2 on its
+    sides): with y -> hardtanh(y / 2 + 1/4), exactly one fixed point (1, 1/2) (the exact pattern oracle), inside the
+    listed enclosure, stability 'undetermined' (the joint bound over slopes [-2, 0] decides nothing)."""
+    W, b = [[-2, 0], [0, F(1, 2)]], [3, F(1, 4)]
+    cert = _kernel_cert("hardtanh", W, b, {"p": 1, "basis": "image", "rounds": 0, "trap": 0,
+                                            "region": [{"lo": "-2", "hi": "2"}] * 2})
+    assert check(cert).ok
+    orbits, _ = _pl_orbits("hardtanh", W, b, 1)
+    assert orbits == {frozenset({(F(1), F(1, 2))})} and cert["count"] == 1
+    box = cert["orbits"][0]["box"]
+    assert F(box[0]["lo"]) < 1 < F(box[0]["hi"]) and F(box[1]["lo"]) < F(1, 2) < F(box[1]["hi"])
+    assert cert["orbits"][0]["stability"] == "undetermined"
