@@ -390,10 +390,10 @@ def _dense_rational_tanh(n: int, digits: int = 12) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="RNNBalls computes det and the exact inverse of W (fmpq_mat) before any "
-                                       "work is charged: minutes for n = 40 with 12-digit rationals")
+                                       "work is charged: 69 s for n = 40 with 12-digit rationals")
 def test_attack_exact_inverse_of_rational_W_hangs(tmp_path):
     """Hang: a tanh network with n = 40 and dense W of 12-digit rationals (30 kB): RNNBalls.__init__ computes
-    fmpq_mat det and inv (n = 32: 38 s; n = 40: minutes; n = 512: days) before the region is even checked; refused
+    fmpq_mat det and inv (n = 32: 38 s; n = 40: 69 s; n = 512: days) before the region is even checked; refused
     within the time limit (an arb_mat inverse, or the exact one charged by the entries' bits)."""
     finished, ok, msg = _check_in_subprocess(tmp_path, _dense_rational_tanh(40), timeout=30)
     assert finished, msg
@@ -414,12 +414,12 @@ def _junk_found(n: int, p: int, precision: int) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="the found list's limit len(ev) n^3 p^2 <= MAX_WORK ignores the precision: "
-                                       "one fact of n = 48 at 65536 bits takes minutes")
+                                       "one fact of n = 64 at 65536 bits takes minutes")
 def test_attack_found_list_at_high_precision_hangs(tmp_path):
-    """Hang: one junk cycle_krawczyk_nd fact, n = 48, p = 1, precision 65536 (n^3 p^2 = 110592, far below MAX_WORK):
-    the Krawczyk test is done in full at 65536 bits before it fails (n = 16: 7 s, n = 32: 42 s, n = 48: minutes,
+    """Hang: one junk cycle_krawczyk_nd fact, n = 64, p = 1, precision 65536 (n^3 p^2 = 262144, far below MAX_WORK):
+    the Krawczyk test is done in full at 65536 bits before it fails (n = 16: 7 s, n = 48: 54 s, n = 64: minutes,
     n = 512: days); refused within the time limit (the limit scaled by the precision, as nd_orbits._prec_scale)."""
-    finished, ok, msg = _check_in_subprocess(tmp_path, _junk_found(48, 1, 65536), timeout=30)
+    finished, ok, msg = _check_in_subprocess(tmp_path, _junk_found(64, 1, 65536), timeout=30)
     assert finished, msg
     assert ok is False
 
