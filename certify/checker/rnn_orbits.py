@@ -15,8 +15,8 @@ coordinate is the same at two points, e.g. a unit with a zero row of W, and the 
   - slopes: diag(act'(W X + b)) W encloses every slope matrix of f between points of X (the derivative's
     range over the pre-activation ball, [0, 1] across a kink of relu or hardtanh), so Krawczyk's test with
     it proves existence and uniqueness (Neumaier, Interval Methods for Systems of Equations, Thm. 5.1.8);
-  - backward contraction (tanh and sigmoid with det W != 0, W's inverse exact): f is injective and
-    x = W^-1 (act^-1(y) - b); atanh and logit are increasing, read off the ends of y.
+  - backward contraction (tanh and sigmoid when W's ball inverse exists: then W is invertible and W^-1 lies in
+    it): f is injective and x = W^-1 (act^-1(y) - b); atanh and logit are increasing, read off the ends of y.
 Basis image (tanh, sigmoid, hardtanh): every periodic point z satisfies z = f^(r+1)(z'), so it lies in the
 image box X_r (the activation's closed range^n, then r ball images met with it,
 certify.checker.rnn_contraction.image_box); the region must contain X_r. The list is every cycle of f.
@@ -46,13 +46,13 @@ rnn_contraction.
 
 from __future__ import annotations
 
-from flint import acb_mat, arb, arb_mat, fmpq, fmpq_mat
+from flint import acb_mat, arb, arb_mat, fmpq
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker import multipliers as MU
 from certify.checker import nd_orbits as ND
 from certify.checker import plrnn as PL
-from certify.checker.rnn import (MAX_RNN_PERIOD, MAX_WORK, RNN, _box_text, _disjoint, fact_cycle_krawczyk_nd,
+from certify.checker.rnn import (MAX_RNN_PERIOD, MAX_WORK, RNN, _box_text, _disjoint, cycle_cost, fact_cycle_krawczyk_nd,
                                  fact_cycle_multipliers, jacobian_product, multipliers_parts, multipliers_text, parse_rnn,
                                  stability)
 from certify.checker.rnn_contraction import RANGES, _act_interval, image_box
@@ -83,10 +83,14 @@ class RNNBalls:
         self.cost = EVAL_UNIT * (20 * n + 2 * n * n)  # the activation at both ends of n balls, n^2 multiply-adds
         self.Winv = None
         if m.activation in ("tanh", "sigmoid"):
-            Wq = fmpq_mat(n, n, [w for r in m.W for w in r])
-            if Wq.det() != 0:
-                Wi = Wq.inv()
-                self.Winv = [[arb(Wi[i, j]) for j in range(n)] for i in range(n)]
+            # a ball inverse: when it exists, every matrix in the ball of W is invertible and its inverse lies in it
+            # (the exact inverse of W, computed over Q, costs unbounded time in the entries' digits)
+            try:
+                Wi = arb_mat(n, n, [w for r in self.W for w in r]).inv()
+            except ZeroDivisionError:
+                Wi = None
+            if Wi is not None:
+                self.Winv = [[Wi[i, j] for j in range(n)] for i in range(n)]
 
     def _pre(self, X) -> list:
         return [sum((w * x for w, x in zip(r, X)), c) for r, c in zip(self.W, self.b)]
@@ -248,8 +252,9 @@ def _found(m: RNN, cert: dict, p: int) -> Statement:
     if not isinstance(ev, list) or not 1 <= len(ev) <= 2 * MAX_FOUND:
         raise Failure(f"a found list has 1 to {MAX_FOUND} cycles (a cycle_krawczyk_nd fact each, optionally followed "
                       f"by a cycle_multipliers fact)")
-    if len(ev) * m.n ** 3 * p ** 2 > MAX_WORK:
-        raise Failure(f"{len(ev)} facts x n^3 p^2 is beyond the checker's limit {MAX_WORK}")
+    if len(ev) * cycle_cost(m.n, p, cert["precision"]) > MAX_WORK:
+        raise Failure(f"{len(ev)} facts of a cycle of period {p} in dimension {m.n} at {cert['precision']} bits: "
+                      f"beyond the checker's limit {MAX_WORK} work units")
     orbits = _cycles(m, ev, p, cert["precision"])
     for a in range(len(orbits)):
         for b in range(a + 1, len(orbits)):

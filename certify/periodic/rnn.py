@@ -19,7 +19,7 @@ from flint import fmpq
 from certify.arith import Budget
 from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import multipliers as MU
-from certify.checker.rnn import MAX_RNN_PERIOD, MAX_WORK, jacobian_product, krawczyk_cycle, stability
+from certify.checker.rnn import MAX_RNN_PERIOD, MAX_WORK, cycle_cost, jacobian_product, krawczyk_cycle, stability
 from certify.checker.statement import Failure
 from certify.checker.semantics import workprec
 from certify.errors import CertifyError
@@ -175,8 +175,9 @@ def certify_rnn_cycle(net: RNNMap, p: int, budget: Budget = Budget(), starts: in
 
     if not 1 <= p <= MAX_RNN_PERIOD:
         raise CertifyError(f"the period of an RNN cycle must be between 1 and {MAX_RNN_PERIOD}, got {p}")
-    if net.n ** 3 * p ** 2 > MAX_WORK:
-        raise CertifyError(f"n^3 p^2 = {net.n ** 3 * p ** 2} is beyond the checker's limit {MAX_WORK}")
+    if cycle_cost(net.n, p, budget.start_prec) > MAX_WORK:
+        raise CertifyError(f"a cycle of period {p} in dimension {net.n} is beyond the checker's limit {MAX_WORK} "
+                           f"work units")
     cls = "smooth" if net.activation in ("tanh", "sigmoid") else "piecewise-linear"
     cert = {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical, "class": cls},
             "claim": {"kind": "rnn_cycle", "p": p}, "verdict": "undecided", "precision": budget.start_prec,

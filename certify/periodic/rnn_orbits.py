@@ -19,7 +19,7 @@ from flint import fmpq
 from certify.arith import Budget
 from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import multipliers as MU
-from certify.checker.rnn import MAX_WORK, _disjoint, jacobian_product, krawczyk_cycle, multipliers_parts, stability
+from certify.checker.rnn import MAX_WORK, _disjoint, cycle_cost, jacobian_product, krawczyk_cycle, multipliers_parts, stability
 from certify.checker.rnn_contraction import RANGES, image_box
 from certify.checker.rnn_orbits import MAX_FOUND, MAX_ROUNDS, enumerate_rnn_cycles, search_rnn_cycles
 from certify.checker import nd_orbits as ND
@@ -117,13 +117,16 @@ def _found(net: RNNMap, p: int, budget: Budget, starts: int, why: str) -> dict:
     claim = {"kind": "rnn_cycles", "p": p, "basis": "found", "rounds": 0, "order": [], "region": []}
     proofs = []
     for k, Z in enumerate(find_cycles(net, p, starts)):
-        if len(proofs) == MAX_FOUND or (len(proofs) + 1) * net.n ** 3 * p ** 2 > MAX_WORK:
+        if len(proofs) == MAX_FOUND:
             break
         budget.report(f"period {p}: float cycle {k + 1}, Krawczyk test")
         proof = _prove(net, _canonical(Z), budget)
         if proof is None:
             continue
         prec, boxes = proof[0], proof[1]
+        top = max([prec] + [q for _, q in proofs])
+        if 2 * (len(proofs) + 1) * cycle_cost(net.n, p, top) > MAX_WORK:  # two facts a cycle at most
+            break
         if all(_disjoint(other[0], box) for other, _ in proofs for box in boxes):  # a new orbit, not a rotation
             proofs.append((boxes, prec))
     cert = _base(net, claim, budget.start_prec)
