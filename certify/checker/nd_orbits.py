@@ -887,24 +887,29 @@ def cycle_stability(m, K: arb_mat, p: int) -> str:
     return stability(A)
 
 
+def parse_region(reg, n: int) -> tuple:
+    """A claim's region: n exact (lo, hi) with lo < hi, and each side's text "[lo, hi]"; else a Failure."""
+    if not (isinstance(reg, list) and len(reg) == n):
+        raise Failure(f"the region is a list of {n} intervals")
+    region = [interval_parse(v) for v in reg]
+    if any(not lo < hi for lo, hi in region):
+        raise Failure("the region's intervals have lo < hi")
+    return region, [f"[{q_str(lo)}, {q_str(hi)}]" for lo, hi in region]
+
+
 def cycle_region(m: PolyMap, claim: dict) -> tuple:
     """The claim's region B (n exact (lo, hi)), its basis, why every counted cycle lies in it (text), and the
     work units its check used (the trapping check's: one cap for the whole claim)."""
     basis = claim["basis"]
     if basis not in BASES:
         raise Failure(f"the claim's basis is one of {', '.join(BASES)}")
-    reg = claim["region"]
-    if not (isinstance(reg, list) and len(reg) == m.n):
-        raise Failure(f"the region is a list of {m.n} intervals")
-    region = [interval_parse(v) for v in reg]
-    if any(not lo < hi for lo, hi in region):
-        raise Failure("the region's intervals have lo < hi")
-    text = " x ".join(f"[{q_str(lo)}, {q_str(hi)}]" for lo, hi in region)
+    region, sides = parse_region(claim["region"], m.n)
+    text = " x ".join(sides)
     trap = claim["trap"]
     if basis != "trapping" and trap != 0:
         raise Failure("trap (cells per axis of the trapping check) is 0 unless the basis is trapping")
     if basis == "region_lemma":
-        _, R = region_poly(m, reg)
+        _, R = region_poly(m, claim["region"])
         return region, basis, (f"every periodic point lies in B = {text} (region lemma for (P(x) + s y, b x), "
                                f"R = {q_str(R)})"), 0
     if basis == "trapping":

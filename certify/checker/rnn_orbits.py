@@ -134,14 +134,8 @@ class RNNBalls:
 def _region(m: RNN, claim: dict) -> tuple:
     """The claim's region B (n exact (lo, hi)), checked to contain the image box X_r (basis image), and why every
     periodic point lies in it (text)."""
-    reg = claim["region"]
-    if not (isinstance(reg, list) and len(reg) == m.n):
-        raise Failure(f"the region is a list of {m.n} intervals")
-    region = [interval_parse(v) for v in reg]
-    if any(not lo < hi for lo, hi in region):
-        raise Failure("the region's intervals have lo < hi")
-    text = " x ".join(f"[{q_str(lo)}, {q_str(hi)}]" for lo, hi in region) if m.n <= 3 else \
-        f"{' x '.join(f'[{q_str(lo)}, {q_str(hi)}]' for lo, hi in region[:2])} x ... ({m.n} intervals)"
+    region, sides = ND.parse_region(claim["region"], m.n)
+    text = " x ".join(sides) if m.n <= 3 else f"{' x '.join(sides[:2])} x ... ({m.n} intervals)"
     rounds = whole(claim["rounds"], "rounds (image rounds)", 0, MAX_ROUNDS)
     if RANGES[m.activation] is None:
         raise Failure("relu has no bounded range: the basis image needs tanh, sigmoid or hardtanh")
