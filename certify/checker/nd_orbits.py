@@ -950,7 +950,8 @@ def polymap_cycles(prog, cert: dict) -> Statement:
     the half-open one), dropped when empty, and once every side is at most 1/32 of B's widest, tested by
     Krawczyk: K(X) missing X drops it, K(X) inside int X proves a unique zero z, counted when it is
     canonical (x_0 < x_t strictly: then its p points are distinct, so its minimal period is p) and not
-    when some x_t < x_0 or a shift of K lies inside X (z is then shift-invariant, of lower period);
+    when some x_t < x_0 or a shift of K lies inside X (z is then shift-invariant, of lower period) or a
+    Krawczyk test on a d-system (d | p) proves a d-cycle in the meet of X_t, X_{t+d}, ... (`_lower_period`);
     otherwise X meet K(X) is cut along its widest side (at 127/256 of it, off the middle, so that simple
     rational cycles do not sit on faces) into half-open parts. The leaves partition
     B^p, so the count is exact; a tie or a branch deeper than MAX_SUB_DEPTH is a Failure.
