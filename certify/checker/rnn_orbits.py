@@ -40,6 +40,10 @@ enumeration_rnn with the number of itineraries): every cycle exactly, through th
 RNN's (`enumerate_rnn_cycles`, its lemma), all sign itineraries solved (certify.checker.plrnn); the orbits are
 listed with exact points (intervals lo = hi) and the kernel's stability; complete.
 
+By contraction (basis contraction, p >= 2, region [], rounds 0, order []; one contraction fact as in claim
+rnn_contraction): f is a contraction on a box holding f^(k+1)(R^n), so its only periodic point is its fixed
+point; the list of orbits of minimal period p >= 2 is empty, complete.
+
 Imports only flint, certify.certificates and the kernel's modules statement, nd_orbits, plrnn, rnn and
 rnn_contraction.
 """
@@ -55,14 +59,14 @@ from certify.checker import plrnn as PL
 from certify.checker.rnn import (MAX_RNN_PERIOD, MAX_WORK, RNN, _box_text, _disjoint, cycle_cost, fact_cycle_krawczyk_nd,
                                  fact_cycle_multipliers, jacobian_product, multipliers_parts, multipliers_text, parse_rnn,
                                  stability)
-from certify.checker.rnn_contraction import RANGES, _act_interval, image_box
+from certify.checker.rnn_contraction import RANGES, _act_interval, fact_contraction, image_box
 from certify.checker.statement import Failure, Statement, undecided, whole
 
 __all__ = ["RNNBalls", "search_rnn_cycles", "enumerate_rnn_cycles", "rnn_cycles", "MAX_ENUM_BITS", "MAX_ROUNDS", "MAX_FOUND", "BASES"]
 
 MAX_ROUNDS = 64             # image rounds of the basis image
 MAX_FOUND = 256             # cycles of a found list
-BASES = ("image", "found", "enumeration")
+BASES = ("image", "found", "enumeration", "contraction")
 MAX_ENUM_BITS = 16          # n' p: the sign itineraries of an enumeration (n' = n for relu, 2 n for hardtanh)
 EVAL_UNIT = 10              # work units (about 0.1 microsecond each) per microsecond of one evaluation of f over
                             # a box: about 20 n + 2 n^2 microseconds at 64 bits (measured: 58 for n = 3, 177 for
@@ -352,6 +356,23 @@ def _enumerated(m: RNN, cert: dict, p: int) -> Statement:
     return Statement("\n".join(lines), 1)
 
 
+def _contracted(m: RNN, cert: dict, p: int) -> Statement:
+    """Basis contraction (p >= 2): f is a contraction (certify.checker.rnn_contraction.fact_contraction), so its
+    only periodic point is its fixed point (Banach) and it has no orbit of minimal period p >= 2."""
+    claim, ev = cert["claim"], cert["evidence"]
+    if claim["region"] != [] or claim["rounds"] != 0 or claim["order"] != []:
+        raise Failure("a list by contraction has region [], rounds 0 and order []")
+    if p < 2:
+        raise Failure("the basis contraction lists periods p >= 2 (the fixed point needs its own enclosure)")
+    if not (isinstance(ev, list) and len(ev) == 1):
+        raise Failure("a list by contraction has one contraction fact")
+    what = fact_contraction(m, ev[0], cert["precision"])
+    if cert.get("orbits") != [] or cert.get("count") != 0 or cert.get("complete") is not True:
+        raise Failure("a list by contraction is empty: orbits [], count 0, complete true")
+    return Statement(f"{_head(m)} has exactly 0 {_noun(p, 0)} (complete: f is {what}, so its only periodic point is "
+                     f"its fixed point, Banach)", 1)
+
+
 def rnn_cycles(prog, cert: dict) -> Statement:
     """Every orbit of minimal period p of an RNN map in a region, each unique in its Krawczyk enclosure, with its
     stability, the list complete (basis image: every cycle of f lies in the image box); or (basis enumeration,
@@ -377,8 +398,8 @@ def rnn_cycles(prog, cert: dict) -> Statement:
     if cert["verdict"] != want:
         raise Failure(f"an rnn_cycles certificate with question {question} and count {cert.get('count')!r} is "
                       f"{want} (or undecided)")
-    st = _found(m, cert, p) if claim["basis"] == "found" else \
-        _enumerated(m, cert, p) if claim["basis"] == "enumeration" else _complete(m, cert, p)
+    form = {"found": _found, "enumeration": _enumerated, "contraction": _contracted, "image": _complete}
+    st = form[claim["basis"]](m, cert, p)
     if question == "period":
         head = (f"{_head(m)} has no point of minimal period {p} (the complete list is empty)" if want == "refuted"
                 else f"{_head(m)} has a point of minimal period {p}")
