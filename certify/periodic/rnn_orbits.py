@@ -98,11 +98,11 @@ def _enumerated(net: RNNMap, p: int, budget: Budget):
             cycles = enumerate_rnn_cycles(net.model, p)
         except Failure as e:
             return None, f"the enumeration did not decide: {e}"
-    bits = (1 if net.activation == "relu" else 2) * net.n * p
+    count = (2 if net.activation == "relu" else 3) ** (net.n * p)  # the kernel's sign itineraries (_patterns)
     cert = _base(net, claim, budget.start_prec)
     cert.update(verdict="proved", count=len(cycles), complete=True,
                 orbits=[{"box": [interval(v, v) for z in pts for v in z], "stability": st} for pts, (st, _) in cycles],
-                evidence=[{"fact": "enumeration_rnn", "itineraries": 1 << bits}])
+                evidence=[{"fact": "enumeration_rnn", "itineraries": count}])
     return cert, None
 
 
