@@ -193,8 +193,10 @@ def _lp(n: int):
 
 
 class _Search:
-    def __init__(self, m: Model, p: int, max_nodes: int | None = None, use_rotation: bool = True, box=None):
+    def __init__(self, m: Model, p: int, max_nodes: int | None = None, use_rotation: bool = True, box=None,
+                 memo: dict | None = None):
         self.m, self.p, self.n = m, p, m.n
+        self.memo = memo
         self.max_nodes = max_nodes
         self.rot = use_rotation
         self.res = SearchResult(p, box=box is not None)
@@ -318,13 +320,19 @@ class _Search:
                     zn = Pn @ z + cn
                     good = bool(np.all(zn < self.hif) and np.all(zn > self.lof))
             ok = True
-            if not good and self.box is not None and k > 0:
-                cert = self._one_step(k, j, bit)
+            if not good:
+                # the node's rows are fixed by its prefix and by whether z_{k+1}'s box rows joined: the same node
+                # in the tree of a longer period (memo shared by the searches of one model and box) is decided once
+                key = (tuple(self.pats), child, pushed > 1)
+                hit = self.memo.get(key) if self.memo is not None else None
+                if hit is None:
+                    hit = self._decide(k, j, bit)
+                    if self.memo is not None:
+                        self.memo[key] = hit
+                ok, z, cert, unproved = hit
                 if cert is not None:
-                    ok = False
                     self.res.farkas.append(cert)
-            if not good and ok:
-                ok, z = self._lp()
+                self.res.unproved += unproved
             if ok:
                 self.res.shape.append("1")
                 self._bits(k, child, z)
@@ -361,21 +369,24 @@ class _Search:
             return [[k, j, "1"], *cert]
         return None
 
-    def _lp(self):
-        """(feasible?, float point or None); when called empty, the exact certificate is appended."""
+    def _decide(self, k: int, j: int, bit: int):
+        """A node the parent's float point does not show non-empty: (feasible?, float point or None, its Farkas
+        certificate when empty, 1 when the floats call it empty but no exact certificate came out, else 0)."""
+        if self.box is not None and k > 0:
+            cert = self._one_step(k, j, bit)
+            if cert is not None:
+                return False, None, cert, 0
         self.res.lps += 1
         ok, u, z, y = self.lp.solve()
         if not ok:
-            return True, None
+            return True, None, None, 0
         if u <= INFEASIBLE:
-            return True, z
-        support = [i for i in range(len(y)) if y[i] > 1e-12]
+            return True, z, None, 0
+        support = np.flatnonzero(y > 1e-12).tolist()
         cert = self._certificate(support, y)
         if cert is None:
-            self.res.unproved += 1
-            return True, None
-        self.res.farkas.append(cert)
-        return False, None
+            return True, None, None, 1
+        return False, None, cert, 0
 
     def _exact_row(self, key):
         t, i, kind = key
@@ -438,12 +449,14 @@ class _Search:
                 self.res.cycles.add(canonical_cycle(pts))
 
 
-def search_tree(m: Model, p: int, max_nodes: int | None = None, box=None) -> SearchResult:
+def search_tree(m: Model, p: int, max_nodes: int | None = None, box=None, memo: dict | None = None) -> SearchResult:
     """Every cycle of minimal period p of the exact model m by the pruned itinerary search, with the
     tree the kernel re-walks (complete unless some leaf is singular). With `box` (lo, hi), a proved
     box holding every cycle point (cycle_box), the box's rows for z_0, ..., z_{p-1} join the LPs.
-    Raises SearchBudget after max_nodes nodes."""
-    return _Search(m, p, max_nodes, box=box).run()
+    `memo` (a dict, empty at first) may be shared by the searches of several periods of the same m and
+    box: a node below the last pattern has the same rows in every period's tree, so its decision (and
+    certificate) is taken once. Raises SearchBudget after max_nodes nodes."""
+    return _Search(m, p, max_nodes, box=box, memo=memo).run()
 
 
 def _exact(x: float) -> fmpq:
