@@ -206,6 +206,8 @@ class _Search:
         self.hf = np.array([float(v) for v in m.h])
         self.I = fmpq_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
         self.box = box
+        # the sign the box forces on each unit (lo_i > 0: 1, hi_i < 0: 0), else None
+        self.sign = [None] * n if box is None else [1 if lo > 0 else 0 if hi < 0 else None for lo, hi in zip(*box)]
         if box is not None:
             self.lof = np.array([float(x) for x in box[0]])
             self.hif = np.array([float(x) for x in box[1]])
@@ -290,17 +292,19 @@ class _Search:
             self.res.nodes += 1
             if self.max_nodes is not None and self.res.nodes > self.max_nodes:
                 raise SearchBudget(self.res)
-            if self.box is not None and (self.box[1][j] < 0 if bit else self.box[0][j] > 0):
+            if self.sign[j] is not None and self.sign[j] != bit:
                 # the box puts z_{k,j} on the other side of 0: the sign row and that box row sum to 0 <= hi_j < 0
                 # (or 0 <= -lo_j < 0), a two-row Farkas certificate without an LP
                 self.res.shape.append("0")
                 self.res.farkas.append([[k, j, "1"], [k, j + (n if bit else 2 * n), "1"]])
                 continue
-            a, b, scale = self._row(k, j, bit)
-            self.lp.push(a, b)
-            self.keys.append((k, j, bit))
-            self.scales.append(scale)
-            pushed, z = 1, zstar
+            pushed, z = 0, zstar
+            if self.sign[j] is None:   # (else the box row of z_{k,j} already implies the sign row: the LP omits it)
+                a, b, scale = self._row(k, j, bit)
+                self.lp.push(a, b)
+                self.keys.append((k, j, bit))
+                self.scales.append(scale)
+                pushed = 1
             if k == 0 and z is not None:  # bits of z_0 alone: move the float point into the orthant face
                 z = zstar.copy()
                 if self.box is None:
@@ -313,6 +317,7 @@ class _Search:
                 good = zk is not None and (zk > 0) == (bit == 1) and zk != 0
             self.pending = None
             if self.box is not None and len(child) == n and k + 1 < self.p:
+                self.completing = child   # the pattern s_k whose z_{k+1} box rows join (for _exact_row)
                 Jf = np.diag(self.Af) + self.Wf * np.array(child)
                 Pn, cn = Jf @ self.Pf[k], Jf @ self.cf[k] + self.hf
                 pushed += self._push_box(k + 1, Pn, cn)
@@ -394,7 +399,7 @@ class _Search:
             P, c = self.Pq[t], self.cq[t]
         else:   # z_{k+1} of the pattern s_k being completed (its box rows)
             if self.pending is None:
-                J = self.m.jacobian(tuple(self._completing()))
+                J = self.m.jacobian(self.completing)
                 self.pending = (t, J * self.Pq[t - 1], J * self.cq[t - 1] + self.m.hvec)
             P, c = self.pending[1], self.pending[2]
         cached = self._lists.get(t)
@@ -408,15 +413,6 @@ class _Search:
         if kind:
             return [-v for v in a], ci
         return list(a), -ci
-
-    def _completing(self):
-        """The bits of the pattern whose last sign row is on the LP's stack (read from the row keys)."""
-        k = len(self.Pq) - 1
-        bits = [None] * self.n
-        for t, i, kind in self.keys:
-            if t == k and kind in (0, 1):
-                bits[i] = kind
-        return bits
 
     def _certificate(self, support, y):
         if not support:
