@@ -66,20 +66,22 @@ def new_budget() -> list:
     return [MAX_SEARCH_WORK, {}]
 
 
-def _checked_nodes(budget: list, m, box) -> dict:
-    """The pruned nodes already checked by the walks sharing `budget`, for this model and box: key (the node's
-    patterns, its bits, its last box time, its Farkas entries) -> the work units their check spent. A node's rows
-    are a function of m, box and the first two (z_t = P_t z_0 + c_t), so an identical certificate for an identical
-    node (the same node of the trees of several periods) holds again; a hit spends the same units without redoing
-    the products. A budget list without the table (a caller's own [units]) gets a table for this walk only."""
+def _checked_nodes(budget: list, m, box) -> tuple:
+    """What the walks sharing `budget` have already derived for this model and box: (nodes, products).
+    nodes: key (a pruned node's patterns, its bits, its last box time, its Farkas entries) -> the work units its
+    check spent. A node's rows are a function of m, box and the first two (z_t = P_t z_0 + c_t), so an identical
+    certificate for an identical node (the same node of the trees of several periods) holds again; a hit spends
+    the same units without redoing the products. products: patterns s_0..s_k -> (P_{k+1}, c_{k+1}, their lists),
+    the same exact matrices whichever walk computes them. A budget list without the tables (a caller's own
+    [units]) gets tables for this walk only."""
     if len(budget) < 2:
-        return {}
-    for model, b, table in budget[1].values():   # at most a few: one model and box per certificate
+        return {}, {}
+    for model, b, tables in budget[1].values():   # at most a few: one model and box per certificate
         if model is m and b is box:
-            return table
-    table = {}
-    budget[1][len(budget[1])] = (m, box, table)   # holds m and box: their identities stay theirs
-    return table
+            return tables
+    tables = {}, {}
+    budget[1][len(budget[1])] = (m, box, tables)   # holds m and box: their identities stay theirs
+    return tables
 
 
 def _entries_key(cert):
@@ -154,7 +156,16 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
     rows = [_lists(Ps[0], cs[0])]   # rows[t]: z_t's rows as lists, for the Farkas checks
     pos = [0, 0]   # next shape character, next certificate
     found, singular = set(), []
-    checked, parsed = _checked_nodes(budget, m, box), {}
+    (checked, products), parsed = _checked_nodes(budget, m, box), {}
+
+    def product(key: tuple, k: int):
+        """(P_{k+1}, c_{k+1}, their lists) for the patterns key = s_0..s_k, the walk's P_k, c_k being theirs."""
+        got = products.get(key)
+        if got is None:
+            J = m.jacobian(key[-1])
+            P, c = J * Ps[k], J * cs[k] + m.hvec
+            got = products[key] = (P, c, _lists(P, c))
+        return got
 
     def token():
         if pos[0] >= len(shape):
@@ -198,8 +209,7 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
             else:
                 if t == k + 1 and nxt is None:
                     _spend(budget, n ** 3 * (k + 1) * scale)
-                    J = m.jacobian(bits)
-                    nxt = _lists(J * Ps[k], J * cs[k] + m.hvec)
+                    nxt = product(tuple(pats) + (bits,), k)[2]
                 a, b = box_rows(nxt if t == k + 1 else rows[t], i % n, box[0], box[1])[0 if i < 2 * n else 1]
             q = parsed.get(y) if type(y) is str else None   # a string parsed before (same text, same number)
             if q is None:
@@ -241,10 +251,10 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
                 leaf()
             else:
                 _spend(budget, n ** 3 * (k + 1) * scale)
-                J = m.jacobian(bits)
-                Ps.append(J * Ps[k])
-                cs.append(J * cs[k] + m.hvec)
-                rows.append(_lists(Ps[-1], cs[-1]))
+                got = product(tuple(pats), k)
+                Ps.append(got[0])
+                cs.append(got[1])
+                rows.append(got[2])
                 walk(k + 1, ())
                 Ps.pop()
                 cs.pop()
