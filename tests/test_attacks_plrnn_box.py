@@ -16,6 +16,7 @@ from certify.certificates import q_parse
 from certify.checker import check
 from certify.checker.plrnn import Model
 from certify.checker.plrnn_box import box_shape, fact_plrnn_cycle_box
+from certify.checker import plrnn_tree
 from certify.checker.plrnn_tree import MAX_SEARCH_WORK, new_budget, walk_tree
 from certify.checker.statement import Failure
 from certify.errors import CertifyError
@@ -334,14 +335,19 @@ def _two_periods():
     return m, box, t2, t3, shared[0]
 
 
-def test_reused_node_checks_charge_the_same_units():
+@pytest.mark.parametrize("cap", [None, 1])
+def test_reused_node_checks_charge_the_same_units(cap, monkeypatch):
     """Walking period 2's and period 3's trees on one budget charges exactly the units of walking them on plain
-    budget lists (which reuse nothing): a node checked before is charged again, in full."""
+    budget lists (which reuse nothing), and finds the same cycles: a node checked before is charged again, in
+    full; also when the tables of checked nodes and products are full after one entry."""
+    if cap is not None:
+        monkeypatch.setattr(plrnn_tree, "KEPT_NODES", cap)
+        monkeypatch.setattr(plrnn_tree, "KEPT_PRODUCTS", cap)
     m, box, t2, t3, _ = _two_periods()
     shared, plain = new_budget(), [MAX_SEARCH_WORK]
     for t in (t2, t3):
-        walk_tree(m, t.p, "".join(t.shape), t.farkas, shared, box=box)
-        walk_tree(m, t.p, "".join(t.shape), t.farkas, plain, box=box)
+        got = walk_tree(m, t.p, "".join(t.shape), t.farkas, shared, box=box)
+        assert got == walk_tree(m, t.p, "".join(t.shape), t.farkas, plain, box=box)
     assert shared[0] == plain[0] < MAX_SEARCH_WORK
 
 

@@ -53,6 +53,8 @@ MAX_SEARCH_WORK = 1 << 32      # work units of all walks of all walks of one cer
 NODE_UNITS = 4000              # per node visited: the walk's own work (tens of µs for small n)
 FREE_BITS = 256               # lcm bits of a Farkas certificate's multipliers (or box values) covered by its entries' units
 LEAF_UNITS = 2000              # per leaf and period: following the itinerary, p steps (~10 µs each)
+KEPT_NODES = 1 << 17           # pruned nodes remembered per certificate (memory: a hit only saves time)
+KEPT_PRODUCTS = 1 << 12        # prefix products remembered per certificate (n = 10, 3-decimal weights: ~25 kB each)
 
 
 def not_requested_reason(p: int) -> str:
@@ -72,8 +74,9 @@ def _checked_nodes(budget: list, m, box) -> tuple:
     check spent. A node's rows are a function of m, box and the first two (z_t = P_t z_0 + c_t), so an identical
     certificate for an identical node (the same node of the trees of several periods) holds again; a hit spends
     the same units without redoing the products. products: patterns s_0..s_k -> (P_{k+1}, c_{k+1}, their lists),
-    the same exact matrices whichever walk computes them. A budget list without the tables (a caller's own
-    [units]) gets tables for this walk only."""
+    the same exact matrices whichever walk computes them. Each table stops growing at its cap (KEPT_NODES,
+    KEPT_PRODUCTS: the memory of a hostile tree stays bounded; a node or product not kept is derived again).
+    A budget list without the tables (a caller's own [units]) gets tables for this walk only."""
     if len(budget) < 2:
         return {}, {}
     for model, b, tables in budget[1].values():   # at most a few: one model and box per certificate
@@ -164,7 +167,9 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
         if got is None:
             J = m.jacobian(key[-1])
             P, c = J * Ps[k], J * cs[k] + m.hvec
-            got = products[key] = (P, c, _lists(P, c))
+            got = (P, c, _lists(P, c))
+            if len(products) < KEPT_PRODUCTS:
+                products[key] = got
         return got
 
     def token():
@@ -230,7 +235,7 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
         if not farkas_holds(entries, n):
             raise Failure(f"{where}: the Farkas certificate does not prove the node empty (y > 0, sum y a = 0, "
                           f"sum y b < 0)")
-        if key is not None:
+        if key is not None and len(checked) < KEPT_NODES:
             checked[key] = before - budget[0]
 
     def leaf() -> None:
