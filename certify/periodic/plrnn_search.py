@@ -215,11 +215,10 @@ class _Search:
     # exact and float data of the prefix: lists indexed by t
     def run(self) -> SearchResult:
         n = self.n
-        self.Pq, self.cq = [self.I], [fmpq_mat(n, 1, [0] * n)]
         self.Pf, self.cf = [np.eye(n)], [np.zeros(n)]
         self.pats = []
-        self.pending = None   # (t, exact P_t, c_t) of the pattern being completed, once computed
-        self._lists = {}      # t -> (P_t, its rows as lists, c_t as a list)
+        # exact products by patterns (_exact), shared by the periods' searches when they share the memo
+        self.products = {} if self.memo is None else self.memo.setdefault("products", {})
         self.lp, self.keys, self.scales = _lp(n), [], []   # the float LP's rows, their (t, i, kind) and scales
         z = np.zeros(n)
         if self.box is not None:
@@ -267,19 +266,11 @@ class _Search:
             if k == self.p - 1:
                 self._leaf()
             else:
-                J = self.m.jacobian(bits)
                 Jf = np.diag(self.Af) + self.Wf * np.array(bits)
-                if self.pending is not None and self.pending[0] == k + 1:
-                    self.Pq.append(self.pending[1])
-                    self.cq.append(self.pending[2])
-                else:
-                    self.Pq.append(J * self.Pq[k])
-                    self.cq.append(J * self.cq[k] + self.m.hvec)
-                self.pending = None
                 self.Pf.append(Jf @ self.Pf[k])
                 self.cf.append(Jf @ self.cf[k] + self.hf)
                 self._bits(k + 1, (), zstar)
-                for lst in (self.Pq, self.cq, self.Pf, self.cf):
+                for lst in (self.Pf, self.cf):
                     lst.pop()
             self.pats.pop()
             return
@@ -315,7 +306,6 @@ class _Search:
                 good = bool(np.isfinite(z[j])) and (z[j] > 0) == (bit == 1) and z[j] != 0
             else:
                 good = zk is not None and (zk > 0) == (bit == 1) and zk != 0
-            self.pending = None
             if self.box is not None and len(child) == n and k + 1 < self.p:
                 self.completing = child   # the pattern s_k whose z_{k+1} box rows join (for _exact_row)
                 Jf = np.diag(self.Af) + self.Wf * np.array(child)
@@ -393,19 +383,26 @@ class _Search:
             return True, None, None, 1
         return False, None, cert, 0
 
+    def _exact(self, pats: tuple):
+        """(P_t, c_t, the rows of P_t as lists, c_t as a list) for the patterns s_0..s_{t-1} = pats, exact, computed
+        when a certificate or a leaf first needs them and kept (shared by the periods through the memo)."""
+        got = self.products.get(pats)
+        if got is None:
+            if pats:
+                P0, c0 = self._exact(pats[:-1])[:2]
+                J = self.m.jacobian(pats[-1])
+                P, c = J * P0, J * c0 + self.m.hvec
+            else:
+                P, c = self.I, fmpq_mat(self.n, 1, [0] * self.n)
+            got = self.products[pats] = (P, c, P.tolist(), [x for (x,) in c.tolist()])
+        return got
+
     def _exact_row(self, key):
         t, i, kind = key
-        if t < len(self.Pq):
-            P, c = self.Pq[t], self.cq[t]
-        else:   # z_{k+1} of the pattern s_k being completed (its box rows)
-            if self.pending is None:
-                J = self.m.jacobian(self.completing)
-                self.pending = (t, J * self.Pq[t - 1], J * self.cq[t - 1] + self.m.hvec)
-            P, c = self.pending[1], self.pending[2]
-        cached = self._lists.get(t)
-        if cached is None or cached[0] is not P:   # the rows of P_t as Python lists, once per matrix
-            cached = self._lists[t] = (P, P.tolist(), [x for (x,) in c.tolist()])
-        a, ci = cached[1][i], cached[2][i]
+        # z_t for t <= k, or z_{k+1} of the pattern s_k being completed (its box rows)
+        pats = tuple(self.pats[:t]) if t <= len(self.pats) else (*self.pats, self.completing)
+        _, _, rows, cs = self._exact(pats)
+        a, ci = rows[i], cs[i]
         if kind == "u":
             return list(a), self.box[1][i] - ci
         if kind == "l":
@@ -434,8 +431,7 @@ class _Search:
         self.res.leaves += 1
         itin = list(self.pats)
         n = self.n
-        J = self.m.jacobian(itin[-1])
-        P, c = J * self.Pq[-1], J * self.cq[-1] + self.m.hvec
+        P, c = self._exact(tuple(itin))[:2]
         kind, z0 = _solve_cycle(n, P, c)
         if kind == "singular":
             self.res.singular.append(["".join(map(str, D)) for D in itin])
