@@ -112,39 +112,56 @@ def _exact_farkas(rows, support, guess):
     return out
 
 
-class _Linprog:
-    """The phase-one LP min u s.t. a_r z - u <= b_r, u >= -1, rows kept as a stack (scipy.linprog)."""
+class _Rows:
+    """The LP's rows (a, -1) z' <= b as a stack in one numpy array (grown by doubling)."""
 
     def __init__(self, n: int):
-        self.n, self.A, self.b = n, [], []
+        self.n, self.len = n, 0
+        self.A, self.b = np.empty((64, n + 1)), np.empty(64)
+        self.A[:, n] = -1.0
 
     def push(self, a, b) -> None:
-        self.A.append(a)
-        self.b.append(b)
+        self.push_rows(a[None, :], np.array([b]))
 
-    def pop(self) -> None:
-        self.A.pop()
-        self.b.pop()
+    def push_rows(self, A, b) -> None:
+        k, top = len(b), self.len + len(b)
+        if top > len(self.b):
+            size = max(2 * len(self.b), top)
+            A2, b2 = np.empty((size, self.n + 1)), np.empty(size)
+            A2[:, self.n] = -1.0
+            A2[:self.len], b2[:self.len] = self.A[:self.len], self.b[:self.len]
+            self.A, self.b = A2, b2
+        self.A[self.len:top, :self.n] = A
+        self.b[self.len:top] = b
+        self.len = top
+
+    def pop(self, k: int = 1) -> None:
+        self.len -= k
+
+
+class _Linprog(_Rows):
+    """The phase-one LP min u s.t. a_r z - u <= b_r, u >= -1, rows kept as a stack (scipy.linprog)."""
 
     def solve(self):
         """(ok, u*, z, y): y the multipliers of the rows (>= 0)."""
-        A, n = np.array(self.A), self.n
+        n = self.n
         c = np.zeros(n + 1)
         c[-1] = 1.0
-        r = linprog(c, A_ub=np.hstack([A, -np.ones((len(A), 1))]), b_ub=np.array(self.b),
+        r = linprog(c, A_ub=self.A[:self.len], b_ub=self.b[:self.len],
                     bounds=[(None, None)] * n + [(-1.0, None)], method="highs")
         if r.status != 0:
             return False, None, None, None
         return True, r.fun, r.x[:n], -np.asarray(r.ineqlin.marginals)
 
 
-class _Highs:
+class _Highs(_Rows):
     """The same LP kept in one HiGHS instance (rows added and removed, warm started): scipy's bundled
     HiGHS bindings; _Linprog is used when they cannot be imported."""
 
     def __init__(self, n: int):
         from scipy.optimize._highspy import _core
-        self.n, self.h = n, _core._Highs()
+        super().__init__(n)
+        self.h = _core._Highs()
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("presolve", "off")   # small LPs changed by a few rows: warm-started simplex, no presolve
         self.inf = self.h.getInfinity()
@@ -153,27 +170,23 @@ class _Highs:
         self.h.addVar(-1.0, self.inf)
         self.h.changeColCost(n, 1.0)
         self.idx = np.arange(n + 1, dtype=np.int32)
-        self.rows, self.nh, self.same = [], 0, 0   # the row stack; rows in HiGHS; leading rows both agree on
+        self.nh, self.same = 0, 0   # rows in HiGHS; leading rows both agree on
         self.optimal = _core.HighsModelStatus.kOptimal
 
-    def push(self, a, b) -> None:
-        """Rows are kept on a Python stack and handed to HiGHS only when an LP is solved (most nodes need none)."""
-        self.rows.append((a, b))
-
-    def pop(self) -> None:
-        self.rows.pop()
-        self.same = min(self.same, len(self.rows))
+    # rows are kept on the stack and handed to HiGHS only when an LP is solved (most nodes need none)
+    def pop(self, k: int = 1) -> None:
+        self.len -= k
+        self.same = min(self.same, self.len)
 
     def _sync(self) -> None:
         if self.nh > self.same:
             self.h.deleteRows(self.nh - self.same, np.arange(self.same, self.nh, dtype=np.int32))
-        new = self.rows[self.same:]
-        if new:
-            k, w = len(new), self.n + 1
-            vals = np.hstack([np.array([a for a, _ in new]), -np.ones((k, 1))]).ravel()
-            self.h.addRows(k, np.full(k, -self.inf), np.array([b for _, b in new], dtype=float), k * w,
-                           np.arange(0, k * w, w, dtype=np.int32), np.tile(self.idx, k), vals)
-        self.nh = self.same = len(self.rows)
+        k, w = self.len - self.same, self.n + 1
+        if k:
+            self.h.addRows(k, np.full(k, -self.inf), self.b[self.same:self.len], k * w,
+                           np.arange(0, k * w, w, dtype=np.int32), np.tile(self.idx, k),
+                           self.A[self.same:self.len].ravel())
+        self.nh = self.same = self.len
 
     def solve(self):
         self._sync()
@@ -228,24 +241,25 @@ class _Search:
         return self.res
 
     def _push_box(self, t: int, P, c) -> int:
-        """Push the 2n box rows of z_t = P z_0 + c (float): z_{t,i} <= hi_i (kind 'u'), >= lo_i ('l')."""
+        """Push the 2n box rows of z_t = P z_0 + c (float): z_{t,i} <= hi_i (kind 'u'), >= lo_i ('l'), in the
+        order u_0, l_0, u_1, l_1, ..."""
+        n = self.n
         scales = np.abs(P).max(axis=1)
         scales[scales == 0] = 1.0
-        for i in range(self.n):
-            s = scales[i]
-            self.lp.push(P[i] / s, (self.hif[i] - c[i]) / s)
-            self.keys.append((t, i, "u"))
-            self.scales.append(s)
-            self.lp.push(-P[i] / s, (c[i] - self.lof[i]) / s)
-            self.keys.append((t, i, "l"))
-            self.scales.append(s)
-        return 2 * self.n
+        Ps = P / scales[:, None]
+        A, b = np.empty((2 * n, n)), np.empty(2 * n)
+        A[0::2], A[1::2] = Ps, -Ps
+        b[0::2], b[1::2] = (self.hif - c) / scales, (c - self.lof) / scales
+        self.lp.push_rows(A, b)
+        self.keys.extend((t, i, kind) for i in range(n) for kind in ("u", "l"))
+        self.scales.extend(np.repeat(scales, 2).tolist())
+        return 2 * n
 
     def _pop(self, rows: int) -> None:
-        for _ in range(rows):
-            self.lp.pop()
-            self.keys.pop()
-            self.scales.pop()
+        if rows:
+            self.lp.pop(rows)
+            del self.keys[-rows:]
+            del self.scales[-rows:]
 
     def _point(self, k: int, zstar) -> None:
         """Branch on the bits of s_k, the prefix s_0..s_{k-1} fixed; zstar a float point of the prefix."""
