@@ -38,7 +38,6 @@ from certify.certificates import q_str
 from certify.checker.plrnn import Model, _solve_cycle, canonical_cycle, follow_itinerary
 from certify.arith import dyadic
 from certify.checker.plrnn_box import MAX_BOX_STEPS, box_matrix, refine_box
-from certify.checker.plrnn_tree import farkas_holds
 
 __all__ = ["SearchResult", "SearchBudget", "search_tree", "cycle_box"]
 
@@ -170,6 +169,7 @@ class _Highs(_Rows):
         self.h.addVar(-1.0, self.inf)
         self.h.changeColCost(n, 1.0)
         self.idx = np.arange(n + 1, dtype=np.int32)
+        self.lower = self.starts = self.cols = np.empty(0)
         self.nh, self.same = 0, 0   # rows in HiGHS; leading rows both agree on
         self.optimal = _core.HighsModelStatus.kOptimal
 
@@ -183,8 +183,12 @@ class _Highs(_Rows):
             self.h.deleteRows(self.nh - self.same, np.arange(self.same, self.nh, dtype=np.int32))
         k, w = self.len - self.same, self.n + 1
         if k:
-            self.h.addRows(k, np.full(k, -self.inf), self.b[self.same:self.len], k * w,
-                           np.arange(0, k * w, w, dtype=np.int32), np.tile(self.idx, k),
+            if k > len(self.lower):   # the constant arrays of addRows for up to k rows
+                size = max(k, 2 * len(self.lower))
+                self.lower = np.full(size, -self.inf)
+                self.starts = np.arange(0, size * w, w, dtype=np.int32)
+                self.cols = np.tile(self.idx, size)
+            self.h.addRows(k, self.lower[:k], self.b[self.same:self.len], k * w, self.starts[:k], self.cols[:k * w],
                            self.A[self.same:self.len].ravel())
         self.nh = self.same = self.len
 
@@ -437,7 +441,8 @@ class _Search:
         n = self.n
         code = {"u": n, "l": 2 * n}
         cert = [[self.keys[r][0], self.keys[r][1] + code.get(self.keys[r][2], 0), v] for r, v in sol]
-        if not farkas_holds([(rows[r][0], rows[r][1], v) for r, v in sol], self.n):
+        # y > 0 and sum y a = 0 hold exactly by construction (_exact_farkas); the kernel re-checks all three
+        if not sum((v * rows[r][1] for r, v in sol), fmpq(0)) < 0:
             return None
         return [[t, i, q_str(v)] for t, i, v in cert]
 
