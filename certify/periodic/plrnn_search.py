@@ -402,8 +402,9 @@ class _Search:
         return False, None, cert, 0
 
     def _exact(self, pats: tuple):
-        """(P_t, c_t, the rows of P_t as lists, c_t as a list) for the patterns s_0..s_{t-1} = pats, exact, computed
-        when a certificate or a leaf first needs them and kept (shared by the periods through the memo)."""
+        """[P_t, c_t, None] for the patterns s_0..s_{t-1} = pats, exact, computed when a certificate or a leaf first
+        needs them and kept (shared by the periods through the memo); the third item becomes the rows of P_t and
+        the entries of c_t as lists once a certificate reads them."""
         got = self.products.get(pats)
         if got is None:
             if pats:
@@ -412,15 +413,17 @@ class _Search:
                 P, c = J * P0, J * c0 + self.m.hvec
             else:
                 P, c = self.I, fmpq_mat(self.n, 1, [0] * self.n)
-            got = self.products[pats] = (P, c, P.tolist(), [x for (x,) in c.tolist()])
+            got = self.products[pats] = [P, c, None]
         return got
 
     def _exact_row(self, key):
         t, i, kind = key
         # z_t for t <= k, or z_{k+1} of the pattern s_k being completed (its box rows)
         pats = tuple(self.pats[:t]) if t <= len(self.pats) else (*self.pats, self.completing)
-        _, _, rows, cs = self._exact(pats)
-        a, ci = rows[i], cs[i]
+        got = self._exact(pats)
+        if got[2] is None:
+            got[2] = (got[0].tolist(), [x for (x,) in got[1].tolist()])
+        a, ci = got[2][0][i], got[2][1][i]
         if kind == "u":
             return list(a), self.box[1][i] - ci
         if kind == "l":
