@@ -26,11 +26,23 @@ with strong recurrent inhibition:
   - seed 5: the box leaves 0 units open (the refinement shrinks it onto the fixed point).
 How hard the search is depends on how many units the box leaves open: the tree branches on those
 only (the other bits are pruned by two-row certificates, no LP), roughly doubling per period at 3.
-Measured (2 cores shared by ~6 sessions, load average ~6): seed 9, periods 1..10 all proved complete
-(one fixed point, no other cycle; the period-10 tree has 101139 nodes for 2^100 itineraries) in 48 to
-62 s of CPU over six runs (100 to 240 s wall): the <= 60 s target is met only at the edge of the noise;
-seed 5 in 0.3 s. Brute force is feasible for n p <= 16, i.e. period 1 only (2^10 itineraries):
-ratio ~1 (seed 9) and ~30 to 86 (seed 5).
+Measured before the speed-ups of 2026-12-02 (2 cores shared by ~6 sessions, load average ~6): seed 9,
+periods 1..10 all proved complete (one fixed point, no other cycle; the period-10 tree has 101139 nodes for
+2^100 itineraries) in 48 to 62 s of CPU over six runs (100 to 240 s wall); seed 5 in 0.3 s. Brute force is
+feasible for n p <= 16, i.e. period 1 only (2^10 itineraries): ratio ~1 (seed 9) and ~30 to 86 (seed 5).
+
+Part 3 (--baseline TREE, here a `git archive` of 91e90b7, the commit before the speed-ups; 3 runs per tree,
+alternating, fresh interpreters; load average 5 to 6.5 on the 2 shared cores), 2026-12-02:
+  seed 9: now 42.4 44.5 45.5 s, baseline 81.2 81.6 82.6 s of CPU: ratio of medians 0.55; certificates identical
+  seed 5: now 1.5 1.7 1.7 s, baseline 1.7 1.7 1.7 s: ratio 1.00; certificates identical
+At load ~3.4 the seed-9 run took 29.8 to 35 s of CPU (in-process, same tree). What the time goes to now
+(seed 9, load ~3.4, 29.8 s in all): HiGHS LPs 9.9 s (16.5k LPs, each ~0.6 ms warm-started), the kernel's
+self-check 7.4 s (leaf solves ~2.5 s, 48k distinct Farkas checks), exact certificates 3.5 s, exact leaf
+solves 2.6 s, the walk's own Python ~5 s. The speed-ups: the periods share one memo of node decisions (each
+node of period p's tree is a node of every longer period's tree with the same rows: 33.7k LPs -> 16.5k) and
+of exact prefix products; the LP rows live in one numpy array; the kernel re-checks a node met again in a
+longer period's tree only once (same node, same entries, same units charged) and computes each prefix
+product once per certificate (kernel check of the seed-9 certificate 19.8 s -> ~8 s).
 
     python bench/bench_plrnn_search.py [--p2 10] [--p-lorenz 1] [--brute 16] [--max-nodes 200000] [--original]
                                        [--baseline TREE [--rounds 3] [--only-baseline]]

@@ -24,6 +24,11 @@ with multipliers |J_jl|; neither needs an LP.
 Leaves (all p patterns fixed) solve the cycle system exactly (certify.checker.plrnn), exactly as the
 brute-force enumeration does; the kernel (certify.checker.plrnn_tree) re-walks the same tree from
 its shape string and the certificates, re-checks every Farkas certificate and re-solves every leaf.
+
+Periods 1..P (certify.periodic.plrnn.certify_cycles) share one memo: a node's rows depend only on its
+patterns and bits (and, at a node completing s_k, on whether z_{k+1}'s box rows join, i.e. k + 1 < p), so
+the node of period p's tree is decided once (its LP and certificate, or its float point) for every longer
+period; the exact prefix products are kept there too, made when a certificate or a leaf first needs them.
 """
 
 from __future__ import annotations
