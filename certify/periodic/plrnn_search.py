@@ -128,7 +128,7 @@ class _Rows:
         self.push_rows(a[None, :], np.array([b]))
 
     def push_rows(self, A, b) -> None:
-        k, top = len(b), self.len + len(b)
+        top = self.len + len(b)
         if top > len(self.b):
             size = max(2 * len(self.b), top)
             A2, b2 = np.empty((size, self.n + 1)), np.empty(size)
