@@ -296,3 +296,33 @@ def test_attack_enumeration_of_hardtanh_n8_hangs(tmp_path):
     finished, ok, msg = _check_in_subprocess(tmp_path, cert, timeout=30)
     assert finished, msg
     assert ok is False
+
+
+def _tanh_high_precision(n: int) -> dict:
+    """tanh, dense W of k/997, precision 65536, and a region [0, 1]^n that does not contain the image box [-1, 1]^n
+    (a false basis: refused as soon as the region is compared)."""
+    rng = random.Random(1)
+    canon = {"kind": "rnn", "activation": "tanh",
+             "W": [[f"{rng.randint(-100, 100)}/997" for _ in range(n)] for _ in range(n)], "b": ["0"] * n}
+    return _claim_cert(canon, dict(IMAGE, p=1, order=[], region=[{"lo": "0", "hi": "1"}] * n), precision=65536)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="RNNBalls.__init__ inverts W as an arb_mat at the certificate's precision, "
+                                       "uncharged, before the region is compared")
+def test_attack_ball_inverse_of_W_at_high_precision_hangs(tmp_path):
+    """Hang: tanh in R^64 with dense W of k/997 at precision 65536: RNNBalls(m) computes arb_mat(W).inv() at 65536
+    bits (n = 32: 16 s, n = 64: 122 s, n = 512: days; about n^3 multiplications of 65536-bit numbers) before
+    the region [0, 1]^64 is found not to contain the image box. Should be refused within 30 s (the inverse charged
+    by n^3 times the precision's words before it is computed, or computed at 64 bits: any enclosure is sound)."""
+    finished, ok, msg = _check_in_subprocess(tmp_path, _tanh_high_precision(64), timeout=30)
+    assert finished, msg
+    assert ok is False
+
+
+def test_ball_inverse_at_low_precision_is_quick():
+    """The same false region for tanh in R^64 at 64 bits is refused (the region does not contain the image box)."""
+    cert = _tanh_high_precision(64)
+    cert["precision"] = 64
+    res = check(cert)
+    assert res.ok is False and "does not contain the image box" in res.message
