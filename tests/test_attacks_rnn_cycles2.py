@@ -289,7 +289,7 @@ def test_attack_enumeration_of_hardtanh_n8_hangs(tmp_path):
     """Hang: hardtanh(2 h) in R^8, p = 1, basis enumeration, an empty list (false: 3^8 = 6561 fixed points). The
     lift has n' p = 16 (= MAX_ENUM_BITS), 2^16 itineraries of 16 x 16 products, charged 2^16 cycle_work = 1.6e9
     <= 2^32; enumerate_cycles alone took 159 s, the whole enumerate_rnn_cycles 192 s (relu(2 h - 1) in R^16:
-    65536 fixed points, enumeration alone 60 s, then a stability each) before the list is compared and refused.
+    65536 fixed points: enumeration alone 60 s, 670 s with a stability each, on the shared 2-core machine) before the list is compared and refused.
     Should be refused within 30 s (a per-itinerary floor in the charge, and each listed cycle's stability charged)."""
     n = 8
     cert = _enum_cert("hardtanh", [[2 if i == j else 0 for j in range(n)] for i in range(n)], [0] * n, 1, [])
