@@ -45,9 +45,9 @@ def _f(act: str, W, b, h):
 
 def _enum_cert(act: str, W, b, p: int, orbits: list, question: str | None = None, verdict: str = "proved") -> dict:
     """An enumeration-form certificate with the given orbit list (exact points, stabilities)."""
-    bits = len(b) * p * (1 if act == "relu" else 2)
+    count = (2 if act == "relu" else 3) ** (len(b) * p)  # hardtanh's lift: 3 sign pairs per unit
     claim = dict(ENUM, p=p, **({"question": question} if question else {}))
-    return _claim_cert(_canon(act, W, b), claim, evidence=[{"fact": "enumeration_rnn", "itineraries": 1 << bits}],
+    return _claim_cert(_canon(act, W, b), claim, evidence=[{"fact": "enumeration_rnn", "itineraries": count}],
                        orbits=orbits, count=len(orbits), verdict=verdict)
 
 
@@ -162,12 +162,11 @@ def test_continua_are_refused_whatever_the_list(act, W, b, p):
         assert check(_enum_cert(act, W, b, p, orbits)).ok is False
 
 
-@pytest.mark.xfail(strict=True, reason="the kernel refuses on the lift's singular itinerary (z1 <= 0 < z2) of unit 1, "
-                                       "which no periodic point of F can follow (z1 - z2 = 2 on F's image)")
 def test_hardtanh_infeasible_singular_itinerary_does_not_block_a_true_list():
     """hardtanh(-h) has exactly one fixed point, 0 (the pattern oracle: no singular pattern), multiplier -1: the
-    true enumerated list [0, stability undetermined] is accepted. Fails now: the lift's itinerary (0, 1) has a
-    singular consistent system (I - W'D = [[1, -1], [0, 0]], h' = (2, 0)) though z1 <= 0 < z2 = z1 - 2 is empty."""
+    true enumerated list [0, stability undetermined] is accepted. (The lift's itinerary (0, 1) has a singular
+    consistent system, I - W'D = [[1, -1], [0, 0]], h' = (2, 0), but z1 <= 0 < z2 = z1 - 2 is empty: the kernel no
+    longer enumerates such sign pairs; before, it refused the true list.)"""
     orbits, singular = _pl_orbits("hardtanh", [[-1]], [0], 1)
     assert orbits == {frozenset({(F(0),)})} and not singular
     cert = _enum_cert("hardtanh", [[-1]], [0], 1, [{"box": [{"lo": "0", "hi": "0"}], "stability": "undetermined"}])
@@ -282,15 +281,13 @@ def test_enumerated_stability_of_non_hyperbolic_and_defective_fixed_points(W, b,
 # ----------------------------------------------------------------------------- 6. work before a refusal
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="2^16 itineraries of the 16-dimensional lift are charged 1.6e9 of "
-                                       "PL.MAX_MATRIX_WORK = 2^32 but take 60-160 s, and the 6561 cycles' "
-                                       "stabilities are not charged at all")
 def test_attack_enumeration_of_hardtanh_n8_hangs(tmp_path):
     """Hang: hardtanh(2 h) in R^8, p = 1, basis enumeration, an empty list (false: 3^8 = 6561 fixed points). The
     lift has n' p = 16 (= MAX_ENUM_BITS), 2^16 itineraries of 16 x 16 products, charged 2^16 cycle_work = 1.6e9
     <= 2^32; enumerate_cycles alone took 159 s, the whole enumerate_rnn_cycles 192 s (relu(2 h - 1) in R^16:
-    65536 fixed points: enumeration alone 60 s, 670 s with a stability each, on the shared 2-core machine) before the list is compared and refused.
-    Should be refused within 30 s (a per-itinerary floor in the charge, and each listed cycle's stability charged)."""
+    65536 fixed points: enumeration alone 60 s, 670 s with a stability each, on the shared 2-core machine) before the
+    list was compared and refused. Now refused within 30 s: 3^8 itineraries (hardtanh's feasible sign pairs), each
+    charged a floor for its exact arithmetic and stability."""
     n = 8
     cert = _enum_cert("hardtanh", [[2 if i == j else 0 for j in range(n)] for i in range(n)], [0] * n, 1, [])
     finished, ok, msg = _check_in_subprocess(tmp_path, cert, timeout=30)
@@ -308,13 +305,11 @@ def _tanh_high_precision(n: int) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="RNNBalls.__init__ inverts W as an arb_mat at the certificate's precision, "
-                                       "uncharged, before the region is compared")
 def test_attack_ball_inverse_of_W_at_high_precision_hangs(tmp_path):
     """Hang: tanh in R^64 with dense W of k/997 at precision 65536: RNNBalls(m) computes arb_mat(W).inv() at 65536
     bits (n = 32: 16 s, n = 64: 122 s, n = 512: days; about n^3 multiplications of 65536-bit numbers) before
-    the region [0, 1]^64 is found not to contain the image box. Should be refused within 30 s (the inverse charged
-    by n^3 times the precision's words before it is computed, or computed at 64 bits: any enclosure is sound)."""
+    the region [0, 1]^64 was found not to contain the image box. Now refused within 30 s (the inverse at 64 bits, any
+    enclosure being sound, and only up to n = 32)."""
     finished, ok, msg = _check_in_subprocess(tmp_path, _tanh_high_precision(64), timeout=30)
     assert finished, msg
     assert ok is False
