@@ -69,6 +69,7 @@ __all__ = ["RNNBalls", "search_rnn_cycles", "enumerate_rnn_cycles", "rnn_cycles"
 MAX_ROUNDS = 64             # image rounds of the basis image
 MAX_INVERSE_DIM = 32        # W's ball inverse (the backward contraction) only up to this dimension
 MAX_FOUND = 256             # cycles of a found list
+MAX_PAIR_WORK = 1 << 25     # interval comparisons of a found list's distinctness test (pairs x p x n)
 BASES = ("image", "found", "enumeration", "contraction")
 MAX_ENUM_BITS = 16          # log2 of the sign itineraries of an enumeration (2^(n p) for relu, 3^(n p) for hardtanh)
 ENUM_FLOOR = 100            # work units per itinerary and cube of the lift's dimension (PL.MAX_MATRIX_WORK's units)
@@ -261,6 +262,10 @@ def _found(m: RNN, cert: dict, p: int) -> Statement:
         raise Failure(f"{len(ev)} facts of a cycle of period {p} in dimension {m.n} at {cert['precision']} bits: "
                       f"beyond the checker's limit {MAX_WORK} work units")
     orbits = _cycles(m, ev, p, cert["precision"])
+    pairs = len(orbits) * (len(orbits) - 1) // 2
+    if pairs * p * m.n > MAX_PAIR_WORK:
+        raise Failure(f"{pairs} pairs of cycles x {p} boxes x {m.n} coordinates to compare: beyond the checker's "
+                      f"limit {MAX_PAIR_WORK}")
     for a in range(len(orbits)):
         for b in range(a + 1, len(orbits)):
             first, other = orbits[a][0][0], orbits[b][0]
