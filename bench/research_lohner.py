@@ -151,6 +151,26 @@ def lohner(f, c, M, k, bases=None):
     return out
 
 
+def mv_lohner(f, c, M, k, L, c2b, E2inv_m, P=None):
+    """(e): the kernel's mean-value form with the Lohner sets as the intermediate enclosures: g(T) inside
+    E2^-1 (f^k(c) - c2) + (E2^-1 J(Y_(k-1)) ... J(Y_0) M) [-1, 1]^n, Y_j the hull of c_j + B_j r_j (a box holding
+    f^j(c + M [-1, 1]^n), intersected with the ball iterate P_j when given); intersected with (c') at the end."""
+    n = len(c)
+    DM = arb_mat([[arb(M[i, j]) for j in range(n)] for i in range(n)])
+    fm = [arb(v) for v in c]
+    for j in range(k):
+        cj, Bj, rj = L[j]
+        Y = cj + Bj * rj
+        Y = [Y[i, 0] for i in range(n)]
+        if P is not None:
+            Y = [y.intersection(p) if y.overlaps(p) else y for y, p in zip(Y, P[j])]
+        DM = arb_mat(f.jacobian(Y)) * DM
+        fm = f.ball(fm)
+    t = E2inv_m * (col(fm) - col(c2b)) + (E2inv_m * DM) * col([arb(0, 1)] * n)
+    tc = lohner_frame(L[k], c2b, E2inv_m)
+    return [a.intersection(b) if a.overlaps(b) else a for a, b in zip((t[i, 0] for i in range(n)), tc)]
+
+
 def lohner_frame(step, c2b, E2inv_m):
     """The Lohner set c_j + B_j r_j in the frame coordinates E2^-1 (x - c2): E2^-1 (c_j - c2) + (E2^-1 B_j) r_j."""
     cj, Bj, rj = step
@@ -223,6 +243,7 @@ def widths(nets, per_net_points=4, rs=R_LIST, kmax=KMAX, log=print):
                         tc = lohner_frame(L[k], c2b, E2inv_m)
                         wc = widths_of(tc)
                         we = widths_of(lohner_frame(L2[k], c2b, E2inv_m))
+                        wf = widths_of(mv_lohner(f, c, M, k, L2, c2b, E2inv_m, P))
                         X = imgs[k]
                         Tt = (X - np.asarray(z2, np.longdouble)[None, :]) @ np.linalg.inv(E2).astype(np.longdouble).T
                         wd = np.asarray(Tt.max(axis=0) - Tt.min(axis=0), float)
@@ -237,7 +258,7 @@ def widths(nets, per_net_points=4, rs=R_LIST, kmax=KMAX, log=print):
                         hd = float((X.max(axis=0) - X.min(axis=0)).max())
                         hb = max(widths_of(H._image(f, N1, H.HSet(c2, fmpq_mat(net.n, net.n, [fmpq(int(i == j)) for i in range(net.n) for j in range(net.n)])),
                                                     [(fmpq(-1), fmpq(1))] * net.n, k)))
-                        rows.append(dict(net=name, p=p, u=u, r=r, k=k, wa=wa, wb=wb, wc=wc, we=we, wd=wd, ha=ha, hb=hb, hc=hc, he=he,
+                        rows.append(dict(net=name, p=p, u=u, r=r, k=k, wa=wa, wb=wb, wc=wc, we=we, wf=wf, wd=wd, ha=ha, hb=hb, hc=hc, he=he,
                                          hd=hd))
                 log(f"{name} p={p} u={u} r={r:g}: {time.process_time() - t0:.1f}s cpu")
     return rows
@@ -254,14 +275,14 @@ def fmt(x):
 def report_widths(rows, out=print):
     """Median (over cycle points and networks) overestimation factors per k and r: ambient hull, the unstable frame
     coordinate t_0, the widest stable coordinate (max over s >= u of the method's width over max of the truth's).
-    (c) QR Lohner, (c') Lohner with the cycle's frames as bases."""
-    meths = (("a", "wa", "ha"), ("b", "wb", "hb"), ("c", "wc", "hc"), ("c'", "we", "he"))
+    (c) QR Lohner, (c') Lohner with the cycle's frames as bases, (e) mean-value form over the (c') sets (hull: (c')'s)."""
+    meths = (("a", "wa", "ha"), ("b", "wb", "hb"), ("c", "wc", "hc"), ("c'", "we", "he"), ("e", "wf", "he"))
     for r in sorted({row["r"] for row in rows}, reverse=True):
         npts = len({(x['net'], x['p'], x['u']) for x in rows if x['r'] == r})
         out(f"\n### r = {r:g} (box c + E diag(r) [-1,1]^8), median over {npts} cycle points\n")
         out("| k | " + " | ".join(f"hull ({m})" for m, _, _ in meths) + " | " + " | ".join(f"t_0 ({m})" for m, _, _ in meths)
-            + " | " + " | ".join(f"stable ({m})" for m, _, _ in meths) + " | truth hull | truth stable | (c') stable abs |")
-        out("|---" * 16 + "|")
+            + " | " + " | ".join(f"stable ({m})" for m, _, _ in meths) + " | truth hull | truth stable | (e) stable abs |")
+        out("|---" * (1 + 3 * len(meths) + 3) + "|")
         for k in range(1, KMAX + 1):
             sel = [x for x in rows if x["r"] == r and x["k"] == k]
             if not sel:
@@ -273,8 +294,188 @@ def report_widths(rows, out=print):
             cells += [fmt(med(lambda x, w=w: x[w][0] / x["wd"][0])) for _, w, _ in meths]
             cells += [fmt(med(lambda x, w=w: x[w][x["u"]:].max() / x["wd"][x["u"]:].max())) for _, w, _ in meths]
             cells += [f"{med(lambda x: x['hd']):.1e}", f"{med(lambda x: x['wd'][x['u']:].max()):.1e}",
-                      f"{med(lambda x: x['we'][x['u']:].max()):.1e}"]
+                      f"{med(lambda x: x['wf'][x['u']:].max()):.1e}"]
             out(f"| {k} | " + " | ".join(cells) + " |")
+
+
+# ----------------------------------------------------------------------------- part 2
+
+class _TaylorModel:
+    """The finder's FloatMap without W: nd.lp_sizes(framed=True) then models the quadratic term by finite differences
+    of D(f^k) along the frame (the true map's second-order term) instead of the kernel's ball enclosure."""
+
+    def __init__(self, F):
+        self.f, self.Df, self.kinks, self.smooth, self.n = F.f, F.Df, F.kinks, F.smooth, F.n
+        self.iterate, self.jac = F.iterate, F.jac
+
+
+def lohner_cover(f, c1, M1, c2, E2inv_m, c2b, k, degree, grid, bases, u=1):
+    """None if the covering conditions hold on the enclosures (e) (mean-value form over the Lohner sets (c')): the source split into `grid` slabs along
+    t_0 (stable coordinates whole), each slab's image with stable coordinates in (-1, 1); the faces t_0 = -1, +1 (one
+    enclosure each) mapped beyond -degree, +degree in t_0. Else the reason. u = 1 only."""
+    n = len(c1)
+    one = arb(1)
+    M1f = np.array([[float(M1[i, j]) for j in range(n)] for i in range(n)])
+    for g in range(grid):
+        lo, hi = fmpq(-1) + fmpq(2 * g, grid), fmpq(-1) + fmpq(2 * g + 2, grid)
+        mid, half = (lo + hi) / 2, (hi - lo) / 2
+        c = [c1[i] + M1[i, 0] * mid for i in range(n)]
+        M = fmpq_mat(n, n, [M1[i, j] * (half if j == 0 else 1) for i in range(n) for j in range(n)])
+        t = mv_lohner(f, c, M, k, lohner(f, c, M, k, bases), c2b, E2inv_m)
+        if not all(x > -one and x < one for x in t[u:]):
+            return "stable"
+    for side in (-1, 1):
+        c = [c1[i] + M1[i, 0] * side for i in range(n)]
+        M = fmpq_mat(n, n, [M1[i, j] if j else fmpq(0) for i in range(n) for j in range(n)])
+        t = mv_lohner(f, c, M, k, lohner(f, c, M, k, bases), c2b, E2inv_m)
+        want = side * degree
+        if not (t[0] > one if want > 0 else t[0] < -one):
+            return "face"
+    return None
+
+
+def float_cover(W, b, c1, M1, c2, E2, k, rng, m=400):
+    """(holds, degree, margin): the covering conditions on float samples (a lower bound on the image: a necessary
+    check). margin: 1 - max |t_s| over the source samples and min over the faces of |t_0| - 1."""
+    n = len(c1)
+    ts = samples(n, m, rng)
+    X = float_images(W, b, c1, M1, ts, k)[k]
+    T = np.asarray((X - np.asarray(c2, np.longdouble)) @ np.linalg.inv(E2).astype(np.longdouble).T, float)
+    smax = np.abs(T[:, 1:]).max()
+    fs = []
+    for side in (-1, 1):
+        tf = rng.uniform(-1, 1, (m, n))
+        tf[:, 0] = side
+        fs.append(np.asarray((float_images(W, b, c1, M1, tf, k)[k] - np.asarray(c2, np.longdouble))
+                             @ np.linalg.inv(E2).astype(np.longdouble).T, float)[:, 0])
+    best = None
+    for deg in (1, -1):
+        face = min((-deg * fs[0]).min(), (deg * fs[1]).min()) - 1
+        if best is None or face > best[1]:
+            best = (deg, face)
+    deg, face = best
+    return smax < 1 and face > 0, deg, min(1 - smax, face)
+
+
+# finder tries (k, cap unstable, cap stable): nd.CYCLE_TRIES with the kernel model, longer ones with the Taylor model
+KERNEL_TRIES = nd.CYCLE_TRIES
+TAYLOR_TRIES = ((2, 1e-3, 1e-4), (4, 1e-3, 1e-4), (6, 3e-4, 3e-5), (8, 3e-4, 3e-5), (12, 1e-4, 1e-5), (16, 1e-4, 1e-5))
+MAX_EDGES = 80
+
+
+def coverings(nets, log=print, cycle_period=nd.CYCLE_PERIOD):
+    """For each network: the u = 1 points of the finder's saddle cycles, one size LP per try, and every kept edge
+    checked by float samples, by (c') on grids 1, 4, 16 and (k <= 8) by the kernel's covers (grid 1)."""
+    from certify.horseshoes.finder import best_component
+    rng = np.random.default_rng(2)
+    res = []
+    for name, net in nets.items():
+        F = nd.float_map(net)
+        f = H.parse_map(net.canonical)
+        W, b = net.floats()
+        cyc = nd.attractor_cycles(F, cycle_period, starts=nd.CYCLE_STARTS)
+        groups, cycles = {}, {}
+        for p in sorted(cyc):
+            for orb in cyc[p]:
+                u, d = nd.split_frames(F, orb)
+                if d is not None:
+                    cid = len(cycles)
+                    cycles[cid] = d
+                    groups.setdefault(u, []).extend((z, E, p, cid, t) for t, (z, E, _) in enumerate(d))
+        counts = {u: len(v) for u, v in groups.items()}
+        log(f"{name}: cycle points by u {counts}")
+        pts = groups.get(1, [])[:nd.CYCLE_POINTS]
+        if len(pts) < 2:
+            res.append(dict(net=name, counts=counts, tries=[]))
+            continue
+        tries = [("kernel", F, t) for t in KERNEL_TRIES] + [("taylor", _TaylorModel(F), t) for t in TAYLOR_TRIES]
+        out = []
+        for model, FF, (k, A, B) in tries:
+            t0 = time.process_time()
+            sizes, kept = nd.lp_sizes(FF, [(z, E, p) for z, E, p, _, _ in pts], 1, k, A, B, 0.02, reward=0.01,
+                                      framed=True, safety=1.5)
+            if sizes is None:
+                out.append(dict(model=model, k=k, A=A, B=B, lp=False))
+                continue
+            cross = [(i, j) for i, j in kept if pts[i][3] != pts[j][3]]
+            edges = (cross + [e for e in kept if e not in cross])[:MAX_EDGES]
+            passed = {"float": [], "lohner1": [], "lohner4": [], "lohner16": [], "kernel": []}
+            fails = {}
+            with ctx.workprec(PREC):
+                for i, j in edges:
+                    zi, Ei, _, ci, ti = pts[i]
+                    zj, Ej, _, _, _ = pts[j]
+                    c1 = [q(v) for v in zi]
+                    M1 = qmat(Ei * sizes[i][None, :])
+                    c2 = [q(v) for v in zj]
+                    M2 = qmat(Ej * sizes[j][None, :])
+                    M1f = np.array([[float(M1[a, bb]) for bb in range(net.n)] for a in range(net.n)])
+                    M2f = np.array([[float(M2[a, bb]) for bb in range(net.n)] for a in range(net.n)])
+                    ok, deg, margin = float_cover(W, b, np.array([float(v) for v in c1]), M1f,
+                                                  np.array([float(v) for v in c2]), M2f, k, rng)
+                    if ok:
+                        passed["float"].append((i, j))
+                    N2 = H.HSet(c2, M2)
+                    bases = [np.array([[float(x) for x in row] for row in qmat(cycles[ci][(ti + s) % len(cycles[ci])][1]).tolist()])
+                             for s in range(1, k + 1)]
+                    for g in (1, 4, 16):
+                        why = lohner_cover(f, c1, M1, c2, arb_mat(N2.Minvb), N2.cb, k, deg, g, bases)
+                        if why is None:
+                            passed[f"lohner{g}"].append((i, j))
+                            break
+                        fails[why] = fails.get(why, 0) + 1
+                    if k <= 8 and H.covers(f, H.HSet(c1, M1), N2, deg, 1, k) is None:
+                        passed["kernel"].append((i, j))
+            lo = sorted(set(passed["lohner1"]) | set(passed["lohner4"]) | set(passed["lohner16"]))
+            rho = {key: best_component(len(pts), v)[1] for key, v in (("float", passed["float"]), ("lohner", lo),
+                                                                      ("kernel", passed["kernel"]))}
+            row = dict(model=model, k=k, A=A, B=B, lp=True, kept=len(kept), cross=len(cross), checked=len(edges),
+                       n_float=len(passed["float"]), n_lohner=len(lo), n_kernel=len(passed["kernel"]),
+                       cross_float=sum(1 for e in passed["float"] if e in cross),
+                       cross_lohner=sum(1 for e in lo if e in cross), rho=rho, fails=fails,
+                       rho_lp=best_component(len(pts), kept)[1])
+            out.append(row)
+            log(f"  {model} k={k} A={A:g} B={B:g}: {row['kept']} kept ({row['cross']} between cycles), float "
+                f"{row['n_float']} ({row['cross_float']} cross), lohner {row['n_lohner']} ({row['cross_lohner']} cross), "
+                f"kernel {row['n_kernel']}; rho lp {row['rho_lp']:.3f} float {rho['float']:.3f} lohner {rho['lohner']:.3f} "
+                f"kernel {rho['kernel']:.3f}; lohner fails {fails} [{time.process_time() - t0:.1f}s]")
+        res.append(dict(net=name, counts=counts, tries=out))
+    return res
+
+
+def heteroclinic(nets, log=print, kmax=KMAX, S=1e-2, m=4001):
+    """Floats: how close the unstable segment z_a + s E_a e_0 (|s| <= S) of a u = 1 saddle point comes, under f^k
+    (k <= kmax), to a point z_b of another u = 1 cycle, in z_b's frame: min over a, b, k, s of max_(s >= 1) |t_s| among
+    the s with |t_0| <= max_(s>=1)|t_s| (a crossing of a cube around z_b). A covering N_a => N_b needs N_b's stable
+    half-size at least this; the same with b on a's own cycle (homoclinic) for comparison."""
+    out = []
+    for name, net in nets.items():
+        F = nd.float_map(net)
+        W, b = net.floats()
+        sad = [(d, u) for d, u in saddles(F, 24) if u == 1]
+        best = {"hetero": (math.inf,), "homo": (math.inf,)}
+        ss = np.linspace(-S, S, m)
+        for ca, (da, _) in enumerate(sad):
+            for za, Ea, pa in da[:4]:
+                X = za[None, :] + ss[:, None] * Ea[:, 0][None, :]
+                for k in range(1, kmax + 1):
+                    X = np.tanh(X @ W.T + b[None, :])
+                    for cb, (db, _) in enumerate(sad):
+                        for zb, Eb, pb in db:
+                            T = (X - zb[None, :]) @ np.linalg.inv(Eb).T
+                            st = np.abs(T[:, 1:]).max(axis=1)
+                            ok = np.abs(T[:, 0]) <= st
+                            if not ok.any():
+                                continue
+                            v = st[ok].min()
+                            if ca == cb and np.abs(X[m // 2] - zb).max() < 1e-9:
+                                continue  # the cycle point itself: the orbit edge
+                            key = "hetero" if ca != cb else "homo"
+                            if v < best[key][0]:
+                                best[key] = (v, k, pa, pb)
+        log(f"{name}: {len(sad)} u=1 cycles; nearest heteroclinic crossing {best['hetero']}, homoclinic {best['homo']}")
+        out.append((name, best))
+    return out
 
 
 def main():
@@ -283,6 +484,10 @@ def main():
     if part in ("part1", "all"):
         rows = widths(nets)
         report_widths(rows)
+    if part in ("part2", "all"):
+        coverings(nets)
+    if part in ("part3", "all"):
+        heteroclinic(nets)
 
 
 if __name__ == "__main__":
