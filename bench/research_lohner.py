@@ -125,7 +125,8 @@ def lohner(f, c, M, k, bases=None):
     J (x - y) for x, y in Y_j, the kernel's NetMap.jacobian); f(c_j) in balls, c_(j+1) its midpoint; A = J B_j;
     B_(j+1) = Q of the QR factorisation of mid(A) (columns in order: the unstable direction stays first);
     r_(j+1) = (B_(j+1)^-1 A) r_j + B_(j+1)^-1 (f(c_j) - c_(j+1)), B_(j+1)^-1 a ball inverse.
-    (c'), bases given: B_(j+1) = bases[j] (the frames of the saddle cycle at the centre's images) instead of Q."""
+    bases an integer u: B_(j+1) = the two Q factors of mid(A)'s first u and last n - u columns (the pushed unstable and
+    stable subspaces, each orthonormalised: on a cycle, split_frames' frames). (c'), bases given: B_(j+1) = bases[j] (the frames of the saddle cycle at the centre's images) instead of Q."""
     n = len(c)
     cj = col([arb(v) for v in c])
     Bj = arb_mat([[arb(M[i, j]) for j in range(n)] for i in range(n)])
@@ -137,7 +138,13 @@ def lohner(f, c, M, k, bases=None):
         fc = col(f.ball([cj[i, 0] for i in range(n)]))
         cn = col([arb(fc[i, 0].mid()) for i in range(n)])
         A = J * Bj
-        if bases is None:
+        if isinstance(bases, int):  # block QR: the first `bases` columns and the rest orthonormalised apart
+            Am = np.array([[float(A[i, j].mid()) for j in range(n)] for i in range(n)])
+            Qu, Ru = np.linalg.qr(Am[:, :bases])
+            Qs, Rs = np.linalg.qr(Am[:, bases:])
+            Qm = np.column_stack([Qu * np.where(np.diag(Ru) < 0, -1.0, 1.0)[None, :], Qs * np.where(np.diag(Rs) < 0, -1.0, 1.0)[None, :]])
+            Bn = amat(Qm)
+        elif bases is None:
             Am = np.array([[float(A[i, j].mid()) for j in range(n)] for i in range(n)])
             Qm, R = np.linalg.qr(Am)
             Qm = Qm * np.where(np.diag(R) < 0, -1.0, 1.0)[None, :]
@@ -365,7 +372,7 @@ MAX_EDGES = 80
 
 def coverings(nets, log=print, cycle_period=nd.CYCLE_PERIOD):
     """For each network: the u = 1 points of the finder's saddle cycles, one size LP per try, and every kept edge
-    checked by float samples, by (c') on grids 1, 4, 16 and (k <= 8) by the kernel's covers (grid 1)."""
+    checked by float samples, by (e) over the (c') or the (c) sets on grids 1, 4, 16 and (k <= 8) by the kernel's covers (grid 1)."""
     from certify.horseshoes.finder import best_component
     rng = np.random.default_rng(2)
     res = []
@@ -418,8 +425,8 @@ def coverings(nets, log=print, cycle_period=nd.CYCLE_PERIOD):
                     N2 = H.HSet(c2, M2)
                     bases = [np.array([[float(x) for x in row] for row in qmat(cycles[ci][(ti + s) % len(cycles[ci])][1]).tolist()])
                              for s in range(1, k + 1)]
-                    for g in (1, 4, 16):
-                        why = lohner_cover(f, c1, M1, c2, arb_mat(N2.Minvb), N2.cb, k, deg, g, bases)
+                    for g, bs in ((1, bases), (1, None), (4, bases), (4, None), (16, bases), (16, None)):
+                        why = lohner_cover(f, c1, M1, c2, arb_mat(N2.Minvb), N2.cb, k, deg, g, bs)
                         if why is None:
                             passed[f"lohner{g}"].append((i, j))
                             break
@@ -478,6 +485,84 @@ def heteroclinic(nets, log=print, kmax=KMAX, S=1e-2, m=4001):
     return out
 
 
+def crossings(F, sad, kmax=KMAX, S=1e-2, m=4001):
+    """[(miss, k, a, b, s*, t0*)] for ordered pairs of distinct u = 1 cycles (a, b): the best crossing of the unstable
+    segment z_a + s E_a e_0 (|s| <= S, z_a any of the first 4 points of cycle a) through a cube around a point of b under
+    f^k (see heteroclinic), with the point indices."""
+    ss = np.linspace(-S, S, m)
+    best = {}
+    for ca, (da, _) in enumerate(sad):
+        for ia, (za, Ea, pa) in enumerate(da[:4]):
+            X = za[None, :] + ss[:, None] * Ea[:, 0][None, :]
+            for k in range(1, kmax + 1):
+                X = np.tanh(X @ F.W.T + F.b[None, :])
+                for cb, (db, _) in enumerate(sad):
+                    if cb == ca:
+                        continue
+                    for ib, (zb, Eb, pb) in enumerate(db):
+                        T = (X - zb[None, :]) @ np.linalg.inv(Eb).T
+                        st = np.abs(T[:, 1:]).max(axis=1)
+                        ok = np.abs(T[:, 0]) <= st
+                        if not ok.any():
+                            continue
+                        idx = np.flatnonzero(ok)[np.argmin(st[ok])]
+                        v = st[idx]
+                        if v < best.get((ca, cb), (math.inf,))[0]:
+                            best[(ca, cb)] = (v, k, ia, ib, ss[idx], T[idx, 0])
+    return best
+
+
+def heteroclinic_coverings(nets, log=print):
+    """The one covering S => N_b under f^k through the best crossing of each of the nets' cycle pairs: S a thin slab
+    x0 + E_a diag(delta, b_S, ...) around the crossing point x0 = z_a + s* E_a e_0, N_b = z_b + E_b diag(a_b, b_b, ...),
+    delta from the float slope of t_0 along s; checked by float samples and by (e) over QR Lohner sets (c) on grids
+    1, 8, 64 along t_0. The geometry alone (no disjointness, no graph): does the enclosure allow the long edge?"""
+    rng = np.random.default_rng(3)
+    rows = []
+    for name, net in nets.items():
+        F = nd.float_map(net)
+        f = H.parse_map(net.canonical)
+        W, b = net.floats()
+        sad = [(d, u) for d, u in saddles(F, 24) if u == 1]
+        best = crossings(F, sad)
+        pairs = sorted(best.items(), key=lambda kv: kv[1][0])[:3]
+        for (ca, cb), (miss, k, ia, ib, s0, t00) in pairs:
+            za, Ea, _ = sad[ca][0][ia]
+            zb, Eb, _ = sad[cb][0][ib]
+            x0 = za + s0 * Ea[:, 0]
+            h = 1e-9
+            d0 = ((F.iterate(x0 + h * Ea[:, 0], k) - F.iterate(x0 - h * Ea[:, 0], k)) @ np.linalg.inv(Eb).T)[0] / (2 * h)
+            for ab_ratio in (1.0, 10.0):
+                for bS in (1e-6, 1e-8):
+                    bb = 3 * miss
+                    ab = ab_ratio * bb
+                    delta = 1.5 * (ab + abs(t00)) / abs(d0)
+                    c1 = [q(v) for v in x0]
+                    M1 = qmat(Ea * np.array([delta] + [bS] * (net.n - 1))[None, :])
+                    c2 = [q(v) for v in zb]
+                    M2 = qmat(Eb * np.array([ab] + [bb] * (net.n - 1))[None, :])
+                    M1f = np.array([[float(M1[i, j]) for j in range(net.n)] for i in range(net.n)])
+                    M2f = np.array([[float(M2[i, j]) for j in range(net.n)] for i in range(net.n)])
+                    okf, deg, margin = float_cover(W, b, np.array([float(v) for v in c1]), M1f,
+                                                   np.array([float(v) for v in c2]), M2f, k, rng)
+                    res = {}
+                    with ctx.workprec(PREC):
+                        N2 = H.HSet(c2, M2)
+                        for g in (1, 8, 64):
+                            res[g] = lohner_cover(f, c1, M1, c2, arb_mat(N2.Minvb), N2.cb, k, deg, g, None)
+                            if res[g] is None:
+                                break
+                        kern = H.covers(f, H.HSet(c1, M1), N2, deg, 1, k) if k <= 8 else "k > 8"
+                    row = dict(net=name, pair=(ca, cb), k=k, miss=miss, delta=delta, ab=ab, bb=bb, bS=bS, float=okf,
+                               margin=margin, lohner=res, kernel=kern)
+                    rows.append(row)
+                    log(f"{name} cycles {ca}->{cb} k={k} miss={miss:.2e}: delta={delta:.1e} a_b={ab:.1e} b_b={bb:.1e} "
+                        f"b_S={bS:.0e}: float {'holds' if okf else 'fails'} (margin {margin:.2f}), (e) "
+                        + ", ".join(f"grid {g}: {'holds' if v is None else v}" for g, v in res.items())
+                        + f"; kernel grid 1: {'holds' if kern is None else kern[:40]}")
+    return rows
+
+
 def main():
     part = sys.argv[1] if len(sys.argv) > 1 else "all"
     nets = {k: load(v) for k, v in NETS.items()}
@@ -488,6 +573,8 @@ def main():
         coverings(nets)
     if part in ("part3", "all"):
         heteroclinic(nets)
+    if part in ("part4", "all"):
+        heteroclinic_coverings(nets)
 
 
 if __name__ == "__main__":
