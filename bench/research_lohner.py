@@ -14,7 +14,8 @@ Part 2 (`coverings`): h-sets from the finder's size LP (nd.lp_sizes, with a seco
 instead of the kernel's enclosure) and from hand-made candidates; every LP edge checked with (c) on a grid along the
 unstable coordinate and with float samples.
 
-Run: PYTHONPATH=. python bench/research_lohner.py [part1|part2|all]. Floats find, balls (arb, outward) enclose: this
+Part 3 (`heteroclinic`, `two_way`: part3, part5) and part 4 (`heteroclinic_coverings`): long heteroclinic coverings.
+Run: PYTHONPATH=. python bench/research_lohner.py [part1|part2|part3|part4|part5|all]. Floats find, balls (arb, outward) enclose: this
 is a measurement, no certificate is written.
 """
 
@@ -563,6 +564,19 @@ def heteroclinic_coverings(nets, log=print):
     return rows
 
 
+def two_way(nets, log=print):
+    """Floats: pairs of u = 1 cycles with crossings both ways (a -> b and b -> a, `crossings`), best by the larger miss."""
+    for name, net in nets.items():
+        F = nd.float_map(net)
+        sad = [(d, u) for d, u in saddles(F, 24) if u == 1]
+        best = crossings(F, sad)
+        two = sorted((max(v[0], best[(b, a)][0]), a, b, v[0], v[1], best[(b, a)][0], best[(b, a)][1])
+                     for (a, b), v in best.items() if a < b and (b, a) in best)
+        for t in two[:4]:
+            log(f"{name}: cycles {t[1]} <-> {t[2]} (periods {len(sad[t[1]][0])}, {len(sad[t[2]][0])}): miss {t[3]:.2e} "
+                f"(k = {t[4]}) and {t[5]:.2e} (k = {t[6]})")
+
+
 def main():
     part = sys.argv[1] if len(sys.argv) > 1 else "all"
     nets = {k: load(v) for k, v in NETS.items()}
@@ -575,6 +589,8 @@ def main():
         heteroclinic(nets)
     if part in ("part4", "all"):
         heteroclinic_coverings(nets)
+    if part in ("part5", "all"):
+        two_way(nets)
 
 
 if __name__ == "__main__":
