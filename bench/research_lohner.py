@@ -74,20 +74,6 @@ def widths_of(v) -> np.ndarray:
     return np.array([float(2 * x.rad()) for x in v])
 
 
-class Saddle:
-    """A point c of a saddle cycle with its frame E (u unstable columns first) and the frames along the cycle."""
-
-    def __init__(self, F, frames, t: int, u: int):
-        self.p = len(frames)
-        self.u = u
-        self.t = t
-        self.frames = frames  # [(z, E)] along the cycle
-
-    def point(self, k):
-        z, E, _ = self.frames[(self.t + k) % self.p]
-        return z, E
-
-
 def saddles(F, max_period=12):
     """[(cycle points with frames, u)] of the hyperbolic cycles from nd.attractor_cycles."""
     cyc = nd.attractor_cycles(F, max_period)
@@ -323,7 +309,6 @@ def lohner_cover(f, c1, M1, c2, E2inv_m, c2b, k, degree, grid, bases, u=1):
     enclosure each) mapped beyond -degree, +degree in t_0. Else the reason. u = 1 only."""
     n = len(c1)
     one = arb(1)
-    M1f = np.array([[float(M1[i, j]) for j in range(n)] for i in range(n)])
     for g in range(grid):
         lo, hi = fmpq(-1) + fmpq(2 * g, grid), fmpq(-1) + fmpq(2 * g + 2, grid)
         mid, half = (lo + hi) / 2, (hi - lo) / 2
