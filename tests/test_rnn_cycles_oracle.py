@@ -1,0 +1,263 @@
+"""The independent oracle of tests/rnn_cycles_oracle.py against closed forms, and (below) the kernel's rnn_cycles
+search against the oracle."""
+
+from fractions import Fraction as Q
+
+import mpmath
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import oracle_pl
+import strategies
+from rnn_cycles_oracle import CONTINUUM, TIE, diagonal_cycles, minimal_period, mp_q, pl_cycles, step
+
+ZERO, ONE = Q(0), Q(1)
+
+
+def _eye(n, s=ONE):
+    return [[s if i == j else ZERO for j in range(n)] for i in range(n)]
+
+
+def _pts(*xs):
+    """A 1-D orbit as the oracle returns it: a tuple of 1-tuples."""
+    return tuple((Q(x),) for x in xs)
+
+
+# ----------------------------------------------------------------------------- pl_cycles: closed forms
+
+@given(st.sampled_from(["hardtanh", "relu"]), st.integers(1, 3), st.data())
+def test_zero_weights_one_fixed_point(act, n, data):
+    """W = 0: h -> act(b) is constant, so act(b) is the only fixed point and there are no cycles of period > 1."""
+    b = [data.draw(strategies.small_rationals()) for _ in range(n)]
+    p = data.draw(st.integers(1, 2 if n == 3 else 3))
+    region = [(Q(-5), Q(5))] * n
+    got = pl_cycles(act, [[ZERO] * n for _ in range(n)], b, p, region)
+    if p == 1:
+        fixed = tuple(min(max(x, -ONE), ONE) if act == "hardtanh" else max(x, ZERO) for x in b)
+        assert got == [(fixed,)]
+    else:
+        assert got == []
+
+
+def test_hardtanh_minus_two():
+    """h -> hardtanh(-2 h): the fixed point 0 and the 2-cycle {-1, 1}, and no 3-cycle or 4-cycle."""
+    W, b = [[Q(-2)]], [ZERO]
+    assert pl_cycles("hardtanh", W, b, 1) == [_pts(0)]
+    assert pl_cycles("hardtanh", W, b, 2) == [_pts(-1, 1)]
+    assert pl_cycles("hardtanh", W, b, 3) == []
+    assert pl_cycles("hardtanh", W, b, 4) == []
+
+
+def test_fixed_points_on_kinks():
+    """hardtanh(2x - 1) fixes -1 and 1 (pre-activation 1, on the kink); relu(2x) fixes only 0 (pre-activation 0,
+    on the kink); relu(2x - 1) fixes 0 and 1; relu(3/2 - x / 2) fixes only 1."""
+    assert pl_cycles("hardtanh", [[Q(2)]], [Q(-1)], 1) == [_pts(-1), _pts(1)]
+    assert pl_cycles("relu", [[Q(2)]], [ZERO], 1, [(Q(-8), Q(8))]) == [_pts(0)]
+    assert pl_cycles("relu", [[Q(2)]], [Q(-1)], 1, [(Q(-8), Q(8))]) == [_pts(0), _pts(1)]
+    assert pl_cycles("relu", [[Q(-1, 2)]], [Q(3, 2)], 1, [(Q(-8), Q(8))]) == [_pts(1)]
+
+
+def test_two_cycle_through_a_kink():
+    """relu(-2x + 1) on [-8, 8]: the fixed point 1/3, the 2-cycle 0 -> 1 -> 0 (at 1 the pre-activation is -1, at 0
+    it is 1) and nothing else of period 2."""
+    W, b, box = [[Q(-2)]], [ONE], [(Q(-8), Q(8))]
+    assert pl_cycles("relu", W, b, 1, box) == [_pts(Q(1, 3))]
+    assert pl_cycles("relu", W, b, 2, box) == [_pts(0, 1)]
+
+
+def test_region_limits_the_cycles():
+    """relu(2x - 1) has the fixed points 0 and 1: only 0 is inside the box [-1/2, 1/2], none inside [2, 3]."""
+    assert pl_cycles("relu", [[Q(2)]], [Q(-1)], 1, [(Q(-1, 2), Q(1, 2))]) == [_pts(0)]
+    assert pl_cycles("relu", [[Q(2)]], [Q(-1)], 1, [(Q(2), Q(3))]) == []
+
+
+def test_continuum_identity():
+    """h -> hardtanh(h) fixes every point of [-1, 1]^n (a continuum), and then has no point of minimal period 2."""
+    for n in (1, 2, 3):
+        assert pl_cycles("hardtanh", _eye(n), [ZERO] * n, 1) == CONTINUUM
+        assert pl_cycles("hardtanh", _eye(n), [ZERO] * n, 2) == []
+
+
+def test_continuum_minus_identity():
+    """h -> hardtanh(-h) fixes only 0, and every other point of [-1, 1]^n has minimal period 2 (a continuum)."""
+    for n in (1, 2):
+        assert pl_cycles("hardtanh", _eye(n, -ONE), [ZERO] * n, 1) == [(tuple([ZERO] * n),)]
+        assert pl_cycles("hardtanh", _eye(n, -ONE), [ZERO] * n, 2) == CONTINUUM
+        assert pl_cycles("hardtanh", _eye(n, -ONE), [ZERO] * n, 3) == []
+
+
+def test_continuum_swap():
+    """(x, y) -> hardtanh(y, x): the diagonal is a continuum of fixed points, every other point of the square
+    has minimal period 2 (a continuum), and there is no 3-cycle."""
+    W = [[ZERO, ONE], [ONE, ZERO]]
+    assert pl_cycles("hardtanh", W, [ZERO, ZERO], 1) == CONTINUUM
+    assert pl_cycles("hardtanh", W, [ZERO, ZERO], 2) == CONTINUUM
+    assert pl_cycles("hardtanh", W, [ZERO, ZERO], 3) == []
+
+
+def test_continuum_relu_reflection():
+    """relu(1 - x) is x -> 1 - x on [0, 1]: the fixed point 1/2, and every other point of [0, 1] has period 2 (a
+    continuum, including the 2-cycle {0, 1} through the kink)."""
+    box = [(Q(-4), Q(4))]
+    assert pl_cycles("relu", [[-ONE]], [ONE], 1, box) == [_pts(Q(1, 2))]
+    assert pl_cycles("relu", [[-ONE]], [ONE], 2, box) == CONTINUUM
+
+
+def test_continuum_outside_region_is_not_counted():
+    """relu(x) fixes every x >= 0: a continuum inside [-1, 1], but only the fixed point 0 in the box [-1, 0], and
+    nothing in [-2, -1]."""
+    assert pl_cycles("relu", [[ONE]], [ZERO], 1, [(-ONE, ONE)]) == CONTINUUM
+    assert pl_cycles("relu", [[ONE]], [ZERO], 1, [(-ONE, ZERO)]) == [_pts(0)]
+    assert pl_cycles("relu", [[ONE]], [ZERO], 1, [(Q(-2), -ONE)]) == []
+
+
+def test_tie():
+    """(x, y) -> (hardtanh(1/2), hardtanh(-2 y)): the 2-cycle (1/2, -1) <-> (1/2, 1) has both points at the least
+    first coordinate 1/2, so its canonical rotation is undefined (TIE); its fixed point (1/2, 0) is not."""
+    W, b = [[ZERO, ZERO], [ZERO, Q(-2)]], [Q(1, 2), ZERO]
+    assert pl_cycles("hardtanh", W, b, 2) == TIE
+    assert pl_cycles("hardtanh", W, b, 1) == [((Q(1, 2), ZERO),)]
+
+
+def test_canonical_rotation():
+    """hardtanh(-2 x, -2 y) has a 2-cycle (0, -1) <-> (0, 1) tied at x = 0 (TIE); hardtanh(-2 x, y / 2) has exactly
+    one orbit of minimal period 2, listed from its point with the least first coordinate: (-1, 0) -> (1, 0)."""
+    assert pl_cycles("hardtanh", _eye(2, Q(-2)), [ZERO, ZERO], 2) == TIE
+    W = [[Q(-2), ZERO], [ZERO, Q(1, 2)]]
+    assert pl_cycles("hardtanh", W, [ZERO, ZERO], 2) == [((-ONE, ZERO), (ONE, ZERO))]
+
+
+@settings(max_examples=strategies.examples(60))
+@given(strategies.rnn_nets(activations=("hardtanh", "relu"), dims=(1, 2)), st.integers(1, 3))
+def test_orbits_are_cycles(net, p):
+    """Every orbit pl_cycles returns is a cycle of minimal period p by direct iteration, in the box, in its
+    canonical rotation (point 0 alone at the least first coordinate), listed once."""
+    act, W, b = net
+    if len(b) * p > 6:
+        p = 1
+    box = [(Q(-8), Q(8))] * len(b)
+    got = pl_cycles(act, W, b, p, box)
+    if got in (CONTINUUM, TIE):
+        return
+    assert len(set(got)) == len(got)
+    for orb in got:
+        assert minimal_period(act, W, b, orb[0], p) == p
+        assert all(step(act, W, b, orb[t]) == orb[(t + 1) % p] for t in range(p))
+        assert all(orb[0][0] < z[0] for z in orb[1:])
+        assert all(-8 <= x <= 8 for z in orb for x in z)
+
+
+@settings(max_examples=strategies.examples(100))
+@given(strategies.rnn_nets(activations=("hardtanh", "relu"), dims=(1, 1)), st.integers(1, 5))
+def test_one_dimensional_agrees_with_oracle_pl(net, p):
+    """For n = 1, pl_cycles (itineraries of the cyclic system) and tests/oracle_pl (pieces of f^p) find the same
+    orbits of minimal period p in the box, and the same continuum verdict."""
+    act, W, b = net
+    box = (Q(-64), Q(64))
+    got = pl_cycles(act, W, b, p, [box])
+    f = oracle_pl.Net(((W[0][0], b[0], ONE),), ZERO, act)
+    ref = oracle_pl.periodic_points(f, p, box)
+    if ref.continuum:
+        assert got == CONTINUUM
+        return
+    assert got == [tuple((x,) for x in orb) for orb in ref.orbits if all(box[0] <= x <= box[1] for x in orb)]
+
+
+# ----------------------------------------------------------------------------- diagonal_cycles: closed forms
+
+def _close(x, y, digits=40):
+    return abs(x - y) < mpmath.mpf(10) ** -digits
+
+
+@pytest.mark.parametrize("w", [Q(1, 3), Q(1, 2), Q(3, 4), Q(-1, 2), Q(-3, 4)])
+def test_tanh_contracting(w):
+    """tanh(w x) with |w| < 1: 0 is the only fixed point and there are no 2-cycles or 3-cycles."""
+    got = diagonal_cycles("tanh", [w], [ZERO], 1)
+    assert len(got) == 1 and _close(got[0][0][0], 0)
+    assert diagonal_cycles("tanh", [w], [ZERO], 2) == []
+    assert diagonal_cycles("tanh", [w], [ZERO], 3) == []
+
+
+def test_tanh_degenerate_declines():
+    """tanh(x): 0 is a degenerate fixed point ((tanh)'(0) = 1, a triple root of tanh x - x): the oracle declines."""
+    assert diagonal_cycles("tanh", [ONE], [ZERO], 1) is None
+
+
+def test_tanh_minus_identity_declines_at_period_two():
+    """tanh(-x) fixes only 0 (slope -1, not degenerate for period 1), but f^2 = tanh o tanh has (f^2)'(0) = 1: the
+    oracle declines for period 2."""
+    got = diagonal_cycles("tanh", [-ONE], [ZERO], 1)
+    assert len(got) == 1 and _close(got[0][0][0], 0)
+    assert diagonal_cycles("tanh", [-ONE], [ZERO], 2) is None
+
+
+@pytest.mark.parametrize("w", [Q(3, 2), Q(2), Q(3)])
+def test_tanh_bistable(w):
+    """tanh(w x) with w > 1: exactly three fixed points -a < 0 < a with a = tanh(w a), and no 2-cycles (an
+    increasing map has no cycle of period > 1)."""
+    got = diagonal_cycles("tanh", [w], [ZERO], 1)
+    assert len(got) == 3
+    a = got[2][0][0]
+    with mpmath.workdps(60):
+        assert _close(got[0][0][0], -a) and _close(got[1][0][0], 0) and _close(mpmath.tanh(mp_q(w) * a), a)
+    assert diagonal_cycles("tanh", [w], [ZERO], 2) == []
+
+
+@pytest.mark.parametrize("w", [Q(3, 2), Q(2), Q(3)])
+def test_tanh_flip(w):
+    """tanh(-w x) with w > 1: exactly one fixed point (0) and exactly one 2-cycle {-a, a}, a = tanh(w a) > 0; no
+    3-cycle or 4-cycle (a decreasing map has cycles of periods 1 and 2 only)."""
+    assert len(diagonal_cycles("tanh", [-w], [ZERO], 1)) == 1
+    got = diagonal_cycles("tanh", [-w], [ZERO], 2)
+    assert len(got) == 1
+    (x0,), (x1,) = got[0]
+    with mpmath.workdps(60):
+        assert x0 < 0 and _close(x0, -x1) and _close(mpmath.tanh(mp_q(w) * x1), x1)
+    assert diagonal_cycles("tanh", [-w], [ZERO], 3) == []
+    assert diagonal_cycles("tanh", [-w], [ZERO], 4) == []
+
+
+@pytest.mark.parametrize("w,b", [(Q(1), ZERO), (Q(3), Q(-1)), (Q(-3), Q(2)), (Q(7, 2), Q(-7, 4))])
+def test_sigmoid_contraction(w, b):
+    """sigmoid(w x + b) with |w| < 4 is a contraction (|slope| <= |w| / 4 < 1): exactly one fixed point, no 2-cycle."""
+    assert len(diagonal_cycles("sigmoid", [w], [b], 1)) == 1
+    assert diagonal_cycles("sigmoid", [w], [b], 2) == []
+
+
+def test_sigmoid_pitchfork_declines():
+    """sigmoid(4 x - 2) fixes 1/2 with slope 4 sigmoid'(0) = 1 (a degenerate fixed point): the oracle declines."""
+    assert diagonal_cycles("sigmoid", [Q(4)], [Q(-2)], 1) is None
+
+
+def test_products():
+    """tanh(diag(w) h): with w = (-2, 1/2) one orbit of minimal period 2 (2-cycle x fixed point 0); with w = (-2, 3)
+    three (the 2-cycle times the three fixed points); with w = (-2, -3) and (3, -2) some 2-cycle pairs a fixed first
+    coordinate with a 2-cycle in the second (two points at the least first coordinate): TIE."""
+    assert len(diagonal_cycles("tanh", [Q(-2), Q(1, 2)], [ZERO, ZERO], 2)) == 1
+    assert len(diagonal_cycles("tanh", [Q(-2), Q(3)], [ZERO, ZERO], 2)) == 3
+    assert diagonal_cycles("tanh", [Q(-2), Q(-3)], [ZERO, ZERO], 2) == TIE
+    assert diagonal_cycles("tanh", [Q(3), Q(-2)], [ZERO, ZERO], 2) == TIE
+
+
+def test_product_tie_from_a_later_coordinate():
+    """tanh(diag(-2, 1/2, -3) h): the 2-cycle of the third coordinate times the fixed points 0 of the first two is a
+    2-cycle tied at its first coordinate 0: TIE (whatever the other orbits)."""
+    assert diagonal_cycles("tanh", [Q(-2), Q(1, 2), Q(-3)], [ZERO] * 3, 2) == TIE
+
+
+@settings(max_examples=strategies.examples(30))
+@given(strategies.rnn_nets(activations=("tanh", "sigmoid"), dims=(1, 1), diagonal=True), st.integers(1, 4))
+def test_diagonal_orbits_are_cycles(net, p):
+    """Every 1-D orbit diagonal_cycles returns is a cycle of minimal period p to 40 digits, from its least point."""
+    act, W, b = net
+    got = diagonal_cycles(act, [W[0][0]], b, p)
+    if got is None:
+        return
+    with mpmath.workdps(60):
+        w, c = mp_q(W[0][0]), mp_q(b[0])
+        f = (lambda x: mpmath.tanh(w * x + c)) if act == "tanh" else (lambda x: 1 / (1 + mpmath.exp(-(w * x + c))))
+        for orb in got:
+            xs = [z[0] for z in orb]
+            assert all(_close(f(xs[t]), xs[(t + 1) % p]) for t in range(p))
+            assert all(xs[0] < x and not _close(xs[0], x) for x in xs[1:])
