@@ -187,22 +187,38 @@ def _rnn_net(f, input=None):
     return load_rnn(f, parse_input(input) if isinstance(input, str) else input)
 
 
+def _rnn_undecided(net, claim: dict, reason: str) -> dict:
+    """The undecided certificate of an RNN claim (the --timeout guard's answer)."""
+    from certify.certificates import SCHEMA
+    return {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical,
+            "class": "smooth" if net.activation in ("tanh", "sigmoid") else "piecewise-linear"},
+            "claim": claim, "verdict": "undecided", "precision": 64, "evidence": [], "reason": reason}
+
+
 def _rnn_period(f, p, max_prec, timeout, progress, input=None) -> Result:
     """period for an n-dimensional RNN map: a certified cycle of minimal period p (or undecided)."""
     from certify import limits
-    from certify.certificates import SCHEMA
     from certify.periodic.rnn import certify_rnn_cycle
 
     net = _rnn_net(f, input)
     budget = _budget(None, progress, max_prec=max_prec)
-
-    def undecided(reason):
-        return {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical,
-                "class": "smooth" if net.activation in ("tanh", "sigmoid") else "piecewise-linear"},
-                "claim": {"kind": "rnn_cycle", "p": p}, "verdict": "undecided", "precision": 64, "evidence": [],
-                "reason": reason}
-    cert = limits.guard(_timeout(timeout), lambda: certify_rnn_cycle(net, p, budget), undecided)
+    cert = limits.guard(_timeout(timeout), lambda: certify_rnn_cycle(net, p, budget),
+                        lambda reason: _rnn_undecided(net, {"kind": "rnn_cycle", "p": p}, reason))
     return Result.of("period", cert, net)
+
+
+def _rnn_orbits(f, p, max_prec, timeout, progress, input=None) -> Result:
+    """orbits for an n-dimensional RNN map: every cycle of minimal period p (complete when the kernel's
+    subdivision of the image box closes), else the cycles found, each proved (claim rnn_cycles)."""
+    from certify import limits
+    from certify.periodic.rnn_orbits import certify_rnn_cycles
+
+    net = _rnn_net(f, input)
+    budget = _budget(None, progress, max_prec=max_prec)
+    claim = {"kind": "rnn_cycles", "p": p, "basis": "found", "rounds": 0, "trap": 0, "region": []}
+    cert = limits.guard(_timeout(timeout), lambda: certify_rnn_cycles(net, p, budget),
+                        lambda reason: _rnn_undecided(net, claim, reason))
+    return Result.of("orbits", cert, net)
 
 
 def _fmpq_exact(v, what: str):
@@ -389,8 +405,10 @@ def _periodic(command, f, p, domain, max_cells, max_prec, timeout, progress, inp
     domain = interval(domain, "domain") if domain is not None and not _is_polymap(f) else None
     _count(max_prec, "max_prec (--max-prec, bits)", 64)
     if _is_rnn(f):
-        if command != "period" or domain is not None or max_cells is not None:
-            raise CertifyError("an n-dimensional RNN takes `period` without --domain and --max-cells")
+        if domain is not None or max_cells is not None:
+            raise CertifyError(f"an n-dimensional RNN takes `{command}` without --domain and --max-cells")
+        if command == "orbits":
+            return _rnn_orbits(f, p, max_prec, timeout, progress, input)
         return _rnn_period(f, p, max_prec, timeout, progress, input)
     if _is_polymap(f):
         if max_cells is not None:

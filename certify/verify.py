@@ -162,6 +162,13 @@ def _claim_line(cert: dict) -> str:
                     + (f" question={claim['question']}" if "question" in claim else ""))
         except (KeyError, TypeError, ValueError, IndexError):
             pass  # a malformed claim: shown as written below
+    if claim.get("kind") == "rnn_cycles":  # an RNN's region has n long exact intervals: named, not shown
+        try:
+            return (f"rnn_cycles p={claim['p']} basis={claim['basis']}"
+                    + (f" rounds={claim['rounds']}" if claim["basis"] == "image" else "")
+                    + (f" region={len(claim['region'])} intervals (in the certificate)" if claim["region"] else ""))
+        except (KeyError, TypeError):
+            pass  # a malformed claim: shown as written below
     parts = [str(claim.get("kind"))]
     for k in sorted(claim):
         if k != "kind" and claim[k] is not None:

@@ -22,7 +22,7 @@ from certify.checker import facts as F
 from certify.checker import orbits as O
 from certify.checker import (entropy, gradients, hsets, phase, plrnn, rnn, rnn_contraction, rnn_gradients, robust,
                              scrambling)
-from certify.checker import nd_orbits
+from certify.checker import nd_orbits, rnn_orbits
 from certify.checker import thresholds as T
 from certify.checker.continuity import discontinuity
 from certify.checker.semantics import Program, workprec
@@ -72,6 +72,8 @@ KINDS: dict[str, Kind] = {
                           _k("growth_method", "growth_rate", "lambda_max", "regime", "stderr"), compiled=False),
     "horseshoe": Kind(hsets.horseshoe, _k("iterate"), _k("entropy"), compiled=False),
     "polymap_orbits": Kind(nd_orbits.polymap_orbits, _k("p", "region", "grid"), _k("orbits", "count"), compiled=False),
+    "rnn_cycles": Kind(rnn_orbits.rnn_cycles, _k("p", "region", "basis", "rounds", "trap"), _k("orbits", "count", "complete"),
+                       compiled=False),
     "polymap_cycles": Kind(nd_orbits.polymap_cycles, _k("p", "region", "basis", "trap", "question"), _k("orbits", "count"),
                            compiled=False),
 }

@@ -619,6 +619,8 @@ def _eval_cost(m) -> int:
     """Work units of one ball evaluation of f. The general evaluator walks each term's n exponents and each
     variable's powers up to the largest exponent, about ten units a step (a unit is about 0.1 microsecond of
     this interpreter's ball arithmetic); the Hénon-type form evaluates its 4 terms directly."""
+    if hasattr(m, "cost"):  # a map that states its own cost (certify.checker.rnn_orbits.RNNBalls)
+        return m.cost
     if not hasattr(m, "terms"):
         return 4 * 2 + 2 * 2 + 2
     top = max((k for comp in m.terms for _, e in comp for k in e), default=0)
@@ -640,10 +642,31 @@ def _first_least(box: list, n: int, p: int):
     return out
 
 
-def _decide_leaf(box: list, K: arb_mat, n: int, p: int):
+def _lower_period(m, box: list, n: int, p: int) -> bool:
+    """Some proper divisor d of p has a unique d-cycle w (Krawczyk on the d-system) in E_t = the meet of the
+    closed boxes X_t, X_{t+d}, ...: then w repeated p/d times is a zero of the p-system in the closed product,
+    so it is the leaf's unique zero z, and z has period d < p."""
+    for d in (d for d in range(1, p) if p % d == 0):
+        E = []
+        for k in range(n * d):
+            t, i = divmod(k, n)
+            lo = max(box[(t + j * d) * n + i][0] for j in range(p // d))
+            hi = min(box[(t + j * d) * n + i][1] for j in range(p // d))
+            if not lo < hi:
+                break
+            E.append((lo, hi, True))
+        else:
+            K, meet = _krawczyk_test(m, E)
+            if K is not None and meet is None:
+                return True
+    return False
+
+
+def _decide_leaf(m, box: list, K: arb_mat, n: int, p: int, spend=None):
     """1 when the unique zero z in box (inside K) is the canonical rotation of an orbit of minimal period p
     (x_0 < x_t strictly for t = 1..p-1), 0 when it is not (some x_t < x_0, or z is fixed by a shift
-    sigma^t whose image sigma^t(K) lies inside box: then sigma^t z = z by uniqueness), else a Failure."""
+    sigma^t whose image sigma^t(K) lies inside box: then sigma^t z = z by uniqueness, or z is a lower-period
+    cycle repeated, `_lower_period`), else a Failure. `spend(k)` is charged before the lower-period tests."""
     xs = [K[t * n, 0] for t in range(p)]
     if all(xs[0] < xs[t] for t in range(1, p)):
         return 1
@@ -656,6 +679,10 @@ def _decide_leaf(box: list, K: arb_mat, n: int, p: int):
         shifted = [K[(k + t * n) % N, 0] for k in range(N)]
         if all(u > arb(lo) and u < arb(hi) for u, (lo, hi, _) in zip(shifted, box)):
             return 0
+    if spend is not None:
+        spend()
+    if _lower_period(m, box, n, p):
+        return 0
     raise Failure("a zero's first coordinate ties with another point of its orbit: its rotation is not decided")
 
 
@@ -694,7 +721,7 @@ def cycle_search(m, region: list, p: int, spent: int = 0) -> dict:
             if meet is None:
                 units.spend(4 * per_test, "Krawczyk tests")
                 K = _tighten(m, K)
-                if _decide_leaf(box, K, n, p):
+                if _decide_leaf(m, box, K, n, p, lambda: units.spend(p * per_test, "Krawczyk tests")):
                     found.append(K)
                 continue
             box = meet

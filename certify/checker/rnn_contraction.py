@@ -35,7 +35,7 @@ from certify.certificates import q_parse
 from certify.checker.rnn import _act, parse_rnn
 from certify.checker.statement import Failure, Statement, _decimal, facts_list, undecided, whole
 
-__all__ = ["rnn_contraction", "trapped_slopes", "contraction_factor", "MAX_STEPS", "RANGES"]
+__all__ = ["rnn_contraction", "trapped_slopes", "image_box", "contraction_factor", "MAX_STEPS", "RANGES"]
 
 MAX_STEPS = 64
 RANGES = {"tanh": (-1, 1), "hardtanh": (-1, 1), "sigmoid": (0, 1), "relu": None}
@@ -68,31 +68,42 @@ def _act_interval(name: str, u: arb) -> tuple:
     return val, _sq_slope(name, far).union(_sq_slope(name, near))
 
 
+def image_box(m, k: int) -> list:
+    """X_k as n exact (lo, hi) pairs: X_0 = R^n mapped into the activation's closed range, X_{j+1} = X_j met with
+    the hull of the ball image act(W X_j + b) (ends exact). f(R^n) lies in X_0 and f(X_j) in X_{j+1}, so
+    f^(k+1)(R^n) lies in X_k: every periodic point, and every orbit after k + 1 steps. Bounded activations only."""
+    n = m.n
+    W = arb_mat(n, n, [arb(w) for r in m.W for w in r])
+    b = [arb(v) for v in m.b]
+    rng = RANGES[m.activation]
+    if rng is None:
+        raise Failure("relu has no bounded range: no image box")
+    box = [(fmpq(rng[0]), fmpq(rng[1]))] * n
+    for _ in range(k):
+        X = [_hull(lo, hi) for lo, hi in box]
+        vals = [_act_interval(m.activation, sum((W[i, j] * X[j] for j in range(n)), b[i]))[0] for i in range(n)]
+        box = [(max(lo, v.lower().fmpq()), min(hi, v.upper().fmpq())) for (lo, hi), v in zip(box, vals)]
+        if any(lo > hi for lo, hi in box):  # cannot happen for sound enclosures; refuse rather than assume
+            raise Failure("an image box is empty")
+    return box
+
+
 def trapped_slopes(m, k: int, prec: int) -> tuple:
     """(X_k as n (lo, hi) pairs or None for R^n, the slope balls s_i over X_k, the ball matrix
     S = diag(s) W containing every slope matrix over X_k)."""
     n = m.n
     W = arb_mat(n, n, [arb(w) for r in m.W for w in r])
     b = [arb(v) for v in m.b]
-    rng = RANGES[m.activation]
-    if rng is None:
+    if RANGES[m.activation] is None:
         if k != 0:
             raise Failure("relu has no bounded range: a contraction on R^n has steps 0")
         s = [arb(0).union(arb(1))] * n
         return None, s, arb_mat(n, n, [s[i] * W[i, j] for i in range(n) for j in range(n)])
-    box = [(fmpq(rng[0]), fmpq(rng[1]))] * n
-    for _ in range(k + 1):
-        X = [_hull(lo, hi) for lo, hi in box]
-        u = [sum((W[i, j] * X[j] for j in range(n)), b[i]) for i in range(n)]
-        vals, slopes = zip(*(_act_interval(m.activation, ui) for ui in u))
-        new = []
-        for (lo, hi), v in zip(box, vals):
-            new.append((max(lo, v.lower().fmpq()), min(hi, v.upper().fmpq())))
-        if any(lo > hi for lo, hi in new):  # cannot happen for sound enclosures; refuse rather than assume
-            raise Failure("an image box is empty")
-        last, box = box, new
+    box = image_box(m, k)
+    X = [_hull(lo, hi) for lo, hi in box]
+    slopes = [_act_interval(m.activation, sum((W[i, j] * X[j] for j in range(n)), b[i]))[1] for i in range(n)]
     S = arb_mat(n, n, [slopes[i] * W[i, j] for i in range(n) for j in range(n)])
-    return last, list(slopes), S  # the slopes were taken over `last` = X_k (box is X_{k+1}, unused)
+    return box, slopes, S
 
 
 def contraction_factor(S: arb_mat, d: list) -> arb:

@@ -863,6 +863,9 @@ def render_result(command: str, cert: dict) -> str:
     if cert["claim"]["kind"] == "rnn_cycle":
         from certify.reporting.rnn import render_rnn_cycle
         return render_rnn_cycle(cert)
+    if cert["claim"]["kind"] == "rnn_cycles":
+        from certify.reporting.rnn import render_rnn_cycles
+        return render_rnn_cycles(cert)
     if cert["claim"]["kind"] == "rnn_gradients":
         from certify.reporting.rnn import render_rnn_gradients
         return render_rnn_gradients(cert)
