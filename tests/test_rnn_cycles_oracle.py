@@ -5,7 +5,7 @@ from fractions import Fraction as Q
 
 import mpmath
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import oracle_pl
@@ -261,3 +261,128 @@ def test_diagonal_orbits_are_cycles(net, p):
             xs = [z[0] for z in orb]
             assert all(_close(f(xs[t]), xs[(t + 1) % p]) for t in range(p))
             assert all(xs[0] < x and not _close(xs[0], x) for x in xs[1:])
+
+
+# ----------------------------------------------------------------------------- the kernel against the oracle
+#
+# certify.checker.rnn_orbits.search_rnn_cycles either returns every cycle of minimal period p in the claim's region
+# (each as its Krawczyk enclosure K of the canonical rotation, n p balls) or raises Failure (undecided). Whenever it
+# returns, its count is the oracle's and each oracle orbit lies in exactly one K; whenever the oracle finds a
+# continuum of orbits or a tie of the canonical rotation, no finite list is right and the kernel must refuse.
+
+from certify.checker.rnn import parse_rnn  # noqa: E402
+from certify.checker.rnn_orbits import search_rnn_cycles  # noqa: E402
+from certify.checker.semantics import workprec  # noqa: E402
+from certify.checker.statement import Failure  # noqa: E402
+
+KERNEL_PREC = 64   # the certifier's first precision (certify.arith.Budget.start_prec)
+
+
+def kernel_cycles(act, W, b, p, region, basis="domain", rounds=0):
+    """The kernel's orbits [(K, stability)] for the RNN and claim, or None when it raises Failure."""
+    m = parse_rnn({"kind": "rnn", "activation": act, "W": [[str(x) for x in r] for r in W], "b": [str(x) for x in b]})
+    claim = {"p": p, "basis": basis, "region": [{"lo": str(lo), "hi": str(hi)} for lo, hi in region],
+             "trap": 0, "rounds": rounds}
+    with workprec(KERNEL_PREC):
+        try:
+            return search_rnn_cycles(m, claim)["orbits"]
+        except Failure:
+            return None
+
+
+def _ends(ball):
+    return Q(int(ball.lower().fmpq().p), int(ball.lower().fmpq().q)), \
+        Q(int(ball.upper().fmpq().p), int(ball.upper().fmpq().q))
+
+
+def _holds(K, coords, slack=ZERO) -> bool:
+    """Every coordinate (a Fraction) lies in its ball of the enclosure K, within slack (0: exactly)."""
+    return all(lo - slack <= x <= hi + slack for x, (lo, hi) in zip(coords, (_ends(K[k, 0]) for k in range(K.nrows()))))
+
+
+def assert_agrees(oracle, kernel, slack=ZERO):
+    """The differential property for one claim (oracle: list of canonical orbits, CONTINUUM or TIE)."""
+    kind = oracle if oracle in (CONTINUUM, TIE) else ("a list" if oracle else "none")
+    event(f"kernel {'refuses' if kernel is None else 'lists'}; oracle: {kind}")
+    if kernel is None:
+        return
+    assert oracle not in (CONTINUUM, TIE), f"the kernel lists {len(kernel)} orbit(s) where the oracle finds {oracle}"
+    assert len(kernel) == len(oracle), f"kernel {len(kernel)} orbit(s), oracle {len(oracle)}: {oracle}"
+    for orb in oracle:
+        coords = [x for z in orb for x in z]
+        hits = [k for k, (K, _) in enumerate(kernel) if _holds(K, coords, slack)]
+        assert len(hits) == 1, f"oracle orbit {orb} lies in {len(hits)} kernel enclosures"
+
+
+RELU_BOXES = [(Q(-8), Q(8)), (Q(-1), Q(1)), (Q(-5, 2), Q(7, 3)), (Q(-1, 3), Q(3)), (Q(1, 4), Q(5))]
+
+
+@st.composite
+def pl_claims(draw, max_np=6, dims=(1, 3)):
+    """(act, W, b, p, region, basis) for hardtanh and relu: basis domain on a drawn box (hardtanh: [-2, 2]^n or
+    [-1, 1]^n, whose boundary holds every saturated cycle point) or, for hardtanh, image with rounds 0 on [-2, 2]^n."""
+    act, W, b = draw(strategies.rnn_nets(activations=("hardtanh", "relu"), dims=dims))
+    n = len(b)
+    p = draw(st.integers(1, max(1, max_np // n)))
+    if act == "hardtanh":
+        side = draw(st.sampled_from([(Q(-2), Q(2)), (-ONE, ONE)]))
+        basis = draw(st.sampled_from(["domain", "image"])) if side == (Q(-2), Q(2)) else "domain"
+        return act, W, b, p, [side] * n, basis
+    return act, W, b, p, [draw(st.sampled_from(RELU_BOXES)) for _ in range(n)], "domain"
+
+
+def _check_pl(claim):
+    act, W, b, p, region, basis = claim
+    assert_agrees(pl_cycles(act, W, b, p, region), kernel_cycles(act, W, b, p, region, basis))
+
+
+@settings(max_examples=strategies.examples(120))
+@given(pl_claims())
+def test_kernel_agrees_with_pl_oracle(claim):
+    """hardtanh and relu RNNs, n p <= 6: when the kernel lists the cycles of minimal period p in the region, the
+    exact oracle finds the same number, each in exactly one of the kernel's enclosures, and no continuum or tie."""
+    _check_pl(claim)
+
+
+@pytest.mark.slow
+@settings(max_examples=strategies.examples(400))
+@given(pl_claims(max_np=8))
+def test_kernel_agrees_with_pl_oracle_thorough(claim):
+    """The same differential property for n p <= 8 and more examples."""
+    _check_pl(claim)
+
+
+def _smooth_region(act, n):
+    return [(-ONE, ONE) if act == "tanh" else (ZERO, ONE)] * n
+
+
+def _check_smooth(net, p, basis):
+    act, W, b = net
+    n = len(b)
+    oracle = diagonal_cycles(act, [W[i][i] for i in range(n)], b, p)
+    if oracle is None:
+        event("oracle declines")
+        return
+    if oracle is not TIE:
+        oracle = [tuple(tuple(Q(mpmath.nstr(x, 50)) for x in z) for z in orb) for orb in oracle]
+    assert_agrees(oracle, kernel_cycles(act, W, b, p, _smooth_region(act, n), basis), slack=Q(1, 10 ** 40))
+
+
+@settings(max_examples=strategies.examples(60))
+@given(strategies.rnn_nets(activations=("tanh", "sigmoid"), dims=(1, 2), diagonal=True), st.integers(1, 3),
+       st.sampled_from(["domain", "image"]))
+def test_kernel_agrees_with_diagonal_oracle(net, p, basis):
+    """Diagonal tanh and sigmoid RNNs, n p <= 6: when the kernel lists the cycles of minimal period p, the mpmath
+    oracle (when it is sure) finds the same number, each within 10^-40 of exactly one of the kernel's enclosures,
+    and no tie."""
+    _check_smooth(net, p, basis)
+
+
+@pytest.mark.slow
+@settings(max_examples=strategies.examples(300))
+@given(strategies.rnn_nets(activations=("tanh", "sigmoid"), dims=(1, 3), diagonal=True), st.integers(1, 4),
+       st.sampled_from(["domain", "image"]))
+def test_kernel_agrees_with_diagonal_oracle_thorough(net, p, basis):
+    """The same differential property for n <= 3, p <= 4 and more examples."""
+    if len(net[2]) * p <= 8:
+        _check_smooth(net, p, basis)
