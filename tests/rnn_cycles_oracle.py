@@ -364,11 +364,14 @@ def cycles_1d(act: str, w: Fraction, b: Fraction, d: int):
     return out
 
 
-def diagonal_cycles(act: str, w, b, p: int, dps: int = DPS):
-    """Every orbit of minimal period p of h -> act(diag(w) h + b) (act tanh or sigmoid): a list of canonical
-    rotations (tuples of p points, each a tuple of n mpmath numbers), sorted by the first coordinate of point 0;
-    TIE when some orbit's least first coordinate is shared by two of its points; None when unsure."""
+def diagonal_cycles(act: str, w, b, p: int, region=None, dps: int = DPS):
+    """Every orbit of minimal period p of h -> act(diag(w) h + b) (act tanh or sigmoid) with all its points in the
+    closed box `region` (n pairs (lo, hi) of Fractions; default: all): a list of canonical rotations (tuples of p
+    points, each a tuple of n mpmath numbers), sorted by the first coordinate of point 0; TIE when some orbit's
+    least first coordinate is shared by two of its points; None when unsure (also when a point is within
+    10^-30 of a face of the region)."""
     n = len(b)
+    near = mpmath.mpf(10) ** -30
     divisors = [d for d in range(1, p + 1) if p % d == 0]
     with mpmath.workdps(dps):
         per = []
@@ -392,6 +395,12 @@ def diagonal_cycles(act: str, w, b, p: int, dps: int = DPS):
                 cls = [tuple((a + t) % d for a, d in zip(phases, ds)) for t in range(p)]
                 seen.update(cls)
                 pts = [tuple(c[k] for (_, c), k in zip(combo, ph)) for ph in cls]
+                if region is not None:
+                    ends = [(mp_q(Fraction(lo)), mp_q(Fraction(hi))) for lo, hi in region]
+                    if any(abs(x - e) < near for z in pts for x, pair in zip(z, ends) for e in pair):
+                        return None
+                    if not all(lo < x < hi for z in pts for x, (lo, hi) in zip(z, ends)):
+                        continue
                 can = canonical(pts) if ds[0] == p else TIE
                 if can is TIE:
                     tie = True
