@@ -300,10 +300,14 @@ def _holds(K, coords, slack=ZERO) -> bool:
     return all(lo - slack <= x <= hi + slack for x, (lo, hi) in zip(coords, (_ends(K[k, 0]) for k in range(K.nrows()))))
 
 
-def assert_agrees(oracle, kernel, slack=ZERO):
-    """The differential property for one claim (oracle: list of canonical orbits, CONTINUUM or TIE)."""
+def _event(oracle, kernel):
+    """Hypothesis statistics: how often the kernel decides, and what the oracle found."""
     kind = oracle if oracle in (CONTINUUM, TIE) else ("a list" if oracle else "none")
     event(f"kernel {'refuses' if kernel is None else 'lists'}; oracle: {kind}")
+
+
+def assert_agrees(oracle, kernel, slack=ZERO):
+    """The differential property for one claim (oracle: list of canonical orbits, CONTINUUM or TIE)."""
     if kernel is None:
         return
     assert oracle not in (CONTINUUM, TIE), f"the kernel lists {len(kernel)} orbit(s) where the oracle finds {oracle}"
@@ -334,7 +338,9 @@ def pl_claims(draw, max_np=6, dims=(1, 3)):
 
 def _check_pl(claim):
     act, W, b, p, region, basis = claim
-    assert_agrees(pl_cycles(act, W, b, p, region), kernel_cycles(act, W, b, p, region, basis))
+    oracle, kernel = pl_cycles(act, W, b, p, region), kernel_cycles(act, W, b, p, region, basis)
+    _event(oracle, kernel)
+    assert_agrees(oracle, kernel)
 
 
 @settings(max_examples=strategies.examples(120))
@@ -379,7 +385,9 @@ def _check_smooth(claim):
         return
     if oracle is not TIE:
         oracle = [tuple(tuple(Q(mpmath.nstr(x, 50)) for x in z) for z in orb) for orb in oracle]
-    assert_agrees(oracle, kernel_cycles(act, W, b, p, region, basis), slack=Q(1, 10 ** 40))
+    kernel = kernel_cycles(act, W, b, p, region, basis)
+    _event(oracle, kernel)
+    assert_agrees(oracle, kernel, slack=Q(1, 10 ** 40))
 
 
 @settings(max_examples=strategies.examples(60))
@@ -398,3 +406,69 @@ def test_kernel_agrees_with_diagonal_oracle_thorough(claim):
     """The same differential property for n <= 3, p <= 4 (n p <= 8) and more examples."""
     if len(claim[2]) * claim[3] <= 8:
         _check_smooth(claim)
+
+
+def _q(rows):
+    return [[Q(x) for x in r] for r in rows]
+
+
+DECIDED = [  # (act, W, b, p, region, basis): the kernel lists these (not vacuous), and agrees with the oracle
+    ("hardtanh", [[-2]], [0], 1, [(-1, 1)], "domain"),
+    ("hardtanh", [["1/2"]], ["1/4"], 1, [(-1, 1)], "domain"),
+    ("relu", [["1/2"]], ["1/4"], 1, [(-1, 1)], "domain"),
+    ("relu", [["-1/2", 1], ["1/3", "1/2"]], ["1/4", 1], 1, [(-4, 4)] * 2, "domain"),
+    ("hardtanh", [["-1/2", 1], [-1, "1/2"]], ["1/4", "1/5"], 1, [(-2, 2)] * 2, "image"),
+    ("tanh", [[3]], [0], 1, [(-1, 1)], "image"),
+    ("tanh", [[-2]], [0], 2, [(-1, 1)], "image"),
+    ("tanh", [[-2, 0], [0, "1/2"]], [0, 0], 2, [(-1, 1)] * 2, "image"),
+    ("tanh", [[-2, 0], [0, "3/2"]], [0, 0], 2, [(-1, 1)] * 2, "domain"),
+    ("sigmoid", [[-20]], [10], 2, [(0, 1)], "image"),
+]
+
+
+def _oracle(act, W, b, p, region):
+    if act in ("hardtanh", "relu"):
+        return pl_cycles(act, W, b, p, region)
+    got = diagonal_cycles(act, [W[i][i] for i in range(len(b))], b, p, region)
+    if got is None or got is TIE:
+        return got
+    return [tuple(tuple(Q(mpmath.nstr(x, 50)) for x in z) for z in orb) for orb in got]
+
+
+@pytest.mark.parametrize("act,W,b,p,region,basis", DECIDED)
+def test_kernel_decides_and_agrees(act, W, b, p, region, basis):
+    """Simple cases the kernel decides (fixed points off the kinks, the flip 2-cycles of tanh(-2 x) and
+    sigmoid(-20 x + 10), products with a contracting or bistable second coordinate): same orbits as the oracle."""
+    W, b, region = _q(W), [Q(x) for x in b], [(Q(lo), Q(hi)) for lo, hi in region]
+    kernel = kernel_cycles(act, W, b, p, region, basis)
+    assert kernel is not None
+    oracle = _oracle(act, W, b, p, region)
+    assert oracle is not None and oracle and oracle is not TIE
+    assert_agrees(oracle, kernel, slack=ZERO if act in ("hardtanh", "relu") else Q(1, 10 ** 40))
+
+
+MUST_REFUSE = [  # (act, W, b, p, region, what the oracle finds)
+    ("hardtanh", [[1]], [0], 1, [(-2, 2)], CONTINUUM),                      # every point of [-1, 1] fixed
+    ("hardtanh", [[1, 0], [0, 1]], [0, 0], 1, [(-2, 2)] * 2, CONTINUUM),
+    ("hardtanh", [[-1]], [0], 2, [(-2, 2)], CONTINUUM),                     # every x != 0 of period 2
+    ("hardtanh", [[0, 1], [1, 0]], [0, 0], 1, [(-2, 2)] * 2, CONTINUUM),    # the swap: the diagonal fixed,
+    ("hardtanh", [[0, 1], [1, 0]], [0, 0], 2, [(-2, 2)] * 2, CONTINUUM),    # everything else of period 2
+    ("hardtanh", [["1/2", "1/2"], ["1/2", "1/2"]], [0, 0], 1, [(-2, 2)] * 2, CONTINUUM),  # a line of fixed points
+    ("relu", [[1]], [0], 1, [(-1, 1)], CONTINUUM),                          # every x >= 0 fixed
+    ("relu", [[-1]], [1], 2, [(-4, 4)], CONTINUUM),                         # x -> 1 - x on [0, 1]
+    ("relu", [[0, -1], [-1, 0]], [1, 1], 2, [(-4, 4)] * 2, CONTINUUM),
+    ("hardtanh", [[0, 0], [0, -2]], ["1/2", 0], 2, [(-2, 2)] * 2, TIE),    # (1/2, -1) <-> (1/2, 1)
+    ("tanh", [[-2, 0], [0, -3]], [0, 0], 2, [(-1, 1)] * 2, TIE),           # (0, -a) <-> (0, a)
+    ("tanh", [[3, 0], [0, -2]], [0, 0], 2, [(-1, 1)] * 2, TIE),
+    ("sigmoid", [["1/2", 0], [0, -20]], [0, 10], 2, [(0, 1)] * 2, TIE),
+]
+
+
+@pytest.mark.parametrize("act,W,b,p,region,what", MUST_REFUSE)
+def test_kernel_refuses_continuum_and_tie(act, W, b, p, region, what):
+    """A continuum of orbits of minimal period p in the region, or an orbit whose canonical rotation is undefined
+    (two points at the least first coordinate): no finite canonical list is right, and the kernel refuses."""
+    W, b, region = _q(W), [Q(x) for x in b], [(Q(lo), Q(hi)) for lo, hi in region]
+    assert _oracle(act, W, b, p, region) == what
+    for basis in ("domain", "image") if act != "relu" else ("domain",):
+        assert kernel_cycles(act, W, b, p, region, basis) is None
