@@ -278,11 +278,11 @@ from certify.checker.statement import Failure  # noqa: E402
 KERNEL_PREC = 64   # the certifier's first precision (certify.arith.Budget.start_prec)
 
 
-def kernel_cycles(act, W, b, p, region, basis="domain", rounds=0):
+def kernel_cycles(act, W, b, p, region, basis="domain", trap=0, rounds=0):
     """The kernel's orbits [(K, stability)] for the RNN and claim, or None when it raises Failure."""
     m = parse_rnn({"kind": "rnn", "activation": act, "W": [[str(x) for x in r] for r in W], "b": [str(x) for x in b]})
     claim = {"p": p, "basis": basis, "region": [{"lo": str(lo), "hi": str(hi)} for lo, hi in region],
-             "trap": 0, "rounds": rounds}
+             "trap": trap, "rounds": rounds}
     with workprec(KERNEL_PREC):
         try:
             return search_rnn_cycles(m, claim)["orbits"]
@@ -323,22 +323,36 @@ PL_BOXES = [(Q(-8), Q(8)), (Q(-1), Q(1)), (Q(-5, 2), Q(7, 3)), (Q(-1, 3), Q(3)),
 
 @st.composite
 def pl_claims(draw, max_np=6, dims=(1, 3)):
-    """(act, W, b, p, region, basis) for hardtanh and relu: basis domain on a drawn box (cycles partly outside it
-    are not counted), or for hardtanh on [-2, 2]^n or [-1, 1]^n (whose boundary holds every saturated cycle point),
+    """(act, W, b, p, region, basis, trap) for hardtanh and relu: basis domain or trapping (1 to 3 cells per axis)
+    on a drawn box, or for hardtanh on [-2, 2]^n or [-1, 1]^n (whose boundary holds every saturated cycle point),
     or image with rounds 0 on [-2, 2]^n."""
     act, W, b = draw(strategies.rnn_nets(activations=("hardtanh", "relu"), dims=dims))
     n = len(b)
     p = draw(st.integers(1, max(1, max_np // n)))
+    basis = draw(st.sampled_from(["domain", "trapping"]))
+    trap = draw(st.integers(1, 3)) if basis == "trapping" else 0
     if act == "hardtanh" and draw(st.booleans()):
         side = draw(st.sampled_from([(Q(-2), Q(2)), (-ONE, ONE)]))
-        basis = draw(st.sampled_from(["domain", "image"])) if side == (Q(-2), Q(2)) else "domain"
-        return act, W, b, p, [side] * n, basis
-    return act, W, b, p, [draw(st.sampled_from(PL_BOXES)) for _ in range(n)], "domain"
+        if side == (Q(-2), Q(2)) and basis == "domain":
+            basis = draw(st.sampled_from(["domain", "image"]))
+        return act, W, b, p, [side] * n, basis, trap
+    return act, W, b, p, [draw(st.sampled_from(PL_BOXES)) for _ in range(n)], basis, trap
+
+
+def _meets(orb, region, slack=ZERO) -> bool:
+    return any(all(lo - slack <= x <= hi + slack for x, (lo, hi) in zip(z, region)) for z in orb)
 
 
 def _check_pl(claim):
-    act, W, b, p, region, basis = claim
-    oracle, kernel = pl_cycles(act, W, b, p, region), kernel_cycles(act, W, b, p, region, basis)
+    """With basis trapping the expected list is every orbit meeting B (B forward-invariant: every orbit meeting B
+    lies in B), taken from all orbits in a large box when the oracle decides it: a wrongly accepted trapping
+    region shows as a count the kernel does not reach."""
+    act, W, b, p, region, basis, trap = claim
+    oracle, kernel = pl_cycles(act, W, b, p, region), kernel_cycles(act, W, b, p, region, basis, trap)
+    if basis == "trapping" and kernel is not None and oracle not in (CONTINUUM, TIE):
+        big = pl_cycles(act, W, b, p, [(Q(-1), Q(1)) if act == "hardtanh" else (Q(-64), Q(64))] * len(b))
+        if big not in (CONTINUUM, TIE):
+            oracle = [orb for orb in big if _meets(orb, region)]
     _event(oracle, kernel)
     assert_agrees(oracle, kernel)
 
@@ -364,28 +378,36 @@ SMOOTH_BOXES = [(Q(-1, 2), Q(1)), (Q(-1, 3), Q(1, 3)), (Q(1, 4), Q(3, 4)), (Q(0)
 
 @st.composite
 def smooth_claims(draw, dims=(1, 2), periods=(1, 3)):
-    """(act, W, b, p, region, basis) for diagonal tanh and sigmoid: basis image (rounds 0) or domain on the
-    activation's closed range^n, or domain on a drawn box (cycles partly outside it are not counted)."""
+    """(act, W, b, p, region, basis, trap) for diagonal tanh and sigmoid: basis image (rounds 0), domain or
+    trapping on the activation's closed range^n, or domain or trapping on a drawn box."""
     act, W, b = draw(strategies.rnn_nets(activations=("tanh", "sigmoid"), dims=dims, diagonal=True))
     n = len(b)
     p = draw(st.integers(*periods))
     whole_range = [(-ONE, ONE) if act == "tanh" else (ZERO, ONE)] * n
-    kind = draw(st.sampled_from(["image", "domain", "box"]))
-    if kind == "box":
-        return act, W, b, p, [draw(st.sampled_from(SMOOTH_BOXES)) for _ in range(n)], "domain"
-    return act, W, b, p, whole_range, kind
+    kind = draw(st.sampled_from(["image", "domain", "trapping", "box", "trapping box"]))
+    trap = draw(st.integers(1, 3)) if kind.startswith("trapping") else 0
+    if kind.endswith("box"):
+        return act, W, b, p, [draw(st.sampled_from(SMOOTH_BOXES)) for _ in range(n)], kind.split()[0], trap
+    return act, W, b, p, whole_range, kind, trap
 
 
 def _check_smooth(claim):
-    act, W, b, p, region, basis = claim
+    act, W, b, p, region, basis, trap = claim
     n = len(b)
-    oracle = diagonal_cycles(act, [W[i][i] for i in range(n)], b, p, region)
+    w = [W[i][i] for i in range(n)]
+    oracle = diagonal_cycles(act, w, b, p, region)
+    if basis == "trapping" and oracle not in (None, TIE):  # every orbit meeting B (see _check_pl), from all orbits
+        every = diagonal_cycles(act, w, b, p)
+        ends = [(mp_q(lo), mp_q(hi)) for lo, hi in region]
+        if every not in (None, TIE) and not any(abs(x - e) < mpmath.mpf(10) ** -30 for orb in every for z in orb
+                                                for x, pr in zip(z, ends) for e in pr):
+            oracle = [orb for orb in every if _meets(orb, ends)]
     if oracle is None:
         event("oracle declines")
         return
     if oracle is not TIE:
         oracle = [tuple(tuple(Q(mpmath.nstr(x, 50)) for x in z) for z in orb) for orb in oracle]
-    kernel = kernel_cycles(act, W, b, p, region, basis)
+    kernel = kernel_cycles(act, W, b, p, region, basis, trap)
     _event(oracle, kernel)
     assert_agrees(oracle, kernel, slack=Q(1, 10 ** 40))
 
