@@ -4,6 +4,7 @@ search against the oracle."""
 from fractions import Fraction as Q
 
 import mpmath
+import numpy as np
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
@@ -306,16 +307,55 @@ def _event(oracle, kernel):
     event(f"kernel {'refuses' if kernel is None else 'lists'}; oracle: {kind}")
 
 
-def assert_agrees(oracle, kernel, slack=ZERO):
-    """The differential property for one claim (oracle: list of canonical orbits, CONTINUUM or TIE)."""
+def _consistent(stability, moduli) -> bool:
+    """The kernel's stability verdict does not contradict the multipliers' moduli (to 10^-9)."""
+    top, low = max(moduli), min(moduli)
+    return {"attracting": top < 1 + 1e-9, "repelling": low > 1 - 1e-9,
+            "saddle": top > 1 - 1e-9 and low < 1 + 1e-9}.get(stability, True)
+
+
+def assert_agrees(oracle, kernel, slack=ZERO, moduli=None):
+    """The differential property for one claim (oracle: list of canonical orbits, CONTINUUM or TIE; moduli: the
+    moduli of each orbit's multipliers, or None where unknown)."""
     if kernel is None:
         return
     assert oracle not in (CONTINUUM, TIE), f"the kernel lists {len(kernel)} orbit(s) where the oracle finds {oracle}"
     assert len(kernel) == len(oracle), f"kernel {len(kernel)} orbit(s), oracle {len(oracle)}: {oracle}"
-    for orb in oracle:
+    for k, orb in enumerate(oracle):
         coords = [x for z in orb for x in z]
-        hits = [k for k, (K, _) in enumerate(kernel) if _holds(K, coords, slack)]
+        hits = [j for j, (K, _) in enumerate(kernel) if _holds(K, coords, slack)]
         assert len(hits) == 1, f"oracle orbit {orb} lies in {len(hits)} kernel enclosures"
+        if moduli is not None and moduli[k] is not None:
+            st_ = kernel[hits[0]][1]
+            assert _consistent(st_, moduli[k]), f"the kernel says {st_} for {orb}, multipliers' moduli {moduli[k]}"
+
+
+def pl_moduli(act, W, b, orb):
+    """The moduli of the multipliers of a PL orbit (eigenvalues of prod_t diag(act'(u_t)) W, numpy), or None when
+    some pre-activation is on a kink (no derivative)."""
+    kinks = (-ONE, ONE) if act == "hardtanh" else (ZERO,)
+    M = np.eye(len(b))
+    for z in orb:
+        u = [sum((w * x for w, x in zip(row, z)), ZERO) + c for row, c in zip(W, b)]
+        if any(x in kinks for x in u):
+            return None
+        D = [ONE if (abs(x) < 1 if act == "hardtanh" else x > 0) else ZERO for x in u]
+        M = np.array([[float(D[i] * W[i][j]) for j in range(len(b))] for i in range(len(b))]) @ M
+    return [float(abs(v)) for v in np.linalg.eigvals(M)]
+
+
+def diagonal_moduli(act, w, b, orb):
+    """The moduli of the multipliers of an orbit of h -> act(diag(w) h + b): |prod_t w_i act'(w_i x_t,i + b_i)|."""
+    out = []
+    with mpmath.workdps(60):
+        for i in range(len(b)):
+            lam = mpmath.mpf(1)
+            for z in orb:
+                u = mp_q(w[i]) * (mp_q(z[i]) if isinstance(z[i], Q) else z[i]) + mp_q(b[i])
+                d = 1 - mpmath.tanh(u) ** 2 if act == "tanh" else mpmath.exp(-u) / (1 + mpmath.exp(-u)) ** 2
+                lam *= mp_q(w[i]) * d
+            out.append(float(abs(lam)))
+    return out
 
 
 PL_BOXES = [(Q(-8), Q(8)), (Q(-1), Q(1)), (Q(-5, 2), Q(7, 3)), (Q(-1, 3), Q(3)), (Q(1, 4), Q(5)), (Q(-3, 4), Q(1, 2))]
@@ -354,7 +394,8 @@ def _check_pl(claim):
         if big not in (CONTINUUM, TIE):
             oracle = [orb for orb in big if _meets(orb, region)]
     _event(oracle, kernel)
-    assert_agrees(oracle, kernel)
+    moduli = [pl_moduli(act, W, b, orb) for orb in oracle] if oracle not in (CONTINUUM, TIE) else None
+    assert_agrees(oracle, kernel, moduli=moduli)
 
 
 @settings(max_examples=strategies.examples(120))
@@ -405,11 +446,13 @@ def _check_smooth(claim):
     if oracle is None:
         event("oracle declines")
         return
+    moduli = None
     if oracle is not TIE:
+        moduli = [diagonal_moduli(act, w, b, orb) for orb in oracle]
         oracle = [tuple(tuple(Q(mpmath.nstr(x, 50)) for x in z) for z in orb) for orb in oracle]
     kernel = kernel_cycles(act, W, b, p, region, basis, trap)
     _event(oracle, kernel)
-    assert_agrees(oracle, kernel, slack=Q(1, 10 ** 40))
+    assert_agrees(oracle, kernel, slack=Q(1, 10 ** 40), moduli=moduli)
 
 
 @settings(max_examples=strategies.examples(60))
@@ -460,13 +503,18 @@ def _oracle(act, W, b, p, region):
 @pytest.mark.parametrize("act,W,b,p,region,basis", DECIDED)
 def test_kernel_decides_and_agrees(act, W, b, p, region, basis):
     """Simple cases the kernel decides (fixed points off the kinks, the flip 2-cycles of tanh(-2 x) and
-    sigmoid(-20 x + 10), products with a contracting or bistable second coordinate): same orbits as the oracle."""
+    sigmoid(-20 x + 10), products with a contracting or bistable second coordinate): same orbits as the oracle,
+    and stability verdicts the multipliers do not contradict."""
     W, b, region = _q(W), [Q(x) for x in b], [(Q(lo), Q(hi)) for lo, hi in region]
     kernel = kernel_cycles(act, W, b, p, region, basis)
     assert kernel is not None
     oracle = _oracle(act, W, b, p, region)
     assert oracle is not None and oracle and oracle is not TIE
-    assert_agrees(oracle, kernel, slack=ZERO if act in ("hardtanh", "relu") else Q(1, 10 ** 40))
+    if act in ("hardtanh", "relu"):
+        assert_agrees(oracle, kernel, moduli=[pl_moduli(act, W, b, orb) for orb in oracle])
+    else:
+        w = [W[i][i] for i in range(len(b))]
+        assert_agrees(oracle, kernel, Q(1, 10 ** 40), [diagonal_moduli(act, w, b, orb) for orb in oracle])
 
 
 MUST_REFUSE = [  # (act, W, b, p, region, what the oracle finds)
