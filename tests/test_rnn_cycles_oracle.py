@@ -11,6 +11,10 @@ from hypothesis import strategies as st
 
 import oracle_pl
 import strategies
+from certify.checker.rnn import parse_rnn
+from certify.checker.rnn_orbits import search_rnn_cycles
+from certify.checker.semantics import workprec
+from certify.checker.statement import Failure
 from rnn_cycles_oracle import CONTINUUM, TIE, diagonal_cycles, minimal_period, mp_q, pl_cycles, step
 
 ZERO, ONE = Q(0), Q(1)
@@ -270,11 +274,6 @@ def test_diagonal_orbits_are_cycles(net, p):
 # (each as its Krawczyk enclosure K of the canonical rotation, n p balls) or raises Failure (undecided). Whenever it
 # returns, its count is the oracle's and each oracle orbit lies in exactly one K; whenever the oracle finds a
 # continuum of orbits or a tie of the canonical rotation, no finite list is right and the kernel must refuse.
-
-from certify.checker.rnn import parse_rnn  # noqa: E402
-from certify.checker.rnn_orbits import search_rnn_cycles  # noqa: E402
-from certify.checker.semantics import workprec  # noqa: E402
-from certify.checker.statement import Failure  # noqa: E402
 
 KERNEL_PREC = 64   # the certifier's first precision (certify.arith.Budget.start_prec)
 
