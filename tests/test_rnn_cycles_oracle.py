@@ -418,9 +418,11 @@ SMOOTH_BOXES = [(Q(-1, 2), Q(1)), (Q(-1, 3), Q(1, 3)), (Q(1, 4), Q(3, 4)), (Q(0)
 
 @st.composite
 def smooth_claims(draw, dims=(1, 2), periods=(1, 3)):
-    """(act, W, b, p, region, basis, trap) for diagonal tanh and sigmoid: basis image (rounds 0), domain or
-    trapping on the activation's closed range^n, or domain or trapping on a drawn box."""
+    """(act, W, b, p, region, basis, trap) for diagonal tanh and sigmoid (W and b scaled by 5 at times): basis image
+    (rounds 0), domain or trapping on the activation's closed range^n, or domain or trapping on a drawn box."""
     act, W, b = draw(strategies.rnn_nets(activations=("tanh", "sigmoid"), dims=dims, diagonal=True))
+    scale = draw(st.sampled_from([1, 1, 1, 5]))  # steep units too: cycle points within 10^-8 of the range's ends
+    W, b = [[scale * x for x in r] for r in W], [scale * x for x in b]
     n = len(b)
     p = draw(st.integers(*periods))
     whole_range = [(-ONE, ONE) if act == "tanh" else (ZERO, ONE)] * n
