@@ -25,12 +25,17 @@ every periodic point) and bisection at 60 digits. The oracle declines (returns N
 at a grid point with no sign change next to it (near tangency), two roots within a grid step, a root with
 (f^d)'(x) near 1 (a degenerate root), a root whose orbit is not among the roots found.
 
+`newton_cycles(act, W, b, p, region)`, act tanh or sigmoid, any W: a lower bound. Newton's method on the cyclic
+system from seeded random starts (floats), each zero refined at 50 digits (`refine_cycle`); orbits near the
+region's faces, near-ties and near-singular zeros are left out.
+
 Canonical rotation (the kernel's): the rotation whose point 0 has the least first coordinate. When two points
 of an orbit share the least first coordinate the rotation is not defined, and the kernel must refuse: TIE.
 """
 
 from __future__ import annotations
 
+import random
 from fractions import Fraction
 from itertools import combinations, product
 from math import lcm
@@ -409,3 +414,106 @@ def diagonal_cycles(act: str, w, b, p: int, region=None, dps: int = DPS):
         if tie:
             return TIE
         return sorted(orbits, key=lambda o: o[0][0])
+
+
+# ----------------------------------------------------------------------------- any W: cycles found by Newton (a lower bound)
+
+NEWTON_TOL = 1e-40
+
+
+def _cyclic(act, W, b, Z, n, p, lib):
+    """F(Z) = (f(z_{p-1}) - z_0, f(z_0) - z_1, ...) and its Jacobian, with numpy (lib = np) or mpmath (lib = mpmath)."""
+    N = n * p
+    if lib is np:
+        Wm, bv = np.array(W, dtype=float), np.array(b, dtype=float)
+        F, J = np.zeros(N), -np.eye(N)
+        for t in range(p):
+            s = (t - 1) % p
+            u = Wm @ Z[s * n:(s + 1) * n] + bv
+            with np.errstate(over="ignore"):  # exp(-u) = inf for u << 0: y = 0, as it should
+                y = np.tanh(u) if act == "tanh" else 1 / (1 + np.exp(-u))
+            d = 1 - y * y if act == "tanh" else y * (1 - y)
+            F[t * n:(t + 1) * n] = y - Z[t * n:(t + 1) * n]
+            J[t * n:(t + 1) * n, s * n:(s + 1) * n] += d[:, None] * Wm
+        return F, J
+    F, J = mpmath.zeros(N, 1), -mpmath.eye(N)
+    for t in range(p):
+        s = (t - 1) % p
+        for i in range(n):
+            u = sum((mp_q(W[i][j]) * Z[s * n + j] for j in range(n)), mp_q(b[i]))
+            y = _mp_act(act, u)
+            F[t * n + i] = y - Z[t * n + i]
+            for j in range(n):
+                J[t * n + i, s * n + j] += _mp_slope(act, u) * mp_q(W[i][j])
+    return F, J
+
+
+def refine_cycle(act: str, W, b, p: int, Z0, steps: int = 12):
+    """Newton's method on the cyclic system at the current mpmath precision from Z0 (n p numbers): the p points
+    (tuples of n numbers) of the zero it reaches with |F| <= NEWTON_TOL, or None."""
+    n = len(b)
+    X = mpmath.matrix(list(Z0))
+    try:
+        for _ in range(steps):
+            F, J = _cyclic(act, W, b, X, n, p, mpmath)
+            X = X - mpmath.lu_solve(J, F)
+    except ZeroDivisionError:
+        return None
+    F, _ = _cyclic(act, W, b, X, n, p, mpmath)
+    if mpmath.norm(F, mpmath.inf) > NEWTON_TOL:
+        return None
+    return [tuple(X[t * n + i] for i in range(n)) for t in range(p)]
+
+
+def newton_cycles(act: str, W, b, p: int, region, starts: int = 60, seed: int = 0, dps: int = 50) -> list:
+    """Some orbits of minimal period p of h -> act(W h + b) (tanh or sigmoid, any W) inside the region, found by
+    Newton's method on the cyclic system from seeded random starts (floats), refined at `dps` digits: a list of
+    canonical rotations (tuples of p points of n mpmath numbers). A lower bound, not every orbit: orbits whose
+    points are within 10^-20 of the region's faces or of each other, ties of the first coordinate and zeros with
+    a near-singular Jacobian are left out."""
+    n = len(b)
+    rng = random.Random(seed)
+    lo = np.array([float(a) for a, _ in region] * p)
+    hi = np.array([float(c) for _, c in region] * p)
+    found, seen = [], []
+    with mpmath.workdps(dps):
+        eps = mpmath.mpf(10) ** -20
+        for _ in range(starts):
+            Z = np.array([rng.uniform(a, c) for a, c in zip(lo, hi)])
+            for _ in range(40):
+                F, J = _cyclic(act, W, b, Z, n, p, np)
+                if np.abs(F).max() < 1e-13:
+                    break
+                try:
+                    Z = Z - np.linalg.solve(J, F)
+                except np.linalg.LinAlgError:
+                    break
+                if not np.all(np.isfinite(Z)) or np.abs(Z).max() > 1e6:
+                    break
+            else:
+                continue
+            F, J = _cyclic(act, W, b, Z, n, p, np)
+            if np.abs(F).max() > 1e-10 or np.linalg.cond(J) > 1e8:
+                continue
+            rot = np.roll(Z.reshape(p, n), -int(np.argmin(Z.reshape(p, n)[:, 0])), axis=0).ravel()
+            if any(np.abs(rot - r).max() < 1e-8 for r in seen):
+                continue  # the float rotation of a zero already refined
+            seen.append(rot)
+            pts = refine_cycle(act, W, b, p, [mpmath.mpf(float(x)) for x in Z])
+            if pts is None:
+                continue
+            ends = [(mp_q(Fraction(a)), mp_q(Fraction(c))) for a, c in region]
+            if any(abs(x - e) < eps for z in pts for x, pr in zip(z, ends) for e in pr):
+                continue
+            if not all(a < x < c for z in pts for x, (a, c) in zip(z, ends)):
+                continue
+            if any(max(abs(x - y) for x, y in zip(pts[s], pts[t])) < eps for s in range(p) for t in range(s)):
+                continue  # a lower period (or nearly)
+            firsts = [z[0] for z in pts]
+            k = min(range(p), key=lambda t: firsts[t])
+            if any(t != k and abs(firsts[t] - firsts[k]) < eps for t in range(p)):
+                continue
+            can = tuple(pts[k:] + pts[:k])
+            if not any(max(abs(x - y) for z, w in zip(can, o) for x, y in zip(z, w)) < eps for o in found):
+                found.append(can)
+    return sorted(found, key=lambda o: o[0][0])
