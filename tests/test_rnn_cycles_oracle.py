@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import oracle_pl
 import strategies
 from certify.checker.rnn import parse_rnn
+from certify.checker.rnn_contraction import image_box
 from certify.checker.rnn_orbits import search_rnn_cycles
 from certify.checker.semantics import workprec
 from certify.checker.statement import Failure
@@ -365,7 +366,7 @@ PL_BOXES = [(Q(-8), Q(8)), (Q(-1), Q(1)), (Q(-5, 2), Q(7, 3)), (Q(-1, 3), Q(3)),
 def pl_claims(draw, max_np=6, dims=(1, 3)):
     """(act, W, b, p, region, basis, trap) for hardtanh and relu: basis domain or trapping (1 to 3 cells per axis)
     on a drawn box, or for hardtanh on [-2, 2]^n or [-1, 1]^n (whose boundary holds every saturated cycle point),
-    or image with rounds 0 on [-2, 2]^n."""
+    or image with rounds 0 on [-2, 2]^n or with rounds r = 1..3 on the kernel's image box X_r ("image:r")."""
     act, W, b = draw(strategies.rnn_nets(activations=("hardtanh", "relu"), dims=dims))
     n = len(b)
     p = draw(st.integers(1, max(1, max_np // n)))
@@ -374,9 +375,23 @@ def pl_claims(draw, max_np=6, dims=(1, 3)):
     if act == "hardtanh" and draw(st.booleans()):
         side = draw(st.sampled_from([(Q(-2), Q(2)), (-ONE, ONE)]))
         if side == (Q(-2), Q(2)) and basis == "domain":
-            basis = draw(st.sampled_from(["domain", "image"]))
+            basis = draw(st.sampled_from(["domain", "image", "image:1", "image:2", "image:3"]))
         return act, W, b, p, [side] * n, basis, trap
     return act, W, b, p, [draw(st.sampled_from(PL_BOXES)) for _ in range(n)], basis, trap
+
+
+def _claim_region(act, W, b, region, basis) -> tuple:
+    """(region, basis, rounds) of a drawn claim: for "image:r" the region is the kernel's image box X_r
+    (certify.checker.rnn_contraction.image_box), which must hold every periodic point: the oracle then lists every
+    cycle, so an unsound X_r shows as a count the kernel does not reach."""
+    if not basis.startswith("image:"):
+        return region, basis, 0
+    r = int(basis.split(":")[1])
+    m = parse_rnn({"kind": "rnn", "activation": act, "W": [[str(x) for x in row] for row in W],
+                   "b": [str(x) for x in b]})
+    with workprec(KERNEL_PREC):
+        box = image_box(m, r)
+    return [(Q(int(lo.p), int(lo.q)), Q(int(hi.p), int(hi.q))) for lo, hi in box], "image", r
 
 
 def _meets(orb, region, slack=ZERO) -> bool:
@@ -388,7 +403,9 @@ def _check_pl(claim):
     lies in B), taken from all orbits in a large box when the oracle decides it: a wrongly accepted trapping
     region shows as a count the kernel does not reach."""
     act, W, b, p, region, basis, trap = claim
-    oracle, kernel = pl_cycles(act, W, b, p, region), kernel_cycles(act, W, b, p, region, basis, trap)
+    region, basis, rounds = _claim_region(act, W, b, region, basis)
+    oracle = pl_cycles(act, W, b, p, region if rounds == 0 else None)  # image:r: every cycle (X_r must hold them)
+    kernel = kernel_cycles(act, W, b, p, region, basis, trap, rounds)
     if basis == "trapping" and kernel is not None and oracle not in (CONTINUUM, TIE):
         big = pl_cycles(act, W, b, p, [(Q(-1), Q(1)) if act == "hardtanh" else (Q(-64), Q(64))] * len(b))
         if big not in (CONTINUUM, TIE):
@@ -420,14 +437,15 @@ SMOOTH_BOXES = [(Q(-1, 2), Q(1)), (Q(-1, 3), Q(1, 3)), (Q(1, 4), Q(3, 4)), (Q(0)
 @st.composite
 def smooth_claims(draw, dims=(1, 2), periods=(1, 3)):
     """(act, W, b, p, region, basis, trap) for diagonal tanh and sigmoid (W and b scaled by 5 at times): basis image
-    (rounds 0), domain or trapping on the activation's closed range^n, or domain or trapping on a drawn box."""
+    (rounds 0), domain or trapping on the activation's closed range^n, image with rounds r = 1..3 on the kernel's
+    image box X_r ("image:r"), or domain or trapping on a drawn box."""
     act, W, b = draw(strategies.rnn_nets(activations=("tanh", "sigmoid"), dims=dims, diagonal=True))
     scale = draw(st.sampled_from([1, 1, 1, 5]))  # steep units too: cycle points within 10^-8 of the range's ends
     W, b = [[scale * x for x in r] for r in W], [scale * x for x in b]
     n = len(b)
     p = draw(st.integers(*periods))
     whole_range = [(-ONE, ONE) if act == "tanh" else (ZERO, ONE)] * n
-    kind = draw(st.sampled_from(["image", "domain", "trapping", "box", "trapping box"]))
+    kind = draw(st.sampled_from(["image", "image:1", "image:2", "image:3", "domain", "trapping", "box", "trapping box"]))
     trap = draw(st.integers(1, 3)) if kind.startswith("trapping") else 0
     if kind.endswith("box"):
         return act, W, b, p, [draw(st.sampled_from(SMOOTH_BOXES)) for _ in range(n)], kind.split()[0], trap
@@ -436,9 +454,10 @@ def smooth_claims(draw, dims=(1, 2), periods=(1, 3)):
 
 def _check_smooth(claim):
     act, W, b, p, region, basis, trap = claim
+    region, basis, rounds = _claim_region(act, W, b, region, basis)
     n = len(b)
     w = [W[i][i] for i in range(n)]
-    oracle = diagonal_cycles(act, w, b, p, region)
+    oracle = diagonal_cycles(act, w, b, p, region if rounds == 0 else None)  # image:r: every cycle
     if basis == "trapping" and oracle not in (None, TIE):  # every orbit meeting B (see _check_pl), from all orbits
         every = diagonal_cycles(act, w, b, p)
         ends = [(mp_q(lo), mp_q(hi)) for lo, hi in region]
@@ -452,7 +471,7 @@ def _check_smooth(claim):
     if oracle is not TIE:
         moduli = [diagonal_moduli(act, w, b, orb) for orb in oracle]
         oracle = [tuple(tuple(Q(mpmath.nstr(x, 50)) for x in z) for z in orb) for orb in oracle]
-    kernel = kernel_cycles(act, W, b, p, region, basis, trap)
+    kernel = kernel_cycles(act, W, b, p, region, basis, trap, rounds)
     _event(oracle, kernel)
     assert_agrees(oracle, kernel, slack=Q(1, 10 ** 40), moduli=moduli)
 
