@@ -2,7 +2,7 @@
 `rnn_cycles` claims (certify.checker.rnn_orbits).
 
 Independent of certify on purpose: it imports nothing from `certify`, and takes the simplest correct route at
-every step. Two oracles:
+every step. Three oracles:
 
 `pl_cycles(act, W, b, p, region)`, act hardtanh or relu, W and b Fractions: exact. Each unit's pre-activation
 u = (W h + b)_i lies in a closed piece of its activation (hardtanh: u <= -1 -> -1, -1 <= u <= 1 -> u, u >= 1
@@ -14,8 +14,9 @@ set C of these linear equations and inequalities is a polytope (B bounds z_0): e
 infinite. An infinite C inside one of the affine sets {z_t = z_{t+d}} (d a proper divisor of p; exactly when
 every vertex of C has f^d(v) = v) holds no point of minimal period p and is dropped; any other infinite C
 holds infinitely many (a convex set covered by finitely many affine sets lies in one of them): CONTINUUM.
-The vertices are found by brute force (every k-subset of the constraints, k = dim C's affine span).
-Candidate points are iterated with f itself (exactly) to confirm f^p(z_0) = z_0 and find the minimal period.
+The vertices are found by brute force (every k-subset of the constraints, k the dimension of the equations'
+solution set). Itineraries are pruned only by a necessary condition (each pre-activation constraint holds
+somewhere on z_0's box). Candidate points are iterated with f itself (exactly) to confirm f^p(z_0) = z_0 and find the minimal period.
 
 `diagonal_cycles(act, w, b, p)`, act tanh or sigmoid, W = diag(w): numerical (mpmath, 60 digits). The map is
 the product of the 1-D maps x -> act(w_i x + b_i); a cycle of the product of minimal period p is a tuple of
