@@ -103,6 +103,17 @@ def test_continuum_swap():
     assert pl_cycles("hardtanh", W, [ZERO, ZERO], 3) == []
 
 
+def test_continuum_rotation():
+    """h -> hardtanh(R h), R the rotation by a quarter turn: R maps [-1, 1]^2 onto itself, so 0 is the only fixed
+    point, R^2 = -I leaves no point of minimal period 2 or 3, and every other point has minimal period 4 (a
+    continuum)."""
+    R = [[ZERO, -ONE], [ONE, ZERO]]
+    assert pl_cycles("hardtanh", R, [ZERO, ZERO], 1) == [((ZERO, ZERO),)]
+    assert pl_cycles("hardtanh", R, [ZERO, ZERO], 2) == []
+    assert pl_cycles("hardtanh", R, [ZERO, ZERO], 3) == []
+    assert pl_cycles("hardtanh", R, [ZERO, ZERO], 4) == CONTINUUM
+
+
 def test_continuum_relu_reflection():
     """relu(1 - x) is x -> 1 - x on [0, 1]: the fixed point 1/2, and every other point of [0, 1] has period 2 (a
     continuum, including the 2-cycle {0, 1} through the kink)."""
@@ -545,6 +556,7 @@ MUST_REFUSE = [  # (act, W, b, p, region, what the oracle finds)
     ("hardtanh", [[0, 1], [1, 0]], [0, 0], 1, [(-2, 2)] * 2, CONTINUUM),    # the swap: the diagonal fixed,
     ("hardtanh", [[0, 1], [1, 0]], [0, 0], 2, [(-2, 2)] * 2, CONTINUUM),    # everything else of period 2
     ("hardtanh", [["1/2", "1/2"], ["1/2", "1/2"]], [0, 0], 1, [(-2, 2)] * 2, CONTINUUM),  # a line of fixed points
+    ("hardtanh", [[0, -1], [1, 0]], [0, 0], 4, [(-2, 2)] * 2, CONTINUUM),   # quarter turn: period 4 off 0
     ("relu", [[1]], [0], 1, [(-1, 1)], CONTINUUM),                          # every x >= 0 fixed
     ("relu", [[-1]], [1], 2, [(-4, 4)], CONTINUUM),                         # x -> 1 - x on [0, 1]
     ("relu", [[0, -1], [-1, 0]], [1, 1], 2, [(-4, 4)] * 2, CONTINUUM),
