@@ -2,6 +2,7 @@
 search against the oracle."""
 
 from fractions import Fraction as Q
+from unittest import mock
 
 import mpmath
 import numpy as np
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 import oracle_pl
 import strategies
+from certify.checker import nd_orbits as ND
 from certify.checker.rnn import parse_rnn
 from certify.checker.rnn_contraction import image_box
 from certify.checker.rnn_orbits import search_rnn_cycles
@@ -289,14 +291,17 @@ def test_diagonal_orbits_are_cycles(net, p):
 # continuum of orbits or a tie of the canonical rotation, no finite list is right and the kernel must refuse.
 
 KERNEL_PREC = 64   # the certifier's first precision (certify.arith.Budget.start_prec)
+FAST_CAP = ND.MAX_SUB_WORK // 10  # the default run's work cap (kernel_cycles); the slow tests use the kernel's
 
 
-def kernel_cycles(act, W, b, p, region, basis="domain", trap=0, rounds=0):
-    """The kernel's orbits [(K, stability)] for the RNN and claim, or None when it raises Failure."""
+def kernel_cycles(act, W, b, p, region, basis="domain", trap=0, rounds=0, cap=None):
+    """The kernel's orbits [(K, stability)] for the RNN and claim, or None when it raises Failure; with `cap`, the
+    kernel's work cap MAX_SUB_WORK lowered to it (a lower cap only turns answers into refusals, which the
+    differential property allows: it keeps the default run short on degenerate maps such as tanh(x))."""
     m = parse_rnn({"kind": "rnn", "activation": act, "W": [[str(x) for x in r] for r in W], "b": [str(x) for x in b]})
     claim = {"p": p, "basis": basis, "region": [{"lo": str(lo), "hi": str(hi)} for lo, hi in region],
              "trap": trap, "rounds": rounds}
-    with workprec(KERNEL_PREC):
+    with workprec(KERNEL_PREC), mock.patch.object(ND, "MAX_SUB_WORK", cap or ND.MAX_SUB_WORK):
         try:
             return search_rnn_cycles(m, claim)["orbits"]
         except Failure:
@@ -409,14 +414,14 @@ def _meets(orb, region, slack=ZERO) -> bool:
     return any(all(lo - slack <= x <= hi + slack for x, (lo, hi) in zip(z, region)) for z in orb)
 
 
-def _check_pl(claim):
+def _check_pl(claim, cap=None):
     """With basis trapping the expected list is every orbit meeting B (B forward-invariant: every orbit meeting B
     lies in B), taken from all orbits in a large box when the oracle decides it: a wrongly accepted trapping
     region shows as a count the kernel does not reach."""
     act, W, b, p, region, basis, trap = claim
     region, basis, rounds = _claim_region(act, W, b, region, basis)
     oracle = pl_cycles(act, W, b, p, region if rounds == 0 else None)  # image:r: every cycle (X_r must hold them)
-    kernel = kernel_cycles(act, W, b, p, region, basis, trap, rounds)
+    kernel = kernel_cycles(act, W, b, p, region, basis, trap, rounds, cap)
     if basis == "trapping" and kernel is not None and oracle not in (CONTINUUM, TIE):
         big = pl_cycles(act, W, b, p, [(Q(-1), Q(1)) if act == "hardtanh" else (Q(-64), Q(64))] * len(b))
         if big not in (CONTINUUM, TIE):
@@ -431,7 +436,7 @@ def _check_pl(claim):
 def test_kernel_agrees_with_pl_oracle(claim):
     """hardtanh and relu RNNs, n p <= 6: when the kernel lists the cycles of minimal period p in the region, the
     exact oracle finds the same number, each in exactly one of the kernel's enclosures, and no continuum or tie."""
-    _check_pl(claim)
+    _check_pl(claim, FAST_CAP)
 
 
 @pytest.mark.slow
@@ -463,7 +468,7 @@ def smooth_claims(draw, dims=(1, 2), periods=(1, 3)):
     return act, W, b, p, whole_range, kind, trap
 
 
-def _check_smooth(claim):
+def _check_smooth(claim, cap=None):
     act, W, b, p, region, basis, trap = claim
     region, basis, rounds = _claim_region(act, W, b, region, basis)
     n = len(b)
@@ -482,7 +487,7 @@ def _check_smooth(claim):
     if oracle is not TIE:
         moduli = [diagonal_moduli(act, w, b, orb) for orb in oracle]
         oracle = [tuple(tuple(Q(mpmath.nstr(x, 50)) for x in z) for z in orb) for orb in oracle]
-    kernel = kernel_cycles(act, W, b, p, region, basis, trap, rounds)
+    kernel = kernel_cycles(act, W, b, p, region, basis, trap, rounds, cap)
     _event(oracle, kernel)
     assert_agrees(oracle, kernel, slack=Q(1, 10 ** 40), moduli=moduli)
 
@@ -493,7 +498,7 @@ def test_kernel_agrees_with_diagonal_oracle(claim):
     """Diagonal tanh and sigmoid RNNs, n p <= 6: when the kernel lists the cycles of minimal period p in the region,
     the mpmath oracle (when it is sure) finds the same number, each within 10^-40 of exactly one of the kernel's
     enclosures, and no tie."""
-    _check_smooth(claim)
+    _check_smooth(claim, FAST_CAP)
 
 
 @pytest.mark.slow
@@ -595,10 +600,10 @@ def _mid(ball):
     return mp_q(Q(int(q.p), int(q.q)))
 
 
-def _check_coupled(claim, starts):
+def _check_coupled(claim, starts, cap=None):
     act, W, b, p, region, basis = claim
     n = len(b)
-    kernel = kernel_cycles(act, W, b, p, region, basis)
+    kernel = kernel_cycles(act, W, b, p, region, basis, cap=cap)
     event(f"kernel {'refuses' if kernel is None else 'lists'}")
     if kernel is None:
         return
@@ -622,7 +627,7 @@ def test_kernel_cycles_exist_and_include_newtons(claim):
     method from each enclosure's midpoint reaches a zero of the cyclic system inside it, in canonical rotation (the
     orbit exists), and every orbit Newton finds from 40 seeded starts lies in exactly one enclosure (none missed or
     listed twice)."""
-    _check_coupled(claim, 40)
+    _check_coupled(claim, 40, FAST_CAP)
 
 
 @pytest.mark.slow
