@@ -586,9 +586,11 @@ def test_kernel_refuses_continuum_and_tie(act, W, b, p, region, what):
 
 @st.composite
 def coupled_claims(draw, max_np=6, dims=(1, 3)):
-    """(act, W, b, p, region, basis) for tanh and sigmoid with any W (zero rows, permutations, general): basis
-    image (rounds 0) or domain on the activation's closed range^n."""
+    """(act, W, b, p, region, basis) for tanh and sigmoid with any W (zero rows, permutations, general; W and b
+    scaled by 5 at times): basis image (rounds 0) or domain on the activation's closed range^n."""
     act, W, b = draw(strategies.rnn_nets(activations=("tanh", "sigmoid"), dims=dims))
+    scale = draw(st.sampled_from([1, 1, 1, 5]))  # steep units too (see smooth_claims)
+    W, b = [[scale * x for x in r] for r in W], [scale * x for x in b]
     n = len(b)
     p = draw(st.integers(1, max(1, max_np // n)))
     region = [(-ONE, ONE) if act == "tanh" else (ZERO, ONE)] * n
