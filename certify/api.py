@@ -196,14 +196,22 @@ def _rnn_undecided(net, claim: dict, reason: str) -> dict:
 
 
 def _rnn_period(f, p, max_prec, timeout, progress, input=None) -> Result:
-    """period for an n-dimensional RNN map: a certified cycle of minimal period p (or undecided)."""
+    """period for an n-dimensional RNN map: a certified cycle of minimal period p (claim rnn_cycle); when the float
+    search proves none, the complete list (claim rnn_cycles, question period): refuted when it is empty."""
     from certify import limits
     from certify.periodic.rnn import certify_rnn_cycle
+    from certify.periodic.rnn_orbits import certify_rnn_cycles
 
     net = _rnn_net(f, input)
     budget = _budget(None, progress, max_prec=max_prec)
-    cert = limits.guard(_timeout(timeout), lambda: certify_rnn_cycle(net, p, budget),
-                        lambda reason: _rnn_undecided(net, {"kind": "rnn_cycle", "p": p}, reason))
+    def run():
+        cert = certify_rnn_cycle(net, p, budget)
+        if cert["verdict"] != "undecided":
+            return cert
+        # no float cycle proved: the complete list decides (refuted when it is empty), when it closes
+        listed = certify_rnn_cycles(net, p, budget, question="period")
+        return listed if listed["verdict"] != "undecided" else cert
+    cert = limits.guard(_timeout(timeout), run, lambda reason: _rnn_undecided(net, {"kind": "rnn_cycle", "p": p}, reason))
     return Result.of("period", cert, net)
 
 
@@ -215,7 +223,7 @@ def _rnn_orbits(f, p, max_prec, timeout, progress, input=None) -> Result:
 
     net = _rnn_net(f, input)
     budget = _budget(None, progress, max_prec=max_prec)
-    claim = {"kind": "rnn_cycles", "p": p, "basis": "found", "rounds": 0, "trap": 0, "region": []}
+    claim = {"kind": "rnn_cycles", "p": p, "basis": "found", "rounds": 0, "order": [], "region": []}
     cert = limits.guard(_timeout(timeout), lambda: certify_rnn_cycles(net, p, budget),
                         lambda reason: _rnn_undecided(net, claim, reason))
     return Result.of("orbits", cert, net)
@@ -360,8 +368,10 @@ def orbits(f, p, *, domain=None, max_cells=None, max_prec: int = 1024, timeout=N
     or a certify.maps.plrnn.PLRNN) p may be a range "1..8": every cycle of each period in it, with
     stability; completeness per period by enumeration (n p <= cap) or the pruned itinerary search
     (at most max_nodes nodes per period), else "found, not proved complete". For a polynomial map of R^n
-    (Hénon type, or any with `domain` a box "LO,HI;LO,HI"): Galias' subdivision of the cyclic system."""
-    if _is_plrnn(f):
+    (Hénon type, or any with `domain` a box "LO,HI;LO,HI"): Galias' subdivision of the cyclic system. For an
+    n-dimensional RNN (tanh, sigmoid): the same subdivision in the image box, complete, when n p <= 16 and it
+    closes; else the cycles found, each proved, "found, not proved complete"."""
+    if _is_plrnn(f) and not _is_rnn(f):
         if domain is not None or max_cells is not None:
             raise CertifyError("a PLRNN takes `orbits` without --domain and --max-cells")
         return _plrnn_orbits(f, p, max_nodes, cap, progress)
@@ -400,6 +410,8 @@ def _periodic(command, f, p, domain, max_cells, max_prec, timeout, progress, inp
 
     if input is not None and not _is_rnn(f):
         raise CertifyError("input (--input) is the constant input of an nn.RNN state_dict")
+    if isinstance(p, str) and ".." in p:
+        raise CertifyError(f"--period {p}: a range A..B is for PLRNN files; this map takes one period at a time")
     p = whole_period(p)
     box = domain
     domain = interval(domain, "domain") if domain is not None and not _is_polymap(f) else None

@@ -31,3 +31,4 @@ gen he_relu16_gain_onset.cert.json    threshold he_relu16_net.json --scale gain 
 gen plrnn_chaos_horseshoe.cert.json chaos ../examples/plrnn_chaos.json
 gen rnn8_gain8_horseshoe.cert.json chaos ../examples/rnn8_gain8.safetensors
 gen lorenz_plrnn_horseshoe.cert.json chaos ../examples/lorenz_plrnn.safetensors
+gen rnn3_cycles_p3.cert.json orbits ../examples/rnn3_cycles.json --period 3

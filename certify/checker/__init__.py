@@ -72,7 +72,7 @@ KINDS: dict[str, Kind] = {
                           _k("growth_method", "growth_rate", "lambda_max", "regime", "stderr"), compiled=False),
     "horseshoe": Kind(hsets.horseshoe, _k("iterate"), _k("entropy"), compiled=False),
     "polymap_orbits": Kind(nd_orbits.polymap_orbits, _k("p", "region", "grid"), _k("orbits", "count"), compiled=False),
-    "rnn_cycles": Kind(rnn_orbits.rnn_cycles, _k("p", "region", "basis", "rounds", "trap"), _k("orbits", "count", "complete"),
+    "rnn_cycles": Kind(rnn_orbits.rnn_cycles, _k("p", "region", "basis", "rounds", "order", "question"), _k("orbits", "count", "complete"),
                        compiled=False),
     "polymap_cycles": Kind(nd_orbits.polymap_cycles, _k("p", "region", "basis", "trap", "question"), _k("orbits", "count"),
                            compiled=False),
@@ -83,7 +83,8 @@ _CANONICAL_KEYS = {"expr": _k("kind", "expr", "param", "params"),
                    "rnn": _k("kind", "activation", "W", "b"),
                    "polymap": _k("kind", "vars", "f")}
 # claim keys a kind may omit
-_OPTIONAL_CLAIM = {"gradients": _k("param", "value"), "entropy": _k("pieces"), "polymap_cycles": _k("question")}
+_OPTIONAL_CLAIM = {"gradients": _k("param", "value"), "entropy": _k("pieces"), "polymap_cycles": _k("question"),
+                   "rnn_cycles": _k("question")}
 
 
 def map_class(prog: Program | None, cert: dict) -> str:

@@ -392,13 +392,25 @@ def _propagate(m, box: list, rounds: int = 3, square: bool = False):
                     return None
                 X[t][0] = x
     out = []
+    margin = getattr(m, "margin", False)
     for k, (lo, hi, closed) in enumerate(box):
         u = X[k // n][k % n]
+        if margin and u.is_finite():
+            u = _widened(u)
         new_lo, new_hi = _ends(u, lo, hi)
         if new_lo > new_hi:
             return None
         out.append((new_lo, new_hi, closed or new_hi < hi))
     return out
+
+
+def _widened(u: arb) -> arb:
+    """A ball containing u, wider by 1/64 of its width and 64 units of the last place on each side. A map with
+    `margin` (certify.checker.rnn_orbits.RNNBalls) is contracted to these: near an attracting cycle the contraction
+    otherwise shrinks the box to its own rounding, where a Krawczyk image is never strictly inside it."""
+    a, b = u.lower(), u.upper()
+    d = (b - a) / 64 + (abs(a) + abs(b) + 1) * arb(2) ** (6 - ctx.prec)
+    return (a - d).union(b + d)
 
 
 def _krawczyk_test(m, box: list) -> tuple:
@@ -662,12 +674,13 @@ def _lower_period(m, box: list, n: int, p: int) -> bool:
     return False
 
 
-def _decide_leaf(m, box: list, K: arb_mat, n: int, p: int, spend=None):
+def _decide_leaf(m, box: list, K: arb_mat, n: int, p: int, spend=None, order=None):
     """1 when the unique zero z in box (inside K) is the canonical rotation of an orbit of minimal period p
-    (x_0 < x_t strictly for t = 1..p-1), 0 when it is not (some x_t < x_0, or z is fixed by a shift
-    sigma^t whose image sigma^t(K) lies inside box: then sigma^t z = z by uniqueness, or z is a lower-period
-    cycle repeated, `_lower_period`), else a Failure. `spend(k)` is charged before the lower-period tests."""
-    xs = [K[t * n, 0] for t in range(p)]
+    (x_0 < x_t strictly for t = 1..p-1, x the first coordinate or c.z with c = order), 0 when it is not (some
+    x_t < x_0, or z is fixed by a shift sigma^t whose image sigma^t(K) lies inside box: then sigma^t z = z by
+    uniqueness, or z is a lower-period cycle repeated, `_lower_period`), else a Failure. `spend()` is charged
+    before the lower-period tests."""
+    xs = [K[t * n, 0] if order is None else _phi([K[t * n + i, 0] for i in range(n)], order) for t in range(p)]
     if all(xs[0] < xs[t] for t in range(1, p)):
         return 1
     if any(xs[t] < xs[0] for t in range(1, p)):
@@ -683,14 +696,29 @@ def _decide_leaf(m, box: list, K: arb_mat, n: int, p: int, spend=None):
         spend()
     if _lower_period(m, box, n, p):
         return 0
-    raise Failure("a zero's first coordinate ties with another point of its orbit: its rotation is not decided")
+    raise Failure("a zero's first coordinate (or c.z) ties with another point of its orbit: its rotation is not "
+                  "decided")
 
 
-def cycle_search(m, region: list, p: int, spent: int = 0) -> dict:
+def _order_prune(box: list, order: list, n: int, p: int):
+    """box, or None when some point's c.x_t is below c.x_0 at every point of the box (c = order: the canonical
+    rotation has its least c.x at t = 0, so no canonical zero lies in the box)."""
+    phi = [_phi([_hull(lo, hi) for lo, hi, _ in box[t * n:(t + 1) * n]], order) for t in range(p)]
+    return None if any(phi[t] < phi[0] for t in range(1, p)) else box
+
+
+def _phi(z: list, order: list) -> arb:
+    return sum((arb(c) * x for c, x in zip(order, z) if c != 0), arb(0))
+
+
+def cycle_search(m, region: list, p: int, spent: int = 0, order: list | None = None) -> dict:
     """Every canonical zero of the cyclic system in region^p (region: n exact (lo, hi), closed), each with
     its Krawczyk enclosure: {"nodes", "tests", "units" (work), "orbits": [K, ...]} in the tree's depth-first order, or a
-    Failure (a cap, a leaf not decided). `spent`: units already used by this claim (its trapping check)."""
+    Failure (a cap, a leaf not decided). `spent`: units already used by this claim (its trapping check). `order`:
+    n exact rationals c (not all 0); the canonical rotation is then the one with the least c.x_0 (by pruning),
+    else the least first coordinate (by contraction)."""
     n = m.n
+    least = _first_least if order is None else (lambda box, n, p: _order_prune(box, order, n, p))
     units = _Units()
     units.used = spent
     per_node = p * (3 * ROUNDS * _eval_cost(m) + NODE_STEP)  # forward, backward, square-root steps, bookkeeping
@@ -703,11 +731,11 @@ def cycle_search(m, region: list, p: int, spent: int = 0) -> dict:
         box, depth = stack.pop()
         units.spend(per_node, "tree nodes")
         units.nodes += 1
-        box = _first_least(box, n, p)
+        box = least(box, n, p)
         if box is not None:
             box = _propagate(m, box, ROUNDS, square=isinstance(m, _Henon))
         if box is not None:
-            box = _first_least(box, n, p)
+            box = least(box, n, p)
         if box is None:
             continue
         if max(hi - lo for lo, hi, _ in box) <= small:
@@ -721,7 +749,7 @@ def cycle_search(m, region: list, p: int, spent: int = 0) -> dict:
             if meet is None:
                 units.spend(4 * per_test, "Krawczyk tests")
                 K = _tighten(m, K)
-                if _decide_leaf(m, box, K, n, p, lambda: units.spend(p * per_test, "Krawczyk tests")):
+                if _decide_leaf(m, box, K, n, p, lambda: units.spend(p * per_test, "Krawczyk tests"), order):
                     found.append(K)
                 continue
             box = meet

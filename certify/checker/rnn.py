@@ -36,12 +36,13 @@ from certify.errors import CertifyError
 
 __all__ = ["RNN", "ACTIVATIONS", "parse_rnn", "krawczyk_cycle", "jacobian_product", "stability", "rnn_cycle",
            "multipliers_text", "multipliers_parts", "MAX_RNN_DIM",
-           "MAX_RNN_PERIOD", "MAX_WORK", "MAX_POWER_STEPS"]
+           "MAX_RNN_PERIOD", "MAX_WORK", "MAX_POWER_STEPS", "cycle_cost"]
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "hardtanh")
 MAX_RNN_DIM = 512           # state dimension n of an rnn map
 MAX_RNN_PERIOD = 256        # the claim's period p
-MAX_WORK = 1 << 33          # n^3 p^2: ball multiply-adds of one Krawczyk test (about 20 s)
+MAX_WORK = 1 << 30          # cycle_cost units over a certificate's cycles (about 20 s: about 17 ns a unit, measured
+                            # at n = 320 by the review of rnn_cycles; 2^33 was about 150 s)
 MAX_POWER_STEPS = 8         # stability: ||M^k|| with k = 1, 2, 4, ..., 2^8
 
 
@@ -183,6 +184,13 @@ def krawczyk_cycle(m: RNN, boxes, prec: int) -> tuple:
             if not (k > arb(lo) and k < arb(hi)):
                 return False, A
     return True, A
+
+
+def cycle_cost(n: int, p: int, prec: int) -> int:
+    """The work units of one cycle's facts at `prec` bits: the Krawczyk test (n^3 p^2 ball multiply-adds), the
+    Jacobian product (n^3 p), the stability's squarings and inverse (n^3 (2 MAX_POWER_STEPS + 3)) and the
+    multipliers' discs (n^3), times the precision in 64-bit words (ball arithmetic slows about linearly)."""
+    return n ** 3 * (p * p + p + 2 * MAX_POWER_STEPS + 4) * max(1, -(-prec // 64))
 
 
 def _norm_below_one(M: arb_mat) -> bool:
@@ -327,9 +335,10 @@ def rnn_cycle(prog, cert: dict) -> Statement:
     if cert["verdict"] != "proved" or len(evidence) not in (1, 2):
         raise Failure("a proved RNN cycle has one cycle_krawczyk_nd fact, optionally followed by one "
                       "cycle_multipliers fact (refutations are not supported)")
-    if m.n ** 3 * p ** 2 > MAX_WORK:
-        raise Failure(f"n^3 p^2 = {m.n ** 3 * p ** 2} is beyond the checker's limit {MAX_WORK}")
     prec = cert["precision"]
+    if cycle_cost(m.n, p, prec) > MAX_WORK:
+        raise Failure(f"a cycle of period {p} in dimension {m.n} at {prec} bits costs {cycle_cost(m.n, p, prec)} "
+                      f"units: beyond the checker's limit {MAX_WORK}")
     try:
         st, A = fact_cycle_krawczyk_nd(m, evidence[0], p, prec)
     except Failure as e:

@@ -29,9 +29,10 @@ Imports only flint, certify.certificates and the kernel's modules statement and 
 
 from __future__ import annotations
 
-from flint import arb, arb_mat, fmpq
+from flint import arb, arb_mat, ctx, fmpq
 
 from certify.certificates import q_parse
+from certify.checker.nd_orbits import _end
 from certify.checker.rnn import _act, parse_rnn
 from certify.checker.statement import Failure, Statement, _decimal, facts_list, undecided, whole
 
@@ -40,6 +41,8 @@ __all__ = ["rnn_contraction", "trapped_slopes", "image_box", "contraction_factor
 MAX_STEPS = 64
 RANGES = {"tanh": (-1, 1), "hardtanh": (-1, 1), "sigmoid": (0, 1), "relu": None}
 MAX_CONTRACTION_WORK = 1 << 24  # n^2 (k + 1) ball entries
+MAX_IMAGE_WORK = 1 << 24        # image_box: (n^2 + 20 n) k ball operations times the precision in 64-bit words
+                                # (about 1.8 microseconds each: n = 512, k = 64 at 64 bits took 30 s)
 
 
 def _hull(lo: fmpq, hi: fmpq) -> arb:
@@ -73,16 +76,23 @@ def image_box(m, k: int) -> list:
     the hull of the ball image act(W X_j + b) (ends exact). f(R^n) lies in X_0 and f(X_j) in X_{j+1}, so
     f^(k+1)(R^n) lies in X_k: every periodic point, and every orbit after k + 1 steps. Bounded activations only."""
     n = m.n
-    W = arb_mat(n, n, [arb(w) for r in m.W for w in r])
-    b = [arb(v) for v in m.b]
     rng = RANGES[m.activation]
     if rng is None:
         raise Failure("relu has no bounded range: no image box")
+    work = (n * n + 20 * n) * k * max(1, -(-ctx.prec // 64))
+    if work > MAX_IMAGE_WORK:
+        raise Failure(f"{k} image rounds in dimension {n} at {ctx.prec} bits: {work} work units, beyond the "
+                      f"checker's limit {MAX_IMAGE_WORK}")
+    W = arb_mat(n, n, [arb(w) for r in m.W for w in r])
+    b = [arb(v) for v in m.b]
     box = [(fmpq(rng[0]), fmpq(rng[1]))] * n
     for _ in range(k):
         X = [_hull(lo, hi) for lo, hi in box]
         vals = [_act_interval(m.activation, sum((W[i, j] * X[j] for j in range(n)), b[i]))[0] for i in range(n)]
-        box = [(max(lo, v.lower().fmpq()), min(hi, v.upper().fmpq())) for (lo, hi), v in zip(box, vals)]
+        if not all(v.is_finite() for v in vals):
+            raise Failure("an image ball is not finite at this precision")
+        # ends rounded outward near 0 (_end): sigmoid(-10^12) is about 2^-(1.4e12), 180 GB as an exact fmpq
+        box = [(max(lo, _end(v.lower(), False)), min(hi, _end(v.upper(), True))) for (lo, hi), v in zip(box, vals)]
         if any(lo > hi for lo, hi in box):  # cannot happen for sound enclosures; refuse rather than assume
             raise Failure("an image box is empty")
     return box

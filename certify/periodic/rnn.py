@@ -19,7 +19,7 @@ from flint import fmpq
 from certify.arith import Budget
 from certify.certificates import SCHEMA, interval, q_str
 from certify.checker import multipliers as MU
-from certify.checker.rnn import MAX_RNN_PERIOD, MAX_WORK, jacobian_product, krawczyk_cycle, stability
+from certify.checker.rnn import MAX_RNN_PERIOD, MAX_WORK, cycle_cost, jacobian_product, krawczyk_cycle, stability
 from certify.checker.statement import Failure
 from certify.checker.semantics import workprec
 from certify.errors import CertifyError
@@ -98,10 +98,16 @@ def find_cycles(net: RNNMap, p: int, starts: int = STARTS, seed: int = 0):
             yield Z
 
 
+CENTRE = 2 ** 44  # box centres are the float points rounded to multiples of 1/CENTRE (below every radius in RADII)
+
+
 def _boxes(Z: np.ndarray, r: float) -> list:
-    """Exact boxes [z - r, z + r] around the float points (z and r are exact binary numbers)."""
+    """Exact boxes [z - r, z + r] around the float points rounded to multiples of 2^-44 (r an exact binary
+    number): Newton's last bits may differ between machines (the order of BLAS sums), the rounded centres
+    almost never do, so the certificate is the same bytes everywhere."""
     R = fmpq(*r.as_integer_ratio())
-    return [[(fmpq(*float(v).as_integer_ratio()) - R, fmpq(*float(v).as_integer_ratio()) + R) for v in z] for z in Z]
+    return [[(fmpq(round(float(v) * CENTRE), CENTRE) - R, fmpq(round(float(v) * CENTRE), CENTRE) + R) for v in z]
+            for z in Z]
 
 
 def _disjoint_shifts(boxes, p: int) -> bool:
@@ -169,8 +175,9 @@ def certify_rnn_cycle(net: RNNMap, p: int, budget: Budget = Budget(), starts: in
 
     if not 1 <= p <= MAX_RNN_PERIOD:
         raise CertifyError(f"the period of an RNN cycle must be between 1 and {MAX_RNN_PERIOD}, got {p}")
-    if net.n ** 3 * p ** 2 > MAX_WORK:
-        raise CertifyError(f"n^3 p^2 = {net.n ** 3 * p ** 2} is beyond the checker's limit {MAX_WORK}")
+    if cycle_cost(net.n, p, budget.start_prec) > MAX_WORK:
+        raise CertifyError(f"a cycle of period {p} in dimension {net.n} is beyond the checker's limit {MAX_WORK} "
+                           f"work units")
     cls = "smooth" if net.activation in ("tanh", "sigmoid") else "piecewise-linear"
     cert = {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical, "class": cls},
             "claim": {"kind": "rnn_cycle", "p": p}, "verdict": "undecided", "precision": budget.start_prec,

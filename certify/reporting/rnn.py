@@ -200,10 +200,7 @@ def render_rnn_contraction(cert: dict) -> str:
     return "\n".join(out)
 
 
-_BASES = {"image": "holds every periodic point: f^{k}(R^n) lies in it (the activation's range and {r} ball images)",
-          "trapping": "is forward-invariant, f(B) in B (checked in balls on {trap}^n cells): every cycle meeting B "
-                      "lies in B",
-          "domain": "the domain: the cycles contained in B are listed"}
+_IMAGE = "holds every periodic point: f^{k}(R^n) lies in it (the activation's range and {r} ball images)"
 
 
 def render_rnn_cycles(cert: dict, coords: int = 4) -> str:
@@ -214,25 +211,32 @@ def render_rnn_cycles(cert: dict, coords: int = 4) -> str:
     n = len(can["b"])
     out = [f"map      {m['given']}",
            f"         h -> {can['activation']}(W h + b), dimension {n}   [{m['class']}]"]
-    if cert["verdict"] != "proved":
+    if cert["verdict"] == "undecided":
         out.append(f"verdict  UNDECIDED: {cert.get('reason', '')}")
         return "\n".join(out)
     k = cert["count"]
     noun = ("fixed point" if k == 1 else "fixed points") if p == 1 else \
         f"orbit{'' if k == 1 else 's'} of minimal period {p}"
+    if cert["verdict"] == "refuted":
+        out.append(f"verdict  REFUTED: no point of minimal period {p} (the complete list is empty)")
     if cert["complete"]:
-        scope = "" if claim["basis"] == "image" else " in B"
-        out.append(f"verdict  PROVED: exactly {k} {noun}{scope} (complete)")
-        shown = " x ".join(f"[{float(interval_parse(v)[0]):.6g}, {float(interval_parse(v)[1]):.6g}]"
-                           for v in claim["region"][:coords]) + (" x ..." if n > coords else "")
-        out.append(f"region   B ~ {shown} {_BASES[claim['basis']].format(k=claim['rounds'] + 1, r=claim['rounds'], trap=claim['trap'])}")
-        ev = cert["evidence"][0]
-        out.append(f"search   subdivision of the cyclic system in B^{p}: {ev['nodes']} nodes, {ev['tests']} Krawczyk tests")
+        out.append(f"{'list     ' if cert['verdict'] == 'refuted' else 'verdict  PROVED: '}exactly {k} {noun} (complete)")
+        if claim["basis"] == "enumeration":
+            sub = "z = W h + b" if can["activation"] == "relu" else "z = (W h + b + 1, W h + b - 1)"
+            out.append(f"search   every sign itinerary of the PLRNN z -> W' relu(z) + h' ({sub}; the same cycles), "
+                       f"{cert['evidence'][0]['itineraries']} solved exactly")
+        else:
+            shown = " x ".join(f"[{float(interval_parse(v)[0]):.6g}, {float(interval_parse(v)[1]):.6g}]"
+                               for v in claim["region"][:coords]) + (" x ..." if n > coords else "")
+            out.append(f"region   B ~ {shown} {_IMAGE.format(k=claim['rounds'] + 1, r=claim['rounds'])}")
+            ev = cert["evidence"][0]
+            out.append(f"search   subdivision of the cyclic system in B^{p}: {ev['nodes']} nodes, {ev['tests']} "
+                       f"Krawczyk tests")
     else:
         out.append(f"verdict  PROVED: at least {k} {noun} (found, not proved complete: {cert.get('reason', '')})")
         out.append("search   Newton from seeded starts; each cycle unique in its boxes (Krawczyk), pairwise distinct")
     for i, o in enumerate(cert["orbits"]):
-        vals = ", ".join(f"{_mid(v):.6g}" for v in o["box"][:coords]) + (", ..." if n > coords else "")
+        vals = ", ".join(f"{_mid(v):.6g}" for v in o["box"][:min(n, coords)]) + (", ..." if n > coords else "")
         out.append(f"orbit {i + 1:<3}z_0 ~ ({vals})  {o['stability']}")
     out.append(f"checked  {len(cert['evidence'])} fact(s) re-verified by the independent checker at "
                f"{cert['precision']} bits" + (" (it redoes the whole subdivision)" if cert["complete"] else ""))
