@@ -88,14 +88,19 @@ def minimal_period(act: str, W, b, h, p: int):
     return None
 
 
-def canonical(points: list):
-    """The rotation of the orbit (a list of points in orbit order) starting at its least first coordinate, or
-    TIE when two points share it."""
-    firsts = [z[0] for z in points]
-    least = min(firsts)
-    if firsts.count(least) > 1:
+def canonical(points: list, order=None, tol=0):
+    """The rotation of the orbit (a list of points in orbit order) starting at its point with the least key, or
+    TIE when two points share it (keys within tol): the key is the first coordinate (order None), c.z (order a
+    list c of n numbers) or the point itself, lexicographically (order "lex": never a tie, the points differ)."""
+    if order == "lex":
+        keys = [tuple(z) for z in points]
+    elif order is None:
+        keys = [z[0] for z in points]
+    else:
+        keys = [sum((c * x for c, x in zip(order, z)), 0 * z[0]) for z in points]
+    k = min(range(len(points)), key=keys.__getitem__)
+    if order != "lex" and any(t != k and abs(keys[t] - keys[k]) <= tol for t in range(len(points))):
         return TIE
-    k = firsts.index(least)
     return tuple(points[k:] + points[:k])
 
 
@@ -166,11 +171,14 @@ def _matmul(A, B):
     return [[_dot(row, col) for col in zip(*B)] for row in A]
 
 
-def pl_cycles(act: str, W, b, p: int, region=None):
+def pl_cycles(act: str, W, b, p: int, region=None, order=None):
     """Every orbit of minimal period p of h -> act(W h + b) (act hardtanh or relu; W, b Fractions) whose points
     all lie in the closed box `region` (n pairs (lo, hi); default [-1, 1]^n for hardtanh, which holds every
-    cycle; required for relu), exactly: a sorted list of canonical rotations (tuples of p points, each a tuple
-    of n Fractions), or CONTINUUM (infinitely many), or TIE (some orbit's rotation is not defined)."""
+    cycle; required for relu), exactly: a sorted list of canonical rotations (`canonical` with `order`: tuples of
+    p points, each a tuple of n Fractions), or CONTINUUM (infinitely many), or TIE (some orbit's rotation is not
+    defined)."""
+    if order not in (None, "lex"):
+        order = [Fraction(c) for c in order]
     n = len(b)
     if n * p > MAX_NP:
         raise ValueError(f"n p = {n * p} > {MAX_NP}: too many itineraries")
@@ -202,7 +210,7 @@ def pl_cycles(act: str, W, b, p: int, region=None):
         pts = orbit(act, W, b, z0, p)
         if not all(lo <= x <= hi for z in pts for x, (lo, hi) in zip(z, region)):
             return
-        can = canonical(pts)
+        can = canonical(pts, order)
         if can is TIE:
             tie = True
         else:
@@ -370,16 +378,19 @@ def cycles_1d(act: str, w: Fraction, b: Fraction, d: int):
     return out
 
 
-def diagonal_cycles(act: str, w, b, p: int, region=None, dps: int = DPS):
+def diagonal_cycles(act: str, w, b, p: int, region=None, order=None, dps: int = DPS):
     """Every orbit of minimal period p of h -> act(diag(w) h + b) (act tanh or sigmoid) with all its points in the
-    closed box `region` (n pairs (lo, hi) of Fractions; default: all): a list of canonical rotations (tuples of p
-    points, each a tuple of n mpmath numbers), sorted by the first coordinate of point 0; TIE when some orbit's
-    least first coordinate is shared by two of its points; None when unsure (also when a point is within
-    10^-30 of a face of the region)."""
+    closed box `region` (n pairs (lo, hi) of Fractions; default: all): a list of canonical rotations (`canonical`
+    with `order`; tuples of p points, each a tuple of n mpmath numbers), sorted by point 0; TIE when some orbit's
+    least key is shared by two of its points (within 10^-30: exact ties come from the product structure, e.g. a
+    first coordinate of period d < p); None when unsure (also when a point is within 10^-30 of a face of the
+    region)."""
     n = len(b)
-    near = mpmath.mpf(10) ** -30
     divisors = [d for d in range(1, p + 1) if p % d == 0]
     with mpmath.workdps(dps):
+        near = mpmath.mpf(10) ** -30
+        if order not in (None, "lex"):
+            order = [mp_q(Fraction(c)) for c in order]
         per = []
         for i in range(n):
             cyc = {}
@@ -407,14 +418,14 @@ def diagonal_cycles(act: str, w, b, p: int, region=None, dps: int = DPS):
                         return None
                     if not all(lo < x < hi for z in pts for x, (lo, hi) in zip(z, ends)):
                         continue
-                can = canonical(pts) if ds[0] == p else TIE
+                can = canonical(pts, order, near)
                 if can is TIE:
                     tie = True
                 else:
                     orbits.append(can)
         if tie:
             return TIE
-        return sorted(orbits, key=lambda o: o[0][0])
+        return sorted(orbits, key=lambda o: o[0])
 
 
 # ----------------------------------------------------------------------------- any W: cycles found by Newton (a lower bound)

@@ -15,7 +15,7 @@ import strategies
 from certify.checker import nd_orbits as ND
 from certify.checker.rnn import parse_rnn
 from certify.checker.rnn_contraction import image_box
-from certify.checker.rnn_orbits import search_rnn_cycles
+from certify.checker.rnn_orbits import enumerate_rnn_cycles, search_rnn_cycles
 from certify.checker.semantics import workprec
 from certify.checker.statement import Failure
 from rnn_cycles_oracle import (CONTINUUM, TIE, diagonal_cycles, minimal_period, mp_q, newton_cycles, pl_cycles,
@@ -285,27 +285,46 @@ def test_diagonal_orbits_are_cycles(net, p):
 
 # ----------------------------------------------------------------------------- the kernel against the oracle
 #
-# certify.checker.rnn_orbits.search_rnn_cycles either returns every cycle of minimal period p in the claim's region
-# (each as its Krawczyk enclosure K of the canonical rotation, n p balls) or raises Failure (undecided). Whenever it
-# returns, its count is the oracle's and each oracle orbit lies in exactly one K; whenever the oracle finds a
-# continuum of orbits or a tie of the canonical rotation, no finite list is right and the kernel must refuse.
+# The kernel (certify.checker.rnn_orbits) lists the cycles of minimal period p two ways. search_rnn_cycles (basis
+# image: tanh, sigmoid, hardtanh; a region containing the image box X_r) either returns every cycle, each as the
+# Krawczyk enclosure K (n p balls) of its canonical rotation (least first coordinate, or least c.z with order c, at
+# t = 0), or raises Failure (undecided). enumerate_rnn_cycles (relu, hardtanh) returns every cycle exactly, rotated
+# to its lexicographically least point, or raises Failure. Whenever the kernel answers, its count is the oracle's
+# and each oracle orbit lies in exactly one K (is one of the exact cycles); whenever the oracle finds a continuum
+# of orbits or (subdivision) a tie of the canonical rotation, no finite list is right and the kernel must refuse.
 
 KERNEL_PREC = 64   # the certifier's first precision (certify.arith.Budget.start_prec)
 FAST_CAP = ND.MAX_SUB_WORK // 10  # the default run's work cap (kernel_cycles); the slow tests use the kernel's
+BIG = Q(10 ** 9)   # relu's cycles (which the kernel enumerates on all of R^n) are sought in [-BIG, BIG]^n
 
 
-def kernel_cycles(act, W, b, p, region, basis="domain", trap=0, rounds=0, cap=None):
-    """The kernel's orbits [(K, stability)] for the RNN and claim, or None when it raises Failure; with `cap`, the
-    kernel's work cap MAX_SUB_WORK lowered to it (a lower cap only turns answers into refusals, which the
-    differential property allows: it keeps the default run short on degenerate maps such as tanh(x))."""
-    m = parse_rnn({"kind": "rnn", "activation": act, "W": [[str(x) for x in r] for r in W], "b": [str(x) for x in b]})
-    claim = {"p": p, "basis": basis, "region": [{"lo": str(lo), "hi": str(hi)} for lo, hi in region],
-             "trap": trap, "rounds": rounds}
+def _rnn(act, W, b):
+    return parse_rnn({"kind": "rnn", "activation": act, "W": [[str(x) for x in r] for r in W],
+                      "b": [str(x) for x in b]})
+
+
+def kernel_cycles(act, W, b, p, region, rounds=0, order=None, cap=None):
+    """The kernel's subdivision (basis image): its orbits [(K, stability)], or None when it raises Failure; with
+    `cap`, the kernel's work cap MAX_SUB_WORK lowered to it (a lower cap only turns answers into refusals, which
+    the differential property allows: it keeps the default run short on degenerate maps such as tanh(x))."""
+    claim = {"p": p, "basis": "image", "region": [{"lo": str(lo), "hi": str(hi)} for lo, hi in region],
+             "rounds": rounds, "order": [] if order is None else [str(c) for c in order]}
     with workprec(KERNEL_PREC), mock.patch.object(ND, "MAX_SUB_WORK", cap or ND.MAX_SUB_WORK):
         try:
-            return search_rnn_cycles(m, claim)["orbits"]
+            return search_rnn_cycles(_rnn(act, W, b), claim)["orbits"]
         except Failure:
             return None
+
+
+def kernel_enumeration(act, W, b, p):
+    """The kernel's exact enumeration (relu, hardtanh): [(points as tuples of Fractions, stability)], or None when
+    it raises Failure."""
+    with workprec(KERNEL_PREC):
+        try:
+            found = enumerate_rnn_cycles(_rnn(act, W, b), p)
+        except Failure:
+            return None
+    return [(tuple(tuple(Q(int(v.p), int(v.q)) for v in z) for z in pts), st) for pts, (st, _) in found]
 
 
 def _ends(ball):
@@ -327,12 +346,13 @@ def _event(oracle, kernel):
 def _consistent(stability, moduli) -> bool:
     """The kernel's stability verdict does not contradict the multipliers' moduli (to 10^-9)."""
     top, low = max(moduli), min(moduli)
-    return {"attracting": top < 1 + 1e-9, "repelling": low > 1 - 1e-9,
-            "saddle": top > 1 - 1e-9 and low < 1 + 1e-9}.get(stability, True)
+    if stability.startswith("saddle"):
+        return top > 1 - 1e-9 and low < 1 + 1e-9
+    return {"attracting": top < 1 + 1e-9, "repelling": low > 1 - 1e-9}.get(stability, True)
 
 
 def assert_agrees(oracle, kernel, slack=ZERO, moduli=None):
-    """The differential property for one claim (oracle: list of canonical orbits, CONTINUUM or TIE; moduli: the
+    """The differential property of a subdivision (oracle: list of canonical orbits, CONTINUUM or TIE; moduli: the
     moduli of each orbit's multipliers, or None where unknown)."""
     if kernel is None:
         return
@@ -345,6 +365,17 @@ def assert_agrees(oracle, kernel, slack=ZERO, moduli=None):
         if moduli is not None and moduli[k] is not None:
             st_ = kernel[hits[0]][1]
             assert _consistent(st_, moduli[k]), f"the kernel says {st_} for {orb}, multipliers' moduli {moduli[k]}"
+
+
+def assert_enumeration_agrees(oracle, kernel, moduli=None):
+    """The differential property of an enumeration: the kernel's exact cycles (lexicographically least point first,
+    sorted) are the oracle's, and no continuum when the kernel answers."""
+    if kernel is None:
+        return
+    assert oracle is not CONTINUUM, f"the kernel lists {len(kernel)} orbit(s) where the oracle finds a continuum"
+    assert [pts for pts, _ in kernel] == oracle, f"kernel {[pts for pts, _ in kernel]}, oracle {oracle}"
+    for (pts, st_), mod in zip(kernel, moduli or [None] * len(kernel)):
+        assert mod is None or _consistent(st_, mod), f"the kernel says {st_} for {pts}, multipliers' moduli {mod}"
 
 
 def pl_moduli(act, W, b, orb):
@@ -375,111 +406,125 @@ def diagonal_moduli(act, w, b, orb):
     return out
 
 
-PL_BOXES = [(Q(-8), Q(8)), (Q(-1), Q(1)), (Q(-5, 2), Q(7, 3)), (Q(-1, 3), Q(3)), (Q(1, 4), Q(5)), (Q(-3, 4), Q(1, 2))]
+ORDERS = [None, None, (ZERO, ONE), (ONE, -ONE), (Q(1, 2), Q(1, 3)), (-ONE, ZERO), (ONE, ONE, ONE), (ZERO, ZERO, ONE)]
 
 
 @st.composite
-def pl_claims(draw, max_np=6, dims=(1, 3)):
-    """(act, W, b, p, region, basis, trap) for hardtanh and relu: basis domain or trapping (1 to 3 cells per axis)
-    on a drawn box, or for hardtanh on [-2, 2]^n or [-1, 1]^n (whose boundary holds every saturated cycle point),
-    or image with rounds 0 on [-2, 2]^n or with rounds r = 1..3 on the kernel's image box X_r ("image:r")."""
-    act, W, b = draw(strategies.rnn_nets(activations=("hardtanh", "relu"), dims=dims))
+def _order(draw, n):
+    """None (the first coordinate) or a vector c of n rationals, not all 0 (the canonical rotation's least c.z)."""
+    c = draw(st.sampled_from(ORDERS))
+    if c is None:
+        return None
+    c = (list(c) + [ONE] * n)[:n]
+    return None if all(x == 0 for x in c) else c
+
+
+@st.composite
+def image_regions(draw, act, W, b):
+    """(region, rounds) for basis image: the kernel's image box X_r (r = 0..3, certify.checker.rnn_contraction),
+    or r = 0 and a box around the activation's closed range."""
     n = len(b)
-    p = draw(st.integers(1, max(1, max_np // n)))
-    basis = draw(st.sampled_from(["domain", "trapping"]))
-    trap = draw(st.integers(1, 3)) if basis == "trapping" else 0
-    if act == "hardtanh" and draw(st.booleans()):
-        side = draw(st.sampled_from([(Q(-2), Q(2)), (-ONE, ONE)]))
-        if side == (Q(-2), Q(2)) and basis == "domain":
-            basis = draw(st.sampled_from(["domain", "image", "image:1", "image:2", "image:3"]))
-        return act, W, b, p, [side] * n, basis, trap
-    return act, W, b, p, [draw(st.sampled_from(PL_BOXES)) for _ in range(n)], basis, trap
-
-
-def _claim_region(act, W, b, region, basis) -> tuple:
-    """(region, basis, rounds) of a drawn claim: for "image:r" the region is the kernel's image box X_r
-    (certify.checker.rnn_contraction.image_box), which must hold every periodic point: the oracle then lists every
-    cycle, so an unsound X_r shows as a count the kernel does not reach."""
-    if not basis.startswith("image:"):
-        return region, basis, 0
-    r = int(basis.split(":")[1])
-    m = parse_rnn({"kind": "rnn", "activation": act, "W": [[str(x) for x in row] for row in W],
-                   "b": [str(x) for x in b]})
+    if draw(st.booleans()):
+        lo, hi = (-ONE, ONE) if act != "sigmoid" else (ZERO, ONE)
+        grow = draw(st.sampled_from([(ZERO, ZERO), (ONE, ONE), (Q(1, 3), Q(2))]))
+        return [(lo - grow[0], hi + grow[1])] * n, 0
+    r = draw(st.integers(0, 3))
     with workprec(KERNEL_PREC):
-        box = image_box(m, r)
-    return [(Q(int(lo.p), int(lo.q)), Q(int(hi.p), int(hi.q))) for lo, hi in box], "image", r
+        box = image_box(_rnn(act, W, b), r)
+    return [(Q(int(lo.p), int(lo.q)), Q(int(hi.p), int(hi.q))) for lo, hi in box], r
 
 
-def _meets(orb, region, slack=ZERO) -> bool:
-    return any(all(lo - slack <= x <= hi + slack for x, (lo, hi) in zip(z, region)) for z in orb)
+@st.composite
+def hardtanh_claims(draw, max_np=6, dims=(1, 3)):
+    """(W, b, p, region, rounds, order) of a subdivision claim on a hardtanh RNN (`image_regions`, `_order`)."""
+    _, W, b = draw(strategies.rnn_nets(activations=("hardtanh",), dims=dims))
+    p = draw(st.integers(1, max(1, max_np // len(b))))
+    region, rounds = draw(image_regions("hardtanh", W, b))
+    return W, b, p, region, rounds, draw(_order(len(b)))
 
 
-def _check_pl(claim, cap=None):
-    """With basis trapping the expected list is every orbit meeting B (B forward-invariant: every orbit meeting B
-    lies in B), taken from all orbits in a large box when the oracle decides it: a wrongly accepted trapping
-    region shows as a count the kernel does not reach."""
-    act, W, b, p, region, basis, trap = claim
-    region, basis, rounds = _claim_region(act, W, b, region, basis)
-    oracle = pl_cycles(act, W, b, p, region if rounds == 0 else None)  # image:r: every cycle (X_r must hold them)
-    kernel = kernel_cycles(act, W, b, p, region, basis, trap, rounds, cap)
-    if basis == "trapping" and kernel is not None and oracle not in (CONTINUUM, TIE):
-        big = pl_cycles(act, W, b, p, [(Q(-1), Q(1)) if act == "hardtanh" else (Q(-64), Q(64))] * len(b))
-        if big not in (CONTINUUM, TIE):
-            oracle = [orb for orb in big if _meets(orb, region)]
+def _check_hardtanh(claim, cap=None):
+    """The oracle lists every cycle (X_r must hold them all): an unsound image box shows as a missing count."""
+    W, b, p, region, rounds, order = claim
+    if any(lo >= hi for lo, hi in region):
+        return  # a degenerate image box: the kernel refuses the region
+    oracle = pl_cycles("hardtanh", W, b, p, order=order)
+    kernel = kernel_cycles("hardtanh", W, b, p, region, rounds, order, cap)
     _event(oracle, kernel)
-    moduli = [pl_moduli(act, W, b, orb) for orb in oracle] if oracle not in (CONTINUUM, TIE) else None
+    moduli = [pl_moduli("hardtanh", W, b, orb) for orb in oracle] if oracle not in (CONTINUUM, TIE) else None
     assert_agrees(oracle, kernel, moduli=moduli)
 
 
-@settings(max_examples=strategies.examples(120))
-@given(pl_claims())
-def test_kernel_agrees_with_pl_oracle(claim):
-    """hardtanh and relu RNNs, n p <= 6: when the kernel lists the cycles of minimal period p in the region, the
-    exact oracle finds the same number, each in exactly one of the kernel's enclosures, and no continuum or tie."""
-    _check_pl(claim, FAST_CAP)
+@settings(max_examples=strategies.examples(100))
+@given(hardtanh_claims())
+def test_kernel_subdivision_agrees_with_pl_oracle(claim):
+    """hardtanh RNNs, n p <= 6, basis image: when the kernel's subdivision lists the cycles of minimal period p, the
+    exact oracle finds the same number, each in exactly one of the kernel's enclosures (canonical by the first
+    coordinate or by c.z), no continuum and no tie, and the stability verdicts agree with the multipliers."""
+    _check_hardtanh(claim, FAST_CAP)
 
 
 @pytest.mark.slow
 @settings(max_examples=strategies.examples(400))
-@given(pl_claims(max_np=8))
-def test_kernel_agrees_with_pl_oracle_thorough(claim):
-    """The same differential property for n p <= 8 and more examples."""
-    _check_pl(claim)
+@given(hardtanh_claims(max_np=8))
+def test_kernel_subdivision_agrees_with_pl_oracle_thorough(claim):
+    """The same for n p <= 8, the kernel's own work cap and more examples."""
+    _check_hardtanh(claim)
 
 
-SMOOTH_BOXES = [(Q(-1, 2), Q(1)), (Q(-1, 3), Q(1, 3)), (Q(1, 4), Q(3, 4)), (Q(0), Q(1, 2)), (Q(-1), Q(-1, 5))]
+@st.composite
+def enumeration_claims(draw, max_np=6, dims=(1, 3)):
+    """(act, W, b, p) for the kernel's enumeration (relu, hardtanh; n p <= max_np)."""
+    act, W, b = draw(strategies.rnn_nets(activations=("hardtanh", "relu"), dims=dims))
+    return act, W, b, draw(st.integers(1, max(1, max_np // len(b))))
+
+
+def _check_enumeration(claim):
+    act, W, b, p = claim
+    region = [(-BIG, BIG)] * len(b) if act == "relu" else None
+    oracle = pl_cycles(act, W, b, p, region, order="lex")
+    kernel = kernel_enumeration(act, W, b, p)
+    _event(oracle, kernel)
+    moduli = [pl_moduli(act, W, b, orb) for orb in oracle] if oracle is not CONTINUUM else None
+    assert_enumeration_agrees(oracle, kernel, moduli)
+
+
+@settings(max_examples=strategies.examples(100))
+@given(enumeration_claims())
+def test_kernel_enumeration_agrees_with_pl_oracle(claim):
+    """relu and hardtanh RNNs, n p <= 6: when the kernel's enumeration answers, its exact cycles of minimal period p
+    are the oracle's (relu: all in [-10^9, 10^9]^n), no continuum, and the stability verdicts agree with the
+    multipliers."""
+    _check_enumeration(claim)
+
+
+@pytest.mark.slow
+@settings(max_examples=strategies.examples(400))
+@given(enumeration_claims(max_np=8))
+def test_kernel_enumeration_agrees_with_pl_oracle_thorough(claim):
+    """The same for n p <= 8 and more examples."""
+    _check_enumeration(claim)
 
 
 @st.composite
 def smooth_claims(draw, dims=(1, 2), periods=(1, 3)):
-    """(act, W, b, p, region, basis, trap) for diagonal tanh and sigmoid (W and b scaled by 5 at times): basis image
-    (rounds 0), domain or trapping on the activation's closed range^n, image with rounds r = 1..3 on the kernel's
-    image box X_r ("image:r"), or domain or trapping on a drawn box."""
+    """(act, W, b, p, region, rounds, order) for diagonal tanh and sigmoid (W and b scaled by 5 at times) with
+    basis image (`image_regions`, `_order`)."""
     act, W, b = draw(strategies.rnn_nets(activations=("tanh", "sigmoid"), dims=dims, diagonal=True))
     scale = draw(st.sampled_from([1, 1, 1, 5]))  # steep units too: cycle points within 10^-8 of the range's ends
     W, b = [[scale * x for x in r] for r in W], [scale * x for x in b]
-    n = len(b)
     p = draw(st.integers(*periods))
-    whole_range = [(-ONE, ONE) if act == "tanh" else (ZERO, ONE)] * n
-    kind = draw(st.sampled_from(["image", "image:1", "image:2", "image:3", "domain", "trapping", "box", "trapping box"]))
-    trap = draw(st.integers(1, 3)) if kind.startswith("trapping") else 0
-    if kind.endswith("box"):
-        return act, W, b, p, [draw(st.sampled_from(SMOOTH_BOXES)) for _ in range(n)], kind.split()[0], trap
-    return act, W, b, p, whole_range, kind, trap
+    region, rounds = draw(image_regions(act, W, b))
+    return act, W, b, p, region, rounds, draw(_order(len(b)))
 
 
 def _check_smooth(claim, cap=None):
-    act, W, b, p, region, basis, trap = claim
-    region, basis, rounds = _claim_region(act, W, b, region, basis)
-    n = len(b)
-    w = [W[i][i] for i in range(n)]
-    oracle = diagonal_cycles(act, w, b, p, region if rounds == 0 else None)  # image:r: every cycle
-    if basis == "trapping" and oracle not in (None, TIE):  # every orbit meeting B (see _check_pl), from all orbits
-        every = diagonal_cycles(act, w, b, p)
-        ends = [(mp_q(lo), mp_q(hi)) for lo, hi in region]
-        if every not in (None, TIE) and not any(abs(x - e) < mpmath.mpf(10) ** -30 for orb in every for z in orb
-                                                for x, pr in zip(z, ends) for e in pr):
-            oracle = [orb for orb in every if _meets(orb, ends)]
+    """The oracle lists every cycle (X_r must hold them all)."""
+    act, W, b, p, region, rounds, order = claim
+    if any(lo >= hi for lo, hi in region):
+        return
+    w = [W[i][i] for i in range(len(b))]
+    oracle = diagonal_cycles(act, w, b, p, order=order)
     if oracle is None:
         event("oracle declines")
         return
@@ -487,7 +532,7 @@ def _check_smooth(claim, cap=None):
     if oracle is not TIE:
         moduli = [diagonal_moduli(act, w, b, orb) for orb in oracle]
         oracle = [tuple(tuple(Q(mpmath.nstr(x, 50)) for x in z) for z in orb) for orb in oracle]
-    kernel = kernel_cycles(act, W, b, p, region, basis, trap, rounds, cap)
+    kernel = kernel_cycles(act, W, b, p, region, rounds, order, cap)
     _event(oracle, kernel)
     assert_agrees(oracle, kernel, slack=Q(1, 10 ** 40), moduli=moduli)
 
@@ -495,9 +540,9 @@ def _check_smooth(claim, cap=None):
 @settings(max_examples=strategies.examples(60))
 @given(smooth_claims())
 def test_kernel_agrees_with_diagonal_oracle(claim):
-    """Diagonal tanh and sigmoid RNNs, n p <= 6: when the kernel lists the cycles of minimal period p in the region,
-    the mpmath oracle (when it is sure) finds the same number, each within 10^-40 of exactly one of the kernel's
-    enclosures, and no tie."""
+    """Diagonal tanh and sigmoid RNNs, n p <= 6: when the kernel lists the cycles of minimal period p, the mpmath
+    oracle (when it is sure) finds the same number, each within 10^-40 of exactly one of the kernel's enclosures,
+    and no tie, and the stability verdicts agree with the multipliers."""
     _check_smooth(claim, FAST_CAP)
 
 
@@ -505,7 +550,7 @@ def test_kernel_agrees_with_diagonal_oracle(claim):
 @settings(max_examples=strategies.examples(300))
 @given(smooth_claims(dims=(1, 3), periods=(1, 4)))
 def test_kernel_agrees_with_diagonal_oracle_thorough(claim):
-    """The same differential property for n <= 3, p <= 4 (n p <= 8) and more examples."""
+    """The same for n <= 3, p <= 4 (n p <= 8), the kernel's own work cap and more examples."""
     if len(claim[2]) * claim[3] <= 8:
         _check_smooth(claim)
 
@@ -514,38 +559,40 @@ def _q(rows):
     return [[Q(x) for x in r] for r in rows]
 
 
-DECIDED = [  # (act, W, b, p, region, basis): the kernel lists these (not vacuous), and agrees with the oracle
-    ("hardtanh", [[-2]], [0], 1, [(-1, 1)], "domain"),
-    ("hardtanh", [["1/2"]], ["1/4"], 1, [(-1, 1)], "domain"),
-    ("relu", [["1/2"]], ["1/4"], 1, [(-1, 1)], "domain"),
-    ("relu", [["-1/2", 1], ["1/3", "1/2"]], ["1/4", 1], 1, [(-4, 4)] * 2, "domain"),
-    ("hardtanh", [["-1/2", 1], [-1, "1/2"]], ["1/4", "1/5"], 1, [(-2, 2)] * 2, "image"),
-    ("tanh", [[3]], [0], 1, [(-1, 1)], "image"),
-    ("tanh", [[-2]], [0], 2, [(-1, 1)], "image"),
-    ("tanh", [[-2, 0], [0, "1/2"]], [0, 0], 2, [(-1, 1)] * 2, "image"),
-    ("tanh", [[-2, 0], [0, "3/2"]], [0, 0], 2, [(-1, 1)] * 2, "domain"),
-    ("sigmoid", [[-20]], [10], 2, [(0, 1)], "image"),
+DECIDED = [  # (act, W, b, p): the kernel's subdivision (X_0, order []) lists these, and agrees with the oracle
+    ("hardtanh", [[-2]], [0], 1),
+    ("hardtanh", [["1/2"]], ["1/4"], 1),
+    ("hardtanh", [["-1/2", 1], [-1, "1/2"]], ["1/4", "1/5"], 1),
+    ("tanh", [[3]], [0], 1),
+    ("tanh", [[-2]], [0], 2),
+    ("tanh", [[-2, 0], [0, "1/2"]], [0, 0], 2),
+    ("tanh", [[-2, 0], [0, "3/2"]], [0, 0], 2),
+    ("sigmoid", [[-20]], [10], 2),
 ]
 
 
-def _oracle(act, W, b, p, region):
+def _oracle(act, W, b, p, order=None):
     if act in ("hardtanh", "relu"):
-        return pl_cycles(act, W, b, p, region)
-    got = diagonal_cycles(act, [W[i][i] for i in range(len(b))], b, p, region)
+        return pl_cycles(act, W, b, p, [(-BIG, BIG)] * len(b) if act == "relu" else None, order)
+    got = diagonal_cycles(act, [W[i][i] for i in range(len(b))], b, p, order=order)
     if got is None or got is TIE:
         return got
     return [tuple(tuple(Q(mpmath.nstr(x, 50)) for x in z) for z in orb) for orb in got]
 
 
-@pytest.mark.parametrize("act,W,b,p,region,basis", DECIDED)
-def test_kernel_decides_and_agrees(act, W, b, p, region, basis):
-    """Simple cases the kernel decides (fixed points off the kinks, the flip 2-cycles of tanh(-2 x) and
-    sigmoid(-20 x + 10), products with a contracting or bistable second coordinate): same orbits as the oracle,
-    and stability verdicts the multipliers do not contradict."""
-    W, b, region = _q(W), [Q(x) for x in b], [(Q(lo), Q(hi)) for lo, hi in region]
-    kernel = kernel_cycles(act, W, b, p, region, basis)
+def _range(act, n):
+    return [(ZERO, ONE) if act == "sigmoid" else (-ONE, ONE)] * n
+
+
+@pytest.mark.parametrize("act,W,b,p", DECIDED)
+def test_kernel_decides_and_agrees(act, W, b, p):
+    """Simple cases the kernel's subdivision decides (fixed points off the kinks, the flip 2-cycles of tanh(-2 x)
+    and sigmoid(-20 x + 10), products with a contracting or bistable second coordinate): same orbits as the
+    oracle, and stability verdicts the multipliers do not contradict."""
+    W, b = _q(W), [Q(x) for x in b]
+    kernel = kernel_cycles(act, W, b, p, _range(act, len(b)))
     assert kernel is not None
-    oracle = _oracle(act, W, b, p, region)
+    oracle = _oracle(act, W, b, p)
     assert oracle is not None and oracle and oracle is not TIE
     if act in ("hardtanh", "relu"):
         assert_agrees(oracle, kernel, moduli=[pl_moduli(act, W, b, orb) for orb in oracle])
@@ -554,47 +601,81 @@ def test_kernel_decides_and_agrees(act, W, b, p, region, basis):
         assert_agrees(oracle, kernel, Q(1, 10 ** 40), [diagonal_moduli(act, w, b, orb) for orb in oracle])
 
 
-MUST_REFUSE = [  # (act, W, b, p, region, what the oracle finds)
-    ("hardtanh", [[1]], [0], 1, [(-2, 2)], CONTINUUM),                      # every point of [-1, 1] fixed
-    ("hardtanh", [[1, 0], [0, 1]], [0, 0], 1, [(-2, 2)] * 2, CONTINUUM),
-    ("hardtanh", [[-1]], [0], 2, [(-2, 2)], CONTINUUM),                     # every x != 0 of period 2
-    ("hardtanh", [[0, 1], [1, 0]], [0, 0], 1, [(-2, 2)] * 2, CONTINUUM),    # the swap: the diagonal fixed,
-    ("hardtanh", [[0, 1], [1, 0]], [0, 0], 2, [(-2, 2)] * 2, CONTINUUM),    # everything else of period 2
-    ("hardtanh", [["1/2", "1/2"], ["1/2", "1/2"]], [0, 0], 1, [(-2, 2)] * 2, CONTINUUM),  # a line of fixed points
-    ("hardtanh", [[0, -1], [1, 0]], [0, 0], 4, [(-2, 2)] * 2, CONTINUUM),   # quarter turn: period 4 off 0
-    ("relu", [[1]], [0], 1, [(-1, 1)], CONTINUUM),                          # every x >= 0 fixed
-    ("relu", [[-1]], [1], 2, [(-4, 4)], CONTINUUM),                         # x -> 1 - x on [0, 1]
-    ("relu", [[0, -1], [-1, 0]], [1, 1], 2, [(-4, 4)] * 2, CONTINUUM),
-    ("hardtanh", [[0, 0], [0, -2]], ["1/2", 0], 2, [(-2, 2)] * 2, TIE),    # (1/2, -1) <-> (1/2, 1)
-    ("tanh", [[-2, 0], [0, -3]], [0, 0], 2, [(-1, 1)] * 2, TIE),           # (0, -a) <-> (0, a)
-    ("tanh", [[3, 0], [0, -2]], [0, 0], 2, [(-1, 1)] * 2, TIE),
-    ("sigmoid", [["1/2", 0], [0, -20]], [0, 10], 2, [(0, 1)] * 2, TIE),
+ENUMERATED = [  # (act, W, b, p): the kernel's enumeration lists these exactly, as the oracle does
+    ("hardtanh", [[-2]], [0], 2),                     # {-1, 1}
+    ("relu", [[-2]], [1], 2),                         # {0, 1} through the kink
+    ("hardtanh", [[0, 0], [0, -2]], ["1/2", 0], 2),   # (1/2, -1) <-> (1/2, 1): a tie for the subdivision, not here
+    ("hardtanh", [[2]], [-1], 1),                     # -1 and 1 (on the kink)
+    ("relu", [["-1/2", 1], ["1/3", "1/2"]], ["1/4", 1], 1),
 ]
 
 
-@pytest.mark.parametrize("act,W,b,p,region,what", MUST_REFUSE)
-def test_kernel_refuses_continuum_and_tie(act, W, b, p, region, what):
-    """A continuum of orbits of minimal period p in the region, or an orbit whose canonical rotation is undefined
-    (two points at the least first coordinate): no finite canonical list is right, and the kernel refuses."""
-    W, b, region = _q(W), [Q(x) for x in b], [(Q(lo), Q(hi)) for lo, hi in region]
-    assert _oracle(act, W, b, p, region) == what
-    for basis in ("domain", "image") if act != "relu" else ("domain",):
-        assert kernel_cycles(act, W, b, p, region, basis) is None
+@pytest.mark.parametrize("act,W,b,p", ENUMERATED)
+def test_kernel_enumeration_decides_and_agrees(act, W, b, p):
+    """Cycles through kinks and saturated units, which the subdivision refuses: the enumeration lists them exactly,
+    the same as the oracle."""
+    W, b = _q(W), [Q(x) for x in b]
+    kernel = kernel_enumeration(act, W, b, p)
+    assert kernel is not None
+    oracle = _oracle(act, W, b, p, "lex")
+    assert oracle
+    assert_enumeration_agrees(oracle, kernel, [pl_moduli(act, W, b, orb) for orb in oracle])
+
+
+MUST_REFUSE = [  # (act, W, b, p, what the oracle finds)
+    ("hardtanh", [[1]], [0], 1, CONTINUUM),                      # every point of [-1, 1] fixed
+    ("hardtanh", [[1, 0], [0, 1]], [0, 0], 1, CONTINUUM),
+    ("hardtanh", [[-1]], [0], 2, CONTINUUM),                     # every x != 0 of period 2
+    ("hardtanh", [[0, 1], [1, 0]], [0, 0], 1, CONTINUUM),        # the swap: the diagonal fixed,
+    ("hardtanh", [[0, 1], [1, 0]], [0, 0], 2, CONTINUUM),        # everything else of period 2
+    ("hardtanh", [["1/2", "1/2"], ["1/2", "1/2"]], [0, 0], 1, CONTINUUM),  # a line of fixed points
+    ("hardtanh", [[0, -1], [1, 0]], [0, 0], 4, CONTINUUM),       # quarter turn: period 4 off 0
+    ("relu", [[1]], [0], 1, CONTINUUM),                          # every x >= 0 fixed
+    ("relu", [[-1]], [1], 2, CONTINUUM),                         # x -> 1 - x on [0, 1]
+    ("relu", [[0, -1], [-1, 0]], [1, 1], 2, CONTINUUM),
+    ("hardtanh", [[0, 0], [0, -2]], ["1/2", 0], 2, TIE),        # (1/2, -1) <-> (1/2, 1)
+    ("tanh", [[-2, 0], [0, -3]], [0, 0], 2, TIE),               # (0, -a) <-> (0, a)
+    ("tanh", [[3, 0], [0, -2]], [0, 0], 2, TIE),
+    ("sigmoid", [["1/2", 0], [0, -20]], [0, 10], 2, TIE),
+]
+
+
+@pytest.mark.parametrize("act,W,b,p,what", MUST_REFUSE)
+def test_kernel_refuses_continuum_and_tie(act, W, b, p, what):
+    """A continuum of orbits of minimal period p, or (subdivision, order []) an orbit whose canonical rotation is
+    undefined (two points at the least first coordinate): no finite canonical list is right, and the kernel's
+    subdivision (tanh, sigmoid, hardtanh) and enumeration (relu, hardtanh) refuse (a continuum) or the subdivision
+    refuses (a tie)."""
+    W, b = _q(W), [Q(x) for x in b]
+    assert _oracle(act, W, b, p) == what
+    if act != "relu":
+        assert kernel_cycles(act, W, b, p, _range(act, len(b))) is None
+    if act != "tanh" and act != "sigmoid" and what is CONTINUUM:
+        assert kernel_enumeration(act, W, b, p) is None
+
+
+def test_order_breaks_a_tie():
+    """tanh(diag(3, -2) h) has the 2-cycles (x, -a) <-> (x, a) for the fixed points x of tanh(3 x), tied at their
+    first coordinate; with the order c = (0, 1) (least second coordinate first) the 2-cycle with second coordinate
+    -a first is canonical: if the kernel's subdivision decides it, it lists the oracle's orbits."""
+    W, b = _q([[3, 0], [0, -2]]), [ZERO, ZERO]
+    oracle = _oracle("tanh", W, b, 2, [ZERO, ONE])
+    assert oracle is not TIE and len(oracle) == 3
+    assert_agrees(oracle, kernel_cycles("tanh", W, b, 2, _range("tanh", 2), order=[ZERO, ONE]), Q(1, 10 ** 40))
 
 
 # ----------------------------------------------------------------------------- coupled tanh / sigmoid: Newton's lower bound
 
 @st.composite
 def coupled_claims(draw, max_np=6, dims=(1, 3)):
-    """(act, W, b, p, region, basis) for tanh and sigmoid with any W (zero rows, permutations, general; W and b
-    scaled by 5 at times): basis image (rounds 0) or domain on the activation's closed range^n."""
+    """(act, W, b, p, region) for tanh and sigmoid with any W (zero rows, permutations, general; W and b scaled by 5
+    at times): basis image, region the activation's closed range^n."""
     act, W, b = draw(strategies.rnn_nets(activations=("tanh", "sigmoid"), dims=dims))
     scale = draw(st.sampled_from([1, 1, 1, 5]))  # steep units too (see smooth_claims)
     W, b = [[scale * x for x in r] for r in W], [scale * x for x in b]
     n = len(b)
     p = draw(st.integers(1, max(1, max_np // n)))
-    region = [(-ONE, ONE) if act == "tanh" else (ZERO, ONE)] * n
-    return act, W, b, p, region, draw(st.sampled_from(["image", "domain"]))
+    return act, W, b, p, _range(act, n)
 
 
 def _mid(ball):
@@ -603,9 +684,9 @@ def _mid(ball):
 
 
 def _check_coupled(claim, starts, cap=None):
-    act, W, b, p, region, basis = claim
+    act, W, b, p, region = claim
     n = len(b)
-    kernel = kernel_cycles(act, W, b, p, region, basis, cap=cap)
+    kernel = kernel_cycles(act, W, b, p, region, cap=cap)
     event(f"kernel {'refuses' if kernel is None else 'lists'}")
     if kernel is None:
         return
@@ -636,5 +717,5 @@ def test_kernel_cycles_exist_and_include_newtons(claim):
 @settings(max_examples=strategies.examples(300))
 @given(coupled_claims(max_np=8))
 def test_kernel_cycles_exist_and_include_newtons_thorough(claim):
-    """The same for n p <= 8, 150 starts and more examples."""
+    """The same for n p <= 8, 150 starts, the kernel's own work cap and more examples."""
     _check_coupled(claim, 150)
