@@ -26,18 +26,35 @@ with strong recurrent inhibition:
   - seed 5: the box leaves 0 units open (the refinement shrinks it onto the fixed point).
 How hard the search is depends on how many units the box leaves open: the tree branches on those
 only (the other bits are pruned by two-row certificates, no LP), roughly doubling per period at 3.
-Measured (2 cores shared by ~6 sessions, load average ~6): seed 9, periods 1..10 all proved complete
-(one fixed point, no other cycle; the period-10 tree has 101139 nodes for 2^100 itineraries) in 48 to
-62 s of CPU over six runs (100 to 240 s wall): the <= 60 s target is met only at the edge of the noise;
-seed 5 in 0.3 s. Brute force is feasible for n p <= 16, i.e. period 1 only (2^10 itineraries):
-ratio ~1 (seed 9) and ~30 to 86 (seed 5).
+Measured before the speed-ups of 2026-12-02 (2 cores shared by ~6 sessions, load average ~6): seed 9,
+periods 1..10 all proved complete (one fixed point, no other cycle; the period-10 tree has 101139 nodes for
+2^100 itineraries) in 48 to 62 s of CPU over six runs (100 to 240 s wall); seed 5 in 0.3 s. Brute force is
+feasible for n p <= 16, i.e. period 1 only (2^10 itineraries): ratio ~1 (seed 9) and ~30 to 86 (seed 5).
+
+Part 3 (--baseline TREE, here a `git archive` of 91e90b7, the commit before the speed-ups; 3 runs per tree,
+alternating, fresh interpreters; load average 5 to 6.5 on the 2 shared cores), 2026-12-02:
+  seed 9: now 42.4 44.5 45.5 s, baseline 81.2 81.6 82.6 s of CPU: ratio of medians 0.55; certificates identical
+  seed 5: now 1.5 1.7 1.7 s, baseline 1.7 1.7 1.7 s: ratio 1.00; certificates identical
+At load ~3.4 the seed-9 run took 29.8 to 35 s of CPU (in-process, same tree). What the time goes to now
+(seed 9, load ~3.4, 29.8 s in all): HiGHS LPs 9.9 s (16.5k LPs, each ~0.6 ms warm-started), the kernel's
+self-check 7.4 s (leaf solves ~2.5 s, 48k distinct Farkas checks), exact certificates 3.5 s, exact leaf
+solves 2.6 s, the walk's own Python ~5 s. The speed-ups: the periods share one memo of node decisions (each
+node of period p's tree is a node of every longer period's tree with the same rows: 33.7k LPs -> 16.5k) and
+of exact prefix products; the LP rows live in one numpy array; the kernel re-checks a node met again in a
+longer period's tree only once (same node, same entries, same units charged) and computes each prefix
+product once per certificate (kernel check of the seed-9 certificate 19.8 s -> ~8 s).
 
     python bench/bench_plrnn_search.py [--p2 10] [--p-lorenz 1] [--brute 16] [--max-nodes 200000] [--original]
+                                       [--baseline TREE [--rounds 3] [--only-baseline]]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -81,14 +98,62 @@ def original(n: int = 10):
     return plrnn_from_mapping(d, "random 10-dim PLRNN (seed 20261202)")
 
 
-def inhibitory(seed: int, n: int = 10):
-    """A 10-D PLRNN with inhibition-dominated coupling (the docstring's family), 3-decimal entries."""
+def inhibitory_mapping(seed: int, n: int = 10) -> dict:
+    """The weights of inhibitory(seed) as a mapping (3-decimal strings)."""
     rng = np.random.default_rng(seed)
     W = rng.normal(-0.4 / np.sqrt(n), 0.3 / np.sqrt(n), (n, n))
     np.fill_diagonal(W, 0)
-    d = {"kind": "plrnn", "A": [f"{x:.3f}" for x in rng.uniform(0.5, 0.9, n)],
-         "W": [[f"{x:.3f}" for x in r] for r in W], "h": [f"{x:.3f}" for x in rng.normal(0, 1.0, n)]}
-    return plrnn_from_mapping(d, f"inhibition-dominated 10-dim PLRNN (seed {seed})")
+    return {"kind": "plrnn", "A": [f"{x:.3f}" for x in rng.uniform(0.5, 0.9, n)],
+            "W": [[f"{x:.3f}" for x in r] for r in W], "h": [f"{x:.3f}" for x in rng.normal(0, 1.0, n)]}
+
+
+def inhibitory(seed: int, n: int = 10):
+    """A 10-D PLRNN with inhibition-dominated coupling (the docstring's family), 3-decimal entries."""
+    return plrnn_from_mapping(inhibitory_mapping(seed, n), f"inhibition-dominated 10-dim PLRNN (seed {seed})")
+
+
+# One `orbits` run in a fresh interpreter: CPU seconds of that process (time.process_time), a hash of the
+# certificate without its versions, and the periods proved complete. Only APIs the older trees have too.
+_CHILD = """
+import hashlib, json, sys, time
+from certify.api import orbits
+from certify.maps.plrnn import plrnn_from_mapping
+d, given, max_nodes = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+net = plrnn_from_mapping(d, given)
+c = time.process_time()
+cert = orbits(net, "1..10", max_nodes=max_nodes).certificate
+cpu = time.process_time() - c
+body = {k: v for k, v in cert.items() if k != "versions"}
+print(json.dumps({"cpu": cpu, "sha": hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16],
+                  "complete": [r["p"] for r in cert.get("periods", []) if r["complete"]]}))
+"""
+
+
+def _child(tree: str, seed: int, max_nodes: int) -> dict:
+    env = {**os.environ, "PYTHONPATH": tree}
+    out = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(inhibitory_mapping(seed)),
+                          f"inhibition-dominated 10-dim PLRNN (seed {seed})", str(max_nodes)],
+                         env=env, capture_output=True, text=True, check=True, cwd=tree)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def against_baseline(baseline: str, seeds, max_nodes: int, rounds: int) -> None:
+    """Part 3: the 10-D runs of part 2 in fresh interpreters, this tree and the tree at `baseline` (e.g. a `git
+    archive` of an older commit) alternating, `rounds` times each: CPU seconds and the ratio now/baseline."""
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    print(f"against the baseline tree {baseline} (fresh interpreters, alternating, CPU seconds of each run):")
+    for seed in seeds:
+        now, base = [], []
+        for r in range(rounds):
+            for tree, acc in ((here, now), (baseline, base)) if r % 2 == 0 else ((baseline, base), (here, now)):
+                acc.append(_child(tree, seed, max_nodes))
+        tn, tb = sorted(x["cpu"] for x in now), sorted(x["cpu"] for x in base)
+        same = "identical" if {x["sha"] for x in now} == {x["sha"] for x in base} and len({x["sha"] for x in now}) == 1 \
+            else "DIFFERENT"
+        print(f"  seed {seed}: now {' '.join(f'{t:.1f}' for t in tn)} s, baseline {' '.join(f'{t:.1f}' for t in tb)} s; "
+              f"ratio of medians now/baseline {tn[len(tn) // 2] / tb[len(tb) // 2]:.2f}; complete now "
+              f"{','.join(map(str, now[0]['complete']))}, baseline {','.join(map(str, base[0]['complete']))}; "
+              f"certificates {same}", flush=True)
 
 
 def rho(net) -> float:
@@ -146,7 +211,13 @@ def main(argv=None):
     ap.add_argument("--brute", type=int, default=16)
     ap.add_argument("--max-nodes", type=int, default=200_000)
     ap.add_argument("--original", action="store_true", help="also run the issue's original 10-D PLRNN (~80 s)")
+    ap.add_argument("--baseline", metavar="TREE", help="part 3: also time the 10-D runs against this source tree")
+    ap.add_argument("--rounds", type=int, default=3, help="runs per tree and seed in part 3")
+    ap.add_argument("--only-baseline", action="store_true", help="run part 3 only")
     args = ap.parse_args(argv)
+    if args.baseline and args.only_baseline:
+        against_baseline(args.baseline, (9, 5), args.max_nodes, args.rounds)
+        return
     side_by_side("examples/plrnn_chaos.json", args.p2, args.brute)
     side_by_side("examples/lorenz_plrnn.safetensors", args.p_lorenz, args.brute)
     net = original()
@@ -155,6 +226,8 @@ def main(argv=None):
         ten_dimensional(net, args.max_nodes // 4, args.brute)
     for seed in (9, 5):
         ten_dimensional(inhibitory(seed), args.max_nodes, args.brute)
+    if args.baseline:
+        against_baseline(args.baseline, (9, 5), args.max_nodes, args.rounds)
 
 
 if __name__ == "__main__":

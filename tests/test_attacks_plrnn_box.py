@@ -12,10 +12,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from certify.api import orbits
+from certify.certificates import q_parse
 from certify.checker import check
 from certify.checker.plrnn import Model
 from certify.checker.plrnn_box import box_shape, fact_plrnn_cycle_box
-from certify.checker.plrnn_tree import MAX_SEARCH_WORK, walk_tree
+from certify.checker import plrnn_tree
+from certify.checker.plrnn_tree import MAX_SEARCH_WORK, new_budget, walk_tree
 from certify.checker.statement import Failure
 from certify.errors import CertifyError
 from certify.maps.plrnn import load_plrnn, plrnn_from_mapping
@@ -318,3 +320,49 @@ def test_degenerate_models_checked_counts_equal_the_oracle(A, W, h):
         cycles, singular = oracle_cycles(Af, Wf, hf, row["p"])
         if row["complete"]:
             assert not singular and row["count"] == len(cycles)
+
+
+# ---------------------------------------------------------------- a node's check reused across the periods' trees
+
+def _two_periods():
+    """The boxed 3-D model's trees of periods 2 and 3 from one certifier memo (the nodes below the last pattern are
+    the same in both), and the index in period 3's list of the first certificate period 2's tree also has."""
+    m, box = _boxed()[:2]
+    memo = {}
+    t2, t3 = search_tree(m, 2, box=box, memo=memo), search_tree(m, 3, box=box, memo=memo)
+    shared = [k for k, c in enumerate(t3.farkas) if c in t2.farkas]
+    assert shared
+    return m, box, t2, t3, shared[0]
+
+
+@pytest.mark.parametrize("cap", [None, 1])
+def test_reused_node_checks_charge_the_same_units(cap, monkeypatch):
+    """Walking period 2's and period 3's trees on one budget charges exactly the units of walking them on plain
+    budget lists (which reuse nothing), and finds the same cycles: a node checked before is charged again, in
+    full; also when the tables of checked nodes and products are full after one entry."""
+    if cap is not None:
+        monkeypatch.setattr(plrnn_tree, "KEPT_NODES", cap)
+        monkeypatch.setattr(plrnn_tree, "KEPT_PRODUCTS", cap)
+    m, box, t2, t3, _ = _two_periods()
+    shared, plain = new_budget(), [MAX_SEARCH_WORK]
+    for t in (t2, t3):
+        got = walk_tree(m, t.p, "".join(t.shape), t.farkas, shared, box=box)
+        assert got == walk_tree(m, t.p, "".join(t.shape), t.farkas, plain, box=box)
+    assert shared[0] == plain[0] < MAX_SEARCH_WORK
+
+
+@pytest.mark.parametrize("tamper, message", [
+    (lambda e: [e[0], e[1], "-" + e[2]], "does not prove"),                    # a negative multiplier
+    (lambda e: [e[0], e[1], str(2 * q_parse(e[2]))], "does not prove"),        # another multiplier
+    (lambda e: [bool(e[0]) if e[0] in (0, 1) else float(e[0]), e[1], e[2]], "a Farkas entry is"),  # == as a key, not a time
+])
+def test_a_node_checked_in_one_period_is_not_taken_on_trust_in_the_next(tamper, message):
+    """A pruned node that period 2's tree proved empty, met again in period 3's tree (same budget) with its
+    certificate changed (a wrong multiplier, or a time written True or 1.0, equal to 1 as a dict key), is refused."""
+    m, box, t2, t3, k = _two_periods()
+    budget = new_budget()
+    walk_tree(m, 2, "".join(t2.shape), t2.farkas, budget, box=box)
+    bad = copy.deepcopy(t3.farkas)
+    bad[k][0] = tamper(bad[k][0])
+    with pytest.raises(Failure, match=message):
+        walk_tree(m, 3, "".join(t3.shape), bad, budget, box=box)

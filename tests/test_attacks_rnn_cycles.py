@@ -265,7 +265,7 @@ def test_pl_continua_are_refused(act, W, b, p):
     for count in (0, 1):
         cert = _claim_cert(_canon(act, W, b), {"p": p, "basis": "enumeration", "rounds": 0, "order": [],
                                                  "region": []}, count=count,
-                           evidence=[{"fact": "enumeration_rnn", "itineraries": 1 << (len(b) * p * (1 if act == "relu" else 2))}])
+                           evidence=[{"fact": "enumeration_rnn", "itineraries": (2 if act == "relu" else 3) ** (len(b) * p)}])
         res = check(cert)
         assert res.ok is False
 

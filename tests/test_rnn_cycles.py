@@ -226,3 +226,26 @@ def test_refuted_with_a_listed_orbit_is_refused():
     assert not _tampered(c, lambda c: c.update(verdict="proved")).ok
     c3 = certify.orbits("examples/rnn3_cycles.json", 3).certificate
     assert not _tampered(c3, lambda c: (c["claim"].update(question="period"), c.update(verdict="refuted"))).ok
+
+
+def test_contraction_refutes_every_period_above_one():
+    """examples/rnn8_gain1.safetensors is a certified contraction: its only periodic point is its fixed point, so
+    `certify period ... -p 3` is refuted with the basis contraction (no subdivision needed in dimension 8)."""
+    r = certify.period("examples/rnn8_gain1.safetensors", 3)
+    c = r.certificate
+    assert r.verdict == "refuted" and c["claim"]["basis"] == "contraction" and c["count"] == 0
+    assert "contraction" in check(c).statement
+
+
+def test_contraction_basis_refusals():
+    """A list by contraction cannot list a period-1 orbit count (the fixed point needs its own enclosure), cannot be
+    non-empty, and its contraction fact must hold (weights changed to make q >= 1 are refused)."""
+    c = certify.orbits("examples/rnn8_gain1.safetensors", 2).certificate
+    assert check(c).ok and c["claim"]["basis"] == "contraction"
+    assert not _tampered(c, lambda c: c["claim"].update(p=1)).ok
+    assert not _tampered(c, lambda c: c.update(count=1)).ok
+
+    def heavy(c):
+        c["evidence"][0]["weights"] = ["1"] + ["1/1000000"] * (len(c["evidence"][0]["weights"]) - 1)
+        c["evidence"][0]["norm"] = "max"
+    assert not _tampered(c, heavy).ok

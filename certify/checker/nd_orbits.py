@@ -887,24 +887,29 @@ def cycle_stability(m, K: arb_mat, p: int) -> str:
     return stability(A)
 
 
+def parse_region(reg, n: int) -> tuple:
+    """A claim's region: n exact (lo, hi) with lo < hi, and each side's text "[lo, hi]"; else a Failure."""
+    if not (isinstance(reg, list) and len(reg) == n):
+        raise Failure(f"the region is a list of {n} intervals")
+    region = [interval_parse(v) for v in reg]
+    if any(not lo < hi for lo, hi in region):
+        raise Failure("the region's intervals have lo < hi")
+    return region, [f"[{q_str(lo)}, {q_str(hi)}]" for lo, hi in region]
+
+
 def cycle_region(m: PolyMap, claim: dict) -> tuple:
     """The claim's region B (n exact (lo, hi)), its basis, why every counted cycle lies in it (text), and the
     work units its check used (the trapping check's: one cap for the whole claim)."""
     basis = claim["basis"]
     if basis not in BASES:
         raise Failure(f"the claim's basis is one of {', '.join(BASES)}")
-    reg = claim["region"]
-    if not (isinstance(reg, list) and len(reg) == m.n):
-        raise Failure(f"the region is a list of {m.n} intervals")
-    region = [interval_parse(v) for v in reg]
-    if any(not lo < hi for lo, hi in region):
-        raise Failure("the region's intervals have lo < hi")
-    text = " x ".join(f"[{q_str(lo)}, {q_str(hi)}]" for lo, hi in region)
+    region, sides = parse_region(claim["region"], m.n)
+    text = " x ".join(sides)
     trap = claim["trap"]
     if basis != "trapping" and trap != 0:
         raise Failure("trap (cells per axis of the trapping check) is 0 unless the basis is trapping")
     if basis == "region_lemma":
-        _, R = region_poly(m, reg)
+        _, R = region_poly(m, claim["region"])
         return region, basis, (f"every periodic point lies in B = {text} (region lemma for (P(x) + s y, b x), "
                                f"R = {q_str(R)})"), 0
     if basis == "trapping":
@@ -945,7 +950,8 @@ def polymap_cycles(prog, cert: dict) -> Statement:
     the half-open one), dropped when empty, and once every side is at most 1/32 of B's widest, tested by
     Krawczyk: K(X) missing X drops it, K(X) inside int X proves a unique zero z, counted when it is
     canonical (x_0 < x_t strictly: then its p points are distinct, so its minimal period is p) and not
-    when some x_t < x_0 or a shift of K lies inside X (z is then shift-invariant, of lower period);
+    when some x_t < x_0 or a shift of K lies inside X (z is then shift-invariant, of lower period) or a
+    Krawczyk test on a d-system (d | p) proves a d-cycle in the meet of X_t, X_{t+d}, ... (`_lower_period`);
     otherwise X meet K(X) is cut along its widest side (at 127/256 of it, off the middle, so that simple
     rational cycles do not sit on faces) into half-open parts. The leaves partition
     B^p, so the count is exact; a tie or a branch deeper than MAX_SUB_DEPTH is a Failure.

@@ -141,8 +141,9 @@ def canonical_cycle(pts) -> tuple:
     return tuple(pts[k:] + pts[:k])
 
 
-def enumerate_cycles(m: Model, p: int):
-    """Every cycle of minimal period p, by all 2^(n p) itineraries.
+def enumerate_cycles(m: Model, p: int, patterns: list | None = None):
+    """Every cycle of minimal period p, by all 2^(n p) itineraries (or those over `patterns`, when every periodic
+    point's orthant is known to be one of them).
 
     Returns (cycles, singular): the set of canonical cycles, and the itineraries whose cycle
     system is singular but consistent (there the enumeration proves nothing). Every p-cycle has
@@ -150,7 +151,7 @@ def enumerate_cycles(m: Model, p: int):
     solution is the cycle's start, so it is found.
     """
     n = m.n
-    pats = list(product((0, 1), repeat=n))
+    pats = list(product((0, 1), repeat=n)) if patterns is None else patterns
     jacs = [m.jacobian(D) for D in pats]
     found, singular = set(), []
     I = fmpq_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])

@@ -53,6 +53,8 @@ MAX_SEARCH_WORK = 1 << 32      # work units of all walks of all walks of one cer
 NODE_UNITS = 4000              # per node visited: the walk's own work (tens of µs for small n)
 FREE_BITS = 256               # lcm bits of a Farkas certificate's multipliers (or box values) covered by its entries' units
 LEAF_UNITS = 2000              # per leaf and period: following the itinerary, p steps (~10 µs each)
+KEPT_NODES = 1 << 17           # pruned nodes remembered per certificate (memory: a hit only saves time)
+KEPT_PRODUCTS = 1 << 12        # prefix products remembered per certificate (n = 10, 3-decimal weights: ~25 kB each)
 
 
 def not_requested_reason(p: int) -> str:
@@ -61,8 +63,40 @@ def not_requested_reason(p: int) -> str:
 
 
 def new_budget() -> list:
-    """The exact matrix work left to the walks of one certificate (shared by its search facts)."""
-    return [MAX_SEARCH_WORK]
+    """The exact matrix work left to the walks of one certificate (shared by its search facts), and the pruned
+    nodes those walks have already checked (_checked_nodes)."""
+    return [MAX_SEARCH_WORK, {}]
+
+
+def _checked_nodes(budget: list, m, box) -> tuple:
+    """What the walks sharing `budget` have already derived for this model and box: (nodes, products).
+    nodes: key (a pruned node's patterns, its bits, its last box time, its Farkas entries) -> the work units its
+    check spent. A node's rows are a function of m, box and the first two (z_t = P_t z_0 + c_t), so an identical
+    certificate for an identical node (the same node of the trees of several periods) holds again; a hit spends
+    the same units without redoing the products. products: patterns s_0..s_k -> (P_{k+1}, c_{k+1}, their lists),
+    the same exact matrices whichever walk computes them. Each table stops growing at its cap (KEPT_NODES,
+    KEPT_PRODUCTS: the memory of a hostile tree stays bounded; a node or product not kept is derived again).
+    A budget list without the tables (a caller's own [units]) gets tables for this walk only."""
+    if len(budget) < 2:
+        return {}, {}
+    for model, b, tables in budget[1].values():   # at most a few: one model and box per certificate
+        if model is m and b is box:
+            return tables
+    tables = {}, {}
+    budget[1][len(budget[1])] = (m, box, tables)   # holds m and box: their identities stay theirs
+    return tables
+
+
+def _entries_key(cert):
+    """The Farkas entries as a hashable key, or None unless every entry is [int, int, str or int] by exact type (a
+    bool or float equal to an int must not meet that int's entry)."""
+    out = []
+    for e in cert:
+        if not (type(e) is list and len(e) == 3 and type(e[0]) is int and type(e[1]) is int
+                and (type(e[2]) is str or type(e[2]) is int)):
+            return None
+        out.append((e[0], e[1], e[2]))
+    return tuple(out)
 
 
 def _spend(budget: list, units: int) -> None:
@@ -125,6 +159,18 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
     rows = [_lists(Ps[0], cs[0])]   # rows[t]: z_t's rows as lists, for the Farkas checks
     pos = [0, 0]   # next shape character, next certificate
     found, singular = set(), []
+    (checked, products), parsed = _checked_nodes(budget, m, box), {}
+
+    def product(key: tuple, k: int):
+        """(P_{k+1}, c_{k+1}, their lists) for the patterns key = s_0..s_k, the walk's P_k, c_k being theirs."""
+        got = products.get(key)
+        if got is None:
+            J = m.jacobian(key[-1])
+            P, c = J * Ps[k], J * cs[k] + m.hvec
+            got = (P, c, _lists(P, c))
+            if len(products) < KEPT_PRODUCTS:
+                products[key] = got
+        return got
 
     def token():
         if pos[0] >= len(shape):
@@ -139,11 +185,17 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
             raise Failure("a pruned node has no Farkas certificate")
         cert = farkas[pos[1]]
         pos[1] += 1
+        # box rows of z_t for t <= k, and of z_{k+1} once s_k is complete (k + 1 < p)
+        top = k + 1 if box is not None and len(bits) == n and k + 1 < p else k
+        ents = _entries_key(cert) if type(cert) is list else None
+        key = None if ents is None else (tuple(pats), bits, top, ents)
+        if key is not None and key in checked:   # this node with this certificate held before: same units, same verdict
+            _spend(budget, checked[key])
+            return
         where = f"the pruned node at s_{k} bits {''.join(map(str, bits))}"
         if not isinstance(cert, list) or not cert:
             raise Failure(f"{where}: a Farkas certificate is a non-empty list of [t, i, y]")
-        # box rows of z_t for t <= k, and of z_{k+1} once s_k is complete (k + 1 < p)
-        top = k + 1 if box is not None and len(bits) == n and k + 1 < p else k
+        before = budget[0]
         entries, seen, nxt = [], set(), None
         for e in cert:
             if not (isinstance(e, list) and len(e) == 3 and all(isinstance(v, int) and not isinstance(v, bool)
@@ -162,10 +214,14 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
             else:
                 if t == k + 1 and nxt is None:
                     _spend(budget, n ** 3 * (k + 1) * scale)
-                    J = m.jacobian(bits)
-                    nxt = _lists(J * Ps[k], J * cs[k] + m.hvec)
+                    nxt = product(tuple(pats) + (bits,), k)[2]
                 a, b = box_rows(nxt if t == k + 1 else rows[t], i % n, box[0], box[1])[0 if i < 2 * n else 1]
-            entries.append((a, b, q_parse(y)))
+            q = parsed.get(y) if type(y) is str else None   # a string parsed before (same text, same number)
+            if q is None:
+                q = q_parse(y)
+                if type(y) is str:
+                    parsed[y] = q
+            entries.append((a, b, q))
         # y^T A and y^T b clear denominators: each of the m entries is scaled to the lcm of the multipliers'
         # denominators (n + 1 products) and to that of the box values'. Neither is bounded by the model's sizes
         # (the certificate chooses them, up to MAX_DIGITS digits each; a box value is written once but used
@@ -179,6 +235,8 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
         if not farkas_holds(entries, n):
             raise Failure(f"{where}: the Farkas certificate does not prove the node empty (y > 0, sum y a = 0, "
                           f"sum y b < 0)")
+        if key is not None and len(checked) < KEPT_NODES:
+            checked[key] = before - budget[0]
 
     def leaf() -> None:
         _spend(budget, (3 * n ** 3 * p + n * n * p) * scale + LEAF_UNITS * p)
@@ -198,10 +256,10 @@ def walk_tree(m, p: int, shape: str, farkas: list, budget: list | None = None, b
                 leaf()
             else:
                 _spend(budget, n ** 3 * (k + 1) * scale)
-                J = m.jacobian(bits)
-                Ps.append(J * Ps[k])
-                cs.append(J * cs[k] + m.hvec)
-                rows.append(_lists(Ps[-1], cs[-1]))
+                got = product(tuple(pats), k)
+                Ps.append(got[0])
+                cs.append(got[1])
+                rows.append(got[2])
                 walk(k + 1, ())
                 Ps.pop()
                 cs.pop()

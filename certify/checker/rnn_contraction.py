@@ -36,7 +36,7 @@ from certify.checker.nd_orbits import _end
 from certify.checker.rnn import _act, parse_rnn
 from certify.checker.statement import Failure, Statement, _decimal, facts_list, undecided, whole
 
-__all__ = ["rnn_contraction", "trapped_slopes", "image_box", "contraction_factor", "MAX_STEPS", "RANGES"]
+__all__ = ["rnn_contraction", "fact_contraction", "trapped_slopes", "image_box", "contraction_factor", "MAX_STEPS", "RANGES"]
 
 MAX_STEPS = 64
 RANGES = {"tanh": (-1, 1), "hardtanh": (-1, 1), "sigmoid": (0, 1), "relu": None}
@@ -151,23 +151,11 @@ def euclid_pivots(m, slopes: list, p: list) -> list:
     return d
 
 
-def rnn_contraction(prog, cert: dict) -> Statement:
-    """The RNN is a contraction in a weighted max-norm on a box containing f^(k+1)(R^n) (on R^n for
-    relu): it has exactly one fixed point, and every orbit converges to it (Banach's fixed-point
-    theorem; the slope enclosure as in certify.checker.rnn). Checked: the canonical map, k <= 64, the
-    weights positive, q < 1 in ball arithmetic, the work bounded before it is done."""
-    m = parse_rnn(cert["map"]["canonical"])
-    whole(cert["claim"]["p"], "the claim's p (unused by rnn_contraction)", 0, 0)
-    head = f"the {m.activation} RNN h -> {m.activation}(W h + b) (n = {m.n})"
-    if cert["verdict"] == "undecided":
-        return undecided(cert, (), f"a contraction of {head}")
-    if cert["verdict"] != "proved":
-        raise Failure("an rnn_contraction certificate is proved or undecided (a failed test refutes nothing)")
-    ev = facts_list(cert)
-    if len(ev) != 1 or ev[0]["fact"] != "contraction" or set(ev[0]) != {"fact", "steps", "norm", "weights"}:
-        raise Failure("an rnn_contraction certificate holds one contraction fact with the keys fact, steps, norm, "
-                      "weights")
-    fact = ev[0]
+def fact_contraction(m, fact: dict, prec: int) -> str:
+    """The contraction fact holds for the RNN m (module docstring: the boxes X_k, the slopes, q < 1 or the
+    Euclidean test); returns "a contraction <how>, <where>", else a Failure."""
+    if not isinstance(fact, dict) or fact.get("fact") != "contraction" or set(fact) != {"fact", "steps", "norm", "weights"}:
+        raise Failure("a contraction fact has the keys fact, steps, norm, weights")
     k = whole(fact["steps"], "steps", 0, MAX_STEPS)
     if m.n * m.n * (k + 1) > MAX_CONTRACTION_WORK:
         raise Failure(f"n^2 (k + 1) = {m.n * m.n * (k + 1)} is beyond the kernel's work limit")
@@ -177,7 +165,7 @@ def rnn_contraction(prog, cert: dict) -> Statement:
     d = [q_parse(v) for v in d]
     if not all(v > 0 for v in d):
         raise Failure("fact 0 (contraction): every weight must be positive")
-    box, slopes, S = trapped_slopes(m, k, cert["precision"])
+    box, slopes, S = trapped_slopes(m, k, prec)
     if fact["norm"] == "max":
         q = contraction_factor(S, d)
         if not q < 1:
@@ -194,5 +182,25 @@ def rnn_contraction(prog, cert: dict) -> Statement:
         raise Failure("fact 0 (contraction): norm must be 'max' or 'euclid'")
     where = ("on R^n (relu slopes in [0, 1])" if box is None else
              f"on the box X_{k} built from act's range by {k} ball image(s), which contains f^{k + 1}(R^n)")
-    return Statement(f"{head} is a contraction {how}, {where}: it has exactly one fixed point and every orbit "
+    return f"a contraction {how}, {where}"
+
+
+def rnn_contraction(prog, cert: dict) -> Statement:
+    """The RNN is a contraction in a weighted max-norm on a box containing f^(k+1)(R^n) (on R^n for
+    relu): it has exactly one fixed point, and every orbit converges to it (Banach's fixed-point
+    theorem; the slope enclosure as in certify.checker.rnn). Checked: the canonical map, k <= 64, the
+    weights positive, q < 1 in ball arithmetic, the work bounded before it is done."""
+    m = parse_rnn(cert["map"]["canonical"])
+    whole(cert["claim"]["p"], "the claim's p (unused by rnn_contraction)", 0, 0)
+    head = f"the {m.activation} RNN h -> {m.activation}(W h + b) (n = {m.n})"
+    if cert["verdict"] == "undecided":
+        return undecided(cert, (), f"a contraction of {head}")
+    if cert["verdict"] != "proved":
+        raise Failure("an rnn_contraction certificate is proved or undecided (a failed test refutes nothing)")
+    ev = facts_list(cert)
+    if len(ev) != 1 or ev[0]["fact"] != "contraction" or set(ev[0]) != {"fact", "steps", "norm", "weights"}:
+        raise Failure("an rnn_contraction certificate holds one contraction fact with the keys fact, steps, norm, "
+                      "weights")
+    what = fact_contraction(m, ev[0], cert["precision"])
+    return Statement(f"{head} is {what}: it has exactly one fixed point and every orbit "
                      f"converges to it (Banach); no cycle of period > 1, no chaos", 1)

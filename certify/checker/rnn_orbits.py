@@ -40,13 +40,19 @@ enumeration_rnn with the number of itineraries): every cycle exactly, through th
 RNN's (`enumerate_rnn_cycles`, its lemma), all sign itineraries solved (certify.checker.plrnn); the orbits are
 listed with exact points (intervals lo = hi) and the kernel's stability; complete.
 
+By contraction (basis contraction, p >= 2, region [], rounds 0, order []; one contraction fact as in claim
+rnn_contraction): f is a contraction on a box holding f^(k+1)(R^n), so its only periodic point is its fixed
+point; the list of orbits of minimal period p >= 2 is empty, complete.
+
 Imports only flint, certify.certificates and the kernel's modules statement, nd_orbits, plrnn, rnn and
 rnn_contraction.
 """
 
 from __future__ import annotations
 
-from flint import acb_mat, arb, arb_mat, fmpq
+from itertools import product
+
+from flint import acb_mat, arb, arb_mat, ctx, fmpq
 
 from certify.certificates import interval_parse, q_parse, q_str
 from certify.checker import multipliers as MU
@@ -55,15 +61,18 @@ from certify.checker import plrnn as PL
 from certify.checker.rnn import (MAX_RNN_PERIOD, MAX_WORK, RNN, _box_text, _disjoint, cycle_cost, fact_cycle_krawczyk_nd,
                                  fact_cycle_multipliers, jacobian_product, multipliers_parts, multipliers_text, parse_rnn,
                                  stability)
-from certify.checker.rnn_contraction import RANGES, _act_interval, image_box
+from certify.checker.rnn_contraction import RANGES, _act_interval, fact_contraction, image_box
 from certify.checker.statement import Failure, Statement, undecided, whole
 
 __all__ = ["RNNBalls", "search_rnn_cycles", "enumerate_rnn_cycles", "rnn_cycles", "MAX_ENUM_BITS", "MAX_ROUNDS", "MAX_FOUND", "BASES"]
 
 MAX_ROUNDS = 64             # image rounds of the basis image
+MAX_INVERSE_DIM = 32        # W's ball inverse (the backward contraction) only up to this dimension
 MAX_FOUND = 256             # cycles of a found list
-BASES = ("image", "found", "enumeration")
-MAX_ENUM_BITS = 16          # n' p: the sign itineraries of an enumeration (n' = n for relu, 2 n for hardtanh)
+MAX_PAIR_WORK = 1 << 25     # interval comparisons of a found list's distinctness test (pairs x p x n)
+BASES = ("image", "found", "enumeration", "contraction")
+MAX_ENUM_BITS = 16          # log2 of the sign itineraries of an enumeration (2^(n p) for relu, 3^(n p) for hardtanh)
+ENUM_FLOOR = 100            # work units per itinerary and cube of the lift's dimension (PL.MAX_MATRIX_WORK's units)
 EVAL_UNIT = 10              # work units (about 0.1 microsecond each) per microsecond of one evaluation of f over
                             # a box: about 20 n + 2 n^2 microseconds at 64 bits (measured: 58 for n = 3, 177 for
                             # n = 8; the inverse about 1.6 times that)
@@ -82,11 +91,14 @@ class RNNBalls:
         self.b = [arb(v) for v in m.b]
         self.cost = EVAL_UNIT * (20 * n + 2 * n * n)  # the activation at both ends of n balls, n^2 multiply-adds
         self.Winv = None
-        if m.activation in ("tanh", "sigmoid"):
+        if m.activation in ("tanh", "sigmoid") and n <= MAX_INVERSE_DIM:
             # a ball inverse: when it exists, every matrix in the ball of W is invertible and its inverse lies in it
             # (the exact inverse of W, computed over Q, costs unbounded time in the entries' digits)
+            # at 64 bits whatever the working precision (any enclosure is sound; n^3 operations at 65536 bits
+            # were minutes), and only up to MAX_INVERSE_DIM (beyond, no backward contraction)
             try:
-                Wi = arb_mat(n, n, [w for r in self.W for w in r]).inv()
+                with ctx.workprec(64):
+                    Wi = arb_mat(n, n, [arb(w) for r in m.W for w in r]).inv()
             except ZeroDivisionError:
                 Wi = None
             if Wi is not None:
@@ -134,14 +146,8 @@ class RNNBalls:
 def _region(m: RNN, claim: dict) -> tuple:
     """The claim's region B (n exact (lo, hi)), checked to contain the image box X_r (basis image), and why every
     periodic point lies in it (text)."""
-    reg = claim["region"]
-    if not (isinstance(reg, list) and len(reg) == m.n):
-        raise Failure(f"the region is a list of {m.n} intervals")
-    region = [interval_parse(v) for v in reg]
-    if any(not lo < hi for lo, hi in region):
-        raise Failure("the region's intervals have lo < hi")
-    text = " x ".join(f"[{q_str(lo)}, {q_str(hi)}]" for lo, hi in region) if m.n <= 3 else \
-        f"{' x '.join(f'[{q_str(lo)}, {q_str(hi)}]' for lo, hi in region[:2])} x ... ({m.n} intervals)"
+    region, sides = ND.parse_region(claim["region"], m.n)
+    text = " x ".join(sides) if m.n <= 3 else f"{' x '.join(sides[:2])} x ... ({m.n} intervals)"
     rounds = whole(claim["rounds"], "rounds (image rounds)", 0, MAX_ROUNDS)
     if RANGES[m.activation] is None:
         raise Failure("relu has no bounded range: the basis image needs tanh, sigmoid or hardtanh")
@@ -256,6 +262,10 @@ def _found(m: RNN, cert: dict, p: int) -> Statement:
         raise Failure(f"{len(ev)} facts of a cycle of period {p} in dimension {m.n} at {cert['precision']} bits: "
                       f"beyond the checker's limit {MAX_WORK} work units")
     orbits = _cycles(m, ev, p, cert["precision"])
+    pairs = len(orbits) * (len(orbits) - 1) // 2
+    if pairs * p * m.n > MAX_PAIR_WORK:
+        raise Failure(f"{pairs} pairs of cycles x {p} boxes x {m.n} coordinates to compare: beyond the checker's "
+                      f"limit {MAX_PAIR_WORK}")
     for a in range(len(orbits)):
         for b in range(a + 1, len(orbits)):
             first, other = orbits[a][0][0], orbits[b][0]
@@ -299,6 +309,16 @@ def _exact_step(m: RNN, h: list) -> list:
     return out
 
 
+def _patterns(m: RNN) -> list:
+    """The orthants of F's periodic points: all 2^n for relu; for hardtanh's lift, per unit (z1, z2) in
+    {(0, 0), (1, 0), (1, 1)} (z1 = z2 + 2 on F's image, which holds every periodic point, so z1 <= 0 < z2 never
+    happens), 3^n patterns."""
+    if m.activation == "relu":
+        return list(product((0, 1), repeat=m.n))
+    units = list(product(((0, 0), (1, 0), (1, 1)), repeat=m.n))
+    return [tuple(u[0] for u in pat) + tuple(u[1] for u in pat) for pat in units]
+
+
 def enumerate_rnn_cycles(m: RNN, p: int) -> list:
     """Every cycle of minimal period p of a relu or hardtanh RNN, exactly: [(points, stability)] with each cycle
     rotated to its lexicographically least point, sorted; a Failure when the enumeration is beyond the limits
@@ -307,18 +327,21 @@ def enumerate_rnn_cycles(m: RNN, p: int) -> list:
     Lemma. With f = H o g and F = g o H (`_pl_model`): f o H = H o F and g o f = F o g, so H maps the periodic
     points of F to those of f and g back; H o g = f and g o H = F permute each cycle, so both are one to one
     on periodic points, and H is a bijection from the cycles of F to those of f preserving minimal periods.
-    F is a PLRNN with A = 0: its cycles of period p are all found by solving the 2^(n' p) sign itineraries
-    exactly (certify.checker.plrnn.enumerate_cycles)."""
+    F is a PLRNN with A = 0: its cycles of period p are all found by solving the sign itineraries its periodic
+    points can follow (`_patterns`) exactly (certify.checker.plrnn.enumerate_cycles)."""
     if m.activation not in ("relu", "hardtanh"):
         raise Failure("an exact enumeration is for relu and hardtanh RNNs")
     model, H = _pl_model(m)
-    bits = model.n * p
-    if bits > MAX_ENUM_BITS:
-        raise Failure(f"2^{bits} sign itineraries: beyond the checker's limit 2^{MAX_ENUM_BITS}")
-    if (1 << bits) * PL.cycle_work(model, p) > PL.MAX_MATRIX_WORK:
-        raise Failure(f"2^{bits} itineraries of numbers growing by {PL.step_bits(model)} bits a step: beyond the "
-                      f"checker's limit")
-    found, singular = PL.enumerate_cycles(model, p)
+    pats = _patterns(m)
+    count = len(pats) ** p
+    if count > 1 << MAX_ENUM_BITS:
+        raise Failure(f"{count} sign itineraries: beyond the checker's limit 2^{MAX_ENUM_BITS}")
+    # each itinerary: its products and solve (cycle_work) and a floor for the interpreter and the exact n' x n'
+    # arithmetic, and the stability of the cycle it may give (measured: 2.4 ms an itinerary at n' = 16)
+    if count * (PL.cycle_work(model, p) + ENUM_FLOOR * model.n ** 3) > PL.MAX_MATRIX_WORK:
+        raise Failure(f"{count} itineraries in dimension {model.n} (numbers growing by {PL.step_bits(model)} bits a "
+                      f"step): beyond the checker's limit")
+    found, singular = PL.enumerate_cycles(model, p, pats)
     if singular:
         raise Failure(PL.singular_reason(singular[0]))
     km = RNNBalls(m)
@@ -341,9 +364,9 @@ def _enumerated(m: RNN, cert: dict, p: int) -> Statement:
     ND._one_fact(cert["evidence"], "enumeration_rnn", ("itineraries",))
     cycles = enumerate_rnn_cycles(m, p)
     model, _ = _pl_model(m)
-    if cert["evidence"][0]["itineraries"] != 1 << (model.n * p):
-        raise Failure(f"enumeration_rnn: itineraries is {1 << (model.n * p)} (2^{model.n * p}) by the kernel's own "
-                      f"enumeration")
+    count = len(_patterns(m)) ** p
+    if cert["evidence"][0]["itineraries"] != count:
+        raise Failure(f"enumeration_rnn: itineraries is {count} by the kernel's own enumeration")
     entries = [{"box": [{"lo": q_str(v), "hi": q_str(v)} for z in pts for v in z], "stability": st}
                for pts, (st, _) in cycles]
     if cert.get("orbits") != entries or cert.get("count") != len(entries) or cert.get("complete") is not True:
@@ -351,11 +374,29 @@ def _enumerated(m: RNN, cert: dict, p: int) -> Statement:
                       f"period {p}, exact points, the kernel's stability")
     sub = "z = W h + b" if m.activation == "relu" else "z = (W h + b + 1, W h + b - 1)"
     lines = [f"{_head(m)} has exactly {len(entries)} {_noun(p, len(entries))} (complete: its cycles are those of the "
-             f"PLRNN z -> W' relu(z) + h' through {sub}, all 2^{model.n * p} sign itineraries solved exactly)"]
+             f"PLRNN z -> W' relu(z) + h' through {sub}, all {count} sign itineraries its periodic points can "
+             f"follow solved exactly)"]
     for k, (pts, (_, text)) in enumerate(cycles):
         shown = " -> ".join("(" + ", ".join(q_str(v) for v in z) + ")" for z in pts[:4])
         lines.append(f"orbit {k + 1}: {shown}{' -> ...' if p > 4 else ''}; {text}")
     return Statement("\n".join(lines), 1)
+
+
+def _contracted(m: RNN, cert: dict, p: int) -> Statement:
+    """Basis contraction (p >= 2): f is a contraction (certify.checker.rnn_contraction.fact_contraction), so its
+    only periodic point is its fixed point (Banach) and it has no orbit of minimal period p >= 2."""
+    claim, ev = cert["claim"], cert["evidence"]
+    if claim["region"] != [] or claim["rounds"] != 0 or claim["order"] != []:
+        raise Failure("a list by contraction has region [], rounds 0 and order []")
+    if p < 2:
+        raise Failure("the basis contraction lists periods p >= 2 (the fixed point needs its own enclosure)")
+    if not (isinstance(ev, list) and len(ev) == 1):
+        raise Failure("a list by contraction has one contraction fact")
+    what = fact_contraction(m, ev[0], cert["precision"])
+    if cert.get("orbits") != [] or cert.get("count") != 0 or cert.get("complete") is not True:
+        raise Failure("a list by contraction is empty: orbits [], count 0, complete true")
+    return Statement(f"{_head(m)} has exactly 0 {_noun(p, 0)} (complete: f is {what}, so its only periodic point is "
+                     f"its fixed point, Banach)", 1)
 
 
 def rnn_cycles(prog, cert: dict) -> Statement:
@@ -383,8 +424,8 @@ def rnn_cycles(prog, cert: dict) -> Statement:
     if cert["verdict"] != want:
         raise Failure(f"an rnn_cycles certificate with question {question} and count {cert.get('count')!r} is "
                       f"{want} (or undecided)")
-    st = _found(m, cert, p) if claim["basis"] == "found" else \
-        _enumerated(m, cert, p) if claim["basis"] == "enumeration" else _complete(m, cert, p)
+    form = {"found": _found, "enumeration": _enumerated, "contraction": _contracted, "image": _complete}
+    st = form[claim["basis"]](m, cert, p)
     if question == "period":
         head = (f"{_head(m)} has no point of minimal period {p} (the complete list is empty)" if want == "refuted"
                 else f"{_head(m)} has a point of minimal period {p}")

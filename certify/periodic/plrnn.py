@@ -152,6 +152,7 @@ def certify_cycles(net: PLRNN, P: int, cap: int = ENUMERATION_CAP, seed: int = 0
     by_period, enums, rows = {}, [], []
     nodes_left, entries_left = MAX_TREE_NODES, MAX_FARKAS_ENTRIES
     box = False   # not computed yet; then None (the cycle-box lemma does not apply) or (lo, hi)
+    memo = {}     # the search's node decisions, shared by the periods (same model, same box)
     for p in range(1, P + 1):
         row = {"p": p}
         if p < first:
@@ -168,7 +169,7 @@ def certify_cycles(net: PLRNN, P: int, cap: int = ENUMERATION_CAP, seed: int = 0
                 if found_box is not None:
                     enums.append(found_box[0])
             try:
-                res = search_tree(net.model, p, min(max_nodes, nodes_left), box=box)
+                res = search_tree(net.model, p, min(max_nodes, nodes_left), box=box, memo=memo)
             except SearchBudget as e:
                 exact = e.result.cycles
                 row["reason"] = not_enumerated_reason(net.n, p)

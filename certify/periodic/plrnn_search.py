@@ -24,6 +24,11 @@ with multipliers |J_jl|; neither needs an LP.
 Leaves (all p patterns fixed) solve the cycle system exactly (certify.checker.plrnn), exactly as the
 brute-force enumeration does; the kernel (certify.checker.plrnn_tree) re-walks the same tree from
 its shape string and the certificates, re-checks every Farkas certificate and re-solves every leaf.
+
+Periods 1..P (certify.periodic.plrnn.certify_cycles) share one memo: a node's rows depend only on its
+patterns and bits (and, at a node completing s_k, on whether z_{k+1}'s box rows join, i.e. k + 1 < p), so
+the node of period p's tree is decided once (its LP and certificate, or its float point) for every longer
+period; the exact prefix products are kept there too, made when a certificate or a leaf first needs them.
 """
 
 from __future__ import annotations
@@ -38,7 +43,6 @@ from certify.certificates import q_str
 from certify.checker.plrnn import Model, _solve_cycle, canonical_cycle, follow_itinerary
 from certify.arith import dyadic
 from certify.checker.plrnn_box import MAX_BOX_STEPS, box_matrix, refine_box
-from certify.checker.plrnn_tree import farkas_holds
 
 __all__ = ["SearchResult", "SearchBudget", "search_tree", "cycle_box"]
 
@@ -112,39 +116,56 @@ def _exact_farkas(rows, support, guess):
     return out
 
 
-class _Linprog:
-    """The phase-one LP min u s.t. a_r z - u <= b_r, u >= -1, rows kept as a stack (scipy.linprog)."""
+class _Rows:
+    """The LP's rows (a, -1) z' <= b as a stack in one numpy array (grown by doubling)."""
 
     def __init__(self, n: int):
-        self.n, self.A, self.b = n, [], []
+        self.n, self.len = n, 0
+        self.A, self.b = np.empty((64, n + 1)), np.empty(64)
+        self.A[:, n] = -1.0
 
     def push(self, a, b) -> None:
-        self.A.append(a)
-        self.b.append(b)
+        self.push_rows(a[None, :], np.array([b]))
 
-    def pop(self) -> None:
-        self.A.pop()
-        self.b.pop()
+    def push_rows(self, A, b) -> None:
+        top = self.len + len(b)
+        if top > len(self.b):
+            size = max(2 * len(self.b), top)
+            A2, b2 = np.empty((size, self.n + 1)), np.empty(size)
+            A2[:, self.n] = -1.0
+            A2[:self.len], b2[:self.len] = self.A[:self.len], self.b[:self.len]
+            self.A, self.b = A2, b2
+        self.A[self.len:top, :self.n] = A
+        self.b[self.len:top] = b
+        self.len = top
+
+    def pop(self, k: int = 1) -> None:
+        self.len -= k
+
+
+class _Linprog(_Rows):
+    """The phase-one LP min u s.t. a_r z - u <= b_r, u >= -1, rows kept as a stack (scipy.linprog)."""
 
     def solve(self):
         """(ok, u*, z, y): y the multipliers of the rows (>= 0)."""
-        A, n = np.array(self.A), self.n
+        n = self.n
         c = np.zeros(n + 1)
         c[-1] = 1.0
-        r = linprog(c, A_ub=np.hstack([A, -np.ones((len(A), 1))]), b_ub=np.array(self.b),
+        r = linprog(c, A_ub=self.A[:self.len], b_ub=self.b[:self.len],
                     bounds=[(None, None)] * n + [(-1.0, None)], method="highs")
         if r.status != 0:
             return False, None, None, None
         return True, r.fun, r.x[:n], -np.asarray(r.ineqlin.marginals)
 
 
-class _Highs:
+class _Highs(_Rows):
     """The same LP kept in one HiGHS instance (rows added and removed, warm started): scipy's bundled
     HiGHS bindings; _Linprog is used when they cannot be imported."""
 
     def __init__(self, n: int):
         from scipy.optimize._highspy import _core
-        self.n, self.h = n, _core._Highs()
+        super().__init__(n)
+        self.h = _core._Highs()
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("presolve", "off")   # small LPs changed by a few rows: warm-started simplex, no presolve
         self.inf = self.h.getInfinity()
@@ -153,27 +174,28 @@ class _Highs:
         self.h.addVar(-1.0, self.inf)
         self.h.changeColCost(n, 1.0)
         self.idx = np.arange(n + 1, dtype=np.int32)
-        self.rows, self.nh, self.same = [], 0, 0   # the row stack; rows in HiGHS; leading rows both agree on
+        self.lower = self.starts = self.cols = np.empty(0)
+        self.nh, self.same = 0, 0   # rows in HiGHS; leading rows both agree on
         self.optimal = _core.HighsModelStatus.kOptimal
 
-    def push(self, a, b) -> None:
-        """Rows are kept on a Python stack and handed to HiGHS only when an LP is solved (most nodes need none)."""
-        self.rows.append((a, b))
-
-    def pop(self) -> None:
-        self.rows.pop()
-        self.same = min(self.same, len(self.rows))
+    # rows are kept on the stack and handed to HiGHS only when an LP is solved (most nodes need none)
+    def pop(self, k: int = 1) -> None:
+        self.len -= k
+        self.same = min(self.same, self.len)
 
     def _sync(self) -> None:
         if self.nh > self.same:
             self.h.deleteRows(self.nh - self.same, np.arange(self.same, self.nh, dtype=np.int32))
-        new = self.rows[self.same:]
-        if new:
-            k, w = len(new), self.n + 1
-            vals = np.hstack([np.array([a for a, _ in new]), -np.ones((k, 1))]).ravel()
-            self.h.addRows(k, np.full(k, -self.inf), np.array([b for _, b in new], dtype=float), k * w,
-                           np.arange(0, k * w, w, dtype=np.int32), np.tile(self.idx, k), vals)
-        self.nh = self.same = len(self.rows)
+        k, w = self.len - self.same, self.n + 1
+        if k:
+            if k > len(self.lower):   # the constant arrays of addRows for up to k rows
+                size = max(k, 2 * len(self.lower))
+                self.lower = np.full(size, -self.inf)
+                self.starts = np.arange(0, size * w, w, dtype=np.int32)
+                self.cols = np.tile(self.idx, size)
+            self.h.addRows(k, self.lower[:k], self.b[self.same:self.len], k * w, self.starts[:k], self.cols[:k * w],
+                           self.A[self.same:self.len].ravel())
+        self.nh = self.same = self.len
 
     def solve(self):
         self._sync()
@@ -193,8 +215,10 @@ def _lp(n: int):
 
 
 class _Search:
-    def __init__(self, m: Model, p: int, max_nodes: int | None = None, use_rotation: bool = True, box=None):
+    def __init__(self, m: Model, p: int, max_nodes: int | None = None, use_rotation: bool = True, box=None,
+                 memo: dict | None = None):
         self.m, self.p, self.n = m, p, m.n
+        self.memo = memo
         self.max_nodes = max_nodes
         self.rot = use_rotation
         self.res = SearchResult(p, box=box is not None)
@@ -204,6 +228,8 @@ class _Search:
         self.hf = np.array([float(v) for v in m.h])
         self.I = fmpq_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
         self.box = box
+        # the sign the box forces on each unit (lo_i > 0: 1, hi_i < 0: 0), else None
+        self.sign = [None] * n if box is None else [1 if lo > 0 else 0 if hi < 0 else None for lo, hi in zip(*box)]
         if box is not None:
             self.lof = np.array([float(x) for x in box[0]])
             self.hif = np.array([float(x) for x in box[1]])
@@ -211,11 +237,10 @@ class _Search:
     # exact and float data of the prefix: lists indexed by t
     def run(self) -> SearchResult:
         n = self.n
-        self.Pq, self.cq = [self.I], [fmpq_mat(n, 1, [0] * n)]
         self.Pf, self.cf = [np.eye(n)], [np.zeros(n)]
         self.pats = []
-        self.pending = None   # (t, exact P_t, c_t) of the pattern being completed, once computed
-        self._lists = {}      # t -> (P_t, its rows as lists, c_t as a list)
+        # exact products by patterns (_exact), shared by the periods' searches when they share the memo
+        self.products = {} if self.memo is None else self.memo.setdefault("products", {})
         self.lp, self.keys, self.scales = _lp(n), [], []   # the float LP's rows, their (t, i, kind) and scales
         z = np.zeros(n)
         if self.box is not None:
@@ -225,24 +250,25 @@ class _Search:
         return self.res
 
     def _push_box(self, t: int, P, c) -> int:
-        """Push the 2n box rows of z_t = P z_0 + c (float): z_{t,i} <= hi_i (kind 'u'), >= lo_i ('l')."""
+        """Push the 2n box rows of z_t = P z_0 + c (float): z_{t,i} <= hi_i (kind 'u'), >= lo_i ('l'), in the
+        order u_0, l_0, u_1, l_1, ..."""
+        n = self.n
         scales = np.abs(P).max(axis=1)
         scales[scales == 0] = 1.0
-        for i in range(self.n):
-            s = scales[i]
-            self.lp.push(P[i] / s, (self.hif[i] - c[i]) / s)
-            self.keys.append((t, i, "u"))
-            self.scales.append(s)
-            self.lp.push(-P[i] / s, (c[i] - self.lof[i]) / s)
-            self.keys.append((t, i, "l"))
-            self.scales.append(s)
-        return 2 * self.n
+        Ps = P / scales[:, None]
+        A, b = np.empty((2 * n, n)), np.empty(2 * n)
+        A[0::2], A[1::2] = Ps, -Ps
+        b[0::2], b[1::2] = (self.hif - c) / scales, (c - self.lof) / scales
+        self.lp.push_rows(A, b)
+        self.keys.extend((t, i, kind) for i in range(n) for kind in ("u", "l"))
+        self.scales.extend(np.repeat(scales, 2).tolist())
+        return 2 * n
 
     def _pop(self, rows: int) -> None:
-        for _ in range(rows):
-            self.lp.pop()
-            self.keys.pop()
-            self.scales.pop()
+        if rows:
+            self.lp.pop(rows)
+            del self.keys[-rows:]
+            del self.scales[-rows:]
 
     def _point(self, k: int, zstar) -> None:
         """Branch on the bits of s_k, the prefix s_0..s_{k-1} fixed; zstar a float point of the prefix."""
@@ -263,19 +289,11 @@ class _Search:
             if k == self.p - 1:
                 self._leaf()
             else:
-                J = self.m.jacobian(bits)
                 Jf = np.diag(self.Af) + self.Wf * np.array(bits)
-                if self.pending is not None and self.pending[0] == k + 1:
-                    self.Pq.append(self.pending[1])
-                    self.cq.append(self.pending[2])
-                else:
-                    self.Pq.append(J * self.Pq[k])
-                    self.cq.append(J * self.cq[k] + self.m.hvec)
-                self.pending = None
                 self.Pf.append(Jf @ self.Pf[k])
                 self.cf.append(Jf @ self.cf[k] + self.hf)
                 self._bits(k + 1, (), zstar)
-                for lst in (self.Pq, self.cq, self.Pf, self.cf):
+                for lst in (self.Pf, self.cf):
                     lst.pop()
             self.pats.pop()
             return
@@ -288,17 +306,19 @@ class _Search:
             self.res.nodes += 1
             if self.max_nodes is not None and self.res.nodes > self.max_nodes:
                 raise SearchBudget(self.res)
-            if self.box is not None and (self.box[1][j] < 0 if bit else self.box[0][j] > 0):
+            if self.sign[j] is not None and self.sign[j] != bit:
                 # the box puts z_{k,j} on the other side of 0: the sign row and that box row sum to 0 <= hi_j < 0
                 # (or 0 <= -lo_j < 0), a two-row Farkas certificate without an LP
                 self.res.shape.append("0")
                 self.res.farkas.append([[k, j, "1"], [k, j + (n if bit else 2 * n), "1"]])
                 continue
-            a, b, scale = self._row(k, j, bit)
-            self.lp.push(a, b)
-            self.keys.append((k, j, bit))
-            self.scales.append(scale)
-            pushed, z = 1, zstar
+            pushed, z = 0, zstar
+            if self.sign[j] is None:   # (else the box row of z_{k,j} already implies the sign row: the LP omits it)
+                a, b, scale = self._row(k, j, bit)
+                self.lp.push(a, b)
+                self.keys.append((k, j, bit))
+                self.scales.append(scale)
+                pushed = 1
             if k == 0 and z is not None:  # bits of z_0 alone: move the float point into the orthant face
                 z = zstar.copy()
                 if self.box is None:
@@ -309,8 +329,8 @@ class _Search:
                 good = bool(np.isfinite(z[j])) and (z[j] > 0) == (bit == 1) and z[j] != 0
             else:
                 good = zk is not None and (zk > 0) == (bit == 1) and zk != 0
-            self.pending = None
             if self.box is not None and len(child) == n and k + 1 < self.p:
+                self.completing = child   # the pattern s_k whose z_{k+1} box rows join (for _exact_row)
                 Jf = np.diag(self.Af) + self.Wf * np.array(child)
                 Pn, cn = Jf @ self.Pf[k], Jf @ self.cf[k] + self.hf
                 pushed += self._push_box(k + 1, Pn, cn)
@@ -318,13 +338,19 @@ class _Search:
                     zn = Pn @ z + cn
                     good = bool(np.all(zn < self.hif) and np.all(zn > self.lof))
             ok = True
-            if not good and self.box is not None and k > 0:
-                cert = self._one_step(k, j, bit)
+            if not good:
+                # the node's rows are fixed by its prefix and by whether z_{k+1}'s box rows joined: the same node
+                # in the tree of a longer period (memo shared by the searches of one model and box) is decided once
+                key = (tuple(self.pats), child, pushed > 1)
+                hit = self.memo.get(key) if self.memo is not None else None
+                if hit is None:
+                    hit = self._decide(k, j, bit)
+                    if self.memo is not None:
+                        self.memo[key] = hit
+                ok, z, cert, unproved = hit
                 if cert is not None:
-                    ok = False
                     self.res.farkas.append(cert)
-            if not good and ok:
-                ok, z = self._lp()
+                self.res.unproved += unproved
             if ok:
                 self.res.shape.append("1")
                 self._bits(k, child, z)
@@ -361,35 +387,48 @@ class _Search:
             return [[k, j, "1"], *cert]
         return None
 
-    def _lp(self):
-        """(feasible?, float point or None); when called empty, the exact certificate is appended."""
+    def _decide(self, k: int, j: int, bit: int):
+        """A node the parent's float point does not show non-empty: (feasible?, float point or None, its Farkas
+        certificate when empty, 1 when the floats call it empty but no exact certificate came out, else 0)."""
+        if self.box is not None and k > 0:
+            cert = self._one_step(k, j, bit)
+            if cert is not None:
+                return False, None, cert, 0
         self.res.lps += 1
         ok, u, z, y = self.lp.solve()
         if not ok:
-            return True, None
+            return True, None, None, 0
         if u <= INFEASIBLE:
-            return True, z
-        support = [i for i in range(len(y)) if y[i] > 1e-12]
+            return True, z, None, 0
+        support = np.flatnonzero(y > 1e-12).tolist()
         cert = self._certificate(support, y)
         if cert is None:
-            self.res.unproved += 1
-            return True, None
-        self.res.farkas.append(cert)
-        return False, None
+            return True, None, None, 1
+        return False, None, cert, 0
+
+    def _exact(self, pats: tuple):
+        """[P_t, c_t, None] for the patterns s_0..s_{t-1} = pats, exact, computed when a certificate or a leaf first
+        needs them and kept (shared by the periods through the memo); the third item becomes the rows of P_t and
+        the entries of c_t as lists once a certificate reads them."""
+        got = self.products.get(pats)
+        if got is None:
+            if pats:
+                P0, c0 = self._exact(pats[:-1])[:2]
+                J = self.m.jacobian(pats[-1])
+                P, c = J * P0, J * c0 + self.m.hvec
+            else:
+                P, c = self.I, fmpq_mat(self.n, 1, [0] * self.n)
+            got = self.products[pats] = [P, c, None]
+        return got
 
     def _exact_row(self, key):
         t, i, kind = key
-        if t < len(self.Pq):
-            P, c = self.Pq[t], self.cq[t]
-        else:   # z_{k+1} of the pattern s_k being completed (its box rows)
-            if self.pending is None:
-                J = self.m.jacobian(tuple(self._completing()))
-                self.pending = (t, J * self.Pq[t - 1], J * self.cq[t - 1] + self.m.hvec)
-            P, c = self.pending[1], self.pending[2]
-        cached = self._lists.get(t)
-        if cached is None or cached[0] is not P:   # the rows of P_t as Python lists, once per matrix
-            cached = self._lists[t] = (P, P.tolist(), [x for (x,) in c.tolist()])
-        a, ci = cached[1][i], cached[2][i]
+        # z_t for t <= k, or z_{k+1} of the pattern s_k being completed (its box rows)
+        pats = tuple(self.pats[:t]) if t <= len(self.pats) else (*self.pats, self.completing)
+        got = self._exact(pats)
+        if got[2] is None:
+            got[2] = (got[0].tolist(), [x for (x,) in got[1].tolist()])
+        a, ci = got[2][0][i], got[2][1][i]
         if kind == "u":
             return list(a), self.box[1][i] - ci
         if kind == "l":
@@ -397,15 +436,6 @@ class _Search:
         if kind:
             return [-v for v in a], ci
         return list(a), -ci
-
-    def _completing(self):
-        """The bits of the pattern whose last sign row is on the LP's stack (read from the row keys)."""
-        k = len(self.Pq) - 1
-        bits = [None] * self.n
-        for t, i, kind in self.keys:
-            if t == k and kind in (0, 1):
-                bits[i] = kind
-        return bits
 
     def _certificate(self, support, y):
         if not support:
@@ -419,7 +449,8 @@ class _Search:
         n = self.n
         code = {"u": n, "l": 2 * n}
         cert = [[self.keys[r][0], self.keys[r][1] + code.get(self.keys[r][2], 0), v] for r, v in sol]
-        if not farkas_holds([(rows[r][0], rows[r][1], v) for r, v in sol], self.n):
+        # y > 0 and sum y a = 0 hold exactly by construction (_exact_farkas); the kernel re-checks all three
+        if not sum((v * rows[r][1] for r, v in sol), fmpq(0)) < 0:
             return None
         return [[t, i, q_str(v)] for t, i, v in cert]
 
@@ -427,8 +458,7 @@ class _Search:
         self.res.leaves += 1
         itin = list(self.pats)
         n = self.n
-        J = self.m.jacobian(itin[-1])
-        P, c = J * self.Pq[-1], J * self.cq[-1] + self.m.hvec
+        P, c = self._exact(tuple(itin))[:2]
         kind, z0 = _solve_cycle(n, P, c)
         if kind == "singular":
             self.res.singular.append(["".join(map(str, D)) for D in itin])
@@ -438,12 +468,14 @@ class _Search:
                 self.res.cycles.add(canonical_cycle(pts))
 
 
-def search_tree(m: Model, p: int, max_nodes: int | None = None, box=None) -> SearchResult:
+def search_tree(m: Model, p: int, max_nodes: int | None = None, box=None, memo: dict | None = None) -> SearchResult:
     """Every cycle of minimal period p of the exact model m by the pruned itinerary search, with the
     tree the kernel re-walks (complete unless some leaf is singular). With `box` (lo, hi), a proved
     box holding every cycle point (cycle_box), the box's rows for z_0, ..., z_{p-1} join the LPs.
-    Raises SearchBudget after max_nodes nodes."""
-    return _Search(m, p, max_nodes, box=box).run()
+    `memo` (a dict, empty at first) may be shared by the searches of several periods of the same m and
+    box: a node below the last pattern has the same rows in every period's tree, so its decision (and
+    certificate) is taken once. Raises SearchBudget after max_nodes nodes."""
+    return _Search(m, p, max_nodes, box=box, memo=memo).run()
 
 
 def _exact(x: float) -> fmpq:

@@ -98,12 +98,25 @@ def _enumerated(net: RNNMap, p: int, budget: Budget):
             cycles = enumerate_rnn_cycles(net.model, p)
         except Failure as e:
             return None, f"the enumeration did not decide: {e}"
-    bits = (1 if net.activation == "relu" else 2) * net.n * p
+    count = (2 if net.activation == "relu" else 3) ** (net.n * p)  # the kernel's sign itineraries (_patterns)
     cert = _base(net, claim, budget.start_prec)
     cert.update(verdict="proved", count=len(cycles), complete=True,
                 orbits=[{"box": [interval(v, v) for z in pts for v in z], "stability": st} for pts, (st, _) in cycles],
-                evidence=[{"fact": "enumeration_rnn", "itineraries": 1 << bits}])
+                evidence=[{"fact": "enumeration_rnn", "itineraries": count}])
     return cert, None
+
+
+def _contracted(net: RNNMap, p: int):
+    """The empty complete list of period p >= 2 when f is a certified contraction (certify.dynamics.rnn_contraction;
+    its only periodic point is its fixed point), else None."""
+    from certify.dynamics.rnn_contraction import certify_contraction
+    c = certify_contraction(net)
+    if c["verdict"] != "proved":
+        return None
+    claim = {"kind": "rnn_cycles", "p": p, "basis": "contraction", "rounds": 0, "order": [], "region": []}
+    cert = _base(net, claim, c["precision"])
+    cert.update(verdict="proved", orbits=[], count=0, complete=True, evidence=c["evidence"])
+    return cert
 
 
 def _canonical(Z: np.ndarray) -> np.ndarray:
@@ -176,6 +189,9 @@ def certify_rnn_cycles(net: RNNMap, p: int, budget: Budget | None = None, starts
     budget = budget or Budget()
     if not 1 <= p <= ND.MAX_CYCLE_PERIOD:
         raise CertifyError(f"orbits of an RNN: period between 1 and {ND.MAX_CYCLE_PERIOD}, got {p}")
+    cert = _contracted(net, p) if p >= 2 else None
+    if cert is not None:
+        return self_checked(_asked(cert, question), budget.self_check, drop=("orbits", "count", "complete"))
     if net.activation in ("relu", "hardtanh"):
         cert, why = _enumerated(net, p, budget)
     elif net.n * p > COMPLETE_DIM:

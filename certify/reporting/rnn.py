@@ -221,7 +221,11 @@ def render_rnn_cycles(cert: dict, coords: int = 4) -> str:
         out.append(f"verdict  REFUTED: no point of minimal period {p} (the complete list is empty)")
     if cert["complete"]:
         out.append(f"{'list     ' if cert['verdict'] == 'refuted' else 'verdict  PROVED: '}exactly {k} {noun} (complete)")
-        if claim["basis"] == "enumeration":
+        if claim["basis"] == "contraction":
+            ev = cert["evidence"][0]
+            out.append(f"search   none needed: f is a certified contraction ({ev['norm']}-norm, {ev['steps']} image steps), "
+                       f"so its only periodic point is its fixed point (Banach)")
+        elif claim["basis"] == "enumeration":
             sub = "z = W h + b" if can["activation"] == "relu" else "z = (W h + b + 1, W h + b - 1)"
             out.append(f"search   every sign itinerary of the PLRNN z -> W' relu(z) + h' ({sub}; the same cycles), "
                        f"{cert['evidence'][0]['itineraries']} solved exactly")
@@ -239,5 +243,7 @@ def render_rnn_cycles(cert: dict, coords: int = 4) -> str:
         vals = ", ".join(f"{_mid(v):.6g}" for v in o["box"][:min(n, coords)]) + (", ..." if n > coords else "")
         out.append(f"orbit {i + 1:<3}z_0 ~ ({vals})  {o['stability']}")
     out.append(f"checked  {len(cert['evidence'])} fact(s) re-verified by the independent checker at "
-               f"{cert['precision']} bits" + (" (it redoes the whole subdivision)" if cert["complete"] else ""))
+               f"{cert['precision']} bits" + (" (it redoes the whole subdivision)" if claim["basis"] == "image" else
+                                              " (it solves every itinerary again)" if claim["basis"] == "enumeration"
+                                              else ""))
     return "\n".join(out)
