@@ -567,6 +567,7 @@ DECIDED = [  # (act, W, b, p): the kernel's subdivision (X_0, order []) lists th
     ("tanh", [[-2]], [0], 2),
     ("tanh", [[-2, 0], [0, "1/2"]], [0, 0], 2),
     ("tanh", [[-2, 0], [0, "3/2"]], [0, 0], 2),
+    ("tanh", [[-2, 0], [0, 3]], [0, 0], 2),          # refused (400 bisections) by the first version of the kernel
     ("sigmoid", [[-20]], [10], 2),
 ]
 
