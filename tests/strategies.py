@@ -330,3 +330,70 @@ def plrnn_nets(draw, a=PLRNN_NUMBERS, w=PLRNN_NUMBERS, dims=(1, 3)):
 def plrnn_models(a=PLRNN_NUMBERS, w=PLRNN_NUMBERS, dims=(1, 3)):
     """The exact model (certify.checker.plrnn.Model) of a PLRNN drawn by plrnn_nets."""
     return plrnn_nets(a, w, dims).map(lambda net: net.model)
+
+
+# ----------------------------------------------------------------------------- vanilla RNN maps h -> act(W h + b)
+
+RNN_ACTIVATIONS = ("hardtanh", "relu", "tanh", "sigmoid")
+RNN_W_KINDS = ("zero", "zero_rows", "identity", "minus_identity", "scaled_identity", "diagonal", "permutation",
+               "general")
+RNN_B_KINDS = ("zero", "small", "fixed_on_kink", "cycle_on_kink")
+_RNN_KINK_VALUES = {"hardtanh": tuple(Fraction(s) for s in ("-1", "1", "0", "1/2", "-1/2")),
+                    "relu": tuple(Fraction(s) for s in ("0", "1", "1/2", "2"))}
+
+
+def _mat_vec(W, h):
+    return [sum((w * x for w, x in zip(row, h)), Fraction(0)) for row in W]
+
+
+@st.composite
+def rnn_nets(draw, activations=RNN_ACTIVATIONS, dims=(1, 3), diagonal=False):
+    """(activation, W, b) of a vanilla RNN h -> act(W h + b) with Fraction entries, biased to degenerate cases.
+
+    W: zero, some rows zero (constant units), I, -I, a small multiple of I, diagonal, a permutation matrix
+    (a continuum of cycles in the linear region of hardtanh and relu), or general, entries from
+    `small_rationals`; with `diagonal`, only the diagonal kinds. b: zero, small, or (piecewise-linear
+    activations, not `diagonal`) set so that a drawn point h* is a fixed point with pre-activations exactly on
+    kinks (hardtanh +-1, relu 0) where h* is at a kink value, or W and b set (W by a rank-one change) so that
+    two drawn points h0 != h1 form a 2-cycle h0 -> h1 -> h0 with the same property.
+    """
+    n = draw(st.integers(*dims))
+    act = draw(st.sampled_from(activations))
+    zero, one = Fraction(0), Fraction(1)
+    kinds = ("zero", "identity", "minus_identity", "scaled_identity", "diagonal") if diagonal else RNN_W_KINDS
+    kind = draw(st.sampled_from(kinds))
+    eye = [[one if i == j else zero for j in range(n)] for i in range(n)]
+    if kind == "zero":
+        W = [[zero] * n for _ in range(n)]
+    elif kind in ("identity", "minus_identity", "scaled_identity"):
+        s = {"identity": one, "minus_identity": -one}.get(kind) or draw(small_rationals())
+        W = [[s * x for x in row] for row in eye]
+    elif kind == "diagonal":
+        W = [[draw(small_rationals()) if i == j else zero for j in range(n)] for i in range(n)]
+    elif kind == "permutation":
+        perm = draw(st.permutations(range(n)))
+        W = [[one if j == perm[i] else zero for j in range(n)] for i in range(n)]
+    else:
+        W = [[draw(small_rationals()) for _ in range(n)] for _ in range(n)]
+        if kind == "zero_rows":
+            for i in draw(st.sets(st.integers(0, n - 1), min_size=1)):
+                W[i] = [zero] * n
+    bkinds = RNN_B_KINDS if act in _RNN_KINK_VALUES and not diagonal else RNN_B_KINDS[:2]
+    bkind = draw(st.sampled_from(bkinds))
+    if bkind == "zero":
+        b = [zero] * n
+    elif bkind == "small":
+        b = [draw(small_rationals()) for _ in range(n)]
+    elif bkind == "fixed_on_kink":  # u* = h* (a kink value or inside the linear piece): act(W h* + b) = h*
+        h = [draw(st.sampled_from(_RNN_KINK_VALUES[act])) for _ in range(n)]
+        b = [x - y for x, y in zip(h, _mat_vec(W, h))]
+    else:  # W delta = h1 - h0 for delta = h0 - h1 (rank-one change), b = h1 - W h0: h0 -> h1 -> h0
+        h0 = [draw(st.sampled_from(_RNN_KINK_VALUES[act])) for _ in range(n)]
+        h1 = [draw(st.sampled_from(_RNN_KINK_VALUES[act])) for _ in range(n)]
+        delta = [x - y for x, y in zip(h0, h1)]
+        dd = sum((x * x for x in delta), zero)
+        if dd != 0:
+            r = [-x - y for x, y in zip(delta, _mat_vec(W, delta))]  # (h1 - h0) - W delta
+            W = [[W[i][j] + r[i] * delta[j] / dd for j in range(n)] for i in range(n)]
+        b = [x - y for x, y in zip(h1, _mat_vec(W, h0))]
+    return act, W, b
