@@ -36,7 +36,7 @@ from certify.errors import CertifyError
 
 __all__ = ["RNN", "ACTIVATIONS", "parse_rnn", "krawczyk_cycle", "jacobian_product", "stability", "rnn_cycle",
            "multipliers_text", "multipliers_parts", "MAX_RNN_DIM",
-           "MAX_RNN_PERIOD", "MAX_WORK", "MAX_POWER_STEPS", "cycle_cost"]
+           "MAX_RNN_PERIOD", "MAX_WORK", "MAX_POWER_STEPS", "cycle_cost", "stability_head"]
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "hardtanh")
 MAX_RNN_DIM = 512           # state dimension n of an rnn map
@@ -292,8 +292,12 @@ def multipliers_parts(ds: list) -> tuple:
     if st == "undetermined":
         return "undetermined (a Gershgorin disc meets the unit circle)", f"{len(ds)} with {_range_text(ds)}"
     out, inn = [d for d in ds if d.outside()], [d for d in ds if not d.outside()]
-    head = st if st != "saddle" else f"saddle: {k} unstable direction{'s' if k > 1 else ''}"
-    return head, ", ".join(f"{len(g)} with {_range_text(g)}" for g in (out, inn) if g)
+    return stability_head(st, k), ", ".join(f"{len(g)} with {_range_text(g)}" for g in (out, inn) if g)
+
+
+def stability_head(st: str, unstable: int) -> str:
+    """"attracting", "repelling" or "saddle: k unstable direction(s)" for a classification and its count."""
+    return st if st != "saddle" else f"saddle: {unstable} unstable direction{'s' if unstable > 1 else ''}"
 
 
 def multipliers_text(ds: list) -> str:

@@ -64,7 +64,7 @@ from certify.checker.rnn import (MAX_RNN_PERIOD, MAX_WORK, RNN, _box_text, _disj
 from certify.checker.rnn_contraction import RANGES, _act_interval, fact_contraction, image_box
 from certify.checker.statement import Failure, Statement, undecided, whole
 
-__all__ = ["RNNBalls", "search_rnn_cycles", "enumerate_rnn_cycles", "rnn_cycles", "MAX_ENUM_BITS", "MAX_ROUNDS", "MAX_FOUND", "BASES"]
+__all__ = ["RNNBalls", "search_rnn_cycles", "enumerate_rnn_cycles", "itineraries", "rnn_cycles", "MAX_ENUM_BITS", "MAX_ROUNDS", "MAX_FOUND", "BASES"]
 
 MAX_ROUNDS = 64             # image rounds of the basis image
 MAX_INVERSE_DIM = 32        # W's ball inverse (the backward contraction) only up to this dimension
@@ -98,7 +98,7 @@ class RNNBalls:
             # were minutes), and only up to MAX_INVERSE_DIM (beyond, no backward contraction)
             try:
                 with ctx.workprec(64):
-                    Wi = arb_mat(n, n, [arb(w) for r in m.W for w in r]).inv()
+                    Wi = arb_mat(n, n, [w for r in self.W for w in r]).inv()
             except ZeroDivisionError:
                 Wi = None
             if Wi is not None:
@@ -252,9 +252,7 @@ def _cycles(m: RNN, ev: list, p: int, prec: int) -> list:
 
 
 def _found(m: RNN, cert: dict, p: int) -> Statement:
-    claim, ev = cert["claim"], cert["evidence"]
-    if claim["region"] != [] or claim["rounds"] != 0 or claim["order"] != []:
-        raise Failure("a found list has region [], rounds 0 and order []")
+    ev = cert["evidence"]
     if not isinstance(ev, list) or not 1 <= len(ev) <= 2 * MAX_FOUND:
         raise Failure(f"a found list has 1 to {MAX_FOUND} cycles (a cycle_krawczyk_nd fact each, optionally followed "
                       f"by a cycle_multipliers fact)")
@@ -319,6 +317,11 @@ def _patterns(m: RNN) -> list:
     return [tuple(u[0] for u in pat) + tuple(u[1] for u in pat) for pat in units]
 
 
+def itineraries(m: RNN, p: int) -> int:
+    """The number of sign itineraries of period p the enumeration solves: (2^n for relu, 3^n for hardtanh)^p."""
+    return (2 if m.activation == "relu" else 3) ** (m.n * p)
+
+
 def enumerate_rnn_cycles(m: RNN, p: int) -> list:
     """Every cycle of minimal period p of a relu or hardtanh RNN, exactly: [(points, stability)] with each cycle
     rotated to its lexicographically least point, sorted; a Failure when the enumeration is beyond the limits
@@ -333,7 +336,7 @@ def enumerate_rnn_cycles(m: RNN, p: int) -> list:
         raise Failure("an exact enumeration is for relu and hardtanh RNNs")
     model, H = _pl_model(m)
     pats = _patterns(m)
-    count = len(pats) ** p
+    count = itineraries(m, p)
     if count > 1 << MAX_ENUM_BITS:
         raise Failure(f"{count} sign itineraries: beyond the checker's limit 2^{MAX_ENUM_BITS}")
     # each itinerary: its products and solve (cycle_work) and a floor for the interpreter and the exact n' x n'
@@ -358,13 +361,9 @@ def enumerate_rnn_cycles(m: RNN, p: int) -> list:
 
 
 def _enumerated(m: RNN, cert: dict, p: int) -> Statement:
-    claim = cert["claim"]
-    if claim["region"] != [] or claim["rounds"] != 0 or claim["order"] != []:
-        raise Failure("an enumerated list has region [], rounds 0 and order []")
     ND._one_fact(cert["evidence"], "enumeration_rnn", ("itineraries",))
     cycles = enumerate_rnn_cycles(m, p)
-    model, _ = _pl_model(m)
-    count = len(_patterns(m)) ** p
+    count = itineraries(m, p)
     if cert["evidence"][0]["itineraries"] != count:
         raise Failure(f"enumeration_rnn: itineraries is {count} by the kernel's own enumeration")
     entries = [{"box": [{"lo": q_str(v), "hi": q_str(v)} for z in pts for v in z], "stability": st}
@@ -385,9 +384,7 @@ def _enumerated(m: RNN, cert: dict, p: int) -> Statement:
 def _contracted(m: RNN, cert: dict, p: int) -> Statement:
     """Basis contraction (p >= 2): f is a contraction (certify.checker.rnn_contraction.fact_contraction), so its
     only periodic point is its fixed point (Banach) and it has no orbit of minimal period p >= 2."""
-    claim, ev = cert["claim"], cert["evidence"]
-    if claim["region"] != [] or claim["rounds"] != 0 or claim["order"] != []:
-        raise Failure("a list by contraction has region [], rounds 0 and order []")
+    ev = cert["evidence"]
     if p < 2:
         raise Failure("the basis contraction lists periods p >= 2 (the fixed point needs its own enclosure)")
     if not (isinstance(ev, list) and len(ev) == 1):
@@ -424,6 +421,8 @@ def rnn_cycles(prog, cert: dict) -> Statement:
     if cert["verdict"] != want:
         raise Failure(f"an rnn_cycles certificate with question {question} and count {cert.get('count')!r} is "
                       f"{want} (or undecided)")
+    if claim["basis"] != "image" and (claim["region"] != [] or claim["rounds"] != 0 or claim["order"] != []):
+        raise Failure(f"a list with the basis {claim['basis']} has region [], rounds 0 and order []")
     form = {"found": _found, "enumeration": _enumerated, "contraction": _contracted, "image": _complete}
     st = form[claim["basis"]](m, cert, p)
     if question == "period":
