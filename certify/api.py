@@ -219,11 +219,11 @@ def _rnn_orbits(f, p, max_prec, timeout, progress, input=None) -> Result:
     """orbits for an n-dimensional RNN map: every cycle of minimal period p (complete when the kernel's
     subdivision of the image box closes), else the cycles found, each proved (claim rnn_cycles)."""
     from certify import limits
-    from certify.periodic.rnn_orbits import certify_rnn_cycles
+    from certify.periodic.rnn_orbits import certify_rnn_cycles, listed_claim
 
     net = _rnn_net(f, input)
     budget = _budget(None, progress, max_prec=max_prec)
-    claim = {"kind": "rnn_cycles", "p": p, "basis": "found", "rounds": 0, "order": [], "region": []}
+    claim = listed_claim(p, "found")
     cert = limits.guard(_timeout(timeout), lambda: certify_rnn_cycles(net, p, budget),
                         lambda reason: _rnn_undecided(net, claim, reason))
     return Result.of("orbits", cert, net)

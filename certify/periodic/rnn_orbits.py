@@ -1,8 +1,9 @@
 """Every cycle of minimal period p of an n-dimensional RNN map h -> act(W h + b): the list, complete when proved.
 
-Claim rnn_cycles (certify.checker.rnn_orbits). For relu and hardtanh networks the complete list is exact: the
-kernel solves every sign itinerary of a PLRNN whose cycles are the RNN's (n p <= 16 for relu, 2 n p <= 16 for
-hardtanh). For tanh and sigmoid networks with n p <= COMPLETE_DIM the
+Claim rnn_cycles (certify.checker.rnn_orbits). For periods p >= 2 of a certified contraction the list is empty
+(certify.dynamics.rnn_contraction). For relu and hardtanh networks the complete list is exact: the kernel solves
+every sign itinerary of a PLRNN whose cycles are the RNN's (at most 2^16 itineraries, 2^(n p) for relu and
+3^(n p) for hardtanh). For tanh and sigmoid networks with n p <= COMPLETE_DIM the
 certifier asks for the complete list: the region is the image box X_r (the activation's range and r ball
 images, r chosen until the box stops shrinking), every periodic point lies in it, and the kernel's own
 subdivision of the cyclic system counts the cycles (the search is the kernel's; the certifier only chooses r).
@@ -18,10 +19,9 @@ from flint import fmpq
 
 from certify.arith import Budget
 from certify.certificates import SCHEMA, interval, q_str
-from certify.checker import multipliers as MU
-from certify.checker.rnn import MAX_WORK, _disjoint, cycle_cost, jacobian_product, krawczyk_cycle, multipliers_parts, stability
+from certify.checker.rnn import MAX_WORK, _disjoint, cycle_cost, krawczyk_cycle, stability, stability_head
 from certify.checker.rnn_contraction import RANGES, image_box
-from certify.checker.rnn_orbits import MAX_FOUND, MAX_ROUNDS, enumerate_rnn_cycles, search_rnn_cycles
+from certify.checker.rnn_orbits import MAX_FOUND, MAX_ROUNDS, enumerate_rnn_cycles, itineraries, search_rnn_cycles
 from certify.checker import nd_orbits as ND
 from certify.checker.semantics import workprec
 from certify.checker.statement import Failure
@@ -29,7 +29,7 @@ from certify.errors import CertifyError
 from certify.maps.rnn import RNNMap
 from certify.periodic.rnn import STARTS, _prove, find_cycles, multipliers_fact
 
-__all__ = ["certify_rnn_cycles", "image_rounds", "COMPLETE_DIM"]
+__all__ = ["certify_rnn_cycles", "image_rounds", "listed_claim", "COMPLETE_DIM"]
 
 COMPLETE_DIM = 16      # n p up to which the complete subdivision is tried (beyond: the found list)
 ORDER = [fmpq(1, 2 * i + 1) for i in range(512)]  # c = (1, 1/3, 1/5, ...): the canonical rotation when a zero ties
@@ -55,6 +55,11 @@ def _widen(lo, hi, rng) -> tuple:
     image box itself (W = 0) then lies in the region's interior."""
     d = (hi - lo) / WIDEN + fmpq(1, 2 ** 32)
     return max(lo - d, fmpq(rng[0])), min(hi + d, fmpq(rng[1]))
+
+
+def listed_claim(p: int, basis: str) -> dict:
+    """The claim of a list without a region (bases found, enumeration, contraction)."""
+    return {"kind": "rnn_cycles", "p": p, "basis": basis, "rounds": 0, "order": [], "region": []}
 
 
 def _base(net: RNNMap, claim: dict, prec: int) -> dict:
@@ -91,18 +96,17 @@ def _complete(net: RNNMap, p: int, budget: Budget):
 def _enumerated(net: RNNMap, p: int, budget: Budget):
     """The complete certificate of a relu or hardtanh RNN (basis enumeration: every sign itinerary of the PLRNN
     whose cycles are the RNN's, solved exactly by the kernel), or (None, reason)."""
-    claim = {"kind": "rnn_cycles", "p": p, "basis": "enumeration", "rounds": 0, "order": [], "region": []}
+    claim = listed_claim(p, "enumeration")
     budget.report(f"period {p}: every sign itinerary, exactly")
     with workprec(budget.start_prec):
         try:
             cycles = enumerate_rnn_cycles(net.model, p)
         except Failure as e:
             return None, f"the enumeration did not decide: {e}"
-    count = (2 if net.activation == "relu" else 3) ** (net.n * p)  # the kernel's sign itineraries (_patterns)
     cert = _base(net, claim, budget.start_prec)
     cert.update(verdict="proved", count=len(cycles), complete=True,
                 orbits=[{"box": [interval(v, v) for z in pts for v in z], "stability": st} for pts, (st, _) in cycles],
-                evidence=[{"fact": "enumeration_rnn", "itineraries": count}])
+                evidence=[{"fact": "enumeration_rnn", "itineraries": itineraries(net.model, p)}])
     return cert, None
 
 
@@ -113,7 +117,7 @@ def _contracted(net: RNNMap, p: int):
     c = certify_contraction(net)
     if c["verdict"] != "proved":
         return None
-    claim = {"kind": "rnn_cycles", "p": p, "basis": "contraction", "rounds": 0, "order": [], "region": []}
+    claim = listed_claim(p, "contraction")
     cert = _base(net, claim, c["precision"])
     cert.update(verdict="proved", orbits=[], count=0, complete=True, evidence=c["evidence"])
     return cert
@@ -127,7 +131,7 @@ def _canonical(Z: np.ndarray) -> np.ndarray:
 def _found(net: RNNMap, p: int, budget: Budget, starts: int, why: str) -> dict:
     """The found list: each float cycle proved by Krawczyk at one common precision, kept when distinct from
     those kept before (the kernel's pairwise test)."""
-    claim = {"kind": "rnn_cycles", "p": p, "basis": "found", "rounds": 0, "order": [], "region": []}
+    claim = listed_claim(p, "found")
     proofs = []
     for k, Z in enumerate(find_cycles(net, p, starts)):
         if len(proofs) == MAX_FOUND:
@@ -153,14 +157,12 @@ def _found(net: RNNMap, p: int, budget: Budget, starts: int, why: str) -> dict:
             ok, A = krawczyk_cycle(net.model, boxes, prec)
             if not ok:
                 continue
-            st = stability(A)
-            facts.append({"fact": "cycle_krawczyk_nd", "p": p, "stability": st,
-                          "boxes": [[interval(lo, hi) for lo, hi in z] for z in boxes]})
+            fact = {"fact": "cycle_krawczyk_nd", "p": p, "stability": stability(A),
+                    "boxes": [[interval(lo, hi) for lo, hi in z] for z in boxes]}
             mult = multipliers_fact(A)
-            if mult is not None:
-                facts.append(mult)
-                st = multipliers_parts(MU.discs(jacobian_product(A), MU.parse_similarity(mult["V"], net.n)))[0]
-            entries.append({"box": facts[-1 if mult is None else -2]["boxes"][0], "stability": st})
+            facts += [fact] if mult is None else [fact, mult]
+            entries.append({"box": fact["boxes"][0], "stability": fact["stability"] if mult is None else
+                            stability_head(mult["stability"], mult["unstable"])})
     if not facts:
         cert["reason"] = f"{why}; no found cycle passed the Krawczyk test at a common precision"
         return cert
