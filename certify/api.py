@@ -190,8 +190,7 @@ def _rnn_net(f, input=None):
 def _rnn_undecided(net, claim: dict, reason: str) -> dict:
     """The undecided certificate of an RNN claim (the --timeout guard's answer)."""
     from certify.certificates import SCHEMA
-    return {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical,
-            "class": "smooth" if net.activation in ("tanh", "sigmoid") else "piecewise-linear"},
+    return {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical, "class": net.map_class},
             "claim": claim, "verdict": "undecided", "precision": 64, "evidence": [], "reason": reason}
 
 

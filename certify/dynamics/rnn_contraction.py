@@ -55,8 +55,7 @@ def _euclid_weights(net: RNNMap, slopes: list) -> list:
 
 
 def _cert(net: RNNMap) -> dict:
-    cls = "smooth" if net.activation in ("tanh", "sigmoid") else "piecewise-linear"
-    return {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical, "class": cls},
+    return {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical, "class": net.map_class},
             "claim": {"kind": "rnn_contraction", "p": 0}, "versions": versions()}
 
 

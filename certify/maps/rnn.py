@@ -55,6 +55,11 @@ class RNNMap:
     def activation(self) -> str:
         return self.model.activation
 
+    @property
+    def map_class(self) -> str:
+        """The certificate's map.class: smooth (tanh, sigmoid) or piecewise-linear (relu, hardtanh)."""
+        return "smooth" if self.activation in ("tanh", "sigmoid") else "piecewise-linear"
+
     def floats(self):
         """(W, b) as float64 arrays (for finders only)."""
         m = self.model

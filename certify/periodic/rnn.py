@@ -178,8 +178,7 @@ def certify_rnn_cycle(net: RNNMap, p: int, budget: Budget = Budget(), starts: in
     if cycle_cost(net.n, p, budget.start_prec) > MAX_WORK:
         raise CertifyError(f"a cycle of period {p} in dimension {net.n} is beyond the checker's limit {MAX_WORK} "
                            f"work units")
-    cls = "smooth" if net.activation in ("tanh", "sigmoid") else "piecewise-linear"
-    cert = {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical, "class": cls},
+    cert = {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical, "class": net.map_class},
             "claim": {"kind": "rnn_cycle", "p": p}, "verdict": "undecided", "precision": budget.start_prec,
             "evidence": [], "versions": versions()}
     found = 0

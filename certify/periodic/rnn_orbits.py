@@ -64,8 +64,7 @@ def listed_claim(p: int, basis: str) -> dict:
 
 def _base(net: RNNMap, claim: dict, prec: int) -> dict:
     from certify.periodic.period import versions
-    cls = "smooth" if net.activation in ("tanh", "sigmoid") else "piecewise-linear"
-    return {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical, "class": cls},
+    return {"schema": SCHEMA, "map": {"given": net.given, "canonical": net.canonical, "class": net.map_class},
             "claim": claim, "verdict": "undecided", "precision": prec, "evidence": [], "versions": versions()}
 
 
