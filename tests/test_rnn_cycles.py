@@ -6,10 +6,13 @@ from fractions import Fraction
 
 import mpmath
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import certify
 from certify.cli import main
 from certify.verify import check
+from tests import strategies
 
 
 def _orbits(W, b, p, activation="tanh"):
@@ -249,3 +252,20 @@ def test_contraction_basis_refusals():
         c["evidence"][0]["weights"] = ["1"] + ["1/1000000"] * (len(c["evidence"][0]["weights"]) - 1)
         c["evidence"][0]["norm"] = "max"
     assert not _tampered(c, heavy).ok
+
+
+@settings(max_examples=strategies.examples(20), deadline=None)
+@given(w=st.lists(st.sampled_from([Fraction(0), Fraction(1, 2), Fraction(-1, 2), Fraction(-9, 10), Fraction(3, 4)]),
+                  min_size=1, max_size=3),
+       b=st.lists(st.sampled_from([Fraction(0), Fraction(1, 3), Fraction(-2)]), min_size=3, max_size=3),
+       p=st.integers(2, 3))
+def test_contraction_basis_agrees_with_diagonal_oracle(w, b, p):
+    """Diagonal tanh with |w_i| < 1 (zero weights included) is a certified contraction: the list of period p >= 2
+    (basis contraction) is empty, as the mpmath oracle of the 1-D factors finds."""
+    from tests.rnn_cycles_oracle import diagonal_cycles
+    b = b[:len(w)]
+    W = [[str(w[i]) if i == j else "0" for j in range(len(w))] for i in range(len(w))]
+    c = _orbits(W, [str(v) for v in b], p).certificate
+    oracle = diagonal_cycles("tanh", w, b, p)
+    assert c["claim"]["basis"] == "contraction" and check(c).ok and c["count"] == 0
+    assert oracle is not None and len(oracle) == 0
