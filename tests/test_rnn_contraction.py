@@ -119,3 +119,92 @@ def test_cli_contraction_refuses_a_1d_map(capsys):
     """certify contraction on a 1D formula exits 2."""
     assert main(["contraction", "logistic(r=3.83)"]) == 2
     assert "n-dimensional RNN" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- the quadratic norm
+
+ROTATED = rnn(W=[["-5/8", "-3/2"], ["3/8", "5/8"]], b=["0", "0"], activation="tanh")  # ||W||_2 ~ 1.78, rho ~ 0.81
+ROTATED_P = [["27/64", "21/64"], ["21/64", "1"]]
+
+
+def _quadratic(net, P, steps=4):
+    cert = copy.deepcopy(certify_contraction(net))
+    cert["verdict"] = "proved"
+    cert["evidence"] = [{"fact": "contraction", "steps": steps, "norm": "quadratic", "weights": P}]
+    return cert
+
+
+def _mp_oracle_ratio(net, P, steps, samples=400, seed=0):
+    """Independent oracle (mpmath, 40 digits): the largest ||f(x) - f(y)||_P / ||x - y||_P over sampled pairs of
+    points of f^(steps + 1)(R^2) (images of random points, so inside the kernel's box X_steps)."""
+    from fractions import Fraction
+
+    import mpmath
+    rng = np.random.default_rng(seed)
+
+    def mp(q):
+        q = Fraction(q)
+        return mpmath.mpf(q.numerator) / q.denominator
+    W = [[mp(w) for w in r] for r in net.canonical["W"]]
+    b = [mp(v) for v in net.canonical["b"]]
+    Pm = [[mp(v) for v in r] for r in P]
+
+    def f(h):
+        return [mpmath.tanh(sum((W[i][j] * h[j] for j in range(2)), b[i])) for i in range(2)]
+
+    def norm(v):
+        return mpmath.sqrt(sum(v[i] * Pm[i][j] * v[j] for i in range(2) for j in range(2)))
+    worst = mpmath.mpf(0)
+    with mpmath.workdps(40):
+        for _ in range(samples):
+            x, y = [list(map(mpmath.mpf, rng.uniform(-3, 3, 2))) for _ in range(2)]
+            for _ in range(steps + 1):
+                x, y = f(x), f(y)
+            d = [x[i] - y[i] for i in range(2)]
+            if norm(d) > 0:
+                fd = [a - b for a, b in zip(f(x), f(y))]
+                worst = max(worst, norm(fd) / norm(d))
+    return worst
+
+
+def test_quadratic_norm_proves_a_contraction_no_diagonal_norm_does():
+    """W = [[-5/8, -3/2], [3/8, 5/8]] (tanh, b = 0): the diagonal max and Euclidean norms leave it undecided; the
+    quadratic norm of P = [[27/64, 21/64], [21/64, 1]] is accepted at all 4 vertices of the slope box, and the
+    mpmath oracle's sampled contraction ratios in that norm stay below 1."""
+    assert certify_contraction(ROTATED)["verdict"] == "undecided"
+    r = check(_quadratic(ROTATED, ROTATED_P))
+    assert r.ok, r.message
+    assert "sqrt(v^T P v)" in r.statement and "all 4 vertices" in r.statement
+    assert _mp_oracle_ratio(ROTATED, ROTATED_P, 4) < 1
+
+
+@pytest.mark.parametrize("P, why", [
+    ([["27/64", "21/64"], ["1/3", "1"]], "not symmetric"),
+    ([["1", "2"], ["2", "1"]], "not positive definite"),
+    ([["0", "0"], ["0", "1"]], "not positive definite"),
+    ([["1", "0"], ["0", "1"]], "vertex"),               # the identity: ||W||_2 > 1 at the vertex D = sup slopes
+    ([["27/64", "21/64"]], "2 x 2 matrix"),
+    ([["27/64", "21/64"], ["21/64", True]], ""),
+])
+def test_quadratic_norm_tampering_rejected(P, why):
+    """A quadratic norm's P must be a symmetric positive definite 2 x 2 rational matrix that passes every vertex."""
+    r = check(_quadratic(ROTATED, P))
+    assert not r.ok and why in r.message
+
+
+def test_quadratic_norm_refuses_a_net_with_an_expanding_vertex():
+    """W = Q diag-shear Q^T with rho(W) = 0.9 but diag(s_1, 1) W expanding at a vertex: no norm can work, and the
+    kernel names the vertex."""
+    net = rnn(W=[["-4/5", "17/10"], ["-13/10", "11/5"]], b=["1/10", "-1/10"], activation="tanh")
+    r = check(_quadratic(net, [["1", "0"], ["0", "1"]]))
+    assert not r.ok and "vertex" in r.message
+
+
+def test_quadratic_norm_work_is_bounded_before_it_is_done():
+    """n = 64 with every slope a proper ball: 2^64 vertices are refused by the work limit, not attempted."""
+    n = 64
+    W = [[("1/16" if (i + j) % 3 else "-1/16") for j in range(n)] for i in range(n)]
+    net = rnn(W=W, b=["1/10"] * n, activation="tanh")
+    P = [["1" if i == j else "0" for j in range(n)] for i in range(n)]
+    r = check(_quadratic(net, P, steps=0))
+    assert not r.ok and "work limit" in r.message

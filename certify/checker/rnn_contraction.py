@@ -1,8 +1,8 @@
 """Global contraction of an n-dimensional RNN map h -> act(W h + b): every orbit converges to one fixed
 point (kernel).
 
-Claim `rnn_contraction`; one fact `contraction` with `steps` k (0..64), `norm` ("max" or "euclid")
-and `weights` (n positive rationals, a hint). The kernel builds boxes X_0 ⊇ X_1 ⊇ ... ⊇ X_k:
+Claim `rnn_contraction`; one fact `contraction` with `steps` k (0..64), `norm` ("max", "euclid" or
+"quadratic") and `weights` (n positive rationals, a hint; for "quadratic" a symmetric n x n matrix). The kernel builds boxes X_0 ⊇ X_1 ⊇ ... ⊇ X_k:
   - X_0 is the closed range of act in every coordinate ([-1, 1] for tanh and hardtanh, [0, 1] for
     sigmoid), so f(R^n) ⊂ X_0; for relu there is no bounded range and k must be 0 (X_0 = R^n);
   - X_{j+1} = hull(f(X_j)) ∩ X_j, with f(X_j) enclosed in ball arithmetic.
@@ -16,7 +16,14 @@ read off the interval's ends and the point nearest 0). Then, with the weights d:
   - norm "euclid": G = diag(d) - W^T diag(sup(s_i)^2 d_i) W is positive definite (every pivot of its
     LDL^T factorisation in balls > 0); for any slope matrix D W, D = diag(s'), 0 <= s'_i <= sup s_i,
     (D W)^T P (D W) = W^T D P D W <= W^T diag(sup(s)^2 d) W < P (P = diag(d) commutes with D), so f is
-    a contraction of ||v||_P = sqrt(v^T P v) with factor sqrt(lambda_max(P^-1/2 (P - G) P^-1/2)) < 1.
+    a contraction of ||v||_P = sqrt(v^T P v) with factor sqrt(lambda_max(P^-1/2 (P - G) P^-1/2)) < 1;
+  - norm "quadratic": the weights are a symmetric n x n matrix P (a full quadratic norm, for networks whose
+    contraction needs a rotated norm: ||W||_2 > 1 > rho(W)). P is positive definite (LDL^T pivots in balls)
+    and G(D) = P - (D W)^T P (D W) is positive definite at each of the 2^v vertices D = diag(q), q_i an end
+    of s_i (v the slopes that are not points). lambda_min(G(D)) = min over unit x of x^T P x -
+    ||P^(1/2) D (W x)||^2 is a minimum of concave functions of the diagonal of D, hence concave, so its
+    minimum over the slope box is at a vertex: every slope matrix is a contraction of ||v||_P, with one
+    factor < 1 (the box is compact). Work 2^v n^3, bounded before it is done.
 
 Theorem (Banach, on the closure K of the forward-invariant set f^{k+1}(R^n), K ⊂ X_k compact or, for
 relu, K = R^n): f has exactly one fixed point z* in X_k, and every orbit of f converges to it
@@ -28,6 +35,8 @@ Imports only flint, certify.certificates and the kernel's modules statement and 
 """
 
 from __future__ import annotations
+
+import itertools
 
 from flint import arb, arb_mat, ctx, fmpq
 
@@ -139,6 +148,16 @@ def euclid_pivots(m, slopes: list, p: list) -> list:
     sig = [arb(x.upper()) ** 2 * arb(pi) for x, pi in zip(slopes, p)]
     G = [[(arb(p[i]) if i == j else arb(0)) - sum((W[k][i] * sig[k] * W[k][j] for k in range(n)), arb(0))
           for j in range(i + 1)] for i in range(n)]
+    return _ldl_pivots(G)
+
+
+MAX_VERTEX_WORK = 1 << 24  # norm "quadratic": 2^v n^3 ball operations (v slopes that are not points; n = 12 at v = 12)
+
+
+def _ldl_pivots(G: list) -> list:
+    """The pivots of an LDL^T factorisation of the symmetric ball matrix G (lower triangle read), stopping at
+    the first pivot not proved > 0. All n pivots > 0 prove G positive definite (Sylvester)."""
+    n = len(G)
     L = [[arb(0)] * n for _ in range(n)]
     d = []
     for j in range(n):
@@ -151,6 +170,28 @@ def euclid_pivots(m, slopes: list, p: list) -> list:
     return d
 
 
+def quadratic_vertices(m, slopes: list, P: list):
+    """None when P - (D W)^T P (D W) is proved positive definite for every vertex D = diag(q) of the slope box
+    (q_i an end of slopes[i]), else the first vertex q (exact balls) where a pivot is not proved > 0.
+    Every slope matrix over the box is D W with D in the box, and lambda_min(P - (D W)^T P (D W)) is concave
+    in D (x^T P x minus the convex ||P^(1/2) D W x||^2, minimised over unit x), so the vertices suffice:
+    ||D W v||_P < ||v||_P for every D in the box, uniformly (a compact box)."""
+    n = m.n
+    W = [[arb(w) for w in r] for r in m.W]
+    Pb = [[arb(v) for v in r] for r in P]
+    # the ends as exact balls (no conversion to fmpq: the slope of tanh far out is about 2^-(10^12))
+    ends = [[arb(s.lower())] if s.lower() == s.upper() else [arb(s.lower()), arb(s.upper())] for s in slopes]
+    for q in itertools.product(*ends):
+        A = [[q[i] * W[i][j] for j in range(n)] for i in range(n)]   # D W
+        PA = [[sum((Pb[i][k] * A[k][j] for k in range(n)), arb(0)) for j in range(n)] for i in range(n)]
+        G = [[Pb[i][j] - sum((A[k][i] * PA[k][j] for k in range(n)), arb(0)) for j in range(i + 1)]
+             for i in range(n)]
+        piv = _ldl_pivots(G)
+        if len(piv) < n or not piv[-1] > 0:
+            return list(q)
+    return None
+
+
 def fact_contraction(m, fact: dict, prec: int) -> str:
     """The contraction fact holds for the RNN m (module docstring: the boxes X_k, the slopes, q < 1 or the
     Euclidean test); returns "a contraction <how>, <where>", else a Failure."""
@@ -160,6 +201,8 @@ def fact_contraction(m, fact: dict, prec: int) -> str:
     if m.n * m.n * (k + 1) > MAX_CONTRACTION_WORK:
         raise Failure(f"n^2 (k + 1) = {m.n * m.n * (k + 1)} is beyond the kernel's work limit")
     d = fact["weights"]
+    if fact["norm"] == "quadratic":
+        return _quadratic(m, k, d, prec)
     if not isinstance(d, list) or len(d) != m.n:
         raise Failure(f"weights must list {m.n} positive rationals")
     d = [q_parse(v) for v in d]
@@ -179,17 +222,50 @@ def fact_contraction(m, fact: dict, prec: int) -> str:
                           f"(pivot {len(piv) - 1} not > 0)")
         how = "in the norm sqrt(sum_i p_i v_i^2) (diag(p) - W^T diag(sup(s)^2 p) W positive definite, LDL^T pivots > 0)"
     else:
-        raise Failure("fact 0 (contraction): norm must be 'max' or 'euclid'")
-    where = ("on R^n (relu slopes in [0, 1])" if box is None else
-             f"on the box X_{k} built from act's range by {k} ball image(s), which contains f^{k + 1}(R^n)")
-    return f"a contraction {how}, {where}"
+        raise Failure("fact 0 (contraction): norm must be 'max', 'euclid' or 'quadratic'")
+    return f"a contraction {how}, {_where(box, k)}"
+
+
+def _where(box, k: int) -> str:
+    return ("on R^n (relu slopes in [0, 1])" if box is None else
+            f"on the box X_{k} built from act's range by {k} ball image(s), which contains f^{k + 1}(R^n)")
+
+
+def _quadratic(m, k: int, P, prec: int) -> str:
+    """Norm "quadratic": weights is a symmetric n x n rational matrix P (symmetry exact, positive definite by
+    LDL^T pivots in balls),
+    and P - (D W)^T P (D W) is positive definite at every vertex D of the slope box (quadratic_vertices), so
+    f is a contraction of ||v||_P = sqrt(v^T P v) on X_k. Work 2^v n^3, v the slopes that are not points,
+    bounded before it is done."""
+    n = m.n
+    if not (isinstance(P, list) and len(P) == n and all(isinstance(r, list) and len(r) == n for r in P)):
+        raise Failure(f"fact 0 (contraction): the quadratic norm's weights are an {n} x {n} matrix of rationals")
+    P = [[q_parse(v) for v in r] for r in P]
+    if any(P[i][j] != P[j][i] for i in range(n) for j in range(i)):
+        raise Failure("fact 0 (contraction): the quadratic norm's matrix P is not symmetric")
+    piv = _ldl_pivots([[arb(x) for x in r] for r in P])
+    if len(piv) < n or not piv[-1] > 0:
+        raise Failure("fact 0 (contraction): the quadratic norm's matrix P is not positive definite")
+    box, slopes, _ = trapped_slopes(m, k, prec)
+    v = sum(1 for s in slopes if s.lower() != s.upper())
+    if (1 << v) * n ** 3 > MAX_VERTEX_WORK:
+        raise Failure(f"fact 0 (contraction): 2^{v} vertices of the slope box in dimension {n} are beyond the "
+                      f"kernel's work limit ({MAX_VERTEX_WORK} ball operations)")
+    bad = quadratic_vertices(m, slopes, P)
+    if bad is not None:
+        raise Failure("fact 0 (contraction): P - (D W)^T P (D W) is not proved positive definite at the vertex "
+                      "D = diag(" + ", ".join(f"{float(x):.6g}" for x in bad) + ") of the slope box")
+    how = (f"in the norm sqrt(v^T P v) (P positive definite and P - (D W)^T P (D W) positive definite, LDL^T "
+           f"pivots > 0, at all {1 << v} vertices D of the slope box, and so on all of it: concave in D)")
+    return f"a contraction {how}, {_where(box, k)}"
 
 
 def rnn_contraction(prog, cert: dict) -> Statement:
-    """The RNN is a contraction in a weighted max-norm on a box containing f^(k+1)(R^n) (on R^n for
-    relu): it has exactly one fixed point, and every orbit converges to it (Banach's fixed-point
-    theorem; the slope enclosure as in certify.checker.rnn). Checked: the canonical map, k <= 64, the
-    weights positive, q < 1 in ball arithmetic, the work bounded before it is done."""
+    """The RNN is a contraction in a weighted max-norm, a diagonal Euclidean norm or a quadratic norm on a box
+    containing f^(k+1)(R^n) (on R^n for relu): it has exactly one fixed point, and every orbit converges to it
+    (Banach's fixed-point theorem; the slope enclosure as in certify.checker.rnn). Checked: the canonical map,
+    k <= 64, the weights positive (P positive definite), q < 1 or the positive definite tests in ball
+    arithmetic, the work bounded before it is done."""
     m = parse_rnn(cert["map"]["canonical"])
     whole(cert["claim"]["p"], "the claim's p (unused by rnn_contraction)", 0, 0)
     head = f"the {m.activation} RNN h -> {m.activation}(W h + b) (n = {m.n})"
