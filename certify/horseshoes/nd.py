@@ -109,7 +109,7 @@ def float_map(net) -> FloatMap:
         def ddact(u):
             a = act(u)
             return -2 * a * (1 - a * a) if net.activation == "tanh" else a * (1 - a) * (1 - 2 * a)
-        F.W, F.b, F.ddact = W, b, ddact
+        F.W, F.b, F.ddact, F.act = W, b, ddact, act
     return F
 
 
