@@ -302,3 +302,36 @@ def pair_chains(F, pa, pb, ab, ba, A: float, ratio: float, cap: float = 2.0, rou
         if settled:
             return sa, sb, out[0], out[1]
     return None
+
+
+def crossings(F, cycles, S: float = 1e-2, samples: int = 2001, kmax: int = 16, starts: int = 2,
+              reach: float = 0.02) -> dict:
+    """{(a, b): (miss, k, ia, ib, s, t0)} for ordered pairs of distinct cycles (lists of (z, E, p) with one unstable
+    direction): the best crossing of the unstable segment z_a^ia + s E e_0 (|s| <= S, `samples` points, ia < starts)
+    through a cube around a point z_b^ib of b under f^k, k <= kmax: in z_b^ib's frame the largest stable coordinate
+    (the miss) is least among the samples whose unstable coordinate is at most the miss (docs/research/rnn-lohner.md,
+    section 2b). Nearest cycle points by a k-d tree (only points within `reach`)."""
+    from scipy.spatial import cKDTree
+
+    Z = np.array([pt[0] for cyc in cycles for pt in cyc])
+    owner = [(c, i) for c, cyc in enumerate(cycles) for i in range(len(cyc))]
+    Einv = [np.linalg.inv(pt[1]) for cyc in cycles for pt in cyc]
+    tree = cKDTree(Z)
+    ss = np.linspace(-S, S, samples)
+    best = {}
+    for ca, cyc in enumerate(cycles):
+        for ia in range(min(starts, len(cyc))):
+            z, E = cyc[ia][0], cyc[ia][1]
+            X = z[None, :] + ss[:, None] * E[:, 0][None, :]
+            for k in range(1, kmax + 1):
+                X = _fmany(F, X)
+                d, idx = tree.query(X, distance_upper_bound=reach)
+                for r in np.flatnonzero(np.isfinite(d)):
+                    cb, ib = owner[idx[r]]
+                    if cb == ca:
+                        continue
+                    t = Einv[idx[r]] @ (X[r] - Z[idx[r]])
+                    miss = float(np.abs(t[1:]).max())
+                    if abs(t[0]) <= miss and miss < best.get((ca, cb), (math.inf,))[0]:
+                        best[(ca, cb)] = (miss, k, ia, ib, float(ss[r]), float(t[0]))
+    return best
