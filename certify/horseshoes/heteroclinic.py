@@ -270,7 +270,7 @@ def best_landing(lands, sb, limit: float = 0.5):
 
 
 def pair_chains(F, pa, pb, ab, ba, A: float, ratio: float, cap: float = 2.0, rounds: int = 4, max_len: int = 80,
-                eps: float = 0.02):
+                eps: float = 0.02, limit: float = 0.5):
     """Both chains between the cycles a and b (ab = (x0, ia) from `connect` for a -> b, ba for b -> a) with the
     cycles' sizes: (sa, sb, (sets_ab, t_ab, s_ab), (sets_ba, t_ba, s_ba)), N_a^t_ab => S_1 ... S_m => N_b^s_ab and the
     same from b to a; or None. Each cycle's unstable scale from `start_scale` (near A), stable floors ratio A' phi; the
@@ -291,7 +291,7 @@ def pair_chains(F, pa, pb, ab, ba, A: float, ratio: float, cap: float = 2.0, rou
             if run is None:
                 return None
             sets, t, lands = run
-            land = best_landing(lands, sv)
+            land = best_landing(lands, sv, limit)
             if land is None:
                 return None
             j, s, need = land
@@ -304,8 +304,8 @@ def pair_chains(F, pa, pb, ab, ba, A: float, ratio: float, cap: float = 2.0, rou
     return None
 
 
-def crossings(F, cycles, S: float = 1e-2, samples: int = 2001, kmax: int = 16, starts: int = 2,
-              reach: float = 0.02) -> dict:
+def crossings(F, cycles, S: float = 1e-2, samples: int = 2001, kmax: int = 24, starts: int = 4,
+              reach: float = 0.1) -> dict:
     """{(a, b): (miss, k, ia, ib, s, t0)} for ordered pairs of distinct cycles (lists of (z, E, p) with one unstable
     direction): the best crossing of the unstable segment z_a^ia + s E e_0 (|s| <= S, `samples` points, ia < starts)
     through a cube around a point z_b^ib of b under f^k, k <= kmax: in z_b^ib's frame the largest stable coordinate

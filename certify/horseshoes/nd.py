@@ -49,7 +49,7 @@ _SCALE = 1 << 40
 # crossings both ways tried (best first), chain sets per chain at most, and (A, ratio): the cycles' largest unstable
 # half-size and their stable floor relative to it (certify.horseshoes.heteroclinic)
 HETERO_PAIRS = 3
-HETERO_LEN = 80
+HETERO_LEN = 120
 HETERO_TRIES = ((1e-4, 1e-4), (3e-5, 1e-4), (3e-4, 1e-4))
 # (k, A, B, eps): coverings under f^k; caps on the unstable and stable half-sizes and the margin
 _TRIES = ((1, 0.05, 0.02, 0.02), (1, 0.01, 0.005, 0.02), (2, 0.02, 0.01, 0.02))
@@ -574,7 +574,7 @@ def _heteroclinic_graph(F, kernel, cycles, pairs: int = HETERO_PAIRS, tries=HETE
         if None in ends:
             continue
         for A, ratio in tries:
-            res = HC.pair_chains(F, pa, pb, ends[0], ends[1], A, ratio, max_len=max_len)
+            res = HC.pair_chains(F, pa, pb, ends[0], ends[1], A, ratio, max_len=max_len, limit=2.0)
             if res is None:
                 continue
             sa, sb, (cab, tab, sab), (cba, tba, sba) = res
