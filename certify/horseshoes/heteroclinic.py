@@ -314,8 +314,9 @@ def crossings(F, cycles, S: float = 1e-2, samples: int = 2001, kmax: int = 24, s
     from scipy.spatial import cKDTree
 
     Z = np.array([pt[0] for cyc in cycles for pt in cyc])
-    owner = [(c, i) for c, cyc in enumerate(cycles) for i in range(len(cyc))]
-    Einv = [np.linalg.inv(pt[1]) for cyc in cycles for pt in cyc]
+    owner = np.array([c for c, cyc in enumerate(cycles) for _ in cyc])
+    index = np.array([i for cyc in cycles for i in range(len(cyc))])
+    Einv = np.array([np.linalg.inv(pt[1]) for cyc in cycles for pt in cyc])
     tree = cKDTree(Z)
     ss = np.linspace(-S, S, samples)
     best = {}
@@ -326,12 +327,17 @@ def crossings(F, cycles, S: float = 1e-2, samples: int = 2001, kmax: int = 24, s
             for k in range(1, kmax + 1):
                 X = _fmany(F, X)
                 d, idx = tree.query(X, distance_upper_bound=reach)
-                for r in np.flatnonzero(np.isfinite(d)):
-                    cb, ib = owner[idx[r]]
-                    if cb == ca:
-                        continue
-                    t = Einv[idx[r]] @ (X[r] - Z[idx[r]])
-                    miss = float(np.abs(t[1:]).max())
-                    if abs(t[0]) <= miss and miss < best.get((ca, cb), (math.inf,))[0]:
-                        best[(ca, cb)] = (miss, k, ia, ib, float(ss[r]), float(t[0]))
+                rows = np.flatnonzero(np.isfinite(d))
+                rows = rows[owner[idx[rows]] != ca]
+                if not len(rows):
+                    continue
+                P = idx[rows]
+                T = np.einsum("rij,rj->ri", Einv[P], X[rows] - Z[P])
+                miss = np.abs(T[:, 1:]).max(axis=1)
+                ok = np.abs(T[:, 0]) <= miss
+                for cb in np.unique(owner[P[ok]]):
+                    sel = np.flatnonzero(ok & (owner[P] == cb))
+                    r = sel[np.argmin(miss[sel])]
+                    if miss[r] < best.get((ca, int(cb)), (math.inf,))[0]:
+                        best[(ca, int(cb))] = (float(miss[r]), k, ia, int(index[P[r]]), float(ss[rows[r]]), float(T[r, 0]))
     return best
