@@ -192,7 +192,41 @@ def test_kernel_never_accepts_a_sampled_violation(scale):
     N2 = H.HSet(c, fmpq_mat(2, 2, [fmpq(1, 200) * s, fmpq(1, 400), fmpq(-1, 1000) * s, fmpq(1, 400)]))
     for deg in (1, -1):
         if _sample_violation(f, N1, N2, deg):
-            assert H.covers(f, N1, N2, deg, 4) is not None
+            assert all(H.covers(f, N1, N2, deg, grid) is not None for grid in (4, [8, 1], [1, 8]))
+
+
+def _cubic():
+    """(x, y) -> (3 x, y / 4 + x^3 - x): on [-1, 1]^2 the stable coordinate of the image stays within
+    1/4 + 2 / (3 sqrt 3) < 1, but one box's enclosure of x^3 - x is [-2, 2]."""
+    return parse_polymap({"kind": "polymap", "vars": ["x", "y"],
+                          "f": [[["3", [1, 0]]], [["1/4", [0, 1]], ["1", [3, 0]], ["-1", [1, 0]]]]})
+
+
+def test_grid_along_the_unstable_coordinate_only():
+    """A per-coordinate grid: [-1, 1]^2 => itself under the cubic map holds on 16 pieces along the unstable
+    coordinate x (18 boxes), not on one box, and not when only the stable coordinate y is split."""
+    f = _cubic()
+    assert H.covers(f, SQUARE, SQUARE, 1, 1) is not None
+    assert H.covers(f, SQUARE, SQUARE, 1, [16, 1]) is None
+    assert H.covers(f, SQUARE, SQUARE, 1, [1, 16]) is not None
+    assert H.grid_boxes(H.grid_counts([16, 1], 2), 1) == 16 + 2
+    assert H.grid_boxes(H.grid_counts(16, 2), 1) == 16 ** 2 + 2 * 16
+
+
+def test_grid_boxes_count_every_face_of_the_unstable_coordinates():
+    """grid_boxes: the product of the counts, plus for each unstable coordinate i both faces, each split as
+    the other coordinates (u = 2 of [2, 3, 5]: 30 + 2 * 15 + 2 * 10)."""
+    assert H.grid_boxes([2, 3, 5], 2) == 30 + 2 * 15 + 2 * 10
+    assert H.grid_boxes([2, 3, 5], 3) == 30 + 2 * 15 + 2 * 10 + 2 * 6
+
+
+@pytest.mark.parametrize("grid", [[4], [4, 4, 4], [0, 1], [4, True], [4, "1"], [4, [1]], [H.MAX_GRID + 1, 1], 2.0])
+def test_bad_grid_lists_are_refused(grid):
+    """A grid is one integer or n integers in 1..MAX_GRID: other lengths, zeros, booleans, strings, nested
+    lists and floats are refused."""
+    from certify.checker.statement import Failure
+    with pytest.raises(Failure, match="grid"):
+        H.covers(_cubic(), SQUARE, SQUARE, 1, grid)
 
 
 # ----------------------------------------------------------------------------- disjointness
@@ -273,6 +307,18 @@ def test_singular_matrix_rejected(henon_cert):
 def test_grid_zero_rejected(henon_cert):
     """A covering fact's grid is at least 1."""
     r = _tampered(henon_cert, lambda c: c["evidence"][1].update(grid=0))
+    assert not r.ok and "grid" in r.message
+
+
+def test_grid_list_certificate(henon_cert):
+    """The Hénon certificate with each grid k written as [k, k] is accepted with the same statement; a grid
+    of the wrong length is refused."""
+    def listed(c):
+        for fact in c["evidence"][1:]:
+            fact["grid"] = [fact["grid"]] * 2
+    r = _tampered(henon_cert, listed)
+    assert r.ok and r.statement == check(henon_cert).statement
+    r = _tampered(henon_cert, lambda c: c["evidence"][1].update(grid=[1, 1, 1]))
     assert not r.ok and "grid" in r.message
 
 

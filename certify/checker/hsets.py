@@ -9,7 +9,8 @@ s >= 1} its entry set.
 
 Covering relation N1 => N2 (degree w = +1 or -1). Let g(t) = M2^-1 (f(c1 + M1 t) - c2), f in the
 coordinates of both sets. The kernel checks, in arb balls, on a grid of k^n boxes of [-1, 1]^n and
-of k^(n-1) boxes of each face {t_0 = -1}, {t_0 = +1}:
+of k^(n-1) boxes of each face {t_0 = -1}, {t_0 = +1} (or k_i pieces along coordinate i, the covering's grid a
+list: a thin set long in its unstable direction split along it only; any split of the cube into boxes will do):
   (a) every stable coordinate of g over the whole of [-1, 1]^n lies in (-1, 1);
   (b) w = +1: g_0 < -1 on the face t_0 = -1 and g_0 > 1 on the face t_0 = +1 (w = -1: reversed).
 Each box's image is enclosed by the mean-value form g(t_m) + Dg(T)(T - t_m), intersected with the
@@ -68,6 +69,7 @@ plrnn_pieces.
 from __future__ import annotations
 
 import itertools
+import math
 from math import isqrt
 
 from flint import arb, ctx, fmpq, fmpq_mat, fmpz, fmpz_mat
@@ -83,7 +85,7 @@ from certify.checker.statement import Failure, Statement, fixed, undecided, whol
 
 __all__ = ["HSet", "parse_hset", "NetMap", "parse_map", "map_text", "MAX_NET_DIM", "covers", "disjoint", "horseshoe", "cover_work", "MAX_HSETS", "MAX_GRID",
            "MAX_BOXES", "MAX_EXACT_NODES", "MAX_COVER_WORK", "MAX_DISJOINT_WORK",
-           "MAX_INVERSE_WORK", "inverse_work"]
+           "MAX_INVERSE_WORK", "inverse_work", "grid_counts", "grid_boxes"]
 
 MAX_HSETS = 4096          # h-sets of one certificate
 MAX_GRID = 256            # k: boxes per coordinate of one covering check
@@ -246,21 +248,41 @@ def _image(f, N1: HSet, N2: HSet, T, steps: int = 1) -> list:
     return out
 
 
-def _cells(k: int, dims: int):
-    """The k^dims boxes of [-1, 1]^dims, as lists of exact (lo, hi)."""
-    ends = [fmpq(-1) + fmpq(2 * i, k) for i in range(k + 1)]
-    steps = [(ends[i], ends[i + 1]) for i in range(k)]
-    return itertools.product(steps, repeat=dims)
+def _cells(ks) -> itertools.product:
+    """The boxes of [-1, 1]^len(ks) with ks[i] equal pieces along coordinate i, as lists of exact (lo, hi)."""
+    def pieces(k):
+        ends = [fmpq(-1) + fmpq(2 * i, k) for i in range(k + 1)]
+        return [(ends[i], ends[i + 1]) for i in range(k)]
+    return itertools.product(*(pieces(k) for k in ks))
 
 
-def covers(f, N1: HSet, N2: HSet, degree, k: int, steps: int = 1, u: int = 1, linear=None):
-    """None if N1 => N2 under f^steps is verified on the k-grid, else the reason it is not. u unstable
+def grid_counts(grid, n: int) -> list:
+    """A covering fact's grid as n boxes per coordinate: one integer k (k in every coordinate) or a list of n
+    integers (a thin set long in its unstable directions is split along them only), each in 1..MAX_GRID."""
+    if isinstance(grid, list):
+        if len(grid) != n:
+            raise Failure(f"a grid is one integer or a list of {n} integers (boxes per coordinate)")
+        return [whole(k, "grid", 1, MAX_GRID) for k in grid]
+    return [whole(grid, "grid", 1, MAX_GRID)] * n
+
+
+def grid_boxes(ks, u: int) -> int:
+    """Boxes of one covering check on the grid ks (n counts): the whole cube, then the two faces t_i = +-1 of
+    each unstable coordinate i < u (the other coordinates split as in the cube)."""
+    whole_cube = math.prod(ks)
+    return whole_cube + sum(2 * (whole_cube // ks[i]) for i in range(u))
+
+
+def covers(f, N1: HSet, N2: HSet, degree, grid, steps: int = 1, u: int = 1, linear=None):
+    """None if N1 => N2 under f^steps is verified on the grid (an integer k: k^n boxes; a list of n integers:
+    boxes per coordinate, grid_counts), else the reason it is not. u unstable
     directions (the first u coordinates). The end map of the homotopy: `degree` +-1 (u = 1) or a list of u
     signs w_i (A = diag(2 w): the face t_i = +-1 must map beyond +-w_i in coordinate i), or `linear`, a u x u
     matrix A of exact rationals (each exit box must have one coordinate r and a sign with both g_r and
     (A t_u)_r beyond it)."""
     n, one = N1.n, arb(1)
-    for T in _cells(k, n):
+    ks = grid_counts(grid, n)
+    for T in _cells(ks):
         g = _image(f, N1, N2, list(T), steps)
         for s in range(u, n):
             if not (g[s] > -one and g[s] < one):
@@ -269,7 +291,7 @@ def covers(f, N1: HSet, N2: HSet, degree, k: int, steps: int = 1, u: int = 1, li
     for i in range(u):
         for side in (-1, 1):
             face = (fmpq(side), fmpq(side))
-            for T in _cells(k, n - 1):
+            for T in _cells(ks[:i] + ks[i + 1:]):
                 box = [*T[:i], face, *T[i:]]
                 g = _image(f, N1, N2, box, steps)
                 if signs is not None:
@@ -464,8 +486,7 @@ def horseshoe(prog, cert: dict) -> Statement:
             if steps > MAX_ITERATE:
                 raise Failure(f"fact {t}: a covering on a grid of boxes is checked under f^k for k <= {MAX_ITERATE} "
                               "(longer iterates: pieces coverings of a PLRNN)")
-            k = whole(fact["grid"], "grid", 1, MAX_GRID)
-            boxes += (k ** n + 2 * u * k ** (n - 1)) * steps
+            boxes += grid_boxes(grid_counts(fact["grid"], n), u) * steps
     if entries > MAX_PIECES_ENTRIES:
         raise Failure(f"the pieces coverings have {entries} entries, beyond the checker's limit {MAX_PIECES_ENTRIES}")
     if boxes > MAX_BOXES:

@@ -810,7 +810,7 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
         return undecided_horseshoe(net, f"no graph of h-sets with verified coverings and positive entropy from the "
                                         f"periodic points of periods up to {max_period} ({sizes})", precision)
     _, sets, covs, edges, k, u = best
-    boxes = sum((g ** net.n + 2 * u * g ** (net.n - 1)) * k for _, _, _, g in covs)
+    boxes = sum(H.grid_boxes(H.grid_counts(g, net.n), u) * k for _, _, _, g in covs)
     if boxes > H.MAX_BOXES or boxes * H.cover_work(kernel, precision) > H.MAX_COVER_WORK:
         return undecided_horseshoe(net, f"the best graph ({len(sets)} h-sets, {len(covs)} coverings) needs more "
                                         "covering work than the checker allows", precision)
