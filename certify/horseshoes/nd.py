@@ -24,6 +24,12 @@
    f^k over one box (`_kernel_radius`: entry-by-entry products, no cancellation; the finite-difference Taylor
    bound underestimates it by orders of magnitude), its variables scaled to the caps (HiGHS' tolerances are
    absolute) and a small reward for large unstable sizes. Branches come from near returns between cycles.
+6. The heteroclinic-chain pass (smooth RNN maps, when 1-5 certify nothing; `_heteroclinic_graph`): the saddle cycles
+   of 5 with one unstable direction, crossings of one cycle's unstable segment with another's stable cube under
+   f^k, k <= 24 (heteroclinic.crossings), for the best pairs with crossings both ways a float orbit on W^u(a) refined
+   onto W^s(b) (heteroclinic.connect) and h-sets along it: the cycles' own sets and a chain of slabs from the overhang
+   of a's image to across one of b's sets, and back (heteroclinic.pair_chains; every covering under f itself, where
+   the kernel's enclosure is tight). Two closed paths through each cycle set: rho > 1.
 The caller (`nd_certificate`) rationalises the sets and keeps only the edges the kernel verifies.
 """
 
@@ -596,10 +602,11 @@ def _heteroclinic_graph(F, kernel, cycles, pairs: int = HETERO_PAIRS, tries=HETE
             if H.disjoint(sets) is not None:
                 continue
             covs = []
-            for i, j in edges:
-                hit = next((d for d in (1, -1) if H.covers(kernel, sets[i], sets[j], d, 1) is None), None)
+            for i, j in edges:  # grid 1, else the unstable coordinate split (a long slab's curvature)
+                hit = next(((d, g) for g in (1, [8] + [1] * (n - 1)) for d in (1, -1)
+                            if H.covers(kernel, sets[i], sets[j], d, g) is None), None)
                 if hit is not None:
-                    covs.append((i, j, ("degree", hit), 1))
+                    covs.append((i, j, ("degree", hit[0]), hit[1]))
             sub, rho = best_component(m, [(i, j) for i, j, _, _ in covs])
             if rho <= 1 + 1e-9:
                 continue
@@ -835,15 +842,18 @@ AUDIT_CUBES = _CUBE_TRIES
 AUDIT_CYCLE_PERIOD = 24  # the attractor-cycle pass: saddle cycles up to this period, coverings under f
 AUDIT_CYCLE_STARTS = 20
 AUDIT_CYCLE_TRIES = ((1, 1e-3, 1e-4), (2, 3e-4, 3e-5), (3, 3e-4, 3e-5))
+AUDIT_HETERO_PAIRS = HETERO_PAIRS  # the heteroclinic-chain pass: about 1-3 s more on a chaotic RNN(8) where it finds nothing
+AUDIT_HETERO_TRIES = HETERO_TRIES
 
 
 def horseshoe_column(net, budget=None) -> str:
     """The horseshoe column of `certify audit --model rnn` (certify.ensembles.rnn_audit reads AUDIT_COLUMNS):
     "proved" when the finder returns a horseshoe certificate the kernel accepts, else "undecided" (never a
-    refutation). The work is bounded by AUDIT_PERIOD, AUDIT_POINTS, AUDIT_TRIES and AUDIT_CUBES, never by time."""
+    refutation). The work is bounded by AUDIT_PERIOD, AUDIT_POINTS, AUDIT_TRIES, AUDIT_CUBES, the AUDIT_CYCLE_* and
+    AUDIT_HETERO_* constants, never by time."""
     cert = nd_certificate(net, AUDIT_PERIOD, tries=AUDIT_TRIES, max_points=AUDIT_POINTS, cube_tries=AUDIT_CUBES,
                           cycle_period=AUDIT_CYCLE_PERIOD, cycle_tries=AUDIT_CYCLE_TRIES, cycle_points=CYCLE_POINTS,
-                          cycle_starts=AUDIT_CYCLE_STARTS)
+                          cycle_starts=AUDIT_CYCLE_STARTS, hetero_pairs=AUDIT_HETERO_PAIRS, hetero_tries=AUDIT_HETERO_TRIES)
     return "proved" if cert["verdict"] == "proved" else "undecided"
 
 
