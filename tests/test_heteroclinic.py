@@ -16,7 +16,8 @@ from certify.horseshoes import heteroclinic as HC
 from certify.horseshoes import nd
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-PROOF = ROOT / "proofs" / "rnn8_gain4_horseshoe.cert.json"  # bash proofs/make.sh: certify chaos examples/rnn8_gain4.safetensors
+# bash proofs/make.sh: certify chaos examples/rnn8_gain4.safetensors
+PROOF = ROOT / "proofs" / "rnn8_gain4_horseshoe.cert.json"
 
 
 @pytest.fixture(scope="module")

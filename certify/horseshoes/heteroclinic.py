@@ -1,24 +1,30 @@
 """Heteroclinic chains of h-sets between two saddle cycles of a smooth RNN map (floats only find; the kernel proves).
 
 The construction. Two saddle cycles a, b with one unstable direction each (nd.split_frames frames E_t at their points
-z_t: unstable column first, E_(t+1)^-1 Df(z_t) E_t block diagonal). A transverse heteroclinic orbit leaves a along
-its unstable manifold W^u(a) and arrives at b along W^s(b) (and one from b back to a). The h-sets:
+z_t: unstable column first, E_(t+1)^-1 Df(z_t) E_t block diagonal with the one-step stretch lambda_t and a stable block
+S_t). A transverse heteroclinic orbit leaves a along its unstable manifold W^u(a) and arrives at b along W^s(b) (and
+one from b back to a). The h-sets:
   - N_a^t = z_t + E_t diag(a_t, b_t) [-1, 1]^n at every point of a (and of b), covering N_a^t => N_a^(t+1) under f
     (`cycle_sizes`: unstable half-sizes a_(t+1) = |lambda_t| a_t / mu with mu = |Lambda|^(1/p), Lambda the cycle's
-    unstable multiplier, so every image overhangs the next set by the same factor mu on both sides; stable ones by
-    the cycle of stable blocks |S_t| plus a model of the kernel's nonlinear radius, nd._kernel_radius);
-  - chain sets S_1, ..., S_m centred at the points x_1, ..., x_m of a float orbit on W^u(a) (`branch`): S_1 sits in
-    the overhang of f(N_a^t) beyond N_a^(t+1) (same frame, unstable centre r a_(t+1) with 1 < r < mu), S_(j+1) has
-    the frame Q of the QR factorisation of Df(x_j) E(S_j) (unstable column first: E(S_(j+1))^-1 Df E(S_j) = R is upper
-    triangular, the stable coordinates never see the unstable one), unstable half-size |R_00| w_j minus the stable
-    and nonlinear terms, stable half-sizes |R_ss| b_j plus the nonlinear term, each with a margin;
-  - the chain ends when the image of S_m lies across N_b^s: its stable coordinates inside N_b^s's and its unstable
-    faces beyond N_b^s's (the orbit is refined onto W^s(b), `connect`, so it shadows b's cycle as long as needed and
-    the pushed unstable direction turns towards b's, the lambda lemma).
-Coverings N_a^t => S_1 => ... => S_m => N_b^s and a chain back from b to a give every N_a^t two closed paths
-(around a, and through b): the graph's spectral radius exceeds 1 and h_top(f) >= log rho. Every covering is under
-f itself (the kernel's enclosure of one step is tight on small sets: docs/research/rnn-lohner.md, table 1 (b)).
-The caller (nd._heteroclinic_pass) rationalises the sets and keeps only what the kernel verifies.
+    unstable multiplier, so every image overhangs the next set by the same factor mu on both sides; stable ones the
+    least fixed point of b_(t+1) = (1 + eps) (|S_t| b_t + q_t) above a floor, q_t a model of the kernel's nonlinear
+    radius, nd._kernel_radius);
+  - chain sets S_1, ..., S_m centred at the points x_1, ..., x_m of a float orbit on W^u(a) (`connect`: started
+    1e-9 from z_a on its unstable line, so it lies on W^u(a) to float accuracy, refined by bisection onto W^s(b)):
+    S_1 sits in the middle of the overhang of f(N_a^(t-1)) beyond N_a^t (same frame; `start_scale` picks a's scale so
+    that the orbit is there), S_(j+1) has a's frame while the orbit is still near a, then the frame Q of the QR
+    factorisation of Df(x_j) E(S_j) (unstable column first: E(S_(j+1))^-1 Df E(S_j) = R is upper triangular, the
+    stable coordinates never see the unstable one); unstable half-size |R_00| w_j minus the stable and nonlinear
+    terms (capped: a longer slab only adds curvature), stable half-sizes |R_s.| x_j plus the nonlinear term, each with
+    a margin (`chain_run`);
+  - the chain ends at the S_m whose image lies across some N_b^s with the least stable room needed: its unstable faces
+    beyond N_b^s's and its stable coordinates inside (the orbit shadows b's cycle and the pushed unstable direction
+    turns towards b's, the lambda lemma); N_b^s's stable half-sizes are raised to what the chain needs, which changes
+    the sets the chain back from b starts from: `pair_chains` alternates until both chains land.
+Coverings N_a^(t-1) => S_1 => ... => S_m => N_b^s and a chain back from b to a give N_a^(t-1) two closed paths (around
+a, and through b): the graph's spectral radius exceeds 1 and h_top(f) >= log rho. Every covering is under f itself
+(the kernel's enclosure of one step is tight on small sets: docs/research/rnn-lohner.md, table 1 (b)). The caller
+(nd._heteroclinic_graph) rationalises the sets and keeps only what the kernel verifies.
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ import math
 
 import numpy as np
 
-__all__ = ["step_matrices", "cycle_sizes", "crossings", "connect", "chain_sets"]
+__all__ = ["step_matrices", "cycle_sizes", "crossings", "connect", "start_scale", "chain_run", "best_landing",
+           "pair_chains"]
 
 
 def _fmany(F, X):
@@ -60,12 +67,13 @@ def _profile(g):
 
 
 def cycle_sizes(F, pts, A: float, B: float, eps: float = 0.02, safety: float = 1.5, rounds: int = 8, floor=None,
-                least: float = 1e-6):
+                least: float = 1e-6, sweeps: int = 60):
     """(sizes p x n, mu) for the h-sets at the points of a cycle with one unstable direction: unstable half-sizes with
     the same overhang mu = |Lambda|^(1/p) at every step (the largest A), stable ones the least fixed point of
     b_(t+1) = (1 + eps) (|S_t| b_t + q_t) above the floor B phi_t (phi: each stable coordinate's own diagonal profile,
-    `_profile`), least A and the given floor (p x (n - 1): where chains land), q_t the nonlinear model; or (None, mu) when the stable ones do not settle or the overhang does not
-    survive the nonlinear term."""
+    `_profile`), least A and the given floor (p x (n - 1): where chains land), q_t the nonlinear model, the margin
+    eps smaller (down to eps / 4) when the stable blocks contract little around the cycle; or (None, mu) when the
+    stable ones do not settle or the overhang does not survive the nonlinear term."""
     p, n = len(pts), F.n
     G = step_matrices(F, pts)
     a, mu = _profile(np.array([abs(g[0, 0]) for g in G]))
@@ -75,14 +83,22 @@ def cycle_sizes(F, pts, A: float, B: float, eps: float = 0.02, safety: float = 1
     floor = np.maximum(np.maximum(base, least * A), 0 if floor is None else floor)
     b = floor.copy()
     Einv = [np.linalg.inv(pt[1]) for pt in pts]
+    P = np.eye(n - 1)
+    for g in G:
+        P = np.abs(g[1:, 1:]) @ P
+    rho = float(max(abs(np.linalg.eigvals(P))))  # the stable margins compound around the cycle: (1 + es)^p rho < 1
+    es = max(eps / 4, min(eps, ((1 / max(rho, 1e-300)) ** (1 / p) - 1) / 2))
     for _ in range(rounds):
         sizes = np.column_stack([a, b])
         q = [_nonlinear(F, pts[t][0], pts[t][1], sizes[t], Einv[(t + 1) % p], safety) for t in range(p)]
         new = floor.copy()
-        for _ in range(4):
+        for _ in range(sweeps):  # the least fixed point for these q (it exists when the cycle contracts)
+            old = new.copy()
             for t in range(p):
                 s = (t + 1) % p
-                new[s] = np.maximum(new[s], (1 + eps) * (np.abs(G[t][1:, 1:]) @ new[t] + q[t][1:]))
+                new[s] = np.maximum(new[s], (1 + es) * (np.abs(G[t][1:, 1:]) @ new[t] + q[t][1:]))
+            if np.all(new - old <= 1e-6 * new):
+                break
         done = np.all(np.abs(new - b) <= 1e-3 * b + 1e-9 * b.max())
         b = new
         if done:
@@ -94,7 +110,7 @@ def cycle_sizes(F, pts, A: float, B: float, eps: float = 0.02, safety: float = 1
         s = (t + 1) % p
         q = _nonlinear(F, pts[t][0], pts[t][1], sizes[t], Einv[s], safety)
         if not (abs(G[t][0, 0]) * a[t] - q[0] > (1 + eps) * a[s]
-                and np.all((1 + eps / 2) * (np.abs(G[t][1:, 1:]) @ b[t] + q[1:]) <= b[s])):
+                and np.all((1 + es / 2) * (np.abs(G[t][1:, 1:]) @ b[t] + q[1:]) <= b[s])):
             return None, mu
     return sizes, mu
 
@@ -339,5 +355,6 @@ def crossings(F, cycles, S: float = 1e-2, samples: int = 2001, kmax: int = 24, s
                     sel = np.flatnonzero(ok & (owner[P] == cb))
                     r = sel[np.argmin(miss[sel])]
                     if miss[r] < best.get((ca, int(cb)), (math.inf,))[0]:
-                        best[(ca, int(cb))] = (float(miss[r]), k, ia, int(index[P[r]]), float(ss[rows[r]]), float(T[r, 0]))
+                        best[(ca, int(cb))] = (float(miss[r]), k, ia, int(index[P[r]]), float(ss[rows[r]]),
+                                               float(T[r, 0]))
     return best
