@@ -30,5 +30,6 @@ gen logistic_r4_lyapunov.cert.json    lyapunov "logistic(r=4)" -p 1
 gen he_relu16_gain_onset.cert.json    threshold he_relu16_net.json --scale gain --period 3 --range 1/2,1 --digits 30
 gen plrnn_chaos_horseshoe.cert.json chaos ../examples/plrnn_chaos.json
 gen rnn8_gain8_horseshoe.cert.json chaos ../examples/rnn8_gain8.safetensors
+gen rnn8_gain4_horseshoe.cert.json chaos ../examples/rnn8_gain4.safetensors
 gen lorenz_plrnn_horseshoe.cert.json chaos ../examples/lorenz_plrnn.safetensors
 gen rnn3_cycles_p3.cert.json orbits ../examples/rnn3_cycles.json --period 3

@@ -24,6 +24,12 @@
    f^k over one box (`_kernel_radius`: entry-by-entry products, no cancellation; the finite-difference Taylor
    bound underestimates it by orders of magnitude), its variables scaled to the caps (HiGHS' tolerances are
    absolute) and a small reward for large unstable sizes. Branches come from near returns between cycles.
+6. The heteroclinic-chain pass (smooth RNN maps, when 1-5 certify nothing; `_heteroclinic_graph`): the saddle cycles
+   of 5 with one unstable direction, crossings of one cycle's unstable segment with another's stable cube under
+   f^k, k <= 24 (heteroclinic.crossings), for the best pairs with crossings both ways a float orbit on W^u(a) refined
+   onto W^s(b) (heteroclinic.connect) and h-sets along it: the cycles' own sets and a chain of slabs from the overhang
+   of a's image to across one of b's sets, and back (heteroclinic.pair_chains; every covering under f itself, where
+   the kernel's enclosure is tight). Two closed paths through each cycle set: rho > 1.
 The caller (`nd_certificate`) rationalises the sets and keeps only the edges the kernel verifies.
 """
 
@@ -45,6 +51,12 @@ CYCLE_STARTS = 20
 CYCLE_POINTS = 800
 CYCLE_TRIES = ((1, 1e-3, 1e-4), (2, 1e-3, 1e-4), (2, 3e-4, 3e-5), (3, 3e-4, 3e-5), (4, 3e-4, 3e-5))
 _SCALE = 1 << 40
+# the heteroclinic-chain pass (smooth RNN maps, when the attractor-cycle pass finds nothing): pairs of saddle cycles
+# with crossings both ways tried (best first), chain sets per chain at most, and (A, ratio): the cycles' largest unstable
+# half-size and their stable floor relative to it (certify.horseshoes.heteroclinic)
+HETERO_PAIRS = 3
+HETERO_LEN = 120
+HETERO_TRIES = ((1e-4, 1e-4), (3e-5, 1e-4), (3e-4, 1e-4))
 # (k, A, B, eps): coverings under f^k; caps on the unstable and stable half-sizes and the margin
 _TRIES = ((1, 0.05, 0.02, 0.02), (1, 0.01, 0.005, 0.02), (2, 0.02, 0.01, 0.02))
 # (k, cap): expanding cubes under f^k with half-sizes up to cap
@@ -109,7 +121,7 @@ def float_map(net) -> FloatMap:
         def ddact(u):
             a = act(u)
             return -2 * a * (1 - a * a) if net.activation == "tanh" else a * (1 - a) * (1 - 2 * a)
-        F.W, F.b, F.ddact = W, b, ddact
+        F.W, F.b, F.ddact, F.act = W, b, ddact, act
     return F
 
 
@@ -528,6 +540,83 @@ def _certified(kernel, pts, sizes, nodes, kept, k, grids, u, ends=None):
     return math.log(rho) / k, [dicts[v] for v in sorted(sub)], covs, [(i, j) for i, j, _, _ in covs]
 
 
+def _chain_dict(z, E, x) -> dict:
+    """An h-set {c, M} of the heteroclinic pass: the centre rounded to 2^-44, M = E diag(x) to 40 significant bits
+    (its columns span 12 orders of magnitude; float noise in the last bits does not reach the certificate)."""
+    from certify.certificates import q_str
+    from flint import fmpq
+
+    def rel(v):
+        if v == 0:
+            return fmpq(0)
+        mant, ex = math.frexp(v)
+        num, ex = int(round(mant * 2.0 ** 40)), ex - 40
+        return fmpq(num * 2 ** ex) if ex >= 0 else fmpq(num, 2 ** -ex)
+    M = E * x[None, :]
+    return {"c": [q_str(_q(v)) for v in z], "M": [[q_str(rel(float(v))) for v in row] for row in M]}
+
+
+def _heteroclinic_graph(F, kernel, cycles, pairs: int = HETERO_PAIRS, tries=HETERO_TRIES, max_len: int = HETERO_LEN):
+    """(log rho, sets, coverings, edges) of a graph of h-sets along heteroclinic chains between two saddle cycles with
+    one unstable direction (certify.horseshoes.heteroclinic), every covering under f verified by the kernel and the
+    sets pairwise disjoint; or None. Work: one crossing search, then at most `pairs` pairs x len(tries) sizes."""
+    from certify.checker import hsets as H
+    from certify.checker.statement import Failure
+    from certify.horseshoes import heteroclinic as HC
+    from certify.horseshoes.finder import best_component
+
+    if len(cycles) < 2:
+        return None
+    best = HC.crossings(F, cycles)
+    two = sorted((max(v[0], best[(b, a)][0]), a, b) for (a, b), v in best.items() if a < b and (b, a) in best)
+    n = F.n
+    for _, a, b in two[:pairs]:
+        pa, pb = cycles[a], cycles[b]
+        ends = []
+        for u, v, pu, pv in ((a, b, pa, pb), (b, a, pb, pa)):
+            _, k, iu, iv, s0, _ = best[(u, v)]
+            con = HC.connect(F, pu, pv, iu, iv, k, s0)
+            ends.append(None if con is None else (con[0], iu))
+        if None in ends:
+            continue
+        for A, ratio in tries:
+            res = HC.pair_chains(F, pa, pb, ends[0], ends[1], A, ratio, max_len=max_len, limit=2.0)
+            if res is None:
+                continue
+            sa, sb, (cab, tab, sab), (cba, tba, sba) = res
+            pA, pB = len(pa), len(pb)
+            nodes = [(z, E, sa[i]) for i, (z, E, _) in enumerate(pa)]
+            nodes += [(z, E, sb[i]) for i, (z, E, _) in enumerate(pb)]
+            o1 = len(nodes)
+            nodes += cab
+            o2 = len(nodes)
+            nodes += cba
+            m = len(nodes)
+            edges = [(i, (i + 1) % pA) for i in range(pA)] + [(pA + i, pA + (i + 1) % pB) for i in range(pB)]
+            edges += [(tab, o1)] + [(o1 + j, o1 + j + 1) for j in range(len(cab) - 1)] + [(o2 - 1, pA + sab)]
+            edges += [(pA + tba, o2)] + [(o2 + j, o2 + j + 1) for j in range(len(cba) - 1)] + [(m - 1, sba)]
+            dicts = [_chain_dict(*v) for v in nodes]
+            try:
+                sets = [H.parse_hset(d, n) for d in dicts]
+            except Failure:
+                continue
+            if H.disjoint(sets) is not None:
+                continue
+            covs = []
+            for i, j in edges:  # grid 1, else the unstable coordinate split (a long slab's curvature)
+                hit = next(((d, g) for g in (1, [8] + [1] * (n - 1)) for d in (1, -1)
+                            if H.covers(kernel, sets[i], sets[j], d, g) is None), None)
+                if hit is not None:
+                    covs.append((i, j, ("degree", hit[0]), hit[1]))
+            sub, rho = best_component(m, [(i, j) for i, j, _, _ in covs])
+            if rho <= 1 + 1e-9:
+                continue
+            keep = {v: t for t, v in enumerate(sorted(sub))}
+            covs = [(keep[i], keep[j], d, g) for i, j, d, g in covs if i in keep and j in keep]
+            return math.log(rho), [dicts[v] for v in sorted(sub)], covs, [(i, j) for i, j, _, _ in covs]
+    return None
+
+
 def _exact(A) -> list:
     from certify.certificates import q_parse
     return [[q_parse(v) for v in r] for r in A]
@@ -632,7 +721,8 @@ def undecided_horseshoe(net, reason: str, precision: int = 64) -> dict:
 
 def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, tries=_TRIES,
                    max_points: int = 400, cube_tries=_CUBE_TRIES, cycle_period: int = CYCLE_PERIOD,
-                   cycle_tries=CYCLE_TRIES, cycle_points: int = CYCLE_POINTS, cycle_starts: int = CYCLE_STARTS) -> dict:
+                   cycle_tries=CYCLE_TRIES, cycle_points: int = CYCLE_POINTS, cycle_starts: int = CYCLE_STARTS,
+                   hetero_pairs: int = HETERO_PAIRS, hetero_tries=HETERO_TRIES) -> dict:
     """A horseshoe certificate for a PLRNN or an RNN map (proved), or an undecided one naming why."""
     from flint import ctx
 
@@ -710,6 +800,14 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
                         if promising(rho, k):
                             ends = _linear_end(F, pts, sizes, k, u) if u > 1 else None
                             consider(_certified(kernel, pts, sizes, nodes, kept, k, (1,), u, ends), k, u)
+            if best is None and hetero_pairs > 0:  # heteroclinic chains between two saddle cycles, coverings under f
+                cycles = []
+                for p in sorted(cyc):
+                    for orb in cyc[p]:
+                        u, d = split_frames(F, orb)
+                        if u == 1 and d is not None:
+                            cycles.append(d)
+                consider(_heteroclinic_graph(F, kernel, cycles, hetero_pairs, hetero_tries), 1, 1)
     if best is None and not groups:
         found = ", ".join(f"{c} with {u} unstable direction{'s' if u != 1 else ''}" for u, c in sorted(counts.items()))
         return undecided_horseshoe(net, f"no hyperbolic periodic orbit with an unstable direction found up to period "
@@ -745,15 +843,20 @@ AUDIT_CUBES = _CUBE_TRIES
 AUDIT_CYCLE_PERIOD = 24  # the attractor-cycle pass: saddle cycles up to this period, coverings under f
 AUDIT_CYCLE_STARTS = 20
 AUDIT_CYCLE_TRIES = ((1, 1e-3, 1e-4), (2, 3e-4, 3e-5), (3, 3e-4, 3e-5))
+# the heteroclinic-chain pass: about 1-3 s more on a chaotic RNN(8) where it finds nothing, 8 s where it proves
+AUDIT_HETERO_PAIRS = HETERO_PAIRS
+AUDIT_HETERO_TRIES = HETERO_TRIES
 
 
 def horseshoe_column(net, budget=None) -> str:
     """The horseshoe column of `certify audit --model rnn` (certify.ensembles.rnn_audit reads AUDIT_COLUMNS):
     "proved" when the finder returns a horseshoe certificate the kernel accepts, else "undecided" (never a
-    refutation). The work is bounded by AUDIT_PERIOD, AUDIT_POINTS, AUDIT_TRIES and AUDIT_CUBES, never by time."""
+    refutation). The work is bounded by AUDIT_PERIOD, AUDIT_POINTS, AUDIT_TRIES, AUDIT_CUBES, the AUDIT_CYCLE_* and
+    AUDIT_HETERO_* constants, never by time."""
     cert = nd_certificate(net, AUDIT_PERIOD, tries=AUDIT_TRIES, max_points=AUDIT_POINTS, cube_tries=AUDIT_CUBES,
                           cycle_period=AUDIT_CYCLE_PERIOD, cycle_tries=AUDIT_CYCLE_TRIES, cycle_points=CYCLE_POINTS,
-                          cycle_starts=AUDIT_CYCLE_STARTS)
+                          cycle_starts=AUDIT_CYCLE_STARTS, hetero_pairs=AUDIT_HETERO_PAIRS,
+                          hetero_tries=AUDIT_HETERO_TRIES)
     return "proved" if cert["verdict"] == "proved" else "undecided"
 
 
