@@ -4,8 +4,8 @@ evaluates tile the cube and every exit face whatever the counts, the budget coun
 evaluated, violations confined to the first or last piece of a split are caught on every grid, and real
 certificates (Hénon, the committed RNN and PLRNN horseshoes) tampered with list grids are rejected; seeded random
 maps on random list grids never have an accepted covering with an exact violating sample. No attack on soundness or
-on the work bounds got through; the two strict xfails at the end are strictness gaps (a malformed grid's message does
-not name its fact; check() on a dict takes the float degree 1.0), not false statements."""
+on the work bounds got through; the two tests at the end are strictness gaps it found, since fixed (a malformed grid's
+message now names its fact; check() on a dict refuses the float degree 1.0); neither was a false statement."""
 
 from __future__ import annotations
 
@@ -605,10 +605,8 @@ def test_random_linear_end_map_coverings_on_list_grids_never_accept_a_sampled_vi
     assert accepted >= 10
 
 
-# ----------------------------------------------------------------------------- strictness gaps (not soundness)
+# ----------------------------------------------------------------------------- strictness gaps found by the review (fixed)
 
-@pytest.mark.xfail(strict=True, reason="grid_counts' Failure (and whole's) does not say which covering fact holds the "
-                   "malformed grid: 'grid must be an integer in 1..256, got 0' (the budget loop could prefix f'fact {t}: ')")
 def test_malformed_grid_rejection_names_its_fact():
     """A malformed grid on fact 3 of the tent^2 certificate is refused with a message naming fact 3."""
     for grid in ([1, 0], [1], 0):
@@ -618,9 +616,6 @@ def test_malformed_grid_rejection_names_its_fact():
         assert not r.ok and "fact 3" in r.message, r.message
 
 
-@pytest.mark.xfail(strict=True, reason="check() on a dict accepts the float degree 1.0 (and [1.0, 1.0] for u = 2): "
-                   "`deg not in (1, -1)` and `w in (1, -1)` compare by value; the file reader refuses floats, so no "
-                   "false statement follows, but whole() refuses a float grid and the degree test does not")
 def test_float_degree_refused_by_check():
     """A covering's degree is the JSON integer 1 or -1 (or a list of them): the float 1.0 is refused like a float grid."""
     c = _tent2([1, 1])
