@@ -128,3 +128,43 @@ def test_finder_proves_audit_network_g4_6():
     assert c["verdict"] == "proved" and c["claim"]["iterate"] == 1
     assert check(c).ok and q_parse(c["entropy"]["lower"]) > fmpq(1, 100)
     assert nd.horseshoe_column(net) == "proved"
+
+
+def _mp_sets(cert, dps):
+    """The map and the h-sets of a certificate in mpmath (centres, matrices, inverses) at dps digits."""
+    import mpmath
+    from fractions import Fraction
+
+    def mp(s):
+        q = Fraction(s)
+        return mpmath.mpf(q.numerator) / q.denominator
+    canon = cert["map"]["canonical"]
+    W, b = mpmath.matrix([[mp(w) for w in r] for r in canon["W"]]), mpmath.matrix([mp(v) for v in canon["b"]])
+    sets = []
+    for d in cert["evidence"][0]["sets"]:
+        M = mpmath.matrix([[mp(v) for v in r] for r in d["M"]])
+        sets.append((mpmath.matrix([mp(v) for v in d["c"]]), M, M ** -1))
+    return W, b, sets
+
+
+def test_mpmath_oracle_samples_every_covering(cert):
+    """Independent oracle (mpmath, 30 digits, sampled): for every covering N_i => N_j of the committed chain
+    certificate, random points of N_i map with every stable coordinate of N_j inside (-1, 1), and random points of
+    the faces t_0 = -1, +1 map beyond N_j's opposite unstable faces in the order of the stated degree."""
+    import mpmath
+    rng = np.random.default_rng(7)
+    with mpmath.workdps(30):
+        W, b, sets = _mp_sets(cert, 30)
+        n = W.rows
+        for fact in cert["evidence"][1:]:
+            (c1, M1, _), (c2, _, M2inv) = sets[fact["from"]], sets[fact["to"]]
+            for k in range(6):
+                t = [mpmath.mpf(x) for x in rng.uniform(-1, 1, n)]
+                if k >= 2:
+                    t[0] = mpmath.mpf((-1) ** k)
+                x = c1 + M1 * mpmath.matrix(t)
+                y = (W * x + b).apply(mpmath.tanh)
+                g = M2inv * (y - c2)
+                assert all(abs(g[s]) < 1 for s in range(1, n)), (fact, k)
+                if k >= 2:
+                    assert g[0] * t[0] * fact["degree"] > 1, (fact, k)
