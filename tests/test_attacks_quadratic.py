@@ -7,6 +7,7 @@ negative or astronomically small ends, and the work done before any charge (hang
 from __future__ import annotations
 
 import copy
+from fractions import Fraction as F
 
 import numpy as np
 import pytest
@@ -260,3 +261,54 @@ def test_vertex_work_at_64_bits_is_fast():
     net = rnn(W=W, b=["1/7"] * n, activation="hardtanh")
     P = [["1" if i == j else "0" for j in range(n)] for i in range(n)]
     assert check(_quadratic(net, P, steps=0, precision=64)).ok
+
+
+def test_rnn_cycles_by_contraction_needs_period_at_least_two():
+    """rnn_cycles p = 1 by a (true) quadratic contraction is refused: the fixed point needs its own enclosure."""
+    r = check(_quadratic(ROTATED, ROTATED_P, claim="rnn_cycles", p=1))
+    assert not r.ok and "p >= 2" in r.message
+
+
+_ACT = {"tanh": np.tanh, "sigmoid": lambda u: 1 / (1 + np.exp(-u)), "hardtanh": lambda u: np.clip(u, -1, 1),
+        "relu": lambda u: np.maximum(u, 0)}
+
+
+def test_accepted_quadratic_facts_agree_with_a_float_oracle():
+    """80 random 1-3 dimensional nets (four activations, gain 1.3) with P from a float Lyapunov iteration over the
+    slope box's vertices: for every accepted fact, sampled ||f(x) - f(y)||_P / ||x - y||_P on f^(k+1)(R^n) stays
+    < 1 and 50 orbits meet at one point (floats only look for a counterexample; about half are accepted)."""
+    import itertools
+
+    from certify.checker.rnn_contraction import trapped_slopes
+    rng = np.random.default_rng(1)
+    accepted = 0
+    for it in range(80):
+        n, act = int(rng.integers(1, 4)), ["tanh", "sigmoid", "hardtanh", "relu"][it % 4]
+        W, b = rng.normal(0, 1.3 / np.sqrt(n), (n, n)), rng.normal(0, 0.5, n)
+        net = rnn(W=[[_q(x) for x in r] for r in W], b=[_q(x) for x in b], activation=act)
+        W, b = net.floats()
+        steps = 0 if act == "relu" else 4
+        _, slopes, _ = trapped_slopes(net.model, steps, 64)
+        ends = [(max(0.0, float(s.lower())), float(s.upper())) for s in slopes]
+        verts = [np.diag(v) @ W for v in itertools.product(*ends)]
+        P = np.eye(n)
+        for _ in range(30):
+            P = np.eye(n) + sum(A.T @ P @ A for A in verts) / len(verts)
+        P = P / np.abs(P).max()
+        Pq = [[_q(P[min(i, j), max(i, j)]) for j in range(n)] for i in range(n)]
+        if not check(_quadratic(net, Pq, steps=steps)).ok:
+            continue
+        accepted += 1
+        f, Pf = _ACT[act], np.array([[float(F(x)) for x in r] for r in Pq])
+        X = rng.normal(0, 3, (2000, n))
+        Y = X + rng.normal(0, 1e-3 if it % 2 else 1, (2000, n))
+        for _ in range(steps + 1):
+            X, Y = f(X @ W.T + b), f(Y @ W.T + b)
+        D, FD = X - Y, f(X @ W.T + b) - f(Y @ W.T + b)
+        nd, nf = np.einsum("ij,jk,ik->i", D, Pf, D), np.einsum("ij,jk,ik->i", FD, Pf, FD)
+        assert np.all(nf[nd > 1e-20] < nd[nd > 1e-20]), (act, net.canonical, Pq)
+        Z = rng.normal(0, 5, (50, n))
+        for _ in range(3000):
+            Z = f(Z @ W.T + b)
+        assert np.abs(Z - Z[0]).max() < 1e-6, (act, net.canonical, Pq)
+    assert accepted >= 20
