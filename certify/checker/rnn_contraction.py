@@ -23,7 +23,8 @@ read off the interval's ends and the point nearest 0). Then, with the weights d:
     of s_i (v the slopes that are not points). lambda_min(G(D)) = min over unit x of x^T P x -
     ||P^(1/2) D (W x)||^2 is a minimum of concave functions of the diagonal of D, hence concave, so its
     minimum over the slope box is at a vertex: every slope matrix is a contraction of ||v||_P, with one
-    factor < 1 (the box is compact). Work 2^v n^3, bounded before it is done.
+    factor < 1 (the box is compact). Work (1 + 2^(v+1)) n^3 times the precision in 64-bit words (and n^3 for
+    euclid), bounded before it is done.
 
 Theorem (Banach, on the closure K of the forward-invariant set f^{k+1}(R^n), K ⊂ X_k compact or, for
 relu, K = R^n): f has exactly one fixed point z* in X_k, and every orbit of f converges to it
@@ -31,7 +32,7 @@ relu, K = R^n): f has exactly one fixed point z* in X_k, and every orbit of f co
 cycle of period > 1, and no chaos of any kind (no period 3, no horseshoe, h_top = 0 on every
 compact invariant set).
 
-Imports only flint, certify.certificates and the kernel's modules statement and rnn.
+Imports only itertools, flint, certify.certificates and the kernel's modules statement, rnn and nd_orbits (_end).
 """
 
 from __future__ import annotations
@@ -151,7 +152,14 @@ def euclid_pivots(m, slopes: list, p: list) -> list:
     return _ldl_pivots(G)
 
 
-MAX_VERTEX_WORK = 1 << 24  # norm "quadratic": 2^v n^3 ball operations (v slopes that are not points; n = 12 at v = 12)
+MAX_NORM_WORK = 1 << 23   # norms "euclid" and "quadratic": ball operations times the precision in 64-bit words
+                          # (quadratic: (1 + 2^(v+1)) n^3, v the slopes that are not points; euclid: n^3; review-quad:
+                          # uncharged precision let n = 64 at 65536 bits run for minutes)
+
+
+def _norm_work(n: int, v: int | None) -> int:
+    """The work of the euclid (v None) or quadratic test at the working precision, counted before it is done."""
+    return (n ** 3 if v is None else (1 + (2 << v)) * n ** 3) * max(1, -(-ctx.prec // 64))
 
 
 def _ldl_pivots(G: list) -> list:
@@ -193,8 +201,8 @@ def quadratic_vertices(m, slopes: list, P: list):
 
 
 def fact_contraction(m, fact: dict, prec: int) -> str:
-    """The contraction fact holds for the RNN m (module docstring: the boxes X_k, the slopes, q < 1 or the
-    Euclidean test); returns "a contraction <how>, <where>", else a Failure."""
+    """The contraction fact holds for the RNN m (module docstring: the boxes X_k, the slopes, q < 1, the
+    Euclidean test or the quadratic norm's vertex test); returns "a contraction <how>, <where>", else a Failure."""
     if not isinstance(fact, dict) or fact.get("fact") != "contraction" or set(fact) != {"fact", "steps", "norm", "weights"}:
         raise Failure("a contraction fact has the keys fact, steps, norm, weights")
     k = whole(fact["steps"], "steps", 0, MAX_STEPS)
@@ -216,6 +224,9 @@ def fact_contraction(m, fact: dict, prec: int) -> str:
                           f"(q <= {_decimal(q.upper().fmpq(), True, 6)})")
         how = f"factor q <= {_decimal(q.upper().fmpq(), True, 6)} < 1 in the max-norm max_i |v_i| / d_i"
     elif fact["norm"] == "euclid":
+        if _norm_work(m.n, None) > MAX_NORM_WORK:
+            raise Failure(f"fact 0 (contraction): the Euclidean test in dimension {m.n} at {ctx.prec} bits is beyond "
+                          f"the kernel's work limit ({MAX_NORM_WORK} ball operations of 64 bits)")
         piv = euclid_pivots(m, slopes, d)
         if len(piv) < m.n or not piv[-1] > 0:
             raise Failure(f"fact 0 (contraction): diag(p) - W^T diag(sup(s)^2 p) W is not proved positive definite "
@@ -235,22 +246,22 @@ def _quadratic(m, k: int, P, prec: int) -> str:
     """Norm "quadratic": weights is a symmetric n x n rational matrix P (symmetry exact, positive definite by
     LDL^T pivots in balls),
     and P - (D W)^T P (D W) is positive definite at every vertex D of the slope box (quadratic_vertices), so
-    f is a contraction of ||v||_P = sqrt(v^T P v) on X_k. Work 2^v n^3, v the slopes that are not points,
-    bounded before it is done."""
+    f is a contraction of ||v||_P = sqrt(v^T P v) on X_k. Work (1 + 2^(v+1)) n^3 times the precision in words, v
+    the slopes that are not points, bounded before it is done (before P's pivots too)."""
     n = m.n
     if not (isinstance(P, list) and len(P) == n and all(isinstance(r, list) and len(r) == n for r in P)):
         raise Failure(f"fact 0 (contraction): the quadratic norm's weights are an {n} x {n} matrix of rationals")
     P = [[q_parse(v) for v in r] for r in P]
     if any(P[i][j] != P[j][i] for i in range(n) for j in range(i)):
         raise Failure("fact 0 (contraction): the quadratic norm's matrix P is not symmetric")
+    box, slopes, _ = trapped_slopes(m, k, prec)
+    v = sum(1 for s in slopes if s.lower() != s.upper())
+    if _norm_work(n, v) > MAX_NORM_WORK:
+        raise Failure(f"fact 0 (contraction): 2^{v} vertices of the slope box in dimension {n} at {ctx.prec} bits are "
+                      f"beyond the kernel's work limit ({MAX_NORM_WORK} ball operations of 64 bits)")
     piv = _ldl_pivots([[arb(x) for x in r] for r in P])
     if len(piv) < n or not piv[-1] > 0:
         raise Failure("fact 0 (contraction): the quadratic norm's matrix P is not positive definite")
-    box, slopes, _ = trapped_slopes(m, k, prec)
-    v = sum(1 for s in slopes if s.lower() != s.upper())
-    if (1 << v) * n ** 3 > MAX_VERTEX_WORK:
-        raise Failure(f"fact 0 (contraction): 2^{v} vertices of the slope box in dimension {n} are beyond the "
-                      f"kernel's work limit ({MAX_VERTEX_WORK} ball operations)")
     bad = quadratic_vertices(m, slopes, P)
     if bad is not None:
         raise Failure("fact 0 (contraction): P - (D W)^T P (D W) is not proved positive definite at the vertex "
