@@ -217,7 +217,7 @@ def chain_run(F, pa, sa, mua, pb, sb, x0, ia: int, eps: float = 0.02, safety: fl
     the unstable half-sizes are capped at cap times b's largest (longer slabs only add curvature). Frames: a's own
     while the orbit is within `follow` half-sizes of a's cycle (the stable columns do not feed the unstable one),
     then Q of the QR factorisation of Df E (unstable column first: E_(j+1)^-1 Df E_j upper triangular)."""
-    pA, n = len(pa), F.n
+    pA = len(pa)
     x = np.array(x0, float)
     c = ia
     for _ in range(60 * pA):  # up to the overhang
