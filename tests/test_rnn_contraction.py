@@ -7,6 +7,8 @@ import os
 import numpy as np
 import pytest
 from flint import arb
+from hypothesis import given, settings
+from strategies import examples, rnn_nets
 
 from certify.checker import check
 from certify.checker.rnn_contraction import _act_interval
@@ -128,7 +130,7 @@ ROTATED_P = [["27/64", "21/64"], ["21/64", "1"]]
 
 
 def _quadratic(net, P, steps=4):
-    cert = copy.deepcopy(certify_contraction(net))
+    cert = copy.deepcopy(certify_contraction(net, norms=("max", "euclid")))
     cert["verdict"] = "proved"
     cert["evidence"] = [{"fact": "contraction", "steps": steps, "norm": "quadratic", "weights": P}]
     return cert
@@ -171,7 +173,7 @@ def test_quadratic_norm_proves_a_contraction_no_diagonal_norm_does():
     """W = [[-5/8, -3/2], [3/8, 5/8]] (tanh, b = 0): the diagonal max and Euclidean norms leave it undecided; the
     quadratic norm of P = [[27/64, 21/64], [21/64, 1]] is accepted at all 4 vertices of the slope box, and the
     mpmath oracle's sampled contraction ratios in that norm stay below 1."""
-    assert certify_contraction(ROTATED)["verdict"] == "undecided"
+    assert certify_contraction(ROTATED, norms=("max", "euclid"))["verdict"] == "undecided"
     r = check(_quadratic(ROTATED, ROTATED_P))
     assert r.ok, r.message
     assert "sqrt(v^T P v)" in r.statement and "all 4 vertices" in r.statement
@@ -208,3 +210,106 @@ def test_quadratic_norm_work_is_bounded_before_it_is_done():
     P = [["1" if i == j else "0" for j in range(n)] for i in range(n)]
     r = check(_quadratic(net, P, steps=0))
     assert not r.ok and "work limit" in r.message
+
+
+def _mp_fact_ratio(net, fact, samples=60, seed=0):
+    """Independent oracle (mpmath, 60 digits): the largest ||f(x) - f(y)|| / ||x - y|| in the fact's norm (max_i
+    |v_i| / d_i, sqrt(sum_i d_i v_i^2) or sqrt(v^T P v)) over sampled pairs of points of f^(k+1)(R^n), k the fact's
+    steps: images of random points of [-3, 3]^n. Pairs closer than 10^-25 are skipped (digits lost)."""
+    from fractions import Fraction
+
+    import mpmath
+
+    def mp(q):
+        q = Fraction(q)
+        return mpmath.mpf(q.numerator) / q.denominator
+    rng = np.random.default_rng(seed)
+    n, k, norm_kind = len(net.canonical["b"]), fact["steps"], fact["norm"]
+    with mpmath.workdps(60):
+        W = [[mp(w) for w in r] for r in net.canonical["W"]]
+        b = [mp(v) for v in net.canonical["b"]]
+        wts = [[mp(v) for v in r] for r in fact["weights"]] if norm_kind == "quadratic" else [mp(v) for v in fact["weights"]]
+
+        def f(h):
+            return [mpmath.tanh(sum((W[i][j] * h[j] for j in range(n)), b[i])) for i in range(n)]
+
+        def norm(v):
+            if norm_kind == "max":
+                return max(abs(x) / d for x, d in zip(v, wts))
+            if norm_kind == "euclid":
+                return mpmath.sqrt(sum(d * x * x for x, d in zip(v, wts)))
+            return mpmath.sqrt(sum(v[i] * wts[i][j] * v[j] for i in range(n) for j in range(n)))
+        worst = mpmath.mpf(0)
+        for _ in range(samples):
+            x, y = [[mpmath.mpf(float(t)) for t in rng.uniform(-3, 3, n)] for _ in range(2)]
+            for _ in range(k + 1):
+                x, y = f(x), f(y)
+            d = norm([a - c for a, c in zip(x, y)])
+            if d > mpmath.mpf(10) ** -25:
+                worst = max(worst, norm([a - c for a, c in zip(f(x), f(y))]) / d)
+    return worst
+
+
+def test_certifier_finds_the_rotated_nets_quadratic_norm():
+    """certify_contraction proves the ROTATED net (undecided in the diagonal norms) with a quadratic-norm fact the
+    kernel accepts, and the mpmath oracle's sampled ratios in its P norm are < 1."""
+    c = certify_contraction(ROTATED)
+    assert c["verdict"] == "proved" and c["evidence"][0]["norm"] == "quadratic"
+    P = c["evidence"][0]["weights"]
+    assert all(P[i][j] == P[j][i] for i in range(2) for j in range(2))
+    assert check(c).ok
+    assert _mp_fact_ratio(ROTATED, c["evidence"][0]) < 1
+
+
+def test_quadratic_norm_proves_a_gain_1_1_audit_network():
+    """nn.RNN(1, 8) at gain 1.1 (audit seed 0, gain index 1, network 0): undecided in the max and Euclidean norms,
+    proved a contraction in a quadratic norm on all 256 vertices of the slope box, byte-identical on two runs."""
+    net = rnn_network(RNNLaw("tanh", 8, 1.1), 0, 1, 0)
+    assert certify_contraction(net, norms=("max", "euclid"))["verdict"] == "undecided"
+    c = certify_contraction(net)
+    assert c["verdict"] == "proved" and c["evidence"][0]["norm"] == "quadratic"
+    r = check(c)
+    assert r.ok and "all 256 vertices" in r.statement
+    assert json.dumps(certify_contraction(net), sort_keys=True) == json.dumps(c, sort_keys=True)
+
+
+def test_quadratic_certificates_are_byte_identical():
+    """Two runs of the quadratic-norm certifier on the ROTATED net give the same certificate bytes."""
+    a, b = certify_contraction(ROTATED), certify_contraction(ROTATED)
+    assert a["evidence"][0]["norm"] == "quadratic"
+    assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def test_quadratic_norm_is_not_tried_beyond_the_vertex_work():
+    """n = 13 tanh with every slope a proper ball: 2^13 13^3 > MAX_VERTEX_WORK, so the quadratic norm is not tried
+    (a rotation block that no diagonal norm contracts stays undecided, without the kernel refusing a fact)."""
+    from certify.dynamics import rnn_contraction as rc
+    tried = []
+    real = rc._quadratic_weights
+    n = 13
+    W = [["0"] * n for _ in range(n)]
+    W[0][0], W[0][1], W[1][0], W[1][1] = "-5/8", "-3/2", "3/8", "5/8"
+    for i in range(2, n):
+        W[i][i] = "1/2"
+    net = rnn(W=W, b=["1/10"] * n, activation="tanh")
+    try:
+        rc._quadratic_weights = lambda A, **kw: tried.append(A.shape) or real(A, **kw)
+        c = certify_contraction(net)
+    finally:
+        rc._quadratic_weights = real
+    assert c["verdict"] == "undecided" and tried == [] and "vertex work" in c["reason"]
+
+
+@settings(max_examples=examples(20))
+@given(rnn_nets(activations=("tanh",), dims=(2, 3)))
+def test_proved_contractions_contract_in_an_mpmath_oracle(spec):
+    """Differential: whenever certify_contraction proves a small tanh net (2-3 units; zero rows, zero W, b = 0
+    among them) a contraction, in any norm, and the quadratic norm alone when it proves one, sampled pairs of
+    points of f^(k+1)(R^n) contract in the certificate's norm (mpmath at 60 digits): every ratio < 1."""
+    _, W, b = spec
+    net = rnn(W=[[str(w) for w in r] for r in W], b=[str(v) for v in b], activation="tanh")
+    for norms in (("max", "euclid", "quadratic"), ("quadratic",)):
+        c = certify_contraction(net, norms=norms)
+        if c["verdict"] == "proved":
+            assert check(c).ok
+            assert _mp_fact_ratio(net, c["evidence"][0], samples=25) < 1

@@ -195,10 +195,13 @@ def render_rnn_contraction(cert: dict) -> str:
     res = check(cert)
     out.append(f"proves   {res.statement}")
     out.append(f"how      trapped box after {fact['steps']} ball image(s) of the activation's range, "
-               f"{'weighted max-norm' if fact['norm'] == 'max' else 'weighted Euclidean norm'}")
+               f"{_NORM_NAMES.get(fact['norm'], fact['norm'])}")
     out.append(f"verdict  PROVED: 1 fact re-verified by the independent checker at {cert['precision']} bits")
     return "\n".join(out)
 
+
+_NORM_NAMES = {"max": "weighted max-norm", "euclid": "weighted Euclidean norm",
+               "quadratic": "quadratic norm sqrt(v^T P v) (P a full symmetric matrix)"}
 
 _IMAGE = "holds every periodic point: f^{k}(R^n) lies in it (the activation's range and {r} ball images)"
 
