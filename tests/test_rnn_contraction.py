@@ -281,8 +281,8 @@ def test_quadratic_certificates_are_byte_identical():
 
 
 def test_quadratic_norm_is_not_tried_beyond_the_vertex_work():
-    """n = 13 tanh with every slope a proper ball: 2^13 13^3 > MAX_VERTEX_WORK, so the quadratic norm is not tried
-    (a rotation block that no diagonal norm contracts stays undecided, without the kernel refusing a fact)."""
+    """n = 13 tanh, every slope a proper ball: (1 + 2^14) 13^3 at 128 bits > MAX_NORM_WORK, so the quadratic norm is
+    not tried (a rotation block that no diagonal norm contracts stays undecided, no fact the kernel would refuse)."""
     from certify.dynamics import rnn_contraction as rc
     tried = []
     real = rc._quadratic_weights

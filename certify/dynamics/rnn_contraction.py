@@ -10,7 +10,7 @@ k is tried at 0, 1, 2, 4, ..., 64 (only 0 for relu, which has no bounded range).
 When neither diagonal norm (max, euclid) works at any k, a full quadratic norm ||v||_P = sqrt(v^T P v)
 is tried (networks with ||W||_2 > 1 > rho(W) need a rotated norm): P = L L^T minimises the largest
 P-norm of the 2^v vertex slope matrices diag(q) W (L-BFGS on L, a fixed number of iterations) over
-the narrowest box X_k whose vertex work fits the kernel's MAX_VERTEX_WORK; the boxes are nested, so
+the narrowest box X_k whose vertex work fits the kernel's MAX_NORM_WORK at PREC; the boxes are nested, so
 when that optimum is not < 1 no smaller k helps. Then P, symmetric on a 2^-24 grid, is used at the
 first k of the list where it passes in floats, and the kernel's vertex test decides.
 """
@@ -25,8 +25,8 @@ from flint import fmpq
 from certify.arith import Budget, workprec
 from certify.certificates import SCHEMA
 from certify.checker import check
-from certify.checker.rnn_contraction import (MAX_STEPS, MAX_VERTEX_WORK, RANGES, contraction_factor, euclid_pivots,
-                                            fact_contraction, trapped_slopes)
+from certify.checker.rnn_contraction import (MAX_NORM_WORK, MAX_STEPS, RANGES, _norm_work, contraction_factor,
+                                            euclid_pivots, fact_contraction, trapped_slopes)
 from certify.checker.statement import Failure
 from certify.maps.rnn import RNNMap
 from certify.periodic.period import versions
@@ -154,14 +154,16 @@ def _rational_symmetric(P) -> list:
     return R
 
 
-def _vertex_work(net: RNNMap, slopes: list) -> int:
-    """The kernel's work for the quadratic norm: 2^v n^3, v the slopes that are not points."""
-    return (1 << sum(1 for s in slopes if s.lower() != s.upper())) * net.n ** 3
+def _vertex_fits(net: RNNMap, slopes: list) -> bool:
+    """The kernel's work for the quadratic norm at PREC ((1 + 2^(v+1)) n^3 times the precision in words, v the
+    slopes that are not points) is within its limit."""
+    with workprec(PREC):
+        return _norm_work(net.n, sum(1 for s in slopes if s.lower() != s.upper())) <= MAX_NORM_WORK
 
 
 def _quadratic_fact(net: RNNMap, steps: tuple, slopes_at: dict):
     """A contraction fact with norm "quadratic" that the kernel accepts, or None (module docstring)."""
-    fits = [k for k in steps if _vertex_work(net, slopes_at[k]) <= MAX_VERTEX_WORK]
+    fits = [k for k in steps if _vertex_fits(net, slopes_at[k])]
     if not fits:
         return None
     W, _ = net.floats()
@@ -221,8 +223,8 @@ def certify_contraction(net: RNNMap, budget: Budget = Budget(), norms: tuple = N
         if fact is not None:
             return _proved(net, fact, budget)
     tried = [nm for nm in NORMS if nm in norms]
-    if "quadratic" in norms and all(_vertex_work(net, slopes_at[k]) > MAX_VERTEX_WORK for k in steps):
-        tried = [nm for nm in tried if nm != "quadratic"] + ["not quadratic: 2^v n^3 vertex work beyond 2^24"]
+    if "quadratic" in norms and not any(_vertex_fits(net, slopes_at[k]) for k in steps):
+        tried = [nm for nm in tried if nm != "quadratic"] + [f"not quadratic: its vertex work is beyond {MAX_NORM_WORK}"]
     return {**_cert(net), "verdict": "undecided", "precision": PREC, "evidence": [],
             "reason": f"no contraction found over the trapped boxes X_k, k <= {steps[-1]}, in the norms "
                       f"{', '.join(tried)} (the weighted max-norm of the slopes has the best upper bound "
