@@ -212,7 +212,7 @@ def certify_contraction(net: RNNMap, budget: Budget = Budget(), norms: tuple = N
             fact = None
             if q < 1 and "max" in norms:
                 fact = {"fact": "contraction", "steps": k, "norm": "max", "weights": [str(v) for v in d]}
-            elif "euclid" in norms:
+            elif "euclid" in norms and _norm_work(net.n, None) <= MAX_NORM_WORK:  # the kernel's charge at PREC
                 p = _euclid_weights(net, slopes)
                 piv = euclid_pivots(net.model, slopes, p)
                 if len(piv) == net.n and piv[-1] > 0:
