@@ -504,7 +504,6 @@ def _certified(kernel, pts, sizes, nodes, kept, k, grids, u, ends=None):
     verifies among the component's h-sets (overlapping ones dropped), or None."""
     from certify.checker import hsets as H
     from certify.checker.statement import Failure
-    from certify.horseshoes.finder import best_component
 
     n = len(pts[0][0])
     nodes, dicts, sets = list(nodes), None, None
@@ -532,7 +531,15 @@ def _certified(kernel, pts, sizes, nodes, kept, k, grids, u, ends=None):
             if hit:
                 covs.append(hit)
                 break
-    sub, rho = best_component(len(nodes), [(i, j) for i, j, _, _ in covs])
+    return _best_graph(dicts, covs, k)
+
+
+def _best_graph(dicts, covs, k: int):
+    """(log rho / k, sets, coverings, edges) of the strongly connected component of largest spectral radius among the
+    verified coverings (i, j, degree, grid) between the h-sets `dicts`, renumbered; None when rho <= 1."""
+    from certify.horseshoes.finder import best_component
+
+    sub, rho = best_component(len(dicts), [(i, j) for i, j, _, _ in covs])
     if rho <= 1 + 1e-9:
         return None
     keep = {v: t for t, v in enumerate(sorted(sub))}
@@ -563,7 +570,6 @@ def _heteroclinic_graph(F, kernel, cycles, pairs: int = HETERO_PAIRS, tries=HETE
     from certify.checker import hsets as H
     from certify.checker.statement import Failure
     from certify.horseshoes import heteroclinic as HC
-    from certify.horseshoes.finder import best_component
 
     if len(cycles) < 2:
         return None
@@ -608,12 +614,9 @@ def _heteroclinic_graph(F, kernel, cycles, pairs: int = HETERO_PAIRS, tries=HETE
                             if H.covers(kernel, sets[i], sets[j], d, g) is None), None)
                 if hit is not None:
                     covs.append((i, j, ("degree", hit[0]), hit[1]))
-            sub, rho = best_component(m, [(i, j) for i, j, _, _ in covs])
-            if rho <= 1 + 1e-9:
-                continue
-            keep = {v: t for t, v in enumerate(sorted(sub))}
-            covs = [(keep[i], keep[j], d, g) for i, j, d, g in covs if i in keep and j in keep]
-            return math.log(rho), [dicts[v] for v in sorted(sub)], covs, [(i, j) for i, j, _, _ in covs]
+            graph = _best_graph(dicts, covs, 1)
+            if graph is not None:
+                return graph
     return None
 
 
@@ -785,12 +788,11 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
                                         _linear_end(F, cubes, sizes, k, net.n)), k, net.n)
         if best is None and cycle_pass:  # saddle cycles of the attractor, split frames, coverings under f
             cyc = attractor_cycles(F, cycle_period, starts=cycle_starts)
+            framed = [split_frames(F, orb) for p in sorted(cyc) for orb in cyc[p]]  # (u, points) per cycle
             cgroups = {}
-            for p in sorted(cyc):
-                for orb in cyc[p]:
-                    u, d = split_frames(F, orb)
-                    if d is not None:
-                        cgroups.setdefault(u, []).extend(d)
+            for u, d in framed:
+                if d is not None:
+                    cgroups.setdefault(u, []).extend(d)
             for u in sorted(cgroups, key=lambda u: (-len(cgroups[u]), u)):
                 pts = cgroups[u][:cycle_points]
                 for k, A, B in cycle_tries if len(pts) >= 2 else ():
@@ -801,12 +803,7 @@ def nd_certificate(net, max_period: int = DEFAULT_PERIOD, precision: int = 64, t
                             ends = _linear_end(F, pts, sizes, k, u) if u > 1 else None
                             consider(_certified(kernel, pts, sizes, nodes, kept, k, (1,), u, ends), k, u)
             if best is None and hetero_pairs > 0:  # heteroclinic chains between two saddle cycles, coverings under f
-                cycles = []
-                for p in sorted(cyc):
-                    for orb in cyc[p]:
-                        u, d = split_frames(F, orb)
-                        if u == 1 and d is not None:
-                            cycles.append(d)
+                cycles = [d for u, d in framed if u == 1 and d is not None]
                 consider(_heteroclinic_graph(F, kernel, cycles, hetero_pairs, hetero_tries), 1, 1)
     if best is None and not groups:
         found = ", ".join(f"{c} with {u} unstable direction{'s' if u != 1 else ''}" for u, c in sorted(counts.items()))
