@@ -46,7 +46,7 @@ from certify.checker.nd_orbits import _end
 from certify.checker.rnn import _act, parse_rnn
 from certify.checker.statement import Failure, Statement, _decimal, facts_list, undecided, whole
 
-__all__ = ["rnn_contraction", "fact_contraction", "trapped_slopes", "image_box", "contraction_factor", "MAX_STEPS", "RANGES"]
+__all__ = ["rnn_contraction", "fact_contraction", "free_slopes", "trapped_slopes", "image_box", "contraction_factor", "MAX_STEPS", "RANGES"]
 
 MAX_STEPS = 64
 RANGES = {"tanh": (-1, 1), "hardtanh": (-1, 1), "sigmoid": (0, 1), "relu": None}
@@ -162,6 +162,17 @@ def _norm_work(n: int, v: int | None) -> int:
     return (n ** 3 if v is None else (1 + (2 << v)) * n ** 3) * max(1, -(-ctx.prec // 64))
 
 
+def free_slopes(slopes: list) -> int:
+    """v: the slope balls that are not points (the slope box has 2^v vertices)."""
+    return sum(1 for s in slopes if s.lower() != s.upper())
+
+
+def _positive_definite(G: list) -> bool:
+    """G (symmetric balls, lower triangle read) proved positive definite: all n LDL^T pivots > 0."""
+    piv = _ldl_pivots(G)
+    return len(piv) == len(G) and piv[-1] > 0
+
+
 def _ldl_pivots(G: list) -> list:
     """The pivots of an LDL^T factorisation of the symmetric ball matrix G (lower triangle read), stopping at
     the first pivot not proved > 0. All n pivots > 0 prove G positive definite (Sylvester)."""
@@ -194,8 +205,7 @@ def quadratic_vertices(m, slopes: list, P: list):
         PA = [[sum((Pb[i][k] * A[k][j] for k in range(n)), arb(0)) for j in range(n)] for i in range(n)]
         G = [[Pb[i][j] - sum((A[k][i] * PA[k][j] for k in range(n)), arb(0)) for j in range(i + 1)]
              for i in range(n)]
-        piv = _ldl_pivots(G)
-        if len(piv) < n or not piv[-1] > 0:
+        if not _positive_definite(G):
             return list(q)
     return None
 
@@ -255,12 +265,11 @@ def _quadratic(m, k: int, P, prec: int) -> str:
     if any(P[i][j] != P[j][i] for i in range(n) for j in range(i)):
         raise Failure("fact 0 (contraction): the quadratic norm's matrix P is not symmetric")
     box, slopes, _ = trapped_slopes(m, k, prec)
-    v = sum(1 for s in slopes if s.lower() != s.upper())
+    v = free_slopes(slopes)
     if _norm_work(n, v) > MAX_NORM_WORK:
         raise Failure(f"fact 0 (contraction): 2^{v} vertices of the slope box in dimension {n} at {ctx.prec} bits are "
                       f"beyond the kernel's work limit ({MAX_NORM_WORK} ball operations of 64 bits)")
-    piv = _ldl_pivots([[arb(x) for x in r] for r in P])
-    if len(piv) < n or not piv[-1] > 0:
+    if not _positive_definite([[arb(x) for x in r] for r in P]):
         raise Failure("fact 0 (contraction): the quadratic norm's matrix P is not positive definite")
     bad = quadratic_vertices(m, slopes, P)
     if bad is not None:

@@ -26,7 +26,7 @@ from certify.arith import Budget, workprec
 from certify.certificates import SCHEMA
 from certify.checker import check
 from certify.checker.rnn_contraction import (MAX_NORM_WORK, MAX_STEPS, RANGES, _norm_work, contraction_factor,
-                                            euclid_pivots, fact_contraction, trapped_slopes)
+                                            euclid_pivots, fact_contraction, free_slopes, trapped_slopes)
 from certify.checker.statement import Failure
 from certify.maps.rnn import RNNMap
 from certify.periodic.period import versions
@@ -38,6 +38,11 @@ PREC = 128
 NORMS = ("max", "euclid", "quadratic")  # tried in this order at every k (the quadratic one after all k)
 
 
+def _grid(x: float) -> fmpq:
+    """x rounded to the 2^-24 grid: short exact weights, the same on every machine whatever the floats' last bits."""
+    return fmpq(int(round(x * 2 ** 24)), 2 ** 24)
+
+
 def _weights(S) -> list:
     """Positive exact weights: the Perron vector of the upper magnitudes of S, on a 2^-24 grid."""
     n = S.nrows()
@@ -45,7 +50,7 @@ def _weights(S) -> list:
     vals, vecs = np.linalg.eig(M)
     v = np.abs(vecs[:, int(np.argmax(vals.real))].real)
     v = np.maximum(v / v.max(), 2.0 ** -20)
-    return [fmpq(int(round(x * 2 ** 24)), 2 ** 24) for x in v]
+    return [_grid(x) for x in v]
 
 
 def _euclid_weights(net: RNNMap, slopes: list) -> list:
@@ -62,7 +67,7 @@ def _euclid_weights(net: RNNMap, slopes: list) -> list:
         p = p * np.sqrt(np.maximum(c, 1e-12) / np.maximum(r, 1e-12))
         p = p / p.max()
     p = np.maximum(p, 2.0 ** -20)
-    return [fmpq(int(round(x * 2 ** 24)), 2 ** 24) for x in p]
+    return [_grid(x) for x in p]
 
 
 def _vertex_matrices(W, slopes: list):
@@ -150,7 +155,7 @@ def _rational_symmetric(P) -> list:
     R = [[None] * n for _ in range(n)]
     for i in range(n):
         for j in range(i + 1):
-            R[i][j] = R[j][i] = fmpq(int(round(float(P[i, j]) * 2 ** 24)), 2 ** 24)
+            R[i][j] = R[j][i] = _grid(float(P[i, j]))
     return R
 
 
@@ -158,7 +163,7 @@ def _vertex_fits(net: RNNMap, slopes: list) -> bool:
     """The kernel's work for the quadratic norm at PREC ((1 + 2^(v+1)) n^3 times the precision in words, v the
     slopes that are not points) is within its limit."""
     with workprec(PREC):
-        return _norm_work(net.n, sum(1 for s in slopes if s.lower() != s.upper())) <= MAX_NORM_WORK
+        return _norm_work(net.n, free_slopes(slopes)) <= MAX_NORM_WORK
 
 
 def _quadratic_fact(net: RNNMap, steps: tuple, slopes_at: dict):
